@@ -1,0 +1,107 @@
+"""Values for our Tartware chart, computed from the resolved service catalog.
+
+The program passes exactly these values to the Helm release, the chart tests render the chart
+with them, and ``charts/tartware/values.yaml`` is these values for the default prod stack
+(regenerate with ``python -m tools.chart_values``; a test keeps it in sync).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import catalog
+from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
+from .settings import ServiceSpec, TartwareSettings
+
+RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
+
+
+def _service_values(spec: ServiceSpec) -> dict[str, Any]:
+    d = spec.definition
+    env = dict(d.extra_env)
+    if d.name == catalog.GATEWAY:
+        env["API_GATEWAY_PORT"] = str(d.port)  # the gateway reads this before PORT
+    return {
+        "enabled": spec.enabled,
+        "image": spec.image,
+        "port": d.port,
+        "extraPorts": [
+            {"name": p.name, "port": p.port, **({"appProtocol": p.app_protocol} if p.app_protocol else {})}
+            for p in d.extra_ports
+        ],
+        "envPrefix": d.env_prefix,
+        "calls": list(d.calls),
+        "uses": {"database": d.uses_database, "redis": d.uses_redis, "kafka": d.uses_kafka},
+        "probes": {"liveness": d.liveness_path, "readiness": d.readiness_path},
+        "replicas": {"min": spec.min_replicas, "max": spec.max_replicas},
+        "resources": {
+            "requests": {"cpu": str(spec.cpu_request), "memory": str(spec.memory_request)},
+            "limits": {"cpu": str(spec.cpu_limit), "memory": str(spec.memory_limit)},
+        },
+        "autoscaling": {
+            "enabled": True,
+            "cpuUtilization": spec.cpu_target,
+            "memoryUtilization": spec.memory_target,
+            "customMetrics": [
+                {"name": m.name, "averageValue": m.average_value} for m in spec.custom_metrics
+            ],
+        },
+        "env": env,
+    }
+
+
+def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS) -> dict[str, Any]:
+    """The complete values document for one release of charts/tartware."""
+    return {
+        "global": {
+            "partOf": catalog.PART_OF,
+            "environment": "production",
+            "image": {"registry": t.image_registry, "tag": t.image_tag, "pullPolicy": t.image_pull_policy},
+            "imagePullSecrets": [REGISTRY_SECRET] if t.registry else [],
+            "podSecurity": {"runAsUser": RUN_AS_USER},
+            "topologySpread": {"zoneWhenUnsatisfiable": t.zone_spread},
+            "podDisruptionBudget": {"maxUnavailable": _int_or_str(t.pdb_max_unavailable)},
+            "autoscaling": {
+                "behavior": {
+                    "scaleUp": {
+                        "stabilizationWindowSeconds": 0,
+                        "percent": catalog.SCALE_UP_PERCENT,
+                        "periodSeconds": catalog.SCALE_UP_PERIOD_SECONDS,
+                    },
+                    "scaleDown": {
+                        "stabilizationWindowSeconds": catalog.SCALE_DOWN_STABILIZATION_SECONDS,
+                        "percent": catalog.SCALE_DOWN_PERCENT,
+                        "periodSeconds": catalog.SCALE_DOWN_PERIOD_SECONDS,
+                    },
+                }
+            },
+            "auth": {"secretName": AUTH_SECRET},
+            "dataTier": {
+                "database": {
+                    "host": endpoints.database_host,
+                    "port": endpoints.database_port,
+                    "name": endpoints.database_name,
+                    "secretName": DATABASE_SECRET,
+                },
+                "redis": {"host": endpoints.redis_host, "port": endpoints.redis_port, "secretName": REDIS_SECRET},
+                "kafka": {"brokers": endpoints.kafka_brokers},
+                "otlp": {"endpoint": endpoints.otlp_endpoint},
+            },
+        },
+        "services": {s.name: _service_values(s) for s in t.services},
+        "ingress": {
+            "enabled": t.ingress_enabled,
+            "className": t.ingress_class_name,
+            "host": t.api_host,
+            "service": catalog.GATEWAY,
+            "annotations": {},
+            "tls": {
+                "clusterIssuer": t.tls_cluster_issuer,
+                "secretName": f"{catalog.GATEWAY}-tls",
+            },
+        },
+    }
+
+
+def _int_or_str(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
