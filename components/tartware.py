@@ -1,0 +1,150 @@
+"""The Tartware release: namespace, the secrets the pods read, and a helm.v3.Release of our chart.
+
+A ``helm.v3.Release`` (not ``helm.v4.Chart``) so the release is a real Helm release that the
+guide's runbook can drive: ``helm upgrade tartware ... --set global.image.tag=v1.1.0`` and
+``helm rollback tartware`` work against it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+from typing import Mapping, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import catalog
+from stacks.chart_values import chart_values
+from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
+from stacks.settings import RegistrySettings, TartwareSettings
+
+from .base import TartwareComponent
+from .credentials import Credentials
+
+CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
+# Pulumi runs the program from the project directory; a relative path keeps state identical
+# across checkouts.
+CHART_REF = "./charts/tartware"
+
+
+def chart_digest(path: Path = CHART_PATH) -> str:
+    """SHA-256 over the chart's files.
+
+    pulumi-kubernetes removed Release's checksum of local charts (pulumi-kubernetes PR #2672), so
+    a template-only change would not show up as a diff. Passing the digest as a value makes every
+    chart change a values change: visible in `pulumi preview` and applied by `pulumi up`.
+    """
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+# Pod Security Admission: every Tartware workload is restricted-compatible.
+RESTRICTED_PSA = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/warn": "restricted",
+}
+
+
+def dockerconfigjson(registry: RegistrySettings) -> pulumi.Output:
+    def render(password: str) -> str:
+        auth = base64.b64encode(f"{registry.username}:{password}".encode()).decode()
+        return json.dumps(
+            {"auths": {registry.server: {"username": registry.username, "password": password, "auth": auth}}}
+        )
+
+    return pulumi.Output.secret(registry.password.apply(render))
+
+
+class TartwareRelease(TartwareComponent):
+    AREA = "app"
+
+    def __init__(
+        self,
+        name: str,
+        settings: TartwareSettings,
+        credentials: Credentials,
+        provider: k8s.Provider,
+        protect: bool = False,
+        endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS,
+        namespace_labels: Optional[Mapping[str, str]] = None,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ):
+        super().__init__(name, opts)
+        ns_name = settings.namespace
+
+        labels = {
+            "app.kubernetes.io/part-of": catalog.PART_OF,
+            "kubernetes.io/metadata.name": ns_name,
+            **RESTRICTED_PSA,
+            **(namespace_labels or {}),
+        }
+        self.namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=ns_name, labels=labels),
+            # Deleting the namespace deletes every Tartware object in it.
+            opts=self.child(provider, protect=protect),
+        )
+
+        def secret(resource: str, secret_name: str, data: Mapping[str, pulumi.Input[str]],
+                   secret_type: str = "Opaque") -> k8s.core.v1.Secret:
+            return k8s.core.v1.Secret(
+                f"{name}-{resource}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=secret_name,
+                    namespace=ns_name,
+                    labels={"app.kubernetes.io/part-of": catalog.PART_OF,
+                            "app.kubernetes.io/managed-by": "pulumi"},
+                ),
+                type=secret_type,
+                string_data=data,
+                opts=self.child(provider, depends_on=[self.namespace]),
+            )
+
+        self.secrets = [
+            secret("database-credentials", DATABASE_SECRET,
+                   {"username": credentials.database_username, "password": credentials.database_password}),
+            secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}),
+            secret("auth", AUTH_SECRET, {"jwt-secret": credentials.jwt_secret}),
+        ]
+        if settings.registry is not None:
+            self.secrets.append(
+                secret("regcred", REGISTRY_SECRET, {".dockerconfigjson": dockerconfigjson(settings.registry)},
+                       "kubernetes.io/dockerconfigjson")
+            )
+
+        self.values = chart_values(settings, endpoints)
+        self.values["global"]["chartDigest"] = chart_digest()
+        self.release = k8s.helm.v3.Release(
+            f"{name}-release",
+            name=settings.release_name,
+            chart=CHART_REF,
+            namespace=ns_name,
+            create_namespace=False,
+            values=self.values,
+            timeout=settings.helm_timeout_seconds,
+            cleanup_on_fail=True,
+            max_history=10,
+            opts=self.child(provider, depends_on=[self.namespace, *self.secrets]),
+        )
+
+        self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
+        self.api_url = f"{'https' if settings.tls_cluster_issuer else 'http'}://{settings.api_host}"
+        self.secret_names = [DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET] + (
+            [REGISTRY_SECRET] if settings.registry else []
+        )
+        self.register_outputs(
+            {
+                "namespace": ns_name,
+                "releaseName": self.release.name,
+                "releaseStatus": self.release.status,
+                "apiUrl": self.api_url,
+                "secretNames": self.secret_names,
+            }
+        )
