@@ -1,0 +1,202 @@
+"""Our chart, rendered with the values the program passes, validated as Kubernetes 1.28 objects."""
+
+import copy
+
+import helm_python
+import pytest
+
+from stacks.quantities import Cpu, Memory
+from tools.render import CHART, render_chart, validate
+from tests import guide
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+@pytest.fixture(scope="module", params=["dev", "prod"])
+def rendered(request, dev_run, prod_run):
+    run = {"dev": dev_run, "prod": prod_run}[request.param]
+    values = run.one(RELEASE).plain["values"]
+    return request.param, values, render_chart(values)
+
+
+def objects(docs, kind):
+    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+
+def test_every_object_validates_strict_for_1_28(rendered):
+    _, _, docs = rendered
+    assert len(docs) == 51  # 10 services x (Deployment, Service, ServiceAccount, HPA, PDB) + Ingress
+    assert validate(docs, "1.28.0") == []
+
+
+def test_lint_strict_is_clean(rendered):
+    _, values, _ = rendered
+    result = helm_python.lint(str(CHART), values, strict=True)
+    assert result["errors"] == []
+    assert [m for m in result["messages"] if m["severity"] > 1] == []  # nothing above INFO
+
+
+def test_guide_names_and_labels(rendered):
+    _, _, docs = rendered
+    deployments = objects(docs, "Deployment")
+    assert set(deployments) == set(guide.ROW_OF)
+    assert set(objects(docs, "HorizontalPodAutoscaler")) == {f"{s}-hpa" for s in guide.ROW_OF}
+    for d in docs:
+        assert d["metadata"]["namespace"] == guide.NAMESPACE
+    for name, dep in deployments.items():
+        labels = dep["spec"]["template"]["metadata"]["labels"]
+        assert labels["app"] == name
+        assert labels["app.kubernetes.io/name"] == name
+        assert labels["app.kubernetes.io/part-of"] == "tartware"
+        # the selector only uses labels the pods carry
+        for k, v in dep["spec"]["selector"]["matchLabels"].items():
+            assert labels[k] == v
+
+
+def test_hpas_follow_the_guide(rendered):
+    env, values, docs = rendered
+    for name, hpa in objects(docs, "HorizontalPodAutoscaler").items():
+        service = name.removesuffix("-hpa")
+        spec = hpa["spec"]
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": service}
+        if env == "prod":
+            lo, hi = guide.TABLE[guide.ROW_OF[service]][:2]
+            assert (spec["minReplicas"], spec["maxReplicas"]) == (lo, hi)
+        resource = {m["resource"]["name"]: m["resource"]["target"] for m in spec["metrics"] if m["type"] == "Resource"}
+        assert resource["cpu"] == {"type": "Utilization", "averageUtilization": guide.HPA_CPU}
+        assert resource["memory"] == {"type": "Utilization", "averageUtilization": guide.HPA_MEMORY}
+        up, down = spec["behavior"]["scaleUp"], spec["behavior"]["scaleDown"]
+        assert [(p["type"], p["value"], p["periodSeconds"]) for p in up["policies"]] == [("Percent", *guide.SCALE_UP)]
+        assert [(p["type"], p["value"], p["periodSeconds"]) for p in down["policies"]] == [("Percent", *guide.SCALE_DOWN)]
+        assert down["stabilizationWindowSeconds"] == guide.SCALE_DOWN_WINDOW
+
+
+def test_custom_pods_metric_is_optional(rendered):
+    _, values, _ = rendered
+    values = copy.deepcopy(values)
+    values["services"]["api-gateway"]["autoscaling"]["customMetrics"] = [
+        {"name": "http_requests_per_second", "averageValue": "300"}
+    ]
+    hpa = objects(render_chart(values), "HorizontalPodAutoscaler")["api-gateway-hpa"]
+    pods = [m for m in hpa["spec"]["metrics"] if m["type"] == "Pods"]
+    assert pods == [{"type": "Pods", "pods": {"metric": {"name": "http_requests_per_second"},
+                                               "target": {"type": "AverageValue", "averageValue": "300"}}}]
+    assert validate([hpa]) == []
+
+
+def test_deployments_are_hardened_and_wired(rendered):
+    env, values, docs = rendered
+    for name, dep in objects(docs, "Deployment").items():
+        pod = dep["spec"]["template"]["spec"]
+        assert "replicas" not in dep["spec"]  # the HPA owns the count
+        assert pod["automountServiceAccountToken"] is False
+        assert pod["serviceAccountName"] == name
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+        zones = [t for t in pod["topologySpreadConstraints"] if t["topologyKey"] == "topology.kubernetes.io/zone"]
+        assert zones and zones[0]["labelSelector"]["matchLabels"]["app"] == name
+        (c,) = pod["containers"]
+        sc = c["securityContext"]
+        assert sc["readOnlyRootFilesystem"] is True
+        assert sc["allowPrivilegeEscalation"] is False
+        assert sc["capabilities"] == {"drop": ["ALL"]}
+        assert c["image"] == f"docker.io/tartware/{name}:v1.0.0"
+        port = guide.PORTS[name]
+        assert c["ports"][0] == {"name": "http", "containerPort": port, "protocol": "TCP"}
+        assert c["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+        assert c["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
+        mounts = {m["mountPath"] for m in c["volumeMounts"]}
+        assert {"/tmp", "/app/.cache"} <= mounts
+        env_vars = {e["name"]: e for e in c["env"]}
+        assert env_vars["PORT"]["value"] == str(port)
+        assert env_vars["AUTH_JWT_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "tartware-auth"
+        if "DB_HOST" in env_vars:
+            assert env_vars["DB_HOST"]["value"] == "postgres-postgresql.database.svc.cluster.local"
+            assert env_vars["DB_PORT"]["value"] == "5432"
+            assert env_vars["DB_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "database-credentials", "key": "password"}
+        if "REDIS_PASSWORD" in env_vars:
+            assert env_vars["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "redis-credentials", "key": "password"}
+        if env == "prod":
+            lo, hi, cpu_req, cpu_lim, mem_req, mem_lim = guide.TABLE[guide.ROW_OF[name]]
+            r = c["resources"]
+            assert Cpu.parse(r["requests"]["cpu"]).millicores == cpu_req
+            assert Cpu.parse(r["limits"]["cpu"]).millicores == cpu_lim
+            assert Memory.parse(r["requests"]["memory"]).bytes == mem_req
+            assert Memory.parse(r["limits"]["memory"]).bytes == mem_lim
+
+
+def test_services_ports_agree_with_containers(rendered):
+    _, _, docs = rendered
+    deployments = objects(docs, "Deployment")
+    for name, svc in objects(docs, "Service").items():
+        (container,) = deployments[name]["spec"]["template"]["spec"]["containers"]
+        container_ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        for p in svc["spec"]["ports"]:
+            assert p["targetPort"] in container_ports, (name, p)
+        assert svc["spec"]["selector"] == deployments[name]["spec"]["selector"]["matchLabels"]
+    guard = objects(docs, "Service")["availability-guard-service"]
+    assert {p["name"]: p["port"] for p in guard["spec"]["ports"]} == {"http": 3045, "grpc": 4400}
+
+
+def test_gateway_urls_point_at_real_services(rendered):
+    _, _, docs = rendered
+    services = objects(docs, "Service")
+    (gw,) = objects(docs, "Deployment")["api-gateway"]["spec"]["template"]["spec"]["containers"]
+    urls = {e["name"]: e["value"] for e in gw["env"] if e["name"].endswith("_SERVICE_URL")}
+    assert urls["CORE_SERVICE_URL"] == "http://core-service.tartware-system.svc.cluster.local:3000"
+    for url in urls.values():
+        host, port = url.removeprefix("http://").split(":")
+        name = host.split(".")[0]
+        assert int(port) in {p["port"] for p in services[name]["spec"]["ports"]}
+
+
+def test_pdbs_select_the_pods(rendered):
+    _, _, docs = rendered
+    deployments = objects(docs, "Deployment")
+    pdbs = objects(docs, "PodDisruptionBudget")
+    assert set(pdbs) == set(deployments)
+    for name, pdb in pdbs.items():
+        assert pdb["apiVersion"] == "policy/v1"
+        assert "maxUnavailable" in pdb["spec"]
+        labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        for k, v in pdb["spec"]["selector"]["matchLabels"].items():
+            assert labels[k] == v
+
+
+def test_service_accounts_do_not_mount_tokens(rendered):
+    _, _, docs = rendered
+    for sa in objects(docs, "ServiceAccount").values():
+        assert sa["automountServiceAccountToken"] is False
+
+
+def test_ingress_for_api_host(rendered):
+    _, _, docs = rendered
+    (ing,) = objects(docs, "Ingress").values()
+    (rule,) = ing["spec"]["rules"]
+    assert rule["host"] == "api.tartware.local"
+    backend = rule["http"]["paths"][0]["backend"]["service"]
+    assert backend == {"name": "api-gateway", "port": {"name": "http"}}
+
+
+BAD_VALUES = [
+    (("services", "api-gateway", "replicas", "min"), 0),
+    (("services", "api-gateway", "resources", "limits", "cpu"), "500mm"),
+    (("services", "api-gateway", "resources", "requests", "memory"), "2Gb"),
+    (("services", "api-gateway", "autoscaling", "cpuUtilization"), 101),
+    (("services", "api-gateway", "port"), 70000),
+    (("global", "image", "pullPolicy"), "Sometimes"),
+    (("global", "topologySpread", "zoneWhenUnsatisfiable"), "Maybe"),
+    (("services", "api-gateway", "typo"), 1),
+]
+
+
+@pytest.mark.parametrize("path,bad", BAD_VALUES, ids=[".".join(p) for p, _ in BAD_VALUES])
+def test_values_schema_rejects_bad_values(prod_run, path, bad):
+    values = copy.deepcopy(prod_run.one(RELEASE).plain["values"])
+    node = values
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = bad
+    with pytest.raises(helm_python.HelmError):
+        render_chart(values)

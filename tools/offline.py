@@ -1,0 +1,255 @@
+"""Run the real Pulumi program offline, under Pulumi's mock engine, and record what it registers.
+
+Used by the tests and by the offline plan (``python -m tools.plan``). Nothing here is imported
+by the program itself: ``__main__.py`` runs unchanged under ``pulumi up``.
+
+``RecordingMonitor`` sees every ``RegisterResource`` request as the engine would: type, name,
+parent, explicit dependencies, provider reference, ``protect``/``retainOnDelete`` and the inputs
+with secret markers intact, so tests can assert that a value is a Pulumi secret.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+import yaml
+from google.protobuf import json_format
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "tartware-infra"
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class Secret:
+    """Marks a value that reached the engine as a Pulumi secret."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:  # never print the value
+        return "Secret(***)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other.value == self.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _decode(value: Any) -> Any:
+    """Turn the wire form into Python values, secrets wrapped in ``Secret``."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG:
+            return Secret(_decode(value.get("value")))
+        if SECRET_SIG_KEY in value:  # resource references, assets: keep as a dict
+            return {k: _decode(v) for k, v in value.items()}
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct numbers are doubles; the program's ints come back as ints
+    return value
+
+
+def unsecret(value: Any) -> Any:
+    """The plain value, with every ``Secret`` unwrapped (for assertions on shape)."""
+    if isinstance(value, Secret):
+        return unsecret(value.value)
+    if isinstance(value, dict):
+        return {k: unsecret(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unsecret(v) for v in value]
+    return value
+
+
+def contains_secret(value: Any) -> bool:
+    if isinstance(value, Secret):
+        return True
+    if isinstance(value, dict):
+        return any(contains_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_secret(v) for v in value)
+    return False
+
+
+@dataclass
+class Registered:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    provider: str
+    dependencies: list[str]
+    inputs: dict[str, Any]  # with Secret markers
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plain(self) -> dict[str, Any]:
+        return unsecret(self.inputs)
+
+
+@dataclass
+class ProgramRun:
+    stack: str
+    resources: list[Registered]
+    outputs: dict[str, Any]  # stack outputs, with Secret markers
+    invokes: list[tuple[str, dict]]
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: Optional[str] = None) -> Registered:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            raise AssertionError(f"expected one {type_} {name or ''}, found {[r.name for r in found]}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registered:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise KeyError(urn)
+
+    def children_of(self, urn: str) -> list[Registered]:
+        return [r for r in self.resources if r.parent == urn]
+
+
+class DefaultMocks(pulumi_mocks.Mocks):
+    """Plausible provider answers: ids from names, inputs echoed, a few computed outputs."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs):
+        outputs = dict(args.inputs)
+        if args.typ == "random:index/randomPassword:RandomPassword":
+            outputs["result"] = f"mock-{args.name}-0123456789abcdef"
+        if args.typ == "kubernetes:helm.sh/v3:Release":
+            outputs.setdefault("status", {"status": "deployed", "name": args.inputs.get("name")})
+        if args.typ.startswith("kubernetes:") and "metadata" in args.inputs:
+            outputs.setdefault("metadata", args.inputs["metadata"])
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs):
+        return {}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi_mocks.Mocks):
+        super().__init__(mocks)
+        self.registered: list[Registered] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self.invokes: list[tuple[str, dict]] = []
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type != STACK_TYPE:
+            inputs = _decode(json_format.MessageToDict(request.object))
+            state = self.resources.get(response.urn)
+            self.registered.append(
+                Registered(
+                    urn=response.urn,
+                    type=request.type,
+                    name=request.name,
+                    parent=request.parent,
+                    custom=bool(request.custom),
+                    protect=bool(request.protect),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    provider=request.provider,
+                    dependencies=list(request.dependencies),
+                    inputs=inputs,
+                    outputs=dict(state.state) if state else {},
+                )
+            )
+        return response
+
+    def RegisterResourceOutputs(self, request):
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.stack_outputs = _decode(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request):
+        self.invokes.append((request.tok, json_format.MessageToDict(request.args)))
+        return super().Invoke(request)
+
+
+def stack_config(stack: str, overrides: Optional[Mapping[str, Any]] = None,
+                 secrets: Optional[Mapping[str, str]] = None) -> tuple[dict[str, str], list[str]]:
+    """The config of ``Pulumi.<stack>.yaml`` in the engine's wire form, plus overrides.
+
+    ``secure:`` values (encrypted with the stack's passphrase) cannot be decrypted offline; they
+    are replaced by a stand-in and marked secret, as the engine would mark them. ``overrides``
+    take plain values (objects are JSON-encoded), ``secrets`` add secret keys.
+    """
+    path = ROOT / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        known = sorted(p.name.split(".")[1] for p in ROOT.glob("Pulumi.*.yaml"))
+        raise ValueError(f"unknown stack {stack!r}; known stacks: {', '.join(known)}")
+    doc = yaml.safe_load(path.read_text()) or {}
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in (doc.get("config") or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            config[key] = f"offline-stand-in-for-{key}"
+            secret_keys.append(key)
+        else:
+            config[key] = _wire(value)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = _wire(value)
+    for key, value in (secrets or {}).items():
+        config[key] = value
+        secret_keys.append(key)
+    return config, secret_keys
+
+
+def _wire(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value)
+
+
+def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
+                secret_keys: Iterable[str] = (), mocks: Optional[pulumi_mocks.Mocks] = None,
+                program: Path = ROOT / "__main__.py",
+                monitor: Optional[RecordingMonitor] = None) -> ProgramRun:
+    """Run ``__main__.py`` for ``stack`` with ``config`` under mocks; return what it registered.
+
+    Raises whatever the program raises (e.g. SettingsError), after the engine has settled.
+    """
+    if config is None:
+        config, secret_keys = stack_config(stack)
+    monitor = monitor or RecordingMonitor(mocks or DefaultMocks())
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi_settings.set_root_resource(None)  # run_in_stack makes a fresh Stack for the exports
+
+    import sys
+
+    added = str(ROOT) not in sys.path
+    if added:
+        sys.path.insert(0, str(ROOT))
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(program), run_name="__main__")))
+    finally:
+        if added:
+            sys.path.remove(str(ROOT))
+    return ProgramRun(stack=stack, resources=monitor.registered, outputs=monitor.stack_outputs,
+                      invokes=monitor.invokes)

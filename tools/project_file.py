@@ -1,0 +1,68 @@
+"""Write the ``config:`` block of Pulumi.yaml from the declared settings (stacks/settings.py).
+
+    python -m tools.project_file          # rewrite Pulumi.yaml
+    python -m tools.project_file --check  # exit 1 if it is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from stacks.settings import DECLARED
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILE = ROOT / "Pulumi.yaml"
+
+HEADER = """\
+name: tartware-infra
+description: The Tartware hotel platform on Kubernetes (cluster, platform, Tartware release), per stack.
+runtime:
+  name: python
+  options:
+    toolchain: pip
+    virtualenv: .venv
+# Every setting, with its type and default. GENERATED from stacks/settings.py by
+# `python -m tools.project_file`; a test keeps the two identical.
+#
+# Object-valued setting (Pulumi's project schema cannot declare object types):
+#   services  map (tartware-infra:services) of service name -> overrides, e.g.
+#     pulumi config set --path 'services.api-gateway.maxReplicas' 150
+#   allowed fields: enabled, minReplicas, maxReplicas, cpuRequest, cpuLimit, memoryRequest,
+#   memoryLimit, cpuTarget, memoryTarget, customMetrics[{name, averageValue}], image
+"""
+
+
+def render() -> str:
+    config: dict = {}
+    for s in DECLARED:
+        entry: dict = {"type": s.type, "description": s.description}
+        if s.items:
+            entry["items"] = {"type": s.items}
+        if s.secret:
+            entry["secret"] = True
+        if s.default is not None:
+            entry["default"] = s.default
+        config[s.name] = entry  # project namespace: no prefix
+    return HEADER + yaml.safe_dump({"config": config}, sort_keys=False, width=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        if PROJECT_FILE.read_text() != text:
+            print("Pulumi.yaml is out of date; run python -m tools.project_file", file=sys.stderr)
+            return 1
+        return 0
+    PROJECT_FILE.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
