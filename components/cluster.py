@@ -5,25 +5,15 @@ Everything above the cluster receives ``ClusterHandle.provider`` explicitly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.settings import ClusterSettings
+from stacks.cluster_settings import ClusterSettings
 
 from .base import TartwareComponent
-
-
-@dataclass(frozen=True)
-class ClusterHandle:
-    """What every cluster target exposes to the layers above it."""
-
-    provider: k8s.Provider
-    name: pulumi.Output
-    target: str
-    kubeconfig: Optional[pulumi.Output]  # secret, or None when the ambient kubeconfig is used
+from .handles import ClusterHandle
 
 
 class ExistingCluster(TartwareComponent):
@@ -54,7 +44,9 @@ class ExistingCluster(TartwareComponent):
         self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})
 
 
+TARGETS = {"existing": ExistingCluster}
+
+
 def build_cluster(name: str, settings: ClusterSettings) -> ClusterHandle:
-    """The cluster target the stack asked for."""
-    targets = {"existing": ExistingCluster}
-    return targets[settings.target](name, settings).handle
+    """The cluster target the stack asked for (validated in stacks/cluster_settings.py)."""
+    return TARGETS[settings.target](name, settings).handle

@@ -18,11 +18,12 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog
 from stacks.chart_values import chart_values
-from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
+from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, REDIS_SECRET, REGISTRY_SECRET
 from stacks.settings import RegistrySettings, TartwareSettings
 
 from .base import TartwareComponent
 from .credentials import Credentials
+from .handles import PlatformHandle
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
 # Pulumi runs the program from the project directory; a relative path keeps state identical
@@ -52,6 +53,17 @@ RESTRICTED_PSA = {
 }
 
 
+def deep_merge(base: dict, overrides: Mapping) -> dict:
+    """``base`` with ``overrides`` merged in, recursively for nested maps (base is not modified)."""
+    merged = dict(base)
+    for k, v in overrides.items():
+        if isinstance(v, Mapping) and isinstance(merged.get(k), dict):
+            merged[k] = deep_merge(merged[k], v)
+        else:
+            merged[k] = v
+    return merged
+
+
 def dockerconfigjson(registry: RegistrySettings) -> pulumi.Output:
     def render(password: str) -> str:
         auth = base64.b64encode(f"{registry.username}:{password}".encode()).decode()
@@ -71,9 +83,8 @@ class TartwareRelease(TartwareComponent):
         settings: TartwareSettings,
         credentials: Credentials,
         provider: k8s.Provider,
+        platform: PlatformHandle = PlatformHandle(),
         protect: bool = False,
-        endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS,
-        namespace_labels: Optional[Mapping[str, str]] = None,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
         super().__init__(name, opts)
@@ -83,7 +94,7 @@ class TartwareRelease(TartwareComponent):
             "app.kubernetes.io/part-of": catalog.PART_OF,
             "kubernetes.io/metadata.name": ns_name,
             **RESTRICTED_PSA,
-            **(namespace_labels or {}),
+            **platform.tartware_namespace_labels,
         }
         self.namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
@@ -119,7 +130,7 @@ class TartwareRelease(TartwareComponent):
                        "kubernetes.io/dockerconfigjson")
             )
 
-        self.values = chart_values(settings, endpoints)
+        self.values = deep_merge(chart_values(settings, platform.endpoints), platform.chart_overrides)
         self.values["global"]["chartDigest"] = chart_digest()
         self.release = k8s.helm.v3.Release(
             f"{name}-release",
@@ -131,7 +142,7 @@ class TartwareRelease(TartwareComponent):
             timeout=settings.helm_timeout_seconds,
             cleanup_on_fail=True,
             max_history=10,
-            opts=self.child(provider, depends_on=[self.namespace, *self.secrets]),
+            opts=self.child(provider, depends_on=[self.namespace, *self.secrets, *platform.release_dependencies]),
         )
 
         self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)

@@ -19,46 +19,39 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Callable, Literal, Mapping, Optional
 
 import pulumi
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-)
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
-from . import catalog
+from . import capacity, catalog, cluster_settings, ops_settings, platform_settings, security_settings
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
+from .cluster_settings import ClusterSettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
+from .ops_settings import OpsSettings
+from .platform_settings import PlatformSettings
 from .quantities import CPU_HELP, MEMORY_HELP, Cpu, Memory
+from .schema import (
+    BuildContext,
+    CpuQ,
+    DnsName,
+    MemQ,
+    PERCENT_FIELDS,
+    Percent,
+    Replicas,
+    SecretReader,
+    Setting,
+    SettingsModel,
+    fields_of,
+    hint,
+    no_secrets,
+    validate_section,
+)
+from .security_settings import SecuritySettings
 
 ENVIRONMENTS = ("dev", "prod")
-CLUSTER_TARGETS = ("existing",)
-PULL_POLICIES = ("Always", "IfNotPresent", "Never")
-ZONE_SPREAD_MODES = ("ScheduleAnyway", "DoNotSchedule")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One declared config key (mirrored in Pulumi.yaml)."""
-
-    name: str
-    type: Literal["string", "integer", "boolean", "array"]
-    description: str
-    default: Any = None
-    secret: bool = False
-    items: Optional[str] = None  # item type for arrays
-
 
 DECLARED: tuple[Setting, ...] = (
     Setting("environment", "string", "Budget profile: dev (1-2 replicas) or prod (the guide's table).", "dev"),
     Setting("protect", "boolean", "Protect stateful resources from deletion. Unset: true when environment=prod."),
     Setting("domain", "string", "DNS domain the routes are published under (api.<domain>, ...).", "tartware.local"),
-    Setting("clusterTarget", "string", "Where Kubernetes comes from: existing (a kubeconfig/context).", "existing"),
-    Setting("kubeconfig", "string", "Kubeconfig contents for clusterTarget=existing. Unset: the ambient KUBECONFIG / ~/.kube/config.", secret=True),
-    Setting("kubeContext", "string", "Context in the kubeconfig. Empty: its current context.", ""),
     Setting("imageRegistry", "string", "Registry and path the Tartware images are pulled from.", "docker.io/tartware"),
     Setting("imageTag", "string", "Image tag for every service (global.image.tag in the chart).", "v1.0.0"),
     Setting("imagePullPolicy", "string", "Always, IfNotPresent or Never.", "IfNotPresent"),
@@ -75,41 +68,32 @@ DECLARED: tuple[Setting, ...] = (
     Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1"),
     Setting("helmTimeoutSeconds", "integer", "How long helm waits for the Tartware release (the guide uses 15m).", 900),
 )
-DECLARED_BY_NAME: Mapping[str, Setting] = {s.name: s for s in DECLARED}
 OBJECT_SETTINGS = ("services",)
+
+# Sections owned by other areas; each declares its keys and builds its own typed settings.
+SECTIONS = (cluster_settings, platform_settings, ops_settings, security_settings)
+
+
+def all_declared() -> tuple[Setting, ...]:
+    return DECLARED + tuple(s for section in SECTIONS for s in section.DECLARED)
+
+
+def all_object_settings() -> tuple[str, ...]:
+    return OBJECT_SETTINGS + tuple(o for section in SECTIONS for o in section.OBJECT_SETTINGS)
 
 
 # ---------------------------------------------------------------- pydantic input models
 
-
-def _cpu(value: object) -> Cpu:
-    return Cpu.parse(value)
-
-
-def _memory(value: object) -> Memory:
-    return Memory.parse(value)
-
-
-CpuQ = Annotated[Cpu, BeforeValidator(_cpu), PlainSerializer(str)]
-MemQ = Annotated[Memory, BeforeValidator(_memory), PlainSerializer(str)]
-Replicas = Annotated[int, Field(ge=1, le=1000)]
-Percent = Annotated[int, Field(ge=1, le=100)]
 MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True
-    )
-
-
-class CustomMetricInput(_Model):
+class CustomMetricInput(SettingsModel):
     name: MetricName
     average_value: Annotated[str, Field(pattern=r"^\d+(\.\d+)?m?$")]
 
 
-class ServiceOverride(_Model):
-    """``tartware:services.<name>``: per-service overrides of the profile."""
+class ServiceOverride(SettingsModel):
+    """``services.<name>``: per-service overrides of the profile."""
 
     enabled: Optional[bool] = None
     min_replicas: Optional[Replicas] = None
@@ -124,22 +108,15 @@ class ServiceOverride(_Model):
     image: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._/-]*$")]] = None
 
 
-OVERRIDE_FIELDS = tuple(ServiceOverride.model_fields[f].alias for f in ServiceOverride.model_fields)
-
-DnsName = Annotated[
-    str,
-    Field(max_length=200, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"),
-]
+OVERRIDE_FIELDS = fields_of(ServiceOverride)
 
 
-class ConfigInput(_Model):
-    """Every scalar/array config key, by its config name (camelCase)."""
+class CoreInput(SettingsModel):
+    """The core keys, by their config names (camelCase)."""
 
     environment: Literal["dev", "prod"]
     protect: Optional[bool] = None
     domain: DnsName
-    cluster_target: Literal["existing"]
-    kube_context: str
     image_registry: Annotated[str, Field(pattern=r"^[a-z0-9.-]+(:\d+)?(/[a-z0-9._-]+)*$")]
     image_tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     image_pull_policy: Literal["Always", "IfNotPresent", "Never"]
@@ -157,7 +134,7 @@ class ConfigInput(_Model):
     services: Mapping[str, ServiceOverride] = Field(default_factory=dict)
 
 
-_ALLOWED_HINTS: Mapping[str, str] = {
+for _field, _text in {
     "pdbMaxUnavailable": "a positive count such as '1' or a percentage '1%'-'100%'",
     "domain": "a lower-case DNS name such as 'tartware.local' or 'example.com'",
     "imageTag": "a Docker tag: letters, digits, '_', '.', '-', at most 128 characters",
@@ -167,28 +144,14 @@ _ALLOWED_HINTS: Mapping[str, str] = {
     "image": "an image repository name such as 'api-gateway'",
     "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
     "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
-}
+}.items():
+    hint(_field, _text)
+PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})
 
 
-def _pydantic_problems(exc: ValidationError, problems: ProblemCollector) -> None:
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        # drop list indices/inner types for the key, keep them readable
-        config_key = key(*loc) if loc else CONFIG_NAMESPACE
-        field_name = next((p for p in reversed(loc) if not p.isdigit()), "")
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            parent = loc[-2] if len(loc) >= 2 else ""
-            allowed = ", ".join(OVERRIDE_FIELDS) if parent in SERVICE_NAMES else "see Pulumi.yaml"
-            message = f"unknown setting; allowed: {allowed}"
-        elif err["type"] == "string_pattern_mismatch":
-            hint = _ALLOWED_HINTS.get(field_name) or _ALLOWED_HINTS.get(loc[-2] if len(loc) > 1 else "", "")
-            message = f"invalid value; expected {hint}" if hint else message
-        elif err["type"] in ("greater_than_equal", "less_than_equal") and field_name in (
-            "cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"
-        ):
-            message = f"{message}; an HPA utilisation target is a percentage from 1 to 100"
-        problems.add(config_key, message, err.get("input"))
+def _allowed_fields(loc: list[str]) -> str:
+    parent = loc[-2] if len(loc) >= 2 else ""
+    return ", ".join(OVERRIDE_FIELDS) if parent in SERVICE_NAMES else "see Pulumi.yaml"
 
 
 # ---------------------------------------------------------------- resolved settings
@@ -230,13 +193,6 @@ class RegistrySettings:
 
 
 @dataclass(frozen=True)
-class ClusterSettings:
-    target: str
-    kubeconfig: Optional[pulumi.Output]  # secret
-    context: str
-
-
-@dataclass(frozen=True)
 class TartwareSettings:
     domain: str
     image_registry: str
@@ -268,8 +224,12 @@ class StackSettings:
     stack: str
     environment: str
     protect: bool
-    cluster: ClusterSettings
+    domain: str
     tartware: TartwareSettings
+    cluster: ClusterSettings
+    platform: PlatformSettings
+    ops: OpsSettings
+    security: SecuritySettings
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -280,36 +240,31 @@ class StackSettings:
 # ---------------------------------------------------------------- reading
 
 
-ConfigGetter = Callable[[str], Optional[str]]
-
-
 def _read_raw(cfg: pulumi.Config, problems: ProblemCollector) -> dict[str, Any]:
+    """Every declared non-secret key that is set, objects JSON-decoded; unknown keys reported."""
     raw: dict[str, Any] = {}
-    for setting in DECLARED:
+    for setting in all_declared():
         if setting.secret:
             continue
         value = cfg.get(setting.name)
         if value is not None:
             raw[setting.name] = value
-    text = cfg.get("services")
-    if text is not None:
+    for name in all_object_settings():
+        text = cfg.get(name)
+        if text is None:
+            continue
         try:
-            services = json.loads(text)
+            raw[name] = json.loads(text)
         except json.JSONDecodeError:
-            problems.add(key("services"), "must be a map of service name to overrides", text)
-            services = {}
-        if not isinstance(services, dict):
-            problems.add(key("services"), "must be a map of service name to overrides", services)
-            services = {}
-        for name in list(services):
-            if name not in SERVICES:
-                problems.add(
-                    key("services", name),
-                    f"unknown service; allowed: {', '.join(SERVICE_NAMES)}",
-                    name,
-                )
-                services.pop(name)
-        raw["services"] = services
+            problems.add(key(name), "must be a map (set it with `pulumi config set --path`)", text)
+    prefix = f"{cfg.name}:"
+    known = {s.name for s in all_declared()} | set(all_object_settings())
+    present = set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.config.get_config_env())
+    for full in sorted(present):
+        if full.startswith(prefix):
+            name = full[len(prefix):].split(".", 1)[0]
+            if name not in known:
+                problems.add(full, f"unknown setting; allowed: {', '.join(sorted(known))}")
     return raw
 
 
@@ -330,7 +285,7 @@ def _secret(cfg: pulumi.Config, name: str, required: bool, problems: ProblemColl
 
 
 def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
-                     inp: ConfigInput, problems: ProblemCollector) -> ServiceSpec:
+                     inp: CoreInput, problems: ProblemCollector) -> ServiceSpec:
     def pick(name: str, default: Any) -> Any:
         value = getattr(override, name)
         return default if value is None else value
@@ -383,29 +338,21 @@ def _resolve_service(definition: ServiceDefinition, base: Sizing, override: Serv
     )
 
 
-SecretReader = Callable[[str, bool, ProblemCollector, str], Optional[pulumi.Output]]
+def _services_raw(raw: Mapping[str, Any], problems: ProblemCollector) -> dict[str, Any]:
+    services = raw.get("services", {})
+    if not isinstance(services, dict):
+        problems.add(key("services"), "must be a map of service name to overrides", services)
+        return {}
+    services = dict(services)
+    for name in list(services):
+        if name not in SERVICES:
+            problems.add(key("services", name), f"unknown service; allowed: {', '.join(SERVICE_NAMES)}", name)
+            services.pop(name)
+    return services
 
 
-def _no_secrets(name: str, required: bool, problems: ProblemCollector, why: str = "") -> None:
-    if required:
-        problems.add(key(name), f"missing required secret{why}")
-    return None
-
-
-def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = _no_secrets,
-                   project: str = "tartware-infra", stack: str = "offline",
-                   problems: Optional[ProblemCollector] = None) -> StackSettings:
-    """Validate raw config values (by config key) into StackSettings. Pure: no Pulumi runtime needed."""
-    problems = problems or ProblemCollector()
-    full = {s.name: s.default for s in DECLARED if not s.secret}
-    full.update(raw)
-    try:
-        inp = ConfigInput.model_validate(full)
-    except ValidationError as exc:
-        _pydantic_problems(exc, problems)
-        problems.raise_if_any()
-        raise  # pragma: no cover - raise_if_any always raises here
-
+def _build_tartware(inp: CoreInput, ctx: BuildContext) -> TartwareSettings:
+    problems = ctx.problems
     profile = catalog.PROFILES[inp.environment]
     services = tuple(
         _resolve_service(d, profile[d.name], inp.services.get(d.name, ServiceOverride()), inp, problems)
@@ -413,41 +360,74 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = _no_secre
     )
     if not any(s.enabled for s in services):
         problems.add(key("services"), "every service is disabled; enable at least one")
-
     registry = None
     if inp.registry_server:
         if not inp.registry_username:
             problems.add(key("registryUsername"), "required when registryServer is set", "")
-        password = read_secret("registryPassword", True, problems, " when registryServer is set")
+        password = ctx.read_secret("registryPassword", True, problems, " when registryServer is set")
         if password is not None:
             registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
-    kubeconfig = read_secret("kubeconfig", False, problems, "")
+    return TartwareSettings(
+        domain=inp.domain,
+        image_registry=inp.image_registry,
+        image_tag=inp.image_tag,
+        image_pull_policy=inp.image_pull_policy,
+        registry=registry,
+        services=services,
+        ingress_enabled=inp.ingress_enabled,
+        ingress_class_name=inp.ingress_class_name,
+        tls_cluster_issuer=inp.tls_cluster_issuer,
+        zone_spread=inp.zone_spread,
+        pdb_max_unavailable=inp.pdb_max_unavailable,
+        helm_timeout_seconds=inp.helm_timeout_seconds,
+    )
 
+
+def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secrets,
+                   project: str = "tartware-infra", stack: str = "offline",
+                   problems: Optional[ProblemCollector] = None) -> StackSettings:
+    """Validate raw config values (config key -> value) into StackSettings.
+
+    Pure: needs no Pulumi runtime (``read_secret`` is the only door to secrets). Collects the
+    problems of every section, then raises one SettingsError; cross-section checks (capacity)
+    run only when every section is valid.
+    """
+    problems = problems or ProblemCollector()
+    known = {s.name for s in all_declared()} | set(all_object_settings())
+    for name in raw:
+        if name not in known:
+            problems.add(key(name), f"unknown setting; allowed: {', '.join(sorted(known))}", raw[name])
+
+    def section_raw(declared: tuple[Setting, ...], objects: tuple[str, ...]) -> dict[str, Any]:
+        values = {s.name: s.default for s in declared if not s.secret and s.default is not None}
+        values.update({k: v for k, v in raw.items() if k in {s.name for s in declared} or k in objects})
+        return values
+
+    core_raw = section_raw(DECLARED, ())
+    core_raw["services"] = _services_raw(raw, problems)
+    core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
+    environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
+    ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret)
+    tartware = _build_tartware(core, ctx) if core else None
+    built = {
+        section.NAME: section.build(section_raw(section.DECLARED, section.OBJECT_SETTINGS), ctx)
+        for section in SECTIONS
+    }
     problems.raise_if_any()
 
-    return StackSettings(
+    settings = StackSettings(
         project=project,
         stack=stack,
-        environment=inp.environment,
-        protect=inp.protect if inp.protect is not None else inp.environment == "prod",
-        cluster=ClusterSettings(target=inp.cluster_target, kubeconfig=kubeconfig,
-                                context=inp.kube_context),
-        tartware=TartwareSettings(
-            domain=inp.domain,
-            image_registry=inp.image_registry,
-            image_tag=inp.image_tag,
-            image_pull_policy=inp.image_pull_policy,
-            registry=registry,
-            services=services,
-            ingress_enabled=inp.ingress_enabled,
-            ingress_class_name=inp.ingress_class_name,
-            tls_cluster_issuer=inp.tls_cluster_issuer,
-            zone_spread=inp.zone_spread,
-            pdb_max_unavailable=inp.pdb_max_unavailable,
-            helm_timeout_seconds=inp.helm_timeout_seconds,
-        ),
-        raw=dict(full),
+        environment=environment,
+        protect=core.protect if core.protect is not None else environment == "prod",
+        domain=core.domain,
+        tartware=tartware,
+        raw=dict(raw),
+        **built,
     )
+    capacity.check(settings, problems)
+    problems.raise_if_any()
+    return settings
 
 
 def load_settings(cfg: Optional[pulumi.Config] = None) -> StackSettings:

@@ -3,7 +3,7 @@
 import pytest
 
 from stacks.errors import SettingsError
-from stacks.settings import DECLARED, build_settings
+from stacks.settings import all_declared, build_settings
 from tools.offline import RecordingMonitor, DefaultMocks, run_program, stack_config
 
 NS = "tartware-infra"
@@ -107,7 +107,7 @@ def test_pulumi_yaml_declares_every_setting():
 
     assert PROJECT_FILE.read_text() == render(), "run python -m tools.project_file"
     declared = yaml.safe_load(PROJECT_FILE.read_text())["config"]
-    assert set(declared) == {s.name for s in DECLARED}
+    assert set(declared) == {s.name for s in all_declared()}
     for name, entry in declared.items():
         assert entry["type"] in ("string", "integer", "boolean", "array"), name
     for stack in ("dev", "prod"):
@@ -121,3 +121,8 @@ def test_chart_values_file_is_generated_from_the_catalog():
     from tools.chart_values import VALUES_FILE, render
 
     assert VALUES_FILE.read_text() == render(), "run python -m tools.chart_values"
+
+
+def test_misspelt_setting_is_refused():
+    message = run_with({f"{NS}:hpaCpuTaret": 60})
+    assert f"{NS}:hpaCpuTaret" in message and "unknown setting" in message and "hpaCpuTarget" in message

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from stacks.settings import DECLARED
+from stacks.settings import all_declared
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
@@ -38,7 +38,7 @@ runtime:
 
 def render() -> str:
     config: dict = {}
-    for s in DECLARED:
+    for s in all_declared():
         entry: dict = {"type": s.type, "description": s.description}
         if s.items:
             entry["items"] = {"type": s.items}

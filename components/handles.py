@@ -1,0 +1,39 @@
+"""What each layer hands to the layers above it. Plain, typed, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks.endpoints import DEFAULT_ENDPOINTS, DataTierEndpoints
+
+
+@dataclass(frozen=True)
+class ClusterHandle:
+    """Every cluster target exposes this; everything above receives ``provider`` explicitly."""
+
+    provider: k8s.Provider
+    name: pulumi.Output
+    target: str
+    kubeconfig: Optional[pulumi.Output]  # secret; None when the ambient kubeconfig is used
+    resources: Sequence[pulumi.Resource] = ()  # stateful cluster resources (for audits)
+
+
+@dataclass(frozen=True)
+class PlatformHandle:
+    """What the platform layer gives the Tartware release and the outputs."""
+
+    endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS
+    # Labels for the tartware-system namespace (mesh injection, Pod Security Admission level).
+    tartware_namespace_labels: Mapping[str, str] = field(default_factory=dict)
+    # Deep-merged into the Tartware chart values (route mode, ServiceMonitor, metrics, ...).
+    chart_overrides: Mapping[str, Any] = field(default_factory=dict)
+    # What the Tartware release must wait for (real dependencies only: mesh webhook, data tier).
+    release_dependencies: Sequence[pulumi.Resource] = ()
+    # LoadBalancer hostname or IP of the edge (istio-ingressgateway), when known.
+    ingress_address: Optional[pulumi.Output] = None
+    # Public hostnames by route name: {"api": "api.tartware.local", ...}
+    hosts: Mapping[str, str] = field(default_factory=dict)

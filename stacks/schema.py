@@ -1,0 +1,113 @@
+"""Building blocks shared by every settings section: declared keys, pydantic types, error mapping.
+
+A *section* (``stacks/<area>_settings.py``) declares its config keys with ``Setting``, validates
+them with a pydantic model derived from ``SettingsModel`` via ``validate_section`` and turns them
+into a frozen, typed settings object. Problems are collected, never raised one by one, so a run
+reports every bad key at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Literal, Mapping, Optional, TypeVar
+
+import pulumi
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic.alias_generators import to_camel
+
+from .errors import CONFIG_NAMESPACE, ProblemCollector, key
+from .quantities import Cpu, Memory
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared config key (mirrored in Pulumi.yaml by tools/project_file.py)."""
+
+    name: str
+    type: Literal["string", "integer", "boolean", "array"]
+    description: str
+    default: Any = None
+    secret: bool = False
+    items: Optional[str] = None  # item type for arrays
+
+
+class SettingsModel(BaseModel):
+    """Base for section input models: config-key (camelCase) aliases, no unknown fields, frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+
+CpuQ = Annotated[Cpu, BeforeValidator(Cpu.parse), PlainSerializer(str)]
+MemQ = Annotated[Memory, BeforeValidator(Memory.parse), PlainSerializer(str)]
+Replicas = Annotated[int, Field(ge=1, le=1000)]
+Percent = Annotated[int, Field(ge=1, le=100)]
+DnsLabel = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+DnsName = Annotated[str, Field(max_length=200, pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+
+# What "allowed" means for pattern-checked fields, by field name (last path element).
+PATTERN_HINTS: dict[str, str] = {}
+
+PERCENT_FIELDS: set[str] = set()
+
+
+def hint(field_name: str, text: str) -> None:
+    """Register the human description of a pattern-checked field (used in error messages)."""
+    PATTERN_HINTS[field_name] = text
+
+
+def _message(err: Mapping[str, Any], loc: list[str]) -> str:
+    field_name = next((p for p in reversed(loc) if not p.isdigit()), "")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown setting"
+    if err["type"] == "string_pattern_mismatch":
+        text = PATTERN_HINTS.get(field_name) or (PATTERN_HINTS.get(loc[-2], "") if len(loc) > 1 else "")
+        return f"invalid value; expected {text}" if text else message
+    if err["type"] in ("greater_than_equal", "less_than_equal") and field_name in PERCENT_FIELDS:
+        return f"{message}; a utilisation target is a percentage from 1 to 100"
+    return message
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_section(model: type[M], raw: Mapping[str, Any], problems: ProblemCollector,
+                     allowed_fields: Optional[Callable[[list[str]], str]] = None) -> Optional[M]:
+    """Validate ``raw`` (config key -> value) with ``model``; record problems; None if invalid."""
+    try:
+        return model.model_validate(dict(raw))
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]]
+            message = _message(err, loc)
+            if err["type"] == "extra_forbidden" and allowed_fields is not None:
+                message = f"unknown setting; allowed: {allowed_fields(loc)}"
+            problems.add(key(*loc) if loc else CONFIG_NAMESPACE, message, err.get("input"))
+        return None
+
+
+SecretReader = Callable[[str, bool, ProblemCollector, str], Optional[pulumi.Output]]
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a section builder gets besides its raw values."""
+
+    environment: str
+    problems: ProblemCollector
+    read_secret: SecretReader
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"
+
+
+def no_secrets(name: str, required: bool, problems: ProblemCollector, why: str = "") -> None:
+    """Secret reader for offline use (generators): every secret is absent."""
+    if required:
+        problems.add(key(name), f"missing required secret{why}")
+    return None
+
+
+def fields_of(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(f.alias or n for n, f in model.model_fields.items())
