@@ -20,6 +20,8 @@ class ClusterHandle:
     target: str
     kubeconfig: Optional[pulumi.Output]  # secret; None when the ambient kubeconfig is used
     resources: Sequence[pulumi.Resource] = ()  # stateful cluster resources (for audits)
+    rancher_hostname: Optional[str] = None  # set when this stack manages Rancher (DNS record)
+    kubernetes_version: Optional[str] = None  # when the target pins it (EKS, RKE2)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from stacks.settings import RegistrySettings, TartwareSettings
 from .base import TartwareComponent
 from .credentials import Credentials
 from .handles import PlatformHandle
+from .platform.namespaces import namespace
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
 # Pulumi runs the program from the project directory; a relative path keeps state identical
@@ -44,13 +45,6 @@ def chart_digest(path: Path = CHART_PATH) -> str:
         digest.update(file.read_bytes())
     return digest.hexdigest()
 
-# Pod Security Admission: every Tartware workload is restricted-compatible.
-RESTRICTED_PSA = {
-    "pod-security.kubernetes.io/enforce": "restricted",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-    "pod-security.kubernetes.io/audit": "restricted",
-    "pod-security.kubernetes.io/warn": "restricted",
-}
 
 
 def deep_merge(base: dict, overrides: Mapping) -> dict:
@@ -90,18 +84,11 @@ class TartwareRelease(TartwareComponent):
         super().__init__(name, opts)
         ns_name = settings.namespace
 
-        labels = {
-            "app.kubernetes.io/part-of": catalog.PART_OF,
-            "kubernetes.io/metadata.name": ns_name,
-            **RESTRICTED_PSA,
-            **platform.tartware_namespace_labels,
-        }
-        self.namespace = k8s.core.v1.Namespace(
-            f"{name}-namespace",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=ns_name, labels=labels),
-            # Deleting the namespace deletes every Tartware object in it.
-            opts=self.child(provider, protect=protect),
-        )
+        # Every Tartware workload is restricted-compatible; the platform may lower the enforced
+        # level (Istio sidecars without istio-cni need NET_ADMIN) through its namespace labels.
+        # Deleting the namespace deletes every Tartware object in it: protected in prod.
+        self.namespace = namespace(f"{name}-namespace", ns_name, "restricted", provider, self,
+                                   protect=protect, extra_labels=platform.tartware_namespace_labels)
 
         def secret(resource: str, secret_name: str, data: Mapping[str, pulumi.Input[str]],
                    secret_type: str = "Opaque") -> k8s.core.v1.Secret:

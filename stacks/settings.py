@@ -21,9 +21,20 @@ from typing import Annotated, Any, Callable, Literal, Mapping, Optional
 import pulumi
 from pydantic import Field
 
-from . import capacity, catalog, cluster_settings, ops_settings, platform_settings, security_settings
+from . import (
+    capacity,
+    catalog,
+    cluster_settings,
+    data_settings,
+    observability_settings,
+    ops_settings,
+    platform_settings,
+    security_settings,
+)
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
 from .cluster_settings import ClusterSettings
+from .data_settings import DataSettings
+from .observability_settings import ObservabilitySettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
 from .ops_settings import OpsSettings
 from .platform_settings import PlatformSettings
@@ -71,7 +82,14 @@ DECLARED: tuple[Setting, ...] = (
 OBJECT_SETTINGS = ("services",)
 
 # Sections owned by other areas; each declares its keys and builds its own typed settings.
-SECTIONS = (cluster_settings, platform_settings, ops_settings, security_settings)
+SECTIONS = (
+    cluster_settings,
+    platform_settings,
+    data_settings,
+    observability_settings,
+    ops_settings,
+    security_settings,
+)
 
 
 def all_declared() -> tuple[Setting, ...]:
@@ -228,6 +246,8 @@ class StackSettings:
     tartware: TartwareSettings
     cluster: ClusterSettings
     platform: PlatformSettings
+    data: DataSettings
+    observability: ObservabilitySettings
     ops: OpsSettings
     security: SecuritySettings
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
