@@ -1,0 +1,91 @@
+"""Property-based: any budget override either builds a consistent budget or is rejected cleanly."""
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from stacks.budget import Budget
+from stacks.catalog import SERVICE_NAMES
+from stacks.errors import SettingsError
+from stacks.quantities import Cpu, Memory
+from stacks.settings import build_settings
+
+GI = 2**30
+MI = 2**20
+
+cpu_text = st.one_of(
+    st.integers(1, 16000).map(lambda m: f"{m}m"),
+    st.integers(1, 16).map(str),
+)
+mem_text = st.one_of(
+    st.integers(1, 65536).map(lambda m: f"{m}Mi"),
+    st.integers(1, 64).map(lambda g: f"{g}Gi"),
+)
+override = st.fixed_dictionaries(
+    {},
+    optional={
+        "minReplicas": st.integers(-5, 300),
+        "maxReplicas": st.integers(-5, 300),
+        "cpuRequest": cpu_text,
+        "cpuLimit": cpu_text,
+        "memoryRequest": mem_text,
+        "memoryLimit": mem_text,
+        "cpuTarget": st.integers(-10, 150),
+    },
+)
+overrides = st.dictionaries(st.sampled_from(SERVICE_NAMES), override, max_size=4)
+
+
+def expected_valid(env, services):
+    """Independent oracle for validity (the rules stated in the issue)."""
+    from stacks.catalog import PROFILES
+
+    for name, o in services.items():
+        base = PROFILES[env][name]
+        lo = o.get("minReplicas", base.min_replicas)
+        hi = o.get("maxReplicas", base.max_replicas)
+        if lo < 1 or hi < 1 or lo > 1000 or hi > 1000 or lo > hi:
+            return False
+        if not 1 <= o.get("cpuTarget", 70) <= 100:
+            return False
+        if Cpu.parse(o.get("cpuRequest", base.cpu_request)) > Cpu.parse(o.get("cpuLimit", base.cpu_limit)):
+            return False
+        if Memory.parse(o.get("memoryRequest", base.memory_request)) > Memory.parse(o.get("memoryLimit", base.memory_limit)):
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(env=st.sampled_from(["dev", "prod"]), services=overrides)
+def test_valid_budgets_build_and_invalid_ones_are_rejected(env, services):
+    raw = {"environment": env, "services": services}
+    try:
+        s = build_settings(raw)
+    except SettingsError as exc:
+        assert not expected_valid(env, services), f"valid input rejected: {exc}"
+        assert "tartware-infra:services." in str(exc)
+        return
+    assert expected_valid(env, services), "invalid input accepted"
+    budget = Budget.of(s.tartware.services)
+    assert budget.max.pods >= budget.min.pods >= len(SERVICE_NAMES)
+    assert budget.max.cpu_limit_millicores >= budget.max.cpu_request_millicores
+    assert budget.max.memory_limit_bytes >= budget.max.memory_request_bytes
+    for spec in s.tartware.services:
+        o = services.get(spec.name, {})
+        if "maxReplicas" in o:
+            assert spec.max_replicas == o["maxReplicas"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(min_size=1, max_size=8))
+def test_unparsable_quantities_are_always_rejected(text):
+    """Any CPU string that is not digits[.digits][m] is rejected with the key named."""
+    import re
+
+    valid = re.fullmatch(r"[0-9]+(\.[0-9]+)?m?", text.strip()) is not None
+    raw = {"environment": "prod", "services": {"billing-service": {"cpuLimit": text}}}
+    try:
+        build_settings(raw)
+    except SettingsError as exc:
+        if not valid:
+            assert "tartware-infra:services.billing-service.cpuLimit" in str(exc)
+        return
+    assert valid, f"{text!r} accepted as a CPU quantity"

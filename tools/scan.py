@@ -1,0 +1,132 @@
+"""Security scan: checkov's Kubernetes framework over everything the program would send to Kubernetes.
+
+For each stack, the Tartware chart is rendered with the values the program passes and the objects
+the program creates directly are written next to it; checkov (its own virtualenv, offline) scans
+the folder. Every failed check must be listed with a written reason in security/checkov-skips.yaml,
+and the scan must have produced results (checkov's helm framework silently runs nothing without a
+helm binary; an empty scan is a failure).
+
+    python -m tools.scan                    # dev and prod; exit 1 on unexplained failures
+    python -m tools.scan --stack prod --checkov .venv-checkov/bin/checkov
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIP_FILE = ROOT / "security" / "checkov-skips.yaml"
+DEFAULT_CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+OUT = ROOT / "build" / "scan"
+
+
+@dataclass(frozen=True)
+class Skip:
+    id: str
+    reason: str
+    stacks: tuple[str, ...] = ()  # empty: every stack
+    resources: tuple[str, ...] = ()  # fnmatch patterns on checkov's "Kind.namespace.name"; empty: all
+
+    def covers(self, stack: str, check_id: str, resource: str) -> bool:
+        return (
+            check_id == self.id
+            and (not self.stacks or stack in self.stacks)
+            and (not self.resources or any(fnmatch.fnmatchcase(resource, p) for p in self.resources))
+        )
+
+
+def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
+    doc = yaml.safe_load(path.read_text()) or {}
+    skips = []
+    for i, entry in enumerate(doc.get("skips") or []):
+        reason = str(entry.get("reason") or "").strip()
+        if not entry.get("id") or len(reason) < 20:
+            raise ValueError(f"{path.name} entry {i}: every skip needs an id and a written reason (>= 20 chars)")
+        skips.append(Skip(entry["id"], reason, tuple(entry.get("stacks") or ()), tuple(entry.get("resources") or ())))
+    return skips
+
+
+def write_stack_manifests(stack: str, out: Path) -> int:
+    """Chart objects + directly created objects for ``stack`` into ``out``; returns the count."""
+    from tools.manifests import registered_manifests
+    from tools.offline import run_program
+    from tools.render import render_chart, write_manifests
+
+    run = run_program(stack)
+    docs: list[dict[str, Any]] = []
+    for release in run.of_type("kubernetes:helm.sh/v3:Release"):
+        if release.plain.get("chart") == "./charts/tartware":
+            docs.extend(render_chart(release.plain["values"]))
+    docs.extend(registered_manifests(run))
+    write_manifests(docs, out)
+    return len(docs)
+
+
+def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
+    env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
+    proc = subprocess.run(
+        [str(checkov), "--framework", "kubernetes", "--skip-download", "--quiet", "-o", "json", "-d", str(folder)],
+        capture_output=True, text=True, env=env, cwd=folder,
+    )
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"checkov failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    report = json.loads(proc.stdout)
+    return report[0] if isinstance(report, list) else report
+
+
+def evaluate(stack: str, report: dict[str, Any], skips: Iterable[Skip]) -> tuple[list[str], dict[str, int]]:
+    """Unexplained failures (as lines) and the summary counts."""
+    skips = list(skips)
+    summary = report.get("summary", {})
+    failed = (report.get("results") or {}).get("failed_checks") or []
+    unexplained = [
+        f"{c['check_id']} {c['check_name']}: {_short(c['resource'])} ({c.get('file_path', '')})"
+        for c in failed
+        if not any(s.covers(stack, c["check_id"], c["resource"]) for s in skips)
+    ]
+    return unexplained, {k: int(summary.get(k, 0)) for k in ("passed", "failed", "resource_count")}
+
+
+def _short(resource: str, limit: int = 100) -> str:
+    return resource if len(resource) <= limit else resource[:limit] + "..."
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", action="append", help="stack(s) to scan (default: dev and prod)")
+    parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
+    args = parser.parse_args(argv)
+    if not args.checkov.exists():
+        print(f"error: checkov not found at {args.checkov} (see .ci/run for its virtualenv)", file=sys.stderr)
+        return 2
+    skips = load_skips()
+    status = 0
+    for stack in args.stack or ["dev", "prod"]:
+        folder = OUT / stack
+        count = write_stack_manifests(stack, folder)
+        report = run_checkov(args.checkov, folder)
+        unexplained, summary = evaluate(stack, report, skips)
+        print(f"checkov [{stack}]: {count} objects, {summary['resource_count']} resources scanned, "
+              f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
+        if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
+            print(f"error: checkov produced no results for {stack}: the scan did not run", file=sys.stderr)
+            status = 1
+        for line in unexplained:
+            print(f"  UNEXPLAINED {line}", file=sys.stderr)
+        if unexplained:
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
