@@ -1,52 +1,52 @@
 """Cluster targets. Each builds (or adopts) a cluster and hands a Kubernetes provider upward.
 
-Everything above the cluster receives ``ClusterHandle.provider`` explicitly.
+One ComponentResource per target (components/clusters/), one interface: ``build_cluster``
+returns a ``ClusterHandle``. Everything above the cluster receives ``ClusterHandle.provider``
+explicitly and is the same on every target.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import dataclasses
+from typing import TYPE_CHECKING, Union
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from stacks.cluster_settings import ClusterSettings
 
-from .base import TartwareComponent
+from .clusters.baremetal import BareMetalRke2Cluster
+from .clusters.eks import EksCluster
+from .clusters.existing import ExistingCluster
+from .clusters.vsphere import VsphereRancherCluster
 from .handles import ClusterHandle
 
+if TYPE_CHECKING:
+    from stacks.settings import StackSettings
 
-class ExistingCluster(TartwareComponent):
-    """An existing cluster reached through a kubeconfig/context (kind, k3d, a managed cluster).
+TARGETS = {
+    "existing": ExistingCluster,
+    "eks": EksCluster,
+    "vsphere": VsphereRancherCluster,
+    "baremetal": BareMetalRke2Cluster,
+}
 
-    With no ``kubeconfig`` setting the provider uses the ambient one (``KUBECONFIG`` or
-    ``~/.kube/config``), which is what ``pulumi up --stack dev`` against kind wants.
+__all__ = ["TARGETS", "build_cluster", "ExistingCluster", "EksCluster", "VsphereRancherCluster",
+           "BareMetalRke2Cluster"]
+
+
+def build_cluster(name: str, settings: Union[ClusterSettings, "StackSettings"]) -> ClusterHandle:
+    """The cluster target the stack asked for (validated in stacks/cluster_settings.py).
+
+    Accepts the whole StackSettings too, so the stack-level ``protect`` flag and ``domain`` (for
+    ``rancher.<domain>``) apply; given ClusterSettings alone, protect follows the environment.
+    The target's exports (registration commands, join token, kubeconfig, ...) become stack outputs.
     """
-
-    AREA = "cluster"
-
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__(name, opts)
-        self.provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=settings.kubeconfig,
-            context=settings.context or None,
-            enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        self.cluster_name = pulumi.Output.from_input(settings.context or "current-context")
-        self.handle = ClusterHandle(
-            provider=self.provider,
-            name=self.cluster_name,
-            target="existing",
-            kubeconfig=settings.kubeconfig,
-        )
-        self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})
-
-
-TARGETS = {"existing": ExistingCluster}
-
-
-def build_cluster(name: str, settings: ClusterSettings) -> ClusterHandle:
-    """The cluster target the stack asked for (validated in stacks/cluster_settings.py)."""
-    return TARGETS[settings.target](name, settings).handle
+    cluster = settings
+    if not isinstance(settings, ClusterSettings):
+        cluster = dataclasses.replace(settings.cluster, protect=settings.protect, domain=settings.domain)
+    handle = TARGETS[cluster.target](name, cluster).handle
+    for key, value in handle.exports.items():
+        pulumi.export(key, value)
+    if handle.rancher_hostname:
+        pulumi.export("rancherUrl", f"https://{handle.rancher_hostname}")
+    return handle

@@ -21,7 +21,12 @@ class ClusterHandle:
     kubeconfig: Optional[pulumi.Output]  # secret; None when the ambient kubeconfig is used
     resources: Sequence[pulumi.Resource] = ()  # stateful cluster resources (for audits)
     rancher_hostname: Optional[str] = None  # set when this stack manages Rancher (DNS record)
-    kubernetes_version: Optional[str] = None  # when the target pins it (EKS, RKE2)
+    kubernetes_version: Optional[str] = None  # when the target pins it: EKS "1.35", RKE2 "1.34.1"
+    # Stack outputs the target publishes (registration commands, join token, kubeconfig, ...);
+    # secret values stay secret. Exported by components/cluster.py:build_cluster.
+    exports: Mapping[str, Any] = field(default_factory=dict)
+    # The node pools the cluster was built with (empty for an existing cluster).
+    node_pools: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,157 @@
 """Cross-section check: does the service budget fit the cluster's node pools?
 
-Owned by the cluster area (issue 3). Runs after every section is valid.
+Owned by the cluster area (issue 3). Runs after every section is valid, before any resource is
+registered. The formula (docs/clusters.md, "Capacity check"):
+
+    per node   = allocatable (node size - kube-reserved, stacks/cluster_settings.py)
+                 - DaemonSets per node (cluster's own + platform + observability)
+    capacity   = sum over pools of per node x maxNodes, x (1 - headroom)
+
+    Tartware   = sum over enabled services of maxReplicas x (request + mesh sidecar request)
+    fixed      = platform + data tier + observability fixed overhead (requests)
+
+    1. Tartware <= capacity of the pools a pod without tolerations can use (untainted workers)
+    2. Tartware + fixed <= capacity of all worker pools
+    3. Tartware pods <= (110 - DaemonSet pods) x maxNodes of the untainted pools
+
+Requests, not limits: requests are what the scheduler has to place; limits may overcommit.
+Sections written by other areas are read through ``getattr`` with the conservative defaults
+below, so the check works whether or not they report their overhead yet.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Optional
 
-from .errors import ProblemCollector
+from .errors import ProblemCollector, key
 
 if TYPE_CHECKING:
+    from .cluster_settings import NodePool
     from .settings import StackSettings
+
+MI = 2**20
+GI = 2**30
+
+# Conservative defaults when a section does not report its overhead (millicores, bytes):
+DEFAULT_SIDECAR = (100, 128 * MI)  # Istio's default proxy request (global.proxy.resources.requests)
+DEFAULT_PLATFORM_DAEMONSETS = (100, 128 * MI)  # e.g. istio-cni node agent
+DEFAULT_OBSERVABILITY_DAEMONSETS = (150, 256 * MI)  # node-exporter + a log agent
+DEFAULT_PLATFORM_FIXED = (3000, 6 * GI)  # istiod x3, ingress/egress gateways, cert-manager
+DEFAULT_DATA_FIXED = (8000, 32 * GI)  # PostgreSQL primary + replica, Redis, Redpanda, Consul
+DEFAULT_OBSERVABILITY_FIXED = (6000, 24 * GI)  # Prometheus, Grafana, Loki, Jaeger
+# The cluster's own DaemonSets on every node: CNI (canal / VPC CNI), kube-proxy, CSI node plugin.
+CLUSTER_DAEMONSETS = (250, 384 * MI)
+DAEMONSET_PODS_PER_NODE = 8  # pods those DaemonSets take out of the kubelet's max-pods
+
+
+@dataclass(frozen=True)
+class Demand:
+    cpu: int
+    memory: int
+
+    def __add__(self, other: "Demand") -> "Demand":
+        return Demand(self.cpu + other.cpu, self.memory + other.memory)
+
+
+def _overhead(section: object, method: str, default: tuple[int, int]) -> tuple[int, int]:
+    fn: Optional[Callable[[], tuple[int, int]]] = getattr(section, method, None)
+    if fn is None:
+        return default
+    cpu, mem = fn()
+    return int(cpu), int(mem)
+
+
+def _cores(millicores: float) -> str:
+    return f"{millicores / 1000:.1f} cores"
+
+
+def _gib(nbytes: float) -> str:
+    return f"{nbytes / GI:.1f} GiB"
+
+
+def per_node_daemonsets(settings: "StackSettings") -> tuple[int, int]:
+    parts = [CLUSTER_DAEMONSETS,
+             _overhead(settings.platform, "daemonset_per_node", DEFAULT_PLATFORM_DAEMONSETS),
+             _overhead(settings.observability, "per_node_overhead", DEFAULT_OBSERVABILITY_DAEMONSETS)]
+    return sum(p[0] for p in parts), sum(p[1] for p in parts)
+
+
+def fixed_overhead(settings: "StackSettings") -> Demand:
+    parts = [_overhead(settings.platform, "fixed_overhead", DEFAULT_PLATFORM_FIXED),
+             _overhead(settings.data, "fixed_overhead", DEFAULT_DATA_FIXED),
+             _overhead(settings.observability, "fixed_overhead", DEFAULT_OBSERVABILITY_FIXED)]
+    return Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
+
+
+def pool_capacity(pools: "list[NodePool]", daemonsets: tuple[int, int], headroom_percent: int) -> Demand:
+    keep = (100 - headroom_percent) / 100
+    cpu = sum(max(p.cpu_millicores - daemonsets[0], 0) * p.max_nodes for p in pools)
+    mem = sum(max(p.memory_bytes - daemonsets[1], 0) * p.max_nodes for p in pools)
+    return Demand(int(cpu * keep), int(mem * keep))
 
 
 def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     """Record a problem if the budget at max scale cannot fit the max pool capacity."""
-    return None
+    from .budget import Budget
+
+    cluster = settings.cluster
+    workers = list(cluster.worker_pools)
+    if not workers:
+        return  # an existing cluster whose pools were not declared: unknown, not checked
+    budget = Budget.of(settings.tartware.services)
+    sidecar = _overhead(settings.platform, "sidecar_per_pod", DEFAULT_SIDECAR)
+    daemonsets = per_node_daemonsets(settings)
+    pods = budget.max.pods
+    tartware = Demand(budget.max.cpu_request_millicores + pods * sidecar[0],
+                      budget.max.memory_request_bytes + pods * sidecar[1])
+    fixed = fixed_overhead(settings)
+    headroom = cluster.headroom_percent
+    open_pools = [p for p in workers if p.schedulable_for_any_pod]
+
+    biggest = sorted(budget.services, key=lambda s: s.max_replicas * s.cpu_request.millicores, reverse=True)[:3]
+    services_hint = ", ".join(
+        f"{key('services', s.name, 'maxReplicas')} ({s.max_replicas} x {s.cpu_request}/{s.memory_request})"
+        for s in biggest)
+    demand_text = (f"the Tartware services at maxReplicas request {_cores(budget.max.cpu_request_millicores)} / "
+                   f"{_gib(budget.max.memory_request_bytes)} plus mesh sidecars "
+                   f"{_cores(pods * sidecar[0])} / {_gib(pods * sidecar[1])} for {pods} pods")
+
+    def pools_text(pools: "list[NodePool]") -> str:
+        return " + ".join(f"{p.name} {p.max_nodes} x {_cores(p.cpu_millicores)} / {_gib(p.memory_bytes)}"
+                          for p in pools)
+
+    def report(pools: "list[NodePool]", need: Demand, have: Demand, what: str) -> bool:
+        short = []
+        if need.cpu > have.cpu:
+            short.append(f"CPU {_cores(need.cpu)} > {_cores(have.cpu)}")
+        if need.memory > have.memory:
+            short.append(f"memory {_gib(need.memory)} > {_gib(have.memory)}")
+        if not short:
+            return False
+        target = max(pools, key=lambda p: p.max_nodes) if pools else workers[0]
+        problems.add(
+            key("nodePools", target.name, "maxNodes"),
+            f"the budget does not fit the node pools ({'; '.join(short)}): {what}; the pools give at most "
+            f"{pools_text(pools)} allocatable per node, minus DaemonSets {_cores(daemonsets[0])} / "
+            f"{_gib(daemonsets[1])} per node, minus {headroom}% headroom (capacityHeadroomPercent). "
+            f"Raise nodePools.{target.name}.maxNodes or the node size, or lower the largest services: {services_hint}",
+            target.max_nodes)
+        return True
+
+    if not open_pools:
+        problems.add(key("nodePools"), "no worker pool without a NoSchedule/NoExecute taint: the Tartware "
+                     "services (no tolerations) could not be scheduled; remove the taints of one pool",
+                     [p.name for p in workers])
+        return
+    if not report(open_pools, tartware, pool_capacity(open_pools, daemonsets, headroom), demand_text):
+        report(workers, tartware + fixed, pool_capacity(workers, daemonsets, headroom),
+               f"{demand_text}, and the platform, data tier and observability request "
+               f"{_cores(fixed.cpu)} / {_gib(fixed.memory)}")
+    max_pods = sum((p.max_pods - DAEMONSET_PODS_PER_NODE) * p.max_nodes for p in open_pools)
+    if pods > max_pods:
+        target = max(open_pools, key=lambda p: p.max_nodes)
+        problems.add(key("nodePools", target.name, "maxNodes"),
+                     f"{pods} Tartware pods at maxReplicas exceed the {max_pods} pods the untainted pools can run "
+                     f"({open_pools[0].max_pods} per node, {DAEMONSET_PODS_PER_NODE} taken by DaemonSets); raise "
+                     f"nodePools.{target.name}.maxNodes or lower: {services_hint}", target.max_nodes)

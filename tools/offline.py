@@ -21,6 +21,7 @@ from google.protobuf import json_format
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
@@ -129,19 +130,96 @@ class ProgramRun:
 
 
 class DefaultMocks(pulumi_mocks.Mocks):
-    """Plausible provider answers: ids from names, inputs echoed, a few computed outputs."""
+    """Plausible provider answers: ids from names, inputs echoed, a few computed outputs.
+
+    Outputs the real providers mark secret (``additionalSecretOutputs``) are returned wrapped as
+    secrets, because the mock monitor does not apply that option itself.
+    """
+
+    REGION = "eu-west-1"
+    ACCOUNT = "123456789012"
+    # type -> output keys the real provider marks secret
+    SECRET_OUTPUTS = {
+        "rancher2:index/clusterV2:ClusterV2": ("kubeConfig", "clusterRegistrationToken"),
+        "rancher2:index/clusterSync:ClusterSync": ("kubeConfig",),
+        "rancher2:index/bootstrap:Bootstrap": ("currentPassword", "initialPassword", "password", "tempToken", "token"),
+        "rancher2:index/token:Token": ("token", "secretKey", "accessKey"),
+        "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
+    }
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
         outputs = dict(args.inputs)
-        if args.typ == "random:index/randomPassword:RandomPassword":
-            outputs["result"] = f"mock-{args.name}-0123456789abcdef"
-        if args.typ == "kubernetes:helm.sh/v3:Release":
+        typ, name = args.typ, args.name
+        if typ == "random:index/randomPassword:RandomPassword":
+            outputs["result"] = f"mock-{name}-0123456789abcdef"
+        if typ == "kubernetes:helm.sh/v3:Release":
             outputs.setdefault("status", {"status": "deployed", "name": args.inputs.get("name")})
-        if args.typ.startswith("kubernetes:") and "metadata" in args.inputs:
+        if typ.startswith("kubernetes:") and "metadata" in args.inputs:
             outputs.setdefault("metadata", args.inputs["metadata"])
-        return f"{args.name}-id", outputs
+        if typ.startswith("aws:"):
+            service = typ.split(":")[1].split("/")[0]
+            outputs.setdefault("arn", f"arn:aws:{service}:{self.REGION}:{self.ACCOUNT}:{name}")
+            outputs.setdefault("name", name)
+        if typ == "aws:eks/cluster:Cluster":
+            outputs.update(
+                endpoint=f"https://{name.upper()}.gr7.{self.REGION}.eks.amazonaws.com",
+                certificateAuthority={"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
+                identities=[{"oidcs": [{"issuer": f"https://oidc.eks.{self.REGION}.amazonaws.com/id/MOCK{name.upper()}"}]}],
+                status="ACTIVE",
+            )
+        if typ == "aws:eks/nodeGroup:NodeGroup":
+            outputs["resources"] = [{"autoscalingGroups": [{"name": f"eks-{name}-asg"}]}]
+        if typ == "rancher2:index/clusterV2:ClusterV2":
+            cluster_id = f"c-m-{abs(hash(name)) % 10**8:08d}"
+            outputs.update(
+                clusterV1Id=cluster_id,
+                kubeConfig=f"apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n",
+                clusterRegistrationToken={
+                    "nodeCommand": f"curl -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
+                                   f"--server https://rancher.mock --token mock-{name}-registration --ca-checksum abc",
+                    "insecureNodeCommand": f"curl --insecure -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
+                                           f"--server https://rancher.mock --token mock-{name}-registration",
+                    "token": f"mock-{name}-registration",
+                    "clusterId": cluster_id,
+                },
+            )
+        if typ == "rancher2:index/clusterSync:ClusterSync":
+            outputs.update(kubeConfig=f"apiVersion: v1\nkind: Config\n# synced {name}\n", synced=True)
+        if typ == "rancher2:index/machineConfigV2:MachineConfigV2":
+            outputs.update(name=f"{args.inputs.get('generateName', 'nc')}-mock1", kind="VmwarevsphereConfig")
+        if typ == "rancher2:index/bootstrap:Bootstrap":
+            outputs.update(url="https://rancher.mock", token=f"token-mock:{name}", user="admin",
+                           currentPassword=args.inputs.get("password"))
+        if typ == "rancher2:index/token:Token":
+            outputs.update(token=f"token-mock:{name}-secret", name=f"token-{name}")
+        if typ == "rancher2:index/cloudCredential:CloudCredential":
+            outputs.setdefault("name", name)
+        for key in self.SECRET_OUTPUTS.get(typ, ()):
+            if key in outputs and not rpc.is_rpc_secret(outputs[key]):
+                outputs[key] = rpc.wrap_rpc_secret(outputs[key])
+        resource_id = f"cattle-global-data:cc-{name}" if typ == "rancher2:index/cloudCredential:CloudCredential" else f"{name}-id"
+        return resource_id, outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs):
+        token = args.token
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {"names": [f"{self.REGION}a", f"{self.REGION}b", f"{self.REGION}c"],
+                    "zoneIds": ["euw1-az1", "euw1-az2", "euw1-az3"], "id": self.REGION, "state": "available"}
+        if token == "aws:index/getRegion:getRegion":
+            return {"region": self.REGION, "name": self.REGION, "id": self.REGION}
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.ACCOUNT, "arn": f"arn:aws:iam::{self.ACCOUNT}:user/mock", "userId": "MOCK",
+                    "id": self.ACCOUNT}
+        if token.startswith("vsphere:index/get"):
+            kind = token.rsplit(":", 1)[-1][3:].lower()
+            found = dict(args.args)
+            found["id"] = f"{kind}-{found.get('name') or found.get('path')}"
+            if kind == "virtualmachine":
+                found.update(guestId="ubuntu64Guest", firmware="efi", scsiType="pvscsi",
+                             networkInterfaceTypes=["vmxnet3"],
+                             disks=[{"size": 40, "thinProvisioned": True, "eagerlyScrub": False,
+                                     "label": "disk0", "unitNumber": 0}])
+            return found
         return {}
 
 

@@ -1,0 +1,80 @@
+"""clusterTarget=baremetal: a Rancher custom ClusterV2 (RKE2); machines join with a command.
+
+A ClusterV2 without machine pools is a *custom* cluster: Rancher creates it and hands out a
+registration command (``cluster_registration_token.node_command``) that each machine runs with
+its roles. The commands (one per pool, with roles and labels appended) and a generated RKE2 join
+token are secret stack outputs for the node provisioning (Ansible, PXE/cloud-init, ...).
+``rancher2.ClusterSync`` then waits until the registered machines made the cluster Active before
+anything is deployed into it; its kubeconfig (secret) builds the Kubernetes provider handed upward.
+See docs/clusters.md, "Bare metal", for the two-step first run.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_random as random
+import pulumi_rancher2 as rancher2
+
+from stacks.cluster_settings import ClusterSettings, NodePool
+
+from ..base import TartwareComponent
+from .common import timeouts, workload_provider
+from .rancher import etcd_args, rancher_cluster_handle, rancher_provider
+
+
+def role_flags(pool: NodePool) -> str:
+    """Flags for Rancher's system-agent-install.sh: roles, node labels and taints."""
+    flags = ["--etcd", "--controlplane"] if pool.role == "control-plane" else ["--worker"]
+    flags += [f"--label '{k}={v}'" for k, v in pool.labels.items()]
+    flags += [f"--taint '{t}'" for t in pool.taints]
+    return " ".join(flags)
+
+
+class BareMetalRke2Cluster(TartwareComponent):
+    AREA = "cluster"
+
+    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        self.rancher, self.server, _, _ = rancher_provider(self, name, settings)
+        self.cluster = rancher2.ClusterV2(
+            f"{name}-rke2",
+            name=settings.name,
+            kubernetes_version=settings.rke2_version,
+            enable_network_policy=True,
+            rke_config=rancher2.ClusterV2RkeConfigArgs(
+                machine_global_config="cni: canal\n",
+                etcd=etcd_args(settings),
+                upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
+                    control_plane_concurrency="1", worker_concurrency="1"),
+            ),
+            opts=self.child(self.rancher, protect=settings.protect))
+        # RKE2 pre-shared join token (RKE2 docs "Token Management"): for nodes installed without
+        # the Rancher agent (the guide's Option B: /etc/rancher/rke2/config.yaml `token:`).
+        self.join_token = random.RandomPassword(f"{name}-join-token", length=64, special=False,
+                                                opts=self.child(protect=settings.protect))
+        token = self.cluster.cluster_registration_token
+        node_command = pulumi.Output.secret(token.apply(lambda t: t.node_command))
+        insecure_command = pulumi.Output.secret(token.apply(lambda t: t.insecure_node_command))
+        self.registration_commands = {
+            p.name: pulumi.Output.secret(node_command.apply(lambda c, p=p: f"{c} {role_flags(p)}"))
+            for p in settings.node_pools
+        }
+        # waits for the registered machines to make the cluster Active (not during the first run:
+        # docs/clusters.md), then its kubeconfig reaches the cluster
+        self.sync = rancher2.ClusterSync(
+            f"{name}-active", cluster_id=self.cluster.cluster_v1_id, state_confirm=2, wait_catalogs=False,
+            opts=self.child(self.rancher, custom_timeouts=timeouts(settings)))
+        self.kubeconfig = pulumi.Output.secret(self.sync.kube_config)
+        self.provider = workload_provider(self, name, self.kubeconfig)
+
+        self.handle = rancher_cluster_handle("baremetal", settings, self.cluster, self.provider, self.kubeconfig,
+                                             self.server, {
+            "registrationCommand": node_command,
+            "registrationCommandInsecure": insecure_command,
+            "registrationCommands": self.registration_commands,
+            "joinToken": pulumi.Output.secret(self.join_token.result),
+        })
+        self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
+                               "registrationCommand": node_command})

@@ -1,0 +1,87 @@
+"""Helpers shared by the cluster targets."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import versions
+from stacks.cluster_settings import ClusterSettings, NodePool
+
+from ..base import TartwareComponent
+
+AUTOSCALER_NAMESPACE = "kube-system"
+AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"  # rbac.serviceAccount.name (IRSA subject on EKS)
+
+
+def parse_taint(text: str) -> tuple[str, str, str]:
+    """'key=value:Effect' -> (key, value, Effect); value may be empty."""
+    kv, effect = text.rsplit(":", 1)
+    k, _, v = kv.partition("=")
+    return k, v, effect
+
+
+def autoscaler_image_tag(settings: ClusterSettings) -> str:
+    """cluster-autoscaler's minor must match the cluster's (kubernetes/autoscaler README)."""
+    return f"v{settings.kubernetes_minor}.0"
+
+
+def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulumi.Input[str],
+                      depends_on: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
+    """The Kubernetes provider handed upward, built from this cluster's (secret) kubeconfig."""
+    return k8s.Provider(
+        f"{name}-k8s",
+        kubeconfig=pulumi.Output.secret(kubeconfig),
+        enable_server_side_apply=True,
+        opts=component.child(depends_on=depends_on),
+    )
+
+
+def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider, settings: ClusterSettings,
+                       values: dict, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.helm.v3.Release:
+    """cluster-autoscaler (chart pinned in stacks/versions.py; keys per charts.md §14 at 9.59.0)."""
+    chart = versions.CLUSTER_AUTOSCALER
+    base = {
+        "image": {"tag": autoscaler_image_tag(settings)},
+        "rbac": {"serviceAccount": {"name": AUTOSCALER_SERVICE_ACCOUNT}},
+        # rendered as --key=value; the chart's defaults (logtostderr, v) stay (maps merge)
+        "extraArgs": {"balance-similar-node-groups": True, "expander": "least-waste",
+                      "skip-nodes-with-local-storage": False},
+        "replicaCount": 1,
+    }
+    base.update(values)
+    return k8s.helm.v3.Release(
+        f"{name}-autoscaler",
+        name="cluster-autoscaler",
+        chart=chart.chart,
+        version=chart.version,
+        namespace=AUTOSCALER_NAMESPACE,
+        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+        values=base,
+        opts=component.child(provider, depends_on=depends_on),
+    )
+
+
+def autoscaled(pools: Sequence[NodePool]) -> list[NodePool]:
+    return [p for p in pools if p.autoscaled]
+
+
+def pool_summary(pools: Sequence[NodePool]) -> dict:
+    """Plain description of the pools for outputs and audits."""
+    return {
+        p.name: {"role": p.role, "minNodes": p.min_nodes, "maxNodes": p.max_nodes, "cpus": p.cpus,
+                 "memoryGi": p.memory_gib, "allocatableCpuMillicores": p.cpu_millicores,
+                 "allocatableMemoryMi": p.memory_bytes // 2**20}
+        for p in pools
+    }
+
+
+def timeouts(settings: ClusterSettings) -> pulumi.CustomTimeouts:
+    minutes = f"{settings.active_timeout_minutes}m"
+    return pulumi.CustomTimeouts(create=minutes, update=minutes)
+
+
+def maybe(value: Optional[str]) -> Optional[str]:
+    return value or None

@@ -1,0 +1,42 @@
+"""clusterTarget=existing: a kubeconfig/context (kind, k3d, a managed cluster). The dev default."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks.cluster_settings import ClusterSettings
+
+from ..base import TartwareComponent
+from ..handles import ClusterHandle
+
+
+class ExistingCluster(TartwareComponent):
+    """An existing cluster reached through a kubeconfig/context.
+
+    With no ``kubeconfig`` setting the provider uses the ambient one (``KUBECONFIG`` or
+    ``~/.kube/config``), which is what ``pulumi up --stack dev`` against kind wants.
+    """
+
+    AREA = "cluster"
+
+    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=settings.kubeconfig,
+            context=settings.context or None,
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.cluster_name = pulumi.Output.from_input(settings.context or "current-context")
+        self.handle = ClusterHandle(
+            provider=self.provider,
+            name=self.cluster_name,
+            target="existing",
+            kubeconfig=settings.kubeconfig,
+            node_pools=settings.node_pools,
+        )
+        self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})

@@ -1,0 +1,140 @@
+"""clusterTarget=vsphere: a Rancher ClusterV2 (RKE2) with vSphere machine pools.
+
+vCenter objects are looked up by name (pulumi-vsphere data sources, so a typo fails the preview
+with vCenter's own message) and handed to Rancher's vSphere node driver as inventory paths.
+Argument names: /work/notes/cluster.md §B.2-B.4, §C (pulumi-rancher2 13.0.1, pulumi-vsphere 4.18.2).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+import pulumi_rancher2 as rancher2
+import pulumi_vsphere as vsphere
+
+from stacks.cluster_settings import ClusterSettings, NodePool
+
+from ..base import TartwareComponent
+from .common import timeouts, workload_provider
+from .rancher import (
+    autoscaler_annotations,
+    etcd_args,
+    machine_taints,
+    rancher_autoscaler,
+    rancher_cluster_handle,
+    rancher_provider,
+)
+
+GIB_MB = 1024  # the node driver takes MB
+CLOUD_CONFIG = "#cloud-config\npackage_update: true\n"
+
+
+class VsphereRancherCluster(TartwareComponent):
+    AREA = "cluster"
+
+    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        vs = settings.vsphere
+        self.rancher, self.server, api_url, _ = rancher_provider(self, name, settings)
+
+        # --- vCenter objects, looked up by name ------------------------------------------------
+        self.vcenter = vsphere.Provider(f"{name}-vcenter", vsphere_server=vs.vcenter, user=vs.username,
+                                        password=vs.password, allow_unverified_ssl=vs.insecure, opts=self.child())
+        lookup = pulumi.InvokeOutputOptions(parent=self, provider=self.vcenter)
+        dc = vsphere.get_datacenter_output(name=vs.datacenter, opts=lookup)
+        datastore = vsphere.get_datastore_output(name=vs.datastore, datacenter_id=dc.id, opts=lookup)
+        network = vsphere.get_network_output(name=vs.network, datacenter_id=dc.id, opts=lookup)
+        pool = vsphere.get_resource_pool_output(name=vs.resource_pool, datacenter_id=dc.id, opts=lookup)
+        folder_path = f"/{vs.datacenter}/vm" + (f"/{vs.folder}" if vs.folder else "")
+        folder = vsphere.get_folder_output(path=folder_path, opts=lookup)
+        template = vsphere.get_virtual_machine_output(name=vs.template, datacenter_id=dc.id, opts=lookup)
+        # inventory paths for the node driver, built from the looked-up objects (so they must exist)
+        dc_path = dc.name.apply(lambda n: f"/{n}")
+        self.inventory = {
+            "datacenter": dc_path,
+            "datastore": pulumi.Output.all(dc.name, datastore.name).apply(lambda a: f"/{a[0]}/datastore/{a[1]}"),
+            "network": pulumi.Output.all(dc.name, network.name).apply(lambda a: f"/{a[0]}/network/{a[1]}"),
+            "pool": pulumi.Output.all(dc.name, pool.name).apply(lambda a: f"/{a[0]}/host/{a[1]}"),
+            "folder": folder.path,
+            "template": pulumi.Output.all(dc.name, template.name).apply(lambda a: f"/{a[0]}/vm/{a[1]}"),
+        }
+
+        # --- Rancher: credential, one machine config per pool, the cluster ---------------------
+        self.credential = rancher2.CloudCredential(
+            f"{name}-vsphere", name=f"{settings.name}-vsphere",
+            vsphere_credential_config=rancher2.CloudCredentialVsphereCredentialConfigArgs(
+                vcenter=vs.vcenter, username=vs.username, password=vs.password, vcenter_port="443"),
+            opts=self.child(self.rancher))
+        self.machine_configs = {p.name: self._machine_config(name, settings, p) for p in settings.node_pools}
+        pools = [self._machine_pool(settings, p) for p in settings.node_pools]
+        # the autoscaler owns the quantity of autoscaled pools (indexes are stable: pool order is fixed)
+        ignore = [f"rkeConfig.machinePools[{i}].quantity" for i, p in enumerate(settings.node_pools)
+                  if settings.autoscaler and p.autoscaled]
+        self.cluster = rancher2.ClusterV2(
+            f"{name}-rke2",
+            name=settings.name,
+            kubernetes_version=settings.rke2_version,
+            enable_network_policy=True,
+            cloud_credential_secret_name=self.credential.id,
+            rke_config=rancher2.ClusterV2RkeConfigArgs(
+                machine_pools=pools,
+                machine_global_config="cni: canal\n",
+                etcd=etcd_args(settings),
+                upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
+                    control_plane_concurrency="1", worker_concurrency="10%"),
+            ),
+            opts=self.child(self.rancher, protect=settings.protect, custom_timeouts=timeouts(settings),
+                            ignore_changes=ignore))
+        self.kubeconfig = pulumi.Output.secret(self.cluster.kube_config)
+        self.provider = workload_provider(self, name, self.kubeconfig)
+
+        self.autoscaler = None
+        if settings.autoscaler and any(p.autoscaled for p in settings.node_pools):
+            self.autoscaler = rancher_autoscaler(self, name, settings, self.rancher, api_url, self.cluster.name,
+                                                 self.provider, depends_on=[])
+
+        self.handle = rancher_cluster_handle("vsphere", settings, self.cluster, self.provider, self.kubeconfig,
+                                             self.server, {})
+        self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
+                               "kubeconfig": self.kubeconfig})
+
+    def _machine_config(self, name: str, settings: ClusterSettings, pool: NodePool) -> rancher2.MachineConfigV2:
+        inv = self.inventory
+        return rancher2.MachineConfigV2(
+            f"{name}-{pool.name}",
+            generate_name=f"{settings.name}-{pool.name.lower()}",
+            vsphere_config=rancher2.MachineConfigV2VsphereConfigArgs(
+                vcenter=settings.vsphere.vcenter,
+                vcenter_port="443",
+                datacenter=inv["datacenter"],
+                datastore=inv["datastore"],
+                pool=inv["pool"],
+                folder=inv["folder"],
+                networks=[inv["network"]],
+                creation_type="template",
+                clone_from=inv["template"],
+                cpu_count=str(pool.cpus),  # strings; memory and disk in MB (notes §B.3)
+                memory_size=str(pool.memory_gib * GIB_MB),
+                disk_size=str(pool.disk_gib * GIB_MB),
+                cloud_config=CLOUD_CONFIG,
+                cfgparams=["disk.enableUUID=TRUE"],  # stable disk ids for the vSphere CSI driver
+            ),
+            opts=self.child(self.rancher))
+
+    def _machine_pool(self, settings: ClusterSettings, pool: NodePool) -> rancher2.ClusterV2RkeConfigMachinePoolArgs:
+        mc = self.machine_configs[pool.name]
+        cp = pool.role == "control-plane"
+        return rancher2.ClusterV2RkeConfigMachinePoolArgs(
+            name=pool.name.lower(),
+            cloud_credential_secret_name=self.credential.id,
+            control_plane_role=cp,
+            etcd_role=cp,
+            worker_role=not cp,
+            quantity=pool.min_nodes,
+            machine_labels=dict(pool.labels),  # node labels
+            taints=machine_taints(pool),
+            annotations=autoscaler_annotations(pool, settings.autoscaler),  # machineDeploymentAnnotations
+            drain_before_delete=not cp,
+            machine_config=rancher2.ClusterV2RkeConfigMachinePoolMachineConfigArgs(kind=mc.kind, name=mc.name),
+        )
