@@ -14,6 +14,35 @@ from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SE
 from .settings import ServiceSpec, TartwareSettings
 
 RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
+# Cluster-internal address space (RFC 1918) left out of "public" egress when that is allowed.
+PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+
+def _callers(t: TartwareSettings) -> dict[str, list[str]]:
+    """Callers the catalog wires through env (e.g. reservations dials the guard's gRPC address),
+    not through ``calls``: the NetworkPolicy of the called service must let them in."""
+    found: dict[str, list[str]] = {}
+    for s in t.services:
+        for value in s.definition.extra_env.values():
+            for other in t.services:
+                if other.name != s.name and f"{other.name}.{t.namespace}.svc" in value:
+                    found.setdefault(other.name, []).append(s.name)
+    return found
+
+
+def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
+    """``networkPolicy`` values: off, with the wiring the platform layer fills in when it turns it on."""
+    return {
+        "enabled": False,
+        # any pod in kube-system on port 53: CoreDNS pod labels differ between distributions
+        "dns": {"namespace": "kube-system"},
+        "edge": [],
+        "scraper": {},
+        "dataTier": {},
+        "egressTo": [],
+        "callers": _callers(t),
+        "publicEgress": {"enabled": True, "except": list(PRIVATE_RANGES)},
+    }
 
 
 def _service_values(spec: ServiceSpec) -> dict[str, Any]:
@@ -100,6 +129,8 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
                 "secretName": f"{catalog.GATEWAY}-tls",
             },
         },
+        "mesh": {"enabled": False, "mtls": "STRICT", "holdApplicationUntilProxyStarts": True, "permissivePorts": {}},
+        "networkPolicy": network_policy_defaults(t),
     }
 
 

@@ -17,17 +17,44 @@ def service_host(service: str, namespace: str) -> str:
     return f"{service}.{namespace}.{CLUSTER_DOMAIN}"
 
 
+# Release names and namespaces of the data tier and telemetry (components/platform/{data,observability}.py).
+POSTGRES_RELEASE, DATABASE_NAMESPACE = "postgres", "database"
+REDIS_RELEASE, CACHE_NAMESPACE = "redis", "cache"
+REDPANDA_RELEASE, MESSAGING_NAMESPACE = "redpanda", "messaging"
+CONSUL_RELEASE, CONSUL_NAMESPACE = "consul", "consul"
+JAEGER_RELEASE, OBSERVABILITY_NAMESPACE = "jaeger", "observability"
+
+# Redpanda chart 25.3.2: the internal Kafka listener is 9093 (listeners.kafka.port), not 9092;
+# the headless Service is named after the release and each broker is <release>-<n>.<release>.
+KAFKA_PORT = 9093
+OTLP_GRPC_PORT = 4317
+OTLP_HTTP_PORT = 4318
+
+
+def kafka_seed_brokers(brokers: int) -> str:
+    """Comma-separated seed list of every broker (stable pod DNS names of the StatefulSet)."""
+    return ",".join(
+        f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}:{KAFKA_PORT}" for i in range(brokers)
+    )
+
+
 @dataclass(frozen=True)
 class DataTierEndpoints:
-    database_host: str = service_host("postgres-postgresql", "database")  # release postgres, ns database
+    # Bitnami postgresql, release postgres: Service postgres-postgresql in standalone AND in
+    # replication mode (we set primary.name to "" so the primary keeps the guide's name).
+    database_host: str = service_host(f"{POSTGRES_RELEASE}-postgresql", DATABASE_NAMESPACE)
     database_port: int = 5432
     database_name: str = "tartware"
     database_user: str = "tartware"
-    redis_host: str = service_host("redis-master", "cache")  # release redis, ns cache
+    # Bitnami redis, release redis: Service redis-master in standalone mode, and in Sentinel mode
+    # through sentinel.masterService (a Service that follows the elected master), so the app,
+    # which has no Sentinel client, always writes to the master.
+    redis_host: str = service_host(f"{REDIS_RELEASE}-master", CACHE_NAMESPACE)
     redis_port: int = 6379
-    kafka_brokers: str = service_host("redpanda", "messaging") + ":9092"  # release redpanda, ns messaging
-    # The apps export with OTLP over HTTP (platform §8b.7), so the HTTP port, not 4317.
-    otlp_endpoint: str = "http://" + service_host("jaeger-collector", "observability") + ":4318"
+    kafka_brokers: str = service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE) + f":{KAFKA_PORT}"
+    # The apps export with OTLP over HTTP (platform §8b.7), so the HTTP port, not 4317. Jaeger
+    # chart 4.x (Jaeger v2 all-in-one) has one Service named after the release: no -collector.
+    otlp_endpoint: str = f"http://{service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)}:{OTLP_HTTP_PORT}"
 
 
 DEFAULT_ENDPOINTS = DataTierEndpoints()

@@ -1,22 +1,329 @@
-"""Platform settings. Placeholder section: no keys yet."""
+"""Platform settings (issue 4a): mesh and edge, certificates, network policies.
+
+Keys are read only here; ``components/platform`` receives the frozen ``PlatformSettings``.
+Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` from
+``ctx.is_prod`` when a key is unset. Rules that need keys of other sections (the domain,
+``hpaRequestsPerSecondTarget``, ``tlsClusterIssuer``, the observability switches) live in
+``cross_check``, which the settings assembly runs once every section is valid.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional
 
-from .schema import BuildContext, Setting
+from pydantic import Field
+
+from . import versions
+from .errors import ProblemCollector, key
+from .quantities import Cpu, Memory
+from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
+
+if TYPE_CHECKING:
+    from .settings import StackSettings
 
 NAME = "platform"
 
-DECLARED: tuple[Setting, ...] = ()
-OBJECT_SETTINGS: tuple[str, ...] = ()
+COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolicies")
+
+DECLARED: tuple[Setting, ...] = (
+    Setting("istioVersion", "string",
+            "Istio chart version (base, istiod, gateway, cni): " + " or ".join(versions.ISTIO_LINES)
+            + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
+            "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
+    Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50). Unset: 1 in dev, 3 in prod."),
+    Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50). Unset: 1 in dev, 10 in prod."),
+    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod). Unset: 1 in dev, 2 in prod."),
+    Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20). Unset: 1 in dev, 2 in prod."),
+    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin"),
+    Setting("istioCniConfDir", "string",
+            "Host directory of CNI configuration for istio-cni (RKE2: /var/lib/rancher/rke2/agent/etc/cni/net.d).",
+            "/etc/cni/net.d"),
+    Setting("apiRoute", "string",
+            "How api.<domain> reaches api-gateway: istio (VirtualService on istio-ingressgateway) or ingress "
+            "(the chart's Ingress through ingress-nginx). Unset: istio when Istio is on, else ingress."),
+    Setting("certIssuer", "string",
+            "Issuer of the gateway certificate: auto (ACME for a public domain when acmeEmail is set, else the "
+            "self-signed CA), selfSigned, or acme.", "auto"),
+    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", ""),
+    Setting("acmeServer", "string", "Let's Encrypt environment: production or staging.", "production"),
+    Setting("acmeSolver", "string",
+            "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
+)
+OBJECT_SETTINGS: tuple[str, ...] = ("platformComponents",)
+
+# cert-manager object names (ClusterIssuers are cluster-scoped; the CA secret lives in cert-manager's
+# namespace, the "cluster resource namespace" of ClusterIssuers).
+SELF_SIGNED_ISSUER = "tartware-selfsigned"
+CA_ISSUER = "tartware-ca"
+ACME_ISSUER = "letsencrypt"
+ACME_SERVERS = {
+    "production": "https://acme-v02.api.letsencrypt.org/directory",
+    "staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+}
+# Suffixes no public CA issues for (RFC 6761/6762/8375, ICANN "internal" reservation, common LAN use).
+PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".test", ".example", ".invalid", ".lan",
+                    ".home.arpa", ".corp", ".intranet", ".localdomain", ".cluster.local")
+
+Count = Annotated[int, Field(ge=1, le=50)]
+HostPath = Annotated[str, Field(pattern=r"^(/[A-Za-z0-9._-]+)+$")]
+
+
+class ComponentsInput(SettingsModel):
+    """``platformComponents``: switch platform components off (all on by default)."""
+
+    istio: bool = True
+    istio_cni: bool = True
+    ingress_nginx: bool = True
+    cert_manager: bool = True
+    network_policies: bool = True
+
+
+class PlatformInput(SettingsModel):
+    istio_version: Optional[Literal[tuple(versions.ISTIO_LINES)]] = None  # type: ignore[valid-type]
+    istio_gateway_min_replicas: Optional[Count] = None
+    istio_gateway_max_replicas: Optional[Count] = None
+    istiod_min_replicas: Optional[Annotated[int, Field(ge=1, le=10)]] = None
+    ingress_nginx_replicas: Optional[Annotated[int, Field(ge=1, le=20)]] = None
+    istio_cni_bin_dir: HostPath
+    istio_cni_conf_dir: HostPath
+    api_route: Optional[Literal["istio", "ingress"]] = None
+    cert_issuer: Literal["auto", "selfSigned", "acme"]
+    acme_email: Annotated[str, Field(pattern=r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$")]
+    acme_server: Literal["production", "staging"]
+    acme_solver: Literal["istio", "nginx"]
+    platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
+
+
+hint("acmeEmail", "an e-mail address such as 'ops@example.com', or empty")
+hint("istioCniBinDir", "an absolute host path such as '/opt/cni/bin'")
+hint("istioCniConfDir", "an absolute host path such as '/etc/cni/net.d'")
+
+
+@dataclass(frozen=True)
+class Sizing:
+    cpu: str
+    memory: str
+
+    @property
+    def millicores(self) -> int:
+        return Cpu.parse(self.cpu).millicores
+
+    @property
+    def bytes(self) -> int:
+        return Memory.parse(self.memory).bytes
 
 
 @dataclass(frozen=True)
 class PlatformSettings:
-    pass
+    is_prod: bool
+    istio: bool
+    istio_cni: bool
+    ingress_nginx: bool
+    cert_manager: bool
+    network_policies: bool
+    istio_version_setting: Optional[str]  # None: resolved against the cluster (istio_version_for)
+    gateway_min_replicas: int
+    gateway_max_replicas: int
+    istiod_min_replicas: int
+    istiod_max_replicas: int
+    ingress_nginx_replicas: int
+    cni_bin_dir: str
+    cni_conf_dir: str
+    api_route: str  # "istio" | "ingress"
+    cert_issuer: str  # "auto" | "selfSigned" | "acme"
+    acme_email: str
+    acme_server: str  # URL
+    acme_solver: str  # "istio" | "nginx"
+    sidecar_request: Sizing
+    sidecar_limit: Sizing
+    cni_request: Sizing
+
+    @property
+    def istio_version(self) -> str:
+        return self.istio_version_setting or versions.ISTIO_VERSION
+
+    def istio_version_for(self, kubernetes_version: Optional[str]) -> str:
+        """The set version; unset: the guide's line, or the newest pinned line supporting the cluster."""
+        if self.istio_version_setting or not kubernetes_version:
+            return self.istio_version
+        fits = supported_lines(kubernetes_version)
+        if versions.ISTIO_VERSION in fits or not fits:
+            return versions.ISTIO_VERSION
+        return fits[-1]
+
+    def issuer_for(self, domain: str) -> Optional[str]:
+        """The ClusterIssuer that signs the gateway certificate for ``domain`` (None: no cert-manager)."""
+        if not self.cert_manager:
+            return None
+        if self.cert_issuer == "acme" or (self.cert_issuer == "auto" and self.acme_email and is_public(domain)):
+            return ACME_ISSUER
+        return CA_ISSUER
+
+    def sidecar_per_pod(self) -> tuple[int, int]:
+        """(millicores, bytes) every meshed pod requests on top of its own containers."""
+        if not self.istio:
+            return (0, 0)
+        return (self.sidecar_request.millicores, self.sidecar_request.bytes)
+
+    def daemonset_per_node(self) -> tuple[int, int]:
+        """(millicores, bytes) the platform's DaemonSets request on every node (istio-cni)."""
+        if not (self.istio and self.istio_cni):
+            return (0, 0)
+        return (self.cni_request.millicores, self.cni_request.bytes)
+
+
+def is_public(domain: str) -> bool:
+    return not any(f".{domain}".endswith(s) for s in PRIVATE_SUFFIXES)
 
 
 def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSettings]:
-    return PlatformSettings()
+    problems = ctx.problems
+    raw = dict(raw)
+    if "platformComponents" in raw and not isinstance(raw["platformComponents"], dict):
+        problems.add(key("platformComponents"), f"must be a map of component name to true/false; "
+                     f"components: {', '.join(COMPONENTS)}", raw["platformComponents"])
+        raw.pop("platformComponents")
+    inp = validate_section(PlatformInput, raw, problems,
+                           lambda loc: ", ".join(COMPONENTS) if loc[0] == "platformComponents" else "see Pulumi.yaml")
+    if inp is None:
+        return None
+    comps = inp.platform_components
+    prod = ctx.is_prod
+
+    gw_min = inp.istio_gateway_min_replicas or (3 if prod else 1)
+    gw_max = inp.istio_gateway_max_replicas or max(10 if prod else 1, gw_min)
+    if gw_min > gw_max:
+        problems.add(key("istioGatewayMaxReplicas"),
+                     f"istioGatewayMinReplicas ({gw_min}) must not exceed istioGatewayMaxReplicas ({gw_max})", gw_max)
+    istiod_min = inp.istiod_min_replicas or (2 if prod else 1)
+
+    api_route = inp.api_route or ("istio" if comps.istio else "ingress")
+    if api_route == "istio" and not comps.istio:
+        problems.add(key("apiRoute"), "istio needs Istio; set platformComponents.istio=true or apiRoute=ingress",
+                     api_route)
+    if api_route == "ingress" and not comps.ingress_nginx:
+        problems.add(key("apiRoute"), "ingress needs ingress-nginx; set platformComponents.ingressNginx=true "
+                     "or apiRoute=istio", api_route)
+    if comps.istio_cni and not comps.istio:
+        problems.add(key("platformComponents", "istioCni"), "istio-cni needs Istio (platformComponents.istio=true)",
+                     True)
+    if inp.cert_issuer == "acme":
+        if not comps.cert_manager:
+            problems.add(key("certIssuer"), "acme needs cert-manager (platformComponents.certManager=true)", "acme")
+        if not inp.acme_email:
+            problems.add(key("acmeEmail"), "required when certIssuer=acme (Let's Encrypt account e-mail); "
+                         "set `pulumi config set acmeEmail ops@example.com`", "")
+    if inp.acme_solver == "nginx" and not comps.ingress_nginx and inp.cert_issuer != "selfSigned":
+        problems.add(key("acmeSolver"), "nginx needs ingress-nginx (platformComponents.ingressNginx=true); "
+                     "allowed: istio, nginx", "nginx")
+    if inp.acme_solver == "istio" and not comps.istio and inp.cert_issuer == "acme":
+        problems.add(key("acmeSolver"), "istio needs Istio (platformComponents.istio=true); allowed: istio, nginx",
+                     "istio")
+
+    return PlatformSettings(
+        is_prod=prod,
+        istio=comps.istio,
+        istio_cni=comps.istio_cni and comps.istio,
+        ingress_nginx=comps.ingress_nginx,
+        cert_manager=comps.cert_manager,
+        network_policies=comps.network_policies,
+        istio_version_setting=inp.istio_version,
+        gateway_min_replicas=gw_min,
+        gateway_max_replicas=gw_max,
+        istiod_min_replicas=istiod_min,
+        istiod_max_replicas=max(5, istiod_min) if prod else istiod_min,
+        ingress_nginx_replicas=inp.ingress_nginx_replicas or (2 if prod else 1),
+        cni_bin_dir=inp.istio_cni_bin_dir,
+        cni_conf_dir=inp.istio_cni_conf_dir,
+        api_route=api_route,
+        cert_issuer=inp.cert_issuer,
+        acme_email=inp.acme_email,
+        acme_server=ACME_SERVERS[inp.acme_server],
+        acme_solver=inp.acme_solver,
+        # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
+        sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
+        sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
+        cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
+    )
+
+
+def cross_check(settings: "StackSettings", problems: ProblemCollector,
+                kubernetes_version: Optional[str] = None) -> None:
+    """Rules across sections; run by the settings assembly after every section is valid.
+
+    * ACME cannot issue for a private domain (``.local`` ...): names ``certIssuer``.
+    * ``hpaRequestsPerSecondTarget`` > 0 needs the prometheus-adapter to serve
+      ``http_requests_per_second``: names ``hpaRequestsPerSecondTarget``.
+    * ``tlsClusterIssuer`` must name a ClusterIssuer this stack creates (when cert-manager is ours).
+    * the Istio line must support the cluster's Kubernetes version, when the target pins one.
+    """
+    p = settings.platform
+    if p is None:
+        return
+    domain = settings.domain
+    if p.cert_issuer == "acme" and not is_public(domain):
+        problems.add(key("certIssuer"), f"ACME (Let's Encrypt) cannot issue for the private domain {domain!r}; "
+                     "use certIssuer=selfSigned (or auto), or a public domain", "acme")
+    served = served_custom_metrics(settings)  # None: an adapter runs, its metric list is not in settings
+    listed = ", ".join(served or ()) or "none"
+    rps = int(settings.raw.get("hpaRequestsPerSecondTarget", 0) or 0)
+    if rps > 0 and served is not None and "http_requests_per_second" not in served:
+        problems.add(key("hpaRequestsPerSecondTarget"),
+                     "adds the Pods metric http_requests_per_second to every HPA, but no metrics adapter serves it "
+                     f"(served: {listed}); enable the prometheus-adapter in the observability settings or set 0", rps)
+    for spec in (settings.tartware.enabled_services if settings.tartware and served is not None else ()):
+        unserved = [m.name for m in spec.custom_metrics if m.name not in served]
+        if unserved and not (rps > 0 and unserved == ["http_requests_per_second"]):
+            problems.add(key("services", spec.name, "customMetrics"),
+                         f"no metrics adapter serves {', '.join(unserved)}; served: {listed}", unserved)
+    issuer = settings.tartware.tls_cluster_issuer if settings.tartware else ""
+    if issuer and p.cert_manager:
+        ours = {SELF_SIGNED_ISSUER, CA_ISSUER} | ({ACME_ISSUER} if p.issuer_for(domain) == ACME_ISSUER else set())
+        if issuer not in ours:
+            problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
+                         issuer)
+    kubernetes_version = kubernetes_version or getattr(settings.cluster, "kubernetes_minor", None)
+    if kubernetes_version:
+        check_kubernetes(p, kubernetes_version, problems)
+
+
+def served_custom_metrics(settings: "StackSettings") -> Optional[tuple[str, ...]]:
+    """Pods metrics the observability section's prometheus-adapter serves.
+
+    Read with fallbacks: a ``custom_metrics`` list if the section has one; else ``()`` when the
+    adapter is off and ``None`` (unknown: no per-metric check) when it is on.
+    """
+    obs = settings.observability
+    value = getattr(obs, "custom_metrics", None)
+    if callable(value):
+        value = value()
+    if value is not None:
+        return tuple(value)
+    adapter = getattr(obs, "prometheus_adapter", getattr(obs, "adapter_enabled", None))
+    return None if adapter else ()
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = version.lstrip("v").split(".")[:2]
+    return int(major), int("".join(ch for ch in minor if ch.isdigit()))
+
+
+def supported_lines(kubernetes_version: str) -> list[str]:
+    k = _minor(kubernetes_version)
+    return [v for v, ln in versions.ISTIO_LINES.items()
+            if _minor(ln.kubernetes_min) <= k <= _minor(ln.kubernetes_max)]
+
+
+def check_kubernetes(p: PlatformSettings, kubernetes_version: str, problems: ProblemCollector) -> None:
+    """Istio's support matrix against a pinned cluster version (settings.cluster.kubernetes_minor)."""
+    if not p.istio:
+        return
+    version = p.istio_version_for(kubernetes_version)
+    line = versions.ISTIO_LINES[version]
+    if version not in supported_lines(kubernetes_version):
+        fits = supported_lines(kubernetes_version)
+        problems.add(key("istioVersion"),
+                     f"Istio {version} supports Kubernetes {line.kubernetes_min}-{line.kubernetes_max}, "
+                     f"the cluster runs {kubernetes_version}; allowed for it: {', '.join(fits) or 'none pinned'}",
+                     version)

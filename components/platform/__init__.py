@@ -1,25 +1,276 @@
-"""The platform layer: mesh and edge, data tier, observability (issue 4)."""
+"""The platform layer (issue 4): mesh and edge, certificates, data tier, observability, policies.
+
+Independent parts are built side by side; the only dependencies are real ones: CRD-bearing
+releases before their custom resources, istiod before the gateway (injection), namespaces
+before what lives in them. What the Tartware release must wait for is handed over in
+``PlatformHandle.release_dependencies`` (istiod + istio-cni for injection, the data tier's
+releases, ingress-nginx only when the chart renders an Ingress its admission webhook checks).
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 
+from stacks import catalog
+from stacks.endpoints import DEFAULT_ENDPOINTS, DataTierEndpoints
+from stacks.platform_settings import PlatformSettings
 from stacks.settings import StackSettings
 
 from ..base import TartwareComponent
 from ..credentials import Credentials
 from ..handles import ClusterHandle, PlatformHandle
+from . import certs, edge, mesh
+from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
+from .namespaces import psa_labels
+
+try:  # the data tier and observability land from issue 4b
+    from .data import DataTier
+except ImportError:  # pragma: no cover - until components/platform/data.py exists
+    DataTier = None  # type: ignore[assignment,misc]
+try:
+    from .observability import Observability
+except ImportError:  # pragma: no cover
+    Observability = None  # type: ignore[assignment,misc]
+
+ROUTES = ("api", "grafana", "jaeger", "prometheus")
+# Container ports behind the observability Services the gateway routes to (Grafana 3000,
+# Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports 4b reports.
+UI_TARGET_PORTS = {"grafana": 3000, "prometheus": 9090, "jaeger": 16686}
+OTLP_PORTS = (4317, 4318)
+OBSERVABILITY_WEBHOOK_PORTS = (10250, 6443)  # prometheus-operator admission webhook, prometheus-adapter API
+MESH_METRICS_PORTS = (15020, 15090)  # merged app+agent metrics, Envoy stats
+# DataTier logical names -> the chart's `uses` keys
+USES = {"database": "database", "cache": "redis", "messaging": "kafka"}
+
+
+def _host_ns_port(address: str) -> tuple[str, int]:
+    """``redis-master.cache.svc.cluster.local:6379`` or a URL -> (namespace, port)."""
+    rest = address.split("://")[-1].split(",")[0]
+    host, _, port = rest.partition(":")
+    return host.split(".")[1], int(port.split("/")[0]) if port else 80
+
+
+def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
+    """Injection on, and the PSA level injected pods need.
+
+    With istio-cni the injected ``istio-validation`` init container and the proxy run as 1337,
+    non-root, no privilege escalation, all capabilities dropped (injection-template.yaml at 1.22.8),
+    and our pods set seccomp RuntimeDefault at pod level: ``restricted`` holds. Without CNI the
+    ``istio-init`` container adds NET_ADMIN/NET_RAW and runs as root: only ``privileged`` admits it.
+    """
+    if not p.istio:
+        return {}
+    return {"istio-injection": "enabled", **psa_labels("restricted" if p.istio_cni else "privileged")}
 
 
 class Platform(TartwareComponent):
-    """Placeholder until the platform layer lands: the app talks to the default endpoints."""
-
     AREA = "platform"
 
     def __init__(self, name: str, settings: StackSettings, credentials: Credentials, cluster: ClusterHandle,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        self.handle = PlatformHandle(hosts={"api": f"api.{settings.domain}"})
-        self.register_outputs({})
+        p: PlatformSettings = settings.platform
+        provider = cluster.provider
+        domain = settings.domain
+        child = pulumi.ResourceOptions(parent=self)
+        kube_version = cluster.kubernetes_version or getattr(settings.cluster, "kubernetes_minor", None)
+        hosts = {route: f"{route}.{domain}" for route in ROUTES}
+
+        # --- independent roots: none of these waits for another
+        self.data = None
+        if DataTier is not None and getattr(settings, "data", None) is not None:
+            self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child)
+        self.observability = None
+        if Observability is not None and getattr(settings, "observability", None) is not None:
+            self.observability = Observability(f"{name}-observability", settings.observability, provider,
+                                               settings.protect, domain, opts=child)
+        self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
+        tracing = None
+        if getattr(self.observability, "otlp_grpc_host", None):
+            tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
+        self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
+                               tracing=tracing, opts=child)
+                     if p.istio else None)
+        self.edge = edge.IngressNginx(f"{name}-edge", p, provider, opts=child) if p.ingress_nginx else None
+        endpoints: DataTierEndpoints = self.data.endpoints if self.data is not None else DEFAULT_ENDPOINTS
+
+        # --- routes on the Istio gateway, and the certificate they serve
+        routed: dict[str, str] = {}
+        if self.mesh is not None:
+            if p.api_route == "istio":
+                self.mesh.route("api", hosts["api"], catalog.GATEWAY, settings.tartware.namespace,
+                                catalog.SERVICES[catalog.GATEWAY].port)
+            obs_services = getattr(self.observability, "services", {}) or {}
+            for route in ("grafana", "jaeger", "prometheus"):
+                if route in obs_services:
+                    svc, port = obs_services[route]
+                    self.mesh.route(route, hosts[route], svc, self.observability.namespace, port)
+            routed = dict(self.mesh.hosts)
+            if routed:
+                self.mesh.gateway_resource(sorted(routed.values()))
+            if self.certs is not None and routed:
+                self.gateway_certificate = self.certs.certificate(
+                    "gateway-tls", mesh.GATEWAY_TLS_SECRET, mesh.NAMESPACE, sorted(routed.values()),
+                    [self.mesh.namespace])
+
+        # --- what the Tartware release waits for, and what the chart is told
+        chart_ingress = settings.tartware.ingress_enabled and p.api_route == "ingress"
+        deps: list[pulumi.Resource] = []
+        if self.mesh is not None:
+            deps += self.mesh.release_dependencies
+        if self.data is not None:
+            deps += list(self.data.releases)
+        if chart_ingress and self.edge is not None:
+            deps.append(self.edge.release)  # its admission webhook validates the chart's Ingress
+
+        overrides: dict[str, Any] = {"ingress": {"enabled": chart_ingress}}
+        if self.mesh is not None:
+            overrides["mesh"] = {
+                "enabled": True,
+                "mtls": "STRICT",
+                # the unmeshed ingress-nginx speaks plain text to the API gateway
+                "permissivePorts": ({catalog.GATEWAY: [catalog.SERVICES[catalog.GATEWAY].port]}
+                                    if chart_ingress else {}),
+            }
+        overrides["networkPolicy"] = self._chart_policy(p, endpoints, chart_ingress)
+        custom_metrics = self._custom_metrics(settings)
+        if custom_metrics is not None:
+            overrides["services"] = custom_metrics
+
+        if p.network_policies:
+            self.network = NetworkPolicies(f"{name}-network", provider, opts=child)
+            self._policies(p, settings)
+        else:
+            self.network = None
+
+        self.handle = PlatformHandle(
+            endpoints=endpoints,
+            tartware_namespace_labels=tartware_namespace_labels(p),
+            chart_overrides=overrides,
+            release_dependencies=tuple(deps),
+            ingress_address=self.mesh.ingress_address if self.mesh is not None else None,
+            hosts={"api": hosts["api"], **routed},
+        )
+        self.register_outputs({
+            "hosts": dict(self.handle.hosts),
+            "istioVersion": self.mesh.version if self.mesh is not None else "",
+            "clusterIssuer": self.certs.issuer if self.certs is not None else "",
+        })
+
+    # ------------------------------------------------------------------ chart wiring
+
+    def _chart_policy(self, p: PlatformSettings, endpoints: DataTierEndpoints, chart_ingress: bool) -> dict[str, Any]:
+        def peer(ns: str, labels: Optional[dict] = None, ports: tuple[int, ...] | list[int] = ()) -> dict[str, Any]:
+            out: dict[str, Any] = {"namespace": ns}
+            if labels:
+                out["podLabels"] = dict(labels)
+            if ports:
+                out["ports"] = list(ports)
+            return out
+
+        edge_peers = []
+        if self.mesh is not None and p.api_route == "istio":
+            edge_peers.append(peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS))
+        if self.edge is not None and chart_ingress:
+            edge_peers.append(peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS))
+
+        data_tier: dict[str, Any] = {}
+        if self.data is not None:
+            for logical, use in USES.items():
+                if logical in self.data.namespaces and self.data.ports.get(logical):
+                    data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
+                                          self.data.ports[logical])
+        else:  # the default endpoints: whole namespaces on the dialled ports
+            for use, address in (("database", f"{endpoints.database_host}:{endpoints.database_port}"),
+                                 ("redis", f"{endpoints.redis_host}:{endpoints.redis_port}"),
+                                 ("kafka", endpoints.kafka_brokers)):
+                ns, port = _host_ns_port(address)
+                data_tier[use] = peer(ns, None, [port])
+
+        egress = []
+        if self.mesh is not None:
+            egress.append(peer(mesh.NAMESPACE, mesh.ISTIOD_POD_LABELS, mesh.ISTIOD_PORTS))
+        otlp_ns, otlp_port = _host_ns_port(getattr(self.observability, "otlp_endpoint", None) or endpoints.otlp_endpoint)
+        egress.append(peer(otlp_ns, None, sorted({otlp_port, *OTLP_PORTS})))
+
+        scraper: dict[str, Any] = {}
+        if self.observability is not None and getattr(self.observability, "prometheus_pod_labels", None):
+            scraper = peer(self.observability.namespace, self.observability.prometheus_pod_labels,
+                           MESH_METRICS_PORTS if self.mesh is not None else ())
+        return {"enabled": p.network_policies, "edge": edge_peers, "scraper": scraper,
+                "dataTier": data_tier, "egressTo": egress}
+
+    def _custom_metrics(self, settings: StackSettings) -> Optional[dict[str, Any]]:
+        """Drop Pods metrics no adapter serves (settings already refused them when the core set them;
+        cross_check). With no observability component nothing is filtered."""
+        if self.observability is None:
+            return None
+        served = set(getattr(self.observability, "custom_metrics", ()) or ())
+        out = {}
+        for spec in settings.tartware.services:
+            kept = [m for m in spec.custom_metrics if m.name in served]
+            if len(kept) != len(spec.custom_metrics):
+                out[spec.name] = {"autoscaling": {"customMetrics": [
+                    {"name": m.name, "averageValue": m.average_value} for m in kept]}}
+        return out or None
+
+    # ------------------------------------------------------------------ namespace policies
+
+    def _policies(self, p: PlatformSettings, settings: StackSettings) -> None:
+        net = self.network
+        prom: list[Peer] = []
+        if self.observability is not None and getattr(self.observability, "prometheus_pod_labels", None):
+            prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
+        scrape = [Allow("allow-prometheus", {}, prom)] if prom else []
+        tartware = Peer(settings.tartware.namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
+        gateway = Peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS)
+
+        if self.mesh is not None:
+            solver_from = [gateway] if p.acme_solver == "istio" else (
+                [Peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS)] if self.edge is not None else [])
+            allows = [
+                # LoadBalancer clients come from anywhere; 15021 is the LB health check
+                Allow("allow-ingressgateway", mesh.GATEWAY_POD_LABELS, [ANYWHERE], mesh.GATEWAY_PORTS),
+                # every sidecar (any namespace) dials istiod for config and certificates
+                Allow("allow-istiod-xds", {"app": "istiod"}, [ALL_PODS], mesh.ISTIOD_PORTS),
+                # the API server calls the injection/validation webhooks (not a pod: any source)
+                Allow("allow-istiod-webhook", {"app": "istiod"}, [ANYWHERE], (mesh.ISTIOD_WEBHOOK_PORT,)),
+                *scrape,
+            ]
+            if self.certs is not None and solver_from:
+                allows.append(Allow("allow-acme-solver", certs.SOLVER_POD_LABELS, solver_from, (certs.SOLVER_PORT,)))
+            net.namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
+        if self.edge is not None:
+            net.namespace(edge.NAMESPACE, [
+                Allow("allow-controller", edge.CONTROLLER_POD_LABELS, [ANYWHERE],
+                      (*edge.CONTROLLER_PORTS, edge.ADMISSION_PORT)),
+                *scrape,
+            ], [self.edge.namespace])
+        if self.certs is not None:
+            net.namespace(certs.NAMESPACE, [
+                Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
+                *scrape,
+            ], [self.certs.namespace])
+        if self.data is not None:
+            for logical, ns in self.data.namespaces.items():
+                allows = [Allow("allow-same-namespace", {}, [Peer()]), *scrape]
+                ports = self.data.ports.get(logical) or []
+                if ports:
+                    allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
+                                        ports))
+                net.namespace(ns, allows, [self.data])
+        if self.observability is not None:
+            obs_ns = self.observability.namespace
+            ui_ports = sorted({*(port for _, port in (getattr(self.observability, "services", {}) or {}).values()),
+                               *UI_TARGET_PORTS.values()})
+            net.namespace(obs_ns, [
+                Allow("allow-same-namespace", {}, [Peer()]),
+                Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
+                *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
+                Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
+            ], [self.observability])
+            extra_ns = getattr(self.observability, "node_exporter_namespace", None)
+            if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
+                net.namespace(extra_ns, scrape, [self.observability])

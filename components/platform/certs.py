@@ -1,0 +1,102 @@
+"""cert-manager (with its CRDs), the ClusterIssuers, and the certificate the Istio Gateway serves.
+
+Values keys: cert-manager/cert-manager@v1.19.6 deploy/charts/cert-manager/values.yaml
+(``crds.enabled``/``crds.keep`` replace the deprecated ``installCRDs``; ``replicaCount``,
+``webhook.replicaCount``, ``cainjector.replicaCount``, ``podDisruptionBudget.enabled``).
+
+Issuers: a self-signed ClusterIssuer signs one CA Certificate (secret in cert-manager's namespace,
+the ClusterIssuers' "cluster resource namespace"), which backs the CA ClusterIssuer that signs
+``.local``/private names; ACME (Let's Encrypt, http01) only for public domains.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import versions
+from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER, PlatformSettings
+
+from ..base import TartwareComponent
+from .common import custom_resource, helm_release
+from .namespaces import namespace
+
+NAMESPACE = "cert-manager"
+CERT_MANAGER = "cert-manager.io/v1"
+CA_SECRET = "tartware-root-ca"
+ACME_ACCOUNT_SECRET = "letsencrypt-account-key"
+WEBHOOK_POD_LABELS = {"app.kubernetes.io/name": "webhook", "app.kubernetes.io/instance": "cert-manager",
+                      "app.kubernetes.io/component": "webhook"}
+WEBHOOK_PORT = 10250  # webhook.securePort
+SOLVER_POD_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
+SOLVER_PORT = 8089
+
+
+def cert_manager_values(p: PlatformSettings) -> dict[str, Any]:
+    prod = p.is_prod
+    return {
+        "crds": {"enabled": True, "keep": True},
+        "replicaCount": 2 if prod else 1,
+        "podDisruptionBudget": {"enabled": prod},
+        "webhook": {"replicaCount": 3 if prod else 1, "podDisruptionBudget": {"enabled": prod}},
+        "cainjector": {"replicaCount": 2 if prod else 1, "podDisruptionBudget": {"enabled": prod}},
+        "prometheus": {"enabled": True},
+    }
+
+
+def issuer_ref(name: str) -> dict[str, str]:
+    return {"name": name, "kind": "ClusterIssuer", "group": "cert-manager.io"}
+
+
+class CertManager(TartwareComponent):
+    AREA = "platform"
+
+    def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider, domain: str,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        p = settings
+        self.res_name = name
+        self.provider = provider
+        self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
+        self.release = helm_release(self, f"{name}-release", versions.CERT_MANAGER, "cert-manager", NAMESPACE,
+                                    cert_manager_values(p), provider, [self.namespace])
+        crds = [self.release]  # the CRDs are templates of this release (crds.enabled)
+
+        def cr(res: str, kind: str, obj: str, ns: Optional[str], spec: dict, deps: Sequence[pulumi.Resource] = ()):
+            return custom_resource(self, f"{name}-{res}", CERT_MANAGER, kind, obj, ns, spec, provider,
+                                   [*crds, *deps])
+
+        self.self_signed = cr("selfsigned", "ClusterIssuer", SELF_SIGNED_ISSUER, None, {"selfSigned": {}})
+        self.ca_certificate = cr("root-ca", "Certificate", CA_SECRET, NAMESPACE, {
+            "isCA": True,
+            "commonName": f"Tartware {domain} root CA",
+            "secretName": CA_SECRET,
+            "duration": "87600h",
+            "privateKey": {"algorithm": "ECDSA", "size": 256},
+            "issuerRef": issuer_ref(SELF_SIGNED_ISSUER),
+        }, [self.self_signed])
+        self.ca = cr("ca", "ClusterIssuer", CA_ISSUER, None, {"ca": {"secretName": CA_SECRET}}, [self.ca_certificate])
+        self.issuers = {SELF_SIGNED_ISSUER: self.self_signed, CA_ISSUER: self.ca}
+        self.issuer = p.issuer_for(domain)
+        if self.issuer == ACME_ISSUER:
+            solver = ({"ingress": {"class": "istio"}} if p.acme_solver == "istio"
+                      else {"ingress": {"ingressClassName": "nginx"}})
+            self.issuers[ACME_ISSUER] = cr("acme", "ClusterIssuer", ACME_ISSUER, None, {"acme": {
+                "server": p.acme_server,
+                "email": p.acme_email,
+                "privateKeySecretRef": {"name": ACME_ACCOUNT_SECRET},
+                "solvers": [{"http01": solver}],
+            }})
+        self.register_outputs({"issuer": self.issuer, "namespace": NAMESPACE})
+
+    def certificate(self, res: str, secret: str, namespace_: str, hosts: list[str],
+                    depends_on: Sequence[pulumi.Resource]) -> k8s.apiextensions.CustomResource:
+        """A Certificate from the stack's issuer (``depends_on``: the target namespace)."""
+        return custom_resource(self, f"{self.res_name}-{res}", CERT_MANAGER, "Certificate", secret, namespace_, {
+            "secretName": secret,
+            "dnsNames": hosts,
+            "issuerRef": issuer_ref(self.issuer),
+            "privateKey": {"rotationPolicy": "Always"},
+        }, self.provider, [self.release, self.issuers[self.issuer], *depends_on])

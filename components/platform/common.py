@@ -1,0 +1,53 @@
+"""Small builders shared by the mesh/edge/certs/network components (issue 4a)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import catalog
+from stacks.versions import ChartRef
+
+from ..base import TartwareComponent
+
+LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
+
+
+def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, release_name: str,
+                 namespace: str, values: Mapping[str, Any], provider: k8s.Provider,
+                 depends_on: Sequence[pulumi.Resource] = (), timeout: int = 600) -> k8s.helm.v3.Release:
+    """A third-party chart from its official https repository, pinned in stacks/versions.py.
+
+    ``helm.v3.Release`` (not ``helm.v4.Chart``): it runs the charts' hooks (ingress-nginx admission
+    certificate Jobs, cert-manager startupapicheck) — pulumi-kubernetes issue #3284.
+    """
+    return k8s.helm.v3.Release(
+        resource_name,
+        name=release_name,
+        chart=chart.chart,
+        version=chart.version,
+        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+        namespace=namespace,
+        create_namespace=False,
+        values=dict(values),
+        timeout=timeout,
+        cleanup_on_fail=True,
+        max_history=10,
+        opts=owner.child(provider, depends_on=list(depends_on)),
+    )
+
+
+def custom_resource(owner: TartwareComponent, resource_name: str, api_version: str, kind: str, name: str,
+                    namespace: Optional[str], spec: Mapping[str, Any], provider: k8s.Provider,
+                    depends_on: Sequence[pulumi.Resource]) -> k8s.apiextensions.CustomResource:
+    """A custom resource; ``depends_on`` must include the release that installs its CRD."""
+    return k8s.apiextensions.CustomResource(
+        resource_name,
+        api_version=api_version,
+        kind=kind,
+        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=namespace, labels=dict(LABELS)),
+        spec=dict(spec),
+        opts=owner.child(provider, depends_on=list(depends_on)),
+    )

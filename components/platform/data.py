@@ -1,0 +1,441 @@
+"""The data tier: PostgreSQL, Redis, Redpanda (Kafka API) and Consul, as Helm releases.
+
+Names are the deployment guide's contract: release ``postgres`` in namespace ``database`` (pod
+``postgres-postgresql-0``, Service ``postgres-postgresql``), release ``redis`` in ``cache``
+(Service ``redis-master``), release ``redpanda`` in ``messaging``, release ``consul`` in
+``consul``. Every value key below was checked against the pinned chart (stacks/versions.py gives
+the tag and file) and the charts were rendered with these values to confirm names and labels
+(docs/data-and-observability.md).
+
+Passwords never enter Helm values (Release values land in the state in plaintext,
+pulumi-kubernetes issue #2003): the generated Credentials feed Kubernetes Secrets here, and the
+charts read them through ``auth.existingSecret``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import catalog, versions
+from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, DataSettings, Sizing
+from stacks.endpoints import (
+    CACHE_NAMESPACE,
+    CONSUL_NAMESPACE,
+    CONSUL_RELEASE,
+    DATABASE_NAMESPACE,
+    DEFAULT_ENDPOINTS,
+    KAFKA_PORT,
+    MESSAGING_NAMESPACE,
+    POSTGRES_RELEASE,
+    REDIS_RELEASE,
+    REDPANDA_RELEASE,
+    DataTierEndpoints,
+    kafka_seed_brokers,
+)
+from stacks.quantities import Memory
+from stacks.versions import ChartRef
+
+from ..base import TartwareComponent
+from ..credentials import Credentials
+from .namespaces import namespace
+
+HELM_TIMEOUT = 900  # seconds; first pulls of the data images can be slow
+POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
+REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
+
+# Pod labels of each release's server pods, as the charts render them (checked by rendering the
+# pinned charts: bitnami common.labels.matchLabels, redpanda statefulset selector, consul server).
+POD_SELECTORS: dict[str, dict[str, str]] = {
+    "database": {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": POSTGRES_RELEASE},
+    "cache": {"app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": REDIS_RELEASE},
+    "messaging": {"app.kubernetes.io/name": "redpanda", "app.kubernetes.io/instance": REDPANDA_RELEASE,
+                  "app.kubernetes.io/component": "redpanda-statefulset"},
+    "consul": {"app": "consul", "release": CONSUL_RELEASE, "component": "server"},
+}
+# TCP ports clients use (Kafka 9093, Schema Registry 8081, HTTP proxy 8082; Consul HTTP/gRPC/DNS).
+CLIENT_PORTS: dict[str, list[int]] = {
+    "database": [5432],
+    "cache": [6379],
+    "messaging": [KAFKA_PORT, 8081, 8082],
+    "consul": [8500, 8502, 8600],
+}
+# Ports Prometheus scrapes (exporters / admin API), for network policies and ServiceMonitors.
+METRICS_PORTS: dict[str, list[int]] = {
+    "database": [9187],
+    "cache": [9121],
+    "messaging": [9644],
+    "consul": [8500],
+}
+# Pods of one release also talk to each other (replication, Raft, Sentinel, Redpanda RPC).
+PEER_PORTS: dict[str, list[int]] = {
+    "database": [5432],
+    "cache": [6379, 26379],
+    "messaging": [KAFKA_PORT, 9644, 33145],
+    "consul": [8300, 8301, 8302, 8500, 8502],
+}
+
+# Restricted-PSA security contexts for charts that do not set them (Redpanda, the topic Job).
+RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True}
+REDPANDA_UID = 101  # the chart's default runAsUser/fsGroup
+
+
+def restricted_pod(uid: int) -> dict[str, Any]:
+    return {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
+            "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}}
+
+
+def chart_args(ref: ChartRef) -> dict[str, Any]:
+    """chart/version/repository arguments of a helm.v3.Release for a pinned chart."""
+    if ref.repo.startswith("oci://"):
+        return {"chart": f"{ref.repo}/{ref.chart}", "version": ref.version}
+    return {"chart": ref.chart, "version": ref.version,
+            "repository_opts": k8s.helm.v3.RepositoryOptsArgs(repo=ref.repo)}
+
+
+def helm_release(owner: TartwareComponent, resource_name: str, release: str, ref: ChartRef, ns: str,
+                 values: Mapping[str, Any], provider: k8s.Provider, depends_on: Sequence[pulumi.Resource],
+                 protect: bool = False, timeout: int = HELM_TIMEOUT) -> k8s.helm.v3.Release:
+    """A helm.v3.Release (real Helm release: hooks run, `helm` CLI sees it) of a pinned chart."""
+    return k8s.helm.v3.Release(
+        resource_name,
+        name=release,
+        namespace=ns,
+        create_namespace=False,
+        values=dict(values),
+        timeout=timeout,
+        max_history=10,
+        **chart_args(ref),
+        opts=owner.child(provider, depends_on=list(depends_on), protect=protect),
+    )
+
+
+def _image(name: str) -> dict[str, str]:
+    repository, tag = versions.BITNAMI_IMAGES[name]
+    return {"registry": versions.BITNAMI_LEGACY_REGISTRY, "repository": repository, "tag": tag}
+
+
+def _persistence(size, storage_class: str) -> dict[str, Any]:
+    return {"enabled": True, "size": str(size), "storageClass": storage_class}
+
+
+def postgres_values(s: DataSettings, username: str, database: str) -> dict[str, Any]:
+    """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag)."""
+    replication = s.postgres_read_replicas > 0
+    server = {
+        "resources": s.size("postgres").k8s(),
+        "persistence": _persistence(s.postgres_storage, s.storage_class),
+        # Our NetworkPolicies (components/platform/network.py) govern this namespace; the chart's
+        # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
+        # primary/readReplicas.networkPolicy at 16.7.27).
+        "networkPolicy": {"enabled": False},
+    }
+    values: dict[str, Any] = {
+        "global": {"security": {"allowInsecureImages": True}},  # bitnamilegacy images (common 2.31.4 guard)
+        "image": _image("postgresql"),
+        "volumePermissions": {"enabled": False, "image": _image("os-shell")},  # root init container: keep off (PSA)
+        "architecture": "replication" if replication else "standalone",
+        "auth": {
+            "enablePostgresUser": True,
+            "username": username,
+            "database": database,
+            "existingSecret": POSTGRES_SECRET,
+            # the chart's default key names, spelled out (our Secret is built with them)
+            "secretKeys": {"adminPasswordKey": "postgres-password", "userPasswordKey": "password",
+                           "replicationPasswordKey": "replication-password"},
+        },
+        # _helpers.tpl postgresql.v1.primary.fullname: in replication the primary is
+        # "<fullname>-<primary.name>" | trimSuffix "-"; an empty name keeps StatefulSet/Service
+        # "postgres-postgresql" and pod "postgres-postgresql-0" (rendered to confirm).
+        "primary": {"name": "" if replication else "primary", **server},
+        "metrics": {
+            "enabled": True,
+            "image": _image("postgres-exporter"),
+            "resources": s.size("exporter").k8s(),
+        },
+    }
+    if replication:
+        values["readReplicas"] = {"name": "read", "replicaCount": s.postgres_read_replicas, **server}
+    return values
+
+
+def redis_values(s: DataSettings) -> dict[str, Any]:
+    """bitnami/redis 22.0.7 values. Sentinel mode keeps Service redis-master via sentinel.masterService."""
+    node = {
+        "resources": s.size("redis").k8s(),
+        "persistence": _persistence(s.redis_storage, s.storage_class),
+    }
+    values: dict[str, Any] = {
+        "global": {"security": {"allowInsecureImages": True}},
+        "image": _image("redis"),
+        "auth": {"enabled": True, "sentinel": True, "existingSecret": REDIS_SECRET, "existingSecretPasswordKey": "password"},
+        "metrics": {"enabled": True, "image": _image("redis-exporter"), "resources": s.size("exporter").k8s()},
+        "sentinel": {"image": _image("redis-sentinel"), "enabled": False},
+        "kubectl": {"image": _image("kubectl")},
+        "volumePermissions": {"enabled": False, "image": _image("os-shell")},
+        "sysctl": {"enabled": False, "image": _image("os-shell")},
+        # See postgres_values: the chart's policy (allowExternal=true) would open 6379 to every pod.
+        "networkPolicy": {"enabled": False},
+    }
+    if not s.redis_sentinel:
+        values.update({"architecture": "standalone", "master": {"count": 1, **node}})
+        return values
+    values.update({
+        "architecture": "replication",
+        # replica.replicaCount = number of redis-node pods (each runs redis + sentinel)
+        "replica": {"replicaCount": s.redis_nodes, **node,
+                    # the kubectl sidecar labels the elected master (isMaster=true) for redis-master
+                    "automountServiceAccountToken": True},
+        "sentinel": {
+            "enabled": True,
+            "image": _image("redis-sentinel"),
+            "quorum": s.redis_nodes // 2 + 1,
+            "masterSet": "mymaster",
+            "resources": s.size("redis-sentinel").k8s(),
+            "masterService": {"enabled": True},  # Service redis-master -> current master (needs rbac.create)
+        },
+        "kubectl": {"image": _image("kubectl"), "resources": s.size("kubectl").k8s()},
+        "rbac": {"create": True},
+    })
+    return values
+
+
+def redpanda_values(s: DataSettings) -> dict[str, Any]:
+    """redpanda 25.3.2 values (redpanda-data/redpanda-operator charts/redpanda/chart/values.yaml)."""
+    env = s.environment
+    memory = str(Memory(REDPANDA_MEMORY[env]))
+    # podTemplate specs are merged by container name (chart "Merge Semantics"); these make every
+    # container restricted-compatible (rendered: redpanda, sidecar, redpanda-configurator,
+    # bootstrap-yaml-envsubst; the post-install Job's post-install + bootstrap-yaml-envsubst).
+    sts_containers = [{"name": n, "securityContext": RESTRICTED_CONTAINER} for n in ("redpanda", "sidecar")]
+    sts_init = [{"name": n, "securityContext": RESTRICTED_CONTAINER} for n in ("redpanda-configurator", "bootstrap-yaml-envsubst")]
+    return {
+        "statefulset": {
+            "replicas": s.redpanda_brokers,
+            "podTemplate": {"spec": {"securityContext": restricted_pod(REDPANDA_UID),
+                                     "containers": sts_containers, "initContainers": sts_init}},
+        },
+        "post_install_job": {
+            "podTemplate": {"spec": {
+                "securityContext": restricted_pod(REDPANDA_UID),
+                "containers": [{"name": "post-install", "securityContext": RESTRICTED_CONTAINER}],
+                "initContainers": [{"name": "bootstrap-yaml-envsubst", "securityContext": RESTRICTED_CONTAINER}],
+            }},
+        },
+        # tune_aio_events runs a privileged init container: off, so the namespace stays restricted.
+        "tuning": {"tune_aio_events": False},
+        # In-cluster only; the app has no Kafka TLS/SASL settings (chart_values passes brokers only).
+        "tls": {"enabled": False},
+        "external": {"enabled": False},
+        "auth": {"sasl": {"enabled": False}},
+        "console": {"enabled": False},
+        "resources": {"cpu": {"cores": REDPANDA_CORES[env]},
+                      "memory": {"container": {"min": memory, "max": memory}}},
+        "storage": {"persistentVolume": {"enabled": True, "size": str(s.redpanda_storage),
+                                         "storageClass": s.storage_class}},
+        "monitoring": {"enabled": False},  # scraped by the ServiceMonitor observability creates
+        "config": {"cluster": {
+            "auto_create_topics_enabled": False,  # topics come from the topic Job (platform §3: auto-create off)
+            "default_topic_replications": min(3, s.redpanda_brokers),
+            "default_topic_partitions": 12 if s.is_prod else 1,
+        }},
+    }
+
+
+def consul_values(s: DataSettings) -> dict[str, Any]:
+    """hashicorp/consul 1.9.11 values. Service catalog/KV only: Istio is the mesh, so no connect injection."""
+    return {
+        "global": {"name": "consul", "datacenter": "dc1",
+                   "metrics": {"enabled": True, "enableAgentMetrics": True}},
+        "server": {
+            "replicas": s.consul_servers,
+            "storage": str(s.consul_storage),
+            **({"storageClass": s.storage_class} if s.storage_class else {}),
+            "resources": s.size("consul").k8s(),
+            "disruptionBudget": {"enabled": True},
+        },
+        "ui": {"enabled": True},
+        "connectInject": {"enabled": False},
+        "client": {"enabled": False},
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    replicas: int
+    config: tuple[tuple[str, str], ...] = ()
+
+
+def tartware_topics(s: DataSettings) -> tuple[Topic, ...]:
+    """The Tartware topics (platform §3: helmfile redpanda values and common.yaml).
+
+    ``rooms.inventory.*`` in messaging-config is a regex of MirrorMaker's critical topics, not a
+    topic: nothing to create. Partitions: the platform's 128 command / 64 DLQ in prod; one
+    partition per topic in dev. Replication factor: 3 in prod (<= brokers), 1 in dev.
+    """
+    rf = min(3, s.redpanda_brokers)
+    week = ("retention.ms", str(7 * 24 * 3600 * 1000))
+    zstd = ("compression.type", "zstd")
+    if s.is_prod:
+        sizes = {"commands.primary": 128, "commands.primary.dlq": 64, "reservations.events": 64,
+                 "reservations.events.dlq": 16}
+    else:
+        sizes = dict.fromkeys(("commands.primary", "commands.primary.dlq", "reservations.events",
+                               "reservations.events.dlq"), 1)
+    return (
+        Topic("commands.primary", sizes["commands.primary"], rf, (("cleanup.policy", "compact"), zstd)),
+        Topic("commands.primary.dlq", sizes["commands.primary.dlq"], rf, (week, zstd)),
+        Topic("reservations.events", sizes["reservations.events"], rf, (zstd,)),
+        Topic("reservations.events.dlq", sizes["reservations.events.dlq"], rf, (week, zstd)),
+    )
+
+
+def topic_script(topics: Sequence[Topic], brokers: str) -> str:
+    """Idempotent: waits for the cluster, creates missing topics, leaves existing ones alone."""
+    lines = [
+        "set -eu",
+        f'B="{brokers}"',
+        'for i in $(seq 1 60); do rpk cluster info -X brokers="$B" >/dev/null 2>&1 && break; sleep 5; done',
+        "create() {",
+        '  t="$1"; shift',
+        '  if rpk topic describe "$t" -X brokers="$B" >/dev/null 2>&1; then echo "exists: $t"; '
+        'else rpk topic create "$t" -X brokers="$B" "$@"; fi',
+        "}",
+    ]
+    for t in topics:
+        flags = " ".join(f"-c {k}={v}" for k, v in t.config)
+        lines.append(f"create {t.name} -p {t.partitions} -r {t.replicas} {flags}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+class DataTier(TartwareComponent):
+    """PostgreSQL, Redis, Redpanda and Consul, each in its own namespace, in parallel."""
+
+    AREA = "data"
+
+    def __init__(self, name: str, settings: DataSettings, credentials: Credentials, provider: k8s.Provider,
+                 protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        s = settings
+        self.settings = s
+        self.releases: list[pulumi.Resource] = []
+        self.namespaces: dict[str, str] = {}
+        self.pod_selectors: dict[str, dict[str, str]] = {}
+        self.ports: dict[str, list[int]] = {}
+        self.metrics_ports: dict[str, list[int]] = {}
+        self.peer_ports: dict[str, list[int]] = {}
+        self.topics: tuple[Topic, ...] = ()
+        self.topic_job: Optional[k8s.batch.v1.Job] = None
+        endpoints = DEFAULT_ENDPOINTS
+        labels = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
+
+        def ns(logical: str, ns_name: str) -> k8s.core.v1.Namespace:
+            # Every data-tier workload fits `restricted` with the values below (rendered and checked);
+            # deleting a namespace deletes its PVCs: protected in prod.
+            self.namespaces[logical] = ns_name
+            self.pod_selectors[logical] = dict(POD_SELECTORS[logical])
+            self.ports[logical] = list(CLIENT_PORTS[logical])
+            self.metrics_ports[logical] = list(METRICS_PORTS[logical])
+            self.peer_ports[logical] = list(PEER_PORTS[logical])
+            return namespace(f"{name}-{logical}-namespace", ns_name, "restricted", provider, self, protect=protect)
+
+        def secret(resource: str, secret_name: str, ns_name: str, nsr: pulumi.Resource,
+                   data: Mapping[str, pulumi.Input[str]]) -> k8s.core.v1.Secret:
+            return k8s.core.v1.Secret(
+                f"{name}-{resource}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=ns_name, labels=labels),
+                type="Opaque",
+                string_data=data,
+                opts=self.child(provider, depends_on=[nsr]),
+            )
+
+        if s.postgres:
+            nsr = ns("database", DATABASE_NAMESPACE)
+            self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, {
+                "postgres-password": credentials.database_admin_password,
+                "password": credentials.database_password,
+                "replication-password": credentials.database_replication_password,
+            })
+            self.postgres = helm_release(self, f"{name}-postgres", POSTGRES_RELEASE, versions.POSTGRESQL, DATABASE_NAMESPACE,
+                                         postgres_values(s, credentials.database_username, endpoints.database_name),
+                                         provider, [nsr, self.postgres_secret], protect=protect)
+            self.releases.append(self.postgres)
+        if s.redis:
+            nsr = ns("cache", CACHE_NAMESPACE)
+            if s.redis_sentinel:
+                self.ports["cache"].append(26379)
+            self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
+                                       {"password": credentials.redis_password})
+            self.redis = helm_release(self, f"{name}-redis", REDIS_RELEASE, versions.REDIS, CACHE_NAMESPACE,
+                                      redis_values(s), provider, [nsr, self.redis_secret], protect=protect)
+            self.releases.append(self.redis)
+        if s.redpanda:
+            nsr = ns("messaging", MESSAGING_NAMESPACE)
+            self.redpanda = helm_release(self, f"{name}-redpanda", REDPANDA_RELEASE, versions.REDPANDA,
+                                         MESSAGING_NAMESPACE, redpanda_values(s), provider, [nsr], protect=protect)
+            self.releases.append(self.redpanda)
+            brokers = kafka_seed_brokers(s.redpanda_brokers)
+            endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
+            self.topics = tartware_topics(s)
+            self.topic_job = self._topic_job(name, provider, brokers, labels, s.size("topic-job"))
+            self.releases.append(self.topic_job)
+        if s.consul:
+            nsr = ns("consul", CONSUL_NAMESPACE)
+            self.consul = helm_release(self, f"{name}-consul", CONSUL_RELEASE, versions.CONSUL, CONSUL_NAMESPACE,
+                                       consul_values(s), provider, [nsr], protect=protect)
+            self.releases.append(self.consul)
+
+        self.endpoints: DataTierEndpoints = endpoints
+        self.register_outputs({
+            "namespaces": self.namespaces,
+            "databaseHost": endpoints.database_host,
+            "redisHost": endpoints.redis_host,
+            "kafkaBrokers": endpoints.kafka_brokers,
+            "topics": [t.name for t in self.topics],
+        })
+
+    def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
+                   size: Sizing) -> k8s.batch.v1.Job:
+        """A Job running rpk from the broker image: creates the Tartware topics after the release.
+
+        A changed topic list changes the pod template, so Pulumi replaces the Job and it runs again
+        (delete before replace: the name is fixed). No ttlSecondsAfterFinished: a Job that deletes
+        itself would be recreated by every `pulumi up`.
+        """
+        container = k8s.core.v1.ContainerArgs(
+            name="rpk",
+            image=versions.REDPANDA_IMAGE,
+            command=["/bin/bash", "-c", topic_script(self.topics, brokers)],
+            env=[k8s.core.v1.EnvVarArgs(name="HOME", value="/tmp")],
+            resources=k8s.core.v1.ResourceRequirementsArgs(**size.k8s()),
+            security_context=k8s.core.v1.SecurityContextArgs(
+                allow_privilege_escalation=False, read_only_root_filesystem=True, run_as_non_root=True,
+                capabilities=k8s.core.v1.CapabilitiesArgs(drop=["ALL"])),
+            volume_mounts=[k8s.core.v1.VolumeMountArgs(name="tmp", mount_path="/tmp")],
+        )
+        return k8s.batch.v1.Job(
+            f"{name}-redpanda-topics",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="redpanda-topics", namespace=MESSAGING_NAMESPACE,
+                                                labels={**labels, "app.kubernetes.io/name": "redpanda-topics"}),
+            spec=k8s.batch.v1.JobSpecArgs(
+                backoff_limit=6,
+                template=k8s.core.v1.PodTemplateSpecArgs(
+                    metadata=k8s.meta.v1.ObjectMetaArgs(labels={"app.kubernetes.io/name": "redpanda-topics"}),
+                    spec=k8s.core.v1.PodSpecArgs(
+                        restart_policy="OnFailure",
+                        automount_service_account_token=False,
+                        security_context=k8s.core.v1.PodSecurityContextArgs(
+                            run_as_non_root=True, run_as_user=REDPANDA_UID, run_as_group=REDPANDA_UID,
+                            seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault")),
+                        containers=[container],
+                        volumes=[k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs())],
+                    ),
+                ),
+            ),
+            opts=self.child(provider, depends_on=[self.redpanda], delete_before_replace=True),
+        )

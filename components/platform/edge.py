@@ -1,0 +1,59 @@
+"""ingress-nginx: the Ingress controller of the guide's stack (IngressClass ``nginx``).
+
+The project is retired: "best-effort maintenance ... until March 2026. Afterward, there will be no
+further releases" (kubernetes/ingress-nginx README; kubernetes.io/blog/2025/11/11/ingress-nginx-retirement).
+It is kept because the guide names it and the chart's Ingress uses it; the default API route is
+the Istio gateway. Values keys: kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import versions
+from stacks.platform_settings import PlatformSettings
+
+from ..base import TartwareComponent
+from .common import helm_release
+from .namespaces import namespace
+
+NAMESPACE = "ingress-nginx"
+RELEASE = "ingress-nginx"  # fullname = release (contains the chart name): Service ingress-nginx-controller
+CONTROLLER_POD_LABELS = {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": RELEASE,
+                         "app.kubernetes.io/component": "controller"}
+CONTROLLER_PORTS = (80, 443)  # controller.containerPort http/https
+ADMISSION_PORT = 8443  # controller.admissionWebhooks.port
+METRICS_PORT = 10254
+
+
+def ingress_nginx_values(p: PlatformSettings) -> dict[str, Any]:
+    n = p.ingress_nginx_replicas
+    return {
+        "controller": {
+            "replicaCount": n,
+            "minAvailable": 1,  # PDB only rendered when replicas > 1
+            "autoscaling": {"enabled": p.is_prod, "minReplicas": n, "maxReplicas": max(n * 3, 6)},
+            "resources": {"requests": {"cpu": "100m", "memory": "90Mi"} if not p.is_prod
+                          else {"cpu": "500m", "memory": "512Mi"}},
+            "service": {"type": "LoadBalancer"},
+            "ingressClassResource": {"name": "nginx", "enabled": True, "default": False},
+            "admissionWebhooks": {"enabled": True},
+            "metrics": {"enabled": True},
+        },
+    }
+
+
+class IngressNginx(TartwareComponent):
+    AREA = "platform"
+
+    def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        # controller and admission Jobs are restricted-compliant with chroot off (the default)
+        self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
+        self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,
+                                    ingress_nginx_values(settings), provider, [self.namespace])
+        self.register_outputs({"namespace": NAMESPACE})

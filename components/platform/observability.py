@@ -1,0 +1,440 @@
+"""Observability in ``observability``: kube-prometheus-stack, prometheus-adapter, Jaeger, Loki + Alloy.
+
+* kube-prometheus-stack 81.5.0: Prometheus, Alertmanager, Grafana (admin password generated with
+  pulumi-random, read from the existing Secret ``grafana-admin``), the Prometheus Operator CRDs.
+  Prometheus selects every ServiceMonitor/PodMonitor/PrometheusRule (``*NilUsesHelmValues:
+  false``) and ours carry ``release: kube-prometheus-stack`` as well.
+* the Tartware ServiceMonitor (labels the Tartware chart renders on its Services), ServiceMonitors
+  for the data tier's exporters, PrometheusRules with the guide's thresholds, and the dashboards.
+* prometheus-adapter serving ``http_requests_per_second`` and ``http_request_duration_p95`` as
+  Pods custom metrics for the Tartware HPAs.
+* Jaeger v2 all-in-one (OTLP in, query UI), Loki SingleBinary (``svc/loki:3100``), Alloy shipping
+  pod logs through the Kubernetes API (no hostPath).
+
+Node-exporter needs hostNetwork/hostPID/hostPath, which only the ``privileged`` Pod Security
+level allows: it runs in its own namespace ``node-exporter`` so ``observability`` stays
+``baseline`` (audit/warn ``restricted``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from stacks import catalog, versions
+from stacks.endpoints import (
+    CACHE_NAMESPACE,
+    CONSUL_NAMESPACE,
+    DATABASE_NAMESPACE,
+    DEFAULT_ENDPOINTS,
+    JAEGER_RELEASE,
+    MESSAGING_NAMESPACE,
+    OBSERVABILITY_NAMESPACE,
+    OTLP_GRPC_PORT,
+    REDPANDA_RELEASE,
+    service_host,
+)
+from stacks.observability_settings import ObservabilitySettings
+
+from ..base import TartwareComponent
+from .dashboards import DASHBOARDS, dashboard_json
+from .data import helm_release, restricted_pod
+from .namespaces import namespace
+
+KPS_RELEASE = "kube-prometheus-stack"
+NODE_EXPORTER_NAMESPACE = "node-exporter"
+GRAFANA_SECRET = "grafana-admin"
+MONITORING_API = "monitoring.coreos.com/v1"
+RELEASE_LABEL = {"release": KPS_RELEASE}
+TARTWARE_NS = catalog.NAMESPACE
+
+# Service names the charts render (kps fullname "kube-prometheus-stack" <= 26 chars; grafana subchart
+# "<release>-grafana"; Jaeger 4.x single Service "jaeger"; Loki SingleBinary Service "loki").
+PROMETHEUS_SERVICE = (f"{KPS_RELEASE}-prometheus", 9090)
+ALERTMANAGER_SERVICE = (f"{KPS_RELEASE}-alertmanager", 9093)
+GRAFANA_SERVICE = (f"{KPS_RELEASE}-grafana", 80)
+JAEGER_SERVICE = (JAEGER_RELEASE, 16686)
+LOKI_SERVICE = ("loki", 3100)
+# The kps Prometheus Service selector (templates/prometheus/service.yaml at 81.5.0).
+PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus",
+                         "operator.prometheus.io/name": f"{KPS_RELEASE}-prometheus"}
+
+# Custom metrics the adapter serves, and how (prometheus-adapter rules.custom item format).
+HTTP_RPS = "http_requests_per_second"
+HTTP_P95 = "http_request_duration_p95"
+POD_RESOURCES = {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}
+ADAPTER_RULES = [
+    {
+        "seriesQuery": 'http_requests_total{namespace!="",pod!=""}',
+        "resources": POD_RESOURCES,
+        "name": {"matches": "^http_requests_total$", "as": HTTP_RPS},
+        "metricsQuery": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)",
+    },
+    {
+        "seriesQuery": 'http_request_duration_seconds_bucket{namespace!="",pod!=""}',
+        "resources": POD_RESOURCES,
+        "name": {"matches": "^http_request_duration_seconds_bucket$", "as": HTTP_P95},
+        # seconds; an HPA target of "450m" means 450 ms
+        "metricsQuery": "histogram_quantile(0.95, sum(rate(<<.Series>>{<<.LabelMatchers>>}[5m])) by (le, <<.GroupBy>>))",
+    },
+]
+
+# The guide's thresholds ("Key Metrics to Monitor", "Expected Performance") and the platform's
+# HighRequestRate (tartware-platform.md §7).
+REQUEST_RATE_MAX = 25000  # req/s
+P95_MAX_SECONDS = 0.5
+P99_MAX_SECONDS = 1.0
+ERROR_RATE_MAX = 0.05
+CPU_UTILISATION_MAX = 0.70  # top of the guide's expected 60-70 %
+MEMORY_UTILISATION_MAX = 0.80  # top of the guide's expected 70-80 %
+POD_COUNT_MAX = 400  # the guide's total capacity "~400 pods"
+
+NS = f'namespace="{TARTWARE_NS}"'
+REQ = f"http_requests_total{{{NS}}}"
+BUCKET = f"http_request_duration_seconds_bucket{{{NS}}}"
+
+
+def prometheus_rules() -> list[dict[str, Any]]:
+    def alert(name: str, expr: str, for_: str, severity: str, summary: str) -> dict[str, Any]:
+        return {"alert": name, "expr": expr, "for": for_, "labels": {"severity": severity, "team": "tartware"},
+                "annotations": {"summary": summary}}
+
+    p95 = f"histogram_quantile(0.95, sum by (le, service) (rate({BUCKET}[5m])))"
+    p99 = f"histogram_quantile(0.99, sum by (le, service) (rate({BUCKET}[5m])))"
+    errors = f'sum(rate(http_requests_total{{{NS},status=~"5.."}}[5m])) / sum(rate({REQ}[5m]))'
+    cpu = (f'sum(rate(container_cpu_usage_seconds_total{{{NS},container!=""}}[5m])) / '
+           f'sum(kube_pod_container_resource_requests{{{NS},resource="cpu"}})')
+    memory = (f'sum(container_memory_working_set_bytes{{{NS},container!=""}}) / '
+              f'sum(kube_pod_container_resource_requests{{{NS},resource="memory"}})')
+    return [
+        {"name": "tartware.recording", "rules": [
+            {"record": "tartware:http_requests:rate1m", "expr": f"sum(rate({REQ}[1m]))"},
+            {"record": "tartware:http_request_duration_seconds:p95", "expr": f"histogram_quantile(0.95, sum by (le) (rate({BUCKET}[5m])))"},
+            {"record": "tartware:http_request_duration_seconds:p99", "expr": f"histogram_quantile(0.99, sum by (le) (rate({BUCKET}[5m])))"},
+            {"record": "tartware:http_errors:ratio5m", "expr": errors},
+            {"record": "tartware:pods:count", "expr": f"count(kube_pod_info{{{NS}}})"},
+        ]},
+        {"name": "tartware.alerts", "rules": [
+            alert("TartwareHighRequestRate", f"sum(rate({REQ}[1m])) > {REQUEST_RATE_MAX}", "1m", "warning",
+                  f"Request rate above {REQUEST_RATE_MAX} req/s"),
+            alert("TartwareHighLatencyP95", f"{p95} > {P95_MAX_SECONDS}", "2m", "warning",
+                  "P95 latency of {{ $labels.service }} above 500 ms"),
+            alert("TartwareHighLatencyP99", f"{p99} > {P99_MAX_SECONDS}", "2m", "critical",
+                  "P99 latency of {{ $labels.service }} above 1 s"),
+            alert("TartwareHighErrorRate", f"{errors} > {ERROR_RATE_MAX}", "2m", "critical", "More than 5 % of requests fail (5xx)"),
+            alert("TartwarePodCountAtCapacity", f"count(kube_pod_info{{{NS}}}) > {POD_COUNT_MAX}", "10m", "warning",
+                  f"More than {POD_COUNT_MAX} Tartware pods: the guide's total capacity"),
+            alert("TartwareHPAMaxedOut", f"kube_horizontalpodautoscaler_status_current_replicas{{{NS}}} >= "
+                  f"kube_horizontalpodautoscaler_spec_max_replicas{{{NS}}}", "10m", "critical",
+                  "{{ $labels.horizontalpodautoscaler }} is at maxReplicas"),
+            alert("TartwareHighCPUUtilisation", f"{cpu} > {CPU_UTILISATION_MAX}", "15m", "warning",
+                  "CPU usage above 70 % of requests (guide: 60-70 %)"),
+            alert("TartwareHighMemoryUtilisation", f"{memory} > {MEMORY_UTILISATION_MAX}", "15m", "warning",
+                  "Memory working set above 80 % of requests (guide: 70-80 %)"),
+            alert("TartwareServiceDown", f'up{{{NS}}} == 0', "1m", "critical", "{{ $labels.service }} target is down"),
+        ]},
+    ]
+
+
+def alloy_config(loki_push_url: str) -> str:
+    """Alloy: tail pod logs through the Kubernetes API (no hostPath), clustered across replicas."""
+    return f"""discovery.kubernetes "pods" {{
+  role = "pod"
+}}
+
+discovery.relabel "pods" {{
+  targets = discovery.kubernetes.pods.targets
+  rule {{
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_label_app"]
+    target_label  = "app"
+  }}
+}}
+
+loki.source.kubernetes "pods" {{
+  targets    = discovery.relabel.pods.output
+  forward_to = [loki.write.default.receiver]
+  clustering {{
+    enabled = true
+  }}
+}}
+
+loki.write "default" {{
+  endpoint {{
+    url = "{loki_push_url}"
+  }}
+}}
+"""
+
+
+class Observability(TartwareComponent):
+    AREA = "observability"
+
+    def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
+                 domain: str, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        s = settings
+        self.settings = s
+        self.namespace = OBSERVABILITY_NAMESPACE
+        self.node_exporter_namespace = NODE_EXPORTER_NAMESPACE
+        self.prometheus_pod_labels = dict(PROMETHEUS_POD_LABELS)
+        self.custom_metrics: tuple[str, ...] = (HTTP_RPS, HTTP_P95) if s.prometheus_adapter else ()
+        self.otlp_endpoint = DEFAULT_ENDPOINTS.otlp_endpoint  # OTLP/HTTP, what the apps use
+        self.otlp_grpc_host = service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)  # + OTLP_GRPC_PORT, for Istio
+        self.otlp_grpc_port = OTLP_GRPC_PORT
+        self.services: dict[str, tuple[str, int]] = {"grafana": GRAFANA_SERVICE, "prometheus": PROMETHEUS_SERVICE}
+        if s.jaeger:
+            self.services["jaeger"] = JAEGER_SERVICE
+        if s.loki:
+            self.services["loki"] = LOKI_SERVICE
+        self.hosts = {"grafana": f"grafana.{domain}", "prometheus": f"prometheus.{domain}", "jaeger": f"jaeger.{domain}"}
+
+        ns_obs = namespace(f"{name}-namespace", OBSERVABILITY_NAMESPACE, "baseline", provider, self, protect=protect)
+        ns_node = namespace(f"{name}-node-exporter-namespace", NODE_EXPORTER_NAMESPACE, "privileged", provider, self,
+                            protect=protect)
+
+        password = random.RandomPassword(f"{name}-grafana-admin", length=32, special=False, min_lower=2, min_upper=2,
+                                         min_numeric=2, opts=self.child(protect=protect))
+        self.grafana_admin_password = pulumi.Output.secret(password.result)
+        grafana_secret = k8s.core.v1.Secret(
+            f"{name}-grafana-admin",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=GRAFANA_SECRET, namespace=OBSERVABILITY_NAMESPACE,
+                                                labels={"app.kubernetes.io/part-of": catalog.PART_OF,
+                                                        "app.kubernetes.io/managed-by": "pulumi"}),
+            type="Opaque",
+            string_data={"admin-user": "admin", "admin-password": self.grafana_admin_password},
+            opts=self.child(provider, depends_on=[ns_obs]),
+        )
+
+        self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", KPS_RELEASE, versions.KUBE_PROMETHEUS_STACK,
+                                        OBSERVABILITY_NAMESPACE, self.kps_values(domain), provider,
+                                        [ns_obs, ns_node, grafana_secret], protect=protect)
+        self.releases: list[pulumi.Resource] = [self.crd_release]
+        if s.prometheus_adapter:
+            # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
+            self.adapter = helm_release(self, f"{name}-prometheus-adapter", "prometheus-adapter", versions.PROMETHEUS_ADAPTER,
+                                        OBSERVABILITY_NAMESPACE, self.adapter_values(), provider, [ns_obs])
+            self.releases.append(self.adapter)
+        if s.jaeger:
+            self.jaeger = helm_release(self, f"{name}-jaeger", JAEGER_RELEASE, versions.JAEGER, OBSERVABILITY_NAMESPACE,
+                                       self.jaeger_values(), provider, [ns_obs])
+            self.releases.append(self.jaeger)
+        if s.loki:
+            # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
+            self.loki = helm_release(self, f"{name}-loki", "loki", versions.LOKI, OBSERVABILITY_NAMESPACE, self.loki_values(),
+                                     provider, [ns_obs, self.crd_release], protect=protect)
+            self.alloy = helm_release(self, f"{name}-alloy", "alloy", versions.ALLOY, OBSERVABILITY_NAMESPACE,
+                                      self.alloy_values(), provider, [ns_obs])
+            self.releases += [self.loki, self.alloy]
+
+        def custom(resource: str, kind: str, obj_name: str, spec: dict[str, Any]) -> k8s.apiextensions.CustomResource:
+            return k8s.apiextensions.CustomResource(
+                f"{name}-{resource}",
+                api_version=MONITORING_API,
+                kind=kind,
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=obj_name, namespace=OBSERVABILITY_NAMESPACE,
+                                                    labels={**RELEASE_LABEL, "app.kubernetes.io/part-of": catalog.PART_OF}),
+                spec=spec,
+                opts=self.child(provider, depends_on=[self.crd_release]),
+            )
+
+        self.service_monitors = [
+            custom("tartware-servicemonitor", "ServiceMonitor", "tartware-services", self.tartware_service_monitor()),
+            custom("data-exporters-servicemonitor", "ServiceMonitor", "data-tier-exporters", {
+                "namespaceSelector": {"matchNames": [DATABASE_NAMESPACE, CACHE_NAMESPACE]},
+                "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In",
+                                                   "values": ["metrics", "metrics-read"]}]},
+                "endpoints": [{"port": "http-metrics", "interval": "30s"}],
+            }),
+            custom("redpanda-servicemonitor", "ServiceMonitor", "redpanda", {
+                "namespaceSelector": {"matchNames": [MESSAGING_NAMESPACE]},
+                "selector": {"matchLabels": {"app.kubernetes.io/name": "redpanda", "app.kubernetes.io/instance": REDPANDA_RELEASE}},
+                "endpoints": [{"port": "admin", "path": "/public_metrics", "interval": "30s"}],
+            }),
+            custom("consul-servicemonitor", "ServiceMonitor", "consul-server", {
+                "namespaceSelector": {"matchNames": [CONSUL_NAMESPACE]},
+                "selector": {"matchLabels": {"app": "consul", "component": "server"}},
+                "endpoints": [{"port": "http", "path": "/v1/agent/metrics", "params": {"format": ["prometheus"]},
+                               "interval": "30s"}],
+            }),
+        ]
+        if s.jaeger:
+            self.service_monitors.append(custom("jaeger-servicemonitor", "ServiceMonitor", "jaeger", {
+                "selector": {"matchLabels": {"app.kubernetes.io/name": "jaeger", "app.kubernetes.io/instance": JAEGER_RELEASE}},
+                "endpoints": [{"port": "internal-metrics", "interval": "30s"}],
+            }))
+        self.prometheus_rule = custom("tartware-rules", "PrometheusRule", "tartware", {"groups": prometheus_rules()})
+
+        self.dashboards = [
+            k8s.core.v1.ConfigMap(
+                f"{name}-dashboard-{dash}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{dash}-dashboard", namespace=OBSERVABILITY_NAMESPACE,
+                                                    labels={"grafana_dashboard": "1", "app.kubernetes.io/part-of": catalog.PART_OF}),
+                data={f"{dash}.json": dashboard_json(dash)},
+                opts=self.child(provider, depends_on=[ns_obs]),
+            )
+            for dash in DASHBOARDS
+        ]
+        self.register_outputs({
+            "namespace": self.namespace,
+            "services": {k: list(v) for k, v in self.services.items()},
+            "customMetrics": list(self.custom_metrics),
+            "otlpEndpoint": self.otlp_endpoint,
+        })
+
+    # ------------------------------------------------------------------ values
+
+    def _pvc(self, size) -> dict[str, Any]:
+        spec: dict[str, Any] = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": str(size)}}}
+        if self.settings.storage_class:
+            spec["storageClassName"] = self.settings.storage_class
+        return {"volumeClaimTemplate": {"spec": spec}}
+
+    def kps_values(self, domain: str) -> dict[str, Any]:
+        """kube-prometheus-stack 81.5.0 (values.yaml at that tag; grafana subchart 10.5.15)."""
+        s = self.settings
+        datasources = []
+        if s.loki:
+            datasources.append({"name": "Loki", "type": "loki", "uid": "loki", "access": "proxy",
+                                "url": f"http://{service_host(LOKI_SERVICE[0], OBSERVABILITY_NAMESPACE)}:{LOKI_SERVICE[1]}"})
+        if s.jaeger:
+            datasources.append({"name": "Jaeger", "type": "jaeger", "uid": "jaeger", "access": "proxy",
+                                "url": f"http://{service_host(JAEGER_SERVICE[0], OBSERVABILITY_NAMESPACE)}:{JAEGER_SERVICE[1]}"})
+        grafana: dict[str, Any] = {
+            "enabled": True,
+            "admin": {"existingSecret": GRAFANA_SECRET, "userKey": "admin-user", "passwordKey": "admin-password"},
+            "resources": s.size("grafana").k8s(),
+            "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard", "labelValue": "1",
+                                       "searchNamespace": "ALL"},
+                        "datasources": {"enabled": True},
+                        "resources": s.size("grafana-sidecar").k8s()},
+            "additionalDataSources": datasources,
+            "grafana.ini": {"server": {"root_url": f"https://grafana.{domain}"}},
+        }
+        if s.is_prod:
+            # dashboards/users survive restarts; the root chown init container is not needed with
+            # fsGroup 472 and would break the restricted profile
+            grafana["persistence"] = {"enabled": True, "size": "10Gi",
+                                      **({"storageClassName": s.storage_class} if s.storage_class else {})}
+            grafana["initChownData"] = {"enabled": False}
+        return {
+            "crds": {"enabled": True},
+            "prometheusOperator": {"resources": s.size("operator").k8s()},
+            "kube-state-metrics": {"resources": s.size("kube-state-metrics").k8s()},
+            "nodeExporter": {"enabled": True},
+            # hostNetwork/hostPID/hostPath: its own privileged namespace
+            "prometheus-node-exporter": {"namespaceOverride": NODE_EXPORTER_NAMESPACE,
+                                         "resources": s.size("node-exporter").k8s()},
+            "alertmanager": {"enabled": True, "alertmanagerSpec": {
+                "replicas": s.alertmanager_replicas,
+                "resources": s.size("alertmanager").k8s(),
+                **({"storage": self._pvc("2Gi")} if s.is_prod else {}),
+            }},
+            "prometheus": {"prometheusSpec": {
+                "replicas": s.prometheus_replicas,
+                "retention": s.prometheus_retention,
+                "scrapeInterval": "15s",  # platform §7
+                "resources": s.size("prometheus").k8s(),
+                "storageSpec": self._pvc(s.prometheus_storage),
+                "serviceMonitorSelectorNilUsesHelmValues": False,
+                "podMonitorSelectorNilUsesHelmValues": False,
+                "ruleSelectorNilUsesHelmValues": False,
+                "probeSelectorNilUsesHelmValues": False,
+                "scrapeConfigSelectorNilUsesHelmValues": False,
+                "externalUrl": f"https://prometheus.{domain}",
+            }},
+            "grafana": grafana,
+        }
+
+    def adapter_values(self) -> dict[str, Any]:
+        """prometheus-adapter 5.3.0 (values.yaml at that tag). No resource rules: metrics-server keeps metrics.k8s.io."""
+        s = self.settings
+        host = service_host(PROMETHEUS_SERVICE[0], OBSERVABILITY_NAMESPACE)
+        return {
+            "prometheus": {"url": f"http://{host}", "port": PROMETHEUS_SERVICE[1]},
+            "replicas": s.replicas("adapter"),
+            "podDisruptionBudget": {"enabled": s.replicas("adapter") > 1},
+            "resources": s.size("adapter").k8s(),
+            "rules": {"default": False, "custom": ADAPTER_RULES},
+        }
+
+    def jaeger_values(self) -> dict[str, Any]:
+        """jaeger 4.11.1 (Jaeger v2 all-in-one, built-in config: OTLP receivers, bounded in-memory store)."""
+        s = self.settings
+        return {
+            "jaeger": {
+                "replicas": 1,  # the in-memory store is per pod: more replicas would split traces
+                "resources": s.size("jaeger").k8s(),
+                "podSecurityContext": restricted_pod(10001),
+                "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+            },
+        }
+
+    def loki_values(self) -> dict[str, Any]:
+        """loki 6.55.0, SingleBinary (Service `loki` on 3100, the guide's port-forward), filesystem store on a PVC."""
+        s = self.settings
+        retention = "168h" if s.is_prod else "72h"
+        persistence: dict[str, Any] = {"enabled": True, "size": str(s.loki_storage)}
+        if s.storage_class:
+            persistence["storageClass"] = s.storage_class
+        return {
+            "deploymentMode": "SingleBinary",
+            "loki": {
+                "auth_enabled": False,
+                "commonConfig": {"replication_factor": 1},
+                "storage": {"type": "filesystem"},
+                "schemaConfig": {"configs": [{"from": "2024-04-01", "store": "tsdb", "object_store": "filesystem",
+                                              "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]},
+                "limits_config": {"retention_period": retention},
+                "compactor": {"retention_enabled": True, "delete_request_store": "filesystem"},
+                "podSecurityContext": restricted_pod(10001),
+            },
+            "singleBinary": {"replicas": 1, "persistence": persistence, "resources": s.size("loki").k8s()},
+            "read": {"replicas": 0}, "write": {"replicas": 0}, "backend": {"replicas": 0},
+            "gateway": {"enabled": False},
+            "chunksCache": {"enabled": False},
+            "resultsCache": {"enabled": False},
+            "lokiCanary": {"enabled": False},
+            "test": {"enabled": False},
+            "monitoring": {"serviceMonitor": {"enabled": True}},
+        }
+
+    def alloy_values(self) -> dict[str, Any]:
+        """alloy 1.11.1: a clustered Deployment reading logs via the API server (no /var/log hostPath)."""
+        s = self.settings
+        push = f"http://{service_host(LOKI_SERVICE[0], OBSERVABILITY_NAMESPACE)}:{LOKI_SERVICE[1]}/loki/api/v1/push"
+        return {
+            "crds": {"create": False},  # PodLogs CRD unused
+            "global": {"podSecurityContext": restricted_pod(473)},  # uid of the alloy user in the image
+            "controller": {"type": "deployment", "replicas": s.replicas("alloy")},
+            "alloy": {
+                "configMap": {"create": True, "content": alloy_config(push)},
+                "clustering": {"enabled": True},
+                "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+                                    "runAsNonRoot": True},
+                "resources": s.size("alloy").k8s(),
+            },
+        }
+
+    def tartware_service_monitor(self) -> dict[str, Any]:
+        """Selects the Services the Tartware chart renders (labels in charts/tartware/templates/_helpers.tpl)."""
+        return {
+            "namespaceSelector": {"matchNames": [TARTWARE_NS]},
+            "selector": {"matchLabels": {"app.kubernetes.io/part-of": catalog.PART_OF}},
+            "targetLabels": ["app"],
+            "endpoints": [{"port": "http", "path": "/metrics", "interval": "15s", "scrapeTimeout": "10s"}],
+        }
