@@ -1,6 +1,15 @@
-"""Stack outputs: names and shapes documented in the README, stable across cluster targets."""
+"""Stack outputs: names and shapes documented in docs/operations.md, stable across cluster targets.
+
+A DNS stack reads them through a ``StackReference``, CI through ``pulumi stack output --json``.
+Every key is always present. Pulumi drops top-level ``null`` outputs, so what a target cannot know
+is an empty string there (``ingressAddress`` before the edge has a LoadBalancer, ``kubeconfig``
+when the ambient kubeconfig is used); inside objects it is ``null`` (a DNS record's ``value``).
+"""
 
 from __future__ import annotations
+
+import ipaddress
+from typing import Any, Mapping, Optional
 
 import pulumi
 
@@ -8,11 +17,72 @@ from stacks.budget import Budget
 from stacks.settings import StackSettings
 
 from .handles import ClusterHandle, PlatformHandle
+from .operations import OPS_NAMESPACE
 from .tartware import TartwareRelease
+
+# Public names under the stack's domain, in output order; `rancher` only when the stack manages it.
+DNS_NAMES = ("api", "grafana", "jaeger", "prometheus")
+
+
+def record_type(address: Optional[str]) -> Optional[str]:
+    """``A`` for an IPv4 address, ``AAAA`` for IPv6, ``CNAME`` for a hostname (an AWS NLB)."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "CNAME"
+    return "A" if ip.version == 4 else "AAAA"
+
+
+def public_hosts(domain: str, platform_hosts: Mapping[str, str], rancher_hostname: Optional[str]) -> dict[str, str]:
+    """Hostname per public name: the platform's, else ``<name>.<domain>``; Rancher's when managed."""
+    hosts = {name: platform_hosts.get(name) or f"{name}.{domain}" for name in DNS_NAMES}
+    if rancher_hostname:
+        hosts["rancher"] = rancher_hostname
+    return hosts
+
+
+def dns_records(hosts: Mapping[str, str], address: Optional[str]) -> list[dict[str, Any]]:
+    """One record per public host, all pointing at the edge's LoadBalancer address."""
+    kind = record_type(address)
+    return [{"name": host, "type": kind, "value": address or None} for host in hosts.values()]
+
+
+def public_urls(hosts: Mapping[str, str], tls: bool, api_url: Optional[str] = None) -> dict[str, str]:
+    scheme = "https" if tls else "http"
+    urls = {name: f"{scheme}://{host}" for name, host in hosts.items()}
+    if api_url:
+        urls["api"] = api_url
+    if "rancher" in urls:
+        urls["rancher"] = f"https://{hosts['rancher']}"  # Rancher serves TLS only
+    return urls
+
+
+def _namespace_of(host: str) -> str:
+    """``redis-master.cache.svc.cluster.local:6379`` -> ``cache``; URLs too."""
+    return host.split("://")[-1].split(".")[1]
+
+
+def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Any = None) -> dict[str, str]:
+    """Namespace per role (where to point kubectl), from the same endpoints the pods dial."""
+    ep = platform.endpoints
+    ns = {
+        "tartware": settings.tartware.namespace,
+        "database": _namespace_of(ep.database_host),
+        "cache": _namespace_of(ep.redis_host),
+        "messaging": _namespace_of(ep.kafka_brokers),
+        "observability": _namespace_of(ep.otlp_endpoint),
+        "edge": "istio-system",  # the guide: kubectl get svc -n istio-system istio-ingressgateway
+    }
+    if getattr(operations, "namespace", None) is not None:
+        ns["operations"] = OPS_NAMESPACE
+    return ns
 
 
 def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: PlatformHandle,
-                   tartware: TartwareRelease) -> None:
+                   tartware: TartwareRelease, operations: Any = None) -> None:
+    budget = Budget.of(settings.tartware.services)
     pulumi.export("environment", settings.environment)
     pulumi.export("clusterTarget", cluster.target)
     pulumi.export("clusterName", cluster.name)
@@ -20,4 +90,28 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     pulumi.export("releaseName", settings.tartware.release_name)
     pulumi.export("apiUrl", tartware.api_url)
     pulumi.export("secretNames", tartware.secret_names)
-    pulumi.export("budget", Budget.of(settings.tartware.services).as_output())
+    pulumi.export("budget", budget.as_output())
+
+    hosts = public_hosts(settings.domain, platform.hosts or {}, getattr(cluster, "rancher_hostname", None))
+    address = platform.ingress_address
+    tls = bool(settings.tartware.tls_cluster_issuer)
+    pulumi.export("domain", settings.domain)
+    # Pulumi drops top-level null outputs, so "not known (yet)" is an empty string; keys stay stable.
+    if address is None:
+        pulumi.export("ingressAddress", "")
+        pulumi.export("dnsRecords", dns_records(hosts, None))
+    else:  # an Output: the record type (A or CNAME) is known only with the address
+        pulumi.export("ingressAddress", pulumi.Output.from_input(address).apply(lambda a: a or ""))
+        pulumi.export("dnsRecords", pulumi.Output.from_input(address).apply(lambda a: dns_records(hosts, a)))
+    pulumi.export("urls", public_urls(hosts, tls, tartware.api_url))
+    kubeconfig = cluster.kubeconfig
+    pulumi.export("kubeconfig", pulumi.Output.secret(kubeconfig if kubeconfig is not None else ""))
+    pulumi.export("kubernetesVersion", getattr(cluster, "kubernetes_version", None) or "")
+    pulumi.export("namespaces", namespaces(settings, platform, operations))
+    pulumi.export("budgetTotals", {"min": budget.min.as_output(), "max": budget.max.as_output()})
+    pulumi.export("operations", {
+        "backupClaim": getattr(operations, "backup_claim_name", None),
+        "backupSchedule": getattr(operations, "backup_schedule", None),
+        "loadTestJob": getattr(operations, "load_test_job_name", None),
+        "verticalPodAutoscalers": list(getattr(operations, "vpa_names", []) or []),
+    })

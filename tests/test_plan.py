@@ -1,25 +1,113 @@
 """The offline plan (the program's main job without a cloud) runs and agrees with the budget."""
 
 import json
+from types import SimpleNamespace
+
+import pytest
 
 from tools import plan
+from tools.offline import Registered
 from tests import guide
 
+GI = 2**30
 
-def test_plan_prod_json(capsys):
+
+@pytest.fixture(scope="module")
+def prod_plan():
+    return plan.plan("prod")
+
+
+def test_plan_prod_json(capsys, monkeypatch, prod_plan):
+    monkeypatch.setattr(plan, "plan", lambda stack: prod_plan)  # one program run for the module
     assert plan.main(["--stack", "prod", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["budget"]["max"]["pods"] == guide.expected_totals()["max"]["pods"]
+    expected = guide.expected_totals()
+    assert result["budget"]["max"]["pods"] == expected["max"]["pods"]
+    for side in ("min", "max"):
+        for k, v in expected[side].items():
+            assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
+    assert {"nodePoolFit", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
+    assert {r["name"] for r in result["dnsRecords"]} >= {"api.tartware.local", "grafana.tartware.local",
+                                                        "jaeger.tartware.local", "prometheus.tartware.local"}
+    assert result["outputs"]["kubeconfig"] == "[secret]"
 
 
 def test_plan_dev_text(capsys):
     assert plan.main(["--stack", "dev"]) == 0
     out = capsys.readouterr().out
-    assert "total at max: 20 pods" in out
+    assert "total at max: 20 pods" in out  # 10 services x 2 (dev profile)
     assert "kubernetes:helm.sh/v3:Release" in out
+    for section in ("Node-pool fit", "DNS records:", "Time to ready:", "critical path:"):
+        assert section in out
+    assert "api.tartware.local" in out
 
 
 def test_plan_unknown_stack_fails(capsys):
     assert plan.main(["--stack", "staging"]) == 2
     assert "unknown stack 'staging'" in capsys.readouterr().err
+
+
+def test_time_to_ready_follows_the_dependency_graph(prod_plan):
+    ttr = prod_plan["timeToReady"]
+    path = ttr["criticalPath"]
+    assert ttr["seconds"] == path[-1]["finishSeconds"] > 0
+    # the Tartware release waits for its namespace and secrets, so it is on the path, after them
+    names = [s["name"] for s in path]
+    assert "tartware-release" in names
+    finishes = [s["finishSeconds"] for s in path]
+    assert finishes == sorted(finishes)
+    for prev, step in zip(path, path[1:]):
+        assert step["finishSeconds"] == prev["finishSeconds"] + step["seconds"]
+
+
+def _r(urn, parent="", deps=(), custom=True, type_="kubernetes:core/v1:ConfigMap", inputs=None):
+    return Registered(urn=urn, type=type_, name=urn, parent=parent, custom=custom, protect=False,
+                      retain_on_delete=False, provider="", dependencies=list(deps), inputs=inputs or {})
+
+
+def test_critical_path_on_a_hand_built_graph():
+    # cluster (600 s) -> component C depends on it; C's child release (istiod, 90 s) inherits that;
+    # an unrelated secret (1 s) runs in parallel.
+    eks = _r("eks", type_="aws:eks/cluster:Cluster")
+    comp = _r("C", custom=False, deps=["eks"], type_="tartware:platform:Mesh")
+    rel = _r("istiod", parent="C", type_="kubernetes:helm.sh/v3:Release", inputs={"chart": "istiod"})
+    app = _r("app", deps=["C"], type_="kubernetes:helm.sh/v3:Release", inputs={"chart": "./charts/tartware"})
+    other = _r("secret", type_="kubernetes:core/v1:Secret")
+    run = SimpleNamespace(resources=[eks, comp, rel, app, other])
+    graph = plan.dependency_graph(run)
+    assert graph["istiod"] == {"eks"}  # inherited from the parent component
+    assert graph["app"] == {"istiod"}  # a dependency on a component = its resources
+    ttr = plan.time_to_ready(run)
+    assert [s["name"] for s in ttr["criticalPath"]] == ["eks", "istiod", "app"]
+    assert ttr["seconds"] == 600 + 90 + 300
+
+
+def test_node_pool_fit_with_the_published_pools():
+    # tartware-platform.md §4: worker-compute 16 vCPU / 32 GiB, worker-memory 12 vCPU / 64 GiB
+    # (fixed 5 and 3 nodes; the guide says 5-100 and 3-50), control plane tainted.
+    pools = (
+        SimpleNamespace(name="compute", min_nodes=5, max_nodes=100, cpu_millicores=16000, memory_bytes=32 * GI,
+                        taints=(), max_pods=110),
+        SimpleNamespace(name="memory", min_nodes=3, max_nodes=50, cpu_millicores=12000, memory_bytes=64 * GI,
+                        taints=(), max_pods=110),
+        SimpleNamespace(name="cp", min_nodes=3, max_nodes=3, cpu_millicores=8000, memory_bytes=16 * GI,
+                        taints=("node-role.kubernetes.io/control-plane=true:NoSchedule",), max_pods=110),
+    )
+    settings = SimpleNamespace(cluster=SimpleNamespace(node_pools=pools, headroom_percent=0),
+                               platform=None, observability=None, data=None)
+    budget = {"max": guide.expected_totals()["max"]}
+    fit = plan.node_pool_fit(settings, budget)
+    assert fit["known"] and fit["fits"]
+    assert [p["schedulable"] for p in fit["pools"]] == [True, True, False]
+    assert fit["budgetAtMax"]["pods"] == 420
+    assert 0 < fit["percentUsedAtMax"]["cpu"] < 100
+    # the fixed published capacity (5 + 3 workers, 116 vCPU) cannot hold 170 requested cores
+    small = tuple(SimpleNamespace(**{**vars(p), "max_nodes": p.min_nodes}) for p in pools)
+    settings.cluster.node_pools = small
+    assert not plan.node_pool_fit(settings, budget)["fits"]
+
+
+def test_node_pool_fit_unknown_for_an_existing_cluster(prod_plan):
+    fit = prod_plan["nodePoolFit"]
+    assert fit["known"] is False and "existing" in fit["reason"]

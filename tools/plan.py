@@ -1,19 +1,33 @@
 """Offline plan: run the real program for a stack under Pulumi's mock engine and print what it
-would create — the resource tree by component and the service budget.
+would create — (a) the resource tree by component, (b) the service budget at min and max scale
+with the node-pool fit, (c) the DNS records, (d) an estimated time-to-ready of a fresh
+environment (from the registered dependency graph and a table of typical creation times) with
+its critical path.
 
     python -m tools.plan --stack prod
     python -m tools.plan --stack dev --json
+
+Nothing is contacted: no cloud, no cluster, no Pulumi CLI. Unknown stack or invalid settings:
+a clear message on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
-from tools.offline import ProgramRun, run_program, stack_config, unsecret
+from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
+
+GIB = 2**30
+DEFAULT_MAX_PODS_PER_NODE = 110  # kubelet's default --max-pods (kubernetes.io "Considerations for large clusters")
+
+
+# ------------------------------------------------------------------------------ (a) resource tree
 
 
 def resource_tree(run: ProgramRun) -> list[str]:
@@ -25,6 +39,7 @@ def resource_tree(run: ProgramRun) -> list[str]:
     def walk(urn: str, depth: int) -> None:
         for r in sorted(by_parent.get(urn, []), key=lambda r: (r.custom, r.type, r.name)):
             flags = " [protected]" if r.protect else ""
+            flags += " [retained on delete]" if r.retain_on_delete else ""
             lines.append(f"{'  ' * depth}{r.type}  {r.name}{flags}")
             walk(r.urn, depth + 1)
 
@@ -32,6 +47,9 @@ def resource_tree(run: ProgramRun) -> list[str]:
     for root in sorted(roots):
         walk(root, 0)
     return lines
+
+
+# ------------------------------------------------------------------------------ (b) budget + pools
 
 
 def budget_table(budget: dict[str, Any]) -> list[str]:
@@ -49,17 +67,337 @@ def budget_table(budget: dict[str, Any]) -> list[str]:
     return rows
 
 
-def plan(stack: str) -> dict[str, Any]:
-    config, secret_keys = stack_config(stack)
+def _schedulable(pool: Any) -> bool:
+    flag = getattr(pool, "schedulable_for_any_pod", None)
+    if flag is not None:
+        return bool(flag)
+    return not any(str(t).endswith((":NoSchedule", ":NoExecute")) for t in getattr(pool, "taints", ()) or ())
+
+
+def node_pool_fit(settings: Any, budget: dict[str, Any]) -> dict[str, Any]:
+    """Max capacity of the node pools against the budget's requests at max scale.
+
+    Uses the cluster area's capacity model (stacks/capacity.py: allocatable per node minus
+    DaemonSets, minus the headroom setting) when it provides one; otherwise raw allocatable.
+    Only pools a pod without tolerations can use count for the Tartware pods. Requests, not
+    limits, decide scheduling.
+    """
+    cluster = getattr(settings, "cluster", None)
+    pools = tuple(getattr(cluster, "node_pools", ()) or ())
+    need = budget["max"]
+    if not pools:
+        return {"known": False, "reason": "the cluster target declares no node pools (an existing cluster); "
+                                          "capacity is not checked", "pools": []}
+    from stacks import capacity
+
+    open_pools = [p for p in pools if _schedulable(p) and getattr(p, "role", "worker") == "worker"]
+    model = "raw allocatable (stacks/capacity.py has no capacity model)"
+    reserved_pods = getattr(capacity, "DAEMONSET_PODS_PER_NODE", 0)
+    try:
+        daemonsets = capacity.per_node_daemonsets(settings)
+        headroom = int(getattr(cluster, "headroom_percent", 0))
+        usable = capacity.pool_capacity(open_pools, daemonsets, headroom)
+        cpu_m, mem_b = usable.cpu, usable.memory
+        model = (f"allocatable minus DaemonSets ({daemonsets[0]}m / {round(daemonsets[1] / GIB, 2)} GiB per node) "
+                 f"minus {headroom}% headroom (stacks/capacity.py)")
+    except (AttributeError, TypeError):
+        cpu_m = sum(p.cpu_millicores * p.max_nodes for p in open_pools)
+        mem_b = sum(p.memory_bytes * p.max_nodes for p in open_pools)
+    rows = []
+    for p in pools:
+        rows.append({
+            "name": p.name, "role": getattr(p, "role", "worker"), "minNodes": p.min_nodes, "maxNodes": p.max_nodes,
+            "cpuCoresPerNode": p.cpu_millicores / 1000, "memoryGiPerNode": round(p.memory_bytes / GIB, 3),
+            "maxPodsPerNode": int(getattr(p, "max_pods", 0) or DEFAULT_MAX_PODS_PER_NODE),
+            "schedulable": p in open_pools,
+        })
+    pods = sum((int(getattr(p, "max_pods", 0) or DEFAULT_MAX_PODS_PER_NODE) - reserved_pods) * p.max_nodes
+               for p in open_pools)
+    capacity_at_max = {"pods": pods, "cpuCores": round(cpu_m / 1000, 3), "memoryGi": round(mem_b / GIB, 3)}
+
+    def share(used: float, total: float) -> Optional[float]:
+        return round(100 * used / total, 1) if total else None
+
+    usage = {
+        "pods": share(need["pods"], capacity_at_max["pods"]),
+        "cpu": share(need["cpuRequestCores"], capacity_at_max["cpuCores"]),
+        "memory": share(need["memoryRequestGi"], capacity_at_max["memoryGi"]),
+    }
+    fits = all(u is not None and u <= 100 for u in usage.values())
+    return {"known": True, "model": model, "pools": rows, "capacityAtMax": capacity_at_max,
+            "budgetAtMax": {"pods": need["pods"], "cpuRequestCores": need["cpuRequestCores"],
+                            "memoryRequestGi": need["memoryRequestGi"]},
+            "percentUsedAtMax": usage, "fits": fits}
+
+
+def node_pool_lines(fit: dict[str, Any]) -> list[str]:
+    if not fit["known"]:
+        return [f"node-pool fit: unknown — {fit['reason']}"]
+    lines = [f"{'pool':<20} {'nodes':>9} {'cpu/node':>9} {'mem/node':>10} {'pods/node':>9}  Tartware pods"]
+    for p in fit["pools"]:
+        lines.append(f"{p['name']:<20} {p['minNodes']:>4}-{p['maxNodes']:<4} {p['cpuCoresPerNode']:>9g} "
+                     f"{p['memoryGiPerNode']:>8g}Gi {p['maxPodsPerNode']:>9}  {'yes' if p['schedulable'] else 'no (' + p['role'] + ', tainted)'}")
+    c, u = fit["capacityAtMax"], fit["percentUsedAtMax"]
+    lines.append(f"capacity at max: {c['pods']} pods, {c['cpuCores']:g} cores, {c['memoryGi']:g} GiB ({fit['model']})")
+    lines.append(f"budget at max uses: pods {u['pods']}%, CPU {u['cpu']}%, memory {u['memory']}% of it "
+                 f"-> {'fits' if fit['fits'] else 'DOES NOT FIT'}")
+    return lines
+
+
+# ------------------------------------------------------------------------------ (d) time-to-ready
+
+
+@dataclass(frozen=True)
+class Typical:
+    seconds: int
+    source: str
+
+
+ESTIMATE = "estimate (observed range of typical installs; not measured here)"
+
+# Creation time until Pulumi considers the resource ready, by type token. Sources are given where a
+# vendor states a figure; everything else is an estimate and labelled so (docs/operations.md).
+TYPICAL_BY_TYPE: dict[str, Typical] = {
+    "aws:eks/cluster:Cluster": Typical(600, "EKS control plane ~10 min (AWS EKS user guide, 'Create a cluster': "
+                                            "'Cluster provisioning takes several minutes'; 10-15 min typical) — estimate"),
+    "aws:eks/nodeGroup:NodeGroup": Typical(240, "EKS managed node group ~4 min (EC2 launch + kubelet join) — estimate"),
+    "aws:eks/addon:Addon": Typical(60, ESTIMATE),
+    "aws:ec2/natGateway:NatGateway": Typical(120, "NAT gateway 1-2 min to become available — estimate"),
+    "aws:ec2/vpc:Vpc": Typical(5, ESTIMATE),
+    "aws:iam/role:Role": Typical(5, ESTIMATE),
+    "rancher2:index/clusterV2:ClusterV2": Typical(900, "RKE2 downstream cluster via Rancher ~15 min (VM clone, "
+                                                       "RKE2 install, etcd join; the provider's default create timeout "
+                                                       "is 30 min) — estimate"),
+    "vsphere:index/virtualMachine:VirtualMachine": Typical(300, "vSphere clone + cloud-init ~5 min — estimate"),
+    "kubernetes:core/v1:Namespace": Typical(2, ESTIMATE),
+    "kubernetes:core/v1:Secret": Typical(1, ESTIMATE),
+    "kubernetes:core/v1:ConfigMap": Typical(1, ESTIMATE),
+    "kubernetes:core/v1:PersistentVolumeClaim": Typical(30, "Pulumi waits until the claim is Bound — estimate"),
+    "kubernetes:batch/v1:Job": Typical(60, "Pulumi waits for the Job to complete — estimate"),
+    "kubernetes:apps/v1:Deployment": Typical(60, "Pulumi waits for the rollout — estimate"),
+    "kubernetes:apps/v1:StatefulSet": Typical(120, "Pulumi waits for every replica — estimate"),
+    "kubernetes:apps/v1:DaemonSet": Typical(60, "Pulumi waits for the rollout — estimate"),
+    "kubernetes:batch/v1:CronJob": Typical(1, ESTIMATE),
+    "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler": Typical(1, "custom resource, no await"),
+}
+TYPICAL_BY_PREFIX: tuple[tuple[str, Typical], ...] = (
+    ("pulumi:providers:", Typical(0, "provider configuration, no API call")),
+    ("random:", Typical(0, "computed locally")),
+    ("tls:", Typical(0, "computed locally")),
+    ("aws:", Typical(5, ESTIMATE)),
+    ("rancher2:", Typical(10, ESTIMATE)),
+    ("vsphere:", Typical(10, ESTIMATE)),
+    ("kubernetes:", Typical(5, "plain object: accepted by the API server in about a second (Pulumi awaits "
+                               "Deployments/Services readiness; none here outside charts)")),
+)
+# Helm releases: `helm install --wait` until every workload of the chart is ready, by chart name.
+TYPICAL_BY_CHART: dict[str, Typical] = {
+    "base": Typical(20, "Istio CRDs only — estimate"),
+    "istiod": Typical(90, "istiod Helm release ~1-2 min (image pull + webhook ready) — estimate"),
+    "cni": Typical(60, ESTIMATE),
+    "gateway": Typical(150, "ingress gateway ~2-3 min incl. cloud LoadBalancer provisioning — estimate"),
+    "ingress-nginx": Typical(150, "controller + admission Jobs + LoadBalancer ~2-3 min — estimate"),
+    "cert-manager": Typical(90, "cert-manager + startupapicheck Job ~1-2 min — estimate"),
+    "postgresql": Typical(180, "stateful release: volume provisioning + initdb ~3 min — estimate"),
+    "redis": Typical(120, "stateful release: volume + start ~2 min — estimate"),
+    "redpanda": Typical(360, "stateful, several brokers + post-install config Job ~5-6 min — estimate"),
+    "consul": Typical(240, "servers form quorum ~4 min — estimate"),
+    "kube-prometheus-stack": Typical(300, "operator, Prometheus, Grafana, CRDs ~5 min — estimate"),
+    "prometheus-adapter": Typical(60, ESTIMATE),
+    "jaeger": Typical(90, ESTIMATE),
+    "loki": Typical(240, "stateful ~4 min — estimate"),
+    "alloy": Typical(60, ESTIMATE),
+    "external-secrets": Typical(60, ESTIMATE),
+    "vault": Typical(120, ESTIMATE),
+    "cluster-autoscaler": Typical(60, ESTIMATE),
+    "rancher": Typical(420, "Rancher server 3 replicas ~5-8 min — estimate"),
+    "vpa": Typical(60, "VPA recommender only ~1 min — estimate"),
+    "tartware": Typical(300, "10 Deployments pull images and pass /ready ~5 min (the guide waits up to 15 min) — estimate"),
+}
+DEFAULT_RELEASE = Typical(120, "Helm release, unknown chart — estimate")
+DEFAULT = Typical(10, "unknown resource type — estimate")
+
+
+def typical(r: Registered) -> Typical:
+    if not r.custom:
+        return Typical(0, "component (logical grouping)")
+    if r.type == "kubernetes:helm.sh/v3:Release":
+        chart = str(r.plain.get("chart") or "").rstrip("/").split("/")[-1].split(":")[0]
+        return TYPICAL_BY_CHART.get(chart) or TYPICAL_BY_CHART.get(str(r.plain.get("name"))) or DEFAULT_RELEASE
+    annotations = ((r.plain.get("metadata") or {}).get("annotations") or {}) if r.type.startswith("kubernetes:") else {}
+    if annotations.get("pulumi.com/skipAwait") == "true":
+        return Typical(2, "pulumi.com/skipAwait: not awaited")
+    if r.type in TYPICAL_BY_TYPE:
+        return TYPICAL_BY_TYPE[r.type]
+    for prefix, t in TYPICAL_BY_PREFIX:
+        if r.type.startswith(prefix):
+            return t
+    return DEFAULT
+
+
+def _provider_urn(ref: str) -> str:
+    return ref.rsplit("::", 1)[0] if ref else ""
+
+
+def dependency_graph(run: ProgramRun) -> dict[str, set[str]]:
+    """Custom resource URN -> custom resource URNs it waits for.
+
+    What a resource waits for: its own dependencies (explicit depends_on and the resources its
+    inputs come from), its provider, and whatever its ancestor components depend on. A dependency
+    on a component means all custom resources under it.
+    """
+    by_urn = {r.urn: r for r in run.resources}
+    children: dict[str, list[str]] = {}
+    for r in run.resources:
+        children.setdefault(r.parent, []).append(r.urn)
+
+    def custom_under(urn: str) -> set[str]:
+        r = by_urn.get(urn)
+        if r is None:
+            return set()
+        if r.custom:
+            return {urn}
+        out: set[str] = set()
+        for c in children.get(urn, []):
+            out |= custom_under(c)
+        return out
+
+    def descendants(urn: str) -> set[str]:
+        out = set()
+        for c in children.get(urn, []):
+            out.add(c)
+            out |= descendants(c)
+        return out
+
+    graph: dict[str, set[str]] = {}
+    for r in run.resources:
+        if not r.custom:
+            continue
+        raw = set(r.dependencies)
+        if r.provider:
+            raw.add(_provider_urn(r.provider))
+        parent = by_urn.get(r.parent)
+        while parent is not None:
+            raw |= set(parent.dependencies)
+            parent = by_urn.get(parent.parent)
+        deps: set[str] = set()
+        for d in raw:
+            deps |= custom_under(d)
+        deps -= {r.urn} | descendants(r.urn)
+        graph[r.urn] = deps
+    return graph
+
+
+def time_to_ready(run: ProgramRun) -> dict[str, Any]:
+    """Earliest finish of every resource when all independent work runs in parallel (as Pulumi
+    does), the total, and the chain of resources that determines it."""
+    by_urn = {r.urn: r for r in run.resources}
+    graph = dependency_graph(run)
+    finish: dict[str, float] = {}
+    via: dict[str, Optional[str]] = {}
+    visiting: set[str] = set()
+
+    def done(urn: str) -> float:
+        if urn in finish:
+            return finish[urn]
+        if urn in visiting:  # a cycle cannot be deployed either; do not loop
+            return 0.0
+        visiting.add(urn)
+        start, best = 0.0, None
+        for d in graph.get(urn, ()):
+            f = done(d)
+            if f > start or best is None and f == start:
+                start, best = f, d
+        visiting.discard(urn)
+        finish[urn] = start + typical(by_urn[urn]).seconds
+        via[urn] = best
+        return finish[urn]
+
+    for urn in graph:
+        done(urn)
+    if not finish:
+        return {"seconds": 0, "minutes": 0, "criticalPath": []}
+    last = max(finish, key=lambda u: (finish[u], u))
+    chain = []
+    cur: Optional[str] = last
+    while cur is not None:
+        chain.append(cur)
+        cur = via.get(cur)
+    chain.reverse()
+    path = []
+    for urn in chain:
+        r, t = by_urn[urn], typical(by_urn[urn])
+        path.append({"type": r.type, "name": r.name, "seconds": t.seconds, "finishSeconds": finish[urn],
+                     "basis": t.source})
+    total = finish[last]
+    return {"seconds": total, "minutes": round(total / 60, 1), "criticalPath": path,
+            "resourcesTimed": len(finish)}
+
+
+def time_lines(ttr: dict[str, Any]) -> list[str]:
+    lines = [f"estimated time-to-ready of a fresh environment: ~{ttr['minutes']:g} min "
+             f"({ttr['seconds']:g} s; independent work in parallel, typical creation times)",
+             "critical path:"]
+    for step in ttr["criticalPath"]:
+        if step["seconds"] == 0:
+            continue
+        lines.append(f"  +{step['seconds']:>4g}s -> {step['finishSeconds']:>5g}s  {step['type']}  {step['name']}")
+    return lines
+
+
+# ------------------------------------------------------------------------------ extras
+
+
+def etcd_snapshots(run: ProgramRun) -> list[dict[str, Any]]:
+    """etcd snapshot schedules of RKE2 clusters (rancher2 ClusterV2 rkeConfig.etcd), if any."""
+    out = []
+    for r in run.of_type("rancher2:index/clusterV2:ClusterV2"):
+        etcd = (r.plain.get("rkeConfig") or {}).get("etcd") or {}
+        out.append({"cluster": r.plain.get("name", r.name),
+                    "schedule": etcd.get("snapshotScheduleCron"),
+                    "retention": etcd.get("snapshotRetention"),
+                    "s3": bool(etcd.get("s3Config")),
+                    "disabled": bool(etcd.get("disableSnapshots"))})
+    return out
+
+
+def _secret_safe(value: Any) -> Any:
+    return "[secret]" if type(value).__name__ == "Secret" else unsecret(value)
+
+
+def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
+         secrets: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """The plan of ``stack`` (config overrides/secrets: full keys, as stack_config takes them)."""
+    config, secret_keys = stack_config(stack, overrides=overrides, secrets=secrets)
     run = run_program(stack, config, secret_keys)
-    outputs = {k: ("[secret]" if type(v).__name__ == "Secret" else unsecret(v)) for k, v in run.outputs.items()}
+    from stacks.settings import load_settings
+
+    settings = load_settings()  # the config the run used is still set; validated again, cheap
+    outputs = {k: _secret_safe(v) for k, v in run.outputs.items()}
+    budget = outputs.get("budget")
     return {
         "stack": stack,
         "resourceCount": len(run.resources),
         "tree": resource_tree(run),
-        "budget": outputs.get("budget"),
+        "budget": budget,
+        "nodePoolFit": node_pool_fit(settings, budget),
+        "dnsRecords": outputs.get("dnsRecords", []),
+        "ingressAddress": outputs.get("ingressAddress") or None,
+        "timeToReady": time_to_ready(run),
+        "etcdSnapshots": etcd_snapshots(run),
         "outputs": {k: v for k, v in outputs.items() if k != "budget"},
     }
+
+
+def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list[str]:
+    lines = []
+    for rec in records:
+        lines.append(f"{rec['name']:<40} {rec.get('type') or 'A/CNAME':<7} "
+                     f"{rec.get('value') or '<LoadBalancer address, known after pulumi up>'}")
+    if not address:
+        lines.append("(type A for an IP address, CNAME for a hostname such as an AWS NLB: "
+                     "`pulumi stack output dnsRecords --json` after `pulumi up`)")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in result["tree"]))
     print("\nService budget:")
     print("\n".join("  " + line for line in budget_table(result["budget"])))
+    print("\nNode-pool fit (requests at max scale vs max pool capacity):")
+    print("\n".join("  " + line for line in node_pool_lines(result["nodePoolFit"])))
+    print("\nDNS records:")
+    print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))
+    print("\nTime to ready:")
+    print("\n".join("  " + line for line in time_lines(result["timeToReady"])))
+    if result["etcdSnapshots"]:
+        print("\netcd snapshots:")
+        for e in result["etcdSnapshots"]:
+            print(f"  {e['cluster']}: schedule {e['schedule']}, keep {e['retention']}, "
+                  f"{'S3' if e['s3'] else 'local'}{' (DISABLED)' if e['disabled'] else ''}")
     print("\nOutputs:")
     for k, v in result["outputs"].items():
         print(f"  {k}: {json.dumps(v, default=str)}")

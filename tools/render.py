@@ -1,6 +1,7 @@
 """Render our Tartware chart offline (helm-python-sdk) and validate what Kubernetes would receive.
 
     python -m tools.render --stack prod --out rendered/prod   # write one file per object
+    python -m tools.render --stack prod --all                 # + the objects Pulumi creates itself
 """
 
 from __future__ import annotations
@@ -47,8 +48,21 @@ def validate(docs: Iterable[dict[str, Any]], kube_version: str = KUBE_VERSION) -
     return errors
 
 
+BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io",
+                  "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
+                  "coordination.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "node.k8s.io"}
+
+
+def is_builtin(api_version: str) -> bool:
+    """A Kubernetes API group kubernetes-validate has schemas for (not a CRD's group)."""
+    return (api_version.rsplit("/", 1)[0] if "/" in api_version else "") in BUILTIN_GROUPS
+
+
 def object_filename(doc: dict[str, Any]) -> str:
-    return f"{doc['kind'].lower()}-{doc['metadata']['name']}.yaml"
+    """``<kind>-<name>.yaml``; objects outside tartware-system carry their namespace too."""
+    ns = doc["metadata"].get("namespace")
+    middle = f"{ns}-" if ns and ns != "tartware-system" else ""
+    return f"{doc['kind'].lower()}-{middle}{doc['metadata']['name']}.yaml"
 
 
 def write_manifests(docs: Iterable[dict[str, Any]], out: Path) -> list[Path]:
@@ -67,21 +81,41 @@ def stack_values(stack: str) -> dict[str, Any]:
     """The values the program passes to the release for ``stack`` (run under mocks)."""
     from tools.offline import run_program
 
-    return run_program(stack).one("kubernetes:helm.sh/v3:Release").plain["values"]
+    return tartware_values(run_program(stack))
+
+
+def tartware_values(run) -> dict[str, Any]:
+    """The values of the Tartware release (helm release ``tartware``) among the stack's releases."""
+    releases = [r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain.get("name") == "tartware"]
+    if len(releases) != 1:
+        raise AssertionError(f"expected one Helm release named 'tartware', found {len(releases)}")
+    return releases[0].plain["values"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--all", action="store_true",
+                        help="also write the Kubernetes objects Pulumi creates itself (secrets masked); "
+                             "custom resources are written but not validated")
     args = parser.parse_args(argv)
+    from stacks.errors import SettingsError
+    from tools.offline import run_program
+
     try:
-        values = stack_values(args.stack)
-    except ValueError as exc:
+        run = run_program(args.stack)
+    except (ValueError, SettingsError) as exc:  # unknown stack, invalid settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    docs = render_chart(values)
-    errors = validate(docs)
+    docs = render_chart(tartware_values(run))
+    errors = validate([d for d in docs if is_builtin(d["apiVersion"])])  # CRs (mesh routes): no schema
+    if args.all:
+        from tools.diff import kubernetes_objects
+
+        extra = kubernetes_objects(run.resources)
+        errors += validate([d for d in extra if is_builtin(d["apiVersion"])])
+        docs = docs + extra
     for e in errors:
         print(f"invalid: {e}", file=sys.stderr)
     out = args.out or ROOT / "rendered" / args.stack

@@ -1,0 +1,260 @@
+"""Operations: the pg_dump CronJob, the VPA objects and the k6 load-test Job, rendered from the
+recorded inputs into manifests and validated; their settings and bad-input cases."""
+
+import json
+import math
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from stacks.errors import SettingsError
+from tools.diff import kubernetes_objects
+from tools.offline import DefaultMocks, RecordingMonitor, Secret, contains_secret, run_program, stack_config
+from tools.render import validate
+from tests import guide
+
+NS = "tartware-infra"
+MIRROR_CRD = Path("/work/.mirror/FairwindsOps+charts/repo")
+
+# The deployment guide, written out by hand: "Load Test (20k RPS)" and "Expected Performance".
+GUIDE_RPS = 20000
+GUIDE_P95_S = 0.5
+GUIDE_P99_S = 1.0
+# tartware-platform.md §4: worker-compute nodes are 16 vCPU / 32 GiB (32768 MB).
+WORKER_VCPU = 16
+WORKER_MEMORY_MIB = 32768
+# The guide's "Database Connection Issues": host, user and database.
+DB_HOST = "postgres-postgresql.database.svc.cluster.local"
+
+
+def objects(run):
+    return {f"{d['kind']}/{d['metadata']['name']}": d for d in kubernetes_objects(run.resources)}
+
+
+@pytest.fixture(scope="module")
+def load_run():
+    config, keys = stack_config("prod", overrides={f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "k6-bot"},
+                                secrets={f"{NS}:loadTestPassword": "hunter2-k6"})
+    return run_program("prod", config, keys)
+
+
+def test_backup_cronjob_validates_and_is_hardened(prod_run):
+    docs = objects(prod_run)
+    cron = docs["CronJob/postgres-backup"]
+    assert validate([cron], "1.28.0") == []
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    (c,) = pod["containers"]
+    sc = c["securityContext"]
+    assert sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+    assert sc["capabilities"]["drop"] == ["ALL"]
+    mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert "emptyDir" in volumes[mounts["/tmp"]]
+    assert volumes[mounts["/backups"]]["persistentVolumeClaim"]["claimName"] == "postgres-backups"
+    env = {e["name"]: e for e in c["env"]}
+    assert env["PGHOST"]["value"] == DB_HOST
+    assert env["PGUSER"]["value"] == "tartware" and env["PGDATABASE"]["value"] == "tartware"
+    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "postgres-backup-credentials", "key": "password"}
+    assert env["RETENTION_DAYS"]["value"] == "7"
+    script = c["command"][-1]
+    assert "pg_dump" in script and "-delete" in script and "RETENTION_DAYS" in script
+
+
+def test_backup_password_is_the_generated_credential_and_secret(prod_run):
+    secret = next(r for r in prod_run.of_type("kubernetes:core/v1:Secret")
+                  if r.plain["metadata"]["name"] == "postgres-backup-credentials")
+    assert contains_secret(secret.inputs["stringData"])
+    app = next(r for r in prod_run.of_type("kubernetes:core/v1:Secret")
+               if r.plain["metadata"]["name"] == "database-credentials")
+    # the same RandomPassword feeds the app's Secret and the backup's
+    assert secret.plain["stringData"]["password"] == app.plain["stringData"]["password"]
+    assert "mock-credentials-database" in secret.plain["stringData"]["password"]
+
+
+def test_backup_claim_retained_and_protected_in_prod_only(prod_run, dev_run):
+    claim = prod_run.one("kubernetes:core/v1:PersistentVolumeClaim", "operations-backup-claim")
+    assert claim.retain_on_delete and claim.protect
+    assert validate([objects(prod_run)["PersistentVolumeClaim/postgres-backups"]], "1.28.0") == []
+    dev_claim = dev_run.one("kubernetes:core/v1:PersistentVolumeClaim", "operations-backup-claim")
+    assert dev_claim.retain_on_delete and not dev_claim.protect
+    assert dev_claim.plain["spec"]["resources"]["requests"]["storage"] == "5Gi"
+    assert claim.plain["spec"]["resources"]["requests"]["storage"] == "100Gi"
+
+
+# Written by hand from the VPA v1 API (autoscaling.k8s.io/v1 VerticalPodAutoscaler): the fields we set.
+VPA_SCHEMA = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "properties": {
+        "apiVersion": {"const": "autoscaling.k8s.io/v1"},
+        "kind": {"const": "VerticalPodAutoscaler"},
+        "spec": {
+            "type": "object", "required": ["targetRef"], "additionalProperties": False,
+            "properties": {
+                "targetRef": {"type": "object", "required": ["kind", "name"],
+                              "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                                             "name": {"type": "string"}}, "additionalProperties": False},
+                "updatePolicy": {"type": "object", "additionalProperties": False, "properties": {
+                    "updateMode": {"enum": ["Off", "Initial", "Recreate", "InPlaceOrRecreate", "Auto"]}}},
+                "resourcePolicy": {"type": "object", "additionalProperties": False, "properties": {
+                    "containerPolicies": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "properties": {
+                            "containerName": {"type": "string"},
+                            "mode": {"enum": ["Auto", "Off"]},
+                            "controlledResources": {"type": "array", "items": {"enum": ["cpu", "memory"]}},
+                            "controlledValues": {"enum": ["RequestsAndLimits", "RequestsOnly"]},
+                        }}}}},
+            },
+        },
+    },
+}
+
+
+def test_vpa_per_enabled_service_in_recommendation_mode(prod_run):
+    import jsonschema
+
+    vpas = {d["metadata"]["name"]: d for d in kubernetes_objects(prod_run.resources)
+            if d["kind"] == "VerticalPodAutoscaler"}
+    assert set(vpas) == {f"{s}-vpa" for s in guide.ROW_OF}
+    for name, vpa in vpas.items():
+        jsonschema.validate(vpa, VPA_SCHEMA)
+        assert vpa["metadata"]["namespace"] == guide.NAMESPACE
+        assert vpa["spec"]["updatePolicy"]["updateMode"] == "Off"  # advice only: never fights the HPA
+        assert vpa["spec"]["targetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                            "name": name.removesuffix("-vpa")}
+    assert set(prod_run.outputs["operations"]["verticalPodAutoscalers"]) == set(vpas)
+
+
+def test_vpa_follows_disabled_services():
+    config, keys = stack_config("dev", overrides={f"{NS}:services": {"revenue-service": {"enabled": False}}})
+    run = run_program("dev", config, keys)
+    names = {d["metadata"]["name"] for d in kubernetes_objects(run.resources) if d["kind"] == "VerticalPodAutoscaler"}
+    assert "revenue-service-vpa" not in names and len(names) == 9
+
+
+@pytest.mark.skipif(not MIRROR_CRD.exists(), reason="fetched FairwindsOps/charts mirror not present")
+def test_vpa_validates_against_the_pinned_charts_crd(prod_run):
+    import jsonschema
+    import yaml
+
+    text = subprocess.run(["git", "-C", str(MIRROR_CRD), "show", "5f478fce:stable/vpa/crds/vpa-v1-crd.yaml"],
+                          capture_output=True, text=True, check=True).stdout
+    crd = next(d for d in yaml.safe_load_all(text) if d and d["spec"]["names"]["kind"] == "VerticalPodAutoscaler")
+    schema = next(v for v in crd["spec"]["versions"] if v["name"] == "v1")["schema"]["openAPIV3Schema"]
+    for d in kubernetes_objects(prod_run.resources):
+        if d["kind"] == "VerticalPodAutoscaler":
+            jsonschema.validate({k: v for k, v in d.items() if k != "metadata"}, schema)
+
+
+def test_vpa_recommender_only_release(prod_run):
+    from stacks import versions
+
+    rel = prod_run.one("kubernetes:helm.sh/v3:Release", "operations-vpa")
+    assert rel.plain["chart"] == "vpa" and rel.plain["version"] == versions.VPA.version
+    assert rel.plain["repositoryOpts"]["repo"] == "https://charts.fairwinds.com/stable"
+    v = rel.plain["values"]
+    assert v["recommender"]["enabled"] is True
+    assert v["updater"]["enabled"] is False and v["admissionController"]["enabled"] is False
+    for vpa in prod_run.of_type("kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler"):
+        assert rel.urn in vpa.dependencies  # the CRDs first
+
+
+def test_no_load_test_by_default(dev_run, prod_run):
+    for run in (dev_run, prod_run):
+        assert run.of_type("kubernetes:batch/v1:Job") == [] or all(
+            not j.plain["metadata"]["name"].startswith("k6-") for j in run.of_type("kubernetes:batch/v1:Job"))
+        assert run.outputs["operations"]["loadTestJob"] is None
+
+
+def test_load_job_validates_and_sustains_the_guides_rate(load_run):
+    docs = objects(load_run)
+    job = docs["Job/k6-load-1"]
+    assert validate([job, docs["ConfigMap/k6-scripts"], docs["Namespace/tartware-ops"]], "1.28.0") == []
+    spec = job["spec"]
+    pods = spec["parallelism"]
+    assert spec["completions"] == pods and spec["backoffLimit"] == 0
+    (c,) = spec["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for e in c["env"]}
+    rate, pre, most = int(env["RATE"]), int(env["PRE_ALLOCATED_VUS"]), int(env["MAX_VUS"])
+    assert rate * pods >= GUIDE_RPS  # together the pods send the guide's 20k req/s
+    assert pre >= math.ceil(rate * GUIDE_P95_S)  # VUs in flight at p95 latency
+    assert most >= math.ceil(rate * GUIDE_P99_S)  # ... and at p99
+    assert env["BASE_URL"] == "http://api-gateway.tartware-system.svc.cluster.local:8080"
+    # each generator fits comfortably on one worker-compute node (at most half of it)
+    lim = c["resources"]["limits"]
+    assert int(lim["cpu"].removesuffix("m")) <= WORKER_VCPU * 1000 / 2
+    assert int(lim["memory"].removesuffix("Mi")) <= WORKER_MEMORY_MIB / 2
+    assert c["image"].startswith("docker.io/grafana/k6:") and not c["image"].endswith(":latest")
+    sc = c["securityContext"]
+    assert sc["readOnlyRootFilesystem"] and sc["runAsNonRoot"] and sc["capabilities"]["drop"] == ["ALL"]
+    assert job["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
+
+
+def test_load_job_ships_every_imported_file_and_no_credentials(load_run):
+    docs = objects(load_run)
+    cm = docs["ConfigMap/k6-scripts"]
+    job = docs["Job/k6-load-1"]
+    volume = next(v for v in job["spec"]["template"]["spec"]["volumes"] if v["name"] == "scripts")
+    shipped = {i["path"] for i in volume["configMap"]["items"]}
+    assert {i["key"] for i in volume["configMap"]["items"]} == set(cm["data"])
+    assert {"load.js", "smoke.js", "lib/config.js"} <= shipped
+    from tests.test_loadtest import relative_imports
+
+    for path in shipped:
+        for imported in relative_imports(cm["data"][path.replace("/", "__")], path):
+            assert imported in shipped, f"{path} imports {imported}, which the ConfigMap does not ship"
+    assert "hunter2-k6" not in json.dumps(cm)
+    env = {e["name"]: e for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["K6_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "k6-credentials", "key": "password"}
+    creds = next(r for r in load_run.of_type("kubernetes:core/v1:Secret")
+                 if r.plain["metadata"]["name"] == "k6-credentials")
+    assert isinstance(creds.inputs["stringData"], Secret) or isinstance(creds.inputs["stringData"]["password"], Secret)
+    assert "hunter2-k6" not in repr(load_run.outputs)
+
+
+def test_load_job_waits_for_the_release(load_run):
+    job = load_run.one("kubernetes:batch/v1:Job", "operations-k6-load")
+    release = next(r for r in load_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "tartware")
+    assert release.urn in job.dependencies
+
+
+def run_with(overrides, secrets=None):
+    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
+                                secrets={f"{NS}:{k}": v for k, v in (secrets or {}).items()})
+    monitor = RecordingMonitor(DefaultMocks())
+    with pytest.raises(SettingsError) as info:
+        run_program("prod", config, keys, monitor=monitor)
+    assert monitor.registered == [], "resources were registered before validation failed"
+    return str(info.value)
+
+
+@pytest.mark.parametrize("overrides,key,fragments", [
+    ({"loadTest": "stress"}, "loadTest", ["'stress'", "'off', 'smoke' or 'load'"]),
+    ({"loadTest": "load", "loadTestUsername": "k6-bot"}, "loadTestPassword",
+     ["missing required secret", "when loadTestUsername is set"]),
+    ({"loadTestRate": 0}, "loadTestRate", ["greater than or equal to 1"]),
+    ({"loadTestDuration": "ten minutes"}, "loadTestDuration", ["k6 duration"]),
+    ({"backupRetentionDays": 0}, "backupRetentionDays", ["greater than or equal to 1"]),
+    ({"backupSchedule": "daily"}, "backupSchedule", ["cron"]),
+    ({"backupStorageSize": "100GB"}, "backupStorageSize", ["'100GB'"]),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_bad_ops_input_is_rejected_before_any_resource(overrides, key, fragments):
+    message = run_with(overrides)
+    assert f"{NS}:{key}" in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_render_all_writes_and_validates_the_operations_objects(tmp_path, capsys):
+    from tools import render
+
+    assert render.main(["--stack", "dev", "--out", str(tmp_path), "--all"]) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"cronjob-tartware-ops-postgres-backup.yaml", "verticalpodautoscaler-api-gateway-vpa.yaml",
+            "persistentvolumeclaim-tartware-ops-postgres-backups.yaml"} <= names
+    secret = (tmp_path / "secret-tartware-ops-postgres-backup-credentials.yaml").read_text()
+    assert "[secret]" in secret and "mock-credentials" not in secret

@@ -1,0 +1,118 @@
+"""Stack outputs: present with the documented shapes (docs/operations.md) for every cluster target."""
+
+import pytest
+
+from components.cluster import TARGETS
+from components.outputs import dns_records, public_hosts, record_type
+from tools.offline import DefaultMocks, Secret, run_program, stack_config
+from tests import guide
+
+NS = "tartware-infra"
+
+# Hook: the config each cluster target needs to run offline (keys without the namespace).
+# A new target in components/cluster.py TARGETS must get an entry here.
+TARGET_CONFIG = {
+    "existing": ({}, {}),
+    "eks": ({"clusterTarget": "eks"}, {}),
+    "vsphere": ({"clusterTarget": "vsphere", "vsphereVcenter": "vcenter.tartware.local", "vsphereUsername": "svc-k8s",
+                 "vsphereDatacenter": "Datacenter", "vsphereDatastore": "prod-storage", "vsphereNetwork": "k8s-network",
+                 "vsphereResourcePool": "Cluster/Resources/kubernetes", "rancherInstall": True},
+                {"vspherePassword": "vsphere-pw"}),
+    "baremetal": ({"clusterTarget": "baremetal", "rancherApiUrl": "https://rancher.example.com"},
+                  {"rancherToken": "rancher-token"}),
+}
+
+# Every documented key and its JSON type (docs/operations.md, "Stack outputs").
+DOCUMENTED = {
+    "environment": str, "clusterTarget": str, "clusterName": str, "namespace": str, "releaseName": str,
+    "apiUrl": str, "secretNames": list, "budget": dict, "domain": str, "ingressAddress": str,
+    "dnsRecords": list, "urls": dict, "kubeconfig": Secret, "kubernetesVersion": str, "namespaces": dict,
+    "budgetTotals": dict, "operations": dict,
+}
+# The guide's "Configure Ingress and DNS" / "Access Points" names.
+GUIDE_NAMES = {"api", "grafana", "jaeger", "prometheus"}
+
+
+@pytest.fixture(scope="module", params=sorted(TARGETS))
+def target_run(request):
+    target = request.param
+    if target not in TARGET_CONFIG:
+        pytest.fail(f"cluster target {target!r} has no offline config: add it to TARGET_CONFIG in {__file__}")
+    overrides, secrets = TARGET_CONFIG[target]
+    if not overrides and not secrets:
+        from tests.conftest import program_run
+
+        return target, program_run("prod")  # the session's prod run
+    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
+                                secrets={f"{NS}:{k}": v for k, v in secrets.items()})
+    return target, run_program("prod", config, keys)
+
+
+def test_documented_outputs_have_their_shapes(target_run):
+    target, run = target_run
+    out = run.outputs
+    assert set(DOCUMENTED) <= set(out), sorted(set(DOCUMENTED) - set(out))
+    for name, kind in DOCUMENTED.items():
+        assert isinstance(out[name], kind), (name, type(out[name]))
+    assert out["clusterTarget"] == target
+    assert out["namespace"] == guide.NAMESPACE and out["releaseName"] == guide.RELEASE
+    assert out["budgetTotals"]["max"]["pods"] == guide.expected_totals()["max"]["pods"]
+    assert out["budgetTotals"]["min"] == out["budget"]["min"]
+    assert out["namespaces"]["tartware"] == guide.NAMESPACE and out["namespaces"]["database"] == "database"
+
+
+def test_dns_records_and_urls(target_run):
+    target, run = target_run
+    out = run.outputs
+    records = {r["name"]: r for r in out["dnsRecords"]}
+    expected = {f"{n}.tartware.local" for n in GUIDE_NAMES}
+    if target == "vsphere":  # Rancher installed by this stack: its name is published too
+        expected.add("rancher.tartware.local")
+    assert set(records) == expected
+    for r in records.values():
+        assert set(r) == {"name", "type", "value"}
+        assert r["value"] == (out["ingressAddress"] or None)
+        assert r["type"] in ("A", "AAAA", "CNAME", None)
+    assert out["urls"]["api"] == out["apiUrl"]
+    assert {n for n in out["urls"]} >= GUIDE_NAMES
+
+
+def test_kubeconfig_is_secret_and_nothing_else_leaks(target_run):
+    _, run = target_run
+    assert isinstance(run.outputs["kubeconfig"], Secret)
+    text = repr({k: v for k, v in run.outputs.items() if k != "kubeconfig"})
+    for leaked in ("mock-credentials", "vsphere-pw", "rancher-token"):
+        assert leaked not in text
+
+
+@pytest.mark.parametrize("address,kind", [("203.0.113.10", "A"), ("2001:db8::1", "AAAA"),
+                                          ("a1b2-123.elb.eu-west-1.amazonaws.com", "CNAME"), (None, None)])
+def test_record_type_follows_the_address(address, kind):
+    assert record_type(address) == kind
+    hosts = public_hosts("example.com", {"api": "api.example.com"}, "rancher.example.com")
+    recs = dns_records(hosts, address)
+    assert [r["name"] for r in recs] == ["api.example.com", "grafana.example.com", "jaeger.example.com",
+                                        "prometheus.example.com", "rancher.example.com"]
+    assert all(r["type"] == kind and r["value"] == address for r in recs)
+
+
+class LoadBalancerMocks(DefaultMocks):
+    """The edge Service (read by the platform) reports an AWS NLB hostname, as on EKS."""
+
+    def new_resource(self, args):
+        rid, outputs = super().new_resource(args)
+        if args.typ == "kubernetes:core/v1:Service" and args.resource_id:
+            outputs["status"] = {"loadBalancer": {"ingress": [{"hostname": NLB}]}}
+        return rid, outputs
+
+
+NLB = "k8s-istio-a1b2c3-0123456789.elb.eu-west-1.amazonaws.com"
+
+
+def test_records_follow_a_known_load_balancer_address():
+    config, keys = stack_config("prod")
+    out = run_program("prod", config, keys, mocks=LoadBalancerMocks()).outputs
+    if not out["ingressAddress"]:
+        pytest.skip("the platform publishes no edge LoadBalancer address in this stack")
+    assert out["ingressAddress"] == NLB
+    assert {(r["type"], r["value"]) for r in out["dnsRecords"]} == {("CNAME", NLB)}
