@@ -25,6 +25,7 @@ from .base import TartwareComponent
 from .credentials import Credentials
 from .handles import PlatformHandle
 from .platform.namespaces import namespace
+from .secrets import SecretSource
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
 # Pulumi runs the program from the project directory; a relative path keeps state identical
@@ -77,7 +78,8 @@ class TartwareRelease(TartwareComponent):
         settings: TartwareSettings,
         credentials: Credentials,
         provider: k8s.Provider,
-        platform: PlatformHandle = PlatformHandle(),
+        platform: PlatformHandle,
+        secrets: SecretSource,
         protect: bool = False,
         opts: Optional[pulumi.ResourceOptions] = None,
     ):
@@ -90,30 +92,24 @@ class TartwareRelease(TartwareComponent):
         self.namespace = namespace(f"{name}-namespace", ns_name, "restricted", provider, self,
                                    protect=protect, extra_labels=platform.tartware_namespace_labels)
 
-        def secret(resource: str, secret_name: str, data: Mapping[str, pulumi.Input[str]],
-                   secret_type: str = "Opaque") -> k8s.core.v1.Secret:
-            return k8s.core.v1.Secret(
-                f"{name}-{resource}",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=secret_name,
-                    namespace=ns_name,
-                    labels={"app.kubernetes.io/part-of": catalog.PART_OF,
-                            "app.kubernetes.io/managed-by": "pulumi"},
-                ),
-                type=secret_type,
-                string_data=data,
-                opts=self.child(provider, depends_on=[self.namespace]),
-            )
+        labels = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
+
+        def secret(resource: str, secret_name: str, data: Mapping[str, pulumi.Input[str]], vault_item: str,
+                   secret_type: str = "Opaque") -> pulumi.Resource:
+            return secrets.secret(self, f"{name}-{resource}", secret_name, ns_name, data, vault_item,
+                                  secret_type, depends_on=[self.namespace], labels=labels)
 
         self.secrets = [
             secret("database-credentials", DATABASE_SECRET,
-                   {"username": credentials.database_username, "password": credentials.database_password}),
-            secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}),
-            secret("auth", AUTH_SECRET, {"jwt-secret": credentials.jwt_secret}),
+                   {"username": credentials.database_username, "password": credentials.database_password},
+                   "database"),
+            secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),
+            secret("auth", AUTH_SECRET, {"jwt-secret": credentials.jwt_secret}, "auth"),
         ]
         if settings.registry is not None:
+            config = dockerconfigjson(settings.registry) if settings.registry.password is not None else ""
             self.secrets.append(
-                secret("regcred", REGISTRY_SECRET, {".dockerconfigjson": dockerconfigjson(settings.registry)},
+                secret("regcred", REGISTRY_SECRET, {".dockerconfigjson": config}, "registry",
                        "kubernetes.io/dockerconfigjson")
             )
 

@@ -29,13 +29,10 @@ def api_version_of(type_token: str) -> tuple[str, str] | None:
 def registered_manifests(run: ProgramRun) -> list[dict[str, Any]]:
     manifests = []
     for r in run.resources:
-        if r.type == "kubernetes:apiextensions.k8s.io:CustomResource":
-            body = dict(r.plain)
-        else:
-            gv = api_version_of(r.type)
-            if gv is None:
-                continue
-            body = {"apiVersion": gv[0], "kind": gv[1], **r.plain}
+        gv = api_version_of(r.type)  # custom resources register as kubernetes:<apiVersion>:<Kind> too
+        if gv is None:
+            continue
+        body = {"apiVersion": gv[0], "kind": gv[1], **r.plain}
         body.pop("__inputs", None)
         if body.get("kind") == "Secret":
             for field in ("data", "stringData"):

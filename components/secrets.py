@@ -1,0 +1,153 @@
+"""Where the Kubernetes Secrets the workloads read come from: generated values or Vault.
+
+``SecretSource.secret(...)`` is the one way any component creates a credential Secret. With the
+generated backend it is a ``v1/Secret`` whose data are Pulumi secrets (from pulumi-random); with the
+Vault backend it is an ``ExternalSecret`` that external-secrets keeps in sync from a Vault KV v2
+path, producing a Secret with the same name and keys — so charts and pods are unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import versions
+from stacks.security_settings import SecuritySettings, VaultSettings
+
+from .base import TartwareComponent
+from .platform.namespaces import namespace
+
+ESO_NAMESPACE = "external-secrets"
+STORE_NAME = "vault"
+ESO_API = "external-secrets.io/v1"  # v1beta1 is no longer served by chart 2.x (notes: charts.md §12)
+
+
+class ExternalSecretsOperator(TartwareComponent):
+    """external-secrets (CRDs + controller) and a ClusterSecretStore for Vault's Kubernetes auth."""
+
+    AREA = "secrets"
+
+    def __init__(self, name: str, vault: VaultSettings, provider: k8s.Provider, prod: bool,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (chart 2.9.0
+        # values.yaml securityContext): restricted.
+        ns = namespace(f"{name}-namespace", ESO_NAMESPACE, "restricted", provider, self)
+        chart = versions.EXTERNAL_SECRETS
+        # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
+        # deploy/charts/external-secrets/values.yaml: installCRDs, replicaCount, leaderElect,
+        # webhook.replicaCount, serviceMonitor.enabled.
+        self.release = k8s.helm.v3.Release(
+            f"{name}-release",
+            name="external-secrets",
+            chart=chart.chart,
+            version=chart.version,
+            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
+            namespace=ESO_NAMESPACE,
+            values={
+                "installCRDs": True,
+                "replicaCount": 2 if prod else 1,
+                "leaderElect": prod,
+                "webhook": {"replicaCount": 2 if prod else 1},
+            },
+            opts=self.child(provider, depends_on=[ns]),
+        )
+        # The identity external-secrets presents to Vault's Kubernetes auth (role vault.role).
+        self.auth_account = k8s.core.v1.ServiceAccount(
+            f"{name}-vault-auth",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="vault-auth", namespace=ESO_NAMESPACE),
+            automount_service_account_token=False,
+            opts=self.child(provider, depends_on=[ns]),
+        )
+        self.store = k8s.apiextensions.CustomResource(
+            f"{name}-store",
+            api_version=ESO_API,
+            kind="ClusterSecretStore",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=STORE_NAME),
+            spec={
+                "provider": {
+                    "vault": {
+                        "server": vault.server,
+                        "path": vault.kv_mount,
+                        "version": "v2",
+                        "auth": {
+                            "kubernetes": {
+                                "mountPath": vault.auth_mount,
+                                "role": vault.role,
+                                "serviceAccountRef": {"name": "vault-auth", "namespace": ESO_NAMESPACE},
+                            }
+                        },
+                    }
+                }
+            },
+            opts=self.child(provider, depends_on=[self.release, self.auth_account]),
+        )
+        self.register_outputs({"store": STORE_NAME})
+
+
+class SecretSource:
+    """Creates credential Secrets from the configured backend (see module docstring)."""
+
+    def __init__(self, security: SecuritySettings, provider: k8s.Provider, prod: bool):
+        self.security = security
+        self.provider = provider
+        self.operator: Optional[ExternalSecretsOperator] = None
+        if security.uses_vault:
+            self.operator = ExternalSecretsOperator("external-secrets", security.vault, provider, prod)
+
+    @property
+    def uses_vault(self) -> bool:
+        return self.operator is not None
+
+    def secret(
+        self,
+        parent: TartwareComponent,
+        resource_name: str,
+        secret_name: str,
+        namespace_name: str,
+        generated: Mapping[str, pulumi.Input[str]],
+        vault_item: str,
+        secret_type: str = "Opaque",
+        depends_on: Sequence[pulumi.Resource] = (),
+        labels: Optional[Mapping[str, str]] = None,
+    ) -> pulumi.Resource:
+        """A Secret ``secret_name`` in ``namespace_name`` with the keys of ``generated``.
+
+        ``vault_item`` names the Vault KV entry (``<prefix>/<vault_item>``) whose properties carry
+        the same keys, used with the Vault backend.
+        """
+        labels = dict(labels or {})
+        if self.operator is None:
+            return k8s.core.v1.Secret(
+                resource_name,
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=namespace_name, labels=labels),
+                type=secret_type,
+                string_data=generated,
+                opts=parent.child(self.provider, depends_on=list(depends_on)),
+            )
+        vault = self.security.vault
+        assert vault is not None
+        keys = list(generated)
+        target: dict = {"name": secret_name, "creationPolicy": "Owner", "template": {"type": secret_type,
+                                                                                   "metadata": {"labels": labels}}}
+        if secret_type == "kubernetes.io/dockerconfigjson":
+            # Vault stores the whole docker config JSON under one property.
+            data = [{"secretKey": ".dockerconfigjson",
+                     "remoteRef": {"key": vault.path(vault_item), "property": "dockerconfigjson"}}]
+        else:
+            data = [{"secretKey": k, "remoteRef": {"key": vault.path(vault_item), "property": k}} for k in keys]
+        return k8s.apiextensions.CustomResource(
+            resource_name,
+            api_version=ESO_API,
+            kind="ExternalSecret",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=namespace_name, labels=labels),
+            spec={
+                "refreshInterval": vault.refresh_interval,
+                "secretStoreRef": {"name": STORE_NAME, "kind": "ClusterSecretStore"},
+                "target": target,
+                "data": data,
+            },
+            opts=parent.child(self.provider, depends_on=[self.operator.store, *depends_on]),
+        )

@@ -1,0 +1,119 @@
+"""Audits over every cluster target: secrets never in plaintext, stateful resources protected in prod,
+namespaces labelled for Pod Security Admission.
+"""
+
+import pytest
+
+from tools.offline import Secret, run_program, stack_config
+from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
+
+NS = "tartware-infra"
+
+TARGETS = {
+    "existing": ({}, {}),
+    "eks": ({"clusterTarget": "eks"}, {}),
+    "vsphere": (VSPHERE, VSPHERE_SECRETS),
+    "baremetal": ({"clusterTarget": "baremetal", "rancherInstall": True}, {}),
+    "vault": ({"secretsBackend": "vault", "vaultServer": "https://vault.example.com:8200",
+               "registryServer": "registry.example.com", "registryUsername": "ci"}, {}),
+    "registry": ({"registryServer": "registry.example.com", "registryUsername": "ci"},
+                 {"registryPassword": "registry-secret-pw"}),
+}
+
+# Every secret value under mocks carries one of these markers: RandomPassword results and provider
+# tokens ("mock-", "token-mock"), and config secrets (stand-ins or the test's own values).
+MARKERS = ("mock-", "token-mock", "offline-stand-in-for-", "rancher-secret", "vcenter-secret-pw",
+           "registry-secret-pw")
+
+# Charts whose releases hold data (PVCs) and must be protected in prod.
+STATEFUL_CHARTS = {"postgresql", "redis", "redpanda", "consul", "loki", "kube-prometheus-stack"}
+STATEFUL_TYPES = {
+    "aws:eks/cluster:Cluster",
+    "rancher2:index/clusterV2:ClusterV2",
+    "random:index/randomPassword:RandomPassword",
+    "kubernetes:core/v1:PersistentVolumeClaim",
+}
+# Namespaces whose deletion would delete data or the whole app.
+STATEFUL_NAMESPACES = {"tartware-system", "database", "cache", "messaging", "consul"}
+
+
+def _run(stack, overrides, secrets):
+    config, keys = stack_config(stack, overrides={f"{NS}:{k}": v for k, v in overrides.items()},
+                                secrets={f"{NS}:{k}": v for k, v in secrets.items()})
+    return run_program(stack, config, keys)
+
+
+_CACHE = {}
+
+
+def target_run(stack, target):
+    if (stack, target) not in _CACHE:
+        _CACHE[(stack, target)] = _run(stack, *TARGETS[target])
+    return _CACHE[(stack, target)]
+
+
+def plaintext_leaks(value, path="", inside_secret=False):
+    """Paths where a marker string appears outside a Secret wrapper."""
+    if isinstance(value, Secret):
+        return []
+    if isinstance(value, dict):
+        return [leak for k, v in value.items() for leak in plaintext_leaks(v, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [leak for i, v in enumerate(value) for leak in plaintext_leaks(v, f"{path}[{i}]")]
+    if isinstance(value, str) and any(m in value for m in MARKERS):
+        return [path]
+    return []
+
+
+@pytest.mark.parametrize("stack,target", [("dev", "existing"), ("prod", "existing"), ("prod", "eks"),
+                                          ("prod", "vsphere"), ("prod", "baremetal"), ("prod", "vault"),
+                                          ("prod", "registry")])
+def test_no_secret_in_plaintext_anywhere(stack, target):
+    run = target_run(stack, target)
+    leaks = []
+    for r in run.resources:
+        leaks += [f"{r.type} {r.name}{p}" for p in plaintext_leaks(r.inputs)]
+        if r.type in ("kubernetes:core/v1:ConfigMap",):
+            leaks += [f"{r.type} {r.name} (configmap)" for _ in plaintext_leaks(r.plain)]
+    leaks += [f"output {p}" for p in plaintext_leaks(run.outputs)]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("target", ["existing", "eks", "vsphere", "baremetal"])
+def test_stateful_resources_protected_in_prod(target):
+    run = target_run("prod", target)
+    stateful = []
+    for r in run.resources:
+        chart = r.plain.get("chart", "") if r.type == "kubernetes:helm.sh/v3:Release" else ""
+        ns = r.plain.get("metadata", {}).get("name") if r.type == "kubernetes:core/v1:Namespace" else None
+        if r.type in STATEFUL_TYPES or chart.rsplit("/", 1)[-1] in STATEFUL_CHARTS or ns in STATEFUL_NAMESPACES:
+            stateful.append(r)
+    assert stateful, "no stateful resources found"
+    unprotected = [f"{r.type} {r.name}" for r in stateful if not r.protect]
+    assert unprotected == []
+    kinds = {r.type for r in stateful}
+    assert "kubernetes:helm.sh/v3:Release" in kinds  # the data tier
+    if target == "eks":
+        assert "aws:eks/cluster:Cluster" in kinds
+    if target in ("vsphere", "baremetal"):
+        assert "rancher2:index/clusterV2:ClusterV2" in kinds
+    for r in run.of_type("kubernetes:core/v1:PersistentVolumeClaim"):
+        assert r.retain_on_delete, f"{r.name} would delete its volume with the stack"
+    for r in run.of_type("kubernetes:storage.k8s.io/v1:StorageClass"):
+        assert r.plain["reclaimPolicy"] == "Retain", f"{r.name} deletes volumes with their claims"
+
+
+def test_nothing_protected_in_dev():
+    run = target_run("dev", "existing")
+    assert [r.name for r in run.resources if r.protect] == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_namespace_enforces_pod_security(stack):
+    run = target_run(stack, "existing")
+    namespaces = run.of_type("kubernetes:core/v1:Namespace")
+    assert namespaces
+    for ns in namespaces:
+        labels = ns.plain["metadata"]["labels"]
+        assert labels.get("pod-security.kubernetes.io/enforce") in ("restricted", "baseline", "privileged"), ns.name
+        assert labels.get("pod-security.kubernetes.io/warn") == "restricted", ns.name
