@@ -5,16 +5,18 @@ from components.credentials import Credentials
 from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform
+from components.secrets import SecretSource
 from components.tartware import TartwareRelease
 from stacks.settings import load_settings
 
 settings = load_settings()  # validates everything before any resource is registered
 
-cluster = build_cluster(f"{settings.stack}-cluster", settings.cluster)
+cluster = build_cluster(f"{settings.stack}-cluster", settings)
 credentials = Credentials("credentials", protect=settings.protect)
+secrets = SecretSource(settings.security, cluster.provider, prod=settings.is_prod)
 platform = Platform("platform", settings, credentials, cluster).handle
-tartware = TartwareRelease("tartware", settings.tartware, credentials, cluster.provider, platform,
+tartware = TartwareRelease("tartware", settings.tartware, credentials, cluster.provider, platform, secrets,
                            protect=settings.protect)
-operations = Operations("operations", settings, cluster, platform, tartware.release)
+operations = Operations("operations", settings, cluster, platform, tartware.release, credentials)
 
-export_outputs(settings, cluster, platform, tartware)
+export_outputs(settings, cluster, platform, tartware, operations)

@@ -96,6 +96,16 @@ def all_declared() -> tuple[Setting, ...]:
     return DECLARED + tuple(s for section in SECTIONS for s in section.DECLARED)
 
 
+def OBJECT_DOCS() -> dict[str, str]:  # noqa: N802 - reads like the constant it documents
+    """One line per object-valued setting, for Pulumi.yaml's header."""
+    docs = {"services": "per-service overrides; fields: " + ", ".join(OVERRIDE_FIELDS)}
+    for section in SECTIONS:
+        for name in section.OBJECT_SETTINGS:
+            docs[name] = getattr(section, "OBJECT_DOCS", {}).get(
+                name, f"map; fields documented in stacks/{section.__name__.rsplit('.', 1)[-1]}.py")
+    return docs
+
+
 def all_object_settings() -> tuple[str, ...]:
     return OBJECT_SETTINGS + tuple(o for section in SECTIONS for o in section.OBJECT_SETTINGS)
 
@@ -207,7 +217,7 @@ class ServiceSpec:
 class RegistrySettings:
     server: str
     username: str
-    password: pulumi.Output  # secret
+    password: Optional[pulumi.Output]  # secret; None when regcred comes from Vault
 
 
 @dataclass(frozen=True)
@@ -371,7 +381,7 @@ def _services_raw(raw: Mapping[str, Any], problems: ProblemCollector) -> dict[st
     return services
 
 
-def _build_tartware(inp: CoreInput, ctx: BuildContext) -> TartwareSettings:
+def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = False) -> TartwareSettings:
     problems = ctx.problems
     profile = catalog.PROFILES[inp.environment]
     services = tuple(
@@ -384,9 +394,12 @@ def _build_tartware(inp: CoreInput, ctx: BuildContext) -> TartwareSettings:
     if inp.registry_server:
         if not inp.registry_username:
             problems.add(key("registryUsername"), "required when registryServer is set", "")
-        password = ctx.read_secret("registryPassword", True, problems, " when registryServer is set")
-        if password is not None:
-            registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
+        if vault_backend:  # regcred comes from Vault (stacks/security_settings.py)
+            registry = RegistrySettings(inp.registry_server, inp.registry_username, None)
+        else:
+            password = ctx.read_secret("registryPassword", True, problems, " when registryServer is set")
+            if password is not None:
+                registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
     return TartwareSettings(
         domain=inp.domain,
         image_registry=inp.image_registry,
@@ -428,7 +441,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
     environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
     ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret)
-    tartware = _build_tartware(core, ctx) if core else None
+    tartware = _build_tartware(core, ctx, raw.get("secretsBackend") == "vault") if core else None
     built = {
         section.NAME: section.build(section_raw(section.DECLARED, section.OBJECT_SETTINGS), ctx)
         for section in SECTIONS
@@ -446,6 +459,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         **built,
     )
     capacity.check(settings, problems)
+    platform_settings.cross_check(settings, problems)
     problems.raise_if_any()
     return settings
 

@@ -19,37 +19,91 @@ class ChartRef:
 
 
 # --- mesh and edge -----------------------------------------------------------------------------
-# Istio 1.22 is the guide's version; its last patch. Note: 1.22 is EOL (2025-01-22) and supports
-# Kubernetes 1.27-1.30 only (istio.io support matrix) — see components/platform and docs.
+# Istio: the guide says 1.22; 1.22.8 is its last patch. 1.22 is EOL (2025-01-22) and supports
+# Kubernetes 1.27-1.30 only (istio.io "Supported releases" / endoflife.date products/istio.md), so the
+# version is a setting (istioVersion) and the pins below carry the Kubernetes range each one supports.
+# Key layout: up to 1.23 the istiod chart reads pilot.* and the cni chart cni.*; from 1.24 both are
+# flattened to top level (istio/istio@1.29.6 manifests/charts/istio-control/istio-discovery/values.yaml,
+# manifests/charts/istio-cni/values.yaml: `_internal_defaults_do_not_set:` wrapper).
 ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts"
-ISTIO_VERSION = "1.22.8"  # istio/istio tag 1.22.8, manifests/charts/{base,istio-control/istio-discovery,gateway}
-ISTIO_BASE = ChartRef(ISTIO_REPO, "base", ISTIO_VERSION, "istio/istio@1.22.8 manifests/charts/base/values.yaml")
-ISTIOD = ChartRef(ISTIO_REPO, "istiod", ISTIO_VERSION, "istio/istio@1.22.8 manifests/charts/istio-control/istio-discovery/values.yaml")
-ISTIO_GATEWAY = ChartRef(ISTIO_REPO, "gateway", ISTIO_VERSION, "istio/istio@1.22.8 manifests/charts/gateway/values.yaml")
+
+
+@dataclass(frozen=True)
+class IstioLine:
+    version: str
+    kubernetes_min: str  # oldest supported Kubernetes minor
+    kubernetes_max: str  # newest supported Kubernetes minor
+    flat_values: bool  # istiod/cni values at top level (>= 1.24) instead of pilot.* / cni.*
+    source: str
+
+
+ISTIO_LINES = {
+    "1.22.8": IstioLine("1.22.8", "1.27", "1.30", False,
+                        "istio/istio@1.22.8 (6abd1e5) manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
+    "1.29.6": IstioLine("1.29.6", "1.31", "1.35", True,
+                        "istio/istio@1.29.6 manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
+}
+ISTIO_VERSION = "1.22.8"  # the guide's line (default of the istioVersion setting)
+
+
+def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
+    """base, istiod, gateway or cni (published name of manifests/charts/istio-cni) at ``version``."""
+    return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
+
+
+ISTIO_BASE = istio_chart("base")
+ISTIOD = istio_chart("istiod")
+ISTIO_GATEWAY = istio_chart("gateway")
+ISTIO_CNI = istio_chart("cni")
+# ingress-nginx is retired (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement: no releases or
+# security fixes after March 2026). 4.12.8 = controller v1.12.x, tested on Kubernetes 1.28-1.32.
 INGRESS_NGINX = ChartRef("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", "4.12.8",
                          "kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml")
+# Chart versions carry the v prefix. crds.enabled/crds.keep replace the deprecated installCRDs.
 CERT_MANAGER = ChartRef("https://charts.jetstack.io", "cert-manager", "v1.19.6",
                         "cert-manager/cert-manager@v1.19.6 deploy/charts/cert-manager/values.yaml")
 
 # --- data tier ----------------------------------------------------------------------------------
+# Bitnami charts stay on the last releases before the 2025-08-28 catalog change; their default
+# images (docker.io/bitnami/*:<version>-debian-12-rN) no longer exist, so every image is
+# overridden to the frozen copy in docker.io/bitnamilegacy (no CVE fixes: mirror them into your
+# own registry for prod — docs/data-and-observability.md). Tags = the chart's own defaults
+# (Chart.yaml annotations.images at the tag below).
 POSTGRESQL = ChartRef("oci://registry-1.docker.io/bitnamicharts", "postgresql", "16.7.27",
-                      "bitnami/charts@postgresql/16.7.27 bitnami/postgresql/values.yaml")
+                      "bitnami/charts@postgresql/16.7.27 bitnami/postgresql/{values.yaml,templates/_helpers.tpl}")
 REDIS = ChartRef("oci://registry-1.docker.io/bitnamicharts", "redis", "22.0.7",
-                 "bitnami/charts@redis/22.0.7 bitnami/redis/values.yaml")
+                 "bitnami/charts@redis/22.0.7 bitnami/redis/{values.yaml,templates/sentinel/*}")
+BITNAMI_LEGACY_REGISTRY = "docker.io"
+BITNAMI_IMAGES = {
+    "postgresql": ("bitnamilegacy/postgresql", "17.6.0-debian-12-r4"),
+    "postgres-exporter": ("bitnamilegacy/postgres-exporter", "0.17.1-debian-12-r16"),
+    "redis": ("bitnamilegacy/redis", "8.2.1-debian-12-r0"),
+    "redis-sentinel": ("bitnamilegacy/redis-sentinel", "8.2.1-debian-12-r0"),
+    "redis-exporter": ("bitnamilegacy/redis-exporter", "1.76.0-debian-12-r0"),
+    "kubectl": ("bitnamilegacy/kubectl", "1.33.4-debian-12-r0"),
+    "os-shell": ("bitnamilegacy/os-shell", "12-debian-12-r51"),
+}
 REDPANDA = ChartRef("https://charts.redpanda.com", "redpanda", "25.3.2",
-                    "redpanda-data/redpanda-operator@charts/redpanda/v25.3.2 charts/redpanda/values.yaml")
-CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.3",
-                  "hashicorp/consul-k8s@v1.9.3 charts/consul/values.yaml")
+                    "redpanda-data/redpanda-operator@charts/redpanda/v25.3.2 charts/redpanda/chart/values.yaml")
+# The broker image of that chart (Chart.yaml appVersion); the topic Job runs rpk from it.
+REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v25.3.6"
+# 1.9.11 (Consul 1.22.7): latest 1.9.x patch; renders identically to 1.9.3 with our values.
+CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
+                  "hashicorp/consul-k8s@v1.9.11 charts/consul/values.yaml")
 
 # --- observability ------------------------------------------------------------------------------
 KUBE_PROMETHEUS_STACK = ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "81.5.0",
-                                 "prometheus-community/helm-charts@kube-prometheus-stack-81.5.0")
+                                 "prometheus-community/helm-charts@kube-prometheus-stack-81.5.0 charts/kube-prometheus-stack/values.yaml"
+                                 " (+ grafana/helm-charts@grafana-10.5.15, prometheus-node-exporter-4.51.1)")
 PROMETHEUS_ADAPTER = ChartRef("https://prometheus-community.github.io/helm-charts", "prometheus-adapter", "5.3.0",
-                              "prometheus-community/helm-charts@prometheus-adapter-5.3.0")
+                              "prometheus-community/helm-charts@prometheus-adapter-5.3.0 charts/prometheus-adapter/values.yaml")
+# Jaeger v2 all-in-one (chart 4.x); one Service `jaeger` (OTLP 4317/4318, query 16686).
 JAEGER = ChartRef("https://jaegertracing.github.io/helm-charts", "jaeger", "4.11.1",
-                  "jaegertracing/helm-charts@jaeger-4.11.1")
+                  "jaegertracing/helm-charts@jaeger-4.11.1 charts/jaeger/{values.yaml,templates/jaeger/*}")
+# Last OSS release in grafana/helm-charts before the move to grafana-community (2026-03-16).
 LOKI = ChartRef("https://grafana.github.io/helm-charts", "loki", "6.55.0", "grafana/loki@helm-loki-6.55.0 production/helm/loki/values.yaml")
-ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1", "grafana/alloy chart 1.11.1")
+ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
+                 "grafana/alloy@helm-chart/1.11.1 operations/helm/charts/alloy/values.yaml")
 
 # --- secrets ------------------------------------------------------------------------------------
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
@@ -57,6 +111,28 @@ EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secr
 VAULT = ChartRef("https://helm.releases.hashicorp.com", "vault", "0.34.1", "hashicorp/vault-helm@v0.34.1")
 
 # --- cluster ------------------------------------------------------------------------------------
+# cluster-autoscaler: the chart is version-agnostic; components set image.tag to v<cluster minor>.0
+# because the binary's minor must match the cluster's (kubernetes/autoscaler README, "Releases").
 CLUSTER_AUTOSCALER = ChartRef("https://kubernetes.github.io/autoscaler", "cluster-autoscaler", "9.59.0",
                               "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0")
-RANCHER = ChartRef("https://releases.rancher.com/server-charts/stable", "rancher", "2.8.5", "rancher/rancher@v2.8.5 chart/values.yaml")
+# Rancher: the guide names 2.8, but 2.8 is EOL (2025-07-22, SUSE lifecycle), its last community
+# chart 2.8.5 refuses Kubernetes >= 1.29 (chart kubeVersion "< 1.29.0-0") and 2.8.6+ are Prime-only
+# (rancher/rancher#46562). 2.13 matches pulumi-rancher2 13.x (provider major = Rancher minor) and
+# installs on management clusters < 1.35 (chart kubeVersion "< 1.35.0-0"). See docs/clusters.md.
+RANCHER = ChartRef("https://releases.rancher.com/server-charts/stable", "rancher", "2.13.3",
+                   "rancher/rancher@v2.13.3 chart/values.yaml (hostname, bootstrapPassword, replicas, ingress.tls.source)")
+# Rancher's own cert-manager (ingress.tls.source=rancher needs it): the pinned cert-manager.
+RANCHER_CERT_MANAGER = CERT_MANAGER
+
+# --- operations (issue 5) -----------------------------------------------------------------------
+# VPA recommender + CRDs only (updater and admission controller off): FairwindsOps/charts
+# stable/vpa, chart 5.0.0 / VPA 1.7.1 (commit 5f478fce, 2026-08-11; kubeVersion >= 1.28). Keys read
+# there: recommender.enabled, updater.enabled, admissionController.enabled, metrics-server.enabled;
+# CRDs ship in crds/vpa-v1-crd.yaml (installed by Helm on first install).
+VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
+               "FairwindsOps/charts@5f478fce stable/vpa/values.yaml")
+# Load generator: grafana/k6 (runs as uid 12345, entrypoint k6). Backups: pg_dump must be at least
+# the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
+# postgres 17.6 on alpine (uid 70 = postgres).
+K6_IMAGE = "docker.io/grafana/k6:1.7.1"
+PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine"

@@ -9,7 +9,7 @@ RELEASE = "kubernetes:helm.sh/v3:Release"
 
 
 def release_values(run):
-    return run.one(RELEASE).plain["values"]
+    return run.one(RELEASE, "tartware-release").plain["values"]
 
 
 @pytest.mark.parametrize("service", sorted(guide.ROW_OF))

@@ -10,6 +10,10 @@ SECRET = "kubernetes:core/v1:Secret"
 PASSWORD = "random:index/randomPassword:RandomPassword"
 
 
+def app_secrets(run):
+    return [s for s in run.of_type(SECRET) if s.plain["metadata"]["namespace"] == guide.NAMESPACE]
+
+
 @pytest.fixture(params=["dev", "prod"])
 def run(request, dev_run, prod_run):
     return {"dev": dev_run, "prod": prod_run}[request.param]
@@ -34,23 +38,23 @@ def test_kubernetes_resources_get_the_cluster_provider_explicitly(run):
 
 
 def test_release_is_the_guides_release(run):
-    rel = run.one(RELEASE)
+    rel = run.one(RELEASE, "tartware-release")
     assert rel.plain["name"] == guide.RELEASE
     assert rel.plain["namespace"] == guide.NAMESPACE
     assert rel.plain["chart"] == "./charts/tartware"
     assert rel.plain["createNamespace"] is False
     assert rel.plain["timeout"] == 900
-    ns = run.one("kubernetes:core/v1:Namespace")
+    ns = run.one("kubernetes:core/v1:Namespace", "tartware-namespace")
     assert ns.plain["metadata"]["name"] == guide.NAMESPACE
     assert ns.plain["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     # the release waits for the namespace and every secret it reads
-    secret_urns = {s.urn for s in run.of_type(SECRET)}
+    secret_urns = {s.urn for s in app_secrets(run)}
     assert ns.urn in rel.dependencies
     assert secret_urns <= set(rel.dependencies)
 
 
 def test_the_guides_secrets_are_created_and_secret(run):
-    secrets = {s.plain["metadata"]["name"]: s for s in run.of_type(SECRET)}
+    secrets = {s.plain["metadata"]["name"]: s for s in app_secrets(run)}
     assert set(secrets) == {"database-credentials", "redis-credentials", "tartware-auth"}
     assert set(secrets["database-credentials"].plain["stringData"]) == {"username", "password"}
     assert set(secrets["redis-credentials"].plain["stringData"]) == {"password"}
@@ -60,8 +64,8 @@ def test_the_guides_secrets_are_created_and_secret(run):
             isinstance(v, Secret) for v in s.inputs["stringData"].values()
         ), s.name
     # no secret in the release values, nor in any stack output
-    assert not contains_secret(run.one(RELEASE).inputs["values"])
-    values_text = repr(run.one(RELEASE).plain["values"])
+    assert not contains_secret(run.one(RELEASE, "tartware-release").inputs["values"])
+    values_text = repr(run.one(RELEASE, "tartware-release").plain["values"])
     assert "mock-credentials" not in values_text
     for name, value in run.outputs.items():
         assert "mock-credentials" not in repr(value), name
@@ -77,7 +81,7 @@ def test_passwords_are_generated_with_pulumi_random(run):
 def test_protection_follows_environment(dev_run, prod_run):
     for p in prod_run.of_type(PASSWORD):
         assert p.protect, p.name
-    assert prod_run.one("kubernetes:core/v1:Namespace").protect
+    assert prod_run.one("kubernetes:core/v1:Namespace", "tartware-namespace").protect
     for r in dev_run.resources:
         assert not r.protect, r.name
 
@@ -102,12 +106,12 @@ def test_regcred_only_when_a_registry_is_configured():
         secrets={"tartware-infra:registryPassword": "hunter2-registry"},
     )
     run = run_program("prod", config, secret_keys)
-    secrets = {s.plain["metadata"]["name"]: s for s in run.of_type(SECRET)}
+    secrets = {s.plain["metadata"]["name"]: s for s in app_secrets(run)}
     regcred = secrets["regcred"]
     assert regcred.plain["type"] == "kubernetes.io/dockerconfigjson"
     assert contains_secret(regcred.inputs["stringData"])
     assert "hunter2-registry" in repr(regcred.plain["stringData"])  # it is there, as a secret
-    values = run.one(RELEASE).plain["values"]
+    values = run.one(RELEASE, "tartware-release").plain["values"]
     assert values["global"]["imagePullSecrets"] == ["regcred"]
     assert "hunter2-registry" not in repr(values)
     assert "hunter2-registry" not in repr(run.outputs)

@@ -28,12 +28,9 @@ runtime:
 # Every setting, with its type and default. GENERATED from stacks/settings.py by
 # `python -m tools.project_file`; a test keeps the two identical.
 #
-# Object-valued setting (Pulumi's project schema cannot declare object types):
-#   services  map (tartware-infra:services) of service name -> overrides, e.g.
-#     pulumi config set --path 'services.api-gateway.maxReplicas' 150
-#   allowed fields: enabled, minReplicas, maxReplicas, cpuRequest, cpuLimit, memoryRequest,
-#   memoryLimit, cpuTarget, memoryTarget, customMetrics[{name, averageValue}], image
-"""
+# Object-valued settings (Pulumi's project schema cannot declare object types); set them with
+# `pulumi config set --path`, e.g. `pulumi config set --path 'services.api-gateway.maxReplicas' 150`:
+{object_settings}"""
 
 
 def render() -> str:
@@ -47,7 +44,10 @@ def render() -> str:
         if s.default is not None:
             entry["default"] = s.default
         config[s.name] = entry  # project namespace: no prefix
-    return HEADER + yaml.safe_dump({"config": config}, sort_keys=False, width=120)
+    from stacks.settings import OBJECT_DOCS
+
+    objects = "".join(f"#   {name}: {text}\n" for name, text in OBJECT_DOCS().items())
+    return HEADER.format(object_settings=objects) + yaml.safe_dump({"config": config}, sort_keys=False, width=120)
 
 
 def main(argv: list[str] | None = None) -> int:
