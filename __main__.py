@@ -13,10 +13,10 @@ settings = load_settings()  # validates everything before any resource is regist
 
 cluster = build_cluster(f"{settings.stack}-cluster", settings)
 credentials = Credentials("credentials", protect=settings.protect)
-secrets = SecretSource(settings.security, cluster.provider, prod=settings.is_prod)
-platform = Platform("platform", settings, credentials, cluster).handle
+secrets = SecretSource(settings.security, cluster.provider, settings.is_prod, settings.platform.network_policies)
+platform = Platform("platform", settings, credentials, cluster, secrets).handle
 tartware = TartwareRelease("tartware", settings.tartware, credentials, cluster.provider, platform, secrets,
                            protect=settings.protect)
-operations = Operations("operations", settings, cluster, platform, tartware.release, credentials)
+operations = Operations("operations", settings, cluster, platform, tartware.release, credentials, secrets)
 
 export_outputs(settings, cluster, platform, tartware, operations)

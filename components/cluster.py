@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Union
 
-import pulumi
 
 from stacks.cluster_settings import ClusterSettings
 
@@ -39,14 +38,10 @@ def build_cluster(name: str, settings: Union[ClusterSettings, "StackSettings"]) 
 
     Accepts the whole StackSettings too, so the stack-level ``protect`` flag and ``domain`` (for
     ``rancher.<domain>``) apply; given ClusterSettings alone, protect follows the environment.
-    The target's exports (registration commands, join token, kubeconfig, ...) become stack outputs.
+    The target's exports (registration commands, join token, ...) are published by
+    components/outputs.py with the other stack outputs.
     """
     cluster = settings
     if not isinstance(settings, ClusterSettings):
         cluster = dataclasses.replace(settings.cluster, protect=settings.protect, domain=settings.domain)
-    handle = TARGETS[cluster.target](name, cluster).handle
-    for key, value in handle.exports.items():
-        pulumi.export(key, value)
-    if handle.rancher_hostname:
-        pulumi.export("rancherUrl", f"https://{handle.rancher_hostname}")
-    return handle
+    return TARGETS[cluster.target](name, cluster).handle

@@ -44,3 +44,5 @@ class PlatformHandle:
     ingress_address: Optional[pulumi.Output] = None
     # Public hostnames by route name: {"api": "api.tartware.local", ...}
     hosts: Mapping[str, str] = field(default_factory=dict)
+    # True when the edge serves the routes over HTTPS (the gateway holds a cert-manager certificate).
+    tls: bool = False

@@ -25,6 +25,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
+from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE
 from stacks.ops_settings import BackupSettings, LoadTestSettings
 from stacks.settings import StackSettings
 
@@ -33,11 +34,13 @@ from .credentials import Credentials
 from .handles import ClusterHandle, PlatformHandle
 from .platform.common import helm_release
 from .platform.namespaces import namespace
+from .platform.network import NetworkPolicies
+from .secrets import SecretSource
 
-OPS_NAMESPACE = "tartware-ops"
 VPA_NAMESPACE = "vpa-system"
 K6_DIR = Path(__file__).resolve().parent.parent / "loadtest" / "k6"
 BACKUP_DIR = "/backups"
+BACKUP_UID = 10001
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
@@ -46,6 +49,10 @@ LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/manag
 # old, so +(days-1) keeps exactly `days` days of dumps.
 BACKUP_SCRIPT = """\
 set -eu
+# The password is mounted as a file (never an env var); libpq wants a 0600 .pgpass it owns.
+printf '%s:%s:%s:%s:%s\\n' "$PGHOST" "$PGPORT" "$PGDATABASE" "$PGUSER" "$(cat /secrets/password)" > /tmp/.pgpass
+chmod 600 /tmp/.pgpass
+export PGPASSFILE=/tmp/.pgpass
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="${BACKUP_DIR}/tartware-${stamp}.dump"
 pg_dump --no-password --format=custom --file="${out}.partial"
@@ -94,7 +101,7 @@ class Operations(TartwareComponent):
     AREA = "ops"
 
     def __init__(self, name: str, settings: StackSettings, cluster: ClusterHandle, platform: PlatformHandle,
-                 release: pulumi.Resource, credentials: Credentials,
+                 release: pulumi.Resource, credentials: Credentials, secrets: SecretSource,
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         self._name = name
@@ -111,8 +118,11 @@ class Operations(TartwareComponent):
             # protected in prod and kept by `pulumi destroy` when backups are on.
             self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", cluster.provider, self,
                                        protect=settings.protect)
+            if settings.platform.network_policies:  # nothing connects to backups or k6: deny all ingress
+                NetworkPolicies(f"{name}-network", cluster.provider, opts=pulumi.ResourceOptions(parent=self)) \
+                    .namespace(OPS_NAMESPACE, [], [self.namespace])
         if ops.backup is not None:
-            self._backups(ops.backup, settings, platform, credentials)
+            self._backups(ops.backup, settings, platform, credentials, secrets)
         if ops.vpa_enabled:
             self._vpas(settings, release, install_recommender=ops.vpa_install_recommender)
         if ops.load_test is not None:
@@ -129,17 +139,12 @@ class Operations(TartwareComponent):
     # ------------------------------------------------------------------ backups
 
     def _backups(self, backup: BackupSettings, settings: StackSettings, platform: PlatformHandle,
-                 credentials: Credentials) -> None:
+                 credentials: Credentials, secrets: SecretSource) -> None:
         name, provider = self._name, self._provider
         ep = platform.endpoints
-        secret = k8s.core.v1.Secret(
-            f"{name}-backup-credentials",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backup-credentials", namespace=OPS_NAMESPACE,
-                                                labels=LABELS),
-            type="Opaque",
-            string_data={"password": credentials.database_password},
-            opts=self.child(provider, depends_on=[self.namespace]),
-        )
+        secret = secrets.secret(self, f"{name}-backup-credentials", "postgres-backup-credentials", OPS_NAMESPACE,
+                                {"password": credentials.database_password}, "database",
+                                depends_on=[self.namespace], labels=LABELS)
         claim_spec = {
             "accessModes": ["ReadWriteOnce"],
             "resources": {"requests": {"storage": backup.storage_size}},
@@ -156,27 +161,27 @@ class Operations(TartwareComponent):
             opts=self.child(provider, depends_on=[self.namespace], protect=settings.protect,
                             retain_on_delete=True),
         )
-        labels = {**LABELS, "app.kubernetes.io/name": "postgres-backup"}
+        labels = {**LABELS, **BACKUP_POD_LABELS}
         container = {
             "name": "pg-dump",
             "image": versions.PG_DUMP_IMAGE,
-            "imagePullPolicy": "IfNotPresent",
+            "imagePullPolicy": "Always",
             "command": ["/bin/sh", "-c", BACKUP_SCRIPT],
             "env": [
                 {"name": "PGHOST", "value": ep.database_host},
                 {"name": "PGPORT", "value": str(ep.database_port)},
                 {"name": "PGUSER", "value": ep.database_user},
                 {"name": "PGDATABASE", "value": ep.database_name},
-                {"name": "PGPASSWORD", "valueFrom": {"secretKeyRef": {"name": "postgres-backup-credentials",
-                                                                      "key": "password"}}},
                 {"name": "BACKUP_DIR", "value": BACKUP_DIR},
                 {"name": "RETENTION_DAYS", "value": str(backup.retention_days)},
                 {"name": "HOME", "value": "/tmp"},
             ],
             "resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
                           "limits": {"cpu": "1000m", "memory": "1Gi"}},
-            "securityContext": restricted_container_security(70),  # uid 70 = postgres in the alpine image
-            "volumeMounts": [{"name": "backups", "mountPath": BACKUP_DIR}, {"name": "tmp", "mountPath": "/tmp"}],
+            # pg_dump needs no particular user: a high UID (checkov CKV_K8S_40), fsGroup for the claim.
+            "securityContext": restricted_container_security(BACKUP_UID),
+            "volumeMounts": [{"name": "backups", "mountPath": BACKUP_DIR}, {"name": "tmp", "mountPath": "/tmp"},
+                             {"name": "credentials", "mountPath": "/secrets", "readOnly": True}],
         }
         self.backup_cronjob = k8s.batch.v1.CronJob(
             f"{name}-backup",
@@ -193,9 +198,11 @@ class Operations(TartwareComponent):
                     "spec": {
                         "backoffLimit": 2,
                         "activeDeadlineSeconds": 6 * 3600,
-                        "template": run_once_pod(labels, 70, [container], [
+                        "template": run_once_pod(labels, BACKUP_UID, [container], [
                             {"name": "backups", "persistentVolumeClaim": {"claimName": "postgres-backups"}},
                             {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}},
+                            {"name": "credentials", "secret": {"secretName": "postgres-backup-credentials",
+                                                               "defaultMode": 0o440}},
                         ], fs_group=True),
                     },
                 },
@@ -212,6 +219,9 @@ class Operations(TartwareComponent):
         waits_for: list[pulumi.Resource] = [release]  # the namespace and the Deployments it targets
         if install_recommender:
             vpa_ns = namespace(f"{name}-vpa-namespace", VPA_NAMESPACE, "restricted", provider, self)
+            if settings.platform.network_policies:  # the recommender only calls out (API server, metrics)
+                NetworkPolicies(f"{name}-vpa-network", provider, opts=pulumi.ResourceOptions(parent=self)) \
+                    .namespace(VPA_NAMESPACE, [], [vpa_ns])
             # Recommendation only: no updater (evictions) and no admission controller (no webhook
             # rewriting pod requests under the HPAs). metrics-server is a cluster prerequisite the
             # HPAs need as well.
@@ -285,11 +295,11 @@ class Operations(TartwareComponent):
             ]
         s = lt.sizing
         job_name = f"k6-{lt.profile}-{lt.run_id}"
-        labels = {**LABELS, "app.kubernetes.io/name": "k6", "tartware.io/load-test": job_name}
+        labels = {**LABELS, **LOAD_TEST_POD_LABELS, "tartware.io/load-test": job_name}
         k6 = {
             "name": "k6",
             "image": versions.K6_IMAGE,  # uid 12345 in the image
-            "imagePullPolicy": "IfNotPresent",
+            "imagePullPolicy": "Always",
             "command": ["k6"],
             "args": ["run", "--no-color", f"/scripts/{lt.profile}.js"],
             "env": env,

@@ -17,7 +17,7 @@ from stacks.budget import Budget
 from stacks.settings import StackSettings
 
 from .handles import ClusterHandle, PlatformHandle
-from .operations import OPS_NAMESPACE
+from stacks.endpoints import OPS_NAMESPACE
 from .tartware import TartwareRelease
 
 # Public names under the stack's domain, in output order; `rancher` only when the stack manages it.
@@ -94,7 +94,7 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
 
     hosts = public_hosts(settings.domain, platform.hosts or {}, getattr(cluster, "rancher_hostname", None))
     address = platform.ingress_address
-    tls = bool(settings.tartware.tls_cluster_issuer)
+    tls = platform.tls or bool(settings.tartware.tls_cluster_issuer)
     pulumi.export("domain", settings.domain)
     # Pulumi drops top-level null outputs, so "not known (yet)" is an empty string; keys stay stable.
     if address is None:
@@ -109,6 +109,11 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     pulumi.export("kubernetesVersion", getattr(cluster, "kubernetes_version", None) or "")
     pulumi.export("namespaces", namespaces(settings, platform, operations))
     pulumi.export("budgetTotals", {"min": budget.min.as_output(), "max": budget.max.as_output()})
+    # target-specific outputs (bare-metal registration command and join token, Rancher URL, ...)
+    for key, value in (getattr(cluster, "exports", None) or {}).items():
+        pulumi.export(key, value)
+    if getattr(cluster, "rancher_hostname", None):
+        pulumi.export("rancherUrl", f"https://{cluster.rancher_hostname}")
     pulumi.export("operations", {
         "backupClaim": getattr(operations, "backup_claim_name", None),
         "backupSchedule": getattr(operations, "backup_schedule", None),

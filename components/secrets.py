@@ -18,9 +18,11 @@ from stacks.security_settings import SecuritySettings, VaultSettings
 
 from .base import TartwareComponent
 from .platform.namespaces import namespace
+from .platform.network import ANYWHERE, Allow, NetworkPolicies
 
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
+ESO_WEBHOOK_PORT = 10250  # chart 2.9.0 webhook.port
 ESO_API = "external-secrets.io/v1"  # v1beta1 is no longer served by chart 2.x (notes: charts.md §12)
 
 
@@ -30,11 +32,15 @@ class ExternalSecretsOperator(TartwareComponent):
     AREA = "secrets"
 
     def __init__(self, name: str, vault: VaultSettings, provider: k8s.Provider, prod: bool,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 network_policies: bool = True, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (chart 2.9.0
         # values.yaml securityContext): restricted.
         ns = namespace(f"{name}-namespace", ESO_NAMESPACE, "restricted", provider, self)
+        if network_policies:  # only the API server calls in, to the admission webhook
+            NetworkPolicies(f"{name}-network", provider, opts=pulumi.ResourceOptions(parent=self)).namespace(
+                ESO_NAMESPACE, [Allow("allow-webhook", {"app.kubernetes.io/name": "external-secrets-webhook"},
+                                      [ANYWHERE], (ESO_WEBHOOK_PORT,))], [ns])
         chart = versions.EXTERNAL_SECRETS
         # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
         # deploy/charts/external-secrets/values.yaml: installCRDs, replicaCount, leaderElect,
@@ -90,12 +96,14 @@ class ExternalSecretsOperator(TartwareComponent):
 class SecretSource:
     """Creates credential Secrets from the configured backend (see module docstring)."""
 
-    def __init__(self, security: SecuritySettings, provider: k8s.Provider, prod: bool):
+    def __init__(self, security: SecuritySettings, provider: k8s.Provider, prod: bool,
+                 network_policies: bool = True):
         self.security = security
         self.provider = provider
         self.operator: Optional[ExternalSecretsOperator] = None
         if security.uses_vault:
-            self.operator = ExternalSecretsOperator("external-secrets", security.vault, provider, prod)
+            self.operator = ExternalSecretsOperator("external-secrets", security.vault, provider, prod,
+                                                    network_policies)
 
     @property
     def uses_vault(self) -> bool:

@@ -129,7 +129,8 @@ class TartwareRelease(TartwareComponent):
         )
 
         self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
-        self.api_url = f"{'https' if settings.tls_cluster_issuer else 'http'}://{settings.api_host}"
+        tls = platform.tls or bool(settings.tls_cluster_issuer)
+        self.api_url = f"{'https' if tls else 'http'}://{settings.api_host}"
         self.secret_names = [DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET] + (
             [REGISTRY_SECRET] if settings.registry else []
         )

@@ -64,3 +64,8 @@ DATABASE_SECRET = "database-credentials"  # keys: username, password (guide "Con
 REDIS_SECRET = "redis-credentials"  # key: password
 AUTH_SECRET = "tartware-auth"  # key: jwt-secret (AUTH_JWT_SECRET is required in production)
 REGISTRY_SECRET = "regcred"  # kubernetes.io/dockerconfigjson, only when a registry is configured
+
+# Day-2 workloads (components/operations.py) and the peers the network policies admit for them.
+OPS_NAMESPACE = "tartware-ops"
+BACKUP_POD_LABELS = {"app.kubernetes.io/name": "postgres-backup"}  # pg_dump -> postgres:5432
+LOAD_TEST_POD_LABELS = {"app.kubernetes.io/name": "k6"}  # k6 -> api-gateway

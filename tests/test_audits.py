@@ -117,3 +117,52 @@ def test_every_namespace_enforces_pod_security(stack):
         labels = ns.plain["metadata"]["labels"]
         assert labels.get("pod-security.kubernetes.io/enforce") in ("restricted", "baseline", "privileged"), ns.name
         assert labels.get("pod-security.kubernetes.io/warn") == "restricted", ns.name
+
+
+@pytest.mark.parametrize("stack,target", [("dev", "existing"), ("prod", "existing"), ("prod", "vault")])
+def test_every_namespace_we_create_denies_ingress_by_default(stack, target):
+    from tools.render import render_chart
+
+    run = target_run(stack, target)
+    created = {ns.plain["metadata"]["name"] for ns in run.of_type("kubernetes:core/v1:Namespace")}
+    policies = [r.plain for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")]
+    app = run.one("kubernetes:helm.sh/v3:Release", "tartware-release").plain
+    policies += [d for d in render_chart(app["values"]) if d["kind"] == "NetworkPolicy"]
+    denied = {p["metadata"].get("namespace", "tartware-system") for p in policies
+              if p["spec"]["podSelector"] == {} and "Ingress" in p["spec"]["policyTypes"]
+              and not p["spec"].get("ingress")}
+    assert created - denied == set()
+
+
+def _policy(run, namespace, name):
+    return next(r.plain for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+                if r.plain["metadata"]["namespace"] == namespace and r.plain["metadata"]["name"] == name)
+
+
+def test_backup_job_may_reach_postgres_and_nothing_else_new():
+    run = target_run("prod", "existing")
+    allow = _policy(run, "database", "allow-backup")
+    (rule,) = allow["spec"]["ingress"]
+    assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "tartware-ops"}},
+                             "podSelector": {"matchLabels": {"app.kubernetes.io/name": "postgres-backup"}}}]
+    assert [p["port"] for p in rule["ports"]] == [5432]
+    cron = run.one("kubernetes:batch/v1:CronJob").plain
+    labels = cron["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    assert labels["app.kubernetes.io/name"] == "postgres-backup"
+
+
+def test_load_test_generators_are_admitted_to_the_gateway():
+    from tools.render import render_chart
+
+    run = _run("prod", {"loadTest": "load"}, {})
+    values = run.one("kubernetes:helm.sh/v3:Release", "tartware-release").plain["values"]
+    assert values["mesh"]["permissivePorts"] == {"api-gateway": [8080]}
+    docs = render_chart(values)
+    job = run.one("kubernetes:batch/v1:Job", "operations-k6-load").plain
+    k6_labels = job["spec"]["template"]["metadata"]["labels"]
+    gateway_policies = [d for d in docs if d["kind"] == "NetworkPolicy"
+                        and d["spec"]["podSelector"].get("matchLabels", {}).get("app") == "api-gateway"]
+    peers = [peer for p in gateway_policies for rule in p["spec"].get("ingress", []) for peer in rule.get("from", [])]
+    assert any(peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "tartware-ops"
+               and all(k6_labels.get(k) == v for k, v in peer.get("podSelector", {}).get("matchLabels", {}).items())
+               for peer in peers), peers

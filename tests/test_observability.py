@@ -83,12 +83,15 @@ def test_tartware_service_monitor_selects_what_the_chart_renders(run):
     assert services
     selector = monitor["spec"]["selector"]["matchLabels"]
     assert monitor["spec"]["namespaceSelector"]["matchNames"] == ["tartware-system"]
+    endpoint = monitor["spec"]["endpoints"][0]
+    meshed = values.get("mesh", {}).get("enabled", False)
+    # in the mesh, STRICT mTLS: scrape Istio's merged metrics (agent port 15020), else the app port
+    assert (endpoint["port"], endpoint["path"]) == (
+        ("http-monitoring", "/stats/prometheus") if meshed else ("http", "/metrics"))
     for svc in services:
         labels = svc["metadata"]["labels"]
         assert all(labels.get(k) == v for k, v in selector.items()), svc["metadata"]["name"]
-        assert "http" in [p["name"] for p in svc["spec"]["ports"]]
-    endpoint = monitor["spec"]["endpoints"][0]
-    assert (endpoint["port"], endpoint["path"]) == ("http", "/metrics")
+        assert endpoint["port"] in [p["name"] for p in svc["spec"]["ports"]]
     # picked up by Prometheus: release label AND the selectors select everything
     assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     spec = releases(run)["kube-prometheus-stack"].plain["values"]["prometheus"]["prometheusSpec"]

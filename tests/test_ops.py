@@ -58,7 +58,10 @@ def test_backup_cronjob_validates_and_is_hardened(prod_run):
     env = {e["name"]: e for e in c["env"]}
     assert env["PGHOST"]["value"] == DB_HOST
     assert env["PGUSER"]["value"] == "tartware" and env["PGDATABASE"]["value"] == "tartware"
-    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "postgres-backup-credentials", "key": "password"}
+    assert "PGPASSWORD" not in env  # the password is a mounted file, never an environment variable
+    assert volumes[mounts["/secrets"]]["secret"]["secretName"] == "postgres-backup-credentials"
+    assert "cat /secrets/password" in c["command"][-1]
+    assert pod["securityContext"]["runAsUser"] >= 10000
     assert env["RETENTION_DAYS"]["value"] == "7"
     script = c["command"][-1]
     assert "pg_dump" in script and "-delete" in script and "RETENTION_DAYS" in script

@@ -90,7 +90,7 @@ def test_outputs_shape(run):
     out = run.outputs
     assert out["namespace"] == guide.NAMESPACE
     assert out["releaseName"] == guide.RELEASE
-    assert out["apiUrl"] == "http://api.tartware.local"
+    assert out["apiUrl"] == "https://api.tartware.local"  # the guide: curl https://api.tartware.local/health
     assert set(out["budget"]) == {"min", "max", "services"}
     for side in ("min", "max"):
         assert set(out["budget"][side]) == {

@@ -56,13 +56,25 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
     return skips
 
 
-def write_stack_manifests(stack: str, out: Path) -> int:
-    """Chart objects + directly created objects for ``stack`` into ``out``; returns the count."""
+# What is scanned: each stack as configured, plus variants that switch on objects the stack files
+# leave off (the in-cluster load test, the Vault secrets backend).
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "dev": ("dev", {}),
+    "prod": ("prod", {}),
+    "prod-loadtest": ("prod", {"tartware-infra:loadTest": "load"}),
+    "prod-vault": ("prod", {"tartware-infra:secretsBackend": "vault",
+                            "tartware-infra:vaultServer": "https://vault.example.com:8200"}),
+}
+
+
+def write_stack_manifests(variant: str, out: Path) -> int:
+    """Chart objects + directly created objects for a scan variant into ``out``; returns the count."""
     from tools.manifests import registered_manifests
-    from tools.offline import run_program
+    from tools.offline import run_program, stack_config
     from tools.render import render_chart, write_manifests
 
-    run = run_program(stack)
+    stack, overrides = VARIANTS[variant]
+    run = run_program(stack, *stack_config(stack, overrides=overrides))
     docs: list[dict[str, Any]] = []
     for release in run.of_type("kubernetes:helm.sh/v3:Release"):
         if release.plain.get("chart") == "./charts/tartware":
@@ -103,7 +115,8 @@ def _short(resource: str, limit: int = 100) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stack", action="append", help="stack(s) to scan (default: dev and prod)")
+    parser.add_argument("--stack", action="append", choices=sorted(VARIANTS),
+                        help="variant(s) to scan (default: all)")
     parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
     args = parser.parse_args(argv)
     if not args.checkov.exists():
@@ -111,15 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     skips = load_skips()
     status = 0
-    for stack in args.stack or ["dev", "prod"]:
-        folder = OUT / stack
-        count = write_stack_manifests(stack, folder)
+    for variant in args.stack or list(VARIANTS):
+        stack = VARIANTS[variant][0]
+        folder = OUT / variant
+        count = write_stack_manifests(variant, folder)
         report = run_checkov(args.checkov, folder)
         unexplained, summary = evaluate(stack, report, skips)
-        print(f"checkov [{stack}]: {count} objects, {summary['resource_count']} resources scanned, "
+        print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
               f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
         if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
-            print(f"error: checkov produced no results for {stack}: the scan did not run", file=sys.stderr)
+            print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
             status = 1
         for line in unexplained:
             print(f"  UNEXPLAINED {line}", file=sys.stderr)

@@ -9,11 +9,12 @@ releases, ingress-nginx only when the chart renders an Ingress its admission web
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pulumi
 
 from stacks import catalog
+from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE
 from stacks.endpoints import DEFAULT_ENDPOINTS, DataTierEndpoints
 from stacks.platform_settings import PlatformSettings
 from stacks.settings import StackSettings
@@ -65,11 +66,15 @@ def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
     return {"istio-injection": "enabled", **psa_labels("restricted" if p.istio_cni else "privileged")}
 
 
+if TYPE_CHECKING:
+    from ..secrets import SecretSource
+
+
 class Platform(TartwareComponent):
     AREA = "platform"
 
     def __init__(self, name: str, settings: StackSettings, credentials: Credentials, cluster: ClusterHandle,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 secrets: Optional["SecretSource"] = None, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         p: PlatformSettings = settings.platform
         provider = cluster.provider
@@ -81,11 +86,12 @@ class Platform(TartwareComponent):
         # --- independent roots: none of these waits for another
         self.data = None
         if DataTier is not None and getattr(settings, "data", None) is not None:
-            self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child)
+            self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
+                                 secrets=secrets)
         self.observability = None
         if Observability is not None and getattr(settings, "observability", None) is not None:
             self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                               settings.protect, domain, opts=child)
+                                               settings.protect, domain, opts=child, meshed=p.istio)
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = None
         if getattr(self.observability, "otlp_grpc_host", None):
@@ -126,15 +132,20 @@ class Platform(TartwareComponent):
             deps.append(self.edge.release)  # its admission webhook validates the chart's Ingress
 
         overrides: dict[str, Any] = {"ingress": {"enabled": chart_ingress}}
+        # the in-cluster k6 generators run outside the mesh, like ingress-nginx
+        load_test = getattr(settings.ops, "load_test", None) is not None
         if self.mesh is not None:
             overrides["mesh"] = {
                 "enabled": True,
                 "mtls": "STRICT",
-                # the unmeshed ingress-nginx speaks plain text to the API gateway
+                # unmeshed clients (ingress-nginx, k6) speak plain text to the API gateway port only
                 "permissivePorts": ({catalog.GATEWAY: [catalog.SERVICES[catalog.GATEWAY].port]}
-                                    if chart_ingress else {}),
+                                    if chart_ingress or load_test else {}),
             }
         overrides["networkPolicy"] = self._chart_policy(p, endpoints, chart_ingress)
+        if load_test:
+            overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
+                                                       "podLabels": dict(LOAD_TEST_POD_LABELS)})
         custom_metrics = self._custom_metrics(settings)
         if custom_metrics is not None:
             overrides["services"] = custom_metrics
@@ -152,6 +163,7 @@ class Platform(TartwareComponent):
             release_dependencies=tuple(deps),
             ingress_address=self.mesh.ingress_address if self.mesh is not None else None,
             hosts={"api": hosts["api"], **routed},
+            tls=self.mesh is not None and self.certs is not None,
         )
         self.register_outputs({
             "hosts": dict(self.handle.hosts),
@@ -260,6 +272,10 @@ class Platform(TartwareComponent):
                 if ports:
                     allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
                                         ports))
+                if logical == "database" and ports and settings.ops.backup is not None:
+                    # the nightly pg_dump CronJob (components/operations.py)
+                    allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
+                                        [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
                 net.namespace(ns, allows, [self.data])
         if self.observability is not None:
             obs_ns = self.observability.namespace

@@ -15,7 +15,7 @@ charts read them through ``auth.existingSecret``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -81,6 +81,7 @@ PEER_PORTS: dict[str, list[int]] = {
 # Restricted-PSA security contexts for charts that do not set them (Redpanda, the topic Job).
 RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True}
 REDPANDA_UID = 101  # the chart's default runAsUser/fsGroup
+JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
 
 
 def restricted_pod(uid: int) -> dict[str, Any]:
@@ -313,14 +314,24 @@ def topic_script(topics: Sequence[Topic], brokers: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+if TYPE_CHECKING:
+    from ..secrets import SecretSource
+
+
 class DataTier(TartwareComponent):
     """PostgreSQL, Redis, Redpanda and Consul, each in its own namespace, in parallel."""
 
     AREA = "data"
 
     def __init__(self, name: str, settings: DataSettings, credentials: Credentials, provider: k8s.Provider,
-                 protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+                 protect: bool, opts: Optional[pulumi.ResourceOptions] = None,
+                 secrets: Optional["SecretSource"] = None):
         super().__init__(name, opts)
+        if secrets is None:  # generated credentials (the default backend)
+            from ..secrets import SecretSource  # runtime import: components.secrets imports this package
+            from stacks.security_settings import SecuritySettings
+
+            secrets = SecretSource(SecuritySettings(), provider, prod=False)
         s = settings
         self.settings = s
         self.releases: list[pulumi.Resource] = []
@@ -345,14 +356,10 @@ class DataTier(TartwareComponent):
             return namespace(f"{name}-{logical}-namespace", ns_name, "restricted", provider, self, protect=protect)
 
         def secret(resource: str, secret_name: str, ns_name: str, nsr: pulumi.Resource,
-                   data: Mapping[str, pulumi.Input[str]]) -> k8s.core.v1.Secret:
-            return k8s.core.v1.Secret(
-                f"{name}-{resource}",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=ns_name, labels=labels),
-                type="Opaque",
-                string_data=data,
-                opts=self.child(provider, depends_on=[nsr]),
-            )
+                   data: Mapping[str, pulumi.Input[str]], vault_item: str) -> pulumi.Resource:
+            # Generated values, or an ExternalSecret from Vault (<prefix>/<vault_item>, same keys).
+            return secrets.secret(self, f"{name}-{resource}", secret_name, ns_name, data, vault_item,
+                                  depends_on=[nsr], labels=labels)
 
         if s.postgres:
             nsr = ns("database", DATABASE_NAMESPACE)
@@ -360,7 +367,7 @@ class DataTier(TartwareComponent):
                 "postgres-password": credentials.database_admin_password,
                 "password": credentials.database_password,
                 "replication-password": credentials.database_replication_password,
-            })
+            }, "database")
             self.postgres = helm_release(self, f"{name}-postgres", POSTGRES_RELEASE, versions.POSTGRESQL, DATABASE_NAMESPACE,
                                          postgres_values(s, credentials.database_username, endpoints.database_name),
                                          provider, [nsr, self.postgres_secret], protect=protect)
@@ -370,7 +377,7 @@ class DataTier(TartwareComponent):
             if s.redis_sentinel:
                 self.ports["cache"].append(26379)
             self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
-                                       {"password": credentials.redis_password})
+                                       {"password": credentials.redis_password}, "redis")
             self.redis = helm_release(self, f"{name}-redis", REDIS_RELEASE, versions.REDIS, CACHE_NAMESPACE,
                                       redis_values(s), provider, [nsr, self.redis_secret], protect=protect)
             self.releases.append(self.redis)
@@ -410,6 +417,7 @@ class DataTier(TartwareComponent):
         container = k8s.core.v1.ContainerArgs(
             name="rpk",
             image=versions.REDPANDA_IMAGE,
+            image_pull_policy="Always",
             command=["/bin/bash", "-c", topic_script(self.topics, brokers)],
             env=[k8s.core.v1.EnvVarArgs(name="HOME", value="/tmp")],
             resources=k8s.core.v1.ResourceRequirementsArgs(**size.k8s()),
@@ -430,7 +438,8 @@ class DataTier(TartwareComponent):
                         restart_policy="OnFailure",
                         automount_service_account_token=False,
                         security_context=k8s.core.v1.PodSecurityContextArgs(
-                            run_as_non_root=True, run_as_user=REDPANDA_UID, run_as_group=REDPANDA_UID,
+                            # rpk only talks to the brokers (HOME=/tmp): any high UID works (CKV_K8S_40).
+                            run_as_non_root=True, run_as_user=JOB_UID, run_as_group=JOB_UID,
                             seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault")),
                         containers=[container],
                         volumes=[k8s.core.v1.VolumeArgs(name="tmp", empty_dir=k8s.core.v1.EmptyDirVolumeSourceArgs())],

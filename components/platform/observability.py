@@ -185,8 +185,9 @@ class Observability(TartwareComponent):
     AREA = "observability"
 
     def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
-                 domain: str, opts: Optional[pulumi.ResourceOptions] = None):
+                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False):
         super().__init__(name, opts)
+        self.meshed = meshed
         s = settings
         self.settings = s
         self.namespace = OBSERVABILITY_NAMESPACE
@@ -253,7 +254,8 @@ class Observability(TartwareComponent):
             )
 
         self.service_monitors = [
-            custom("tartware-servicemonitor", "ServiceMonitor", "tartware-services", self.tartware_service_monitor()),
+            custom("tartware-servicemonitor", "ServiceMonitor", "tartware-services",
+                   self.tartware_service_monitor(self.meshed)),
             custom("data-exporters-servicemonitor", "ServiceMonitor", "data-tier-exporters", {
                 "namespaceSelector": {"matchNames": [DATABASE_NAMESPACE, CACHE_NAMESPACE]},
                 "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In",
@@ -430,11 +432,20 @@ class Observability(TartwareComponent):
             },
         }
 
-    def tartware_service_monitor(self) -> dict[str, Any]:
-        """Selects the Services the Tartware chart renders (labels in charts/tartware/templates/_helpers.tpl)."""
+    @staticmethod
+    def tartware_service_monitor(meshed: bool = False) -> dict[str, Any]:
+        """Selects the Services the Tartware chart renders (labels in charts/tartware/templates/_helpers.tpl).
+
+        In the mesh, STRICT mTLS rejects an unmeshed Prometheus on the app port; Istio's metrics
+        merging serves the app's /metrics together with the proxy's on the agent port 15020
+        (/stats/prometheus, plain text, outside the mTLS capture), which the chart exposes on the
+        Service as ``http-monitoring`` when ``mesh.enabled``.
+        """
+        endpoint = ({"port": "http-monitoring", "path": "/stats/prometheus"} if meshed
+                    else {"port": "http", "path": "/metrics"})
         return {
             "namespaceSelector": {"matchNames": [TARTWARE_NS]},
             "selector": {"matchLabels": {"app.kubernetes.io/part-of": catalog.PART_OF}},
             "targetLabels": ["app"],
-            "endpoints": [{"port": "http", "path": "/metrics", "interval": "15s", "scrapeTimeout": "10s"}],
+            "endpoints": [{**endpoint, "interval": "15s", "scrapeTimeout": "10s"}],
         }
