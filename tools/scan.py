@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="variant(s) to scan (default: all)")
     parser.add_argument("--checkov", type=Path, default=Path(os.environ.get("CHECKOV", DEFAULT_CHECKOV)))
     args = parser.parse_args(argv)
+    args.checkov = args.checkov.resolve()  # checkov runs with the manifest folder as cwd
     if not args.checkov.exists():
         print(f"error: checkov not found at {args.checkov} (see .ci/run for its virtualenv)", file=sys.stderr)
         return 2
