@@ -49,6 +49,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("acmeServer", "string", "Let's Encrypt environment: production or staging.", "production"),
     Setting("acmeSolver", "string",
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
+    Setting("metricsServer", "string",
+            "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto "
+            "(install except on RKE2, which bundles it), install, or skip (the cluster already has one).", "auto"),
+    Setting("metricsServerInsecureTls", "boolean",
+            "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("platformComponents",)
 
@@ -92,6 +97,8 @@ class PlatformInput(SettingsModel):
     acme_email: Annotated[str, Field(pattern=r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$")]
     acme_server: Literal["production", "staging"]
     acme_solver: Literal["istio", "nginx"]
+    metrics_server: Literal["auto", "install", "skip"]
+    metrics_server_insecure_tls: Optional[bool] = None
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
@@ -135,6 +142,8 @@ class PlatformSettings:
     acme_email: str
     acme_server: str  # URL
     acme_solver: str  # "istio" | "nginx"
+    metrics_server: str  # "auto" | "install" | "skip"
+    metrics_server_insecure_tls: bool
     sidecar_request: Sizing
     sidecar_limit: Sizing
     cni_request: Sizing
@@ -241,6 +250,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         acme_email=inp.acme_email,
         acme_server=ACME_SERVERS[inp.acme_server],
         acme_solver=inp.acme_solver,
+        metrics_server=inp.metrics_server,
+        metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
+                                     if inp.metrics_server_insecure_tls is not None else not prod),
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
         sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
         sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),

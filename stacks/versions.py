@@ -63,6 +63,9 @@ INGRESS_NGINX = ChartRef("https://kubernetes.github.io/ingress-nginx", "ingress-
 CERT_MANAGER = ChartRef("https://charts.jetstack.io", "cert-manager", "v1.19.6",
                         "cert-manager/cert-manager@v1.19.6 deploy/charts/cert-manager/values.yaml")
 
+METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.1",
+                          "kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1 charts/metrics-server/values.yaml")
+
 # --- data tier ----------------------------------------------------------------------------------
 # Bitnami charts stay on the last releases before the 2025-08-28 catalog change; their default
 # images (docker.io/bitnami/*:<version>-debian-12-rN) no longer exist, so every image is

@@ -166,3 +166,13 @@ def test_load_test_generators_are_admitted_to_the_gateway():
     assert any(peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "tartware-ops"
                and all(k6_labels.get(k) == v for k, v in peer.get("podSelector", {}).get("matchLabels", {}).items())
                for peer in peers), peers
+
+
+def test_the_guides_debug_pod_may_reach_postgres():
+    """deployment-guide.md: kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
+    postgres-postgresql.database.svc.cluster.local -U tartware -d tartware (namespace default)."""
+    run = target_run("prod", "existing")
+    (rule,) = _policy(run, "database", "allow-runbook-debug-pod")["spec"]["ingress"]
+    assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}},
+                             "podSelector": {"matchLabels": {"run": "debug"}}}]
+    assert [p["port"] for p in rule["ports"]] == [5432]

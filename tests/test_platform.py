@@ -377,3 +377,24 @@ def test_istio_1_29_uses_the_flattened_istiod_keys():
     v = istiod_values(p, "1.29.6")
     assert "pilot" not in v and v["autoscaleMin"] == 2 and v["cni"] == {"enabled": True}
     assert "cni" not in cni_values(p, "1.29.6") and cni_values(p, "1.29.6")["cniBinDir"] == "/opt/cni/bin"
+
+
+def test_metrics_server_serves_the_hpas_resource_metrics():
+    """HPAs on CPU/memory and `kubectl top` need metrics.k8s.io: installed where the cluster lacks it."""
+    from tools.offline import run_program, stack_config
+    from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
+
+    def metrics_releases(stack, overrides=None, secrets=None):
+        run = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
+        return [r.plain for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "metrics-server"]
+
+    (dev,) = metrics_releases("dev")
+    assert dev["namespace"] == "kube-system"
+    assert dev["repositoryOpts"]["repo"] == "https://kubernetes-sigs.github.io/metrics-server/"
+    assert dev["values"]["args"] == ["--kubelet-insecure-tls"]  # kind kubelets: self-signed serving certs
+    (prod,) = metrics_releases("prod", {"tartware-infra:clusterTarget": "eks"})
+    assert "args" not in prod["values"] and prod["values"]["replicas"] == 2
+    ns = "tartware-infra"
+    rke2 = metrics_releases("prod", {f"{ns}:{k}": v for k, v in VSPHERE.items()},
+                            {f"{ns}:{k}": v for k, v in VSPHERE_SECRETS.items()})
+    assert rke2 == []  # RKE2 bundles rke2-metrics-server

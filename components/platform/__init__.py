@@ -22,7 +22,7 @@ from stacks.settings import StackSettings
 from ..base import TartwareComponent
 from ..credentials import Credentials
 from ..handles import ClusterHandle, PlatformHandle
-from . import certs, edge, mesh
+from . import certs, edge, mesh, metrics
 from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
 from .namespaces import psa_labels
 
@@ -100,6 +100,8 @@ class Platform(TartwareComponent):
                                tracing=tracing, opts=child)
                      if p.istio else None)
         self.edge = edge.IngressNginx(f"{name}-edge", p, provider, opts=child) if p.ingress_nginx else None
+        self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
+                               if metrics.wanted(p, settings.cluster.target) else None)
         endpoints: DataTierEndpoints = self.data.endpoints if self.data is not None else DEFAULT_ENDPOINTS
 
         # --- routes on the Istio gateway, and the certificate they serve
@@ -276,6 +278,12 @@ class Platform(TartwareComponent):
                     # the nightly pg_dump CronJob (components/operations.py)
                     allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
                                         [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
+                if logical == "database" and ports:
+                    # The guide's "Database Connection Issues" runbook:
+                    #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
+                    # runs in `default`, and `kubectl run` labels the pod run=debug.
+                    allows.append(Allow("allow-runbook-debug-pod", self.data.pod_selectors.get(logical) or {},
+                                        [Peer("default", {"run": "debug"})], ports))
                 net.namespace(ns, allows, [self.data])
         if self.observability is not None:
             obs_ns = self.observability.namespace

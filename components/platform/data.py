@@ -123,6 +123,18 @@ def _persistence(size, storage_class: str) -> dict[str, Any]:
     return {"enabled": True, "size": str(size), "storageClass": storage_class}
 
 
+# values.yaml primary.pgHbaConfiguration (postgresql 16.7.27); repl_user = auth.replicationUsername default.
+PG_HBA = "\n".join([
+    "local all all trust",
+    "host all all 127.0.0.1/32 md5",
+    "host all all ::1/128 md5",
+    "host all all 0.0.0.0/0 md5",
+    "host all all ::/0 md5",
+    "host replication repl_user 0.0.0.0/0 md5",
+    "host replication repl_user ::/0 md5",
+])
+
+
 def postgres_values(s: DataSettings, username: str, database: str) -> dict[str, Any]:
     """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag)."""
     replication = s.postgres_read_replicas > 0
@@ -151,7 +163,12 @@ def postgres_values(s: DataSettings, username: str, database: str) -> dict[str, 
         # _helpers.tpl postgresql.v1.primary.fullname: in replication the primary is
         # "<fullname>-<primary.name>" | trimSuffix "-"; an empty name keeps StatefulSet/Service
         # "postgres-postgresql" and pod "postgres-postgresql-0" (rendered to confirm).
-        "primary": {"name": "" if replication else "primary", **server},
+        "primary": {"name": "" if replication else "primary", **server,
+                    # The guide's backup runbook (`kubectl exec -n database postgres-postgresql-0 --
+                    # pg_dump -U tartware tartware`) connects over the local socket without a
+                    # password; the bitnami image otherwise turns every `trust` into md5. The socket
+                    # is only reachable from inside the pod; every network client needs its password.
+                    "pgHbaConfiguration": PG_HBA},
         "metrics": {
             "enabled": True,
             "image": _image("postgres-exporter"),
