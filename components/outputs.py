@@ -59,9 +59,12 @@ def public_urls(hosts: Mapping[str, str], tls: bool, api_url: Optional[str] = No
     return urls
 
 
-def _namespace_of(host: str) -> str:
-    """``redis-master.cache.svc.cluster.local:6379`` -> ``cache``; URLs too."""
-    return host.split("://")[-1].split(".")[1]
+def _namespace_of(address: str) -> str:
+    """The namespace of an in-cluster address: ``redis-master.cache.svc.cluster.local:6379`` ->
+    ``cache``; URLs, pod DNS names (``redpanda-0.redpanda.messaging.svc...``) and seed lists too."""
+    host = address.split("://")[-1].split(",")[0].split(":")[0]
+    labels = host.split(".")
+    return labels[labels.index("svc") - 1] if "svc" in labels else labels[1]
 
 
 def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Any = None) -> dict[str, str]:

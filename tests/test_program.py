@@ -92,6 +92,8 @@ def test_outputs_shape(run):
     assert out["releaseName"] == guide.RELEASE
     assert out["apiUrl"] == "https://api.tartware.local"  # the guide: curl https://api.tartware.local/health
     assert set(out["budget"]) == {"min", "max", "services"}
+    assert out["namespaces"]["database"] == "database" and out["namespaces"]["cache"] == "cache"
+    assert out["namespaces"]["messaging"] == "messaging" and out["namespaces"]["observability"] == "observability"
     for side in ("min", "max"):
         assert set(out["budget"][side]) == {
             "pods", "cpuRequestCores", "cpuLimitCores", "memoryRequestGi", "memoryLimitGi"
