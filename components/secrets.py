@@ -17,6 +17,7 @@ from stacks import versions
 from stacks.security_settings import SecuritySettings, VaultSettings
 
 from .base import TartwareComponent
+from .platform.common import helm_release
 from .platform.namespaces import namespace
 from .platform.network import ANYWHERE, Allow, NetworkPolicies
 
@@ -41,25 +42,16 @@ class ExternalSecretsOperator(TartwareComponent):
             NetworkPolicies(f"{name}-network", provider, opts=pulumi.ResourceOptions(parent=self)).namespace(
                 ESO_NAMESPACE, [Allow("allow-webhook", {"app.kubernetes.io/name": "external-secrets-webhook"},
                                       [ANYWHERE], (ESO_WEBHOOK_PORT,))], [ns])
-        chart = versions.EXTERNAL_SECRETS
         # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
         # deploy/charts/external-secrets/values.yaml: installCRDs, replicaCount, leaderElect,
         # webhook.replicaCount, serviceMonitor.enabled.
-        self.release = k8s.helm.v3.Release(
-            f"{name}-release",
-            name="external-secrets",
-            chart=chart.chart,
-            version=chart.version,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
-            namespace=ESO_NAMESPACE,
-            values={
-                "installCRDs": True,
-                "replicaCount": 2 if prod else 1,
-                "leaderElect": prod,
-                "webhook": {"replicaCount": 2 if prod else 1},
-            },
-            opts=self.child(provider, depends_on=[ns]),
-        )
+        self.release = helm_release(self, f"{name}-release", versions.EXTERNAL_SECRETS, "external-secrets",
+                                    ESO_NAMESPACE, {
+                                        "installCRDs": True,
+                                        "replicaCount": 2 if prod else 1,
+                                        "leaderElect": prod,
+                                        "webhook": {"replicaCount": 2 if prod else 1},
+                                    }, provider, [ns])
         # The identity external-secrets presents to Vault's Kubernetes auth (role vault.role).
         self.auth_account = k8s.core.v1.ServiceAccount(
             f"{name}-vault-auth",

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import yaml
 
 from stacks.chart_values import chart_values
 from stacks.settings import build_settings
+from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 VALUES_FILE = ROOT / "charts" / "tartware" / "values.yaml"
@@ -32,17 +32,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if VALUES_FILE.read_text() != text:
-            print(f"{VALUES_FILE} is out of date; run python -m tools.chart_values", file=sys.stderr)
-            return 1
-        return 0
-    VALUES_FILE.write_text(text)
-    return 0
+    return generated.main(VALUES_FILE, render, "python -m tools.chart_values", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import yaml
 
 from stacks.settings import all_declared
+from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
@@ -51,17 +51,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if PROJECT_FILE.read_text() != text:
-            print("Pulumi.yaml is out of date; run python -m tools.project_file", file=sys.stderr)
-            return 1
-        return 0
-    PROJECT_FILE.write_text(text)
-    return 0
+    return generated.main(PROJECT_FILE, render, "python -m tools.project_file", __doc__, argv)
 
 
 if __name__ == "__main__":
