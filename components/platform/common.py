@@ -15,27 +15,35 @@ from ..base import TartwareComponent
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
 
+def chart_args(ref: ChartRef) -> dict[str, Any]:
+    """chart/version/repository arguments of a helm.v3.Release for a pinned chart (https or OCI)."""
+    if ref.repo.startswith("oci://"):
+        return {"chart": f"{ref.repo}/{ref.chart}", "version": ref.version}
+    return {"chart": ref.chart, "version": ref.version,
+            "repository_opts": k8s.helm.v3.RepositoryOptsArgs(repo=ref.repo)}
+
+
 def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, release_name: str,
                  namespace: str, values: Mapping[str, Any], provider: k8s.Provider,
-                 depends_on: Sequence[pulumi.Resource] = (), timeout: int = 600) -> k8s.helm.v3.Release:
-    """A third-party chart from its official https repository, pinned in stacks/versions.py.
+                 depends_on: Sequence[pulumi.Resource] = (), timeout: int = 900,
+                 protect: bool = False) -> k8s.helm.v3.Release:
+    """A third-party chart from its official repository, pinned in stacks/versions.py.
 
-    ``helm.v3.Release`` (not ``helm.v4.Chart``): it runs the charts' hooks (ingress-nginx admission
-    certificate Jobs, cert-manager startupapicheck) — pulumi-kubernetes issue #3284.
+    ``helm.v3.Release`` (not ``helm.v4.Chart``): a real Helm release the `helm` CLI sees, and it runs
+    the charts' hooks (ingress-nginx admission certificate Jobs, cert-manager startupapicheck,
+    Redpanda's post-install Job) — pulumi-kubernetes issue #3284.
     """
     return k8s.helm.v3.Release(
         resource_name,
         name=release_name,
-        chart=chart.chart,
-        version=chart.version,
-        repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=chart.repo),
         namespace=namespace,
         create_namespace=False,
         values=dict(values),
         timeout=timeout,
         cleanup_on_fail=True,
         max_history=10,
-        opts=owner.child(provider, depends_on=list(depends_on)),
+        **chart_args(chart),
+        opts=owner.child(provider, depends_on=list(depends_on), protect=protect),
     )
 
 

@@ -37,13 +37,12 @@ from stacks.endpoints import (
     kafka_seed_brokers,
 )
 from stacks.quantities import Memory
-from stacks.versions import ChartRef
 
 from ..base import TartwareComponent
 from ..credentials import Credentials
+from .common import helm_release
 from .namespaces import namespace
 
-HELM_TIMEOUT = 900  # seconds; first pulls of the data images can be slow
 POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 
@@ -87,31 +86,6 @@ JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
 def restricted_pod(uid: int) -> dict[str, Any]:
     return {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
             "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}}
-
-
-def chart_args(ref: ChartRef) -> dict[str, Any]:
-    """chart/version/repository arguments of a helm.v3.Release for a pinned chart."""
-    if ref.repo.startswith("oci://"):
-        return {"chart": f"{ref.repo}/{ref.chart}", "version": ref.version}
-    return {"chart": ref.chart, "version": ref.version,
-            "repository_opts": k8s.helm.v3.RepositoryOptsArgs(repo=ref.repo)}
-
-
-def helm_release(owner: TartwareComponent, resource_name: str, release: str, ref: ChartRef, ns: str,
-                 values: Mapping[str, Any], provider: k8s.Provider, depends_on: Sequence[pulumi.Resource],
-                 protect: bool = False, timeout: int = HELM_TIMEOUT) -> k8s.helm.v3.Release:
-    """A helm.v3.Release (real Helm release: hooks run, `helm` CLI sees it) of a pinned chart."""
-    return k8s.helm.v3.Release(
-        resource_name,
-        name=release,
-        namespace=ns,
-        create_namespace=False,
-        values=dict(values),
-        timeout=timeout,
-        max_history=10,
-        **chart_args(ref),
-        opts=owner.child(provider, depends_on=list(depends_on), protect=protect),
-    )
 
 
 def _image(name: str) -> dict[str, str]:
@@ -385,7 +359,7 @@ class DataTier(TartwareComponent):
                 "password": credentials.database_password,
                 "replication-password": credentials.database_replication_password,
             }, "database")
-            self.postgres = helm_release(self, f"{name}-postgres", POSTGRES_RELEASE, versions.POSTGRESQL, DATABASE_NAMESPACE,
+            self.postgres = helm_release(self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
                                          postgres_values(s, credentials.database_username, endpoints.database_name),
                                          provider, [nsr, self.postgres_secret], protect=protect)
             self.releases.append(self.postgres)
@@ -395,12 +369,12 @@ class DataTier(TartwareComponent):
                 self.ports["cache"].append(26379)
             self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
                                        {"password": credentials.redis_password}, "redis")
-            self.redis = helm_release(self, f"{name}-redis", REDIS_RELEASE, versions.REDIS, CACHE_NAMESPACE,
+            self.redis = helm_release(self, f"{name}-redis", versions.REDIS, REDIS_RELEASE, CACHE_NAMESPACE,
                                       redis_values(s), provider, [nsr, self.redis_secret], protect=protect)
             self.releases.append(self.redis)
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
-            self.redpanda = helm_release(self, f"{name}-redpanda", REDPANDA_RELEASE, versions.REDPANDA,
+            self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
                                          MESSAGING_NAMESPACE, redpanda_values(s), provider, [nsr], protect=protect)
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
@@ -410,7 +384,7 @@ class DataTier(TartwareComponent):
             self.releases.append(self.topic_job)
         if s.consul:
             nsr = ns("consul", CONSUL_NAMESPACE)
-            self.consul = helm_release(self, f"{name}-consul", CONSUL_RELEASE, versions.CONSUL, CONSUL_NAMESPACE,
+            self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
                                        consul_values(s), provider, [nsr], protect=protect)
             self.releases.append(self.consul)
 

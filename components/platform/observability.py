@@ -41,7 +41,8 @@ from stacks.observability_settings import ObservabilitySettings
 
 from ..base import TartwareComponent
 from .dashboards import DASHBOARDS, dashboard_json
-from .data import helm_release, restricted_pod
+from .common import helm_release
+from .data import restricted_pod
 from .namespaces import namespace
 
 KPS_RELEASE = "kube-prometheus-stack"
@@ -221,24 +222,24 @@ class Observability(TartwareComponent):
             opts=self.child(provider, depends_on=[ns_obs]),
         )
 
-        self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", KPS_RELEASE, versions.KUBE_PROMETHEUS_STACK,
+        self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", versions.KUBE_PROMETHEUS_STACK, KPS_RELEASE,
                                         OBSERVABILITY_NAMESPACE, self.kps_values(domain), provider,
                                         [ns_obs, ns_node, grafana_secret], protect=protect)
         self.releases: list[pulumi.Resource] = [self.crd_release]
         if s.prometheus_adapter:
             # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
-            self.adapter = helm_release(self, f"{name}-prometheus-adapter", "prometheus-adapter", versions.PROMETHEUS_ADAPTER,
+            self.adapter = helm_release(self, f"{name}-prometheus-adapter", versions.PROMETHEUS_ADAPTER, "prometheus-adapter",
                                         OBSERVABILITY_NAMESPACE, self.adapter_values(), provider, [ns_obs])
             self.releases.append(self.adapter)
         if s.jaeger:
-            self.jaeger = helm_release(self, f"{name}-jaeger", JAEGER_RELEASE, versions.JAEGER, OBSERVABILITY_NAMESPACE,
+            self.jaeger = helm_release(self, f"{name}-jaeger", versions.JAEGER, JAEGER_RELEASE, OBSERVABILITY_NAMESPACE,
                                        self.jaeger_values(), provider, [ns_obs])
             self.releases.append(self.jaeger)
         if s.loki:
             # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
-            self.loki = helm_release(self, f"{name}-loki", "loki", versions.LOKI, OBSERVABILITY_NAMESPACE, self.loki_values(),
+            self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE, self.loki_values(),
                                      provider, [ns_obs, self.crd_release], protect=protect)
-            self.alloy = helm_release(self, f"{name}-alloy", "alloy", versions.ALLOY, OBSERVABILITY_NAMESPACE,
+            self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, "alloy", OBSERVABILITY_NAMESPACE,
                                       self.alloy_values(), provider, [ns_obs])
             self.releases += [self.loki, self.alloy]
 
