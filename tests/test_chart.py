@@ -218,3 +218,14 @@ def test_values_schema_rejects_bad_values(prod_run, path, bad):
     node[path[-1]] = bad
     with pytest.raises(helm_python.HelmError):
         render_chart(values)
+
+
+def test_prod_gateway_scales_on_requests_per_second_too(prod_run):
+    """deployment-guide.md "Automatic Scaling": CPU, memory and custom metrics (requests/second)."""
+    values = prod_run.one(RELEASE, APP_RELEASE).plain["values"]
+    hpa = objects(render_chart(values), "HorizontalPodAutoscaler")["api-gateway-hpa"]
+    pods = [m["pods"] for m in hpa["spec"]["metrics"] if m["type"] == "Pods"]
+    assert pods == [{"metric": {"name": "http_requests_per_second"},
+                     "target": {"type": "AverageValue", "averageValue": "300"}}]
+    served = [r for r in prod_run.of_type(RELEASE) if r.plain["name"] == "prometheus-adapter"]
+    assert served, "no adapter serves the metric"
