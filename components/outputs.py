@@ -17,6 +17,7 @@ from stacks.budget import Budget
 from stacks.settings import StackSettings
 
 from .handles import ClusterHandle, PlatformHandle
+from .operations import Operations
 from stacks.endpoints import OPS_NAMESPACE
 from .tartware import TartwareRelease
 
@@ -67,7 +68,7 @@ def _namespace_of(address: str) -> str:
     return labels[labels.index("svc") - 1] if "svc" in labels else labels[1]
 
 
-def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Any = None) -> dict[str, str]:
+def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Operations) -> dict[str, str]:
     """Namespace per role (where to point kubectl), from the same endpoints the pods dial."""
     ep = platform.endpoints
     ns = {
@@ -78,13 +79,13 @@ def namespaces(settings: StackSettings, platform: PlatformHandle, operations: An
         "observability": _namespace_of(ep.otlp_endpoint),
         "edge": "istio-system",  # the guide: kubectl get svc -n istio-system istio-ingressgateway
     }
-    if getattr(operations, "namespace", None) is not None:
+    if operations.namespace is not None:
         ns["operations"] = OPS_NAMESPACE
     return ns
 
 
 def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: PlatformHandle,
-                   tartware: TartwareRelease, operations: Any = None) -> None:
+                   tartware: TartwareRelease, operations: Operations) -> None:
     budget = Budget.of(settings.tartware.services)
     pulumi.export("environment", settings.environment)
     pulumi.export("clusterTarget", cluster.target)
@@ -95,7 +96,7 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     pulumi.export("secretNames", tartware.secret_names)
     pulumi.export("budget", budget.as_output())
 
-    hosts = public_hosts(settings.domain, platform.hosts or {}, getattr(cluster, "rancher_hostname", None))
+    hosts = public_hosts(settings.domain, platform.hosts, cluster.rancher_hostname)
     address = platform.ingress_address
     tls = platform.tls or bool(settings.tartware.tls_cluster_issuer)
     pulumi.export("domain", settings.domain)
@@ -109,17 +110,17 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     pulumi.export("urls", public_urls(hosts, tls, tartware.api_url))
     kubeconfig = cluster.kubeconfig
     pulumi.export("kubeconfig", pulumi.Output.secret(kubeconfig if kubeconfig is not None else ""))
-    pulumi.export("kubernetesVersion", getattr(cluster, "kubernetes_version", None) or "")
+    pulumi.export("kubernetesVersion", cluster.kubernetes_version or "")
     pulumi.export("namespaces", namespaces(settings, platform, operations))
     pulumi.export("budgetTotals", {"min": budget.min.as_output(), "max": budget.max.as_output()})
     # target-specific outputs (bare-metal registration command and join token, Rancher URL, ...)
-    for key, value in (getattr(cluster, "exports", None) or {}).items():
+    for key, value in cluster.exports.items():
         pulumi.export(key, value)
-    if getattr(cluster, "rancher_hostname", None):
+    if cluster.rancher_hostname:
         pulumi.export("rancherUrl", f"https://{cluster.rancher_hostname}")
     pulumi.export("operations", {
-        "backupClaim": getattr(operations, "backup_claim_name", None),
-        "backupSchedule": getattr(operations, "backup_schedule", None),
-        "loadTestJob": getattr(operations, "load_test_job_name", None),
-        "verticalPodAutoscalers": list(getattr(operations, "vpa_names", []) or []),
+        "backupClaim": operations.backup_claim_name,
+        "backupSchedule": operations.backup_schedule,
+        "loadTestJob": operations.load_test_job_name,
+        "verticalPodAutoscalers": list(operations.vpa_names),
     })

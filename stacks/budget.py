@@ -75,20 +75,3 @@ class Budget:
                 for s in self.services
             },
         }
-
-    def table(self) -> str:
-        """Human-readable budget table (used by the offline plan)."""
-        rows = [f"{'service':<30} {'replicas':>9} {'cpu req-lim':>13} {'mem req-lim':>15}"]
-        for s in self.services:
-            rows.append(
-                f"{s.name:<30} {s.min_replicas:>4}-{s.max_replicas:<4} "
-                f"{str(s.cpu_request) + '-' + str(s.cpu_limit):>13} "
-                f"{str(s.memory_request) + '-' + str(s.memory_limit):>15}"
-            )
-        for label, t in (("total at min", self.min), ("total at max", self.max)):
-            o = t.as_output()
-            rows.append(
-                f"{label:<30} pods={o['pods']} cpu req/lim={o['cpuRequestCores']}/{o['cpuLimitCores']} cores "
-                f"mem req/lim={o['memoryRequestGi']}/{o['memoryLimitGi']} GiB"
-            )
-        return "\n".join(rows)

@@ -1,6 +1,6 @@
 """Cross-section check: does the service budget fit the cluster's node pools?
 
-Owned by the cluster area (issue 3). Runs after every section is valid, before any resource is
+Runs after every section is valid, before any resource is
 registered. The formula (docs/clusters.md, "Capacity check"):
 
     per node   = allocatable (node size - kube-reserved, stacks/cluster_settings.py)
@@ -15,14 +15,14 @@ registered. The formula (docs/clusters.md, "Capacity check"):
     3. Tartware pods <= (110 - DaemonSet pods) x maxNodes of the untainted pools
 
 Requests, not limits: requests are what the scheduler has to place; limits may overcommit.
-Sections written by other areas are read through ``getattr`` with the conservative defaults
-below, so the check works whether or not they report their overhead yet.
+Each settings section reports its own overhead (``sidecar_per_pod``, ``daemonset_per_node``,
+``per_node_overhead``, ``fixed_overhead``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
 from .errors import ProblemCollector, key
 
@@ -33,13 +33,6 @@ if TYPE_CHECKING:
 MI = 2**20
 GI = 2**30
 
-# Conservative defaults when a section does not report its overhead (millicores, bytes):
-DEFAULT_SIDECAR = (100, 128 * MI)  # Istio's default proxy request (global.proxy.resources.requests)
-DEFAULT_PLATFORM_DAEMONSETS = (100, 128 * MI)  # e.g. istio-cni node agent
-DEFAULT_OBSERVABILITY_DAEMONSETS = (150, 256 * MI)  # node-exporter + a log agent
-DEFAULT_PLATFORM_FIXED = (3000, 6 * GI)  # istiod x3, ingress/egress gateways, cert-manager
-DEFAULT_DATA_FIXED = (8000, 32 * GI)  # PostgreSQL primary + replica, Redis, Redpanda, Consul
-DEFAULT_OBSERVABILITY_FIXED = (6000, 24 * GI)  # Prometheus, Grafana, Loki, Jaeger
 # The cluster's own DaemonSets on every node: CNI (canal / VPC CNI), kube-proxy, CSI node plugin.
 CLUSTER_DAEMONSETS = (250, 384 * MI)
 DAEMONSET_PODS_PER_NODE = 8  # pods those DaemonSets take out of the kubelet's max-pods
@@ -54,14 +47,6 @@ class Demand:
         return Demand(self.cpu + other.cpu, self.memory + other.memory)
 
 
-def _overhead(section: object, method: str, default: tuple[int, int]) -> tuple[int, int]:
-    fn: Optional[Callable[[], tuple[int, int]]] = getattr(section, method, None)
-    if fn is None:
-        return default
-    cpu, mem = fn()
-    return int(cpu), int(mem)
-
-
 def _cores(millicores: float) -> str:
     return f"{millicores / 1000:.1f} cores"
 
@@ -71,16 +56,13 @@ def _gib(nbytes: float) -> str:
 
 
 def per_node_daemonsets(settings: "StackSettings") -> tuple[int, int]:
-    parts = [CLUSTER_DAEMONSETS,
-             _overhead(settings.platform, "daemonset_per_node", DEFAULT_PLATFORM_DAEMONSETS),
-             _overhead(settings.observability, "per_node_overhead", DEFAULT_OBSERVABILITY_DAEMONSETS)]
+    parts = [CLUSTER_DAEMONSETS, settings.platform.daemonset_per_node(), settings.observability.per_node_overhead()]
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 
 def fixed_overhead(settings: "StackSettings") -> Demand:
-    parts = [_overhead(settings.platform, "fixed_overhead", DEFAULT_PLATFORM_FIXED),
-             _overhead(settings.data, "fixed_overhead", DEFAULT_DATA_FIXED),
-             _overhead(settings.observability, "fixed_overhead", DEFAULT_OBSERVABILITY_FIXED)]
+    parts = [settings.platform.fixed_overhead(), settings.data.fixed_overhead(),
+             settings.observability.fixed_overhead()]
     return Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
 
 
@@ -100,7 +82,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     if not workers:
         return  # an existing cluster whose pools were not declared: unknown, not checked
     budget = Budget.of(settings.tartware.services)
-    sidecar = _overhead(settings.platform, "sidecar_per_pod", DEFAULT_SIDECAR)
+    sidecar = settings.platform.sidecar_per_pod()
     daemonsets = per_node_daemonsets(settings)
     pods = budget.max.pods
     tartware = Demand(budget.max.cpu_request_millicores + pods * sidecar[0],

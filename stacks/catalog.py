@@ -207,6 +207,3 @@ SCALE_UP_PERIOD_SECONDS = 15
 SCALE_DOWN_PERCENT = 10
 SCALE_DOWN_PERIOD_SECONDS = 60
 SCALE_DOWN_STABILIZATION_SECONDS = 300
-
-# The guide's own rounded totals at max scale, kept only to be compared with (never used to size).
-GUIDE_STATED_MAX_TOTALS = MappingProxyType({"cpu_cores": 600, "memory_tb": 1.2, "pods": 400})

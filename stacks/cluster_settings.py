@@ -1,6 +1,6 @@
 """Cluster settings: which target builds (or adopts) the cluster, its versions and its node pools.
 
-Owned by the cluster area (issue 3). ``build`` receives only this section's keys. Targets:
+``build`` receives only this section's keys. Targets:
 
 * ``existing``  – a kubeconfig/context (kind, k3d, any managed cluster); the dev default.
 * ``eks``       – AWS EKS built with plain pulumi-aws (VPC, control plane, managed node groups).
@@ -53,7 +53,6 @@ EKS_END_OF_EXTENDED_SUPPORT = {
 # offers 1.28 any more; v1.34.1+rke2r1 is offered by Rancher 2.13 (rancher/rancher test fixtures,
 # rancher/rancher#52477). See docs/clusters.md.
 DEFAULT_RKE2_VERSION = "v1.34.1+rke2r1"
-GUIDE_RKE2_VERSION = "v1.28.5+rke2r1"
 
 DECLARED: tuple[Setting, ...] = (
     Setting("clusterTarget", "string", "Where Kubernetes comes from: existing (a kubeconfig/context), eks, vsphere (Rancher + vSphere) or baremetal (Rancher custom RKE2).", "existing"),
@@ -267,9 +266,6 @@ class RancherSettings:
     def hostname_for(self, domain: str) -> str:
         return self.hostname or f"rancher.{domain}"
 
-    def url_for(self, domain: str) -> str:
-        return self.api_url or f"https://{self.hostname_for(domain)}"
-
 
 @dataclass(frozen=True)
 class ClusterSettings:
@@ -459,7 +455,7 @@ def _check_versions(inp: ClusterInput, ctx: BuildContext, today: datetime.date) 
     problems, target = ctx.problems, inp.cluster_target
     eks_version = rke2_version = None
     if inp.kubernetes_version is not None and target != "eks":
-        problems.add(key("kubernetesVersion"), f"applies to clusterTarget=eks only"
+        problems.add(key("kubernetesVersion"), "applies to clusterTarget=eks only"
                      + ("; set rke2Version for vsphere/baremetal" if target in RANCHER_TARGETS else ""), inp.kubernetes_version)
     if inp.rke2_version is not None and target not in RANCHER_TARGETS:
         problems.add(key("rke2Version"), "applies to clusterTarget=vsphere or baremetal only", inp.rke2_version)

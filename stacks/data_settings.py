@@ -1,6 +1,6 @@
 """Data-tier settings: which stateful systems to install, their replica counts and volume sizes.
 
-Owned by the data area (issue 4b). Every size and count has an environment default computed in
+The data area. Every size and count has an environment default computed in
 ``build()`` when the key is unset (dev: one small instance each; prod: HA).
 """
 
@@ -148,10 +148,6 @@ class DataSettings:
 
     def size(self, container: str) -> Sizing:
         return SIZES[self.environment][container]
-
-    @property
-    def enabled_components(self) -> tuple[str, ...]:
-        return tuple(c for c in COMPONENTS if getattr(self, c))
 
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) requested by every pod the data tier installs, at its configured size."""

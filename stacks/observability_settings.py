@@ -1,6 +1,6 @@
 """Observability settings: metrics, logs, traces and the custom-metrics adapter.
 
-Owned by the observability area (issue 4b). kube-prometheus-stack is always installed (its CRDs
+The observability area. kube-prometheus-stack is always installed (its CRDs
 carry every ServiceMonitor/PrometheusRule of the platform); Loki, Jaeger and prometheus-adapter
 can be switched off with ``observabilityComponents``.
 """

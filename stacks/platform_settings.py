@@ -1,4 +1,4 @@
-"""Platform settings (issue 4a): mesh and edge, certificates, network policies.
+"""Platform settings: mesh and edge, certificates, network policies.
 
 Keys are read only here; ``components/platform`` receives the frozen ``PlatformSettings``.
 Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` from
@@ -181,6 +181,11 @@ class PlatformSettings:
             return (0, 0)
         return (self.cni_request.millicores, self.cni_request.bytes)
 
+    def fixed_overhead(self) -> tuple[int, int]:
+        """(millicores, bytes) the mesh and edge request in total: istiod x3, gateways, ingress-nginx,
+        cert-manager, metrics-server — a conservative estimate (3 cores, 6 GiB)."""
+        return (3000, 6 * 2**30)
+
 
 def is_public(domain: str) -> bool:
     return not any(f".{domain}".endswith(s) for s in PRIVATE_SUFFIXES)
@@ -271,8 +276,6 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
     * the Istio line must support the cluster's Kubernetes version, when the target pins one.
     """
     p = settings.platform
-    if p is None:
-        return
     domain = settings.domain
     if p.cert_issuer == "acme" and not is_public(domain):
         problems.add(key("certIssuer"), f"ACME (Let's Encrypt) cannot issue for the private domain {domain!r}; "
@@ -295,7 +298,7 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
         if issuer not in ours:
             problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
                          issuer)
-    kubernetes_version = kubernetes_version or getattr(settings.cluster, "kubernetes_minor", None)
+    kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Callable, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 from pydantic import Field
@@ -81,7 +81,7 @@ DECLARED: tuple[Setting, ...] = (
 )
 OBJECT_SETTINGS = ("services",)
 
-# Sections owned by other areas; each declares its keys and builds its own typed settings.
+# One section per area; each declares its keys and builds its own typed settings.
 SECTIONS = (
     cluster_settings,
     platform_settings,

@@ -51,10 +51,6 @@ def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
     return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
 
 
-ISTIO_BASE = istio_chart("base")
-ISTIOD = istio_chart("istiod")
-ISTIO_GATEWAY = istio_chart("gateway")
-ISTIO_CNI = istio_chart("cni")
 # ingress-nginx is retired (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement: no releases or
 # security fixes after March 2026). 4.12.8 = controller v1.12.x, tested on Kubernetes 1.28-1.32.
 INGRESS_NGINX = ChartRef("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", "4.12.8",
@@ -111,7 +107,6 @@ ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
 # --- secrets ------------------------------------------------------------------------------------
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
                             "external-secrets/external-secrets@helm-chart-2.9.0")
-VAULT = ChartRef("https://helm.releases.hashicorp.com", "vault", "0.34.1", "hashicorp/vault-helm@v0.34.1")
 
 # --- cluster ------------------------------------------------------------------------------------
 # cluster-autoscaler: the chart is version-agnostic; components set image.tag to v<cluster minor>.0

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from stacks import versions
 from tests.test_settings import run_with
-from tools.offline import ROOT, Secret, contains_secret, run_program, stack_config
+from tools.offline import Secret, contains_secret, run_program, stack_config
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
@@ -24,15 +22,6 @@ OFFICIAL = {
 }
 PINS = {"postgres": versions.POSTGRESQL, "redis": versions.REDIS, "redpanda": versions.REDPANDA, "consul": versions.CONSUL}
 
-# Until the Platform composite constructs DataTier/Observability, run __main__.py plus the two
-# components (same settings, credentials and provider as the program). Once Platform registers
-# them, the real program is used unchanged.
-_EXTRA = """
-from components.platform.data import DataTier as _DataTier
-from components.platform.observability import Observability as _Observability
-_DataTier("data", settings.data, credentials, cluster.provider, protect=settings.protect)
-_Observability("observability", settings.observability, cluster.provider, protect=settings.protect, domain=settings.domain)
-"""
 _CACHE: dict = {}
 
 
@@ -40,14 +29,7 @@ def platform_run(stack: str, overrides=None):
     key = (stack, repr(sorted((overrides or {}).items())))
     if key in _CACHE:
         return _CACHE[key]
-    config, secret_keys = stack_config(stack, overrides=overrides)
-    run = run_program(stack, config, secret_keys)
-    if not run.of_type("tartware:data:DataTier"):
-        source = (ROOT / "__main__.py").read_text() + _EXTRA
-        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-            f.write(source)
-        config, secret_keys = stack_config(stack, overrides=overrides)
-        run = run_program(stack, config, secret_keys, program=Path(f.name))
+    run = run_program(stack, *stack_config(stack, overrides=overrides))
     _CACHE[key] = run
     return run
 

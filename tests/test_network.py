@@ -1,6 +1,7 @@
 """Network policies (issue 4a): default-deny everywhere we create a namespace, explicit allows whose
 selectors match labels that exist — the Tartware chart's rendered pod labels, and for third-party
-pods the labels in the chart notes (/work/notes/charts.md), written out here by hand."""
+pods the labels their charts set at the pinned versions (sources in stacks/versions.py), written out
+here by hand."""
 
 import pytest
 

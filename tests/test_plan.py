@@ -1,10 +1,13 @@
 """The offline plan (the program's main job without a cloud) runs and agrees with the budget."""
 
-import json
+import dataclasses
 from types import SimpleNamespace
+import json
 
 import pytest
 
+from stacks.cluster_settings import NodePool
+from stacks.settings import build_settings
 from tools import plan
 from tools.offline import Registered
 from tests import guide
@@ -87,15 +90,14 @@ def test_node_pool_fit_with_the_published_pools():
     # tartware-platform.md §4: worker-compute 16 vCPU / 32 GiB, worker-memory 12 vCPU / 64 GiB
     # (fixed 5 and 3 nodes; the guide says 5-100 and 3-50), control plane tainted.
     pools = (
-        SimpleNamespace(name="compute", min_nodes=5, max_nodes=100, cpu_millicores=16000, memory_bytes=32 * GI,
-                        taints=(), max_pods=110),
-        SimpleNamespace(name="memory", min_nodes=3, max_nodes=50, cpu_millicores=12000, memory_bytes=64 * GI,
-                        taints=(), max_pods=110),
-        SimpleNamespace(name="cp", min_nodes=3, max_nodes=3, cpu_millicores=8000, memory_bytes=16 * GI,
-                        taints=("node-role.kubernetes.io/control-plane=true:NoSchedule",), max_pods=110),
+        NodePool(name="compute", min_nodes=5, max_nodes=100, cpu_millicores=16000, memory_bytes=32 * GI, labels={}),
+        NodePool(name="memory", min_nodes=3, max_nodes=50, cpu_millicores=12000, memory_bytes=64 * GI, labels={}),
+        NodePool(name="cp", min_nodes=3, max_nodes=3, cpu_millicores=8000, memory_bytes=16 * GI, labels={},
+                 taints=("node-role.kubernetes.io/control-plane=true:NoSchedule",), role="control-plane"),
     )
-    settings = SimpleNamespace(cluster=SimpleNamespace(node_pools=pools, headroom_percent=0),
-                               platform=None, observability=None, data=None)
+    base = build_settings({"environment": "prod"})
+    settings = dataclasses.replace(base, cluster=dataclasses.replace(base.cluster, node_pools=pools,
+                                                                      headroom_percent=0))
     budget = {"max": guide.expected_totals()["max"]}
     fit = plan.node_pool_fit(settings, budget)
     assert fit["known"] and fit["fits"]
@@ -103,8 +105,8 @@ def test_node_pool_fit_with_the_published_pools():
     assert fit["budgetAtMax"]["pods"] == 420
     assert 0 < fit["percentUsedAtMax"]["cpu"] < 100
     # the fixed published capacity (5 + 3 workers, 116 vCPU) cannot hold 170 requested cores
-    small = tuple(SimpleNamespace(**{**vars(p), "max_nodes": p.min_nodes}) for p in pools)
-    settings.cluster.node_pools = small
+    small = tuple(dataclasses.replace(p, max_nodes=p.min_nodes) for p in pools)
+    settings = dataclasses.replace(settings, cluster=dataclasses.replace(settings.cluster, node_pools=small))
     assert not plan.node_pool_fit(settings, budget)["fits"]
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -24,7 +23,6 @@ from stacks.errors import SettingsError
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
 
 GIB = 2**30
-DEFAULT_MAX_PODS_PER_NODE = 110  # kubelet's default --max-pods (kubernetes.io "Considerations for large clusters")
 
 
 # ------------------------------------------------------------------------------ (a) resource tree
@@ -67,52 +65,37 @@ def budget_table(budget: dict[str, Any]) -> list[str]:
     return rows
 
 
-def _schedulable(pool: Any) -> bool:
-    flag = getattr(pool, "schedulable_for_any_pod", None)
-    if flag is not None:
-        return bool(flag)
-    return not any(str(t).endswith((":NoSchedule", ":NoExecute")) for t in getattr(pool, "taints", ()) or ())
-
-
 def node_pool_fit(settings: Any, budget: dict[str, Any]) -> dict[str, Any]:
     """Max capacity of the node pools against the budget's requests at max scale.
 
-    Uses the cluster area's capacity model (stacks/capacity.py: allocatable per node minus
-    DaemonSets, minus the headroom setting) when it provides one; otherwise raw allocatable.
-    Only pools a pod without tolerations can use count for the Tartware pods. Requests, not
-    limits, decide scheduling.
+    The cluster area's capacity model (stacks/capacity.py: allocatable per node minus DaemonSets,
+    minus the headroom setting). Only pools a pod without tolerations can use count for the
+    Tartware pods. Requests, not limits, decide scheduling.
     """
-    cluster = getattr(settings, "cluster", None)
-    pools = tuple(getattr(cluster, "node_pools", ()) or ())
+    from stacks import capacity
+
+    cluster = settings.cluster
+    pools = cluster.node_pools
     need = budget["max"]
     if not pools:
         return {"known": False, "reason": "the cluster target declares no node pools (an existing cluster); "
                                           "capacity is not checked", "pools": []}
-    from stacks import capacity
-
-    open_pools = [p for p in pools if _schedulable(p) and getattr(p, "role", "worker") == "worker"]
-    model = "raw allocatable (stacks/capacity.py has no capacity model)"
-    reserved_pods = getattr(capacity, "DAEMONSET_PODS_PER_NODE", 0)
-    try:
-        daemonsets = capacity.per_node_daemonsets(settings)
-        headroom = int(getattr(cluster, "headroom_percent", 0))
-        usable = capacity.pool_capacity(open_pools, daemonsets, headroom)
-        cpu_m, mem_b = usable.cpu, usable.memory
-        model = (f"allocatable minus DaemonSets ({daemonsets[0]}m / {round(daemonsets[1] / GIB, 2)} GiB per node) "
-                 f"minus {headroom}% headroom (stacks/capacity.py)")
-    except (AttributeError, TypeError):
-        cpu_m = sum(p.cpu_millicores * p.max_nodes for p in open_pools)
-        mem_b = sum(p.memory_bytes * p.max_nodes for p in open_pools)
+    open_pools = [p for p in pools if p.schedulable_for_any_pod]
+    daemonsets = capacity.per_node_daemonsets(settings)
+    headroom = cluster.headroom_percent
+    usable = capacity.pool_capacity(open_pools, daemonsets, headroom)
+    cpu_m, mem_b = usable.cpu, usable.memory
+    model = (f"allocatable minus DaemonSets ({daemonsets[0]}m / {round(daemonsets[1] / GIB, 2)} GiB per node) "
+             f"minus {headroom}% headroom (stacks/capacity.py)")
     rows = []
     for p in pools:
         rows.append({
-            "name": p.name, "role": getattr(p, "role", "worker"), "minNodes": p.min_nodes, "maxNodes": p.max_nodes,
+            "name": p.name, "role": p.role, "minNodes": p.min_nodes, "maxNodes": p.max_nodes,
             "cpuCoresPerNode": p.cpu_millicores / 1000, "memoryGiPerNode": round(p.memory_bytes / GIB, 3),
-            "maxPodsPerNode": int(getattr(p, "max_pods", 0) or DEFAULT_MAX_PODS_PER_NODE),
+            "maxPodsPerNode": p.max_pods,
             "schedulable": p in open_pools,
         })
-    pods = sum((int(getattr(p, "max_pods", 0) or DEFAULT_MAX_PODS_PER_NODE) - reserved_pods) * p.max_nodes
-               for p in open_pools)
+    pods = sum((p.max_pods - capacity.DAEMONSET_PODS_PER_NODE) * p.max_nodes for p in open_pools)
     capacity_at_max = {"pods": pods, "cpuCores": round(cpu_m / 1000, 3), "memoryGi": round(mem_b / GIB, 3)}
 
     def share(used: float, total: float) -> Optional[float]:

@@ -77,13 +77,6 @@ def write_manifests(docs: Iterable[dict[str, Any]], out: Path) -> list[Path]:
     return paths
 
 
-def stack_values(stack: str) -> dict[str, Any]:
-    """The values the program passes to the release for ``stack`` (run under mocks)."""
-    from tools.offline import run_program
-
-    return tartware_values(run_program(stack))
-
-
 def tartware_values(run) -> dict[str, Any]:
     """The values of the Tartware release (helm release ``tartware``) among the stack's releases."""
     releases = [r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain.get("name") == "tartware"]

@@ -69,7 +69,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 def write_stack_manifests(variant: str, out: Path) -> int:
     """Chart objects + directly created objects for a scan variant into ``out``; returns the count."""
-    from tools.manifests import registered_manifests
+    from tools.diff import kubernetes_objects
     from tools.offline import run_program, stack_config
     from tools.render import render_chart, write_manifests
 
@@ -79,7 +79,7 @@ def write_stack_manifests(variant: str, out: Path) -> int:
     for release in run.of_type("kubernetes:helm.sh/v3:Release"):
         if release.plain.get("chart") == "./charts/tartware":
             docs.extend(render_chart(release.plain["values"]))
-    docs.extend(registered_manifests(run))
+    docs.extend(kubernetes_objects(run.resources))
     write_manifests(docs, out)
     return len(docs)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -83,5 +83,3 @@ def timeouts(settings: ClusterSettings) -> pulumi.CustomTimeouts:
     return pulumi.CustomTimeouts(create=minutes, update=minutes)
 
 
-def maybe(value: Optional[str]) -> Optional[str]:
-    return value or None

@@ -2,7 +2,7 @@
 
 Plain pulumi-aws, not pulumi-eks: pulumi-eks is a remote (multi-language) component whose
 children are invisible to the mock engine (pulumi/pulumi#15731), and plain resources give exact
-control over tags, IRSA and node groups. Argument names: /work/notes/cluster.md §A (pulumi-aws 7.51.1).
+control over tags, IRSA and node groups. Argument names: the generated pulumi-aws 7.51.1 SDK (pinned in requirements.txt).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 vCenter objects are looked up by name (pulumi-vsphere data sources, so a typo fails the preview
 with vCenter's own message) and handed to Rancher's vSphere node driver as inventory paths.
-Argument names: /work/notes/cluster.md §B.2-B.4, §C (pulumi-rancher2 13.0.1, pulumi-vsphere 4.18.2).
+Argument names: the generated pulumi-rancher2 13.0.1 and pulumi-vsphere 4.18.2 SDKs (requirements.txt).
 """
 
 from __future__ import annotations

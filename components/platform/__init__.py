@@ -15,7 +15,7 @@ import pulumi
 
 from stacks import catalog
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE
-from stacks.endpoints import DEFAULT_ENDPOINTS, DataTierEndpoints
+from stacks.endpoints import DataTierEndpoints
 from stacks.platform_settings import PlatformSettings
 from stacks.settings import StackSettings
 
@@ -26,18 +26,12 @@ from . import certs, edge, mesh, metrics
 from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
 from .namespaces import psa_labels
 
-try:  # the data tier and observability land from issue 4b
-    from .data import DataTier
-except ImportError:  # pragma: no cover - until components/platform/data.py exists
-    DataTier = None  # type: ignore[assignment,misc]
-try:
-    from .observability import Observability
-except ImportError:  # pragma: no cover
-    Observability = None  # type: ignore[assignment,misc]
+from .data import DataTier
+from .observability import Observability
 
 ROUTES = ("api", "grafana", "jaeger", "prometheus")
 # Container ports behind the observability Services the gateway routes to (Grafana 3000,
-# Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports 4b reports.
+# Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports Observability reports.
 UI_TARGET_PORTS = {"grafana": 3000, "prometheus": 9090, "jaeger": 16686}
 OTLP_PORTS = (4317, 4318)
 OBSERVABILITY_WEBHOOK_PORTS = (10250, 6443)  # prometheus-operator admission webhook, prometheus-adapter API
@@ -80,29 +74,23 @@ class Platform(TartwareComponent):
         provider = cluster.provider
         domain = settings.domain
         child = pulumi.ResourceOptions(parent=self)
-        kube_version = cluster.kubernetes_version or getattr(settings.cluster, "kubernetes_minor", None)
+        kube_version = cluster.kubernetes_version or settings.cluster.kubernetes_minor
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
 
         # --- independent roots: none of these waits for another
-        self.data = None
-        if DataTier is not None and getattr(settings, "data", None) is not None:
-            self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
-                                 secrets=secrets)
-        self.observability = None
-        if Observability is not None and getattr(settings, "observability", None) is not None:
-            self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                               settings.protect, domain, opts=child, meshed=p.istio)
+        self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
+                             secrets=secrets)
+        self.observability = Observability(f"{name}-observability", settings.observability, provider,
+                                           settings.protect, domain, opts=child, meshed=p.istio)
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
-        tracing = None
-        if getattr(self.observability, "otlp_grpc_host", None):
-            tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
+        tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
                                tracing=tracing, opts=child)
                      if p.istio else None)
         self.edge = edge.IngressNginx(f"{name}-edge", p, provider, opts=child) if p.ingress_nginx else None
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
                                if metrics.wanted(p, settings.cluster.target) else None)
-        endpoints: DataTierEndpoints = self.data.endpoints if self.data is not None else DEFAULT_ENDPOINTS
+        endpoints: DataTierEndpoints = self.data.endpoints
 
         # --- routes on the Istio gateway, and the certificate they serve
         routed: dict[str, str] = {}
@@ -110,7 +98,7 @@ class Platform(TartwareComponent):
             if p.api_route == "istio":
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, settings.tartware.namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
-            obs_services = getattr(self.observability, "services", {}) or {}
+            obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
                 if route in obs_services:
                     svc, port = obs_services[route]
@@ -128,14 +116,13 @@ class Platform(TartwareComponent):
         deps: list[pulumi.Resource] = []
         if self.mesh is not None:
             deps += self.mesh.release_dependencies
-        if self.data is not None:
-            deps += list(self.data.releases)
+        deps += list(self.data.releases)
         if chart_ingress and self.edge is not None:
             deps.append(self.edge.release)  # its admission webhook validates the chart's Ingress
 
         overrides: dict[str, Any] = {"ingress": {"enabled": chart_ingress}}
         # the in-cluster k6 generators run outside the mesh, like ingress-nginx
-        load_test = getattr(settings.ops, "load_test", None) is not None
+        load_test = settings.ops.load_test is not None
         if self.mesh is not None:
             overrides["mesh"] = {
                 "enabled": True,
@@ -191,37 +178,26 @@ class Platform(TartwareComponent):
             edge_peers.append(peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS))
 
         data_tier: dict[str, Any] = {}
-        if self.data is not None:
-            for logical, use in USES.items():
-                if logical in self.data.namespaces and self.data.ports.get(logical):
-                    data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
-                                          self.data.ports[logical])
-        else:  # the default endpoints: whole namespaces on the dialled ports
-            for use, address in (("database", f"{endpoints.database_host}:{endpoints.database_port}"),
-                                 ("redis", f"{endpoints.redis_host}:{endpoints.redis_port}"),
-                                 ("kafka", endpoints.kafka_brokers)):
-                ns, port = _host_ns_port(address)
-                data_tier[use] = peer(ns, None, [port])
+        for logical, use in USES.items():
+            if logical in self.data.namespaces and self.data.ports.get(logical):
+                data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
+                                      self.data.ports[logical])
 
         egress = []
         if self.mesh is not None:
             egress.append(peer(mesh.NAMESPACE, mesh.ISTIOD_POD_LABELS, mesh.ISTIOD_PORTS))
-        otlp_ns, otlp_port = _host_ns_port(getattr(self.observability, "otlp_endpoint", None) or endpoints.otlp_endpoint)
+        otlp_ns, otlp_port = _host_ns_port(self.observability.otlp_endpoint)
         egress.append(peer(otlp_ns, None, sorted({otlp_port, *OTLP_PORTS})))
 
-        scraper: dict[str, Any] = {}
-        if self.observability is not None and getattr(self.observability, "prometheus_pod_labels", None):
-            scraper = peer(self.observability.namespace, self.observability.prometheus_pod_labels,
-                           MESH_METRICS_PORTS if self.mesh is not None else ())
+        scraper = peer(self.observability.namespace, self.observability.prometheus_pod_labels,
+                       MESH_METRICS_PORTS if self.mesh is not None else ())
         return {"enabled": p.network_policies, "edge": edge_peers, "scraper": scraper,
                 "dataTier": data_tier, "egressTo": egress}
 
     def _custom_metrics(self, settings: StackSettings) -> Optional[dict[str, Any]]:
         """Drop Pods metrics no adapter serves (settings already refused them when the core set them;
-        cross_check). With no observability component nothing is filtered."""
-        if self.observability is None:
-            return None
-        served = set(getattr(self.observability, "custom_metrics", ()) or ())
+        cross_check)."""
+        served = set(self.observability.custom_metrics)
         out = {}
         for spec in settings.tartware.services:
             kept = [m for m in spec.custom_metrics if m.name in served]
@@ -234,10 +210,8 @@ class Platform(TartwareComponent):
 
     def _policies(self, p: PlatformSettings, settings: StackSettings) -> None:
         net = self.network
-        prom: list[Peer] = []
-        if self.observability is not None and getattr(self.observability, "prometheus_pod_labels", None):
-            prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
-        scrape = [Allow("allow-prometheus", {}, prom)] if prom else []
+        prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
+        scrape = [Allow("allow-prometheus", {}, prom)]
         tartware = Peer(settings.tartware.namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
         gateway = Peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS)
 
@@ -267,34 +241,32 @@ class Platform(TartwareComponent):
                 Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
-        if self.data is not None:
-            for logical, ns in self.data.namespaces.items():
-                allows = [Allow("allow-same-namespace", {}, [Peer()]), *scrape]
-                ports = self.data.ports.get(logical) or []
-                if ports:
-                    allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
-                                        ports))
-                if logical == "database" and ports and settings.ops.backup is not None:
-                    # the nightly pg_dump CronJob (components/operations.py)
-                    allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
-                                        [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
-                if logical == "database" and ports:
-                    # The guide's "Database Connection Issues" runbook:
-                    #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
-                    # runs in `default`, and `kubectl run` labels the pod run=debug.
-                    allows.append(Allow("allow-runbook-debug-pod", self.data.pod_selectors.get(logical) or {},
-                                        [Peer("default", {"run": "debug"})], ports))
-                net.namespace(ns, allows, [self.data])
-        if self.observability is not None:
-            obs_ns = self.observability.namespace
-            ui_ports = sorted({*(port for _, port in (getattr(self.observability, "services", {}) or {}).values()),
-                               *UI_TARGET_PORTS.values()})
-            net.namespace(obs_ns, [
-                Allow("allow-same-namespace", {}, [Peer()]),
-                Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
-                *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
-                Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
-            ], [self.observability])
-            extra_ns = getattr(self.observability, "node_exporter_namespace", None)
-            if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
-                net.namespace(extra_ns, scrape, [self.observability])
+        for logical, ns in self.data.namespaces.items():
+            allows = [Allow("allow-same-namespace", {}, [Peer()]), *scrape]
+            ports = self.data.ports.get(logical) or []
+            if ports:
+                allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
+                                    ports))
+            if logical == "database" and ports and settings.ops.backup is not None:
+                # the nightly pg_dump CronJob (components/operations.py)
+                allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
+                                    [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
+            if logical == "database" and ports:
+                # The guide's "Database Connection Issues" runbook:
+                #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
+                # runs in `default`, and `kubectl run` labels the pod run=debug.
+                allows.append(Allow("allow-runbook-debug-pod", self.data.pod_selectors.get(logical) or {},
+                                    [Peer("default", {"run": "debug"})], ports))
+            net.namespace(ns, allows, [self.data])
+        obs_ns = self.observability.namespace
+        ui_ports = sorted({*(port for _, port in self.observability.services.values()),
+                           *UI_TARGET_PORTS.values()})
+        net.namespace(obs_ns, [
+            Allow("allow-same-namespace", {}, [Peer()]),
+            Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
+            *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
+            Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
+        ], [self.observability])
+        extra_ns = self.observability.node_exporter_namespace
+        if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
+            net.namespace(extra_ns, scrape, [self.observability])

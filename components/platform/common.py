@@ -1,4 +1,4 @@
-"""Small builders shared by the mesh/edge/certs/network components (issue 4a)."""
+"""Small builders shared by the platform components: pinned Helm releases and custom resources."""
 
 from __future__ import annotations
 
