@@ -93,6 +93,11 @@ REPLICAS = {  # components without a setting: (dev, prod)
 }
 
 
+# Pods metrics the prometheus-adapter serves (its rules: components/platform/observability.py).
+HTTP_RPS = "http_requests_per_second"
+HTTP_P95 = "http_request_duration_p95"
+
+
 @dataclass(frozen=True)
 class ObservabilitySettings:
     environment: str
@@ -109,6 +114,11 @@ class ObservabilitySettings:
     @property
     def is_prod(self) -> bool:
         return self.environment == "prod"
+
+    @property
+    def custom_metrics(self) -> tuple[str, ...]:
+        """The Pods metrics an HPA may scale on: what the adapter serves (nothing when it is off)."""
+        return (HTTP_RPS, HTTP_P95) if self.prometheus_adapter else ()
 
     def size(self, container: str) -> Sizing:
         return SIZES[self.environment][container]

@@ -280,14 +280,14 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
     if p.cert_issuer == "acme" and not is_public(domain):
         problems.add(key("certIssuer"), f"ACME (Let's Encrypt) cannot issue for the private domain {domain!r}; "
                      "use certIssuer=selfSigned (or auto), or a public domain", "acme")
-    served = served_custom_metrics(settings)  # None: an adapter runs, its metric list is not in settings
-    listed = ", ".join(served or ()) or "none"
+    served = settings.observability.custom_metrics
+    listed = ", ".join(served) or "none"
     rps = int(settings.raw.get("hpaRequestsPerSecondTarget", 0) or 0)
-    if rps > 0 and served is not None and "http_requests_per_second" not in served:
+    if rps > 0 and "http_requests_per_second" not in served:
         problems.add(key("hpaRequestsPerSecondTarget"),
                      "adds the Pods metric http_requests_per_second to every HPA, but no metrics adapter serves it "
                      f"(served: {listed}); enable the prometheus-adapter in the observability settings or set 0", rps)
-    for spec in (settings.tartware.enabled_services if settings.tartware and served is not None else ()):
+    for spec in settings.tartware.enabled_services:
         unserved = [m.name for m in spec.custom_metrics if m.name not in served]
         if unserved and not (rps > 0 and unserved == ["http_requests_per_second"]):
             problems.add(key("services", spec.name, "customMetrics"),
@@ -301,22 +301,6 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)
-
-
-def served_custom_metrics(settings: "StackSettings") -> Optional[tuple[str, ...]]:
-    """Pods metrics the observability section's prometheus-adapter serves.
-
-    Read with fallbacks: a ``custom_metrics`` list if the section has one; else ``()`` when the
-    adapter is off and ``None`` (unknown: no per-metric check) when it is on.
-    """
-    obs = settings.observability
-    value = getattr(obs, "custom_metrics", None)
-    if callable(value):
-        value = value()
-    if value is not None:
-        return tuple(value)
-    adapter = getattr(obs, "prometheus_adapter", getattr(obs, "adapter_enabled", None))
-    return None if adapter else ()
 
 
 def _minor(version: str) -> tuple[int, int]:

@@ -44,6 +44,8 @@ CASES = [
     ("platform", {"tlsClusterIssuer": "letsencrypt-prod"}, "tlsClusterIssuer", ["no such ClusterIssuer"]),
     ("platform", {"hpaRequestsPerSecondTarget": 300, "observabilityComponents": {"prometheusAdapter": False}},
      "hpaRequestsPerSecondTarget", ["no metrics adapter serves it"]),
+    ("platform", {"services": {"api-gateway": {"customMetrics": [{"name": "queue_depth", "averageValue": "10"}]}}},
+     "services.api-gateway.customMetrics", ["no metrics adapter serves queue_depth", "http_requests_per_second"]),
     # data tier
     ("data", {"postgresStorageSize": "10GB"}, "postgresStorageSize", ["'10GB'"]),
     ("data", {"postgresStorageSize": "100Ti"}, "postgresStorageSize", ["1Gi to 16Ti"]),

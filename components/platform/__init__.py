@@ -135,9 +135,6 @@ class Platform(TartwareComponent):
         if load_test:
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": dict(LOAD_TEST_POD_LABELS)})
-        custom_metrics = self._custom_metrics(settings)
-        if custom_metrics is not None:
-            overrides["services"] = custom_metrics
 
         if p.network_policies:
             self.network = NetworkPolicies(f"{name}-network", provider, opts=child)
@@ -193,18 +190,6 @@ class Platform(TartwareComponent):
                        MESH_METRICS_PORTS if self.mesh is not None else ())
         return {"enabled": p.network_policies, "edge": edge_peers, "scraper": scraper,
                 "dataTier": data_tier, "egressTo": egress}
-
-    def _custom_metrics(self, settings: StackSettings) -> Optional[dict[str, Any]]:
-        """Drop Pods metrics no adapter serves (settings already refused them when the core set them;
-        cross_check)."""
-        served = set(self.observability.custom_metrics)
-        out = {}
-        for spec in settings.tartware.services:
-            kept = [m for m in spec.custom_metrics if m.name in served]
-            if len(kept) != len(spec.custom_metrics):
-                out[spec.name] = {"autoscaling": {"customMetrics": [
-                    {"name": m.name, "averageValue": m.average_value} for m in kept]}}
-        return out or None
 
     # ------------------------------------------------------------------ namespace policies
 

@@ -37,7 +37,7 @@ from stacks.endpoints import (
     REDPANDA_RELEASE,
     service_host,
 )
-from stacks.observability_settings import ObservabilitySettings
+from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySettings
 
 from ..base import TartwareComponent
 from .dashboards import DASHBOARDS, dashboard_json
@@ -64,8 +64,6 @@ PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus",
                          "operator.prometheus.io/name": f"{KPS_RELEASE}-prometheus"}
 
 # Custom metrics the adapter serves, and how (prometheus-adapter rules.custom item format).
-HTTP_RPS = "http_requests_per_second"
-HTTP_P95 = "http_request_duration_p95"
 POD_RESOURCES = {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}
 ADAPTER_RULES = [
     {
@@ -194,7 +192,7 @@ class Observability(TartwareComponent):
         self.namespace = OBSERVABILITY_NAMESPACE
         self.node_exporter_namespace = NODE_EXPORTER_NAMESPACE
         self.prometheus_pod_labels = dict(PROMETHEUS_POD_LABELS)
-        self.custom_metrics: tuple[str, ...] = (HTTP_RPS, HTTP_P95) if s.prometheus_adapter else ()
+        self.custom_metrics: tuple[str, ...] = s.custom_metrics
         self.otlp_endpoint = DEFAULT_ENDPOINTS.otlp_endpoint  # OTLP/HTTP, what the apps use
         self.otlp_grpc_host = service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)  # + OTLP_GRPC_PORT, for Istio
         self.otlp_grpc_port = OTLP_GRPC_PORT
