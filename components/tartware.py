@@ -41,11 +41,16 @@ def chart_digest(path: Path = CHART_PATH) -> str:
     chart change a values change: visible in `pulumi preview` and applied by `pulumi up`.
     """
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in sorted(p for p in path.rglob("*") if p.is_file() and not _documentation(p.relative_to(path))):
         digest.update(str(file.relative_to(path)).encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()
 
+
+
+def _documentation(relative: Path) -> bool:
+    """The chart's README and its ``ci/`` values: they do not change what Helm renders."""
+    return relative.parts[0] == "ci" or relative.name == "README.md"
 
 
 def deep_merge(base: dict, overrides: Mapping) -> dict:

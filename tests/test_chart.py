@@ -229,3 +229,47 @@ def test_prod_gateway_scales_on_requests_per_second_too(prod_run):
                      "target": {"type": "AverageValue", "averageValue": "300"}}]
     served = [r for r in prod_run.of_type(RELEASE) if r.plain["name"] == "prometheus-adapter"]
     assert served, "no adapter serves the metric"
+
+
+# --- the chart on its own: charts/tartware/ci/*-values.yaml (chart-testing's convention) -------
+
+CI_FILES = sorted((CHART / "ci").glob("*-values.yaml"))
+
+
+def test_ci_values_cover_dev_prod_and_an_edge_case():
+    assert [p.name for p in CI_FILES] == ["dev-values.yaml", "edge-values.yaml", "prod-values.yaml"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_ci_values_are_what_the_program_passes(stack, dev_run, prod_run):
+    import yaml
+
+    run = {"dev": dev_run, "prod": prod_run}[stack]
+    passed = copy.deepcopy(app_values(run))
+    passed["global"].pop("chartDigest")  # the program's hash of the chart files (components/tartware.py)
+    assert yaml.safe_load((CHART / "ci" / f"{stack}-values.yaml").read_text()) == passed, \
+        "run python -m tools.chart_values"
+
+
+@pytest.mark.parametrize("path", CI_FILES, ids=lambda p: p.name)
+def test_ci_values_render_validate_and_lint_alone(path):
+    import yaml
+
+    values = yaml.safe_load(path.read_text())
+    docs = render_chart(values)  # the chart's defaults coalesced with the file, as `helm install -f`
+    assert docs and validate([d for d in docs if d["kind"] not in ISTIO_KINDS], "1.28.0") == []
+    result = helm_python.lint(str(CHART), values, strict=True)
+    assert result["errors"] == [] and [m for m in result["messages"] if m["severity"] > 1] == []
+
+
+def test_edge_values_exercise_the_uncommon_branches():
+    import yaml
+
+    docs = render_chart(yaml.safe_load((CHART / "ci" / "edge-values.yaml").read_text()))
+    assert set(objects(docs, "Deployment")) == {"api-gateway"}
+    ingress = objects(docs, "Ingress")["api-gateway"]
+    assert ingress["spec"]["rules"][0]["host"] == "api.example.com" and ingress["spec"]["tls"]
+    hpa = objects(docs, "HorizontalPodAutoscaler")["api-gateway-hpa"]
+    assert {m["type"] for m in hpa["spec"]["metrics"]} == {"Resource", "Pods"}
+    assert objects(docs, "PodDisruptionBudget")["api-gateway"]["spec"]["maxUnavailable"] == "10%"
+    assert objects(docs, "NetworkPolicy") and not objects(docs, "PeerAuthentication")

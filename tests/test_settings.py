@@ -118,9 +118,10 @@ def test_pulumi_yaml_declares_every_setting():
 
 
 def test_chart_values_file_is_generated_from_the_catalog():
-    from tools.chart_values import VALUES_FILE, render
+    from tools.chart_values import README_FILE, VALUES_FILE, render, render_readme
 
     assert VALUES_FILE.read_text() == render(), "run python -m tools.chart_values"
+    assert README_FILE.read_text() == render_readme(), "run python -m tools.chart_values"
 
 
 def test_misspelt_setting_is_refused():

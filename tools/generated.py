@@ -1,22 +1,33 @@
-"""Files generated from code (Pulumi.yaml's config block, the chart's values.yaml): write or check."""
+"""Files generated from code (Pulumi.yaml's config block, the chart's values.yaml, README and CI
+values): write or check."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 
 def main(path: Path, render: Callable[[], str], command: str, doc: str, argv: list[str] | None = None) -> int:
+    return main_many({path: render}, command, doc, argv)
+
+
+def main_many(files: Mapping[Path, Callable[[], str]], command: str, doc: str, argv: list[str] | None = None) -> int:
+    """Write every file from its render function, or with ``--check`` exit 1 if any is out of date."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a file is out of date")
     args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if path.read_text() != text:
-            print(f"{path.name} is out of date; run {command}", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(text)
+    stale = []
+    for path, render in files.items():
+        text = render()
+        if args.check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(path.name)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    if stale:
+        print(f"{', '.join(stale)} out of date; run {command}", file=sys.stderr)
+        return 1
     return 0
