@@ -293,6 +293,7 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
     repo.export(commit, source.path, dest)
     if source.stamp:
         source.stamp(dest, version, repo, commit)
+    apply_helmignore(dest)  # before the subcharts go in: each is filtered by its own .helmignore
     meta = chart_yaml(dest)
     if (meta["name"], str(meta["version"])) != (chart, version):
         raise SystemExit(f"{source.repo}@{source.ref} {source.path}: Chart.yaml is {meta['name']} "
@@ -322,7 +323,6 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
         if substitute:
             sub_entry["substituted"] = substitute[1]
         entry["dependencies"].append(sub_entry)
-    apply_helmignore(dest)
     return entry
 
 
