@@ -219,7 +219,7 @@ SUBSTITUTED = {
     ("jaeger", "common", "2.34.0"): (
         "2.31.10",
         "bitnami/charts has no common 2.34.0 (its newest bitnami/common is 2.31.10, tag common/2.31.10); "
-        "2.34.0 was published to charts.bitnami.com only, with no source in the repository",
+        "jaeger's lock was resolved from the charts.bitnami.com index, with no source in the repository",
     ),
 }
 
