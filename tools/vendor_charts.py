@@ -124,7 +124,7 @@ def stamp_cert_manager(chart_dir: Path, version: str, repo: Repo, ref: str) -> N
     (chart_dir / "Chart.yaml").write_text(yaml.safe_dump(chart, sort_keys=False))
     readme = (chart_dir / "README.template.md").read_text().replace("{{RELEASE_VERSION}}", version)
     (chart_dir / "README.md").write_text(readme)
-    keep = {"Chart.yaml", "README.md", "values.yaml", "values.schema.json", "templates", ".helmignore"}
+    keep = {"Chart.yaml", "README.md", "values.yaml", "values.schema.json", "templates"}
     for entry in chart_dir.iterdir():
         if entry.name not in keep:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
