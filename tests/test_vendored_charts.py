@@ -5,11 +5,12 @@ values schema the way Helm checks them at install.
 import re
 from pathlib import Path
 
+import helm_python
 import pytest
 import yaml
 
 from stacks import versions
-from tools.charts import VENDOR, coalesced_values, load, release_charts, schema_errors, vendored_chart
+from tools.charts import VENDOR, coalesced_values, load, release_charts, render, schema_errors, vendored_chart
 from tests.conftest import program_run
 
 ISTIO_CHARTS = ("base", "istiod", "gateway", "cni")  # published names of manifests/charts/{base,...,istio-cni}
@@ -184,16 +185,54 @@ def test_coalescing_merges_defaults_subchart_defaults_and_null_deletes():
     assert "args" not in ms and ms["replicas"] == 2
 
 
-def test_subchart_schemas_check_their_scoped_values_only_when_enabled():
+def _parent_with_strict_subchart(root: Path) -> Path:
+    """parent 1.0.0 with subchart sub (condition sub.enabled, default true) whose schema is strict."""
+    import json
+
+    parent = root / "parent"
+    sub = parent / "charts" / "sub"
+    (sub / "templates").mkdir(parents=True)
+    (parent / "templates").mkdir()
+    (parent / "Chart.yaml").write_text("apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n"
+                                       "- name: sub\n  version: 1.0.0\n  condition: sub.enabled\n")
+    (parent / "values.yaml").write_text("sub:\n  enabled: true\n")
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: sub\nversion: 1.0.0\n")
+    (sub / "values.yaml").write_text("enabled: true\nreplicas: 1\n")
+    (sub / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\n")
+    (sub / "values.schema.json").write_text(json.dumps({
+        "type": "object", "additionalProperties": False,
+        "properties": {"enabled": {"type": "boolean"}, "replicas": {"type": "integer"}, "global": {}}}))
+    return parent
+
+
+def test_subchart_schemas_check_their_scoped_values_only_when_enabled(tmp_path):
     """helm/helm@v3.18.6 pkg/chartutil/jsonschema.go ValidateAgainstSchema validates each subchart's schema
     against values[<subchart>]; pkg/action/install.go drops disabled subcharts first
-    (ProcessDependenciesWithMerge). redpanda 25.3.2 bundles console 3.3.0, whose schema has
-    additionalProperties: false (console.enabled, default true)."""
-    redpanda = vendored_chart("redpanda", "25.3.2")
-    enabled = schema_errors(redpanda, {"console": {"enabled": True, "bogusKey": 1}})
-    assert enabled and "\nconsole:\n" in enabled
-    disabled = schema_errors(redpanda, {"console": {"enabled": False, "bogusKey": 1}})
-    assert disabled and "\nconsole:\n" not in disabled  # only redpanda's own schema (its /console) objects
+    (ProcessDependenciesWithMerge). A minimal parent with a strict subchart shows both."""
+    parent = _parent_with_strict_subchart(tmp_path)
+    assert schema_errors(parent, {"sub": {"replicas": 2}}) is None
+    enabled = schema_errors(parent, {"sub": {"bogusKey": 1}})
+    assert enabled and "sub:" in enabled and "'bogusKey' not allowed" in enabled
+    typed = schema_errors(parent, {"sub": {"replicas": "two"}})  # the subchart's types, on its scoped values
+    assert typed and "'/replicas': got string, want integer" in typed
+    # disabled: Helm's install never validates it; validate_schema alone would (hence the render check)
+    assert schema_errors(parent, {"sub": {"enabled": False, "bogusKey": 1}}) is None
+    with pytest.raises(helm_python.HelmValuesError):
+        load(parent).validate_schema({"sub": {"enabled": False, "bogusKey": 1}})
+
+
+def test_rendering_never_strips_subcharts_from_the_shared_chart(tmp_path):
+    """Helm's ProcessDependencies removes disabled subcharts from the loaded chart in place
+    (helm/helm@v3.18.6 pkg/chartutil/dependencies.go processDependencyEnabled: c.SetDependencies(...)).
+    helm-python-sdk's render does the same to its handle, so tools.charts.render loads afresh."""
+    parent = _parent_with_strict_subchart(tmp_path)
+    shared = load(parent)
+    assert "charts/sub/templates/cm.yaml" not in str(render(parent, {"sub": {"enabled": False}}, "r", "ns"))
+    assert [d["name"] for d in shared.dependencies] == ["sub"]
+    assert any(k.endswith("charts/sub/templates/cm.yaml") for k in render(parent, {}, "r", "ns"))
+    stripped = helm_python.Chart.load(parent)
+    stripped.render({"sub": {"enabled": False}}, name="r", namespace="ns", is_install=True)
+    assert stripped.dependencies == []  # what a shared handle would have become
 
 
 # ----------------------------------------------------------------------------- every release of every run

@@ -4,6 +4,7 @@
     release_charts(run)                  -> every helm.v3.Release of a ProgramRun with its chart path and values
     coalesced_values(path, values)       -> the chart's defaults coalesced with ``values``, as Helm renders them
     schema_errors(path, values)          -> Helm's install-time values-schema check (None when it passes)
+    render(path, values, release, ns)    -> the chart rendered as an install (template path -> manifest)
 
 Used by tests and tools; the Pulumi program never imports it (it installs charts from their repositories).
 Charts are loaded once per process with helm-python-sdk (Helm's own Go code, SDK v4.2.3).
@@ -37,8 +38,25 @@ def vendored_chart(chart: str, version: str) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def load(path: Path) -> helm_python.Chart:
-    """The chart at ``path`` (subcharts included), loaded once per process."""
+    """The chart at ``path`` (subcharts included), loaded once per process: for reading only.
+
+    Never ``render`` this shared copy: rendering runs Helm's ProcessDependencies, which removes the
+    subcharts the values disable from the loaded chart itself, so a later render or schema check with
+    other values would silently miss them. Use ``render`` below.
+    """
     return helm_python.Chart.load(path)
+
+
+def render(chart_path: Path, values: dict[str, Any], release: str, namespace: str) -> dict[str, str]:
+    """The chart rendered as ``helm install`` would (schema check included), from a fresh load.
+
+    Raises helm_python.HelmError (HelmValuesError for a schema failure, HelmRenderError for a template).
+    """
+    chart = helm_python.Chart.load(Path(chart_path))  # 20-100 ms; see ``load`` for why not shared
+    try:
+        return chart.render(values, name=release, namespace=namespace, is_install=True)
+    finally:
+        chart.close()
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,7 @@ def _schema_errors(chart_path: Path, values_json: str, release: str, namespace: 
     # drops disabled subcharts first (pkg/action/install.go: ProcessDependenciesWithMerge before
     # ToRenderValuesWithSchemaValidation). So a failure is confirmed on the install path: render.
     try:
-        chart.render(values, name=release, namespace=namespace, is_install=True)
+        render(chart_path, values, release, namespace)
     except helm_python.HelmError as err:
         if SCHEMA_ERROR in str(err):
             return str(err)
