@@ -66,6 +66,31 @@ def test_manifest_names_the_upstream_commit_of_every_chart_and_dependency():
         check(entry)
 
 
+def test_refresh_script_knows_a_source_for_every_pin_and_wrote_this_manifest():
+    from tools import vendor_charts
+
+    assert vendor_charts.pinned() == pins()
+    for (chart, version), entry in manifest().items():
+        source = vendor_charts.SOURCES[chart](version)
+        assert (f"https://github.com/{source.repo}", source.ref, source.path) == (
+            entry["repository"], entry["ref"], entry["path"])
+
+
+def test_helmignore_rules_follow_helm():
+    """helm/helm@v3.18.6 pkg/ignore/rules.go: `dir/` matches directories only; a pattern with a slash matches
+    the path from the chart root (a leading `/` too), any other the base name at any depth; the first
+    positive match ignores, and a `!` rule ignores whatever it does not match."""
+    from tools.vendor_charts import _ignored
+
+    assert _ignored("ci", True, ["ci/"]) and not _ignored("ci", False, ["ci/"])
+    assert _ignored("templates/tests/x.yaml", False, ["*.yaml"]) and _ignored("a/b/OWNERS", False, ["OWNERS"])
+    assert _ignored("files/dashboards", True, ["files/dashboards/"])
+    assert not _ignored("charts/x/files/dashboards", True, ["files/dashboards/"])
+    assert _ignored("tests", True, ["/tests/"]) and not _ignored("templates/tests", True, ["/tests/"])
+    assert _ignored("keep.md", False, ["*.md", "!keep.md"])  # the first match wins
+    assert _ignored("other.txt", False, ["!keep.md"]) and not _ignored("keep.md", False, ["!keep.md"])
+
+
 # Dependency versions that differ from the Chart.lock (or Chart.yaml) entry, each for a reason the
 # manifest records: (parent, dependency) -> (declared, vendored).
 NOT_AS_LOCKED = {

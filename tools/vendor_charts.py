@@ -238,26 +238,34 @@ def vendor_dir(chart: str, version: str) -> Path:
 
 
 # ------------------------------------------------------------------------------------ .helmignore
-# helm/helm pkg/ignore/rules.go: one glob per line, `!` negates, a trailing `/` matches directories only,
-# a pattern with `/` matches the path relative to the chart, any other the base name; `**` unsupported.
+# helm/helm@v3.18.6 pkg/ignore/rules.go (Rules.Ignore, parseRule): rules in file order, the first positive
+# match ignores; a trailing `/` restricts a rule to directories; a rule with a leading `/` or any `/`
+# matches the path from the chart root, any other the base name; `!rule` ignores every path it does NOT
+# match (Helm's own reading of negation); globs as Go's filepath.Match (`*` stops at `/`).
+
+def _glob(pattern: str, name: str) -> bool:
+    return fnmatch.fnmatchcase(name, pattern) and name.count("/") == pattern.count("/")
+
 
 def _ignored(rel: str, is_dir: bool, rules: list[str]) -> bool:
-    ignored = False
     for rule in rules:
         negate = rule.startswith("!")
         pattern = rule[1:] if negate else rule
-        if pattern.endswith("/"):
-            if not is_dir:
-                continue
-            pattern = pattern.rstrip("/")
-        pattern = pattern.lstrip("/")
-        if "/" in pattern:
-            hit = fnmatch.fnmatchcase(rel, pattern) and rel.count("/") == pattern.count("/")
+        must_dir = pattern.endswith("/")
+        pattern = pattern[:-1] if must_dir else pattern
+        if pattern.startswith("/") or "/" in pattern:
+            hit = _glob(pattern.lstrip("/"), rel)
         else:
-            hit = fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+            hit = _glob(pattern, rel.rsplit("/", 1)[-1])
+        if negate:
+            if (must_dir and not is_dir) or not hit:
+                return True
+            continue
+        if must_dir and not is_dir:
+            continue
         if hit:
-            ignored = not negate
-    return ignored
+            return True
+    return False
 
 
 def apply_helmignore(chart_dir: Path) -> None:
