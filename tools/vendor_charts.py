@@ -272,7 +272,7 @@ def apply_helmignore(chart_dir: Path) -> None:
     path = chart_dir / ".helmignore"
     if not path.exists():
         return
-    rules = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    rules = [r for r in (line.strip() for line in path.read_text().splitlines()) if r and not r.startswith("#")]
     for dirpath, dirnames, filenames in os.walk(chart_dir, topdown=True):
         base = Path(dirpath)
         for name in list(dirnames):
