@@ -109,9 +109,10 @@ def _vendored_dirs():
 
 @pytest.mark.parametrize("path", _vendored_dirs(), ids=lambda p: p.name)
 def test_subcharts_are_present_at_their_locked_versions(path):
-    """Helm refuses an install whose Chart.yaml dependencies are missing from charts/ (helm/helm@v3.18.6
-    pkg/action/install.go CheckDependencies); the versions are those of Chart.lock (pkg/downloader/manager.go
-    Build installs the lock's versions), nested subcharts included."""
+    """A Release whose Chart.yaml dependencies are missing from charts/ fails (pulumi/pulumi-kubernetes@v4.32.0
+    provider/pkg/provider/helm_release.go calls helm/helm pkg/action/install.go CheckDependencies, as
+    cmd/helm/install.go does); the versions are those of Chart.lock (helm/helm@v3.18.6
+    pkg/downloader/manager.go Build), nested subcharts included."""
     def check(chart_dir: Path):
         meta = chart_yaml(chart_dir)
         lock = chart_dir / "Chart.lock"
