@@ -277,6 +277,12 @@ def _read_raw(cfg: pulumi.Config, problems: ProblemCollector) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for setting in all_declared():
         if setting.secret:
+            # Secrets are not declared `secret: true` in Pulumi.yaml (the CLI would then require them
+            # on every stack), so the program itself refuses one stored in plaintext, needed or not.
+            full = f"{cfg.name}:{setting.name}"
+            value = pulumi.runtime.get_config(full)
+            if value not in (None, "") and not pulumi.runtime.is_config_secret(full):
+                problems.add(full, _plaintext_secret_message(setting.name), "<plaintext value hidden>")
             continue
         value = cfg.get(setting.name)
         if value is not None:
@@ -312,10 +318,12 @@ def _secret(cfg: pulumi.Config, name: str, required: bool, problems: ProblemColl
                                f"`pulumi config set --secret {name} <value>`")
         return None
     if not pulumi.runtime.is_config_secret(full):
-        problems.add(full, f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`",
-                     "<plaintext value hidden>")
-        return None
+        return None  # reported by _read_raw
     return cfg.require_secret(name)
+
+
+def _plaintext_secret_message(name: str) -> str:
+    return f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`"
 
 
 def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
