@@ -124,6 +124,9 @@ def gateway_manifests(p: PlatformSettings, version: str, service_type: str = "Lo
     name = GATEWAY_RELEASE
     labels = {**GATEWAY_SELECTOR, "app.kubernetes.io/name": name, "app.kubernetes.io/version": version,
               "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "tartware"}
+    pod_labels = {"sidecar.istio.io/inject": "true", **GATEWAY_SELECTOR}
+    if versions.ISTIO_LINES[version].flat_values:  # 1.29.6 values.yaml `labels:` default: no ambient capture
+        labels["istio.io/dataplane-mode"] = pod_labels["istio.io/dataplane-mode"] = "none"
     meta = {"name": name, "namespace": NAMESPACE, "labels": labels}
     resources = {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod else {"cpu": "50m", "memory": "64Mi"},
                  "limits": {"cpu": "2000m", "memory": "1024Mi"} if p.is_prod else {"cpu": "500m", "memory": "256Mi"}}
@@ -131,7 +134,7 @@ def gateway_manifests(p: PlatformSettings, version: str, service_type: str = "Lo
         "selector": {"matchLabels": dict(GATEWAY_SELECTOR)},
         "template": {
             "metadata": {"annotations": dict(GATEWAY_POD_ANNOTATIONS),
-                         "labels": {"sidecar.istio.io/inject": "true", **GATEWAY_SELECTOR}},
+                         "labels": pod_labels},
             "spec": {
                 "serviceAccountName": name,
                 "securityContext": {"seccompProfile": {"type": "RuntimeDefault"},
