@@ -284,6 +284,10 @@ def test_ingress_address_is_the_gateway_services_load_balancer():
     run = run_program("dev", config, secret_keys, mocks=LoadBalancerMocks())
     assert gateway(run, "Service").plain["spec"]["type"] == "LoadBalancer"
     assert run.outputs["ingressAddress"] == "tartware-nlb.elb.amazonaws.com"
+    from tests.test_real_waits import waiting_load_balancers
+
+    assert sorted(waiting_load_balancers(run)) == ["Service istio-system/istio-ingressgateway",
+                                                   "release ingress-nginx: controller.service.type"]
 
 
 def test_without_a_load_balancer_there_is_no_address_to_wait_for(dev_run):
