@@ -28,7 +28,7 @@ COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolici
 
 DECLARED: tuple[Setting, ...] = (
     Setting("istioVersion", "string",
-            "Istio chart version (base, istiod, gateway, cni): " + " or ".join(versions.ISTIO_LINES)
+            "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): " + " or ".join(versions.ISTIO_LINES)
             + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
             "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
     Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50). Unset: 1 in dev, 3 in prod."),
