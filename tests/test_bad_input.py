@@ -41,6 +41,8 @@ CASES = [
     ("platform", {"certIssuer": "acme"}, "acmeEmail", ["required when certIssuer=acme"]),
     ("platform", {"istioVersion": "1.15.0"}, "istioVersion", ["'1.22.8'"]),
     ("platform", {"apiRoute": "gateway-api"}, "apiRoute", ["'istio' or 'ingress'"]),
+    ("platform", {"loadBalancer": "f5"}, "loadBalancer", ["'none', 'cloud', 'metallb' or 'cloud-provider-kind'"]),
+    ("platform", {"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks"}, "loadBalancer", ["kind clusters"]),
     ("platform", {"tlsClusterIssuer": "letsencrypt-prod"}, "tlsClusterIssuer", ["no such ClusterIssuer"]),
     ("platform", {"hpaRequestsPerSecondTarget": 300, "observabilityComponents": {"prometheusAdapter": False}},
      "hpaRequestsPerSecondTarget", ["no metrics adapter serves it"]),
