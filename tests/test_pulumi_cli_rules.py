@@ -211,3 +211,9 @@ def test_a_plaintext_secret_in_an_example_passes_the_cli_but_not_the_program():
     with pytest.raises(SettingsError) as info:
         _load_settings("vsphere", config, secret_keys)
     assert f"{NS}:vspherePassword" in str(info.value) and "must be stored encrypted" in str(info.value)
+
+
+def test_keys_the_project_does_not_declare_pass_unchecked():
+    """config.go validateStackConfigValues iterates project.Config only (82-114)."""
+    merged = run({"a": {"type": "string", "default": ""}}, {"extra": 5, "token": {"secure": "v1:x:y"}})
+    assert merged["p:extra"].text == "5" and merged["p:token"].secure
