@@ -28,7 +28,7 @@ COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolici
 
 DECLARED: tuple[Setting, ...] = (
     Setting("istioVersion", "string",
-            "Istio chart version (base, istiod, gateway, cni): " + " or ".join(versions.ISTIO_LINES)
+            "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): " + " or ".join(versions.ISTIO_LINES)
             + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
             "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
     Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50). Unset: 1 in dev, 3 in prod."),
@@ -52,6 +52,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("metricsServer", "string",
             "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto "
             "(install except on RKE2, which bundles it), install, or skip (the cluster already has one).", "auto"),
+    Setting("loadBalancer", "string",
+            "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
+            "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
+            "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, none elsewhere."),
     Setting("metricsServerInsecureTls", "boolean",
             "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
 )
@@ -69,6 +73,10 @@ ACME_SERVERS = {
 # Suffixes no public CA issues for (RFC 6761/6762/8375, ICANN "internal" reservation, common LAN use).
 PRIVATE_SUFFIXES = (".local", ".localhost", ".internal", ".test", ".example", ".invalid", ".lan",
                     ".home.arpa", ".corp", ".intranet", ".localdomain", ".cluster.local")
+
+# What implements Services of type LoadBalancer on the cluster (None of them on a plain kind,
+# RKE2 or bare-metal cluster: such a Service stays <pending> and every wait on it never ends).
+LOAD_BALANCERS = ("none", "cloud", "metallb", "cloud-provider-kind")
 
 Count = Annotated[int, Field(ge=1, le=50)]
 HostPath = Annotated[str, Field(pattern=r"^(/[A-Za-z0-9._-]+)+$")]
@@ -99,6 +107,7 @@ class PlatformInput(SettingsModel):
     acme_solver: Literal["istio", "nginx"]
     metrics_server: Literal["auto", "install", "skip"]
     metrics_server_insecure_tls: Optional[bool] = None
+    load_balancer: Optional[Literal[LOAD_BALANCERS]] = None  # type: ignore[valid-type]
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
@@ -147,6 +156,15 @@ class PlatformSettings:
     sidecar_request: Sizing
     sidecar_limit: Sizing
     cni_request: Sizing
+    load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
+
+    def load_balancer_for(self, target: str) -> str:
+        """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``none`` elsewhere."""
+        return self.load_balancer_setting or ("cloud" if target == "eks" else "none")
+
+    def edge_service_type(self, target: str) -> str:
+        """LoadBalancer only where something assigns the address Helm's and Pulumi's waits need."""
+        return "NodePort" if self.load_balancer_for(target) == "none" else "LoadBalancer"
 
     @property
     def istio_version(self) -> str:
@@ -262,6 +280,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
         sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
         cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
+        load_balancer_setting=inp.load_balancer,
     )
 
 
@@ -298,6 +317,13 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
         if issuer not in ours:
             problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
                          issuer)
+    target = settings.cluster.target
+    if p.load_balancer_setting == "cloud-provider-kind" and target != "existing":
+        problems.add(key("loadBalancer"), f"cloud-provider-kind serves kind clusters (clusterTarget=existing), not "
+                     f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
+    if p.load_balancer_setting == "cloud" and target in ("vsphere", "baremetal"):
+        problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
+                     "balancer; use metallb (installed by you) or none", p.load_balancer_setting)
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)

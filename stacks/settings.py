@@ -7,9 +7,11 @@ catalog + per-service overrides) and checks cross-field rules. Any problem raise
 resource is registered.
 
 Every setting is declared once in ``DECLARED`` below (type, default, description); a test keeps
-``Pulumi.yaml``'s ``config:`` block identical to it. ``services`` is the only object-valued
-setting: Pulumi's project schema cannot declare object types (only string, integer, boolean,
-array), so it is documented in ``Pulumi.yaml`` and the README instead.
+``Pulumi.yaml``'s ``config:`` block identical to it (tools/project_file.py: keys with a default,
+optional strings with the empty default read as unset; optional integers, booleans, arrays and
+every secret left undeclared so the Pulumi CLI neither requires them nor refuses a plaintext
+default). Object-valued settings (``services``, ``nodePools``, ...) are documented in
+``Pulumi.yaml``'s header and the README.
 """
 
 from __future__ import annotations
@@ -275,6 +277,12 @@ def _read_raw(cfg: pulumi.Config, problems: ProblemCollector) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     for setting in all_declared():
         if setting.secret:
+            # Secrets are not declared `secret: true` in Pulumi.yaml (the CLI would then require them
+            # on every stack), so the program itself refuses one stored in plaintext, needed or not.
+            full = f"{cfg.name}:{setting.name}"
+            value = pulumi.runtime.get_config(full)
+            if value not in (None, "") and not pulumi.runtime.is_config_secret(full):
+                problems.add(full, _plaintext_secret_message(setting.name), "<plaintext value hidden>")
             continue
         value = cfg.get(setting.name)
         if value is not None:
@@ -301,17 +309,21 @@ def _read_raw(cfg: pulumi.Config, problems: ProblemCollector) -> dict[str, Any]:
 def _secret(cfg: pulumi.Config, name: str, required: bool, problems: ProblemCollector,
             why: str = "") -> Optional[pulumi.Output]:
     full = f"{cfg.name}:{name}"
-    present = pulumi.runtime.get_config(full) is not None
+    value = pulumi.runtime.get_config(full)
+    # Absent, or an empty plaintext value (what a CLI-applied empty default would look like): unset.
+    present = value is not None and (value != "" or pulumi.runtime.is_config_secret(full))
     if not present:
         if required:
             problems.add(full, f"missing required secret{why}; set it with "
                                f"`pulumi config set --secret {name} <value>`")
         return None
     if not pulumi.runtime.is_config_secret(full):
-        problems.add(full, f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`",
-                     "<plaintext value hidden>")
-        return None
+        return None  # reported by _read_raw
     return cfg.require_secret(name)
+
+
+def _plaintext_secret_message(name: str) -> str:
+    return f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`"
 
 
 def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
@@ -434,6 +446,12 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     def section_raw(declared: tuple[Setting, ...], objects: tuple[str, ...]) -> dict[str, Any]:
         values = {s.name: s.default for s in declared if not s.secret and s.default is not None}
         values.update({k: v for k, v in raw.items() if k in {s.name for s in declared} or k in objects})
+        # An optional setting (no default of its own) given as "" is unset: Pulumi.yaml declares
+        # optional strings with default "", which the CLI writes onto the stack config in plaintext
+        # (tools/pulumi_cli.py), and the program computes the value instead.
+        for s in declared:
+            if s.default is None and values.get(s.name) == "":
+                del values[s.name]
         return values
 
     core_raw = section_raw(DECLARED, ())

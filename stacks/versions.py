@@ -47,7 +47,10 @@ ISTIO_VERSION = "1.22.8"  # the guide's line (default of the istioVersion settin
 
 
 def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
-    """base, istiod, gateway or cni (published name of manifests/charts/istio-cni) at ``version``."""
+    """base, istiod, gateway or cni (published name of manifests/charts/istio-cni) at ``version``.
+
+    The gateway chart is not installed (components/platform/mesh.py builds the same objects); its
+    pin names the source those objects are compared with."""
     return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
 
 

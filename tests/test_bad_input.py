@@ -41,6 +41,8 @@ CASES = [
     ("platform", {"certIssuer": "acme"}, "acmeEmail", ["required when certIssuer=acme"]),
     ("platform", {"istioVersion": "1.15.0"}, "istioVersion", ["'1.22.8'"]),
     ("platform", {"apiRoute": "gateway-api"}, "apiRoute", ["'istio' or 'ingress'"]),
+    ("platform", {"loadBalancer": "f5"}, "loadBalancer", ["'none', 'cloud', 'metallb' or 'cloud-provider-kind'"]),
+    ("platform", {"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks"}, "loadBalancer", ["kind clusters"]),
     ("platform", {"tlsClusterIssuer": "letsencrypt-prod"}, "tlsClusterIssuer", ["no such ClusterIssuer"]),
     ("platform", {"hpaRequestsPerSecondTarget": 300, "observabilityComponents": {"prometheusAdapter": False}},
      "hpaRequestsPerSecondTarget", ["no metrics adapter serves it"]),
@@ -80,3 +82,37 @@ def test_malformed_setting_is_refused_before_anything_is_registered(area, settin
 def test_the_suite_covers_every_area_with_at_least_30_cases():
     assert len(CASES) >= 30
     assert {c[0] for c in CASES} == {"core", "cluster", "capacity", "platform", "data", "observability", "ops", "security"}
+
+
+# Secrets are not declared `secret: true` in Pulumi.yaml (the CLI would then require them on every
+# stack, see tests/test_pulumi_cli_rules.py), so the program refuses any given in plaintext itself,
+# whether or not the stack's other settings need it.
+PLAINTEXT_SECRETS = [
+    ("registryPassword", {"registryServer": "registry.example.com", "registryUsername": "ci"}),
+    ("registryPassword", {}),
+    ("kubeconfig", {}),
+    ("rancherToken", {**VSPHERE}),
+    ("rancherToken", {}),
+    ("rancherKubeconfig", {"clusterTarget": "baremetal", "rancherInstall": True}),
+    ("vspherePassword", {**VSPHERE}),
+    ("loadTestPassword", {"loadTest": "smoke", "loadTestUsername": "k6-bot"}),
+]
+
+
+@pytest.mark.parametrize("secret,context", PLAINTEXT_SECRETS, ids=[f"{s}#{i}" for i, (s, _) in enumerate(PLAINTEXT_SECRETS)])
+def test_a_secret_stored_in_plaintext_is_refused_naming_the_key(secret, context):
+    message = run_with({f"{NS}:{k}": v for k, v in {**context, secret: "plaintext-value"}.items()})
+    assert f"{NS}:{secret}" in message and "must be stored encrypted" in message, message
+    assert "plaintext-value" not in message
+
+
+def test_every_secret_setting_is_covered_by_the_plaintext_cases():
+    from stacks.settings import all_declared
+
+    assert {s.name for s in all_declared() if s.secret} == {s for s, _ in PLAINTEXT_SECRETS}
+
+
+def test_an_empty_plaintext_secret_is_unset_not_refused():
+    message = run_with({f"{NS}:registryServer": "registry.example.com", f"{NS}:registryUsername": "ci",
+                        f"{NS}:registryPassword": ""})
+    assert f"{NS}:registryPassword" in message and "missing required secret" in message, message

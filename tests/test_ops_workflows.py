@@ -39,17 +39,121 @@ def test_pull_request_workflow():
     assert "python -m tools.diff --base" in runs and "github.event.pull_request.base.sha" in str(diff)
     checkout = next(s for s in steps(diff) if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
-    assert diff["permissions"]["pull-requests"] == "write"
+    assert "permissions" not in diff  # read-only; the preview job comments
 
     preview = jobs["preview"]
     assert set(preview["strategy"]["matrix"]["stack"]) == {"dev", "prod"}
+    assert preview["environment"] == "${{ matrix.stack }}"  # the stack's GitHub Environment
+    assert preview["needs"] == "plan-diff"
     (pulumi,) = [s for s in steps(preview) if s.get("uses", "").startswith("pulumi/actions@")]
     assert re.fullmatch(r"pulumi/actions@v\d+", pulumi["uses"])  # a pinned major version
     assert pulumi["with"]["command"] == "preview"
-    assert pulumi["with"]["comment-on-pr"] is True
+    assert pulumi["with"]["comment-on-pr"] is False  # the combined comment below replaces it
     assert pulumi["with"]["stack-name"] == "${{ matrix.stack }}"
     assert "secrets.PULUMI_BACKEND_URL" in pulumi["with"]["cloud-url"]
     assert "secrets.PULUMI_CONFIG_PASSPHRASE" in preview["env"]["PULUMI_CONFIG_PASSPHRASE"]
+
+
+def test_one_pr_comment_per_stack_carries_the_offline_diff_and_the_preview():
+    preview = load("pull-request.yml")["jobs"]["preview"]
+    names = [s.get("uses", "") for s in steps(preview)]
+    assert names.index("actions/download-artifact@v4") < names.index("actions/github-script@v8")
+    (comment,) = [s for s in steps(preview) if s.get("uses", "").startswith("actions/github-script@")]
+    script = comment["with"]["script"]
+    assert comment["if"] == "always()"
+    assert "<!-- tartware-plan-diff:${process.env.STACK} -->" in script  # the existing marker: updated in place
+    assert "plan-diff.md" in script and "process.env.PREVIEW" in script
+    assert "updateComment" in script and "createComment" in script
+    assert comment["env"]["PREVIEW"] == "${{ steps.preview.outputs.output }}"
+
+
+def pulumi_steps():
+    for f in sorted(WORKFLOWS.glob("*.yml")):
+        for name, job in load(f.name)["jobs"].items():
+            for s in steps(job):
+                if s.get("uses", "").startswith("pulumi/actions@"):
+                    yield f.name, name, job, s
+
+
+def test_the_pulumi_cli_is_pinned_to_the_sdk_release():
+    pin = re.search(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    found = list(pulumi_steps())
+    assert len(found) >= 4
+    for f, job, _, s in found:
+        assert s["with"]["pulumi-version"] == pin, (f, job)
+
+
+def test_every_stack_job_uses_its_environment_and_oidc():
+    for f, name, job, s in pulumi_steps():
+        stack = s["with"]["stack-name"]
+        assert job["environment"] in (stack, "${{ matrix.stack }}"), (f, name)
+        assert job["permissions"]["id-token"] == "write", (f, name)  # the environment's AWS role via OIDC
+        setup = [x for x in steps(job) if x.get("uses") == "./.github/actions/stack-setup"]
+        assert setup and setup[0]["with"]["aws-role"] == "${{ secrets.AWS_ROLE_TO_ASSUME }}", (f, name)
+    text = "".join(p.read_text() for p in WORKFLOWS.glob("*.yml"))
+    assert "AWS_ACCESS_KEY_ID" not in text and "AWS_SECRET_ACCESS_KEY" not in text  # no long-lived keys
+
+
+def test_up_on_merge_to_main_dev_then_prod():
+    wf = load("deploy.yml")
+    assert wf["on"]["push"]["branches"] == ["main"]
+    jobs = wf["jobs"]
+    assert jobs["up-dev"]["environment"] == "dev" and jobs["up-prod"]["environment"] == "prod"
+    assert jobs["up-prod"]["needs"] == "up-dev"
+    for job in jobs.values():
+        assert job["concurrency"]["cancel-in-progress"] is False  # never interrupt an update
+        (up,) = [s for s in steps(job) if s.get("uses", "").startswith("pulumi/actions@")]
+        assert up["with"]["command"] == "up"
+        assert up["with"]["refresh"] == "${{ steps.setup.outputs.refresh }}"
+
+
+def test_refresh_before_preview_where_rancher_tokens_expire(tmp_path):
+    from tools import ci_stack
+
+    (tmp_path / "Pulumi.x.yaml").write_text("config:\n  tartware-infra:clusterTarget: vsphere\n")
+    assert ci_stack.target("x", tmp_path) == "vsphere"
+    assert set(ci_stack.EXPIRING) == {"vsphere", "baremetal"}
+    assert ci_stack.target("dev") == "existing"
+    (pulumi,) = [s for s in steps(load("pull-request.yml")["jobs"]["preview"]) if s.get("uses", "").startswith("pulumi/actions@")]
+    assert pulumi["with"]["refresh"] == "${{ steps.setup.outputs.refresh }}"
+    action = yaml.safe_load((ROOT / ".github" / "actions" / "stack-setup" / "action.yml").read_text())
+    assert "python -m tools.ci_stack" in action["runs"]["steps"][-1]["run"]
+
+
+def test_scheduled_drift_check_fails_loudly():
+    wf = load("drift.yml")
+    assert wf["on"]["schedule"][0]["cron"]
+    job = wf["jobs"]["drift"]
+    (pulumi,) = [s for s in steps(job) if s.get("uses", "").startswith("pulumi/actions@")]
+    assert pulumi["with"]["command"] == "preview"
+    assert pulumi["with"]["expect-no-changes"] is True and pulumi["with"]["refresh"] is True
+    issue = [s for s in steps(job) if s.get("if") == "failure()"]
+    assert issue and "issues.create" in issue[0]["with"]["script"]
+    assert job["permissions"]["issues"] == "write"
+
+
+def test_pip_is_cached_wherever_python_is_set_up():
+    docs = [load(f.name) for f in WORKFLOWS.glob("*.yml")]
+    action = yaml.safe_load((ROOT / ".github" / "actions" / "stack-setup" / "action.yml").read_text())
+    python_steps = [s for d in docs for j in d["jobs"].values() for s in steps(j)
+                    if s.get("uses", "").startswith("actions/setup-python@")]
+    python_steps += [s for s in action["runs"]["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
+    assert python_steps
+    for s in python_steps:
+        assert s["with"]["cache"] == "pip" and "requirements.txt" in s["with"]["cache-dependency-path"]
+
+
+def test_workflows_and_the_action_pass_githubs_schemas():
+    """check-jsonschema's vendored SchemaStore schemas for workflows and actions (offline)."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    files = [str(f) for f in sorted(WORKFLOWS.glob("*.yml"))]
+    for schema, paths in (("vendor.github-workflows", files),
+                          ("vendor.github-actions", [str(ROOT / ".github" / "actions" / "stack-setup" / "action.yml")])):
+        result = subprocess.run([str(exe), "--builtin-schema", schema, *paths], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_secret_the_workflows_read_is_documented():

@@ -101,7 +101,7 @@ class LoadBalancerMocks(DefaultMocks):
 
     def new_resource(self, args):
         rid, outputs = super().new_resource(args)
-        if args.typ == "kubernetes:core/v1:Service" and args.resource_id:
+        if args.typ == "kubernetes:core/v1:Service" and args.inputs.get("spec", {}).get("type") == "LoadBalancer":
             outputs["status"] = {"loadBalancer": {"ingress": [{"hostname": NLB}]}}
         return rid, outputs
 

@@ -20,13 +20,20 @@ ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts"
 EXPECTED = {
     "istio-base": ("base", ISTIO_REPO, "1.22.8", "istio-system"),
     "istiod": ("istiod", ISTIO_REPO, "1.22.8", "istio-system"),
-    "istio-ingressgateway": ("gateway", ISTIO_REPO, "1.22.8", "istio-system"),
     "istio-cni": ("cni", ISTIO_REPO, "1.22.8", "kube-system"),
     "ingress-nginx": ("ingress-nginx", "https://kubernetes.github.io/ingress-nginx", "4.12.8", "ingress-nginx"),
     "cert-manager": ("cert-manager", "https://charts.jetstack.io", "v1.19.6", "cert-manager"),
 }
-# the gateway chart's pod labels for release istio-ingressgateway (notes §1, _helpers.tpl)
+# the gateway chart's pod labels for release istio-ingressgateway (istio/istio@1.22.8
+# manifests/charts/gateway/templates/_helpers.tpl gateway.selectorLabels), which the gateway objects keep
 GATEWAY_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
+
+
+def gateway(run, kind):
+    """The istio-ingressgateway object of ``kind`` the program registers (no chart: see docs/platform.md)."""
+    (found,) = [r for r in run.resources if r.type.split(":")[-1] == kind
+                and r.plain.get("metadata", {}).get("name") == "istio-ingressgateway"]
+    return found
 
 
 @pytest.fixture(params=["dev", "prod"])
@@ -72,11 +79,12 @@ def test_each_release_chart_repository_version_namespace(run):
 
 
 def test_prod_is_highly_available(prod_run):
-    gw = values(prod_run, "istio-ingressgateway")
-    assert gw["autoscaling"]["enabled"] is True
-    assert gw["autoscaling"]["minReplicas"] >= 2 and gw["autoscaling"]["maxReplicas"] >= 5
-    assert gw["podDisruptionBudget"] == {"minAvailable": 1}
-    assert gw["service"]["type"] == "LoadBalancer"
+    hpa = gateway(prod_run, "HorizontalPodAutoscaler").plain["spec"]
+    assert hpa["minReplicas"] >= 2 and hpa["maxReplicas"] >= 5
+    assert gateway(prod_run, "PodDisruptionBudget").plain["spec"]["minAvailable"] == 1
+    assert "replicas" not in gateway(prod_run, "Deployment").plain["spec"]  # the HPA owns it, as in the chart
+    # prod on `existing` says nothing about a load balancer: NodePort, nothing waits for an address
+    assert gateway(prod_run, "Service").plain["spec"]["type"] == "NodePort"
     pilot = values(prod_run, "istiod")["pilot"]  # 1.22 reads pilot.* (notes: flattened from 1.24)
     assert pilot["autoscaleEnabled"] is True and pilot["autoscaleMin"] >= 2 and pilot["autoscaleMax"] >= 5
     assert values(prod_run, "istiod")["global"]["defaultPodDisruptionBudget"]["enabled"] is True
@@ -87,9 +95,10 @@ def test_prod_is_highly_available(prod_run):
 
 
 def test_dev_is_light(dev_run):
-    gw = values(dev_run, "istio-ingressgateway")
-    assert gw["autoscaling"]["enabled"] is False and gw["replicaCount"] == 1
-    assert "podDisruptionBudget" not in gw
+    assert gateway(dev_run, "Deployment").plain["spec"]["replicas"] == 1
+    kinds = {r.type.split(":")[-1] for r in dev_run.resources
+             if r.plain.get("metadata", {}).get("name") == "istio-ingressgateway"}
+    assert "HorizontalPodAutoscaler" not in kinds and "PodDisruptionBudget" not in kinds
     istiod = values(dev_run, "istiod")
     assert istiod["pilot"]["autoscaleEnabled"] is False and istiod["pilot"]["replicaCount"] == 1
     assert istiod["global"]["defaultPodDisruptionBudget"]["enabled"] is False
@@ -112,14 +121,16 @@ def test_istio_cni_is_used_and_injection_runs_without_net_admin(run):
 
 
 def test_guides_edge_names(run):
-    gw = releases(run)["istio-ingressgateway"].plain
-    assert gw["namespace"] == "istio-system"  # kubectl get svc -n istio-system istio-ingressgateway
-    assert gw["values"].get("name", gw["name"]) == "istio-ingressgateway"
-    (gateway,) = custom(run, "Gateway").values()
-    assert gateway.plain["apiVersion"].startswith("networking.istio.io/")
-    assert gateway.plain["metadata"]["namespace"] == "istio-system"
-    selector = gateway.plain["spec"]["selector"]
+    svc = gateway(run, "Service").plain["metadata"]
+    assert svc["namespace"] == "istio-system"  # kubectl get svc -n istio-system istio-ingressgateway
+    assert gateway(run, "Deployment").plain["metadata"]["namespace"] == "istio-system"
+    (gw,) = custom(run, "Gateway").values()
+    assert gw.plain["apiVersion"].startswith("networking.istio.io/")
+    assert gw.plain["metadata"]["namespace"] == "istio-system"
+    selector = gw.plain["spec"]["selector"]
     assert all(GATEWAY_LABELS[k] == v for k, v in selector.items())  # selects the gateway's pods
+    pod_labels = gateway(run, "Deployment").plain["spec"]["template"]["metadata"]["labels"]
+    assert all(pod_labels[k] == v for k, v in selector.items())
 
 
 def test_tartware_namespace_is_injected_and_restricted(run):
@@ -225,7 +236,7 @@ def test_custom_resources_wait_for_their_crds(run):
 
 def test_no_needless_dependency_chains(run):
     rel = releases(run)
-    istio = {rel[n].urn for n in ("istio-base", "istiod", "istio-ingressgateway", "istio-cni")}
+    istio = {rel[n].urn for n in ("istio-base", "istiod", "istio-cni")} | {gateway(run, "Deployment").urn}
     obs = {r.urn for r in run.resources if ":observability:" in r.urn or "observability" in r.name}
     data_rel = [r for r in run.of_type(RELEASE) if r.name.startswith("platform-data-")]
     assert data_rel
@@ -237,8 +248,8 @@ def test_no_needless_dependency_chains(run):
         deps = closure(run, rel[name].urn)
         assert not deps & istio, f"{name} waits for istio"
         assert not deps & {r.urn for r in data_rel}, f"{name} waits for the data tier"
-    for name in ("istio-base", "istiod", "istio-ingressgateway", "istio-cni"):
-        assert rel["cert-manager"].urn not in closure(run, rel[name].urn)
+    for urn in [rel[n].urn for n in ("istio-base", "istiod", "istio-cni")] + [gateway(run, "Deployment").urn]:
+        assert rel["cert-manager"].urn not in closure(run, urn)
     assert rel["istio-cni"].dependencies == []  # node plugin: independent of everything
 
 
@@ -251,7 +262,7 @@ def test_the_app_waits_for_real_dependencies_only(run):
         if r.name in ("platform-data-postgres", "platform-data-redis", "platform-data-redpanda"):
             assert r.urn in deps, r.name
     assert rel["cert-manager"].urn not in deps
-    assert rel["istio-ingressgateway"].urn not in deps
+    assert gateway(run, "Deployment").urn not in deps
     assert rel["ingress-nginx"].urn not in deps  # no Ingress in istio mode
 
 
@@ -259,31 +270,29 @@ def test_the_app_waits_for_real_dependencies_only(run):
 
 
 class LoadBalancerMocks(DefaultMocks):
+    """A LoadBalancer Service gets its address, as pulumi-kubernetes waits for it before it returns."""
+
     def new_resource(self, args):
         rid, outputs = super().new_resource(args)
-        if args.typ == "kubernetes:core/v1:Service" and args.resource_id:
-            outputs = {"metadata": {"name": "istio-ingressgateway", "namespace": "istio-system"},
-                       "status": {"loadBalancer": {"ingress": [{"hostname": "tartware-nlb.elb.amazonaws.com"}]}}}
-            return args.resource_id, outputs
+        if args.typ == "kubernetes:core/v1:Service" and args.inputs.get("spec", {}).get("type") == "LoadBalancer":
+            outputs["status"] = {"loadBalancer": {"ingress": [{"hostname": "tartware-nlb.elb.amazonaws.com"}]}}
         return rid, outputs
 
 
-class ReadRecorder(RecordingMonitor):
-    def __init__(self, mocks):
-        super().__init__(mocks)
-        self.reads = []
-
-    def ReadResource(self, request):
-        self.reads.append((request.type, request.id))
-        return super().ReadResource(request)
-
-
 def test_ingress_address_is_the_gateway_services_load_balancer():
-    monitor = ReadRecorder(LoadBalancerMocks())
-    config, secret_keys = stack_config("dev")
-    run = run_program("dev", config, secret_keys, monitor=monitor)
-    assert ("kubernetes:core/v1:Service", "istio-system/istio-ingressgateway") in monitor.reads
+    config, secret_keys = stack_config("dev", overrides={f"{NS}:loadBalancer": "cloud-provider-kind"})
+    run = run_program("dev", config, secret_keys, mocks=LoadBalancerMocks())
+    assert gateway(run, "Service").plain["spec"]["type"] == "LoadBalancer"
     assert run.outputs["ingressAddress"] == "tartware-nlb.elb.amazonaws.com"
+    from tests.test_real_waits import waiting_load_balancers
+
+    assert sorted(waiting_load_balancers(run)) == ["Service istio-system/istio-ingressgateway",
+                                                   "release ingress-nginx: controller.service.type"]
+
+
+def test_without_a_load_balancer_there_is_no_address_to_wait_for(dev_run):
+    assert gateway(dev_run, "Service").plain["spec"]["type"] == "NodePort"
+    assert dev_run.outputs["ingressAddress"] == ""
 
 
 # ------------------------------------------------------------------ capacity hooks

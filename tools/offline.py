@@ -263,14 +263,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 
 def stack_config(stack: str, overrides: Optional[Mapping[str, Any]] = None,
-                 secrets: Optional[Mapping[str, str]] = None) -> tuple[dict[str, str], list[str]]:
-    """The config of ``Pulumi.<stack>.yaml`` in the engine's wire form, plus overrides.
+                 secrets: Optional[Mapping[str, str]] = None,
+                 path: Optional[Path] = None) -> tuple[dict[str, str], list[str]]:
+    """The config of ``Pulumi.<stack>.yaml`` (or ``path``) in the engine's wire form, plus overrides.
 
     ``secure:`` values (encrypted with the stack's passphrase) cannot be decrypted offline; they
     are replaced by a stand-in and marked secret, as the engine would mark them. ``overrides``
-    take plain values (objects are JSON-encoded), ``secrets`` add secret keys.
+    take plain values (objects are JSON-encoded), ``secrets`` add secret keys. Then, as the CLI
+    does, every default declared in ``Pulumi.yaml`` is written onto the keys the stack leaves
+    unset, in plaintext (``tools.pulumi_cli.apply_project_defaults``).
     """
-    path = ROOT / f"Pulumi.{stack}.yaml"
+    from tools.pulumi_cli import apply_project_defaults
+
+    path = path or ROOT / f"Pulumi.{stack}.yaml"
     if not path.exists():
         known = sorted(p.name.split(".")[1] for p in ROOT.glob("Pulumi.*.yaml"))
         raise ValueError(f"unknown stack {stack!r}; known stacks: {', '.join(known)}")
@@ -291,7 +296,7 @@ def stack_config(stack: str, overrides: Optional[Mapping[str, Any]] = None,
     for key, value in (secrets or {}).items():
         config[key] = value
         secret_keys.append(key)
-    return config, secret_keys
+    return apply_project_defaults(config), secret_keys
 
 
 def _wire(value: Any) -> str:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from stacks.schema import Setting
 from stacks.settings import all_declared
 from tools import generated
 
@@ -25,29 +27,58 @@ runtime:
   options:
     toolchain: pip
     virtualenv: .venv
-# Every setting, with its type and default. GENERATED from stacks/settings.py by
-# `python -m tools.project_file`; a test keeps the two identical.
+# GENERATED from stacks/settings.py by `python -m tools.project_file`; a test keeps the two identical,
+# another applies the Pulumi CLI's own rules to it and to every stack file (tests/test_pulumi_cli_rules.py).
 #
-# Object-valued settings (Pulumi's project schema cannot declare object types); set them with
-# `pulumi config set --path`, e.g. `pulumi config set --path 'services.api-gateway.maxReplicas' 150`:
+# Every key declared under `config:` has a default: the CLI treats a declared key without `default`
+# or `value` as required on every stack, and writes a default onto the stack config in plaintext
+# (pulumi/pulumi@v3.259.0 pkg/workspace/config.go mergeConfig). An empty string default means
+# "unset": the program then computes the value (the description says how).
+#
+# Optional settings NOT declared here, so that the CLI neither requires them nor applies a
+# plaintext default to a secret (config.go validateStackConfigValue: a `secret: true` key must be
+# encrypted on every stack). The program validates them (type, range, and that a secret is stored
+# encrypted, naming the key). Set secrets with `pulumi config set --secret <key> <value>`:
+{optional_settings}#
+# Object-valued settings; set them with `pulumi config set --path`,
+# e.g. `pulumi config set --path 'services.api-gateway.maxReplicas' 150`:
 {object_settings}"""
+
+
+def project_default(setting: Setting) -> Any:
+    """The default declared in Pulumi.yaml, or None when the key is left undeclared.
+
+    A secret is never declared: with a default the CLI would write it in plaintext and then refuse
+    it as unencrypted; without one it would be required on every stack. An optional string is
+    declared with the empty default the program reads as "unset"; an optional integer, boolean or
+    array has no such value and is left undeclared.
+    """
+    if setting.secret:
+        return None
+    if setting.default is not None:
+        return setting.default
+    return "" if setting.type == "string" else None
 
 
 def render() -> str:
     config: dict = {}
+    optional = []
     for s in all_declared():
+        default = project_default(s)
+        if default is None:
+            kind = f"{s.type}<{s.items}>" if s.items else s.type
+            optional.append(f"#   {s.name} ({kind}{', secret' if s.secret else ''}): {s.description}\n")
+            continue
         entry: dict = {"type": s.type, "description": s.description}
         if s.items:
             entry["items"] = {"type": s.items}
-        if s.secret:
-            entry["secret"] = True
-        if s.default is not None:
-            entry["default"] = s.default
+        entry["default"] = default
         config[s.name] = entry  # project namespace: no prefix
     from stacks.settings import OBJECT_DOCS
 
     objects = "".join(f"#   {name}: {text}\n" for name, text in OBJECT_DOCS().items())
-    return HEADER.format(object_settings=objects) + yaml.safe_dump({"config": config}, sort_keys=False, width=120)
+    return (HEADER.format(optional_settings="".join(optional), object_settings=objects)
+            + yaml.safe_dump({"config": config}, sort_keys=False, width=120))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,10 +84,14 @@ class Platform(TartwareComponent):
                                            settings.protect, domain, opts=child, meshed=p.istio)
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
+        # LoadBalancer Services only where something assigns their address (loadBalancer setting):
+        # both Helm's wait and pulumi-kubernetes' Service await block until it does.
+        service_type = p.edge_service_type(settings.cluster.target)
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
-                               tracing=tracing, opts=child)
+                               tracing=tracing, service_type=service_type, opts=child)
                      if p.istio else None)
-        self.edge = edge.IngressNginx(f"{name}-edge", p, provider, opts=child) if p.ingress_nginx else None
+        self.edge = (edge.IngressNginx(f"{name}-edge", p, provider, service_type=service_type, opts=child)
+                     if p.ingress_nginx else None)
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
                                if metrics.wanted(p, settings.cluster.target) else None)
         endpoints: DataTierEndpoints = self.data.endpoints

@@ -29,7 +29,9 @@ ADMISSION_PORT = 8443  # controller.admissionWebhooks.port
 METRICS_PORT = 10254
 
 
-def ingress_nginx_values(p: PlatformSettings) -> dict[str, Any]:
+def ingress_nginx_values(p: PlatformSettings, service_type: str = "LoadBalancer") -> dict[str, Any]:
+    """``service_type``: LoadBalancer only where something assigns its address (the chart's default
+    is LoadBalancer, values.yaml controller.service.type, and Helm's wait needs the address)."""
     n = p.ingress_nginx_replicas
     return {
         "controller": {
@@ -38,7 +40,7 @@ def ingress_nginx_values(p: PlatformSettings) -> dict[str, Any]:
             "autoscaling": {"enabled": p.is_prod, "minReplicas": n, "maxReplicas": max(n * 3, 6)},
             "resources": {"requests": {"cpu": "100m", "memory": "90Mi"} if not p.is_prod
                           else {"cpu": "500m", "memory": "512Mi"}},
-            "service": {"type": "LoadBalancer"},
+            "service": {"type": service_type},
             "ingressClassResource": {"name": "nginx", "enabled": True, "default": False},
             "admissionWebhooks": {"enabled": True},
             "metrics": {"enabled": True},
@@ -50,10 +52,10 @@ class IngressNginx(TartwareComponent):
     AREA = "platform"
 
     def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+                 service_type: str = "LoadBalancer", opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         # controller and admission Jobs are restricted-compliant with chroot off (the default)
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
         self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,
-                                    ingress_nginx_values(settings), provider, [self.namespace])
+                                    ingress_nginx_values(settings, service_type), provider, [self.namespace])
         self.register_outputs({"namespace": NAMESPACE})

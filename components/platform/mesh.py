@@ -1,11 +1,22 @@
 """Istio: base (CRDs), istio-cni, istiod, the istio-ingressgateway, the Gateway and its routes.
 
-Names are the guide's: release ``istio-ingressgateway`` in ``istio-system`` gives the Service
-``istio-ingressgateway`` (gateway chart helper ``gateway.name`` = release name) with pod labels
-``app: istio-ingressgateway`` and ``istio: ingressgateway`` (istio/istio@1.22.8
-manifests/charts/gateway/templates/_helpers.tpl), which the ``Gateway`` selects.
+The gateway is Istio's gateway-injection Deployment built here from Kubernetes resources, not the
+``gateway`` chart: the 1.22.8 chart cannot install under the Helm that pulumi-kubernetes embeds
+(its values.schema.json forbids the chart's own ``defaults:`` key once Helm validates the coalesced
+values, istio/istio#57354), and a newer gateway chart would run a proxy newer than the 1.22 control
+plane, which Istio does not support ("The Istio control plane can be one version ahead of the data
+plane. However, the data plane cannot be ahead of control plane", istio.io docs/releases/
+supported-releases "Control Plane/Data Plane Skew"). With ``image: auto`` istiod's injector fills
+in its own proxy image, so the gateway always runs the control plane's version, on both lines.
+The objects mirror what istio/istio@1.22.8 manifests/charts/gateway/templates renders for release
+``istio-ingressgateway`` (deployment.yaml, service.yaml, serviceaccount.yaml, role.yaml, hpa.yaml,
+poddisruptionbudget.yaml, _helpers.tpl; values.yaml defaults): names ``istio-ingressgateway``,
+selector labels ``app: istio-ingressgateway`` and ``istio: ingressgateway`` (``gateway.name`` with
+the ``istio-`` prefix trimmed), pod label ``sidecar.istio.io/inject: "true"``, pod annotation
+``inject.istio.io/templates: gateway``, container ``istio-proxy`` with image ``auto``; the same
+objects as the 1.29.6 chart renders. See docs/platform.md.
 
-Values keys: istio/istio@1.22.8 manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}
+Values keys: istio/istio@1.22.8 manifests/charts/{base,istio-control/istio-discovery,istio-cni}
 /values.yaml (users set keys at top level; the chart merges them over its ``defaults:``). From 1.24
 istiod reads ``autoscaleMin`` ... and the cni chart ``cniBinDir`` ... at top level instead of
 ``pilot.*`` / ``cni.*`` (istio/istio@1.29.6, same files): ``IstioLine.flat_values``.
@@ -84,26 +95,99 @@ def _tracing(tracing: Optional[tuple[str, int]]) -> dict[str, Any]:
     }
 
 
-def gateway_values(p: PlatformSettings) -> dict[str, Any]:
+GATEWAY_SELECTOR = dict(GATEWAY_POD_LABELS)  # gateway.selectorLabels
+# values.yaml defaults of the 1.22.8 (and 1.29.6) gateway chart, rendered into the pod template
+GATEWAY_POD_ANNOTATIONS = {
+    "prometheus.io/port": "15020",
+    "prometheus.io/scrape": "true",
+    "prometheus.io/path": "/stats/prometheus",
+    "inject.istio.io/templates": "gateway",
+    "sidecar.istio.io/inject": "true",
+}
+GATEWAY_SERVICE_PORTS = (  # values.yaml service.ports
+    {"name": "status-port", "port": 15021, "protocol": "TCP", "targetPort": 15021},
+    {"name": "http2", "port": 80, "protocol": "TCP", "targetPort": 80},
+    {"name": "https", "port": 443, "protocol": "TCP", "targetPort": 443},
+)
+GATEWAY_CPU_TARGET = 80  # values.yaml autoscaling.targetCPUUtilizationPercentage
+GATEWAY_TERMINATION_GRACE_SECONDS = 30  # values.yaml terminationGracePeriodSeconds
+
+
+def gateway_manifests(p: PlatformSettings, version: str, service_type: str = "LoadBalancer") -> list[dict[str, Any]]:
+    """The gateway's objects, as the gateway chart renders them for release istio-ingressgateway.
+
+    Differences from the chart, on purpose: ``app.kubernetes.io/managed-by: pulumi`` instead of
+    Helm's labels; the pod securityContext adds seccomp RuntimeDefault next to the chart's sysctl;
+    ``service_type`` is NodePort where no load balancer assigns addresses (``loadBalancer=none``).
+    """
     autoscale = p.gateway_max_replicas > p.gateway_min_replicas
-    values: dict[str, Any] = {
-        "name": GATEWAY_RELEASE,
-        "service": {"type": "LoadBalancer"},
-        "autoscaling": {"enabled": autoscale, "minReplicas": p.gateway_min_replicas,
-                        "maxReplicas": p.gateway_max_replicas},
-        "resources": {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod
-                      else {"cpu": "50m", "memory": "64Mi"},
-                      "limits": {"cpu": "2000m", "memory": "1024Mi"} if p.is_prod
-                      else {"cpu": "500m", "memory": "256Mi"}},
-        # replaces the chart's default pod securityContext (only the sysctl): keep it, add seccomp
-        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"},
-                            "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}]},
+    name = GATEWAY_RELEASE
+    labels = {**GATEWAY_SELECTOR, "app.kubernetes.io/name": name, "app.kubernetes.io/version": version,
+              "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "tartware"}
+    pod_labels = {"sidecar.istio.io/inject": "true", **GATEWAY_SELECTOR}
+    if versions.ISTIO_LINES[version].flat_values:  # 1.29.6 values.yaml `labels:` default: no ambient capture
+        labels["istio.io/dataplane-mode"] = pod_labels["istio.io/dataplane-mode"] = "none"
+    meta = {"name": name, "namespace": NAMESPACE, "labels": labels}
+    resources = {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod else {"cpu": "50m", "memory": "64Mi"},
+                 "limits": {"cpu": "2000m", "memory": "1024Mi"} if p.is_prod else {"cpu": "500m", "memory": "256Mi"}}
+    deployment_spec: dict[str, Any] = {
+        "selector": {"matchLabels": dict(GATEWAY_SELECTOR)},
+        "template": {
+            "metadata": {"annotations": dict(GATEWAY_POD_ANNOTATIONS),
+                         "labels": pod_labels},
+            "spec": {
+                "serviceAccountName": name,
+                "securityContext": {"seccompProfile": {"type": "RuntimeDefault"},
+                                    "sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}]},
+                "containers": [{
+                    "name": "istio-proxy",
+                    "image": "auto",  # replaced by istiod's injector with its own proxy image
+                    "securityContext": {"capabilities": {"drop": ["ALL"]}, "allowPrivilegeEscalation": False,
+                                        "privileged": False, "readOnlyRootFilesystem": True,
+                                        "runAsUser": 1337, "runAsGroup": 1337, "runAsNonRoot": True},
+                    "ports": [{"containerPort": 15090, "protocol": "TCP", "name": "http-envoy-prom"}],
+                    "resources": resources,
+                }],
+                "terminationGracePeriodSeconds": GATEWAY_TERMINATION_GRACE_SECONDS,
+            },
+        },
     }
     if not autoscale:
-        values["replicaCount"] = p.gateway_min_replicas  # ignored by the chart while autoscaling is on
+        deployment_spec = {"replicas": p.gateway_min_replicas, **deployment_spec}
+    docs: list[dict[str, Any]] = [
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": meta,
+         "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "watch", "list"]}]},
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": meta,
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
+         "subjects": [{"kind": "ServiceAccount", "name": name}]},
+        {"apiVersion": "v1", "kind": "Service", "metadata": meta,
+         "spec": {"type": service_type, "ports": [dict(x) for x in GATEWAY_SERVICE_PORTS],
+                  "selector": dict(GATEWAY_SELECTOR)}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": deployment_spec},
+    ]
+    if autoscale:
+        docs.append({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": p.gateway_min_replicas, "maxReplicas": p.gateway_max_replicas,
+            "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                "averageUtilization": GATEWAY_CPU_TARGET, "type": "Utilization"}}}]}})
     if p.gateway_min_replicas > 1:
-        values["podDisruptionBudget"] = {"minAvailable": 1}
-    return values
+        docs.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta,
+                     "spec": {"selector": {"matchLabels": dict(GATEWAY_SELECTOR)}, "minAvailable": 1}})
+    return docs
+
+
+_GATEWAY_KINDS = {
+    "ServiceAccount": k8s.core.v1.ServiceAccount,
+    "Role": k8s.rbac.v1.Role,
+    "RoleBinding": k8s.rbac.v1.RoleBinding,
+    "Service": k8s.core.v1.Service,
+    "Deployment": k8s.apps.v1.Deployment,
+    "HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+}
+_PYTHON_ARGS = {"roleRef": "role_ref"}
 
 
 def cni_values(p: PlatformSettings, version: str) -> dict[str, Any]:
@@ -121,7 +205,8 @@ class Mesh(TartwareComponent):
 
     def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider, domain: str,
                  kubernetes_version: Optional[str] = None, tls: bool = False,
-                 tracing: Optional[tuple[str, int]] = None, opts: Optional[pulumi.ResourceOptions] = None):
+                 tracing: Optional[tuple[str, int]] = None, service_type: str = "LoadBalancer",
+                 opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         p = settings
         self.res_name = name
@@ -143,8 +228,15 @@ class Mesh(TartwareComponent):
         self.istiod = helm_release(self, f"{name}-istiod", chart("istiod"), "istiod", NAMESPACE,
                                    istiod_values(p, self.version, tracing), provider, [self.base])
         # Gateway pods are injected with the "gateway" template: istiod's webhook must be up.
-        self.gateway = helm_release(self, f"{name}-gateway", chart("gateway"), GATEWAY_RELEASE, NAMESPACE,
-                                    gateway_values(p), provider, [self.istiod])
+        self.service_type = service_type
+        self.gateway_objects: dict[str, pulumi.CustomResource] = {}
+        for doc in gateway_manifests(p, self.version, service_type):
+            kind = doc["kind"]
+            args = {_PYTHON_ARGS.get(k, k): v for k, v in doc.items() if k not in ("apiVersion", "kind")}
+            self.gateway_objects[kind] = _GATEWAY_KINDS[kind](
+                f"{name}-gateway-{kind.lower()}", **args,
+                opts=self.child(provider, depends_on=[self.istiod, self.namespace]))
+        self.gateway = self.gateway_objects["Deployment"]
 
         self.tls = tls
         self.hosts: dict[str, str] = {}
@@ -183,18 +275,22 @@ class Mesh(TartwareComponent):
     def _address(self, name: str) -> pulumi.Output:
         """LoadBalancer hostname (AWS NLB) or IP of Service istio-system/istio-ingressgateway.
 
-        The id comes from the release's status, so the read waits for the release and is skipped
-        (unknown) in a first preview, when the Service does not exist yet.
+        pulumi-kubernetes waits for a LoadBalancer Service's address before it completes the
+        Service (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/service.go 299-315), so the
+        status carries it; a NodePort Service (loadBalancer=none) has none: "" in the outputs.
         """
-        service_id = self.gateway.status.apply(
-            lambda s: f"{(s.namespace if s is not None and s.namespace else NAMESPACE)}/{GATEWAY_RELEASE}")
-        svc = k8s.core.v1.Service.get(f"{name}-gateway-service", service_id,
-                                      opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
+        svc = self.gateway_objects["Service"]
+
+        def field(obj: Any, attr: str, key: str) -> Any:
+            if obj is None:
+                return None
+            if hasattr(type(obj), attr):  # typed output (ServiceStatus, ...): property getters
+                return getattr(obj, attr)
+            return obj.get(key) if isinstance(obj, dict) else None
 
         def first(status: Any) -> Optional[str]:
-            lb = getattr(status, "load_balancer", None) if status is not None else None
-            for ing in (getattr(lb, "ingress", None) or []):
-                value = getattr(ing, "hostname", None) or getattr(ing, "ip", None)
+            for ing in field(field(status, "load_balancer", "loadBalancer"), "ingress", "ingress") or []:
+                value = field(ing, "hostname", "hostname") or field(ing, "ip", "ip")
                 if value:
                     return value
             return None

@@ -1,0 +1,128 @@
+"""No release or resource waits for what its target cannot give (docs/real-tools.md).
+
+What waits, read from the sources:
+* ``helm.v3.Release`` with skipAwait false (our releases) installs with ``client.Wait = true``
+  (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/helm_release.go 608, 734), i.e. Helm's
+  ``--wait``: helm/helm@v3.20.2 (the Helm pulumi-kubernetes embeds, provider/go.mod) pkg/kube/ready.go
+  ``serviceReady`` 253-280: a LoadBalancer Service is ready only with ``status.loadBalancer.ingress``
+  (or ``spec.externalIPs``); ``volumeReady`` 282-288: a PersistentVolumeClaim only when Bound;
+  Deployments when their new ReplicaSet is available; Jobs only with waitForJobs (not set here).
+* a ``kubernetes:core/v1:Service`` of type LoadBalancer waits for its ingress address unless annotated
+  ``pulumi.com/skipAwait: "true"`` (provider/pkg/await/service.go 299-315; metadata/overrides.go 39-42).
+
+Nothing gives a LoadBalancer an address on a plain kind, RKE2 or bare-metal cluster, so there the edge
+Services are NodePort (setting ``loadBalancer``, default ``none`` off EKS).
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_settings import run_with
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = "tartware-infra"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+# Values switches that make a chart render a LoadBalancer Service, with the chart's default, from
+# the chart sources at the pinned versions (charts' values.yaml):
+#   release -> [(path to the switch, default, value that means "a LoadBalancer Service")]
+LOAD_BALANCER_SWITCHES = {
+    # kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml controller.service
+    "ingress-nginx": [(("controller", "service", "type"), "LoadBalancer", "LoadBalancer")],
+    # hashicorp/consul-k8s@v1.9.11 charts/consul/values.yaml: server.exposeService (enabled "-" follows
+    # global.adminPartitions.enabled, false), meshGateway.enabled false, ingressGateways.enabled false
+    "consul": [(("server", "exposeService", "enabled"), "-", True),
+               (("global", "adminPartitions", "enabled"), False, True),
+               (("meshGateway", "enabled"), False, True),
+               (("ingressGateways", "enabled"), False, True)],
+    # bitnami/charts redis 22.0.7 values.yaml sentinel.externalAccess.enabled false (type LoadBalancer)
+    "redis": [(("sentinel", "externalAccess", "enabled"), False, True)],
+    # prometheus-community/helm-charts kube-prometheus-stack-81.5.0 values.yaml
+    # prometheus.thanosServiceExternal.enabled false (type LoadBalancer)
+    "kube-prometheus-stack": [(("prometheus", "thanosServiceExternal", "enabled"), False, True)],
+}
+
+
+def _get(values, path, default):
+    for key in path:
+        if not isinstance(values, dict) or key not in values:
+            return default
+        values = values[key]
+    return values
+
+
+def waiting_load_balancers(run):
+    """Every LoadBalancer Service something would wait for: registered Services without skipAwait,
+    and the LoadBalancer Services the releases render (by the switches above)."""
+    found = []
+    for r in run.of_type("kubernetes:core/v1:Service"):
+        spec = r.plain.get("spec") or {}
+        annotations = (r.plain.get("metadata") or {}).get("annotations") or {}
+        if spec.get("type") == "LoadBalancer" and annotations.get("pulumi.com/skipAwait") != "true":
+            found.append(f"Service {r.plain['metadata'].get('namespace')}/{r.plain['metadata']['name']}")
+    for r in run.of_type(RELEASE):
+        p = r.plain
+        if p.get("skipAwait"):
+            continue
+        for path, default, on in LOAD_BALANCER_SWITCHES.get(p["name"], ()):
+            if _get(p.get("values") or {}, path, default) == on:
+                found.append(f"release {p['name']}: {'.'.join(path)}")
+    return found
+
+
+def test_dev_on_plain_kind_waits_for_no_load_balancer(dev_run):
+    assert waiting_load_balancers(dev_run) == []
+
+
+def test_prod_on_existing_without_a_declared_load_balancer_waits_for_none(prod_run):
+    assert waiting_load_balancers(prod_run) == []
+
+
+# An existing cluster that has one (loadBalancer=cloud-provider-kind) gets LoadBalancer edge Services:
+# tests/test_platform.py::test_ingress_address_is_the_gateway_services_load_balancer.
+
+
+def test_every_release_on_existing_is_checked_for_load_balancers(dev_run):
+    """Releases whose charts at the pinned versions have no LoadBalancer Service at all (their
+    values.yaml and templates name none) need no switch; the others are listed above."""
+    names = {r.plain["name"] for r in dev_run.of_type(RELEASE)}
+    assert {"ingress-nginx", "consul", "redis", "kube-prometheus-stack"} <= names
+
+
+def test_eks_defaults_to_its_cloud_load_balancer():
+    from stacks.settings import build_settings
+
+    s = build_settings({"environment": "prod", "clusterTarget": "eks"})
+    assert s.platform.load_balancer_for(s.cluster.target) == "cloud"
+    assert s.platform.edge_service_type(s.cluster.target) == "LoadBalancer"
+    for target in ("existing", "vsphere", "baremetal"):
+        assert s.platform.load_balancer_for(target) == "none"
+
+
+@pytest.mark.parametrize("settings,fragments", [
+    ({"loadBalancer": "nginx"}, ["'none', 'cloud', 'metallb' or 'cloud-provider-kind'"]),
+    ({"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks"}, ["serves kind clusters"]),
+    ({"loadBalancer": "cloud", "clusterTarget": "baremetal", "rancherInstall": True}, ["no cloud load balancer"]),
+])
+def test_bad_load_balancer_is_refused_naming_the_key(settings, fragments):
+    message = run_with({f"{NS}:{k}": v for k, v in settings.items()})
+    assert f"{NS}:loadBalancer" in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_the_ingress_nginx_chart_renders_no_load_balancer_on_dev(dev_run, tmp_path):
+    """With the vendored chart (charts/vendor), render the release as Helm would and look."""
+    (release,) = [r.plain for r in dev_run.of_type(RELEASE) if r.plain["name"] == "ingress-nginx"]
+    chart = ROOT / "charts" / "vendor" / f"ingress-nginx-{release['version']}"
+    if not (chart / "Chart.yaml").exists():
+        pytest.skip("ingress-nginx is not vendored under charts/vendor")
+    import helm_python
+
+    rendered = helm_python.Chart.load(str(chart)).render(release["values"], name=release["name"],
+                                                          namespace=release["namespace"], is_install=True)
+    types = [d.get("spec", {}).get("type", "ClusterIP") for path, text in rendered.items() if path.endswith(".yaml")
+             for d in yaml.safe_load_all(text) if isinstance(d, dict) and d.get("kind") == "Service"]
+    assert types and "LoadBalancer" not in types
