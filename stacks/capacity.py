@@ -143,7 +143,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     # 1. the untainted pools: the services, and every fixed pod that tolerates no taint
     if not report(open_pools, tartware, pool_capacity(open_pools, daemonsets, headroom), demand_text,
                   f"the largest services: {services_hint}"):
-        on_open = tartware + fixed + (pinned if memory is None else Demand(0, 0))
+        on_open = tartware + fixed  # fixed holds the data tier too when there is no memory pool
         report(open_pools, on_open, pool_capacity(open_pools, daemonsets, headroom),
                f"{demand_text}, and the platform, observability{' and data tier' if memory is None else ''} "
                f"(whose pods tolerate no taint) request {_cores(on_open.cpu - tartware.cpu)} / "

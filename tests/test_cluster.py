@@ -500,6 +500,41 @@ def test_command_with_ca_rewrites_rancher_node_command():
     assert f"--ca-checksum {checksum}" in command_with_ca(rancher.split(" --ca-checksum")[0], pem)
 
 
+# ------------------------------------------------------------------- the memory pool is used
+
+DATA_RELEASES = {"postgres": "postgresql-16.7.27", "redis": "redis-22.0.7", "redpanda": "redpanda-25.3.2"}
+MEMORY_SELECTOR = {"tartware.io/pool": "memory"}
+
+
+def data_release(run, release):
+    return next(r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain.get("name") == release)
+
+
+def rendered_pod_specs(release, values):
+    chart = helm_python.Chart.load(str(ROOT / "charts" / "vendor" / DATA_RELEASES[release]))
+    rendered = chart.render(values, name=release, namespace="data", is_install=True)
+    docs = [d for path, text in rendered.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text)
+            if isinstance(d, dict) and d.get("kind") == "StatefulSet"]
+    return [d["spec"]["template"]["spec"] for d in docs]
+
+
+@pytest.mark.parametrize("target", ["eks", "vsphere"])
+def test_data_tier_pods_tolerate_and_select_the_memory_pool(target, eks, vsphere):
+    run = {"eks": eks, "vsphere": vsphere}[target]
+    for release in DATA_RELEASES:
+        values = data_release(run, release).plain["values"]
+        specs = rendered_pod_specs(release, values)  # the pinned chart renders our keys into the pods
+        assert specs, release
+        for spec in specs:
+            assert spec["nodeSelector"] == MEMORY_SELECTOR, release
+            assert MEMORY_TAINT_TOLERATION in spec["tolerations"], release
+
+
+def test_without_a_memory_pool_the_data_tier_runs_anywhere(dev_run):
+    values = data_release(dev_run, "postgres").plain["values"]
+    assert "nodeSelector" not in values["primary"] and "tolerations" not in values["primary"]
+
+
 def test_dev_stays_on_the_existing_cluster(dev_run):
     comp = dev_run.one("tartware:cluster:ExistingCluster")
     provider = dev_run.one("pulumi:providers:kubernetes")
