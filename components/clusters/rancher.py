@@ -190,7 +190,7 @@ def autoscaler_identity(component: TartwareComponent, name: str, settings: Clust
     """A Rancher user that may only scale this cluster, and a token of that user (secret)."""
     rs = settings.rancher
     password = random.RandomPassword(f"{name}-autoscaler-password", length=40, special=False,
-                                     opts=component.child())
+                                     opts=component.child(protect=settings.protect))
     user = rancher2.User(f"{name}-autoscaler-user", username=f"{settings.name}-autoscaler",
                          name=f"cluster-autoscaler of {settings.name}", password=password.result, enabled=True,
                          opts=component.child(rancher))
