@@ -448,6 +448,8 @@ def test_rancher_autoscaler_values_make_the_chart_render_its_deployment(vsphere)
     assert "/config" in mounts
     # Rancher's private CA reaches the cloud provider's Go client through SSL_CERT_FILE
     assert {"name": "SSL_CERT_FILE", "value": "/config/ca.crt"} in container["env"]
+    # a new token (after a refresh) changes the pod template, so the provider restarts with it
+    assert "tartware.io/cloud-config-sha256" in deployments[0]["spec"]["template"]["metadata"]["annotations"]
     # without autoDiscovery.clusterName the chart renders no Deployment (templates/deployment.yaml line 1)
     bare = {k: v for k, v in values.items() if k != "autoDiscovery"}
     assert not [o for o in render_autoscaler(bare) if o["kind"] == "Deployment"]
@@ -475,6 +477,12 @@ def test_rancher_autoscaler_has_its_own_least_privileged_user(vsphere):
     assert login.plain["ca_pem"] == MOCK_RANCHER_CA
     secret = vsphere.one("kubernetes:core/v1:Secret", "prod-cluster-autoscaler-cloud-config")
     assert secret.plain["stringData"]["ca.crt"] == MOCK_RANCHER_CA
+
+
+def test_pulumi_refreshes_before_every_update_so_expired_rancher_tokens_are_replaced():
+    # Pulumi project file: options.refresh "always" runs a refresh as part of preview/update/destroy
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["options"]["refresh"] == "always"
 
 
 def test_registration_commands_verify_rancher_with_its_ca(baremetal):

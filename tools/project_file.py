@@ -25,6 +25,11 @@ runtime:
   options:
     toolchain: pip
     virtualenv: .venv
+# Refresh before every preview/update/destroy: Rancher tokens (the workload kubeconfig's, the
+# cluster-autoscaler's) expire and are replaced only when a refresh reads them as expired
+# (Pulumi project file `options.refresh: always`; docs/clusters.md, "Token refresh").
+options:
+  refresh: always
 # Every setting, with its type and default. GENERATED from stacks/settings.py by
 # `python -m tools.project_file`; a test keeps the two identical.
 #

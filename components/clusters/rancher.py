@@ -254,8 +254,11 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Cluste
         metadata=k8s.meta.v1.ObjectMetaArgs(name=AUTOSCALER_CLOUD_CONFIG_SECRET, namespace="kube-system"),
         string_data=data,
         opts=component.child(workload))
-    return autoscaler_release(component, name, workload, settings, autoscaler_values(cluster_name, ca_pem),
-                              depends_on=[secret, *depends_on])
+    values = autoscaler_values(cluster_name, ca_pem)
+    # the provider reads its cloud config once at start: a new token (refresh) rolls the pod
+    values["podAnnotations"] = {"tartware.io/cloud-config-sha256": pulumi.Output.secret(
+        cloud_config.apply(lambda c: hashlib.sha256(c.encode()).hexdigest()))}
+    return autoscaler_release(component, name, workload, settings, values, depends_on=[secret, *depends_on])
 
 
 def rancher_cluster_handle(target: str, settings: ClusterSettings, cluster: rancher2.ClusterV2,
