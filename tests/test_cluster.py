@@ -460,23 +460,22 @@ def test_rancher_autoscaler_has_its_own_least_privileged_user(vsphere):
     user = vsphere.one("rancher2:index/user:User")
     assert user.plain["username"] == "tartware-prod-autoscaler"
     role = vsphere.one("rancher2:index/globalRole:GlobalRole")
-    assert not role.plain.get("rules") and not role.plain.get("inheritedClusterRoles")
-    (scope,) = role.plain["inheritedNamespacedRules"]
-    assert scope["namespace"] == "fleet-default"
-    rules = {(r["apiGroups"][0], r["resources"][0]): r for r in scope["rules"]}
+    assert not role.plain.get("inheritedClusterRoles") and not role.plain.get("newUserDefault")
+    rules = {(r["apiGroups"][0], r["resources"][0]): r for r in role.plain["rules"]}
     # kubernetes/autoscaler cloudprovider/rancher README "Permissions" + rancher_nodegroup.go
     assert set(rules) == {("provisioning.cattle.io", "clusters"), ("cluster.x-k8s.io", "machines")}
     assert set(rules["provisioning.cattle.io", "clusters"]["verbs"]) == {"get", "update"}
     assert rules["provisioning.cattle.io", "clusters"]["resourceNames"] == ["tartware-prod"]
     assert set(rules["cluster.x-k8s.io", "machines"]["verbs"]) == {"get", "list", "update"}
-    binding = vsphere.one("rancher2:index/globalRoleBinding:GlobalRoleBinding")
-    assert binding.plain["userId"] == user.outputs.get("id", binding.plain["userId"])
-    login = vsphere.one("pulumi-python:dynamic:Resource", "prod-cluster-autoscaler-token")
-    assert contains_secret(login.inputs["password"])
-    assert login.plain["ttl_ms"] == 129600 * 60 * 1000  # Rancher's default auth-token-max-ttl-minutes
-    assert login.plain["ca_pem"] == MOCK_RANCHER_CA
+    bound = {b.plain["globalRoleId"] for b in vsphere.of_type("rancher2:index/globalRoleBinding:GlobalRoleBinding")}
+    assert "user-base" in bound and len(bound) == 2  # login + the autoscaler role, nothing else
+    token = vsphere.one("rancher2:index/customUserToken:CustomUserToken")
+    assert token.plain["username"] == "tartware-prod-autoscaler" and isinstance(token.inputs["password"], Secret)
+    assert token.plain["ttl"] == 129600 * 60  # seconds: Rancher's default auth-token-max-ttl-minutes
+    assert token.plain["renew"] is True  # replaced once expired (read by the refresh)
     secret = vsphere.one("kubernetes:core/v1:Secret", "prod-cluster-autoscaler-cloud-config")
     assert secret.plain["stringData"]["ca.crt"] == MOCK_RANCHER_CA
+    assert contains_secret(secret.inputs["stringData"])
 
 
 def test_pulumi_refreshes_before_every_update_so_expired_rancher_tokens_are_replaced():

@@ -28,7 +28,6 @@ from stacks.cluster_settings import ClusterSettings, NodePool
 from ..base import TartwareComponent
 from ..handles import ClusterHandle
 from .common import autoscaler_release, parse_taint, pool_summary
-from .rancher_login import RancherLoginToken
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -40,13 +39,13 @@ AUTOSCALER_MAX = "cluster.provisioning.cattle.io/autoscaler-max-size"
 AUTOSCALER_CLOUD_CONFIG_SECRET = "cluster-autoscaler-rancher"
 AUTOSCALER_CONFIG_DIR = "/config"
 # Rancher clamps token lifetimes to auth-token-max-ttl-minutes (default 129600 = 90 days); asking
-# for exactly that keeps the token valid as long as Rancher allows. Refresh: rancher_login.py.
+# for exactly that keeps the token valid as long as Rancher allows; then it is renewed on refresh.
 AUTOSCALER_TOKEN_TTL_MINUTES = 129600
 # What the Rancher cloud provider does with the Rancher API (kubernetes/autoscaler@
 # cluster-autoscaler-chart-9.59.0 cluster-autoscaler/cloudprovider/rancher/README.md "Permissions":
 # get/update clusters.provisioning.cattle.io, list machines.cluster.x-k8s.io in the cluster's
 # namespace; rancher_nodegroup.go markMachineForDeletion also gets and updates a machine to annotate
-# it for deletion). Granted in fleet-default only, through a GlobalRole's namespacedRules.
+# it for deletion). Granted through a GlobalRole (autoscaler_identity).
 AUTOSCALER_RULES = (
     ("provisioning.cattle.io", "clusters", ("get", "update"), True),  # only this stack's cluster
     ("cluster.x-k8s.io", "machines", ("get", "list", "update"), False),
@@ -186,32 +185,41 @@ def autoscaler_annotations(pool: NodePool, enabled: bool) -> dict[str, str]:
 
 
 def autoscaler_identity(component: TartwareComponent, name: str, settings: ClusterSettings,
-                        rancher: rancher2.Provider, api_url: str, ca_pem: pulumi.Input[str]) -> pulumi.Output:
-    """A Rancher user that may only scale this cluster, and a token of that user (secret)."""
-    rs = settings.rancher
+                        rancher: rancher2.Provider) -> pulumi.Output:
+    """A Rancher user that may only scale machine pools, and a token of that user (secret).
+
+    The user logs in through ``user-base`` (the minimum Rancher requires for a token,
+    pulumi-rancher2 13.0.1 CustomUserToken docs) and holds one GlobalRole whose ``rules`` Rancher
+    applies in the local cluster, where the provisioning objects live. pulumi-rancher2 13.0.1 has no
+    ``namespacedRules`` (its ``inheritedNamespacedRules`` apply to downstream clusters), so the
+    rules are cluster-wide in the local cluster: clusters only by this cluster's name, machines of
+    any cluster (their names are generated).
+    """
     password = random.RandomPassword(f"{name}-autoscaler-password", length=40, special=False,
                                      opts=component.child(protect=settings.protect))
     user = rancher2.User(f"{name}-autoscaler-user", username=f"{settings.name}-autoscaler",
                          name=f"cluster-autoscaler of {settings.name}", password=password.result, enabled=True,
                          opts=component.child(rancher))
-    rules = [rancher2.GlobalRoleInheritedNamespacedRuleRuleArgs(
-        api_groups=[group], resources=[resource], verbs=list(verbs),
-        resource_names=[settings.name] if only_ours else None)
-        for group, resource, verbs, only_ours in AUTOSCALER_RULES]
     role = rancher2.GlobalRole(
         f"{name}-autoscaler-role", name=f"{settings.name}-cluster-autoscaler",
         description=f"cluster-autoscaler: scale the machine pools of {settings.name}",
-        inherited_namespaced_rules=[rancher2.GlobalRoleInheritedNamespacedRuleArgs(
-            namespace=FLEET_NAMESPACE, rules=rules)],
+        rules=[rancher2.GlobalRoleRuleArgs(api_groups=[group], resources=[resource], verbs=list(verbs),
+                                           resource_names=[settings.name] if only_ours else None)
+               for group, resource, verbs, only_ours in AUTOSCALER_RULES],
         new_user_default=False, opts=component.child(rancher))
-    binding = rancher2.GlobalRoleBinding(f"{name}-autoscaler-binding", global_role_id=role.id, user_id=user.id,
-                                         opts=component.child(rancher))
-    login = RancherLoginToken(f"{name}-autoscaler-token", url=api_url, username=user.username,
-                              password=password.result, ttl_minutes=AUTOSCALER_TOKEN_TTL_MINUTES, ca_pem=ca_pem,
-                              insecure=rs.insecure, description=f"cluster-autoscaler for {settings.name}",
-                              opts=component.child(depends_on=[binding]))
+    bindings = [
+        rancher2.GlobalRoleBinding(f"{name}-autoscaler-login", global_role_id="user-base", user_id=user.id,
+                                   opts=component.child(rancher)),
+        rancher2.GlobalRoleBinding(f"{name}-autoscaler-binding", global_role_id=role.id, user_id=user.id,
+                                   opts=component.child(rancher)),
+    ]
+    # renew: the provider replaces the token once Rancher reports it expired (read on refresh)
+    token = rancher2.CustomUserToken(
+        f"{name}-autoscaler-token", username=user.username, password=password.result,
+        description=f"cluster-autoscaler for {settings.name}", ttl=AUTOSCALER_TOKEN_TTL_MINUTES * 60, renew=True,
+        opts=component.child(rancher, depends_on=bindings))
     component.autoscaler_user, component.autoscaler_role = user, role
-    return pulumi.Output.secret(login.token)
+    return pulumi.Output.secret(token.token)
 
 
 def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]) -> dict:
@@ -242,9 +250,10 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Cluste
 
     It scales the machine pools through the Rancher API (cloud config: url, token, clusterName,
     clusterNamespace — kubernetes/autoscaler cloudprovider/rancher/examples/config.yaml) with the
-    token of its own least-privileged Rancher user (``autoscaler_identity``).
+    token of its own least-privileged Rancher user (``autoscaler_identity``); a private Rancher CA
+    reaches its client through SSL_CERT_FILE (``autoscaler_values``).
     """
-    token = autoscaler_identity(component, name, settings, rancher, api_url, ca_pem)
+    token = autoscaler_identity(component, name, settings, rancher)
     cloud_config = pulumi.Output.secret(pulumi.Output.all(token, cluster_name).apply(
         lambda a: yaml.safe_dump({"url": api_url, "token": a[0], "clusterName": a[1],
                                   "clusterNamespace": FLEET_NAMESPACE})))
