@@ -455,6 +455,16 @@ def test_rancher_autoscaler_values_make_the_chart_render_its_deployment(vsphere)
     assert not [o for o in render_autoscaler(bare) if o["kind"] == "Deployment"]
 
 
+def test_eks_autoscaler_values_render_auto_discovery(eks):
+    values = eks.one("kubernetes:helm.sh/v3:Release", "prod-cluster-autoscaler").plain["values"]
+    (deployment,) = [o for o in render_autoscaler(values) if o["kind"] == "Deployment"]
+    command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert "--cloud-provider=aws" in command
+    # the chart's default autoDiscovery.tags: the tags EKS puts on managed node groups' ASGs
+    assert ("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,"
+            "k8s.io/cluster-autoscaler/tartware-prod") in command
+
+
 def test_rancher_autoscaler_has_its_own_least_privileged_user(vsphere):
     assert not vsphere.of_type("rancher2:index/token:Token")  # no token of the administrator
     user = vsphere.one("rancher2:index/user:User")
