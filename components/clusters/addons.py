@@ -20,12 +20,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.cluster_settings import ClusterSettings
+from stacks.cluster_settings import ClusterSettings, tolerations_for
 
 from ..base import TartwareComponent
 from ..platform.common import chart_args
 from ..platform.namespaces import namespace
-from .common import parse_taint
 
 METALLB_NAMESPACE = "metallb-system"
 METALLB_POOL = "tartware"
@@ -37,16 +36,10 @@ DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 
 
 def pool_tolerations(settings: ClusterSettings) -> list[dict[str, str]]:
-    """Kubernetes tolerations for every taint our worker pools carry (memory pool, spot pool)."""
-    out, seen = [], set()
+    """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
+    out: list[dict[str, str]] = []
     for pool in settings.worker_pools:
-        for taint in pool.taints:
-            k, v, effect = parse_taint(taint)
-            if (k, v, effect) in seen:
-                continue
-            seen.add((k, v, effect))
-            out.append({"key": k, "operator": "Equal", "value": v, "effect": effect} if v
-                       else {"key": k, "operator": "Exists", "effect": effect})
+        out += [t for t in tolerations_for(pool) if t not in out]
     return out
 
 
@@ -84,7 +77,6 @@ class MetalLb(TartwareComponent):
             f"{name}-l2", api_version="metallb.io/v1beta1", kind="L2Advertisement", metadata=meta(METALLB_POOL),
             spec={"ipAddressPools": [METALLB_POOL]},
             opts=self.child(provider, depends_on=[self.pool]))
-        self.ready = [self.release, self.pool, self.advertisement]
         self.register_outputs({"addresses": settings.load_balancer_addresses})
 
 
@@ -102,18 +94,17 @@ class BareMetalStorage(TartwareComponent):
             # Longhorn's instance managers need privileged pods (host paths, iSCSI).
             ns = namespace(f"{name}-namespace", LONGHORN_NAMESPACE, "privileged", provider, self)
             taints = ";".join(settings_taints(settings))
-            workers = len(settings.worker_pools) and min(p.min_nodes for p in settings.worker_pools)
+            nodes = sum(p.min_nodes for p in settings.worker_pools)
             self.release = _release(self, f"{name}-longhorn", versions.LONGHORN, LONGHORN_NAMESPACE, {
                 # longhorn/longhorn@v1.12.1 chart/values.yaml
                 "persistence": {"defaultClass": True, "reclaimPolicy": reclaim,
-                                # 3 replicas (the chart's default) need 3 nodes; dev has fewer
-                                "defaultClassReplicaCount": max(1, min(3, workers or 1))},
+                                # 3 replicas (the chart's default) on 3 different nodes; dev has fewer
+                                "defaultClassReplicaCount": max(1, min(3, nodes))},
                 "defaultSettings": {"taintToleration": taints or None},
                 "longhornManager": {"tolerations": pool_tolerations(settings)},
                 "longhornDriver": {"tolerations": pool_tolerations(settings)},
             }, provider, [ns], protect=settings.protect)
             self.storage_class = LONGHORN_STORAGE_CLASS
-            self.ready = [self.release]
         else:
             self.manifest = k8s.yaml.v2.ConfigFile(
                 f"{name}-local-path", file=versions.LOCAL_PATH_MANIFEST, opts=self.child(provider))
@@ -127,7 +118,6 @@ class BareMetalStorage(TartwareComponent):
                 reclaim_policy=reclaim,
                 opts=self.child(provider, depends_on=[self.manifest]))
             self.storage_class = LOCAL_PATH_STORAGE_CLASS
-            self.ready = [self.manifest, self.default_class]
         self.register_outputs({"storage": self.kind, "defaultStorageClass": self.storage_class})
 
 
