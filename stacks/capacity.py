@@ -8,7 +8,7 @@ registered. The formula (docs/clusters.md, "Capacity check"):
     capacity   = sum over pools of per node x maxNodes, x (1 - headroom)
 
     Tartware   = sum over enabled services of maxReplicas x (request + mesh sidecar request)
-    pinned     = PostgreSQL, Redis, Redpanda pods: pinned to the memory pool when there is one
+    pinned     = PostgreSQL, Redis, Redpanda, Prometheus, Loki pods: on the memory pool if there is one
     fixed      = platform + data tier + observability fixed overhead (requests), minus pinned
 
     Each workload is placed on the pools it can run on:
@@ -95,7 +95,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     headroom = cluster.headroom_percent
     open_pools = [p for p in workers if p.schedulable_for_any_pod]
     memory = memory_pool(workers)
-    pinned_pods = settings.data.memory_pool_pods()
+    pinned_pods = settings.data.memory_pool_pods() + settings.observability.memory_pool_pods()
     pinned = Demand(sum(n * c for _, n, c, _ in pinned_pods), sum(n * m for _, n, _, m in pinned_pods))
     fixed = fixed_overhead(settings)
     if memory is not None:
@@ -151,9 +151,9 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     # 2. the memory pool: what is pinned to it
     if memory is not None and pinned_pods:
         pinned_text = ", ".join(f"{what} {n} x {_cores(c)} / {_gib(m)}" for what, n, c, m in pinned_pods)
-        lower = "the data tier's size (postgresReadReplicas, redisNodes, redpandaBrokers)"
+        lower = "what is pinned to it (postgresReadReplicas, redisNodes, redpandaBrokers, prometheusReplicas)"
         report([memory], pinned, pool_capacity([memory], daemonsets, headroom),
-               f"the data tier pinned to the memory pool requests {_cores(pinned.cpu)} / {_gib(pinned.memory)} "
+               f"the pods pinned to the memory pool request {_cores(pinned.cpu)} / {_gib(pinned.memory)} "
                f"({pinned_text})", lower)
         node_cpu, node_mem = memory.cpu_millicores - daemonsets[0], memory.memory_bytes - daemonsets[1]
         for what, _, cpu, mem in pinned_pods:

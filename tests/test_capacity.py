@@ -117,8 +117,10 @@ REDPANDA_BROKER_CORES, REDPANDA_BROKER_GIB = 4, 10
 
 def test_the_data_tier_is_placed_on_the_memory_pool_and_fits_it():
     s = settings_for("vsphere")
-    pinned = {what: (n, cpu, mem) for what, n, cpu, mem in s.data.memory_pool_pods()}
-    assert set(pinned) == {"postgres", "redis", "redpanda"}  # Consul and Jobs stay on compute
+    pinned = {what: (n, cpu, mem) for what, n, cpu, mem in
+              s.data.memory_pool_pods() + s.observability.memory_pool_pods()}
+    # Consul, Grafana, Jaeger and the Jobs stay on compute
+    assert set(pinned) == {"postgres", "redis", "redpanda", "prometheus", "loki"}
     assert pinned["redpanda"][0] == 3 and pinned["redpanda"][1] >= REDPANDA_BROKER_CORES * 1000
     assert pinned["redpanda"][2] >= REDPANDA_BROKER_GIB * GI
     assert pinned["postgres"][0] == 3 and pinned["redis"][0] == 3

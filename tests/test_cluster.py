@@ -547,6 +547,19 @@ def test_data_tier_pods_tolerate_and_select_the_memory_pool(eks, vsphere):
         assert data_release(eks, release).plain["values"] == values, release
 
 
+def test_prometheus_and_loki_run_on_the_memory_pool(vsphere):
+    kps = data_release(vsphere, "kube-prometheus-stack").plain["values"]["prometheus"]["prometheusSpec"]
+    loki = data_release(vsphere, "loki").plain["values"]["singleBinary"]
+    for spec in (kps, loki):
+        assert spec["nodeSelector"] == MEMORY_SELECTOR and MEMORY_TAINT_TOLERATION in spec["tolerations"]
+    # the keys exist at the pinned charts (vendored values.yaml)
+    vendor = ROOT / "charts" / "vendor"
+    kps_defaults = yaml.safe_load((vendor / "kube-prometheus-stack-81.5.0" / "values.yaml").read_text())
+    loki_defaults = yaml.safe_load((vendor / "loki-6.55.0" / "values.yaml").read_text())
+    for defaults in (kps_defaults["prometheus"]["prometheusSpec"], loki_defaults["singleBinary"]):
+        assert defaults["nodeSelector"] == {} and defaults["tolerations"] == []
+
+
 def test_without_a_memory_pool_the_data_tier_runs_anywhere(dev_run):
     values = data_release(dev_run, "postgres").plain["values"]
     assert "nodeSelector" not in values["primary"] and "tolerations" not in values["primary"]

@@ -81,7 +81,8 @@ class Platform(TartwareComponent):
         self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
                              secrets=secrets, node_pools=cluster.node_pools)
         self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                           settings.protect, domain, opts=child, meshed=p.istio)
+                                           settings.protect, domain, opts=child, meshed=p.istio,
+                                           node_pools=cluster.node_pools)
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,

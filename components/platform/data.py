@@ -109,9 +109,10 @@ class Placement:
             return cls()
         return cls(dict(pool.labels), tuple(tolerations_for(pool)))
 
-    def bitnami(self) -> dict[str, Any]:
-        """Per-component keys of the bitnami charts (primary/readReplicas/master/replica .nodeSelector,
-        .tolerations at postgresql 16.7.27 and redis 22.0.7 values.yaml)."""
+    def pod_keys(self) -> dict[str, Any]:
+        """``nodeSelector`` and ``tolerations``: the key names every chart here uses for them (bitnami
+        primary/readReplicas/master/replica, redpanda statefulset.podTemplate.spec,
+        kube-prometheus-stack prometheus.prometheusSpec, loki singleBinary)."""
         out: dict[str, Any] = {}
         if self.node_selector:
             out["nodeSelector"] = dict(self.node_selector)
@@ -140,7 +141,7 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
     """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag)."""
     replication = s.postgres_read_replicas > 0
     server = {
-        **placement.bitnami(),
+        **placement.pod_keys(),
         "resources": s.size("postgres").k8s(),
         "persistence": _persistence(s.postgres_storage, s.storage_class),
         # Our NetworkPolicies (components/platform/network.py) govern this namespace; the chart's
@@ -185,7 +186,7 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
 def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
     """bitnami/redis 22.0.7 values. Sentinel mode keeps Service redis-master via sentinel.masterService."""
     node = {
-        **placement.bitnami(),
+        **placement.pod_keys(),
         "resources": s.size("redis").k8s(),
         "persistence": _persistence(s.redis_storage, s.storage_class),
     }
@@ -239,7 +240,7 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
             # statefulset.podTemplate.spec.nodeSelector / .tolerations (values.yaml at 25.3.2)
             "podTemplate": {"spec": {"securityContext": restricted_pod(REDPANDA_UID),
                                      "containers": sts_containers, "initContainers": sts_init,
-                                     **placement.bitnami()}},
+                                     **placement.pod_keys()}},
         },
         "post_install_job": {
             "podTemplate": {"spec": {
