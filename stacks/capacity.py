@@ -8,10 +8,14 @@ registered. The formula (docs/clusters.md, "Capacity check"):
     capacity   = sum over pools of per node x maxNodes, x (1 - headroom)
 
     Tartware   = sum over enabled services of maxReplicas x (request + mesh sidecar request)
-    fixed      = platform + data tier + observability fixed overhead (requests)
+    pinned     = PostgreSQL, Redis, Redpanda, Prometheus, Loki pods: on the memory pool if there is one
+    fixed      = platform + data tier + observability fixed overhead (requests), minus pinned
 
-    1. Tartware <= capacity of the pools a pod without tolerations can use (untainted workers)
-    2. Tartware + fixed <= capacity of all worker pools
+    Each workload is placed on the pools it can run on:
+    1. Tartware + fixed (+ pinned without a memory pool) <= capacity of the untainted workers
+       (none of these pods tolerates a taint)
+    2. pinned <= capacity of the memory pool; its largest pod fits one node; Redpanda's brokers
+       (one per node: the chart's required pod anti-affinity) <= the pool's maxNodes
     3. Tartware pods <= (110 - DaemonSet pods) x maxNodes of the untainted pools
 
 Requests, not limits: requests are what the scheduler has to place; limits may overcommit.
@@ -24,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .cluster_settings import memory_pool
 from .errors import ProblemCollector, key
 
 if TYPE_CHECKING:
@@ -74,7 +79,7 @@ def pool_capacity(pools: "list[NodePool]", daemonsets: tuple[int, int], headroom
 
 
 def check(settings: "StackSettings", problems: ProblemCollector) -> None:
-    """Record a problem if the budget at max scale cannot fit the max pool capacity."""
+    """Record a problem if a pool cannot hold, at max scale, what is placed on it."""
     from .budget import Budget
 
     cluster = settings.cluster
@@ -87,9 +92,14 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
     pods = budget.max.pods
     tartware = Demand(budget.max.cpu_request_millicores + pods * sidecar[0],
                       budget.max.memory_request_bytes + pods * sidecar[1])
-    fixed = fixed_overhead(settings)
     headroom = cluster.headroom_percent
     open_pools = [p for p in workers if p.schedulable_for_any_pod]
+    memory = memory_pool(workers)
+    pinned_pods = settings.data.memory_pool_pods() + settings.observability.memory_pool_pods()
+    pinned = Demand(sum(n * c for _, n, c, _ in pinned_pods), sum(n * m for _, n, _, m in pinned_pods))
+    fixed = fixed_overhead(settings)
+    if memory is not None:
+        fixed = Demand(fixed.cpu - pinned.cpu, fixed.memory - pinned.memory)
 
     biggest = sorted(budget.services, key=lambda s: s.max_replicas * s.cpu_request.millicores, reverse=True)[:3]
     services_hint = ", ".join(
@@ -103,12 +113,16 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
         return " + ".join(f"{p.name} {p.max_nodes} x {_cores(p.cpu_millicores)} / {_gib(p.memory_bytes)}"
                           for p in pools)
 
-    def report(pools: "list[NodePool]", need: Demand, have: Demand, what: str) -> bool:
+    def short_of(need: Demand, have: Demand) -> list[str]:
         short = []
         if need.cpu > have.cpu:
             short.append(f"CPU {_cores(need.cpu)} > {_cores(have.cpu)}")
         if need.memory > have.memory:
             short.append(f"memory {_gib(need.memory)} > {_gib(have.memory)}")
+        return short
+
+    def report(pools: "list[NodePool]", need: Demand, have: Demand, what: str, lower: str) -> bool:
+        short = short_of(need, have)
         if not short:
             return False
         target = max(pools, key=lambda p: p.max_nodes) if pools else workers[0]
@@ -117,7 +131,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
             f"the budget does not fit the node pools ({'; '.join(short)}): {what}; the pools give at most "
             f"{pools_text(pools)} allocatable per node, minus DaemonSets {_cores(daemonsets[0])} / "
             f"{_gib(daemonsets[1])} per node, minus {headroom}% headroom (capacityHeadroomPercent). "
-            f"Raise nodePools.{target.name}.maxNodes or the node size, or lower the largest services: {services_hint}",
+            f"Raise nodePools.{target.name}.maxNodes or the node size, or lower {lower}",
             target.max_nodes)
         return True
 
@@ -126,10 +140,34 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
                      "services (no tolerations) could not be scheduled; remove the taints of one pool",
                      [p.name for p in workers])
         return
-    if not report(open_pools, tartware, pool_capacity(open_pools, daemonsets, headroom), demand_text):
-        report(workers, tartware + fixed, pool_capacity(workers, daemonsets, headroom),
-               f"{demand_text}, and the platform, data tier and observability request "
-               f"{_cores(fixed.cpu)} / {_gib(fixed.memory)}")
+    # 1. the untainted pools: the services, and every fixed pod that tolerates no taint
+    if not report(open_pools, tartware, pool_capacity(open_pools, daemonsets, headroom), demand_text,
+                  f"the largest services: {services_hint}"):
+        on_open = tartware + fixed  # fixed holds the data tier too when there is no memory pool
+        report(open_pools, on_open, pool_capacity(open_pools, daemonsets, headroom),
+               f"{demand_text}, and the platform, observability{' and data tier' if memory is None else ''} "
+               f"(whose pods tolerate no taint) request {_cores(on_open.cpu - tartware.cpu)} / "
+               f"{_gib(on_open.memory - tartware.memory)}", f"the largest services: {services_hint}")
+    # 2. the memory pool: what is pinned to it
+    if memory is not None and pinned_pods:
+        pinned_text = ", ".join(f"{what} {n} x {_cores(c)} / {_gib(m)}" for what, n, c, m in pinned_pods)
+        lower = "what is pinned to it (postgresReadReplicas, redisNodes, redpandaBrokers, prometheusReplicas)"
+        report([memory], pinned, pool_capacity([memory], daemonsets, headroom),
+               f"the pods pinned to the memory pool request {_cores(pinned.cpu)} / {_gib(pinned.memory)} "
+               f"({pinned_text})", lower)
+        node_cpu, node_mem = memory.cpu_millicores - daemonsets[0], memory.memory_bytes - daemonsets[1]
+        for what, _, cpu, mem in pinned_pods:
+            if cpu > node_cpu or mem > node_mem:
+                problems.add(key("nodePools", memory.name, "memoryGb" if mem > node_mem else "cpus"),
+                             f"one {what} pod requests {_cores(cpu)} / {_gib(mem)}, more than a memory-pool node "
+                             f"offers after kube-reserved and DaemonSets ({_cores(node_cpu)} / {_gib(node_mem)}); "
+                             f"use larger memory nodes", memory.memory_gib if mem > node_mem else memory.cpus)
+        brokers = next((n for what, n, _, _ in pinned_pods if what == "redpanda"), 0)
+        if brokers > memory.max_nodes:
+            problems.add(key("nodePools", memory.name, "maxNodes"),
+                         f"{brokers} Redpanda brokers need {brokers} memory-pool nodes (one broker per node: "
+                         f"the chart's required pod anti-affinity); raise maxNodes or lower redpandaBrokers",
+                         memory.max_nodes)
     max_pods = sum((p.max_pods - DAEMONSET_PODS_PER_NODE) * p.max_nodes for p in open_pools)
     if pods > max_pods:
         target = max(open_pools, key=lambda p: p.max_nodes)

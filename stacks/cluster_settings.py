@@ -15,6 +15,7 @@ the capacity check (stacks/capacity.py) can compare the budget with it before an
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional
@@ -66,7 +67,10 @@ DECLARED: tuple[Setting, ...] = (
     # --- EKS
     Setting("vpcCidr", "string", "EKS: the VPC's IPv4 CIDR (a /16 is split into 3 private /18 and 3 public /20).", "10.0.0.0/16"),
     Setting("natGatewayPerAz", "boolean", "EKS: one NAT gateway per availability zone. Unset: true when environment=prod, else one shared NAT."),
-    Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Unset: 0.0.0.0/0.", items="string"),
+    Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.", [], items="string"),
+    Setting("eksAdminRoleArns", "array", "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).", [], items="string"),
+    Setting("eksCiRoleArns", "array", "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped objects).", [], items="string"),
+    Setting("eksKubeconfigRoleArn", "string", "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's own identity.", ""),
     # --- Rancher (vsphere, baremetal)
     Setting("rancherApiUrl", "string", "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: https://<rancherHostname>."),
     Setting("rancherToken", "string", "Rancher API token (secret) for vsphere/baremetal; not needed with rancherInstall=true.", secret=True),
@@ -79,6 +83,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("rancherKubeContext", "string", "Context of the management cluster in that kubeconfig. Empty: its current context.", ""),
     Setting("etcdSnapshotSchedule", "string", "vsphere/baremetal: etcd snapshot cron schedule.", "0 */6 * * *"),
     Setting("etcdSnapshotRetention", "integer", "vsphere/baremetal: etcd snapshots kept.", 28),
+    Setting("loadBalancerAddresses", "string", "vsphere/baremetal: MetalLB address pool for LoadBalancer Services (the Istio gateway, ingress-nginx): a CIDR such as 192.168.10.240/28 or a range such as 192.168.10.240-192.168.10.250. Required on those targets.", ""),
+    Setting("nodeNetworkCidr", "string", "vsphere/baremetal: the nodes' network (CIDR). When set, loadBalancerAddresses must lie inside it (MetalLB L2 answers ARP on that segment). Empty: not checked.", ""),
+    Setting("bareMetalStorage", "string", "baremetal: volume provisioner and default StorageClass: longhorn (replicated block storage, survives a node loss) or local-path (node-local disks, no replication).", "longhorn"),
     Setting("clusterActiveTimeoutMinutes", "integer", "vsphere/baremetal: how long to wait for the cluster to become Active.", 60),
     # --- vSphere
     Setting("vsphereVcenter", "string", "vsphere: vCenter host name.", ""),
@@ -102,6 +109,9 @@ for _field, _text in {
     "clusterName": "a lower-case name of letters, digits and '-' (at most 40 characters)",
     "vpcCidr": "an IPv4 /16 CIDR such as '10.0.0.0/16'",
     "eksPublicAccessCidrs": "IPv4 CIDRs such as '203.0.113.0/24'",
+    "eksAdminRoleArns": "IAM role ARNs such as 'arn:aws:iam::123456789012:role/platform-admin'",
+    "eksCiRoleArns": "IAM role ARNs such as 'arn:aws:iam::123456789012:role/github-deploy'",
+    "eksKubeconfigRoleArn": "an IAM role ARN such as 'arn:aws:iam::123456789012:role/platform-admin'",
     "etcdSnapshotSchedule": "a 5-field cron schedule such as '0 */6 * * *'",
     "taints": "taints as 'key=value:Effect' (Effect: NoSchedule, PreferNoSchedule or NoExecute)",
     "instanceTypes": "EC2 instance types such as 'c6i.4xlarge'",
@@ -148,10 +158,94 @@ def kube_reserved_bytes(memory_gib: int) -> int:
     return int(reserved * GIB) + 100 * MIB
 
 
+# ---------------------------------------------------------------- address pools
+
+
+def parse_address_pool(text: str) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
+    """'192.168.10.240/28' or '192.168.10.240-192.168.10.250' -> (first, last); ValueError if neither.
+
+    The two forms MetalLB's IPAddressPool.spec.addresses accepts (metallb/metallb@v0.15.2
+    api/v1beta1/ipaddresspool_types.go: "a list of IP address ranges ... CIDR or from-to")."""
+    text = text.strip()
+    if "-" in text:
+        first_text, _, last_text = text.partition("-")
+        first, last = ipaddress.IPv4Address(first_text.strip()), ipaddress.IPv4Address(last_text.strip())
+        if first > last:
+            raise ValueError(f"the range starts after it ends ({first} > {last})")
+        return first, last
+    net = ipaddress.IPv4Network(text, strict=True)
+    return net[0], net[-1]
+
+
+def _check_network(inp: "ClusterInput", ctx: BuildContext) -> None:
+    """MetalLB pool (required on vsphere/baremetal) and the node network it must lie in."""
+    problems, target = ctx.problems, inp.cluster_target
+    pool_text, net_text = inp.load_balancer_addresses.strip(), inp.node_network_cidr.strip()
+    example = "a CIDR such as 192.168.10.240/28 or a range such as 192.168.10.240-192.168.10.250"
+    if target not in RANCHER_TARGETS:
+        for name, value in (("loadBalancerAddresses", pool_text), ("nodeNetworkCidr", net_text)):
+            if value:
+                problems.add(key(name), f"applies to clusterTarget=vsphere or baremetal only (EKS: AWS load balancers)", value)
+        return
+    network = None
+    if net_text:
+        try:
+            network = ipaddress.IPv4Network(net_text, strict=True)
+        except ValueError as exc:
+            problems.add(key("nodeNetworkCidr"), f"not an IPv4 network ({exc}); expected a CIDR such as 192.168.10.0/24", net_text)
+    if not pool_text:
+        problems.add(key("loadBalancerAddresses"),
+                     f"required for clusterTarget={target}: MetalLB gives LoadBalancer Services (Istio gateway, "
+                     f"ingress-nginx) addresses from this pool; expected {example}")
+        return
+    try:
+        first, last = parse_address_pool(pool_text)
+    except ValueError as exc:
+        problems.add(key("loadBalancerAddresses"), f"not an address pool ({exc}); expected {example}", pool_text)
+        return
+    if network is not None and not (first in network and last in network):
+        problems.add(key("loadBalancerAddresses"),
+                     f"outside nodeNetworkCidr {network}: MetalLB (layer 2) can only announce addresses of the "
+                     f"nodes' own network; allowed: addresses inside {network}", pool_text)
+    elif network is not None and (first == network.network_address or last == network.broadcast_address) and network.prefixlen < 31:
+        problems.add(key("loadBalancerAddresses"),
+                     f"includes the network or broadcast address of {network}; allowed: host addresses inside it", pool_text)
+
+
+def _check_eks_access(inp: "ClusterInput", ctx: BuildContext) -> tuple[str, ...]:
+    """Public endpoint CIDRs (open in dev, listed in prod) and the access-entry settings."""
+    problems, target = ctx.problems, inp.cluster_target
+    if target != "eks":
+        for name, value in (("eksPublicAccessCidrs", inp.eks_public_access_cidrs), ("eksAdminRoleArns", inp.eks_admin_role_arns),
+                            ("eksCiRoleArns", inp.eks_ci_role_arns), ("eksKubeconfigRoleArn", inp.eks_kubeconfig_role_arn)):
+            if value:
+                problems.add(key(name), "applies to clusterTarget=eks only", list(value) if isinstance(value, tuple) else value)
+        return ()
+    for text in inp.eks_public_access_cidrs:
+        try:
+            ipaddress.IPv4Network(text, strict=True)
+        except ValueError as exc:
+            problems.add(key("eksPublicAccessCidrs"), f"not an IPv4 network ({exc}); expected {PATTERN_HINT_CIDRS}", text)
+    if inp.eks_public_access_cidrs:
+        return tuple(inp.eks_public_access_cidrs)
+    if ctx.is_prod:
+        problems.add(key("eksPublicAccessCidrs"),
+                     "required in prod: the public API endpoint is closed until you list who may reach it "
+                     f"(your VPN/office egress, the CI runners); expected {PATTERN_HINT_CIDRS} "
+                     "(0.0.0.0/0 only if you list it yourself)")
+    return ("0.0.0.0/0",)
+
+
+PATTERN_HINT_CIDRS = "IPv4 CIDRs such as '203.0.113.0/24'"
+
+
 # ---------------------------------------------------------------- input models
 
 Taint = Annotated[str, Field(pattern=r"^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$")]
 Count = Annotated[int, Field(ge=1, le=1000)]
+# IAM role ARN (docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns):
+# arn:<partition>:iam::<12-digit account>:role/<optional path/><name of [\w+=,.@-]>
+RoleArn = Annotated[str, Field(pattern=r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")]
 
 
 class NodePoolInput(SettingsModel):
@@ -182,7 +276,13 @@ class ClusterInput(SettingsModel):
     cluster_autoscaler: bool
     vpc_cidr: Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/16$")]
     nat_gateway_per_az: Optional[bool] = None
-    eks_public_access_cidrs: Optional[tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...]] = None
+    eks_public_access_cidrs: tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...] = ()
+    eks_admin_role_arns: tuple[RoleArn, ...] = ()
+    eks_ci_role_arns: tuple[RoleArn, ...] = ()
+    eks_kubeconfig_role_arn: Optional[RoleArn] = None
+    load_balancer_addresses: str = ""
+    node_network_cidr: str = ""
+    bare_metal_storage: Literal["longhorn", "local-path"] = "longhorn"
     rancher_api_url: Optional[Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+(:\d+)?(/.*)?$")]] = None
     rancher_insecure: Optional[bool] = None
     rancher_install: bool
@@ -235,6 +335,22 @@ class NodePool:
     def schedulable_for_any_pod(self) -> bool:
         """True when pods without tolerations can land here (no NoSchedule/NoExecute taint)."""
         return self.role == "worker" and not any(t.endswith((":NoSchedule", ":NoExecute")) for t in self.taints)
+
+
+def memory_pool(pools) -> Optional[NodePool]:
+    """The worker pool the data tier is pinned to: the one named ``memory``, if the cluster has it."""
+    return next((p for p in pools if p.name == "memory" and p.role == "worker"), None)
+
+
+def tolerations_for(pool: NodePool) -> list[dict[str, str]]:
+    """Kubernetes tolerations matching every taint of ``pool`` ('key=value:Effect')."""
+    out = []
+    for taint in pool.taints:
+        kv, effect = taint.rsplit(":", 1)
+        k, _, v = kv.partition("=")
+        out.append({"key": k, "operator": "Equal", "value": v, "effect": effect} if v
+                   else {"key": k, "operator": "Exists", "effect": effect})
+    return out
 
 
 @dataclass(frozen=True)
@@ -290,6 +406,12 @@ class ClusterSettings:
     etcd_snapshot_schedule: str = "0 */6 * * *"
     etcd_snapshot_retention: int = 28
     active_timeout_minutes: int = 60
+    admin_role_arns: tuple[str, ...] = ()  # EKS access entries
+    ci_role_arns: tuple[str, ...] = ()
+    kubeconfig_role_arn: Optional[str] = None
+    load_balancer_addresses: str = ""  # MetalLB pool (vsphere, baremetal): a CIDR or first-last
+    node_network_cidr: str = ""
+    bare_metal_storage: str = "longhorn"
 
     @property
     def is_prod(self) -> bool:
@@ -484,12 +606,15 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
     if not isinstance(pools_raw, dict):
         problems.add(key("nodePools"), "must be a map of pool name to settings (set it with `pulumi config set --path`)", pools_raw)
         raw["nodePools"] = {}
-    cidrs = raw.get("eksPublicAccessCidrs")
-    if isinstance(cidrs, str):  # array settings arrive as JSON text from `pulumi config set --path`
-        try:
-            raw["eksPublicAccessCidrs"] = json.loads(cidrs)
-        except json.JSONDecodeError:
-            pass  # pydantic reports it with the key
+    for array in ("eksPublicAccessCidrs", "eksAdminRoleArns", "eksCiRoleArns"):
+        value = raw.get(array)
+        if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
+            try:
+                raw[array] = json.loads(value)
+            except json.JSONDecodeError:
+                pass  # pydantic reports it with the key
+    if raw.get("eksKubeconfigRoleArn") == "":
+        raw.pop("eksKubeconfigRoleArn")  # the declared default: no role
     inp = validate_section(ClusterInput, raw, problems,
                            lambda loc: ", ".join(POOL_FIELDS) if len(loc) >= 3 and loc[0] == "nodePools" else "see Pulumi.yaml")
     kubeconfig = ctx.read_secret("kubeconfig", False, problems, "")
@@ -498,6 +623,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
     target = inp.cluster_target
     eks_version, rke2_version = _check_versions(inp, ctx, today or datetime.date.today())
     pools = _pools(inp, ctx)
+    public_cidrs = _check_eks_access(inp, ctx)
+    _check_network(inp, ctx)
 
     rancher = vsphere = None
     if target in RANCHER_TARGETS:
@@ -557,10 +684,16 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
         autoscaler=inp.cluster_autoscaler,
         vpc_cidr=inp.vpc_cidr,
         nat_gateway_per_az=inp.nat_gateway_per_az if inp.nat_gateway_per_az is not None else ctx.is_prod,
-        public_access_cidrs=tuple(inp.eks_public_access_cidrs or ("0.0.0.0/0",)),
+        public_access_cidrs=public_cidrs,
         rancher=rancher,
         vsphere=vsphere,
         etcd_snapshot_schedule=inp.etcd_snapshot_schedule,
         etcd_snapshot_retention=inp.etcd_snapshot_retention,
         active_timeout_minutes=inp.cluster_active_timeout_minutes,
+        admin_role_arns=tuple(inp.eks_admin_role_arns),
+        ci_role_arns=tuple(inp.eks_ci_role_arns),
+        kubeconfig_role_arn=inp.eks_kubeconfig_role_arn,
+        load_balancer_addresses=inp.load_balancer_addresses.strip(),
+        node_network_cidr=inp.node_network_cidr.strip(),
+        bare_metal_storage=inp.bare_metal_storage,
     )

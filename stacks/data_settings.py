@@ -149,6 +149,29 @@ class DataSettings:
     def size(self, container: str) -> Sizing:
         return SIZES[self.environment][container]
 
+    def memory_pool_pods(self) -> list[tuple[str, int, int, int]]:
+        """(what, count, millicores, bytes per pod) of the pods pinned to the memory pool when the
+        cluster has one: PostgreSQL, Redis and Redpanda server pods with their sidecars
+        (components/platform/data.py Placement). Consul and the topic Job are not pinned."""
+        pods = []
+        if self.postgres:
+            pg, ex = self.size("postgres"), self.size("exporter")
+            pods.append(("postgres", 1 + self.postgres_read_replicas, pg.cpu_request + ex.cpu_request,
+                         pg.memory_request + ex.memory_request))
+        if self.redis:
+            cpu = self.size("redis").cpu_request + self.size("exporter").cpu_request
+            mem = self.size("redis").memory_request + self.size("exporter").memory_request
+            if self.redis_sentinel:
+                for extra in ("redis-sentinel", "kubectl"):
+                    cpu += self.size(extra).cpu_request
+                    mem += self.size(extra).memory_request
+            pods.append(("redis", self.redis_nodes, cpu, mem))
+        if self.redpanda:
+            env = self.environment
+            pods.append(("redpanda", self.redpanda_brokers, REDPANDA_CORES[env] * 1000 + REDPANDA_SIDECAR.cpu_request,
+                         REDPANDA_MEMORY[env] + REDPANDA_SIDECAR.memory_request))
+        return pods
+
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) requested by every pod the data tier installs, at its configured size."""
         cpu = mem = 0

@@ -126,6 +126,15 @@ class ObservabilitySettings:
     def replicas(self, component: str) -> int:
         return REPLICAS[component][1 if self.is_prod else 0]
 
+    def memory_pool_pods(self) -> list[tuple[str, int, int, int]]:
+        """(what, count, millicores, bytes per pod) pinned to the memory pool when the cluster has one:
+        Prometheus and Loki (components/platform/observability.py Placement)."""
+        pods = [("prometheus", self.prometheus_replicas, self.size("prometheus").cpu_request,
+                 self.size("prometheus").memory_request)]
+        if self.loki:
+            pods.append(("loki", 1, self.size("loki").cpu_request, self.size("loki").memory_request))
+        return pods
+
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) requested by every Deployment/StatefulSet pod we install.
 

@@ -55,7 +55,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("loadBalancer", "string",
             "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
             "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
-            "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, none elsewhere."),
+            "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, metallb on vsphere "
+            "and baremetal (installed there with loadBalancerAddresses), none on existing."),
     Setting("metricsServerInsecureTls", "boolean",
             "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
 )
@@ -159,8 +160,9 @@ class PlatformSettings:
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
 
     def load_balancer_for(self, target: str) -> str:
-        """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``none`` elsewhere."""
-        return self.load_balancer_setting or ("cloud" if target == "eks" else "none")
+        """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``metallb`` on the Rancher
+        targets (the cluster layer installs it, docs/clusters.md), ``none`` on an existing cluster."""
+        return self.load_balancer_setting or {"eks": "cloud", "vsphere": "metallb", "baremetal": "metallb"}.get(target, "none")
 
     def edge_service_type(self, target: str) -> str:
         """LoadBalancer only where something assigns the address Helm's and Pulumi's waits need."""
@@ -323,7 +325,7 @@ def cross_check(settings: "StackSettings", problems: ProblemCollector,
                      f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
     if p.load_balancer_setting == "cloud" and target in ("vsphere", "baremetal"):
         problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
-                     "balancer; use metallb (installed by you) or none", p.load_balancer_setting)
+                     "balancer; use metallb (installed there from loadBalancerAddresses) or none", p.load_balancer_setting)
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)

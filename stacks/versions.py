@@ -125,6 +125,29 @@ RANCHER = ChartRef("https://releases.rancher.com/server-charts/stable", "rancher
 # Rancher's own cert-manager (ingress.tls.source=rancher needs it): the pinned cert-manager.
 RANCHER_CERT_MANAGER = CERT_MANAGER
 
+# --- cluster add-ons on the Rancher targets (vsphere, baremetal) --------------------------------
+# MetalLB: LoadBalancer Services get an address from an IPAddressPool announced over layer 2
+# (L2Advertisement). Chart version = app version; CRDs ship with the chart (crds.enabled).
+METALLB = ChartRef("https://metallb.github.io/metallb", "metallb", "0.15.2",
+                   "metallb/metallb@v0.15.2 charts/metallb/{Chart.yaml,values.yaml}, api/v1beta1/ipaddresspool_types.go")
+# Longhorn (bare metal default storage): replicated block storage, default StorageClass `longhorn`
+# (persistence.defaultClass, persistence.defaultClassReplicaCount, persistence.reclaimPolicy,
+# defaultSettings.taintToleration); kubeVersion >= 1.25. Nodes need open-iscsi and NFSv4 client.
+LONGHORN = ChartRef("https://charts.longhorn.io", "longhorn", "1.12.1",
+                    "longhorn/longhorn@v1.12.1 chart/{Chart.yaml,values.yaml}")
+# local-path-provisioner: not published to a Helm repository (its README installs the manifest
+# or the in-repo chart), so the pinned release manifest is applied as is; the default
+# StorageClass is ours (components/clusters/addons.py).
+LOCAL_PATH_VERSION = "v0.0.37"
+LOCAL_PATH_MANIFEST = ("https://raw.githubusercontent.com/rancher/local-path-provisioner/"
+                       f"{LOCAL_PATH_VERSION}/deploy/local-path-storage.yaml")
+LOCAL_PATH_SOURCE = "rancher/local-path-provisioner@v0.0.37 deploy/local-path-storage.yaml, README.md"
+# vSphere CPI/CSI: not installed by us. RKE2 ships rancher-vsphere-cpi / rancher-vsphere-csi and
+# deploys them with `cloud-provider-name: rancher-vsphere`; Rancher passes our values to them
+# through ClusterV2 rkeConfig.chartValues. Keys read at rancher/vsphere-charts@9db6d94
+# charts/rancher-vsphere-{cpi,csi}/values.yaml (cpi 1.15.3, csi 3.7.2-rancher4).
+VSPHERE_CHARTS_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-cpi/values.yaml, charts/rancher-vsphere-csi/values.yaml"
+
 # --- operations (issue 5) -----------------------------------------------------------------------
 # VPA recommender + CRDs only (updater and admission controller off): FairwindsOps/charts
 # stable/vpa, chart 5.0.0 / VPA 1.7.1 (commit 5f478fce, 2026-08-11; kubeVersion >= 1.28). Keys read

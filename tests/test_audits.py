@@ -11,9 +11,10 @@ NS = "tartware-infra"
 
 TARGETS = {
     "existing": ({}, {}),
-    "eks": ({"clusterTarget": "eks"}, {}),
+    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]}, {}),
     "vsphere": (VSPHERE, VSPHERE_SECRETS),
-    "baremetal": ({"clusterTarget": "baremetal", "rancherInstall": True}, {}),
+    "baremetal": ({"clusterTarget": "baremetal", "rancherInstall": True,
+                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220"}, {}),
     "vault": ({"secretsBackend": "vault", "vaultServer": "https://vault.example.com:8200",
                "registryServer": "registry.example.com", "registryUsername": "ci"}, {}),
     "registry": ({"registryServer": "registry.example.com", "registryUsername": "ci"},

@@ -12,10 +12,10 @@ NS = "tartware-infra"
 GI = 2**30
 MI = 2**20
 
-RANCHER = {"rancherApiUrl": "https://rancher.example.com"}
+RANCHER = {"rancherApiUrl": "https://rancher.example.com", "loadBalancerAddresses": "192.168.10.224/28"}
 VSPHERE = {**RANCHER, "vsphereVcenter": "vc.example.com", "vsphereUsername": "u", "vsphereDatacenter": "DC1",
            "vsphereDatastore": "ds", "vsphereNetwork": "net", "vsphereResourcePool": "Cluster1/Resources/t"}
-TARGETS = {"eks": {}, "vsphere": VSPHERE, "baremetal": RANCHER}
+TARGETS = {"eks": {"eksPublicAccessCidrs": ["203.0.113.0/24"]}, "vsphere": VSPHERE, "baremetal": RANCHER}
 
 
 def any_secret(name, required, problems, why=""):
@@ -102,7 +102,49 @@ def settings_for_existing(**extra):
 
 
 def test_a_budget_that_does_not_fit_stops_the_program_before_any_resource():
-    message = run_with({f"{NS}:clusterTarget": "eks",
+    message = run_with({f"{NS}:clusterTarget": "eks", f"{NS}:eksPublicAccessCidrs": ["203.0.113.0/24"],
                         f"{NS}:services": {"api-gateway": {"maxReplicas": 1000, "cpuRequest": "2"}}})
     assert f"{NS}:nodePools.compute.maxNodes" in message
     assert f"{NS}:services.api-gateway.maxReplicas" in message
+
+
+# ------------------------------------------------------------------ the memory pool holds the data tier
+# Guide: memory pool 3-50 nodes; vSphere memory workers 12 vCPU / 64 GB. Data tier in prod
+# (docs/data-and-observability.md): 3 PostgreSQL pods (primary + 2 read replicas), 3 Redis nodes,
+# 3 Redpanda brokers of 4 cores / 10 GiB (the chart's production minimum, redpanda values.yaml 25.3.2).
+REDPANDA_BROKER_CORES, REDPANDA_BROKER_GIB = 4, 10
+
+
+def test_the_data_tier_is_placed_on_the_memory_pool_and_fits_it():
+    s = settings_for("vsphere")
+    pinned = {what: (n, cpu, mem) for what, n, cpu, mem in
+              s.data.memory_pool_pods() + s.observability.memory_pool_pods()}
+    # Consul, Grafana, Jaeger and the Jobs stay on compute
+    assert set(pinned) == {"postgres", "redis", "redpanda", "prometheus", "loki"}
+    assert pinned["redpanda"][0] == 3 and pinned["redpanda"][1] >= REDPANDA_BROKER_CORES * 1000
+    assert pinned["redpanda"][2] >= REDPANDA_BROKER_GIB * GI
+    assert pinned["postgres"][0] == 3 and pinned["redis"][0] == 3
+
+
+def test_a_memory_pool_too_small_for_the_data_tier_stops():
+    # 3 brokers need 3 memory nodes (one per node); 2 nodes cannot hold them
+    with pytest.raises(SettingsError) as info:
+        settings_for("vsphere", nodePools={"memory": {"minNodes": 1, "maxNodes": 2}})
+    message = str(info.value)
+    assert f"{NS}:nodePools.memory.maxNodes = 2" in message
+    assert "3 Redpanda brokers need 3 memory-pool nodes" in message
+
+
+def test_a_memory_node_smaller_than_one_broker_stops():
+    # a 4 vCPU / 8 GB node cannot hold one 4-core / 10 GiB broker
+    with pytest.raises(SettingsError) as info:
+        settings_for("vsphere", nodePools={"memory": {"cpus": 4, "memoryGb": 8}})
+    message = str(info.value)
+    assert f"{NS}:nodePools.memory.memoryGb = 8" in message and "one redpanda pod requests" in message
+
+
+def test_the_memory_pool_capacity_is_not_counted_for_the_services():
+    # the services tolerate no taint: a compute pool too small for them fails however big memory is
+    with pytest.raises(SettingsError) as info:
+        settings_for("eks", nodePools={"compute": {"maxNodes": 10}, "memory": {"maxNodes": 50}})
+    assert f"{NS}:nodePools.compute.maxNodes = 10" in str(info.value)

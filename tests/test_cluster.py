@@ -1,10 +1,15 @@
 """Cluster targets under the mock engine (prod): resources, key arguments, secrets, providers."""
 
+import hashlib
 import json
+from pathlib import Path
 
+import helm_python
 import pytest
+import yaml
 
-from tools.offline import Secret, contains_secret, run_program, stack_config
+from components.clusters.rancher import command_with_ca
+from tools.offline import MOCK_RANCHER_CA, Secret, contains_secret, run_program, stack_config
 from tests.test_settings import run_with
 
 NS = "tartware-infra"
@@ -23,12 +28,21 @@ VSPHERE_MEMORY = (12, 64, 500)
 BAREMETAL_WORKERS_MIN = 8
 GUIDE_RANCHER_HOSTNAME = "rancher.tartware.local"
 
+# Example addresses from the documentation ranges (RFC 5737) and example ARNs.
+ADMIN_ARN = "arn:aws:iam::123456789012:role/platform-admin"
+CI_ARN = "arn:aws:iam::123456789012:role/github-deploy"
+EKS = {"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"], "eksAdminRoleArns": [ADMIN_ARN],
+       "eksCiRoleArns": [CI_ARN], "eksKubeconfigRoleArn": ADMIN_ARN}
+LB_POOL = "192.168.10.224/28"
 VSPHERE = {
     "clusterTarget": "vsphere", "rancherApiUrl": "https://rancher.example.com",
     "vsphereVcenter": "vcenter.example.com", "vsphereUsername": "svc-rancher",
     "vsphereDatacenter": "DC1", "vsphereDatastore": "ds-ssd", "vsphereNetwork": "VM Network",
     "vsphereResourcePool": "Cluster1/Resources/tartware", "vsphereFolder": "tartware",
+    "loadBalancerAddresses": LB_POOL, "nodeNetworkCidr": "192.168.10.0/24",
 }
+BAREMETAL = {"clusterTarget": "baremetal", "rancherInstall": True,
+             "loadBalancerAddresses": "192.168.20.200-192.168.20.220"}
 VSPHERE_SECRETS = {"rancherToken": "token-abc:rancher-secret", "vspherePassword": "vcenter-secret-pw"}
 
 
@@ -40,7 +54,7 @@ def _run(overrides, secrets=None, stack="prod"):
 
 @pytest.fixture(scope="module")
 def eks():
-    return _run({"clusterTarget": "eks"})
+    return _run(EKS)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +64,7 @@ def vsphere():
 
 @pytest.fixture(scope="module")
 def baremetal():
-    return _run({"clusterTarget": "baremetal", "rancherInstall": True})
+    return _run(BAREMETAL)
 
 
 def component(run, cls):
@@ -102,15 +116,20 @@ def test_eks_control_plane(eks):
     assert cluster.plain["version"] == "1.35"  # 1.28 is no longer creatable (docs/clusters.md)
     assert set(cluster.plain["enabledClusterLogTypes"]) == {"api", "audit", "authenticator",
                                                              "controllerManager", "scheduler"}
-    assert cluster.plain["upgradePolicy"] == {"supportType": "STANDARD"}
+    # EXTENDED: EKS never upgrades the cluster behind Pulumi's back (no downgrade on the next up)
+    assert cluster.plain["upgradePolicy"] == {"supportType": "EXTENDED"}
     assert cluster.protect
     oidc = eks.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     assert oidc.plain["clientIdLists"] == ["sts.amazonaws.com"]
     assert oidc.plain["url"].startswith("https://oidc.eks.")
 
 
+def node_groups(run):
+    return {g.plain["tags"]["tartware.io/pool"]: g for g in run.of_type("aws:eks/nodeGroup:NodeGroup")}
+
+
 def test_eks_node_groups_follow_the_guide(eks):
-    groups = {g.plain["nodeGroupName"]: g for g in eks.of_type("aws:eks/nodeGroup:NodeGroup")}
+    groups = node_groups(eks)
     assert set(groups) == {"compute", "memory"}
     for name, (lo, hi) in (("compute", COMPUTE_NODES), ("memory", MEMORY_NODES)):
         scaling = groups[name].plain["scalingConfig"]
@@ -127,16 +146,22 @@ def test_eks_spot_option_and_single_nat_outside_prod():
     run = _run({"clusterTarget": "eks", "nodePools": {"compute": {"spot": True,
                                                                  "instanceTypes": ["c6i.4xlarge", "c6a.4xlarge"]}}},
                stack="dev")
-    groups = {g.plain["nodeGroupName"]: g for g in run.of_type("aws:eks/nodeGroup:NodeGroup")}
+    groups = node_groups(run)
     assert groups["compute"].plain["capacityType"] == "SPOT"
     assert groups["compute"].plain["instanceTypes"] == ["c6i.4xlarge", "c6a.4xlarge"]
     assert groups["memory"].plain["capacityType"] == "ON_DEMAND"
     assert len(run.of_type("aws:ec2/natGateway:NatGateway")) == 1
+    # outside prod the public endpoint is open unless listed; no role to assume unless set
+    assert run.one("aws:eks/cluster:Cluster").plain["vpcConfig"]["publicAccessCidrs"] == ["0.0.0.0/0"]
+    kubeconfig = json.loads(run.outputs["kubeconfig"].value)
+    assert "--role-arn" not in kubeconfig["users"][0]["user"]["exec"]["args"]
 
 
 def test_eks_storage_and_autoscaler(eks):
-    addon = eks.one("aws:eks/addon:Addon")
+    addon = eks.one("aws:eks/addon:Addon", "prod-cluster-ebs-csi")
     assert addon.plain["addonName"] == "aws-ebs-csi-driver"
+    # the node plugin runs on the tainted memory pool too (the data tier's volumes are mounted there)
+    assert json.loads(addon.plain["configurationValues"]) == {"node": {"tolerateAllTaints": True}}
     roles = {r.name: r for r in eks.of_type("aws:iam/role:Role")}
     ebs_trust = json.loads(roles["prod-cluster-ebs-csi"].plain["assumeRolePolicy"])
     cond = ebs_trust["Statement"][0]["Condition"]["StringEquals"]
@@ -160,6 +185,55 @@ def test_eks_kubeconfig_is_secret_and_provider_is_this_clusters(eks):
     provider = assert_provider_is_this_clusters(eks, "EksCluster", kubeconfig_from='"get-token"')
     groups = {g.urn for g in eks.of_type("aws:eks/nodeGroup:NodeGroup")}
     assert groups <= set(provider.dependencies)  # workloads wait for nodes
+
+
+def test_eks_enforces_network_policies_with_the_vpc_cni_addon(eks):
+    # docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html: the add-on's
+    # configuration enableNetworkPolicy "true" (a string) turns on the network policy agent
+    cni = eks.one("aws:eks/addon:Addon", "prod-cluster-vpc-cni")
+    assert cni.plain["addonName"] == "vpc-cni"
+    assert json.loads(cni.plain["configurationValues"]) == {"enableNetworkPolicy": "true"}
+    assert cni.plain["resolveConflictsOnCreate"] == "OVERWRITE"  # EKS pre-installs vpc-cni
+    for group in eks.of_type("aws:eks/nodeGroup:NodeGroup"):
+        assert cni.urn in group.dependencies  # nodes join with enforcement already configured
+
+
+def test_eks_access_entries_for_admin_and_ci_roles(eks):
+    entries = {e.plain["principalArn"]: e for e in eks.of_type("aws:eks/accessEntry:AccessEntry")}
+    assert set(entries) == {ADMIN_ARN, CI_ARN}
+    assert all(e.plain["type"] == "STANDARD" for e in entries.values())
+    associations = eks.of_type("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assert {a.plain["principalArn"] for a in associations} == {ADMIN_ARN, CI_ARN}
+    for a in associations:
+        assert a.plain["policyArn"] == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        assert a.plain["accessScope"] == {"type": "cluster"}
+    cluster = eks.one("aws:eks/cluster:Cluster")
+    assert cluster.plain["accessConfig"]["authenticationMode"] == "API_AND_CONFIG_MAP"
+
+
+def test_eks_kubeconfig_names_the_role_it_assumes(eks):
+    kubeconfig = json.loads(eks.outputs["kubeconfig"].value)
+    args = kubeconfig["users"][0]["user"]["exec"]["args"]
+    assert args[:2] == ["eks", "get-token"]
+    assert args[args.index("--role-arn") + 1] == ADMIN_ARN
+
+
+def test_eks_public_endpoint_is_listed_in_prod(eks):
+    assert eks.one("aws:eks/cluster:Cluster").plain["vpcConfig"]["publicAccessCidrs"] == ["203.0.113.0/24"]
+    message = run_with({f"{NS}:clusterTarget": "eks", f"{NS}:environment": "prod"})
+    assert f"{NS}:eksPublicAccessCidrs" in message and "required in prod" in message
+
+
+def test_eks_node_groups_are_replace_safe_and_follow_the_control_plane(eks):
+    cluster = eks.one("aws:eks/cluster:Cluster")
+    for pool, group in node_groups(eks).items():
+        # no fixed name: a replacement is created under a new name before the old group goes
+        assert "nodeGroupName" not in group.plain and group.plain["nodeGroupNamePrefix"] == f"{pool}-"
+        assert not group.delete_before_replace
+        assert group.plain["version"] == cluster.plain["version"] == "1.35"
+        # the autoscaler owns desiredSize; a changed minNodes replaces the group (EKS refuses min > desired)
+        assert group.ignore_changes == ["scalingConfig.desiredSize"]
+        assert group.replace_on_changes == ["scalingConfig.minSize"]
 
 
 # ------------------------------------------------------------------------------------- vSphere
@@ -235,14 +309,15 @@ def test_baremetal_custom_cluster_and_secret_registration(baremetal):
     assert cluster.plain["rkeConfig"]["etcd"]["snapshotScheduleCron"]
     assert cluster.protect
     out = baremetal.outputs
-    for name in ("registrationCommand", "registrationCommands", "joinToken", "kubeconfig", "rancherAdminPassword"):
+    for name in ("registrationCommand", "registrationCommands", "kubeconfig", "rancherAdminPassword"):
         assert contains_secret(out[name]), name
+    # machines join through Rancher's system agent only: no RKE2 token of our own
+    assert "joinToken" not in out
+    assert not [r for r in baremetal.of_type("random:index/randomPassword:RandomPassword") if "join" in r.name]
     commands = out["registrationCommands"].value if isinstance(out["registrationCommands"], Secret) else out["registrationCommands"]
     commands = {k: (v.value if isinstance(v, Secret) else v) for k, v in commands.items()}
     assert "--etcd --controlplane" in commands["controlPlane"]
     assert "--worker" in commands["compute"] and "tartware.io/pool=compute" in commands["compute"]
-    token = baremetal.one("random:index/randomPassword:RandomPassword", "prod-cluster-join-token")
-    assert token.plain["length"] >= 32 and token.protect
     sync = baremetal.one("rancher2:index/clusterSync:ClusterSync")
     assert sync.plain["clusterId"] == cluster.outputs["clusterV1Id"]
     assert_provider_is_this_clusters(baremetal, "BareMetalRke2Cluster", kubeconfig_from="synced")
@@ -272,6 +347,222 @@ def test_rancher_install_bootstraps_with_generated_password(baremetal):
     assert providers["prod-cluster-rancher-bootstrap"].plain["apiUrl"] == f"https://{GUIDE_RANCHER_HOSTNAME}"
     assert isinstance(providers["prod-cluster-rancher-api"].inputs["tokenKey"], Secret)
     assert baremetal.outputs["rancherUrl"] == f"https://{GUIDE_RANCHER_HOSTNAME}"
+
+
+# ------------------------------------------------------------- Rancher targets: what RKE2 lacks
+
+ROOT = Path(__file__).resolve().parent.parent
+# The vendored chart at its pin (stacks/versions.py CLUSTER_AUTOSCALER = 9.59.0).
+AUTOSCALER_CHART = ROOT / "charts" / "vendor" / "cluster-autoscaler-9.59.0"
+MEMORY_TAINT_TOLERATION = {"key": "tartware.io/pool", "operator": "Equal", "value": "memory", "effect": "NoSchedule"}
+
+
+def rke2_config(run):
+    return yaml.safe_load(run.one("rancher2:index/clusterV2:ClusterV2").plain["rkeConfig"]["machineGlobalConfig"])
+
+
+@pytest.mark.parametrize("target", ["vsphere", "baremetal"])
+def test_rke2_bundled_ingress_nginx_is_disabled(target, vsphere, baremetal):
+    # rancher/rke2-docs docs/reference/server_config.md: `disable` takes the packaged component
+    # rke2-ingress-nginx (its IngressClass `nginx` would clash with ours); newer RKE2 also read
+    # `ingress-controller: none` (docs/networking/networking_services.md)
+    config = rke2_config({"vsphere": vsphere, "baremetal": baremetal}[target])
+    assert "rke2-ingress-nginx" in config["disable"]
+    assert config["ingress-controller"] == "none"
+    assert config["cni"] == "canal"
+
+
+def test_vsphere_cpi_csi_and_default_storage_class(vsphere):
+    # rancher/rke2-docs docs/install/airgap.md: the vSphere CPI/CSI charts come with
+    # cloud-provider-name rancher-vsphere; keys: rancher/vsphere-charts charts/rancher-vsphere-*/values.yaml
+    assert rke2_config(vsphere)["cloud-provider-name"] == "rancher-vsphere"
+    cluster = vsphere.one("rancher2:index/clusterV2:ClusterV2")
+    assert contains_secret(cluster.inputs["rkeConfig"])  # the vCenter password is inside chartValues
+    values = yaml.safe_load(cluster.plain["rkeConfig"]["chartValues"])
+    cpi, csi = values["rancher-vsphere-cpi"]["vCenter"], values["rancher-vsphere-csi"]["vCenter"]
+    for vc in (cpi, csi):
+        assert (vc["host"], vc["datacenters"], vc["username"], vc["password"]) == (
+            "vcenter.example.com", "DC1", "svc-rancher", "vcenter-secret-pw")
+    assert csi["insecureFlag"] == "0" and cpi["insecureFlag"] is False
+    sc = values["rancher-vsphere-csi"]["storageClass"]
+    assert sc["enabled"] is True and sc["isDefault"] is True and sc["reclaimPolicy"] == "Retain"  # prod keeps data
+    # the CSI node plugin must run on the tainted memory pool, where the data tier mounts its volumes
+    assert MEMORY_TAINT_TOLERATION in values["rancher-vsphere-csi"]["csiNode"]["tolerations"]
+    assert "vcenter-secret-pw" not in repr(unsecret_outputs(vsphere))
+
+
+@pytest.mark.parametrize("target,addresses", [("vsphere", LB_POOL), ("baremetal", "192.168.20.200-192.168.20.220")])
+def test_metallb_gives_load_balancers_an_address(target, addresses, vsphere, baremetal):
+    run = {"vsphere": vsphere, "baremetal": baremetal}[target]
+    release = run.one("kubernetes:helm.sh/v3:Release", "prod-cluster-metallb-metallb")
+    assert (release.plain["chart"], release.plain["version"]) == ("metallb", "0.15.2")
+    assert release.plain["namespace"] == "metallb-system"
+    if target == "vsphere":  # the memory pool (bare metal has none by default)
+        assert MEMORY_TAINT_TOLERATION in release.plain["values"]["speaker"]["tolerations"]
+    ns = run.one("kubernetes:core/v1:Namespace", "prod-cluster-metallb-namespace")
+    assert ns.plain["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "privileged"
+    pool = run.one("kubernetes:metallb.io/v1beta1:IPAddressPool")
+    assert pool.plain["spec"]["addresses"] == [addresses] and release.urn in pool.dependencies
+    l2 = run.one("kubernetes:metallb.io/v1beta1:L2Advertisement")
+    assert l2.plain["spec"]["ipAddressPools"] == [pool.plain["metadata"]["name"]]
+
+
+def test_baremetal_longhorn_is_the_default_storage(baremetal):
+    release = baremetal.one("kubernetes:helm.sh/v3:Release", "prod-cluster-storage-longhorn")
+    assert (release.plain["chart"], release.plain["version"]) == ("longhorn", "1.12.1")
+    values = release.plain["values"]
+    # longhorn/longhorn@v1.12.1 chart/values.yaml: the chart's StorageClass `longhorn` is the default
+    assert values["persistence"]["defaultClass"] is True
+    assert values["persistence"]["defaultClassReplicaCount"] == 3 and values["persistence"]["reclaimPolicy"] == "Retain"
+    assert release.protect
+
+
+def test_baremetal_local_path_option():
+    run = _run({**BAREMETAL, "bareMetalStorage": "local-path"})
+    manifest = run.one("kubernetes:yaml/v2:ConfigFile")
+    assert manifest.plain["file"] == ("https://raw.githubusercontent.com/rancher/local-path-provisioner/"
+                                      "v0.0.37/deploy/local-path-storage.yaml")
+    sc = run.one("kubernetes:storage.k8s.io/v1:StorageClass")
+    assert sc.plain["provisioner"] == "rancher.io/local-path"  # deploy/local-path-storage.yaml at v0.0.37
+    assert sc.plain["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"] == "true"
+    assert sc.plain["volumeBindingMode"] == "WaitForFirstConsumer"
+    assert not [r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["chart"] == "longhorn"]
+
+
+def render_autoscaler(values):
+    rendered = helm_python.Chart.load(str(AUTOSCALER_CHART)).render(
+        values, name="cluster-autoscaler", namespace="kube-system", is_install=True)
+    return [d for path, text in rendered.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text) if isinstance(d, dict) and "kind" in d]
+
+
+def test_rancher_autoscaler_values_make_the_chart_render_its_deployment(vsphere):
+    values = vsphere.one("kubernetes:helm.sh/v3:Release", "prod-cluster-autoscaler").plain["values"]
+    assert values["autoDiscovery"]["clusterName"] == "tartware-prod"
+    objects = render_autoscaler(values)
+    deployments = [o for o in objects if o["kind"] == "Deployment"]
+    assert len(deployments) == 1
+    container = deployments[0]["spec"]["template"]["spec"]["containers"][0]
+    assert "--cloud-provider=rancher" in container["command"]
+    assert "--cloud-config=/config/cloud-config" in container["command"]
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert "/config" in mounts
+    # Rancher's private CA reaches the cloud provider's Go client through SSL_CERT_FILE
+    assert {"name": "SSL_CERT_FILE", "value": "/config/ca.crt"} in container["env"]
+    # a new token (after a refresh) changes the pod template, so the provider restarts with it
+    assert "tartware.io/cloud-config-sha256" in deployments[0]["spec"]["template"]["metadata"]["annotations"]
+    # without autoDiscovery.clusterName the chart renders no Deployment (templates/deployment.yaml line 1)
+    bare = {k: v for k, v in values.items() if k != "autoDiscovery"}
+    assert not [o for o in render_autoscaler(bare) if o["kind"] == "Deployment"]
+
+
+def test_eks_autoscaler_values_render_auto_discovery(eks):
+    values = eks.one("kubernetes:helm.sh/v3:Release", "prod-cluster-autoscaler").plain["values"]
+    (deployment,) = [o for o in render_autoscaler(values) if o["kind"] == "Deployment"]
+    command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert "--cloud-provider=aws" in command
+    # the chart's default autoDiscovery.tags: the tags EKS puts on managed node groups' ASGs
+    assert ("--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,"
+            "k8s.io/cluster-autoscaler/tartware-prod") in command
+
+
+def test_rancher_autoscaler_has_its_own_least_privileged_user(vsphere):
+    assert not vsphere.of_type("rancher2:index/token:Token")  # no token of the administrator
+    user = vsphere.one("rancher2:index/user:User")
+    assert user.plain["username"] == "tartware-prod-autoscaler"
+    role = vsphere.one("rancher2:index/globalRole:GlobalRole")
+    assert not role.plain.get("inheritedClusterRoles") and not role.plain.get("newUserDefault")
+    rules = {(r["apiGroups"][0], r["resources"][0]): r for r in role.plain["rules"]}
+    # kubernetes/autoscaler cloudprovider/rancher README "Permissions" + rancher_nodegroup.go
+    assert set(rules) == {("provisioning.cattle.io", "clusters"), ("cluster.x-k8s.io", "machines")}
+    assert set(rules["provisioning.cattle.io", "clusters"]["verbs"]) == {"get", "update"}
+    assert rules["provisioning.cattle.io", "clusters"]["resourceNames"] == ["tartware-prod"]
+    assert set(rules["cluster.x-k8s.io", "machines"]["verbs"]) == {"get", "list", "update"}
+    bound = {b.plain["globalRoleId"] for b in vsphere.of_type("rancher2:index/globalRoleBinding:GlobalRoleBinding")}
+    assert "user-base" in bound and len(bound) == 2  # login + the autoscaler role, nothing else
+    token = vsphere.one("rancher2:index/customUserToken:CustomUserToken")
+    assert token.plain["username"] == "tartware-prod-autoscaler" and isinstance(token.inputs["password"], Secret)
+    assert token.plain["ttl"] == 129600 * 60  # seconds: Rancher's default auth-token-max-ttl-minutes
+    assert token.plain["renew"] is True  # replaced once expired (read by the refresh)
+    secret = vsphere.one("kubernetes:core/v1:Secret", "prod-cluster-autoscaler-cloud-config")
+    assert secret.plain["stringData"]["ca.crt"] == MOCK_RANCHER_CA
+    assert contains_secret(secret.inputs["stringData"])
+
+
+def test_pulumi_refreshes_before_every_update_so_expired_rancher_tokens_are_replaced():
+    # Pulumi project file: options.refresh "always" runs a refresh as part of preview/update/destroy
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["options"]["refresh"] == "always"
+
+
+def test_registration_commands_verify_rancher_with_its_ca(baremetal):
+    out = baremetal.outputs["registrationCommands"]
+    commands = out.value if isinstance(out, Secret) else out
+    worker = commands["compute"].value if isinstance(commands["compute"], Secret) else commands["compute"]
+    assert "--cacert /etc/rancher/rancher-ca.pem" in worker and "--insecure" not in worker
+    assert "--worker" in worker
+
+
+def test_command_with_ca_rewrites_rancher_node_command():
+    # Rancher's custom-cluster nodeCommand: curl -fL <installer> | sudo sh -s - ... --ca-checksum <sha256(cacerts)>
+    pem = "-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----"
+    checksum = hashlib.sha256(pem.encode()).hexdigest()
+    rancher = ("curl -fL https://rancher.example.com/system-agent-install.sh | sudo  sh -s - "
+               "--server https://rancher.example.com --label 'cattle.io/os=linux' --token t0k "
+               f"--ca-checksum {checksum}")
+    out = command_with_ca(rancher, pem)
+    assert out.startswith("sudo mkdir -p /etc/rancher && printf")
+    assert "curl --cacert /etc/rancher/rancher-ca.pem -fL https://rancher.example.com/" in out
+    assert out.count("--ca-checksum") == 1
+    assert command_with_ca(rancher, "") == rancher  # public CA: Rancher's command as is
+    assert f"--ca-checksum {checksum}" in command_with_ca(rancher.split(" --ca-checksum")[0], pem)
+
+
+# ------------------------------------------------------------------- the memory pool is used
+
+DATA_RELEASES = {"postgres": "postgresql-16.7.27", "redis": "redis-22.0.7", "redpanda": "redpanda-25.3.2"}
+MEMORY_SELECTOR = {"tartware.io/pool": "memory"}
+
+
+def data_release(run, release):
+    return next(r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain.get("name") == release)
+
+
+def rendered_pod_specs(release, values):
+    chart = helm_python.Chart.load(str(ROOT / "charts" / "vendor" / DATA_RELEASES[release]))
+    rendered = chart.render(values, name=release, namespace="data", is_install=True)
+    docs = [d for path, text in rendered.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text)
+            if isinstance(d, dict) and d.get("kind") == "StatefulSet"]
+    return [d["spec"]["template"]["spec"] for d in docs]
+
+
+def test_data_tier_pods_tolerate_and_select_the_memory_pool(eks, vsphere):
+    for release in DATA_RELEASES:
+        values = data_release(vsphere, release).plain["values"]
+        specs = rendered_pod_specs(release, values)  # the pinned chart renders our keys into the pods
+        assert specs, release
+        for spec in specs:
+            assert spec["nodeSelector"] == MEMORY_SELECTOR, release
+            assert MEMORY_TAINT_TOLERATION in spec["tolerations"], release
+        # EKS's memory node group carries the same label and taint: the same values
+        assert data_release(eks, release).plain["values"] == values, release
+
+
+def test_prometheus_and_loki_run_on_the_memory_pool(vsphere):
+    kps = data_release(vsphere, "kube-prometheus-stack").plain["values"]["prometheus"]["prometheusSpec"]
+    loki = data_release(vsphere, "loki").plain["values"]["singleBinary"]
+    for spec in (kps, loki):
+        assert spec["nodeSelector"] == MEMORY_SELECTOR and MEMORY_TAINT_TOLERATION in spec["tolerations"]
+    # the keys exist at the pinned charts (vendored values.yaml)
+    vendor = ROOT / "charts" / "vendor"
+    kps_defaults = yaml.safe_load((vendor / "kube-prometheus-stack-81.5.0" / "values.yaml").read_text())
+    loki_defaults = yaml.safe_load((vendor / "loki-6.55.0" / "values.yaml").read_text())
+    for defaults in (kps_defaults["prometheus"]["prometheusSpec"], loki_defaults["singleBinary"]):
+        assert defaults["nodeSelector"] == {} and defaults["tolerations"] == []
+
+
+def test_without_a_memory_pool_the_data_tier_runs_anywhere(dev_run):
+    values = data_release(dev_run, "postgres").plain["values"]
+    assert "nodeSelector" not in values["primary"] and "tolerations" not in values["primary"]
 
 
 def test_dev_stays_on_the_existing_cluster(dev_run):

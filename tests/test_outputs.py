@@ -13,12 +13,14 @@ NS = "tartware-infra"
 # A new target in components/cluster.py TARGETS must get an entry here.
 TARGET_CONFIG = {
     "existing": ({}, {}),
-    "eks": ({"clusterTarget": "eks"}, {}),
+    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]}, {}),
     "vsphere": ({"clusterTarget": "vsphere", "vsphereVcenter": "vcenter.tartware.local", "vsphereUsername": "svc-k8s",
                  "vsphereDatacenter": "Datacenter", "vsphereDatastore": "prod-storage", "vsphereNetwork": "k8s-network",
-                 "vsphereResourcePool": "Cluster/Resources/kubernetes", "rancherInstall": True},
+                 "vsphereResourcePool": "Cluster/Resources/kubernetes", "rancherInstall": True,
+                 "loadBalancerAddresses": "192.168.10.224/28"},
                 {"vspherePassword": "vsphere-pw"}),
-    "baremetal": ({"clusterTarget": "baremetal", "rancherApiUrl": "https://rancher.example.com"},
+    "baremetal": ({"clusterTarget": "baremetal", "rancherApiUrl": "https://rancher.example.com",
+                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220"},
                   {"rancherToken": "rancher-token"}),
 }
 

@@ -399,7 +399,8 @@ def test_metrics_server_serves_the_hpas_resource_metrics():
     assert dev["namespace"] == "kube-system"
     assert dev["repositoryOpts"]["repo"] == "https://kubernetes-sigs.github.io/metrics-server/"
     assert dev["values"]["args"] == ["--kubelet-insecure-tls"]  # kind kubelets: self-signed serving certs
-    (prod,) = metrics_releases("prod", {"tartware-infra:clusterTarget": "eks"})
+    (prod,) = metrics_releases("prod", {"tartware-infra:clusterTarget": "eks",
+                                          "tartware-infra:eksPublicAccessCidrs": ["203.0.113.0/24"]})
     assert "args" not in prod["values"] and prod["values"]["replicas"] == 2
     ns = "tartware-infra"
     rke2 = metrics_releases("prod", {f"{ns}:{k}": v for k, v in VSPHERE.items()},

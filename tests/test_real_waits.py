@@ -11,7 +11,7 @@ What waits, read from the sources:
   ``pulumi.com/skipAwait: "true"`` (provider/pkg/await/service.go 299-315; metadata/overrides.go 39-42).
 
 Nothing gives a LoadBalancer an address on a plain kind, RKE2 or bare-metal cluster, so there the edge
-Services are NodePort (setting ``loadBalancer``, default ``none`` off EKS).
+Services are NodePort (setting ``loadBalancer``, default ``none`` on an existing cluster).
 """
 
 from pathlib import Path
@@ -97,8 +97,9 @@ def test_eks_defaults_to_its_cloud_load_balancer():
     s = build_settings({"environment": "prod", "clusterTarget": "eks"})
     assert s.platform.load_balancer_for(s.cluster.target) == "cloud"
     assert s.platform.edge_service_type(s.cluster.target) == "LoadBalancer"
-    for target in ("existing", "vsphere", "baremetal"):
-        assert s.platform.load_balancer_for(target) == "none"
+    assert s.platform.load_balancer_for("existing") == "none"
+    for target in ("vsphere", "baremetal"):  # the cluster layer installs MetalLB there (docs/clusters.md)
+        assert s.platform.load_balancer_for(target) == "metallb"
 
 
 @pytest.mark.parametrize("settings,fragments", [

@@ -84,6 +84,9 @@ def contains_secret(value: Any) -> bool:
     return False
 
 
+MOCK_RANCHER_CA = "-----BEGIN CERTIFICATE-----\nMIIBmockRancherCA\n-----END CERTIFICATE-----"
+
+
 @dataclass
 class Registered:
     urn: str
@@ -97,6 +100,9 @@ class Registered:
     dependencies: list[str]
     inputs: dict[str, Any]  # with Secret markers
     outputs: dict[str, Any] = field(default_factory=dict)
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
     @property
     def plain(self) -> dict[str, Any]:
@@ -210,6 +216,10 @@ class DefaultMocks(pulumi_mocks.Mocks):
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": self.ACCOUNT, "arn": f"arn:aws:iam::{self.ACCOUNT}:user/mock", "userId": "MOCK",
                     "id": self.ACCOUNT}
+        if token == "rancher2:index/getSetting:getSetting":
+            # the mock Rancher runs with a private CA (as rancherInstall's self-signed one)
+            value = MOCK_RANCHER_CA if args.args.get("name") == "cacerts" else ""
+            return {"name": args.args.get("name"), "value": value, "id": args.args.get("name")}
         if token.startswith("vsphere:index/get"):
             kind = token.rsplit(":", 1)[-1][3:].lower()
             found = dict(args.args)
@@ -248,6 +258,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     dependencies=list(request.dependencies),
                     inputs=inputs,
                     outputs=dict(state.state) if state else {},
+                    ignore_changes=list(request.ignoreChanges),
+                    replace_on_changes=list(request.replaceOnChanges),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
                 )
             )
         return response

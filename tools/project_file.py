@@ -27,6 +27,11 @@ runtime:
   options:
     toolchain: pip
     virtualenv: .venv
+# Refresh before every preview/update/destroy: Rancher tokens (the workload kubeconfig's, the
+# cluster-autoscaler's) expire and are replaced only when a refresh reads them as expired
+# (Pulumi project file `options.refresh: always`; docs/clusters.md, "Token refresh").
+options:
+  refresh: always
 # GENERATED from stacks/settings.py by `python -m tools.project_file`; a test keeps the two identical,
 # another applies the Pulumi CLI's own rules to it and to every stack file (tests/test_pulumi_cli_rules.py).
 #

@@ -1,1 +1,1 @@
-"""One ComponentResource per cluster target (issue 3); components/cluster.py picks one."""
+"""One ComponentResource per cluster target; components/cluster.py picks one."""

@@ -2,8 +2,10 @@
 
 A ClusterV2 without machine pools is a *custom* cluster: Rancher creates it and hands out a
 registration command (``cluster_registration_token.node_command``) that each machine runs with
-its roles. The commands (one per pool, with roles and labels appended) and a generated RKE2 join
-token are secret stack outputs for the node provisioning (Ansible, PXE/cloud-init, ...).
+its roles. The commands (one per pool, with roles, labels and taints appended, verifying Rancher's
+private CA when it has one) are secret stack outputs for the node provisioning (Ansible,
+PXE/cloud-init, ...). Machines join through Rancher's system agent only: RKE2's own join token is
+Rancher's business (it provisions the servers), so this stack generates none.
 ``rancher2.ClusterSync`` then waits until the registered machines made the cluster Active before
 anything is deployed into it; its kubeconfig (secret) builds the Kubernetes provider handed upward.
 See docs/clusters.md, "Bare metal", for the two-step first run.
@@ -14,14 +16,21 @@ from __future__ import annotations
 from typing import Optional
 
 import pulumi
-import pulumi_random as random
 import pulumi_rancher2 as rancher2
 
 from stacks.cluster_settings import ClusterSettings, NodePool
 
 from ..base import TartwareComponent
+from .addons import BareMetalStorage, MetalLb
 from .common import timeouts, workload_provider
-from .rancher import etcd_args, rancher_cluster_handle, rancher_provider
+from .rancher import (
+    command_with_ca,
+    etcd_args,
+    machine_global_config,
+    rancher_ca,
+    rancher_cluster_handle,
+    rancher_provider,
+)
 
 
 def role_flags(pool: NodePool) -> str:
@@ -44,18 +53,17 @@ class BareMetalRke2Cluster(TartwareComponent):
             kubernetes_version=settings.rke2_version,
             enable_network_policy=True,
             rke_config=rancher2.ClusterV2RkeConfigArgs(
-                machine_global_config="cni: canal\n",
+                machine_global_config=machine_global_config(),
                 etcd=etcd_args(settings),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="1"),
             ),
             opts=self.child(self.rancher, protect=settings.protect))
-        # RKE2 pre-shared join token (RKE2 docs "Token Management"): for nodes installed without
-        # the Rancher agent (the guide's Option B: /etc/rancher/rke2/config.yaml `token:`).
-        self.join_token = random.RandomPassword(f"{name}-join-token", length=64, special=False,
-                                                opts=self.child(protect=settings.protect))
         token = self.cluster.cluster_registration_token
-        node_command = pulumi.Output.secret(token.apply(lambda t: t.node_command))
+        self.ca = rancher_ca(self, self.rancher)
+        plain_command = token.apply(lambda t: t.node_command)
+        node_command = pulumi.Output.secret(pulumi.Output.all(plain_command, self.ca).apply(
+            lambda a: command_with_ca(a[0], a[1])))
         insecure_command = pulumi.Output.secret(token.apply(lambda t: t.insecure_node_command))
         self.registration_commands = {
             p.name: pulumi.Output.secret(node_command.apply(lambda c, p=p: f"{c} {role_flags(p)}"))
@@ -68,13 +76,15 @@ class BareMetalRke2Cluster(TartwareComponent):
             opts=self.child(self.rancher, custom_timeouts=timeouts(settings)))
         self.kubeconfig = pulumi.Output.secret(self.sync.kube_config)
         self.provider = workload_provider(self, name, self.kubeconfig)
+        child = pulumi.ResourceOptions(parent=self)
+        self.load_balancer = MetalLb(f"{name}-metallb", settings, self.provider, opts=child)
+        self.storage = BareMetalStorage(f"{name}-storage", settings, self.provider, opts=child)
 
         self.handle = rancher_cluster_handle("baremetal", settings, self.cluster, self.provider, self.kubeconfig,
                                              self.server, {
             "registrationCommand": node_command,
             "registrationCommandInsecure": insecure_command,
             "registrationCommands": self.registration_commands,
-            "joinToken": pulumi.Output.secret(self.join_token.result),
         })
         self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
                                "registrationCommand": node_command})

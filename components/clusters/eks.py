@@ -36,6 +36,20 @@ NODE_POLICIES = {
     "ecr": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 }
 EBS_CSI_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+# Access entries (docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html): the
+# cluster-wide admin policy; Pulumi installs CRDs, ClusterRoles and webhooks, so CI needs it too.
+CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+# Amazon VPC CNI enforces NetworkPolicies only when its add-on configuration sets
+# enableNetworkPolicy "true" (docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html).
+VPC_CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
+# EBS CSI node plugin on every node, tainted ones too (the memory pool holds the data tier's
+# volumes): add-on configuration node.tolerateAllTaints (kubernetes-sigs/aws-ebs-csi-driver
+# charts/aws-ebs-csi-driver/values.yaml).
+EBS_CSI_CONFIGURATION = {"node": {"tolerateAllTaints": True}}
+# EXTENDED: at the end of standard support the cluster stays on its version (extended support,
+# billed) instead of being upgraded by AWS behind Pulumi's back, which the next `pulumi up` would
+# try to undo as a downgrade (docs.aws.amazon.com/eks/latest/userguide/view-upgrade-policy.html).
+UPGRADE_SUPPORT_TYPE = "EXTENDED"
 TAINT_EFFECTS = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
 # kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, "IAM Policy" (+ auto-discovery)
 AUTOSCALER_ACTIONS = [
@@ -70,9 +84,16 @@ def _irsa_trust(provider_arn: str, issuer: str, namespace: str, service_account:
     }]})
 
 
-def _kubeconfig(args: list) -> str:
-    """Kubeconfig with the `aws eks get-token` exec plugin (awsdocs create-kubeconfig)."""
+def _kubeconfig(args: list, role_arn: Optional[str] = None) -> str:
+    """Kubeconfig with the `aws eks get-token` exec plugin (awsdocs create-kubeconfig).
+
+    With ``role_arn`` the plugin assumes that role (``aws eks get-token --role-arn``, AWS CLI
+    reference eks/get-token), so anyone whose identity may assume it can use the kubeconfig.
+    """
     name, endpoint, ca_data, region = args
+    token_args = ["eks", "get-token", "--cluster-name", name, "--region", region]
+    if role_arn:
+        token_args += ["--role-arn", role_arn]
     return json.dumps({
         "apiVersion": "v1", "kind": "Config",
         "clusters": [{"name": name, "cluster": {"server": endpoint, "certificate-authority-data": ca_data}}],
@@ -81,7 +102,7 @@ def _kubeconfig(args: list) -> str:
         "users": [{"name": name, "user": {"exec": {
             "apiVersion": "client.authentication.k8s.io/v1beta1",
             "command": "aws",
-            "args": ["eks", "get-token", "--cluster-name", name, "--region", region],
+            "args": token_args,
             "interactiveMode": "Never",
         }}}],
     })
@@ -177,8 +198,7 @@ class EksCluster(TartwareComponent):
             enabled_cluster_log_types=CONTROL_PLANE_LOGS,
             access_config=aws.eks.ClusterAccessConfigArgs(authentication_mode="API_AND_CONFIG_MAP",
                                                           bootstrap_cluster_creator_admin_permissions=True),
-            # STANDARD: no surprise extended-support billing; EKS upgrades at end of standard support
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type="STANDARD"),
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=UPGRADE_SUPPORT_TYPE),
             tags=tags,
             opts=self.child(depends_on=[cluster_policy], protect=protect),
         )
@@ -191,13 +211,34 @@ class EksCluster(TartwareComponent):
                 lambda a: _irsa_trust(a[0], a[1], namespace, service_account))
             return aws.iam.Role(f"{name}-{role_name}", assume_role_policy=trust, tags=tags, opts=self.child())
 
+        # --- NetworkPolicy enforcement: the vpc-cni add-on, adopted with policy enforcement on ------
+        self.vpc_cni = aws.eks.Addon(
+            f"{name}-vpc-cni", cluster_name=self.cluster.name, addon_name="vpc-cni",
+            configuration_values=json.dumps(VPC_CNI_CONFIGURATION),
+            # EKS installs vpc-cni itself on cluster creation: take it over with our configuration
+            resolve_conflicts_on_create="OVERWRITE", resolve_conflicts_on_update="OVERWRITE",
+            tags=tags, opts=self.child())
+
+        # --- access entries: admin and CI roles (API_AND_CONFIG_MAP authentication) ---------------
+        self.access_entries = {}
+        for kind, arns in (("admin", settings.admin_role_arns), ("ci", settings.ci_role_arns)):
+            for i, arn in enumerate(arns):
+                entry = aws.eks.AccessEntry(f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=arn,
+                                            type="STANDARD", tags=tags, opts=self.child())
+                aws.eks.AccessPolicyAssociation(
+                    f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=entry.principal_arn,
+                    policy_arn=CLUSTER_ADMIN_POLICY,
+                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                    opts=self.child())
+                self.access_entries[arn] = entry
+
         # --- node groups ----------------------------------------------------------------------
         node_role = aws.iam.Role(f"{name}-node-role", assume_role_policy=_assume_service("ec2.amazonaws.com"),
                                  tags=tags, opts=self.child())
         node_policies = [aws.iam.RolePolicyAttachment(f"{name}-node-{k}", role=node_role.name, policy_arn=arn,
                                                       opts=self.child())
                          for k, arn in NODE_POLICIES.items()]
-        self.node_groups = {p.name: self._node_group(name, p, node_role, node_policies, tags)
+        self.node_groups = {p.name: self._node_group(name, p, node_role, [*node_policies, self.vpc_cni], tags)
                             for p in settings.worker_pools}
 
         # --- storage: EBS CSI add-on (IRSA) + a default gp3 StorageClass ---------------------
@@ -206,7 +247,8 @@ class EksCluster(TartwareComponent):
                                                   opts=self.child())
         self.ebs_csi = aws.eks.Addon(
             f"{name}-ebs-csi", cluster_name=self.cluster.name, addon_name="aws-ebs-csi-driver",
-            service_account_role_arn=ebs_role.arn, resolve_conflicts_on_create="OVERWRITE",
+            service_account_role_arn=ebs_role.arn, configuration_values=json.dumps(EBS_CSI_CONFIGURATION),
+            resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE", tags=tags,
             opts=self.child(depends_on=[ebs_policy, *self.node_groups.values()]))  # the add-on needs nodes
 
@@ -214,7 +256,7 @@ class EksCluster(TartwareComponent):
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
-        ).apply(_kubeconfig))
+        ).apply(lambda a: _kubeconfig(a, settings.kubeconfig_role_arn)))
         self.provider = workload_provider(self, name, self.kubeconfig, depends_on=list(self.node_groups.values()))
         self.storage_class = k8s.storage.v1.StorageClass(
             f"{name}-gp3",
@@ -262,13 +304,25 @@ class EksCluster(TartwareComponent):
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})
 
-    def _node_group(self, name: str, pool: NodePool, role: aws.iam.Role, policies: list, tags: dict) -> aws.eks.NodeGroup:
+    def _node_group(self, name: str, pool: NodePool, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
+        """A managed node group that can be replaced and resized safely.
+
+        * Named by prefix (``node_group_name_prefix``): a change that forces a new group (capacity
+          type, instance types, disk size, subnets) creates the new group under a fresh name before
+          the old one is drained and deleted (Pulumi's default create-before-delete), instead of
+          colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
+        * ``desiredSize`` belongs to the cluster autoscaler (ignored after creation). EKS refuses a
+          minimum above the current desired size, so a changed ``minNodes`` replaces the group
+          (``replace_on_changes``): the new group starts at desired = the new minimum.
+        * ``version`` follows the control plane, so a control-plane upgrade rolls the nodes after it.
+        """
         taints = [aws.eks.NodeGroupTaintArgs(key=k, value=v or None, effect=TAINT_EFFECTS[e])
                   for k, v, e in map(parse_taint, pool.taints)]
         return aws.eks.NodeGroup(
             f"{name}-{pool.name}",
             cluster_name=self.cluster.name,
-            node_group_name=pool.name,
+            node_group_name_prefix=f"{pool.name}-",
+            version=self.cluster.version,
             node_role_arn=role.arn,
             subnet_ids=[s.id for s in self.private_subnets],
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=pool.min_nodes, max_size=pool.max_nodes,
@@ -280,6 +334,7 @@ class EksCluster(TartwareComponent):
             taints=taints,
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=25),
             tags={**tags, "tartware.io/pool": pool.name},
-            # the cluster autoscaler owns the desired size (camelCase nested path: notes §A.2)
-            opts=self.child(depends_on=policies, ignore_changes=["scalingConfig.desiredSize"]),
+            # the cluster autoscaler owns the desired size (Pulumi property paths are camelCase)
+            opts=self.child(depends_on=depends_on, ignore_changes=["scalingConfig.desiredSize"],
+                            replace_on_changes=["scalingConfig.minSize"]),
         )

@@ -13,6 +13,7 @@ Two ways to reach Rancher (docs/clusters.md, "Rancher"):
 
 from __future__ import annotations
 
+import hashlib
 from typing import Optional
 
 import pulumi
@@ -32,10 +33,28 @@ RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
 FLEET_NAMESPACE = "fleet-default"
 # kubernetes/autoscaler cloudprovider/rancher/README.md: min/max per machine pool are read from
-# machineDeploymentAnnotations = ClusterV2RkeConfigMachinePoolArgs.annotations (notes §B.5).
+# machineDeploymentAnnotations = ClusterV2RkeConfigMachinePoolArgs.annotations (pulumi-rancher2 13.0.1).
 AUTOSCALER_MIN = "cluster.provisioning.cattle.io/autoscaler-min-size"
 AUTOSCALER_MAX = "cluster.provisioning.cattle.io/autoscaler-max-size"
 AUTOSCALER_CLOUD_CONFIG_SECRET = "cluster-autoscaler-rancher"
+AUTOSCALER_CONFIG_DIR = "/config"
+# Rancher clamps token lifetimes to auth-token-max-ttl-minutes (default 129600 = 90 days); asking
+# for exactly that keeps the token valid as long as Rancher allows; then it is renewed on refresh.
+AUTOSCALER_TOKEN_TTL_MINUTES = 129600
+# What the Rancher cloud provider does with the Rancher API (kubernetes/autoscaler@
+# cluster-autoscaler-chart-9.59.0 cluster-autoscaler/cloudprovider/rancher/README.md "Permissions":
+# get/update clusters.provisioning.cattle.io, list machines.cluster.x-k8s.io in the cluster's
+# namespace; rancher_nodegroup.go markMachineForDeletion also gets and updates a machine to annotate
+# it for deletion). Granted through a GlobalRole (autoscaler_identity).
+AUTOSCALER_RULES = (
+    ("provisioning.cattle.io", "clusters", ("get", "update"), True),  # only this stack's cluster
+    ("cluster.x-k8s.io", "machines", ("get", "list", "update"), False),
+)
+# RKE2 server config (rancher/rke2-docs docs/reference/server_config.md): `disable` lists packaged
+# components not to deploy — rke2-ingress-nginx would own IngressClass `nginx`, which our
+# ingress-nginx release creates; `ingress-controller: none` is the same for RKE2 releases that
+# choose the ingress controller with that key (docs/networking/networking_services.md).
+RKE2_DISABLED = ("rke2-ingress-nginx",)
 
 
 class RancherServer(TartwareComponent):
@@ -106,13 +125,55 @@ def rancher_provider(component: TartwareComponent, name: str, settings: ClusterS
     return provider, server, api_url, token
 
 
+def machine_global_config(cloud_provider: Optional[str] = None) -> str:
+    """RKE2 config shared by every node: CNI, no bundled ingress controller, the cloud provider."""
+    config: dict = {"cni": "canal", "disable": list(RKE2_DISABLED), "ingress-controller": "none"}
+    if cloud_provider:
+        config["cloud-provider-name"] = cloud_provider
+    return yaml.safe_dump(config, sort_keys=False)
+
+
+def rancher_ca(component: TartwareComponent, rancher: rancher2.Provider) -> pulumi.Output[str]:
+    """Rancher's private CA (its ``cacerts`` setting; empty when Rancher uses a public CA)."""
+    setting = rancher2.get_setting_output(name="cacerts",
+                                          opts=pulumi.InvokeOutputOptions(parent=component, provider=rancher))
+    return setting.value.apply(lambda v: (v or "").strip())
+
+
+def ca_checksum(ca_pem: str) -> str:
+    """What Rancher appends as ``--ca-checksum``: the SHA-256 of its cacerts setting
+    (rancher/rancher pkg/api/norman/customization/clusterregistrationtokens formatter and test)."""
+    return hashlib.sha256(ca_pem.encode()).hexdigest()
+
+
+CA_FILE_ON_NODE = "/etc/rancher/rancher-ca.pem"
+
+
+def command_with_ca(node_command: str, ca_pem: str) -> str:
+    """Rancher's registration command, verifying Rancher with its private CA instead of failing.
+
+    Rancher's ``nodeCommand`` downloads the installer with ``curl -fL https://<rancher>/...``, which
+    fails against a private CA; ``insecureNodeCommand`` skips verification. With a private CA we
+    write it to the node first and hand it to curl (``--cacert``); the installer itself checks the
+    CA against ``--ca-checksum``.
+    """
+    if not ca_pem:
+        return node_command
+    command = node_command.replace("curl --insecure ", "curl ", 1).replace("curl ", f"curl --cacert {CA_FILE_ON_NODE} ", 1)
+    if "--ca-checksum" not in command:
+        command += f" --ca-checksum {ca_checksum(ca_pem)}"
+    pem = ca_pem.replace("'", "")
+    return (f"sudo mkdir -p /etc/rancher && printf '%s\\n' '{pem}' | sudo tee {CA_FILE_ON_NODE} >/dev/null && "
+            f"{command}")
+
+
 def etcd_args(settings: ClusterSettings) -> rancher2.ClusterV2RkeConfigEtcdArgs:
     return rancher2.ClusterV2RkeConfigEtcdArgs(snapshot_schedule_cron=settings.etcd_snapshot_schedule,
                                                snapshot_retention=settings.etcd_snapshot_retention)
 
 
 def machine_taints(pool: NodePool) -> list[rancher2.ClusterV2RkeConfigMachinePoolTaintArgs]:
-    # the provider's default effect is NoExecute: always set it (notes §B.2)
+    # the provider's default taint effect is NoExecute (pulumi-rancher2 13.0.1 docs): always set it
     return [rancher2.ClusterV2RkeConfigMachinePoolTaintArgs(key=k, value=v, effect=e)
             for k, v, e in map(parse_taint, pool.taints)]
 
@@ -123,32 +184,90 @@ def autoscaler_annotations(pool: NodePool, enabled: bool) -> dict[str, str]:
     return {AUTOSCALER_MIN: str(pool.min_nodes), AUTOSCALER_MAX: str(pool.max_nodes)}
 
 
+def autoscaler_identity(component: TartwareComponent, name: str, settings: ClusterSettings,
+                        rancher: rancher2.Provider) -> pulumi.Output:
+    """A Rancher user that may only scale machine pools, and a token of that user (secret).
+
+    The user logs in through ``user-base`` (the minimum Rancher requires for a token,
+    pulumi-rancher2 13.0.1 CustomUserToken docs) and holds one GlobalRole whose ``rules`` Rancher
+    applies in the local cluster, where the provisioning objects live. pulumi-rancher2 13.0.1 has no
+    ``namespacedRules`` (its ``inheritedNamespacedRules`` apply to downstream clusters), so the
+    rules are cluster-wide in the local cluster: clusters only by this cluster's name, machines of
+    any cluster (their names are generated).
+    """
+    password = random.RandomPassword(f"{name}-autoscaler-password", length=40, special=False,
+                                     opts=component.child(protect=settings.protect))
+    user = rancher2.User(f"{name}-autoscaler-user", username=f"{settings.name}-autoscaler",
+                         name=f"cluster-autoscaler of {settings.name}", password=password.result, enabled=True,
+                         opts=component.child(rancher))
+    role = rancher2.GlobalRole(
+        f"{name}-autoscaler-role", name=f"{settings.name}-cluster-autoscaler",
+        description=f"cluster-autoscaler: scale the machine pools of {settings.name}",
+        rules=[rancher2.GlobalRoleRuleArgs(api_groups=[group], resources=[resource], verbs=list(verbs),
+                                           resource_names=[settings.name] if only_ours else None)
+               for group, resource, verbs, only_ours in AUTOSCALER_RULES],
+        new_user_default=False, opts=component.child(rancher))
+    bindings = [
+        rancher2.GlobalRoleBinding(f"{name}-autoscaler-login", global_role_id="user-base", user_id=user.id,
+                                   opts=component.child(rancher)),
+        rancher2.GlobalRoleBinding(f"{name}-autoscaler-binding", global_role_id=role.id, user_id=user.id,
+                                   opts=component.child(rancher)),
+    ]
+    # renew: the provider replaces the token once Rancher reports it expired (read on refresh)
+    token = rancher2.CustomUserToken(
+        f"{name}-autoscaler-token", username=user.username, password=password.result,
+        description=f"cluster-autoscaler for {settings.name}", ttl=AUTOSCALER_TOKEN_TTL_MINUTES * 60, renew=True,
+        opts=component.child(rancher, depends_on=bindings))
+    component.autoscaler_user, component.autoscaler_role = user, role
+    return pulumi.Output.secret(token.token)
+
+
+def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]) -> dict:
+    """cluster-autoscaler chart 9.59.0 values for --cloud-provider=rancher.
+
+    templates/deployment.yaml renders the Deployment only when autoDiscovery.clusterName (or
+    autoscalingGroups, ...) is set; for the rancher provider the name is not passed on (the cloud
+    config names the cluster), so it is set to the cluster's name. The provider's Rancher client has
+    no CA option (cloudprovider/rancher/rancher_provider.go: rest.Config with Host and BearerToken
+    only), so a private Rancher CA reaches it through Go's SSL_CERT_FILE (crypto/x509 root_unix.go).
+    """
+    env = pulumi.Output.from_input(ca_pem).apply(
+        lambda pem: {"SSL_CERT_FILE": f"{AUTOSCALER_CONFIG_DIR}/ca.crt"} if pem else {})
+    return {
+        "cloudProvider": "rancher",
+        "autoDiscovery": {"clusterName": cluster_name},
+        "cloudConfigPath": f"{AUTOSCALER_CONFIG_DIR}/cloud-config",
+        "extraVolumeSecrets": {"rancher-cloud-config": {"name": AUTOSCALER_CLOUD_CONFIG_SECRET,
+                                                        "mountPath": AUTOSCALER_CONFIG_DIR}},
+        "extraEnv": env,
+    }
+
+
 def rancher_autoscaler(component: TartwareComponent, name: str, settings: ClusterSettings,
                        rancher: rancher2.Provider, api_url: str, cluster_name: pulumi.Input[str],
-                       workload: k8s.Provider, depends_on: list) -> k8s.helm.v3.Release:
+                       workload: k8s.Provider, depends_on: list, ca_pem: pulumi.Input[str] = "") -> k8s.helm.v3.Release:
     """cluster-autoscaler --cloud-provider=rancher inside the downstream cluster.
 
     It scales the machine pools through the Rancher API (cloud config: url, token, clusterName,
-    clusterNamespace — kubernetes/autoscaler cloudprovider/rancher/examples/config.yaml). The token
-    is a non-expiring API token of the Rancher user this stack uses; it needs update rights on the
-    provisioning cluster (docs/clusters.md).
+    clusterNamespace — kubernetes/autoscaler cloudprovider/rancher/examples/config.yaml) with the
+    token of its own least-privileged Rancher user (``autoscaler_identity``); a private Rancher CA
+    reaches its client through SSL_CERT_FILE (``autoscaler_values``).
     """
-    token = rancher2.Token(f"{name}-autoscaler-token", description=f"cluster-autoscaler for {settings.name}",
-                           ttl=0, opts=component.child(rancher))
-    cloud_config = pulumi.Output.secret(pulumi.Output.all(token.token, cluster_name).apply(
+    token = autoscaler_identity(component, name, settings, rancher)
+    cloud_config = pulumi.Output.secret(pulumi.Output.all(token, cluster_name).apply(
         lambda a: yaml.safe_dump({"url": api_url, "token": a[0], "clusterName": a[1],
                                   "clusterNamespace": FLEET_NAMESPACE})))
+    data = {"cloud-config": cloud_config, "ca.crt": pulumi.Output.from_input(ca_pem)}
     secret = k8s.core.v1.Secret(
         f"{name}-autoscaler-cloud-config",
         metadata=k8s.meta.v1.ObjectMetaArgs(name=AUTOSCALER_CLOUD_CONFIG_SECRET, namespace="kube-system"),
-        string_data={"cloud-config": cloud_config},
+        string_data=data,
         opts=component.child(workload))
-    return autoscaler_release(component, name, workload, settings, {
-        "cloudProvider": "rancher",
-        "cloudConfigPath": "/config/cloud-config",
-        "extraVolumeSecrets": {"rancher-cloud-config": {"name": AUTOSCALER_CLOUD_CONFIG_SECRET,
-                                                        "mountPath": "/config"}},
-    }, depends_on=[secret, *depends_on])
+    values = autoscaler_values(cluster_name, ca_pem)
+    # the provider reads its cloud config once at start: a new token (refresh) rolls the pod
+    values["podAnnotations"] = {"tartware.io/cloud-config-sha256": pulumi.Output.secret(
+        cloud_config.apply(lambda c: hashlib.sha256(c.encode()).hexdigest()))}
+    return autoscaler_release(component, name, workload, settings, values, depends_on=[secret, *depends_on])
 
 
 def rancher_cluster_handle(target: str, settings: ClusterSettings, cluster: rancher2.ClusterV2,

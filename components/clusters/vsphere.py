@@ -12,22 +12,53 @@ from typing import Optional
 import pulumi
 import pulumi_rancher2 as rancher2
 import pulumi_vsphere as vsphere
+import yaml
 
 from stacks.cluster_settings import ClusterSettings, NodePool
 
 from ..base import TartwareComponent
+from .addons import MetalLb, pool_tolerations
 from .common import timeouts, workload_provider
 from .rancher import (
     autoscaler_annotations,
     etcd_args,
+    machine_global_config,
     machine_taints,
     rancher_autoscaler,
+    rancher_ca,
     rancher_cluster_handle,
     rancher_provider,
 )
 
 GIB_MB = 1024  # the node driver takes MB
 CLOUD_CONFIG = "#cloud-config\npackage_update: true\n"
+# RKE2 deploys its packaged rancher-vsphere-cpi and rancher-vsphere-csi charts when
+# cloud-provider-name is rancher-vsphere (rancher/rke2-docs docs/install/airgap.md,
+# docs/reference/server_config.md `cloud-provider-name`); Rancher hands each chart its values from
+# ClusterV2 rkeConfig.chartValues, keyed by chart name.
+CLOUD_PROVIDER = "rancher-vsphere"
+CPI_CHART, CSI_CHART = "rancher-vsphere-cpi", "rancher-vsphere-csi"
+CSI_STORAGE_CLASS = "vsphere-csi-sc"  # charts/rancher-vsphere-csi/values.yaml storageClass.name
+
+
+def vsphere_chart_values(settings: ClusterSettings, password: str) -> str:
+    """chartValues for the CPI and CSI charts (keys: rancher/vsphere-charts@9db6d94 values.yaml)."""
+    vs = settings.vsphere
+    vcenter = {"host": vs.vcenter, "port": 443, "datacenters": vs.datacenter, "username": vs.username,
+               "password": password}
+    return yaml.safe_dump({
+        CPI_CHART: {"vCenter": {**vcenter, "insecureFlag": vs.insecure,
+                                "credentialsSecret": {"generate": True}}},
+        CSI_CHART: {
+            # the CSI chart's insecureFlag is a string ("1"/"0") in its INI config template
+            "vCenter": {**vcenter, "insecureFlag": "1" if vs.insecure else "0", "configSecret": {"generate": True}},
+            # the node plugin must run where the data tier's volumes are mounted (memory pool)
+            "csiNode": {"tolerations": pool_tolerations(settings)},
+            "storageClass": {"enabled": True, "isDefault": True, "name": CSI_STORAGE_CLASS,
+                             "allowVolumeExpansion": True,
+                             "reclaimPolicy": "Retain" if settings.protect else "Delete"},
+        },
+    }, sort_keys=False)
 
 
 class VsphereRancherCluster(TartwareComponent):
@@ -79,7 +110,9 @@ class VsphereRancherCluster(TartwareComponent):
             cloud_credential_secret_name=self.credential.id,
             rke_config=rancher2.ClusterV2RkeConfigArgs(
                 machine_pools=pools,
-                machine_global_config="cni: canal\n",
+                machine_global_config=machine_global_config(CLOUD_PROVIDER),
+                # vCenter password inside: a secret Output, so the whole rkeConfig is stored encrypted
+                chart_values=pulumi.Output.secret(vs.password).apply(lambda pw: vsphere_chart_values(settings, pw)),
                 etcd=etcd_args(settings),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="10%"),
@@ -89,10 +122,13 @@ class VsphereRancherCluster(TartwareComponent):
         self.kubeconfig = pulumi.Output.secret(self.cluster.kube_config)
         self.provider = workload_provider(self, name, self.kubeconfig)
 
+        self.storage_class = CSI_STORAGE_CLASS
+        self.load_balancer = MetalLb(f"{name}-metallb", settings, self.provider, opts=pulumi.ResourceOptions(parent=self))
         self.autoscaler = None
         if settings.autoscaler and any(p.autoscaled for p in settings.node_pools):
             self.autoscaler = rancher_autoscaler(self, name, settings, self.rancher, api_url, self.cluster.name,
-                                                 self.provider, depends_on=[])
+                                                 self.provider, depends_on=[],
+                                                 ca_pem=rancher_ca(self, self.rancher))
 
         self.handle = rancher_cluster_handle("vsphere", settings, self.cluster, self.provider, self.kubeconfig,
                                              self.server, {})
@@ -114,7 +150,7 @@ class VsphereRancherCluster(TartwareComponent):
                 networks=[inv["network"]],
                 creation_type="template",
                 clone_from=inv["template"],
-                cpu_count=str(pool.cpus),  # strings; memory and disk in MB (notes §B.3)
+                cpu_count=str(pool.cpus),  # strings; memory and disk in MB (pulumi-rancher2 MachineConfigV2VsphereConfigArgs)
                 memory_size=str(pool.memory_gib * GIB_MB),
                 disk_size=str(pool.disk_gib * GIB_MB),
                 cloud_config=CLOUD_CONFIG,

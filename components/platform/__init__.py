@@ -79,9 +79,10 @@ class Platform(TartwareComponent):
 
         # --- independent roots: none of these waits for another
         self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
-                             secrets=secrets)
+                             secrets=secrets, node_pools=cluster.node_pools)
         self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                           settings.protect, domain, opts=child, meshed=p.istio)
+                                           settings.protect, domain, opts=child, meshed=p.istio,
+                                           node_pools=cluster.node_pools)
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
         # LoadBalancer Services only where something assigns their address (loadBalancer setting):

@@ -21,6 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
+from stacks.cluster_settings import memory_pool, tolerations_for
 from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, DataSettings, Sizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
@@ -93,6 +94,33 @@ def _image(name: str) -> dict[str, str]:
     return {"registry": versions.BITNAMI_LEGACY_REGISTRY, "repository": repository, "tag": tag}
 
 
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    """Where the data tier's pods run: the memory pool (tolerate its taint, select its label)."""
+
+    node_selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tolerations: Sequence[Mapping[str, str]] = ()
+
+    @classmethod
+    def for_pools(cls, pools: Sequence[Any]) -> "Placement":
+        """Pinned to the memory pool when the cluster has one; anywhere otherwise (dev, existing)."""
+        pool = memory_pool(pools)
+        if pool is None:
+            return cls()
+        return cls(dict(pool.labels), tuple(tolerations_for(pool)))
+
+    def pod_keys(self) -> dict[str, Any]:
+        """``nodeSelector`` and ``tolerations``: the key names every chart here uses for them (bitnami
+        primary/readReplicas/master/replica, redpanda statefulset.podTemplate.spec,
+        kube-prometheus-stack prometheus.prometheusSpec, loki singleBinary)."""
+        out: dict[str, Any] = {}
+        if self.node_selector:
+            out["nodeSelector"] = dict(self.node_selector)
+        if self.tolerations:
+            out["tolerations"] = [dict(t) for t in self.tolerations]
+        return out
+
+
 def _persistence(size, storage_class: str) -> dict[str, Any]:
     return {"enabled": True, "size": str(size), "storageClass": storage_class}
 
@@ -109,10 +137,11 @@ PG_HBA = "\n".join([
 ])
 
 
-def postgres_values(s: DataSettings, username: str, database: str) -> dict[str, Any]:
+def postgres_values(s: DataSettings, username: str, database: str, placement: Placement = Placement()) -> dict[str, Any]:
     """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag)."""
     replication = s.postgres_read_replicas > 0
     server = {
+        **placement.pod_keys(),
         "resources": s.size("postgres").k8s(),
         "persistence": _persistence(s.postgres_storage, s.storage_class),
         # Our NetworkPolicies (components/platform/network.py) govern this namespace; the chart's
@@ -154,9 +183,10 @@ def postgres_values(s: DataSettings, username: str, database: str) -> dict[str, 
     return values
 
 
-def redis_values(s: DataSettings) -> dict[str, Any]:
+def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
     """bitnami/redis 22.0.7 values. Sentinel mode keeps Service redis-master via sentinel.masterService."""
     node = {
+        **placement.pod_keys(),
         "resources": s.size("redis").k8s(),
         "persistence": _persistence(s.redis_storage, s.storage_class),
     }
@@ -195,7 +225,7 @@ def redis_values(s: DataSettings) -> dict[str, Any]:
     return values
 
 
-def redpanda_values(s: DataSettings) -> dict[str, Any]:
+def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
     """redpanda 25.3.2 values (redpanda-data/redpanda-operator charts/redpanda/chart/values.yaml)."""
     env = s.environment
     memory = str(Memory(REDPANDA_MEMORY[env]))
@@ -207,8 +237,10 @@ def redpanda_values(s: DataSettings) -> dict[str, Any]:
     return {
         "statefulset": {
             "replicas": s.redpanda_brokers,
+            # statefulset.podTemplate.spec.nodeSelector / .tolerations (values.yaml at 25.3.2)
             "podTemplate": {"spec": {"securityContext": restricted_pod(REDPANDA_UID),
-                                     "containers": sts_containers, "initContainers": sts_init}},
+                                     "containers": sts_containers, "initContainers": sts_init,
+                                     **placement.pod_keys()}},
         },
         "post_install_job": {
             "podTemplate": {"spec": {
@@ -316,8 +348,10 @@ class DataTier(TartwareComponent):
 
     def __init__(self, name: str, settings: DataSettings, credentials: Credentials, provider: k8s.Provider,
                  protect: bool, opts: Optional[pulumi.ResourceOptions] = None,
-                 secrets: Optional["SecretSource"] = None):
+                 secrets: Optional["SecretSource"] = None, node_pools: Sequence[Any] = ()):
         super().__init__(name, opts)
+        # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
+        self.placement = placement = Placement.for_pools(node_pools)
         if secrets is None:  # generated credentials (the default backend)
             from ..secrets import SecretSource  # runtime import: components.secrets imports this package
             from stacks.security_settings import SecuritySettings
@@ -360,7 +394,7 @@ class DataTier(TartwareComponent):
                 "replication-password": credentials.database_replication_password,
             }, "database")
             self.postgres = helm_release(self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
-                                         postgres_values(s, credentials.database_username, endpoints.database_name),
+                                         postgres_values(s, credentials.database_username, endpoints.database_name, placement),
                                          provider, [nsr, self.postgres_secret], protect=protect)
             self.releases.append(self.postgres)
         if s.redis:
@@ -370,12 +404,12 @@ class DataTier(TartwareComponent):
             self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
                                        {"password": credentials.redis_password}, "redis")
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS, REDIS_RELEASE, CACHE_NAMESPACE,
-                                      redis_values(s), provider, [nsr, self.redis_secret], protect=protect)
+                                      redis_values(s, placement), provider, [nsr, self.redis_secret], protect=protect)
             self.releases.append(self.redis)
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
-                                         MESSAGING_NAMESPACE, redpanda_values(s), provider, [nsr], protect=protect)
+                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr], protect=protect)
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)

@@ -18,7 +18,7 @@ level allows: it runs in its own namespace ``node-exporter`` so ``observability`
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -42,7 +42,7 @@ from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySetti
 from ..base import TartwareComponent
 from .dashboards import DASHBOARDS, dashboard_json
 from .common import helm_release
-from .data import restricted_pod
+from .data import Placement, restricted_pod
 from .namespaces import namespace
 
 KPS_RELEASE = "kube-prometheus-stack"
@@ -184,8 +184,11 @@ class Observability(TartwareComponent):
     AREA = "observability"
 
     def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
-                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False):
+                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False,
+                 node_pools: Sequence[Any] = ()):
         super().__init__(name, opts)
+        # Prometheus and Loki (memory-heavy) run on the memory pool when the cluster has one
+        self.placement = Placement.for_pools(node_pools)
         self.meshed = meshed
         s = settings
         self.settings = s
@@ -357,6 +360,8 @@ class Observability(TartwareComponent):
                 "probeSelectorNilUsesHelmValues": False,
                 "scrapeConfigSelectorNilUsesHelmValues": False,
                 "externalUrl": f"https://prometheus.{domain}",
+                # prometheus.prometheusSpec.nodeSelector / .tolerations (values.yaml at 81.5.0)
+                **self.placement.pod_keys(),
             }},
             "grafana": grafana,
         }
@@ -404,7 +409,9 @@ class Observability(TartwareComponent):
                 "compactor": {"retention_enabled": True, "delete_request_store": "filesystem"},
                 "podSecurityContext": restricted_pod(10001),
             },
-            "singleBinary": {"replicas": 1, "persistence": persistence, "resources": s.size("loki").k8s()},
+            # singleBinary.nodeSelector / .tolerations (values.yaml at 6.55.0)
+            "singleBinary": {"replicas": 1, "persistence": persistence, "resources": s.size("loki").k8s(),
+                             **self.placement.pod_keys()},
             "read": {"replicas": 0}, "write": {"replicas": 0}, "backend": {"replicas": 0},
             "gateway": {"enabled": False},
             "chunksCache": {"enabled": False},
