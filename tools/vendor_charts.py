@@ -203,6 +203,9 @@ SOURCES: dict[str, Callable[[str], Source]] = {
     "cluster-autoscaler": lambda v: Source("kubernetes/autoscaler", f"cluster-autoscaler-chart-{v}",
                                            "cluster-autoscaler/charts/cluster-autoscaler"),
     "rancher": lambda v: Source("rancher/rancher", f"v{v}", "chart", stamp_rancher),
+    "metallb": lambda v: Source("metallb/metallb", f"v{v}", "charts/metallb"),
+    "frr-k8s": lambda v: Source("metallb/frr-k8s", f"v{v}", "charts/frr-k8s"),
+    "longhorn": lambda v: Source("longhorn/longhorn", f"v{v}", "chart"),
     # FairwindsOps/charts tags no releases; stacks/versions.py names the commit that made stable/vpa 5.0.0.
     "vpa": lambda v: Source("FairwindsOps/charts", "5f478fcec32f69a0818a7f78f4be5cbe7a1719c4", "stable/vpa"),
 }
@@ -327,6 +330,9 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
             sub_entry = vendor(name, version_, sub, open_, Source(source.repo, source.ref, path), (repo, commit))
         else:
             sub_entry = vendor(name, version_, sub, open_)
+            # upstream may commit the packaged dependency too (metallb: charts/frr-k8s-<v>.tgz): Helm
+            # would load both copies, so keep only the unpacked one
+            (dest / "charts" / f"{name}-{wanted}.tgz").unlink(missing_ok=True)
         sub_entry["locked"] = wanted
         if substitute:
             sub_entry["substituted"] = substitute[1]
