@@ -22,7 +22,7 @@ from stacks.settings import StackSettings
 from ..base import TartwareComponent
 from ..credentials import Credentials
 from ..handles import ClusterHandle, PlatformHandle
-from . import certs, edge, mesh, metrics
+from . import certs, edge, mesh, metrics, ratelimit
 from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
 from .namespaces import psa_labels
 
@@ -87,6 +87,12 @@ class Platform(TartwareComponent):
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
                                tracing=tracing, opts=child)
                      if p.istio else None)
+        self.edge_rate_limit = None
+        if self.mesh is not None and p.edge_rate_limit:
+            # per-client limit where the client's connection is known (ratelimit.py)
+            self.edge_rate_limit = ratelimit.EdgeRateLimit(
+                f"{name}-edge-ratelimit", mesh.NAMESPACE, p.edge_rate_limit, p.edge_rate_limit_burst,
+                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, provider, [self.mesh.base], opts=child)
         self.edge = edge.IngressNginx(f"{name}-edge", p, provider, opts=child) if p.ingress_nginx else None
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
                                if metrics.wanted(p, settings.cluster.target) else None)

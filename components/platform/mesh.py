@@ -88,7 +88,8 @@ def gateway_values(p: PlatformSettings) -> dict[str, Any]:
     autoscale = p.gateway_max_replicas > p.gateway_min_replicas
     values: dict[str, Any] = {
         "name": GATEWAY_RELEASE,
-        "service": {"type": "LoadBalancer"},
+        # Local: no SNAT, the gateway sees the client's address (the edge rate limit's premise)
+        "service": {"type": "LoadBalancer", "externalTrafficPolicy": p.edge_external_traffic_policy},
         "autoscaling": {"enabled": autoscale, "minReplicas": p.gateway_min_replicas,
                         "maxReplicas": p.gateway_max_replicas},
         "resources": {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod
