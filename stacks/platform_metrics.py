@@ -53,7 +53,7 @@ EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "k6": (
         "grafana/k6@v1.7.1 output/prometheusrw (experimental-prometheus-rw: metric k6_<name>, counters "
         "with _total, trends as native histograms with _seconds when K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM)",
-        ("k6_http_reqs_total", "k6_http_req_duration_seconds", "k6_failed_requests_total"),
+        ("k6_http_reqs_total", "k6_http_req_duration_seconds", "k6_dropped_iterations_total"),
     ),
 }
 

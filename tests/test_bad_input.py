@@ -57,7 +57,16 @@ CASES = [
     ("observability", {"observabilityComponents": {"tempo": True}}, "observabilityComponents.tempo", ["unknown setting"]),
     ("observability", {"prometheusRetention": "forever"}, "prometheusRetention", ["'15d'"]),
     # operations
-    ("ops", {"loadTest": "stress"}, "loadTest", ["'off', 'smoke' or 'load'"]),
+    ("ops", {"loadTest": "stress"}, "loadTest", ["'off', 'smoke', 'load' or 'locust'"]),
+    ("ops", {"loadTest": "locust"}, "loadTestUsername", ["required when loadTest is locust"]),
+    ("ops", {"locustSpawnRate": "fast"}, "locustSpawnRate", ["valid integer"]),
+    # rate limits (stacks/ratelimit.py)
+    ("core", {"environment": "prod", "gatewayRateMax": 200}, "gatewayRateMax",
+     ["caps the whole platform below the guide's 20000 req/s", "at least 1200000 per '1 minute'"]),
+    ("core", {"gatewayRateWindow": "1 fortnight"}, "gatewayRateWindow", ["'1 minute'"]),
+    ("core", {"gatewayRateAuthMax": 0}, "gatewayRateAuthMax", ["greater than or equal to 1"]),
+    ("platform", {"edgeRateLimit": 100, "edgeRateLimitBurst": 10}, "edgeRateLimitBurst", ["at least edgeRateLimit"]),
+    ("platform", {"edgeExternalTrafficPolicy": "Nearest"}, "edgeExternalTrafficPolicy", ["'Local' or 'Cluster'"]),
     ("ops", {"backupRetentionDays": 0}, "backupRetentionDays", ["greater than or equal to 1"]),
     ("ops", {"backupSchedule": "every day"}, "backupSchedule", ["cron expression"]),
     ("ops", {"loadTestRate": -5}, "loadTestRate", ["greater than or equal to 1"]),

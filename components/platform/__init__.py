@@ -64,6 +64,11 @@ if TYPE_CHECKING:
     from ..secrets import SecretSource
 
 
+def _k6_load(settings: StackSettings) -> bool:
+    """The k6 load profile writes to Prometheus (remote write) for one aggregate over all generators."""
+    return settings.ops.load_test is not None and settings.ops.load_test.profile == "load"
+
+
 class Platform(TartwareComponent):
     AREA = "platform"
 
@@ -81,7 +86,8 @@ class Platform(TartwareComponent):
         self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
                              secrets=secrets)
         self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                           settings.protect, domain, opts=child, meshed=p.istio)
+                                           settings.protect, domain, opts=child, meshed=p.istio,
+                                           remote_write_receiver=_k6_load(settings))
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
@@ -104,6 +110,9 @@ class Platform(TartwareComponent):
             if p.api_route == "istio":
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, settings.tartware.namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
+            if settings.ops.load_test is not None and settings.ops.load_test.profile == "locust":
+                # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
+                self.mesh.route("locust", f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
                 if route in obs_services:
@@ -141,6 +150,9 @@ class Platform(TartwareComponent):
         if load_test:
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": dict(LOAD_TEST_POD_LABELS)})
+            # Locust workers, when locustHost points at the in-cluster gateway
+            overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
+                                                       "podLabels": {"app.kubernetes.io/name": "locust"}})
 
         if p.network_policies:
             self.network = NetworkPolicies(f"{name}-network", provider, opts=child)
@@ -257,6 +269,9 @@ class Platform(TartwareComponent):
             Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
             *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
             Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
+            # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
+            *([Allow("allow-load-test", self.observability.prometheus_pod_labels,
+                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))] if _k6_load(settings) else []),
         ], [self.observability])
         extra_ns = self.observability.node_exporter_namespace
         if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway

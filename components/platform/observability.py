@@ -170,9 +170,12 @@ class Observability(TartwareComponent):
     AREA = "observability"
 
     def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
-                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False):
+                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False,
+                 remote_write_receiver: bool = False):
         super().__init__(name, opts)
         self.meshed = meshed
+        # the in-cluster load test's generators write their samples here (components/loadtest.py)
+        self.remote_write_receiver = remote_write_receiver
         s = settings
         self.settings = s
         self.namespace = OBSERVABILITY_NAMESPACE
@@ -343,6 +346,10 @@ class Observability(TartwareComponent):
                 "probeSelectorNilUsesHelmValues": False,
                 "scrapeConfigSelectorNilUsesHelmValues": False,
                 "externalUrl": f"https://prometheus.{domain}",
+                # kps 81.5.0 values.yaml prometheus.prometheusSpec.enableRemoteWriteReceiver/enableFeatures:
+                # k6's remote-write output sends trends as native histograms (components/loadtest.py)
+                **({"enableRemoteWriteReceiver": True, "enableFeatures": ["native-histograms"]}
+                   if self.remote_write_receiver else {}),
             }},
             "grafana": grafana,
         }
