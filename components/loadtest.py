@@ -47,6 +47,7 @@ LOCUST_POD_LABELS = {"app.kubernetes.io/name": "locust"}
 RESULTS_CLAIM = "load-test-results"
 CREDENTIALS_SECRET = "k6-credentials"
 GENERATORS_SERVICE = "k6-generators"
+START_TIMEOUT_SECONDS = 900  # how long the coordinator waits for every generator to be up
 # Prometheus replica 0 through the operator's governing Service ``prometheus-operated``
 # (prometheus-operator: StatefulSet prometheus-<name>, Service prometheus-operated): with several
 # replicas behind the kps Service, remote writes would be split between them and no replica would
@@ -170,7 +171,7 @@ class LoadTest(TartwareComponent):
 
         def container(args: list[str], env: list[dict], resources: dict, extra_mounts: list[dict] = (),
                       ports: list[dict] = ()) -> dict:
-            c = {"name": "k6", "image": versions.K6_IMAGE, "imagePullPolicy": "IfNotPresent", "command": ["k6"],
+            c = {"name": "k6", "image": versions.K6_IMAGE, "imagePullPolicy": "Always", "command": ["k6"],
                  "args": args, "env": env, "resources": resources,
                  "securityContext": restricted_container_security(K6_UID),
                  "volumeMounts": mounts + list(extra_mounts)}
@@ -228,7 +229,10 @@ class LoadTest(TartwareComponent):
                 "--out", "experimental-prometheus-rw", "--tag", f"testid={job_name}", "/scripts/load.js"]
         resources = {"requests": {"cpu": f"{s.cpu_request_millicores}m", "memory": f"{s.memory_request_mib}Mi"},
                      "limits": {"cpu": f"{s.cpu_limit_millicores}m", "memory": f"{s.memory_limit_mib}Mi"}}
+        # paused generators wait for the coordinator: never longer than start + run + 30 min
+        deadline = START_TIMEOUT_SECONDS + lt.duration_seconds + 1800
         self.generators = job("k6-load", job_name, "generator", {
+            "activeDeadlineSeconds": deadline,
             "completionMode": "Indexed",
             "completions": s.pods,
             "parallelism": s.pods,
@@ -254,10 +258,12 @@ class LoadTest(TartwareComponent):
             {"name": "TESTID", "value": job_name},
             {"name": "RATE", "value": str(lt.rate)},
             {"name": "DURATION_SECONDS", "value": str(lt.duration_seconds)},
+            {"name": "START_TIMEOUT_SECONDS", "value": str(START_TIMEOUT_SECONDS)},
             {"name": "K6_NO_USAGE_REPORT", "value": "true"},
             {"name": "HOME", "value": "/tmp"},
         ]
-        self.coordinator = job("k6-coordinator", f"{job_name}-summary", "coordinator", {"backoffLimit": 0}, pod_spec(
+        self.coordinator = job("k6-coordinator", f"{job_name}-summary", "coordinator", {
+            "backoffLimit": 0, "activeDeadlineSeconds": deadline + 600}, pod_spec(
             coordinator_labels, K6_UID,
             [container(["run", "--no-color", "/scripts/coordinator.js"], coordinator_env, small,
                        [{"name": "results", "mountPath": "/results"}])],
@@ -288,7 +294,7 @@ class LoadTest(TartwareComponent):
         def deployment(role: str, replicas: int, args: list[str], resources: dict, ports: list[dict],
                        probe: Optional[dict]) -> k8s.apps.v1.Deployment:
             labels = {**LABELS, **LOCUST_POD_LABELS, "app.kubernetes.io/component": role}
-            c: dict[str, Any] = {"name": "locust", "image": versions.LOCUST_IMAGE, "imagePullPolicy": "IfNotPresent",
+            c: dict[str, Any] = {"name": "locust", "image": versions.LOCUST_IMAGE, "imagePullPolicy": "Always",
                                  "command": common + args, "env": env, "resources": resources,
                                  "securityContext": restricted_container_security(LOCUST_UID), "volumeMounts": mounts}
             if ports:

@@ -350,13 +350,19 @@ def test_locust_master_and_workers_with_the_guides_settings(locust_run):
 
 
 def test_locust_settings_are_settings():
-    run = load_test_run("locust", {f"{NS}:locustUsers": 200, f"{NS}:locustSpawnRate": 10,
-                                   f"{NS}:locustHost": "https://api.example.com", f"{NS}:locustWorkers": 3})
-    docs = objects(run)
-    cmd = docs["Deployment/locust-master"]["spec"]["template"]["spec"]["containers"][0]["command"]
-    assert cmd[cmd.index("--users") + 1] == "200" and cmd[cmd.index("--spawn-rate") + 1] == "10"
-    assert cmd[cmd.index("--host") + 1] == "https://api.example.com"
-    assert docs["Deployment/locust-worker"]["spec"]["replicas"] == 3
+    from stacks.schema import BuildContext
+    from stacks.errors import ProblemCollector
+    from stacks import ops_settings
+
+    raw = {x.name: x.default for x in ops_settings.DECLARED if x.default is not None and not x.secret}
+    raw.update({"loadTest": "locust", "loadTestUsername": "u", "locustUsers": 200, "locustSpawnRate": 10,
+                "locustHost": "https://api.example.com", "locustWorkers": 3})
+    ctx = BuildContext("prod", ProblemCollector(), lambda *a: "secret")
+    loc = ops_settings.build(raw, ctx).load_test.locust
+    assert (loc.users, loc.spawn_rate, loc.host, loc.workers) == (200, 10, "https://api.example.com", 3)
+    raw.pop("locustWorkers")
+    raw["locustUsers"] = LOCUST_USERS
+    assert ops_settings.build(raw, ctx).load_test.locust.workers == 20  # 5000 users / 250 per worker
 
 
 def run_with(overrides, secrets=None):
