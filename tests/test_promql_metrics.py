@@ -122,3 +122,28 @@ def test_every_metric_in_shipped_promql_exists(where, expr):
         names = metric_names(grafana.group(1))
     unknown = {n for n in names if not known(n)}
     assert not unknown, f"{where}: {sorted(unknown)} in {expr}"
+
+
+# The guide's "Key Metrics to Monitor", each with the series that carries it here (written by hand).
+KEY_METRICS = {
+    "Request Rate": "istio_requests_total",
+    "Latency (P95)": "istio_request_duration_milliseconds_bucket",
+    "Error Rate": 'response_code=~"5.."',
+    "Pod Count": "kube_pod_info",
+    "CPU Usage": "container_cpu_usage_seconds_total",
+    "Memory Usage": "container_memory_working_set_bytes",
+}
+
+
+@pytest.mark.parametrize("key_metric,series", sorted(KEY_METRICS.items()))
+def test_each_key_metric_has_a_panel_and_an_alert_on_the_same_series(key_metric, series):
+    overview = json.loads(dashboards.dashboard_json("tartware-overview"))
+    panels = [p["title"] for p in overview["panels"] if any(series in t["expr"] for t in p["targets"])]
+    alerts = [r["alert"] for g in observability.prometheus_rules() for r in g["rules"]
+              if "alert" in r and series in r["expr"]]
+    assert panels, f"{key_metric}: no panel on {series}"
+    assert alerts, f"{key_metric}: no alert on {series}"
+    # the adapter's requests/s per pod is the same series the panel and the alert use
+    if key_metric == "Request Rate":
+        served = {r["name"]["as"]: r for r in observability.ADAPTER_RULES}
+        assert served["http_requests_per_second"]["seriesQuery"].startswith(series + "{")
