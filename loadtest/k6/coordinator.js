@@ -6,6 +6,7 @@
 //   PROMETHEUS_URL   e.g. http://kube-prometheus-stack-prometheus.observability.svc.cluster.local:9090
 //   TESTID           the run's tag (the generators' --tag testid=...)
 //   RATE, DURATION_SECONDS  what the generators were asked to do
+import { sleep } from 'k6';
 import { Gauge } from 'k6/metrics';
 import { aggregate, startGenerators, waitForGenerators } from './lib/aggregate.js';
 
@@ -46,6 +47,7 @@ let result = {};
 export default function () {
   const start = startGenerators(HOSTS, START_TIMEOUT_SECONDS);
   const ended = waitForGenerators(start.hosts, DURATION_SECONDS + 900);
+  sleep(30); // the generators' last remote-write push (K6_PROMETHEUS_RW_PUSH_INTERVAL, 5 s by default)
   result = aggregate(__ENV.PROMETHEUS_URL, TESTID, start.started, ended);
   result.generators = HOSTS.length;
   result.missing = start.missing;

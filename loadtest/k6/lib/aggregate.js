@@ -62,7 +62,7 @@ function promql(prometheus, query, at) {
 // summed over all pods, is the whole run (exact, no rate extrapolation).
 export function aggregate(prometheus, testid, started, ended) {
   const range = `${Math.ceil(ended - started) + 120}s`;
-  const at = Math.ceil(ended) + 60;
+  const at = Math.ceil(ended) + 15; // the coordinator waits 30 s after the end before asking
   const sel = `testid="${testid}"`;
   const requests = promql(prometheus, `sum(last_over_time(k6_http_reqs_total{${sel}}[${range}]))`, at);
   const failed = promql(prometheus,
