@@ -46,6 +46,10 @@ LOCUST_MASTER_PORT = 5557  # --master-port default
 LOCUST_POD_LABELS = {"app.kubernetes.io/name": "locust"}
 RESULTS_CLAIM = "load-test-results"
 CREDENTIALS_SECRET = "k6-credentials"
+SECRETS_DIR = "/secrets"
+SECRET_VOLUME = {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440,
+                                                   "items": [{"key": "password", "path": "password"}]}}
+SECRET_MOUNT = {"name": "credentials", "mountPath": SECRETS_DIR, "readOnly": True}
 GENERATORS_SERVICE = "k6-generators"
 START_TIMEOUT_SECONDS = 900  # how long the coordinator waits for every generator to be up
 # Prometheus replica 0 through the operator's governing Service ``prometheus-operated``
@@ -132,8 +136,9 @@ class LoadTest(TartwareComponent):
         return "locust" if self._lt.profile == "locust" else "k6"
 
     def _credentials_env(self, user_var: str, password_var: str) -> list[dict]:
-        ref = lambda key: {"secretKeyRef": {"name": CREDENTIALS_SECRET, "key": key}}  # noqa: E731
-        env = [{"name": user_var, "valueFrom": ref("username")}, {"name": password_var, "valueFrom": ref("password")}]
+        """The user name as a value; the password as a file from the Secret (never an env var)."""
+        env = [{"name": user_var, "value": self._lt.username},
+               {"name": f"{password_var}_FILE", "value": f"{SECRETS_DIR}/password"}]
         if self._lt.tenant_id:
             env.append({"name": "TENANT_ID", "value": self._lt.tenant_id})
         return env
@@ -198,8 +203,8 @@ class LoadTest(TartwareComponent):
             args = ["run", "--no-color", f"--summary-export=/results/{job_name}.json", "/scripts/smoke.js"]
             self.job = job("k6-smoke", job_name, "generator", {"backoffLimit": 0}, pod_spec(
                 labels, K6_UID, [container(args, base_env + self._credentials_env("K6_USERNAME", "K6_PASSWORD"), small,
-                                           [{"name": "results", "mountPath": "/results"}])],
-                [scripts_volume, tmp, results]))
+                                           [{"name": "results", "mountPath": "/results"}, SECRET_MOUNT])],
+                [scripts_volume, tmp, results, SECRET_VOLUME]))
             return
 
         s = lt.sizing
@@ -239,8 +244,8 @@ class LoadTest(TartwareComponent):
             # each index fails alone: the others keep running and keep what they wrote
             "backoffLimitPerIndex": 0,
             "maxFailedIndexes": s.pods,
-        }, pod_spec(labels, K6_UID, [container(args, env, resources, ports=[
-            {"name": "k6-api", "containerPort": K6_API_PORT}])], [scripts_volume, tmp],
+        }, pod_spec(labels, K6_UID, [container(args, env, resources, [SECRET_MOUNT], ports=[
+            {"name": "k6-api", "containerPort": K6_API_PORT}])], [scripts_volume, tmp, SECRET_VOLUME],
             subdomain=GENERATORS_SERVICE,  # pod DNS <job>-<index>.k6-generators.tartware-ops.svc
             topologySpreadConstraints=[{
                 # one generator per node where possible: they must not share a NIC or CPUs
@@ -285,9 +290,9 @@ class LoadTest(TartwareComponent):
         )
         waits_for = waits_for + [files]
         volumes = [{"name": "locustfile", "configMap": {"name": "locustfile"}},
-                   {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}]
+                   {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}, SECRET_VOLUME]
         mounts = [{"name": "locustfile", "mountPath": "/mnt/locust", "readOnly": True},
-                  {"name": "tmp", "mountPath": "/tmp"}]
+                  {"name": "tmp", "mountPath": "/tmp"}, SECRET_MOUNT]
         env = [{"name": "HOME", "value": "/tmp"}] + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD")
         common = ["locust", "-f", "/mnt/locust/locustfile.py", "--host", host]
 

@@ -312,8 +312,14 @@ def test_scripts_ship_every_imported_file_and_no_credentials(load_run):
         for imported in relative_imports(cm["data"][path.replace("/", "__")], path):
             assert imported in shipped
     assert "hunter2-k6" not in json.dumps(cm)
-    env = {e["name"]: e for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert env["K6_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "k6-credentials", "key": "password"}
+    pod = job["spec"]["template"]["spec"]
+    env = {e["name"]: e for e in pod["containers"][0]["env"]}
+    # the password is a file from the Secret, never an environment variable (checkov CKV_K8S_35)
+    assert "K6_PASSWORD" not in env and not any("valueFrom" in e for e in env.values())
+    mount = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}["credentials"]
+    assert env["K6_PASSWORD_FILE"]["value"] == f"{mount}/password"
+    volume = next(v for v in pod["volumes"] if v["name"] == "credentials")
+    assert volume["secret"]["secretName"] == "k6-credentials"
     creds = next(r for r in load_run.of_type("kubernetes:core/v1:Secret")
                  if r.plain["metadata"]["name"] == "k6-credentials")
     assert isinstance(creds.inputs["stringData"], Secret) or isinstance(creds.inputs["stringData"]["password"], Secret)

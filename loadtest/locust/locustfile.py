@@ -13,7 +13,8 @@ commit (stacks/app_source.py):
     POST /v1/tenants/:tenantId/reservations  Apps/api-gateway/src/routes/reservation-routes.ts (reservation.create, 202)
     GET  /v1/properties, /v1/room-types      core-proxy-routes.ts, room-routes.ts (on start, ids for reservation.create)
 
-Environment: LOCUST_USERNAME / LOCUST_PASSWORD (the Secret load-test-credentials), TENANT_ID,
+Environment: LOCUST_USERNAME, LOCUST_PASSWORD or LOCUST_PASSWORD_FILE (the password file mounted from
+the Secret k6-credentials), TENANT_ID,
 PROPERTY_ID, ROOM_TYPE_ID, GUEST_ID (optional). Each simulated user logs in once (on_start).
 """
 
@@ -40,6 +41,16 @@ LOOKUPS = {"property": ("/v1/properties", "PROPERTY_ID"), "room_type": ("/v1/roo
            "guest": ("/v1/guests", "GUEST_ID")}
 
 
+def _password() -> str:
+    if os.environ.get("LOCUST_PASSWORD"):
+        return os.environ["LOCUST_PASSWORD"]
+    path = os.environ.get("LOCUST_PASSWORD_FILE", "")
+    if not path:
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read().strip()
+
+
 def _first_id(body) -> str:
     items = body if isinstance(body, list) else (body.get("data") or body.get("items") or body.get("results") or [])
     return str(items[0]["id"]) if items and isinstance(items[0], dict) and items[0].get("id") else ""
@@ -62,7 +73,7 @@ class TartwareUser(HttpUser):
 
     def on_start(self) -> None:
         res = self.client.post(LOGIN_PATH, json={"username": os.environ.get("LOCUST_USERNAME", ""),
-                                                 "password": os.environ.get("LOCUST_PASSWORD", "")}, name="login")
+                                                 "password": _password()}, name="login")
         body = res.json() if res.status_code == 200 else {}
         self.token = body.get("access_token", "")
         memberships = body.get("memberships") or []

@@ -26,10 +26,14 @@
 // membership of the logged-in user. The user needs the ADMIN role in that tenant (dashboard stats).
 // Environment (k6 -e or the Job's env):
 //   BASE_URL                   gateway base URL (in-cluster: http://api-gateway.tartware-system.svc.cluster.local:8080)
-//   K6_USERNAME / K6_PASSWORD  the login (from the Secret k6-credentials)
+//   K6_USERNAME / K6_PASSWORD  the login; in the cluster K6_PASSWORD_FILE names the password file
+//                              mounted from the Secret k6-credentials (never an env var)
 //   TENANT_ID                  tenant to act in (optional: first membership otherwise)
 import http from 'k6/http';
 import { check, fail } from 'k6';
+
+// open() reads files in the init context only (k6 docs, "open"): read the password here.
+const PASSWORD = __ENV.K6_PASSWORD || (__ENV.K6_PASSWORD_FILE ? open(__ENV.K6_PASSWORD_FILE).trim() : '');
 
 export const BASE_URL = (__ENV.BASE_URL || 'http://api-gateway.tartware-system.svc.cluster.local:8080').replace(/\/$/, '');
 
@@ -71,7 +75,7 @@ export function login() {
     fail('K6_USERNAME is not set: every /v1 route needs a login (loadTestUsername / the Secret k6-credentials)');
   }
   const res = http.post(`${BASE_URL}${LOGIN.path}`,
-    JSON.stringify({ username: __ENV.K6_USERNAME, password: __ENV.K6_PASSWORD }),
+    JSON.stringify({ username: __ENV.K6_USERNAME, password: PASSWORD }),
     // responseType: the load profile discards bodies (discardResponseBodies), login needs its body
     { headers: { 'Content-Type': 'application/json' }, tags: { name: 'login' }, responseType: 'text' });
   if (!check(res, { 'login 200': (r) => r.status === 200 })) {
