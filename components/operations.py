@@ -1,4 +1,4 @@
-"""Day-2 operations: PostgreSQL backups, VPA right-sizing advice, in-cluster k6 load tests (issue 5).
+"""Day-2 operations: PostgreSQL backups, VPA right-sizing advice, in-cluster load tests.
 
 * Backups: a CronJob runs ``pg_dump`` (custom format) of the ``tartware`` database into a
   PersistentVolumeClaim every ``backupSchedule`` and prunes dumps older than
@@ -8,9 +8,8 @@
   ``updateMode: "Off"``, so ``kubectl describe vpa -n tartware-system`` gives advice while the
   HPAs keep scaling (VPA in Auto mode would fight them on CPU/memory, platform §8b.6). The VPA
   CRDs and recommender come from the fairwinds ``vpa`` chart, recommender only.
-* Load tests: when ``loadTest`` is ``smoke`` or ``load``, a Job runs the k6 scripts from
-  ``loadtest/k6`` (shipped as a ConfigMap, every imported file included) against the in-cluster
-  gateway, split over ``GeneratorSizing.pods`` generator pods.
+* Load tests: when ``loadTest`` is not ``off``, the ``LoadTest`` component (components/loadtest.py)
+  runs k6 or Locust in the same namespace.
 
 Everything runs in its own namespace ``tartware-ops`` (PSA ``restricted``) except the VPA objects,
 which must live next to their Deployments.
@@ -18,27 +17,28 @@ which must live next to their Deployments.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
-from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE
-from stacks.ops_settings import BackupSettings, LoadTestSettings
+from stacks.endpoints import BACKUP_POD_LABELS, OPS_NAMESPACE
+from stacks.ops_settings import BackupSettings
 from stacks.settings import StackSettings
 
 from .base import TartwareComponent
 from .credentials import Credentials
 from .handles import ClusterHandle, PlatformHandle
+from .loadtest import LoadTest, network_allows
+from .platform.mesh import GATEWAY_POD_LABELS
+from .platform.mesh import NAMESPACE as MESH_NAMESPACE
 from .platform.common import helm_release
 from .platform.namespaces import namespace
 from .platform.network import NetworkPolicies
 from .secrets import SecretSource
 
 VPA_NAMESPACE = "vpa-system"
-K6_DIR = Path(__file__).resolve().parent.parent / "loadtest" / "k6"
 BACKUP_DIR = "/backups"
 BACKUP_UID = 10001
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
@@ -62,16 +62,6 @@ find "${BACKUP_DIR}" -maxdepth 1 -name 'tartware-*.dump' -mtime "+$((RETENTION_D
 find "${BACKUP_DIR}" -maxdepth 1 -name 'tartware-*.partial' -mmin +1440 -print -delete
 ls -l "${BACKUP_DIR}"
 """
-
-
-def k6_files(root: Path = K6_DIR) -> dict[str, str]:
-    """Every script file under loadtest/k6, by path relative to it (``lib/config.js``, ...)."""
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.js"))}
-
-
-def configmap_key(relative_path: str) -> str:
-    """ConfigMap keys cannot hold '/': ``lib/config.js`` -> ``lib__config.js``."""
-    return relative_path.replace("/", "__")
 
 
 def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_group: bool = False,
@@ -118,21 +108,26 @@ class Operations(TartwareComponent):
             # protected in prod and kept by `pulumi destroy` when backups are on.
             self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", cluster.provider, self,
                                        protect=settings.protect)
-            if settings.platform.network_policies:  # nothing connects to backups or k6: deny all ingress
+            if settings.platform.network_policies:  # deny all ingress but what the load test needs
                 NetworkPolicies(f"{name}-network", cluster.provider, opts=pulumi.ResourceOptions(parent=self)) \
-                    .namespace(OPS_NAMESPACE, [], [self.namespace])
+                    .namespace(OPS_NAMESPACE, network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE),
+                               [self.namespace])
         if ops.backup is not None:
             self._backups(ops.backup, settings, platform, credentials, secrets)
         if ops.vpa_enabled:
             self._vpas(settings, release, install_recommender=ops.vpa_install_recommender)
+        self.load_test = None
         if ops.load_test is not None:
-            self._load_test(ops.load_test, release)
+            self.load_test = LoadTest(f"{name}-load-test", ops.load_test, settings.domain, cluster.provider,
+                                      self.namespace, release, opts=pulumi.ResourceOptions(parent=self))
+            self.load_test_job_name = self.load_test.job_name
 
         self.register_outputs({
             "namespace": OPS_NAMESPACE if self.namespace is not None else None,
             "backupClaim": self.backup_claim_name,
             "backupSchedule": self.backup_schedule,
             "loadTestJob": self.load_test_job_name,
+            "loadTestSummary": self.load_test.summary if self.load_test is not None else None,
             "verticalPodAutoscalers": self.vpa_names,
         })
 
@@ -254,87 +249,3 @@ class Operations(TartwareComponent):
                 opts=self.child(provider, depends_on=waits_for),
             )
             self.vpa_names.append(vpa_name)
-
-    # ------------------------------------------------------------------ load tests
-
-    def _load_test(self, lt: LoadTestSettings, release: pulumi.Resource) -> None:
-        name, provider = self._name, self._provider
-        files = k6_files()
-        scripts = k8s.core.v1.ConfigMap(
-            f"{name}-k6-scripts",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name="k6-scripts", namespace=OPS_NAMESPACE, labels=LABELS),
-            data={configmap_key(path): text for path, text in files.items()},
-            opts=self.child(provider, depends_on=[self.namespace]),
-        )
-        env = [
-            {"name": "BASE_URL", "value": lt.target_url},
-            {"name": "PROFILE", "value": lt.profile},
-            {"name": "K6_NO_USAGE_REPORT", "value": "true"},
-        ]
-        waits_for: list[pulumi.Resource] = [self.namespace, scripts, release]
-        if lt.profile == "load":
-            s = lt.sizing
-            env += [
-                {"name": "RATE", "value": str(s.rate_per_pod)},
-                {"name": "DURATION", "value": lt.duration},
-                {"name": "PRE_ALLOCATED_VUS", "value": str(s.pre_allocated_vus)},
-                {"name": "MAX_VUS", "value": str(s.max_vus)},
-            ]
-        if lt.username:
-            creds = k8s.core.v1.Secret(
-                f"{name}-k6-credentials",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name="k6-credentials", namespace=OPS_NAMESPACE, labels=LABELS),
-                type="Opaque",
-                string_data={"username": lt.username, "password": lt.password},
-                opts=self.child(provider, depends_on=[self.namespace]),
-            )
-            waits_for.append(creds)
-            env += [
-                {"name": "K6_USERNAME", "valueFrom": {"secretKeyRef": {"name": "k6-credentials", "key": "username"}}},
-                {"name": "K6_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "k6-credentials", "key": "password"}}},
-            ]
-        s = lt.sizing
-        job_name = f"k6-{lt.profile}-{lt.run_id}"
-        labels = {**LABELS, **LOAD_TEST_POD_LABELS, "tartware.io/load-test": job_name}
-        k6 = {
-            "name": "k6",
-            "image": versions.K6_IMAGE,  # uid 12345 in the image
-            "imagePullPolicy": "Always",
-            "command": ["k6"],
-            "args": ["run", "--no-color", f"/scripts/{lt.profile}.js"],
-            "env": env,
-            "resources": {
-                "requests": {"cpu": f"{s.cpu_request_millicores}m", "memory": f"{s.memory_request_mib}Mi"},
-                "limits": {"cpu": f"{s.cpu_limit_millicores}m", "memory": f"{s.memory_limit_mib}Mi"},
-            },
-            "securityContext": restricted_container_security(12345),
-            "volumeMounts": [{"name": "scripts", "mountPath": "/scripts", "readOnly": True},
-                             {"name": "tmp", "mountPath": "/tmp"}],
-        }
-        self.load_test_job = k8s.batch.v1.Job(
-            f"{name}-k6-{lt.profile}",
-            # skipAwait: `pulumi up` must not wait for (or fail with) the test; read the result with
-            # `kubectl logs -n tartware-ops -l tartware.io/load-test=<job> --tail=60`.
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=job_name, namespace=OPS_NAMESPACE, labels=labels,
-                                                annotations=SKIP_AWAIT),
-            spec={
-                "parallelism": s.pods,
-                "completions": s.pods,
-                "backoffLimit": 0,
-                "template": run_once_pod(labels, 12345, [k6], [
-                    {"name": "scripts", "configMap": {
-                        "name": "k6-scripts",
-                        "items": [{"key": configmap_key(p), "path": p} for p in files],
-                    }},
-                    {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}},
-                ], topologySpreadConstraints=[{
-                    # one generator per node where possible: they must not share a NIC or CPUs
-                    "maxSkew": 1,
-                    "topologyKey": "kubernetes.io/hostname",
-                    "whenUnsatisfiable": "ScheduleAnyway",
-                    "labelSelector": {"matchLabels": {"tartware.io/load-test": job_name}},
-                }]),
-            },
-            opts=self.child(provider, depends_on=waits_for),
-        )
-        self.load_test_job_name = job_name

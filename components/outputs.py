@@ -122,5 +122,7 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
         "backupClaim": operations.backup_claim_name,
         "backupSchedule": operations.backup_schedule,
         "loadTestJob": operations.load_test_job_name,
+        # where the run's one aggregate summary is kept (components/loadtest.py)
+        "loadTestSummary": operations.load_test.summary if operations.load_test is not None else None,
         "verticalPodAutoscalers": list(operations.vpa_names),
     })

@@ -45,11 +45,12 @@ def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
     }
 
 
-def _service_values(spec: ServiceSpec) -> dict[str, Any]:
+def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
     d = spec.definition
     env = dict(d.extra_env)
     if d.name == catalog.GATEWAY:
         env["API_GATEWAY_PORT"] = str(d.port)  # the gateway reads this before PORT
+        env.update(dict(t.gateway_rate_limit))  # API_GATEWAY_RATE_* (stacks/ratelimit.py)
     return {
         "enabled": spec.enabled,
         "image": spec.image,
@@ -117,7 +118,7 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
                 "otlp": {"endpoint": endpoints.otlp_endpoint},
             },
         },
-        "services": {s.name: _service_values(s) for s in t.services},
+        "services": {s.name: _service_values(s, t) for s in t.services},
         "ingress": {
             "enabled": t.ingress_enabled,
             "className": t.ingress_class_name,

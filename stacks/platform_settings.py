@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional
 
 from pydantic import Field
 
-from . import versions
+from . import ratelimit, versions
 from .errors import ProblemCollector, key
 from .quantities import Cpu, Memory
 from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
@@ -59,6 +59,15 @@ DECLARED: tuple[Setting, ...] = (
             "and baremetal (installed there with loadBalancerAddresses), none on existing."),
     Setting("metricsServerInsecureTls", "boolean",
             "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
+    Setting("edgeRateLimit", "integer",
+            "Requests per second each client connection may send through istio-ingressgateway (Envoy local rate "
+            "limit, one token bucket per downstream connection); 0 = off. docs/platform.md \"Rate limiting\".",
+            ratelimit.EDGE_TOKENS_PER_SECOND),
+    Setting("edgeRateLimitBurst", "integer", "Token bucket size of edgeRateLimit (the burst a connection may send).",
+            ratelimit.EDGE_BURST),
+    Setting("edgeExternalTrafficPolicy", "string",
+            "externalTrafficPolicy of the istio-ingressgateway Service: Local keeps the client's source address "
+            "(no SNAT), Cluster spreads load evenly but hides it.", "Local"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("platformComponents",)
 
@@ -109,6 +118,9 @@ class PlatformInput(SettingsModel):
     metrics_server: Literal["auto", "install", "skip"]
     metrics_server_insecure_tls: Optional[bool] = None
     load_balancer: Optional[Literal[LOAD_BALANCERS]] = None  # type: ignore[valid-type]
+    edge_rate_limit: Annotated[int, Field(ge=0, le=1_000_000)]
+    edge_rate_limit_burst: Annotated[int, Field(ge=1, le=10_000_000)]
+    edge_external_traffic_policy: Literal["Local", "Cluster"]
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
@@ -154,6 +166,9 @@ class PlatformSettings:
     acme_solver: str  # "istio" | "nginx"
     metrics_server: str  # "auto" | "install" | "skip"
     metrics_server_insecure_tls: bool
+    edge_rate_limit: int  # tokens per second per client connection; 0 = off
+    edge_rate_limit_burst: int
+    edge_external_traffic_policy: str  # Local | Cluster
     sidecar_request: Sizing
     sidecar_limit: Sizing
     cni_request: Sizing
@@ -255,6 +270,10 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("acmeSolver"), "istio needs Istio (platformComponents.istio=true); allowed: istio, nginx",
                      "istio")
 
+    if inp.edge_rate_limit and inp.edge_rate_limit_burst < inp.edge_rate_limit:
+        problems.add(key("edgeRateLimitBurst"), f"smaller than edgeRateLimit ({inp.edge_rate_limit}): a connection "
+                     "could never use its rate; allowed: at least edgeRateLimit", inp.edge_rate_limit_burst)
+
     return PlatformSettings(
         is_prod=prod,
         istio=comps.istio,
@@ -278,6 +297,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         metrics_server=inp.metrics_server,
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
                                      if inp.metrics_server_insecure_tls is not None else not prod),
+        edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
+        edge_rate_limit_burst=inp.edge_rate_limit_burst,
+        edge_external_traffic_policy=inp.edge_external_traffic_policy,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
         sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
         sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),

@@ -31,6 +31,7 @@ from . import (
     observability_settings,
     ops_settings,
     platform_settings,
+    ratelimit,
     security_settings,
 )
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
@@ -80,6 +81,17 @@ DECLARED: tuple[Setting, ...] = (
     Setting("zoneSpread", "string", "whenUnsatisfiable of the zone topology spread: ScheduleAnyway or DoNotSchedule.", "ScheduleAnyway"),
     Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1"),
     Setting("helmTimeoutSeconds", "integer", "How long helm waits for the Tartware release (the guide uses 15m).", 900),
+    Setting("gatewayRateMax", "integer",
+            "API_GATEWAY_RATE_MAX: requests per gatewayRateWindow the api-gateway admits on its read routes. One key "
+            "is shared by every client behind the mesh, so this is platform-wide (docs/platform.md \"Rate limiting\").",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateCommandMax", "integer", "API_GATEWAY_RATE_COMMAND_MAX: the same for command routes.",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateAuthMax", "integer", "API_GATEWAY_RATE_AUTH_MAX: the same for /v1/auth routes.",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateWindow", "string",
+            "API_GATEWAY_RATE_WINDOW (and the command and auth windows): '<n> seconds', '<n> minutes' or '<n> hours'.",
+            ratelimit.WINDOW),
 )
 OBJECT_SETTINGS = ("services",)
 
@@ -161,6 +173,10 @@ class CoreInput(SettingsModel):
     zone_spread: Literal["ScheduleAnyway", "DoNotSchedule"]
     pdb_max_unavailable: Annotated[str, Field(pattern=r"^([1-9]\d*|[1-9]\d?%|100%)$")]
     helm_timeout_seconds: Annotated[int, Field(ge=60, le=7200)]
+    gateway_rate_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_command_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_auth_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_window: Annotated[str, Field(pattern=ratelimit.WINDOW_PATTERN)]
     services: Mapping[str, ServiceOverride] = Field(default_factory=dict)
 
 
@@ -174,6 +190,7 @@ for _field, _text in {
     "image": "an image repository name such as 'api-gateway'",
     "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
     "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
+    "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
 }.items():
     hint(_field, _text)
 PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})
@@ -236,6 +253,7 @@ class TartwareSettings:
     zone_spread: str
     pdb_max_unavailable: str
     helm_timeout_seconds: int
+    gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
     namespace: str = catalog.NAMESPACE
     release_name: str = catalog.RELEASE_NAME
 
@@ -425,7 +443,25 @@ def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = Fal
         zone_spread=inp.zone_spread,
         pdb_max_unavailable=inp.pdb_max_unavailable,
         helm_timeout_seconds=inp.helm_timeout_seconds,
+        gateway_rate_limit=_gateway_rate_limit(inp, ctx),
     )
+
+
+def _gateway_rate_limit(inp: CoreInput, ctx: BuildContext) -> tuple[tuple[str, str], ...]:
+    """The gateway's in-app limits; in prod none may cap the guide's throughput (stacks/ratelimit.py)."""
+    seconds = ratelimit.window_seconds(inp.gateway_rate_window)
+    if ctx.is_prod:
+        floor = ratelimit.GUIDE_RATE * seconds
+        for name, value in (("gatewayRateMax", inp.gateway_rate_max),
+                            ("gatewayRateCommandMax", inp.gateway_rate_command_max),
+                            ("gatewayRateAuthMax", inp.gateway_rate_auth_max)):
+            if value < floor:
+                ctx.problems.add(key(name), f"caps the whole platform below the guide's {ratelimit.GUIDE_RATE} req/s "
+                                 f"(one key is shared by every client behind the mesh); allowed: at least "
+                                 f"{floor} per '{inp.gateway_rate_window}'", value)
+    env = ratelimit.gateway_env(inp.gateway_rate_max, inp.gateway_rate_command_max, inp.gateway_rate_auth_max,
+                                inp.gateway_rate_window)
+    return tuple(env.items())
 
 
 def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secrets,

@@ -159,4 +159,9 @@ VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
 # the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
 # postgres 17.6 on alpine (uid 70 = postgres).
 K6_IMAGE = "docker.io/grafana/k6:1.7.1"
+# Locust, the guide's alternative: the official image locustio/locust, tagged with the PyPI release
+# (pypi.org/project/locust 2.47.0; CLI flags read in locust-2.47.0 locust/argument_parser.py:
+# --master, --worker, --master-host, --master-port 5557, --web-port 8089, --users, --spawn-rate,
+# --host, --expect-workers).
+LOCUST_IMAGE = "docker.io/locustio/locust:2.47.0"
 PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine"

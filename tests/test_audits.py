@@ -155,11 +155,11 @@ def test_backup_job_may_reach_postgres_and_nothing_else_new():
 def test_load_test_generators_are_admitted_to_the_gateway():
     from tools.render import render_chart
 
-    run = _run("prod", {"loadTest": "load"}, {})
+    run = _run("prod", {"loadTest": "load", "loadTestUsername": "k6-bot"}, {"loadTestPassword": "hunter2-k6"})
     values = run.one("kubernetes:helm.sh/v3:Release", "tartware-release").plain["values"]
     assert values["mesh"]["permissivePorts"] == {"api-gateway": [8080]}
     docs = render_chart(values)
-    job = run.one("kubernetes:batch/v1:Job", "operations-k6-load").plain
+    job = run.one("kubernetes:batch/v1:Job", "operations-load-test-k6-load").plain
     k6_labels = job["spec"]["template"]["metadata"]["labels"]
     gateway_policies = [d for d in docs if d["kind"] == "NetworkPolicy"
                         and d["spec"]["podSelector"].get("matchLabels", {}).get("app") == "api-gateway"]

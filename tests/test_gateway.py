@@ -163,7 +163,7 @@ def test_same_objects_as_the_gateway_chart_renders(version, environment, tmp_pat
     ours = mesh.gateway_manifests(p, version, "NodePort")
     dep = next(d for d in ours if d["kind"] == "Deployment")["spec"]["template"]["spec"]
     autoscale = p.gateway_max_replicas > p.gateway_min_replicas
-    values = {"service": {"type": "NodePort"},
+    values = {"service": {"type": "NodePort", "externalTrafficPolicy": p.edge_external_traffic_policy},
               "autoscaling": {"enabled": autoscale, "minReplicas": p.gateway_min_replicas,
                               "maxReplicas": p.gateway_max_replicas},
               "resources": dep["containers"][0]["resources"], "securityContext": dep["securityContext"]}

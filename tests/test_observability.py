@@ -124,10 +124,10 @@ def _threshold(expr: str) -> float:
 
 
 @pytest.mark.parametrize("alert,expected,metric", [
-    ("TartwareHighRequestRate", PLATFORM_HIGH_REQUEST_RATE, "http_requests_total"),
+    ("TartwareHighRequestRate", PLATFORM_HIGH_REQUEST_RATE, "istio_requests_total"),
     ("TartwareHighLatencyP95", GUIDE_P95_SECONDS, "histogram_quantile(0.95"),
     ("TartwareHighLatencyP99", GUIDE_P99_SECONDS, "histogram_quantile(0.99"),
-    ("TartwareHighErrorRate", GUIDE_ERROR_RATE, 'status=~"5.."'),
+    ("TartwareHighErrorRate", GUIDE_ERROR_RATE, 'response_code=~"5.."'),
     ("TartwarePodCountAtCapacity", GUIDE_MAX_PODS, "kube_pod_info"),
     ("TartwareHighCPUUtilisation", GUIDE_CPU_UTILISATION, "container_cpu_usage_seconds_total"),
     ("TartwareHighMemoryUtilisation", GUIDE_MEMORY_UTILISATION, "container_memory_working_set_bytes"),
@@ -146,9 +146,11 @@ def test_dashboards_provisioned_as_configmaps(run):
     assert (sidecar["label"], sidecar["labelValue"]) == ("grafana_dashboard", "1")
     overview = next(json.loads(next(iter(c["data"].values()))) for c in maps if "overview" in c["metadata"]["name"])
     exprs = " ".join(t["expr"] for p in overview["panels"] for t in p["targets"])
-    for metric in ("http_requests_total", "http_request_duration_seconds_bucket", "kube_pod_info",
+    for metric in ("istio_requests_total", "istio_request_duration_milliseconds_bucket", "kube_pod_info",
                    "container_cpu_usage_seconds_total", "container_memory_working_set_bytes"):
         assert metric in exprs
+    # the mesh's series as the destination sidecar reports them (istio.io standard metrics)
+    assert 'reporter="destination"' in exprs
 
 
 def test_grafana_data_sources_for_metrics_logs_traces(run):
@@ -179,8 +181,11 @@ def test_adapter_serves_every_metric_the_hpas_scale_on():
                                     {"name": "http_request_duration_p95", "averageValue": "450m"}]}}})
     adapter = releases(run)["prometheus-adapter"].plain["values"]
     served = {r["name"]["as"]: r for r in adapter["rules"]["custom"]}
-    assert "http_requests_total" in served["http_requests_per_second"]["seriesQuery"]
-    assert "http_request_duration_seconds_bucket" in served["http_request_duration_p95"]["seriesQuery"]
+    # the HPA's custom metric comes from a series that exists: requests each pod's sidecar received
+    assert served["http_requests_per_second"]["seriesQuery"].startswith('istio_requests_total{reporter="destination"')
+    assert served["http_requests_per_second"]["resources"]["overrides"]["pod"] == {"resource": "pod"}
+    assert "istio_request_duration_milliseconds_bucket" in served["http_request_duration_p95"]["seriesQuery"]
+    assert served["http_request_duration_p95"]["metricsQuery"].endswith("/ 1000")  # ms -> s ("450m" = 450 ms)
     assert adapter["prometheus"]["url"] == "http://kube-prometheus-stack-prometheus.observability.svc.cluster.local"
     hpas = [d for d in render_chart(releases(run)["tartware"].plain["values"]) if d["kind"] == "HorizontalPodAutoscaler"]
     wanted = {m["pods"]["metric"]["name"] for h in hpas for m in h["spec"]["metrics"] if m["type"] == "Pods"}

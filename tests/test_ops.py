@@ -1,39 +1,23 @@
-"""Operations: the pg_dump CronJob, the VPA objects and the k6 load-test Job, rendered from the
-recorded inputs into manifests and validated; their settings and bad-input cases."""
+"""Operations: the pg_dump CronJob and the VPA objects, rendered from the recorded inputs into
+manifests and validated; their settings and bad-input cases (load tests: tests/test_loadtest.py)."""
 
-import json
-import math
 
 import pytest
 
 from stacks.errors import SettingsError
 from tools.diff import kubernetes_objects
-from tools.offline import DefaultMocks, RecordingMonitor, Secret, contains_secret, run_program, stack_config
+from tools.offline import DefaultMocks, RecordingMonitor, contains_secret, run_program, stack_config
 from tools.render import validate
 from tests import guide
 
 NS = "tartware-infra"
 
-# The deployment guide, written out by hand: "Load Test (20k RPS)" and "Expected Performance".
-GUIDE_RPS = 20000
-GUIDE_P95_S = 0.5
-GUIDE_P99_S = 1.0
-# tartware-platform.md §4: worker-compute nodes are 16 vCPU / 32 GiB (32768 MB).
-WORKER_VCPU = 16
-WORKER_MEMORY_MIB = 32768
 # The guide's "Database Connection Issues": host, user and database.
 DB_HOST = "postgres-postgresql.database.svc.cluster.local"
 
 
 def objects(run):
     return {f"{d['kind']}/{d['metadata']['name']}": d for d in kubernetes_objects(run.resources)}
-
-
-@pytest.fixture(scope="module")
-def load_run():
-    config, keys = stack_config("prod", overrides={f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "k6-bot"},
-                                secrets={f"{NS}:loadTestPassword": "hunter2-k6"})
-    return run_program("prod", config, keys)
 
 
 def test_backup_cronjob_validates_and_is_hardened(prod_run):
@@ -171,58 +155,6 @@ def test_no_load_test_by_default(dev_run, prod_run):
         assert run.outputs["operations"]["loadTestJob"] is None
 
 
-def test_load_job_validates_and_sustains_the_guides_rate(load_run):
-    docs = objects(load_run)
-    job = docs["Job/k6-load-1"]
-    assert validate([job, docs["ConfigMap/k6-scripts"], docs["Namespace/tartware-ops"]], "1.28.0") == []
-    spec = job["spec"]
-    pods = spec["parallelism"]
-    assert spec["completions"] == pods and spec["backoffLimit"] == 0
-    (c,) = spec["template"]["spec"]["containers"]
-    env = {e["name"]: e.get("value") for e in c["env"]}
-    rate, pre, most = int(env["RATE"]), int(env["PRE_ALLOCATED_VUS"]), int(env["MAX_VUS"])
-    assert rate * pods >= GUIDE_RPS  # together the pods send the guide's 20k req/s
-    assert pre >= math.ceil(rate * GUIDE_P95_S)  # VUs in flight at p95 latency
-    assert most >= math.ceil(rate * GUIDE_P99_S)  # ... and at p99
-    assert env["BASE_URL"] == "http://api-gateway.tartware-system.svc.cluster.local:8080"
-    # each generator fits comfortably on one worker-compute node (at most half of it)
-    lim = c["resources"]["limits"]
-    assert int(lim["cpu"].removesuffix("m")) <= WORKER_VCPU * 1000 / 2
-    assert int(lim["memory"].removesuffix("Mi")) <= WORKER_MEMORY_MIB / 2
-    assert c["image"].startswith("docker.io/grafana/k6:") and not c["image"].endswith(":latest")
-    sc = c["securityContext"]
-    assert sc["readOnlyRootFilesystem"] and sc["runAsNonRoot"] and sc["capabilities"]["drop"] == ["ALL"]
-    assert job["metadata"]["annotations"]["pulumi.com/skipAwait"] == "true"
-
-
-def test_load_job_ships_every_imported_file_and_no_credentials(load_run):
-    docs = objects(load_run)
-    cm = docs["ConfigMap/k6-scripts"]
-    job = docs["Job/k6-load-1"]
-    volume = next(v for v in job["spec"]["template"]["spec"]["volumes"] if v["name"] == "scripts")
-    shipped = {i["path"] for i in volume["configMap"]["items"]}
-    assert {i["key"] for i in volume["configMap"]["items"]} == set(cm["data"])
-    assert {"load.js", "smoke.js", "lib/config.js"} <= shipped
-    from tests.test_loadtest import relative_imports
-
-    for path in shipped:
-        for imported in relative_imports(cm["data"][path.replace("/", "__")], path):
-            assert imported in shipped, f"{path} imports {imported}, which the ConfigMap does not ship"
-    assert "hunter2-k6" not in json.dumps(cm)
-    env = {e["name"]: e for e in job["spec"]["template"]["spec"]["containers"][0]["env"]}
-    assert env["K6_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "k6-credentials", "key": "password"}
-    creds = next(r for r in load_run.of_type("kubernetes:core/v1:Secret")
-                 if r.plain["metadata"]["name"] == "k6-credentials")
-    assert isinstance(creds.inputs["stringData"], Secret) or isinstance(creds.inputs["stringData"]["password"], Secret)
-    assert "hunter2-k6" not in repr(load_run.outputs)
-
-
-def test_load_job_waits_for_the_release(load_run):
-    job = load_run.one("kubernetes:batch/v1:Job", "operations-k6-load")
-    release = next(r for r in load_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "tartware")
-    assert release.urn in job.dependencies
-
-
 def run_with(overrides, secrets=None):
     config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
                                 secrets={f"{NS}:{k}": v for k, v in (secrets or {}).items()})
@@ -234,11 +166,6 @@ def run_with(overrides, secrets=None):
 
 
 @pytest.mark.parametrize("overrides,key,fragments", [
-    ({"loadTest": "stress"}, "loadTest", ["'stress'", "'off', 'smoke' or 'load'"]),
-    ({"loadTest": "load", "loadTestUsername": "k6-bot"}, "loadTestPassword",
-     ["missing required secret", "when loadTestUsername is set"]),
-    ({"loadTestRate": 0}, "loadTestRate", ["greater than or equal to 1"]),
-    ({"loadTestDuration": "ten minutes"}, "loadTestDuration", ["k6 duration"]),
     ({"backupRetentionDays": 0}, "backupRetentionDays", ["greater than or equal to 1"]),
     ({"backupSchedule": "daily"}, "backupSchedule", ["cron"]),
     ({"backupStorageSize": "100GB"}, "backupStorageSize", ["'100GB'"]),

@@ -7,7 +7,7 @@ import pytest
 from stacks import platform_settings
 from stacks.errors import ProblemCollector, SettingsError
 from stacks.settings import build_settings
-from tools.offline import DefaultMocks, RecordingMonitor, run_program, stack_config
+from tools.offline import DefaultMocks, run_program, stack_config
 from tests import guide
 from tests.test_settings import run_with
 

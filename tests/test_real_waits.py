@@ -94,7 +94,7 @@ def test_every_release_on_existing_is_checked_for_load_balancers(dev_run):
 def test_eks_defaults_to_its_cloud_load_balancer():
     from stacks.settings import build_settings
 
-    s = build_settings({"environment": "prod", "clusterTarget": "eks"})
+    s = build_settings({"environment": "prod", "clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]})
     assert s.platform.load_balancer_for(s.cluster.target) == "cloud"
     assert s.platform.edge_service_type(s.cluster.target) == "LoadBalancer"
     assert s.platform.load_balancer_for("existing") == "none"
@@ -104,8 +104,10 @@ def test_eks_defaults_to_its_cloud_load_balancer():
 
 @pytest.mark.parametrize("settings,fragments", [
     ({"loadBalancer": "nginx"}, ["'none', 'cloud', 'metallb' or 'cloud-provider-kind'"]),
-    ({"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks"}, ["serves kind clusters"]),
-    ({"loadBalancer": "cloud", "clusterTarget": "baremetal", "rancherInstall": True}, ["no cloud load balancer"]),
+    ({"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]},
+     ["serves kind clusters"]),
+    ({"loadBalancer": "cloud", "clusterTarget": "baremetal", "rancherInstall": True,
+      "loadBalancerAddresses": "192.168.10.240/28"}, ["no cloud load balancer"]),
 ])
 def test_bad_load_balancer_is_refused_naming_the_key(settings, fragments):
     message = run_with({f"{NS}:{k}": v for k, v in settings.items()})

@@ -61,7 +61,8 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "dev": ("dev", {}),
     "prod": ("prod", {}),
-    "prod-loadtest": ("prod", {"tartware-infra:loadTest": "load"}),
+    "prod-loadtest": ("prod", {"tartware-infra:loadTest": "load", "tartware-infra:loadTestUsername": "k6-bot"}),
+    "prod-locust": ("prod", {"tartware-infra:loadTest": "locust", "tartware-infra:loadTestUsername": "k6-bot"}),
     "prod-vault": ("prod", {"tartware-infra:secretsBackend": "vault",
                             "tartware-infra:vaultServer": "https://vault.example.com:8200"}),
 }
@@ -74,7 +75,9 @@ def write_stack_manifests(variant: str, out: Path) -> int:
     from tools.render import render_chart, write_manifests
 
     stack, overrides = VARIANTS[variant]
-    run = run_program(stack, *stack_config(stack, overrides=overrides))
+    # a load test needs a login; the password is a secret (a placeholder here)
+    secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
+    run = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
     docs: list[dict[str, Any]] = []
     for release in run.of_type("kubernetes:helm.sh/v3:Release"):
         if release.plain.get("chart") == "./charts/tartware":

@@ -22,7 +22,7 @@ from stacks.settings import StackSettings
 from ..base import TartwareComponent
 from ..credentials import Credentials
 from ..handles import ClusterHandle, PlatformHandle
-from . import certs, edge, mesh, metrics
+from . import certs, edge, mesh, metrics, ratelimit
 from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
 from .namespaces import psa_labels
 
@@ -64,6 +64,11 @@ if TYPE_CHECKING:
     from ..secrets import SecretSource
 
 
+def _k6_load(settings: StackSettings) -> bool:
+    """The k6 load profile writes to Prometheus (remote write) for one aggregate over all generators."""
+    return settings.ops.load_test is not None and settings.ops.load_test.profile == "load"
+
+
 class Platform(TartwareComponent):
     AREA = "platform"
 
@@ -82,7 +87,8 @@ class Platform(TartwareComponent):
                              secrets=secrets, node_pools=cluster.node_pools)
         self.observability = Observability(f"{name}-observability", settings.observability, provider,
                                            settings.protect, domain, opts=child, meshed=p.istio,
-                                           node_pools=cluster.node_pools)
+                                           node_pools=cluster.node_pools,
+                                           remote_write_receiver=_k6_load(settings))
         self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
         tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
         # LoadBalancer Services only where something assigns their address (loadBalancer setting):
@@ -91,6 +97,12 @@ class Platform(TartwareComponent):
         self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
                                tracing=tracing, service_type=service_type, opts=child)
                      if p.istio else None)
+        self.edge_rate_limit = None
+        if self.mesh is not None and p.edge_rate_limit:
+            # per-client limit where the client's connection is known (ratelimit.py)
+            self.edge_rate_limit = ratelimit.EdgeRateLimit(
+                f"{name}-edge-ratelimit", mesh.NAMESPACE, p.edge_rate_limit, p.edge_rate_limit_burst,
+                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, provider, [self.mesh.base], opts=child)
         self.edge = (edge.IngressNginx(f"{name}-edge", p, provider, service_type=service_type, opts=child)
                      if p.ingress_nginx else None)
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
@@ -103,6 +115,9 @@ class Platform(TartwareComponent):
             if p.api_route == "istio":
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, settings.tartware.namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
+            if settings.ops.load_test is not None and settings.ops.load_test.profile == "locust":
+                # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
+                self.mesh.route("locust", f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
                 if route in obs_services:
@@ -140,6 +155,9 @@ class Platform(TartwareComponent):
         if load_test:
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": dict(LOAD_TEST_POD_LABELS)})
+            # Locust workers, when locustHost points at the in-cluster gateway
+            overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
+                                                       "podLabels": {"app.kubernetes.io/name": "locust"}})
 
         if p.network_policies:
             self.network = NetworkPolicies(f"{name}-network", provider, opts=child)
@@ -256,6 +274,9 @@ class Platform(TartwareComponent):
             Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
             *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
             Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
+            # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
+            *([Allow("allow-load-test", self.observability.prometheus_pod_labels,
+                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))] if _k6_load(settings) else []),
         ], [self.observability])
         extra_ns = self.observability.node_exporter_namespace
         if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway

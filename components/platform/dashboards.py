@@ -1,6 +1,7 @@
 """Grafana dashboards as code: "Tartware Overview", "Service Metrics" and "Infrastructure".
 
-Queries are the deployment guide's "Key Metrics to Monitor", scoped to tartware-system. Each
+Queries are the deployment guide's "Key Metrics to Monitor", scoped to tartware-system, on the
+series that exist (``signals.py``: the mesh's request series, the app's own ``gateway_*``). Each
 dashboard becomes a ConfigMap labelled ``grafana_dashboard: "1"``, which kube-prometheus-stack's
 Grafana sidecar loads from every namespace (grafana.sidecar.dashboards.* at 81.5.0).
 """
@@ -11,6 +12,8 @@ import json
 from typing import Any, Sequence
 
 from stacks import catalog
+
+from . import signals
 
 NS = f'namespace="{catalog.NAMESPACE}"'
 PROMETHEUS = {"type": "prometheus", "uid": "prometheus"}  # kps default datasource uid
@@ -46,23 +49,25 @@ def _dashboard(uid: str, title: str, panels: Sequence[tuple[str, Sequence[tuple[
     }
 
 
+BY = signals.SERVICE_LABEL
 SERVICE_VAR = {
     "name": "service", "type": "query", "datasource": PROMETHEUS, "refresh": 2, "includeAll": True, "multi": True,
-    "query": {"query": f'label_values(http_requests_total{{{NS}}}, service)', "refId": "service"},
-    "definition": f'label_values(http_requests_total{{{NS}}}, service)',
+    "query": {"query": f"label_values({signals.REQUESTS}{{{signals.DEST}}}, {BY})", "refId": "service"},
+    "definition": f"label_values({signals.REQUESTS}{{{signals.DEST}}}, {BY})",
 }
-SEL = f'{NS},service=~"$service"'
+SEL = f'{signals.DEST},{BY}=~"$service"'
+LEGEND = "{{" + BY + "}}"
 
 
 def overview() -> dict[str, Any]:
+    """The guide's six "Key Metrics to Monitor", each on a series that exists (signals.py)."""
     return _dashboard("tartware-overview", "Tartware Overview", [
-        ("Request rate (req/s)", [(f"sum(rate(http_requests_total{{{NS}}}[1m]))", "total")], "reqps"),
-        ("Latency P95 / P99", [
-            (f"histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{{{NS}}}[5m])))", "p95"),
-            (f"histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{{{NS}}}[5m])))", "p99"),
+        ("Request rate (req/s, API gateway)", [(signals.rate(signals.API), "total")], "reqps"),
+        ("Latency P95 / P99 (API gateway)", [
+            (signals.latency_seconds(0.95, signals.API), "p95"),
+            (signals.latency_seconds(0.99, signals.API), "p99"),
         ], "s"),
-        ("Error rate (5xx share)", [(f'sum(rate(http_requests_total{{{NS},status=~"5.."}}[5m])) / sum(rate(http_requests_total{{{NS}}}[5m]))',
-                                     "errors")], "percentunit"),
+        ("Error rate (5xx share, API gateway)", [(signals.error_ratio(signals.API), "errors")], "percentunit"),
         ("Pods", [(f"count(kube_pod_info{{{NS}}})", "pods")], "short"),
         ("CPU usage (cores)", [(f'sum(rate(container_cpu_usage_seconds_total{{{NS},container!=""}}[5m]))', "cpu")], "short"),
         ("Memory working set", [(f'sum(container_memory_working_set_bytes{{{NS},container!=""}})', "memory")], "bytes"),
@@ -71,18 +76,22 @@ def overview() -> dict[str, Any]:
 
 def service_metrics() -> dict[str, Any]:
     return _dashboard("tartware-service-metrics", "Service Metrics", [
-        ("Requests/s by service", [(f"sum by (service) (rate(http_requests_total{{{SEL}}}[1m]))", "{{service}}")], "reqps"),
-        ("P95 latency by service", [(f"histogram_quantile(0.95, sum by (le, service) (rate(http_request_duration_seconds_bucket{{{SEL}}}[5m])))",
-                                     "{{service}}")], "s"),
-        ("P99 latency by service", [(f"histogram_quantile(0.99, sum by (le, service) (rate(http_request_duration_seconds_bucket{{{SEL}}}[5m])))",
-                                     "{{service}}")], "s"),
-        ("Error rate by service", [(f'sum by (service) (rate(http_requests_total{{{SEL},status=~"5.."}}[5m])) / '
-                                    f"sum by (service) (rate(http_requests_total{{{SEL}}}[5m]))", "{{service}}")], "percentunit"),
+        ("Requests/s by service", [(signals.rate(SEL, by=BY), LEGEND)], "reqps"),
+        ("P95 latency by service", [(signals.latency_seconds(0.95, SEL, by=BY), LEGEND)], "s"),
+        ("P99 latency by service", [(signals.latency_seconds(0.99, SEL, by=BY), LEGEND)], "s"),
+        ("Error rate by service", [(signals.error_ratio(SEL, by=BY), LEGEND)], "percentunit"),
         ("HPA replicas (current / max)", [
             (f"kube_horizontalpodautoscaler_status_current_replicas{{{NS}}}", "{{horizontalpodautoscaler}} current"),
             (f"kube_horizontalpodautoscaler_spec_max_replicas{{{NS}}}", "{{horizontalpodautoscaler}} max"),
         ], "short"),
-        ("Requests/s per pod (HPA custom metric)", [(f"sum by (pod) (rate(http_requests_total{{{SEL}}}[2m]))", "{{pod}}")], "reqps"),
+        ("Requests/s per pod (HPA custom metric http_requests_per_second)",
+         [(signals.rate(SEL, window="2m", by="pod"), "{{pod}}")], "reqps"),
+        # the app's own series (Apps/api-gateway/src/lib/metrics.ts)
+        ("Gateway upstream P95 by target (gateway_proxy_duration_seconds)",
+         [(f"histogram_quantile(0.95, sum by (le, target) (rate(gateway_proxy_duration_seconds_bucket{{{NS}}}[5m])))",
+           "{{target}}")], "s"),
+        ("Commands accepted/s (gateway_commands_accepted_total)",
+         [(f"sum by (command_name) (rate(gateway_commands_accepted_total{{{NS}}}[5m]))", "{{command_name}}")], "ops"),
     ], [SERVICE_VAR])
 
 

@@ -162,7 +162,10 @@ def gateway_manifests(p: PlatformSettings, version: str, service_type: str = "Lo
          "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
          "subjects": [{"kind": "ServiceAccount", "name": name}]},
         {"apiVersion": "v1", "kind": "Service", "metadata": meta,
+         # externalTrafficPolicy Local: no SNAT, the gateway sees the client's address (the edge
+         # rate limit's premise, docs/platform.md "Rate limiting")
          "spec": {"type": service_type, "ports": [dict(x) for x in GATEWAY_SERVICE_PORTS],
+                  "externalTrafficPolicy": p.edge_external_traffic_policy,
                   "selector": dict(GATEWAY_SELECTOR)}},
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta, "spec": deployment_spec},
     ]

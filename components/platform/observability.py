@@ -7,7 +7,8 @@
 * the Tartware ServiceMonitor (labels the Tartware chart renders on its Services), ServiceMonitors
   for the data tier's exporters, PrometheusRules with the guide's thresholds, and the dashboards.
 * prometheus-adapter serving ``http_requests_per_second`` and ``http_request_duration_p95`` as
-  Pods custom metrics for the Tartware HPAs.
+  Pods custom metrics for the Tartware HPAs, from the mesh's per-pod request series
+  (``signals.py``: the same series the dashboards and alerts use).
 * Jaeger v2 all-in-one (OTLP in, query UI), Loki SingleBinary (``svc/loki:3100``), Alloy shipping
   pod logs through the Kubernetes API (no hostPath).
 
@@ -40,6 +41,7 @@ from stacks.endpoints import (
 from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySettings
 
 from ..base import TartwareComponent
+from . import signals
 from .dashboards import DASHBOARDS, dashboard_json
 from .common import helm_release
 from .data import Placement, restricted_pod
@@ -63,23 +65,8 @@ LOKI_SERVICE = ("loki", 3100)
 PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus",
                          "operator.prometheus.io/name": f"{KPS_RELEASE}-prometheus"}
 
-# Custom metrics the adapter serves, and how (prometheus-adapter rules.custom item format).
-POD_RESOURCES = {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}
-ADAPTER_RULES = [
-    {
-        "seriesQuery": 'http_requests_total{namespace!="",pod!=""}',
-        "resources": POD_RESOURCES,
-        "name": {"matches": "^http_requests_total$", "as": HTTP_RPS},
-        "metricsQuery": "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)",
-    },
-    {
-        "seriesQuery": 'http_request_duration_seconds_bucket{namespace!="",pod!=""}',
-        "resources": POD_RESOURCES,
-        "name": {"matches": "^http_request_duration_seconds_bucket$", "as": HTTP_P95},
-        # seconds; an HPA target of "450m" means 450 ms
-        "metricsQuery": "histogram_quantile(0.95, sum(rate(<<.Series>>{<<.LabelMatchers>>}[5m])) by (le, <<.GroupBy>>))",
-    },
-]
+# Custom metrics the adapter serves, from the same series as the dashboards and alerts.
+ADAPTER_RULES = signals.adapter_rules(HTTP_RPS, HTTP_P95)
 
 # The guide's thresholds ("Key Metrics to Monitor", "Expected Performance") and the platform's
 # HighRequestRate (tartware-platform.md §7).
@@ -91,9 +78,7 @@ CPU_UTILISATION_MAX = 0.70  # top of the guide's expected 60-70 %
 MEMORY_UTILISATION_MAX = 0.80  # top of the guide's expected 70-80 %
 POD_COUNT_MAX = 400  # the guide's total capacity "~400 pods"
 
-NS = f'namespace="{TARTWARE_NS}"'
-REQ = f"http_requests_total{{{NS}}}"
-BUCKET = f"http_request_duration_seconds_bucket{{{NS}}}"
+NS = signals.NS
 
 
 def prometheus_rules() -> list[dict[str, Any]]:
@@ -101,29 +86,30 @@ def prometheus_rules() -> list[dict[str, Any]]:
         return {"alert": name, "expr": expr, "for": for_, "labels": {"severity": severity, "team": "tartware"},
                 "annotations": {"summary": summary}}
 
-    p95 = f"histogram_quantile(0.95, sum by (le, service) (rate({BUCKET}[5m])))"
-    p99 = f"histogram_quantile(0.99, sum by (le, service) (rate({BUCKET}[5m])))"
-    errors = f'sum(rate(http_requests_total{{{NS},status=~"5.."}}[5m])) / sum(rate({REQ}[5m]))'
+    by = signals.SERVICE_LABEL
+    p95 = signals.latency_seconds(0.95, by=by)
+    p99 = signals.latency_seconds(0.99, by=by)
+    errors = signals.error_ratio(signals.API)
     cpu = (f'sum(rate(container_cpu_usage_seconds_total{{{NS},container!=""}}[5m])) / '
            f'sum(kube_pod_container_resource_requests{{{NS},resource="cpu"}})')
     memory = (f'sum(container_memory_working_set_bytes{{{NS},container!=""}}) / '
               f'sum(kube_pod_container_resource_requests{{{NS},resource="memory"}})')
     return [
         {"name": "tartware.recording", "rules": [
-            {"record": "tartware:http_requests:rate1m", "expr": f"sum(rate({REQ}[1m]))"},
-            {"record": "tartware:http_request_duration_seconds:p95", "expr": f"histogram_quantile(0.95, sum by (le) (rate({BUCKET}[5m])))"},
-            {"record": "tartware:http_request_duration_seconds:p99", "expr": f"histogram_quantile(0.99, sum by (le) (rate({BUCKET}[5m])))"},
-            {"record": "tartware:http_errors:ratio5m", "expr": errors},
+            {"record": "tartware:api_requests:rate1m", "expr": signals.rate(signals.API)},
+            {"record": "tartware:api_request_duration_seconds:p95", "expr": signals.latency_seconds(0.95, signals.API)},
+            {"record": "tartware:api_request_duration_seconds:p99", "expr": signals.latency_seconds(0.99, signals.API)},
+            {"record": "tartware:api_errors:ratio5m", "expr": errors},
             {"record": "tartware:pods:count", "expr": f"count(kube_pod_info{{{NS}}})"},
         ]},
         {"name": "tartware.alerts", "rules": [
-            alert("TartwareHighRequestRate", f"sum(rate({REQ}[1m])) > {REQUEST_RATE_MAX}", "1m", "warning",
+            alert("TartwareHighRequestRate", f"{signals.rate(signals.API)} > {REQUEST_RATE_MAX}", "1m", "warning",
                   f"Request rate above {REQUEST_RATE_MAX} req/s"),
             alert("TartwareHighLatencyP95", f"{p95} > {P95_MAX_SECONDS}", "2m", "warning",
-                  "P95 latency of {{ $labels.service }} above 500 ms"),
+                  "P95 latency of {{ $labels.destination_workload }} above 500 ms"),
             alert("TartwareHighLatencyP99", f"{p99} > {P99_MAX_SECONDS}", "2m", "critical",
-                  "P99 latency of {{ $labels.service }} above 1 s"),
-            alert("TartwareHighErrorRate", f"{errors} > {ERROR_RATE_MAX}", "2m", "critical", "More than 5 % of requests fail (5xx)"),
+                  "P99 latency of {{ $labels.destination_workload }} above 1 s"),
+            alert("TartwareHighErrorRate", f"{errors} > {ERROR_RATE_MAX}", "2m", "critical", "More than 5 % of API requests fail (5xx at api-gateway)"),
             alert("TartwarePodCountAtCapacity", f"count(kube_pod_info{{{NS}}}) > {POD_COUNT_MAX}", "10m", "warning",
                   f"More than {POD_COUNT_MAX} Tartware pods: the guide's total capacity"),
             alert("TartwareHPAMaxedOut", f"kube_horizontalpodautoscaler_status_current_replicas{{{NS}}} >= "
@@ -185,11 +171,13 @@ class Observability(TartwareComponent):
 
     def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
                  domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False,
-                 node_pools: Sequence[Any] = ()):
+                 node_pools: Sequence[Any] = (), remote_write_receiver: bool = False):
         super().__init__(name, opts)
         # Prometheus and Loki (memory-heavy) run on the memory pool when the cluster has one
         self.placement = Placement.for_pools(node_pools)
         self.meshed = meshed
+        # the in-cluster load test's generators write their samples here (components/loadtest.py)
+        self.remote_write_receiver = remote_write_receiver
         s = settings
         self.settings = s
         self.namespace = OBSERVABILITY_NAMESPACE
@@ -362,6 +350,10 @@ class Observability(TartwareComponent):
                 "externalUrl": f"https://prometheus.{domain}",
                 # prometheus.prometheusSpec.nodeSelector / .tolerations (values.yaml at 81.5.0)
                 **self.placement.pod_keys(),
+                # kps 81.5.0 values.yaml prometheus.prometheusSpec.enableRemoteWriteReceiver/enableFeatures:
+                # k6's remote-write output sends trends as native histograms (components/loadtest.py)
+                **({"enableRemoteWriteReceiver": True, "enableFeatures": ["native-histograms"]}
+                   if self.remote_write_receiver else {}),
             }},
             "grafana": grafana,
         }

@@ -1,14 +1,25 @@
 // Load test (the guide's "Load Test (20k RPS)"): a constant arrival rate of 20,000 requests/s
 // (reads and commands mixed by weight, one request per iteration) for DURATION, with the guide's
-// thresholds. In the cluster the Job splits the rate over several generator pods: each pod gets
-// RATE = 20000 / pods and its share of VUs (docs/operations.md "Load tests").
-//   k6 run -e BASE_URL=... -e RATE=20000 -e DURATION=10m load.js
+// thresholds.
+//   one process:   k6 run -e BASE_URL=... -e K6_USERNAME=... -e K6_PASSWORD=... load.js
+//   in the cluster: GENERATORS pods of an Indexed Job each run the execution segment of their
+//   index (JOB_COMPLETION_INDEX, set by Kubernetes) of the SAME 20,000 req/s scenario, so k6
+//   splits the rate and the VUs exactly (k6 docs, "Execution segment"); they start together when
+//   the coordinator resumes them (coordinator.js), and the coordinator judges the thresholds on
+//   the whole run from what every pod wrote to Prometheus.
 import { THRESHOLDS, login, oneRequest } from './lib/config.js';
 
 const RATE = parseInt(__ENV.RATE || '20000', 10);
 // VUs needed = rate x latency: 20000/s x 0.5 s (p95 bound) = 10,000 in flight; up to 1 s (p99).
 const PRE_ALLOCATED_VUS = parseInt(__ENV.PRE_ALLOCATED_VUS || String(Math.ceil(RATE * 0.5)), 10);
 const MAX_VUS = parseInt(__ENV.MAX_VUS || String(Math.ceil(RATE * 1.0)), 10);
+
+// "0,1/4,2/4,3/4,1" for 4 generators; this pod runs "i/4:(i+1)/4".
+const GENERATORS = parseInt(__ENV.GENERATORS || '1', 10);
+const INDEX = parseInt(__ENV.JOB_COMPLETION_INDEX || '0', 10);
+const SEQUENCE = ['0'];
+for (let i = 1; i < GENERATORS; i++) SEQUENCE.push(`${i}/${GENERATORS}`);
+SEQUENCE.push('1');
 
 export const options = {
   discardResponseBodies: true,
@@ -26,6 +37,11 @@ export const options = {
     dropped_iterations: ['rate<' + String(Math.ceil(RATE * 0.01))],
   }),
 };
+
+if (GENERATORS > 1) {
+  options.executionSegment = `${SEQUENCE[INDEX]}:${SEQUENCE[INDEX + 1]}`;
+  options.executionSegmentSequence = SEQUENCE.join(',');
+}
 
 export function setup() {
   return login();

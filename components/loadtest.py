@@ -1,0 +1,337 @@
+"""In-cluster load tests in ``tartware-ops``: k6 (smoke, load) and Locust (the guide's alternative).
+
+* ``smoke``: one k6 pod runs ``smoke.js`` (2 VUs, 30 s) and keeps its summary
+  (``--summary-export``) on the claim ``load-test-results``.
+* ``load``: an Indexed Job of ``GeneratorSizing.pods`` k6 pods; each runs the execution segment of
+  its index of the same 20,000 req/s scenario (``load.js``), starts paused with its REST API on
+  :6565 and writes its samples to Prometheus (remote write, testid=<job>). A coordinator Job
+  (``coordinator.js``) resumes all of them at once when every one is up, waits for the run to
+  end, and evaluates the guide's thresholds on the whole run from Prometheus; its summary goes to
+  ``/results/<job>.json`` on ``load-test-results`` and to its log. Each generator index fails on
+  its own (``backoffLimitPerIndex: 0``), so one failing pod neither stops the others nor erases
+  what they wrote.
+* ``locust``: a Locust master (web UI :8089, routed as ``locust.<domain>`` through the Istio
+  gateway) and workers running ``loadtest/locust/locustfile.py`` from a ConfigMap, with the
+  guide's 5000 users, spawn rate 100/s and host ``https://api.<domain>`` by default.
+
+Every pod runs as a high non-root UID (>= 10000), read-only root filesystem, no capabilities,
+seccomp RuntimeDefault, no service-account token.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from stacks import catalog, versions
+from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, service_host
+from stacks.ops_settings import LoadTestSettings
+
+from .base import TartwareComponent
+from .platform.network import Allow, Peer
+
+ROOT = Path(__file__).resolve().parent.parent
+K6_DIR = ROOT / "loadtest" / "k6"
+LOCUST_FILE = ROOT / "loadtest" / "locust" / "locustfile.py"
+LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
+SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
+K6_UID = 10012  # any non-root UID runs k6 (the image's own user is 12345)
+LOCUST_UID = 10013
+K6_API_PORT = 6565  # k6 REST API (grafana/k6@v1.7.1 internal/cmd/root.go --address)
+LOCUST_WEB_PORT = 8089  # locust 2.47.0 locust/argument_parser.py --web-port default
+LOCUST_MASTER_PORT = 5557  # --master-port default
+LOCUST_POD_LABELS = {"app.kubernetes.io/name": "locust"}
+RESULTS_CLAIM = "load-test-results"
+CREDENTIALS_SECRET = "k6-credentials"
+SECRETS_DIR = "/secrets"
+SECRET_VOLUME = {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440,
+                                                   "items": [{"key": "password", "path": "password"}]}}
+SECRET_MOUNT = {"name": "credentials", "mountPath": SECRETS_DIR, "readOnly": True}
+GENERATORS_SERVICE = "k6-generators"
+START_TIMEOUT_SECONDS = 900  # how long the coordinator waits for every generator to be up
+# Prometheus replica 0 through the operator's governing Service ``prometheus-operated``
+# (prometheus-operator: StatefulSet prometheus-<name>, Service prometheus-operated): with several
+# replicas behind the kps Service, remote writes would be split between them and no replica would
+# hold the whole run.
+PROMETHEUS_POD = "prometheus-kube-prometheus-stack-prometheus-0"
+PROMETHEUS_URL = f"http://{PROMETHEUS_POD}.{service_host('prometheus-operated', OBSERVABILITY_NAMESPACE)}:9090"
+PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
+
+
+def k6_files(root: Path = K6_DIR) -> dict[str, str]:
+    """Every script file under loadtest/k6, by path relative to it (``lib/config.js``, ...)."""
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.js"))}
+
+
+def configmap_key(relative_path: str) -> str:
+    """ConfigMap keys cannot hold '/': ``lib/config.js`` -> ``lib__config.js``."""
+    return relative_path.replace("/", "__")
+
+
+def restricted_container_security(uid: int) -> dict:
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": uid,
+        "runAsGroup": uid,
+        "readOnlyRootFilesystem": True,
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
+
+
+def pod_spec(labels: dict, uid: int, containers: list, volumes: list, restart: str = "Never", **extra) -> dict:
+    security = {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
+                "seccompProfile": {"type": "RuntimeDefault"}}
+    return {"metadata": {"labels": labels},
+            "spec": {"restartPolicy": restart, "automountServiceAccountToken": False, "securityContext": security,
+                     **extra, "containers": containers, "volumes": volumes}}
+
+
+def network_allows(lt: Optional[LoadTestSettings], gateway_labels: dict[str, str], gateway_namespace: str) -> list[Allow]:
+    """Ingress the load test needs inside tartware-ops (everything else stays denied)."""
+    if lt is None:
+        return []
+    if lt.profile == "load":  # the coordinator resumes and polls the generators
+        return [Allow("allow-k6-coordinator", {**LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "generator"},
+                      [Peer(OPS_NAMESPACE, {**LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "coordinator"})],
+                      (K6_API_PORT,))]
+    if lt.profile == "locust":
+        master = {**LOCUST_POD_LABELS, "app.kubernetes.io/component": "master"}
+        return [Allow("allow-locust-workers", master, [Peer(OPS_NAMESPACE, LOCUST_POD_LABELS)], (LOCUST_MASTER_PORT,)),
+                Allow("allow-locust-ui", master, [Peer(gateway_namespace, gateway_labels)], (LOCUST_WEB_PORT,))]
+    return []
+
+
+class LoadTest(TartwareComponent):
+    AREA = "ops"
+
+    def __init__(self, name: str, lt: LoadTestSettings, domain: str, provider: k8s.Provider,
+                 namespace: pulumi.Resource, release: pulumi.Resource,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(name, opts)
+        self._name, self._provider, self._lt = name, provider, lt
+        self.job_name: Optional[str] = None
+        self.summary: Optional[str] = None
+        waits_for: list[pulumi.Resource] = [namespace, release]
+        self.credentials = k8s.core.v1.Secret(
+            f"{name}-credentials",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=CREDENTIALS_SECRET, namespace=OPS_NAMESPACE, labels=LABELS),
+            type="Opaque",
+            string_data={"username": lt.username, "password": lt.password},
+            opts=self.child(provider, depends_on=[namespace]),
+        )
+        waits_for.append(self.credentials)
+        if lt.profile == "locust":
+            self._locust(domain, waits_for)
+        else:
+            self._k6(waits_for)
+        self.register_outputs({"job": self.job_name, "summary": self.summary, "tool": self.tool})
+
+    @property
+    def tool(self) -> str:
+        return "locust" if self._lt.profile == "locust" else "k6"
+
+    def _credentials_env(self, user_var: str, password_var: str) -> list[dict]:
+        """The user name as a value; the password as a file from the Secret (never an env var)."""
+        env = [{"name": user_var, "value": self._lt.username},
+               {"name": f"{password_var}_FILE", "value": f"{SECRETS_DIR}/password"}]
+        if self._lt.tenant_id:
+            env.append({"name": "TENANT_ID", "value": self._lt.tenant_id})
+        return env
+
+    # ------------------------------------------------------------------ k6
+
+    def _k6(self, waits_for: list[pulumi.Resource]) -> None:
+        name, provider, lt = self._name, self._provider, self._lt
+        files = k6_files()
+        scripts = k8s.core.v1.ConfigMap(
+            f"{name}-k6-scripts",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="k6-scripts", namespace=OPS_NAMESPACE, labels=LABELS),
+            data={configmap_key(path): text for path, text in files.items()},
+            opts=self.child(provider, depends_on=waits_for[:1]),
+        )
+        claim = k8s.core.v1.PersistentVolumeClaim(
+            f"{name}-results",
+            # skipAwait: a WaitForFirstConsumer claim binds when its first pod is scheduled
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=RESULTS_CLAIM, namespace=OPS_NAMESPACE, labels=LABELS,
+                                                annotations=SKIP_AWAIT),
+            spec={"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+            opts=self.child(provider, depends_on=waits_for[:1], retain_on_delete=True),
+        )
+        waits_for = waits_for + [scripts, claim]
+        job_name = f"k6-{lt.profile}-{lt.run_id}"
+        self.job_name = job_name
+        self.summary = f"{RESULTS_CLAIM}:/{job_name}.json"
+        scripts_volume = {"name": "scripts", "configMap": {
+            "name": "k6-scripts", "items": [{"key": configmap_key(p), "path": p} for p in files]}}
+        tmp = {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}
+        results = {"name": "results", "persistentVolumeClaim": {"claimName": RESULTS_CLAIM}}
+        base_env = [{"name": "BASE_URL", "value": lt.target_url}, {"name": "K6_NO_USAGE_REPORT", "value": "true"},
+                    {"name": "HOME", "value": "/tmp"}]
+        mounts = [{"name": "scripts", "mountPath": "/scripts", "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}]
+
+        def container(args: list[str], env: list[dict], resources: dict, extra_mounts: list[dict] = (),
+                      ports: list[dict] = ()) -> dict:
+            c = {"name": "k6", "image": versions.K6_IMAGE, "imagePullPolicy": "Always", "command": ["k6"],
+                 "args": args, "env": env, "resources": resources,
+                 "securityContext": restricted_container_security(K6_UID),
+                 "volumeMounts": mounts + list(extra_mounts)}
+            if ports:
+                c["ports"] = list(ports)
+            return c
+
+        def job(resource: str, job: str, component: str, spec: dict, template: dict) -> k8s.batch.v1.Job:
+            # skipAwait: `pulumi up` starts the test and returns; the verdict is the summary
+            return k8s.batch.v1.Job(
+                f"{name}-{resource}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=job, namespace=OPS_NAMESPACE, annotations=SKIP_AWAIT,
+                                                    labels={**LABELS, **LOAD_TEST_POD_LABELS,
+                                                            "app.kubernetes.io/component": component,
+                                                            "tartware.io/load-test": job_name}),
+                spec={**spec, "template": template},
+                opts=self.child(provider, depends_on=waits_for),
+            )
+
+        small = {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"cpu": "1000m", "memory": "512Mi"}}
+        if lt.profile == "smoke":
+            labels = {**LABELS, **LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "generator",
+                      "tartware.io/load-test": job_name}
+            args = ["run", "--no-color", f"--summary-export=/results/{job_name}.json", "/scripts/smoke.js"]
+            self.job = job("k6-smoke", job_name, "generator", {"backoffLimit": 0}, pod_spec(
+                labels, K6_UID, [container(args, base_env + self._credentials_env("K6_USERNAME", "K6_PASSWORD"), small,
+                                           [{"name": "results", "mountPath": "/results"}, SECRET_MOUNT])],
+                [scripts_volume, tmp, results, SECRET_VOLUME]))
+            return
+
+        s = lt.sizing
+        labels = {**LABELS, **LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "generator",
+                  "tartware.io/load-test": job_name}
+        headless = k8s.core.v1.Service(
+            f"{name}-generators",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=GENERATORS_SERVICE, namespace=OPS_NAMESPACE, labels=LABELS),
+            spec={"clusterIP": "None", "selector": {"tartware.io/load-test": job_name,
+                                                    "app.kubernetes.io/component": "generator"},
+                  "ports": [{"name": "k6-api", "port": K6_API_PORT, "targetPort": K6_API_PORT}]},
+            opts=self.child(provider, depends_on=waits_for[:1]),
+        )
+        waits_for.append(headless)
+        env = base_env + self._credentials_env("K6_USERNAME", "K6_PASSWORD") + [
+            # the whole scenario; each pod runs its execution segment (load.js)
+            {"name": "RATE", "value": str(lt.rate)},
+            {"name": "DURATION", "value": lt.duration},
+            {"name": "PRE_ALLOCATED_VUS", "value": str(s.pre_allocated_vus * s.pods)},
+            {"name": "MAX_VUS", "value": str(s.max_vus * s.pods)},
+            {"name": "GENERATORS", "value": str(s.pods)},
+            # JOB_COMPLETION_INDEX is set by Kubernetes in every pod of an Indexed Job
+            {"name": "K6_PROMETHEUS_RW_SERVER_URL", "value": f"{PROMETHEUS_URL}/api/v1/write"},
+            {"name": "K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "value": "true"},
+        ]
+        args = ["run", "--no-color", "--paused", "--address", f"0.0.0.0:{K6_API_PORT}", "--no-thresholds",
+                "--out", "experimental-prometheus-rw", "--tag", f"testid={job_name}", "/scripts/load.js"]
+        resources = {"requests": {"cpu": f"{s.cpu_request_millicores}m", "memory": f"{s.memory_request_mib}Mi"},
+                     "limits": {"cpu": f"{s.cpu_limit_millicores}m", "memory": f"{s.memory_limit_mib}Mi"}}
+        # paused generators wait for the coordinator: never longer than start + run + 30 min
+        deadline = START_TIMEOUT_SECONDS + lt.duration_seconds + 1800
+        self.generators = job("k6-load", job_name, "generator", {
+            "activeDeadlineSeconds": deadline,
+            "completionMode": "Indexed",
+            "completions": s.pods,
+            "parallelism": s.pods,
+            # each index fails alone: the others keep running and keep what they wrote
+            "backoffLimitPerIndex": 0,
+            "maxFailedIndexes": s.pods,
+        }, pod_spec(labels, K6_UID, [container(args, env, resources, [SECRET_MOUNT], ports=[
+            {"name": "k6-api", "containerPort": K6_API_PORT}])], [scripts_volume, tmp, SECRET_VOLUME],
+            subdomain=GENERATORS_SERVICE,  # pod DNS <job>-<index>.k6-generators.tartware-ops.svc
+            topologySpreadConstraints=[{
+                # one generator per node where possible: they must not share a NIC or CPUs
+                "maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": {"tartware.io/load-test": job_name,
+                                                  "app.kubernetes.io/component": "generator"}},
+            }]))
+        hosts = ",".join(f"{job_name}-{i}.{service_host(GENERATORS_SERVICE, OPS_NAMESPACE)}:{K6_API_PORT}"
+                         for i in range(s.pods))
+        coordinator_labels = {**LABELS, **LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "coordinator",
+                              "tartware.io/load-test": job_name}
+        coordinator_env = [
+            {"name": "GENERATOR_HOSTS", "value": hosts},
+            {"name": "PROMETHEUS_URL", "value": PROMETHEUS_URL},
+            {"name": "TESTID", "value": job_name},
+            {"name": "RATE", "value": str(lt.rate)},
+            {"name": "DURATION_SECONDS", "value": str(lt.duration_seconds)},
+            {"name": "START_TIMEOUT_SECONDS", "value": str(START_TIMEOUT_SECONDS)},
+            {"name": "K6_NO_USAGE_REPORT", "value": "true"},
+            {"name": "HOME", "value": "/tmp"},
+        ]
+        self.coordinator = job("k6-coordinator", f"{job_name}-summary", "coordinator", {
+            "backoffLimit": 0, "activeDeadlineSeconds": deadline + 600}, pod_spec(
+            coordinator_labels, K6_UID,
+            [container(["run", "--no-color", "/scripts/coordinator.js"], coordinator_env, small,
+                       [{"name": "results", "mountPath": "/results"}])],
+            [scripts_volume, tmp, results]))
+
+    # ------------------------------------------------------------------ Locust
+
+    def _locust(self, domain: str, waits_for: list[pulumi.Resource]) -> None:
+        name, provider, lt = self._name, self._provider, self._lt
+        loc = lt.locust
+        host = loc.host or f"https://api.{domain}"
+        self.job_name = "locust"
+        self.summary = f"https://locust.{domain} (web UI: statistics, charts, CSV download)"
+        files = k8s.core.v1.ConfigMap(
+            f"{name}-locustfile",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="locustfile", namespace=OPS_NAMESPACE, labels=LABELS),
+            data={"locustfile.py": LOCUST_FILE.read_text()},
+            opts=self.child(provider, depends_on=waits_for[:1]),
+        )
+        waits_for = waits_for + [files]
+        volumes = [{"name": "locustfile", "configMap": {"name": "locustfile"}},
+                   {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}, SECRET_VOLUME]
+        mounts = [{"name": "locustfile", "mountPath": "/mnt/locust", "readOnly": True},
+                  {"name": "tmp", "mountPath": "/tmp"}, SECRET_MOUNT]
+        env = [{"name": "HOME", "value": "/tmp"}] + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD")
+        common = ["locust", "-f", "/mnt/locust/locustfile.py", "--host", host]
+
+        def deployment(role: str, replicas: int, args: list[str], resources: dict, ports: list[dict],
+                       probe: Optional[dict]) -> k8s.apps.v1.Deployment:
+            labels = {**LABELS, **LOCUST_POD_LABELS, "app.kubernetes.io/component": role}
+            c: dict[str, Any] = {"name": "locust", "image": versions.LOCUST_IMAGE, "imagePullPolicy": "Always",
+                                 "command": common + args, "env": env, "resources": resources,
+                                 "securityContext": restricted_container_security(LOCUST_UID), "volumeMounts": mounts}
+            if ports:
+                c["ports"] = ports
+            if probe:
+                c["readinessProbe"] = probe
+                c["livenessProbe"] = {**probe, "initialDelaySeconds": 30}
+            return k8s.apps.v1.Deployment(
+                f"{name}-locust-{role}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=f"locust-{role}", namespace=OPS_NAMESPACE, labels=labels),
+                spec={"replicas": replicas, "selector": {"matchLabels": {**LOCUST_POD_LABELS,
+                                                                         "app.kubernetes.io/component": role}},
+                      "template": pod_spec(labels, LOCUST_UID, [c], volumes, restart="Always")},
+                opts=self.child(provider, depends_on=waits_for),
+            )
+
+        web = {"httpGet": {"path": "/", "port": LOCUST_WEB_PORT}, "periodSeconds": 10}
+        self.master = deployment("master", 1, [
+            "--master", "--master-port", str(LOCUST_MASTER_PORT), "--web-port", str(LOCUST_WEB_PORT),
+            "--users", str(loc.users), "--spawn-rate", str(loc.spawn_rate), "--expect-workers", str(loc.workers),
+        ], {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"cpu": "2000m", "memory": "1Gi"}},
+            [{"name": "web", "containerPort": LOCUST_WEB_PORT}, {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
+            web)
+        self.master_service = k8s.core.v1.Service(
+            f"{name}-locust-master-service",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="locust-master", namespace=OPS_NAMESPACE, labels=LABELS),
+            spec={"selector": {**LOCUST_POD_LABELS, "app.kubernetes.io/component": "master"},
+                  "ports": [{"name": "http-web", "port": LOCUST_WEB_PORT, "targetPort": LOCUST_WEB_PORT},
+                            {"name": "tcp-master", "port": LOCUST_MASTER_PORT, "targetPort": LOCUST_MASTER_PORT}]},
+            opts=self.child(provider, depends_on=waits_for[:1]),
+        )
+        self.workers = deployment("worker", loc.workers, [
+            "--worker", "--master-host", service_host("locust-master", OPS_NAMESPACE),
+            "--master-port", str(LOCUST_MASTER_PORT),
+        ], {"requests": {"cpu": "1000m", "memory": "512Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}}, [], None)

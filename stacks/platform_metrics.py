@@ -1,0 +1,60 @@
+"""Metrics the platform's exporters emit, by exporter, each with the source that documents it.
+
+Every metric named in PromQL we ship (dashboards, PrometheusRules, prometheus-adapter rules, the
+load-test collector's queries) must be one of these or one of the app's own
+(``stacks/app_source.APP_METRICS`` at the pinned app commit); tests/test_promql_metrics.py
+checks it. Histograms are listed by their exposed series (``_bucket``).
+"""
+
+from __future__ import annotations
+
+EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # exporter: (source, metric names)
+    "istio": (
+        "istio.io/latest/docs/reference/config/metrics (Request Count: istio_requests_total; "
+        "Request Duration: istio_request_duration_milliseconds, a distribution)",
+        ("istio_requests_total", "istio_request_duration_milliseconds_bucket"),
+    ),
+    "kube-state-metrics": (
+        "kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md, "
+        "docs/metrics/workload/horizontalpodautoscaler-metrics.md (kube-prometheus-stack 81.5.0 subchart)",
+        ("kube_pod_info", "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total",
+         "kube_horizontalpodautoscaler_status_current_replicas", "kube_horizontalpodautoscaler_spec_max_replicas"),
+    ),
+    "cadvisor": (
+        "google/cadvisor docs/storage/prometheus.md (scraped through the kubelet's /metrics/cadvisor)",
+        ("container_cpu_usage_seconds_total", "container_memory_working_set_bytes"),
+    ),
+    "kubelet": (
+        "kubernetes.io/docs/reference/instrumentation/metrics (kubelet_volume_stats_*)",
+        ("kubelet_volume_stats_used_bytes", "kubelet_volume_stats_capacity_bytes"),
+    ),
+    "node-exporter": (
+        "prometheus/node_exporter collector/cpu_linux.go (node_cpu_seconds_total), "
+        "collector/meminfo.go (node_memory_<field>_bytes from /proc/meminfo)",
+        ("node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"),
+    ),
+    "postgres-exporter": (
+        "prometheus-community/postgres_exporter collector/pg_stat_activity* (pg_stat_activity_count)",
+        ("pg_stat_activity_count",),
+    ),
+    "redis-exporter": (
+        "oliver006/redis_exporter exporter/metrics.go (memory_used_bytes, connected_clients; namespace redis)",
+        ("redis_memory_used_bytes", "redis_connected_clients"),
+    ),
+    "redpanda": (
+        "docs.redpanda.com/current/reference/public-metrics-reference (redpanda_kafka_request_bytes_total)",
+        ("redpanda_kafka_request_bytes_total",),
+    ),
+    "prometheus": (
+        "prometheus.io/docs/concepts/jobs_instances (up: synthetic series of every scrape)",
+        ("up",),
+    ),
+    "k6": (
+        "grafana/k6@v1.7.1 output/prometheusrw (experimental-prometheus-rw: metric k6_<name>, counters "
+        "with _total, trends as native histograms with _seconds when K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM)",
+        ("k6_http_reqs_total", "k6_http_req_duration_seconds", "k6_dropped_iterations_total"),
+    ),
+}
+
+PLATFORM_METRICS: dict[str, str] = {m: exporter for exporter, (_src, names) in EXPORTERS.items() for m in names}
