@@ -290,6 +290,9 @@ class ClusterSettings:
     etcd_snapshot_schedule: str = "0 */6 * * *"
     etcd_snapshot_retention: int = 28
     active_timeout_minutes: int = 60
+    # The off-site target of the backups (stacks/ops_settings.py OffsiteSettings), set by
+    # components/cluster.py: the Rancher targets send etcd snapshots there too.
+    etcd_offsite: Optional[Any] = None
 
     @property
     def is_prod(self) -> bool:

@@ -460,6 +460,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     )
     capacity.check(settings, problems)
     platform_settings.cross_check(settings, problems)
+    ops_settings.cross_check(settings, problems)
     problems.raise_if_any()
     return settings
 

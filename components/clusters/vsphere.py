@@ -80,7 +80,7 @@ class VsphereRancherCluster(TartwareComponent):
             rke_config=rancher2.ClusterV2RkeConfigArgs(
                 machine_pools=pools,
                 machine_global_config="cni: canal\n",
-                etcd=etcd_args(settings),
+                etcd=etcd_args(settings, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="10%"),
             ),
