@@ -336,7 +336,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
         backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class,
                                 max_interval_seconds=interval, offsite=_offsite(inp, ctx),
                                 opt_out=inp.backup_offsite_opt_out, restore=restore)
-        if ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
+        if ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
             ctx.problems.add(key("backupOffsiteBucket"),
                              "prod keeps a copy of every backup outside the cluster: set backupOffsiteBucket "
                              "(with backupOffsiteRegion and credentials), or set backupOffsiteOptOut=true to accept "

@@ -243,6 +243,19 @@ def test_prod_without_an_offsite_target_is_refused_unless_opted_out_by_name():
     assert f"{NS}:backupOffsiteBucket" in message and "backupOffsiteOptOut=true" in message
 
 
+def test_the_offsite_rule_is_a_deployment_policy_of_prod_only():
+    from stacks.errors import SettingsError
+    from stacks.settings import build_settings
+
+    with pytest.raises(SettingsError, match="backupOffsiteBucket"):
+        build_settings({"environment": "prod"}, deploying=True)
+    assert build_settings({"environment": "prod", "backupOffsiteOptOut": True}, deploying=True).ops.backup.opt_out
+    assert build_settings({"environment": "dev"}, deploying=True).ops.backup.offsite is None
+    assert build_settings({"environment": "prod", "backupEnabled": False}, deploying=True).ops.backup is None
+    # tools that only compute values from settings (chart values, budgets) are not deployments
+    assert build_settings({"environment": "prod"}).ops.backup is not None
+
+
 def test_the_committed_prod_stack_opts_out_explicitly():
     text = (ROOT / "Pulumi.prod.yaml").read_text()
     assert "tartware-infra:backupOffsiteOptOut: true" in text
