@@ -237,10 +237,8 @@ def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
     problems = ctx.problems
     details = {name: getattr(inp, _snake(name)) for name in _OFFSITE_DETAILS}
     if not inp.backup_offsite_bucket:
+        # (secrets are read only when a configuration needs them, as registryPassword is)
         given = [name for name, value in details.items() if value]
-        for secret_name in ("backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey"):
-            if ctx.read_secret(secret_name, False, problems, "") is not None:
-                given.append(secret_name)
         if given:
             problems.add(key("backupOffsiteBucket"), f"required when {', '.join(given)} is set: the off-site "
                          "target needs a bucket", "")
