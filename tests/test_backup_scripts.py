@@ -30,3 +30,58 @@ def test_sh_parses_every_script():
     for script in SCRIPTS:
         done = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
+
+
+# upload.sh with rclone's "local" backend standing in for the bucket: the script's own logic (which
+# dump, which key, refusing partial files, failing loudly) without an object store. The S3 options
+# themselves are the CronJob's environment (tests/test_backups.py).
+UPLOAD = ROOT / "ops" / "backup" / "upload.sh"
+needs_rclone = pytest.mark.skipif(shutil.which("rclone") is None, reason="rclone not installed (apt-get install rclone)")
+
+
+def _upload(tmp_path, backup_dir, **extra):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RCLONE_CONFIG": str(tmp_path / "rclone.conf"),
+           "RCLONE_CONFIG_OFFSITE_TYPE": "local", "BACKUP_DIR": str(backup_dir),
+           "BACKUP_OFFSITE_BUCKET": "bucket", "BACKUP_OFFSITE_PREFIX": "tartware/postgres", **extra}
+    return subprocess.run(["/bin/sh", str(UPLOAD)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+
+@needs_rclone
+def test_upload_copies_the_dump_backup_sh_recorded(tmp_path):
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    dump = dumps / "tartware-20260101T020000Z.dump"
+    dump.write_bytes(b"PGDMP" + bytes(range(256)) * 64)
+    (dumps / "tartware-20250101T020000Z.dump").write_bytes(b"PGDMP old")
+    (dumps / ".latest").write_text(f"{dump}\n")
+    done = _upload(tmp_path, dumps)
+    assert done.returncode == 0, done.stderr
+    copied = tmp_path / "bucket" / "tartware" / "postgres" / dump.name
+    assert copied.read_bytes() == dump.read_bytes()
+    assert sorted(p.name for p in copied.parent.iterdir()) == [dump.name]  # only the recorded one
+    assert f"upload OK: offsite:bucket/tartware/postgres/{dump.name}" in done.stdout
+
+
+@needs_rclone
+def test_upload_refuses_without_a_verified_dump_or_bucket(tmp_path):
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    done = _upload(tmp_path, dumps)
+    assert done.returncode != 0 and "upload FAILED" in done.stderr and "no verified dump" in done.stderr
+    (dumps / ".tartware-20260101T020000Z.dump.partial").write_bytes(b"PGDMP")
+    done = _upload(tmp_path, dumps, BACKUP_FILE=".tartware-20260101T020000Z.dump.partial")
+    assert done.returncode != 0 and "incomplete dump" in done.stderr
+    done = _upload(tmp_path, dumps, BACKUP_OFFSITE_BUCKET="")
+    assert done.returncode != 0 and "BACKUP_OFFSITE_BUCKET" in done.stderr
+    assert not (tmp_path / "bucket").exists()
+
+
+@needs_rclone
+def test_a_failed_copy_exits_non_zero(tmp_path):
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    dump = dumps / "tartware-20260101T020000Z.dump"
+    dump.write_bytes(b"PGDMP")
+    (tmp_path / "bucket").write_text("a file where the bucket directory should be")
+    done = _upload(tmp_path, dumps, BACKUP_FILE=dump.name)
+    assert done.returncode != 0 and "upload FAILED: rclone could not copy" in done.stderr, done.stderr
