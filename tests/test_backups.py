@@ -289,8 +289,15 @@ def test_bad_backup_input_is_refused_before_any_resource(overrides, secrets, key
 
 
 def test_plaintext_offsite_credentials_are_refused():
-    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in {**OFFSITE, **KEYS}.items()})
-    from tests.test_settings import RecordingMonitor, DefaultMocks, SettingsError  # noqa: F401
     message = run_with({f"{NS}:{k}": v for k, v in {**OFFSITE, **KEYS}.items()})
     assert f"{NS}:backupOffsiteSecretAccessKey" in message and "must be stored encrypted" in message
     assert SECRET_KEY not in message
+
+
+def test_the_security_scan_covers_the_upload_and_the_restore_job():
+    from tools.scan import VARIANTS
+
+    stack, overrides = VARIANTS["prod-backup-restore"]
+    assert stack == "prod"
+    assert overrides[f"{NS}:backupOffsiteBucket"] and overrides[f"{NS}:backupRestoreFrom"] == "latest"
+    assert overrides[f"{NS}:backupOffsiteOptOut"] is False
