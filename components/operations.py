@@ -61,7 +61,7 @@ SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
 BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "ops" / "backup"
-BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh")
+BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh")
 SCRIPTS_MOUNT = "/scripts"
 SECRETS_MOUNT = "/secrets"
 OFFSITE_CREDENTIALS_MOUNT = "/secrets/offsite"
@@ -177,6 +177,7 @@ class Operations(TartwareComponent):
         self.backup_schedule: Optional[str] = None
         self.backup_offsite: Optional[str] = None
         self.restore_job_name: Optional[str] = None
+        self.offsite_secret: Optional[pulumi.Resource] = None
         self.load_test_job_name: Optional[str] = None
         self.vpa_names: list[str] = []
 
@@ -283,14 +284,15 @@ class Operations(TartwareComponent):
         }
         init_containers: list[dict] = []
         containers = [dump]
+        offsite_volumes: list[dict] = []
         if backup.offsite is not None:
-            upload, extra_volumes, offsite_secret = self._offsite_upload(backup)
-            if offsite_secret is not None:
-                waits_for.append(offsite_secret)
+            upload, offsite_volumes = self._offsite_container(backup, "upload", "upload.sh", claim_read_only=True)
+            if self.offsite_secret is not None:
+                waits_for.append(self.offsite_secret)
             # The dump runs first (an init container must succeed before the next starts), then
             # the upload of exactly the dump it verified (BACKUP_DIR/.latest).
             init_containers, containers = [dump], [upload]
-            volumes = volumes + extra_volumes
+            volumes = volumes + offsite_volumes
         pod_extra = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
         if init_containers:
             pod_extra["initContainers"] = init_containers
@@ -322,7 +324,8 @@ class Operations(TartwareComponent):
                                if backup.offsite is not None else None)
 
         if backup.restore is not None:
-            self._restore_job(backup, postgres_env, postgres_mounts, volumes[:4], waits_for)
+            restore_volumes = volumes[:4] + (offsite_volumes if backup.restore.from_offsite else [])
+            self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes, waits_for)
         if platform.monitoring_crds is not None:
             self.backup_alerts = k8s.apiextensions.CustomResource(
                 f"{name}-backup-alerts",
@@ -335,9 +338,11 @@ class Operations(TartwareComponent):
                 opts=self.child(provider, depends_on=[platform.monitoring_crds]),
             )
 
-    def _offsite_upload(self, backup: BackupSettings) -> tuple[dict, list[dict], Optional[pulumi.Resource]]:
-        """The upload container (rclone, remote "offsite" configured from the environment), its
-        extra volumes and the Secret holding the access keys (None with IRSA)."""
+    def _offsite_container(self, backup: BackupSettings, container_name: str, script: str,
+                           claim_read_only: bool) -> tuple[dict, list[dict]]:
+        """An rclone container running ``script`` against the remote "offsite" (configured from the
+        environment) and the extra volumes it needs. The Secret holding the access keys (not with
+        IRSA) is created once, as ``self.offsite_secret``."""
         off = backup.offsite
         assert off is not None
         remote = "RCLONE_CONFIG_OFFSITE_"
@@ -363,11 +368,10 @@ class Operations(TartwareComponent):
             env.append({"name": f"{remote}SERVER_SIDE_ENCRYPTION", "value": off.encryption})
         if off.kms_key_id:
             env.append({"name": f"{remote}SSE_KMS_KEY_ID", "value": off.kms_key_id})
-        mounts = [{"name": "backups", "mountPath": BACKUP_DIR, "readOnly": True},
+        mounts = [{"name": "backups", "mountPath": BACKUP_DIR, "readOnly": claim_read_only},
                   {"name": "tmp", "mountPath": "/tmp"},
                   {"name": "scripts", "mountPath": SCRIPTS_MOUNT, "readOnly": True}]
         volumes: list[dict] = []
-        secret = None
         if off.role_arn:
             env += [{"name": "AWS_ROLE_ARN", "value": off.role_arn},
                     {"name": "AWS_WEB_IDENTITY_TOKEN_FILE", "value": f"{WEB_IDENTITY_MOUNT}/token"}]
@@ -376,32 +380,37 @@ class Operations(TartwareComponent):
                 "audience": STS_AUDIENCE, "expirationSeconds": 3600, "path": "token"}}]}})
         else:
             # An AWS shared credentials file (the SDK's AWS_SHARED_CREDENTIALS_FILE), never env vars.
-            body = pulumi.Output.secret(pulumi.Output.all(off.access_key_id, off.secret_access_key).apply(
-                lambda k: f"[default]\naws_access_key_id = {k[0]}\naws_secret_access_key = {k[1]}\n"))
-            secret = k8s.core.v1.Secret(
-                f"{self._name}-backup-offsite-credentials",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backup-offsite", namespace=OPS_NAMESPACE,
-                                                    labels=LABELS),
-                type="Opaque",
-                string_data={"credentials": body},
-                opts=self.child(self._provider, depends_on=[self.namespace]),
-            )
+            if self.offsite_secret is None:
+                self.offsite_secret = self._offsite_credentials(off)
             env.append({"name": "AWS_SHARED_CREDENTIALS_FILE", "value": f"{OFFSITE_CREDENTIALS_MOUNT}/credentials"})
             mounts.append({"name": "offsite-credentials", "mountPath": OFFSITE_CREDENTIALS_MOUNT, "readOnly": True})
             volumes.append({"name": "offsite-credentials",
                             "secret": {"secretName": "postgres-backup-offsite", "defaultMode": 0o440}})
         container = {
-            "name": "upload",
+            "name": container_name,
             "image": versions.RCLONE_IMAGE,
             "imagePullPolicy": "Always",
-            "command": ["/bin/sh", f"{SCRIPTS_MOUNT}/upload.sh"],
+            "command": ["/bin/sh", f"{SCRIPTS_MOUNT}/{script}"],
             "env": env,
             "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
                           "limits": {"cpu": "1000m", "memory": "512Mi"}},
             "securityContext": restricted_container_security(BACKUP_UID),
             "volumeMounts": mounts,
         }
-        return container, volumes, secret
+        return container, volumes
+
+    def _offsite_credentials(self, off) -> pulumi.Resource:
+        """The access keys as an AWS shared credentials file (AWS_SHARED_CREDENTIALS_FILE), never env vars."""
+        body = pulumi.Output.secret(pulumi.Output.all(off.access_key_id, off.secret_access_key).apply(
+            lambda k: f"[default]\naws_access_key_id = {k[0]}\naws_secret_access_key = {k[1]}\n"))
+        return k8s.core.v1.Secret(
+            f"{self._name}-backup-offsite-credentials",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backup-offsite", namespace=OPS_NAMESPACE,
+                                                labels=LABELS),
+            type="Opaque",
+            string_data={"credentials": body},
+            opts=self.child(self._provider, depends_on=[self.namespace]),
+        )
 
     def _restore_job(self, backup: BackupSettings, env: list[dict], mounts: list[dict], volumes: list[dict],
                      waits_for: list[pulumi.Resource]) -> None:
@@ -410,13 +419,22 @@ class Operations(TartwareComponent):
         assert restore is not None
         job_name = f"postgres-restore-{restore.run_id}"
         labels = {**LABELS, **RESTORE_POD_LABELS, "tartware.io/restore": job_name}
+        pod_extra: dict = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
+        if restore.from_offsite:
+            # fetch the dump from the bucket into the claim first; restore.sh reads its path from
+            # the .restore-source file download.sh writes
+            download, _ = self._offsite_container(backup, "download", "download.sh", claim_read_only=False)
+            download["env"].append({"name": "BACKUP_FILE", "value": restore.source})
+            pod_extra["initContainers"] = [download]
+            which = {"name": "BACKUP_FILE_FROM", "value": f"{BACKUP_DIR}/.restore-source"}
+        else:
+            which = {"name": "BACKUP_FILE", "value": restore.source}
         container = {
             "name": "pg-restore",
             "image": versions.PG_DUMP_IMAGE,
             "imagePullPolicy": "Always",
             "command": ["/bin/sh", f"{SCRIPTS_MOUNT}/restore.sh"],
-            "env": [*env,
-                    {"name": "BACKUP_FILE", "value": restore.source},
+            "env": [*env, which,
                     {"name": "RESTORE_OVERWRITE", "value": "true" if restore.overwrite else "false"}],
             "resources": {"requests": {"cpu": "250m", "memory": "256Mi"},
                           "limits": {"cpu": "2000m", "memory": "2Gi"}},
@@ -433,8 +451,7 @@ class Operations(TartwareComponent):
                 # the restore is one transaction: a failure rolls back; rerun on purpose, not by retry
                 "backoffLimit": 0,
                 "activeDeadlineSeconds": BACKUP_ACTIVE_DEADLINE_SECONDS,
-                "template": run_once_pod(labels, BACKUP_UID, [container], volumes, fs_group=True,
-                                         serviceAccountName=BACKUP_SERVICE_ACCOUNT),
+                "template": run_once_pod(labels, BACKUP_UID, [container], volumes, fs_group=True, **pod_extra),
             },
             opts=self.child(self._provider, depends_on=waits_for),
         )

@@ -61,7 +61,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("backupOffsiteEncryption", "string", "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every object itself; it must be configured to).", "AES256"),
     Setting("backupOffsiteKmsKeyId", "string", "KMS key ARN for backupOffsiteEncryption=aws:kms; empty = the account's aws/s3 key.", ""),
     Setting("backupOffsiteOptOut", "boolean", "prod only: accept backups that never leave the cluster (no backupOffsiteBucket). Says so explicitly; false refuses such a prod stack.", False),
-    Setting("backupRestoreFrom", "string", "Run the restore Job: latest (newest dump in the claim) or a dump name such as tartware-20260101T020000Z.dump; empty = no restore Job.", ""),
+    Setting("backupRestoreFrom", "string", "Run the restore Job: latest (newest dump in the claim) or a dump name such as tartware-20260101T020000Z.dump; offsite:latest or offsite:<name> fetches it from backupOffsiteBucket first; empty = no restore Job.", ""),
     Setting("backupRestoreRunId", "string", "Suffix of the restore Job name (postgres-restore-<runId>); change it to restore again.", "1"),
     Setting("backupRestoreOverwrite", "boolean", "Let the restore Job replace the objects of a database that already holds tables (the runbook's case); false refuses a non-empty database.", False),
     Setting("vpaEnabled", "boolean", "VerticalPodAutoscalers in recommendation mode (updateMode Off) for every enabled Tartware service.", True),
@@ -138,7 +138,7 @@ class OpsInput(SettingsModel):
     backup_offsite_encryption: Literal["AES256", "aws:kms", "bucket-default"]
     backup_offsite_kms_key_id: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)?$")]
     backup_offsite_opt_out: bool
-    backup_restore_from: Annotated[str, Field(pattern=r"^(latest|[A-Za-z0-9_-]+-\d{8}T\d{6}Z\.dump)?$")]
+    backup_restore_from: Annotated[str, Field(pattern=r"^((offsite:)?(latest|[A-Za-z0-9_-]+-\d{8}T\d{6}Z\.dump))?$")]
     backup_restore_run_id: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")]
     backup_restore_overwrite: bool
     vpa_enabled: bool
@@ -157,7 +157,8 @@ for _field, _text in {
     "backupOffsiteRegion": "a region name such as 'eu-west-1'",
     "backupOffsiteRoleArn": "an IAM role ARN such as 'arn:aws:iam::123456789012:role/tartware-backups'",
     "backupOffsiteKmsKeyId": "a KMS key ARN such as 'arn:aws:kms:eu-west-1:123456789012:key/<id>'",
-    "backupRestoreFrom": "'latest' or a dump name such as 'tartware-20260101T020000Z.dump' (or empty: no restore)",
+    "backupRestoreFrom": "'latest' or a dump name such as 'tartware-20260101T020000Z.dump', each optionally "
+                         "prefixed 'offsite:' (or empty: no restore)",
     "backupRestoreRunId": "a short lower-case name such as '1' or 'after-incident' (at most 20 characters)",
 }.items():
     hint(_field, _text)
@@ -196,9 +197,10 @@ class OffsiteSettings:
 
 @dataclass(frozen=True)
 class RestoreSettings:
-    source: str  # "latest" or a dump name in the claim
+    source: str  # "latest" or a dump name (in the claim, or in the bucket when from_offsite)
     run_id: str
     overwrite: bool
+    from_offsite: bool = False
 
 
 @dataclass(frozen=True)
@@ -328,11 +330,17 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
             ctx.problems.add(key("backupSchedule"), f"{exc}; expected {PATTERN_TEXT['backupSchedule']}",
                              inp.backup_schedule)
             interval = 86400
+        offsite = _offsite(inp, ctx)
         restore = None
         if inp.backup_restore_from:
-            restore = RestoreSettings(inp.backup_restore_from, inp.backup_restore_run_id, inp.backup_restore_overwrite)
+            source = inp.backup_restore_from.removeprefix("offsite:")
+            from_offsite = source != inp.backup_restore_from
+            if from_offsite and not inp.backup_offsite_bucket:
+                ctx.problems.add(key("backupRestoreFrom"), "restoring from the off-site copy needs "
+                                 "backupOffsiteBucket (and its credentials)", inp.backup_restore_from)
+            restore = RestoreSettings(source, inp.backup_restore_run_id, inp.backup_restore_overwrite, from_offsite)
         backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class,
-                                max_interval_seconds=interval, offsite=_offsite(inp, ctx),
+                                max_interval_seconds=interval, offsite=offsite,
                                 opt_out=inp.backup_offsite_opt_out, restore=restore)
         if ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
             ctx.problems.add(key("backupOffsiteBucket"),

@@ -243,6 +243,16 @@ def test_restore_picks_a_named_file_and_refuses_a_non_empty_database_unless_told
     assert pg.fingerprint() == pg.expected
 
 
+def test_restore_reads_the_dump_path_download_sh_recorded(pg, good_dump):
+    pointer = pg.base / "restore-source"
+    pointer.write_text(f"{good_dump}\n")
+    pg.own(pointer)
+    pg.recreate_database()
+    result = pg.script(RESTORE, pg.base / "good", BACKUP_FILE="no-such.dump", BACKUP_FILE_FROM=str(pointer))
+    assert result.returncode == 0, result.stderr
+    assert pg.fingerprint() == pg.expected
+
+
 def test_a_successful_backup_prunes_dumps_older_than_the_retention(pg, good_dump):
     directory = pg.backup_dir("prune")
     old = plant_old_dump(directory, good_dump, pg)

@@ -12,7 +12,7 @@ SCRIPTS = sorted((ROOT / "ops" / "backup").glob("*.sh"))
 
 
 def test_the_scripts_exist_and_run_in_strict_mode():
-    assert {p.name for p in SCRIPTS} == {"backup.sh", "restore.sh", "upload.sh"}
+    assert {p.name for p in SCRIPTS} == {"backup.sh", "restore.sh", "upload.sh", "download.sh"}
     for script in SCRIPTS:
         text = script.read_text()
         assert text.startswith("#!/bin/sh\n"), script.name  # alpine images have no bash
@@ -85,3 +85,48 @@ def test_a_failed_copy_exits_non_zero(tmp_path):
     (tmp_path / "bucket").write_text("a file where the bucket directory should be")
     done = _upload(tmp_path, dumps, BACKUP_FILE=dump.name)
     assert done.returncode != 0 and "upload FAILED: rclone could not copy" in done.stderr, done.stderr
+
+
+DOWNLOAD = ROOT / "ops" / "backup" / "download.sh"
+
+
+def _download(tmp_path, backup_dir, **extra):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "RCLONE_CONFIG": str(tmp_path / "rclone.conf"),
+           "RCLONE_CONFIG_OFFSITE_TYPE": "local", "BACKUP_DIR": str(backup_dir),
+           "BACKUP_OFFSITE_BUCKET": "bucket", "BACKUP_OFFSITE_PREFIX": "tartware/postgres", **extra}
+    return subprocess.run(["/bin/sh", str(DOWNLOAD)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+@needs_rclone
+def test_download_fetches_the_newest_or_a_named_dump_and_records_it(tmp_path):
+    bucket = tmp_path / "bucket" / "tartware" / "postgres"
+    bucket.mkdir(parents=True)
+    for stamp, body in (("20260101T020000Z", b"PGDMP one"), ("20260102T020000Z", b"PGDMP two")):
+        (bucket / f"tartware-{stamp}.dump").write_bytes(body)
+    (bucket / "notes.txt").write_text("not a dump")
+    claim = tmp_path / "claim"
+    claim.mkdir()
+    done = _download(tmp_path, claim)
+    assert done.returncode == 0, done.stderr
+    newest = claim / "tartware-20260102T020000Z.dump"
+    assert newest.read_bytes() == b"PGDMP two"
+    assert (claim / ".restore-source").read_text().strip() == str(newest)
+    assert sorted(p.name for p in claim.iterdir()) == [".restore-source", newest.name]  # no .download left
+    done = _download(tmp_path, claim, BACKUP_FILE="tartware-20260101T020000Z.dump")
+    assert done.returncode == 0, done.stderr
+    assert (claim / ".restore-source").read_text().strip() == str(claim / "tartware-20260101T020000Z.dump")
+
+
+@needs_rclone
+def test_download_fails_clearly_and_leaves_nothing_that_looks_complete(tmp_path):
+    (tmp_path / "bucket" / "tartware" / "postgres").mkdir(parents=True)
+    claim = tmp_path / "claim"
+    claim.mkdir()
+    done = _download(tmp_path, claim)
+    assert done.returncode != 0 and "download FAILED: no tartware-*.dump" in done.stderr
+    done = _download(tmp_path, claim, BACKUP_FILE="tartware-20260101T020000Z.dump")
+    assert done.returncode != 0 and "download FAILED: rclone could not copy" in done.stderr
+    done = _download(tmp_path, claim, BACKUP_FILE="../etc/passwd")
+    assert done.returncode != 0 and "is not a dump name" in done.stderr
+    assert list(claim.iterdir()) == []

@@ -51,7 +51,7 @@ def vsphere_offsite():
 @pytest.fixture(scope="module")
 def irsa_run():
     return _run({"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "eu-west-1", "backupOffsiteRoleArn": ROLE,
-                 "backupOffsiteEncryption": "aws:kms",
+                 "backupRestoreFrom": "offsite:latest", "backupOffsiteEncryption": "aws:kms",
                  "backupOffsiteKmsKeyId": "arn:aws:kms:eu-west-1:123456789012:key/abcd-1234"}, stack="dev")
 
 
@@ -86,7 +86,7 @@ def test_without_offsite_the_dump_is_the_only_container(prod_run):
 
 def test_scripts_configmap_ships_the_repository_files(prod_run):
     cm = objects(prod_run)["ConfigMap/tartware-ops/postgres-backup-scripts"]
-    for name in ("backup.sh", "restore.sh", "upload.sh"):
+    for name in ("backup.sh", "restore.sh", "upload.sh", "download.sh"):
         assert cm["data"][name] == (ROOT / "ops" / "backup" / name).read_text()
     assert validate([cm], "1.28.0") == []
 
@@ -186,6 +186,23 @@ def test_irsa_uses_a_projected_token_and_no_keys(irsa_run):
     assert validate([docs["ServiceAccount/tartware-ops/postgres-backup"]], "1.28.0") == []
 
 
+def test_restore_from_the_bucket_downloads_first(irsa_run):
+    docs = objects(irsa_run)
+    job = docs["Job/tartware-ops/postgres-restore-1"]
+    assert validate([job], "1.28.0") == []
+    pod = _pod(job)
+    assert_restricted(pod)
+    (download,) = pod["initContainers"]
+    (restore,) = pod["containers"]
+    assert download["command"] == ["/bin/sh", "/scripts/download.sh"]
+    denv = {e["name"]: e["value"] for e in download["env"]}
+    assert denv["BACKUP_FILE"] == "latest" and denv["AWS_ROLE_ARN"] == ROLE
+    assert {m["mountPath"]: m.get("readOnly", False) for m in download["volumeMounts"]}["/backups"] is False
+    renv = {e["name"]: e["value"] for e in restore["env"]}
+    assert renv["BACKUP_FILE_FROM"] == "/backups/.restore-source" and "BACKUP_FILE" not in renv
+    assert "offsite-identity" in {v["name"] for v in pod["volumes"]}
+
+
 # --- alerts ------------------------------------------------------------------------------------
 
 def test_alerts_use_real_kube_state_metrics_series(prod_run):
@@ -275,6 +292,7 @@ BAD = [
     ({**OFFSITE, **VSPHERE, "backupOffsiteRoleArn": ROLE}, VSPHERE_SECRETS, "backupOffsiteRoleArn", ["IRSA is for EKS"]),
     ({**OFFSITE, "backupOffsiteOptOut": True}, KEYS, "backupOffsiteOptOut", ["not both"]),
     ({"backupRestoreFrom": "yesterday"}, {}, "backupRestoreFrom", ["'latest' or a dump name"]),
+    ({"backupRestoreFrom": "offsite:latest"}, {}, "backupRestoreFrom", ["needs backupOffsiteBucket"]),
     ({"backupEnabled": False, "backupRestoreFrom": "latest"}, {}, "backupRestoreFrom", ["backupEnabled=true"]),
 ]
 

@@ -6,6 +6,8 @@
 #   BACKUP_DIR                       where the dumps are
 #   BACKUP_FILE                      the dump to restore: a file name in BACKUP_DIR or a path;
 #                                    unset, empty or "latest": the newest <prefix>-*.dump in BACKUP_DIR
+#   BACKUP_FILE_FROM                 instead of BACKUP_FILE: a file holding the dump's path (the
+#                                    .restore-source download.sh writes)
 #   RESTORE_OVERWRITE                "true" to restore over a database that already holds tables;
 #                                    anything else refuses to touch a non-empty database
 #   BACKUP_PREFIX                    file name prefix (default: tartware)
@@ -49,6 +51,11 @@ if [ -n "${PGPASSWORD_FILE:-}" ]; then
     export PGPASSFILE
 fi
 
+if [ -n "${BACKUP_FILE_FROM:-}" ]; then
+    [ -r "$BACKUP_FILE_FROM" ] || fail "BACKUP_FILE_FROM '$BACKUP_FILE_FROM' is not readable"
+    BACKUP_FILE="$(cat "$BACKUP_FILE_FROM")"
+    [ -n "$BACKUP_FILE" ] || fail "BACKUP_FILE_FROM '$BACKUP_FILE_FROM' is empty"
+fi
 choice="${BACKUP_FILE:-latest}"
 if [ "$choice" = "latest" ]; then
     : "${BACKUP_DIR:?restore FAILED: BACKUP_DIR is not set}"
@@ -68,7 +75,7 @@ else
             ;;
     esac
     case "$dump" in
-        *.partial) fail "$dump is an incomplete dump (.partial); refusing to restore it" ;;
+        *.partial | *.download) fail "$dump is an incomplete dump; refusing to restore it" ;;
     esac
     [ -f "$dump" ] || fail "dump '$dump' does not exist"
 fi
