@@ -317,5 +317,5 @@ def test_the_security_scan_covers_the_upload_and_the_restore_job():
 
     stack, overrides = VARIANTS["prod-backup-restore"]
     assert stack == "prod"
-    assert overrides[f"{NS}:backupOffsiteBucket"] and overrides[f"{NS}:backupRestoreFrom"] == "latest"
+    assert overrides[f"{NS}:backupOffsiteBucket"] and overrides[f"{NS}:backupRestoreFrom"] == "offsite:latest"
     assert overrides[f"{NS}:backupOffsiteOptOut"] is False

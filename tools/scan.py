@@ -69,7 +69,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
                                      "tartware-infra:backupOffsiteBucket": "tartware-prod-backups",
                                      "tartware-infra:backupOffsiteRegion": "eu-west-1",
                                      "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
-                                     "tartware-infra:backupRestoreFrom": "latest",
+                                     "tartware-infra:backupRestoreFrom": "offsite:latest",
                                      "tartware-infra:backupRestoreOverwrite": True}),
 }
 
