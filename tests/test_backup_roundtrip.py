@@ -166,8 +166,8 @@ def pg():
     server.password_file.chmod(0o600)
     server.own(server.password_file)
     started = time.monotonic()
-    server.start()
     try:
+        server.start()
         quoted = PASSWORD.replace("'", "''")
         server.sql(f"CREATE ROLE tartware LOGIN PASSWORD '{quoted}'")
         server.sql("CREATE DATABASE tartware OWNER tartware")
