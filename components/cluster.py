@@ -43,5 +43,7 @@ def build_cluster(name: str, settings: Union[ClusterSettings, "StackSettings"]) 
     """
     cluster = settings
     if not isinstance(settings, ClusterSettings):
-        cluster = dataclasses.replace(settings.cluster, protect=settings.protect, domain=settings.domain)
+        backup = settings.ops.backup
+        cluster = dataclasses.replace(settings.cluster, protect=settings.protect, domain=settings.domain,
+                                      etcd_offsite=backup.offsite if backup is not None else None)
     return TARGETS[cluster.target](name, cluster).handle

@@ -46,3 +46,5 @@ class PlatformHandle:
     hosts: Mapping[str, str] = field(default_factory=dict)
     # True when the edge serves the routes over HTTPS (the gateway holds a cert-manager certificate).
     tls: bool = False
+    # The release that installs the Prometheus Operator CRDs (PrometheusRule, ServiceMonitor, ...).
+    monitoring_crds: Optional[pulumi.Resource] = None

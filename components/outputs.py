@@ -121,6 +121,8 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     pulumi.export("operations", {
         "backupClaim": operations.backup_claim_name,
         "backupSchedule": operations.backup_schedule,
+        "backupOffsite": operations.backup_offsite,
+        "restoreJob": operations.restore_job_name,
         "loadTestJob": operations.load_test_job_name,
         # where the run's one aggregate summary is kept (components/loadtest.py)
         "loadTestSummary": operations.load_test.summary if operations.load_test is not None else None,

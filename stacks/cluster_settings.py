@@ -185,7 +185,7 @@ def _check_network(inp: "ClusterInput", ctx: BuildContext) -> None:
     if target not in RANCHER_TARGETS:
         for name, value in (("loadBalancerAddresses", pool_text), ("nodeNetworkCidr", net_text)):
             if value:
-                problems.add(key(name), f"applies to clusterTarget=vsphere or baremetal only (EKS: AWS load balancers)", value)
+                problems.add(key(name), "applies to clusterTarget=vsphere or baremetal only (EKS: AWS load balancers)", value)
         return
     network = None
     if net_text:
@@ -412,6 +412,9 @@ class ClusterSettings:
     load_balancer_addresses: str = ""  # MetalLB pool (vsphere, baremetal): a CIDR or first-last
     node_network_cidr: str = ""
     bare_metal_storage: str = "longhorn"
+    # The off-site target of the backups (stacks/ops_settings.py OffsiteSettings), set by
+    # components/cluster.py: the Rancher targets send etcd snapshots there too.
+    etcd_offsite: Optional[Any] = None
 
     @property
     def is_prod(self) -> bool:

@@ -68,4 +68,5 @@ REGISTRY_SECRET = "regcred"  # kubernetes.io/dockerconfigjson, only when a regis
 # Day-2 workloads (components/operations.py) and the peers the network policies admit for them.
 OPS_NAMESPACE = "tartware-ops"
 BACKUP_POD_LABELS = {"app.kubernetes.io/name": "postgres-backup"}  # pg_dump -> postgres:5432
+RESTORE_POD_LABELS = {"app.kubernetes.io/name": "postgres-restore"}  # pg_restore -> postgres:5432
 LOAD_TEST_POD_LABELS = {"app.kubernetes.io/name": "k6"}  # k6 -> api-gateway

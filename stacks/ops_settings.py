@@ -1,20 +1,25 @@
-"""Ops settings: in-cluster load tests, PostgreSQL backups, VPA right-sizing advice (issue 5).
+"""Ops settings: in-cluster load tests, PostgreSQL backups (local, off-site, restore), VPA advice.
 
 Every key is declared here; ``build`` turns them into ``OpsSettings``. The load-test profiles and
 the generator sizing rules live here too, so the plan, the docs and the component agree.
+``cross_check`` holds the rules that need other sections (the cluster target).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 from pydantic import Field
 
-from .errors import key
+from . import cron
+from .errors import ProblemCollector, key
 from .schema import BuildContext, MemQ, Setting, SettingsModel, hint, validate_section
+
+if TYPE_CHECKING:
+    from .settings import StackSettings
 
 NAME = "ops"
 
@@ -22,6 +27,14 @@ LOAD_TEST_PROFILES = ("off", "smoke", "load", "locust")
 # The in-cluster gateway Service (chart: Service `api-gateway`, port 8080, ns tartware-system).
 DEFAULT_LOAD_TEST_TARGET = "http://api-gateway.tartware-system.svc.cluster.local:8080"
 GUIDE_RATE = 20000  # requests/s, the guide's "Load Test (20k RPS)"
+
+# rclone's S3 providers we accept (rclone/rclone@v1.75.0 docs/content/s3.md, "--s3-provider").
+OFFSITE_PROVIDERS = ("AWS", "Ceph", "Cloudflare", "DigitalOcean", "Minio", "Wasabi", "Other")
+OFFSITE_ENCRYPTION = ("AES256", "aws:kms", "bucket-default")
+# The Job's time budget after its scheduled time (components/operations.py): it may start up to
+# startingDeadlineSeconds late and run for activeDeadlineSeconds.
+BACKUP_STARTING_DEADLINE_SECONDS = 3600
+BACKUP_ACTIVE_DEADLINE_SECONDS = 6 * 3600
 
 DECLARED: tuple[Setting, ...] = (
     Setting("loadTest", "string", "In-cluster load test: off, smoke (k6, 30 s), load (k6 generators at loadTestRate, one aggregate result) or locust (Locust master + workers, the guide's alternative).", "off"),
@@ -42,6 +55,20 @@ DECLARED: tuple[Setting, ...] = (
     Setting("backupRetentionDays", "integer", "Backups older than this many days are pruned (1-365).", 7),
     Setting("backupStorageSize", "string", "Size of the backup PersistentVolumeClaim. Unset: 5Gi in dev, 100Gi in prod.", None),
     Setting("backupStorageClass", "string", "StorageClass of the backup PersistentVolumeClaim; empty = the cluster default.", ""),
+    Setting("backupOffsiteBucket", "string", "S3-compatible bucket every verified dump is copied to (and, on vsphere/baremetal, the etcd snapshots); empty = no off-site copy. prod requires it unless backupOffsiteOptOut=true.", ""),
+    Setting("backupOffsitePrefix", "string", "Key prefix in the bucket: dumps under <prefix>/postgres/, etcd snapshots under <prefix>/etcd/.", "tartware"),
+    Setting("backupOffsiteEndpoint", "string", "Endpoint URL of an S3-compatible store (https://minio.example.com); empty = AWS S3.", ""),
+    Setting("backupOffsiteRegion", "string", "Region of the bucket (required with backupOffsiteBucket; e.g. eu-west-1, or us-east-1 for most S3-compatible stores).", ""),
+    Setting("backupOffsiteProvider", "string", "rclone S3 provider of the store: " + ", ".join(OFFSITE_PROVIDERS) + ".", "AWS"),
+    Setting("backupOffsiteAccessKeyId", "string", "Access key ID for the bucket (secret). Required with backupOffsiteBucket unless backupOffsiteRoleArn is set.", secret=True),
+    Setting("backupOffsiteSecretAccessKey", "string", "Secret access key for the bucket (secret). Required with backupOffsiteAccessKeyId.", secret=True),
+    Setting("backupOffsiteRoleArn", "string", "IAM role the backup pods assume with their service-account token (IRSA; EKS clusters) instead of access keys.", ""),
+    Setting("backupOffsiteEncryption", "string", "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every object itself; it must be configured to).", "AES256"),
+    Setting("backupOffsiteKmsKeyId", "string", "KMS key ARN for backupOffsiteEncryption=aws:kms; empty = the account's aws/s3 key.", ""),
+    Setting("backupOffsiteOptOut", "boolean", "prod only: accept backups that never leave the cluster (no backupOffsiteBucket). Says so explicitly; false refuses such a prod stack.", False),
+    Setting("backupRestoreFrom", "string", "Run the restore Job: latest (newest dump in the claim) or a dump name such as tartware-20260101T020000Z.dump; offsite:latest or offsite:<name> fetches it from backupOffsiteBucket first; empty = no restore Job.", ""),
+    Setting("backupRestoreRunId", "string", "Suffix of the restore Job name (postgres-restore-<runId>); change it to restore again.", "1"),
+    Setting("backupRestoreOverwrite", "boolean", "Let the restore Job replace the objects of a database that already holds tables (the runbook's case); false refuses a non-empty database.", False),
     Setting("vpaEnabled", "boolean", "VerticalPodAutoscalers in recommendation mode (updateMode Off) for every enabled Tartware service.", True),
     Setting("vpaInstallRecommender", "boolean", "Install the VPA CRDs and recommender (fairwinds vpa chart); false if the cluster already runs VPA.", True),
 )
@@ -113,6 +140,20 @@ class OpsInput(SettingsModel):
     backup_retention_days: Annotated[int, Field(ge=1, le=365)]
     backup_storage_size: Optional[MemQ] = None
     backup_storage_class: Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$")]
+    # AWS "General purpose bucket naming rules": 3-63 characters, lower-case letters, digits, '.'
+    # and '-', beginning and ending with a letter or digit.
+    backup_offsite_bucket: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")]
+    backup_offsite_prefix: Annotated[str, Field(pattern=r"^([A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*)?$", max_length=200)]
+    backup_offsite_endpoint: Annotated[str, Field(pattern=r"^(https?://[A-Za-z0-9.-]+(:\d+)?/?)?$")]
+    backup_offsite_region: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]{0,30})?$")]
+    backup_offsite_provider: Literal["AWS", "Ceph", "Cloudflare", "DigitalOcean", "Minio", "Wasabi", "Other"]
+    backup_offsite_role_arn: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$")]
+    backup_offsite_encryption: Literal["AES256", "aws:kms", "bucket-default"]
+    backup_offsite_kms_key_id: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)?$")]
+    backup_offsite_opt_out: bool
+    backup_restore_from: Annotated[str, Field(pattern=r"^((offsite:)?(latest|[A-Za-z0-9_-]+-\d{8}T\d{6}Z\.dump))?$")]
+    backup_restore_run_id: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")]
+    backup_restore_overwrite: bool
     vpa_enabled: bool
     vpa_install_recommender: bool
 
@@ -125,6 +166,15 @@ for _field, _text in {
     "locustHost": "an http(s) base URL such as 'https://api.tartware.local', or empty for https://api.<domain>",
     "backupSchedule": "a 5-field cron expression such as '0 2 * * *' or @daily",
     "backupStorageClass": "a lower-case StorageClass name, or empty for the cluster default",
+    "backupOffsiteBucket": "an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (or empty: no off-site copy)",
+    "backupOffsitePrefix": "a key prefix such as 'tartware' or 'prod/tartware' (no leading or trailing '/')",
+    "backupOffsiteEndpoint": "an http(s) URL of the store such as 'https://minio.example.com:9000' (or empty for AWS S3)",
+    "backupOffsiteRegion": "a region name such as 'eu-west-1'",
+    "backupOffsiteRoleArn": "an IAM role ARN such as 'arn:aws:iam::123456789012:role/tartware-backups'",
+    "backupOffsiteKmsKeyId": "a KMS key ARN such as 'arn:aws:kms:eu-west-1:123456789012:key/<id>'",
+    "backupRestoreFrom": "'latest' or a dump name such as 'tartware-20260101T020000Z.dump', each optionally "
+                         "prefixed 'offsite:' (or empty: no restore)",
+    "backupRestoreRunId": "a short lower-case name such as '1' or 'after-incident' (at most 20 characters)",
 }.items():
     hint(_field, _text)
 
@@ -156,11 +206,48 @@ class LoadTestSettings:
 
 
 @dataclass(frozen=True)
+class OffsiteSettings:
+    """An S3-compatible target for the dumps (and the etcd snapshots of the Rancher targets)."""
+
+    bucket: str
+    prefix: str  # without leading/trailing '/'; dumps under <prefix>/postgres, etcd under <prefix>/etcd
+    endpoint: str  # "" = AWS S3
+    region: str
+    provider: str  # rclone --s3-provider
+    encryption: str  # AES256 | aws:kms | bucket-default
+    kms_key_id: str
+    role_arn: str  # IRSA; "" = access keys
+    access_key_id: Optional[pulumi.Output] = None  # secret
+    secret_access_key: Optional[pulumi.Output] = None  # secret
+
+    def folder(self, kind: str) -> str:
+        return f"{self.prefix}/{kind}" if self.prefix else kind
+
+
+@dataclass(frozen=True)
+class RestoreSettings:
+    source: str  # "latest" or a dump name (in the claim, or in the bucket when from_offsite)
+    run_id: str
+    overwrite: bool
+    from_offsite: bool = False
+
+
+@dataclass(frozen=True)
 class BackupSettings:
     schedule: str
     retention_days: int
     storage_size: str
     storage_class: str
+    max_interval_seconds: int = 86400  # longest gap between two scheduled runs
+    offsite: Optional[OffsiteSettings] = None
+    opt_out: bool = False  # prod without an off-site copy, on purpose
+    restore: Optional[RestoreSettings] = None
+
+    @property
+    def stale_after_seconds(self) -> int:
+        """Age of the last success after which a backup is overdue: the longest gap between runs
+        plus the time one run may take to start and finish."""
+        return self.max_interval_seconds + BACKUP_STARTING_DEADLINE_SECONDS + BACKUP_ACTIVE_DEADLINE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -169,6 +256,75 @@ class OpsSettings:
     backup: Optional[BackupSettings] = None  # None = disabled
     vpa_enabled: bool = True
     vpa_install_recommender: bool = True
+
+
+PATTERN_TEXT = {"backupSchedule": "a 5-field cron expression such as '0 2 * * *' or @daily"}
+
+# Settings that describe an off-site target: setting any of them without a bucket is a mistake.
+_OFFSITE_DETAILS = ("backupOffsiteEndpoint", "backupOffsiteRegion", "backupOffsiteRoleArn", "backupOffsiteKmsKeyId")
+
+
+def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
+    problems = ctx.problems
+    details = {name: getattr(inp, _snake(name)) for name in _OFFSITE_DETAILS}
+    if not inp.backup_offsite_bucket:
+        # (secrets are read only when a configuration needs them, as registryPassword is)
+        given = [name for name, value in details.items() if value]
+        if given:
+            problems.add(key("backupOffsiteBucket"), f"required when {', '.join(given)} is set: the off-site "
+                         "target needs a bucket", "")
+        return None
+    if not inp.backup_offsite_region:
+        problems.add(key("backupOffsiteRegion"), "required when backupOffsiteBucket is set (e.g. eu-west-1; "
+                     "us-east-1 for most S3-compatible stores)", "")
+    if inp.backup_offsite_kms_key_id and inp.backup_offsite_encryption != "aws:kms":
+        problems.add(key("backupOffsiteKmsKeyId"), "only used with backupOffsiteEncryption=aws:kms",
+                     inp.backup_offsite_kms_key_id)
+    access_key = secret_key = None
+    if inp.backup_offsite_role_arn:
+        for secret_name in ("backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey"):
+            if ctx.read_secret(secret_name, False, problems, "") is not None:
+                problems.add(key(secret_name), "set either access keys or backupOffsiteRoleArn (IRSA), not both")
+    else:
+        why = " when backupOffsiteBucket is set without backupOffsiteRoleArn"
+        access_key = ctx.read_secret("backupOffsiteAccessKeyId", True, problems, why)
+        secret_key = ctx.read_secret("backupOffsiteSecretAccessKey", True, problems, why)
+    return OffsiteSettings(
+        bucket=inp.backup_offsite_bucket,
+        prefix=inp.backup_offsite_prefix.strip("/"),
+        endpoint=inp.backup_offsite_endpoint.rstrip("/"),
+        region=inp.backup_offsite_region,
+        provider=inp.backup_offsite_provider,
+        encryption=inp.backup_offsite_encryption,
+        kms_key_id=inp.backup_offsite_kms_key_id,
+        role_arn=inp.backup_offsite_role_arn,
+        access_key_id=access_key,
+        secret_access_key=secret_key,
+    )
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def cross_check(settings: "StackSettings", problems: ProblemCollector) -> None:
+    """Rules that need the cluster target; run once every section is valid.
+
+    * etcd snapshots of the Rancher targets (vsphere, baremetal) go to the same bucket through a
+      Rancher cloud credential, which holds access keys: IRSA alone cannot serve them.
+    """
+    backup = settings.ops.backup
+    offsite = backup.offsite if backup is not None else None
+    if offsite is None:
+        return
+    target = settings.cluster.target
+    if offsite.role_arn and target in ("vsphere", "baremetal"):
+        problems.add(key("backupOffsiteRoleArn"), f"IRSA is for EKS; clusterTarget={target} sends etcd snapshots "
+                     "to the bucket with access keys: set backupOffsiteAccessKeyId and backupOffsiteSecretAccessKey "
+                     "instead", offsite.role_arn)
+    if offsite.endpoint.startswith("http://") and target in ("vsphere", "baremetal"):
+        problems.add(key("backupOffsiteEndpoint"), f"clusterTarget={target} sends etcd snapshots there and "
+                     "Rancher's S3 settings offer no plain-http switch: use an https endpoint", offsite.endpoint)
 
 
 def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
@@ -203,6 +359,34 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
     backup = None
     if inp.backup_enabled:
         size = str(inp.backup_storage_size) if inp.backup_storage_size is not None else ("100Gi" if ctx.is_prod else "5Gi")
-        backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class)
+        try:
+            interval = cron.max_interval_seconds(inp.backup_schedule)
+        except cron.CronError as exc:
+            ctx.problems.add(key("backupSchedule"), f"{exc}; expected {PATTERN_TEXT['backupSchedule']}",
+                             inp.backup_schedule)
+            interval = 86400
+        offsite = _offsite(inp, ctx)
+        restore = None
+        if inp.backup_restore_from:
+            source = inp.backup_restore_from.removeprefix("offsite:")
+            from_offsite = source != inp.backup_restore_from
+            if from_offsite and not inp.backup_offsite_bucket:
+                ctx.problems.add(key("backupRestoreFrom"), "restoring from the off-site copy needs "
+                                 "backupOffsiteBucket (and its credentials)", inp.backup_restore_from)
+            restore = RestoreSettings(source, inp.backup_restore_run_id, inp.backup_restore_overwrite, from_offsite)
+        backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class,
+                                max_interval_seconds=interval, offsite=offsite,
+                                opt_out=inp.backup_offsite_opt_out, restore=restore)
+        if ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
+            ctx.problems.add(key("backupOffsiteBucket"),
+                             "prod keeps a copy of every backup outside the cluster: set backupOffsiteBucket "
+                             "(with backupOffsiteRegion and credentials), or set backupOffsiteOptOut=true to accept "
+                             "backups that are lost with the cluster", "")
+        if inp.backup_offsite_opt_out and inp.backup_offsite_bucket:
+            ctx.problems.add(key("backupOffsiteOptOut"), "contradicts backupOffsiteBucket: opt out of the off-site "
+                             "copy or configure one, not both", True)
+    elif inp.backup_restore_from:
+        ctx.problems.add(key("backupRestoreFrom"), "needs backupEnabled=true (the dumps live in its claim)",
+                         inp.backup_restore_from)
     return OpsSettings(load_test=load_test, backup=backup, vpa_enabled=inp.vpa_enabled,
                        vpa_install_recommender=inp.vpa_install_recommender)

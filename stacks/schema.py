@@ -96,6 +96,9 @@ class BuildContext:
     environment: str
     problems: ProblemCollector
     read_secret: SecretReader
+    # True when a stack is being deployed (load_settings); deployment policies such as "prod keeps
+    # its backups off-site" apply then, not when a tool only computes values from settings.
+    deploying: bool = False
 
     @property
     def is_prod(self) -> bool:

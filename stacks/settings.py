@@ -466,12 +466,13 @@ def _gateway_rate_limit(inp: CoreInput, ctx: BuildContext) -> tuple[tuple[str, s
 
 def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secrets,
                    project: str = "tartware-infra", stack: str = "offline",
-                   problems: Optional[ProblemCollector] = None) -> StackSettings:
+                   problems: Optional[ProblemCollector] = None, deploying: bool = False) -> StackSettings:
     """Validate raw config values (config key -> value) into StackSettings.
 
     Pure: needs no Pulumi runtime (``read_secret`` is the only door to secrets). Collects the
     problems of every section, then raises one SettingsError; cross-section checks (capacity)
-    run only when every section is valid.
+    run only when every section is valid. ``deploying`` (set by ``load_settings``) adds the
+    deployment policies: prod refuses backups without an off-site copy unless opted out.
     """
     problems = problems or ProblemCollector()
     known = {s.name for s in all_declared()} | set(all_object_settings())
@@ -494,7 +495,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core_raw["services"] = _services_raw(raw, problems)
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
     environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
-    ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret)
+    ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, deploying=deploying)
     tartware = _build_tartware(core, ctx, raw.get("secretsBackend") == "vault") if core else None
     built = {
         section.NAME: section.build(section_raw(section.DECLARED, section.OBJECT_SETTINGS), ctx)
@@ -514,6 +515,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     )
     capacity.check(settings, problems)
     platform_settings.cross_check(settings, problems)
+    ops_settings.cross_check(settings, problems)
     problems.raise_if_any()
     return settings
 
@@ -527,7 +529,7 @@ def load_settings(cfg: Optional[pulumi.Config] = None) -> StackSettings:
     def read_secret(name: str, required: bool, probs: ProblemCollector, why: str = ""):
         return _secret(cfg, name, required, probs, why)
 
-    return build_settings(raw, read_secret, pulumi.get_project(), pulumi.get_stack(), problems)
+    return build_settings(raw, read_secret, pulumi.get_project(), pulumi.get_stack(), problems, deploying=True)
 
 
 __all__ = [

@@ -165,3 +165,9 @@ K6_IMAGE = "docker.io/grafana/k6:1.7.1"
 # --host, --expect-workers).
 LOCUST_IMAGE = "docker.io/locustio/locust:2.47.0"
 PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine"
+# Off-site upload of the dumps: rclone, one static binary on alpine (/bin/sh for upload.sh), speaks
+# S3 to AWS and S3-compatible stores, reads credentials through the AWS SDK chain (shared
+# credentials file or IRSA web identity) and verifies size and checksum after each copy.
+# rclone/rclone@v1.75.0 Dockerfile (FROM alpine, ENTRYPOINT rclone) and
+# .github/workflows/build_publish_docker_image.yml (tags type=semver {{version}}: 1.75.0).
+RCLONE_IMAGE = "docker.io/rclone/rclone:1.75.0"

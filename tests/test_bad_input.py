@@ -101,6 +101,13 @@ CASES = [
     ("ops", {"backupRetentionDays": 0}, "backupRetentionDays", ["greater than or equal to 1"]),
     ("ops", {"backupSchedule": "every day"}, "backupSchedule", ["cron expression"]),
     ("ops", {"loadTestRate": -5}, "loadTestRate", ["greater than or equal to 1"]),
+    ("ops", {"backupSchedule": "0 0 31 2 *"}, "backupSchedule", ["never fires"]),
+    ("ops", {"backupOffsiteEndpoint": "https://minio.example.com"}, "backupOffsiteBucket",
+     ["required when backupOffsiteEndpoint is set"]),
+    ("ops", {"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1",
+             "backupOffsiteAccessKeyId": "AKIAEXAMPLE", "backupOffsiteSecretAccessKey": "plain-text"},
+     "backupOffsiteSecretAccessKey", ["must be stored encrypted"]),
+    ("ops", {"backupOffsiteOptOut": False}, "backupOffsiteBucket", ["backupOffsiteOptOut=true"]),
     # security
     ("security", {"secretsBackend": "vault"}, "vaultServer", ["required when secretsBackend is vault"]),
     ("security", {"secretsBackend": "vault", "vaultServer": "ftp://vault"}, "vaultServer", ["http(s) URL"]),
@@ -134,6 +141,10 @@ PLAINTEXT_SECRETS = [
     ("rancherKubeconfig", {"clusterTarget": "baremetal", "rancherInstall": True}),
     ("vspherePassword", {**VSPHERE}),
     ("loadTestPassword", {"loadTest": "smoke", "loadTestUsername": "k6-bot"}),
+    ("backupOffsiteAccessKeyId", {"backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1"}),
+    ("backupOffsiteAccessKeyId", {}),
+    ("backupOffsiteSecretAccessKey", {"backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1"}),
+    ("backupOffsiteSecretAccessKey", {}),
 ]
 
 

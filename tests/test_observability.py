@@ -110,7 +110,7 @@ def test_custom_resources_wait_for_the_crds(run):
 
 
 def _rule(run, alert):
-    rule = run.one(PROMETHEUS_RULE).plain
+    rule = run.one(PROMETHEUS_RULE, "platform-observability-tartware-rules").plain
     assert rule["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     for group in rule["spec"]["groups"]:
         for r in group["rules"]:

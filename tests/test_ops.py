@@ -2,6 +2,8 @@
 manifests and validated; their settings and bad-input cases (load tests: tests/test_loadtest.py)."""
 
 
+from pathlib import Path
+
 import pytest
 
 from stacks.errors import SettingsError
@@ -11,6 +13,7 @@ from tools.render import validate
 from tests import guide
 
 NS = "tartware-infra"
+ROOT = Path(__file__).resolve().parent.parent
 
 # The guide's "Database Connection Issues": host, user and database.
 DB_HOST = "postgres-postgresql.database.svc.cluster.local"
@@ -41,11 +44,14 @@ def test_backup_cronjob_validates_and_is_hardened(prod_run):
     assert env["PGUSER"]["value"] == "tartware" and env["PGDATABASE"]["value"] == "tartware"
     assert "PGPASSWORD" not in env  # the password is a mounted file, never an environment variable
     assert volumes[mounts["/secrets"]]["secret"]["secretName"] == "postgres-backup-credentials"
-    assert "cat /secrets/password" in c["command"][-1]
-    assert pod["securityContext"]["runAsUser"] >= 10000
-    assert env["RETENTION_DAYS"]["value"] == "7"
-    script = c["command"][-1]
-    assert "pg_dump" in script and "-delete" in script and "RETENTION_DAYS" in script
+    assert env["PGPASSWORD_FILE"]["value"] == "/secrets/password"
+    assert pod["securityContext"]["runAsUser"] >= 10000 and sc["runAsUser"] >= 10000
+    assert env["BACKUP_RETENTION_DAYS"]["value"] == "7"
+    # the script is the repository's file, mounted from the ConfigMap
+    assert c["command"] == ["/bin/sh", "/scripts/backup.sh"]
+    assert volumes[mounts["/scripts"]]["configMap"]["name"] == "postgres-backup-scripts"
+    cm = docs["ConfigMap/postgres-backup-scripts"]
+    assert cm["data"]["backup.sh"] == (ROOT / "ops" / "backup" / "backup.sh").read_text()
 
 
 def test_backup_password_is_the_generated_credential_and_secret(prod_run):

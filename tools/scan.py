@@ -57,7 +57,8 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
 
 
 # What is scanned: each stack as configured, plus variants that switch on objects the stack files
-# leave off (the in-cluster load test, the Vault secrets backend).
+# leave off (the in-cluster load test, the Vault secrets backend, the off-site upload and the
+# restore Job of the backups).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "dev": ("dev", {}),
     "prod": ("prod", {}),
@@ -65,6 +66,12 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "prod-locust": ("prod", {"tartware-infra:loadTest": "locust", "tartware-infra:loadTestUsername": "k6-bot"}),
     "prod-vault": ("prod", {"tartware-infra:secretsBackend": "vault",
                             "tartware-infra:vaultServer": "https://vault.example.com:8200"}),
+    "prod-backup-restore": ("prod", {"tartware-infra:backupOffsiteOptOut": False,
+                                     "tartware-infra:backupOffsiteBucket": "tartware-prod-backups",
+                                     "tartware-infra:backupOffsiteRegion": "eu-west-1",
+                                     "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
+                                     "tartware-infra:backupRestoreFrom": "offsite:latest",
+                                     "tartware-infra:backupRestoreOverwrite": True}),
 }
 
 

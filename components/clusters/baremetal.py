@@ -54,7 +54,7 @@ class BareMetalRke2Cluster(TartwareComponent):
             enable_network_policy=True,
             rke_config=rancher2.ClusterV2RkeConfigArgs(
                 machine_global_config=machine_global_config(),
-                etcd=etcd_args(settings),
+                etcd=etcd_args(settings, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="1"),
             ),

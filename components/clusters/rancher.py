@@ -167,9 +167,38 @@ def command_with_ca(node_command: str, ca_pem: str) -> str:
             f"{command}")
 
 
-def etcd_args(settings: ClusterSettings) -> rancher2.ClusterV2RkeConfigEtcdArgs:
+def etcd_s3_endpoint(offsite) -> str:
+    """RKE2's etcd-s3-endpoint is a host[:port] without scheme (default s3.amazonaws.com): HTTPS unless
+    ``etcd-s3-insecure`` (rancher/rke2-docs docs/datastore/backup_restore.md, "S3 Compatible API Support")."""
+    if offsite.endpoint:
+        return offsite.endpoint.split("://", 1)[-1]
+    return f"s3.{offsite.region}.amazonaws.com"
+
+
+def etcd_args(settings: ClusterSettings, component: Optional[TartwareComponent] = None,
+              rancher: Optional[rancher2.Provider] = None, name: str = "") -> rancher2.ClusterV2RkeConfigEtcdArgs:
+    """Snapshot schedule and retention; with an off-site target (``settings.etcd_offsite``), the
+    snapshots also go to its bucket under <prefix>/etcd, with the same retention, through a Rancher
+    S3 cloud credential holding the access keys (pulumi-rancher2 13.0.1: CloudCredential
+    s3_credential_config, ClusterV2RkeConfigEtcdS3ConfigArgs bucket/endpoint/cloud_credential_name/
+    folder/region/retention; the provider's "Customize the ETCD snapshot feature" example passes
+    the credential's id as cloud_credential_name)."""
+    s3 = None
+    offsite = settings.etcd_offsite
+    if offsite is not None and component is not None:
+        credential = rancher2.CloudCredential(
+            f"{name}-etcd-s3-credential", name=f"{settings.name}-etcd-s3",
+            description="etcd snapshots to the off-site backup bucket",
+            s3_credential_config=rancher2.CloudCredentialS3CredentialConfigArgs(
+                access_key=offsite.access_key_id, secret_key=offsite.secret_access_key,
+                default_bucket=offsite.bucket, default_region=offsite.region),
+            opts=component.child(rancher))
+        s3 = rancher2.ClusterV2RkeConfigEtcdS3ConfigArgs(
+            bucket=offsite.bucket, endpoint=etcd_s3_endpoint(offsite), cloud_credential_name=credential.id,
+            folder=offsite.folder("etcd"), region=offsite.region, retention=settings.etcd_snapshot_retention)
     return rancher2.ClusterV2RkeConfigEtcdArgs(snapshot_schedule_cron=settings.etcd_snapshot_schedule,
-                                               snapshot_retention=settings.etcd_snapshot_retention)
+                                               snapshot_retention=settings.etcd_snapshot_retention,
+                                               s3_config=s3)
 
 
 def machine_taints(pool: NodePool) -> list[rancher2.ClusterV2RkeConfigMachinePoolTaintArgs]:

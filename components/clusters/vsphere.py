@@ -113,7 +113,7 @@ class VsphereRancherCluster(TartwareComponent):
                 machine_global_config=machine_global_config(CLOUD_PROVIDER),
                 # vCenter password inside: a secret Output, so the whole rkeConfig is stored encrypted
                 chart_values=pulumi.Output.secret(vs.password).apply(lambda pw: vsphere_chart_values(settings, pw)),
-                etcd=etcd_args(settings),
+                etcd=etcd_args(settings, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="10%"),
             ),

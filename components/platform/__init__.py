@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import pulumi
 
 from stacks import catalog
-from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE
+from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
 from stacks.platform_settings import PlatformSettings
 from stacks.settings import StackSettings
@@ -173,6 +173,7 @@ class Platform(TartwareComponent):
             ingress_address=self.mesh.ingress_address if self.mesh is not None else None,
             hosts={"api": hosts["api"], **routed},
             tls=self.mesh is not None and self.certs is not None,
+            monitoring_crds=self.observability.crd_release,
         )
         self.register_outputs({
             "hosts": dict(self.handle.hosts),
@@ -259,6 +260,9 @@ class Platform(TartwareComponent):
                 # the nightly pg_dump CronJob (components/operations.py)
                 allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
                                     [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
+                if settings.ops.backup.restore is not None:  # the restore Job, only while it is asked for
+                    allows.append(Allow("allow-restore", self.data.pod_selectors.get(logical) or {},
+                                        [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)], ports))
             if logical == "database" and ports:
                 # The guide's "Database Connection Issues" runbook:
                 #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
