@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from .settings import ServiceSpec
+from .model import ServiceSpec
 
 GIB = 2**30
 

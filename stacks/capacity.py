@@ -26,14 +26,11 @@ Each settings section reports its own overhead (``sidecar_per_pod``, ``daemonset
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .cluster_settings import memory_pool
+from .budget import Budget
+from .cluster_settings import NodePool, memory_pool
 from .errors import ProblemCollector, key
-
-if TYPE_CHECKING:
-    from .cluster_settings import NodePool
-    from .settings import StackSettings
+from .model import StackSettings
 
 MI = 2**20
 GI = 2**30
@@ -60,28 +57,26 @@ def _gib(nbytes: float) -> str:
     return f"{nbytes / GI:.1f} GiB"
 
 
-def per_node_daemonsets(settings: "StackSettings") -> tuple[int, int]:
+def per_node_daemonsets(settings: StackSettings) -> tuple[int, int]:
     parts = [CLUSTER_DAEMONSETS, settings.platform.daemonset_per_node(), settings.observability.per_node_overhead()]
     return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 
-def fixed_overhead(settings: "StackSettings") -> Demand:
+def fixed_overhead(settings: StackSettings) -> Demand:
     parts = [settings.platform.fixed_overhead(), settings.data.fixed_overhead(),
              settings.observability.fixed_overhead()]
     return Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
 
 
-def pool_capacity(pools: "list[NodePool]", daemonsets: tuple[int, int], headroom_percent: int) -> Demand:
+def pool_capacity(pools: list[NodePool], daemonsets: tuple[int, int], headroom_percent: int) -> Demand:
     keep = (100 - headroom_percent) / 100
     cpu = sum(max(p.cpu_millicores - daemonsets[0], 0) * p.max_nodes for p in pools)
     mem = sum(max(p.memory_bytes - daemonsets[1], 0) * p.max_nodes for p in pools)
     return Demand(int(cpu * keep), int(mem * keep))
 
 
-def check(settings: "StackSettings", problems: ProblemCollector) -> None:
+def check(settings: StackSettings, problems: ProblemCollector) -> None:
     """Record a problem if a pool cannot hold, at max scale, what is placed on it."""
-    from .budget import Budget
-
     cluster = settings.cluster
     workers = list(cluster.worker_pools)
     if not workers:
@@ -109,7 +104,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
                    f"{_gib(budget.max.memory_request_bytes)} plus mesh sidecars "
                    f"{_cores(pods * sidecar[0])} / {_gib(pods * sidecar[1])} for {pods} pods")
 
-    def pools_text(pools: "list[NodePool]") -> str:
+    def pools_text(pools: list[NodePool]) -> str:
         return " + ".join(f"{p.name} {p.max_nodes} x {_cores(p.cpu_millicores)} / {_gib(p.memory_bytes)}"
                           for p in pools)
 
@@ -121,7 +116,7 @@ def check(settings: "StackSettings", problems: ProblemCollector) -> None:
             short.append(f"memory {_gib(need.memory)} > {_gib(have.memory)}")
         return short
 
-    def report(pools: "list[NodePool]", need: Demand, have: Demand, what: str, lower: str) -> bool:
+    def report(pools: list[NodePool], need: Demand, have: Demand, what: str, lower: str) -> bool:
         short = short_of(need, have)
         if not short:
             return False

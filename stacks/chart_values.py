@@ -11,7 +11,7 @@ from typing import Any
 
 from . import catalog
 from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
-from .settings import ServiceSpec, TartwareSettings
+from .model import ServiceSpec, TartwareSettings
 
 RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
 # Cluster-internal address space (RFC 1918) left out of "public" egress when that is allowed.

@@ -25,7 +25,7 @@ from pydantic import Field
 
 from . import versions
 from .errors import key
-from .schema import BuildContext, Setting, SettingsModel, fields_of, hint, validate_section
+from .schema import BuildContext, from_input, Setting, SettingsModel, fields_of, hint, validate_section
 
 NAME = "cluster"
 
@@ -673,7 +673,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
             template=inp.vsphere_template.strip("/"),
         )
 
-    return ClusterSettings(
+    return from_input(
+        ClusterSettings, inp,
         target=target,
         kubeconfig=kubeconfig,
         context=inp.kube_context,
@@ -685,13 +686,10 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
         rke2_version=rke2_version,
         headroom_percent=inp.capacity_headroom_percent,
         autoscaler=inp.cluster_autoscaler,
-        vpc_cidr=inp.vpc_cidr,
         nat_gateway_per_az=inp.nat_gateway_per_az if inp.nat_gateway_per_az is not None else ctx.is_prod,
         public_access_cidrs=public_cidrs,
         rancher=rancher,
         vsphere=vsphere,
-        etcd_snapshot_schedule=inp.etcd_snapshot_schedule,
-        etcd_snapshot_retention=inp.etcd_snapshot_retention,
         active_timeout_minutes=inp.cluster_active_timeout_minutes,
         admin_role_arns=tuple(inp.eks_admin_role_arns),
         ci_role_arns=tuple(inp.eks_ci_role_arns),

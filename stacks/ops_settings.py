@@ -2,24 +2,22 @@
 
 Every key is declared here; ``build`` turns them into ``OpsSettings``. The load-test profiles and
 the generator sizing rules live here too, so the plan, the docs and the component agree.
-``cross_check`` holds the rules that need other sections (the cluster target).
+The rules that need other sections (the cluster target) are ``rules.check_ops`` (stacks/rules.py).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 from pydantic import Field
 
 from . import cron
-from .errors import ProblemCollector, key
+from .errors import key
 from .schema import BuildContext, MemQ, Setting, SettingsModel, hint, validate_section
 
-if TYPE_CHECKING:
-    from .settings import StackSettings
 
 NAME = "ops"
 
@@ -305,26 +303,6 @@ def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
 
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
-
-
-def cross_check(settings: "StackSettings", problems: ProblemCollector) -> None:
-    """Rules that need the cluster target; run once every section is valid.
-
-    * etcd snapshots of the Rancher targets (vsphere, baremetal) go to the same bucket through a
-      Rancher cloud credential, which holds access keys: IRSA alone cannot serve them.
-    """
-    backup = settings.ops.backup
-    offsite = backup.offsite if backup is not None else None
-    if offsite is None:
-        return
-    target = settings.cluster.target
-    if offsite.role_arn and target in ("vsphere", "baremetal"):
-        problems.add(key("backupOffsiteRoleArn"), f"IRSA is for EKS; clusterTarget={target} sends etcd snapshots "
-                     "to the bucket with access keys: set backupOffsiteAccessKeyId and backupOffsiteSecretAccessKey "
-                     "instead", offsite.role_arn)
-    if offsite.endpoint.startswith("http://") and target in ("vsphere", "baremetal"):
-        problems.add(key("backupOffsiteEndpoint"), f"clusterTarget={target} sends etcd snapshots there and "
-                     "Rancher's S3 settings offer no plain-http switch: use an https endpoint", offsite.endpoint)
 
 
 def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:

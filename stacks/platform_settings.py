@@ -4,23 +4,21 @@ Keys are read only here; ``components/platform`` receives the frozen ``PlatformS
 Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` from
 ``ctx.is_prod`` when a key is unset. Rules that need keys of other sections (the domain,
 ``hpaRequestsPerSecondTarget``, ``tlsClusterIssuer``, the observability switches) live in
-``cross_check``, which the settings assembly runs once every section is valid.
+``rules.check_platform`` (stacks/rules.py), which the loader runs once every section is valid.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 from pydantic import Field
 
 from . import ratelimit, versions
 from .errors import ProblemCollector, key
 from .quantities import Cpu, Memory
-from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, from_input, Setting, SettingsModel, hint, validate_section
 
-if TYPE_CHECKING:
-    from .settings import StackSettings
 
 NAME = "platform"
 
@@ -274,7 +272,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("edgeRateLimitBurst"), f"smaller than edgeRateLimit ({inp.edge_rate_limit}): a connection "
                      "could never use its rate; allowed: at least edgeRateLimit", inp.edge_rate_limit_burst)
 
-    return PlatformSettings(
+    return from_input(
+        PlatformSettings, inp,
         is_prod=prod,
         istio=comps.istio,
         istio_cni=comps.istio_cni and comps.istio,
@@ -290,67 +289,16 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         cni_bin_dir=inp.istio_cni_bin_dir,
         cni_conf_dir=inp.istio_cni_conf_dir,
         api_route=api_route,
-        cert_issuer=inp.cert_issuer,
-        acme_email=inp.acme_email,
         acme_server=ACME_SERVERS[inp.acme_server],
-        acme_solver=inp.acme_solver,
-        metrics_server=inp.metrics_server,
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
                                      if inp.metrics_server_insecure_tls is not None else not prod),
         edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
-        edge_rate_limit_burst=inp.edge_rate_limit_burst,
-        edge_external_traffic_policy=inp.edge_external_traffic_policy,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
         sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
         sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
         cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
         load_balancer_setting=inp.load_balancer,
     )
-
-
-def cross_check(settings: "StackSettings", problems: ProblemCollector,
-                kubernetes_version: Optional[str] = None) -> None:
-    """Rules across sections; run by the settings assembly after every section is valid.
-
-    * ACME cannot issue for a private domain (``.local`` ...): names ``certIssuer``.
-    * ``hpaRequestsPerSecondTarget`` > 0 needs the prometheus-adapter to serve
-      ``http_requests_per_second``: names ``hpaRequestsPerSecondTarget``.
-    * ``tlsClusterIssuer`` must name a ClusterIssuer this stack creates (when cert-manager is ours).
-    * the Istio line must support the cluster's Kubernetes version, when the target pins one.
-    """
-    p = settings.platform
-    domain = settings.domain
-    if p.cert_issuer == "acme" and not is_public(domain):
-        problems.add(key("certIssuer"), f"ACME (Let's Encrypt) cannot issue for the private domain {domain!r}; "
-                     "use certIssuer=selfSigned (or auto), or a public domain", "acme")
-    served = settings.observability.custom_metrics
-    listed = ", ".join(served) or "none"
-    rps = int(settings.raw.get("hpaRequestsPerSecondTarget", 0) or 0)
-    if rps > 0 and "http_requests_per_second" not in served:
-        problems.add(key("hpaRequestsPerSecondTarget"),
-                     "adds the Pods metric http_requests_per_second to every HPA, but no metrics adapter serves it "
-                     f"(served: {listed}); enable the prometheus-adapter in the observability settings or set 0", rps)
-    for spec in settings.tartware.enabled_services:
-        unserved = [m.name for m in spec.custom_metrics if m.name not in served]
-        if unserved and not (rps > 0 and unserved == ["http_requests_per_second"]):
-            problems.add(key("services", spec.name, "customMetrics"),
-                         f"no metrics adapter serves {', '.join(unserved)}; served: {listed}", unserved)
-    issuer = settings.tartware.tls_cluster_issuer if settings.tartware else ""
-    if issuer and p.cert_manager:
-        ours = {SELF_SIGNED_ISSUER, CA_ISSUER} | ({ACME_ISSUER} if p.issuer_for(domain) == ACME_ISSUER else set())
-        if issuer not in ours:
-            problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
-                         issuer)
-    target = settings.cluster.target
-    if p.load_balancer_setting == "cloud-provider-kind" and target != "existing":
-        problems.add(key("loadBalancer"), f"cloud-provider-kind serves kind clusters (clusterTarget=existing), not "
-                     f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
-    if p.load_balancer_setting == "cloud" and target in ("vsphere", "baremetal"):
-        problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
-                     "balancer; use metallb (installed there from loadBalancerAddresses) or none", p.load_balancer_setting)
-    kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
-    if kubernetes_version:
-        check_kubernetes(p, kubernetes_version, problems)
 
 
 def _minor(version: str) -> tuple[int, int]:

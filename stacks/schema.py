@@ -8,6 +8,7 @@ reports every bad key at once.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Mapping, Optional, TypeVar
 
@@ -114,3 +115,21 @@ def no_secrets(name: str, required: bool, problems: ProblemCollector, why: str =
 
 def fields_of(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(f.alias or n for n, f in model.model_fields.items())
+
+
+T = TypeVar("T")
+
+
+def from_input(cls: type[T], inp: BaseModel, **computed: Any) -> T:
+    """Build the frozen settings dataclass ``cls`` from its validated input model.
+
+    The one way a section turns input into settings: every dataclass field with a same-named
+    input field is copied as validated; ``computed`` gives the rest (defaults resolved from the
+    environment, values renamed or derived) and wins over a same-named input field.
+    """
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = set(computed) - names
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+    copied = {n: getattr(inp, n) for n in names if n not in computed and n in type(inp).model_fields}
+    return cls(**copied, **computed)

@@ -6,7 +6,9 @@ catalog + per-service overrides) and checks cross-field rules. Any problem raise
 ``SettingsError`` listing every bad key, its value and what is allowed — before a single
 resource is registered.
 
-Every setting is declared once in ``DECLARED`` below (type, default, description); a test keeps
+The loader, the top layer of ``stacks/``: the model it builds is in ``model.py`` and the section
+modules, the rules it runs in ``rules.py``. Every setting is declared once, in ``model.DECLARED``
+or its section's ``DECLARED`` (type, default, description); a test keeps
 ``Pulumi.yaml``'s ``config:`` block identical to it (tools/project_file.py: keys with a default,
 optional strings with the empty default read as unset; optional integers, booleans, arrays and
 every secret left undeclared so the Pulumi CLI neither requires them nor refuses a plaintext
@@ -17,14 +19,11 @@ default). Object-valued settings (``services``, ``nodePools``, ...) are document
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 import pulumi
-from pydantic import Field
 
 from . import (
-    capacity,
     catalog,
     cluster_settings,
     data_settings,
@@ -32,68 +31,28 @@ from . import (
     ops_settings,
     platform_settings,
     ratelimit,
+    rules,
     security_settings,
 )
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
 from .cluster_settings import ClusterSettings
-from .data_settings import DataSettings
-from .observability_settings import ObservabilitySettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
-from .ops_settings import OpsSettings
-from .platform_settings import PlatformSettings
+from .model import (
+    DECLARED,
+    ENVIRONMENTS,
+    OBJECT_SETTINGS,
+    OVERRIDE_FIELDS,
+    CoreInput,
+    CustomMetric,
+    CustomMetricInput,
+    RegistrySettings,
+    ServiceOverride,
+    ServiceSpec,
+    StackSettings,
+    TartwareSettings,
+)
 from .quantities import CPU_HELP, MEMORY_HELP, Cpu, Memory
-from .schema import (
-    BuildContext,
-    CpuQ,
-    DnsName,
-    MemQ,
-    PERCENT_FIELDS,
-    Percent,
-    Replicas,
-    SecretReader,
-    Setting,
-    SettingsModel,
-    fields_of,
-    hint,
-    no_secrets,
-    validate_section,
-)
-from .security_settings import SecuritySettings
-
-ENVIRONMENTS = ("dev", "prod")
-
-DECLARED: tuple[Setting, ...] = (
-    Setting("environment", "string", "Budget profile: dev (1-2 replicas) or prod (the guide's table).", "dev"),
-    Setting("protect", "boolean", "Protect stateful resources from deletion. Unset: true when environment=prod."),
-    Setting("domain", "string", "DNS domain the routes are published under (api.<domain>, ...).", "tartware.local"),
-    Setting("imageRegistry", "string", "Registry and path the Tartware images are pulled from.", "docker.io/tartware"),
-    Setting("imageTag", "string", "Image tag for every service (global.image.tag in the chart).", "v1.0.0"),
-    Setting("imagePullPolicy", "string", "Always, IfNotPresent or Never.", "IfNotPresent"),
-    Setting("registryServer", "string", "Private registry host. Set it to create the regcred pull secret.", ""),
-    Setting("registryUsername", "string", "Username for registryServer.", ""),
-    Setting("registryPassword", "string", "Password for registryServer (required when registryServer is set).", secret=True),
-    Setting("hpaCpuTarget", "integer", "Default HPA CPU utilisation target, percent (1-100).", catalog.HPA_CPU_TARGET),
-    Setting("hpaMemoryTarget", "integer", "Default HPA memory utilisation target, percent (1-100).", catalog.HPA_MEMORY_TARGET),
-    Setting("hpaRequestsPerSecondTarget", "integer", "Per-pod http_requests_per_second target added to every HPA as a Pods metric; 0 = off (needs a metrics adapter).", 0),
-    Setting("ingressEnabled", "boolean", "Render the Ingress for api.<domain>.", True),
-    Setting("ingressClassName", "string", "IngressClass of the API Ingress.", "nginx"),
-    Setting("tlsClusterIssuer", "string", "cert-manager ClusterIssuer for the API certificate; empty = no TLS on the Ingress.", ""),
-    Setting("zoneSpread", "string", "whenUnsatisfiable of the zone topology spread: ScheduleAnyway or DoNotSchedule.", "ScheduleAnyway"),
-    Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1"),
-    Setting("helmTimeoutSeconds", "integer", "How long helm waits for the Tartware release (the guide uses 15m).", 900),
-    Setting("gatewayRateMax", "integer",
-            "API_GATEWAY_RATE_MAX: requests per gatewayRateWindow the api-gateway admits on its read routes. One key "
-            "is shared by every client behind the mesh, so this is platform-wide (docs/platform.md \"Rate limiting\").",
-            ratelimit.DEFAULT_MAX),
-    Setting("gatewayRateCommandMax", "integer", "API_GATEWAY_RATE_COMMAND_MAX: the same for command routes.",
-            ratelimit.DEFAULT_MAX),
-    Setting("gatewayRateAuthMax", "integer", "API_GATEWAY_RATE_AUTH_MAX: the same for /v1/auth routes.",
-            ratelimit.DEFAULT_MAX),
-    Setting("gatewayRateWindow", "string",
-            "API_GATEWAY_RATE_WINDOW (and the command and auth windows): '<n> seconds', '<n> minutes' or '<n> hours'.",
-            ratelimit.WINDOW),
-)
-OBJECT_SETTINGS = ("services",)
+from .schema import BuildContext, SecretReader, Setting, from_input, no_secrets, validate_section
 
 # One section per area; each declares its keys and builds its own typed settings.
 SECTIONS = (
@@ -124,167 +83,9 @@ def all_object_settings() -> tuple[str, ...]:
     return OBJECT_SETTINGS + tuple(o for section in SECTIONS for o in section.OBJECT_SETTINGS)
 
 
-# ---------------------------------------------------------------- pydantic input models
-
-MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
-
-
-class CustomMetricInput(SettingsModel):
-    name: MetricName
-    average_value: Annotated[str, Field(pattern=r"^\d+(\.\d+)?m?$")]
-
-
-class ServiceOverride(SettingsModel):
-    """``services.<name>``: per-service overrides of the profile."""
-
-    enabled: Optional[bool] = None
-    min_replicas: Optional[Replicas] = None
-    max_replicas: Optional[Replicas] = None
-    cpu_request: Optional[CpuQ] = None
-    cpu_limit: Optional[CpuQ] = None
-    memory_request: Optional[MemQ] = None
-    memory_limit: Optional[MemQ] = None
-    cpu_target: Optional[Percent] = None
-    memory_target: Optional[Percent] = None
-    custom_metrics: Optional[tuple[CustomMetricInput, ...]] = None
-    image: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._/-]*$")]] = None
-
-
-OVERRIDE_FIELDS = fields_of(ServiceOverride)
-
-
-class CoreInput(SettingsModel):
-    """The core keys, by their config names (camelCase)."""
-
-    environment: Literal["dev", "prod"]
-    protect: Optional[bool] = None
-    domain: DnsName
-    image_registry: Annotated[str, Field(pattern=r"^[a-z0-9.-]+(:\d+)?(/[a-z0-9._-]+)*$")]
-    image_tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
-    image_pull_policy: Literal["Always", "IfNotPresent", "Never"]
-    registry_server: Annotated[str, Field(pattern=r"^([a-z0-9.-]+(:\d+)?)?$")]
-    registry_username: str
-    hpa_cpu_target: Percent
-    hpa_memory_target: Percent
-    hpa_requests_per_second_target: Annotated[int, Field(ge=0, le=100000)]
-    ingress_enabled: bool
-    ingress_class_name: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
-    tls_cluster_issuer: Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$")]
-    zone_spread: Literal["ScheduleAnyway", "DoNotSchedule"]
-    pdb_max_unavailable: Annotated[str, Field(pattern=r"^([1-9]\d*|[1-9]\d?%|100%)$")]
-    helm_timeout_seconds: Annotated[int, Field(ge=60, le=7200)]
-    gateway_rate_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
-    gateway_rate_command_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
-    gateway_rate_auth_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
-    gateway_rate_window: Annotated[str, Field(pattern=ratelimit.WINDOW_PATTERN)]
-    services: Mapping[str, ServiceOverride] = Field(default_factory=dict)
-
-
-for _field, _text in {
-    "pdbMaxUnavailable": "a positive count such as '1' or a percentage '1%'-'100%'",
-    "domain": "a lower-case DNS name such as 'tartware.local' or 'example.com'",
-    "imageTag": "a Docker tag: letters, digits, '_', '.', '-', at most 128 characters",
-    "imageRegistry": "a registry host and path such as 'docker.io/tartware' or 'registry.local:5000/tartware'",
-    "registryServer": "a registry host such as 'registry.example.com' or 'registry.local:5000'",
-    "customMetrics": "a list of {name: <prometheus metric>, averageValue: '<number>' or '<number>m'}",
-    "image": "an image repository name such as 'api-gateway'",
-    "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
-    "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
-    "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
-}.items():
-    hint(_field, _text)
-PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})
-
-
 def _allowed_fields(loc: list[str]) -> str:
     parent = loc[-2] if len(loc) >= 2 else ""
     return ", ".join(OVERRIDE_FIELDS) if parent in SERVICE_NAMES else "see Pulumi.yaml"
-
-
-# ---------------------------------------------------------------- resolved settings
-
-
-@dataclass(frozen=True)
-class CustomMetric:
-    name: str
-    average_value: str
-
-
-@dataclass(frozen=True)
-class ServiceSpec:
-    """A Tartware service as it will be deployed: catalog facts + resolved sizing."""
-
-    definition: ServiceDefinition
-    enabled: bool
-    min_replicas: int
-    max_replicas: int
-    cpu_request: Cpu
-    cpu_limit: Cpu
-    memory_request: Memory
-    memory_limit: Memory
-    cpu_target: int
-    memory_target: int
-    custom_metrics: tuple[CustomMetric, ...]
-    image: str
-
-    @property
-    def name(self) -> str:
-        return self.definition.name
-
-
-@dataclass(frozen=True)
-class RegistrySettings:
-    server: str
-    username: str
-    password: Optional[pulumi.Output]  # secret; None when regcred comes from Vault
-
-
-@dataclass(frozen=True)
-class TartwareSettings:
-    domain: str
-    image_registry: str
-    image_tag: str
-    image_pull_policy: str
-    registry: Optional[RegistrySettings]
-    services: tuple[ServiceSpec, ...]
-    ingress_enabled: bool
-    ingress_class_name: str
-    tls_cluster_issuer: str
-    zone_spread: str
-    pdb_max_unavailable: str
-    helm_timeout_seconds: int
-    gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
-    namespace: str = catalog.NAMESPACE
-    release_name: str = catalog.RELEASE_NAME
-
-    @property
-    def enabled_services(self) -> tuple[ServiceSpec, ...]:
-        return tuple(s for s in self.services if s.enabled)
-
-    @property
-    def api_host(self) -> str:
-        return f"api.{self.domain}"
-
-
-@dataclass(frozen=True)
-class StackSettings:
-    project: str
-    stack: str
-    environment: str
-    protect: bool
-    domain: str
-    tartware: TartwareSettings
-    cluster: ClusterSettings
-    platform: PlatformSettings
-    data: DataSettings
-    observability: ObservabilitySettings
-    ops: OpsSettings
-    security: SecuritySettings
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def is_prod(self) -> bool:
-        return self.environment == "prod"
 
 
 # ---------------------------------------------------------------- reading
@@ -430,21 +231,9 @@ def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = Fal
             password = ctx.read_secret("registryPassword", True, problems, " when registryServer is set")
             if password is not None:
                 registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
-    return TartwareSettings(
-        domain=inp.domain,
-        image_registry=inp.image_registry,
-        image_tag=inp.image_tag,
-        image_pull_policy=inp.image_pull_policy,
-        registry=registry,
-        services=services,
-        ingress_enabled=inp.ingress_enabled,
-        ingress_class_name=inp.ingress_class_name,
-        tls_cluster_issuer=inp.tls_cluster_issuer,
-        zone_spread=inp.zone_spread,
-        pdb_max_unavailable=inp.pdb_max_unavailable,
-        helm_timeout_seconds=inp.helm_timeout_seconds,
-        gateway_rate_limit=_gateway_rate_limit(inp, ctx),
-    )
+    return from_input(TartwareSettings, inp, registry=registry, services=services,
+                      gateway_rate_limit=_gateway_rate_limit(inp, ctx),
+                      requests_per_second_target=inp.hpa_requests_per_second_target)
 
 
 def _gateway_rate_limit(inp: CoreInput, ctx: BuildContext) -> tuple[tuple[str, str], ...]:
@@ -510,12 +299,9 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         protect=core.protect if core.protect is not None else environment == "prod",
         domain=core.domain,
         tartware=tartware,
-        raw=dict(raw),
         **built,
     )
-    capacity.check(settings, problems)
-    platform_settings.cross_check(settings, problems)
-    ops_settings.cross_check(settings, problems)
+    rules.check(settings, problems)
     problems.raise_if_any()
     return settings
 
@@ -534,6 +320,12 @@ def load_settings(cfg: Optional[pulumi.Config] = None) -> StackSettings:
 
 __all__ = [
     "CPU_HELP",
+    "ENVIRONMENTS",
+    "OBJECT_SETTINGS",
+    "OVERRIDE_FIELDS",
+    "CoreInput",
+    "CustomMetricInput",
+    "ServiceOverride",
     "MEMORY_HELP",
     "DECLARED",
     "ClusterSettings",

@@ -336,7 +336,7 @@ def test_bad_platform_input_is_rejected_before_any_resource(overrides, key, frag
 
 
 def cross(raw):
-    """The problems the settings assembly reports for ``raw`` (platform_settings.cross_check among
+    """The problems the settings assembly reports for ``raw`` (rules.check_platform among
     them), or "" when it accepts it."""
     try:
         build_settings(raw)

@@ -1,0 +1,220 @@
+"""The stack settings model: the core keys, their pydantic input model and the resolved dataclasses.
+
+The bottom layer of ``stacks/``: each area's section module (``cluster_settings.py``,
+``platform_settings.py``, ...) holds that area's keys, input model and dataclass; this module holds
+the core keys (environment, images, services, ...) and ``StackSettings``, which gathers the
+sections. The rules (``budget.py``, ``capacity.py``, ``rules.py``) take this model; the loader
+(``settings.py``) reads ``pulumi.Config`` and builds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, Mapping, Optional
+
+import pulumi
+from pydantic import Field
+
+from . import catalog, ratelimit
+from .catalog import ServiceDefinition
+from .cluster_settings import ClusterSettings
+from .data_settings import DataSettings
+from .observability_settings import ObservabilitySettings
+from .ops_settings import OpsSettings
+from .platform_settings import PlatformSettings
+from .quantities import Cpu, Memory
+from .schema import CpuQ, DnsName, MemQ, PERCENT_FIELDS, Percent, Replicas, Setting, SettingsModel, fields_of, hint
+from .security_settings import SecuritySettings
+
+ENVIRONMENTS = ("dev", "prod")
+
+DECLARED: tuple[Setting, ...] = (
+    Setting("environment", "string", "Budget profile: dev (1-2 replicas) or prod (the guide's table).", "dev"),
+    Setting("protect", "boolean", "Protect stateful resources from deletion. Unset: true when environment=prod."),
+    Setting("domain", "string", "DNS domain the routes are published under (api.<domain>, ...).", "tartware.local"),
+    Setting("imageRegistry", "string", "Registry and path the Tartware images are pulled from.", "docker.io/tartware"),
+    Setting("imageTag", "string", "Image tag for every service (global.image.tag in the chart).", "v1.0.0"),
+    Setting("imagePullPolicy", "string", "Always, IfNotPresent or Never.", "IfNotPresent"),
+    Setting("registryServer", "string", "Private registry host. Set it to create the regcred pull secret.", ""),
+    Setting("registryUsername", "string", "Username for registryServer.", ""),
+    Setting("registryPassword", "string", "Password for registryServer (required when registryServer is set).", secret=True),
+    Setting("hpaCpuTarget", "integer", "Default HPA CPU utilisation target, percent (1-100).", catalog.HPA_CPU_TARGET),
+    Setting("hpaMemoryTarget", "integer", "Default HPA memory utilisation target, percent (1-100).", catalog.HPA_MEMORY_TARGET),
+    Setting("hpaRequestsPerSecondTarget", "integer", "Per-pod http_requests_per_second target added to every HPA as a Pods metric; 0 = off (needs a metrics adapter).", 0),
+    Setting("ingressEnabled", "boolean", "Render the Ingress for api.<domain>.", True),
+    Setting("ingressClassName", "string", "IngressClass of the API Ingress.", "nginx"),
+    Setting("tlsClusterIssuer", "string", "cert-manager ClusterIssuer for the API certificate; empty = no TLS on the Ingress.", ""),
+    Setting("zoneSpread", "string", "whenUnsatisfiable of the zone topology spread: ScheduleAnyway or DoNotSchedule.", "ScheduleAnyway"),
+    Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1"),
+    Setting("helmTimeoutSeconds", "integer", "How long helm waits for the Tartware release (the guide uses 15m).", 900),
+    Setting("gatewayRateMax", "integer",
+            "API_GATEWAY_RATE_MAX: requests per gatewayRateWindow the api-gateway admits on its read routes. One key "
+            "is shared by every client behind the mesh, so this is platform-wide (docs/platform.md \"Rate limiting\").",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateCommandMax", "integer", "API_GATEWAY_RATE_COMMAND_MAX: the same for command routes.",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateAuthMax", "integer", "API_GATEWAY_RATE_AUTH_MAX: the same for /v1/auth routes.",
+            ratelimit.DEFAULT_MAX),
+    Setting("gatewayRateWindow", "string",
+            "API_GATEWAY_RATE_WINDOW (and the command and auth windows): '<n> seconds', '<n> minutes' or '<n> hours'.",
+            ratelimit.WINDOW),
+)
+OBJECT_SETTINGS = ("services",)
+
+# ---------------------------------------------------------------- pydantic input models
+
+MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+
+
+class CustomMetricInput(SettingsModel):
+    name: MetricName
+    average_value: Annotated[str, Field(pattern=r"^\d+(\.\d+)?m?$")]
+
+
+class ServiceOverride(SettingsModel):
+    """``services.<name>``: per-service overrides of the profile."""
+
+    enabled: Optional[bool] = None
+    min_replicas: Optional[Replicas] = None
+    max_replicas: Optional[Replicas] = None
+    cpu_request: Optional[CpuQ] = None
+    cpu_limit: Optional[CpuQ] = None
+    memory_request: Optional[MemQ] = None
+    memory_limit: Optional[MemQ] = None
+    cpu_target: Optional[Percent] = None
+    memory_target: Optional[Percent] = None
+    custom_metrics: Optional[tuple[CustomMetricInput, ...]] = None
+    image: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._/-]*$")]] = None
+
+
+OVERRIDE_FIELDS = fields_of(ServiceOverride)
+
+
+class CoreInput(SettingsModel):
+    """The core keys, by their config names (camelCase)."""
+
+    environment: Literal["dev", "prod"]
+    protect: Optional[bool] = None
+    domain: DnsName
+    image_registry: Annotated[str, Field(pattern=r"^[a-z0-9.-]+(:\d+)?(/[a-z0-9._-]+)*$")]
+    image_tag: Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"]
+    registry_server: Annotated[str, Field(pattern=r"^([a-z0-9.-]+(:\d+)?)?$")]
+    registry_username: str
+    hpa_cpu_target: Percent
+    hpa_memory_target: Percent
+    hpa_requests_per_second_target: Annotated[int, Field(ge=0, le=100000)]
+    ingress_enabled: bool
+    ingress_class_name: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
+    tls_cluster_issuer: Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$")]
+    zone_spread: Literal["ScheduleAnyway", "DoNotSchedule"]
+    pdb_max_unavailable: Annotated[str, Field(pattern=r"^([1-9]\d*|[1-9]\d?%|100%)$")]
+    helm_timeout_seconds: Annotated[int, Field(ge=60, le=7200)]
+    gateway_rate_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_command_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_auth_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
+    gateway_rate_window: Annotated[str, Field(pattern=ratelimit.WINDOW_PATTERN)]
+    services: Mapping[str, ServiceOverride] = Field(default_factory=dict)
+
+
+for _field, _text in {
+    "pdbMaxUnavailable": "a positive count such as '1' or a percentage '1%'-'100%'",
+    "domain": "a lower-case DNS name such as 'tartware.local' or 'example.com'",
+    "imageTag": "a Docker tag: letters, digits, '_', '.', '-', at most 128 characters",
+    "imageRegistry": "a registry host and path such as 'docker.io/tartware' or 'registry.local:5000/tartware'",
+    "registryServer": "a registry host such as 'registry.example.com' or 'registry.local:5000'",
+    "customMetrics": "a list of {name: <prometheus metric>, averageValue: '<number>' or '<number>m'}",
+    "image": "an image repository name such as 'api-gateway'",
+    "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
+    "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
+    "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
+}.items():
+    hint(_field, _text)
+PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})
+
+
+# ---------------------------------------------------------------- resolved settings
+
+
+@dataclass(frozen=True)
+class CustomMetric:
+    name: str
+    average_value: str
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A Tartware service as it will be deployed: catalog facts + resolved sizing."""
+
+    definition: ServiceDefinition
+    enabled: bool
+    min_replicas: int
+    max_replicas: int
+    cpu_request: Cpu
+    cpu_limit: Cpu
+    memory_request: Memory
+    memory_limit: Memory
+    cpu_target: int
+    memory_target: int
+    custom_metrics: tuple[CustomMetric, ...]
+    image: str
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+
+@dataclass(frozen=True)
+class RegistrySettings:
+    server: str
+    username: str
+    password: Optional[pulumi.Output]  # secret; None when regcred comes from Vault
+
+
+@dataclass(frozen=True)
+class TartwareSettings:
+    domain: str
+    image_registry: str
+    image_tag: str
+    image_pull_policy: str
+    registry: Optional[RegistrySettings]
+    services: tuple[ServiceSpec, ...]
+    ingress_enabled: bool
+    ingress_class_name: str
+    tls_cluster_issuer: str
+    zone_spread: str
+    pdb_max_unavailable: str
+    helm_timeout_seconds: int
+    gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
+    # hpaRequestsPerSecondTarget: per-pod http_requests_per_second target on every HPA; 0 = off
+    requests_per_second_target: int = 0
+    namespace: str = catalog.NAMESPACE
+    release_name: str = catalog.RELEASE_NAME
+
+    @property
+    def enabled_services(self) -> tuple[ServiceSpec, ...]:
+        return tuple(s for s in self.services if s.enabled)
+
+    @property
+    def api_host(self) -> str:
+        return f"api.{self.domain}"
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    project: str
+    stack: str
+    environment: str
+    protect: bool
+    domain: str
+    tartware: TartwareSettings
+    cluster: ClusterSettings
+    platform: PlatformSettings
+    data: DataSettings
+    observability: ObservabilitySettings
+    ops: OpsSettings
+    security: SecuritySettings
+
+    @property
+    def is_prod(self) -> bool:
+        return self.environment == "prod"

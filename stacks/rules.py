@@ -1,0 +1,94 @@
+"""The rules across settings sections, run by the loader once every section is valid.
+
+The middle layer of ``stacks/``: every rule takes the settings model (``model.StackSettings``)
+and records problems; none reads configuration. The capacity rule is in ``capacity.py`` (with the
+budget of ``budget.py``); the others are here.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from . import capacity
+from .errors import ProblemCollector, key
+from .model import StackSettings
+from .platform_settings import (
+    ACME_ISSUER,
+    CA_ISSUER,
+    LOAD_BALANCERS,
+    SELF_SIGNED_ISSUER,
+    check_kubernetes,
+    is_public,
+)
+
+
+def check(settings: StackSettings, problems: ProblemCollector) -> None:
+    """Every cross-section rule: capacity, platform, operations."""
+    capacity.check(settings, problems)
+    check_platform(settings, problems)
+    check_ops(settings, problems)
+
+
+def check_platform(settings: StackSettings, problems: ProblemCollector,
+                kubernetes_version: Optional[str] = None) -> None:
+    """Rules across sections; run by the settings assembly after every section is valid.
+
+    * ACME cannot issue for a private domain (``.local`` ...): names ``certIssuer``.
+    * ``hpaRequestsPerSecondTarget`` > 0 needs the prometheus-adapter to serve
+      ``http_requests_per_second``: names ``hpaRequestsPerSecondTarget``.
+    * ``tlsClusterIssuer`` must name a ClusterIssuer this stack creates (when cert-manager is ours).
+    * the Istio line must support the cluster's Kubernetes version, when the target pins one.
+    """
+    p = settings.platform
+    domain = settings.domain
+    if p.cert_issuer == "acme" and not is_public(domain):
+        problems.add(key("certIssuer"), f"ACME (Let's Encrypt) cannot issue for the private domain {domain!r}; "
+                     "use certIssuer=selfSigned (or auto), or a public domain", "acme")
+    served = settings.observability.custom_metrics
+    listed = ", ".join(served) or "none"
+    rps = settings.tartware.requests_per_second_target
+    if rps > 0 and "http_requests_per_second" not in served:
+        problems.add(key("hpaRequestsPerSecondTarget"),
+                     "adds the Pods metric http_requests_per_second to every HPA, but no metrics adapter serves it "
+                     f"(served: {listed}); enable the prometheus-adapter in the observability settings or set 0", rps)
+    for spec in settings.tartware.enabled_services:
+        unserved = [m.name for m in spec.custom_metrics if m.name not in served]
+        if unserved and not (rps > 0 and unserved == ["http_requests_per_second"]):
+            problems.add(key("services", spec.name, "customMetrics"),
+                         f"no metrics adapter serves {', '.join(unserved)}; served: {listed}", unserved)
+    issuer = settings.tartware.tls_cluster_issuer if settings.tartware else ""
+    if issuer and p.cert_manager:
+        ours = {SELF_SIGNED_ISSUER, CA_ISSUER} | ({ACME_ISSUER} if p.issuer_for(domain) == ACME_ISSUER else set())
+        if issuer not in ours:
+            problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
+                         issuer)
+    target = settings.cluster.target
+    if p.load_balancer_setting == "cloud-provider-kind" and target != "existing":
+        problems.add(key("loadBalancer"), f"cloud-provider-kind serves kind clusters (clusterTarget=existing), not "
+                     f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
+    if p.load_balancer_setting == "cloud" and target in ("vsphere", "baremetal"):
+        problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
+                     "balancer; use metallb (installed there from loadBalancerAddresses) or none", p.load_balancer_setting)
+    kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
+    if kubernetes_version:
+        check_kubernetes(p, kubernetes_version, problems)
+
+
+def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:
+    """Rules that need the cluster target; run once every section is valid.
+
+    * etcd snapshots of the Rancher targets (vsphere, baremetal) go to the same bucket through a
+      Rancher cloud credential, which holds access keys: IRSA alone cannot serve them.
+    """
+    backup = settings.ops.backup
+    offsite = backup.offsite if backup is not None else None
+    if offsite is None:
+        return
+    target = settings.cluster.target
+    if offsite.role_arn and target in ("vsphere", "baremetal"):
+        problems.add(key("backupOffsiteRoleArn"), f"IRSA is for EKS; clusterTarget={target} sends etcd snapshots "
+                     "to the bucket with access keys: set backupOffsiteAccessKeyId and backupOffsiteSecretAccessKey "
+                     "instead", offsite.role_arn)
+    if offsite.endpoint.startswith("http://") and target in ("vsphere", "baremetal"):
+        problems.add(key("backupOffsiteEndpoint"), f"clusterTarget={target} sends etcd snapshots there and "
+                     "Rancher's S3 settings offer no plain-http switch: use an https endpoint", offsite.endpoint)
