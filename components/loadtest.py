@@ -31,6 +31,7 @@ from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_
 from stacks.ops_settings import LoadTestSettings
 
 from .base import TartwareComponent
+from .platform.common import restricted_container_security
 from .platform.network import Allow, Peer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,18 +70,6 @@ def k6_files(root: Path = K6_DIR) -> dict[str, str]:
 def configmap_key(relative_path: str) -> str:
     """ConfigMap keys cannot hold '/': ``lib/config.js`` -> ``lib__config.js``."""
     return relative_path.replace("/", "__")
-
-
-def restricted_container_security(uid: int) -> dict:
-    return {
-        "runAsNonRoot": True,
-        "runAsUser": uid,
-        "runAsGroup": uid,
-        "readOnlyRootFilesystem": True,
-        "allowPrivilegeEscalation": False,
-        "capabilities": {"drop": ["ALL"]},
-        "seccompProfile": {"type": "RuntimeDefault"},
-    }
 
 
 def pod_spec(labels: dict, uid: int, containers: list, volumes: list, restart: str = "Never", **extra) -> dict:

@@ -48,7 +48,7 @@ from .handles import ClusterHandle, PlatformHandle
 from .loadtest import LoadTest, network_allows
 from .platform.mesh import GATEWAY_POD_LABELS
 from .platform.mesh import NAMESPACE as MESH_NAMESPACE
-from .platform.common import helm_release
+from .platform.common import helm_release, restricted_container_security
 from .platform.namespaces import namespace
 from .platform.network import NetworkPolicies
 from .secrets import SecretSource
@@ -60,7 +60,7 @@ SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
 BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "ops" / "backup"
-BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh")
+BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh")
 SCRIPTS_MOUNT = "/scripts"
 SECRETS_MOUNT = "/secrets"
 OFFSITE_CREDENTIALS_MOUNT = "/secrets/offsite"
@@ -137,18 +137,6 @@ def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_gro
     return {"metadata": {"labels": labels},
             "spec": {"restartPolicy": "Never", "automountServiceAccountToken": False, "securityContext": security,
                      **extra, "containers": containers, "volumes": volumes}}
-
-
-def restricted_container_security(uid: int) -> dict:
-    return {
-        "runAsNonRoot": True,
-        "runAsUser": uid,
-        "runAsGroup": uid,
-        "readOnlyRootFilesystem": True,
-        "allowPrivilegeEscalation": False,
-        "capabilities": {"drop": ["ALL"]},
-        "seccompProfile": {"type": "RuntimeDefault"},
-    }
 
 
 class Operations(TartwareComponent):

@@ -17,10 +17,10 @@ import esprima
 import pytest
 
 from stacks.app_source import GATEWAY_ROUTES
-from stacks.errors import SettingsError
 from tools.diff import kubernetes_objects
-from tools.offline import DefaultMocks, RecordingMonitor, Secret, run_program, stack_config
+from tools.offline import Secret, run_program, stack_config
 from tools.render import validate
+from tests.test_settings import run_with as refused
 
 ROOT = Path(__file__).resolve().parent.parent
 K6 = ROOT / "loadtest" / "k6"
@@ -372,13 +372,8 @@ def test_locust_settings_are_settings():
 
 
 def run_with(overrides, secrets=None):
-    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
-                                secrets={f"{NS}:{k}": v for k, v in (secrets or {}).items()})
-    monitor = RecordingMonitor(DefaultMocks())
-    with pytest.raises(SettingsError) as info:
-        run_program("prod", config, keys, monitor=monitor)
-    assert monitor.registered == [], "resources were registered before validation failed"
-    return str(info.value)
+    """The prod stack with ``overrides`` (keys without the project prefix) refused before any resource."""
+    return refused({f"{NS}:{k}": v for k, v in overrides.items()}, {f"{NS}:{k}": v for k, v in (secrets or {}).items()})
 
 
 @pytest.mark.parametrize("overrides,key,fragments", [

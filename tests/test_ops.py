@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from stacks.errors import SettingsError
 from tools.diff import kubernetes_objects
-from tools.offline import DefaultMocks, RecordingMonitor, contains_secret, run_program, stack_config
+from tools.offline import contains_secret, run_program, stack_config
 from tools.render import validate
 from tests import guide
+from tests.test_settings import run_with as refused
 
 NS = "tartware-infra"
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,13 +162,8 @@ def test_no_load_test_by_default(dev_run, prod_run):
 
 
 def run_with(overrides, secrets=None):
-    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
-                                secrets={f"{NS}:{k}": v for k, v in (secrets or {}).items()})
-    monitor = RecordingMonitor(DefaultMocks())
-    with pytest.raises(SettingsError) as info:
-        run_program("prod", config, keys, monitor=monitor)
-    assert monitor.registered == [], "resources were registered before validation failed"
-    return str(info.value)
+    """The prod stack with ``overrides`` (keys without the project prefix) refused before any resource."""
+    return refused({f"{NS}:{k}": v for k, v in overrides.items()}, {f"{NS}:{k}": v for k, v in (secrets or {}).items()})
 
 
 @pytest.mark.parametrize("overrides,key,fragments", [

@@ -59,3 +59,23 @@ def custom_resource(owner: TartwareComponent, resource_name: str, api_version: s
         spec=dict(spec),
         opts=owner.child(provider, depends_on=list(depends_on)),
     )
+
+
+# Pod Security Standards "restricted" (https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted)
+# for the pods this program writes itself (Jobs, CronJobs, load generators), plus a read-only root
+# filesystem and a high UID (checkov CKV_K8S_22, CKV_K8S_40).
+def restricted_pod(uid: int) -> dict[str, Any]:
+    return {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
+            "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}}
+
+
+def restricted_container_security(uid: int) -> dict[str, Any]:
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": uid,
+        "runAsGroup": uid,
+        "readOnlyRootFilesystem": True,
+        "allowPrivilegeEscalation": False,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }

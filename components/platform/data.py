@@ -41,7 +41,7 @@ from stacks.quantities import Memory
 
 from ..base import TartwareComponent
 from ..credentials import Credentials
-from .common import helm_release
+from .common import helm_release, restricted_pod
 from .namespaces import namespace
 
 POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
@@ -82,11 +82,6 @@ PEER_PORTS: dict[str, list[int]] = {
 RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True}
 REDPANDA_UID = 101  # the chart's default runAsUser/fsGroup
 JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
-
-
-def restricted_pod(uid: int) -> dict[str, Any]:
-    return {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "fsGroup": uid,
-            "fsGroupChangePolicy": "OnRootMismatch", "seccompProfile": {"type": "RuntimeDefault"}}
 
 
 def _image(name: str) -> dict[str, str]:

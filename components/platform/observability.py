@@ -43,8 +43,8 @@ from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySetti
 from ..base import TartwareComponent
 from . import signals
 from .dashboards import DASHBOARDS, dashboard_json
-from .common import helm_release
-from .data import Placement, restricted_pod
+from .common import helm_release, restricted_pod
+from .data import Placement
 from .namespaces import namespace
 
 KPS_RELEASE = "kube-prometheus-stack"

@@ -58,18 +58,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The password comes from a file (a mounted Secret in the cluster), never from the environment.
-# libpq reads it from a private .pgpass (mode 0600); ':' and '\' are escaped as libpq requires.
-if [ -n "${PGPASSWORD_FILE:-}" ]; then
-    [ -r "$PGPASSWORD_FILE" ] || fail "PGPASSWORD_FILE '$PGPASSWORD_FILE' is not readable"
-    password="$(cat "$PGPASSWORD_FILE")"
-    escaped="$(printf '%s' "$password" | sed -e 's/\\/\\\\/g' -e 's/:/\\:/g')"
-    (umask 077 && printf '*:*:*:%s:%s\n' "$PGUSER" "$escaped" >"$work/pgpass") ||
-        fail "cannot write the password file in $work"
-    unset password escaped
-    PGPASSFILE="$work/pgpass"
-    export PGPASSFILE
-fi
+# shellcheck source=ops/backup/pgpass.sh
+. "$(dirname "$0")/pgpass.sh"
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 name="${prefix}-${stamp}.dump"

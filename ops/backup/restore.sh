@@ -40,16 +40,8 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ -n "${PGPASSWORD_FILE:-}" ]; then
-    [ -r "$PGPASSWORD_FILE" ] || fail "PGPASSWORD_FILE '$PGPASSWORD_FILE' is not readable"
-    password="$(cat "$PGPASSWORD_FILE")"
-    escaped="$(printf '%s' "$password" | sed -e 's/\\/\\\\/g' -e 's/:/\\:/g')"
-    (umask 077 && printf '*:*:*:%s:%s\n' "$PGUSER" "$escaped" >"$work/pgpass") ||
-        fail "cannot write the password file in $work"
-    unset password escaped
-    PGPASSFILE="$work/pgpass"
-    export PGPASSFILE
-fi
+# shellcheck source=ops/backup/pgpass.sh
+. "$(dirname "$0")/pgpass.sh"
 
 if [ -n "${BACKUP_FILE_FROM:-}" ]; then
     [ -r "$BACKUP_FILE_FROM" ] || fail "BACKUP_FILE_FROM '$BACKUP_FILE_FROM' is not readable"
