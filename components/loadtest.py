@@ -31,8 +31,7 @@ from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_
 from stacks.ops_settings import LoadTestSettings
 
 from .base import TartwareComponent
-from .platform.common import restricted_container_security
-from .platform.network import Allow, Peer
+from .kit import Allow, Peer, restricted_container_security
 
 ROOT = Path(__file__).resolve().parent.parent
 K6_DIR = ROOT / "loadtest" / "k6"

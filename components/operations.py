@@ -48,9 +48,7 @@ from .handles import ClusterHandle, PlatformHandle
 from .loadtest import LoadTest, network_allows
 from .platform.mesh import GATEWAY_POD_LABELS
 from .platform.mesh import NAMESPACE as MESH_NAMESPACE
-from .platform.common import helm_release, restricted_container_security
-from .platform.namespaces import namespace
-from .platform.network import NetworkPolicies
+from .kit import helm_release, namespace, NetworkPolicies, restricted_container_security
 from .secrets import SecretSource
 
 VPA_NAMESPACE = "vpa-system"

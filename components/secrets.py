@@ -17,9 +17,7 @@ from stacks import versions
 from stacks.security_settings import SecuritySettings, VaultSettings
 
 from .base import TartwareComponent
-from .platform.common import helm_release
-from .platform.namespaces import namespace
-from .platform.network import ANYWHERE, Allow, NetworkPolicies
+from .kit import ANYWHERE, Allow, helm_release, namespace, NetworkPolicies
 
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"

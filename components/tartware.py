@@ -24,7 +24,7 @@ from stacks.settings import RegistrySettings, TartwareSettings
 from .base import TartwareComponent
 from .credentials import Credentials
 from .handles import PlatformHandle
-from .platform.namespaces import namespace
+from .kit import namespace
 from .secrets import SecretSource
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"

@@ -23,8 +23,7 @@ from stacks import versions
 from stacks.cluster_settings import ClusterSettings, tolerations_for
 
 from ..base import TartwareComponent
-from ..platform.common import chart_args
-from ..platform.namespaces import namespace
+from ..kit import chart_args, namespace
 
 METALLB_NAMESPACE = "metallb-system"
 METALLB_POOL = "tartware"

@@ -9,7 +9,7 @@ releases, ingress-nginx only when the chart renders an Ingress its admission web
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 import pulumi
 
@@ -22,9 +22,9 @@ from stacks.settings import StackSettings
 from ..base import TartwareComponent
 from ..credentials import Credentials
 from ..handles import ClusterHandle, PlatformHandle
+from ..secrets import SecretSource
 from . import certs, edge, mesh, metrics, ratelimit
-from .network import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer
-from .namespaces import psa_labels
+from ..kit import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer, psa_labels
 
 from .data import DataTier
 from .observability import Observability
@@ -60,10 +60,6 @@ def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
     return {"istio-injection": "enabled", **psa_labels("restricted" if p.istio_cni else "privileged")}
 
 
-if TYPE_CHECKING:
-    from ..secrets import SecretSource
-
-
 def _k6_load(settings: StackSettings) -> bool:
     """The k6 load profile writes to Prometheus (remote write) for one aggregate over all generators."""
     return settings.ops.load_test is not None and settings.ops.load_test.profile == "load"
@@ -73,7 +69,7 @@ class Platform(TartwareComponent):
     AREA = "platform"
 
     def __init__(self, name: str, settings: StackSettings, credentials: Credentials, cluster: ClusterHandle,
-                 secrets: Optional["SecretSource"] = None, opts: Optional[pulumi.ResourceOptions] = None):
+                 secrets: SecretSource, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         p: PlatformSettings = settings.platform
         provider = cluster.provider
@@ -83,8 +79,8 @@ class Platform(TartwareComponent):
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
 
         # --- independent roots: none of these waits for another
-        self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, opts=child,
-                             secrets=secrets, node_pools=cluster.node_pools)
+        self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, secrets,
+                             opts=child, node_pools=cluster.node_pools)
         self.observability = Observability(f"{name}-observability", settings.observability, provider,
                                            settings.protect, domain, opts=child, meshed=p.istio,
                                            node_pools=cluster.node_pools,

@@ -20,8 +20,7 @@ from stacks import versions
 from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER, PlatformSettings
 
 from ..base import TartwareComponent
-from .common import custom_resource, helm_release
-from .namespaces import namespace
+from ..kit import custom_resource, helm_release, namespace
 
 NAMESPACE = "cert-manager"
 CERT_MANAGER = "cert-manager.io/v1"

@@ -15,7 +15,7 @@ charts read them through ``auth.existingSecret``.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -41,8 +41,8 @@ from stacks.quantities import Memory
 
 from ..base import TartwareComponent
 from ..credentials import Credentials
-from .common import helm_release, restricted_pod
-from .namespaces import namespace
+from ..kit import helm_release, namespace, restricted_pod
+from ..secrets import SecretSource
 
 POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
@@ -139,7 +139,7 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
         **placement.pod_keys(),
         "resources": s.size("postgres").k8s(),
         "persistence": _persistence(s.postgres_storage, s.storage_class),
-        # Our NetworkPolicies (components/platform/network.py) govern this namespace; the chart's
+        # Our NetworkPolicies (components/kit.py) govern this namespace; the chart's
         # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
         # primary/readReplicas.networkPolicy at 16.7.27).
         "networkPolicy": {"enabled": False},
@@ -332,26 +332,17 @@ def topic_script(topics: Sequence[Topic], brokers: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-if TYPE_CHECKING:
-    from ..secrets import SecretSource
-
-
 class DataTier(TartwareComponent):
     """PostgreSQL, Redis, Redpanda and Consul, each in its own namespace, in parallel."""
 
     AREA = "data"
 
     def __init__(self, name: str, settings: DataSettings, credentials: Credentials, provider: k8s.Provider,
-                 protect: bool, opts: Optional[pulumi.ResourceOptions] = None,
-                 secrets: Optional["SecretSource"] = None, node_pools: Sequence[Any] = ()):
+                 protect: bool, secrets: SecretSource, opts: Optional[pulumi.ResourceOptions] = None,
+                 node_pools: Sequence[Any] = ()):
         super().__init__(name, opts)
         # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
         self.placement = placement = Placement.for_pools(node_pools)
-        if secrets is None:  # generated credentials (the default backend)
-            from ..secrets import SecretSource  # runtime import: components.secrets imports this package
-            from stacks.security_settings import SecuritySettings
-
-            secrets = SecretSource(SecuritySettings(), provider, prod=False)
         s = settings
         self.settings = s
         self.releases: list[pulumi.Resource] = []

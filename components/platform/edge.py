@@ -17,8 +17,7 @@ from stacks import versions
 from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
-from .common import helm_release
-from .namespaces import namespace
+from ..kit import helm_release, namespace
 
 NAMESPACE = "ingress-nginx"
 RELEASE = "ingress-nginx"  # fullname = release (contains the chart name): Service ingress-nginx-controller

@@ -33,8 +33,7 @@ from stacks import versions
 from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
-from .common import custom_resource, helm_release
-from .namespaces import namespace
+from ..kit import custom_resource, helm_release, namespace
 
 NAMESPACE = "istio-system"
 CNI_NAMESPACE = "kube-system"  # node-level, privileged DaemonSet: kept out of istio-system (see docs/platform.md)

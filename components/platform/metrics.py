@@ -18,7 +18,7 @@ from stacks import versions
 from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
-from .common import helm_release
+from ..kit import helm_release
 
 RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
 

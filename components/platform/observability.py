@@ -43,9 +43,8 @@ from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySetti
 from ..base import TartwareComponent
 from . import signals
 from .dashboards import DASHBOARDS, dashboard_json
-from .common import helm_release, restricted_pod
+from ..kit import helm_release, namespace, restricted_pod
 from .data import Placement
-from .namespaces import namespace
 
 KPS_RELEASE = "kube-prometheus-stack"
 NODE_EXPORTER_NAMESPACE = "node-exporter"

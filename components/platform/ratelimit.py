@@ -29,7 +29,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ..base import TartwareComponent
-from .common import custom_resource
+from ..kit import custom_resource
 
 NETWORKING = "networking.istio.io/v1alpha3"
 ENVOY_FILTER_NAME = "ingressgateway-local-ratelimit"
