@@ -1,4 +1,11 @@
-"""tartware-infra: compose the stack. No logic here; see stacks/ and components/."""
+"""tartware-infra: compose the stack. No logic here; see stacks/ and components/.
+
+Each layer is built as ``Component(name, args, opts)``: stacks/compose.py turns the validated
+settings and the handles of the layers below into that component's args; the Kubernetes provider
+of the cluster goes in ``opts``.
+"""
+
+import pulumi
 
 from components.cluster import build_cluster
 from components.credentials import Credentials
@@ -7,16 +14,18 @@ from components.outputs import export_outputs
 from components.platform import Platform
 from components.secrets import SecretSource
 from components.tartware import TartwareRelease
+from stacks import compose
 from stacks.settings import load_settings
 
 settings = load_settings()  # validates everything before any resource is registered
 
-cluster = build_cluster(f"{settings.stack}-cluster", settings)
-credentials = Credentials("credentials", protect=settings.protect)
-secrets = SecretSource(settings.security, cluster.provider, settings.is_prod, settings.platform.network_policies)
-platform = Platform("platform", settings, credentials, cluster, secrets).handle
-tartware = TartwareRelease("tartware", settings.tartware, credentials, cluster.provider, platform, secrets,
-                           protect=settings.protect)
-operations = Operations("operations", settings, cluster, platform, tartware.release, credentials, secrets)
+cluster = build_cluster(f"{settings.stack}-cluster", compose.cluster_args(settings))
+on_cluster = pulumi.ResourceOptions(provider=cluster.provider)
+credentials = Credentials("credentials", compose.credentials_args(settings))
+secrets = SecretSource("external-secrets", compose.secrets_args(settings), on_cluster)
+platform = Platform("platform", compose.platform_args(settings, cluster, credentials, secrets), on_cluster).handle
+tartware = TartwareRelease("tartware", compose.tartware_args(settings, credentials, platform, secrets), on_cluster)
+operations = Operations("operations", compose.operations_args(settings, platform, tartware.release, credentials,
+                                                              secrets), on_cluster)
 
-export_outputs(settings, cluster, platform, tartware, operations)
+export_outputs(compose.outputs_args(settings, cluster, platform, tartware, operations))

@@ -21,6 +21,8 @@ class TartwareComponent(pulumi.ComponentResource):
 
     def __init__(self, name: str, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(type_token(self.AREA, type(self).__name__), name, None, opts)
+        # The Kubernetes provider the component was given in ``opts``; handed to each child explicitly.
+        self.provider: Optional[pulumi.ProviderResource] = opts.provider if opts is not None else None
 
     def child(
         self,

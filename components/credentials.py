@@ -11,6 +11,7 @@ from typing import Optional
 import pulumi
 import pulumi_random as random
 
+from stacks.args import CredentialsArgs
 from stacks.endpoints import DEFAULT_ENDPOINTS
 
 from .base import TartwareComponent
@@ -19,8 +20,9 @@ from .base import TartwareComponent
 class Credentials(TartwareComponent):
     AREA = "secrets"
 
-    def __init__(self, name: str, protect: bool, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: CredentialsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        protect = args.protect
 
         def password(suffix: str, length: int) -> random.RandomPassword:
             # Alphanumeric only: these land in connection strings and shell runbooks unescaped.

@@ -183,10 +183,10 @@ def default_deny() -> dict[str, Any]:
 class NetworkPolicies(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, provider: k8s.Provider, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions):
+        """Reads nothing but the Kubernetes provider in ``opts``; ``namespace`` adds the policies."""
         super().__init__(name, opts)
         self.res_name = name
-        self.provider = provider
         self.policies: dict[tuple[str, str], k8s.networking.v1.NetworkPolicy] = {}
         self.register_outputs({})
 

@@ -27,6 +27,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
+from stacks.args import LoadTestArgs
 from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, service_host
 from stacks.ops_settings import LoadTestSettings
 
@@ -97,10 +98,10 @@ def network_allows(lt: Optional[LoadTestSettings], gateway_labels: dict[str, str
 class LoadTest(TartwareComponent):
     AREA = "ops"
 
-    def __init__(self, name: str, lt: LoadTestSettings, domain: str, provider: k8s.Provider,
-                 namespace: pulumi.Resource, release: pulumi.Resource,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: LoadTestArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        lt, domain, provider, namespace, release = (args.load_test, args.domain, self.provider, args.namespace,
+                                                    args.release)
         self._name, self._provider, self._lt = name, provider, lt
         self.job_name: Optional[str] = None
         self.summary: Optional[str] = None

@@ -40,16 +40,14 @@ from stacks.ops_settings import (
     BACKUP_STARTING_DEADLINE_SECONDS,
     BackupSettings,
 )
-from stacks.settings import StackSettings
+from stacks.args import CredentialOutputs, LoadTestArgs, OperationsArgs, SecretMaker
 
 from .base import TartwareComponent
-from .credentials import Credentials
-from .handles import ClusterHandle, PlatformHandle
+from stacks.handles import PlatformHandle
 from .loadtest import LoadTest, network_allows
 from .platform.mesh import GATEWAY_POD_LABELS
 from .platform.mesh import NAMESPACE as MESH_NAMESPACE
 from .kit import helm_release, namespace, NetworkPolicies, restricted_container_security
-from .secrets import SecretSource
 
 VPA_NAMESPACE = "vpa-system"
 BACKUP_DIR = "/backups"
@@ -140,14 +138,14 @@ def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_gro
 class Operations(TartwareComponent):
     AREA = "ops"
 
-    def __init__(self, name: str, settings: StackSettings, cluster: ClusterHandle, platform: PlatformHandle,
-                 release: pulumi.Resource, credentials: Credentials, secrets: SecretSource,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: OperationsArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
         self._name = name
-        self._provider = cluster.provider
-        ops = settings.ops
+        self._provider = self.provider
+        platform, release, credentials, secrets = args.platform, args.release, args.credentials, args.secrets
+        ops = args.ops
         self.namespace = None
+        self.namespace_name: Optional[str] = None
         self.backup_claim_name: Optional[str] = None
         self.backup_schedule: Optional[str] = None
         self.backup_offsite: Optional[str] = None
@@ -159,20 +157,22 @@ class Operations(TartwareComponent):
         if ops.backup is not None or ops.load_test is not None:
             # Holds the backup claim: deleting the namespace would delete the dumps, so it is
             # protected in prod and kept by `pulumi destroy` when backups are on.
-            self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", cluster.provider, self,
-                                       protect=settings.protect)
-            if settings.platform.network_policies:  # deny all ingress but what the load test needs
-                NetworkPolicies(f"{name}-network", cluster.provider, opts=pulumi.ResourceOptions(parent=self)) \
+            self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", self.provider, self,
+                                       protect=args.protect)
+            self.namespace_name = OPS_NAMESPACE
+            if args.network_policies:  # deny all ingress but what the load test needs
+                NetworkPolicies(f"{name}-network", opts=pulumi.ResourceOptions(parent=self, provider=self.provider)) \
                     .namespace(OPS_NAMESPACE, network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE),
                                [self.namespace])
         if ops.backup is not None:
-            self._backups(ops.backup, settings, platform, credentials, secrets)
+            self._backups(ops.backup, args, platform, credentials, secrets)
         if ops.vpa_enabled:
-            self._vpas(settings, release, install_recommender=ops.vpa_install_recommender)
+            self._vpas(args, release, install_recommender=ops.vpa_install_recommender)
         self.load_test = None
         if ops.load_test is not None:
-            self.load_test = LoadTest(f"{name}-load-test", ops.load_test, settings.domain, cluster.provider,
-                                      self.namespace, release, opts=pulumi.ResourceOptions(parent=self))
+            self.load_test = LoadTest(f"{name}-load-test", LoadTestArgs(ops.load_test, args.domain, self.namespace,
+                                                                        release),
+                                      opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
             self.load_test_job_name = self.load_test.job_name
 
         self.register_outputs({
@@ -188,8 +188,8 @@ class Operations(TartwareComponent):
 
     # ------------------------------------------------------------------ backups
 
-    def _backups(self, backup: BackupSettings, settings: StackSettings, platform: PlatformHandle,
-                 credentials: Credentials, secrets: SecretSource) -> None:
+    def _backups(self, backup: BackupSettings, args: OperationsArgs, platform: PlatformHandle,
+                 credentials: CredentialOutputs, secrets: SecretMaker) -> None:
         name, provider = self._name, self._provider
         ep = platform.endpoints
         secret = secrets.secret(self, f"{name}-backup-credentials", "postgres-backup-credentials", OPS_NAMESPACE,
@@ -208,7 +208,7 @@ class Operations(TartwareComponent):
             metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backups", namespace=OPS_NAMESPACE, labels=LABELS,
                                                 annotations=SKIP_AWAIT),
             spec=claim_spec,
-            opts=self.child(provider, depends_on=[self.namespace], protect=settings.protect,
+            opts=self.child(provider, depends_on=[self.namespace], protect=args.protect,
                             retain_on_delete=True),
         )
         scripts = k8s.core.v1.ConfigMap(
@@ -439,13 +439,13 @@ class Operations(TartwareComponent):
 
     # ------------------------------------------------------------------ right-sizing
 
-    def _vpas(self, settings: StackSettings, release: pulumi.Resource, install_recommender: bool) -> None:
+    def _vpas(self, args: OperationsArgs, release: pulumi.Resource, install_recommender: bool) -> None:
         name, provider = self._name, self._provider
         waits_for: list[pulumi.Resource] = [release]  # the namespace and the Deployments it targets
         if install_recommender:
             vpa_ns = namespace(f"{name}-vpa-namespace", VPA_NAMESPACE, "restricted", provider, self)
-            if settings.platform.network_policies:  # the recommender only calls out (API server, metrics)
-                NetworkPolicies(f"{name}-vpa-network", provider, opts=pulumi.ResourceOptions(parent=self)) \
+            if args.network_policies:  # the recommender only calls out (API server, metrics)
+                NetworkPolicies(f"{name}-vpa-network", opts=pulumi.ResourceOptions(parent=self, provider=provider)) \
                     .namespace(VPA_NAMESPACE, [], [vpa_ns])
             # Recommendation only: no updater (evictions) and no admission controller (no webhook
             # rewriting pod requests under the HPAs). metrics-server is a cluster prerequisite the
@@ -457,14 +457,14 @@ class Operations(TartwareComponent):
                 "metrics-server": {"enabled": False},
             }, provider, [vpa_ns])
             waits_for.append(self.vpa_release)  # the CRDs
-        for svc in settings.tartware.enabled_services:
+        for svc in args.services:
             vpa_name = f"{svc.name}-vpa"
             k8s.apiextensions.CustomResource(
                 f"{name}-vpa-{svc.name}",
                 api_version="autoscaling.k8s.io/v1",
                 kind="VerticalPodAutoscaler",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=vpa_name, namespace=settings.tartware.namespace,
+                    name=vpa_name, namespace=args.tartware_namespace,
                     labels={**LABELS, "app": svc.name, "app.kubernetes.io/name": svc.name},
                 ),
                 spec={

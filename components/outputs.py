@@ -13,13 +13,10 @@ from typing import Any, Mapping, Optional
 
 import pulumi
 
+from stacks.args import OperationsOutputs, OutputsArgs
 from stacks.budget import Budget
-from stacks.settings import StackSettings
-
-from .handles import ClusterHandle, PlatformHandle
-from .operations import Operations
-from stacks.endpoints import OPS_NAMESPACE
-from .tartware import TartwareRelease
+from stacks.handles import PlatformHandle
+from stacks.model import TartwareSettings
 
 # Public names under the stack's domain, in output order; `rancher` only when the stack manages it.
 DNS_NAMES = ("api", "grafana", "jaeger", "prometheus")
@@ -68,11 +65,11 @@ def _namespace_of(address: str) -> str:
     return labels[labels.index("svc") - 1] if "svc" in labels else labels[1]
 
 
-def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Operations) -> dict[str, str]:
+def namespaces(tartware: TartwareSettings, platform: PlatformHandle, operations: OperationsOutputs) -> dict[str, str]:
     """Namespace per role (where to point kubectl), from the same endpoints the pods dial."""
     ep = platform.endpoints
     ns = {
-        "tartware": settings.tartware.namespace,
+        "tartware": tartware.namespace,
         "database": _namespace_of(ep.database_host),
         "cache": _namespace_of(ep.redis_host),
         "messaging": _namespace_of(ep.kafka_brokers),
@@ -80,26 +77,27 @@ def namespaces(settings: StackSettings, platform: PlatformHandle, operations: Op
         "edge": "istio-system",  # the guide: kubectl get svc -n istio-system istio-ingressgateway
     }
     if operations.namespace is not None:
-        ns["operations"] = OPS_NAMESPACE
+        ns["operations"] = operations.namespace
     return ns
 
 
-def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: PlatformHandle,
-                   tartware: TartwareRelease, operations: Operations) -> None:
-    budget = Budget.of(settings.tartware.services)
-    pulumi.export("environment", settings.environment)
+def export_outputs(args: OutputsArgs) -> None:
+    """Every stack output, from the layers' handles (stacks/compose.py ``outputs_args``)."""
+    cluster, platform, operations, tartware = args.cluster, args.platform, args.operations, args.tartware
+    budget = Budget.of(tartware.services)
+    pulumi.export("environment", args.environment)
     pulumi.export("clusterTarget", cluster.target)
     pulumi.export("clusterName", cluster.name)
-    pulumi.export("namespace", settings.tartware.namespace)
-    pulumi.export("releaseName", settings.tartware.release_name)
-    pulumi.export("apiUrl", tartware.api_url)
-    pulumi.export("secretNames", tartware.secret_names)
+    pulumi.export("namespace", tartware.namespace)
+    pulumi.export("releaseName", tartware.release_name)
+    pulumi.export("apiUrl", args.api_url)
+    pulumi.export("secretNames", args.secret_names)
     pulumi.export("budget", budget.as_output())
 
-    hosts = public_hosts(settings.domain, platform.hosts, cluster.rancher_hostname)
+    hosts = public_hosts(args.domain, platform.hosts, cluster.rancher_hostname)
     address = platform.ingress_address
-    tls = platform.tls or bool(settings.tartware.tls_cluster_issuer)
-    pulumi.export("domain", settings.domain)
+    tls = platform.tls or bool(tartware.tls_cluster_issuer)
+    pulumi.export("domain", args.domain)
     # Pulumi drops top-level null outputs, so "not known (yet)" is an empty string; keys stay stable.
     if address is None:
         pulumi.export("ingressAddress", "")
@@ -107,11 +105,11 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     else:  # an Output: the record type (A or CNAME) is known only with the address
         pulumi.export("ingressAddress", pulumi.Output.from_input(address).apply(lambda a: a or ""))
         pulumi.export("dnsRecords", pulumi.Output.from_input(address).apply(lambda a: dns_records(hosts, a)))
-    pulumi.export("urls", public_urls(hosts, tls, tartware.api_url))
+    pulumi.export("urls", public_urls(hosts, tls, args.api_url))
     kubeconfig = cluster.kubeconfig
     pulumi.export("kubeconfig", pulumi.Output.secret(kubeconfig if kubeconfig is not None else ""))
     pulumi.export("kubernetesVersion", cluster.kubernetes_version or "")
-    pulumi.export("namespaces", namespaces(settings, platform, operations))
+    pulumi.export("namespaces", namespaces(tartware, platform, operations))
     pulumi.export("budgetTotals", {"min": budget.min.as_output(), "max": budget.max.as_output()})
     # target-specific outputs (bare-metal registration command and join token, Rancher URL, ...)
     for key, value in cluster.exports.items():
@@ -119,12 +117,12 @@ def export_outputs(settings: StackSettings, cluster: ClusterHandle, platform: Pl
     if cluster.rancher_hostname:
         pulumi.export("rancherUrl", f"https://{cluster.rancher_hostname}")
     pulumi.export("operations", {
-        "backupClaim": operations.backup_claim_name,
+        "backupClaim": operations.backup_claim,
         "backupSchedule": operations.backup_schedule,
         "backupOffsite": operations.backup_offsite,
-        "restoreJob": operations.restore_job_name,
-        "loadTestJob": operations.load_test_job_name,
+        "restoreJob": operations.restore_job,
+        "loadTestJob": operations.load_test_job,
         # where the run's one aggregate summary is kept (components/loadtest.py)
-        "loadTestSummary": operations.load_test.summary if operations.load_test is not None else None,
+        "loadTestSummary": operations.load_test_summary,
         "verticalPodAutoscalers": list(operations.vpa_names),
     })

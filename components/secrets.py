@@ -14,7 +14,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.security_settings import SecuritySettings, VaultSettings
+from stacks.args import ExternalSecretsArgs, SecretsArgs
 
 from .base import TartwareComponent
 from .kit import ANYWHERE, Allow, helm_release, namespace, NetworkPolicies
@@ -30,14 +30,14 @@ class ExternalSecretsOperator(TartwareComponent):
 
     AREA = "secrets"
 
-    def __init__(self, name: str, vault: VaultSettings, provider: k8s.Provider, prod: bool,
-                 network_policies: bool = True, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ExternalSecretsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        vault, provider, prod = args.vault, self.provider, args.prod
         # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (chart 2.9.0
         # values.yaml securityContext): restricted.
         ns = namespace(f"{name}-namespace", ESO_NAMESPACE, "restricted", provider, self)
-        if network_policies:  # only the API server calls in, to the admission webhook
-            NetworkPolicies(f"{name}-network", provider, opts=pulumi.ResourceOptions(parent=self)).namespace(
+        if args.network_policies:  # only the API server calls in, to the admission webhook
+            NetworkPolicies(f"{name}-network", opts=pulumi.ResourceOptions(parent=self, provider=provider)).namespace(
                 ESO_NAMESPACE, [Allow("allow-webhook", {"app.kubernetes.io/name": "external-secrets-webhook"},
                                       [ANYWHERE], (ESO_WEBHOOK_PORT,))], [ns])
         # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
@@ -86,14 +86,18 @@ class ExternalSecretsOperator(TartwareComponent):
 class SecretSource:
     """Creates credential Secrets from the configured backend (see module docstring)."""
 
-    def __init__(self, security: SecuritySettings, provider: k8s.Provider, prod: bool,
-                 network_policies: bool = True):
+    def __init__(self, name: str, args: SecretsArgs, opts: pulumi.ResourceOptions):
+        """``name`` names the external-secrets operator (Vault backend); ``opts.provider`` is the
+        Kubernetes provider every Secret is created with."""
+        security = args.security
         self.security = security
-        self.provider = provider
+        self.provider = opts.provider
         self.operator: Optional[ExternalSecretsOperator] = None
         if security.uses_vault:
-            self.operator = ExternalSecretsOperator("external-secrets", security.vault, provider, prod,
-                                                    network_policies)
+            assert security.vault is not None
+            self.operator = ExternalSecretsOperator(
+                name, ExternalSecretsArgs(security.vault, args.prod, args.network_policies),
+                opts=pulumi.ResourceOptions(provider=self.provider))
 
     @property
     def uses_vault(self) -> bool:

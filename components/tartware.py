@@ -11,7 +11,7 @@ import base64
 import hashlib
 import json
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -19,13 +19,11 @@ import pulumi_kubernetes as k8s
 from stacks import catalog
 from stacks.chart_values import chart_values
 from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, REDIS_SECRET, REGISTRY_SECRET
-from stacks.settings import RegistrySettings, TartwareSettings
+from stacks.settings import RegistrySettings
 
 from .base import TartwareComponent
-from .credentials import Credentials
-from .handles import PlatformHandle
+from stacks.args import TartwareArgs
 from .kit import namespace
-from .secrets import SecretSource
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
 # Pulumi runs the program from the project directory; a relative path keeps state identical
@@ -77,18 +75,10 @@ def dockerconfigjson(registry: RegistrySettings) -> pulumi.Output:
 class TartwareRelease(TartwareComponent):
     AREA = "app"
 
-    def __init__(
-        self,
-        name: str,
-        settings: TartwareSettings,
-        credentials: Credentials,
-        provider: k8s.Provider,
-        platform: PlatformHandle,
-        secrets: SecretSource,
-        protect: bool = False,
-        opts: Optional[pulumi.ResourceOptions] = None,
-    ):
+    def __init__(self, name: str, args: TartwareArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, credentials, provider, platform = args.tartware, args.credentials, self.provider, args.platform
+        secrets, protect = args.secrets, args.protect
         ns_name = settings.namespace
 
         # Every Tartware workload is restricted-compatible; the platform may lower the enforced

@@ -220,6 +220,14 @@ class PlatformSettings:
         return (3000, 6 * 2**30)
 
 
+RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
+
+
+def metrics_server_wanted(p: PlatformSettings, cluster_target: str) -> bool:
+    """metricsServer: install, or auto where the target ships none (EKS, kind; not RKE2)."""
+    return p.metrics_server == "install" or (p.metrics_server == "auto" and cluster_target not in RKE2_TARGETS)
+
+
 def is_public(domain: str) -> bool:
     return not any(f".{domain}".endswith(s) for s in PRIVATE_SUFFIXES)
 

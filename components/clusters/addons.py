@@ -14,12 +14,13 @@ taints of the stack's node pools (the memory pool's ``tartware.io/pool=memory:No
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
+from stacks.args import ClusterArgs
 from stacks.cluster_settings import ClusterSettings, tolerations_for
 
 from ..base import TartwareComponent
@@ -55,9 +56,9 @@ class MetalLb(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, provider: k8s.Provider,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, provider = args.settings, self.provider
         # The speaker needs NET_RAW and host networking: MetalLB's installation docs label its
         # namespace privileged (metallb/metallb@v0.15.2 website/content/installation/_index.md).
         ns = namespace(f"{name}-namespace", METALLB_NAMESPACE, "privileged", provider, self)
@@ -84,9 +85,9 @@ class BareMetalStorage(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, provider: k8s.Provider,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, provider = args.settings, self.provider
         self.kind = settings.bare_metal_storage
         reclaim = "Retain" if settings.protect else "Delete"
         if self.kind == "longhorn":

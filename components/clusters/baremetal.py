@@ -18,7 +18,8 @@ from typing import Optional
 import pulumi
 import pulumi_rancher2 as rancher2
 
-from stacks.cluster_settings import ClusterSettings, NodePool
+from stacks.args import ClusterArgs
+from stacks.cluster_settings import NodePool
 
 from ..base import TartwareComponent
 from .addons import BareMetalStorage, MetalLb
@@ -44,8 +45,9 @@ def role_flags(pool: NodePool) -> str:
 class BareMetalRke2Cluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        settings = args.settings
         self.rancher, self.server, _, _ = rancher_provider(self, name, settings)
         self.cluster = rancher2.ClusterV2(
             f"{name}-rke2",
@@ -76,9 +78,9 @@ class BareMetalRke2Cluster(TartwareComponent):
             opts=self.child(self.rancher, custom_timeouts=timeouts(settings)))
         self.kubeconfig = pulumi.Output.secret(self.sync.kube_config)
         self.provider = workload_provider(self, name, self.kubeconfig)
-        child = pulumi.ResourceOptions(parent=self)
-        self.load_balancer = MetalLb(f"{name}-metallb", settings, self.provider, opts=child)
-        self.storage = BareMetalStorage(f"{name}-storage", settings, self.provider, opts=child)
+        child = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        self.load_balancer = MetalLb(f"{name}-metallb", args, opts=child)
+        self.storage = BareMetalStorage(f"{name}-storage", args, opts=child)
 
         self.handle = rancher_cluster_handle("baremetal", settings, self.cluster, self.provider, self.kubeconfig,
                                              self.server, {

@@ -15,10 +15,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from stacks.cluster_settings import ClusterSettings, NodePool
+from stacks.args import ClusterArgs
+from stacks.cluster_settings import NodePool
 
 from ..base import TartwareComponent
-from ..handles import ClusterHandle
+from stacks.handles import ClusterHandle
 from .common import (
     AUTOSCALER_NAMESPACE,
     AUTOSCALER_SERVICE_ACCOUNT,
@@ -120,8 +121,9 @@ def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
 class EksCluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        settings = args.settings
         cname = settings.name
         tags = {"tartware.io/cluster": cname, "tartware.io/environment": settings.environment}
         protect = settings.protect

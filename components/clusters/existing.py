@@ -7,10 +7,10 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.cluster_settings import ClusterSettings
+from stacks.args import ClusterArgs
 
 from ..base import TartwareComponent
-from ..handles import ClusterHandle
+from stacks.handles import ClusterHandle
 
 
 class ExistingCluster(TartwareComponent):
@@ -22,8 +22,9 @@ class ExistingCluster(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        settings = args.settings
         self.provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=settings.kubeconfig,

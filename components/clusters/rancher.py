@@ -26,7 +26,8 @@ from stacks import versions
 from stacks.cluster_settings import ClusterSettings, NodePool
 
 from ..base import TartwareComponent
-from ..handles import ClusterHandle
+from stacks.args import ClusterArgs
+from stacks.handles import ClusterHandle
 from .common import autoscaler_release, parse_taint, pool_summary
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
@@ -62,8 +63,9 @@ class RancherServer(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        settings = args.settings
         rs = settings.rancher
         self.hostname = rs.hostname_for(settings.domain)
         self.url = f"https://{self.hostname}"
@@ -112,7 +114,7 @@ def rancher_provider(component: TartwareComponent, name: str, settings: ClusterS
     rs = settings.rancher
     server = None
     if rs.install:
-        server = RancherServer(f"{name}-rancher", settings, opts=pulumi.ResourceOptions(parent=component))
+        server = RancherServer(f"{name}-rancher", ClusterArgs(settings), opts=pulumi.ResourceOptions(parent=component))
         url: pulumi.Input[str] = server.bootstrap.url
         token = server.token
         api_url = server.url

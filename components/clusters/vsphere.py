@@ -14,6 +14,7 @@ import pulumi_rancher2 as rancher2
 import pulumi_vsphere as vsphere
 import yaml
 
+from stacks.args import ClusterArgs
 from stacks.cluster_settings import ClusterSettings, NodePool
 
 from ..base import TartwareComponent
@@ -64,8 +65,9 @@ def vsphere_chart_values(settings: ClusterSettings, password: str) -> str:
 class VsphereRancherCluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, settings: ClusterSettings, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
+        settings = args.settings
         vs = settings.vsphere
         self.rancher, self.server, api_url, _ = rancher_provider(self, name, settings)
 
@@ -123,7 +125,8 @@ class VsphereRancherCluster(TartwareComponent):
         self.provider = workload_provider(self, name, self.kubeconfig)
 
         self.storage_class = CSI_STORAGE_CLASS
-        self.load_balancer = MetalLb(f"{name}-metallb", settings, self.provider, opts=pulumi.ResourceOptions(parent=self))
+        self.load_balancer = MetalLb(f"{name}-metallb", args,
+                                     opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
         self.autoscaler = None
         if settings.autoscaler and any(p.autoscaled for p in settings.node_pools):
             self.autoscaler = rancher_autoscaler(self, name, settings, self.rancher, api_url, self.cluster.name,

@@ -9,6 +9,8 @@ releases, ingress-nginx only when the chart renders an Ingress its admission web
 
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Any, Optional
 
 import pulumi
@@ -17,12 +19,10 @@ from stacks import catalog
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
 from stacks.platform_settings import PlatformSettings
-from stacks.settings import StackSettings
+from stacks.args import EdgeRateLimitArgs, PlatformArgs
 
 from ..base import TartwareComponent
-from ..credentials import Credentials
-from ..handles import ClusterHandle, PlatformHandle
-from ..secrets import SecretSource
+from stacks.handles import PlatformHandle
 from . import certs, edge, mesh, metrics, ratelimit
 from ..kit import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer, psa_labels
 
@@ -60,58 +60,44 @@ def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
     return {"istio-injection": "enabled", **psa_labels("restricted" if p.istio_cni else "privileged")}
 
 
-def _k6_load(settings: StackSettings) -> bool:
-    """The k6 load profile writes to Prometheus (remote write) for one aggregate over all generators."""
-    return settings.ops.load_test is not None and settings.ops.load_test.profile == "load"
-
-
 class Platform(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, settings: StackSettings, credentials: Credentials, cluster: ClusterHandle,
-                 secrets: SecretSource, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p: PlatformSettings = settings.platform
-        provider = cluster.provider
-        domain = settings.domain
-        child = pulumi.ResourceOptions(parent=self)
-        kube_version = cluster.kubernetes_version or settings.cluster.kubernetes_minor
+        self.args = args
+        p: PlatformSettings = args.platform
+        domain = args.domain
+        child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
 
         # --- independent roots: none of these waits for another
-        self.data = DataTier(f"{name}-data", settings.data, credentials, provider, settings.protect, secrets,
-                             opts=child, node_pools=cluster.node_pools)
-        self.observability = Observability(f"{name}-observability", settings.observability, provider,
-                                           settings.protect, domain, opts=child, meshed=p.istio,
-                                           node_pools=cluster.node_pools,
-                                           remote_write_receiver=_k6_load(settings))
-        self.certs = certs.CertManager(f"{name}-certs", p, provider, domain, opts=child) if p.cert_manager else None
-        tracing = (self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)
-        # LoadBalancer Services only where something assigns their address (loadBalancer setting):
-        # both Helm's wait and pulumi-kubernetes' Service await block until it does.
-        service_type = p.edge_service_type(settings.cluster.target)
-        self.mesh = (mesh.Mesh(f"{name}-mesh", p, provider, domain, kube_version, tls=self.certs is not None,
-                               tracing=tracing, service_type=service_type, opts=child)
-                     if p.istio else None)
+        self.data = DataTier(f"{name}-data", args.data, opts=child)
+        self.observability = Observability(f"{name}-observability", args.observability, opts=child)
+        self.certs = certs.CertManager(f"{name}-certs", args.certs, opts=child) if args.certs is not None else None
+        # the mesh traces to the observability part's collector; its gateway serves HTTPS with cert-manager
+        self.mesh = (mesh.Mesh(f"{name}-mesh", dataclasses.replace(
+            args.mesh, tls=self.certs is not None,
+            tracing=(self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)), opts=child)
+            if args.mesh is not None else None)
         self.edge_rate_limit = None
         if self.mesh is not None and p.edge_rate_limit:
             # per-client limit where the client's connection is known (ratelimit.py)
-            self.edge_rate_limit = ratelimit.EdgeRateLimit(
-                f"{name}-edge-ratelimit", mesh.NAMESPACE, p.edge_rate_limit, p.edge_rate_limit_burst,
-                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, provider, [self.mesh.base], opts=child)
-        self.edge = (edge.IngressNginx(f"{name}-edge", p, provider, service_type=service_type, opts=child)
-                     if p.ingress_nginx else None)
-        self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", p, provider, opts=child)
-                               if metrics.wanted(p, settings.cluster.target) else None)
+            self.edge_rate_limit = ratelimit.EdgeRateLimit(f"{name}-edge-ratelimit", EdgeRateLimitArgs(
+                mesh.NAMESPACE, p.edge_rate_limit, p.edge_rate_limit_burst,
+                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,)), opts=child)
+        self.edge = edge.IngressNginx(f"{name}-edge", args.edge, opts=child) if args.edge is not None else None
+        self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
+                               if args.metrics_server is not None else None)
         endpoints: DataTierEndpoints = self.data.endpoints
 
         # --- routes on the Istio gateway, and the certificate they serve
         routed: dict[str, str] = {}
         if self.mesh is not None:
             if p.api_route == "istio":
-                self.mesh.route("api", hosts["api"], catalog.GATEWAY, settings.tartware.namespace,
+                self.mesh.route("api", hosts["api"], catalog.GATEWAY, args.tartware_namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
-            if settings.ops.load_test is not None and settings.ops.load_test.profile == "locust":
+            if args.load_test_profile == "locust":
                 # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
                 self.mesh.route("locust", f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
@@ -128,7 +114,7 @@ class Platform(TartwareComponent):
                     [self.mesh.namespace])
 
         # --- what the Tartware release waits for, and what the chart is told
-        chart_ingress = settings.tartware.ingress_enabled and p.api_route == "ingress"
+        chart_ingress = args.chart_ingress
         deps: list[pulumi.Resource] = []
         if self.mesh is not None:
             deps += self.mesh.release_dependencies
@@ -138,7 +124,7 @@ class Platform(TartwareComponent):
 
         overrides: dict[str, Any] = {"ingress": {"enabled": chart_ingress}}
         # the in-cluster k6 generators run outside the mesh, like ingress-nginx
-        load_test = settings.ops.load_test is not None
+        load_test = args.load_test_profile is not None
         if self.mesh is not None:
             overrides["mesh"] = {
                 "enabled": True,
@@ -156,8 +142,8 @@ class Platform(TartwareComponent):
                                                        "podLabels": {"app.kubernetes.io/name": "locust"}})
 
         if p.network_policies:
-            self.network = NetworkPolicies(f"{name}-network", provider, opts=child)
-            self._policies(p, settings)
+            self.network = NetworkPolicies(f"{name}-network", opts=child)
+            self._policies(p)
         else:
             self.network = None
 
@@ -213,11 +199,12 @@ class Platform(TartwareComponent):
 
     # ------------------------------------------------------------------ namespace policies
 
-    def _policies(self, p: PlatformSettings, settings: StackSettings) -> None:
+    def _policies(self, p: PlatformSettings) -> None:
+        args = self.args
         net = self.network
         prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
         scrape = [Allow("allow-prometheus", {}, prom)]
-        tartware = Peer(settings.tartware.namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
+        tartware = Peer(args.tartware_namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
         gateway = Peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS)
 
         if self.mesh is not None:
@@ -252,11 +239,11 @@ class Platform(TartwareComponent):
             if ports:
                 allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
                                     ports))
-            if logical == "database" and ports and settings.ops.backup is not None:
+            if logical == "database" and ports and args.backup:
                 # the nightly pg_dump CronJob (components/operations.py)
                 allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
                                     [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
-                if settings.ops.backup.restore is not None:  # the restore Job, only while it is asked for
+                if args.restore:  # the restore Job, only while it is asked for
                     allows.append(Allow("allow-restore", self.data.pod_selectors.get(logical) or {},
                                         [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)], ports))
             if logical == "database" and ports:
@@ -276,7 +263,8 @@ class Platform(TartwareComponent):
             Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
             # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
             *([Allow("allow-load-test", self.observability.prometheus_pod_labels,
-                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))] if _k6_load(settings) else []),
+                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))]
+              if args.observability.remote_write_receiver else []),
         ], [self.observability])
         extra_ns = self.observability.node_exporter_namespace
         if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
+from stacks.args import CertManagerArgs
 from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER, PlatformSettings
 
 from ..base import TartwareComponent
@@ -52,12 +53,10 @@ def issuer_ref(name: str) -> dict[str, str]:
 class CertManager(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider, domain: str,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: CertManagerArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p = settings
+        p, provider, domain = args.platform, self.provider, args.domain
         self.res_name = name
-        self.provider = provider
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
         self.release = helm_release(self, f"{name}-release", versions.CERT_MANAGER, "cert-manager", NAMESPACE,
                                     cert_manager_values(p), provider, [self.namespace])

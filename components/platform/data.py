@@ -21,6 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
+from stacks.args import DataArgs
 from stacks.cluster_settings import memory_pool, tolerations_for
 from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, DataSettings, Sizing
 from stacks.endpoints import (
@@ -40,9 +41,7 @@ from stacks.endpoints import (
 from stacks.quantities import Memory
 
 from ..base import TartwareComponent
-from ..credentials import Credentials
 from ..kit import helm_release, namespace, restricted_pod
-from ..secrets import SecretSource
 
 POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
@@ -337,10 +336,10 @@ class DataTier(TartwareComponent):
 
     AREA = "data"
 
-    def __init__(self, name: str, settings: DataSettings, credentials: Credentials, provider: k8s.Provider,
-                 protect: bool, secrets: SecretSource, opts: Optional[pulumi.ResourceOptions] = None,
-                 node_pools: Sequence[Any] = ()):
+    def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, credentials, provider, protect = args.data, args.credentials, self.provider, args.protect
+        secrets, node_pools = args.secrets, args.node_pools
         # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
         self.placement = placement = Placement.for_pools(node_pools)
         s = settings

@@ -8,12 +8,12 @@ the Istio gateway. Values keys: kubernetes/ingress-nginx@helm-chart-4.12.8 chart
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from stacks import versions
+from stacks.args import IngressNginxArgs
 from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
@@ -50,9 +50,9 @@ def ingress_nginx_values(p: PlatformSettings, service_type: str = "LoadBalancer"
 class IngressNginx(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider,
-                 service_type: str = "LoadBalancer", opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: IngressNginxArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, provider, service_type = args.platform, self.provider, args.service_type
         # controller and admission Jobs are restricted-compliant with chroot off (the default)
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
         self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,

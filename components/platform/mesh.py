@@ -30,6 +30,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
+from stacks.args import MeshArgs
 from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
@@ -205,14 +206,12 @@ def cni_values(p: PlatformSettings, version: str) -> dict[str, Any]:
 class Mesh(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, settings: PlatformSettings, provider: k8s.Provider, domain: str,
-                 kubernetes_version: Optional[str] = None, tls: bool = False,
-                 tracing: Optional[tuple[str, int]] = None, service_type: str = "LoadBalancer",
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: MeshArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p = settings
+        p, provider, domain = args.platform, self.provider, args.domain
+        kubernetes_version, tls, tracing, service_type = (args.kubernetes_version, args.tls, args.tracing,
+                                                          args.service_type)
         self.res_name = name
-        self.provider = provider
         self.version = p.istio_version_for(kubernetes_version)
         self.namespace_name = NAMESPACE
         # istiod and the gateway pass baseline (restricted only with seccomp overrides not all

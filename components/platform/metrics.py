@@ -9,30 +9,21 @@ already non-root, read-only, drop ALL, seccomp RuntimeDefault).
 
 from __future__ import annotations
 
-from typing import Optional
 
 import pulumi
-import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.platform_settings import PlatformSettings
+from stacks.args import MetricsServerArgs
 
 from ..base import TartwareComponent
 from ..kit import helm_release
 
-RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
-
-
-def wanted(p: PlatformSettings, cluster_target: str) -> bool:
-    return p.metrics_server == "install" or (p.metrics_server == "auto" and cluster_target not in RKE2_TARGETS)
-
-
 class MetricsServer(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, p: PlatformSettings, provider: k8s.Provider,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        p, provider = args.platform, self.provider
         values: dict = {"replicas": 2 if p.is_prod else 1}
         if p.is_prod:
             values["podDisruptionBudget"] = {"enabled": True, "minAvailable": 1}

@@ -19,13 +19,14 @@ level allows: it runs in its own namespace ``node-exporter`` so ``observability`
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from stacks import catalog, versions
+from stacks.args import ObservabilityArgs
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
@@ -38,7 +39,7 @@ from stacks.endpoints import (
     REDPANDA_RELEASE,
     service_host,
 )
-from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySettings
+from stacks.observability_settings import HTTP_P95, HTTP_RPS
 
 from ..base import TartwareComponent
 from . import signals
@@ -168,10 +169,10 @@ loki.write "default" {{
 class Observability(TartwareComponent):
     AREA = "observability"
 
-    def __init__(self, name: str, settings: ObservabilitySettings, provider: k8s.Provider, protect: bool,
-                 domain: str, opts: Optional[pulumi.ResourceOptions] = None, meshed: bool = False,
-                 node_pools: Sequence[Any] = (), remote_write_receiver: bool = False):
+    def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        settings, provider, protect, domain = args.observability, self.provider, args.protect, args.domain
+        meshed, node_pools, remote_write_receiver = args.meshed, args.node_pools, args.remote_write_receiver
         # Prometheus and Loki (memory-heavy) run on the memory pool when the cluster has one
         self.placement = Placement.for_pools(node_pools)
         self.meshed = meshed

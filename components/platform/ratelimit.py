@@ -23,10 +23,11 @@ before ``envoy.filters.http.router`` in the GATEWAY context; the typed config us
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
-import pulumi_kubernetes as k8s
+
+from stacks.args import EdgeRateLimitArgs
 
 from ..base import TartwareComponent
 from ..kit import custom_resource
@@ -72,10 +73,10 @@ def envoy_filter_spec(tokens_per_second: int, burst: int, gateway_selector: dict
 class EdgeRateLimit(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, namespace: str, tokens_per_second: int, burst: int,
-                 gateway_selector: dict[str, str], provider: k8s.Provider, depends_on: list[pulumi.Resource],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: EdgeRateLimitArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
+        namespace, tokens_per_second, burst = args.namespace, args.tokens_per_second, args.burst
+        gateway_selector, provider, depends_on = dict(args.gateway_selector), self.provider, list(args.depends_on)
         self.envoy_filter = custom_resource(self, f"{name}-envoyfilter", NETWORKING, "EnvoyFilter", ENVOY_FILTER_NAME,
                                             namespace, envoy_filter_spec(tokens_per_second, burst, gateway_selector),
                                             provider, depends_on)
