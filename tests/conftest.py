@@ -27,3 +27,21 @@ def dev_run():
 @pytest.fixture(scope="session")
 def prod_run():
     return program_run("prod")
+
+
+_SYSTEMS = {}
+
+
+def system_render(stack: str):
+    """The whole system of a stack (every release from its chart + the program's own objects),
+    rendered once per test session from the cached program run (tools/system.py)."""
+    if stack not in _SYSTEMS:
+        from tools.system import render_system
+
+        _SYSTEMS[stack] = render_system(program_run(stack))
+    return _SYSTEMS[stack]
+
+
+@pytest.fixture(scope="session", params=["dev", "prod"])
+def system(request):
+    return system_render(request.param)

@@ -1,7 +1,8 @@
 """Security scan: checkov's Kubernetes framework over everything the program would send to Kubernetes.
 
-For each stack, the Tartware chart is rendered with the values the program passes and the objects
-the program creates directly are written next to it; checkov (its own virtualenv, offline) scans
+For each stack, the whole system is rendered (tools/system.py: every Helm release — ours and the
+third-party ones — from its chart source with the values the program passes, CRDs and hooks
+included, plus the objects the program creates directly); checkov (its own virtualenv, offline) scans
 the folder. Every failed check must be listed with a written reason in security/checkov-skips.yaml,
 and the scan must have produced results (checkov's helm framework silently runs nothing without a
 helm binary; an empty scan is a failure).
@@ -68,20 +69,19 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def write_stack_manifests(variant: str, out: Path) -> int:
-    """Chart objects + directly created objects for a scan variant into ``out``; returns the count."""
-    from tools.diff import kubernetes_objects
+    """The whole system of a scan variant (every release rendered from its chart source, plus the
+    objects the program creates directly) into ``out``; returns the count. Releases whose chart is
+    not in the repository are reported on stderr."""
+    from tools.manifests import write_manifests
     from tools.offline import run_program, stack_config
-    from tools.render import render_chart, write_manifests
+    from tools.system import render_system, skipped_report
 
     stack, overrides = VARIANTS[variant]
-    run = run_program(stack, *stack_config(stack, overrides=overrides))
-    docs: list[dict[str, Any]] = []
-    for release in run.of_type("kubernetes:helm.sh/v3:Release"):
-        if release.plain.get("chart") == "./charts/tartware":
-            docs.extend(render_chart(release.plain["values"]))
-    docs.extend(kubernetes_objects(run.resources))
-    write_manifests(docs, out)
-    return len(docs)
+    system = render_system(run_program(stack, *stack_config(stack, overrides=overrides)))
+    for line in skipped_report(system):
+        print(f"WARNING [{variant}]: {line}", file=sys.stderr)
+    write_manifests(system.docs, out)
+    return len(system.docs)
 
 
 def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
