@@ -12,10 +12,24 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 import yaml
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loading as Kubernetes reads it (YAML 1.2-like): a bare ``=`` is the string "=",
+    not YAML 1.1's ``value`` type (prometheus-operator CRDs list ``=`` as an enum value)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_all(text: str) -> list[Any]:
+    return list(yaml.load_all(text, Loader=_Loader))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CHART = ROOT / "charts" / "tartware"
@@ -25,17 +39,42 @@ SECRET_MARK = "[secret]"
 # ------------------------------------------------------------------------------ charts
 
 
+@functools.lru_cache(maxsize=None)
+def load_chart(chart: Path) -> Any:
+    """helm-python-sdk's loaded chart, once per process (rendering does not change it)."""
+    import helm_python
+
+    return helm_python.Chart.load(str(chart))
+
+
+@functools.lru_cache(maxsize=None)
+def _yaml_file(path: Path) -> tuple[Any, ...]:
+    """The documents of a YAML file, parsed once per process; callers must not modify them."""
+    return tuple(load_all(path.read_text()))
+
+
 def render_chart(values: dict[str, Any], name: str = "tartware", namespace: str = "tartware-system",
                  chart: Path = CHART) -> list[dict[str, Any]]:
     """Every object the chart renders with ``values`` (as ``helm install`` would), in a stable order."""
-    import helm_python
-
-    rendered = helm_python.Chart.load(str(chart)).render(values, name=name, namespace=namespace, is_install=True)
+    rendered = load_chart(chart).render(values, name=name, namespace=namespace, is_install=True)
     docs: list[dict[str, Any]] = []
     for path in sorted(rendered):
         if path.endswith("NOTES.txt"):
             continue
-        docs.extend(d for d in yaml.safe_load_all(rendered[path]) if isinstance(d, dict) and d)
+        docs.extend(split_manifests(rendered[path]))
+    return docs
+
+
+# helm/helm@v3.19.0 pkg/releaseutil/manifest.go: documents are split on this separator, so a
+# template's "---# comment" starts a new document
+_SEPARATOR = re.compile(r"(?:^|\s*\n)---\s*")
+
+
+def split_manifests(text: str) -> list[dict[str, Any]]:
+    docs = []
+    for part in _SEPARATOR.split(text):
+        if part.strip():
+            docs.extend(d for d in load_all(part) if isinstance(d, dict) and d)
     return docs
 
 
@@ -69,9 +108,9 @@ def chart_crds(chart: Path, values: Optional[Mapping[str, Any]] = None) -> list[
     crd_dir = chart / "crds"
     if crd_dir.is_dir():
         for path in sorted(p for p in crd_dir.rglob("*") if p.suffix in (".yaml", ".yml", ".json")):
-            docs.extend(d for d in yaml.safe_load_all(path.read_text()) if isinstance(d, dict) and d)
-    meta = yaml.safe_load((chart / "Chart.yaml").read_text()) or {}
-    defaults = yaml.safe_load((chart / "values.yaml").read_text()) if (chart / "values.yaml").exists() else {}
+            docs.extend(d for d in _yaml_file(path) if isinstance(d, dict) and d)
+    meta = (_yaml_file(chart / "Chart.yaml") or ({},))[0] or {}
+    defaults = ((_yaml_file(chart / "values.yaml") or ({},))[0] or {}) if (chart / "values.yaml").exists() else {}
     sub_dir = chart / "charts"
     for dep in meta.get("dependencies") or []:
         if not _enabled(dep, values, defaults or {}):

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,19 +18,53 @@ from tools.manifests import CHART, ROOT, object_filename, render_chart, write_ma
 KUBE_VERSION = "1.28.0"
 
 
+@functools.lru_cache(maxsize=None)
+def _validator(kube_version: str, kind: str, api_version: str):
+    """kubernetes-validate's strict validator for one kind, built once per process.
+
+    Same schemas and steps as ``kubernetes_validate.validate(doc, version, strict=True)``
+    (kubernetes-validate 1.x kubernetes_validate/utils.py), which re-reads the whole definitions file
+    on every call; None when the version has no schema for the kind.
+    """
+    import re
+
+    import jsonschema
+    from kubernetes_validate import utils
+    from referencing import Registry, Resource
+
+    version = [v for v in utils.all_versions() if utils.major_minor(v) <= utils.major_minor(kube_version)][-1]
+    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    schema_dir = f"v{version}-local-strict"
+    try:
+        schema = utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/{kind.lower()}-{group}.json", kube_version)
+    except FileNotFoundError:
+        return None
+    registry = Resource.from_contents(schema) @ Registry()
+    registry = _definitions(schema_dir, kube_version) @ registry
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+@functools.lru_cache(maxsize=None)
+def _definitions(schema_dir: str, kube_version: str):
+    from kubernetes_validate import utils
+    from referencing import Resource
+
+    return Resource.from_contents(utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/_definitions.json",
+                                                        kube_version))
+
+
 def validate(docs: Iterable[dict[str, Any]], kube_version: str = KUBE_VERSION) -> list[str]:
     """kubernetes-validate --strict on each object. A missing schema for a built-in kind is an error."""
-    import kubernetes_validate
-
     errors = []
     for doc in docs:
         ident = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
-        try:
-            kubernetes_validate.validate(doc, kube_version, strict=True)
-        except kubernetes_validate.SchemaNotFoundError as exc:
-            errors.append(f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}: {exc}")
-        except kubernetes_validate.ValidationError as exc:
-            errors.append(f"{ident}: {exc.message} at {'/'.join(map(str, exc.path))}")
+        validator = _validator(kube_version, doc.get("kind", ""), doc.get("apiVersion", ""))
+        if validator is None:
+            errors.append(f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}")
+            continue
+        error = next(iter(sorted(validator.iter_errors(doc), key=lambda e: list(e.path))), None)
+        if error is not None:
+            errors.append(f"{ident}: {error.message} at {'/'.join(map(str, error.path))}")
     return errors
 
 

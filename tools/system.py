@@ -77,6 +77,9 @@ class SystemRender:
     items: list[Item] = field(default_factory=list)
     releases: list[ReleaseInfo] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (release, reason)
+    # (release, Helm's message): the chart's values.schema.json refuses the values, so `helm install`
+    # would fail; the release is still rendered (schema not applied) so the other checks see it
+    schema_errors: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def docs(self) -> list[dict[str, Any]]:
@@ -126,10 +129,44 @@ def _is_test_hook(doc: dict[str, Any]) -> bool:
     return any(h.strip() in ("test", "test-success", "test-failure") for h in str(hooks).split(","))
 
 
-def render_release(info: ReleaseInfo) -> list[dict[str, Any]]:
+_UNCHECKED: dict[Path, Path] = {}
+
+
+def without_schema(chart: Path) -> Path:
+    """A temporary copy of ``chart`` without values.schema.json files (one per chart and process)."""
+    import shutil
+    import tempfile
+
+    if chart not in _UNCHECKED:
+        tmp = Path(tempfile.mkdtemp(prefix="tartware-chart-")) / chart.name
+        shutil.copytree(chart, tmp)
+        for schema in tmp.rglob("values.schema.json"):
+            schema.unlink()
+        _UNCHECKED[chart] = tmp
+    return _UNCHECKED[chart]
+
+
+# helm-python-sdk cannot be given the cluster's API versions, so `.Capabilities.APIVersions.Has`
+# answers from Helm's built-in list, which lacks these (a real cluster >= 1.25 serves them). The
+# templates below choose between two apiVersions and nothing else, so the branch a real install
+# takes is restored here: consul-1.9.11 templates/server-disruptionbudget.yaml ("policy/v1/
+# PodDisruptionBudget"), prometheus-adapter-5.3.0 templates/*-apiservice.yaml ("apiregistration.k8s.io/v1").
+CAPABILITY_BRANCHES = {("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
+                       ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1"}
+
+
+def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
+    import helm_python
+
     assert info.path is not None
-    docs = [d for d in render_chart(info.values, name=info.name, namespace=info.namespace, chart=info.path)
-            if not _is_test_hook(d)]
+    try:
+        rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=info.path)
+    except helm_python.errors.HelmValuesError as exc:
+        if schema_errors is None:
+            raise
+        schema_errors.append((info.name, str(exc)))
+        rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=without_schema(info.path))
+    docs = [d for d in rendered if not _is_test_hook(d)]
     crds = chart_crds(info.path, info.values)
     namespaced_crd_kinds = set()
     for crd in crds + [d for d in docs if d.get("kind") == "CustomResourceDefinition"]:
@@ -138,6 +175,9 @@ def render_release(info: ReleaseInfo) -> list[dict[str, Any]]:
         else:
             namespaced_crd_kinds.add(((crd.get("spec") or {}).get("names") or {}).get("kind"))
     for doc in docs:
+        upgraded = CAPABILITY_BRANCHES.get((doc.get("apiVersion"), doc.get("kind")))
+        if upgraded:
+            doc["apiVersion"] = upgraded
         meta = doc.setdefault("metadata", {})
         if doc.get("kind") not in CLUSTER_SCOPED and not meta.get("namespace"):
             meta["namespace"] = info.namespace
@@ -162,13 +202,15 @@ def render_system(run: Any) -> SystemRender:
         if info.path is None:
             out.skipped.append((info.name, vendored_path(info.chart, info.version)[1]))
             continue
-        out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info))
+        out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info, out.schema_errors))
     out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
     return out
 
 
 def skipped_report(system: SystemRender) -> list[str]:
-    return [f"release {name!r} NOT rendered: {reason}" for name, reason in system.skipped]
+    return ([f"release {name!r} NOT rendered: {reason}" for name, reason in system.skipped]
+            + [f"release {name!r}: its chart's values.schema.json refuses the values (helm install would fail): "
+               f"{msg.splitlines()[-1].strip()}" for name, msg in system.schema_errors])
 
 
 def containers_of(spec: dict[str, Any]) -> Iterable[dict[str, Any]]:

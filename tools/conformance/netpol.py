@@ -71,6 +71,7 @@ class Pod:
     ports: dict[str, int]  # named container ports
     host_network: bool = False
     external: bool = False  # the outside world (API server, LB clients)
+    long_running: bool = True  # False: a Job's pod (a Service it matches is not a destination)
 
     @property
     def ident(self) -> str:
@@ -187,9 +188,10 @@ def build_network(system: SystemRender) -> Network:
         named = {p["name"]: p["containerPort"] for c in tpl.containers(init=True) for p in c.get("ports") or []
                  if p.get("name") and p.get("containerPort")}
         pods.append(Pod(tpl.owner, tpl.namespace, dict((tpl.metadata or {}).get("labels") or {}), named,
-                        bool(tpl.spec.get("hostNetwork"))))
+                        bool(tpl.spec.get("hostNetwork")), long_running=tpl.long_running))
     namespaces = {i.name: dict((i.doc.get("metadata") or {}).get("labels") or {}) for i in system.of_kind("Namespace")}
     pods.append(KUBE_DNS)
+    pods += [pod for pod, *_ in RUNBOOK]
     return Network(pods, system.of_kind("NetworkPolicy"), namespaces)
 
 
@@ -201,7 +203,7 @@ def check_flows(net: Network, flows: Iterable[Flow]) -> tuple[list[str], set[tup
     problems, used = [], set()
     for f in flows:
         src = OUTSIDE if f.src == EXTERNAL else net.by_owner.get(f.src)
-        dst = net.by_owner.get(f.dst)
+        dst = OUTSIDE if f.dst == EXTERNAL else net.by_owner.get(f.dst)
         if src is None or dst is None:
             problems.append(f"{f.why}: no such pod {f.src if src is None else f.dst}")
             continue
@@ -215,7 +217,7 @@ def check_flows(net: Network, flows: Iterable[Flow]) -> tuple[list[str], set[tup
                 continue
             if not hits:
                 side = dst if direction == "Ingress" else src
-                problems.append(f"{f.why}: {src.ident} -> {dst.owner}:{port}/{f.protocol} denied by the "
+                problems.append(f"{f.why}: {src.ident} -> {dst.ident}:{port}/{f.protocol} denied by the "
                                 f"{direction.lower()} policies of {side.namespace}")
             used.update(hits)
     return problems, used
@@ -257,11 +259,21 @@ def services(system: SystemRender) -> dict[tuple[str, str], Item]:
     return {(i.namespace or "default", i.name): i for i in system.of_kind("Service")}
 
 
+# Pod labels a chart's own scripts set at run time, so no template carries them: bitnami redis labels
+# the current master isMaster=true for the `redis-master` Service (bitnami/charts@redis/22.0.7
+# bitnami/redis/templates/scripts-configmap.yaml, `kubectl label pod ... isMaster="true"`)
+RUNTIME_POD_LABELS = {("cache", "isMaster"): "true"}
+
+
 def service_pods(net: Network, svc: Item) -> list[Pod]:
-    sel = (svc.doc.get("spec") or {}).get("selector")
+    sel = dict((svc.doc.get("spec") or {}).get("selector") or {})
     if not sel:
         return []
-    return [p for p in net.pods if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in sel.items())]
+    for (ns, key), value in RUNTIME_POD_LABELS.items():
+        if ns == svc.namespace and sel.get(key) == value:
+            del sel[key]
+    return [p for p in net.pods if p.namespace == svc.namespace and p.long_running
+            and all(p.labels.get(k) == v for k, v in sel.items())]
 
 
 def service_target(svc: Item, port: Port) -> Optional[Port]:
@@ -283,7 +295,7 @@ def _to_service(net: Network, svcs, src: str, ns: str, name: str, port: Port, wh
         problems.append(f"{why}: Service {ns}/{name} has no port {port}")
         return []
     pods = service_pods(net, svc)
-    if not pods:
+    if not pods and ns in net.namespaces:
         problems.append(f"{why}: Service {ns}/{name} selects no pod")
     return [Flow(src, p.owner, target, protocol, why) for p in pods if p.owner != src]
 
@@ -354,8 +366,8 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     continue
                 for ep in spec.get("endpoints") or []:
                     port = ep.get("port") or ep.get("targetPort")
-                    if port is None:
-                        continue
+                    if port is None or service_target(svc, port) is None:
+                        continue  # Prometheus finds no endpoint of that port name here: no target
                     flows += _to_service(net, svcs, prom.owner, svc.namespace, svc.name, port,
                                          f"Prometheus -> ServiceMonitor {mon.namespace}/{mon.name}", problems)
         for mon in system.of_kind("PodMonitor"):
@@ -372,7 +384,10 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     if port is not None:
                         flows.append(Flow(prom.owner, pod.owner, port, "TCP",
                                           f"Prometheus -> PodMonitor {mon.namespace}/{mon.name}"))
-        for pod in net.pods:  # prometheus.io/scrape annotations (only honoured when a scrape config reads them)
+        # prometheus.io/scrape annotations: prometheus-operator has no built-in job for them; they are
+        # scraped only through additionalScrapeConfigs (Prometheus CR), so they are flows only then
+        annotated = any((i.doc.get("spec") or {}).get("additionalScrapeConfigs") for i in system.of_kind("Prometheus"))
+        for pod in (net.pods if annotated else []):
             ann = (by_owner_tpl[pod.owner].metadata.get("annotations") or {}) if pod.owner in by_owner_tpl else {}
             if ann.get("prometheus.io/scrape") == "true" and ann.get("prometheus.io/port") and not pod.host_network:
                 flows.append(Flow(prom.owner, pod.owner, int(ann["prometheus.io/port"]), "TCP",
@@ -445,10 +460,62 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
             for ns, name, port in tracing:
                 flows += _to_service(net, svcs, pod.owner, ns, name, port,
                                      f"sidecar of {pod.owner} -> tracing {name}.{ns}:{port}", problems)
+    # 8. members of one clustered release talk to each other; 9. calls to the public internet
+    for ns, owners, ports, why in CLUSTER_PEERS:
+        members = [p for p in net.pods if p.namespace == ns and p.owner.split("/", 1)[-1] in owners]
+        for src in members:
+            for dst in members:
+                if src.owner == dst.owner and resources_replicas(system, src.owner) < 2:
+                    continue
+                flows += [Flow(src.owner, dst.owner, port, "TCP", f"{why} ({src.owner} -> {dst.owner})")
+                          for port in ports]
+    for pod, ns, name, port, why in RUNBOOK:
+        flows += _to_service(net, svcs, pod.owner, ns, name, port, why, problems)
+    for ns, name, port, why in INTERNET:
+        if net.by_owner.get(f"Deployment {ns}/{name}"):
+            flows.append(Flow(f"Deployment {ns}/{name}", EXTERNAL, port, "TCP", why))
     for pod in net.pods:
         if not pod.host_network and pod.owner != KUBE_DNS.owner:
             flows += [Flow(pod.owner, KUBE_DNS.owner, 53, proto, f"{pod.owner} -> DNS") for proto in ("UDP", "TCP")]
     return flows, problems
+
+
+# Traffic inside a clustered release (replication, consensus, gossip), as each product documents it:
+# (namespace, workload names, ports, why)
+CLUSTER_PEERS = [
+    ("database", {"postgres-postgresql", "postgres-postgresql-read"}, (5432,),
+     "PostgreSQL streaming replication: read replicas connect to the primary (bitnami postgresql "
+     "POSTGRES_MASTER_HOST, postgresql.org/docs/17/warm-standby.html)"),
+    ("cache", {"redis-node"}, (6379, 26379),
+     "Redis replication and Sentinel (redis.io/docs/latest/operate/oss_and_stack/management/sentinel/)"),
+    ("messaging", {"redpanda"}, (33145, 9644),
+     "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
+    ("consul", {"consul-server"}, (8300, 8301, 8302),
+     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 (developer.hashicorp.com/consul/docs/install/ports)"),
+]
+# Pods a person starts from the guide's runbook: (pod, namespace, Service, port, why). "Database
+# Connection Issues": `kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
+# postgres-postgresql.database.svc.cluster.local ...` runs in `default`, labelled run=debug by kubectl run.
+RUNBOOK = [
+    (Pod("Pod default/debug", "default", {"run": "debug"}, {}), "database", "postgres-postgresql", 5432,
+     "the guide's runbook debug pod -> PostgreSQL"),
+]
+# Calls to addresses outside the cluster (tartware-platform.md §1b): (namespace, Deployment, port, why)
+INTERNET = [
+    ("tartware-system", "availability-guard-service", 443,
+     "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
+    ("tartware-system", "notification-service", 443, "notification service -> NOTIFICATION_WEBHOOK_URL"),
+]
+
+
+def resources_replicas(system: SystemRender, owner: str) -> int:
+    kind, _, rest = owner.partition(" ")
+    ns, _, name = rest.partition("/")
+    item = system.find(kind, name, ns)
+    if item is None:
+        return 1
+    replicas = (item.doc.get("spec") or {}).get("replicas")
+    return 1 if replicas is None else int(replicas)
 
 
 def tracing_endpoints(system: SystemRender) -> list[tuple[str, str, int]]:

@@ -7,7 +7,9 @@
   with ``spec.resources``, the ``config-reloader`` sidecar and ``init-config-reloader`` init
   container (resources from the operator's ``--config-reloader-{cpu,memory}-{request,limit}`` flags),
   every container with readOnlyRootFilesystem, no privilege escalation and ALL capabilities dropped,
-  and ``spec.containers``/``spec.initContainers`` merged by name
+  and ``spec.containers``/``spec.initContainers`` merged by name; ports ``web`` (9090 / 9093) and
+  ``reloader-web`` (8080); pod labels ``app.kubernetes.io/{name,instance,managed-by}``, ``<kind>: <name>``
+  and, for Prometheus, ``operator.prometheus.io/{name,shard}``
   (prometheus-operator/prometheus-operator@v0.88.0 pkg/prometheus/server/statefulset.go,
   pkg/alertmanager/statefulset.go, pkg/operator/config_reloader.go).
 """
@@ -24,6 +26,7 @@ WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 OPERATOR_POD_KINDS = {"Prometheus": "prometheus", "Alertmanager": "alertmanager"}
 OPERATOR_CONTAINER_SECURITY = {"readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
                                "capabilities": {"drop": ["ALL"]}}
+OPERATOR_WEB_PORTS = {"Prometheus": 9090, "Alertmanager": 9093}
 RELOADER_FLAGS = {("requests", "cpu"): "--config-reloader-cpu-request", ("limits", "cpu"): "--config-reloader-cpu-limit",
                   ("requests", "memory"): "--config-reloader-memory-request",
                   ("limits", "memory"): "--config-reloader-memory-limit"}
@@ -84,9 +87,10 @@ def operator_pod(item: Item, reloader: dict[str, Any]) -> PodTemplate:
     spec = item.doc.get("spec") or {}
     main = OPERATOR_POD_KINDS[item.kind]
     sidecar = {"name": "config-reloader", "securityContext": dict(OPERATOR_CONTAINER_SECURITY),
-               "resources": copy.deepcopy(reloader)}
+               "resources": copy.deepcopy(reloader), "ports": [{"name": "reloader-web", "containerPort": 8080}]}
+    web = {"name": "web", "containerPort": OPERATOR_WEB_PORTS[item.kind]}
     containers = [{"name": main, "securityContext": copy.deepcopy(OPERATOR_CONTAINER_SECURITY),
-                   "resources": copy.deepcopy(spec.get("resources") or {})}, sidecar]
+                   "resources": copy.deepcopy(spec.get("resources") or {}), "ports": [web]}, sidecar]
     init = [{"name": "init-config-reloader", "securityContext": copy.deepcopy(OPERATOR_CONTAINER_SECURITY),
              "resources": copy.deepcopy(reloader)}]
     pod_spec = {
@@ -99,6 +103,8 @@ def operator_pod(item: Item, reloader: dict[str, Any]) -> PodTemplate:
     }
     labels = {"app.kubernetes.io/name": main, main: item.name,
               "app.kubernetes.io/instance": item.name, "app.kubernetes.io/managed-by": "prometheus-operator",
+              **({"operator.prometheus.io/name": item.name, "operator.prometheus.io/shard": "0"}
+                 if item.kind == "Prometheus" else {}),
               **((spec.get("podMetadata") or {}).get("labels") or {})}
     return PodTemplate(item.key, item.namespace or "default", {"labels": labels}, pod_spec, True, item.origin)
 

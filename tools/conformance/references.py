@@ -25,12 +25,47 @@ from typing import Any, Iterable, Optional
 
 from tools.conformance.netpol import ADDRESS, _strings
 from tools.conformance.pods import pod_templates
-from tools.system import SystemRender
+from tools.system import Item, SystemRender
 
 # Objects Kubernetes creates in every namespace (kube-controller-manager root-ca-cert-publisher)
 ALWAYS_CONFIGMAPS = {"kube-root-ca.crt"}
-# (namespace or "*", name prefix) of Secrets created at run time by a chart's own Job or controller
-RUNTIME_SECRETS: dict[tuple[str, str], str] = {}
+
+
+def runtime_objects(system: SystemRender) -> list[dict[str, Any]]:
+    """Objects that exist at run time without being rendered, derived from what creates them:
+
+    * Service ``default/kubernetes`` (labels component=apiserver, provider=kubernetes), which the API
+      server maintains (kubernetes/kubernetes@v1.32.0 pkg/controlplane/controller/kubernetesservice);
+    * the kubelet Service prometheus-operator maintains for ``--kubelet-service=<ns>/<name>``
+      (prometheus-operator@v0.88.0 pkg/kubelet/controller.go: labels k8s-app/app.kubernetes.io/name
+      kubelet, ports https-metrics 10250, http-metrics 10255, cadvisor 4194);
+    * the Secret a kube-webhook-certgen ``create --secret-name=<name> --namespace=<ns>`` hook Job
+      writes (kubernetes/ingress-nginx images/kube-webhook-certgen, ``create`` command).
+    """
+    out: list[dict[str, Any]] = [{"apiVersion": "v1", "kind": "Service",
+                                  "metadata": {"name": "kubernetes", "namespace": "default",
+                                               "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                                  "spec": {"ports": [{"name": "https", "port": 443}]}}]
+    for pod in pod_templates(system):
+        for c in pod.containers(init=True):
+            args = [str(a) for a in (c.get("args") or [])]
+            for a in args:
+                if a.startswith("--kubelet-service="):
+                    ns, _, name = a.split("=", 1)[1].partition("/")
+                    out.append({"apiVersion": "v1", "kind": "Service",
+                                "metadata": {"name": name, "namespace": ns,
+                                             "labels": {"k8s-app": "kubelet", "app.kubernetes.io/name": "kubelet"}},
+                                "spec": {"ports": [{"name": "https-metrics", "port": 10250},
+                                                   {"name": "http-metrics", "port": 10255},
+                                                   {"name": "cadvisor", "port": 4194}]}})
+            if args[:1] == ["create"]:
+                opts = dict(a[2:].split("=", 1) for a in args if a.startswith("--") and "=" in a)
+                if "secret-name" in opts:
+                    ns = opts.get("namespace", pod.namespace).replace("$(POD_NAMESPACE)", pod.namespace)
+                    out.append({"apiVersion": "v1", "kind": "Secret",
+                                "metadata": {"name": opts["secret-name"], "namespace": ns},
+                                "data": {"ca": "", "cert": "", "key": ""}})
+    return out
 
 
 def _ns(item_ns: Optional[str]) -> str:
@@ -40,7 +75,7 @@ def _ns(item_ns: Optional[str]) -> str:
 def existing(system: SystemRender) -> dict[str, dict[tuple[str, str], Any]]:
     out: dict[str, dict[tuple[str, str], Any]] = {k: {} for k in
                                                   ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service")}
-    for i in system.items:
+    for i in list(system.items) + [Item(d, "runtime") for d in runtime_objects(system)]:
         if i.kind in out:
             data = {}
             if i.kind in ("Secret", "ConfigMap"):
@@ -83,6 +118,12 @@ def pod_references(system: SystemRender, have: dict) -> list[str]:
     out = []
     for pod in pod_templates(system):
         ns, spec, who = pod.namespace, pod.spec, pod.owner
+        # a StatefulSet's claim templates replace its pod volumes of the same name
+        # (kubernetes/kubernetes@v1.32.0 pkg/controller/statefulset/stateful_set_utils.go updateStorage)
+        kind, _, rest = who.partition(" ")
+        owner = system.find(kind, rest.partition("/")[2], ns) if kind == "StatefulSet" else None
+        templates = {t["metadata"]["name"] for t in ((owner.doc.get("spec") or {}).get("volumeClaimTemplates") or [])} \
+            if owner is not None else set()
 
         def need(kind: str, name: Optional[str], key: Optional[str] = None, optional: bool = False, what: str = ""):
             if not name or optional:
@@ -101,10 +142,10 @@ def pod_references(system: SystemRender, have: dict) -> list[str]:
         for c in pod.containers(init=True):
             for env in c.get("env") or []:
                 src = env.get("valueFrom") or {}
-                if "secretKeyRef" in src:
+                if src.get("secretKeyRef"):
                     r = src["secretKeyRef"]
                     need("Secret", r.get("name"), r.get("key"), bool(r.get("optional")))
-                if "configMapKeyRef" in src:
+                if src.get("configMapKeyRef"):
                     r = src["configMapKeyRef"]
                     need("ConfigMap", r.get("name"), r.get("key"), bool(r.get("optional")))
             for ef in c.get("envFrom") or []:
@@ -125,7 +166,7 @@ def pod_references(system: SystemRender, have: dict) -> list[str]:
                 for item in s.get("items") or []:
                     if not s.get("optional"):
                         need("ConfigMap", s.get("name"), item["key"])
-            if "persistentVolumeClaim" in v:
+            if "persistentVolumeClaim" in v and v["name"] not in templates:
                 need("PersistentVolumeClaim", v["persistentVolumeClaim"].get("claimName"))
             for src in (v.get("projected") or {}).get("sources") or []:
                 if "secret" in src:
@@ -161,6 +202,7 @@ def _texts(doc: dict[str, Any]) -> Iterable[str]:
 
 def service_references(system: SystemRender, have: dict) -> list[str]:
     out = []
+    runtime = runtime_objects(system)
     for vs in system.of_kind("VirtualService"):
         for section in ("http", "tcp", "tls"):
             for route in (vs.doc.get("spec") or {}).get(section) or []:
@@ -175,16 +217,16 @@ def service_references(system: SystemRender, have: dict) -> list[str]:
         namespaces = ns_sel.get("matchNames") or [_ns(mon.namespace)]
         from tools.conformance.netpol import selector_matches
 
-        targets = [s for s in system.of_kind("Service") if (ns_sel.get("any") or _ns(s.namespace) in namespaces)
+        services = system.of_kind("Service") + [Item(d, "runtime") for d in runtime if d["kind"] == "Service"]
+        targets = [s for s in services if (ns_sel.get("any") or _ns(s.namespace) in namespaces)
                    and selector_matches(spec.get("selector") or {}, (s.doc.get("metadata") or {}).get("labels") or {})]
         if not targets:
             out.append(f"ServiceMonitor {mon.namespace}/{mon.name}: selects no Service")
-        for s in targets:
-            names = {p.get("name") for p in (s.doc.get("spec") or {}).get("ports") or []}
-            for ep in spec.get("endpoints") or []:
-                if ep.get("port") and ep["port"] not in names:
-                    out.append(f"ServiceMonitor {mon.namespace}/{mon.name}: Service {s.namespace}/{s.name} "
-                               f"has no port named {ep['port']!r}")
+        names = {p.get("name") for s in targets for p in (s.doc.get("spec") or {}).get("ports") or []}
+        for ep in spec.get("endpoints") or []:
+            if targets and ep.get("port") and ep["port"] not in names:
+                out.append(f"ServiceMonitor {mon.namespace}/{mon.name}: no selected Service has a port named "
+                           f"{ep['port']!r}")
     for item in system.of_kind("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"):
         for hook in item.doc.get("webhooks") or []:
             svc = (hook.get("clientConfig") or {}).get("service")

@@ -15,10 +15,31 @@ from tools.conformance.pods import PodTemplate, pod_templates
 from tools.system import SystemRender
 
 
-def missing(pod: PodTemplate) -> list[str]:
+def limit_range_defaults(system: SystemRender) -> dict[str, dict[str, dict[str, str]]]:
+    """namespace -> {"requests": ..., "limits": ...} a LimitRange fills into containers without them.
+
+    LimitRanger admission (kubernetes/kubernetes@v1.32.0 plugin/pkg/admission/limitranger/admission.go,
+    ``defaultContainerResourceRequirements``/``mergeContainerResources``): a ``type: Container``
+    limit's ``default`` becomes the missing limits, ``defaultRequest`` the missing requests (and
+    without ``defaultRequest``, ``default`` is the request too).
+    """
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for item in system.of_kind("LimitRange"):
+        for lim in (item.doc.get("spec") or {}).get("limits") or []:
+            if lim.get("type") != "Container":
+                continue
+            d = out.setdefault(item.namespace or "default", {"requests": {}, "limits": {}})
+            d["limits"].update(lim.get("default") or {})
+            d["requests"].update(lim.get("defaultRequest") or lim.get("default") or {})
+    return out
+
+
+def missing(pod: PodTemplate, defaults: dict[str, dict[str, dict[str, str]]] | None = None) -> list[str]:
     out = []
+    fill = (defaults or {}).get(pod.namespace, {})
     for c in pod.containers(init=True):
         res = c.get("resources") or {}
+        res = {section: {**fill.get(section, {}), **(res.get(section) or {})} for section in ("requests", "limits")}
         gaps = [f"{section}.{r}" for section in ("requests", "limits") for r in ("cpu", "memory")
                 if not (res.get(section) or {}).get(r)]
         if gaps:
@@ -27,7 +48,8 @@ def missing(pod: PodTemplate) -> list[str]:
 
 
 def violations(system: SystemRender) -> list[str]:
-    return [v for pod in pod_templates(system) for v in missing(pod)]
+    defaults = limit_range_defaults(system)
+    return [v for pod in pod_templates(system) for v in missing(pod, defaults)]
 
 
 @dataclass
