@@ -59,6 +59,7 @@ def _service_values(spec: ServiceSpec) -> dict[str, Any]:
     return {
         "enabled": spec.enabled,
         "image": spec.image,
+        **({"imageDigest": spec.image_digest} if spec.image_digest else {}),
         "port": d.port,
         "extraPorts": [
             {"name": p.name, "port": p.port, **({"appProtocol": p.app_protocol} if p.app_protocol else {})}
