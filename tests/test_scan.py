@@ -49,3 +49,18 @@ def test_summary_counts_are_reported():
 
 def test_skip_file_location():
     assert SKIP_FILE.name == "checkov-skips.yaml"
+
+
+def test_every_skip_names_objects_of_the_whole_render():
+    """No stale skip: each resource pattern matches an object of the dev or prod whole-system render
+    (checkov names objects Kind.namespace.name, cluster-scoped ones with namespace `default`)."""
+    import fnmatch
+
+    from tests.conftest import system_render
+
+    names = {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for stack in ("dev", "prod")
+             for i in system_render(stack).items}
+    names |= {"Job.tartware-ops.k6-load-0"}  # the opt-in load test (scan variant prod-loadtest): k6-<profile>-<run>
+    for skip in load_skips():
+        for pattern in skip.resources:
+            assert fnmatch.filter(names, pattern), (skip.id, pattern)

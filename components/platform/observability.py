@@ -405,6 +405,8 @@ class Observability(TartwareComponent):
                 "resources": s.size("jaeger").k8s(),
                 "podSecurityContext": restricted_pod(10001),
                 "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+                # Jaeger never calls the Kubernetes API: no token in the pod
+                "serviceAccount": {"automountServiceAccountToken": False},
             },
         }
 
