@@ -3,8 +3,6 @@ recorded inputs into manifests and validated; their settings and bad-input cases
 
 import json
 import math
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +13,6 @@ from tools.render import validate
 from tests import guide
 
 NS = "tartware-infra"
-MIRROR_CRD = Path("/work/.mirror/FairwindsOps+charts/repo")
 
 # The deployment guide, written out by hand: "Load Test (20k RPS)" and "Expected Performance".
 GUIDE_RPS = 20000
@@ -139,13 +136,14 @@ def test_vpa_follows_disabled_services():
     assert "revenue-service-vpa" not in names and len(names) == 9
 
 
-@pytest.mark.skipif(not MIRROR_CRD.exists(), reason="fetched FairwindsOps/charts mirror not present")
 def test_vpa_validates_against_the_pinned_charts_crd(prod_run):
+    """The CRD of the vendored vpa chart (FairwindsOps/charts@5f478fce stable/vpa/crds, charts/vendor/vpa-5.0.0)."""
     import jsonschema
     import yaml
 
-    text = subprocess.run(["git", "-C", str(MIRROR_CRD), "show", "5f478fce:stable/vpa/crds/vpa-v1-crd.yaml"],
-                          capture_output=True, text=True, check=True).stdout
+    from tools.charts import vendored_chart
+
+    text = (vendored_chart("vpa", "5.0.0") / "crds" / "vpa-v1-crd.yaml").read_text()
     crd = next(d for d in yaml.safe_load_all(text) if d and d["spec"]["names"]["kind"] == "VerticalPodAutoscaler")
     schema = next(v for v in crd["spec"]["versions"] if v["name"] == "v1")["schema"]["openAPIV3Schema"]
     for d in kubernetes_objects(prod_run.resources):

@@ -124,7 +124,7 @@ def stamp_cert_manager(chart_dir: Path, version: str, repo: Repo, ref: str) -> N
     (chart_dir / "Chart.yaml").write_text(yaml.safe_dump(chart, sort_keys=False))
     readme = (chart_dir / "README.template.md").read_text().replace("{{RELEASE_VERSION}}", version)
     (chart_dir / "README.md").write_text(readme)
-    keep = {"Chart.yaml", "README.md", "values.yaml", "values.schema.json", "templates", ".helmignore"}
+    keep = {"Chart.yaml", "README.md", "values.yaml", "values.schema.json", "templates"}
     for entry in chart_dir.iterdir():
         if entry.name not in keep:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
@@ -219,7 +219,7 @@ SUBSTITUTED = {
     ("jaeger", "common", "2.34.0"): (
         "2.31.10",
         "bitnami/charts has no common 2.34.0 (its newest bitnami/common is 2.31.10, tag common/2.31.10); "
-        "2.34.0 was published to charts.bitnami.com only, with no source in the repository",
+        "jaeger's lock was resolved from the charts.bitnami.com index, with no source in the repository",
     ),
 }
 
@@ -238,33 +238,41 @@ def vendor_dir(chart: str, version: str) -> Path:
 
 
 # ------------------------------------------------------------------------------------ .helmignore
-# helm/helm pkg/ignore/rules.go: one glob per line, `!` negates, a trailing `/` matches directories only,
-# a pattern with `/` matches the path relative to the chart, any other the base name; `**` unsupported.
+# helm/helm@v3.18.6 pkg/ignore/rules.go (Rules.Ignore, parseRule): rules in file order, the first positive
+# match ignores; a trailing `/` restricts a rule to directories; a rule with a leading `/` or any `/`
+# matches the path from the chart root, any other the base name; `!rule` ignores every path it does NOT
+# match (Helm's own reading of negation); globs as Go's filepath.Match (`*` stops at `/`).
+
+def _glob(pattern: str, name: str) -> bool:
+    return fnmatch.fnmatchcase(name, pattern) and name.count("/") == pattern.count("/")
+
 
 def _ignored(rel: str, is_dir: bool, rules: list[str]) -> bool:
-    ignored = False
     for rule in rules:
         negate = rule.startswith("!")
         pattern = rule[1:] if negate else rule
-        if pattern.endswith("/"):
-            if not is_dir:
-                continue
-            pattern = pattern.rstrip("/")
-        pattern = pattern.lstrip("/")
-        if "/" in pattern:
-            hit = fnmatch.fnmatchcase(rel, pattern) and rel.count("/") == pattern.count("/")
+        must_dir = pattern.endswith("/")
+        pattern = pattern[:-1] if must_dir else pattern
+        if pattern.startswith("/") or "/" in pattern:
+            hit = _glob(pattern.lstrip("/"), rel)
         else:
-            hit = fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+            hit = _glob(pattern, rel.rsplit("/", 1)[-1])
+        if negate:
+            if (must_dir and not is_dir) or not hit:
+                return True
+            continue
+        if must_dir and not is_dir:
+            continue
         if hit:
-            ignored = not negate
-    return ignored
+            return True
+    return False
 
 
 def apply_helmignore(chart_dir: Path) -> None:
     path = chart_dir / ".helmignore"
     if not path.exists():
         return
-    rules = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    rules = [r for r in (line.strip() for line in path.read_text().splitlines()) if r and not r.startswith("#")]
     for dirpath, dirnames, filenames in os.walk(chart_dir, topdown=True):
         base = Path(dirpath)
         for name in list(dirnames):
@@ -293,6 +301,7 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
     repo.export(commit, source.path, dest)
     if source.stamp:
         source.stamp(dest, version, repo, commit)
+    apply_helmignore(dest)  # before the subcharts go in: each is filtered by its own .helmignore
     meta = chart_yaml(dest)
     if (meta["name"], str(meta["version"])) != (chart, version):
         raise SystemExit(f"{source.repo}@{source.ref} {source.path}: Chart.yaml is {meta['name']} "
@@ -322,7 +331,6 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
         if substitute:
             sub_entry["substituted"] = substitute[1]
         entry["dependencies"].append(sub_entry)
-    apply_helmignore(dest)
     return entry
 
 
