@@ -39,9 +39,11 @@ SECRET_MARK = "[secret]"
 # ------------------------------------------------------------------------------ charts
 
 
-@functools.lru_cache(maxsize=None)
 def load_chart(chart: Path) -> Any:
-    """helm-python-sdk's loaded chart, once per process (rendering does not change it)."""
+    """helm-python-sdk's loaded chart, fresh for each render: rendering runs Helm's
+    ProcessDependencies, which removes the subcharts the values disable from the loaded chart itself
+    (helm/helm@v3.19.0 pkg/chartutil/dependencies.go), so a shared copy would lose them for the next
+    render (tools/charts.py ``render`` does the same)."""
     import helm_python
 
     return helm_python.Chart.load(str(chart))
@@ -56,7 +58,11 @@ def _yaml_file(path: Path) -> tuple[Any, ...]:
 def render_chart(values: dict[str, Any], name: str = "tartware", namespace: str = "tartware-system",
                  chart: Path = CHART) -> list[dict[str, Any]]:
     """Every object the chart renders with ``values`` (as ``helm install`` would), in a stable order."""
-    rendered = load_chart(chart).render(values, name=name, namespace=namespace, is_install=True)
+    loaded = load_chart(chart)
+    try:
+        rendered = loaded.render(values, name=name, namespace=namespace, is_install=True)
+    finally:
+        loaded.close()
     docs: list[dict[str, Any]] = []
     for path in sorted(rendered):
         if path.endswith("NOTES.txt"):
