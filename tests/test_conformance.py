@@ -318,3 +318,10 @@ def test_custom_resource_schema_check_fails_on_a_bad_field():
     system = SystemRender("test", [Item(crd, PROGRAM), Item(cr, PROGRAM)])
     errors, unknown = schemas.custom_resource_errors(system)
     assert not unknown and len(errors) == 2, errors
+
+
+def test_builtin_schema_check_fails_on_a_misspelt_field(system):
+    doc = copy.deepcopy(system.find("Deployment", "api-gateway", "tartware-system").doc)
+    doc["spec"]["replica"] = doc["spec"].pop("replicas", 1)
+    errors = schemas.builtin_errors(SystemRender(system.stack, [Item(doc, PROGRAM)]))
+    assert any(e.startswith("Deployment/api-gateway:") and "'replica' was unexpected" in e for e in errors), errors
