@@ -27,6 +27,9 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
 
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the CRDs run to megabytes
+
+
 def load_all(text: str) -> list[Any]:
     return list(yaml.load_all(text, Loader=_Loader))
 
@@ -191,6 +194,6 @@ def write_manifests(docs: Iterable[dict[str, Any]], out: Path) -> list[Path]:
         while path in paths:
             n += 1
             path = out / object_filename(doc).replace(".yaml", f"-{n}.yaml")
-        path.write_text(yaml.safe_dump(doc, sort_keys=True))
+        path.write_text(yaml.dump(doc, Dumper=_Dumper, sort_keys=True))
         paths.append(path)
     return paths

@@ -97,17 +97,17 @@ def main(argv: list[str] | None = None) -> int:
                              "creates itself (secrets masked); releases whose chart is missing are listed")
     args = parser.parse_args(argv)
     from stacks.errors import SettingsError
-    from tools.offline import run_program
+    from tools.offline import recorded_run
 
     try:
-        run = run_program(args.stack)
+        run = recorded_run(args.stack)
     except (ValueError, SettingsError) as exc:  # unknown stack, invalid settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.all:
-        from tools.system import render_system, skipped_report
+        from tools.system import skipped_report, system_of
 
-        system = render_system(run)
+        system = system_of(args.stack)
         docs = system.docs
         for line in skipped_report(system):
             print(f"WARNING: {line}", file=sys.stderr)

@@ -125,23 +125,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     skips = load_skips()
     status = 0
-    for variant in args.stack or list(VARIANTS):
-        stack = VARIANTS[variant][0]
-        folder = OUT / variant
-        count = write_stack_manifests(variant, folder)
-        report = run_checkov(args.checkov, folder)
-        unexplained, summary = evaluate(stack, report, skips)
-        print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
-              f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
-        if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
-            print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
-            status = 1
-        for line in unexplained:
-            print(f"  UNEXPLAINED {line}", file=sys.stderr)
-        if unexplained:
-            status = 1
-    return status
+    # Render the variants one after the other (the mock engine is process-wide) while checkov scans
+    # the ones already written: two checkov processes at a time (CI has 2 cores).
+    from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = []
+        for variant in args.stack or list(VARIANTS):
+            folder = OUT / variant
+            count = write_stack_manifests(variant, folder)
+            pending.append((variant, count, pool.submit(run_checkov, args.checkov, folder)))
+        for variant, count, future in pending:
+            stack = VARIANTS[variant][0]
+            unexplained, summary = evaluate(stack, future.result(), skips)
+            print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
+                  f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
+            if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
+                print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
+                status = 1
+            for line in unexplained:
+                print(f"  UNEXPLAINED {line}", file=sys.stderr)
+            if unexplained:
+                status = 1
+    return status
 
 if __name__ == "__main__":
     sys.exit(main())

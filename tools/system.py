@@ -138,7 +138,11 @@ def without_schema(chart: Path) -> Path:
     import tempfile
 
     if chart not in _UNCHECKED:
-        tmp = Path(tempfile.mkdtemp(prefix="tartware-chart-")) / chart.name
+        import atexit
+
+        top = tempfile.mkdtemp(prefix="tartware-chart-")
+        atexit.register(shutil.rmtree, top, True)
+        tmp = Path(top) / chart.name
         shutil.copytree(chart, tmp)
         for schema in tmp.rglob("values.schema.json"):
             schema.unlink()
@@ -168,12 +172,9 @@ def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> l
         rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=without_schema(info.path))
     docs = [d for d in rendered if not _is_test_hook(d)]
     crds = chart_crds(info.path, info.values)
-    namespaced_crd_kinds = set()
     for crd in crds + [d for d in docs if d.get("kind") == "CustomResourceDefinition"]:
         if (crd.get("spec") or {}).get("scope") == "Cluster":
             CLUSTER_SCOPED.add(crd["spec"]["names"]["kind"])
-        else:
-            namespaced_crd_kinds.add(((crd.get("spec") or {}).get("names") or {}).get("kind"))
     for doc in docs:
         upgraded = CAPABILITY_BRANCHES.get((doc.get("apiVersion"), doc.get("kind")))
         if upgraded:
@@ -205,6 +206,19 @@ def render_system(run: Any) -> SystemRender:
         out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info, out.schema_errors))
     out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
     return out
+
+
+_SYSTEMS: dict[str, SystemRender] = {}
+
+
+def system_of(stack: str) -> SystemRender:
+    """The whole system of ``stack`` as configured, rendered once per process from
+    ``tools.offline.recorded_run`` (the tests' session cache and ``tools.render --all``)."""
+    if stack not in _SYSTEMS:
+        from tools.offline import recorded_run
+
+        _SYSTEMS[stack] = render_system(recorded_run(stack))
+    return _SYSTEMS[stack]
 
 
 def skipped_report(system: SystemRender) -> list[str]:
