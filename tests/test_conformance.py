@@ -189,6 +189,34 @@ def test_every_needed_flow_is_allowed_by_both_ends(system, networks):
     assert not problems + blocked, "\n".join(problems + blocked)
 
 
+def test_the_flow_data_covers_every_kind_of_traffic(networks):
+    """The flows come from what the render declares; each kind the platform needs is present in prod,
+    so the reachability check is never vacuous."""
+    from tests.conftest import system_render
+
+    _, flows, _, _, _ = networks(system_render("prod"))
+    def has(src, dst, port=None, prefix=""):
+        return any(f.src.startswith(src) and f.dst.startswith(dst) and (port is None or f.port == port)
+                   and f.why.startswith(prefix) for f in flows)
+
+    assert has(netpol.EXTERNAL, "Deployment istio-system/istiod", 15017, "API server -> webhook")
+    assert has(netpol.EXTERNAL, "Deployment cert-manager/cert-manager-webhook", prefix="API server -> webhook")
+    assert has(netpol.EXTERNAL, "Deployment observability/prometheus-adapter", prefix="API server -> APIService")
+    assert has(netpol.EXTERNAL, "Deployment istio-system/istio-ingressgateway", prefix="load balancer")
+    assert has(netpol.EXTERNAL, "Deployment ingress-nginx/ingress-nginx-controller", prefix="load balancer")
+    for target in ("Deployment istio-system/istiod", "Deployment istio-system/istio-ingressgateway",
+                   "Deployment cert-manager/cert-manager", "Deployment ingress-nginx/ingress-nginx-controller",
+                   "Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql"):
+        assert has("Prometheus observability/", target), target
+    assert has("Deployment istio-system/istio-ingressgateway", "Deployment tartware-system/api-gateway",
+               prefix="gateway -> VirtualService")
+    assert has("Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql")
+    assert has("Deployment tartware-system/api-gateway", "Deployment istio-system/istiod", 15012, "sidecar")
+    assert has("Deployment tartware-system/api-gateway", "Deployment observability/jaeger", prefix="sidecar")
+    assert has("Deployment tartware-system/api-gateway", netpol.KUBE_DNS.owner, 53)
+    assert has("Deployment tartware-system/notification-service", netpol.EXTERNAL, 443)
+
+
 def test_every_policy_selects_a_pod(system, networks):
     net = networks(system)[0]
     require_complete(system)
