@@ -353,3 +353,18 @@ def test_builtin_schema_check_fails_on_a_misspelt_field(system):
     doc["spec"]["replica"] = doc["spec"].pop("replicas", 1)
     errors = schemas.builtin_errors(SystemRender(system.stack, [Item(doc, PROGRAM)]))
     assert any(e.startswith("Deployment/api-gateway:") and "'replica' was unexpected" in e for e in errors), errors
+
+
+def test_secrets_from_external_secrets_and_certificates_count_as_existing():
+    pod = deployment("app", "a", {"app": "x"}, {**HARDENED, "env": [
+        {"name": "P", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}]},
+        volumes=[{"name": "tls", "secret": {"secretName": "tls"}}])
+    es = {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "db", "namespace": "a"},
+          "spec": {"target": {"name": "db"}, "data": [{"secretKey": "password", "remoteRef": {"key": "x"}}]}}
+    cert = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c", "namespace": "a"},
+            "spec": {"secretName": "tls"}}
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
+    system = SystemRender("test", [Item(d, PROGRAM) for d in (ns, pod, es, cert)])
+    assert references.violations(system) == []
+    es["spec"]["data"][0]["secretKey"] = "username"
+    assert references.violations(system) == ["Deployment a/app: Secret a/db has no key 'password'"]
