@@ -145,16 +145,10 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
     """The capacity check (stacks/capacity.py) adds the platform's fixed overhead to the Tartware
     budget. The requests the rendered platform pods really make must not exceed it, or the check
     would pass a cluster the platform does not fit on."""
-    import yaml
-
     from stacks.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
-    from stacks.settings import build_settings
-    from tools.offline import ROOT
 
     require_complete(system)
-    config = yaml.safe_load((ROOT / f"Pulumi.{system.stack}.yaml").read_text())["config"]
-    settings = build_settings({k.split(":", 1)[1]: v for k, v in config.items()
-                               if not (isinstance(v, dict) and "secure" in v)}, stack=system.stack)
+    settings = _settings(system.stack)
     fixed = fixed_overhead(settings)
     totals = resources.platform_totals(system, daemonsets=False)
     assert totals.cpu_request_m <= fixed.cpu, (totals, fixed)
@@ -163,6 +157,37 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
     cpu, mem = per_node_daemonsets(settings)
     cpu, mem = cpu - CLUSTER_DAEMONSETS[0], mem - CLUSTER_DAEMONSETS[1]  # the cluster's own, not rendered here
     assert per_node.cpu_request_m <= cpu and per_node.memory_request_mi * 2**20 <= mem, (per_node, cpu, mem)
+
+
+def _settings(stack: str):
+    import yaml
+
+    from stacks.settings import build_settings
+    from tools.offline import ROOT
+
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return build_settings({k.split(":", 1)[1]: v for k, v in config.items()
+                           if not (isinstance(v, dict) and "secure" in v)}, stack=stack)
+
+
+@pytest.mark.parametrize("section, namespaces, jobs", [
+    ("observability", ("observability",), ()),
+    # the data tier also counts the topic Job it runs next to the brokers
+    ("data", ("database", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
+])
+def test_section_overheads_are_the_rendered_requests(system, section, namespaces, jobs):
+    """What the capacity check adds for the data tier and observability is exactly what their
+    rendered pods request (replicas counted): the sizes the charts get are the sizes it sums."""
+    require_complete(system)
+    cpu = mem = 0.0
+    for pod in pod_templates(system):
+        if pod.namespace in namespaces and not pod.owner.startswith("DaemonSet ") and (
+                pod.long_running or pod.owner in jobs):
+            n = resources.replicas(system, pod)
+            cr, _, mr, _ = resources.pod_totals(pod)
+            cpu, mem = cpu + n * cr, mem + n * mr
+    counted = getattr(_settings(system.stack), section).fixed_overhead()
+    assert (cpu, mem * 2**20) == (counted[0], counted[1])
 
 
 # ------------------------------------------------------------------------------ NetworkPolicy reachability
