@@ -393,3 +393,12 @@ def test_secrets_from_external_secrets_and_certificates_count_as_existing():
     assert references.violations(system) == []
     es["spec"]["data"][0]["secretKey"] = "username"
     assert references.violations(system) == ["Deployment a/app: Secret a/db has no key 'password'"]
+
+
+def test_ingress_backends_are_flows_and_references():
+    ing = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "api", "namespace": "a"},
+           "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+               "service": {"name": "missing", "port": {"number": 80}}}}]}}]}}
+    system = SystemRender("test", [Item(ing, PROGRAM)])
+    assert [(i.name, s, p) for i, s, p in netpol.ingress_backends(system)] == [("api", "missing", 80)]
+    assert "Ingress a/api: Service a/missing does not exist" in references.violations(system)

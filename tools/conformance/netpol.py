@@ -408,6 +408,14 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                         flows += _to_service(net, svcs, gw.owner, ns, name, port, f"gateway -> VirtualService "
                                              f"{vs.namespace}/{vs.name} destination {host}:{port}", problems)
 
+    # ... and the NGINX controller -> every Ingress backend (networking.k8s.io/v1 Ingress rules)
+    nginx = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "ingress-nginx"
+             and p.labels.get("app.kubernetes.io/component") == "controller"]
+    for ing, svc_name, port in ingress_backends(system):
+        for ctl in nginx:
+            flows += _to_service(net, svcs, ctl.owner, ing.namespace or "default", svc_name, port,
+                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}", problems)
+
     # 5. every pod -> each in-cluster address in its env, args and the ConfigMaps it reads
     configmaps = {(i.namespace, i.name): i for i in system.of_kind("ConfigMap")}
     for tpl in by_owner_tpl.values():
@@ -506,6 +514,22 @@ INTERNET = [
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
     ("tartware-system", "notification-service", 443, "notification service -> NOTIFICATION_WEBHOOK_URL"),
 ]
+
+
+def ingress_backends(system: SystemRender) -> list[tuple[Item, str, Port]]:
+    """(Ingress, Service name, port number or name) of every backend of every Ingress."""
+    out = []
+    for ing in system.of_kind("Ingress"):
+        spec = ing.doc.get("spec") or {}
+        backends = [spec["defaultBackend"]] if spec.get("defaultBackend") else []
+        for rule in spec.get("rules") or []:
+            backends += [p.get("backend") or {} for p in (rule.get("http") or {}).get("paths") or []]
+        for b in backends:
+            svc = b.get("service") or {}
+            if svc.get("name"):
+                port = svc.get("port") or {}
+                out.append((ing, svc["name"], port.get("number") or port.get("name")))
+    return out
 
 
 def resources_replicas(system: SystemRender, owner: str) -> int:

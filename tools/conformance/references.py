@@ -211,6 +211,10 @@ def service_references(system: SystemRender, have: dict) -> list[str]:
                     parts = d.get("host", "").split(".")
                     out += _service(have, system, parts[1] if len(parts) > 1 else _ns(vs.namespace), parts[0],
                                     (d.get("port") or {}).get("number"), f"VirtualService {vs.namespace}/{vs.name}")
+    from tools.conformance.netpol import ingress_backends
+
+    for ing, svc_name, port in ingress_backends(system):
+        out += _service(have, system, _ns(ing.namespace), svc_name, port, f"Ingress {ing.namespace}/{ing.name}")
     for mon in system.of_kind("ServiceMonitor"):
         spec = mon.doc.get("spec") or {}
         ns_sel = spec.get("namespaceSelector") or {}
