@@ -451,7 +451,9 @@ class Operations(TartwareComponent):
             # rewriting pod requests under the HPAs). metrics-server is a cluster prerequisite the
             # HPAs need as well.
             self.vpa_release = helm_release(self, f"{name}-vpa", versions.VPA, "vpa", VPA_NAMESPACE, {
-                "recommender": {"enabled": True},
+                # recommender.resources: the chart's requests (50m/500Mi, values.yaml) plus limits
+                "recommender": {"enabled": True, "resources": {"requests": {"cpu": "50m", "memory": "500Mi"},
+                                                               "limits": {"cpu": "200m", "memory": "1000Mi"}}},
                 "updater": {"enabled": False},
                 "admissionController": {"enabled": False},
                 "metrics-server": {"enabled": False},

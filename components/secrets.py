@@ -22,6 +22,7 @@ from .kit import ANYWHERE, Allow, helm_release, namespace, NetworkPolicies
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
 ESO_WEBHOOK_PORT = 10250  # chart 2.9.0 webhook.port
+ESO_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}
 ESO_API = "external-secrets.io/v1"  # v1beta1 is no longer served by chart 2.x (notes: charts.md §12)
 
 
@@ -42,13 +43,16 @@ class ExternalSecretsOperator(TartwareComponent):
                                       [ANYWHERE], (ESO_WEBHOOK_PORT,))], [ns])
         # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
         # deploy/charts/external-secrets/values.yaml: installCRDs, replicaCount, leaderElect,
-        # webhook.replicaCount, serviceMonitor.enabled.
+        # webhook.replicaCount, serviceMonitor.enabled; resources, webhook.resources and
+        # certController.resources (all `{}` by default: requests and limits are ours).
         self.release = helm_release(self, f"{name}-release", versions.EXTERNAL_SECRETS, "external-secrets",
                                     ESO_NAMESPACE, {
                                         "installCRDs": True,
                                         "replicaCount": 2 if prod else 1,
                                         "leaderElect": prod,
-                                        "webhook": {"replicaCount": 2 if prod else 1},
+                                        "resources": ESO_RESOURCES,
+                                        "webhook": {"replicaCount": 2 if prod else 1, "resources": ESO_RESOURCES},
+                                        "certController": {"resources": ESO_RESOURCES},
                                     }, provider, [ns])
         # The identity external-secrets presents to Vault's Kubernetes auth (role vault.role).
         self.auth_account = k8s.core.v1.ServiceAccount(

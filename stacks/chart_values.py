@@ -30,6 +30,12 @@ def _callers(t: TartwareSettings) -> dict[str, list[str]]:
     return found
 
 
+# The services that call addresses outside the cluster (tartware-platform.md §1b): the
+# availability guard's six notification webhook/API keys, the notification service's
+# NOTIFICATION_WEBHOOK_URL. Only these get the public-egress rule.
+PUBLIC_EGRESS_SERVICES = ("availability-guard-service", "notification-service")
+
+
 def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
     """``networkPolicy`` values: off, with the wiring the platform layer fills in when it turns it on."""
     return {
@@ -41,7 +47,7 @@ def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
         "dataTier": {},
         "egressTo": [],
         "callers": _callers(t),
-        "publicEgress": {"enabled": True, "except": list(PRIVATE_RANGES)},
+        "publicEgress": {"enabled": True, "except": list(PRIVATE_RANGES), "services": list(PUBLIC_EGRESS_SERVICES)},
     }
 
 
@@ -54,6 +60,7 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
     return {
         "enabled": spec.enabled,
         "image": spec.image,
+        **({"imageDigest": spec.image_digest} if spec.image_digest else {}),
         "port": d.port,
         "extraPorts": [
             {"name": p.name, "port": p.port, **({"appProtocol": p.app_protocol} if p.app_protocol else {})}

@@ -85,6 +85,9 @@ class ServiceOverride(SettingsModel):
     memory_target: Optional[Percent] = None
     custom_metrics: Optional[tuple[CustomMetricInput, ...]] = None
     image: Optional[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._/-]*$")]] = None
+    # The image's content digest: the chart then pulls <registry>/<image>:<tag>@<digest>, which the
+    # container runtime resolves by digest only (a moved tag cannot change what runs).
+    image_digest: Optional[Annotated[str, Field(pattern=r"^sha256:[a-f0-9]{64}$")]] = None
 
 
 OVERRIDE_FIELDS = fields_of(ServiceOverride)
@@ -125,6 +128,7 @@ for _field, _text in {
     "registryServer": "a registry host such as 'registry.example.com' or 'registry.local:5000'",
     "customMetrics": "a list of {name: <prometheus metric>, averageValue: '<number>' or '<number>m'}",
     "image": "an image repository name such as 'api-gateway'",
+    "imageDigest": "an OCI content digest 'sha256:' followed by 64 lower-case hex digits",
     "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
     "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
     "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
@@ -158,6 +162,7 @@ class ServiceSpec:
     memory_target: int
     custom_metrics: tuple[CustomMetric, ...]
     image: str
+    image_digest: str = ""
 
     @property
     def name(self) -> str:

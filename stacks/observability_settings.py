@@ -72,6 +72,11 @@ SIZES: dict[str, dict[str, Sizing]] = {
         "jaeger": Sizing(100, 256 * MI, 500, 1 * GI),
         "loki": Sizing(100, 256 * MI, 1000, 1 * GI),
         "alloy": Sizing(50, 128 * MI, 250, 512 * MI),
+        # prometheus-operator's config-reloader sidecar + init container (Prometheus, Alertmanager),
+        # Alloy's config-reloader, Loki's rules sidecar (loki-sc-rules), the admission-webhook Jobs
+        "config-reloader": Sizing(10, 50 * MI, 100, 64 * MI),  # alloy chart default requests 10m/50Mi
+        "loki-sidecar": Sizing(10, 64 * MI, 100, 128 * MI),
+        "admission-job": Sizing(10, 32 * MI, 100, 64 * MI),
     },
     "prod": {
         "prometheus": Sizing(2000, 8 * GI, 4000, 16 * GI),
@@ -85,6 +90,9 @@ SIZES: dict[str, dict[str, Sizing]] = {
         "jaeger": Sizing(500, 2 * GI, 2000, 4 * GI),
         "loki": Sizing(1000, 4 * GI, 2000, 8 * GI),
         "alloy": Sizing(200, 512 * MI, 1000, 1 * GI),
+        "config-reloader": Sizing(20, 50 * MI, 200, 128 * MI),
+        "loki-sidecar": Sizing(20, 64 * MI, 200, 128 * MI),
+        "admission-job": Sizing(10, 32 * MI, 100, 64 * MI),
     },
 }
 REPLICAS = {  # components without a setting: (dev, prod)
@@ -150,6 +158,7 @@ class ObservabilitySettings:
 
         add("prometheus", self.prometheus_replicas)
         add("alertmanager", self.alertmanager_replicas)
+        add("config-reloader", self.prometheus_replicas + self.alertmanager_replicas)
         add("grafana")
         add("grafana-sidecar", 2)
         add("operator")
@@ -160,7 +169,9 @@ class ObservabilitySettings:
             add("jaeger")
         if self.loki:
             add("loki")
+            add("loki-sidecar")
             add("alloy", self.replicas("alloy"))
+            add("config-reloader", self.replicas("alloy"))
         return cpu, mem
 
     def per_node_overhead(self) -> tuple[int, int]:

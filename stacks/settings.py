@@ -196,6 +196,7 @@ def _resolve_service(definition: ServiceDefinition, base: Sizing, override: Serv
         memory_target=pick("memory_target", inp.hpa_memory_target),
         custom_metrics=tuple(CustomMetric(m.name, m.average_value) for m in metrics),
         image=pick("image", definition.name),
+        image_digest=pick("image_digest", ""),
     )
 
 

@@ -7,16 +7,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.offline import run_program  # noqa: E402
-
-_RUNS = {}
+from tools.offline import recorded_run  # noqa: E402
 
 
 def program_run(stack: str):
     """The real stack run once per test session (the mock engine is not free)."""
-    if stack not in _RUNS:
-        _RUNS[stack] = run_program(stack)
-    return _RUNS[stack]
+    return recorded_run(stack)
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +23,16 @@ def dev_run():
 @pytest.fixture(scope="session")
 def prod_run():
     return program_run("prod")
+
+
+def system_render(stack: str):
+    """The whole system of a stack (every release from its chart + the program's own objects),
+    rendered once per test session from the cached program run (tools/system.py)."""
+    from tools.system import system_of
+
+    return system_of(stack)
+
+
+@pytest.fixture(scope="session", params=["dev", "prod"])
+def system(request):
+    return system_render(request.param)

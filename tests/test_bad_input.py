@@ -21,6 +21,8 @@ CASES = [
     ("core", {"services": {"spa-service": {}}}, "services.spa-service", ["unknown service", "api-gateway"]),
     ("core", {"registryServer": "registry.example.com", "registryUsername": "ci"}, "registryPassword", ["missing required secret"]),
     ("core", {"imageTag": "latest please"}, "imageTag", ["Docker tag"]),
+    ("core", {"services": {"api-gateway": {"imageDigest": "sha256:abc"}}}, "services.api-gateway.imageDigest",
+     ["'sha256:' followed by 64 lower-case hex digits"]),
     ("core", {"hpaCpuTaret": 70}, "hpaCpuTaret", ["unknown setting"]),
     # cluster
     ("cluster", {"clusterTarget": "openshift"}, "clusterTarget", ["'existing', 'eks', 'vsphere' or 'baremetal'"]),

@@ -273,3 +273,17 @@ def test_edge_values_exercise_the_uncommon_branches():
     assert {m["type"] for m in hpa["spec"]["metrics"]} == {"Resource", "Pods"}
     assert objects(docs, "PodDisruptionBudget")["api-gateway"]["spec"]["maxUnavailable"] == "10%"
     assert objects(docs, "NetworkPolicy") and not objects(docs, "PeerAuthentication")
+
+
+def test_image_digest_pins_the_pull():
+    """services.<name>.imageDigest: the image is <registry>/<image>:<tag>@<digest>; a reference with a
+    digest is pulled by digest (distribution/reference grammar: name[:tag][@digest])."""
+    from stacks.chart_values import chart_values
+    from stacks.settings import build_settings
+
+    digest = "sha256:" + "0123456789abcdef" * 4
+    settings = build_settings({"environment": "prod", "services": {"api-gateway": {"imageDigest": digest}}})
+    deployments = objects(render_chart(chart_values(settings.tartware)), "Deployment")
+    assert deployments["api-gateway"]["spec"]["template"]["spec"]["containers"][0]["image"] == \
+        f"docker.io/tartware/api-gateway:v1.0.0@{digest}"
+    assert "@" not in deployments["core-service"]["spec"]["template"]["spec"]["containers"][0]["image"]

@@ -28,13 +28,12 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKTREE = "WORKTREE"  # --head default: the files as they are on disk
 MAX_FIELDS_PER_OBJECT = 40
 MAX_CHARS = 60000  # GitHub comments are limited to 65,536 characters
-SECRET_MARK = "[secret]"
 
 
 class DiffError(Exception):
@@ -44,40 +43,21 @@ class DiffError(Exception):
 # ------------------------------------------------------------------------------ snapshots
 
 
-def _mask(value: Any) -> Any:
-    """Plain JSON data with every Pulumi secret replaced by a marker (nothing secret is printed)."""
-    if type(value).__name__ == "Secret":
-        inner = getattr(value, "value", None)
-        if isinstance(inner, dict):  # a whole secret map (e.g. stringData): keep its keys
-            return {k: SECRET_MARK for k in inner}
-        return SECRET_MARK
-    if isinstance(value, dict):
-        return {k: _mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask(v) for v in value]
-    return value
+def _load_manifests():
+    """tools/manifests.py of THIS revision, loaded by path: the snapshot subprocess must import the
+    checkout's own ``tools`` package (its harness), so this module does not import ``tools``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_tartware_manifests", Path(__file__).resolve().with_name("manifests.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def object_key(doc: Mapping[str, Any]) -> str:
-    meta = doc.get("metadata") or {}
-    ns = meta.get("namespace")
-    return f"{doc.get('kind')} {ns + '/' if ns else ''}{meta.get('name')}"
-
-
-def kubernetes_objects(resources: Iterable[Any]) -> list[dict[str, Any]]:
-    """The Kubernetes objects Pulumi creates itself (not through a chart), from their inputs."""
-    docs = []
-    for r in resources:
-        if not r.type.startswith("kubernetes:") or r.type.startswith("kubernetes:helm.sh/"):
-            continue
-        if r.type.startswith("kubernetes:yaml") or r.type == "pulumi:providers:kubernetes":
-            continue
-        body = _mask(r.inputs)
-        if not isinstance(body, dict) or "kind" not in body or "metadata" not in body:
-            continue
-        body.pop("__inputs", None)
-        docs.append(body)
-    return docs
+_manifests = _load_manifests()
+_mask = _manifests.mask
+object_key = _manifests.object_key
+kubernetes_objects = _manifests.kubernetes_objects
 
 
 def build_snapshot(run: Any, render: Callable[[dict], list[dict]]) -> dict[str, Any]:
@@ -100,10 +80,9 @@ def build_snapshot(run: Any, render: Callable[[dict], list[dict]]) -> dict[str, 
 def take_snapshot(stack: str, overrides: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
     """Snapshot of the current code, in this process (tests use it to compare two settings)."""
     from tools.offline import run_program, stack_config
-    from tools.render import render_chart
 
     config, secret_keys = stack_config(stack, overrides=overrides)
-    return build_snapshot(run_program(stack, config, secret_keys), render_chart)
+    return build_snapshot(run_program(stack, config, secret_keys), _manifests.render_chart)
 
 
 def _snapshot_in_checkout(root: Path, stack: str) -> dict[str, Any]:

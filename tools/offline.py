@@ -361,3 +361,14 @@ def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
             sys.path.remove(str(ROOT))
     return ProgramRun(stack=stack, resources=monitor.registered, outputs=monitor.stack_outputs,
                       invokes=monitor.invokes)
+
+
+_RECORDED: dict[str, ProgramRun] = {}
+
+
+def recorded_run(stack: str) -> ProgramRun:
+    """``run_program(stack)`` with the stack's own config, once per process (the tests' session
+    cache, tools.render): callers read it, never change it."""
+    if stack not in _RECORDED:
+        _RECORDED[stack] = run_program(stack)
+    return _RECORDED[stack]

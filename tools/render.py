@@ -1,80 +1,82 @@
-"""Render our Tartware chart offline (helm-python-sdk) and validate what Kubernetes would receive.
+"""Render our Tartware chart (or, with --all, the whole system) offline (helm-python-sdk) and validate what Kubernetes would receive.
 
     python -m tools.render --stack prod --out rendered/prod   # write one file per object
-    python -m tools.render --stack prod --all                 # + the objects Pulumi creates itself
+    python -m tools.render --stack prod --all                 # the whole system: every release from its
+                                                              # chart source + the objects Pulumi creates itself
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
+from tools.manifests import CHART, ROOT, object_filename, render_chart, write_manifests  # noqa: F401 (re-exported)
 
-ROOT = Path(__file__).resolve().parent.parent
-CHART = ROOT / "charts" / "tartware"
 KUBE_VERSION = "1.28.0"
 
 
-def render_chart(values: dict[str, Any], name: str = "tartware", namespace: str = "tartware-system",
-                 chart: Path = CHART) -> list[dict[str, Any]]:
-    """Every object the chart renders with ``values``, in a stable order."""
-    import helm_python
+@functools.lru_cache(maxsize=None)
+def _validator(kube_version: str, kind: str, api_version: str):
+    """kubernetes-validate's strict validator for one kind, built once per process.
 
-    rendered = helm_python.Chart.load(str(chart)).render(values, name=name, namespace=namespace, is_install=True)
-    docs: list[dict[str, Any]] = []
-    for path in sorted(rendered):
-        if path.endswith("NOTES.txt"):
-            continue
-        docs.extend(d for d in yaml.safe_load_all(rendered[path]) if d)
-    return docs
+    Same schemas and steps as ``kubernetes_validate.validate(doc, version, strict=True)``
+    (kubernetes-validate 1.x kubernetes_validate/utils.py), which re-reads the whole definitions file
+    on every call; None when the version has no schema for the kind.
+    """
+    import re
+
+    import jsonschema
+    from kubernetes_validate import utils
+    from referencing import Registry, Resource
+
+    version = [v for v in utils.all_versions() if utils.major_minor(v) <= utils.major_minor(kube_version)][-1]
+    group = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    schema_dir = f"v{version}-local-strict"
+    try:
+        schema = utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/{kind.lower()}-{group}.json", kube_version)
+    except FileNotFoundError:
+        return None
+    registry = Resource.from_contents(schema) @ Registry()
+    registry = _definitions(schema_dir, kube_version) @ registry
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+@functools.lru_cache(maxsize=None)
+def _definitions(schema_dir: str, kube_version: str):
+    from kubernetes_validate import utils
+    from referencing import Resource
+
+    return Resource.from_contents(utils.schema_contents(f"kubernetes-json-schema/{schema_dir}/_definitions.json",
+                                                        kube_version))
 
 
 def validate(docs: Iterable[dict[str, Any]], kube_version: str = KUBE_VERSION) -> list[str]:
     """kubernetes-validate --strict on each object. A missing schema for a built-in kind is an error."""
-    import kubernetes_validate
-
     errors = []
     for doc in docs:
         ident = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
-        try:
-            kubernetes_validate.validate(doc, kube_version, strict=True)
-        except kubernetes_validate.SchemaNotFoundError as exc:
-            errors.append(f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}: {exc}")
-        except kubernetes_validate.ValidationError as exc:
-            errors.append(f"{ident}: {exc.message} at {'/'.join(map(str, exc.path))}")
+        validator = _validator(kube_version, doc.get("kind", ""), doc.get("apiVersion", ""))
+        if validator is None:
+            errors.append(f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}")
+            continue
+        error = next(iter(sorted(validator.iter_errors(doc), key=lambda e: list(e.path))), None)
+        if error is not None:
+            errors.append(f"{ident}: {error.message} at {'/'.join(map(str, error.path))}")
     return errors
 
 
 BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io",
                   "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
-                  "coordination.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "node.k8s.io"}
+                  "coordination.k8s.io", "discovery.k8s.io", "certificates.k8s.io", "node.k8s.io",
+                  "apiregistration.k8s.io", "flowcontrol.apiserver.k8s.io"}
 
 
 def is_builtin(api_version: str) -> bool:
     """A Kubernetes API group kubernetes-validate has schemas for (not a CRD's group)."""
     return (api_version.rsplit("/", 1)[0] if "/" in api_version else "") in BUILTIN_GROUPS
-
-
-def object_filename(doc: dict[str, Any]) -> str:
-    """``<kind>-<name>.yaml``; objects outside tartware-system carry their namespace too."""
-    ns = doc["metadata"].get("namespace")
-    middle = f"{ns}-" if ns and ns != "tartware-system" else ""
-    return f"{doc['kind'].lower()}-{middle}{doc['metadata']['name']}.yaml"
-
-
-def write_manifests(docs: Iterable[dict[str, Any]], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.yaml"):
-        old.unlink()
-    paths = []
-    for doc in docs:
-        path = out / object_filename(doc)
-        path.write_text(yaml.safe_dump(doc, sort_keys=True))
-        paths.append(path)
-    return paths
 
 
 def tartware_values(run) -> dict[str, Any]:
@@ -90,25 +92,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--all", action="store_true",
-                        help="also write the Kubernetes objects Pulumi creates itself (secrets masked); "
-                             "custom resources are written but not validated")
+                        help="the whole system: every Helm release rendered from its chart source (charts/tartware, "
+                             "charts/vendor) with the values the program sends, plus the Kubernetes objects Pulumi "
+                             "creates itself (secrets masked); releases whose chart is missing are listed")
     args = parser.parse_args(argv)
     from stacks.errors import SettingsError
-    from tools.offline import run_program
+    from tools.offline import recorded_run
 
     try:
-        run = run_program(args.stack)
+        run = recorded_run(args.stack)
     except (ValueError, SettingsError) as exc:  # unknown stack, invalid settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    docs = render_chart(tartware_values(run))
-    errors = validate([d for d in docs if is_builtin(d["apiVersion"])])  # CRs (mesh routes): no schema
     if args.all:
-        from tools.diff import kubernetes_objects
+        from tools.system import skipped_report, system_of
 
-        extra = kubernetes_objects(run.resources)
-        errors += validate([d for d in extra if is_builtin(d["apiVersion"])])
-        docs = docs + extra
+        system = system_of(args.stack)
+        docs = system.docs
+        for line in skipped_report(system):
+            print(f"WARNING: {line}", file=sys.stderr)
+    else:
+        docs = render_chart(tartware_values(run))
+    errors = validate([d for d in docs if is_builtin(d["apiVersion"])])  # custom resources: tools.conformance.schemas
     for e in errors:
         print(f"invalid: {e}", file=sys.stderr)
     out = args.out or ROOT / "rendered" / args.stack

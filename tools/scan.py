@@ -1,7 +1,8 @@
 """Security scan: checkov's Kubernetes framework over everything the program would send to Kubernetes.
 
-For each stack, the Tartware chart is rendered with the values the program passes and the objects
-the program creates directly are written next to it; checkov (its own virtualenv, offline) scans
+For each stack, the whole system is rendered (tools/system.py: every Helm release — ours and the
+third-party ones — from its chart source with the values the program passes, CRDs and hooks
+included, plus the objects the program creates directly); checkov (its own virtualenv, offline) scans
 the folder. Every failed check must be listed with a written reason in security/checkov-skips.yaml,
 and the scan must have produced results (checkov's helm framework silently runs nothing without a
 helm binary; an empty scan is a failure).
@@ -76,22 +77,21 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def write_stack_manifests(variant: str, out: Path) -> int:
-    """Chart objects + directly created objects for a scan variant into ``out``; returns the count."""
-    from tools.diff import kubernetes_objects
+    """The whole system of a scan variant (every release rendered from its chart source, plus the
+    objects the program creates directly) into ``out``; returns the count. Releases whose chart is
+    not in the repository are reported on stderr."""
+    from tools.manifests import write_manifests
     from tools.offline import run_program, stack_config
-    from tools.render import render_chart, write_manifests
+    from tools.system import render_system, skipped_report
 
     stack, overrides = VARIANTS[variant]
     # a load test needs a login; the password is a secret (a placeholder here)
     secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
-    run = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
-    docs: list[dict[str, Any]] = []
-    for release in run.of_type("kubernetes:helm.sh/v3:Release"):
-        if release.plain.get("chart") == "./charts/tartware":
-            docs.extend(render_chart(release.plain["values"]))
-    docs.extend(kubernetes_objects(run.resources))
-    write_manifests(docs, out)
-    return len(docs)
+    system = render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
+    for line in skipped_report(system):
+        print(f"WARNING [{variant}]: {line}", file=sys.stderr)
+    write_manifests(system.docs, out)
+    return len(system.docs)
 
 
 def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
@@ -135,23 +135,29 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     skips = load_skips()
     status = 0
-    for variant in args.stack or list(VARIANTS):
-        stack = VARIANTS[variant][0]
-        folder = OUT / variant
-        count = write_stack_manifests(variant, folder)
-        report = run_checkov(args.checkov, folder)
-        unexplained, summary = evaluate(stack, report, skips)
-        print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
-              f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
-        if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
-            print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
-            status = 1
-        for line in unexplained:
-            print(f"  UNEXPLAINED {line}", file=sys.stderr)
-        if unexplained:
-            status = 1
-    return status
+    # Render the variants one after the other (the mock engine is process-wide) while checkov scans
+    # the ones already written: two checkov processes at a time (CI has 2 cores).
+    from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending = []
+        for variant in args.stack or list(VARIANTS):
+            folder = OUT / variant
+            count = write_stack_manifests(variant, folder)
+            pending.append((variant, count, pool.submit(run_checkov, args.checkov, folder)))
+        for variant, count, future in pending:
+            stack = VARIANTS[variant][0]
+            unexplained, summary = evaluate(stack, future.result(), skips)
+            print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
+                  f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
+            if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
+                print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
+                status = 1
+            for line in unexplained:
+                print(f"  UNEXPLAINED {line}", file=sys.stderr)
+            if unexplained:
+                status = 1
+    return status
 
 if __name__ == "__main__":
     sys.exit(main())

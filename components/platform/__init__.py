@@ -219,7 +219,8 @@ class Platform(TartwareComponent):
                 Allow("allow-istiod-webhook", {"app": "istiod"}, [ANYWHERE], (mesh.ISTIOD_WEBHOOK_PORT,)),
                 *scrape,
             ]
-            if self.certs is not None and solver_from:
+            # HTTP-01 solver pods exist only while an ACME issuer answers a challenge
+            if self.certs is not None and solver_from and self.certs.issuer == certs.ACME_ISSUER:
                 allows.append(Allow("allow-acme-solver", certs.SOLVER_POD_LABELS, solver_from, (certs.SOLVER_PORT,)))
             net.namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
         if self.edge is not None:
@@ -233,10 +234,15 @@ class Platform(TartwareComponent):
                 Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
+        d = args.data.data
+        # pods of a release that talk to each other: replicas and primary, Sentinel, Raft/gossip;
+        # Redpanda's post-install Job configures the brokers over the admin API even with one broker
+        peers = {"database": d.postgres_read_replicas > 0, "cache": d.redis_sentinel, "messaging": True,
+                 "consul": d.consul_servers > 1}
         for logical, ns in self.data.namespaces.items():
-            allows = [Allow("allow-same-namespace", {}, [Peer()]), *scrape]
+            allows = [*([Allow("allow-same-namespace", {}, [Peer()])] if peers.get(logical) else []), *scrape]
             ports = self.data.ports.get(logical) or []
-            if ports:
+            if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
                 allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
                                     ports))
             if logical == "database" and ports and args.backup:
@@ -268,4 +274,4 @@ class Platform(TartwareComponent):
         ], [self.observability])
         extra_ns = self.observability.node_exporter_namespace
         if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
-            net.namespace(extra_ns, scrape, [self.observability])
+            net.namespace(extra_ns, [], [self.observability])  # an allow would admit nothing either

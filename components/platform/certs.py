@@ -34,15 +34,26 @@ SOLVER_POD_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
 SOLVER_PORT = 8089
 
 
+CONTROLLER_RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}
+SMALL_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}}
+
+
 def cert_manager_values(p: PlatformSettings) -> dict[str, Any]:
     prod = p.is_prod
     return {
         "crds": {"enabled": True, "keep": True},
         "replicaCount": 2 if prod else 1,
         "podDisruptionBudget": {"enabled": prod},
-        "webhook": {"replicaCount": 3 if prod else 1, "podDisruptionBudget": {"enabled": prod}},
-        "cainjector": {"replicaCount": 2 if prod else 1, "podDisruptionBudget": {"enabled": prod}},
-        "prometheus": {"enabled": True},
+        # resources / webhook.resources / cainjector.resources / startupapicheck.resources: the chart
+        # sets none (values.yaml at v1.19.6: `resources: {}` for each); requests and limits are ours
+        "resources": CONTROLLER_RESOURCES,
+        "webhook": {"replicaCount": 3 if prod else 1, "podDisruptionBudget": {"enabled": prod},
+                    "resources": SMALL_RESOURCES},
+        "cainjector": {"replicaCount": 2 if prod else 1, "podDisruptionBudget": {"enabled": prod},
+                       "resources": CONTROLLER_RESOURCES},
+        "startupapicheck": {"resources": SMALL_RESOURCES},
+        # prometheus.servicemonitor.enabled: a ServiceMonitor for the controller's :9402 metrics
+        "prometheus": {"enabled": True, "servicemonitor": {"enabled": True}},
     }
 
 

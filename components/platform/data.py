@@ -23,7 +23,7 @@ import pulumi_kubernetes as k8s
 from stacks import catalog, versions
 from stacks.args import DataArgs
 from stacks.cluster_settings import memory_pool, tolerations_for
-from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, DataSettings, Sizing
+from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, Sizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
@@ -226,8 +226,13 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
     # podTemplate specs are merged by container name (chart "Merge Semantics"); these make every
     # container restricted-compatible (rendered: redpanda, sidecar, redpanda-configurator,
     # bootstrap-yaml-envsubst; the post-install Job's post-install + bootstrap-yaml-envsubst).
-    sts_containers = [{"name": n, "securityContext": RESTRICTED_CONTAINER} for n in ("redpanda", "sidecar")]
-    sts_init = [{"name": n, "securityContext": RESTRICTED_CONTAINER} for n in ("redpanda-configurator", "bootstrap-yaml-envsubst")]
+    # The chart gives the sidecar, redpanda-configurator and post-install containers no resources:
+    # set them here (REDPANDA_SIDECAR, counted by DataSettings.fixed_overhead).
+    small = REDPANDA_SIDECAR.k8s()
+    sts_containers = [{"name": "redpanda", "securityContext": RESTRICTED_CONTAINER},
+                      {"name": "sidecar", "securityContext": RESTRICTED_CONTAINER, "resources": small}]
+    sts_init = [{"name": "redpanda-configurator", "securityContext": RESTRICTED_CONTAINER, "resources": small},
+                {"name": "bootstrap-yaml-envsubst", "securityContext": RESTRICTED_CONTAINER}]
     return {
         "statefulset": {
             "replicas": s.redpanda_brokers,
@@ -239,7 +244,7 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
         "post_install_job": {
             "podTemplate": {"spec": {
                 "securityContext": restricted_pod(REDPANDA_UID),
-                "containers": [{"name": "post-install", "securityContext": RESTRICTED_CONTAINER}],
+                "containers": [{"name": "post-install", "securityContext": RESTRICTED_CONTAINER, "resources": small}],
                 "initContainers": [{"name": "bootstrap-yaml-envsubst", "securityContext": RESTRICTED_CONTAINER}],
             }},
         },
@@ -261,6 +266,10 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
             "default_topic_partitions": 12 if s.is_prod else 1,
         }},
     }
+
+
+# Defaults the consul namespace's LimitRange gives containers without resources (locality-init)
+CONTAINER_DEFAULTS = {"defaultRequest": {"cpu": "10m", "memory": "32Mi"}, "default": {"cpu": "100m", "memory": "64Mi"}}
 
 
 def consul_values(s: DataSettings) -> dict[str, Any]:
@@ -403,8 +412,17 @@ class DataTier(TartwareComponent):
             self.releases.append(self.topic_job)
         if s.consul:
             nsr = ns("consul", CONSUL_NAMESPACE)
+            # The server StatefulSet's locality-init container has no resources key in the chart
+            # (hashicorp/consul-k8s@v1.9.11 charts/consul/templates/server-statefulset.yaml): a
+            # LimitRange gives it (and any container without its own) requests and limits at admission.
+            self.consul_limits = k8s.core.v1.LimitRange(
+                f"{name}-consul-limits",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name="container-defaults", namespace=CONSUL_NAMESPACE,
+                                                    labels=labels),
+                spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
+                opts=self.child(provider, depends_on=[nsr]))
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
-                                       consul_values(s), provider, [nsr], protect=protect)
+                                       consul_values(s), provider, [nsr, self.consul_limits], protect=protect)
             self.releases.append(self.consul)
 
         self.endpoints: DataTierEndpoints = endpoints

@@ -28,6 +28,9 @@ ADMISSION_PORT = 8443  # controller.admissionWebhooks.port
 METRICS_PORT = 10254
 
 
+JOB_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+
+
 def ingress_nginx_values(p: PlatformSettings, service_type: str = "LoadBalancer") -> dict[str, Any]:
     """``service_type``: LoadBalancer only where something assigns its address (the chart's default
     is LoadBalancer, values.yaml controller.service.type, and Helm's wait needs the address)."""
@@ -38,11 +41,17 @@ def ingress_nginx_values(p: PlatformSettings, service_type: str = "LoadBalancer"
             "minAvailable": 1,  # PDB only rendered when replicas > 1
             "autoscaling": {"enabled": p.is_prod, "minReplicas": n, "maxReplicas": max(n * 3, 6)},
             "resources": {"requests": {"cpu": "100m", "memory": "90Mi"} if not p.is_prod
-                          else {"cpu": "500m", "memory": "512Mi"}},
+                          else {"cpu": "500m", "memory": "512Mi"},
+                          "limits": {"cpu": "500m", "memory": "256Mi"} if not p.is_prod
+                          else {"cpu": "2000m", "memory": "1Gi"}},
             "service": {"type": service_type},
             "ingressClassResource": {"name": "nginx", "enabled": True, "default": False},
-            "admissionWebhooks": {"enabled": True},
-            "metrics": {"enabled": True},
+            # the admission-create/-patch hook Jobs (createSecretJob/patchWebhookJob.resources: {} by default)
+            "admissionWebhooks": {"enabled": True,
+                                  "createSecretJob": {"resources": JOB_RESOURCES},
+                                  "patchWebhookJob": {"resources": JOB_RESOURCES}},
+            # controller.metrics.serviceMonitor.enabled: the controller's :10254 metrics scraped
+            "metrics": {"enabled": True, "serviceMonitor": {"enabled": True}},
         },
     }
 

@@ -63,7 +63,9 @@ def istiod_values(p: PlatformSettings, version: str,
         "autoscaleMax": p.istiod_max_replicas,
         "replicaCount": p.istiod_min_replicas,
         "resources": {"requests": {"cpu": "500m", "memory": "2048Mi"} if p.is_prod
-                      else {"cpu": "100m", "memory": "256Mi"}},
+                      else {"cpu": "100m", "memory": "256Mi"},
+                      "limits": {"cpu": "2000m", "memory": "4Gi"} if p.is_prod
+                      else {"cpu": "1000m", "memory": "1Gi"}},
         "seccompProfile": {"type": "RuntimeDefault"},
         "cni": {"enabled": p.istio_cni},
     }
@@ -198,7 +200,8 @@ def cni_values(p: PlatformSettings, version: str) -> dict[str, Any]:
         "cniBinDir": p.cni_bin_dir,
         "cniConfDir": p.cni_conf_dir,
         "excludeNamespaces": [CNI_NAMESPACE],
-        "resources": {"requests": {"cpu": p.cni_request.cpu, "memory": p.cni_request.memory}},
+        "resources": {"requests": {"cpu": p.cni_request.cpu, "memory": p.cni_request.memory},
+                      "limits": {"cpu": "500m", "memory": "256Mi"}},
     }
     return _nest(versions.ISTIO_LINES[version].flat_values, "cni", cni)
 

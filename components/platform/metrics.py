@@ -24,7 +24,10 @@ class MetricsServer(TartwareComponent):
     def __init__(self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
         p, provider = args.platform, self.provider
-        values: dict = {"replicas": 2 if p.is_prod else 1}
+        # the chart's default requests (100m/200Mi, values.yaml) plus limits
+        values: dict = {"replicas": 2 if p.is_prod else 1,
+                        "resources": {"requests": {"cpu": "100m", "memory": "200Mi"},
+                                      "limits": {"cpu": "1000m", "memory": "512Mi"}}}
         if p.is_prod:
             values["podDisruptionBudget"] = {"enabled": True, "minAvailable": 1}
         if p.metrics_server_insecure_tls:

@@ -46,9 +46,11 @@ from . import signals
 from .dashboards import DASHBOARDS, dashboard_json
 from ..kit import helm_release, namespace, restricted_pod
 from .data import Placement
+from .mesh import NAMESPACE as ISTIO_NAMESPACE
 
 KPS_RELEASE = "kube-prometheus-stack"
 NODE_EXPORTER_NAMESPACE = "node-exporter"
+
 GRAFANA_SECRET = "grafana-admin"
 MONITORING_API = "monitoring.coreos.com/v1"
 RELEASE_LABEL = {"release": KPS_RELEASE}
@@ -269,6 +271,20 @@ class Observability(TartwareComponent):
                 "selector": {"matchLabels": {"app.kubernetes.io/name": "jaeger", "app.kubernetes.io/instance": JAEGER_RELEASE}},
                 "endpoints": [{"port": "internal-metrics", "interval": "30s"}],
             }))
+        if self.meshed:
+            # The control plane and the edge (istio/istio@1.22.8 samples/addons/extras/prometheus-operator.yaml):
+            # istiod's Service port http-monitoring (15014), the ingress gateway's Envoy stats on its
+            # http-envoy-prom container port (15090, gateway chart templates/deployment.yaml).
+            self.service_monitors.append(custom("istiod-servicemonitor", "ServiceMonitor", "istiod", {
+                "namespaceSelector": {"matchNames": [ISTIO_NAMESPACE]},
+                "selector": {"matchLabels": {"app": "istiod", "istio": "pilot"}},
+                "endpoints": [{"port": "http-monitoring", "interval": "15s"}],
+            }))
+            self.service_monitors.append(custom("gateway-podmonitor", "PodMonitor", "istio-ingressgateway", {
+                "namespaceSelector": {"matchNames": [ISTIO_NAMESPACE]},
+                "selector": {"matchLabels": {"istio": "ingressgateway"}},
+                "podMetricsEndpoints": [{"port": "http-envoy-prom", "path": "/stats/prometheus", "interval": "15s"}],
+            }))
         self.prometheus_rule = custom("tartware-rules", "PrometheusRule", "tartware", {"groups": prometheus_rules()})
 
         self.dashboards = [
@@ -325,7 +341,14 @@ class Observability(TartwareComponent):
             grafana["initChownData"] = {"enabled": False}
         return {
             "crds": {"enabled": True},
-            "prometheusOperator": {"resources": s.size("operator").k8s()},
+            # prometheusOperator.prometheusConfigReloader.resources -> the operator's
+            # --config-reloader-{cpu,memory}-{request,limit} flags for every Prometheus/Alertmanager pod;
+            # admissionWebhooks.patch.resources: the admission-create and admission-patch hook Jobs
+            # (kube-prometheus-stack-81.5.0 values.yaml, templates/prometheus-operator/deployment.yaml,
+            # admission-webhooks/job-patch/job-{createSecret,patchWebhook}.yaml)
+            "prometheusOperator": {"resources": s.size("operator").k8s(),
+                                   "prometheusConfigReloader": {"resources": s.size("config-reloader").k8s()},
+                                   "admissionWebhooks": {"patch": {"resources": s.size("admission-job").k8s()}}},
             "kube-state-metrics": {"resources": s.size("kube-state-metrics").k8s()},
             "nodeExporter": {"enabled": True},
             # hostNetwork/hostPID/hostPath: its own privileged namespace
@@ -379,6 +402,8 @@ class Observability(TartwareComponent):
                 "resources": s.size("jaeger").k8s(),
                 "podSecurityContext": restricted_pod(10001),
                 "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
+                # Jaeger never calls the Kubernetes API: no token in the pod
+                "serviceAccount": {"automountServiceAccountToken": False},
             },
         }
 
@@ -411,6 +436,8 @@ class Observability(TartwareComponent):
             "lokiCanary": {"enabled": False},
             "test": {"enabled": False},
             "monitoring": {"serviceMonitor": {"enabled": True}},
+            # the loki-sc-rules sidecar (sidecar.resources, grafana/loki@helm-loki-6.55.0 values.yaml)
+            "sidecar": {"resources": s.size("loki-sidecar").k8s()},
         }
 
     def alloy_values(self) -> dict[str, Any]:
@@ -428,6 +455,9 @@ class Observability(TartwareComponent):
                                     "runAsNonRoot": True},
                 "resources": s.size("alloy").k8s(),
             },
+            # configReloader.resources (grafana/alloy@helm-chart/1.11.1 values.yaml; the chart's
+            # default sets requests only)
+            "configReloader": {"resources": s.size("config-reloader").k8s()},
         }
 
     @staticmethod

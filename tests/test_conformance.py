@@ -1,0 +1,404 @@
+"""Conformance of the whole system (every release rendered from its chart source + the program's own
+objects, tools/system.py) for dev and prod: Pod Security Admission, requests and limits,
+NetworkPolicy reachability, references, schemas. Each check also has a test that plants the defect
+it exists for and sees it fail."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tools.conformance import netpol, psa, references, resources, schemas
+from tools.conformance.pods import pod_templates
+from tools.system import PROGRAM, Item, SystemRender, skipped_report
+
+
+def planted(system: SystemRender, add=(), change=None) -> SystemRender:
+    """A copy of ``system`` with ``add`` items appended and ``change(key, doc)`` applied to copies."""
+    items = []
+    for item in system.items:
+        if change is not None:
+            doc = copy.deepcopy(item.doc)
+            if change(item.key, doc):
+                items.append(Item(doc, item.origin))
+                continue
+        items.append(item)
+    return SystemRender(system.stack, items + [Item(d, PROGRAM) for d in add], system.releases, system.skipped)
+
+
+def deployment(name, ns, labels, container, pod_sc=None, volumes=None):
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": ns},
+            "spec": {"selector": {"matchLabels": labels},
+                     "template": {"metadata": {"labels": labels},
+                                  "spec": {"securityContext": pod_sc or {}, "containers": [container],
+                                           "volumes": volumes or []}}}}
+
+
+HARDENED = {"name": "app", "image": "example/app:1",
+            "securityContext": {"allowPrivilegeEscalation": False, "runAsNonRoot": True, "runAsUser": 10001,
+                                "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"}},
+            "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "1", "memory": "256Mi"}}}
+
+
+def require_complete(system: SystemRender) -> None:
+    """Checks that need every release (targets, selectors, CRDs) skip, loudly, while one is missing."""
+    if system.skipped:
+        pytest.skip(f"{system.stack}: {len(system.skipped)} release(s) not rendered from a chart source: "
+                    + ", ".join(name for name, _ in system.skipped))
+
+
+# ------------------------------------------------------------------------------ the render itself
+
+
+def test_every_release_is_rendered_from_its_chart_source(system):
+    """A release whose chart is not in the repository fails here, never dropped silently. (A chart
+    whose values.schema.json refuses the values is still rendered, without the schema, and listed in
+    ``system.schema_errors`` for the values-schema test.)"""
+    assert [r.name for r in system.releases]
+    assert not system.skipped, "\n".join(skipped_report(system))
+
+
+def test_render_has_our_chart_and_program_objects(system):
+    origins = {i.origin for i in system.items}
+    assert "release:tartware" in origins and PROGRAM in origins
+    assert system.find("Deployment", "api-gateway", "tartware-system") is not None
+
+
+def test_objects_of_releases_get_the_release_namespace(system):
+    for item in system.items:
+        if item.origin.startswith("release:") and item.kind in ("Deployment", "Service", "ConfigMap"):
+            assert item.namespace, item.key
+
+
+# ------------------------------------------------------------------------------ Pod Security Admission
+
+
+def test_every_pod_meets_its_namespace_pod_security_level(system):
+    problems = psa.violations(system)
+    assert not problems, "\n".join(problems)
+
+
+def test_psa_fails_on_a_privileged_pod_in_a_restricted_namespace(system):
+    ns = "tartware-system"
+    assert psa.namespace_levels(system)[ns] == "restricted"
+    bad = copy.deepcopy(HARDENED)
+    bad["securityContext"]["privileged"] = True
+    bad["securityContext"]["allowPrivilegeEscalation"] = True
+    problems = psa.violations(planted(system, add=[deployment("planted", ns, {"app": "planted"}, bad)]))
+    assert any("planted" in p and "privileged: container app" in p for p in problems), problems
+    assert any("planted" in p and "allowPrivilegeEscalation" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("field, value, check", [
+    ("hostNetwork", True, "hostNamespaces"),
+    ("volumes", [{"name": "h", "hostPath": {"path": "/"}}], "restrictedVolumes"),
+    ("securityContext", {"sysctls": [{"name": "kernel.msgmax", "value": "1"}]}, "sysctls"),
+])
+def test_psa_pod_level_rules(field, value, check):
+    from tools.conformance.pods import PodTemplate
+
+    spec = {"containers": [copy.deepcopy(HARDENED)], field: value}
+    pod = PodTemplate("Deployment x/y", "x", {}, spec, True, PROGRAM)
+    assert any(v.startswith(check) for v in psa.evaluate(pod, "restricted"))
+    assert not psa.evaluate(PodTemplate("Deployment x/y", "x", {}, {"containers": [HARDENED]}, True, PROGRAM),
+                            "restricted")
+
+
+def test_psa_restricted_needs_non_root_and_seccomp_but_baseline_does_not():
+    from tools.conformance.pods import PodTemplate
+
+    loose = {"name": "c", "securityContext": {}}
+    pod = PodTemplate("Deployment x/y", "x", {}, {"containers": [loose]}, True, PROGRAM)
+    found = {v.split(":")[0] for v in psa.evaluate(pod, "restricted")}
+    assert {"runAsNonRoot", "seccompProfile_restricted", "capabilities_restricted",
+            "allowPrivilegeEscalation"} <= found
+    assert psa.evaluate(pod, "baseline") == []
+    caps = {"name": "c", "securityContext": {"capabilities": {"add": ["NET_ADMIN"]}}}
+    pod = PodTemplate("Deployment x/y", "x", {}, {"containers": [caps]}, True, PROGRAM)
+    assert any(v.startswith("capabilities_baseline") for v in psa.evaluate(pod, "baseline"))
+
+
+def test_operator_pods_are_checked(system):
+    """Prometheus and Alertmanager pods come from their custom resources, not from a template."""
+    owners = {p.owner.split(" ")[0] for p in pod_templates(system)}
+    require_complete(system)
+    assert {"Prometheus", "Alertmanager"} <= owners
+
+
+# ------------------------------------------------------------------------------ requests and limits
+
+
+def test_every_container_has_cpu_and_memory_requests_and_limits(system):
+    problems = resources.violations(system)
+    assert not problems, "\n".join(problems)
+
+
+def test_limits_check_fails_on_a_container_without_limits(system):
+    bare = copy.deepcopy(HARDENED)
+    del bare["resources"]["limits"]
+    problems = resources.violations(planted(system, add=[deployment("planted", "tartware-system", {"app": "p"}, bare)]))
+    assert problems == ["Deployment tartware-system/planted container app: no limits.cpu, limits.memory"]
+
+
+def test_platform_pods_are_within_what_the_capacity_check_counts(system, request):
+    """The capacity check (stacks/capacity.py) adds the platform's fixed overhead to the Tartware
+    budget. The requests the rendered platform pods really make must not exceed it, or the check
+    would pass a cluster the platform does not fit on."""
+    from stacks.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
+
+    require_complete(system)
+    settings = _settings(system.stack)
+    fixed = fixed_overhead(settings)
+    totals = resources.platform_totals(system, daemonsets=False)
+    assert totals.cpu_request_m <= fixed.cpu, (totals, fixed)
+    assert totals.memory_request_mi * 2**20 <= fixed.memory, (totals, fixed)
+    per_node = resources.platform_totals(system, daemonsets=True, exclude_namespaces=())
+    cpu, mem = per_node_daemonsets(settings)
+    cpu, mem = cpu - CLUSTER_DAEMONSETS[0], mem - CLUSTER_DAEMONSETS[1]  # the cluster's own, not rendered here
+    assert per_node.cpu_request_m <= cpu and per_node.memory_request_mi * 2**20 <= mem, (per_node, cpu, mem)
+
+
+def _settings(stack: str):
+    import yaml
+
+    from stacks.settings import build_settings
+    from tools.offline import ROOT
+
+    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return build_settings({k.split(":", 1)[1]: v for k, v in config.items()
+                           if not (isinstance(v, dict) and "secure" in v)}, stack=stack)
+
+
+@pytest.mark.parametrize("section, namespaces, jobs", [
+    ("observability", ("observability",), ()),
+    # the data tier also counts the topic Job it runs next to the brokers
+    ("data", ("database", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
+])
+def test_section_overheads_are_the_rendered_requests(system, section, namespaces, jobs):
+    """What the capacity check adds for the data tier and observability is exactly what their
+    rendered pods request (replicas counted): the sizes the charts get are the sizes it sums."""
+    require_complete(system)
+    cpu = mem = 0.0
+    for pod in pod_templates(system):
+        if pod.namespace in namespaces and not pod.owner.startswith("DaemonSet ") and (
+                pod.long_running or pod.owner in jobs):
+            n = resources.replicas(system, pod)
+            cr, _, mr, _ = resources.pod_totals(pod)
+            cpu, mem = cpu + n * cr, mem + n * mr
+    counted = getattr(_settings(system.stack), section).fixed_overhead()
+    assert (cpu, mem * 2**20) == (counted[0], counted[1])
+
+
+# ------------------------------------------------------------------------------ NetworkPolicy reachability
+
+
+@pytest.fixture(scope="module")
+def networks():
+    cache = {}
+
+    def get(system):
+        if system.stack not in cache:
+            net = netpol.build_network(system)
+            flows, problems = netpol.platform_flows(system, net)
+            blocked, used = netpol.check_flows(net, flows)
+            cache[system.stack] = (net, flows, problems, blocked, used)
+        return cache[system.stack]
+    return get
+
+
+def test_every_needed_flow_is_allowed_by_both_ends(system, networks):
+    require_complete(system)
+    _, flows, problems, blocked, _ = networks(system)
+    assert flows
+    assert not problems + blocked, "\n".join(problems + blocked)
+
+
+def test_the_flow_data_covers_every_kind_of_traffic(networks):
+    """The flows come from what the render declares; each kind the platform needs is present in prod,
+    so the reachability check is never vacuous."""
+    from tests.conftest import system_render
+
+    _, flows, _, _, _ = networks(system_render("prod"))
+    def has(src, dst, port=None, prefix=""):
+        return any(f.src.startswith(src) and f.dst.startswith(dst) and (port is None or f.port == port)
+                   and f.why.startswith(prefix) for f in flows)
+
+    assert has(netpol.EXTERNAL, "Deployment istio-system/istiod", 15017, "API server -> webhook")
+    assert has(netpol.EXTERNAL, "Deployment cert-manager/cert-manager-webhook", prefix="API server -> webhook")
+    assert has(netpol.EXTERNAL, "Deployment observability/prometheus-adapter", prefix="API server -> APIService")
+    assert has(netpol.EXTERNAL, "Deployment istio-system/istio-ingressgateway", prefix="load balancer")
+    assert has(netpol.EXTERNAL, "Deployment ingress-nginx/ingress-nginx-controller", prefix="load balancer")
+    for target in ("Deployment istio-system/istiod", "Deployment istio-system/istio-ingressgateway",
+                   "Deployment cert-manager/cert-manager", "Deployment ingress-nginx/ingress-nginx-controller",
+                   "Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql"):
+        assert has("Prometheus observability/", target), target
+    assert has("Deployment istio-system/istio-ingressgateway", "Deployment tartware-system/api-gateway",
+               prefix="gateway -> VirtualService")
+    assert has("Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql")
+    assert has("Deployment tartware-system/api-gateway", "Deployment istio-system/istiod", 15012, "sidecar")
+    assert has("Deployment tartware-system/api-gateway", "Deployment observability/jaeger", prefix="sidecar")
+    assert has("Deployment tartware-system/api-gateway", netpol.KUBE_DNS.owner, 53)
+    assert has("Deployment tartware-system/notification-service", netpol.EXTERNAL, 443)
+
+
+def test_every_policy_selects_a_pod(system, networks):
+    net = networks(system)[0]
+    require_complete(system)
+    empty = netpol.empty_policies(net)
+    assert not empty, "\n".join(empty)
+
+
+def test_nothing_is_allowed_that_no_flow_needs(system, networks):
+    net, _, _, _, used = networks(system)
+    require_complete(system)
+    unused = netpol.unused_rules(net, used)
+    assert not unused, "\n".join(unused)
+
+
+def test_policy_check_fails_on_a_policy_selecting_nothing(system):
+    pol = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+           "metadata": {"name": "planted", "namespace": "tartware-system"},
+           "spec": {"podSelector": {"matchLabels": {"app": "no-such-pod"}}, "policyTypes": ["Ingress"]}}
+    empty = netpol.empty_policies(netpol.build_network(planted(system, add=[pol])))
+    assert any("tartware-system/planted selects no pod" in e for e in empty)
+
+
+def test_flow_check_fails_when_a_policy_blocks_a_needed_flow(system):
+    """Dropping the DNS egress rules of the Tartware policies blocks every pod's DNS flow."""
+    def no_dns(key, doc):
+        if doc.get("kind") == "NetworkPolicy" and key.startswith("NetworkPolicy tartware-system/"):
+            egress = doc["spec"].get("egress") or []
+            doc["spec"]["egress"] = [r for r in egress if not any(p.get("port") == 53 for p in r.get("ports") or [])]
+            return True
+        return False
+
+    bad = planted(system, change=no_dns)
+    net = netpol.build_network(bad)
+    flows, _ = netpol.platform_flows(bad, net)
+    blocked, _ = netpol.check_flows(net, flows)
+    assert any("api-gateway -> DNS" in b and "egress" in b for b in blocked), blocked[:5]
+
+
+def test_unused_rule_is_reported():
+    net = netpol.Network(
+        [netpol.Pod("Deployment a/x", "a", {"app": "x"}, {})],
+        [Item({"kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "a"},
+               "spec": {"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}], "ports": [{"port": 80}]}]}},
+              PROGRAM)], {})
+    assert netpol.unused_rules(net, set()) == [
+        "NetworkPolicy a/p ingress[0] allows traffic no flow needs: {'from': [{'podSelector': {}}], 'ports': [{'port': 80}]}"]
+
+
+@pytest.mark.parametrize("peer, src, allowed", [
+    ({"podSelector": {"matchLabels": {"app": "c"}}}, ("a", {"app": "c"}), True),          # same namespace only
+    ({"podSelector": {"matchLabels": {"app": "c"}}}, ("b", {"app": "c"}), False),
+    ({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "b"}}}, ("b", {}), True),
+    ({"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "c"}}}, ("b", {"app": "c"}), True),
+    ({"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "c"}}}, ("b", {"app": "d"}), False),
+    ({"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["c", "e"]}]}},
+     ("a", {"app": "e"}), True),
+    ({"ipBlock": {"cidr": "0.0.0.0/0"}}, ("b", {}), True),
+    ({"ipBlock": {"cidr": "10.0.0.0/8"}}, ("b", {}), False),
+])
+def test_network_policy_peer_semantics(peer, src, allowed):
+    dst = netpol.Pod("Deployment a/server", "a", {"app": "server"}, {"http": 8080})
+    client = netpol.Pod("Deployment x/client", src[0], src[1], {})
+    pol = Item({"kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "a"},
+                "spec": {"podSelector": {"matchLabels": {"app": "server"}},
+                         "ingress": [{"from": [peer], "ports": [{"port": "http"}]}]}}, PROGRAM)
+    net = netpol.Network([dst, client], [pol], {})
+    hits = net.rules_admitting(client, dst, 8080, "TCP", "Ingress")
+    assert bool(hits) is allowed
+    assert not net.rules_admitting(client, dst, 9090, "TCP", "Ingress")  # named port resolves to 8080 only
+
+
+# ------------------------------------------------------------------------------ references
+
+
+def test_every_reference_resolves(system):
+    require_complete(system)
+    problems = references.violations(system)
+    assert not problems, "\n".join(problems)
+
+
+def test_reference_check_fails_on_a_route_to_a_missing_service(system):
+    vs = {"apiVersion": "networking.istio.io/v1beta1", "kind": "VirtualService",
+          "metadata": {"name": "planted", "namespace": "istio-system"},
+          "spec": {"hosts": ["x.example"], "http": [{"route": [{"destination": {
+              "host": "no-such-service.tartware-system.svc.cluster.local", "port": {"number": 80}}}]}]}}
+    problems = references.violations(planted(system, add=[vs]))
+    assert "VirtualService istio-system/planted: Service tartware-system/no-such-service does not exist" in problems
+
+
+def test_reference_check_fails_on_a_missing_secret_key(system):
+    def bad_key(key, doc):
+        if key == "Deployment tartware-system/api-gateway":
+            for env in doc["spec"]["template"]["spec"]["containers"][0]["env"]:
+                if "secretKeyRef" in (env.get("valueFrom") or {}):
+                    env["valueFrom"]["secretKeyRef"]["key"] = "no-such-key"
+                    return True
+        return False
+
+    problems = references.violations(planted(system, change=bad_key))
+    assert any("api-gateway" in p and "no key 'no-such-key'" in p for p in problems), problems
+
+
+# ------------------------------------------------------------------------------ schemas
+
+
+def test_builtin_kinds_are_valid_for_kubernetes(system):
+    errors = schemas.builtin_errors(system)
+    assert not errors, "\n".join(errors)
+
+
+def test_custom_resources_match_the_crds_in_the_render(system):
+    errors, unknown = schemas.custom_resource_errors(system)
+    assert not errors, "\n".join(errors)
+    require_complete(system)
+    assert not unknown, "custom resources without a CRD in the render:\n" + "\n".join(unknown)
+
+
+def test_custom_resource_schema_check_fails_on_a_bad_field():
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "widgets.example.com"},
+           "spec": {"group": "example.com", "names": {"kind": "Widget"}, "scope": "Namespaced",
+                    "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                        "type": "object", "properties": {"spec": {"type": "object", "properties": {
+                            "replicas": {"type": "integer"}}, "additionalProperties": False}}}}}]}}
+    cr = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "a"},
+          "spec": {"replicas": "three", "colour": "red"}}
+    system = SystemRender("test", [Item(crd, PROGRAM), Item(cr, PROGRAM)])
+    errors, unknown = schemas.custom_resource_errors(system)
+    assert not unknown and len(errors) == 2, errors
+
+
+def test_builtin_schema_check_fails_on_a_misspelt_field(system):
+    doc = copy.deepcopy(system.find("Deployment", "api-gateway", "tartware-system").doc)
+    doc["spec"]["replica"] = doc["spec"].pop("replicas", 1)
+    errors = schemas.builtin_errors(SystemRender(system.stack, [Item(doc, PROGRAM)]))
+    assert any(e.startswith("Deployment/api-gateway:") and "'replica' was unexpected" in e for e in errors), errors
+
+
+def test_secrets_from_external_secrets_and_certificates_count_as_existing():
+    pod = deployment("app", "a", {"app": "x"}, {**HARDENED, "env": [
+        {"name": "P", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}]},
+        volumes=[{"name": "tls", "secret": {"secretName": "tls"}}])
+    es = {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "db", "namespace": "a"},
+          "spec": {"target": {"name": "db"}, "data": [{"secretKey": "password", "remoteRef": {"key": "x"}}]}}
+    cert = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c", "namespace": "a"},
+            "spec": {"secretName": "tls"}}
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
+    system = SystemRender("test", [Item(d, PROGRAM) for d in (ns, pod, es, cert)])
+    assert references.violations(system) == []
+    es["spec"]["data"][0]["secretKey"] = "username"
+    assert references.violations(system) == ["Deployment a/app: Secret a/db has no key 'password'"]
+
+
+def test_ingress_backends_are_flows_and_references():
+    ing = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "api", "namespace": "a"},
+           "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+               "service": {"name": "missing", "port": {"number": 80}}}}]}}]}}
+    system = SystemRender("test", [Item(ing, PROGRAM)])
+    assert [(i.name, s, p) for i, s, p in netpol.ingress_backends(system)] == [("api", "missing", 80)]
+    assert "Ingress a/api: Service a/missing does not exist" in references.violations(system)

@@ -1,0 +1,568 @@
+"""NetworkPolicy reachability over the whole render.
+
+Semantics implemented (kubernetes.io/docs/concepts/services-networking/network-policies/ and the
+API reference of networking.k8s.io/v1 NetworkPolicy, kubernetes/kubernetes@v1.32.0
+staging/src/k8s.io/api/networking/v1/types.go):
+
+* a pod is isolated for ingress (egress) when at least one policy in its namespace selects it
+  (``spec.podSelector``) and lists ``Ingress`` (``Egress``) in ``policyTypes``; ``policyTypes``
+  defaults to ``[Ingress]`` plus ``Egress`` when the policy has an ``egress`` section;
+* a connection is allowed when the destination is not isolated for ingress or some selecting
+  policy has an ingress rule admitting it, AND the source is not isolated for egress or some
+  selecting policy has an egress rule admitting it;
+* a rule admits a peer when ``from``/``to`` is absent or empty (everyone) or one peer matches:
+  ``podSelector`` alone = pods of the policy's namespace; ``namespaceSelector`` alone = every pod of
+  the selected namespaces; both = the selected pods in the selected namespaces; ``ipBlock`` = the
+  CIDR (sources outside the cluster — the API server, load balancer clients — are matched only by
+  ``ipBlock`` or by an absent ``from``; pods only by 0.0.0.0/0 or ::/0 without ``except``);
+* ports: absent or empty = every port; a number, a named port (resolved against the destination
+  container's ports), ``endPort`` ranges; protocol defaults to TCP;
+* label selectors: ``matchLabels`` and ``matchExpressions`` (In, NotIn, Exists, DoesNotExist); every
+  namespace carries ``kubernetes.io/metadata.name`` (set by the API server).
+* hostNetwork pods are not subject to NetworkPolicy (not in a pod network namespace).
+
+The flows the platform needs are DATA (``platform_flows``): derived from what the render declares
+(webhooks, APIServices, LoadBalancer Services, ServiceMonitors/PodMonitors and scrape annotations,
+VirtualService destinations, in-cluster addresses in env/args/ConfigMaps, sidecars to istiod and the
+tracing endpoint, DNS), never from the policies themselves.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional, Union
+
+from tools.conformance.pods import pod_templates
+from tools.system import Item, SystemRender
+
+EXTERNAL = "external"  # the API server, load balancer clients: outside the pod network
+Port = Union[int, str]
+
+
+def selector_matches(selector: Optional[Mapping[str, Any]], labels: Mapping[str, str]) -> bool:
+    """metav1.LabelSelector semantics; an empty selector matches everything."""
+    if selector is None:
+        return False
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if labels.get(k) != v:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr["key"], expr["operator"], expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+@dataclass
+class Pod:
+    """A pod of the render (one per template), as NetworkPolicy sees it."""
+
+    owner: str
+    namespace: str
+    labels: dict[str, str]
+    ports: dict[str, int]  # named container ports
+    host_network: bool = False
+    external: bool = False  # the outside world (API server, LB clients)
+    long_running: bool = True  # False: a Job's pod (a Service it matches is not a destination)
+
+    @property
+    def ident(self) -> str:
+        return "outside the cluster" if self.external else self.owner
+
+
+OUTSIDE = Pod(EXTERNAL, "", {}, {}, external=True)
+# CoreDNS/kube-dns is the cluster's, not in the render: its pods carry k8s-app=kube-dns in kube-system
+# (kubernetes/kubernetes@v1.32.0 cluster/addons/dns/coredns/coredns.yaml.base; EKS and RKE2 keep the label)
+KUBE_DNS = Pod("Deployment kube-system/coredns", "kube-system", {"k8s-app": "kube-dns"}, {"dns": 53, "dns-tcp": 53})
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Traffic the platform needs: ``src`` pods to ``dst`` pods on ``port`` (number or named port)."""
+
+    src: str  # pod owner key, or EXTERNAL
+    dst: str  # pod owner key
+    port: Port
+    protocol: str
+    why: str
+
+
+@dataclass
+class Network:
+    pods: list[Pod]
+    policies: list[Item]
+    namespaces: dict[str, dict[str, str]]
+    by_owner: dict[str, Pod] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_owner = {p.owner: p for p in self.pods}
+
+    def ns_labels(self, ns: str) -> dict[str, str]:
+        return {"kubernetes.io/metadata.name": ns, **self.namespaces.get(ns, {})}
+
+    def selecting(self, pod: Pod, direction: str) -> list[Item]:
+        out = []
+        for pol in self.policies:
+            if pol.namespace != pod.namespace:
+                continue
+            spec = pol.doc.get("spec") or {}
+            types = spec.get("policyTypes") or (["Ingress"] + (["Egress"] if "egress" in spec else []))
+            if direction in types and selector_matches(spec.get("podSelector", {}), pod.labels):
+                out.append(pol)
+        return out
+
+    def peer_matches(self, peer: Mapping[str, Any], policy_ns: str, other: Pod) -> bool:
+        if "ipBlock" in peer:
+            block = peer["ipBlock"]
+            net = ipaddress.ip_network(block["cidr"], strict=False)
+            if other.external:
+                return net.prefixlen == 0 or False
+            return net.prefixlen == 0 and not block.get("except")
+        if other.external:
+            return False
+        ns_sel, pod_sel = peer.get("namespaceSelector"), peer.get("podSelector")
+        if ns_sel is None:
+            in_ns = other.namespace == policy_ns
+        else:
+            in_ns = selector_matches(ns_sel, self.ns_labels(other.namespace))
+        if not in_ns:
+            return False
+        return pod_sel is None or selector_matches(pod_sel, other.labels)
+
+    def port_matches(self, rule_ports: Optional[list], port: int, protocol: str, dst: Pod) -> bool:
+        if not rule_ports:
+            return True
+        for p in rule_ports:
+            if (p.get("protocol") or "TCP") != protocol:
+                continue
+            want = p.get("port")
+            if want is None:
+                return True
+            if isinstance(want, str) and not want.isdigit():
+                if dst.ports.get(want) == port:
+                    return True
+                continue
+            lo = int(want)
+            hi = int(p.get("endPort") or lo)
+            if lo <= port <= hi:
+                return True
+        return False
+
+    def rules_admitting(self, src: Pod, dst: Pod, port: int, protocol: str, direction: str) -> Optional[list[tuple]]:
+        """None if ``direction`` does not isolate the pod it applies to; else the (policy, rule index)
+        pairs that admit the connection (empty: denied)."""
+        subject, other = (dst, src) if direction == "Ingress" else (src, dst)
+        if subject.external or subject.host_network:
+            return None
+        pols = self.selecting(subject, direction)
+        if not pols:
+            return None
+        key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+        hits = []
+        for pol in pols:
+            for i, rule in enumerate((pol.doc.get("spec") or {}).get(key) or []):
+                peers = rule.get(peers_key)
+                if peers and not any(self.peer_matches(p, pol.namespace, other) for p in peers):
+                    continue
+                if self.port_matches(rule.get("ports"), port, protocol, dst):
+                    hits.append((pol.key, key, i))
+        return hits
+
+    def resolve_port(self, dst: Pod, port: Port) -> Optional[int]:
+        if isinstance(port, int):
+            return port
+        return dst.ports.get(port)
+
+
+def build_network(system: SystemRender) -> Network:
+    pods = []
+    for tpl in pod_templates(system):
+        named = {p["name"]: p["containerPort"] for c in tpl.containers(init=True) for p in c.get("ports") or []
+                 if p.get("name") and p.get("containerPort")}
+        pods.append(Pod(tpl.owner, tpl.namespace, dict((tpl.metadata or {}).get("labels") or {}), named,
+                        bool(tpl.spec.get("hostNetwork")), long_running=tpl.long_running))
+    namespaces = {i.name: dict((i.doc.get("metadata") or {}).get("labels") or {}) for i in system.of_kind("Namespace")}
+    pods.append(KUBE_DNS)
+    pods += [pod for pod, *_ in RUNBOOK]
+    return Network(pods, system.of_kind("NetworkPolicy"), namespaces)
+
+
+# ---------------------------------------------------------------------------------- checking
+
+
+def check_flows(net: Network, flows: Iterable[Flow]) -> tuple[list[str], set[tuple]]:
+    """Blocked flows, and every (policy, section, rule) some flow used."""
+    problems, used = [], set()
+    for f in flows:
+        src = OUTSIDE if f.src == EXTERNAL else net.by_owner.get(f.src)
+        dst = OUTSIDE if f.dst == EXTERNAL else net.by_owner.get(f.dst)
+        if src is None or dst is None:
+            problems.append(f"{f.why}: no such pod {f.src if src is None else f.dst}")
+            continue
+        port = net.resolve_port(dst, f.port)
+        if port is None:
+            problems.append(f"{f.why}: {dst.owner} has no container port named {f.port!r}")
+            continue
+        for direction in ("Egress", "Ingress"):
+            hits = net.rules_admitting(src, dst, port, f.protocol, direction)
+            if hits is None:
+                continue
+            if not hits:
+                side = dst if direction == "Ingress" else src
+                problems.append(f"{f.why}: {src.ident} -> {dst.ident}:{port}/{f.protocol} denied by the "
+                                f"{direction.lower()} policies of {side.namespace}")
+            used.update(hits)
+    return problems, used
+
+
+def empty_policies(net: Network) -> list[str]:
+    """Policies whose podSelector selects no pod of their namespace."""
+    out = []
+    for pol in net.policies:
+        sel = (pol.doc.get("spec") or {}).get("podSelector", {})
+        if not any(p.namespace == pol.namespace and selector_matches(sel, p.labels) for p in net.pods):
+            out.append(f"NetworkPolicy {pol.namespace}/{pol.name} selects no pod ({sel})")
+    return out
+
+
+def unused_rules(net: Network, used: set[tuple]) -> list[str]:
+    """Allow rules no flow needs (a default-deny policy has none)."""
+    out = []
+    for pol in net.policies:
+        spec = pol.doc.get("spec") or {}
+        for key in ("ingress", "egress"):
+            for i, rule in enumerate(spec.get(key) or []):
+                if (pol.key, key, i) not in used:
+                    out.append(f"{pol.key} {key}[{i}] allows traffic no flow needs: {rule}")
+    return out
+
+
+# ---------------------------------------------------------------------------------- the flows
+
+
+# <service>.<namespace>.svc[.cluster.local][:port], optionally behind a pod's name on a headless
+# Service (redpanda-0.redpanda.messaging.svc...): groups "service", "namespace", "port"
+ADDRESS = re.compile(r"(?<![\w.-])(?:[a-z0-9][-a-z0-9]*\.)?(?P<service>[a-z0-9][-a-z0-9]*)\.(?P<namespace>[a-z0-9][-a-z0-9]*)"
+                     r"\.svc(?:\.cluster\.local)?(?![\w-])(?::(?P<port>\d+))?")
+SCHEME_PORTS = {"http": 80, "https": 443, "grpc": 80, "redis": 6379, "postgres": 5432, "postgresql": 5432}
+
+
+def services(system: SystemRender) -> dict[tuple[str, str], Item]:
+    return {(i.namespace or "default", i.name): i for i in system.of_kind("Service")}
+
+
+# Pod labels a chart's own scripts set at run time, so no template carries them: bitnami redis labels
+# the current master isMaster=true for the `redis-master` Service (bitnami/charts@redis/22.0.7
+# bitnami/redis/templates/scripts-configmap.yaml, `kubectl label pod ... isMaster="true"`)
+RUNTIME_POD_LABELS = {("cache", "isMaster"): "true"}
+
+
+def service_pods(net: Network, svc: Item) -> list[Pod]:
+    sel = dict((svc.doc.get("spec") or {}).get("selector") or {})
+    if not sel:
+        return []
+    for (ns, key), value in RUNTIME_POD_LABELS.items():
+        if ns == svc.namespace and sel.get(key) == value:
+            del sel[key]
+    return [p for p in net.pods if p.namespace == svc.namespace and p.long_running
+            and all(p.labels.get(k) == v for k, v in sel.items())]
+
+
+def service_target(svc: Item, port: Port) -> Optional[Port]:
+    """The targetPort behind a Service port (number or name); None if the Service has no such port."""
+    for sp in (svc.doc.get("spec") or {}).get("ports") or []:
+        if sp.get("port") == port or (isinstance(port, str) and sp.get("name") == port):
+            return sp.get("targetPort", sp.get("port"))
+    return None
+
+
+def _to_service(net: Network, svcs, src: str, ns: str, name: str, port: Port, why: str,
+                problems: list[str], protocol: str = "TCP") -> list[Flow]:
+    svc = svcs.get((ns, name))
+    if svc is None:
+        problems.append(f"{why}: Service {ns}/{name} does not exist")
+        return []
+    target = service_target(svc, port)
+    if target is None:
+        problems.append(f"{why}: Service {ns}/{name} has no port {port}")
+        return []
+    pods = service_pods(net, svc)
+    if not pods and ns in net.namespaces:
+        problems.append(f"{why}: Service {ns}/{name} selects no pod")
+    return [Flow(src, p.owner, target, protocol, why) for p in pods if p.owner != src]
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def addresses_in(text: str) -> list[tuple[str, str, Optional[int], str]]:
+    """(service, namespace, port or None, scheme) of every in-cluster address in ``text``."""
+    out = []
+    for m in ADDRESS.finditer(text):
+        before = text[:m.start()]
+        scheme = before[-12:].rsplit("://", 1)[0].split("/")[-1].split("=")[-1].strip('"\' ') if before.endswith("://") else ""
+        out.append((m["service"], m["namespace"], int(m["port"]) if m["port"] else None, scheme))
+    return out
+
+
+def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple[list[Flow], list[str]]:
+    """The traffic the platform needs, and the problems found deriving it (missing targets)."""
+    net = net or build_network(system)
+    svcs = services(system)
+    flows: list[Flow] = []
+    problems: list[str] = []
+    by_owner_tpl = {t.owner: t for t in pod_templates(system)}
+
+    # 1. the API server calls every webhook and aggregated API
+    for item in system.of_kind("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"):
+        for hook in (item.doc.get("webhooks") or []):
+            svc = (hook.get("clientConfig") or {}).get("service")
+            if svc:
+                flows += _to_service(net, svcs, EXTERNAL, svc["namespace"], svc["name"], svc.get("port", 443),
+                                     f"API server -> webhook {hook.get('name')}", problems)
+    for item in system.of_kind("APIService"):
+        svc = (item.doc.get("spec") or {}).get("service")
+        if svc:
+            flows += _to_service(net, svcs, EXTERNAL, svc["namespace"], svc["name"], svc.get("port", 443),
+                                 f"API server -> APIService {item.name}", problems)
+
+    # 2. load balancer clients -> every LoadBalancer Service port (gateway, nginx); where no load
+    # balancer exists (loadBalancer=none) those Services are NodePort, reached from outside the same way
+    for svc in svcs.values():
+        spec = svc.doc.get("spec") or {}
+        if spec.get("type") in ("LoadBalancer", "NodePort"):
+            for sp in spec.get("ports") or []:
+                flows += _to_service(net, svcs, EXTERNAL, svc.namespace, svc.name, sp["port"],
+                                     f"load balancer -> {svc.namespace}/{svc.name}:{sp['port']}", problems)
+
+    # 3. Prometheus -> every scrape target
+    prometheus = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "prometheus"
+                  and p.labels.get("app.kubernetes.io/managed-by") == "prometheus-operator"]
+    for prom in prometheus:
+        for mon in system.of_kind("ServiceMonitor"):
+            spec = mon.doc.get("spec") or {}
+            ns_sel = spec.get("namespaceSelector") or {}
+            namespaces = ns_sel.get("matchNames") or ([mon.namespace] if not ns_sel.get("any") else None)
+            for (ns, _), svc in svcs.items():
+                if namespaces is not None and ns not in namespaces:
+                    continue
+                labels = (svc.doc.get("metadata") or {}).get("labels") or {}
+                if not selector_matches(spec.get("selector") or {}, labels):
+                    continue
+                for ep in spec.get("endpoints") or []:
+                    port = ep.get("port") or ep.get("targetPort")
+                    if port is None or service_target(svc, port) is None:
+                        continue  # Prometheus finds no endpoint of that port name here: no target
+                    flows += _to_service(net, svcs, prom.owner, svc.namespace, svc.name, port,
+                                         f"Prometheus -> ServiceMonitor {mon.namespace}/{mon.name}", problems)
+        for mon in system.of_kind("PodMonitor"):
+            spec = mon.doc.get("spec") or {}
+            ns_sel = spec.get("namespaceSelector") or {}
+            namespaces = ns_sel.get("matchNames") or ([mon.namespace] if not ns_sel.get("any") else None)
+            for pod in net.pods:
+                if (namespaces is not None and pod.namespace not in namespaces) or pod.host_network:
+                    continue
+                if not selector_matches(spec.get("selector") or {}, pod.labels):
+                    continue
+                for ep in spec.get("podMetricsEndpoints") or []:
+                    port = ep.get("port") or ep.get("targetPort")
+                    if port is not None:
+                        flows.append(Flow(prom.owner, pod.owner, port, "TCP",
+                                          f"Prometheus -> PodMonitor {mon.namespace}/{mon.name}"))
+        # prometheus.io/scrape annotations: prometheus-operator has no built-in job for them; they are
+        # scraped only through additionalScrapeConfigs (Prometheus CR), so they are flows only then
+        annotated = any((i.doc.get("spec") or {}).get("additionalScrapeConfigs") for i in system.of_kind("Prometheus"))
+        for pod in (net.pods if annotated else []):
+            ann = (by_owner_tpl[pod.owner].metadata.get("annotations") or {}) if pod.owner in by_owner_tpl else {}
+            if ann.get("prometheus.io/scrape") == "true" and ann.get("prometheus.io/port") and not pod.host_network:
+                flows.append(Flow(prom.owner, pod.owner, int(ann["prometheus.io/port"]), "TCP",
+                                  f"Prometheus -> {pod.owner} (prometheus.io/scrape)"))
+
+    # 4. the gateway -> every route target
+    gateway_pods = [p for p in net.pods if p.labels.get("istio") == "ingressgateway"]
+    for vs in system.of_kind("VirtualService"):
+        for section in ("http", "tcp", "tls"):
+            for route in (vs.doc.get("spec") or {}).get(section) or []:
+                for dest in route.get("route") or []:
+                    d = dest.get("destination") or {}
+                    host = d.get("host", "")
+                    parts = host.split(".")
+                    name, ns = parts[0], parts[1] if len(parts) > 1 else vs.namespace
+                    port = (d.get("port") or {}).get("number")
+                    for gw in gateway_pods:
+                        flows += _to_service(net, svcs, gw.owner, ns, name, port, f"gateway -> VirtualService "
+                                             f"{vs.namespace}/{vs.name} destination {host}:{port}", problems)
+
+    # ... and the NGINX controller -> every Ingress backend (networking.k8s.io/v1 Ingress rules)
+    nginx = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "ingress-nginx"
+             and p.labels.get("app.kubernetes.io/component") == "controller"]
+    for ing, svc_name, port in ingress_backends(system):
+        for ctl in nginx:
+            flows += _to_service(net, svcs, ctl.owner, ing.namespace or "default", svc_name, port,
+                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}", problems)
+
+    # 5. every pod -> each in-cluster address in its env, args and the ConfigMaps it reads
+    configmaps = {(i.namespace, i.name): i for i in system.of_kind("ConfigMap")}
+    for tpl in by_owner_tpl.values():
+        pod = net.by_owner[tpl.owner]
+        texts = []
+        for c in tpl.containers(init=True):
+            texts += list(_strings([c.get("args") or [], c.get("command") or [], c.get("env") or []]))
+            for ef in c.get("envFrom") or []:
+                ref = (ef.get("configMapRef") or {}).get("name")
+                if ref and (tpl.namespace, ref) in configmaps:
+                    texts += list(_strings(configmaps[(tpl.namespace, ref)].doc.get("data") or {}))
+        for v in tpl.spec.get("volumes") or []:
+            ref = (v.get("configMap") or {}).get("name")
+            if ref and (tpl.namespace, ref) in configmaps:
+                texts += list(_strings(configmaps[(tpl.namespace, ref)].doc.get("data") or {}))
+        seen = set()
+        for text in texts:
+            for name, ns, port, scheme in addresses_in(text):
+                if (ns, name) not in svcs:
+                    continue  # a name in a template string, not a Service of the render: references check
+                if port is None:
+                    ports = [sp["port"] for sp in (svcs[(ns, name)].doc.get("spec") or {}).get("ports") or []]
+                    port = SCHEME_PORTS.get(scheme) if SCHEME_PORTS.get(scheme) in ports else (ports[0] if len(ports) == 1 else None)
+                if port is None or (ns, name, port) in seen:
+                    continue
+                seen.add((ns, name, port))
+                flows += _to_service(net, svcs, pod.owner, ns, name, port,
+                                     f"{pod.owner} -> {name}.{ns}:{port} (its configuration)", problems)
+
+    # 6. sidecars -> istiod (xDS 15012) and the tracing endpoint; 7. every pod -> DNS
+    istiod = [p for p in net.pods if p.labels.get("app") == "istiod"]
+    injected_ns = {ns for ns, labels in net.namespaces.items() if labels.get("istio-injection") == "enabled"}
+    for pod in net.pods:
+        tpl = by_owner_tpl.get(pod.owner)
+        if tpl is None:
+            continue
+        inject = (tpl.metadata.get("annotations") or {}).get("sidecar.istio.io/inject",
+                                                             pod.labels.get("sidecar.istio.io/inject"))
+        if pod.namespace in injected_ns and inject != "false" and not pod.host_network:
+            for d in istiod:
+                flows.append(Flow(pod.owner, d.owner, 15012, "TCP", f"sidecar of {pod.owner} -> istiod xDS"))
+    tracing = tracing_endpoints(system)
+    for pod in net.pods:
+        tpl = by_owner_tpl.get(pod.owner)
+        if tpl is None:
+            continue
+        inject = (tpl.metadata.get("annotations") or {}).get("sidecar.istio.io/inject",
+                                                             pod.labels.get("sidecar.istio.io/inject"))
+        if pod.namespace in injected_ns and inject != "false" and not pod.host_network:
+            for ns, name, port in tracing:
+                flows += _to_service(net, svcs, pod.owner, ns, name, port,
+                                     f"sidecar of {pod.owner} -> tracing {name}.{ns}:{port}", problems)
+    # 8. members of one clustered release talk to each other; 9. calls to the public internet
+    for ns, owners, ports, why in CLUSTER_PEERS:
+        members = [p for p in net.pods if p.namespace == ns and p.owner.split("/", 1)[-1] in owners]
+        for src in members:
+            for dst in members:
+                if src.owner == dst.owner and resources_replicas(system, src.owner) < 2:
+                    continue
+                flows += [Flow(src.owner, dst.owner, port, "TCP", f"{why} ({src.owner} -> {dst.owner})")
+                          for port in ports]
+    for pod, ns, name, port, why in RUNBOOK:
+        flows += _to_service(net, svcs, pod.owner, ns, name, port, why, problems)
+    for ns, name, port, why in INTERNET:
+        if net.by_owner.get(f"Deployment {ns}/{name}"):
+            flows.append(Flow(f"Deployment {ns}/{name}", EXTERNAL, port, "TCP", why))
+    for pod in net.pods:
+        if not pod.host_network and pod.owner != KUBE_DNS.owner:
+            flows += [Flow(pod.owner, KUBE_DNS.owner, 53, proto, f"{pod.owner} -> DNS") for proto in ("UDP", "TCP")]
+    return flows, problems
+
+
+# Traffic inside a clustered release (replication, consensus, gossip), as each product documents it:
+# (namespace, workload names, ports, why)
+CLUSTER_PEERS = [
+    ("database", {"postgres-postgresql", "postgres-postgresql-read"}, (5432,),
+     "PostgreSQL streaming replication: read replicas connect to the primary (bitnami postgresql "
+     "POSTGRES_MASTER_HOST, postgresql.org/docs/17/warm-standby.html)"),
+    ("cache", {"redis-node"}, (6379, 26379),
+     "Redis replication and Sentinel (redis.io/docs/latest/operate/oss_and_stack/management/sentinel/)"),
+    ("messaging", {"redpanda"}, (33145, 9644),
+     "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
+    ("consul", {"consul-server"}, (8300, 8301, 8302),
+     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 (developer.hashicorp.com/consul/docs/install/ports)"),
+]
+# Pods a person starts from the guide's runbook: (pod, namespace, Service, port, why). "Database
+# Connection Issues": `kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
+# postgres-postgresql.database.svc.cluster.local ...` runs in `default`, labelled run=debug by kubectl run.
+RUNBOOK = [
+    (Pod("Pod default/debug", "default", {"run": "debug"}, {}), "database", "postgres-postgresql", 5432,
+     "the guide's runbook debug pod -> PostgreSQL"),
+]
+# Calls to addresses outside the cluster (tartware-platform.md §1b): (namespace, Deployment, port, why)
+INTERNET = [
+    ("tartware-system", "availability-guard-service", 443,
+     "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
+    ("tartware-system", "notification-service", 443, "notification service -> NOTIFICATION_WEBHOOK_URL"),
+]
+
+
+def ingress_backends(system: SystemRender) -> list[tuple[Item, str, Port]]:
+    """(Ingress, Service name, port number or name) of every backend of every Ingress."""
+    out = []
+    for ing in system.of_kind("Ingress"):
+        spec = ing.doc.get("spec") or {}
+        backends = [spec["defaultBackend"]] if spec.get("defaultBackend") else []
+        for rule in spec.get("rules") or []:
+            backends += [p.get("backend") or {} for p in (rule.get("http") or {}).get("paths") or []]
+        for b in backends:
+            svc = b.get("service") or {}
+            if svc.get("name"):
+                port = svc.get("port") or {}
+                out.append((ing, svc["name"], port.get("number") or port.get("name")))
+    return out
+
+
+def resources_replicas(system: SystemRender, owner: str) -> int:
+    kind, _, rest = owner.partition(" ")
+    ns, _, name = rest.partition("/")
+    item = system.find(kind, name, ns)
+    if item is None:
+        return 1
+    replicas = (item.doc.get("spec") or {}).get("replicas")
+    return 1 if replicas is None else int(replicas)
+
+
+def tracing_endpoints(system: SystemRender) -> list[tuple[str, str, int]]:
+    """(namespace, service, port) of the tracing providers in the mesh config (istiod's ConfigMap
+    ``istio``, key ``mesh``: ``extensionProviders[].{opentelemetry,zipkin}.service/port``)."""
+    import yaml
+
+    out = []
+    for cm in system.of_kind("ConfigMap"):
+        if cm.name != "istio" or "mesh" not in (cm.doc.get("data") or {}):
+            continue
+        mesh = yaml.safe_load(cm.doc["data"]["mesh"]) or {}
+        for prov in mesh.get("extensionProviders") or []:
+            for kind in ("opentelemetry", "zipkin"):
+                if kind in prov:
+                    host = prov[kind]["service"].split(".")
+                    out.append((host[1] if len(host) > 1 else cm.namespace, host[0], int(prov[kind]["port"])))
+    return out
+
+
+def violations(system: SystemRender) -> list[str]:
+    net = build_network(system)
+    flows, problems = platform_flows(system, net)
+    blocked, used = check_flows(net, flows)
+    return problems + blocked + empty_policies(net)
