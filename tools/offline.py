@@ -14,7 +14,7 @@ import json
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 import yaml
 from google.protobuf import json_format
@@ -361,6 +361,25 @@ def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
             sys.path.remove(str(ROOT))
     return ProgramRun(stack=stack, resources=monitor.registered, outputs=monitor.stack_outputs,
                       invokes=monitor.invokes)
+
+
+def run_components(build: Callable[[], Any], stack: str = "components",
+                   config: Optional[Mapping[str, str]] = None, secret_keys: Iterable[str] = (),
+                   mocks: Optional[pulumi_mocks.Mocks] = None) -> tuple[ProgramRun, Any]:
+    """Run ``build`` (which constructs one component, and what it needs) under the recording mocks.
+
+    The component tests' engine: no ``__main__.py``, no stack config; returns what was registered
+    and what ``build`` returned.
+    """
+    monitor = RecordingMonitor(mocks or DefaultMocks())
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
+    pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi_settings.set_root_resource(None)
+    built: list[Any] = []
+    _sync_await(run_in_stack(lambda: built.append(build())))
+    run = ProgramRun(stack=stack, resources=monitor.registered, outputs=monitor.stack_outputs,
+                     invokes=monitor.invokes)
+    return run, built[0] if built else None
 
 
 _RECORDED: dict[str, ProgramRun] = {}

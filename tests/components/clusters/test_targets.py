@@ -1,0 +1,61 @@
+"""components/clusters/ alone: each target from its example stack's cluster settings."""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from stacks.args import BareMetalClusterArgs, EksClusterArgs, ExistingClusterArgs, VsphereClusterArgs
+from stacks.settings import load_settings
+
+from components.cluster import TARGETS, build_cluster
+from tests.components.conftest import build, descendants, provider_name
+from tools.offline import stack_config
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "stacks"
+ARGS = {"existing": ExistingClusterArgs, "eks": EksClusterArgs, "vsphere": VsphereClusterArgs,
+        "baremetal": BareMetalClusterArgs}
+TOKENS = {"existing": "tartware:cluster:ExistingCluster", "eks": "tartware:cluster:EksCluster",
+          "vsphere": "tartware:cluster:VsphereRancherCluster", "baremetal": "tartware:cluster:BareMetalRke2Cluster"}
+
+
+def _target(target: str, protect: bool):
+    config, secret_keys = stack_config(target, path=EXAMPLES / f"Pulumi.{target}.yaml")
+
+    def b():
+        cluster = load_settings().cluster  # the example's cluster section, validated
+        args = ARGS[target](dataclasses.replace(cluster, protect=protect, domain="example.com"))
+        return build_cluster("c", args)
+    return build(b, config=config, secret_keys=secret_keys)
+
+
+@pytest.mark.parametrize("target", sorted(ARGS))
+def test_target_hands_up_a_kubernetes_provider(target):
+    run, handle = _target(target, protect=True)
+    comp = run.one(TOKENS[target], "c")
+    assert handle.target == target
+    below = descendants(run, comp.urn)
+    assert [r for r in below if r.type == "pulumi:providers:kubernetes"]  # the provider everything above uses
+    outside = [r.name for r in run.resources if r.urn != comp.urn and r not in below]
+    assert outside == []
+    assert ARGS[target].TARGET == target and target in TARGETS  # build_cluster dispatches on the args class
+
+
+@pytest.mark.parametrize("target", ["vsphere", "baremetal"])
+def test_metallb_runs_on_the_workload_cluster(target):
+    run, handle = _target(target, protect=True)
+    comp = run.one(TOKENS[target], "c")
+    metallb = run.one("tartware:cluster:MetalLb", "c-metallb")
+    assert metallb.parent == comp.urn
+    workload = [r for r in descendants(run, comp.urn) if r.type == "pulumi:providers:kubernetes"
+                and r.parent == comp.urn]
+    releases = [r for r in descendants(run, metallb.urn) if r.type == "kubernetes:helm.sh/v3:Release"]
+    assert releases and all(provider_name(r) in {w.name for w in workload} for r in releases)
+
+
+@pytest.mark.parametrize("target", ["eks", "vsphere", "baremetal"])
+def test_stateful_cluster_resources_follow_protect(target):
+    run, handle = _target(target, protect=True)
+    assert any(r.protect for r in run.resources)
+    run, handle = _target(target, protect=False)
+    assert not any(r.protect for r in run.resources)

@@ -1,0 +1,40 @@
+"""components/platform/data.py alone: the data tier with a hand-made secret source."""
+
+from stacks.args import DataArgs, SecretsArgs
+from stacks.security_settings import SecuritySettings
+
+from components.platform.data import DataTier
+from components.secrets import SecretSource
+from tests.components.conftest import build, credentials, deps_names, on, provider, settings, wired
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def _data(protect: bool):
+    s = settings(environment="prod")
+
+    def b():
+        p = provider()
+        source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(p))
+        return DataTier("data", DataArgs(s.data, protect, credentials(), source), on(p))
+    return build(b)
+
+
+def test_releases_wait_for_their_namespace_and_credentials():
+    run, data = _data(protect=True)
+    wired(run, "tartware:data:DataTier", "data")
+    releases = {r.plain["name"]: r for r in run.of_type(RELEASE)}
+    assert {"postgres", "redis", "redpanda"} <= set(releases)
+    pg = releases["postgres"]
+    assert pg.plain["namespace"] == data.namespaces["database"]
+    assert any(n.endswith("-namespace") for n in deps_names(run, pg))
+    # the database password is the credentials' secret, never plain text
+    secrets = run.of_type("kubernetes:core/v1:Secret")
+    assert secrets and all(type(s.inputs["stringData"]).__name__ == "Secret" for s in secrets)
+
+
+def test_stateful_parts_protected_when_asked():
+    run, _ = _data(protect=True)
+    assert all(r.protect for r in run.of_type("kubernetes:core/v1:Namespace"))
+    run, _ = _data(protect=False)
+    assert not any(r.protect for r in run.resources)

@@ -1,0 +1,43 @@
+"""components/secrets.py alone: generated Secrets, or ExternalSecrets from Vault."""
+
+import pulumi
+
+from stacks.args import SecretsArgs
+from stacks.security_settings import SecuritySettings, VaultSettings
+
+from components.secrets import SecretSource
+from tests.components.conftest import Owner, build, on, provider, provider_name, wired
+
+
+def _make(security):
+    def b():
+        p = provider()
+        owner = Owner()
+        source = SecretSource("external-secrets", SecretsArgs(security, prod=True), on(p))
+        source.secret(owner, "db-secret", "database-credentials", "tartware-system",
+                      {"password": pulumi.Output.secret("pw")}, "database")
+        return source
+    return build(b)
+
+
+def test_generated_backend_makes_a_plain_secret_with_secret_data():
+    run, source = _make(SecuritySettings())
+    assert not source.uses_vault
+    secret = run.one("kubernetes:core/v1:Secret", "db-secret")
+    assert provider_name(secret) == "k8s"
+    assert type(secret.inputs["stringData"]).__name__ == "Secret"  # a Pulumi secret end to end
+    assert not run.of_type("tartware:secrets:ExternalSecretsOperator")
+
+
+def test_vault_backend_installs_the_operator_and_syncs_from_vault():
+    vault = VaultSettings(server="https://vault.example.com", kv_mount="secret", path_prefix="tartware",
+                          auth_mount="kubernetes", role="tartware", refresh_interval="1h")
+    run, source = _make(SecuritySettings(backend="vault", vault=vault))
+    assert source.uses_vault
+    op = wired(run, "tartware:secrets:ExternalSecretsOperator", "external-secrets", stand_ins=("db-secret", "owner"))
+    store = run.one("kubernetes:external-secrets.io/v1:ClusterSecretStore", "external-secrets-store")
+    assert store.parent == op.urn
+    assert store.plain["spec"]["provider"]["vault"]["server"] == "https://vault.example.com"
+    ext = run.one("kubernetes:external-secrets.io/v1:ExternalSecret", "db-secret")
+    assert run.by_urn(ext.dependencies[0]).name == "external-secrets-store"
+    assert ext.plain["spec"]["target"]["name"] == "database-credentials"
