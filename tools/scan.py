@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
+
+from tools.manifests import object_filename
+from tools.offline import run_program, stack_config
+from tools.system import render_system, skipped_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_FILE = ROOT / "security" / "checkov-skips.yaml"
@@ -76,34 +82,57 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def write_stack_manifests(variant: str, out: Path) -> int:
-    """The whole system of a scan variant (every release rendered from its chart source, plus the
-    objects the program creates directly) into ``out``; returns the count. Releases whose chart is
-    not in the repository are reported on stderr."""
-    from tools.manifests import write_manifests
-    from tools.offline import run_program, stack_config
-    from tools.system import render_system, skipped_report
-
+def stack_docs(variant: str) -> list[dict[str, Any]]:
+    """The whole system of a scan variant: every release rendered from its chart source, plus the
+    objects the program creates directly. Releases whose chart is not in the repository are reported
+    on stderr."""
     stack, overrides = VARIANTS[variant]
     # a load test needs a login; the password is a secret (a placeholder here)
     secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
     system = render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
     for line in skipped_report(system):
         print(f"WARNING [{variant}]: {line}", file=sys.stderr)
-    write_manifests(system.docs, out)
-    return len(system.docs)
+    return system.docs
+
+
+def object_key(doc: dict[str, Any]) -> str:
+    """Content address of one object: the variants share most objects, which are scanned once."""
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def write_objects(objects: dict[str, dict[str, Any]], out: Path) -> None:
+    """One file per distinct object, named ``<content key>-<kind>-<namespace>-<name>.yaml``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.yaml"):
+        old.unlink()
+    for key, doc in objects.items():
+        (out / f"{key}-{object_filename(doc)}").write_text(yaml.safe_dump(doc, sort_keys=True))
 
 
 def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
     env = dict(os.environ, BC_SKIP_MAPPING="TRUE", CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
     proc = subprocess.run(
-        [str(checkov), "--framework", "kubernetes", "--skip-download", "--quiet", "-o", "json", "-d", str(folder)],
+        [str(checkov), "--framework", "kubernetes", "--skip-download", "-o", "json", "-d", str(folder)],
         capture_output=True, text=True, env=env, cwd=folder,
     )
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"checkov failed ({proc.returncode}): {proc.stderr[-2000:]}")
     report = json.loads(proc.stdout)
     return report[0] if isinstance(report, list) else report
+
+
+def report_for(keys: set[str], reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The part of checkov's reports about the objects ``keys`` (files are named by content key), in
+    checkov's own report shape."""
+    passed, failed = [], []
+    for report in reports:
+        results = report.get("results") or {}
+        for kind, into in (("passed_checks", passed), ("failed_checks", failed)):
+            into.extend(c for c in results.get(kind) or []
+                        if Path(c.get("file_path", "")).name.split("-", 1)[0] in keys)
+    resources = {(c.get("file_path"), c["resource"]) for c in passed + failed}
+    return {"summary": {"passed": len(passed), "failed": len(failed), "resource_count": len(resources)},
+            "results": {"passed_checks": passed, "failed_checks": failed}}
 
 
 def evaluate(stack: str, report: dict[str, Any], skips: Iterable[Skip]) -> tuple[list[str], dict[str, int]]:
@@ -135,28 +164,36 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     skips = load_skips()
     status = 0
-    # Render the variants one after the other (the mock engine is process-wide) while checkov scans
-    # the ones already written: two checkov processes at a time (CI has 2 cores).
-    from concurrent.futures import ThreadPoolExecutor
-
+    variants = args.stack or list(VARIANTS)
+    # Render every variant (the mock engine is process-wide: one after the other), then scan each
+    # distinct object once: the variants share most of their objects. Two checkov processes (CI has
+    # 2 cores) each take half of the objects.
+    objects: dict[str, dict[str, Any]] = {}
+    members: dict[str, set[str]] = {}
+    for variant in variants:
+        docs = stack_docs(variant)
+        keyed = {object_key(d): d for d in docs}
+        objects.update(keyed)
+        members[variant] = set(keyed)
+    keys = sorted(objects)
+    halves = [OUT / "objects-1", OUT / "objects-2"]
+    for i, folder in enumerate(halves):
+        write_objects({k: objects[k] for k in keys[i::2]}, folder)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = []
-        for variant in args.stack or list(VARIANTS):
-            folder = OUT / variant
-            count = write_stack_manifests(variant, folder)
-            pending.append((variant, count, pool.submit(run_checkov, args.checkov, folder)))
-        for variant, count, future in pending:
-            stack = VARIANTS[variant][0]
-            unexplained, summary = evaluate(stack, future.result(), skips)
-            print(f"checkov [{variant}]: {count} objects, {summary['resource_count']} resources scanned, "
-                  f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
-            if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
-                print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
-                status = 1
-            for line in unexplained:
-                print(f"  UNEXPLAINED {line}", file=sys.stderr)
-            if unexplained:
-                status = 1
+        reports = list(pool.map(lambda folder: run_checkov(args.checkov, folder), halves))
+    print(f"checkov: {len(objects)} distinct objects across {len(variants)} variants")
+    for variant in variants:
+        stack = VARIANTS[variant][0]
+        unexplained, summary = evaluate(stack, report_for(members[variant], reports), skips)
+        print(f"checkov [{variant}]: {len(members[variant])} objects, {summary['resource_count']} resources scanned, "
+              f"{summary['passed']} passed, {summary['failed']} failed, {len(unexplained)} unexplained")
+        if summary["resource_count"] == 0 or summary["passed"] + summary["failed"] == 0:
+            print(f"error: checkov produced no results for {variant}: the scan did not run", file=sys.stderr)
+            status = 1
+        for line in unexplained:
+            print(f"  UNEXPLAINED {line}", file=sys.stderr)
+        if unexplained:
+            status = 1
     return status
 
 if __name__ == "__main__":
