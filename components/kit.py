@@ -42,7 +42,7 @@ def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, 
 
     ``helm.v3.Release`` (not ``helm.v4.Chart``): a real Helm release the `helm` CLI sees, and it runs
     the charts' hooks (ingress-nginx admission certificate Jobs, cert-manager startupapicheck,
-    Redpanda's post-install Job) — pulumi-kubernetes issue #3284.
+    Redpanda's post-install Job) — https://github.com/pulumi/pulumi-kubernetes/issues/3284.
     """
     return k8s.helm.v3.Release(
         resource_name,

@@ -11,7 +11,7 @@
 * Alerts: a PrometheusRule on kube-state-metrics' CronJob/Job series (missed or failed backups).
 * Right-sizing: one ``VerticalPodAutoscaler`` per enabled Tartware service with
   ``updateMode: "Off"``, so ``kubectl describe vpa -n tartware-system`` gives advice while the
-  HPAs keep scaling (VPA in Auto mode would fight them on CPU/memory, platform §8b.6). The VPA
+  HPAs keep scaling (VPA in Auto mode would fight them on CPU/memory, as in red2n/tartware@a2583469 platform/kubernetes/). The VPA
   CRDs and recommender come from the fairwinds ``vpa`` chart, recommender only.
 * Load tests: when ``loadTest`` is not ``off``, the ``LoadTest`` component (components/loadtest.py)
   runs k6 or Locust in the same namespace.

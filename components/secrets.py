@@ -23,7 +23,8 @@ ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
 ESO_WEBHOOK_PORT = 10250  # chart 2.9.0 webhook.port
 ESO_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}
-ESO_API = "external-secrets.io/v1"  # v1beta1 is no longer served by chart 2.x (notes: charts.md §12)
+ESO_API = "external-secrets.io/v1"  # v1beta1 is not served: external-secrets/external-secrets@helm-chart-2.9.0
+# config/crds/bases/external-secrets.io_externalsecrets.yaml (v1 served: true, v1beta1 served: false)
 
 
 class ExternalSecretsOperator(TartwareComponent):

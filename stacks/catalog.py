@@ -3,9 +3,9 @@
 Two kinds of facts live here and nowhere else:
 
 * ``SERVICES`` — what each real Tartware service *is* (port, health paths, which data-tier
-  systems and sibling services it talks to). Source: ``tartware-platform.md`` §1b, i.e. the
+  systems and sibling services it talks to). Source: red2n/tartware@a2583469, the
   code ports from the root ``package.json`` ``dev:*`` scripts (canonical per the repo's
-  ``AGENTS.md``), not the manifests that disagree with them (§8b.3).
+  ``AGENTS.md``), not the manifests that disagree with them (``platform/helm/values.yaml``).
 * ``PROFILES`` — how big each service is allowed to get in each environment. The ``prod``
   profile is the deployment guide's "Resource Allocation" table row by row; the ``dev`` profile
   is the same services at 1-2 replicas with small requests.
@@ -14,7 +14,7 @@ Two kinds of facts live here and nowhere else:
 services with an application that are not named in the guide's table:
 ``housekeeping-service``, ``availability-guard-service``, ``notification-service`` and
 ``revenue-service``. ``settings-service``, ``command-center-service`` and ``roll-service``
-have no application of their own (absorbed into core, gateway and billing, platform §1b), so
+have no application of their own (absorbed into core, gateway and billing in red2n/tartware@a2583469 Apps/), so
 they are not deployed.
 """
 
@@ -64,7 +64,7 @@ _DEFINITIONS: tuple[ServiceDefinition, ...] = (
         name=GATEWAY,
         display="API Gateway",
         guide_row="API Gateway",
-        port=8080,  # code: API_GATEWAY_PORT, then PORT (platform §1b)
+        port=8080,  # code: API_GATEWAY_PORT, then PORT (red2n/tartware@a2583469 package.json)
         env_prefix="API_GATEWAY",
         calls=(
             "core-service",
@@ -91,7 +91,7 @@ _DEFINITIONS: tuple[ServiceDefinition, ...] = (
         guide_row="Reservations",
         port=3020,
         env_prefix="RESERVATION_COMMAND",
-        # reservations dials the guard over gRPC (platform §1b), not over HTTP
+        # reservations dials the guard over gRPC (red2n/tartware@a2583469 Apps/: AVAILABILITY_GUARD_ADDRESS), not over HTTP
         extra_env=MappingProxyType(
             {
                 "AVAILABILITY_GUARD_ADDRESS": f"availability-guard-service.{NAMESPACE}.svc.cluster.local:4400",
@@ -137,7 +137,7 @@ _DEFINITIONS: tuple[ServiceDefinition, ...] = (
         port=3045,
         env_prefix="AVAILABILITY_GUARD",
         # gRPC on 4400 is what reservations dials (AVAILABILITY_GUARD_ADDRESS); the published
-        # chart forgot it on the Service (platform §8b.3), ours exposes it.
+        # chart (red2n/tartware@a2583469 platform/helm/charts/service-template/) forgot it on the Service, ours exposes it.
         extra_ports=(ExtraPort(name="grpc", port=4400, app_protocol="grpc"),),
         uses_redis=False,
     ),

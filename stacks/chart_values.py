@@ -30,7 +30,7 @@ def _callers(t: TartwareSettings) -> dict[str, list[str]]:
     return found
 
 
-# The services that call addresses outside the cluster (tartware-platform.md §1b): the
+# The services that call addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts, each service's env): the
 # availability guard's six notification webhook/API keys, the notification service's
 # NOTIFICATION_WEBHOOK_URL. Only these get the public-egress rule.
 PUBLIC_EGRESS_SERVICES = ("availability-guard-service", "notification-service")

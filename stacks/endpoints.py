@@ -3,7 +3,7 @@
 Defined once: the platform components install releases with exactly these release names and
 namespaces, and the Tartware chart values are computed from the same constants, so the two
 cannot drift apart (the published deployment used port 5433 in one place and 5432 in
-another, platform §8b.4).
+another: red2n/tartware@a2583469 platform/helm/values.yaml and its database-config).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class DataTierEndpoints:
     redis_host: str = service_host(f"{REDIS_RELEASE}-master", CACHE_NAMESPACE)
     redis_port: int = 6379
     kafka_brokers: str = service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE) + f":{KAFKA_PORT}"
-    # The apps export with OTLP over HTTP (platform §8b.7), so the HTTP port, not 4317. Jaeger
+    # The apps export with OTLP over HTTP (red2n/tartware@a2583469 Apps/telemetry/package.json), so the HTTP port, not 4317. Jaeger
     # chart 4.x (Jaeger v2 all-in-one) has one Service named after the release: no -collector.
     otlp_endpoint: str = f"http://{service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)}:{OTLP_HTTP_PORT}"
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 GUIDE_RATE = 20000  # req/s ("20,000 operations per second")
-HEADROOM_RATE = 25000  # req/s, HighRequestRate (tartware-platform.md §7)
+HEADROOM_RATE = 25000  # req/s, HighRequestRate (red2n/tartware@a2583469 platform/observability/prometheus-config.yaml)
 WINDOW = "1 minute"
 WINDOW_SECONDS = 60
 DEFAULT_MAX = HEADROOM_RATE * WINDOW_SECONDS  # 1,500,000 per minute

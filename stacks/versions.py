@@ -2,7 +2,9 @@
 
 Each entry names the chart's official repository and the exact chart version; the values keys
 the components pass were checked against that version's values.yaml (source in the comment).
-Research notes behind these pins: chart repositories read at the tags given.
+Each pin has a ``# renovate:`` marker on the line above (datasource, package, registry), read by
+the regex manager in renovate.json (https://docs.renovatebot.com/modules/manager/regex/), so a bot
+can propose bumps; a bump still needs the values keys re-checked at the new version.
 """
 
 from __future__ import annotations
@@ -37,13 +39,16 @@ class IstioLine:
     source: str
 
 
-ISTIO_LINES = {
-    "1.22.8": IstioLine("1.22.8", "1.27", "1.30", False,
-                        "istio/istio@1.22.8 (6abd1e5) manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
-    "1.29.6": IstioLine("1.29.6", "1.31", "1.35", True,
-                        "istio/istio@1.29.6 manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
-}
-ISTIO_VERSION = "1.22.8"  # the guide's line (default of the istioVersion setting)
+_ISTIO = (
+    # renovate: datasource=helm depName=istiod registryUrl=https://istio-release.storage.googleapis.com/charts
+    IstioLine("1.22.8", "1.27", "1.30", False,
+              "istio/istio@1.22.8 (6abd1e5) manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
+    # renovate: datasource=helm depName=istiod registryUrl=https://istio-release.storage.googleapis.com/charts
+    IstioLine("1.29.6", "1.31", "1.35", True,
+              "istio/istio@1.29.6 manifests/charts/{base,istio-control/istio-discovery,gateway,istio-cni}"),
+)
+ISTIO_LINES = {line.version: line for line in _ISTIO}
+ISTIO_VERSION = _ISTIO[0].version  # the guide's line (default of the istioVersion setting)
 
 
 def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
@@ -56,12 +61,15 @@ def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
 
 # ingress-nginx is retired (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement: no releases or
 # security fixes after March 2026). 4.12.8 = controller v1.12.x, tested on Kubernetes 1.28-1.32.
+# renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx
 INGRESS_NGINX = ChartRef("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", "4.12.8",
                          "kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml")
 # Chart versions carry the v prefix. crds.enabled/crds.keep replace the deprecated installCRDs.
+# renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
 CERT_MANAGER = ChartRef("https://charts.jetstack.io", "cert-manager", "v1.19.6",
                         "cert-manager/cert-manager@v1.19.6 deploy/charts/cert-manager/values.yaml")
 
+# renovate: datasource=helm depName=metrics-server registryUrl=https://kubernetes-sigs.github.io/metrics-server/
 METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.1",
                           "kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1 charts/metrics-server/values.yaml")
 
@@ -71,55 +79,75 @@ METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "
 # overridden to the frozen copy in docker.io/bitnamilegacy (no CVE fixes: mirror them into your
 # own registry for prod — docs/data-and-observability.md). Tags = the chart's own defaults
 # (Chart.yaml annotations.images at the tag below).
+# renovate: datasource=docker depName=registry-1.docker.io/bitnamicharts/postgresql
 POSTGRESQL = ChartRef("oci://registry-1.docker.io/bitnamicharts", "postgresql", "16.7.27",
                       "bitnami/charts@postgresql/16.7.27 bitnami/postgresql/{values.yaml,templates/_helpers.tpl}")
+# renovate: datasource=docker depName=registry-1.docker.io/bitnamicharts/redis
 REDIS = ChartRef("oci://registry-1.docker.io/bitnamicharts", "redis", "22.0.7",
                  "bitnami/charts@redis/22.0.7 bitnami/redis/{values.yaml,templates/sentinel/*}")
 BITNAMI_LEGACY_REGISTRY = "docker.io"
 BITNAMI_IMAGES = {
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/postgresql
     "postgresql": ("bitnamilegacy/postgresql", "17.6.0-debian-12-r4"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/postgres-exporter
     "postgres-exporter": ("bitnamilegacy/postgres-exporter", "0.17.1-debian-12-r16"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis
     "redis": ("bitnamilegacy/redis", "8.2.1-debian-12-r0"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis-sentinel
     "redis-sentinel": ("bitnamilegacy/redis-sentinel", "8.2.1-debian-12-r0"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis-exporter
     "redis-exporter": ("bitnamilegacy/redis-exporter", "1.76.0-debian-12-r0"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/kubectl
     "kubectl": ("bitnamilegacy/kubectl", "1.33.4-debian-12-r0"),
+    # renovate: datasource=docker depName=docker.io/bitnamilegacy/os-shell
     "os-shell": ("bitnamilegacy/os-shell", "12-debian-12-r51"),
 }
+# renovate: datasource=helm depName=redpanda registryUrl=https://charts.redpanda.com
 REDPANDA = ChartRef("https://charts.redpanda.com", "redpanda", "25.3.2",
                     "redpanda-data/redpanda-operator@charts/redpanda/v25.3.2 charts/redpanda/chart/values.yaml")
 # The broker image of that chart (Chart.yaml appVersion); the topic Job runs rpk from it.
+# renovate: datasource=docker depName=docker.redpanda.com/redpandadata/redpanda
 REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v25.3.6"
 # 1.9.11 (Consul 1.22.7): latest 1.9.x patch; renders identically to 1.9.3 with our values.
+# renovate: datasource=helm depName=consul registryUrl=https://helm.releases.hashicorp.com
 CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
                   "hashicorp/consul-k8s@v1.9.11 charts/consul/values.yaml")
 
 # --- observability ------------------------------------------------------------------------------
+# renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
 KUBE_PROMETHEUS_STACK = ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "81.5.0",
                                  "prometheus-community/helm-charts@kube-prometheus-stack-81.5.0 charts/kube-prometheus-stack/values.yaml"
                                  " (+ grafana/helm-charts@grafana-10.5.15, prometheus-node-exporter-4.51.1)")
+# renovate: datasource=helm depName=prometheus-adapter registryUrl=https://prometheus-community.github.io/helm-charts
 PROMETHEUS_ADAPTER = ChartRef("https://prometheus-community.github.io/helm-charts", "prometheus-adapter", "5.3.0",
                               "prometheus-community/helm-charts@prometheus-adapter-5.3.0 charts/prometheus-adapter/values.yaml")
 # Jaeger v2 all-in-one (chart 4.x); one Service `jaeger` (OTLP 4317/4318, query 16686).
+# renovate: datasource=helm depName=jaeger registryUrl=https://jaegertracing.github.io/helm-charts
 JAEGER = ChartRef("https://jaegertracing.github.io/helm-charts", "jaeger", "4.11.1",
                   "jaegertracing/helm-charts@jaeger-4.11.1 charts/jaeger/{values.yaml,templates/jaeger/*}")
 # Last OSS release in grafana/helm-charts before the move to grafana-community (2026-03-16).
+# renovate: datasource=helm depName=loki registryUrl=https://grafana.github.io/helm-charts
 LOKI = ChartRef("https://grafana.github.io/helm-charts", "loki", "6.55.0", "grafana/loki@helm-loki-6.55.0 production/helm/loki/values.yaml")
+# renovate: datasource=helm depName=alloy registryUrl=https://grafana.github.io/helm-charts
 ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
                  "grafana/alloy@helm-chart/1.11.1 operations/helm/charts/alloy/values.yaml")
 
 # --- secrets ------------------------------------------------------------------------------------
+# renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
                             "external-secrets/external-secrets@helm-chart-2.9.0")
 
 # --- cluster ------------------------------------------------------------------------------------
 # cluster-autoscaler: the chart is version-agnostic; components set image.tag to v<cluster minor>.0
 # because the binary's minor must match the cluster's (kubernetes/autoscaler README, "Releases").
+# renovate: datasource=helm depName=cluster-autoscaler registryUrl=https://kubernetes.github.io/autoscaler
 CLUSTER_AUTOSCALER = ChartRef("https://kubernetes.github.io/autoscaler", "cluster-autoscaler", "9.59.0",
                               "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0")
 # Rancher: the guide names 2.8, but 2.8 is EOL (2025-07-22, SUSE lifecycle), its last community
 # chart 2.8.5 refuses Kubernetes >= 1.29 (chart kubeVersion "< 1.29.0-0") and 2.8.6+ are Prime-only
 # (rancher/rancher#46562). 2.13 matches pulumi-rancher2 13.x (provider major = Rancher minor) and
 # installs on management clusters < 1.35 (chart kubeVersion "< 1.35.0-0"). See docs/clusters.md.
+# renovate: datasource=helm depName=rancher registryUrl=https://releases.rancher.com/server-charts/stable
 RANCHER = ChartRef("https://releases.rancher.com/server-charts/stable", "rancher", "2.13.3",
                    "rancher/rancher@v2.13.3 chart/values.yaml (hostname, bootstrapPassword, replicas, ingress.tls.source)")
 # Rancher's own cert-manager (ingress.tls.source=rancher needs it): the pinned cert-manager.
@@ -128,16 +156,19 @@ RANCHER_CERT_MANAGER = CERT_MANAGER
 # --- cluster add-ons on the Rancher targets (vsphere, baremetal) --------------------------------
 # MetalLB: LoadBalancer Services get an address from an IPAddressPool announced over layer 2
 # (L2Advertisement). Chart version = app version; CRDs ship with the chart (crds.enabled).
+# renovate: datasource=helm depName=metallb registryUrl=https://metallb.github.io/metallb
 METALLB = ChartRef("https://metallb.github.io/metallb", "metallb", "0.15.2",
                    "metallb/metallb@v0.15.2 charts/metallb/{Chart.yaml,values.yaml}, api/v1beta1/ipaddresspool_types.go")
 # Longhorn (bare metal default storage): replicated block storage, default StorageClass `longhorn`
 # (persistence.defaultClass, persistence.defaultClassReplicaCount, persistence.reclaimPolicy,
 # defaultSettings.taintToleration); kubeVersion >= 1.25. Nodes need open-iscsi and NFSv4 client.
+# renovate: datasource=helm depName=longhorn registryUrl=https://charts.longhorn.io
 LONGHORN = ChartRef("https://charts.longhorn.io", "longhorn", "1.12.1",
                     "longhorn/longhorn@v1.12.1 chart/{Chart.yaml,values.yaml}")
 # local-path-provisioner: not published to a Helm repository (its README installs the manifest
 # or the in-repo chart), so the pinned release manifest is applied as is; the default
 # StorageClass is ours (components/clusters/addons.py).
+# renovate: datasource=github-tags depName=rancher/local-path-provisioner
 LOCAL_PATH_VERSION = "v0.0.37"
 LOCAL_PATH_MANIFEST = ("https://raw.githubusercontent.com/rancher/local-path-provisioner/"
                        f"{LOCAL_PATH_VERSION}/deploy/local-path-storage.yaml")
@@ -148,26 +179,31 @@ LOCAL_PATH_SOURCE = "rancher/local-path-provisioner@v0.0.37 deploy/local-path-st
 # charts/rancher-vsphere-{cpi,csi}/values.yaml (cpi 1.15.3, csi 3.7.2-rancher4).
 VSPHERE_CHARTS_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-cpi/values.yaml, charts/rancher-vsphere-csi/values.yaml"
 
-# --- operations (issue 5) -----------------------------------------------------------------------
+# --- operations (docs/operations.md) --------------------------------------------------------------------------
 # VPA recommender + CRDs only (updater and admission controller off): FairwindsOps/charts
 # stable/vpa, chart 5.0.0 / VPA 1.7.1 (commit 5f478fce, 2026-08-11; kubeVersion >= 1.28). Keys read
 # there: recommender.enabled, updater.enabled, admissionController.enabled, metrics-server.enabled;
 # CRDs ship in crds/vpa-v1-crd.yaml (installed by Helm on first install).
+# renovate: datasource=helm depName=vpa registryUrl=https://charts.fairwinds.com/stable
 VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
                "FairwindsOps/charts@5f478fce stable/vpa/values.yaml")
 # Load generator: grafana/k6 (runs as uid 12345, entrypoint k6). Backups: pg_dump must be at least
 # the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
 # postgres 17.6 on alpine (uid 70 = postgres).
+# renovate: datasource=docker depName=docker.io/grafana/k6
 K6_IMAGE = "docker.io/grafana/k6:1.7.1"
 # Locust, the guide's alternative: the official image locustio/locust, tagged with the PyPI release
 # (pypi.org/project/locust 2.47.0; CLI flags read in locust-2.47.0 locust/argument_parser.py:
 # --master, --worker, --master-host, --master-port 5557, --web-port 8089, --users, --spawn-rate,
 # --host, --expect-workers).
+# renovate: datasource=docker depName=docker.io/locustio/locust
 LOCUST_IMAGE = "docker.io/locustio/locust:2.47.0"
+# renovate: datasource=docker depName=docker.io/library/postgres
 PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine"
 # Off-site upload of the dumps: rclone, one static binary on alpine (/bin/sh for upload.sh), speaks
 # S3 to AWS and S3-compatible stores, reads credentials through the AWS SDK chain (shared
 # credentials file or IRSA web identity) and verifies size and checksum after each copy.
 # rclone/rclone@v1.75.0 Dockerfile (FROM alpine, ENTRYPOINT rclone) and
 # .github/workflows/build_publish_docker_image.yml (tags type=semver {{version}}: 1.75.0).
+# renovate: datasource=docker depName=docker.io/rclone/rclone
 RCLONE_IMAGE = "docker.io/rclone/rclone:1.75.0"

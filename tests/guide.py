@@ -19,7 +19,7 @@ TABLE = {
 }
 
 # Which deployed service each row sizes. "Others" are the real Tartware services with an app
-# that the table does not name (tartware-platform.md §1b).
+# that the table does not name (red2n/tartware@a2583469 Apps/).
 ROW_OF = {
     "api-gateway": "API Gateway",
     "core-service": "Core Service",
@@ -33,7 +33,7 @@ ROW_OF = {
     "revenue-service": "Others",
 }
 
-# Code ports (tartware-platform.md §1b, root package.json dev:* scripts).
+# Code ports (red2n/tartware@a2583469 package.json dev:* scripts).
 PORTS = {
     "api-gateway": 8080,
     "core-service": 3000,

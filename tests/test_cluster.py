@@ -15,7 +15,7 @@ from tests.test_settings import run_with
 NS = "tartware-infra"
 
 # The deployment guide's numbers, written out by hand (deployment-guide.md "High Availability
-# Setup", "Infrastructure Requirements", and issue 3's vSphere VM sizes).
+# Setup", "Infrastructure Requirements", and docs/clusters.md's vSphere VM sizes).
 CONTROL_PLANE_NODES = 3
 COMPUTE_NODES = (5, 100)
 MEMORY_NODES = (3, 50)

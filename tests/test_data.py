@@ -144,7 +144,7 @@ def test_topics_created_by_a_job_after_redpanda(run):
     for rf in [int(part.split()[0]) for part in script.split(" -r ")[1:]]:
         assert 1 <= rf <= brokers
     if run.stack == "prod":
-        assert "create commands.primary -p 128 -r 3" in script  # platform §3: 128 partitions
+        assert "create commands.primary -p 128 -r 3" in script  # red2n/tartware@a2583469 platform/helmfile.yaml: 128 partitions
         assert "create commands.primary.dlq -p 64 -r 3" in script
 
 

@@ -37,7 +37,7 @@ GUIDE_P95_S = 0.5
 GUIDE_P99_S = 1.0
 # "Alternative: Locust": users 5000, spawn rate 100/s, host https://api.tartware.local, UI 8089.
 LOCUST_USERS, LOCUST_SPAWN_RATE, LOCUST_PORT = 5000, 100, 8089
-# tartware-platform.md §4: worker-compute nodes are 16 vCPU / 32 GiB (32768 MB).
+# red2n/tartware@a2583469 platform/rancher/cluster-config.yaml: worker-compute nodes are 16 vCPU / 32 GiB (32768 MB).
 WORKER_VCPU = 16
 WORKER_MEMORY_MIB = 32768
 HIGH_UID = 10000  # our Jobs run as a high non-root UID

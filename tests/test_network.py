@@ -1,4 +1,4 @@
-"""Network policies (issue 4a): default-deny everywhere we create a namespace, explicit allows whose
+"""Network policies (docs/platform.md): default-deny everywhere we create a namespace, explicit allows whose
 selectors match labels that exist — the Tartware chart's rendered pod labels, and for third-party
 pods the labels their charts set at the pinned versions (sources in stacks/versions.py), written out
 here by hand."""

@@ -26,7 +26,7 @@ PINS = {"kube-prometheus-stack": versions.KUBE_PROMETHEUS_STACK, "prometheus-ada
         "jaeger": versions.JAEGER, "loki": versions.LOKI, "alloy": versions.ALLOY}
 
 # The guide's numbers ("Key Metrics to Monitor", "Expected Performance") and the platform's
-# HighRequestRate (tartware-platform.md §7), written by hand.
+# HighRequestRate (red2n/tartware@a2583469 platform/observability/prometheus-config.yaml), written by hand.
 GUIDE_P95_SECONDS = 0.5  # P95 < 500ms
 GUIDE_P99_SECONDS = 1.0  # P99 < 1000ms
 GUIDE_ERROR_RATE = 0.05  # < 5%

@@ -87,7 +87,7 @@ def test_critical_path_on_a_hand_built_graph():
 
 
 def test_node_pool_fit_with_the_published_pools():
-    # tartware-platform.md §4: worker-compute 16 vCPU / 32 GiB, worker-memory 12 vCPU / 64 GiB
+    # red2n/tartware@a2583469 platform/rancher/cluster-config.yaml: worker-compute 16 vCPU / 32 GiB, worker-memory 12 vCPU / 64 GiB
     # (fixed 5 and 3 nodes; the guide says 5-100 and 3-50), control plane tainted.
     pools = (
         NodePool(name="compute", min_nodes=5, max_nodes=100, cpu_millicores=16000, memory_bytes=32 * GI, labels={}),

@@ -1,4 +1,4 @@
-"""Platform layer, mesh and edge (issue 4a): releases, HA, the guide's names, issuers, wiring,
+"""Platform layer, mesh and edge (docs/platform.md): releases, HA, the guide's names, issuers, wiring,
 dependencies, bad input. Expected values are written out here from the guide and the charts
 (the charts' sources at the versions pinned in stacks/versions.py), not read from the code under test."""
 
@@ -85,7 +85,7 @@ def test_prod_is_highly_available(prod_run):
     assert "replicas" not in gateway(prod_run, "Deployment").plain["spec"]  # the HPA owns it, as in the chart
     # prod on `existing` says nothing about a load balancer: NodePort, nothing waits for an address
     assert gateway(prod_run, "Service").plain["spec"]["type"] == "NodePort"
-    pilot = values(prod_run, "istiod")["pilot"]  # 1.22 reads pilot.* (notes: flattened from 1.24)
+    pilot = values(prod_run, "istiod")["pilot"]  # 1.22 reads pilot.* (flattened from 1.24: istio/istio@1.24.0 manifests/charts/istio-control/istio-discovery/values.yaml)
     assert pilot["autoscaleEnabled"] is True and pilot["autoscaleMin"] >= 2 and pilot["autoscaleMax"] >= 5
     assert values(prod_run, "istiod")["global"]["defaultPodDisruptionBudget"]["enabled"] is True
     nginx = values(prod_run, "ingress-nginx")["controller"]

@@ -63,7 +63,7 @@ DOCS: dict[str, str] = {
     "services": "One entry per Tartware service, keyed by its Deployment and Service name. The fields are shown once, for `api-gateway`.",
     f"services.{SAMPLE}.enabled": "Render this service.",
     f"services.{SAMPLE}.image": "Image name under `global.image.registry`.",
-    f"services.{SAMPLE}.port": "The port the service listens on (the app's code: tartware-platform.md).",
+    f"services.{SAMPLE}.port": "The port the service listens on (the app's code: red2n/tartware@a2583469 package.json dev:* scripts).",
     f"services.{SAMPLE}.extraPorts": "More container and Service ports (`name`, `port`, `appProtocol`), e.g. the availability guard's gRPC port.",
     f"services.{SAMPLE}.envPrefix": "Prefix of the service's own environment variables (`<PREFIX>_PORT`, ...).",
     f"services.{SAMPLE}.calls": "Services this one calls over HTTP: their addresses go into its env and NetworkPolicies admit the calls.",

@@ -1,4 +1,4 @@
-"""The platform layer (issue 4): mesh and edge, certificates, data tier, observability, policies.
+"""The platform layer (docs/platform.md): mesh and edge, certificates, data tier, observability, policies.
 
 Independent parts are built side by side; the only dependencies are real ones: CRD-bearing
 releases before their custom resources, istiod before the gateway (injection), namespaces

@@ -8,7 +8,7 @@ the tag and file) and the charts were rendered with these values to confirm name
 (docs/data-and-observability.md).
 
 Passwords never enter Helm values (Release values land in the state in plaintext,
-pulumi-kubernetes issue #2003): the generated Credentials feed Kubernetes Secrets here, and the
+https://github.com/pulumi/pulumi-kubernetes/issues/2003): the generated Credentials feed Kubernetes Secrets here, and the
 charts read them through ``auth.existingSecret``.
 """
 
@@ -261,7 +261,7 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
                                          "storageClass": s.storage_class}},
         "monitoring": {"enabled": False},  # scraped by the ServiceMonitor observability creates
         "config": {"cluster": {
-            "auto_create_topics_enabled": False,  # topics come from the topic Job (platform §3: auto-create off)
+            "auto_create_topics_enabled": False,  # topics come from the topic Job (red2n/tartware@a2583469 platform/helmfile.yaml redpanda values: auto-create off)
             "default_topic_replications": min(3, s.redpanda_brokers),
             "default_topic_partitions": 12 if s.is_prod else 1,
         }},
@@ -299,7 +299,7 @@ class Topic:
 
 
 def tartware_topics(s: DataSettings) -> tuple[Topic, ...]:
-    """The Tartware topics (platform §3: helmfile redpanda values and common.yaml).
+    """The Tartware topics (red2n/tartware@a2583469 platform/helmfile.yaml, the redpanda release's values).
 
     ``rooms.inventory.*`` in messaging-config is a regex of MirrorMaker's critical topics, not a
     topic: nothing to create. Partitions: the platform's 128 command / 64 DLQ in prod; one

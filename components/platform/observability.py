@@ -71,7 +71,7 @@ PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus",
 ADAPTER_RULES = signals.adapter_rules(HTTP_RPS, HTTP_P95)
 
 # The guide's thresholds ("Key Metrics to Monitor", "Expected Performance") and the platform's
-# HighRequestRate (tartware-platform.md §7).
+# HighRequestRate (red2n/tartware@a2583469 platform/observability/prometheus-config.yaml).
 REQUEST_RATE_MAX = 25000  # req/s
 P95_MAX_SECONDS = 0.5
 P99_MAX_SECONDS = 1.0
@@ -362,7 +362,7 @@ class Observability(TartwareComponent):
             "prometheus": {"prometheusSpec": {
                 "replicas": s.prometheus_replicas,
                 "retention": s.prometheus_retention,
-                "scrapeInterval": "15s",  # platform §7
+                "scrapeInterval": "15s",  # the stack interval of red2n/tartware@a2583469 platform/observability/
                 "resources": s.size("prometheus").k8s(),
                 "storageSpec": self._pvc(s.prometheus_storage),
                 "serviceMonitorSelectorNilUsesHelmValues": False,

@@ -509,7 +509,7 @@ RUNBOOK = [
     (Pod("Pod default/debug", "default", {"run": "debug"}, {}), "database", "postgres-postgresql", 5432,
      "the guide's runbook debug pod -> PostgreSQL"),
 ]
-# Calls to addresses outside the cluster (tartware-platform.md §1b): (namespace, Deployment, port, why)
+# Calls to addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts): (namespace, Deployment, port, why)
 INTERNET = [
     ("tartware-system", "availability-guard-service", 443,
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
