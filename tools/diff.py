@@ -79,6 +79,8 @@ def build_snapshot(run: Any, render: Callable[[dict], list[dict]]) -> dict[str, 
 
 def take_snapshot(stack: str, overrides: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
     """Snapshot of the current code, in this process (tests use it to compare two settings)."""
+    # This module imports no `tools` module at load time (the snapshot subprocess needs its
+    # checkout's own harness); here, this tree's harness sets the mocks before the program loads.
     from tools.offline import run_program, stack_config
 
     config, secret_keys = stack_config(stack, overrides=overrides)
@@ -89,7 +91,8 @@ def _snapshot_in_checkout(root: Path, stack: str) -> dict[str, Any]:
     """Runs inside the subprocess: import the checkout's own modules and snapshot them."""
     sys.path.insert(0, str(root))
     os.chdir(root)
-    from tools.offline import run_program, stack_config  # the checkout's harness
+    # the checkout's harness, which sets the mocks before that revision's program loads
+    from tools.offline import run_program, stack_config
 
     import helm_python
     import yaml

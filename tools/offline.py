@@ -28,6 +28,8 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from tools.pulumi_cli import apply_project_defaults
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "tartware-infra"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -288,8 +290,6 @@ def stack_config(stack: str, overrides: Optional[Mapping[str, Any]] = None,
     does, every default declared in ``Pulumi.yaml`` is written onto the keys the stack leaves
     unset, in plaintext (``tools.pulumi_cli.apply_project_defaults``).
     """
-    from tools.pulumi_cli import apply_project_defaults
-
     path = path or ROOT / f"Pulumi.{stack}.yaml"
     if not path.exists():
         known = sorted(p.name.split(".")[1] for p in ROOT.glob("Pulumi.*.yaml"))

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
+from stacks import capacity
+from stacks.catalog import SERVICE_NAMES
+from stacks.settings import load_settings
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
 
 GIB = 2**30
@@ -52,8 +55,6 @@ def resource_tree(run: ProgramRun) -> list[str]:
 
 def budget_table(budget: dict[str, Any]) -> list[str]:
     rows = [f"{'service':<30} {'replicas':>9}  {'cpu request-limit':>18}  {'memory request-limit':>20}"]
-    from stacks.catalog import SERVICE_NAMES
-
     for name, s in sorted(budget["services"].items(), key=lambda kv: SERVICE_NAMES.index(kv[0])):
         rows.append(f"{name:<30} {s['minReplicas']:>4}-{s['maxReplicas']:<4}  "
                     f"{s['cpuRequest'] + '-' + s['cpuLimit']:>18}  {s['memoryRequest'] + '-' + s['memoryLimit']:>20}")
@@ -72,8 +73,6 @@ def node_pool_fit(settings: Any, budget: dict[str, Any]) -> dict[str, Any]:
     minus the headroom setting). Only pools a pod without tolerations can use count for the
     Tartware pods. Requests, not limits, decide scheduling.
     """
-    from stacks import capacity
-
     cluster = settings.cluster
     pools = cluster.node_pools
     need = budget["max"]
@@ -353,8 +352,6 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
     """The plan of ``stack`` (config overrides/secrets: full keys, as stack_config takes them)."""
     config, secret_keys = stack_config(stack, overrides=overrides, secrets=secrets)
     run = run_program(stack, config, secret_keys)
-    from stacks.settings import load_settings
-
     settings = load_settings()  # the config the run used is still set; validated again, cheap
     outputs = {k: _secret_safe(v) for k, v in run.outputs.items()}
     budget = outputs.get("budget")

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from stacks.schema import Setting
-from stacks.settings import all_declared
+from stacks.settings import OBJECT_DOCS, all_declared
 from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,8 +79,6 @@ def render() -> str:
             entry["items"] = {"type": s.items}
         entry["default"] = default
         config[s.name] = entry  # project namespace: no prefix
-    from stacks.settings import OBJECT_DOCS
-
     objects = "".join(f"#   {name}: {text}\n" for name, text in OBJECT_DOCS().items())
     return (HEADER.format(optional_settings="".join(optional), object_settings=objects)
             + yaml.safe_dump({"config": config}, sort_keys=False, width=120))

@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
+from stacks.errors import SettingsError
+from tools.offline import recorded_run
+from tools.system import skipped_report, system_of
 from tools.manifests import CHART, ROOT, object_filename, render_chart, write_manifests  # noqa: F401 (re-exported)
 
 KUBE_VERSION = "1.28.0"
@@ -96,17 +99,12 @@ def main(argv: list[str] | None = None) -> int:
                              "charts/vendor) with the values the program sends, plus the Kubernetes objects Pulumi "
                              "creates itself (secrets masked); releases whose chart is missing are listed")
     args = parser.parse_args(argv)
-    from stacks.errors import SettingsError
-    from tools.offline import recorded_run
-
     try:
         run = recorded_run(args.stack)
     except (ValueError, SettingsError) as exc:  # unknown stack, invalid settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.all:
-        from tools.system import skipped_report, system_of
-
         system = system_of(args.stack)
         docs = system.docs
         for line in skipped_report(system):

@@ -23,6 +23,8 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from tools.manifests import CHART, ROOT, chart_crds, kubernetes_objects, render_chart
+from tools import charts as vendoring
+from tools.offline import recorded_run
 
 VENDOR = ROOT / "charts" / "vendor"
 RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
@@ -106,10 +108,8 @@ def vendored_path(chart: str, version: Optional[str]) -> tuple[Optional[Path], s
         path = (ROOT / chart).resolve()
         return (path, "") if (path / "Chart.yaml").exists() else (None, f"local chart {chart} has no Chart.yaml")
     name = chart_name(chart)
-    try:  # the vendoring module, when present, knows the layout best
-        from tools import charts as vendoring  # type: ignore[attr-defined]
-
-        found = vendoring.vendored_chart(name, version)
+    try:  # the vendoring module knows the layout best, when it offers the lookup
+        found = vendoring.vendored_chart(name, version)  # type: ignore[attr-defined]
         if found:
             return Path(found), ""
     except (ImportError, AttributeError, TypeError, KeyError, FileNotFoundError, ValueError):
@@ -215,8 +215,6 @@ def system_of(stack: str) -> SystemRender:
     """The whole system of ``stack`` as configured, rendered once per process from
     ``tools.offline.recorded_run`` (the tests' session cache and ``tools.render --all``)."""
     if stack not in _SYSTEMS:
-        from tools.offline import recorded_run
-
         _SYSTEMS[stack] = render_system(recorded_run(stack))
     return _SYSTEMS[stack]
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Iterable, Optional
 
+from tools.conformance.netpol import ingress_backends, selector_matches
 from tools.conformance.netpol import ADDRESS, _strings
 from tools.conformance.pods import pod_templates
 from tools.system import Item, SystemRender
@@ -211,16 +212,12 @@ def service_references(system: SystemRender, have: dict) -> list[str]:
                     parts = d.get("host", "").split(".")
                     out += _service(have, system, parts[1] if len(parts) > 1 else _ns(vs.namespace), parts[0],
                                     (d.get("port") or {}).get("number"), f"VirtualService {vs.namespace}/{vs.name}")
-    from tools.conformance.netpol import ingress_backends
-
     for ing, svc_name, port in ingress_backends(system):
         out += _service(have, system, _ns(ing.namespace), svc_name, port, f"Ingress {ing.namespace}/{ing.name}")
     for mon in system.of_kind("ServiceMonitor"):
         spec = mon.doc.get("spec") or {}
         ns_sel = spec.get("namespaceSelector") or {}
         namespaces = ns_sel.get("matchNames") or [_ns(mon.namespace)]
-        from tools.conformance.netpol import selector_matches
-
         services = system.of_kind("Service") + [Item(d, "runtime") for d in runtime if d["kind"] == "Service"]
         targets = [s for s in services if (ns_sel.get("any") or _ns(s.namespace) in namespaces)
                    and selector_matches(spec.get("selector") or {}, (s.doc.get("metadata") or {}).get("labels") or {})]

@@ -1,0 +1,137 @@
+"""No import circles among the project's modules (stacks/, components/, tools/, __main__.py).
+
+Every import counts, module-level and inside functions (an import tucked into a function still
+ties the modules together); ``if TYPE_CHECKING:`` imports count too. A project import inside a
+function is allowed only with a comment on its line or the line above saying it is needed to set
+the mocks before the program loads (the offline harness).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("stacks", "components", "tools")
+
+
+def _modules() -> dict[str, Path]:
+    mods = {}
+    for path in [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")] + [ROOT / "__main__.py"]:
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        mods[".".join(parts)] = path
+    return mods
+
+
+MODULES = _modules()
+
+
+def _targets(module: str, node: ast.AST, is_package: bool) -> list[str]:
+    """The project modules an import statement loads (``from pkg import sub`` loads ``pkg.sub``)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name in MODULES]
+    assert isinstance(node, ast.ImportFrom)
+    if node.level:
+        base = module.split(".") if is_package else module.split(".")[:-1]
+        base = base[:len(base) - (node.level - 1)]
+        name = ".".join(base + ([node.module] if node.module else []))
+    else:
+        name = node.module or ""
+    subs = [f"{name}.{a.name}" for a in node.names if f"{name}.{a.name}" in MODULES]
+    out = list(subs)
+    if len(subs) < len(node.names) and name in MODULES:
+        out.append(name)
+    return out
+
+
+def _graph() -> tuple[dict[str, set[str]], list[str]]:
+    edges: dict[str, set[str]] = {m: set() for m in MODULES}
+    unexplained = []
+    for module, path in MODULES.items():
+        text = path.read_text()
+        lines = text.split("\n")
+        tree = ast.parse(text)
+        in_function = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))}
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            targets = [t for t in _targets(module, node, path.name == "__init__.py") if t != module]
+            edges[module].update(targets)
+            if targets and id(node) in in_function:
+                near = " ".join(lines[max(node.lineno - 2, 0):node.lineno])
+                if "mocks" not in near:
+                    unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    return edges, unexplained
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (or a self-loop)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_graph_sees_the_layers():
+    edges, _ = _graph()
+    assert len(MODULES) > 60
+    assert "stacks.model" in edges["stacks.settings"]  # the loader builds the model
+    assert "stacks.budget" in edges["stacks.capacity"]  # a rule uses another rule
+    assert "components.kit" in edges["components.secrets"]
+
+
+def test_no_import_circles():
+    edges, _ = _graph()
+    assert _cycles(edges) == []
+
+
+def test_no_circle_is_missed():
+    """The detector itself: a two-module loop and a longer one are reported."""
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": set()}) == [["a", "b"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_project_imports_inside_functions_say_why():
+    _, unexplained = _graph()
+    assert unexplained == []
+
+
+def test_components_do_not_import_upward_and_stacks_import_no_components():
+    edges, _ = _graph()
+    for module, targets in edges.items():
+        if module.startswith("stacks"):
+            assert not [t for t in targets if t.startswith(("components", "tools")) or t == "__main__"], module
+        if module.startswith("components"):
+            assert not [t for t in targets if t.startswith("tools") or t == "__main__"], module
