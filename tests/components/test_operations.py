@@ -1,12 +1,9 @@
-"""components/operations.py and components/loadtest.py alone."""
+"""components/operations.py alone."""
 
-import pulumi
-
-from stacks.args import LoadTestArgs, OperationsArgs, SecretsArgs
+from stacks.args import OperationsArgs, SecretsArgs
 from stacks.handles import PlatformHandle
 from stacks.security_settings import SecuritySettings
 
-from components.loadtest import LoadTest
 from components.operations import Operations
 from components.secrets import SecretSource
 from tests.components.conftest import build, credentials, deps_names, on, provider, settings, stand_in, wired
@@ -35,19 +32,3 @@ def test_backups_and_vpas_wait_for_the_release_and_protect_the_claim():
     assert len(vpas) == len(s.tartware.enabled_services)
     assert all("tartware-release" in deps_names(run, v) for v in vpas)
     assert run.one("tartware:platform:NetworkPolicies", "operations-network").parent == comp.urn
-
-
-def test_load_test_job_waits_for_namespace_and_release():
-    s = settings(environment="dev", loadTest="smoke", loadTestUsername="admin")
-
-    def b():
-        p = provider()
-        ns, release = stand_in("ops-namespace", p), stand_in("tartware-release", p)
-        return LoadTest("load-test", LoadTestArgs(s.ops.load_test, "tartware.local", ns, release), on(p))
-
-    run, lt = build(b)
-    wired(run, "tartware:ops:LoadTest", "load-test", stand_ins=("ops-namespace", "tartware-release"))
-    job = run.one("kubernetes:batch/v1:Job")
-    assert {"ops-namespace", "tartware-release"} <= deps_names(run, job)
-    assert lt.job_name == job.plain["metadata"]["name"]
-    assert isinstance(lt.job_name, (str, pulumi.Output))

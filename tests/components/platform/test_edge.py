@@ -1,0 +1,18 @@
+"""components/platform/edge.py alone."""
+
+from stacks.args import IngressNginxArgs
+
+from components.platform.edge import IngressNginx
+from tests.components.conftest import build, deps_names, on, provider, settings, wired
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+PROD = settings(environment="prod").platform
+DEV = settings(environment="dev").platform
+
+
+def test_ingress_nginx_service_type_from_the_args():
+    run, _ = build(lambda: IngressNginx("edge", IngressNginxArgs(DEV, service_type="NodePort"), on(provider())))
+    wired(run, "tartware:platform:IngressNginx", "edge")
+    release = run.one(RELEASE, "edge-release")
+    assert release.plain["values"]["controller"]["service"]["type"] == "NodePort"
+    assert deps_names(run, release) == {"edge-namespace"}

@@ -1,0 +1,20 @@
+"""components/platform/metrics.py alone."""
+
+from stacks.args import MetricsServerArgs
+
+from components.platform.metrics import MetricsServer
+from tests.components.conftest import build, on, provider, settings, wired
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+PROD = settings(environment="prod").platform
+DEV = settings(environment="dev").platform
+
+
+def test_metrics_server_replicas_by_environment():
+    run, _ = build(lambda: MetricsServer("metrics", MetricsServerArgs(PROD), on(provider())))
+    wired(run, "tartware:platform:MetricsServer", "metrics")
+    values = run.one(RELEASE, "metrics-release").plain["values"]
+    assert values["replicas"] == 2
+    assert values["podDisruptionBudget"] == {"enabled": True, "minAvailable": 1}
+    run, _ = build(lambda: MetricsServer("metrics", MetricsServerArgs(DEV), on(provider())))
+    assert run.one(RELEASE, "metrics-release").plain["values"]["replicas"] == 1
