@@ -34,7 +34,7 @@ CHART_REF = "./charts/tartware"
 def chart_digest(path: Path = CHART_PATH) -> str:
     """SHA-256 over the chart's files.
 
-    pulumi-kubernetes removed Release's checksum of local charts (pulumi-kubernetes PR #2672), so
+    pulumi-kubernetes removed Release's checksum of local charts (https://github.com/pulumi/pulumi-kubernetes/pull/2672), so
     a template-only change would not show up as a diff. Passing the digest as a value makes every
     chart change a values change: visible in `pulumi preview` and applied by `pulumi up`.
     """
