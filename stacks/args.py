@@ -57,6 +57,11 @@ class ClusterArgs:
     settings: ClusterSettings
     TARGET: ClassVar[str] = ""
 
+    def __post_init__(self) -> None:
+        if self.TARGET and self.settings.target != self.TARGET:
+            raise ValueError(f"{type(self).__name__} is for clusterTarget={self.TARGET}, "
+                             f"not {self.settings.target}")
+
 
 @dataclass(frozen=True)
 class ExistingClusterArgs(ClusterArgs):

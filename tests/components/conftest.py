@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from types import SimpleNamespace
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -63,23 +63,6 @@ def credentials() -> SimpleNamespace:
 def stand_in(name: str, p: k8s.Provider) -> k8s.core.v1.ConfigMap:
     """A custom resource to depend on (a component dependency expands to its children)."""
     return k8s.core.v1.ConfigMap(name, metadata={"name": name}, opts=pulumi.ResourceOptions(provider=p))
-
-
-def one(run: ProgramRun, type_: str, name: Optional[str] = None) -> Registered:
-    return run.one(type_, name)
-
-
-def component(run: ProgramRun, token: str, name: str) -> Registered:
-    return run.one(token, name)
-
-
-def is_k8s_provider(r: Registered) -> bool:
-    return r.provider.split("::")[-2:] == [PROVIDER, f"{PROVIDER}-id"] or \
-        r.provider.endswith(f"pulumi:providers:kubernetes::{PROVIDER}::{PROVIDER}_id")
-
-
-def kubernetes_children(run: ProgramRun) -> list[Registered]:
-    return [r for r in run.resources if r.custom and r.type.startswith("kubernetes:")]
 
 
 def deps_names(run: ProgramRun, r: Registered) -> set[str]:

@@ -59,3 +59,25 @@ def test_stateful_cluster_resources_follow_protect(target):
     assert any(r.protect for r in run.resources)
     run, handle = _target(target, protect=False)
     assert not any(r.protect for r in run.resources)
+
+
+def test_bare_metal_storage_keeps_volumes_when_protected():
+    def reclaim(run):
+        storage = run.one("tartware:cluster:BareMetalStorage", "c-storage")
+        values = [r.plain["values"] for r in descendants(run, storage.urn) if r.type == "kubernetes:helm.sh/v3:Release"]
+        classes = [r.plain for r in descendants(run, storage.urn) if r.type == "kubernetes:storage.k8s.io/v1:StorageClass"]
+        return ({v["persistence"]["reclaimPolicy"] for v in values if "persistence" in v}
+                | {c.get("reclaimPolicy") for c in classes if c.get("reclaimPolicy")})
+
+    assert reclaim(_target("baremetal", protect=True)[0]) == {"Retain"}
+    assert reclaim(_target("baremetal", protect=False)[0]) == {"Delete"}
+
+
+def test_cluster_args_refuse_another_target():
+    config, secret_keys = stack_config("existing", path=EXAMPLES / "Pulumi.existing.yaml")
+
+    def b():
+        cluster = load_settings().cluster
+        with pytest.raises(ValueError, match="clusterTarget=eks"):
+            EksClusterArgs(cluster)
+    build(b, config=config, secret_keys=secret_keys)
