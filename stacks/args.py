@@ -133,19 +133,25 @@ class EdgeRateLimitArgs:
 
 @dataclass(frozen=True)
 class IngressNginxArgs:
-    platform: PlatformSettings
+    prod: bool
+    replicas: int
     service_type: str = "LoadBalancer"
 
 
 @dataclass(frozen=True)
 class CertManagerArgs:
-    platform: PlatformSettings
+    prod: bool
     domain: str
+    issuer: str  # the ClusterIssuer the routes use: selfsigned/CA, or ACME for a public domain
+    acme_server: str = ""
+    acme_email: str = ""
+    acme_solver: str = "istio"  # which ingress answers the HTTP-01 challenge: istio or nginx
 
 
 @dataclass(frozen=True)
 class MetricsServerArgs:
-    platform: PlatformSettings
+    prod: bool
+    insecure_tls: bool  # --kubelet-insecure-tls (kubelets with self-signed serving certificates)
 
 
 @dataclass(frozen=True)

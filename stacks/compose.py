@@ -68,9 +68,12 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
                                         remote_write_receiver=load_test is not None and load_test.profile == "load"),
         mesh=(MeshArgs(p, s.domain, cluster.kubernetes_version or s.cluster.kubernetes_minor,
                        service_type=service_type) if p.istio else None),
-        certs=CertManagerArgs(p, s.domain) if p.cert_manager else None,
-        edge=IngressNginxArgs(p, service_type=service_type) if p.ingress_nginx else None,
-        metrics_server=MetricsServerArgs(p) if metrics_server_wanted(p, s.cluster.target) else None,
+        certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
+                               acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
+        edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type)
+              if p.ingress_nginx else None),
+        metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
+                        if metrics_server_wanted(p, s.cluster.target) else None),
         tartware_namespace=s.tartware.namespace,
         chart_ingress=s.tartware.ingress_enabled and p.api_route == "ingress",
         load_test_profile=load_test.profile if load_test is not None else None,

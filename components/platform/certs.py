@@ -18,7 +18,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import versions
 from stacks.args import CertManagerArgs
-from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER, PlatformSettings
+from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER
 
 from ..base import TartwareComponent
 from ..kit import custom_resource, helm_release, namespace
@@ -38,8 +38,7 @@ CONTROLLER_RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits":
 SMALL_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}}
 
 
-def cert_manager_values(p: PlatformSettings) -> dict[str, Any]:
-    prod = p.is_prod
+def cert_manager_values(prod: bool) -> dict[str, Any]:
     return {
         "crds": {"enabled": True, "keep": True},
         "replicaCount": 2 if prod else 1,
@@ -66,11 +65,11 @@ class CertManager(TartwareComponent):
 
     def __init__(self, name: str, args: CertManagerArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p, provider, domain = args.platform, self.provider, args.domain
+        provider, domain = self.provider, args.domain
         self.res_name = name
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
         self.release = helm_release(self, f"{name}-release", versions.CERT_MANAGER, "cert-manager", NAMESPACE,
-                                    cert_manager_values(p), provider, [self.namespace])
+                                    cert_manager_values(args.prod), provider, [self.namespace])
         crds = [self.release]  # the CRDs are templates of this release (crds.enabled)
 
         def cr(res: str, kind: str, obj: str, ns: Optional[str], spec: dict, deps: Sequence[pulumi.Resource] = ()):
@@ -88,13 +87,13 @@ class CertManager(TartwareComponent):
         }, [self.self_signed])
         self.ca = cr("ca", "ClusterIssuer", CA_ISSUER, None, {"ca": {"secretName": CA_SECRET}}, [self.ca_certificate])
         self.issuers = {SELF_SIGNED_ISSUER: self.self_signed, CA_ISSUER: self.ca}
-        self.issuer = p.issuer_for(domain)
+        self.issuer = args.issuer
         if self.issuer == ACME_ISSUER:
-            solver = ({"ingress": {"class": "istio"}} if p.acme_solver == "istio"
+            solver = ({"ingress": {"class": "istio"}} if args.acme_solver == "istio"
                       else {"ingress": {"ingressClassName": "nginx"}})
             self.issuers[ACME_ISSUER] = cr("acme", "ClusterIssuer", ACME_ISSUER, None, {"acme": {
-                "server": p.acme_server,
-                "email": p.acme_email,
+                "server": args.acme_server,
+                "email": args.acme_email,
                 "privateKeySecretRef": {"name": ACME_ACCOUNT_SECRET},
                 "solvers": [{"http01": solver}],
             }})

@@ -14,7 +14,6 @@ import pulumi
 
 from stacks import versions
 from stacks.args import IngressNginxArgs
-from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
 from ..kit import helm_release, namespace
@@ -31,18 +30,18 @@ METRICS_PORT = 10254
 JOB_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
 
 
-def ingress_nginx_values(p: PlatformSettings, service_type: str = "LoadBalancer") -> dict[str, Any]:
-    """``service_type``: LoadBalancer only where something assigns its address (the chart's default
-    is LoadBalancer, values.yaml controller.service.type, and Helm's wait needs the address)."""
-    n = p.ingress_nginx_replicas
+def ingress_nginx_values(args: IngressNginxArgs) -> dict[str, Any]:
+    """``args.service_type``: LoadBalancer only where something assigns its address (the chart's
+    default is LoadBalancer, values.yaml controller.service.type, and Helm's wait needs the address)."""
+    n, service_type = args.replicas, args.service_type
     return {
         "controller": {
             "replicaCount": n,
             "minAvailable": 1,  # PDB only rendered when replicas > 1
-            "autoscaling": {"enabled": p.is_prod, "minReplicas": n, "maxReplicas": max(n * 3, 6)},
-            "resources": {"requests": {"cpu": "100m", "memory": "90Mi"} if not p.is_prod
+            "autoscaling": {"enabled": args.prod, "minReplicas": n, "maxReplicas": max(n * 3, 6)},
+            "resources": {"requests": {"cpu": "100m", "memory": "90Mi"} if not args.prod
                           else {"cpu": "500m", "memory": "512Mi"},
-                          "limits": {"cpu": "500m", "memory": "256Mi"} if not p.is_prod
+                          "limits": {"cpu": "500m", "memory": "256Mi"} if not args.prod
                           else {"cpu": "2000m", "memory": "1Gi"}},
             "service": {"type": service_type},
             "ingressClassResource": {"name": "nginx", "enabled": True, "default": False},
@@ -61,9 +60,9 @@ class IngressNginx(TartwareComponent):
 
     def __init__(self, name: str, args: IngressNginxArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        settings, provider, service_type = args.platform, self.provider, args.service_type
+        provider = self.provider
         # controller and admission Jobs are restricted-compliant with chroot off (the default)
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
         self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,
-                                    ingress_nginx_values(settings, service_type), provider, [self.namespace])
+                                    ingress_nginx_values(args), provider, [self.namespace])
         self.register_outputs({"namespace": NAMESPACE})

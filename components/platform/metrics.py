@@ -23,14 +23,14 @@ class MetricsServer(TartwareComponent):
 
     def __init__(self, name: str, args: MetricsServerArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p, provider = args.platform, self.provider
+        provider = self.provider
         # the chart's default requests (100m/200Mi, values.yaml) plus limits
-        values: dict = {"replicas": 2 if p.is_prod else 1,
+        values: dict = {"replicas": 2 if args.prod else 1,
                         "resources": {"requests": {"cpu": "100m", "memory": "200Mi"},
                                       "limits": {"cpu": "1000m", "memory": "512Mi"}}}
-        if p.is_prod:
+        if args.prod:
             values["podDisruptionBudget"] = {"enabled": True, "minAvailable": 1}
-        if p.metrics_server_insecure_tls:
+        if args.insecure_tls:
             values["args"] = ["--kubelet-insecure-tls"]
         self.release = helm_release(self, f"{name}-release", versions.METRICS_SERVER, "metrics-server",
                                     "kube-system", values, provider)

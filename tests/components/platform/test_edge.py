@@ -11,7 +11,7 @@ DEV = settings(environment="dev").platform
 
 
 def test_ingress_nginx_service_type_from_the_args():
-    run, _ = build(lambda: IngressNginx("edge", IngressNginxArgs(DEV, service_type="NodePort"), on(provider())))
+    run, _ = build(lambda: IngressNginx("edge", IngressNginxArgs(False, 1, service_type="NodePort"), on(provider())))
     wired(run, "tartware:platform:IngressNginx", "edge")
     release = run.one(RELEASE, "edge-release")
     assert release.plain["values"]["controller"]["service"]["type"] == "NodePort"

@@ -27,8 +27,8 @@ def _platform(load_test_profile=None):
             platform=p, domain="example.com",
             data=DataArgs(s.data, True, credentials(), source),
             observability=ObservabilityArgs(s.observability, True, "example.com", meshed=True),
-            mesh=MeshArgs(p, "example.com", "1.33"), certs=CertManagerArgs(p, "example.com"),
-            edge=IngressNginxArgs(p), tartware_namespace="tartware-system", load_test_profile=load_test_profile)
+            mesh=MeshArgs(p, "example.com", "1.33"), certs=CertManagerArgs(True, "example.com", "tartware-ca"),
+            edge=IngressNginxArgs(True, 2), tartware_namespace="tartware-system", load_test_profile=load_test_profile)
         return Platform("platform", args, on(k8s))
     return build(b)
 
