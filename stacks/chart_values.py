@@ -66,7 +66,7 @@ def scheduling(name: str, t: TartwareSettings) -> dict[str, Any]:
     from .cluster_settings import tolerations_for
 
     return {"tolerations": tolerations_for(pool),
-            "preferredNodes": [{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(pool.labels)}]}
+            "preferredNodes": [{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(pool.labels)}] if pool.labels else []}
 
 
 def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
