@@ -51,6 +51,24 @@ def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
     }
 
 
+# Weight of the preferred node affinity for the spot pool: the maximum (1-100), so the scheduler
+# ranks spot nodes first, yet a pod still lands on on-demand compute when no spot node has room
+# (kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/, "preferredDuringScheduling...").
+SPOT_AFFINITY_WEIGHT = 100
+
+
+def scheduling(name: str, t: TartwareSettings) -> dict[str, Any]:
+    """``services.<name>.scheduling``: for a service in spotServices, when the cluster has a spot
+    pool, tolerate the pool's taint and prefer (not require) its label; otherwise nothing."""
+    pool = t.spot_pool
+    if pool is None or name not in t.spot_services:
+        return {"tolerations": [], "preferredNodes": []}
+    from .cluster_settings import tolerations_for
+
+    return {"tolerations": tolerations_for(pool),
+            "preferredNodes": [{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(pool.labels)}] if pool.labels else []}
+
+
 def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
     d = spec.definition
     env = dict(d.extra_env)
@@ -84,6 +102,7 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
             ],
         },
         "env": env,
+        "scheduling": scheduling(d.name, t),
     }
 
 

@@ -16,6 +16,7 @@ default). Object-valued settings (``services``, ``nodePools``, ...) are document
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping, Optional
@@ -261,6 +262,10 @@ class TartwareSettings:
     gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
     namespace: str = catalog.NAMESPACE
     release_name: str = catalog.RELEASE_NAME
+    # Set from the cluster section when the cluster has a spot pool (stacks/cluster_settings.py):
+    # the services that tolerate it and prefer it (chart values ``services.<name>.scheduling``).
+    spot_services: tuple[str, ...] = ()
+    spot_pool: Optional[Any] = None  # cluster_settings.NodePool
 
     @property
     def enabled_services(self) -> tuple[ServiceSpec, ...]:
@@ -508,6 +513,9 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         for section in SECTIONS
     }
     problems.raise_if_any()
+    spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
+    if spot is not None:
+        tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services, spot_pool=spot)
 
     settings = StackSettings(
         project=project,
