@@ -17,6 +17,10 @@ registered. The formula (docs/clusters.md, "Capacity check"):
     2. pinned <= capacity of the memory pool; its largest pod fits one node; Redpanda's brokers
        (one per node: the chart's required pod anti-affinity) <= the pool's maxNodes
     3. Tartware pods <= (110 - DaemonSet pods) x maxNodes of the untainted pools
+    4. spot (EKS spot pool): the services in spotServices at maxReplicas (with sidecars) <= capacity
+       of the spot pool, their largest pod fits one spot node, their pods <= its pod slots. They
+       stay counted in 1 and 3 too: they only *prefer* the spot pool and fall back to the
+       untainted pools when Spot capacity is gone, which those must then hold.
 
 Requests, not limits: requests are what the scheduler has to place; limits may overcommit.
 Each settings section reports its own overhead (``sidecar_per_pod``, ``daemonset_per_node``,
@@ -28,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .budget import Budget
-from .cluster_settings import NodePool, memory_pool
+from .cluster_settings import NodePool, memory_pool, spot_pool
 from .errors import ProblemCollector, key
 from .model import StackSettings
 
@@ -163,6 +167,33 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
                          f"{brokers} Redpanda brokers need {brokers} memory-pool nodes (one broker per node: "
                          f"the chart's required pod anti-affinity); raise maxNodes or lower redpandaBrokers",
                          memory.max_nodes)
+    # 4. the spot pool: the services that prefer it (also counted on the untainted pools above)
+    spot = spot_pool(workers)
+    on_spot = [s for s in budget.services if s.name in cluster.spot_services]
+    if spot is not None and on_spot:
+        spot_pods = sum(s.max_replicas for s in on_spot)
+        spot_need = Demand(sum(s.max_replicas * s.cpu_request.millicores for s in on_spot) + spot_pods * sidecar[0],
+                           sum(s.max_replicas * s.memory_request.bytes for s in on_spot) + spot_pods * sidecar[1])
+        spot_text = ", ".join(f"{s.name} {s.max_replicas} x {s.cpu_request}/{s.memory_request}" for s in on_spot)
+        report([spot], spot_need, pool_capacity([spot], daemonsets, headroom),
+               f"the services in spotServices at maxReplicas request {_cores(spot_need.cpu)} / "
+               f"{_gib(spot_need.memory)} with mesh sidecars ({spot_text}); a spot pool that cannot hold them "
+               f"pushes the rest onto on-demand compute (their preferred affinity falls back), which defeats it",
+               "their maxReplicas or the list spotServices")
+        node_cpu, node_mem = spot.cpu_millicores - daemonsets[0], spot.memory_bytes - daemonsets[1]
+        for s in on_spot:
+            cpu, mem = s.cpu_request.millicores + sidecar[0], s.memory_request.bytes + sidecar[1]
+            if cpu > node_cpu or mem > node_mem:
+                problems.add(key("nodePools", spot.name, "instanceTypes"),
+                             f"one {s.name} pod requests {_cores(cpu)} / {_gib(mem)} with its sidecar, more than a "
+                             f"spot node offers after kube-reserved and DaemonSets ({_cores(node_cpu)} / "
+                             f"{_gib(node_mem)}); use larger spot instance types", list(spot.instance_types))
+        spot_slots = (spot.max_pods - DAEMONSET_PODS_PER_NODE) * spot.max_nodes
+        if spot_pods > spot_slots:
+            problems.add(key("nodePools", spot.name, "maxNodes"),
+                         f"{spot_pods} pods of spotServices at maxReplicas exceed the {spot_slots} pods the spot pool "
+                         f"can run ({spot.max_pods} per node, {DAEMONSET_PODS_PER_NODE} taken by DaemonSets)",
+                         spot.max_nodes)
     max_pods = sum((p.max_pods - DAEMONSET_PODS_PER_NODE) * p.max_nodes for p in open_pools)
     if pods > max_pods:
         target = max(open_pools, key=lambda p: p.max_nodes)

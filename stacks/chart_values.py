@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import catalog
+from .cluster_settings import tolerations_for
 from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
 from .model import ServiceSpec, TartwareSettings
 
@@ -51,6 +52,22 @@ def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
     }
 
 
+# Weight of the preferred node affinity for the spot pool: the maximum (1-100), so the scheduler
+# ranks spot nodes first, yet a pod still lands on on-demand compute when no spot node has room
+# (kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/, "preferredDuringScheduling...").
+SPOT_AFFINITY_WEIGHT = 100
+
+
+def scheduling(name: str, t: TartwareSettings) -> dict[str, Any]:
+    """``services.<name>.scheduling``: for a service in spotServices, when the cluster has a spot
+    pool, tolerate the pool's taint and prefer (not require) its label; otherwise nothing."""
+    pool = t.spot_pool
+    if pool is None or name not in t.spot_services:
+        return {"tolerations": [], "preferredNodes": []}
+    return {"tolerations": tolerations_for(pool),
+            "preferredNodes": [{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(pool.labels)}] if pool.labels else []}
+
+
 def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
     d = spec.definition
     env = dict(d.extra_env)
@@ -84,6 +101,7 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
             ],
         },
         "env": env,
+        "scheduling": scheduling(d.name, t),
     }
 
 

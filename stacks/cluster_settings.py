@@ -24,6 +24,7 @@ import pulumi
 from pydantic import Field
 
 from . import versions
+from .catalog import SERVICE_NAMES
 from .errors import key
 from .schema import BuildContext, from_input, Setting, SettingsModel, fields_of, hint, validate_section
 
@@ -33,6 +34,15 @@ TARGETS = ("existing", "eks", "vsphere", "baremetal")
 RANCHER_TARGETS = ("vsphere", "baremetal")
 POOL_NAMES = ("controlPlane", "compute", "memory")
 WORKER_POOLS = ("compute", "memory")
+# EKS only: a separate pool of Spot capacity for the services listed in spotServices (the guide's
+# "Spot Instances": "use spot instances for non-critical workloads"; docs/clusters.md "Spot pool").
+SPOT_POOL = "spot"
+# The guide's "non-critical workloads" among the Tartware services: the asynchronous/back-office
+# ones outside the booking path (tartware-platform.md 1b: notification and revenue consume Kafka
+# and the database only; housekeeping is one of the guide's "Others"). The API gateway, core,
+# reservations, billing, guests, rooms and the availability guard (dialled synchronously by
+# reservations, AVAILABILITY_GUARD_TIMEOUT_MS 1500) stay on demand. Reasons: docs/clusters.md.
+DEFAULT_SPOT_SERVICES = ("housekeeping-service", "notification-service", "revenue-service")
 
 # The guide's floor ("Kubernetes Version: v1.28.5+", "EKS 1.28+").
 MIN_KUBERNETES_MINOR = 28
@@ -70,6 +80,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.", [], items="string"),
     Setting("eksAdminRoleArns", "array", "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).", [], items="string"),
     Setting("eksCiRoleArns", "array", "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped objects).", [], items="string"),
+    Setting("spotServices", "array", "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to on-demand compute). Empty: no spot pool by default, every service on demand.", list(DEFAULT_SPOT_SERVICES), items="string"),
     Setting("eksKubeconfigRoleArn", "string", "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's own identity.", ""),
     # --- Rancher (vsphere, baremetal)
     Setting("rancherApiUrl", "string", "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: https://<rancherHostname>."),
@@ -115,6 +126,7 @@ for _field, _text in {
     "etcdSnapshotSchedule": "a 5-field cron schedule such as '0 */6 * * *'",
     "taints": "taints as 'key=value:Effect' (Effect: NoSchedule, PreferNoSchedule or NoExecute)",
     "instanceTypes": "EC2 instance types such as 'c6i.4xlarge'",
+    "spotServices": "Tartware service names such as 'notification-service'",
 }.items():
     hint(_field, _text)
 
@@ -303,6 +315,7 @@ class ClusterInput(SettingsModel):
     vsphere_folder: str
     vsphere_template: str
     node_pools: Mapping[str, NodePoolInput] = Field(default_factory=dict)
+    spot_services: tuple[str, ...] = DEFAULT_SPOT_SERVICES
 
 
 # ---------------------------------------------------------------- resolved settings
@@ -340,6 +353,11 @@ class NodePool:
 def memory_pool(pools) -> Optional[NodePool]:
     """The worker pool the data tier is pinned to: the one named ``memory``, if the cluster has it."""
     return next((p for p in pools if p.name == "memory" and p.role == "worker"), None)
+
+
+def spot_pool(pools) -> Optional[NodePool]:
+    """The separate Spot pool (EKS) the services in spotServices prefer, if the cluster has it."""
+    return next((p for p in pools if p.name == SPOT_POOL and p.role == "worker"), None)
 
 
 def tolerations_for(pool: NodePool) -> list[dict[str, str]]:
@@ -415,6 +433,7 @@ class ClusterSettings:
     # The off-site target of the backups (stacks/ops_settings.py OffsiteSettings), set by
     # components/cluster.py: the Rancher targets send etcd snapshots there too.
     etcd_offsite: Optional[Any] = None
+    spot_services: tuple[str, ...] = ()  # services that prefer the spot pool (when there is one)
 
     @property
     def is_prod(self) -> bool:
@@ -443,11 +462,22 @@ class ClusterSettings:
 # control plane 3 nodes of 8 CPU / 16 GB / 200 GB; compute 5-100 nodes; memory 3-50 nodes;
 # vSphere compute workers 16 vCPU / 32 GB / 500 GB, memory workers 12 vCPU / 64 GB / 500 GB;
 # bare-metal workers 16 CPU / 32 GB / 500 GB, "8+" of them (see capacity note in docs/clusters.md).
-_LABELS = {"compute": {"tartware.io/pool": "compute"}, "memory": {"tartware.io/pool": "memory"}}
-_TAINTS = {"compute": (), "memory": ("tartware.io/pool=memory:NoSchedule",)}
+_LABELS = {"compute": {"tartware.io/pool": "compute"}, "memory": {"tartware.io/pool": "memory"},
+           SPOT_POOL: {"tartware.io/pool": SPOT_POOL}}
+_TAINTS = {"compute": (), "memory": ("tartware.io/pool=memory:NoSchedule",),
+           SPOT_POOL: ("tartware.io/pool=spot:NoSchedule",)}
+# The spot pool (EKS): three instance types of one size (8 vCPU / 16 GiB), so the pool draws on
+# several Spot capacity pools and the autoscaler's node template still holds for each (AWS EKS
+# managed node groups, "Capacity types": "specify multiple instance types ... same amount of vCPU
+# and memory"). 3-6 nodes: one per availability zone at least; at most twice what the default
+# spotServices request at maxReplicas (3 x 15 pods x 200m/256Mi + sidecars = 13.5 cores / 16.9 GiB,
+# 3 such nodes after DaemonSets and headroom), since Spot capacity may be short in one zone.
+_SPOT_TYPES = ("c6i.2xlarge", "c6a.2xlarge", "c7i.2xlarge")
+_SPOT_DEV = (1, 3, None, None, 50, ("c6i.large", "c6a.large", "c7i.large"))
 _PROD = {
     "eks": {"compute": (5, 100, None, None, 100, ("c6i.4xlarge",)),
-            "memory": (3, 50, None, None, 100, ("r6i.2xlarge",))},
+            "memory": (3, 50, None, None, 100, ("r6i.2xlarge",)),
+            SPOT_POOL: (3, 6, None, None, 100, _SPOT_TYPES)},
     "vsphere": {"controlPlane": (3, 3, 8, 16, 200, ()),
                 "compute": (5, 100, 16, 32, 500, ()),
                 "memory": (3, 50, 12, 64, 500, ())},
@@ -466,7 +496,7 @@ _DEV = {
     "existing": {},
 }
 _ALLOWED_POOLS = {
-    "eks": WORKER_POOLS,
+    "eks": WORKER_POOLS + (SPOT_POOL,),
     "vsphere": POOL_NAMES,
     "baremetal": POOL_NAMES,
     "existing": WORKER_POOLS,
@@ -507,6 +537,8 @@ def _build_pool(name: str, target: str, inp: NodePoolInput, defaults: Optional[t
                          f"minNodes ({min_n}) must not exceed maxNodes ({max_n})",
                          min_n if culprit == "minNodes" else max_n)
 
+    if name == SPOT_POOL and inp.spot is False:
+        problems.add(_pool_key(name, "spot"), "the spot pool is always Spot capacity; to run every service on demand set spotServices to []", False)
     if target != "eks":
         if inp.spot is not None:
             problems.add(_pool_key(name, "spot"), "spot capacity applies to clusterTarget=eks only", inp.spot)
@@ -548,7 +580,7 @@ def _build_pool(name: str, target: str, inp: NodePoolInput, defaults: Optional[t
         memory_gib=mem,
         disk_gib=inp.disk_gb or d_disk,
         instance_types=instance_types if target == "eks" else (),
-        spot=bool(inp.spot) if target == "eks" else False,
+        spot=(bool(inp.spot) or name == SPOT_POOL) if target == "eks" else False,
     )
 
 
@@ -563,9 +595,19 @@ def _pools(inp: ClusterInput, ctx: BuildContext) -> tuple[NodePool, ...]:
     for name in inp.node_pools:
         if name not in allowed:
             why = " (EKS runs the control plane)" if target == "eks" and name == "controlPlane" else ""
+            if name == SPOT_POOL:
+                why = " (a Spot pool needs clusterTarget=eks)"
             problems_msg = f"unknown node pool for clusterTarget={target}{why}; allowed: {', '.join(allowed)}"
             ctx.problems.add(key("nodePools", name), problems_msg, name)
     names = [n for n in allowed if n in defaults or n in inp.node_pools]
+    if SPOT_POOL in inp.node_pools and SPOT_POOL not in defaults:
+        defaults = {**defaults, SPOT_POOL: _SPOT_DEV}  # declared outside prod: small defaults
+    if SPOT_POOL in names and not inp.spot_services:
+        # nothing would run there: the default pool is left out, a declared one is refused
+        names.remove(SPOT_POOL)
+        if SPOT_POOL in inp.node_pools:
+            ctx.problems.add(key("spotServices"), "is empty, so nothing would run on the declared nodePools.spot; "
+                             f"list services (allowed: {', '.join(SERVICE_NAMES)}) or remove nodePools.spot", [])
     if target == "existing":
         names = [n for n in allowed if n in inp.node_pools]  # unknown unless declared
     pools = []
@@ -609,7 +651,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
     if not isinstance(pools_raw, dict):
         problems.add(key("nodePools"), "must be a map of pool name to settings (set it with `pulumi config set --path`)", pools_raw)
         raw["nodePools"] = {}
-    for array in ("eksPublicAccessCidrs", "eksAdminRoleArns", "eksCiRoleArns"):
+    for array in ("eksPublicAccessCidrs", "eksAdminRoleArns", "eksCiRoleArns", "spotServices"):
         value = raw.get(array)
         if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
             try:
@@ -624,6 +666,10 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
     if inp is None:
         return None
     target = inp.cluster_target
+    unknown_services = [n for n in inp.spot_services if n not in SERVICE_NAMES]
+    if unknown_services:
+        problems.add(key("spotServices"), f"unknown service {', '.join(unknown_services)}; allowed: {', '.join(SERVICE_NAMES)}",
+                     list(inp.spot_services))
     eks_version, rke2_version = _check_versions(inp, ctx, today or datetime.date.today())
     pools = _pools(inp, ctx)
     public_cidrs = _check_eks_access(inp, ctx)
@@ -697,4 +743,5 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
         load_balancer_addresses=inp.load_balancer_addresses.strip(),
         node_network_cidr=inp.node_network_cidr.strip(),
         bare_metal_storage=inp.bare_metal_storage,
+        spot_services=tuple(dict.fromkeys(inp.spot_services)),
     )

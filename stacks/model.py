@@ -17,7 +17,7 @@ from pydantic import Field
 
 from . import catalog, ratelimit
 from .catalog import ServiceDefinition
-from .cluster_settings import ClusterSettings
+from .cluster_settings import ClusterSettings, NodePool
 from .data_settings import DataSettings
 from .observability_settings import ObservabilitySettings
 from .ops_settings import OpsSettings
@@ -195,6 +195,10 @@ class TartwareSettings:
     requests_per_second_target: int = 0
     namespace: str = catalog.NAMESPACE
     release_name: str = catalog.RELEASE_NAME
+    # Set from the cluster section when the cluster has a spot pool (stacks/cluster_settings.py):
+    # the services that tolerate it and prefer it (chart values ``services.<name>.scheduling``).
+    spot_services: tuple[str, ...] = ()
+    spot_pool: Optional[NodePool] = None
 
     @property
     def enabled_services(self) -> tuple[ServiceSpec, ...]:

@@ -18,6 +18,7 @@ default). Object-valued settings (``services``, ``nodePools``, ...) are document
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, Mapping, Optional
 
@@ -292,6 +293,9 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         for section in SECTIONS
     }
     problems.raise_if_any()
+    spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
+    if spot is not None:
+        tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services, spot_pool=spot)
 
     settings = StackSettings(
         project=project,

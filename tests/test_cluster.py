@@ -10,7 +10,9 @@ import yaml
 
 from components.clusters.rancher import command_with_ca
 from tools.offline import MOCK_RANCHER_CA, Secret, contains_secret, run_program, stack_config
+from tests import guide
 from tests.test_settings import run_with
+from tools.render import render_chart, validate
 
 NS = "tartware-infra"
 
@@ -130,7 +132,7 @@ def node_groups(run):
 
 def test_eks_node_groups_follow_the_guide(eks):
     groups = node_groups(eks)
-    assert set(groups) == {"compute", "memory"}
+    assert set(groups) == {"compute", "memory", "spot"}  # spot: tests/test_spot.py, below
     for name, (lo, hi) in (("compute", COMPUTE_NODES), ("memory", MEMORY_NODES)):
         scaling = groups[name].plain["scalingConfig"]
         assert (scaling["minSize"], scaling["maxSize"], scaling["desiredSize"]) == (lo, hi, lo)
@@ -234,6 +236,59 @@ def test_eks_node_groups_are_replace_safe_and_follow_the_control_plane(eks):
         # the autoscaler owns desiredSize; a changed minNodes replaces the group (EKS refuses min > desired)
         assert group.ignore_changes == ["scalingConfig.desiredSize"]
         assert group.replace_on_changes == ["scalingConfig.minSize"]
+
+
+# The spot pool (deployment-guide.md "Spot Instances": "use spot instances for non-critical
+# workloads"). The non-critical services are chosen in docs/clusters.md ("Spot pool").
+SPOT_SERVICES = {"housekeeping-service", "notification-service", "revenue-service"}
+SPOT_TOLERATION = {"key": "tartware.io/pool", "operator": "Equal", "value": "spot", "effect": "NoSchedule"}
+SPOT_PREFERENCE = [{"weight": 100, "preference": {"matchExpressions": [
+    {"key": "tartware.io/pool", "operator": "In", "values": ["spot"]}]}}]
+# aws.amazon.com/ec2/instance-types: each of these is 8 vCPU / 16 GiB.
+SAME_SIZE_8_16 = {"c6i.2xlarge", "c6a.2xlarge", "c7i.2xlarge"}
+
+
+def test_eks_registers_a_separate_tainted_spot_node_group(eks):
+    groups = node_groups(eks)
+    spot = groups["spot"].plain
+    assert spot["capacityType"] == "SPOT"
+    # diversified over several Spot capacity pools of one size (AWS "Capacity types": same vCPU and memory)
+    assert len(spot["instanceTypes"]) >= 2 and set(spot["instanceTypes"]) <= SAME_SIZE_8_16
+    assert spot["labels"] == {"tartware.io/pool": "spot"}
+    assert spot["taints"] == [{"key": "tartware.io/pool", "value": "spot", "effect": "NO_SCHEDULE"}]
+    # one node per availability zone at least (the VPC spans 3); at most 6
+    assert (spot["scalingConfig"]["minSize"], spot["scalingConfig"]["maxSize"]) == (3, 6)
+    # replace-safe like the other node groups: prefix-named, create-before-delete
+    assert "nodeGroupName" not in spot and spot["nodeGroupNamePrefix"] == "spot-"
+    assert not groups["spot"].delete_before_replace
+    assert groups["spot"].ignore_changes == ["scalingConfig.desiredSize"]
+    assert groups["spot"].replace_on_changes == ["scalingConfig.minSize"]
+    # the critical pools stay on demand
+    assert groups["compute"].plain["capacityType"] == groups["memory"].plain["capacityType"] == "ON_DEMAND"
+
+
+def test_chart_puts_exactly_the_spot_services_on_the_spot_pool(eks):
+    values = eks.one("kubernetes:helm.sh/v3:Release", "tartware-release").plain["values"]
+    docs = render_chart(values)
+
+    def objects(kind):
+        return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
+
+    deployments = objects("Deployment")
+    assert set(deployments) == set(guide.ROW_OF)
+    for name, dep in deployments.items():
+        spec = dep["spec"]["template"]["spec"]
+        if name in SPOT_SERVICES:
+            assert spec["tolerations"] == [SPOT_TOLERATION], name
+            node_affinity = spec["affinity"]["nodeAffinity"]
+            # preferred only: without spot capacity the pods are scheduled on on-demand compute
+            assert node_affinity == {"preferredDuringSchedulingIgnoredDuringExecution": SPOT_PREFERENCE}, name
+        else:
+            assert "tolerations" not in spec and "affinity" not in spec, name
+    assert validate([d for d in docs if d["kind"] == "Deployment"], "1.28.0") == []
+    # interruptions drain the node: every spot service keeps a PodDisruptionBudget
+    assert SPOT_SERVICES <= set(objects("PodDisruptionBudget"))
+
 
 
 # ------------------------------------------------------------------------------------- vSphere

@@ -73,6 +73,7 @@ DOCS: dict[str, str] = {
     f"services.{SAMPLE}.resources": "Container requests and limits (the guide's table).",
     f"services.{SAMPLE}.autoscaling": "HPA targets: CPU and memory utilisation percent, and Pods metrics served by a metrics adapter.",
     f"services.{SAMPLE}.env": "Extra environment variables of the container.",
+    f"services.{SAMPLE}.scheduling": "Node placement: `tolerations`, and `preferredNodes` (`weight`, `labels`) rendered as preferred node affinity; the program fills them for the services in `spotServices` when the cluster has a spot pool.",
     "ingress": "The Ingress for `api.<domain>` (used when the API is routed by ingress-nginx instead of the Istio gateway).",
     "ingress.enabled": "Render the Ingress.",
     "ingress.className": "Its IngressClass.",
