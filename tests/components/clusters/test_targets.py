@@ -81,3 +81,16 @@ def test_cluster_args_refuse_another_target():
         with pytest.raises(ValueError, match="clusterTarget=eks"):
             EksClusterArgs(cluster)
     build(b, config=config, secret_keys=secret_keys)
+
+
+def test_rancher_server_installed_on_the_management_cluster_when_asked():
+    run, handle = _target("baremetal", protect=True)  # the example installs Rancher (rancherInstall)
+    comp = run.one(TOKENS["baremetal"], "c")
+    server = run.one("tartware:cluster:RancherServer", "c-rancher")
+    assert server.parent == comp.urn
+    releases = {r.plain["name"]: r for r in descendants(run, server.urn) if r.type == "kubernetes:helm.sh/v3:Release"}
+    assert "rancher" in releases
+    assert releases["rancher"].protect  # protect follows the args
+    # the example names its host (rancherHostname); the stack domain is only the fallback
+    assert releases["rancher"].plain["values"]["hostname"] == "rancher.tartware.local"
+    assert handle.rancher_hostname == "rancher.tartware.local"
