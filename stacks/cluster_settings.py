@@ -38,7 +38,7 @@ WORKER_POOLS = ("compute", "memory")
 # "Spot Instances": "use spot instances for non-critical workloads"; docs/clusters.md "Spot pool").
 SPOT_POOL = "spot"
 # The guide's "non-critical workloads" among the Tartware services: the asynchronous/back-office
-# ones outside the booking path (tartware-platform.md 1b: notification and revenue consume Kafka
+# ones outside the booking path (red2n/tartware@a2583469 Apps/: notification and revenue consume Kafka
 # and the database only; housekeeping is one of the guide's "Others"). The API gateway, core,
 # reservations, billing, guests, rooms and the availability guard (dialled synchronously by
 # reservations, AVAILABILITY_GUARD_TIMEOUT_MS 1500) stay on demand. Reasons: docs/clusters.md.
