@@ -53,7 +53,7 @@ def expected_valid(env, services):
     return True
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(env=st.sampled_from(["dev", "prod"]), services=overrides)
 def test_valid_budgets_build_and_invalid_ones_are_rejected(env, services):
     raw = {"environment": env, "services": services}
@@ -74,7 +74,7 @@ def test_valid_budgets_build_and_invalid_ones_are_rejected(env, services):
             assert spec.max_replicas == o["maxReplicas"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=st.text(min_size=1, max_size=8))
 def test_unparsable_quantities_are_always_rejected(text):
     """Any CPU string that is not digits[.digits][m] is rejected with the key named."""

@@ -9,6 +9,7 @@ the mocks before the program loads (the offline harness).
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,16 @@ def _targets(module: str, node: ast.AST, is_package: bool) -> list[str]:
     return out
 
 
+def _imports(node: ast.AST, in_function: bool = False):
+    """Every import statement under ``node``, with whether it sits inside a function."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child, in_function
+        elif not isinstance(child, ast.expr):  # expressions hold no import statement
+            yield from _imports(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+@functools.cache  # one parse of the project per session
 def _graph() -> tuple[dict[str, set[str]], list[str]]:
     edges: dict[str, set[str]] = {m: set() for m in MODULES}
     unexplained = []
@@ -53,14 +64,10 @@ def _graph() -> tuple[dict[str, set[str]], list[str]]:
         text = path.read_text()
         lines = text.split("\n")
         tree = ast.parse(text)
-        in_function = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       for n in ast.walk(f) if isinstance(n, (ast.Import, ast.ImportFrom))}
-        for node in ast.walk(tree):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
-                continue
+        for node, in_function in _imports(tree):
             targets = [t for t in _targets(module, node, path.name == "__init__.py") if t != module]
             edges[module].update(targets)
-            if targets and id(node) in in_function:
+            if targets and in_function:
                 near = " ".join(lines[max(node.lineno - 2, 0):node.lineno])
                 if "mocks" not in near:
                     unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno}: {lines[node.lineno - 1].strip()}")
