@@ -334,6 +334,9 @@ def _no_stack_trace() -> source_pb2.StackTrace:
 pulumi_resource_runtime._get_stack_trace = _no_stack_trace
 
 
+_RUNS: dict[tuple, "ProgramRun"] = {}
+
+
 def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
                 secret_keys: Iterable[str] = (), mocks: Optional[pulumi_mocks.Mocks] = None,
                 program: Path = ROOT / "__main__.py",
@@ -344,6 +347,17 @@ def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
     """
     if config is None:
         config, secret_keys = stack_config(stack)
+    # The program is deterministic: a run with the default mocks and recorder is computed once per
+    # process for the same stack, config and secrets (callers read a run, never change it).
+    key = (stack, tuple(sorted(config.items())), tuple(sorted(secret_keys)), str(program))
+    if mocks is None and monitor is None:
+        if key not in _RUNS:
+            _RUNS[key] = run_program(stack, config, secret_keys, DefaultMocks(), program)
+        else:  # leave the runtime as the run would (callers read the config and stack afterwards)
+            pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+            pulumi_mocks.set_mocks(DefaultMocks(), project=PROJECT, stack=stack, preview=False,
+                                   monitor=RecordingMonitor(DefaultMocks()))
+        return _RUNS[key]
     monitor = monitor or RecordingMonitor(mocks or DefaultMocks())
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
