@@ -13,7 +13,6 @@ import sys
 import types
 from pathlib import Path
 
-import esprima
 import pytest
 
 from stacks.app_source import GATEWAY_ROUTES
@@ -43,14 +42,20 @@ WORKER_MEMORY_MIB = 32768
 HIGH_UID = 10000  # our Jobs run as a high non-root UID
 
 
+def _esprima():
+    import esprima  # a second to import: only the xdist worker that runs these tests pays for it
+
+    return esprima
+
+
 def module(path: str):
-    return esprima.parseModule((K6 / path).read_text(), {"loc": True})
+    return _esprima().parseModule((K6 / path).read_text(), {"loc": True})
 
 
 def relative_imports(source: str, path: str) -> set[str]:
     """Files (relative to loadtest/k6) that ``path`` imports; k6 built-ins (k6, k6/http) excluded."""
     found = set()
-    for node in esprima.parseModule(source).body:
+    for node in _esprima().parseModule(source).body:
         if node.type == "ImportDeclaration" and node.source.value.startswith("."):
             found.add(posixpath.normpath(posixpath.join(posixpath.dirname(path), node.source.value)))
     return found
