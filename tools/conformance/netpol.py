@@ -449,6 +449,7 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
     # 6. sidecars -> istiod (xDS 15012) and the tracing endpoint; 7. every pod -> DNS
     istiod = [p for p in net.pods if p.labels.get("app") == "istiod"]
     injected_ns = {ns for ns, labels in net.namespaces.items() if labels.get("istio-injection") == "enabled"}
+    tracing = tracing_endpoints(system)
     for pod in net.pods:
         tpl = by_owner_tpl.get(pod.owner)
         if tpl is None:
@@ -458,14 +459,6 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
         if pod.namespace in injected_ns and inject != "false" and not pod.host_network:
             for d in istiod:
                 flows.append(Flow(pod.owner, d.owner, 15012, "TCP", f"sidecar of {pod.owner} -> istiod xDS"))
-    tracing = tracing_endpoints(system)
-    for pod in net.pods:
-        tpl = by_owner_tpl.get(pod.owner)
-        if tpl is None:
-            continue
-        inject = (tpl.metadata.get("annotations") or {}).get("sidecar.istio.io/inject",
-                                                             pod.labels.get("sidecar.istio.io/inject"))
-        if pod.namespace in injected_ns and inject != "false" and not pod.host_network:
             for ns, name, port in tracing:
                 flows += _to_service(net, svcs, pod.owner, ns, name, port,
                                      f"sidecar of {pod.owner} -> tracing {name}.{ns}:{port}", problems)
