@@ -20,13 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-import yaml
 
 from tools.manifests import CHART, ROOT, chart_crds, kubernetes_objects, render_chart
-from tools import charts as vendoring
+from tools.charts import chart_name, vendored_chart
 from tools.offline import recorded_run
 
-VENDOR = ROOT / "charts" / "vendor"
 RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
 PROGRAM = "program"  # origin of the objects the program registers directly
 
@@ -97,31 +95,16 @@ class SystemRender:
         return None
 
 
-def chart_name(chart: str) -> str:
-    """``ingress-nginx``, ``oci://registry-1.docker.io/bitnamicharts/postgresql`` -> the chart's name."""
-    return chart.rstrip("/").rsplit("/", 1)[-1]
-
-
 def vendored_path(chart: str, version: Optional[str]) -> tuple[Optional[Path], str]:
-    """The chart directory for a Release's ``chart``/``version``, or None and why not."""
-    if chart.startswith("./") or chart.startswith("/"):
+    """The chart directory for a Release's ``chart``/``version`` (our own chart, or its vendored copy
+    under charts/vendor/), or None and why not."""
+    if chart.startswith(("./", "/")):
         path = (ROOT / chart).resolve()
         return (path, "") if (path / "Chart.yaml").exists() else (None, f"local chart {chart} has no Chart.yaml")
-    name = chart_name(chart)
-    try:  # the vendoring module knows the layout best, when it offers the lookup
-        found = vendoring.vendored_chart(name, version)  # type: ignore[attr-defined]
-        if found:
-            return Path(found), ""
-    except (ImportError, AttributeError, TypeError, KeyError, FileNotFoundError, ValueError):
-        pass
-    base = VENDOR / f"{name}-{version}"
-    for candidate in (base, base / name):
-        if (candidate / "Chart.yaml").exists():
-            pinned = (yaml.safe_load((candidate / "Chart.yaml").read_text()) or {}).get("version")
-            if str(pinned) != str(version):
-                return None, f"charts/vendor/{name}-{version} holds chart version {pinned}, not the pinned {version}"
-            return candidate, ""
-    return None, f"chart {name} {version} is not vendored (no charts/vendor/{name}-{version}/Chart.yaml)"
+    try:
+        return vendored_chart(chart_name(chart), str(version)), ""
+    except KeyError as exc:
+        return None, str(exc.args[0])
 
 
 def _is_test_hook(doc: dict[str, Any]) -> bool:
