@@ -46,7 +46,8 @@ def load_chart(chart: Path) -> Any:
     """helm-python-sdk's loaded chart, fresh for each render: rendering runs Helm's
     ProcessDependencies, which removes the subcharts the values disable from the loaded chart itself
     (helm/helm@v3.19.0 pkg/chartutil/dependencies.go), so a shared copy would lose them for the next
-    render (tools/charts.py ``render`` does the same)."""
+    render (tools/charts.py ``render`` does the same; this module imports no ``tools`` module because
+    tools/diff.py loads it by path)."""
     import helm_python
 
     return helm_python.Chart.load(str(chart))
