@@ -1,4 +1,5 @@
-"""The deployment guide's numbers, written out by hand from ../shared/reference/deployment-guide.md.
+"""The deployment guide's numbers, written out by hand from docs/spec/deployment-guide.md
+(checked against it by tests/test_spec.py).
 
 Tests compare the program against these, never against the catalog they test.
 """

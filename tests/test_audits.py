@@ -170,7 +170,7 @@ def test_load_test_generators_are_admitted_to_the_gateway():
 
 
 def test_the_guides_debug_pod_may_reach_postgres():
-    """deployment-guide.md: kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
+    """docs/spec/deployment-guide.md: kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
     postgres-postgresql.database.svc.cluster.local -U tartware -d tartware (namespace default)."""
     run = target_run("prod", "existing")
     (rule,) = _policy(run, "database", "allow-runbook-debug-pod")["spec"]["ingress"]

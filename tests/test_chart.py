@@ -221,7 +221,7 @@ def test_values_schema_rejects_bad_values(prod_run, path, bad):
 
 
 def test_prod_gateway_scales_on_requests_per_second_too(prod_run):
-    """deployment-guide.md "Automatic Scaling": CPU, memory and custom metrics (requests/second)."""
+    """docs/spec/deployment-guide.md "Automatic Scaling": CPU, memory and custom metrics (requests/second)."""
     values = prod_run.one(RELEASE, APP_RELEASE).plain["values"]
     hpa = objects(render_chart(values), "HorizontalPodAutoscaler")["api-gateway-hpa"]
     pods = [m["pods"] for m in hpa["spec"]["metrics"] if m["type"] == "Pods"]

@@ -16,7 +16,7 @@ from tools.render import render_chart, validate
 
 NS = "tartware-infra"
 
-# The deployment guide's numbers, written out by hand (deployment-guide.md "High Availability
+# The deployment guide's numbers, written out by hand (docs/spec/deployment-guide.md "High Availability
 # Setup", "Infrastructure Requirements", and docs/clusters.md's vSphere VM sizes).
 CONTROL_PLANE_NODES = 3
 COMPUTE_NODES = (5, 100)
@@ -238,7 +238,7 @@ def test_eks_node_groups_are_replace_safe_and_follow_the_control_plane(eks):
         assert group.replace_on_changes == ["scalingConfig.minSize"]
 
 
-# The spot pool (deployment-guide.md "Spot Instances": "use spot instances for non-critical
+# The spot pool (docs/spec/deployment-guide.md "Spot Instances": "use spot instances for non-critical
 # workloads"). The non-critical services are chosen in docs/clusters.md ("Spot pool").
 SPOT_SERVICES = {"housekeeping-service", "notification-service", "revenue-service"}
 SPOT_TOLERATION = {"key": "tartware.io/pool", "operator": "Equal", "value": "spot", "effect": "NoSchedule"}

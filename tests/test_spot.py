@@ -1,7 +1,7 @@
 """The spot pool (EKS): a separate Spot node group for the non-critical services, which tolerate its
 taint and prefer (not require) it, falling back to on-demand compute.
 
-Sources: deployment-guide.md "Spot Instances" ("use spot instances for non-critical workloads";
+Sources: docs/spec/deployment-guide.md "Spot Instances" ("use spot instances for non-critical workloads";
 "AWS: Configure node groups with spot instances"); docs.aws.amazon.com/eks/latest/userguide/
 managed-node-groups.html "Capacity types" (capacityType SPOT, several instance types, Capacity
 Rebalancing); kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ (preferred node
