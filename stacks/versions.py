@@ -106,8 +106,8 @@ BITNAMI_IMAGES = {
 REDPANDA = ChartRef("https://charts.redpanda.com", "redpanda", "25.3.2",
                     "redpanda-data/redpanda-operator@charts/redpanda/v25.3.2 charts/redpanda/chart/values.yaml")
 # The broker image of that chart (Chart.yaml appVersion); the topic Job runs rpk from it.
-# renovate: datasource=docker depName=docker.redpanda.com/redpandadata/redpanda
-REDPANDA_IMAGE = "docker.redpanda.com/redpandadata/redpanda:v25.3.6"
+# renovate: datasource=docker depName=docker.io/redpandadata/redpanda
+REDPANDA_IMAGE = "docker.io/redpandadata/redpanda:v25.3.6@sha256:ac152ec27adccf9482af2649d293f398eb03c860d7469fc49f86e30d870ea408"
 # 1.9.11 (Consul 1.22.7): latest 1.9.x patch; renders identically to 1.9.3 with our values.
 # renovate: datasource=helm depName=consul registryUrl=https://helm.releases.hashicorp.com
 CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
@@ -187,11 +187,23 @@ VSPHERE_CHARTS_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-c
 # renovate: datasource=helm depName=vpa registryUrl=https://charts.fairwinds.com/stable
 VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
                "FairwindsOps/charts@5f478fce stable/vpa/values.yaml")
+# The images of our own Jobs and CronJobs (the topic Job above, k6, pg_dump, rclone) are pinned by
+# tag AND digest: <name>:<tag>@sha256:<index digest>. The runtime pulls by the digest (the tag is
+# for readers and renovate; distribution/reference grammar name[:tag][@digest]), so a moved tag
+# cannot change what runs. Each digest is the multi-platform image index that tag pointed to when
+# it was recorded; a digest is a content address inside its repository, so it can only resolve to an
+# image that repository published. No registry is reachable from this repository's CI, so each
+# digest was taken from public repositories that pin the same tag@digest independently and pull it
+# (k6: six, one noting "resolved on 2026-07-23 from Docker Hub Registry v2 Docker-Content-Digest";
+# postgres 17.6-alpine: seven; rclone 1.75.0: six, one naming it the index digest; redpanda
+# v25.3.6: one project that pulls it into kind). Check one with
+# `docker buildx imagetools inspect <name>:<tag>` before bumping; renovate updates tag and digest
+# together (renovate.json captures currentDigest). docs/conformance.md "Image digests".
 # Load generator: grafana/k6 (runs as uid 12345, entrypoint k6). Backups: pg_dump must be at least
 # the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
 # postgres 17.6 on alpine (uid 70 = postgres).
 # renovate: datasource=docker depName=docker.io/grafana/k6
-K6_IMAGE = "docker.io/grafana/k6:1.7.1"
+K6_IMAGE = "docker.io/grafana/k6:1.7.1@sha256:4fd3a694926b064d3491d9b02b01cde886583c4931f1223816e3d9a7bdfa7e0f"
 # Locust, the guide's alternative: the official image locustio/locust, tagged with the PyPI release
 # (pypi.org/project/locust 2.47.0; CLI flags read in locust-2.47.0 locust/argument_parser.py:
 # --master, --worker, --master-host, --master-port 5557, --web-port 8089, --users, --spawn-rate,
@@ -199,11 +211,11 @@ K6_IMAGE = "docker.io/grafana/k6:1.7.1"
 # renovate: datasource=docker depName=docker.io/locustio/locust
 LOCUST_IMAGE = "docker.io/locustio/locust:2.47.0"
 # renovate: datasource=docker depName=docker.io/library/postgres
-PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine"
+PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94"
 # Off-site upload of the dumps: rclone, one static binary on alpine (/bin/sh for upload.sh), speaks
 # S3 to AWS and S3-compatible stores, reads credentials through the AWS SDK chain (shared
 # credentials file or IRSA web identity) and verifies size and checksum after each copy.
 # rclone/rclone@v1.75.0 Dockerfile (FROM alpine, ENTRYPOINT rclone) and
 # .github/workflows/build_publish_docker_image.yml (tags type=semver {{version}}: 1.75.0).
 # renovate: datasource=docker depName=docker.io/rclone/rclone
-RCLONE_IMAGE = "docker.io/rclone/rclone:1.75.0"
+RCLONE_IMAGE = "docker.io/rclone/rclone:1.75.0@sha256:b06aed988cf5967de7c25be5925240983981c757f4ed1ac9d2fa659d51d60548"

@@ -101,7 +101,7 @@ def test_offsite_upload_runs_after_the_verified_dump_with_keys_from_a_secret_fil
     (upload,) = pod["containers"]
     assert dump["command"] == ["/bin/sh", "/scripts/backup.sh"]
     assert upload["command"] == ["/bin/sh", "/scripts/upload.sh"]
-    assert upload["image"] == "docker.io/rclone/rclone:1.75.0"
+    assert upload["image"].startswith("docker.io/rclone/rclone:1.75.0@sha256:")
     env = {e["name"]: e["value"] for e in upload["env"]}
     # rclone/rclone@v1.75.0 docs/content/docs.md: RCLONE_CONFIG_<REMOTE>_<OPTION>; s3.md option names
     assert env["RCLONE_CONFIG_OFFSITE_TYPE"] == "s3"

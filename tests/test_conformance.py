@@ -6,6 +6,7 @@ it exists for and sees it fail."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 
@@ -402,3 +403,38 @@ def test_ingress_backends_are_flows_and_references():
     system = SystemRender("test", [Item(ing, PROGRAM)])
     assert [(i.name, s, p) for i, s, p in netpol.ingress_backends(system)] == [("api", "missing", 80)]
     assert "Ingress a/api: Service a/missing does not exist" in references.violations(system)
+
+
+# ------------------------------------------------------------------ images of our own Jobs
+
+# distribution/reference grammar (github.com/distribution/reference reference.go): name[:tag]@digest,
+# digest = sha256 + 64 lowercase hex. A reference with a digest is pulled by that digest.
+DIGEST_REFERENCE = re.compile(
+    r"^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[0-9a-f]{64}$")
+
+
+def unpinned_job_images(system: SystemRender) -> list[tuple[str, str]]:
+    """(object/container, image) of every Job and CronJob container the program creates itself
+    (not a chart's) whose image is not pinned by digest."""
+    out = []
+    for tpl in pod_templates(system):
+        if tpl.origin == PROGRAM and tpl.owner.split(" ", 1)[0] in ("Job", "CronJob"):
+            out += [(f"{tpl.owner}/{c['name']}", c["image"]) for c in tpl.containers()
+                    if not DIGEST_REFERENCE.match(c["image"])]
+    return out
+
+
+def test_the_images_of_our_jobs_are_pinned_by_digest(system):
+    assert any(t.origin == PROGRAM and t.owner.startswith("Job ") for t in pod_templates(system))  # the topic Job
+    assert unpinned_job_images(system) == []
+
+
+def test_a_tag_only_job_image_is_caught(system):
+    def tag_only(key, doc):
+        if doc.get("kind") != "Job":
+            return False
+        for c in doc["spec"]["template"]["spec"]["containers"]:
+            c["image"] = c["image"].split("@", 1)[0]
+        return True
+
+    assert unpinned_job_images(planted(system, change=tag_only))

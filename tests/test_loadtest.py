@@ -306,6 +306,15 @@ def test_load_test_pods_run_as_a_high_uid_hardened(load_run, locust_run):
             assert not c["image"].endswith(":latest")
 
 
+def test_k6_jobs_pull_grafana_k6_by_digest(load_run):
+    """k6 1.7.1 by tag and digest (stacks/versions.py; tests/test_conformance.py checks the grammar)."""
+    jobs = [d for k, d in objects(load_run).items() if k.startswith("Job/k6-")]
+    assert len(jobs) == 2  # the generators and the coordinator
+    for job in jobs:
+        for c in job["spec"]["template"]["spec"]["containers"]:
+            assert re.fullmatch(r"docker\.io/grafana/k6:1\.7\.1@sha256:[0-9a-f]{64}", c["image"])
+
+
 def test_scripts_ship_every_imported_file_and_no_credentials(load_run):
     docs = objects(load_run)
     cm = docs["ConfigMap/k6-scripts"]

@@ -1,6 +1,6 @@
 """Every pin in stacks/versions.py carries a `# renovate:` marker that renovate.json's regex
 manager reads (https://docs.renovatebot.com/modules/manager/regex/: named groups datasource,
-depName, registryUrl, currentValue), and the manager captures exactly the pinned version."""
+depName, registryUrl, currentValue, currentDigest), and the manager captures exactly the pinned version."""
 
 import json
 import re
@@ -47,6 +47,11 @@ def test_the_manager_captures_each_pinned_version():
         assert (dep, ref.version) in captured, ref
     for line in versions.ISTIO_LINES.values():
         assert ("istiod", line.version) in captured
-    assert ("docker.io/grafana/k6", versions.K6_IMAGE.rsplit(":", 1)[1]) in captured
+    assert ("docker.io/grafana/k6", "1.7.1") in captured
+    # an image pinned by tag and digest: renovate reads both (currentDigest), so it bumps them together
+    digests = {f["depName"]: f.get("currentDigest") for f in found if f.get("currentDigest")}
+    assert digests["docker.io/grafana/k6"] == "sha256:" + versions.K6_IMAGE.rsplit("@sha256:", 1)[1]
+    assert set(digests) == {"docker.io/grafana/k6", "docker.io/library/postgres", "docker.io/rclone/rclone",
+                            "docker.io/redpandadata/redpanda"}
     assert ("docker.io/bitnamilegacy/postgresql", versions.BITNAMI_IMAGES["postgresql"][1]) in captured
     assert ("rancher/local-path-provisioner", versions.LOCAL_PATH_VERSION) in captured
