@@ -14,14 +14,14 @@ from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
 
 import pulumi
 
-from .cluster_settings import ClusterSettings
+from .cluster_settings import ClusterSettings, Placement
 from .data_settings import DataSettings
 from .handles import ClusterHandle, PlatformHandle
-from .model import ServiceSpec, TartwareSettings
+from .model import TartwareSettings
+from .network import NamespacePolicies
 from .observability_settings import ObservabilitySettings
 from .ops_settings import LoadTestSettings, OpsSettings
-from .platform_settings import PlatformSettings
-from .security_settings import SecuritySettings, VaultSettings
+from .platform_settings import Sizing
 
 
 class CredentialOutputs(Protocol):
@@ -87,6 +87,16 @@ CLUSTER_ARGS: Mapping[str, type[ClusterArgs]] = {
     a.TARGET: a for a in (ExistingClusterArgs, EksClusterArgs, VsphereClusterArgs, BareMetalClusterArgs)}
 
 
+# ---------------------------------------------------------------- shared helpers
+
+
+@dataclass(frozen=True)
+class NetworkPoliciesArgs:
+    """components/kit.py ``NetworkPolicies``: default-deny ingress plus the allows, per namespace."""
+
+    namespaces: Sequence[NamespacePolicies]
+
+
 # ---------------------------------------------------------------- credentials and secrets
 
 
@@ -97,16 +107,30 @@ class CredentialsArgs:
 
 @dataclass(frozen=True)
 class ExternalSecretsArgs:
-    vault: VaultSettings
+    """The external-secrets operator and its ClusterSecretStore for Vault's Kubernetes auth."""
+
+    server: str  # Vault address
+    kv_mount: str  # KV v2 mount the store reads
+    auth_mount: str  # Kubernetes auth mount
+    role: str  # Vault role external-secrets logs in as
     prod: bool
     network_policies: bool = True
 
 
 @dataclass(frozen=True)
+class VaultSecretsArgs:
+    """Credential Secrets synced from Vault: the operator, and where each credential set lives."""
+
+    operator: ExternalSecretsArgs
+    path_prefix: str  # credential set <item> is the KV key <path_prefix>/<item>
+    refresh_interval: str  # ExternalSecret refreshInterval
+
+
+@dataclass(frozen=True)
 class SecretsArgs:
-    security: SecuritySettings
-    prod: bool
-    network_policies: bool = True
+    """components/secrets.py ``SecretSource``: ``vault`` None generates the Secrets here."""
+
+    vault: Optional[VaultSecretsArgs] = None
 
 
 # ---------------------------------------------------------------- platform
@@ -114,9 +138,24 @@ class SecretsArgs:
 
 @dataclass(frozen=True)
 class MeshArgs:
-    platform: PlatformSettings
+    """Istio (base, istio-cni, istiod, the ingress gateway): what components/platform/mesh.py reads
+    of the platform section, the chart version already resolved against the cluster's Kubernetes
+    version (``PlatformSettings.istio_version_for``)."""
+
+    is_prod: bool
     domain: str
-    kubernetes_version: Optional[str] = None
+    version: str  # the Istio chart version: a key of stacks/versions.py ISTIO_LINES
+    istio_cni: bool
+    cni_bin_dir: str
+    cni_conf_dir: str
+    cni_request: Sizing
+    istiod_min_replicas: int
+    istiod_max_replicas: int
+    gateway_min_replicas: int
+    gateway_max_replicas: int
+    edge_external_traffic_policy: str  # Local | Cluster
+    sidecar_request: Sizing
+    sidecar_limit: Sizing
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
@@ -160,7 +199,7 @@ class DataArgs:
     protect: bool
     credentials: CredentialOutputs
     secrets: SecretMaker
-    node_pools: Sequence[Any] = ()
+    placement: Placement = Placement()
 
 
 @dataclass(frozen=True)
@@ -169,7 +208,7 @@ class ObservabilityArgs:
     protect: bool
     domain: str
     meshed: bool = False
-    node_pools: Sequence[Any] = ()
+    placement: Placement = Placement()
     remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
 
 
@@ -177,14 +216,18 @@ class ObservabilityArgs:
 class PlatformArgs:
     """The platform layer: its parts' args, and what it reads of the other layers."""
 
-    platform: PlatformSettings
     domain: str
     data: DataArgs
     observability: ObservabilityArgs
+    api_route: str  # istio | ingress: how api.<domain> reaches the API gateway
+    network_policies: bool
+    acme_solver: str  # istio | nginx: which ingress the HTTP-01 solver pods are reached through
     mesh: Optional[MeshArgs] = None  # tls and tracing are filled from the certs and observability parts
     certs: Optional[CertManagerArgs] = None
     edge: Optional[IngressNginxArgs] = None
     metrics_server: Optional[MetricsServerArgs] = None
+    edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
+    edge_rate_limit_burst: int = 0
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
@@ -219,7 +262,7 @@ class OperationsArgs:
     protect: bool
     network_policies: bool
     tartware_namespace: str
-    services: tuple[ServiceSpec, ...]  # the enabled Tartware services (VPA advice)
+    vpa_services: tuple[str, ...]  # the enabled Tartware services: one VerticalPodAutoscaler each
     platform: PlatformHandle
     release: pulumi.Resource  # the Tartware release
     credentials: CredentialOutputs
@@ -245,7 +288,10 @@ class OperationsOutputs:
 class OutputsArgs:
     environment: str
     domain: str
-    tartware: TartwareSettings
+    tartware_namespace: str
+    release_name: str  # the Tartware Helm release
+    tls_cluster_issuer: str  # the chart's Ingress certificate issuer ("" = none)
+    budget: Mapping[str, Any]  # the guide's budget of the enabled services (stacks/budget.py as_output)
     cluster: ClusterHandle
     platform: PlatformHandle
     api_url: Any  # str or Output[str]

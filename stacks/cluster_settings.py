@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
 
 import pulumi
 from pydantic import Field
@@ -369,6 +369,36 @@ def tolerations_for(pool: NodePool) -> list[dict[str, str]]:
         out.append({"key": k, "operator": "Equal", "value": v, "effect": effect} if v
                    else {"key": k, "operator": "Exists", "effect": effect})
     return out
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where pods run: on a pool (tolerate its taints, select its labels), or anywhere. The data
+    tier and the observability stack are placed on the memory pool, the spotServices on the Spot pool."""
+
+    node_selector: Mapping[str, str] = field(default_factory=dict)
+    tolerations: Sequence[Mapping[str, str]] = ()
+
+    @classmethod
+    def on(cls, pool: NodePool) -> "Placement":
+        return cls(dict(pool.labels), tuple(tolerations_for(pool)))
+
+    @classmethod
+    def for_pools(cls, pools: Sequence[NodePool]) -> "Placement":
+        """Pinned to the memory pool when the cluster has one; anywhere otherwise (dev, existing)."""
+        pool = memory_pool(pools)
+        return cls() if pool is None else cls.on(pool)
+
+    def pod_keys(self) -> dict[str, Any]:
+        """``nodeSelector`` and ``tolerations``: the key names every chart here uses for them (bitnami
+        primary/readReplicas/master/replica, redpanda statefulset.podTemplate.spec,
+        kube-prometheus-stack prometheus.prometheusSpec, loki singleBinary)."""
+        out: dict[str, Any] = {}
+        if self.node_selector:
+            out["nodeSelector"] = dict(self.node_selector)
+        if self.tolerations:
+            out["tolerations"] = [dict(t) for t in self.tolerations]
+        return out
 
 
 @dataclass(frozen=True)

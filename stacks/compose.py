@@ -8,7 +8,7 @@ platform, Tartware, operations, outputs); each returns the frozen args of one co
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Optional
 
 from .args import (
     CLUSTER_ARGS,
@@ -17,6 +17,7 @@ from .args import (
     CredentialOutputs,
     CredentialsArgs,
     DataArgs,
+    ExternalSecretsArgs,
     IngressNginxArgs,
     MeshArgs,
     MetricsServerArgs,
@@ -24,11 +25,14 @@ from .args import (
     OperationsArgs,
     OperationsOutputs,
     OutputsArgs,
+    Placement,
     PlatformArgs,
     SecretMaker,
     SecretsArgs,
     TartwareArgs,
+    VaultSecretsArgs,
 )
+from .budget import Budget
 from .handles import ClusterHandle, PlatformHandle
 from .model import StackSettings
 from .platform_settings import metrics_server_wanted
@@ -47,8 +51,22 @@ def credentials_args(s: StackSettings) -> CredentialsArgs:
     return CredentialsArgs(protect=s.protect)
 
 
+def external_secrets_args(s: StackSettings) -> Optional[ExternalSecretsArgs]:
+    """The external-secrets operator's args with the Vault backend (None with generated Secrets)."""
+    vault = s.security.vault
+    if not s.security.uses_vault or vault is None:
+        return None
+    return ExternalSecretsArgs(server=vault.server, kv_mount=vault.kv_mount, auth_mount=vault.auth_mount,
+                               role=vault.role, prod=s.is_prod, network_policies=s.platform.network_policies)
+
+
 def secrets_args(s: StackSettings) -> SecretsArgs:
-    return SecretsArgs(security=s.security, prod=s.is_prod, network_policies=s.platform.network_policies)
+    operator = external_secrets_args(s)
+    vault = s.security.vault
+    if operator is None or vault is None:
+        return SecretsArgs()
+    return SecretsArgs(VaultSecretsArgs(operator, path_prefix=vault.path_prefix,
+                                        refresh_interval=vault.refresh_interval))
 
 
 def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: CredentialOutputs,
@@ -59,27 +77,42 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     # LoadBalancer Services only where something assigns their address (loadBalancer setting):
     # both Helm's wait and pulumi-kubernetes' Service await block until it does.
     service_type = p.edge_service_type(s.cluster.target)
+    placement = Placement.for_pools(cluster.node_pools)  # the memory pool, if the cluster has one
     return PlatformArgs(
-        platform=p,
         domain=s.domain,
-        data=DataArgs(s.data, s.protect, credentials, secrets, node_pools=cluster.node_pools),
-        observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio,
-                                        node_pools=cluster.node_pools,
+        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),
+        observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
                                         remote_write_receiver=load_test is not None and load_test.profile == "load"),
-        mesh=(MeshArgs(p, s.domain, cluster.kubernetes_version or s.cluster.kubernetes_minor,
-                       service_type=service_type) if p.istio else None),
+        api_route=p.api_route,
+        network_policies=p.network_policies,
+        acme_solver=p.acme_solver,
+        mesh=mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type) if p.istio else None,
         certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
                                acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
         edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type)
               if p.ingress_nginx else None),
         metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
                         if metrics_server_wanted(p, s.cluster.target) else None),
+        edge_rate_limit=p.edge_rate_limit,
+        edge_rate_limit_burst=p.edge_rate_limit_burst,
         tartware_namespace=s.tartware.namespace,
         chart_ingress=s.tartware.ingress_enabled and p.api_route == "ingress",
         load_test_profile=load_test.profile if load_test is not None else None,
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
     )
+
+
+def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str) -> MeshArgs:
+    """Istio's args; the chart version is the set one, or the line that supports the cluster."""
+    p = s.platform
+    return MeshArgs(
+        is_prod=p.is_prod, domain=s.domain, version=p.istio_version_for(kubernetes_version),
+        istio_cni=p.istio_cni, cni_bin_dir=p.cni_bin_dir, cni_conf_dir=p.cni_conf_dir, cni_request=p.cni_request,
+        istiod_min_replicas=p.istiod_min_replicas, istiod_max_replicas=p.istiod_max_replicas,
+        gateway_min_replicas=p.gateway_min_replicas, gateway_max_replicas=p.gateway_max_replicas,
+        edge_external_traffic_policy=p.edge_external_traffic_policy,
+        sidecar_request=p.sidecar_request, sidecar_limit=p.sidecar_limit, service_type=service_type)
 
 
 def tartware_args(s: StackSettings, credentials: CredentialOutputs, platform: PlatformHandle,
@@ -91,7 +124,7 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
                     secrets: SecretMaker) -> OperationsArgs:
     return OperationsArgs(ops=s.ops, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
-                          services=s.tartware.enabled_services, platform=platform, release=release,
+                          vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,
                           credentials=credentials, secrets=secrets)
 
 
@@ -100,7 +133,9 @@ def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHan
     """``tartware``: the TartwareRelease (api_url, secret_names); ``operations``: the Operations."""
     load_test = operations.load_test
     return OutputsArgs(
-        environment=s.environment, domain=s.domain, tartware=s.tartware, cluster=cluster, platform=platform,
+        environment=s.environment, domain=s.domain, tartware_namespace=s.tartware.namespace,
+        release_name=s.tartware.release_name, tls_cluster_issuer=s.tartware.tls_cluster_issuer,
+        budget=Budget.of(s.tartware.services).as_output(), cluster=cluster, platform=platform,
         api_url=tartware.api_url, secret_names=tartware.secret_names,
         operations=OperationsOutputs(
             namespace=operations.namespace_name, backup_claim=operations.backup_claim_name,
