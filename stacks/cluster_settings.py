@@ -439,8 +439,6 @@ class ClusterSettings:
     node_pools: tuple[NodePool, ...] = ()  # empty: unknown (an existing cluster), capacity not checked
     name: str = "tartware"
     environment: str = "dev"
-    protect: bool = False  # true in prod; see components/cluster.py for the stack-level flag
-    domain: str = "tartware.local"
     kubernetes_version: Optional[str] = None  # EKS "1.35"
     rke2_version: Optional[str] = None  # vsphere/baremetal
     headroom_percent: int = 15
@@ -460,9 +458,6 @@ class ClusterSettings:
     load_balancer_addresses: str = ""  # MetalLB pool (vsphere, baremetal): a CIDR or first-last
     node_network_cidr: str = ""
     bare_metal_storage: str = "longhorn"
-    # The off-site target of the backups (stacks/ops_settings.py OffsiteSettings), set by
-    # components/cluster.py: the Rancher targets send etcd snapshots there too.
-    etcd_offsite: Optional[Any] = None
     spot_services: tuple[str, ...] = ()  # services that prefer the spot pool (when there is one)
 
     @property
@@ -757,7 +752,6 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
         node_pools=pools,
         name=inp.cluster_name or f"tartware-{ctx.environment}",
         environment=ctx.environment,
-        protect=ctx.is_prod,
         kubernetes_version=eks_version,
         rke2_version=rke2_version,
         headroom_percent=inp.capacity_headroom_percent,

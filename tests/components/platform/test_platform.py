@@ -17,7 +17,6 @@ from tests.components.conftest import build, credentials, on, provider, settings
 
 def _platform(load_test_profile=None):
     s = settings(environment="prod")
-    p = s.platform
 
     def b():
         k8s = provider()
