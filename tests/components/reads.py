@@ -6,7 +6,9 @@ holds (through tuples, lists and mappings), and remembers each field under its p
 those classes is wrapped, so every read of a field of a tracked instance, by the component, a
 helper or a property of the dataclass itself, marks that path. ``unread()`` is what was never
 read. The classes stay the real ones (``isinstance``, ``dataclasses.replace`` and hashing work);
-reads outside the block (building the args, the test's own assertions) are not recorded.
+reads outside the block (building the args, the test's own assertions) are not recorded, nor are
+the reads of every field by a generated ``__eq__``/``__hash__``/``__repr__`` or by
+``dataclasses.replace``.
 
 Handles (``stacks/handles.py``) and the catalog's facts are the interfaces of other layers, not
 settings: they are leaves here.
@@ -15,9 +17,11 @@ settings: they are leaves here.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping
 from typing import Any
 
+IGNORED_CALLERS = ("<string>", dataclasses.__file__)
 LEAF_MODULES = ("stacks.handles", "stacks.catalog", "stacks.endpoints", "stacks.versions", "stacks.quantities")
 
 
@@ -77,7 +81,9 @@ class ReadRecorder:
         original = cls.__getattribute__
 
         def recording(obj: Any, name: str) -> Any:
-            if name in names:
+            # reads by the generated __eq__/__hash__/__repr__ (compiled from "<string>") and by
+            # dataclasses.replace/asdict touch every field: they are not a component reading it
+            if name in names and sys._getframe(1).f_code.co_filename not in IGNORED_CALLERS:
                 for path in paths.get(id(obj), ()):
                     read.add(f"{path}.{name}")
             return original(obj, name)
