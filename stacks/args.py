@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
 
 import pulumi
 
-from .cluster_settings import NodePool, Placement, VsphereSettings
+from .cluster_settings import Placement, VsphereSettings
 from .data_settings import DataSettings
 from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
@@ -103,11 +103,10 @@ class ClusterArgs:
 
 @dataclass(frozen=True)
 class ExistingClusterArgs(ClusterArgs):
-    """A cluster reached through a kubeconfig; its pools (if declared) go up in the handle."""
+    """A cluster reached through a kubeconfig."""
 
     kubeconfig: Optional[pulumi.Output]  # secret; None: the ambient kubeconfig
     context: str
-    node_pools: tuple[NodePool, ...] = ()
     TARGET: ClassVar[str] = "existing"
 
 

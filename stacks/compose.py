@@ -53,7 +53,7 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
     off-site bucket."""
     c = s.cluster
     if c.target == "existing":
-        return ExistingClusterArgs(kubeconfig=c.kubeconfig, context=c.context, node_pools=c.node_pools)
+        return ExistingClusterArgs(kubeconfig=c.kubeconfig, context=c.context)
     if c.target == "eks":
         assert c.kubernetes_version is not None
         return EksClusterArgs(
@@ -121,7 +121,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     # LoadBalancer Services only where something assigns their address (loadBalancer setting):
     # both Helm's wait and pulumi-kubernetes' Service await block until it does.
     service_type = p.edge_service_type(s.cluster.target)
-    placement = Placement.for_pools(cluster.node_pools)  # the memory pool, if the cluster has one
+    placement = Placement.for_pools(s.cluster.node_pools)  # the memory pool, if the cluster declares one
     return PlatformArgs(
         domain=s.domain,
         data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),

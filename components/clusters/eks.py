@@ -300,7 +300,6 @@ class EksCluster(TartwareComponent):
             kubernetes_version=settings.kubernetes_version,
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
                      "nodePools": pool_summary(settings.node_pools)},
-            node_pools=settings.node_pools,
         )
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})

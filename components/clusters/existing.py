@@ -38,6 +38,5 @@ class ExistingCluster(TartwareComponent):
             name=self.cluster_name,
             target="existing",
             kubeconfig=settings.kubeconfig,
-            node_pools=settings.node_pools,
         )
         self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})

@@ -316,5 +316,4 @@ def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: r
         rancher_hostname=server.hostname if server else None,
         kubernetes_version=settings.rke2_version[1:].split("+")[0],  # v1.34.1+rke2r1 -> 1.34.1
         exports=exports,
-        node_pools=settings.node_pools,
     )

@@ -113,8 +113,7 @@ class Reads:
 
 def _cluster_handle(s, k8s) -> ClusterHandle:
     return ClusterHandle(provider=k8s, name=pulumi.Output.from_input("c"), target=s.cluster.target,
-                         kubeconfig=None, kubernetes_version=s.cluster.kubernetes_minor,
-                         node_pools=s.cluster.node_pools)
+                         kubeconfig=None, kubernetes_version=s.cluster.kubernetes_minor)
 
 
 def _source(s, k8s) -> SecretSource:

@@ -79,7 +79,7 @@ def test_cluster_args_hold_only_their_targets_fields():
     """Each target's args class declares its own fields: no EKS field on a Rancher target, no
     vSphere field on bare metal (stacks/compose.py picks the class and fills it)."""
     fields = {t: {f.name for f in dataclasses.fields(a)} for t, a in ARGS.items()}
-    assert fields["existing"] == {"kubeconfig", "context", "node_pools"}
+    assert fields["existing"] == {"kubeconfig", "context"}
     assert "vpc_cidr" in fields["eks"] and not fields["eks"] & {"vsphere", "rancher", "etcd_offsite"}
     assert "vsphere" in fields["vsphere"] and "vsphere" not in fields["baremetal"]
     assert "bare_metal_storage" in fields["baremetal"] and "vpc_cidr" not in fields["baremetal"]
