@@ -1,4 +1,5 @@
-"""The arguments of every component: one frozen dataclass per component, holding what it reads.
+"""The arguments of every component: one frozen dataclass per component, holding exactly what it
+(and the parts it builds) reads; tests/components/test_args_exact.py fails on a field no build reads.
 
 Every component is built as ``Component(name, args, opts)``: ``args`` is one of the classes below,
 ``opts`` carries the parent and the Kubernetes provider (``pulumi.ResourceOptions(provider=...)``),
