@@ -2,7 +2,7 @@
 
 ``ReadRecorder.track(label, args)`` walks ``args`` and every frozen dataclass of ``stacks/`` it
 holds (through tuples, lists and mappings), and remembers each field under its path
-(``EksClusterArgs.eks.node_pools[].spot``). Inside ``with recorder:`` the ``__getattribute__`` of
+(``EksClusterArgs.node_pools[].spot``). Inside ``with recorder:`` the ``__getattribute__`` of
 those classes is wrapped, so every read of a field of a tracked instance, by the component, a
 helper or a property of the dataclass itself, marks that path. ``unread()`` is what was never
 read. The classes stay the real ones (``isinstance``, ``dataclasses.replace`` and hashing work);
