@@ -1,22 +1,23 @@
 """The helpers every component shares, below the components: pinned Helm releases, custom resources,
 restricted pod security, namespaces with Pod Security Admission labels, and NetworkPolicies.
 
-NetworkPolicies: default-deny ingress per namespace, then explicit allows. tartware-system's
-policies are rendered by the Tartware chart (``networkPolicy`` values), because the namespace and
-the services' ports belong to that release. Peers match namespaces by
-``kubernetes.io/metadata.name`` (set by the API server on every namespace) and pods by labels their
-charts really set (docs/platform.md lists the sources).
+NetworkPolicies: default-deny ingress per namespace, then explicit allows (the vocabulary,
+``Peer``/``Allow``/``NamespacePolicies``, is stacks/network.py). tartware-system's policies are
+rendered by the Tartware chart (``networkPolicy`` values), because the namespace and the services'
+ports belong to that release.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog
+from stacks.args import NetworkPoliciesArgs
+# the vocabulary the components build their policies with, re-exported next to NetworkPolicies
+from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, default_deny  # noqa: F401
 from stacks.versions import ChartRef
 
 from .base import TartwareComponent
@@ -130,71 +131,19 @@ def namespace(
 
 # ---------------------------------------------------------------- NetworkPolicies
 
-@dataclass(frozen=True)
-class Peer:
-    """Who may connect: pods (labels) in a namespace; ``namespace=None`` and no labels = anyone
-    (the API server calling a webhook, a LoadBalancer's clients)."""
-
-    namespace: Optional[str] = None
-    pod_labels: Mapping[str, str] = field(default_factory=dict)
-    anywhere: bool = False
-    all_namespaces: bool = False  # pods of every namespace (sidecars dialling istiod)
-
-    def rule(self) -> dict[str, Any]:
-        peer: dict[str, Any] = {}
-        if self.all_namespaces:
-            return {"namespaceSelector": {}}
-        if self.namespace is not None:
-            peer["namespaceSelector"] = {"matchLabels": {"kubernetes.io/metadata.name": self.namespace}}
-        if self.pod_labels:
-            peer["podSelector"] = {"matchLabels": dict(self.pod_labels)}
-        if not peer:
-            peer["podSelector"] = {}  # same namespace, any pod
-        return peer
-
-
-ANYWHERE = Peer(anywhere=True)
-ALL_PODS = Peer(all_namespaces=True)
-
-
-@dataclass(frozen=True)
-class Allow:
-    """Ingress to ``pods`` (labels; empty = every pod) from ``peers`` on ``ports`` (empty = any)."""
-
-    name: str
-    pods: Mapping[str, str]
-    peers: Sequence[Peer]
-    ports: Sequence[int] = ()
-
-    def spec(self) -> dict[str, Any]:
-        rule: dict[str, Any] = {}
-        if not any(p.anywhere for p in self.peers):
-            rule["from"] = [p.rule() for p in self.peers]
-        if self.ports:
-            rule["ports"] = [{"protocol": "TCP", "port": port} for port in self.ports]
-        return {"podSelector": {"matchLabels": dict(self.pods)} if self.pods else {},
-                "policyTypes": ["Ingress"], "ingress": [rule]}
-
-
-def default_deny() -> dict[str, Any]:
-    return {"podSelector": {}, "policyTypes": ["Ingress"]}
-
-
 class NetworkPolicies(TartwareComponent):
     AREA = "platform"
 
-    def __init__(self, name: str, opts: pulumi.ResourceOptions):
-        """Reads nothing but the Kubernetes provider in ``opts``; ``namespace`` adds the policies."""
+    def __init__(self, name: str, args: NetworkPoliciesArgs, opts: pulumi.ResourceOptions):
+        """The policies of every namespace of ``args``, in order; the provider comes in ``opts``."""
         super().__init__(name, opts)
         self.res_name = name
         self.policies: dict[tuple[str, str], k8s.networking.v1.NetworkPolicy] = {}
+        for ns in args.namespaces:
+            self._policy(ns.namespace, "default-deny-ingress", default_deny(), ns.depends_on)
+            for allow in ns.allows:
+                self._policy(ns.namespace, allow.name, allow.spec(), ns.depends_on)
         self.register_outputs({})
-
-    def namespace(self, ns: str, allows: Sequence[Allow], depends_on: Sequence[pulumi.Resource]) -> None:
-        """Default-deny ingress in ``ns`` plus ``allows``; ``depends_on``: what creates ``ns``."""
-        self._policy(ns, "default-deny-ingress", default_deny(), depends_on)
-        for allow in allows:
-            self._policy(ns, allow.name, allow.spec(), depends_on)
 
     def _policy(self, ns: str, name: str, spec: dict[str, Any], depends_on: Sequence[pulumi.Resource]) -> None:
         self.policies[(ns, name)] = k8s.networking.v1.NetworkPolicy(

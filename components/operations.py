@@ -40,14 +40,14 @@ from stacks.ops_settings import (
     BACKUP_STARTING_DEADLINE_SECONDS,
     BackupSettings,
 )
-from stacks.args import CredentialOutputs, LoadTestArgs, OperationsArgs, SecretMaker
+from stacks.args import CredentialOutputs, LoadTestArgs, NetworkPoliciesArgs, OperationsArgs, SecretMaker
 
 from .base import TartwareComponent
 from stacks.handles import PlatformHandle
 from .loadtest import LoadTest, network_allows
 from .platform.mesh import GATEWAY_POD_LABELS
 from .platform.mesh import NAMESPACE as MESH_NAMESPACE
-from .kit import helm_release, namespace, NetworkPolicies, restricted_container_security
+from .kit import NamespacePolicies, helm_release, namespace, NetworkPolicies, restricted_container_security
 
 VPA_NAMESPACE = "vpa-system"
 BACKUP_DIR = "/backups"
@@ -161,9 +161,9 @@ class Operations(TartwareComponent):
                                        protect=args.protect)
             self.namespace_name = OPS_NAMESPACE
             if args.network_policies:  # deny all ingress but what the load test needs
-                NetworkPolicies(f"{name}-network", opts=pulumi.ResourceOptions(parent=self, provider=self.provider)) \
-                    .namespace(OPS_NAMESPACE, network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE),
-                               [self.namespace])
+                NetworkPolicies(f"{name}-network", NetworkPoliciesArgs((NamespacePolicies(
+                    OPS_NAMESPACE, tuple(network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE)),
+                    (self.namespace,)),)), opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
         if ops.backup is not None:
             self._backups(ops.backup, args, platform, credentials, secrets)
         if ops.vpa_enabled:
@@ -445,8 +445,8 @@ class Operations(TartwareComponent):
         if install_recommender:
             vpa_ns = namespace(f"{name}-vpa-namespace", VPA_NAMESPACE, "restricted", provider, self)
             if args.network_policies:  # the recommender only calls out (API server, metrics)
-                NetworkPolicies(f"{name}-vpa-network", opts=pulumi.ResourceOptions(parent=self, provider=provider)) \
-                    .namespace(VPA_NAMESPACE, [], [vpa_ns])
+                NetworkPolicies(f"{name}-vpa-network", NetworkPoliciesArgs((NamespacePolicies(VPA_NAMESPACE, (), (vpa_ns,)),)),
+                                opts=pulumi.ResourceOptions(parent=self, provider=provider))
             # Recommendation only: no updater (evictions) and no admission controller (no webhook
             # rewriting pod requests under the HPAs). metrics-server is a cluster prerequisite the
             # HPAs need as well.
@@ -459,18 +459,18 @@ class Operations(TartwareComponent):
                 "metrics-server": {"enabled": False},
             }, provider, [vpa_ns])
             waits_for.append(self.vpa_release)  # the CRDs
-        for svc in args.services:
-            vpa_name = f"{svc.name}-vpa"
+        for service in args.vpa_services:
+            vpa_name = f"{service}-vpa"
             k8s.apiextensions.CustomResource(
-                f"{name}-vpa-{svc.name}",
+                f"{name}-vpa-{service}",
                 api_version="autoscaling.k8s.io/v1",
                 kind="VerticalPodAutoscaler",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
                     name=vpa_name, namespace=args.tartware_namespace,
-                    labels={**LABELS, "app": svc.name, "app.kubernetes.io/name": svc.name},
+                    labels={**LABELS, "app": service, "app.kubernetes.io/name": service},
                 ),
                 spec={
-                    "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": svc.name},
+                    "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": service},
                     "updatePolicy": {"updateMode": "Off"},
                     "resourcePolicy": {"containerPolicies": [
                         {"containerName": "istio-proxy", "mode": "Off"},  # the mesh sidecar, if injected

@@ -14,9 +14,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 
 from stacks.args import OperationsOutputs, OutputsArgs
-from stacks.budget import Budget
 from stacks.handles import PlatformHandle
-from stacks.model import TartwareSettings
 
 # Public names under the stack's domain, in output order; `rancher` only when the stack manages it.
 DNS_NAMES = ("api", "grafana", "jaeger", "prometheus")
@@ -65,11 +63,11 @@ def _namespace_of(address: str) -> str:
     return labels[labels.index("svc") - 1] if "svc" in labels else labels[1]
 
 
-def namespaces(tartware: TartwareSettings, platform: PlatformHandle, operations: OperationsOutputs) -> dict[str, str]:
+def namespaces(tartware_namespace: str, platform: PlatformHandle, operations: OperationsOutputs) -> dict[str, str]:
     """Namespace per role (where to point kubectl), from the same endpoints the pods dial."""
     ep = platform.endpoints
     ns = {
-        "tartware": tartware.namespace,
+        "tartware": tartware_namespace,
         "database": _namespace_of(ep.database_host),
         "cache": _namespace_of(ep.redis_host),
         "messaging": _namespace_of(ep.kafka_brokers),
@@ -83,20 +81,19 @@ def namespaces(tartware: TartwareSettings, platform: PlatformHandle, operations:
 
 def export_outputs(args: OutputsArgs) -> None:
     """Every stack output, from the layers' handles (stacks/compose.py ``outputs_args``)."""
-    cluster, platform, operations, tartware = args.cluster, args.platform, args.operations, args.tartware
-    budget = Budget.of(tartware.services)
+    cluster, platform, operations = args.cluster, args.platform, args.operations
     pulumi.export("environment", args.environment)
     pulumi.export("clusterTarget", cluster.target)
     pulumi.export("clusterName", cluster.name)
-    pulumi.export("namespace", tartware.namespace)
-    pulumi.export("releaseName", tartware.release_name)
+    pulumi.export("namespace", args.tartware_namespace)
+    pulumi.export("releaseName", args.release_name)
     pulumi.export("apiUrl", args.api_url)
     pulumi.export("secretNames", args.secret_names)
-    pulumi.export("budget", budget.as_output())
+    pulumi.export("budget", dict(args.budget))
 
     hosts = public_hosts(args.domain, platform.hosts, cluster.rancher_hostname)
     address = platform.ingress_address
-    tls = platform.tls or bool(tartware.tls_cluster_issuer)
+    tls = platform.tls or bool(args.tls_cluster_issuer)
     pulumi.export("domain", args.domain)
     # Pulumi drops top-level null outputs, so "not known (yet)" is an empty string; keys stay stable.
     if address is None:
@@ -109,8 +106,8 @@ def export_outputs(args: OutputsArgs) -> None:
     kubeconfig = cluster.kubeconfig
     pulumi.export("kubeconfig", pulumi.Output.secret(kubeconfig if kubeconfig is not None else ""))
     pulumi.export("kubernetesVersion", cluster.kubernetes_version or "")
-    pulumi.export("namespaces", namespaces(tartware, platform, operations))
-    pulumi.export("budgetTotals", {"min": budget.min.as_output(), "max": budget.max.as_output()})
+    pulumi.export("namespaces", namespaces(args.tartware_namespace, platform, operations))
+    pulumi.export("budgetTotals", {"min": args.budget["min"], "max": args.budget["max"]})
     # target-specific outputs (bare-metal registration command and join token, Rancher URL, ...)
     for key, value in cluster.exports.items():
         pulumi.export(key, value)

@@ -14,10 +14,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import ExternalSecretsArgs, SecretsArgs
+from stacks.args import ExternalSecretsArgs, NetworkPoliciesArgs, SecretsArgs
 
 from .base import TartwareComponent
-from .kit import ANYWHERE, Allow, helm_release, namespace, NetworkPolicies
+from .kit import ANYWHERE, Allow, NamespacePolicies, helm_release, namespace, NetworkPolicies
 
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
@@ -34,14 +34,15 @@ class ExternalSecretsOperator(TartwareComponent):
 
     def __init__(self, name: str, args: ExternalSecretsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        vault, provider, prod = args.vault, self.provider, args.prod
+        vault, provider, prod = args, self.provider, args.prod
         # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (chart 2.9.0
         # values.yaml securityContext): restricted.
         ns = namespace(f"{name}-namespace", ESO_NAMESPACE, "restricted", provider, self)
         if args.network_policies:  # only the API server calls in, to the admission webhook
-            NetworkPolicies(f"{name}-network", opts=pulumi.ResourceOptions(parent=self, provider=provider)).namespace(
-                ESO_NAMESPACE, [Allow("allow-webhook", {"app.kubernetes.io/name": "external-secrets-webhook"},
-                                      [ANYWHERE], (ESO_WEBHOOK_PORT,))], [ns])
+            NetworkPolicies(f"{name}-network", NetworkPoliciesArgs((NamespacePolicies(
+                ESO_NAMESPACE, (Allow("allow-webhook", {"app.kubernetes.io/name": "external-secrets-webhook"},
+                                      (ANYWHERE,), (ESO_WEBHOOK_PORT,)),), (ns,)),)),
+                opts=pulumi.ResourceOptions(parent=self, provider=provider))
         # Keys checked in external-secrets/external-secrets@helm-chart-2.9.0
         # deploy/charts/external-secrets/values.yaml: installCRDs, replicaCount, leaderElect,
         # webhook.replicaCount, serviceMonitor.enabled; resources, webhook.resources and
@@ -94,15 +95,12 @@ class SecretSource:
     def __init__(self, name: str, args: SecretsArgs, opts: pulumi.ResourceOptions):
         """``name`` names the external-secrets operator (Vault backend); ``opts.provider`` is the
         Kubernetes provider every Secret is created with."""
-        security = args.security
-        self.security = security
+        self.vault = args.vault
         self.provider = opts.provider
         self.operator: Optional[ExternalSecretsOperator] = None
-        if security.uses_vault:
-            assert security.vault is not None
-            self.operator = ExternalSecretsOperator(
-                name, ExternalSecretsArgs(security.vault, args.prod, args.network_policies),
-                opts=pulumi.ResourceOptions(provider=self.provider))
+        if self.vault is not None:
+            self.operator = ExternalSecretsOperator(name, self.vault.operator,
+                                                    opts=pulumi.ResourceOptions(provider=self.provider))
 
     @property
     def uses_vault(self) -> bool:
@@ -134,7 +132,7 @@ class SecretSource:
                 string_data=generated,
                 opts=parent.child(self.provider, depends_on=list(depends_on)),
             )
-        vault = self.security.vault
+        vault = self.vault
         assert vault is not None
         keys = list(generated)
         target: dict = {"name": secret_name, "creationPolicy": "Owner", "template": {"type": secret_type,
@@ -142,9 +140,9 @@ class SecretSource:
         if secret_type == "kubernetes.io/dockerconfigjson":
             # Vault stores the whole docker config JSON under one property.
             data = [{"secretKey": ".dockerconfigjson",
-                     "remoteRef": {"key": vault.path(vault_item), "property": "dockerconfigjson"}}]
+                     "remoteRef": {"key": f"{vault.path_prefix}/{vault_item}", "property": "dockerconfigjson"}}]
         else:
-            data = [{"secretKey": k, "remoteRef": {"key": vault.path(vault_item), "property": k}} for k in keys]
+            data = [{"secretKey": k, "remoteRef": {"key": f"{vault.path_prefix}/{vault_item}", "property": k}} for k in keys]
         return k8s.apiextensions.CustomResource(
             resource_name,
             api_version=ESO_API,

@@ -1,4 +1,5 @@
-"""The arguments of every component: one frozen dataclass per component, holding what it reads.
+"""The arguments of every component: one frozen dataclass per component, holding exactly what it
+(and the parts it builds) reads; tests/components/test_args_exact.py fails on a field no build reads.
 
 Every component is built as ``Component(name, args, opts)``: ``args`` is one of the classes below,
 ``opts`` carries the parent and the Kubernetes provider (``pulumi.ResourceOptions(provider=...)``),
@@ -14,14 +15,14 @@ from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
 
 import pulumi
 
-from .cluster_settings import ClusterSettings
+from .cluster_settings import Placement, VsphereSettings
 from .data_settings import DataSettings
 from .handles import ClusterHandle, PlatformHandle
-from .model import ServiceSpec, TartwareSettings
+from .model import TartwareSettings
+from .network import NamespacePolicies
 from .observability_settings import ObservabilitySettings
 from .ops_settings import LoadTestSettings, OpsSettings
-from .platform_settings import PlatformSettings
-from .security_settings import SecuritySettings, VaultSettings
+from .platform_settings import Sizing
 
 
 class CredentialOutputs(Protocol):
@@ -51,40 +52,173 @@ class SecretMaker(Protocol):
 
 
 @dataclass(frozen=True)
+class PoolArgs:
+    """A node pool as the cluster builds it (from stacks/cluster_settings.py ``NodePool``): the
+    machines of a bare-metal pool are registered by hand, so their disk is not ours to size."""
+
+    name: str
+    role: str  # worker | control-plane
+    min_nodes: int
+    max_nodes: int
+    cpus: int  # node size (vCPU)
+    memory_gib: int
+    cpu_millicores: int  # allocatable per node (the nodePools output)
+    memory_bytes: int
+    labels: Mapping[str, str]
+    taints: tuple[str, ...]  # key=value:Effect
+
+    @property
+    def autoscaled(self) -> bool:
+        return self.role == "worker" and self.min_nodes < self.max_nodes
+
+
+@dataclass(frozen=True)
+class VmPoolArgs(PoolArgs):
+    """A pool of virtual machines this stack creates (vSphere): with their disk."""
+
+    disk_gib: int
+
+
+@dataclass(frozen=True)
+class NodeGroupArgs(VmPoolArgs):
+    """An EKS managed node group: with its instance types and capacity type."""
+
+    instance_types: tuple[str, ...]
+    spot: bool
+
+
+class _Pools:
+    node_pools: Sequence[PoolArgs]
+
+    @property
+    def worker_pools(self) -> tuple[PoolArgs, ...]:
+        return tuple(p for p in self.node_pools if p.role == "worker")
+
+
+@dataclass(frozen=True)
 class ClusterArgs:
-    """A cluster target's settings, with the stack's ``protect``, ``domain`` and etcd off-site copy."""
+    """One class per cluster target (``TARGET``); components/cluster.py ``build_cluster`` dispatches on it."""
 
-    settings: ClusterSettings
     TARGET: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        if self.TARGET and self.settings.target != self.TARGET:
-            raise ValueError(f"{type(self).__name__} is for clusterTarget={self.TARGET}, "
-                             f"not {self.settings.target}")
 
 
 @dataclass(frozen=True)
 class ExistingClusterArgs(ClusterArgs):
+    """A cluster reached through a kubeconfig."""
+
+    kubeconfig: Optional[pulumi.Output]  # secret; None: the ambient kubeconfig
+    context: str
     TARGET: ClassVar[str] = "existing"
 
 
 @dataclass(frozen=True)
-class EksClusterArgs(ClusterArgs):
+class EksClusterArgs(ClusterArgs, _Pools):
+    name: str
+    environment: str  # the environment tag
+    protect: bool
+    kubernetes_version: str  # "1.35"
+    node_pools: tuple[NodeGroupArgs, ...]
+    autoscaler: bool
+    vpc_cidr: str
+    availability_zones: int
+    nat_gateway_per_az: bool
+    public_access_cidrs: tuple[str, ...]
+    admin_role_arns: tuple[str, ...]  # access entries
+    ci_role_arns: tuple[str, ...]
+    kubeconfig_role_arn: Optional[str]
     TARGET: ClassVar[str] = "eks"
+
+    @property
+    def kubernetes_minor(self) -> str:
+        return self.kubernetes_version
 
 
 @dataclass(frozen=True)
-class VsphereClusterArgs(ClusterArgs):
+class EtcdOffsiteArgs:
+    """Where RKE2 copies its etcd snapshots: the backups' off-site bucket (stacks/ops_settings.py
+    ``OffsiteSettings``), under ``<prefix>/etcd``."""
+
+    bucket: str
+    prefix: str
+    endpoint: str  # "" = AWS S3
+    region: str
+    access_key_id: Optional[pulumi.Output]  # secret
+    secret_access_key: Optional[pulumi.Output]  # secret
+
+    def folder(self, kind: str) -> str:
+        return f"{self.prefix}/{kind}" if self.prefix else kind
+
+
+@dataclass(frozen=True)
+class RancherServerArgs:
+    """Rancher installed onto a management cluster (rancherInstall), then bootstrapped."""
+
+    hostname: str  # rancherHostname, or rancher.<domain>
+    version: str  # the Rancher chart version
+    replicas: int
+    kubeconfig: Optional[pulumi.Output]  # the management cluster's, secret; None: the ambient one
+    context: str
+    insecure: bool
+    protect: bool
+
+
+@dataclass(frozen=True)
+class RancherArgs:
+    """The Rancher API a cluster is created through: an existing one, or ``server`` installed here."""
+
+    insecure: bool
+    api_url: Optional[str] = None
+    token: Optional[pulumi.Output] = None  # secret
+    server: Optional[RancherServerArgs] = None
+
+
+@dataclass(frozen=True)
+class RancherClusterArgs(ClusterArgs, _Pools):
+    """What both Rancher-provisioned RKE2 targets read."""
+
+    name: str
+    protect: bool
+    rke2_version: str  # v1.34.1+rke2r1
+    rancher: RancherArgs
+    etcd_snapshot_schedule: str
+    etcd_snapshot_retention: int
+    etcd_offsite: Optional[EtcdOffsiteArgs]
+    active_timeout_minutes: int
+    load_balancer_addresses: str  # the MetalLB pool
+
+    @property
+    def kubernetes_minor(self) -> str:
+        """'1.34' for v1.34.1+rke2r1 (the cluster-autoscaler image follows it)."""
+        return ".".join(self.rke2_version[1:].split(".")[:2])
+
+
+@dataclass(frozen=True)
+class VsphereClusterArgs(RancherClusterArgs):
+    node_pools: tuple[VmPoolArgs, ...] = ()
+    vsphere: Optional[VsphereSettings] = None
+    autoscaler: bool = True
     TARGET: ClassVar[str] = "vsphere"
 
 
 @dataclass(frozen=True)
-class BareMetalClusterArgs(ClusterArgs):
+class BareMetalClusterArgs(RancherClusterArgs):
+    node_pools: tuple[PoolArgs, ...] = ()
+    bare_metal_storage: str = "longhorn"  # longhorn | local-path
     TARGET: ClassVar[str] = "baremetal"
 
 
 CLUSTER_ARGS: Mapping[str, type[ClusterArgs]] = {
     a.TARGET: a for a in (ExistingClusterArgs, EksClusterArgs, VsphereClusterArgs, BareMetalClusterArgs)}
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+@dataclass(frozen=True)
+class NetworkPoliciesArgs:
+    """components/kit.py ``NetworkPolicies``: default-deny ingress plus the allows, per namespace."""
+
+    namespaces: Sequence[NamespacePolicies]
 
 
 # ---------------------------------------------------------------- credentials and secrets
@@ -97,16 +231,30 @@ class CredentialsArgs:
 
 @dataclass(frozen=True)
 class ExternalSecretsArgs:
-    vault: VaultSettings
+    """The external-secrets operator and its ClusterSecretStore for Vault's Kubernetes auth."""
+
+    server: str  # Vault address
+    kv_mount: str  # KV v2 mount the store reads
+    auth_mount: str  # Kubernetes auth mount
+    role: str  # Vault role external-secrets logs in as
     prod: bool
     network_policies: bool = True
 
 
 @dataclass(frozen=True)
+class VaultSecretsArgs:
+    """Credential Secrets synced from Vault: the operator, and where each credential set lives."""
+
+    operator: ExternalSecretsArgs
+    path_prefix: str  # credential set <item> is the KV key <path_prefix>/<item>
+    refresh_interval: str  # ExternalSecret refreshInterval
+
+
+@dataclass(frozen=True)
 class SecretsArgs:
-    security: SecuritySettings
-    prod: bool
-    network_policies: bool = True
+    """components/secrets.py ``SecretSource``: ``vault`` None generates the Secrets here."""
+
+    vault: Optional[VaultSecretsArgs] = None
 
 
 # ---------------------------------------------------------------- platform
@@ -114,9 +262,24 @@ class SecretsArgs:
 
 @dataclass(frozen=True)
 class MeshArgs:
-    platform: PlatformSettings
+    """Istio (base, istio-cni, istiod, the ingress gateway): what components/platform/mesh.py reads
+    of the platform section, the chart version already resolved against the cluster's Kubernetes
+    version (``PlatformSettings.istio_version_for``)."""
+
+    is_prod: bool
     domain: str
-    kubernetes_version: Optional[str] = None
+    version: str  # the Istio chart version: a key of stacks/versions.py ISTIO_LINES
+    istio_cni: bool
+    cni_bin_dir: str
+    cni_conf_dir: str
+    cni_request: Sizing
+    istiod_min_replicas: int
+    istiod_max_replicas: int
+    gateway_min_replicas: int
+    gateway_max_replicas: int
+    edge_external_traffic_policy: str  # Local | Cluster
+    sidecar_request: Sizing
+    sidecar_limit: Sizing
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
@@ -160,7 +323,7 @@ class DataArgs:
     protect: bool
     credentials: CredentialOutputs
     secrets: SecretMaker
-    node_pools: Sequence[Any] = ()
+    placement: Placement = Placement()
 
 
 @dataclass(frozen=True)
@@ -169,7 +332,7 @@ class ObservabilityArgs:
     protect: bool
     domain: str
     meshed: bool = False
-    node_pools: Sequence[Any] = ()
+    placement: Placement = Placement()
     remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
 
 
@@ -177,14 +340,18 @@ class ObservabilityArgs:
 class PlatformArgs:
     """The platform layer: its parts' args, and what it reads of the other layers."""
 
-    platform: PlatformSettings
     domain: str
     data: DataArgs
     observability: ObservabilityArgs
+    api_route: str  # istio | ingress: how api.<domain> reaches the API gateway
+    network_policies: bool
+    acme_solver: str  # istio | nginx: which ingress the HTTP-01 solver pods are reached through
     mesh: Optional[MeshArgs] = None  # tls and tracing are filled from the certs and observability parts
     certs: Optional[CertManagerArgs] = None
     edge: Optional[IngressNginxArgs] = None
     metrics_server: Optional[MetricsServerArgs] = None
+    edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
+    edge_rate_limit_burst: int = 0
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
@@ -219,7 +386,7 @@ class OperationsArgs:
     protect: bool
     network_policies: bool
     tartware_namespace: str
-    services: tuple[ServiceSpec, ...]  # the enabled Tartware services (VPA advice)
+    vpa_services: tuple[str, ...]  # the enabled Tartware services: one VerticalPodAutoscaler each
     platform: PlatformHandle
     release: pulumi.Resource  # the Tartware release
     credentials: CredentialOutputs
@@ -245,7 +412,10 @@ class OperationsOutputs:
 class OutputsArgs:
     environment: str
     domain: str
-    tartware: TartwareSettings
+    tartware_namespace: str
+    release_name: str  # the Tartware Helm release
+    tls_cluster_issuer: str  # the chart's Ingress certificate issuer ("" = none)
+    budget: Mapping[str, Any]  # the guide's budget of the enabled services (stacks/budget.py as_output)
     cluster: ClusterHandle
     platform: PlatformHandle
     api_url: Any  # str or Output[str]

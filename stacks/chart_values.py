@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import catalog
-from .cluster_settings import tolerations_for
 from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
 from .model import ServiceSpec, TartwareSettings
 
@@ -61,11 +60,12 @@ SPOT_AFFINITY_WEIGHT = 100
 def scheduling(name: str, t: TartwareSettings) -> dict[str, Any]:
     """``services.<name>.scheduling``: for a service in spotServices, when the cluster has a spot
     pool, tolerate the pool's taint and prefer (not require) its label; otherwise nothing."""
-    pool = t.spot_pool
-    if pool is None or name not in t.spot_services:
+    spot = t.spot_placement
+    if spot is None or name not in t.spot_services:
         return {"tolerations": [], "preferredNodes": []}
-    return {"tolerations": tolerations_for(pool),
-            "preferredNodes": [{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(pool.labels)}] if pool.labels else []}
+    return {"tolerations": [dict(x) for x in spot.tolerations],
+            "preferredNodes": ([{"weight": SPOT_AFFINITY_WEIGHT, "labels": dict(spot.node_selector)}]
+                               if spot.node_selector else [])}
 
 
 def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
 
 import pulumi
 from pydantic import Field
@@ -372,6 +372,36 @@ def tolerations_for(pool: NodePool) -> list[dict[str, str]]:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where pods run: on a pool (tolerate its taints, select its labels), or anywhere. The data
+    tier and the observability stack are placed on the memory pool, the spotServices on the Spot pool."""
+
+    node_selector: Mapping[str, str] = field(default_factory=dict)
+    tolerations: Sequence[Mapping[str, str]] = ()
+
+    @classmethod
+    def on(cls, pool: NodePool) -> "Placement":
+        return cls(dict(pool.labels), tuple(tolerations_for(pool)))
+
+    @classmethod
+    def for_pools(cls, pools: Sequence[NodePool]) -> "Placement":
+        """Pinned to the memory pool when the cluster has one; anywhere otherwise (dev, existing)."""
+        pool = memory_pool(pools)
+        return cls() if pool is None else cls.on(pool)
+
+    def pod_keys(self) -> dict[str, Any]:
+        """``nodeSelector`` and ``tolerations``: the key names every chart here uses for them (bitnami
+        primary/readReplicas/master/replica, redpanda statefulset.podTemplate.spec,
+        kube-prometheus-stack prometheus.prometheusSpec, loki singleBinary)."""
+        out: dict[str, Any] = {}
+        if self.node_selector:
+            out["nodeSelector"] = dict(self.node_selector)
+        if self.tolerations:
+            out["tolerations"] = [dict(t) for t in self.tolerations]
+        return out
+
+
+@dataclass(frozen=True)
 class VsphereSettings:
     vcenter: str
     username: str
@@ -409,8 +439,6 @@ class ClusterSettings:
     node_pools: tuple[NodePool, ...] = ()  # empty: unknown (an existing cluster), capacity not checked
     name: str = "tartware"
     environment: str = "dev"
-    protect: bool = False  # true in prod; see components/cluster.py for the stack-level flag
-    domain: str = "tartware.local"
     kubernetes_version: Optional[str] = None  # EKS "1.35"
     rke2_version: Optional[str] = None  # vsphere/baremetal
     headroom_percent: int = 15
@@ -430,9 +458,6 @@ class ClusterSettings:
     load_balancer_addresses: str = ""  # MetalLB pool (vsphere, baremetal): a CIDR or first-last
     node_network_cidr: str = ""
     bare_metal_storage: str = "longhorn"
-    # The off-site target of the backups (stacks/ops_settings.py OffsiteSettings), set by
-    # components/cluster.py: the Rancher targets send etcd snapshots there too.
-    etcd_offsite: Optional[Any] = None
     spot_services: tuple[str, ...] = ()  # services that prefer the spot pool (when there is one)
 
     @property
@@ -727,7 +752,6 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
         node_pools=pools,
         name=inp.cluster_name or f"tartware-{ctx.environment}",
         environment=ctx.environment,
-        protect=ctx.is_prod,
         kubernetes_version=eks_version,
         rke2_version=rke2_version,
         headroom_percent=inp.capacity_headroom_percent,

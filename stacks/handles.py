@@ -25,8 +25,6 @@ class ClusterHandle:
     # Stack outputs the target publishes (registration commands, join token, kubeconfig, ...);
     # secret values stay secret. Exported by components/cluster.py:build_cluster.
     exports: Mapping[str, Any] = field(default_factory=dict)
-    # The node pools the cluster was built with (empty for an existing cluster).
-    node_pools: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from . import catalog, ratelimit
 from .catalog import ServiceDefinition
-from .cluster_settings import ClusterSettings, NodePool
+from .cluster_settings import ClusterSettings, Placement
 from .data_settings import DataSettings
 from .observability_settings import ObservabilitySettings
 from .ops_settings import OpsSettings
@@ -191,14 +191,12 @@ class TartwareSettings:
     pdb_max_unavailable: str
     helm_timeout_seconds: int
     gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
-    # hpaRequestsPerSecondTarget: per-pod http_requests_per_second target on every HPA; 0 = off
-    requests_per_second_target: int = 0
     namespace: str = catalog.NAMESPACE
     release_name: str = catalog.RELEASE_NAME
     # Set from the cluster section when the cluster has a spot pool (stacks/cluster_settings.py):
     # the services that tolerate it and prefer it (chart values ``services.<name>.scheduling``).
     spot_services: tuple[str, ...] = ()
-    spot_pool: Optional[NodePool] = None
+    spot_placement: Optional[Placement] = None  # the Spot pool's labels and taints
 
     @property
     def enabled_services(self) -> tuple[ServiceSpec, ...]:
@@ -223,6 +221,9 @@ class StackSettings:
     observability: ObservabilitySettings
     ops: OpsSettings
     security: SecuritySettings
+    # hpaRequestsPerSecondTarget: the per-pod http_requests_per_second target already added to every
+    # service's customMetrics; kept for the rule that a metrics adapter serves it (stacks/rules.py)
+    requests_per_second_target: int = 0
 
     @property
     def is_prod(self) -> bool:

@@ -87,7 +87,6 @@ class GeneratorSizing:
     """How the load is split over k6 pods and what each pod needs."""
 
     pods: int
-    rate_per_pod: int
     pre_allocated_vus: int  # per pod
     max_vus: int  # per pod
     cpu_request_millicores: int
@@ -99,7 +98,7 @@ class GeneratorSizing:
 def generator_sizing(profile: str, rate: int, pods: Optional[int] = None) -> GeneratorSizing:
     """VU and resource math for ``profile`` at ``rate`` requests/s over ``pods`` generators."""
     if profile == "smoke":
-        return GeneratorSizing(1, 0, SMOKE_VUS, SMOKE_VUS, 250, 1000, 256, 512)
+        return GeneratorSizing(1, SMOKE_VUS, SMOKE_VUS, 250, 1000, 256, 512)
     pods = pods or max(1, math.ceil(rate / RATE_PER_GENERATOR))
     per_pod = math.ceil(rate / pods)
     pre = math.ceil(per_pod * P95_SECONDS)
@@ -107,7 +106,6 @@ def generator_sizing(profile: str, rate: int, pods: Optional[int] = None) -> Gen
     cpu = max(250, math.ceil(per_pod * MILLICORES_PER_1K_RPS / 1000))
     return GeneratorSizing(
         pods=pods,
-        rate_per_pod=per_pod,
         pre_allocated_vus=pre,
         max_vus=most,
         cpu_request_millicores=cpu,
@@ -238,7 +236,6 @@ class BackupSettings:
     storage_class: str
     max_interval_seconds: int = 86400  # longest gap between two scheduled runs
     offsite: Optional[OffsiteSettings] = None
-    opt_out: bool = False  # prod without an off-site copy, on purpose
     restore: Optional[RestoreSettings] = None
 
     @property
@@ -353,8 +350,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
                                  "backupOffsiteBucket (and its credentials)", inp.backup_restore_from)
             restore = RestoreSettings(source, inp.backup_restore_run_id, inp.backup_restore_overwrite, from_offsite)
         backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class,
-                                max_interval_seconds=interval, offsite=offsite,
-                                opt_out=inp.backup_offsite_opt_out, restore=restore)
+                                max_interval_seconds=interval, offsite=offsite, restore=restore)
         if ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
             ctx.problems.add(key("backupOffsiteBucket"),
                              "prod keeps a copy of every backup outside the cluster: set backupOffsiteBucket "

@@ -46,7 +46,7 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
                      "use certIssuer=selfSigned (or auto), or a public domain", "acme")
     served = settings.observability.custom_metrics
     listed = ", ".join(served) or "none"
-    rps = settings.tartware.requests_per_second_target
+    rps = settings.requests_per_second_target
     if rps > 0 and "http_requests_per_second" not in served:
         problems.add(key("hpaRequestsPerSecondTarget"),
                      "adds the Pods metric http_requests_per_second to every HPA, but no metrics adapter serves it "

@@ -36,7 +36,7 @@ from . import (
     security_settings,
 )
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
-from .cluster_settings import ClusterSettings
+from .cluster_settings import ClusterSettings, Placement
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
 from .model import (
     DECLARED,
@@ -234,8 +234,7 @@ def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = Fal
             if password is not None:
                 registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
     return from_input(TartwareSettings, inp, registry=registry, services=services,
-                      gateway_rate_limit=_gateway_rate_limit(inp, ctx),
-                      requests_per_second_target=inp.hpa_requests_per_second_target)
+                      gateway_rate_limit=_gateway_rate_limit(inp, ctx))
 
 
 def _gateway_rate_limit(inp: CoreInput, ctx: BuildContext) -> tuple[tuple[str, str], ...]:
@@ -295,7 +294,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     problems.raise_if_any()
     spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
     if spot is not None:
-        tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services, spot_pool=spot)
+        tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services,
+                                       spot_placement=Placement.on(spot))
 
     settings = StackSettings(
         project=project,
@@ -305,6 +305,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         domain=core.domain,
         tartware=tartware,
         **built,
+        requests_per_second_target=core.hpa_requests_per_second_target,
     )
     rules.check(settings, problems)
     problems.raise_if_any()

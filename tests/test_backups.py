@@ -266,7 +266,7 @@ def test_the_offsite_rule_is_a_deployment_policy_of_prod_only():
 
     with pytest.raises(SettingsError, match="backupOffsiteBucket"):
         build_settings({"environment": "prod"}, deploying=True)
-    assert build_settings({"environment": "prod", "backupOffsiteOptOut": True}, deploying=True).ops.backup.opt_out
+    assert build_settings({"environment": "prod", "backupOffsiteOptOut": True}, deploying=True).ops.backup.offsite is None
     assert build_settings({"environment": "dev"}, deploying=True).ops.backup.offsite is None
     assert build_settings({"environment": "prod", "backupEnabled": False}, deploying=True).ops.backup is None
     # tools that only compute values from settings (chart values, budgets) are not deployments

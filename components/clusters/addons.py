@@ -20,8 +20,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import ClusterArgs
-from stacks.cluster_settings import ClusterSettings, tolerations_for
+from stacks.args import BareMetalClusterArgs, RancherClusterArgs
+from stacks.cluster_settings import tolerations_for
 
 from ..base import TartwareComponent
 from ..kit import chart_args, namespace
@@ -35,7 +35,7 @@ LOCAL_PATH_PROVISIONER = "rancher.io/local-path"  # deploy/local-path-storage.ya
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 
 
-def pool_tolerations(settings: ClusterSettings) -> list[dict[str, str]]:
+def pool_tolerations(settings: RancherClusterArgs) -> list[dict[str, str]]:
     """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
     out: list[dict[str, str]] = []
     for pool in settings.worker_pools:
@@ -56,9 +56,9 @@ class MetalLb(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions):
+    def __init__(self, name: str, args: RancherClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        settings, provider = args.settings, self.provider
+        settings, provider = args, self.provider
         # The speaker needs NET_RAW and host networking: MetalLB's installation docs label its
         # namespace privileged (metallb/metallb@v0.15.2 website/content/installation/_index.md).
         ns = namespace(f"{name}-namespace", METALLB_NAMESPACE, "privileged", provider, self)
@@ -85,9 +85,9 @@ class BareMetalStorage(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions):
+    def __init__(self, name: str, args: BareMetalClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        settings, provider = args.settings, self.provider
+        settings, provider = args, self.provider
         self.kind = settings.bare_metal_storage
         reclaim = "Retain" if settings.protect else "Delete"
         if self.kind == "longhorn":
@@ -121,7 +121,7 @@ class BareMetalStorage(TartwareComponent):
         self.register_outputs({"storage": self.kind, "defaultStorageClass": self.storage_class})
 
 
-def settings_taints(settings: ClusterSettings) -> list[str]:
+def settings_taints(settings: RancherClusterArgs) -> list[str]:
     """'key=value:Effect' taints of the worker pools, once each (Longhorn's taintToleration syntax)."""
     out: list[str] = []
     for pool in settings.worker_pools:

@@ -18,8 +18,7 @@ from typing import Optional
 import pulumi
 import pulumi_rancher2 as rancher2
 
-from stacks.args import ClusterArgs
-from stacks.cluster_settings import NodePool
+from stacks.args import BareMetalClusterArgs, PoolArgs
 
 from ..base import TartwareComponent
 from .addons import BareMetalStorage, MetalLb
@@ -34,7 +33,7 @@ from .rancher import (
 )
 
 
-def role_flags(pool: NodePool) -> str:
+def role_flags(pool: PoolArgs) -> str:
     """Flags for Rancher's system-agent-install.sh: roles, node labels and taints."""
     flags = ["--etcd", "--controlplane"] if pool.role == "control-plane" else ["--worker"]
     flags += [f"--label '{k}={v}'" for k, v in pool.labels.items()]
@@ -45,9 +44,9 @@ def role_flags(pool: NodePool) -> str:
 class BareMetalRke2Cluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: BareMetalClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args.settings
+        settings = args
         self.rancher, self.server, _, _ = rancher_provider(self, name, settings)
         self.cluster = rancher2.ClusterV2(
             f"{name}-rke2",

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.cluster_settings import ClusterSettings, NodePool
+from stacks.args import EksClusterArgs, PoolArgs, RancherClusterArgs
 
 from ..base import TartwareComponent
 
@@ -23,7 +23,7 @@ def parse_taint(text: str) -> tuple[str, str, str]:
     return k, v, effect
 
 
-def autoscaler_image_tag(settings: ClusterSettings) -> str:
+def autoscaler_image_tag(settings: EksClusterArgs | RancherClusterArgs) -> str:
     """cluster-autoscaler's minor must match the cluster's (kubernetes/autoscaler README)."""
     return f"v{settings.kubernetes_minor}.0"
 
@@ -39,7 +39,8 @@ def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulum
     )
 
 
-def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider, settings: ClusterSettings,
+def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider,
+                       settings: EksClusterArgs | RancherClusterArgs,
                        values: dict, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.helm.v3.Release:
     """cluster-autoscaler (chart pinned in stacks/versions.py; keys per kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0
     charts/cluster-autoscaler/values.yaml)."""
@@ -65,11 +66,11 @@ def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Pr
     )
 
 
-def autoscaled(pools: Sequence[NodePool]) -> list[NodePool]:
+def autoscaled(pools: Sequence[PoolArgs]) -> list[PoolArgs]:
     return [p for p in pools if p.autoscaled]
 
 
-def pool_summary(pools: Sequence[NodePool]) -> dict:
+def pool_summary(pools: Sequence[PoolArgs]) -> dict:
     """Plain description of the pools for outputs and audits."""
     return {
         p.name: {"role": p.role, "minNodes": p.min_nodes, "maxNodes": p.max_nodes, "cpus": p.cpus,
@@ -79,7 +80,7 @@ def pool_summary(pools: Sequence[NodePool]) -> dict:
     }
 
 
-def timeouts(settings: ClusterSettings) -> pulumi.CustomTimeouts:
+def timeouts(settings: RancherClusterArgs) -> pulumi.CustomTimeouts:
     minutes = f"{settings.active_timeout_minutes}m"
     return pulumi.CustomTimeouts(create=minutes, update=minutes)
 

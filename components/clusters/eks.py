@@ -15,8 +15,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from stacks.args import ClusterArgs
-from stacks.cluster_settings import NodePool
+from stacks.args import EksClusterArgs, NodeGroupArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
@@ -121,9 +120,9 @@ def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
 class EksCluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: EksClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args.settings
+        settings = args
         cname = settings.name
         tags = {"tartware.io/cluster": cname, "tartware.io/environment": settings.environment}
         protect = settings.protect
@@ -301,12 +300,11 @@ class EksCluster(TartwareComponent):
             kubernetes_version=settings.kubernetes_version,
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
                      "nodePools": pool_summary(settings.node_pools)},
-            node_pools=settings.node_pools,
         )
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})
 
-    def _node_group(self, name: str, pool: NodePool, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
+    def _node_group(self, name: str, pool: NodeGroupArgs, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
         """A managed node group that can be replaced and resized safely.
 
         * Named by prefix (``node_group_name_prefix``): a change that forces a new group (capacity

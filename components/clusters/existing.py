@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.args import ClusterArgs
+from stacks.args import ExistingClusterArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
@@ -22,9 +22,9 @@ class ExistingCluster(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ExistingClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args.settings
+        settings = args
         self.provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=settings.kubeconfig,
@@ -38,6 +38,5 @@ class ExistingCluster(TartwareComponent):
             name=self.cluster_name,
             target="existing",
             kubeconfig=settings.kubeconfig,
-            node_pools=settings.node_pools,
         )
         self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})

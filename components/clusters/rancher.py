@@ -23,10 +23,9 @@ import pulumi_rancher2 as rancher2
 import yaml
 
 from stacks import versions
-from stacks.cluster_settings import ClusterSettings, NodePool
 
 from ..base import TartwareComponent
-from stacks.args import ClusterArgs
+from stacks.args import EtcdOffsiteArgs, PoolArgs, RancherClusterArgs, RancherServerArgs, VsphereClusterArgs
 from stacks.handles import ClusterHandle
 from .common import autoscaler_release, parse_taint, pool_summary
 
@@ -63,11 +62,10 @@ class RancherServer(TartwareComponent):
 
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: RancherServerArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args.settings
-        rs = settings.rancher
-        self.hostname = rs.hostname_for(settings.domain)
+        settings = rs = args
+        self.hostname = args.hostname
         self.url = f"https://{self.hostname}"
         self.management = k8s.Provider(f"{name}-management-k8s", kubeconfig=rs.kubeconfig,
                                        context=rs.context or None, enable_server_side_apply=True,
@@ -108,13 +106,13 @@ class RancherServer(TartwareComponent):
         self.register_outputs({"hostname": self.hostname, "url": self.bootstrap.url})
 
 
-def rancher_provider(component: TartwareComponent, name: str, settings: ClusterSettings
+def rancher_provider(component: TartwareComponent, name: str, settings: RancherClusterArgs
                      ) -> tuple[rancher2.Provider, Optional[RancherServer], str, pulumi.Output]:
     """(admin provider, the installed server or None, API URL, API token (secret))."""
     rs = settings.rancher
     server = None
-    if rs.install:
-        server = RancherServer(f"{name}-rancher", ClusterArgs(settings), opts=pulumi.ResourceOptions(parent=component))
+    if rs.server is not None:
+        server = RancherServer(f"{name}-rancher", rs.server, opts=pulumi.ResourceOptions(parent=component))
         url: pulumi.Input[str] = server.bootstrap.url
         token = server.token
         api_url = server.url
@@ -169,7 +167,7 @@ def command_with_ca(node_command: str, ca_pem: str) -> str:
             f"{command}")
 
 
-def etcd_s3_endpoint(offsite) -> str:
+def etcd_s3_endpoint(offsite: EtcdOffsiteArgs) -> str:
     """RKE2's etcd-s3-endpoint is a host[:port] without scheme (default s3.amazonaws.com): HTTPS unless
     ``etcd-s3-insecure`` (rancher/rke2-docs docs/datastore/backup_restore.md, "S3 Compatible API Support")."""
     if offsite.endpoint:
@@ -177,7 +175,7 @@ def etcd_s3_endpoint(offsite) -> str:
     return f"s3.{offsite.region}.amazonaws.com"
 
 
-def etcd_args(settings: ClusterSettings, component: Optional[TartwareComponent] = None,
+def etcd_args(settings: RancherClusterArgs, component: Optional[TartwareComponent] = None,
               rancher: Optional[rancher2.Provider] = None, name: str = "") -> rancher2.ClusterV2RkeConfigEtcdArgs:
     """Snapshot schedule and retention; with an off-site target (``settings.etcd_offsite``), the
     snapshots also go to its bucket under <prefix>/etcd, with the same retention, through a Rancher
@@ -203,19 +201,19 @@ def etcd_args(settings: ClusterSettings, component: Optional[TartwareComponent] 
                                                s3_config=s3)
 
 
-def machine_taints(pool: NodePool) -> list[rancher2.ClusterV2RkeConfigMachinePoolTaintArgs]:
+def machine_taints(pool: PoolArgs) -> list[rancher2.ClusterV2RkeConfigMachinePoolTaintArgs]:
     # the provider's default taint effect is NoExecute (pulumi-rancher2 13.0.1 docs): always set it
     return [rancher2.ClusterV2RkeConfigMachinePoolTaintArgs(key=k, value=v, effect=e)
             for k, v, e in map(parse_taint, pool.taints)]
 
 
-def autoscaler_annotations(pool: NodePool, enabled: bool) -> dict[str, str]:
+def autoscaler_annotations(pool: PoolArgs, enabled: bool) -> dict[str, str]:
     if not (enabled and pool.autoscaled):
         return {}
     return {AUTOSCALER_MIN: str(pool.min_nodes), AUTOSCALER_MAX: str(pool.max_nodes)}
 
 
-def autoscaler_identity(component: TartwareComponent, name: str, settings: ClusterSettings,
+def autoscaler_identity(component: TartwareComponent, name: str, settings: RancherClusterArgs,
                         rancher: rancher2.Provider) -> pulumi.Output:
     """A Rancher user that may only scale machine pools, and a token of that user (secret).
 
@@ -274,7 +272,7 @@ def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]
     }
 
 
-def rancher_autoscaler(component: TartwareComponent, name: str, settings: ClusterSettings,
+def rancher_autoscaler(component: TartwareComponent, name: str, settings: VsphereClusterArgs,
                        rancher: rancher2.Provider, api_url: str, cluster_name: pulumi.Input[str],
                        workload: k8s.Provider, depends_on: list, ca_pem: pulumi.Input[str] = "") -> k8s.helm.v3.Release:
     """cluster-autoscaler --cloud-provider=rancher inside the downstream cluster.
@@ -301,7 +299,7 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Cluste
     return autoscaler_release(component, name, workload, settings, values, depends_on=[secret, *depends_on])
 
 
-def rancher_cluster_handle(target: str, settings: ClusterSettings, cluster: rancher2.ClusterV2,
+def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: rancher2.ClusterV2,
                            provider: k8s.Provider, kubeconfig: pulumi.Output, server: Optional[RancherServer],
                            exports: dict) -> ClusterHandle:
     """The handle of a Rancher-provisioned RKE2 cluster (vsphere, baremetal)."""
@@ -318,5 +316,4 @@ def rancher_cluster_handle(target: str, settings: ClusterSettings, cluster: ranc
         rancher_hostname=server.hostname if server else None,
         kubernetes_version=settings.rke2_version[1:].split("+")[0],  # v1.34.1+rke2r1 -> 1.34.1
         exports=exports,
-        node_pools=settings.node_pools,
     )

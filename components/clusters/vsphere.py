@@ -14,8 +14,7 @@ import pulumi_rancher2 as rancher2
 import pulumi_vsphere as vsphere
 import yaml
 
-from stacks.args import ClusterArgs
-from stacks.cluster_settings import ClusterSettings, NodePool
+from stacks.args import VmPoolArgs, VsphereClusterArgs
 
 from ..base import TartwareComponent
 from .addons import MetalLb, pool_tolerations
@@ -42,7 +41,7 @@ CPI_CHART, CSI_CHART = "rancher-vsphere-cpi", "rancher-vsphere-csi"
 CSI_STORAGE_CLASS = "vsphere-csi-sc"  # charts/rancher-vsphere-csi/values.yaml storageClass.name
 
 
-def vsphere_chart_values(settings: ClusterSettings, password: str) -> str:
+def vsphere_chart_values(settings: VsphereClusterArgs, password: str) -> str:
     """chartValues for the CPI and CSI charts (keys: rancher/vsphere-charts@9db6d94 values.yaml)."""
     vs = settings.vsphere
     vcenter = {"host": vs.vcenter, "port": 443, "datacenters": vs.datacenter, "username": vs.username,
@@ -65,9 +64,9 @@ def vsphere_chart_values(settings: ClusterSettings, password: str) -> str:
 class VsphereRancherCluster(TartwareComponent):
     AREA = "cluster"
 
-    def __init__(self, name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: VsphereClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args.settings
+        settings = args
         vs = settings.vsphere
         self.rancher, self.server, api_url, _ = rancher_provider(self, name, settings)
 
@@ -138,7 +137,7 @@ class VsphereRancherCluster(TartwareComponent):
         self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
                                "kubeconfig": self.kubeconfig})
 
-    def _machine_config(self, name: str, settings: ClusterSettings, pool: NodePool) -> rancher2.MachineConfigV2:
+    def _machine_config(self, name: str, settings: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.MachineConfigV2:
         inv = self.inventory
         return rancher2.MachineConfigV2(
             f"{name}-{pool.name}",
@@ -161,7 +160,7 @@ class VsphereRancherCluster(TartwareComponent):
             ),
             opts=self.child(self.rancher))
 
-    def _machine_pool(self, settings: ClusterSettings, pool: NodePool) -> rancher2.ClusterV2RkeConfigMachinePoolArgs:
+    def _machine_pool(self, settings: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.ClusterV2RkeConfigMachinePoolArgs:
         mc = self.machine_configs[pool.name]
         cp = pool.role == "control-plane"
         return rancher2.ClusterV2RkeConfigMachinePoolArgs(

@@ -18,13 +18,12 @@ import pulumi
 from stacks import catalog
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
-from stacks.platform_settings import PlatformSettings
-from stacks.args import EdgeRateLimitArgs, PlatformArgs
+from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs
 
 from ..base import TartwareComponent
 from stacks.handles import PlatformHandle
 from . import certs, edge, mesh, metrics, ratelimit
-from ..kit import ALL_PODS, ANYWHERE, Allow, NetworkPolicies, Peer, psa_labels
+from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, NetworkPolicies, Peer, psa_labels
 
 from .data import DataTier
 from .observability import Observability
@@ -47,7 +46,7 @@ def _host_ns_port(address: str) -> tuple[str, int]:
     return host.split(".")[1], int(port.split("/")[0]) if port else 80
 
 
-def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
+def tartware_namespace_labels(mesh: Optional[MeshArgs]) -> dict[str, str]:
     """Injection on, and the PSA level injected pods need.
 
     With istio-cni the injected ``istio-validation`` init container and the proxy run as 1337,
@@ -55,9 +54,9 @@ def tartware_namespace_labels(p: PlatformSettings) -> dict[str, str]:
     and our pods set seccomp RuntimeDefault at pod level: ``restricted`` holds. Without CNI the
     ``istio-init`` container adds NET_ADMIN/NET_RAW and runs as root: only ``privileged`` admits it.
     """
-    if not p.istio:
+    if mesh is None:
         return {}
-    return {"istio-injection": "enabled", **psa_labels("restricted" if p.istio_cni else "privileged")}
+    return {"istio-injection": "enabled", **psa_labels("restricted" if mesh.istio_cni else "privileged")}
 
 
 class Platform(TartwareComponent):
@@ -66,7 +65,6 @@ class Platform(TartwareComponent):
     def __init__(self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
         self.args = args
-        p: PlatformSettings = args.platform
         domain = args.domain
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
@@ -81,10 +79,10 @@ class Platform(TartwareComponent):
             tracing=(self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)), opts=child)
             if args.mesh is not None else None)
         self.edge_rate_limit = None
-        if self.mesh is not None and p.edge_rate_limit:
+        if self.mesh is not None and args.edge_rate_limit:
             # per-client limit where the client's connection is known (ratelimit.py)
             self.edge_rate_limit = ratelimit.EdgeRateLimit(f"{name}-edge-ratelimit", EdgeRateLimitArgs(
-                mesh.NAMESPACE, p.edge_rate_limit, p.edge_rate_limit_burst,
+                mesh.NAMESPACE, args.edge_rate_limit, args.edge_rate_limit_burst,
                 {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,)), opts=child)
         self.edge = edge.IngressNginx(f"{name}-edge", args.edge, opts=child) if args.edge is not None else None
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
@@ -94,7 +92,7 @@ class Platform(TartwareComponent):
         # --- routes on the Istio gateway, and the certificate they serve
         routed: dict[str, str] = {}
         if self.mesh is not None:
-            if p.api_route == "istio":
+            if args.api_route == "istio":
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, args.tartware_namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
             if args.load_test_profile == "locust":
@@ -133,7 +131,7 @@ class Platform(TartwareComponent):
                 "permissivePorts": ({catalog.GATEWAY: [catalog.SERVICES[catalog.GATEWAY].port]}
                                     if chart_ingress or load_test else {}),
             }
-        overrides["networkPolicy"] = self._chart_policy(p, endpoints, chart_ingress)
+        overrides["networkPolicy"] = self._chart_policy(endpoints, chart_ingress)
         if load_test:
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": dict(LOAD_TEST_POD_LABELS)})
@@ -141,15 +139,12 @@ class Platform(TartwareComponent):
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": {"app.kubernetes.io/name": "locust"}})
 
-        if p.network_policies:
-            self.network = NetworkPolicies(f"{name}-network", opts=child)
-            self._policies(p)
-        else:
-            self.network = None
+        self.network = (NetworkPolicies(f"{name}-network", NetworkPoliciesArgs(tuple(self._policies())), opts=child)
+                        if args.network_policies else None)
 
         self.handle = PlatformHandle(
             endpoints=endpoints,
-            tartware_namespace_labels=tartware_namespace_labels(p),
+            tartware_namespace_labels=tartware_namespace_labels(args.mesh),
             chart_overrides=overrides,
             release_dependencies=tuple(deps),
             ingress_address=self.mesh.ingress_address if self.mesh is not None else None,
@@ -165,7 +160,7 @@ class Platform(TartwareComponent):
 
     # ------------------------------------------------------------------ chart wiring
 
-    def _chart_policy(self, p: PlatformSettings, endpoints: DataTierEndpoints, chart_ingress: bool) -> dict[str, Any]:
+    def _chart_policy(self, endpoints: DataTierEndpoints, chart_ingress: bool) -> dict[str, Any]:
         def peer(ns: str, labels: Optional[dict] = None, ports: tuple[int, ...] | list[int] = ()) -> dict[str, Any]:
             out: dict[str, Any] = {"namespace": ns}
             if labels:
@@ -175,7 +170,7 @@ class Platform(TartwareComponent):
             return out
 
         edge_peers = []
-        if self.mesh is not None and p.api_route == "istio":
+        if self.mesh is not None and self.args.api_route == "istio":
             edge_peers.append(peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS))
         if self.edge is not None and chart_ingress:
             edge_peers.append(peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS))
@@ -194,21 +189,25 @@ class Platform(TartwareComponent):
 
         scraper = peer(self.observability.namespace, self.observability.prometheus_pod_labels,
                        MESH_METRICS_PORTS if self.mesh is not None else ())
-        return {"enabled": p.network_policies, "edge": edge_peers, "scraper": scraper,
+        return {"enabled": self.args.network_policies, "edge": edge_peers, "scraper": scraper,
                 "dataTier": data_tier, "egressTo": egress}
 
     # ------------------------------------------------------------------ namespace policies
 
-    def _policies(self, p: PlatformSettings) -> None:
+    def _policies(self) -> list[NamespacePolicies]:
+        """Default-deny plus allows for each namespace the platform creates, in creation order."""
         args = self.args
-        net = self.network
+        policies: list[NamespacePolicies] = []
+
+        def namespace(ns: str, allows: list[Allow], depends_on: list[pulumi.Resource]) -> None:
+            policies.append(NamespacePolicies(ns, tuple(allows), tuple(depends_on)))
         prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
         scrape = [Allow("allow-prometheus", {}, prom)]
         tartware = Peer(args.tartware_namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
         gateway = Peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS)
 
         if self.mesh is not None:
-            solver_from = [gateway] if p.acme_solver == "istio" else (
+            solver_from = [gateway] if args.acme_solver == "istio" else (
                 [Peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS)] if self.edge is not None else [])
             allows = [
                 # LoadBalancer clients come from anywhere; 15021 is the LB health check
@@ -222,15 +221,15 @@ class Platform(TartwareComponent):
             # HTTP-01 solver pods exist only while an ACME issuer answers a challenge
             if self.certs is not None and solver_from and self.certs.issuer == certs.ACME_ISSUER:
                 allows.append(Allow("allow-acme-solver", certs.SOLVER_POD_LABELS, solver_from, (certs.SOLVER_PORT,)))
-            net.namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
+            namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
         if self.edge is not None:
-            net.namespace(edge.NAMESPACE, [
+            namespace(edge.NAMESPACE, [
                 Allow("allow-controller", edge.CONTROLLER_POD_LABELS, [ANYWHERE],
                       (*edge.CONTROLLER_PORTS, edge.ADMISSION_PORT)),
                 *scrape,
             ], [self.edge.namespace])
         if self.certs is not None:
-            net.namespace(certs.NAMESPACE, [
+            namespace(certs.NAMESPACE, [
                 Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
@@ -258,11 +257,11 @@ class Platform(TartwareComponent):
                 # runs in `default`, and `kubectl run` labels the pod run=debug.
                 allows.append(Allow("allow-runbook-debug-pod", self.data.pod_selectors.get(logical) or {},
                                     [Peer("default", {"run": "debug"})], ports))
-            net.namespace(ns, allows, [self.data])
+            namespace(ns, allows, [self.data])
         obs_ns = self.observability.namespace
         ui_ports = sorted({*(port for _, port in self.observability.services.values()),
                            *UI_TARGET_PORTS.values()})
-        net.namespace(obs_ns, [
+        namespace(obs_ns, [
             Allow("allow-same-namespace", {}, [Peer()]),
             Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
             *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
@@ -274,4 +273,5 @@ class Platform(TartwareComponent):
         ], [self.observability])
         extra_ns = self.observability.node_exporter_namespace
         if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
-            net.namespace(extra_ns, [], [self.observability])  # an allow would admit nothing either
+            namespace(extra_ns, [], [self.observability])  # an allow would admit nothing either
+        return policies

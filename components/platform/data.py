@@ -21,8 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
-from stacks.args import DataArgs
-from stacks.cluster_settings import memory_pool, tolerations_for
+from stacks.args import DataArgs, Placement
 from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, Sizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
@@ -86,33 +85,6 @@ JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
 def _image(name: str) -> dict[str, str]:
     repository, tag = versions.BITNAMI_IMAGES[name]
     return {"registry": versions.BITNAMI_LEGACY_REGISTRY, "repository": repository, "tag": tag}
-
-
-@dataclasses.dataclass(frozen=True)
-class Placement:
-    """Where the data tier's pods run: the memory pool (tolerate its taint, select its label)."""
-
-    node_selector: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    tolerations: Sequence[Mapping[str, str]] = ()
-
-    @classmethod
-    def for_pools(cls, pools: Sequence[Any]) -> "Placement":
-        """Pinned to the memory pool when the cluster has one; anywhere otherwise (dev, existing)."""
-        pool = memory_pool(pools)
-        if pool is None:
-            return cls()
-        return cls(dict(pool.labels), tuple(tolerations_for(pool)))
-
-    def pod_keys(self) -> dict[str, Any]:
-        """``nodeSelector`` and ``tolerations``: the key names every chart here uses for them (bitnami
-        primary/readReplicas/master/replica, redpanda statefulset.podTemplate.spec,
-        kube-prometheus-stack prometheus.prometheusSpec, loki singleBinary)."""
-        out: dict[str, Any] = {}
-        if self.node_selector:
-            out["nodeSelector"] = dict(self.node_selector)
-        if self.tolerations:
-            out["tolerations"] = [dict(t) for t in self.tolerations]
-        return out
 
 
 def _persistence(size, storage_class: str) -> dict[str, Any]:
@@ -348,9 +320,9 @@ class DataTier(TartwareComponent):
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
         settings, credentials, provider, protect = args.data, args.credentials, self.provider, args.protect
-        secrets, node_pools = args.secrets, args.node_pools
+        secrets = args.secrets
         # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
-        self.placement = placement = Placement.for_pools(node_pools)
+        self.placement = placement = args.placement
         s = settings
         self.settings = s
         self.releases: list[pulumi.Resource] = []

@@ -31,7 +31,6 @@ import pulumi_kubernetes as k8s
 
 from stacks import versions
 from stacks.args import MeshArgs
-from stacks.platform_settings import PlatformSettings
 
 from ..base import TartwareComponent
 from ..kit import custom_resource, helm_release, namespace
@@ -53,7 +52,7 @@ def _nest(flat: bool, key: str, values: dict[str, Any]) -> dict[str, Any]:
     return dict(values) if flat else {key: dict(values)}
 
 
-def istiod_values(p: PlatformSettings, version: str,
+def istiod_values(p: MeshArgs, version: str,
                   tracing: Optional[tuple[str, int]] = None) -> dict[str, Any]:
     line = versions.ISTIO_LINES[version]
     autoscale = p.istiod_max_replicas > p.istiod_min_replicas
@@ -115,7 +114,7 @@ GATEWAY_CPU_TARGET = 80  # values.yaml autoscaling.targetCPUUtilizationPercentag
 GATEWAY_TERMINATION_GRACE_SECONDS = 30  # values.yaml terminationGracePeriodSeconds
 
 
-def gateway_manifests(p: PlatformSettings, version: str, service_type: str = "LoadBalancer") -> list[dict[str, Any]]:
+def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalancer") -> list[dict[str, Any]]:
     """The gateway's objects, as the gateway chart renders them for release istio-ingressgateway.
 
     Differences from the chart, on purpose: ``app.kubernetes.io/managed-by: pulumi`` instead of
@@ -195,7 +194,7 @@ _GATEWAY_KINDS = {
 _PYTHON_ARGS = {"roleRef": "role_ref"}
 
 
-def cni_values(p: PlatformSettings, version: str) -> dict[str, Any]:
+def cni_values(p: MeshArgs, version: str) -> dict[str, Any]:
     cni = {
         "cniBinDir": p.cni_bin_dir,
         "cniConfDir": p.cni_conf_dir,
@@ -211,11 +210,10 @@ class Mesh(TartwareComponent):
 
     def __init__(self, name: str, args: MeshArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        p, provider, domain = args.platform, self.provider, args.domain
-        kubernetes_version, tls, tracing, service_type = (args.kubernetes_version, args.tls, args.tracing,
-                                                          args.service_type)
+        p, provider, domain = args, self.provider, args.domain
+        tls, tracing, service_type = args.tls, args.tracing, args.service_type
         self.res_name = name
-        self.version = p.istio_version_for(kubernetes_version)
+        self.version = args.version
         self.namespace_name = NAMESPACE
         # istiod and the gateway pass baseline (restricted only with seccomp overrides not all
         # verified); the CNI DaemonSet (hostPath, privileged) lives in kube-system.

@@ -45,7 +45,6 @@ from ..base import TartwareComponent
 from . import signals
 from .dashboards import DASHBOARDS, dashboard_json
 from ..kit import helm_release, namespace, restricted_pod
-from .data import Placement
 from .mesh import NAMESPACE as ISTIO_NAMESPACE
 
 KPS_RELEASE = "kube-prometheus-stack"
@@ -174,9 +173,9 @@ class Observability(TartwareComponent):
     def __init__(self, name: str, args: ObservabilityArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
         settings, provider, protect, domain = args.observability, self.provider, args.protect, args.domain
-        meshed, node_pools, remote_write_receiver = args.meshed, args.node_pools, args.remote_write_receiver
+        meshed, remote_write_receiver = args.meshed, args.remote_write_receiver
         # Prometheus and Loki (memory-heavy) run on the memory pool when the cluster has one
-        self.placement = Placement.for_pools(node_pools)
+        self.placement = args.placement
         self.meshed = meshed
         # the in-cluster load test's generators write their samples here (components/loadtest.py)
         self.remote_write_receiver = remote_write_receiver

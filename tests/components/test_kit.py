@@ -2,7 +2,10 @@
 
 import pulumi
 
-from components.kit import ANYWHERE, Allow, NetworkPolicies, Peer, namespace
+from stacks.args import NetworkPoliciesArgs
+from stacks.network import ANYWHERE, Allow, NamespacePolicies, Peer
+
+from components.kit import NetworkPolicies, namespace
 from tests.components.conftest import build, on, provider, provider_name, stand_in, wired
 
 POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
@@ -12,10 +15,9 @@ def test_network_policies_default_deny_then_allows():
     def b():
         p = provider()
         ns = stand_in("ns", p)
-        net = NetworkPolicies("net", on(p))
-        net.namespace("cache", [Allow("allow-app", {"app": "redis"}, [Peer("tartware-system")], (6379,)),
-                                Allow("allow-webhook", {}, [ANYWHERE], (443,))], [ns])
-        return net
+        return NetworkPolicies("net", NetworkPoliciesArgs((NamespacePolicies("cache", (
+            Allow("allow-app", {"app": "redis"}, (Peer("tartware-system"),), (6379,)),
+            Allow("allow-webhook", {}, (ANYWHERE,), (443,))), (ns,)),)), on(p))
 
     run, _ = build(b)
     wired(run, "tartware:platform:NetworkPolicies", "net", stand_ins=("ns",))

@@ -2,7 +2,6 @@
 
 from stacks.args import OperationsArgs, SecretsArgs
 from stacks.handles import PlatformHandle
-from stacks.security_settings import SecuritySettings
 
 from components.operations import Operations
 from components.secrets import SecretSource
@@ -15,9 +14,9 @@ def test_backups_and_vpas_wait_for_the_release_and_protect_the_claim():
     def b():
         p = provider()
         release = stand_in("tartware-release", p)
-        source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(p))
+        source = SecretSource("external-secrets", SecretsArgs(), on(p))
         args = OperationsArgs(ops=s.ops, domain="tartware.local", protect=True, network_policies=True,
-                              tartware_namespace="tartware-system", services=s.tartware.enabled_services,
+                              tartware_namespace="tartware-system", vpa_services=tuple(svc.name for svc in s.tartware.enabled_services),
                               platform=PlatformHandle(), release=release, credentials=credentials(), secrets=source)
         return Operations("operations", args, on(p))
 

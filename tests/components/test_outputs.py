@@ -1,6 +1,7 @@
 """components/outputs.py alone: every stack output from a hand-made OutputsArgs."""
 
 from stacks.args import OperationsOutputs, OutputsArgs
+from stacks.budget import Budget
 from stacks.handles import ClusterHandle, PlatformHandle
 
 from components.outputs import export_outputs
@@ -18,7 +19,9 @@ def test_outputs_from_the_handles():
         ops = OperationsOutputs(namespace="tartware-ops", backup_claim="postgres-backups", backup_schedule="0 2 * * *",
                                 backup_offsite=None, restore_job=None, load_test_job=None, load_test_summary=None,
                                 vpa_names=("api-gateway",))
-        export_outputs(OutputsArgs(environment="prod", domain="example.com", tartware=s.tartware, cluster=cluster,
+        export_outputs(OutputsArgs(environment="prod", domain="example.com", tartware_namespace="tartware-system",
+                                   release_name="tartware", tls_cluster_issuer="",
+                                   budget=Budget.of(s.tartware.services).as_output(), cluster=cluster,
                                    platform=platform, api_url="https://api.example.com",
                                    secret_names={"database": "database-credentials"}, operations=ops))
 

@@ -2,18 +2,17 @@
 
 import pulumi
 
-from stacks.args import SecretsArgs
-from stacks.security_settings import SecuritySettings, VaultSettings
+from stacks.args import ExternalSecretsArgs, SecretsArgs, VaultSecretsArgs
 
 from components.secrets import SecretSource
 from tests.components.conftest import Owner, build, on, provider, provider_name, wired
 
 
-def _make(security):
+def _make(args):
     def b():
         p = provider()
         owner = Owner()
-        source = SecretSource("external-secrets", SecretsArgs(security, prod=True), on(p))
+        source = SecretSource("external-secrets", args, on(p))
         source.secret(owner, "db-secret", "database-credentials", "tartware-system",
                       {"password": pulumi.Output.secret("pw")}, "database")
         return source
@@ -21,7 +20,7 @@ def _make(security):
 
 
 def test_generated_backend_makes_a_plain_secret_with_secret_data():
-    run, source = _make(SecuritySettings())
+    run, source = _make(SecretsArgs())
     assert not source.uses_vault
     secret = run.one("kubernetes:core/v1:Secret", "db-secret")
     assert provider_name(secret) == "k8s"
@@ -30,9 +29,9 @@ def test_generated_backend_makes_a_plain_secret_with_secret_data():
 
 
 def test_vault_backend_installs_the_operator_and_syncs_from_vault():
-    vault = VaultSettings(server="https://vault.example.com", kv_mount="secret", path_prefix="tartware",
-                          auth_mount="kubernetes", role="tartware", refresh_interval="1h")
-    run, source = _make(SecuritySettings(backend="vault", vault=vault))
+    operator = ExternalSecretsArgs(server="https://vault.example.com", kv_mount="secret", auth_mount="kubernetes",
+                                   role="tartware", prod=True)
+    run, source = _make(SecretsArgs(VaultSecretsArgs(operator, path_prefix="tartware", refresh_interval="1h")))
     assert source.uses_vault
     op = wired(run, "tartware:secrets:ExternalSecretsOperator", "external-secrets", stand_ins=("db-secret", "owner"))
     store = run.one("kubernetes:external-secrets.io/v1:ClusterSecretStore", "external-secrets-store")

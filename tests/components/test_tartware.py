@@ -4,7 +4,6 @@ import pulumi
 
 from stacks.args import SecretsArgs, TartwareArgs
 from stacks.handles import PlatformHandle
-from stacks.security_settings import SecuritySettings
 
 from components.secrets import SecretSource
 from components.tartware import TartwareRelease
@@ -17,7 +16,7 @@ def _release(protect: bool):
     def b():
         p = provider()
         mesh = stand_in("istiod", p)
-        source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(p))
+        source = SecretSource("external-secrets", SecretsArgs(), on(p))
         handle = PlatformHandle(tartware_namespace_labels={"istio-injection": "enabled"},
                                 release_dependencies=(mesh,), hosts={"api": "api.tartware.local"})
         return TartwareRelease("tartware", TartwareArgs(s.tartware, credentials(), handle, source, protect=protect),

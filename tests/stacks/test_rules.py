@@ -18,19 +18,18 @@ def _problems(settings) -> dict[str, str]:
 
 def test_requests_per_second_target_is_a_real_field():
     valid = build_settings({"environment": "prod"})
-    assert valid.tartware.requests_per_second_target == 0
+    assert valid.requests_per_second_target == 0
     assert _problems(valid) == {}
     # the model alone decides: a target with no adapter serving http_requests_per_second
     no_adapter = dataclasses.replace(valid.observability, prometheus_adapter=False)
-    with_target = dataclasses.replace(valid, observability=no_adapter, tartware=dataclasses.replace(
-        valid.tartware, requests_per_second_target=300))
+    with_target = dataclasses.replace(valid, observability=no_adapter, requests_per_second_target=300)
     problems = _problems(with_target)
     assert "no metrics adapter serves it" in problems[f"{NS}:hpaRequestsPerSecondTarget"]
     assert _problems(dataclasses.replace(valid, observability=no_adapter)) == {}
 
 
 def test_the_loader_fills_the_field_from_the_key():
-    assert build_settings({"hpaRequestsPerSecondTarget": 250}).tartware.requests_per_second_target == 250
+    assert build_settings({"hpaRequestsPerSecondTarget": 250}).requests_per_second_target == 250
 
 
 def test_acme_on_a_private_domain_is_refused():

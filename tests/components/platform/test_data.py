@@ -1,7 +1,6 @@
 """components/platform/data.py alone: the data tier with a hand-made secret source."""
 
 from stacks.args import DataArgs, SecretsArgs
-from stacks.security_settings import SecuritySettings
 
 from components.platform.data import DataTier
 from components.secrets import SecretSource
@@ -15,7 +14,7 @@ def _data(protect: bool):
 
     def b():
         p = provider()
-        source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(p))
+        source = SecretSource("external-secrets", SecretsArgs(), on(p))
         return DataTier("data", DataArgs(s.data, protect, credentials(), source), on(p))
     return build(b)
 

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from stacks.args import MeshArgs
+from stacks import compose
 
 from components.platform.mesh import Mesh
 from tests.components.conftest import build, deps_names, on, provider, settings, wired
@@ -11,11 +11,11 @@ RELEASE = "kubernetes:helm.sh/v3:Release"
 
 
 def _mesh(**changes):
-    p = dataclasses.replace(settings(environment="prod").platform, **changes)
+    args = dataclasses.replace(compose.mesh_args(settings(environment="prod"), "1.33", "LoadBalancer"),
+                               tls=True, tracing=("jaeger.observability", 4317), **changes)
 
     def b():
-        mesh = Mesh("mesh", MeshArgs(p, "example.com", "1.33", tls=True, tracing=("jaeger.observability", 4317)),
-                    on(provider()))
+        mesh = Mesh("mesh", args, on(provider()))
         mesh.route("api", "api.example.com", "api-gateway", "tartware-system", 8080)
         mesh.gateway_resource(["api.example.com"])
         return mesh

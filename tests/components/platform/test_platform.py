@@ -4,12 +4,11 @@ from stacks.args import (
     CertManagerArgs,
     DataArgs,
     IngressNginxArgs,
-    MeshArgs,
     ObservabilityArgs,
     PlatformArgs,
     SecretsArgs,
 )
-from stacks.security_settings import SecuritySettings
+from stacks import compose
 
 from components.platform import Platform
 from components.secrets import SecretSource
@@ -18,16 +17,16 @@ from tests.components.conftest import build, credentials, on, provider, settings
 
 def _platform(load_test_profile=None):
     s = settings(environment="prod")
-    p = s.platform
 
     def b():
         k8s = provider()
-        source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(k8s))
+        source = SecretSource("external-secrets", SecretsArgs(), on(k8s))
         args = PlatformArgs(
-            platform=p, domain="example.com",
+            domain="example.com",
             data=DataArgs(s.data, True, credentials(), source),
             observability=ObservabilityArgs(s.observability, True, "example.com", meshed=True),
-            mesh=MeshArgs(p, "example.com", "1.33"), certs=CertManagerArgs(True, "example.com", "tartware-ca"),
+            api_route="istio", network_policies=True, acme_solver="istio",
+            mesh=compose.mesh_args(s, "1.33", "LoadBalancer"), certs=CertManagerArgs(True, "example.com", "tartware-ca"),
             edge=IngressNginxArgs(True, 2), tartware_namespace="tartware-system", load_test_profile=load_test_profile)
         return Platform("platform", args, on(k8s))
     return build(b)

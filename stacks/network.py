@@ -1,0 +1,71 @@
+"""The NetworkPolicy vocabulary: who may connect (``Peer``), to what (``Allow``), and the policies of
+one namespace (``NamespacePolicies``). Plain data; components/kit.py ``NetworkPolicies`` turns it into
+objects. Peers match namespaces by ``kubernetes.io/metadata.name`` (set by the API server on every
+namespace) and pods by labels their charts really set (docs/platform.md lists the sources).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Who may connect: pods (labels) in a namespace; ``namespace=None`` and no labels = anyone
+    (the API server calling a webhook, a LoadBalancer's clients)."""
+
+    namespace: Optional[str] = None
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+    anywhere: bool = False
+    all_namespaces: bool = False  # pods of every namespace (sidecars dialling istiod)
+
+    def rule(self) -> dict[str, Any]:
+        peer: dict[str, Any] = {}
+        if self.all_namespaces:
+            return {"namespaceSelector": {}}
+        if self.namespace is not None:
+            peer["namespaceSelector"] = {"matchLabels": {"kubernetes.io/metadata.name": self.namespace}}
+        if self.pod_labels:
+            peer["podSelector"] = {"matchLabels": dict(self.pod_labels)}
+        if not peer:
+            peer["podSelector"] = {}  # same namespace, any pod
+        return peer
+
+
+ANYWHERE = Peer(anywhere=True)
+ALL_PODS = Peer(all_namespaces=True)
+
+
+@dataclass(frozen=True)
+class Allow:
+    """Ingress to ``pods`` (labels; empty = every pod) from ``peers`` on ``ports`` (empty = any)."""
+
+    name: str
+    pods: Mapping[str, str]
+    peers: Sequence[Peer]
+    ports: Sequence[int] = ()
+
+    def spec(self) -> dict[str, Any]:
+        rule: dict[str, Any] = {}
+        if not any(p.anywhere for p in self.peers):
+            rule["from"] = [p.rule() for p in self.peers]
+        if self.ports:
+            rule["ports"] = [{"protocol": "TCP", "port": port} for port in self.ports]
+        return {"podSelector": {"matchLabels": dict(self.pods)} if self.pods else {},
+                "policyTypes": ["Ingress"], "ingress": [rule]}
+
+
+def default_deny() -> dict[str, Any]:
+    return {"podSelector": {}, "policyTypes": ["Ingress"]}
+
+
+@dataclass(frozen=True)
+class NamespacePolicies:
+    """Default-deny ingress in ``namespace`` plus ``allows``; ``depends_on``: what creates the namespace."""
+
+    namespace: str
+    allows: Sequence[Allow]
+    depends_on: Sequence[pulumi.Resource]
