@@ -120,15 +120,38 @@ class MeshArgs:
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
+    proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
 
 
 @dataclass(frozen=True)
 class EdgeRateLimitArgs:
-    namespace: str
-    tokens_per_second: int
-    burst: int
+    """The per-client edge limit: the EnvoyFilter on the gateway, and the envoyproxy/ratelimit
+    service it calls (None: no Redis to back it; only the per-connection backstop is applied)."""
+
+    gateway_namespace: str
+    requests_per_second: int  # per client address, and the per-connection backstop's rate
+    burst: int  # the per-connection backstop's bucket
     gateway_selector: Mapping[str, str]
     depends_on: Sequence[pulumi.Resource] = ()  # what installs the EnvoyFilter CRD
+    service: Optional["RateLimitServiceArgs"] = None
+
+
+@dataclass(frozen=True)
+class RateLimitServiceArgs:
+    """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
+
+    prod: bool
+    replicas: int
+    request: Any  # stacks.platform_settings.Sizing
+    limit: Any
+    exempt: tuple[str, ...]  # IPv4 networks of one prefix length the per-client limit spares
+    redis_host: str
+    redis_port: int
+    redis_password: pulumi.Input[str]  # secret
+    secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
+    redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
+    monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
+    network_policies: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +213,7 @@ class PlatformArgs:
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
+    edge_exempt: tuple[str, ...] = ()  # networks the per-client edge limit spares (PlatformSettings.edge_exempt_for)
 
 
 # ---------------------------------------------------------------- Tartware and operations

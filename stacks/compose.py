@@ -67,7 +67,8 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
                                         node_pools=cluster.node_pools,
                                         remote_write_receiver=load_test is not None and load_test.profile == "load"),
         mesh=(MeshArgs(p, s.domain, cluster.kubernetes_version or s.cluster.kubernetes_minor,
-                       service_type=service_type) if p.istio else None),
+                       service_type=service_type, proxy_protocol=p.edge_proxy_protocol(s.cluster.target))
+              if p.istio else None),
         certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
                                acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
         edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type)
@@ -79,6 +80,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         load_test_profile=load_test.profile if load_test is not None else None,
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
+        edge_exempt=p.edge_exempt_for(s.cluster.target),
     )
 
 
