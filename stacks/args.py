@@ -144,7 +144,7 @@ class RateLimitServiceArgs:
     replicas: int
     request: Any  # stacks.platform_settings.Sizing
     limit: Any
-    exempt: tuple[str, ...]  # IPv4 networks of one prefix length the per-client limit spares
+    exempt: Any  # stacks.ratelimit.Exemption: networks of one prefix length the per-client limit spares
     redis_host: str
     redis_port: int
     redis_password: pulumi.Input[str]  # secret
@@ -213,7 +213,7 @@ class PlatformArgs:
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
-    edge_exempt: tuple[str, ...] = ()  # networks the per-client edge limit spares (PlatformSettings.edge_exempt_for)
+    edge_exempt: Any = None  # stacks.ratelimit.Exemption: what the per-client edge limit spares (edge_exemption_for)
 
 
 # ---------------------------------------------------------------- Tartware and operations

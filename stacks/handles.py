@@ -27,6 +27,9 @@ class ClusterHandle:
     exports: Mapping[str, Any] = field(default_factory=dict)
     # The node pools the cluster was built with (empty for an existing cluster).
     node_pools: Sequence[Any] = ()
+    # Public IPv4 addresses pods reach the internet (and the cluster's own public load balancer)
+    # from, when the target creates them: EKS, the NAT gateways' Elastic IPs. Outputs.
+    egress_addresses: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

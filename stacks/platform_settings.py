@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
+
+import pulumi
 
 from pydantic import Field
 
@@ -69,7 +71,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("edgeRateLimitExemptCidrs", "array",
             "IPv4 networks the per-client limit does not apply to, all with one prefix length (Envoy masks the "
             "address with one length), e.g. the pod network so in-cluster Locust workers calling https://api.<domain> "
-            "are not capped. Unset: 10.42.0.0/16 (RKE2's pod network) on vsphere and baremetal, none elsewhere.",
+            "are not capped. Unset: 10.42.0.0/16 (RKE2's pod network) on vsphere and baremetal, the NAT gateways' "
+            "addresses on eks, none on existing.",
             items="string"),
     Setting("edgeTrustedProxies", "integer",
             "Proxies in front of istio-ingressgateway that append to X-Forwarded-For (Istio gatewayTopology."
@@ -189,12 +192,17 @@ class PlatformSettings:
     edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
     edge_trusted_proxies: int = 0
 
-    def edge_exempt_for(self, target: str) -> tuple[str, ...]:
-        """The networks the per-client limit spares: the set ones, else the target's pod network where
-        it is known (stacks/ratelimit.py EDGE_EXEMPT_DEFAULTS)."""
+    def edge_exemption_for(self, target: str, egress_addresses: Sequence[Any] = ()) -> ratelimit.Exemption:
+        """The networks the per-client limit spares: the set ones; unset, the target's pod network
+        where it is known (stacks/ratelimit.py EDGE_EXEMPT_DEFAULTS), and on EKS the NAT gateways'
+        addresses (``egress_addresses``), the source in-cluster callers of the public host have there."""
         if self.edge_rate_limit_exempt is not None:
-            return self.edge_rate_limit_exempt
-        return ratelimit.EDGE_EXEMPT_DEFAULTS.get(target, ())
+            nets = self.edge_rate_limit_exempt
+        elif target == "eks":
+            return ratelimit.Exemption(tuple(pulumi.Output.concat(a, "/32") for a in egress_addresses), 32)
+        else:
+            nets = ratelimit.EDGE_EXEMPT_DEFAULTS.get(target, ())
+        return ratelimit.Exemption(tuple(nets), int(nets[0].split("/")[1]) if nets else 32)
 
     def edge_proxy_protocol(self, target: str) -> bool:
         """The cloud load balancer on EKS hides the client's address: the Service of type LoadBalancer

@@ -25,6 +25,8 @@ commands and auth alike (one shared key sees all of them).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any, Optional
 
 GUIDE_RATE = 20000  # req/s ("20,000 operations per second")
 HEADROOM_RATE = 25000  # req/s, HighRequestRate (red2n/tartware@a2583469 platform/observability/prometheus-config.yaml)
@@ -89,10 +91,23 @@ MASKED_REMOTE_ADDRESS = "masked_remote_address"  # ... and MaskedRemoteAddress (
 # reach https://api.<domain> from a handful of pod addresses) are not capped.
 #   vsphere/baremetal: RKE2's default cluster-cidr 10.42.0.0/16 (rancher/rke2-docs
 #   docs/reference/server_config.md "cluster-cidr"); the program does not change it.
-#   eks: none. Pods reach the public load balancer through the NAT gateways, so their source is the
-#   NAT gateways' public addresses, not the pod network (docs/platform.md "Rate limiting").
+#   eks: the NAT gateways' Elastic IPs (/32), known once created (ClusterHandle.egress_addresses):
+#   pods in the private subnets reach the internet-facing load balancer through them, so that is the
+#   source address the gateway sees, not the pod network (docs/platform.md "Rate limiting").
 #   existing: none (the pod network is not known).
 EDGE_EXEMPT_DEFAULTS: dict[str, tuple[str, ...]] = {"vsphere": ("10.42.0.0/16",), "baremetal": ("10.42.0.0/16",)}
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """Networks the per-client limit spares: ``a.b.c.d/<prefix>`` texts (or Outputs of them, the EKS
+    NAT addresses known after they are created), all of one prefix length."""
+
+    networks: tuple[Any, ...] = ()
+    prefix: int = 32
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
 
 
 def ratelimit_service_config(requests_per_second: int, exempt: tuple[str, ...] = ()) -> dict:
@@ -113,11 +128,11 @@ def ratelimit_service_config(requests_per_second: int, exempt: tuple[str, ...] =
     return {"domain": EDGE_DOMAIN, "descriptors": [*free, {"key": MASKED_REMOTE_ADDRESS, "descriptors": [limited]}]}
 
 
-def rate_limit_actions(exempt: tuple[str, ...] = ()) -> list[dict]:
-    """The route's ``rate_limits`` (envoy.config.route.v3.RateLimit): one descriptor per request."""
+def rate_limit_actions(exempt_prefix: Optional[int] = None) -> list[dict]:
+    """The route's ``rate_limits`` (envoy.config.route.v3.RateLimit): one descriptor per request;
+    with exemptions, the address masked to their prefix length first."""
     actions: list[dict] = []
-    if exempt:
-        prefix = int(exempt[0].split("/")[1])  # all exempt networks share one prefix length (validated)
-        actions.append({"masked_remote_address": {"v4_prefix_mask_len": prefix}})
+    if exempt_prefix is not None:
+        actions.append({"masked_remote_address": {"v4_prefix_mask_len": exempt_prefix}})
     actions.append({"remote_address": {}})
     return [{"actions": actions}]

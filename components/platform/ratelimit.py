@@ -99,7 +99,7 @@ def cluster_name(ns: str = NAMESPACE, service: str = NAME, port: int = GRPC_PORT
 
 
 def envoy_filter_spec(requests_per_second: int, burst: int, gateway_selector: dict[str, str],
-                      global_limit: bool, exempt: tuple[str, ...] = ()) -> dict[str, Any]:
+                      global_limit: bool, exempt_prefix: Optional[int] = None) -> dict[str, Any]:
     """The gateway's EnvoyFilter: the per-connection backstop, and with ``global_limit`` the
     per-address limit through the ratelimit service."""
     always = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}}
@@ -150,7 +150,7 @@ def envoy_filter_spec(requests_per_second: int, burst: int, gateway_selector: di
             # no vhost name: every virtual host of the gateway's routes (istio/istio@1.22.8
             # pilot/pkg/networking/core/envoyfilter/rc_patch.go virtualHostMatch)
             "match": {"context": "GATEWAY", "routeConfiguration": {"vhost": {}}},
-            "patch": {"operation": "MERGE", "value": {"rate_limits": rl.rate_limit_actions(exempt)}},
+            "patch": {"operation": "MERGE", "value": {"rate_limits": rl.rate_limit_actions(exempt_prefix)}},
         }]
     return {"workloadSelector": {"labels": dict(gateway_selector)}, "configPatches": patches}
 
@@ -182,7 +182,13 @@ def service_env(s: RateLimitServiceArgs) -> list[dict[str, Any]]:
     ]
 
 
-def deployment_spec(s: RateLimitServiceArgs, config_text: str) -> dict[str, Any]:
+def config_text(requests_per_second: int, exempt: rl.Exemption) -> pulumi.Output:
+    """The service's config.yaml (the exempt networks may be Outputs: the EKS NAT addresses)."""
+    return pulumi.Output.all(*exempt.networks).apply(lambda nets: yaml.safe_dump(
+        rl.ratelimit_service_config(requests_per_second, tuple(nets)), sort_keys=False))
+
+
+def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[str, Any]:
     probe = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
     container = {
         "name": NAME,
@@ -199,7 +205,7 @@ def deployment_spec(s: RateLimitServiceArgs, config_text: str) -> dict[str, Any]
         "volumeMounts": [{"name": "config", "readOnly": True,
                           "mountPath": f"{RUNTIME_ROOT}/{RUNTIME_SUBDIRECTORY}/{RUNTIME_APPDIRECTORY}"}],
     }
-    checksum = hashlib.sha256(config_text.encode()).hexdigest()[:16]
+    checksum = pulumi.Output.from_input(config).apply(lambda t: hashlib.sha256(t.encode()).hexdigest()[:16])
     return {
         "replicas": s.replicas,
         "selector": {"matchLabels": dict(POD_LABELS)},
@@ -226,13 +232,12 @@ class EdgeRateLimit(TartwareComponent):
         super().__init__(name, opts)
         provider, s = self.provider, args.service
         self.service_namespace: Optional[str] = None
-        self.config: Optional[dict[str, Any]] = None
         if s is not None:
             self._service(name, provider, args.requests_per_second, s)
         self.envoy_filter = custom_resource(
             self, f"{name}-envoyfilter", NETWORKING, "EnvoyFilter", ENVOY_FILTER_NAME, args.gateway_namespace,
             envoy_filter_spec(args.requests_per_second, args.burst, dict(args.gateway_selector), s is not None,
-                              s.exempt if s is not None else ()),
+                              s.exempt.prefix if s is not None and s.exempt else None),
             provider, list(args.depends_on))
         self.register_outputs({"envoyFilter": ENVOY_FILTER_NAME, "requestsPerSecond": args.requests_per_second,
                                "service": service_host(NAME, NAMESPACE) if s is not None else ""})
@@ -245,13 +250,12 @@ class EdgeRateLimit(TartwareComponent):
         self.redis_secret = s.secrets.secret(self, f"{name}-redis-credentials", REDIS_SECRET, NAMESPACE,
                                              {"password": s.redis_password}, "redis", depends_on=[self.namespace],
                                              labels=labels)
-        self.config = rl.ratelimit_service_config(requests_per_second, s.exempt)
-        config_text = yaml.safe_dump(self.config, sort_keys=False)
+        config = config_text(requests_per_second, s.exempt)
         self.config_map = k8s.core.v1.ConfigMap(f"{name}-config", metadata=meta(CONFIG_MAP),
-                                                data={"config.yaml": config_text},
+                                                data={"config.yaml": config},
                                                 opts=self.child(provider, depends_on=[self.namespace]))
         self.deployment = k8s.apps.v1.Deployment(
-            f"{name}-deployment", metadata=meta(NAME), spec=deployment_spec(s, config_text),
+            f"{name}-deployment", metadata=meta(NAME), spec=deployment_spec(s, config),
             opts=self.child(provider, depends_on=[self.namespace, self.config_map, self.redis_secret, *s.redis]))
         self.service = k8s.core.v1.Service(
             f"{name}-service", metadata=meta(NAME),
