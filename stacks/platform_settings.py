@@ -10,6 +10,7 @@ Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` 
 from __future__ import annotations
 
 import ipaddress
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
 
@@ -290,6 +291,12 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("platformComponents"), f"must be a map of component name to true/false; "
                      f"components: {', '.join(COMPONENTS)}", raw["platformComponents"])
         raw.pop("platformComponents")
+    value = raw.get("edgeRateLimitExemptCidrs")
+    if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
+        try:
+            raw["edgeRateLimitExemptCidrs"] = json.loads(value)
+        except json.JSONDecodeError:
+            pass  # pydantic reports it with the key
     inp = validate_section(PlatformInput, raw, problems,
                            lambda loc: ", ".join(COMPONENTS) if loc[0] == "platformComponents" else "see Pulumi.yaml")
     if inp is None:
