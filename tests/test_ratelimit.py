@@ -158,3 +158,19 @@ def test_locust_through_the_gateway_needs_its_sources_exempt():
     message = run_with(overrides, secrets={f"{NS}:loadTestPassword": "pw"})
     assert f"{NS}:edgeRateLimitExemptCidrs" in message, message
     assert "Locust's 5000 users (~20000 req/s)" in message and "edgeRateLimit=1000" in message, message
+
+
+def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
+    """What the rendered ratelimit Deployment requests (replicas x requests) is what the platform's
+    fixed overhead adds when the per-client limit is on (stacks/capacity.py sums that overhead)."""
+    from stacks.quantities import Cpu, Memory
+    from tests.components.conftest import settings
+
+    dep = objects(prod_run)["Deployment/ratelimit/ratelimit"]
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    n = dep["spec"]["replicas"]
+    cpu = n * Cpu.parse(c["resources"]["requests"]["cpu"]).millicores
+    mem = n * Memory.parse(c["resources"]["requests"]["memory"]).bytes
+    on = settings(environment="prod").platform.fixed_overhead()
+    off = settings(environment="prod", edgeRateLimit=0).platform.fixed_overhead()
+    assert (on[0] - off[0], on[1] - off[1]) == (cpu, mem)
