@@ -310,7 +310,7 @@ class Mesh(TartwareComponent):
             self.provider, [self.base]))
 
     def _address(self, name: str) -> pulumi.Output:
-        """LoadBalancer hostname (AWS NLB) or IP of Service istio-system/istio-ingressgateway.
+        """LoadBalancer hostname (an AWS load balancer) or IP of Service istio-system/istio-ingressgateway.
 
         pulumi-kubernetes waits for a LoadBalancer Service's address before it completes the
         Service (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/service.go 299-315), so the
