@@ -177,7 +177,7 @@ def service_env(s: RateLimitServiceArgs) -> list[dict[str, Any]]:
         # the volume's ..data/..<timestamp> dot entries (as the Istio sample does)
         value("RUNTIME_WATCH_ROOT", "false"),
         value("RUNTIME_IGNOREDOTFILES", "true"),
-        # /healthcheck answers 200 only once a configuration is loaded
+        # /healthcheck answers 200 only once a configuration is loaded (src/server/health.go)
         value("HEALTHY_WITH_AT_LEAST_ONE_CONFIG_LOADED", "true"),
     ]
 
@@ -189,7 +189,11 @@ def config_text(requests_per_second: int, exempt: rl.Exemption) -> pulumi.Output
 
 
 def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[str, Any]:
+    # /healthcheck answers 500 until a configuration is loaded and while Redis is unreachable
+    # (src/server/health.go; src/redis/driver_impl.go marks the redis component): ready then, but a
+    # Redis outage must not restart every pod, so liveness only asks whether the server listens.
     probe = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
+    alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "initialDelaySeconds": 10, "failureThreshold": 6}
     container = {
         "name": NAME,
         "image": versions.RATELIMIT_IMAGE,
@@ -198,7 +202,7 @@ def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[
         "ports": [{"name": "http", "containerPort": HTTP_PORT}, {"name": "grpc", "containerPort": GRPC_PORT},
                   {"name": "metrics", "containerPort": METRICS_PORT}],
         "readinessProbe": probe,
-        "livenessProbe": {**probe, "initialDelaySeconds": 10, "failureThreshold": 6},
+        "livenessProbe": alive,
         "resources": {"requests": {"cpu": s.request.cpu, "memory": s.request.memory},
                       "limits": {"cpu": s.limit.cpu, "memory": s.limit.memory}},
         "securityContext": restricted_container_security(UID),
