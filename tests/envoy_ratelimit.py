@@ -19,6 +19,8 @@ GLOBAL_FIELDS = {"domain", "stage", "request_type", "timeout", "failure_mode_den
                  "rate_limited_status", "response_headers_to_add", "status_on_error", "stat_prefix"}
 # api/envoy/config/ratelimit/v3/rls.proto message RateLimitServiceConfig
 RLS_FIELDS = {"grpc_service", "transport_api_version"}
+# api/envoy/config/core/v3/grpc_service.proto message GrpcService.EnvoyGrpc
+ENVOY_GRPC_FIELDS = {"cluster_name", "authority", "retry_policy", "max_receive_message_length"}
 # api/envoy/config/route/v3/route_components.proto message RateLimit.Action (its oneof) and MaskedRemoteAddress
 ACTIONS = {"source_cluster", "destination_cluster", "request_headers", "remote_address", "generic_key",
            "header_value_match", "metadata", "extension", "masked_remote_address", "query_parameter_value_match"}

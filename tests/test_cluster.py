@@ -676,7 +676,8 @@ def test_missing_vsphere_password_is_named():
 
 
 def test_eks_carries_the_client_address_with_the_proxy_protocol_and_exempts_its_nat_addresses(eks):
-    from tests.envoy_ratelimit import MASKED_FIELDS, PER_CLIENT_RPS, check_rls_config, edge_filter, objects, rls_config, rls_limit
+    from tests.envoy_ratelimit import (MASKED_FIELDS, PER_CLIENT_RPS, check_rls_config, edge_filter, objects,
+                                       rls_config, rls_limit)
 
     docs = objects(eks)
     # the AWS cloud provider's Classic Load Balancer connects from its own address: the PROXY protocol

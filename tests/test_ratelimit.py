@@ -14,8 +14,8 @@ import json
 import pytest
 import yaml
 
-from tests.envoy_ratelimit import (ACTIONS, GLOBAL_FIELDS, LOCAL_FIELDS, PER_CLIENT_RPS, RLS_FIELDS, check_rls_config,
-                                   edge_filter, objects, rls_config, rls_limit)
+from tests.envoy_ratelimit import (ACTIONS, ENVOY_GRPC_FIELDS, GLOBAL_FIELDS, LOCAL_FIELDS, PER_CLIENT_RPS,
+                                   RLS_FIELDS, check_rls_config, edge_filter, objects, rls_config, rls_limit)
 from tests.test_data import platform_run
 from tools.diff import kubernetes_objects
 from tools.render import render_chart
@@ -72,6 +72,8 @@ def test_prod_limits_each_client_address_at_the_gateway(prod_run):
     assert set(cfg) <= GLOBAL_FIELDS
     assert cfg["failure_mode_deny"] is False  # an outage of the service lets requests through
     assert set(cfg["rate_limit_service"]) <= RLS_FIELDS and cfg["rate_limit_service"]["transport_api_version"] == "V3"
+    assert set(cfg["rate_limit_service"]["grpc_service"]) == {"envoy_grpc"}
+    assert set(cfg["rate_limit_service"]["grpc_service"]["envoy_grpc"]) <= ENVOY_GRPC_FIELDS
     cluster = cfg["rate_limit_service"]["grpc_service"]["envoy_grpc"]["cluster_name"]
     assert cluster == "outbound|8081||ratelimit.ratelimit.svc.cluster.local"  # istiod's outbound|port||fqdn
     assert float(cfg["timeout"].rstrip("s")) < 0.5  # well inside the guide's p95 (500 ms)
