@@ -75,6 +75,15 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)
     check_edge_limit_and_locust(settings, problems)
+    if (p.istio and p.edge_rate_limit and p.edge_external_traffic_policy == "Cluster"
+            and not p.edge_proxy_protocol(target) and not p.edge_trusted_proxies):
+        # kubernetes.io/docs/tutorials/services/source-ip ("Source IP for Services with
+        # Type=NodePort"): with Cluster the node SNATs the packet to its own address
+        problems.add(key("edgeExternalTrafficPolicy"),
+                     "Cluster hides the client's address behind a node's (SNAT), so the per-client limit "
+                     f"(edgeRateLimit={p.edge_rate_limit}) would count every client of a node as one; allowed: "
+                     "Local, or edgeRateLimit 0, or edgeTrustedProxies when a proxy in front sets X-Forwarded-For",
+                     "Cluster")
 
 
 def check_edge_limit_and_locust(settings: StackSettings, problems: ProblemCollector) -> None:

@@ -126,6 +126,8 @@ CASES = [
      ["IPv4 networks such as '10.42.0.0/16'"]),
     ("platform", {"edgeRateLimitExemptCidrs": ["10.300.0.0/16"]}, "edgeRateLimitExemptCidrs", ["not an IPv4 network"]),
     ("platform", {"edgeTrustedProxies": 11}, "edgeTrustedProxies", ["less than or equal to 10"]),
+    ("platform", {"edgeExternalTrafficPolicy": "Cluster"}, "edgeExternalTrafficPolicy",
+     ["hides the client's address behind a node's (SNAT)", "allowed: Local"]),
     ("ops", {"backupRetentionDays": 0}, "backupRetentionDays", ["greater than or equal to 1"]),
     ("ops", {"backupSchedule": "every day"}, "backupSchedule", ["cron expression"]),
     ("ops", {"loadTestRate": -5}, "loadTestRate", ["greater than or equal to 1"]),
