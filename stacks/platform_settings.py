@@ -208,7 +208,8 @@ class PlatformSettings:
     def edge_proxy_protocol(self, target: str) -> bool:
         """The cloud load balancer on EKS hides the client's address: the Service of type LoadBalancer
         gets a Classic Load Balancer from the AWS cloud provider (no aws-load-balancer-type annotation
-        here, no AWS Load Balancer Controller), whose TCP listeners connect to the nodes from the load
+        here, no AWS Load Balancer Controller; kubernetes/cloud-provider-aws
+        pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an NLB), whose TCP listeners connect to the nodes from the load
         balancer's own address; the PROXY protocol carries the client's (docs/platform.md)."""
         return target == "eks" and self.load_balancer_for(target) == "cloud"
 
