@@ -20,7 +20,8 @@ from .handles import ClusterHandle, PlatformHandle
 from .model import ServiceSpec, TartwareSettings
 from .observability_settings import ObservabilitySettings
 from .ops_settings import LoadTestSettings, OpsSettings
-from .platform_settings import PlatformSettings
+from .platform_settings import PlatformSettings, Sizing
+from .ratelimit import Exemption
 from .security_settings import SecuritySettings, VaultSettings
 
 
@@ -140,18 +141,16 @@ class EdgeRateLimitArgs:
 class RateLimitServiceArgs:
     """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
 
-    prod: bool
     replicas: int
-    request: Any  # stacks.platform_settings.Sizing
-    limit: Any
-    exempt: Any  # stacks.ratelimit.Exemption: networks of one prefix length the per-client limit spares
+    request: Sizing
+    limit: Sizing
+    exempt: Exemption  # networks of one prefix length the per-client limit spares
     redis_host: str
     redis_port: int
     redis_password: pulumi.Input[str]  # secret
     secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
     redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
     monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
-    network_policies: bool = True
 
 
 @dataclass(frozen=True)
@@ -213,7 +212,7 @@ class PlatformArgs:
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
-    edge_exempt: Any = None  # stacks.ratelimit.Exemption: what the per-client edge limit spares (edge_exemption_for)
+    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption_for)
 
 
 # ---------------------------------------------------------------- Tartware and operations

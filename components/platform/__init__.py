@@ -16,7 +16,6 @@ from typing import Any, Optional
 import pulumi
 
 from stacks import catalog
-from stacks.ratelimit import Exemption
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
 from stacks.platform_settings import PlatformSettings
@@ -173,11 +172,10 @@ class Platform(TartwareComponent):
         replicas, request, limit = p.ratelimit_pods()
         endpoints = self.data.endpoints
         return RateLimitServiceArgs(
-            prod=p.is_prod, replicas=replicas, request=request, limit=limit,
-            exempt=self.args.edge_exempt or Exemption(), redis_host=endpoints.redis_host,
-            redis_port=endpoints.redis_port, redis_password=d.credentials.redis_password, secrets=d.secrets,
-            redis=(self.data.redis,), monitoring_crds=self.observability.crd_release,
-            network_policies=p.network_policies)
+            replicas=replicas, request=request, limit=limit, exempt=self.args.edge_exempt,
+            redis_host=endpoints.redis_host, redis_port=endpoints.redis_port,
+            redis_password=d.credentials.redis_password, secrets=d.secrets, redis=(self.data.redis,),
+            monitoring_crds=self.observability.crd_release)
 
     # ------------------------------------------------------------------ chart wiring
 

@@ -24,7 +24,7 @@ def _build(service: bool, exempt: Exemption = Exemption()):
         s = None
         if service:
             source = SecretSource("external-secrets", SecretsArgs(SecuritySettings(), prod=True), on(p))
-            s = RateLimitServiceArgs(prod=True, replicas=3, request=Sizing("250m", "128Mi"),
+            s = RateLimitServiceArgs(replicas=3, request=Sizing("250m", "128Mi"),
                                      limit=Sizing("1000m", "256Mi"), exempt=exempt,
                                      redis_host="redis-master.cache.svc.cluster.local", redis_port=6379,
                                      redis_password=credentials().redis_password, secrets=source, redis=(redis,),
