@@ -23,6 +23,7 @@ from .network import NamespacePolicies
 from .observability_settings import ObservabilitySettings
 from .ops_settings import LoadTestSettings, OpsSettings
 from .platform_settings import Sizing
+from .ratelimit import Exemption
 
 
 class CredentialOutputs(Protocol):
@@ -278,20 +279,42 @@ class MeshArgs:
     gateway_min_replicas: int
     gateway_max_replicas: int
     edge_external_traffic_policy: str  # Local | Cluster
+    edge_trusted_proxies: int  # gatewayTopology.numTrustedProxies: L7 proxies in front of the load balancer
     sidecar_request: Sizing
     sidecar_limit: Sizing
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
+    proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
 
 
 @dataclass(frozen=True)
 class EdgeRateLimitArgs:
-    namespace: str
-    tokens_per_second: int
-    burst: int
+    """The per-client edge limit: the EnvoyFilter on the gateway, and the envoyproxy/ratelimit
+    service it calls (None: no Redis to back it; only the per-connection backstop is applied)."""
+
+    gateway_namespace: str
+    requests_per_second: int  # per client address, and the per-connection backstop's rate
+    burst: int  # the per-connection backstop's bucket
     gateway_selector: Mapping[str, str]
     depends_on: Sequence[pulumi.Resource] = ()  # what installs the EnvoyFilter CRD
+    service: Optional["RateLimitServiceArgs"] = None
+
+
+@dataclass(frozen=True)
+class RateLimitServiceArgs:
+    """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
+
+    replicas: int
+    request: Sizing
+    limit: Sizing
+    exempt: Exemption  # networks of one prefix length the per-client limit spares
+    redis_host: str
+    redis_port: int
+    redis_password: pulumi.Input[str]  # secret
+    secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
+    redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
+    monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
 
 
 @dataclass(frozen=True)
@@ -352,11 +375,14 @@ class PlatformArgs:
     metrics_server: Optional[MetricsServerArgs] = None
     edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
     edge_rate_limit_burst: int = 0
+    # (replicas, request, limit) of the envoyproxy/ratelimit Deployment behind the per-client limit
+    edge_rate_limit_pods: tuple[int, Sizing, Sizing] = (1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi"))
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
+    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption_for)
 
 
 # ---------------------------------------------------------------- Tartware and operations

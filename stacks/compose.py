@@ -139,11 +139,13 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
                         if metrics_server_wanted(p, s.cluster.target) else None),
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
+        edge_rate_limit_pods=p.ratelimit_pods(),
         tartware_namespace=s.tartware.namespace,
         chart_ingress=s.tartware.ingress_enabled and p.api_route == "ingress",
         load_test_profile=load_test.profile if load_test is not None else None,
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
+        edge_exempt=p.edge_exemption_for(s.cluster.target, cluster.egress_addresses),
     )
 
 
@@ -155,8 +157,9 @@ def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type:
         istio_cni=p.istio_cni, cni_bin_dir=p.cni_bin_dir, cni_conf_dir=p.cni_conf_dir, cni_request=p.cni_request,
         istiod_min_replicas=p.istiod_min_replicas, istiod_max_replicas=p.istiod_max_replicas,
         gateway_min_replicas=p.gateway_min_replicas, gateway_max_replicas=p.gateway_max_replicas,
-        edge_external_traffic_policy=p.edge_external_traffic_policy,
-        sidecar_request=p.sidecar_request, sidecar_limit=p.sidecar_limit, service_type=service_type)
+        edge_external_traffic_policy=p.edge_external_traffic_policy, edge_trusted_proxies=p.edge_trusted_proxies,
+        sidecar_request=p.sidecar_request, sidecar_limit=p.sidecar_limit, service_type=service_type,
+        proxy_protocol=p.edge_proxy_protocol(s.cluster.target))
 
 
 def tartware_args(s: StackSettings, credentials: CredentialOutputs, platform: PlatformHandle,

@@ -25,6 +25,9 @@ class ClusterHandle:
     # Stack outputs the target publishes (registration commands, join token, kubeconfig, ...);
     # secret values stay secret. Exported by components/cluster.py:build_cluster.
     exports: Mapping[str, Any] = field(default_factory=dict)
+    # Public IPv4 addresses pods reach the internet (and the cluster's own public load balancer)
+    # from, when the target creates them: EKS, the NAT gateways' Elastic IPs. Outputs.
+    egress_addresses: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,12 @@ Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` 
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
+
+import pulumi
 
 from pydantic import Field
 
@@ -58,11 +62,23 @@ DECLARED: tuple[Setting, ...] = (
     Setting("metricsServerInsecureTls", "boolean",
             "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
     Setting("edgeRateLimit", "integer",
-            "Requests per second each client connection may send through istio-ingressgateway (Envoy local rate "
-            "limit, one token bucket per downstream connection); 0 = off. docs/platform.md \"Rate limiting\".",
-            ratelimit.EDGE_TOKENS_PER_SECOND),
-    Setting("edgeRateLimitBurst", "integer", "Token bucket size of edgeRateLimit (the burst a connection may send).",
-            ratelimit.EDGE_BURST),
+            "Requests per second each client address may send through istio-ingressgateway (Envoy's global rate "
+            "limit: the envoyproxy/ratelimit service on the data tier's Redis, one counter per address), also the "
+            "rate of the per-connection backstop; 0 = off. docs/platform.md \"Rate limiting\".",
+            ratelimit.EDGE_REQUESTS_PER_SECOND),
+    Setting("edgeRateLimitBurst", "integer",
+            "Token bucket size of the per-connection backstop (Envoy local rate limit at edgeRateLimit per second): "
+            "the burst one connection may send.", ratelimit.EDGE_BURST),
+    Setting("edgeRateLimitExemptCidrs", "array",
+            "IPv4 networks the per-client limit does not apply to, all with one prefix length (Envoy masks the "
+            "address with one length), e.g. the pod network so in-cluster Locust workers calling https://api.<domain> "
+            "are not capped. Unset: 10.42.0.0/16 (RKE2's pod network) on vsphere and baremetal, the NAT gateways' "
+            "addresses on eks, none on existing.",
+            items="string"),
+    Setting("edgeTrustedProxies", "integer",
+            "Proxies in front of istio-ingressgateway that append to X-Forwarded-For (Istio gatewayTopology."
+            "numTrustedProxies, Envoy xff_num_trusted_hops): 0 when clients reach the gateway through an L4 load "
+            "balancer (the default on every target), 1 behind one L7 proxy or CDN, ... (0-10).", 0),
     Setting("edgeExternalTrafficPolicy", "string",
             "externalTrafficPolicy of the istio-ingressgateway Service: Local keeps the client's source address "
             "(no SNAT), Cluster spreads load evenly but hides it.", "Local"),
@@ -118,10 +134,13 @@ class PlatformInput(SettingsModel):
     load_balancer: Optional[Literal[LOAD_BALANCERS]] = None  # type: ignore[valid-type]
     edge_rate_limit: Annotated[int, Field(ge=0, le=1_000_000)]
     edge_rate_limit_burst: Annotated[int, Field(ge=1, le=10_000_000)]
+    edge_rate_limit_exempt_cidrs: Optional[tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...]] = None
+    edge_trusted_proxies: Annotated[int, Field(ge=0, le=10)]
     edge_external_traffic_policy: Literal["Local", "Cluster"]
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
+hint("edgeRateLimitExemptCidrs", "IPv4 networks such as '10.42.0.0/16'")
 hint("acmeEmail", "an e-mail address such as 'ops@example.com', or empty")
 hint("istioCniBinDir", "an absolute host path such as '/opt/cni/bin'")
 hint("istioCniConfDir", "an absolute host path such as '/etc/cni/net.d'")
@@ -164,13 +183,42 @@ class PlatformSettings:
     acme_solver: str  # "istio" | "nginx"
     metrics_server: str  # "auto" | "install" | "skip"
     metrics_server_insecure_tls: bool
-    edge_rate_limit: int  # tokens per second per client connection; 0 = off
-    edge_rate_limit_burst: int
+    edge_rate_limit: int  # requests per second per client address (and per connection); 0 = off
+    edge_rate_limit_burst: int  # the per-connection backstop's bucket
     edge_external_traffic_policy: str  # Local | Cluster
     sidecar_request: Sizing
     sidecar_limit: Sizing
     cni_request: Sizing
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
+    edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
+    edge_trusted_proxies: int = 0
+
+    def edge_exemption_for(self, target: str, egress_addresses: Sequence[Any] = ()) -> ratelimit.Exemption:
+        """The networks the per-client limit spares: the set ones; unset, the target's pod network
+        where it is known (stacks/ratelimit.py EDGE_EXEMPT_DEFAULTS), and on EKS the NAT gateways'
+        addresses (``egress_addresses``), the source in-cluster callers of the public host have there."""
+        if self.edge_rate_limit_exempt is not None:
+            nets = self.edge_rate_limit_exempt
+        elif target == "eks":
+            return ratelimit.Exemption(tuple(pulumi.Output.concat(a, "/32") for a in egress_addresses), 32)
+        else:
+            nets = ratelimit.EDGE_EXEMPT_DEFAULTS.get(target, ())
+        return ratelimit.Exemption(tuple(nets), int(nets[0].split("/")[1]) if nets else 32)
+
+    def edge_proxy_protocol(self, target: str) -> bool:
+        """The cloud load balancer on EKS hides the client's address: the Service of type LoadBalancer
+        gets a Classic Load Balancer from the AWS cloud provider (no aws-load-balancer-type annotation
+        here, no AWS Load Balancer Controller; kubernetes/cloud-provider-aws
+        pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an NLB), whose TCP listeners connect to the nodes from the load
+        balancer's own address; the PROXY protocol carries the client's (docs/platform.md)."""
+        return target == "eks" and self.load_balancer_for(target) == "cloud"
+
+    def ratelimit_pods(self) -> tuple[int, Sizing, Sizing]:
+        """(replicas, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one per zone
+        of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev."""
+        if self.is_prod:
+            return 3, Sizing("250m", "128Mi"), Sizing("1000m", "256Mi")
+        return 1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi")
 
     def load_balancer_for(self, target: str) -> str:
         """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``metallb`` on the Rancher
@@ -216,8 +264,13 @@ class PlatformSettings:
 
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) the mesh and edge request in total: istiod x3, gateways, ingress-nginx,
-        cert-manager, metrics-server — a conservative estimate (3 cores, 6 GiB)."""
-        return (3000, 6 * 2**30)
+        cert-manager, metrics-server — a conservative estimate (3 cores, 6 GiB) — plus the edge rate
+        limit service's pods when the per-client limit is on (counted even where no Redis runs it)."""
+        cpu, mem = 3000, 6 * 2**30
+        if self.istio and self.edge_rate_limit:
+            replicas, request, _ = self.ratelimit_pods()
+            cpu, mem = cpu + replicas * request.millicores, mem + replicas * request.bytes
+        return (cpu, mem)
 
 
 RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
@@ -239,6 +292,12 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("platformComponents"), f"must be a map of component name to true/false; "
                      f"components: {', '.join(COMPONENTS)}", raw["platformComponents"])
         raw.pop("platformComponents")
+    value = raw.get("edgeRateLimitExemptCidrs")
+    if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
+        try:
+            raw["edgeRateLimitExemptCidrs"] = json.loads(value)
+        except json.JSONDecodeError:
+            pass  # pydantic reports it with the key
     inp = validate_section(PlatformInput, raw, problems,
                            lambda loc: ", ".join(COMPONENTS) if loc[0] == "platformComponents" else "see Pulumi.yaml")
     if inp is None:
@@ -276,6 +335,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("acmeSolver"), "istio needs Istio (platformComponents.istio=true); allowed: istio, nginx",
                      "istio")
 
+    exempt = _exempt_networks(inp.edge_rate_limit_exempt_cidrs, problems)
     if inp.edge_rate_limit and inp.edge_rate_limit_burst < inp.edge_rate_limit:
         problems.add(key("edgeRateLimitBurst"), f"smaller than edgeRateLimit ({inp.edge_rate_limit}): a connection "
                      "could never use its rate; allowed: at least edgeRateLimit", inp.edge_rate_limit_burst)
@@ -301,12 +361,40 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
                                      if inp.metrics_server_insecure_tls is not None else not prod),
         edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
+        edge_rate_limit_exempt=exempt,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
         sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
         sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
         cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
         load_balancer_setting=inp.load_balancer,
     )
+
+
+def _exempt_networks(texts: Optional[tuple[str, ...]], problems: ProblemCollector) -> Optional[tuple[str, ...]]:
+    """edgeRateLimitExemptCidrs: IPv4 networks written as Envoy prints a masked address (host bits
+    zero), one prefix length for all (one MaskedRemoteAddress action masks with one length), none
+    that spares every client."""
+    if texts is None:
+        return None
+    name = key("edgeRateLimitExemptCidrs")
+    networks = []
+    for text in texts:
+        try:
+            net = ipaddress.IPv4Network(text, strict=False)
+        except ValueError as exc:
+            problems.add(name, f"not an IPv4 network ({exc}); allowed: IPv4 networks such as '10.42.0.0/16'", text)
+            continue
+        if str(net) != text:
+            problems.add(name, f"host bits set; allowed: the network address as Envoy masks it, '{net}'", text)
+        elif net.prefixlen < 8:
+            problems.add(name, "exempts a /0-/7 network, i.e. nearly every client; allowed: prefix length 8-32", text)
+        else:
+            networks.append(net)
+    lengths = sorted({n.prefixlen for n in networks})
+    if len(lengths) > 1:
+        problems.add(name, f"prefix lengths differ ({', '.join(f'/{n}' for n in lengths)}); Envoy masks the client "
+                     "address with one length: allowed: networks of one prefix length", list(texts))
+    return tuple(texts)
 
 
 def _minor(version: str) -> tuple[int, int]:

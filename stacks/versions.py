@@ -59,6 +59,16 @@ def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
     return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
 
 
+# Envoy's global rate limit service (the per-client-address edge limit, components/platform/ratelimit.py).
+# It has no releases after v1.4.0 (2024); images are pushed per commit on main, tagged with the
+# commit's first 8 characters (envoyproxy/ratelimit Makefile GIT_REF = git rev-parse --short=8,
+# .github/workflows/main.yaml "Push image tagged with git sha"). Commit aba2384d163183e347c407da600b4f73fa2fa672
+# (2026-07-01, main): every env var and port used here was read in src/settings/settings.go there;
+# the image is distroless static:nonroot (Dockerfile: uid 65532, entrypoint /bin/ratelimit).
+# renovate: datasource=docker depName=docker.io/envoyproxy/ratelimit
+RATELIMIT_IMAGE = "docker.io/envoyproxy/ratelimit:aba2384d"
+RATELIMIT_SOURCE = "envoyproxy/ratelimit@aba2384d163183e347c407da600b4f73fa2fa672"
+
 # ingress-nginx is retired (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement: no releases or
 # security fixes after March 2026). 4.12.8 = controller v1.12.x, tested on Kubernetes 1.28-1.32.
 # renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx

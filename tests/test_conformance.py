@@ -241,6 +241,12 @@ def test_the_flow_data_covers_every_kind_of_traffic(networks):
     assert has("Deployment tartware-system/api-gateway", "Deployment observability/jaeger", prefix="sidecar")
     assert has("Deployment tartware-system/api-gateway", netpol.KUBE_DNS.owner, 53)
     assert has("Deployment tartware-system/notification-service", netpol.EXTERNAL, 443)
+    # the per-client edge limit: the gateway asks the ratelimit service over gRPC (its EnvoyFilter's
+    # cluster), which counts in Redis (its REDIS_URL); Prometheus scrapes it (its ServiceMonitor)
+    assert has("Deployment istio-system/istio-ingressgateway", "Deployment ratelimit/ratelimit", 8081,
+               "EnvoyFilter istio-system/ingressgateway-ratelimit")
+    assert has("Deployment ratelimit/ratelimit", "StatefulSet cache/redis", 6379)
+    assert has("Prometheus observability/", "Deployment ratelimit/ratelimit", prefix="Prometheus -> ServiceMonitor")
 
 
 def test_every_policy_selects_a_pod(system, networks):
@@ -279,6 +285,19 @@ def test_flow_check_fails_when_a_policy_blocks_a_needed_flow(system):
     flows, _ = netpol.platform_flows(bad, net)
     blocked, _ = netpol.check_flows(net, flows)
     assert any("api-gateway -> DNS" in b and "egress" in b for b in blocked), blocked[:5]
+
+
+def test_flow_check_fails_when_the_gateway_cannot_reach_the_rate_limit_service(system):
+    """Without the policy admitting the gateway into namespace ratelimit, the flow its EnvoyFilter
+    needs is blocked."""
+    require_complete(system)
+    bad = SystemRender(system.stack, [i for i in system.items if i.key != "NetworkPolicy ratelimit/allow-ingressgateway"],
+                       system.releases, system.skipped)
+    assert len(bad.items) == len(system.items) - 1
+    net = netpol.build_network(bad)
+    flows, _ = netpol.platform_flows(bad, net)
+    blocked, _ = netpol.check_flows(net, flows)
+    assert any("istio-ingressgateway" in b and "ratelimit/ratelimit" in b for b in blocked), blocked[:5]
 
 
 def test_unused_rule_is_reported():

@@ -9,8 +9,13 @@ the per-client limit must sit at the edge.
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+import yaml
+
+from tests.envoy_ratelimit import (ACTIONS, ENVOY_GRPC_FIELDS, GLOBAL_FIELDS, LOCAL_FIELDS, PER_CLIENT_RPS,
+                                   RLS_FIELDS, check_rls_config, edge_filter, objects, rls_config, rls_limit)
 from tests.test_data import platform_run
 from tools.diff import kubernetes_objects
 from tools.render import render_chart
@@ -43,31 +48,131 @@ def test_rendered_gateway_limits_cannot_cap_the_guides_throughput(prod_run, dev_
         assert int(env[name]) > APP_DEFAULTS[name]
 
 
-def test_the_edge_limits_each_client_connection_in_prod(prod_run):
-    docs = {f"{d['kind']}/{d['metadata']['name']}": d for d in kubernetes_objects(prod_run.resources)}
-    ef = docs["EnvoyFilter/ingressgateway-local-ratelimit"]
-    assert ef["metadata"]["namespace"] == "istio-system"
-    assert ef["spec"]["workloadSelector"]["labels"] == {"istio": "ingressgateway"}  # the gateway pods' label
-    (patch,) = ef["spec"]["configPatches"]
-    assert patch["applyTo"] == "HTTP_FILTER" and patch["match"]["context"] == "GATEWAY"
-    assert patch["match"]["listener"]["filterChain"]["filter"]["subFilter"]["name"] == "envoy.filters.http.router"
-    value = patch["patch"]["value"]
-    assert value["name"] == "envoy.filters.http.local_ratelimit"
-    typed = value["typed_config"]
-    assert typed["type_url"] == "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
-    cfg = typed["value"]
-    # one bucket per client connection (no gateway-wide bucket that could cap the platform)
-    assert cfg["local_rate_limit_per_downstream_connection"] is True
-    # enabled and enforced for every request (both default to 0 % in the proto)
-    for key in ("filter_enabled", "filter_enforced"):
-        assert cfg[key]["default_value"] == {"numerator": 100, "denominator": "HUNDRED"}
-    assert cfg["token_bucket"]["fill_interval"] == "1s" and cfg["token_bucket"]["max_tokens"] >= cfg["token_bucket"]["tokens_per_fill"]
-    gateway = next(r for r in prod_run.of_type("kubernetes:core/v1:Service")
-                   if r.plain["metadata"]["name"] == "istio-ingressgateway")
-    # the client's address survives the LoadBalancer (no SNAT to a node address)
-    assert gateway.plain["spec"]["externalTrafficPolicy"] == "Local"
+# ------------------------------------------------------------------ the edge: a limit per client address
+# (the Envoy and envoyproxy/ratelimit rules: tests/envoy_ratelimit.py; EKS and the RKE2 targets:
+# tests/test_cluster.py, on its cached runs of those targets)
+
+
+def test_prod_limits_each_client_address_at_the_gateway(prod_run):
+    docs = objects(prod_run)
+    spec = edge_filter(docs)
+    assert spec["workloadSelector"]["labels"] == {"istio": "ingressgateway"}  # the gateway pods' label
+    local, glob, vhost = spec["configPatches"]
+    # both HTTP filters before the router, the local one first (each INSERT_BEFORE lands just before it)
+    for patch in (local, glob):
+        assert patch["applyTo"] == "HTTP_FILTER" and patch["match"]["context"] == "GATEWAY"
+        assert patch["match"]["listener"]["filterChain"]["filter"] == {
+            "name": "envoy.filters.network.http_connection_manager", "subFilter": {"name": "envoy.filters.http.router"}}
+        assert patch["patch"]["operation"] == "INSERT_BEFORE"
+    # the global filter, by the proto's field names
+    value = glob["patch"]["value"]
+    assert value["name"] == "envoy.filters.http.ratelimit"
+    cfg = value["typed_config"]
+    assert cfg.pop("@type") == "type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit"
+    assert set(cfg) <= GLOBAL_FIELDS
+    assert cfg["failure_mode_deny"] is False  # an outage of the service lets requests through
+    assert set(cfg["rate_limit_service"]) <= RLS_FIELDS and cfg["rate_limit_service"]["transport_api_version"] == "V3"
+    assert set(cfg["rate_limit_service"]["grpc_service"]) == {"envoy_grpc"}
+    assert set(cfg["rate_limit_service"]["grpc_service"]["envoy_grpc"]) <= ENVOY_GRPC_FIELDS
+    cluster = cfg["rate_limit_service"]["grpc_service"]["envoy_grpc"]["cluster_name"]
+    assert cluster == "outbound|8081||ratelimit.ratelimit.svc.cluster.local"  # istiod's outbound|port||fqdn
+    assert float(cfg["timeout"].rstrip("s")) < 0.5  # well inside the guide's p95 (500 ms)
+    # every virtual host sends the client's address as the descriptor
+    assert vhost["applyTo"] == "VIRTUAL_HOST" and vhost["patch"]["operation"] == "MERGE"
+    assert vhost["match"] == {"context": "GATEWAY", "routeConfiguration": {"vhost": {}}}
+    (limit,) = vhost["patch"]["value"]["rate_limits"]
+    assert limit["actions"] == [{"remote_address": {}}]  # prod = an existing cluster: nothing exempt
+    assert all(set(a) <= ACTIONS for a in limit["actions"])
+    # the backstop: one bucket per connection at the per-address rate, enabled and enforced for all
+    lcfg = local["patch"]["value"]["typed_config"]
+    assert lcfg["type_url"] == "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
+    assert set(lcfg["value"]) <= LOCAL_FIELDS
+    assert lcfg["value"]["local_rate_limit_per_downstream_connection"] is True
+    for key in ("filter_enabled", "filter_enforced"):  # both default to 0 % in the proto
+        assert lcfg["value"][key]["default_value"] == {"numerator": 100, "denominator": "HUNDRED"}
+    bucket = lcfg["value"]["token_bucket"]
+    assert (bucket["tokens_per_fill"], bucket["fill_interval"]) == (PER_CLIENT_RPS, "1s")
+    assert bucket["max_tokens"] == 2 * PER_CLIENT_RPS
+
+    # the service's configuration: one descriptor remote_address WITHOUT a value -> a counter per address
+    doc = rls_config(docs)
+    check_rls_config(doc)
+    assert doc["domain"] == cfg["domain"]
+    assert doc["descriptors"] == [{"key": "remote_address",
+                                   "rate_limit": {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}}]
+    a, b = rls_limit(doc, [("remote_address", "203.0.113.7")]), rls_limit(doc, [("remote_address", "198.51.100.9")])
+    assert a[0]["requests_per_unit"] == b[0]["requests_per_unit"] == PER_CLIENT_RPS and a[1] != b[1]
+
+    # the service itself: envoyproxy/ratelimit@aba2384d src/settings/settings.go names and ports
+    dep = docs["Deployment/ratelimit/ratelimit"]
+    assert dep["spec"]["replicas"] >= 2 and docs["PodDisruptionBudget/ratelimit/ratelimit"]  # HA in prod
+    pod = dep["spec"]["template"]["spec"]
+    (c,) = pod["containers"]
+    env = {e["name"]: e for e in c["env"]}
+    assert env["REDIS_URL"]["value"] == "redis-master.cache.svc.cluster.local:6379"  # the data tier's Redis
+    assert env["REDIS_SOCKET_TYPE"]["value"] == "tcp" and env["REDIS_TYPE"]["value"].lower() == "single"
+    assert "value" not in env["REDIS_AUTH"]  # never plain text: from the Secret
+    assert env["REDIS_AUTH"]["valueFrom"]["secretKeyRef"] == {"name": "redis-credentials", "key": "password"}
+    assert (env["USE_STATSD"]["value"], env["USE_PROMETHEUS"]["value"]) == ("false", "true")
+    mount = f"{env['RUNTIME_ROOT']['value']}/{env['RUNTIME_SUBDIRECTORY']['value']}/{env['RUNTIME_APPDIRECTORY']['value']}"
+    assert [m["mountPath"] for m in c["volumeMounts"]] == [mount] and env["RUNTIME_WATCH_ROOT"]["value"] == "false"
+    assert {p["containerPort"] for p in c["ports"]} == {8080, 8081, 9090}  # PORT, GRPC_PORT, PROMETHEUS_ADDR
+    assert c["readinessProbe"]["httpGet"] == {"path": "/healthcheck", "port": 8080}
+    svc = docs["Service/ratelimit/ratelimit"]
+    grpc = next(p for p in svc["spec"]["ports"] if p["port"] == 8081)
+    assert grpc["name"].startswith("grpc")  # istiod gives the cluster HTTP/2 for gRPC
+    secret = next(r for r in prod_run.of_type("kubernetes:core/v1:Secret")
+                  if r.plain["metadata"]["name"] == "redis-credentials" and r.plain["metadata"]["namespace"] == "ratelimit")
+    assert type(secret.inputs["stringData"]).__name__ == "Secret"  # a Pulumi secret end to end
+    gateway = docs["Service/istio-system/istio-ingressgateway"]
+    assert gateway["spec"]["externalTrafficPolicy"] == "Local"  # no SNAT: the gateway sees the client
 
 
 def test_edge_limit_can_be_turned_off():
     run = platform_run("prod", {"tartware-infra:edgeRateLimit": 0})
-    assert not [r for r in run.of_type("kubernetes:networking.istio.io/v1alpha3:EnvoyFilter")]
+    assert not run.of_type("kubernetes:networking.istio.io/v1alpha3:EnvoyFilter")
+    assert not [d for d in run.of_type("kubernetes:apps/v1:Deployment") if d.plain["metadata"]["name"] == "ratelimit"]
+
+
+def test_without_redis_only_the_per_connection_backstop_remains_and_trusted_proxies_reach_the_gateway():
+    docs = objects(platform_run("prod", {"tartware-infra:dataComponents": {"redis": False},
+                                         "tartware-infra:edgeTrustedProxies": 2}))
+    patches = edge_filter(docs)["configPatches"]
+    assert [p["patch"]["value"]["name"] for p in patches] == ["envoy.filters.http.local_ratelimit"]
+    assert not [k for k in docs if k.startswith("Deployment/ratelimit/")]
+    # Istio gatewayTopology.numTrustedProxies -> the gateway HCM's xff_num_trusted_hops
+    pod = docs["Deployment/istio-system/istio-ingressgateway"]["spec"]["template"]["metadata"]
+    assert json.loads(pod["annotations"]["proxy.istio.io/config"]) == {"gatewayTopology": {"numTrustedProxies": 2}}
+
+
+def test_the_guides_load_test_does_not_cross_the_edge(prod_run):
+    """k6 (the guide's 20,000 req/s test) calls the API gateway's Service directly, so the
+    per-client limit cannot cap it (Locust through the gateway: test_locust_through_the_gateway...)."""
+    from stacks.ops_settings import DEFAULT_LOAD_TEST_TARGET
+
+    assert DEFAULT_LOAD_TEST_TARGET == "http://api-gateway.tartware-system.svc.cluster.local:8080"
+
+
+def test_locust_through_the_gateway_needs_its_sources_exempt():
+    from tests.test_settings import NS, run_with
+
+    overrides = {f"{NS}:loadTest": "locust", f"{NS}:loadTestUsername": "u"}
+    message = run_with(overrides, secrets={f"{NS}:loadTestPassword": "pw"})
+    assert f"{NS}:edgeRateLimitExemptCidrs" in message, message
+    assert "Locust's 5000 users (~20000 req/s)" in message and "edgeRateLimit=1000" in message, message
+
+
+def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
+    """What the rendered ratelimit Deployment requests (replicas x requests) is what the platform's
+    fixed overhead adds when the per-client limit is on (stacks/capacity.py sums that overhead)."""
+    from stacks.quantities import Cpu, Memory
+    from tests.components.conftest import settings
+
+    dep = objects(prod_run)["Deployment/ratelimit/ratelimit"]
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    n = dep["spec"]["replicas"]
+    cpu = n * Cpu.parse(c["resources"]["requests"]["cpu"]).millicores
+    mem = n * Memory.parse(c["resources"]["requests"]["memory"]).bytes
+    on = settings(environment="prod").platform.fixed_overhead()
+    off = settings(environment="prod", edgeRateLimit=0).platform.fixed_overhead()
+    assert (on[0] - off[0], on[1] - off[1]) == (cpu, mem)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -177,6 +178,8 @@ class DefaultMocks(pulumi_mocks.Mocks):
                 identities=[{"oidcs": [{"issuer": f"https://oidc.eks.{self.REGION}.amazonaws.com/id/MOCK{name.upper()}"}]}],
                 status="ACTIVE",
             )
+        if typ == "aws:ec2/eip:Eip":  # an address of TEST-NET-2 (RFC 5737), one per Elastic IP
+            outputs["publicIp"] = f"198.51.100.{zlib.crc32(name.encode()) % 250 + 1}"
         if typ == "aws:eks/nodeGroup:NodeGroup":
             outputs["resources"] = [{"autoscalingGroups": [{"name": f"eks-{name}-asg"}]}]
         if typ == "rancher2:index/clusterV2:ClusterV2":

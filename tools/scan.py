@@ -70,7 +70,9 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "dev": ("dev", {}),
     "prod": ("prod", {}),
     "prod-loadtest": ("prod", {"tartware-infra:loadTest": "load", "tartware-infra:loadTestUsername": "k6-bot"}),
-    "prod-locust": ("prod", {"tartware-infra:loadTest": "locust", "tartware-infra:loadTestUsername": "k6-bot"}),
+    # Locust goes through the gateway: its pod network is exempt from the per-client limit (kind's here)
+    "prod-locust": ("prod", {"tartware-infra:loadTest": "locust", "tartware-infra:loadTestUsername": "k6-bot",
+                             "tartware-infra:edgeRateLimitExemptCidrs": ["10.244.0.0/16"]}),
     "prod-vault": ("prod", {"tartware-infra:secretsBackend": "vault",
                             "tartware-infra:vaultServer": "https://vault.example.com:8200"}),
     "prod-backup-restore": ("prod", {"tartware-infra:backupOffsiteOptOut": False,

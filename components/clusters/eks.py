@@ -148,6 +148,7 @@ class EksCluster(TartwareComponent):
                       gateway_id=igw.id, opts=self.child())
         private_cidrs, public_cidrs = subnet_cidrs(settings.vpc_cidr, zones)
         self.public_subnets, self.private_subnets, self.nat_gateways = [], [], []
+        self.nat_addresses: list[pulumi.Output] = []
         for i in range(zones):
             az = zone(i)
             pub = aws.ec2.Subnet(f"{name}-public-{i}", vpc_id=self.vpc.id, availability_zone=az,
@@ -161,6 +162,7 @@ class EksCluster(TartwareComponent):
             if settings.nat_gateway_per_az or i == 0:
                 eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags={**tags, "Name": f"{cname}-nat-{i}"},
                                   opts=self.child())
+                self.nat_addresses.append(eip.public_ip)
                 self.nat_gateways.append(aws.ec2.NatGateway(
                     f"{name}-nat-{i}", allocation_id=eip.id, subnet_id=pub.id,
                     tags={**tags, "Name": f"{cname}-nat-{i}"}, opts=self.child(depends_on=[igw])))
@@ -300,6 +302,7 @@ class EksCluster(TartwareComponent):
             kubernetes_version=settings.kubernetes_version,
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
                      "nodePools": pool_summary(settings.node_pools)},
+            egress_addresses=tuple(self.nat_addresses),
         )
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})

@@ -18,7 +18,7 @@ import pulumi
 from stacks import catalog
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
-from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs
+from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs, RateLimitServiceArgs
 
 from ..base import TartwareComponent
 from stacks.handles import PlatformHandle
@@ -80,10 +80,11 @@ class Platform(TartwareComponent):
             if args.mesh is not None else None)
         self.edge_rate_limit = None
         if self.mesh is not None and args.edge_rate_limit:
-            # per-client limit where the client's connection is known (ratelimit.py)
+            # per-client limit where the client's address is known (ratelimit.py), counted in Redis
             self.edge_rate_limit = ratelimit.EdgeRateLimit(f"{name}-edge-ratelimit", EdgeRateLimitArgs(
                 mesh.NAMESPACE, args.edge_rate_limit, args.edge_rate_limit_burst,
-                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,)), opts=child)
+                {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,),
+                service=self._rate_limit_service()), opts=child)
         self.edge = edge.IngressNginx(f"{name}-edge", args.edge, opts=child) if args.edge is not None else None
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
                                if args.metrics_server is not None else None)
@@ -157,6 +158,19 @@ class Platform(TartwareComponent):
             "istioVersion": self.mesh.version if self.mesh is not None else "",
             "clusterIssuer": self.certs.issuer if self.certs is not None else "",
         })
+
+    def _rate_limit_service(self) -> Optional[RateLimitServiceArgs]:
+        """envoyproxy/ratelimit on the data tier's Redis; None without Redis."""
+        d = self.args.data
+        if not d.data.redis:
+            return None
+        replicas, request, limit = self.args.edge_rate_limit_pods
+        endpoints = self.data.endpoints
+        return RateLimitServiceArgs(
+            replicas=replicas, request=request, limit=limit, exempt=self.args.edge_exempt,
+            redis_host=endpoints.redis_host, redis_port=endpoints.redis_port,
+            redis_password=d.credentials.redis_password, secrets=d.secrets, redis=(self.data.redis,),
+            monitoring_crds=self.observability.crd_release)
 
     # ------------------------------------------------------------------ chart wiring
 
@@ -233,6 +247,13 @@ class Platform(TartwareComponent):
                 Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
+        rl_service = self.edge_rate_limit.service_namespace if self.edge_rate_limit is not None else None
+        if rl_service:
+            # the gateway asks the ratelimit service (gRPC), Prometheus scrapes it (ratelimit.py)
+            namespace(rl_service, [
+                Allow("allow-ingressgateway", ratelimit.POD_LABELS, [gateway], (ratelimit.GRPC_PORT,)),
+                Allow("allow-prometheus", ratelimit.POD_LABELS, prom, (ratelimit.METRICS_PORT,)),
+            ], [self.edge_rate_limit.namespace])
         d = args.data.data
         # pods of a release that talk to each other: replicas and primary, Sentinel, Raft/gossip;
         # Redpanda's post-install Job configures the brokers over the admin API even with one broker
@@ -244,6 +265,9 @@ class Platform(TartwareComponent):
             if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
                 allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
                                     ports))
+            if logical == "cache" and rl_service:  # the edge rate limit's counters
+                allows.append(Allow("allow-ratelimit", self.data.pod_selectors.get(logical) or {},
+                                    [Peer(rl_service, ratelimit.POD_LABELS)], (self.data.endpoints.redis_port,)))
             if logical == "database" and ports and args.backup:
                 # the nightly pg_dump CronJob (components/operations.py)
                 allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},

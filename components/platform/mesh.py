@@ -24,6 +24,7 @@ istiod reads ``autoscaleMin`` ... and the cni chart ``cniBinDir`` ... at top lev
 
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
 import pulumi
@@ -114,7 +115,33 @@ GATEWAY_CPU_TARGET = 80  # values.yaml autoscaling.targetCPUUtilizationPercentag
 GATEWAY_TERMINATION_GRACE_SECONDS = 30  # values.yaml terminationGracePeriodSeconds
 
 
-def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalancer") -> list[dict[str, Any]]:
+# The client's address at the gateway (the per-client edge rate limit keys on it, docs/platform.md
+# "Rate limiting"). Istio reads the pod annotation proxy.istio.io/config as the proxy's ProxyConfig;
+# for gateways, gatewayTopology.numTrustedProxies becomes the HTTP connection manager's
+# xff_num_trusted_hops and a set gatewayTopology.proxyProtocol adds the listener filter
+# envoy.filters.listener.proxy_protocol to every TCP gateway listener (istio/istio@1.22.8
+# pilot/pkg/networking/core/gateway.go: buildGatewayHTTPConnectionManager, needPROXYProtocol;
+# listener.go buildGatewayListener). The gateway's HCM always sets use_remote_address (gateway.go).
+PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
+# kubernetes/cloud-provider-aws pkg/providers/v1/aws.go ServiceAnnotationLoadBalancerProxyProtocol:
+# "*" enables the PROXY protocol on all of the Classic Load Balancer's backends (the load balancer
+# the AWS cloud provider creates for a Service without aws-load-balancer-type; version 1 header,
+# docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-proxy-protocol.html).
+AWS_PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"
+
+
+def gateway_topology(trusted_proxies: int, proxy_protocol: bool) -> dict[str, Any]:
+    """ProxyConfig.gatewayTopology for the gateway pods ({} when Istio's defaults hold)."""
+    topology: dict[str, Any] = {}
+    if trusted_proxies:
+        topology["numTrustedProxies"] = trusted_proxies
+    if proxy_protocol:
+        topology["proxyProtocol"] = {}
+    return topology
+
+
+def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalancer",
+                      proxy_protocol: bool = False) -> list[dict[str, Any]]:
     """The gateway's objects, as the gateway chart renders them for release istio-ingressgateway.
 
     Differences from the chart, on purpose: ``app.kubernetes.io/managed-by: pulumi`` instead of
@@ -129,12 +156,17 @@ def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalanc
     if versions.ISTIO_LINES[version].flat_values:  # 1.29.6 values.yaml `labels:` default: no ambient capture
         labels["istio.io/dataplane-mode"] = pod_labels["istio.io/dataplane-mode"] = "none"
     meta = {"name": name, "namespace": NAMESPACE, "labels": labels}
+    pod_annotations = dict(GATEWAY_POD_ANNOTATIONS)
+    topology = gateway_topology(p.edge_trusted_proxies, proxy_protocol)
+    if topology:
+        pod_annotations[PROXY_CONFIG_ANNOTATION] = json.dumps({"gatewayTopology": topology}, sort_keys=True)
+    service_meta = ({**meta, "annotations": {AWS_PROXY_PROTOCOL_ANNOTATION: "*"}} if proxy_protocol else meta)
     resources = {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod else {"cpu": "50m", "memory": "64Mi"},
                  "limits": {"cpu": "2000m", "memory": "1024Mi"} if p.is_prod else {"cpu": "500m", "memory": "256Mi"}}
     deployment_spec: dict[str, Any] = {
         "selector": {"matchLabels": dict(GATEWAY_SELECTOR)},
         "template": {
-            "metadata": {"annotations": dict(GATEWAY_POD_ANNOTATIONS),
+            "metadata": {"annotations": pod_annotations,
                          "labels": pod_labels},
             "spec": {
                 "serviceAccountName": name,
@@ -162,7 +194,7 @@ def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalanc
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": meta,
          "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": name},
          "subjects": [{"kind": "ServiceAccount", "name": name}]},
-        {"apiVersion": "v1", "kind": "Service", "metadata": meta,
+        {"apiVersion": "v1", "kind": "Service", "metadata": service_meta,
          # externalTrafficPolicy Local: no SNAT, the gateway sees the client's address (the edge
          # rate limit's premise, docs/platform.md "Rate limiting")
          "spec": {"type": service_type, "ports": [dict(x) for x in GATEWAY_SERVICE_PORTS],
@@ -212,6 +244,7 @@ class Mesh(TartwareComponent):
         super().__init__(name, opts)
         p, provider, domain = args, self.provider, args.domain
         tls, tracing, service_type = args.tls, args.tracing, args.service_type
+        proxy_protocol = args.proxy_protocol
         self.res_name = name
         self.version = args.version
         self.namespace_name = NAMESPACE
@@ -232,7 +265,7 @@ class Mesh(TartwareComponent):
         # Gateway pods are injected with the "gateway" template: istiod's webhook must be up.
         self.service_type = service_type
         self.gateway_objects: dict[str, pulumi.CustomResource] = {}
-        for doc in gateway_manifests(p, self.version, service_type):
+        for doc in gateway_manifests(p, self.version, service_type, proxy_protocol):
             kind = doc["kind"]
             args = {_PYTHON_ARGS.get(k, k): v for k, v in doc.items() if k not in ("apiVersion", "kind")}
             self.gateway_objects[kind] = _GATEWAY_KINDS[kind](
@@ -275,7 +308,7 @@ class Mesh(TartwareComponent):
             self.provider, [self.base]))
 
     def _address(self, name: str) -> pulumi.Output:
-        """LoadBalancer hostname (AWS NLB) or IP of Service istio-system/istio-ingressgateway.
+        """LoadBalancer hostname (an AWS load balancer) or IP of Service istio-system/istio-ingressgateway.
 
         pulumi-kubernetes waits for a LoadBalancer Service's address before it completes the
         Service (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/service.go 299-315), so the

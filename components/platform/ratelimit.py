@@ -1,72 +1,231 @@
-"""Per-client rate limit at the edge: Envoy's local rate limit on istio-ingressgateway.
+"""Per-client rate limit at the edge: Envoy's global rate limit on istio-ingressgateway, keyed by
+the client's address, plus a per-connection local limit as backstop.
 
 Why here and not in the app: the api-gateway's own limiter keys on ``request.ip`` without
 ``trustProxy``, so behind the Istio sidecar every client shares one key (stacks/ratelimit.py). The
-ingress gateway is the first hop that sees the client's connection.
+ingress gateway is the first hop that knows the client's address (``externalTrafficPolicy: Local``,
+or the PROXY protocol on EKS: components/platform/mesh.py).
 
-What is applied (Envoy API ``envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit``,
-envoyproxy/envoy api/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto):
-``local_rate_limit_per_downstream_connection: true`` allocates one token bucket per client
-connection, so one client cannot take another's share and no gateway-wide bucket caps the
-platform's throughput; ``filter_enabled``/``filter_enforced`` at 100 % (their default is 0 %);
-429 with ``x-local-rate-limit: true`` when a bucket is empty. Envoy 1.30 (Istio 1.22) matches
-descriptors verbatim only, so a bucket per client *address* (a ``remote_address`` descriptor per
-value) is not available there; per-connection buckets are the per-client unit both pinned Istio
-lines support. Trade-offs in docs/platform.md "Rate limiting".
+Why the global rate limit: Envoy 1.30 (Istio 1.22) matches local rate-limit descriptors verbatim,
+so only the global rate limit gives every client address its own counter. The pieces, as in
+Istio's "Enabling Rate Limits using Envoy" task (istio.io/latest/docs/tasks/policy-enforcement/
+rate-limit, "Global rate limit", and istio/istio@1.22.8 samples/ratelimit/rate-limit-service.yaml):
 
-The EnvoyFilter (networking.istio.io/v1alpha3, istio/istio@1.22.8 manifests/charts/base/files/
-crd-all.gen.yaml) selects the gateway pods by ``istio: ingressgateway`` and inserts the filter
-before ``envoy.filters.http.router`` in the GATEWAY context; the typed config uses
-``type.googleapis.com/udpa.type.v1.TypedStruct`` with the filter's type_url, the form of Istio's
-"Enabling Rate Limits using Envoy" task (istio.io/latest/docs/tasks/policy-enforcement/rate-limit).
+* the envoyproxy/ratelimit service (stacks/versions.py RATELIMIT_IMAGE) in namespace ``ratelimit``
+  on the data tier's Redis: ConfigMap ``ratelimit-config`` (stacks/ratelimit.py
+  ``ratelimit_service_config``), Deployment, Service (HTTP 8080, gRPC 8081, Prometheus 9090),
+  PodDisruptionBudget in prod, ServiceMonitor;
+* EnvoyFilter ``istio-system/ingressgateway-ratelimit`` (networking.istio.io/v1alpha3, selector
+  ``istio: ingressgateway``, context GATEWAY): the HTTP filters ``envoy.filters.http.local_ratelimit``
+  (one token bucket per downstream connection) and ``envoy.filters.http.ratelimit`` (domain,
+  ``failure_mode_deny: false``, timeout, ``rate_limit_service`` with ``transport_api_version: V3``
+  and an ``envoy_grpc`` cluster ``outbound|8081||ratelimit.ratelimit.svc.cluster.local``, the
+  cluster istiod generates for that Service port), both inserted before the router, and a
+  VIRTUAL_HOST patch adding ``rate_limits`` with the ``remote_address`` action to every virtual host.
+
+Field names are the Envoy API's at the version Istio 1.22 ships (Envoy 1.30, April 2024;
+envoyproxy/data-plane-api@673a2745, the API mirror on 2024-04-15):
+api envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto (RateLimit: domain 1, timeout 4,
+failure_mode_deny 5, rate_limit_service 7, stat_prefix 13), envoy/config/ratelimit/v3/rls.proto
+(RateLimitServiceConfig: grpc_service 2, transport_api_version 4), envoy/config/route/v3/
+route_components.proto (VirtualHost.rate_limits 6; RateLimit.actions; Action.remote_address 4,
+masked_remote_address 10 with v4_prefix_mask_len), envoy/extensions/filters/http/local_ratelimit/v3/
+local_rate_limit.proto (token_bucket, filter_enabled/filter_enforced, which default to 0 %,
+local_rate_limit_per_downstream_connection).
+
+Why the backstop stays: the global filter fails open (``failure_mode_deny: false``, so an outage
+of the ratelimit service or Redis does not take the API down); the per-connection bucket still
+bounds a single connection then, and it sheds one connection's flood before each request costs a
+gRPC call. Its rate is the per-address rate, so it never limits a client below that.
+
+The ratelimit pods run without a sidecar: no PeerAuthentication covers namespace ``ratelimit``
+(the only STRICT one is the Tartware chart's, in tartware-system), istiod's auto mTLS sends plain
+gRPC to endpoints without a sidecar, the data tier it talks to is unmeshed as well, and a proxy
+in the path would add latency to the check every API request waits for. Default-deny
+NetworkPolicies admit only the gateway (8081) and Prometheus (9090) (components/platform/__init__.py).
+
+Without Redis (dataComponents.redis off) there is nothing to back the counters: only the
+per-connection backstop is applied.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, Optional
 
 import pulumi
+import pulumi_kubernetes as k8s
+import yaml
 
-from stacks.args import EdgeRateLimitArgs
+from stacks import ratelimit as rl
+from stacks import versions
+from stacks.args import EdgeRateLimitArgs, RateLimitServiceArgs
+from stacks.endpoints import service_host
 
 from ..base import TartwareComponent
-from ..kit import custom_resource
+from ..kit import LABELS, custom_resource, namespace, restricted_container_security, restricted_pod
 
 NETWORKING = "networking.istio.io/v1alpha3"
-ENVOY_FILTER_NAME = "ingressgateway-local-ratelimit"
-FILTER = "envoy.filters.http.local_ratelimit"
-FILTER_TYPE_URL = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
+MONITORING = "monitoring.coreos.com/v1"
+ENVOY_FILTER_NAME = "ingressgateway-ratelimit"
+LOCAL_FILTER = "envoy.filters.http.local_ratelimit"
+LOCAL_TYPE_URL = "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"
+GLOBAL_FILTER = "envoy.filters.http.ratelimit"
+GLOBAL_TYPE_URL = "type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit"
 TYPED_STRUCT = "type.googleapis.com/udpa.type.v1.TypedStruct"
 HCM = "envoy.filters.network.http_connection_manager"
 ROUTER = "envoy.filters.http.router"
+# How long a request waits for the service's answer before it passes (failure_mode_deny false);
+# Envoy's default is 20 ms (rate_limit.proto "timeout"). 50 ms leaves room for a Redis round trip
+# under load and stays a tenth of the guide's p95 budget (500 ms).
+RLS_TIMEOUT = "0.05s"
+
+NAMESPACE = "ratelimit"
+NAME = "ratelimit"
+POD_LABELS = {"app.kubernetes.io/name": NAME, "app.kubernetes.io/component": "edge-rate-limit"}
+UID = 65532  # gcr.io/distroless/static-debian12:nonroot (envoyproxy/ratelimit Dockerfile)
+# envoyproxy/ratelimit src/settings/settings.go: PORT 8080 (HTTP: /healthcheck, /json), GRPC_PORT
+# 8081, DEBUG_PORT 6070 (not exposed), PROMETHEUS_ADDR ":9090" with USE_PROMETHEUS.
+HTTP_PORT, GRPC_PORT, DEBUG_PORT, METRICS_PORT = 8080, 8081, 6070, 9090
+REDIS_SECRET = "redis-credentials"  # the Redis password, copied into this namespace (a pod reads its own namespace's Secrets)
+CONFIG_MAP = "ratelimit-config"
+# Config files: RUNTIME_ROOT/RUNTIME_SUBDIRECTORY/RUNTIME_APPDIRECTORY/*.yaml (README "Loading Configuration").
+RUNTIME_ROOT, RUNTIME_SUBDIRECTORY, RUNTIME_APPDIRECTORY = "/data", "ratelimit", "config"
 
 
-def envoy_filter_spec(tokens_per_second: int, burst: int, gateway_selector: dict[str, str]) -> dict[str, Any]:
+def cluster_name(ns: str = NAMESPACE, service: str = NAME, port: int = GRPC_PORT) -> str:
+    """istiod's name for the outbound cluster of a Service port: outbound|<port>||<fqdn>."""
+    return f"outbound|{port}||{service_host(service, ns)}"
+
+
+def envoy_filter_spec(requests_per_second: int, burst: int, gateway_selector: dict[str, str],
+                      global_limit: bool, exempt_prefix: Optional[int] = None) -> dict[str, Any]:
+    """The gateway's EnvoyFilter: the per-connection backstop, and with ``global_limit`` the
+    per-address limit through the ratelimit service."""
     always = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}}
-    return {
-        "workloadSelector": {"labels": dict(gateway_selector)},
-        "configPatches": [{
+    before_router = {"context": "GATEWAY",
+                     "listener": {"filterChain": {"filter": {"name": HCM, "subFilter": {"name": ROUTER}}}}}
+    patches: list[dict[str, Any]] = [{
+        "applyTo": "HTTP_FILTER",
+        "match": before_router,
+        "patch": {"operation": "INSERT_BEFORE", "value": {
+            "name": LOCAL_FILTER,
+            "typed_config": {
+                "@type": TYPED_STRUCT,
+                "type_url": LOCAL_TYPE_URL,
+                "value": {
+                    "stat_prefix": "http_local_rate_limiter",
+                    "token_bucket": {"max_tokens": burst, "tokens_per_fill": requests_per_second,
+                                     "fill_interval": "1s"},
+                    "filter_enabled": {**always, "runtime_key": "local_rate_limit_enabled"},
+                    "filter_enforced": {**always, "runtime_key": "local_rate_limit_enforced"},
+                    "local_rate_limit_per_downstream_connection": True,
+                    "response_headers_to_add": [{"append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                                                 "header": {"key": "x-local-rate-limit", "value": "true"}}],
+                },
+            },
+        }},
+    }]
+    if global_limit:
+        patches += [{
             "applyTo": "HTTP_FILTER",
-            "match": {"context": "GATEWAY",
-                      "listener": {"filterChain": {"filter": {"name": HCM, "subFilter": {"name": ROUTER}}}}},
+            "match": before_router,  # inserted after the local filter: local, global, router
             "patch": {"operation": "INSERT_BEFORE", "value": {
-                "name": FILTER,
+                "name": GLOBAL_FILTER,
                 "typed_config": {
-                    "@type": TYPED_STRUCT,
-                    "type_url": FILTER_TYPE_URL,
-                    "value": {
-                        "stat_prefix": "http_local_rate_limiter",
-                        "token_bucket": {"max_tokens": burst, "tokens_per_fill": tokens_per_second,
-                                         "fill_interval": "1s"},
-                        "filter_enabled": {**always, "runtime_key": "local_rate_limit_enabled"},
-                        "filter_enforced": {**always, "runtime_key": "local_rate_limit_enforced"},
-                        "local_rate_limit_per_downstream_connection": True,
-                        "response_headers_to_add": [{"append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
-                                                     "header": {"key": "x-local-rate-limit", "value": "true"}}],
+                    "@type": GLOBAL_TYPE_URL,
+                    "domain": rl.EDGE_DOMAIN,
+                    "stat_prefix": "http_edge_rate_limiter",
+                    "failure_mode_deny": False,
+                    "timeout": RLS_TIMEOUT,
+                    "rate_limit_service": {
+                        "grpc_service": {"envoy_grpc": {"cluster_name": cluster_name(),
+                                                        "authority": service_host(NAME, NAMESPACE)}},
+                        "transport_api_version": "V3",
                     },
                 },
             }},
-        }],
+        }, {
+            "applyTo": "VIRTUAL_HOST",
+            # no vhost name: every virtual host of the gateway's routes (istio/istio@1.22.8
+            # pilot/pkg/networking/core/envoyfilter/rc_patch.go virtualHostMatch)
+            "match": {"context": "GATEWAY", "routeConfiguration": {"vhost": {}}},
+            "patch": {"operation": "MERGE", "value": {"rate_limits": rl.rate_limit_actions(exempt_prefix)}},
+        }]
+    return {"workloadSelector": {"labels": dict(gateway_selector)}, "configPatches": patches}
+
+
+def service_env(s: RateLimitServiceArgs) -> list[dict[str, Any]]:
+    """envoyproxy/ratelimit@aba2384d src/settings/settings.go names and defaults."""
+    value = lambda name, v: {"name": name, "value": v}  # noqa: E731
+    return [
+        value("LOG_LEVEL", "warn"),  # default WARN
+        value("LOG_FORMAT", "json"),
+        value("BACKEND_TYPE", "redis"),
+        value("REDIS_SOCKET_TYPE", "tcp"),  # default unix (a nutcracker socket)
+        # SINGLE: one address. In Sentinel mode redis-master follows the elected master (data.py).
+        value("REDIS_TYPE", "SINGLE"),
+        value("REDIS_URL", f"{s.redis_host}:{s.redis_port}"),
+        {"name": "REDIS_AUTH", "valueFrom": {"secretKeyRef": {"name": REDIS_SECRET, "key": "password"}}},
+        value("USE_STATSD", "false"),  # default true; one sink only (runner.go refuses two)
+        value("USE_PROMETHEUS", "true"),
+        value("PROMETHEUS_ADDR", f":{METRICS_PORT}"),
+        value("RUNTIME_ROOT", RUNTIME_ROOT),
+        value("RUNTIME_SUBDIRECTORY", RUNTIME_SUBDIRECTORY),
+        value("RUNTIME_APPDIRECTORY", RUNTIME_APPDIRECTORY),
+        # a ConfigMap volume swaps its files under the mount itself; watch that directory, and skip
+        # the volume's ..data/..<timestamp> dot entries (as the Istio sample does)
+        value("RUNTIME_WATCH_ROOT", "false"),
+        value("RUNTIME_IGNOREDOTFILES", "true"),
+        # /healthcheck answers 200 only once a configuration is loaded (src/server/health.go)
+        value("HEALTHY_WITH_AT_LEAST_ONE_CONFIG_LOADED", "true"),
+    ]
+
+
+def config_text(requests_per_second: int, exempt: rl.Exemption) -> pulumi.Output:
+    """The service's config.yaml (the exempt networks may be Outputs: the EKS NAT addresses)."""
+    return pulumi.Output.all(*exempt.networks).apply(lambda nets: yaml.safe_dump(
+        rl.ratelimit_service_config(requests_per_second, tuple(nets)), sort_keys=False))
+
+
+def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[str, Any]:
+    # /healthcheck answers 500 until a configuration is loaded and while Redis is unreachable
+    # (src/server/health.go; src/redis/driver_impl.go marks the redis component): ready then, but a
+    # Redis outage must not restart every pod, so liveness only asks whether the server listens.
+    probe = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
+    alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "initialDelaySeconds": 10, "failureThreshold": 6}
+    container = {
+        "name": NAME,
+        "image": versions.RATELIMIT_IMAGE,
+        "imagePullPolicy": "Always",
+        "env": service_env(s),
+        "ports": [{"name": "http", "containerPort": HTTP_PORT}, {"name": "grpc", "containerPort": GRPC_PORT},
+                  {"name": "metrics", "containerPort": METRICS_PORT}],
+        "readinessProbe": probe,
+        "livenessProbe": alive,
+        "resources": {"requests": {"cpu": s.request.cpu, "memory": s.request.memory},
+                      "limits": {"cpu": s.limit.cpu, "memory": s.limit.memory}},
+        "securityContext": restricted_container_security(UID),
+        "volumeMounts": [{"name": "config", "readOnly": True,
+                          "mountPath": f"{RUNTIME_ROOT}/{RUNTIME_SUBDIRECTORY}/{RUNTIME_APPDIRECTORY}"}],
+    }
+    checksum = pulumi.Output.from_input(config).apply(lambda t: hashlib.sha256(t.encode()).hexdigest()[:16])
+    return {
+        "replicas": s.replicas,
+        "selector": {"matchLabels": dict(POD_LABELS)},
+        "template": {
+            "metadata": {"labels": {**LABELS, **POD_LABELS}, "annotations": {"checksum/config": checksum}},
+            "spec": {
+                "automountServiceAccountToken": False,
+                "securityContext": restricted_pod(UID),
+                "topologySpreadConstraints": [
+                    {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway",
+                     "labelSelector": {"matchLabels": dict(POD_LABELS)}}
+                    for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")],
+                "containers": [container],
+                "volumes": [{"name": "config", "configMap": {"name": CONFIG_MAP}}],
+            },
+        },
     }
 
 
@@ -75,9 +234,51 @@ class EdgeRateLimit(TartwareComponent):
 
     def __init__(self, name: str, args: EdgeRateLimitArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        namespace, tokens_per_second, burst = args.namespace, args.tokens_per_second, args.burst
-        gateway_selector, provider, depends_on = dict(args.gateway_selector), self.provider, list(args.depends_on)
-        self.envoy_filter = custom_resource(self, f"{name}-envoyfilter", NETWORKING, "EnvoyFilter", ENVOY_FILTER_NAME,
-                                            namespace, envoy_filter_spec(tokens_per_second, burst, gateway_selector),
-                                            provider, depends_on)
-        self.register_outputs({"envoyFilter": ENVOY_FILTER_NAME, "tokensPerSecond": tokens_per_second})
+        provider, s = self.provider, args.service
+        self.service_namespace: Optional[str] = None
+        if s is not None:
+            self._service(name, provider, args.requests_per_second, s)
+        self.envoy_filter = custom_resource(
+            self, f"{name}-envoyfilter", NETWORKING, "EnvoyFilter", ENVOY_FILTER_NAME, args.gateway_namespace,
+            envoy_filter_spec(args.requests_per_second, args.burst, dict(args.gateway_selector), s is not None,
+                              s.exempt.prefix if s is not None and s.exempt else None),
+            provider, list(args.depends_on))
+        self.register_outputs({"envoyFilter": ENVOY_FILTER_NAME, "requestsPerSecond": args.requests_per_second,
+                               "service": service_host(NAME, NAMESPACE) if s is not None else ""})
+
+    def _service(self, name: str, provider: k8s.Provider, requests_per_second: int, s: RateLimitServiceArgs) -> None:
+        self.service_namespace = NAMESPACE
+        labels = {**LABELS, **POD_LABELS}
+        self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
+        meta = lambda obj: k8s.meta.v1.ObjectMetaArgs(name=obj, namespace=NAMESPACE, labels=labels)  # noqa: E731
+        self.redis_secret = s.secrets.secret(self, f"{name}-redis-credentials", REDIS_SECRET, NAMESPACE,
+                                             {"password": s.redis_password}, "redis", depends_on=[self.namespace],
+                                             labels=labels)
+        config = config_text(requests_per_second, s.exempt)
+        self.config_map = k8s.core.v1.ConfigMap(f"{name}-config", metadata=meta(CONFIG_MAP),
+                                                data={"config.yaml": config},
+                                                opts=self.child(provider, depends_on=[self.namespace]))
+        self.deployment = k8s.apps.v1.Deployment(
+            f"{name}-deployment", metadata=meta(NAME), spec=deployment_spec(s, config),
+            opts=self.child(provider, depends_on=[self.namespace, self.config_map, self.redis_secret, *s.redis]))
+        self.service = k8s.core.v1.Service(
+            f"{name}-service", metadata=meta(NAME),
+            spec={"selector": dict(POD_LABELS), "ports": [
+                {"name": "http", "port": HTTP_PORT, "targetPort": HTTP_PORT},
+                # grpc-*: istiod gives the cluster HTTP/2, which envoy_grpc needs
+                {"name": "grpc", "port": GRPC_PORT, "targetPort": GRPC_PORT, "appProtocol": "grpc"},
+                {"name": "metrics", "port": METRICS_PORT, "targetPort": METRICS_PORT},
+            ]},
+            opts=self.child(provider, depends_on=[self.namespace]))
+        self.pdb = None
+        if s.replicas > 1:
+            self.pdb = k8s.policy.v1.PodDisruptionBudget(
+                f"{name}-pdb", metadata=meta(NAME),
+                spec={"selector": {"matchLabels": dict(POD_LABELS)}, "maxUnavailable": 1},
+                opts=self.child(provider, depends_on=[self.namespace]))
+        self.service_monitor = None
+        if s.monitoring_crds is not None:
+            self.service_monitor = custom_resource(
+                self, f"{name}-servicemonitor", MONITORING, "ServiceMonitor", NAME, NAMESPACE,
+                {"selector": {"matchLabels": dict(POD_LABELS)}, "endpoints": [{"port": "metrics", "interval": "30s"}]},
+                provider, [s.monitoring_crds, self.namespace])

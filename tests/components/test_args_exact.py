@@ -24,8 +24,12 @@ from stacks.args import (
     EdgeRateLimitArgs,
     LoadTestArgs,
     NetworkPoliciesArgs,
+    RateLimitServiceArgs,
+    SecretsArgs,
 )
 from stacks.handles import ClusterHandle, PlatformHandle
+from stacks.platform_settings import Sizing
+from stacks.ratelimit import Exemption
 from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer
 from stacks.settings import load_settings
 
@@ -58,10 +62,11 @@ CONFIGS = {
     "prod-full": ("prod", dict(OFFSITE, backupRestoreFrom="latest", loadTest="load", loadTestUsername="admin",
                                domain="example.com", acmeEmail="ops@example.com",
                                registryServer="registry.example.com", registryUsername="ci",
-                               hpaRequestsPerSecondTarget=300),
+                               hpaRequestsPerSecondTarget=300, edgeRateLimitExemptCidrs=["10.244.0.0/16"]),
                   dict(registryPassword="pw", loadTestPassword="pw", backupOffsiteAccessKeyId="id",
                        backupOffsiteSecretAccessKey="key"), None),
     "prod-locust-irsa": ("prod", dict(OFFSITE, loadTest="locust", loadTestUsername="admin",
+                                      edgeRateLimitExemptCidrs=["10.244.0.0/16"],  # Locust's pods (kind)
                                       backupOffsiteRoleArn="arn:aws:iam::123456789012:role/backup",
                                       backupOffsiteEncryption="aws:kms",
                                       backupOffsiteKmsKeyId="arn:aws:kms:us-east-1:123456789012:key/abc",
@@ -233,9 +238,18 @@ def _kit_builds(reads: Reads) -> None:
 
 
 def _edge_rate_limit(reads: Reads) -> None:
+    """The Platform makes these from its siblings (the Redis address, release and password, the
+    monitoring CRDs): built here by hand, with the service and an exempt network."""
     def make():
+        k8s = provider()
+        service = RateLimitServiceArgs(
+            replicas=3, request=Sizing("250m", "128Mi"), limit=Sizing("1000m", "256Mi"),
+            exempt=Exemption(("10.42.0.0/16",), 16), redis_host="redis-master.cache.svc.cluster.local",
+            redis_port=6379, redis_password=credentials().redis_password,
+            secrets=SecretSource("external-secrets", SecretsArgs(), on(k8s)), redis=(stand_in("redis", k8s),),
+            monitoring_crds=stand_in("kps", k8s))
         return EdgeRateLimitArgs("istio-system", 100, 200, {"istio": "ingressgateway"},
-                                 depends_on=(stand_in("base", provider()),))
+                                 depends_on=(stand_in("base", k8s),), service=service)
     reads.run("EdgeRateLimitArgs", make, lambda a: ratelimit.EdgeRateLimit("ratelimit", a, on(provider())))
 
 

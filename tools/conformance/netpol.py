@@ -321,6 +321,9 @@ def addresses_in(text: str) -> list[tuple[str, str, Optional[int], str]]:
     return out
 
 
+ENVOY_CLUSTER = re.compile(r"outbound\|(?P<port>\d+)\|[^|]*\|(?P<service>[a-z0-9-]+)\.(?P<namespace>[a-z0-9-]+)\.svc\.cluster\.local")
+
+
 def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple[list[Flow], list[str]]:
     """The traffic the platform needs, and the problems found deriving it (missing targets)."""
     net = net or build_network(system)
@@ -408,6 +411,21 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     for gw in gateway_pods:
                         flows += _to_service(net, svcs, gw.owner, ns, name, port, f"gateway -> VirtualService "
                                              f"{vs.namespace}/{vs.name} destination {host}:{port}", problems)
+
+    # ... and every EnvoyFilter's upstream cluster (outbound|<port>||<service>.<ns>.svc.cluster.local,
+    # istiod's name for a Service port: the gateway's rate limit service) from the pods it selects
+    for ef in system.of_kind("EnvoyFilter"):
+        spec = ef.doc.get("spec") or {}
+        selector = (spec.get("workloadSelector") or {}).get("labels") or {}
+        selected = [p for p in net.pods if (p.namespace == ef.namespace or ef.namespace == "istio-system")
+                    and selector_matches({"matchLabels": selector}, p.labels)]
+        for text in _strings(spec.get("configPatches") or []):
+            m = ENVOY_CLUSTER.fullmatch(text)
+            if not m:
+                continue
+            for pod in selected:
+                flows += _to_service(net, svcs, pod.owner, m["namespace"], m["service"], int(m["port"]),
+                                     f"EnvoyFilter {ef.namespace}/{ef.name} cluster {text}", problems)
 
     # ... and the NGINX controller -> every Ingress backend (networking.k8s.io/v1 Ingress rules)
     nginx = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "ingress-nginx"
