@@ -21,7 +21,7 @@ DNS_NAMES = ("api", "grafana", "jaeger", "prometheus")
 
 
 def record_type(address: Optional[str]) -> Optional[str]:
-    """``A`` for an IPv4 address, ``AAAA`` for IPv6, ``CNAME`` for a hostname (an AWS NLB)."""
+    """``A`` for an IPv4 address, ``AAAA`` for IPv6, ``CNAME`` for a hostname (an AWS load balancer)."""
     if not address:
         return None
     try:

@@ -99,16 +99,16 @@ def test_record_type_follows_the_address(address, kind):
 
 
 class LoadBalancerMocks(DefaultMocks):
-    """The edge Service (read by the platform) reports an AWS NLB hostname, as on EKS."""
+    """The edge Service (read by the platform) reports an AWS Classic Load Balancer hostname, as on EKS (docs/platform.md)."""
 
     def new_resource(self, args):
         rid, outputs = super().new_resource(args)
         if args.typ == "kubernetes:core/v1:Service" and args.inputs.get("spec", {}).get("type") == "LoadBalancer":
-            outputs["status"] = {"loadBalancer": {"ingress": [{"hostname": NLB}]}}
+            outputs["status"] = {"loadBalancer": {"ingress": [{"hostname": ELB}]}}
         return rid, outputs
 
 
-NLB = "k8s-istio-a1b2c3-0123456789.elb.eu-west-1.amazonaws.com"
+ELB = "a0123456789abcdef0123456789abcdef-1234567890.eu-west-1.elb.amazonaws.com"
 
 
 def test_records_follow_a_known_load_balancer_address():
@@ -116,5 +116,5 @@ def test_records_follow_a_known_load_balancer_address():
     out = run_program("prod", config, keys, mocks=LoadBalancerMocks()).outputs
     if not out["ingressAddress"]:
         pytest.skip("the platform publishes no edge LoadBalancer address in this stack")
-    assert out["ingressAddress"] == NLB
-    assert {(r["type"], r["value"]) for r in out["dnsRecords"]} == {("CNAME", NLB)}
+    assert out["ingressAddress"] == ELB
+    assert {(r["type"], r["value"]) for r in out["dnsRecords"]} == {("CNAME", ELB)}

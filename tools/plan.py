@@ -375,7 +375,7 @@ def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list
         lines.append(f"{rec['name']:<40} {rec.get('type') or 'A/CNAME':<7} "
                      f"{rec.get('value') or '<LoadBalancer address, known after pulumi up>'}")
     if not address:
-        lines.append("(type A for an IP address, CNAME for a hostname such as an AWS NLB: "
+        lines.append("(type A for an IP address, CNAME for a hostname such as an AWS load balancer's: "
                      "`pulumi stack output dnsRecords --json` after `pulumi up`)")
     return lines
 
