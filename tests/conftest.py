@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadFileScheduling
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -14,6 +15,41 @@ from tools.offline import recorded_run  # noqa: E402
 # young generation less often (CPython's default threshold is 700). Memory stays far below the
 # machine's; this only trades a little peak memory for fewer collections.
 gc.set_threshold(50_000, 20, 20)
+
+# Scheduling on the two xdist workers (pytest.ini: --dist loadfile --no-loadscope-reorder). Files go
+# to workers in collection order, so the files that take longest start first and the workers finish
+# together. Files that read the same expensive per-process caches share one work unit, so each cache
+# is built once rather than once per worker: the whole-system renders (tools/system.py), and the
+# target runs of tests/test_audits.py that tests/test_vendored_charts.py reuses.
+SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
+             "tests/test_audits.py": "tests/test_vendored_charts.py"}
+SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
+              "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_budget_properties.py",
+              "tests/components/test_args_exact.py", "tests/test_loadtest.py")
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = SAME_UNIT.get(_file_of(item.nodeid), _file_of(item.nodeid))
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: the order inside a file, and of the other files, is kept
+
+
+class SharedRenderScheduling(LoadFileScheduling):
+    """xdist's --dist loadfile, with the files of SAME_UNIT in one work unit."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = _file_of(nodeid)
+        return SAME_UNIT.get(path, path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return SharedRenderScheduling(config, log)
 
 
 def program_run(stack: str):

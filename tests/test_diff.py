@@ -1,5 +1,6 @@
 """The offline diff reports what Kubernetes would receive differently between two settings/revisions."""
 
+import json
 import subprocess
 
 import pytest
@@ -62,10 +63,26 @@ def _is_git_checkout():
 
 
 @pytest.mark.skipif(not _is_git_checkout(), reason="not a git checkout")
-def test_git_path_head_against_working_tree(capsys):
-    # two subprocesses: HEAD from `git archive`, and the working tree
-    assert diff.main(["--base", "HEAD", "--stack", "dev"]) == 0
-    out = capsys.readouterr().out
+def test_git_path_head_against_working_tree(monkeypatch, capsys):
+    """--base HEAD: HEAD is exported with `git archive` and snapshotted in its own Python process.
+    The working-tree side, which the CLI computes the same way in a second process, is this
+    process's snapshot here (one subprocess less); on a clean checkout the two must be equal."""
+    in_subprocess = diff.snapshots_of
+
+    def head_in_subprocess(revs, stack):
+        assert revs == ["HEAD", diff.WORKTREE]
+        (base,) = in_subprocess(["HEAD"], stack)
+        here = json.loads(json.dumps(diff.take_snapshot(stack), default=str))  # as the subprocess hands it over
+        return [base, here]
+
+    monkeypatch.setattr(diff, "snapshots_of", head_in_subprocess)
+    assert diff.main(["--base", "HEAD", "--stack", "dev", "--json"]) == 0
+    changes = json.loads(capsys.readouterr().out)
+    clean = subprocess.run(["git", "-C", str(diff.ROOT), "status", "--porcelain"], capture_output=True,
+                           text=True).stdout == ""
+    if clean:  # CI's fresh checkout: HEAD through git archive in a subprocess == the tree in-process
+        assert changes == compare({}, {}), changes
+    out = markdown(changes, "dev", "HEAD", "working tree")
     assert out.startswith("## Offline plan diff — stack `dev`: `HEAD` → `working tree`")
     for section in ("### Budget", "### Pulumi resources", "### Kubernetes manifests"):
         assert section in out

@@ -35,6 +35,7 @@ mirror used; the rules below are unchanged since they moved to pkg/workspace/con
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -43,6 +44,8 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 import yaml
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same YAML, faster
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_SCHEMA = ROOT / "tests" / "data" / "pulumi" / "project.json"
@@ -153,14 +156,13 @@ def load_project(text: str, schema: Optional[Mapping[str, Any]] = None) -> dict[
     """loaders.go LoadProjectBytes: schema-validate, rewrite shorthand config, Project.Validate."""
     import jsonschema
 
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=_LOADER)
     if not isinstance(raw, dict):
         raise CliError("expected project to be an object")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
         raise CliError("project is missing a non-empty string 'name' attribute")
-    schema = schema if schema is not None else json.loads(PROJECT_SCHEMA.read_text())
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(schema) if schema is not None else _project_validator()
     errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         raise CliError("could not validate 'Pulumi.yaml': " + "; ".join(
@@ -192,9 +194,17 @@ def load_project(text: str, schema: Optional[Mapping[str, Any]] = None) -> dict[
     return {"name": name, "config": config, "raw": raw}
 
 
+@functools.lru_cache(maxsize=None)
+def _project_validator() -> Any:
+    """The validator of the vendored project.json, built once (its refs are resolved lazily and kept)."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(PROJECT_SCHEMA.read_text()))
+
+
 def load_stack(project: Mapping[str, Any], text: str) -> dict[str, Value]:
     """loaders.go LoadProjectStackBytes: namespaced keys -> config values."""
-    doc = yaml.safe_load(text) or {}
+    doc = yaml.load(text, Loader=_LOADER) or {}
     return {_full_key(project["name"], k): stack_value(v) for k, v in (doc.get("config") or {}).items()}
 
 
@@ -241,7 +251,8 @@ def merge_config(project: Mapping[str, Any], stack: str, config: Mapping[str, Va
 
 def preflight(project_text: str, stack_text: str, stack: str) -> dict[str, Value]:
     """Everything the CLI checks before ``pulumi preview``/``up`` starts the program."""
-    return merge_config(load_project(project_text), stack, load_stack(load_project(project_text), stack_text))
+    project = load_project(project_text)
+    return merge_config(project, stack, load_stack(project, stack_text))
 
 
 def wire_config(merged: Mapping[str, Value]) -> tuple[dict[str, str], list[str]]:
