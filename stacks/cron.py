@@ -19,6 +19,7 @@ parser's, read from robfig/cron@v3.0.1 ``parser.go`` and ``spec.go``:
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 FIELDS = (("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
@@ -109,8 +110,12 @@ def parse(expression: str) -> Schedule:
     return Schedule(minutes, hours, days, months, weekdays, days_star, weekdays_star)
 
 
+@functools.lru_cache(maxsize=256)
 def max_interval_seconds(expression: str, start: datetime.date = datetime.date(2027, 1, 1)) -> int:
-    """Longest time between two consecutive runs; CronError if the schedule never fires."""
+    """Longest time between two consecutive runs; CronError if the schedule never fires.
+
+    Walks nine years day by day (a few milliseconds): cached, since every settings load asks it
+    about the same few schedules."""
     s = parse(expression)
     in_day = sorted(h * 60 + m for h in s.hours for m in s.minutes)  # minutes after midnight
     longest = max((b - a for a, b in zip(in_day, in_day[1:])), default=0)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-import yaml
 from google.protobuf import json_format
 
 import pulumi
@@ -29,7 +28,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from tools.pulumi_cli import apply_project_defaults
+from tools.pulumi_cli import apply_project_defaults, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "tartware-infra"
@@ -297,7 +296,7 @@ def stack_config(stack: str, overrides: Optional[Mapping[str, Any]] = None,
     if not path.exists():
         known = sorted(p.name.split(".")[1] for p in ROOT.glob("Pulumi.*.yaml"))
         raise ValueError(f"unknown stack {stack!r}; known stacks: {', '.join(known)}")
-    doc = yaml.safe_load(path.read_text()) or {}
+    doc = parse_yaml(path.read_text()) or {}
     config: dict[str, str] = {}
     secret_keys: list[str] = []
     for key, value in (doc.get("config") or {}).items():

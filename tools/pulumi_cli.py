@@ -47,6 +47,11 @@ import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: same YAML, faster
 
+
+def parse_yaml(text: str) -> Any:
+    """A project or stack file's YAML (safe loading)."""
+    return yaml.load(text, Loader=_LOADER)
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_SCHEMA = ROOT / "tests" / "data" / "pulumi" / "project.json"
 
@@ -156,7 +161,7 @@ def load_project(text: str, schema: Optional[Mapping[str, Any]] = None) -> dict[
     """loaders.go LoadProjectBytes: schema-validate, rewrite shorthand config, Project.Validate."""
     import jsonschema
 
-    raw = yaml.load(text, Loader=_LOADER)
+    raw = parse_yaml(text)
     if not isinstance(raw, dict):
         raise CliError("expected project to be an object")
     name = raw.get("name")
@@ -204,7 +209,7 @@ def _project_validator() -> Any:
 
 def load_stack(project: Mapping[str, Any], text: str) -> dict[str, Value]:
     """loaders.go LoadProjectStackBytes: namespaced keys -> config values."""
-    doc = yaml.load(text, Loader=_LOADER) or {}
+    doc = parse_yaml(text) or {}
     return {_full_key(project["name"], k): stack_value(v) for k, v in (doc.get("config") or {}).items()}
 
 

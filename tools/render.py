@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
 from tools.offline import recorded_run
@@ -60,15 +61,23 @@ def validate(docs: Iterable[dict[str, Any]], kube_version: str = KUBE_VERSION) -
     """kubernetes-validate --strict on each object. A missing schema for a built-in kind is an error."""
     errors = []
     for doc in docs:
-        ident = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
-        validator = _validator(kube_version, doc.get("kind", ""), doc.get("apiVersion", ""))
-        if validator is None:
-            errors.append(f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}")
-            continue
-        error = next(iter(sorted(validator.iter_errors(doc), key=lambda e: list(e.path))), None)
+        error = _object_error(kube_version, json.dumps(doc, sort_keys=True, default=str))
         if error is not None:
-            errors.append(f"{ident}: {error.message} at {'/'.join(map(str, error.path))}")
+            errors.append(error)
     return errors
+
+
+@functools.lru_cache(maxsize=4096)
+def _object_error(kube_version: str, text: str) -> Optional[str]:
+    """The first schema error of one object (given as canonical JSON), once per process: the dev and
+    prod systems, and the checks that read them, share most objects."""
+    doc = json.loads(text)
+    ident = f"{doc.get('kind')}/{doc.get('metadata', {}).get('name')}"
+    validator = _validator(kube_version, doc.get("kind", ""), doc.get("apiVersion", ""))
+    if validator is None:
+        return f"{ident}: no schema for {doc.get('apiVersion')} in Kubernetes {kube_version}"
+    error = next(iter(sorted(validator.iter_errors(doc), key=lambda e: list(e.path))), None)
+    return None if error is None else f"{ident}: {error.message} at {'/'.join(map(str, error.path))}"
 
 
 BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io",
