@@ -27,7 +27,17 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
 
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: the CRDs run to megabytes
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's emitter (the CRDs run to megabytes), without anchors and aliases: a manifest file
+    reads as Kubernetes returns it, and the representer skips its alias bookkeeping (faster)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump(doc: Any) -> str:
+    """One object as a YAML document, keys sorted."""
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=True)
 
 
 def load_all(text: str) -> list[Any]:
@@ -188,13 +198,16 @@ def write_manifests(docs: Iterable[dict[str, Any]], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.yaml"):
         old.unlink()
-    paths = []
+    paths: list[Path] = []
+    taken: set[str] = set()
     for doc in docs:
-        path = out / object_filename(doc)
+        name = object_filename(doc)
         n = 1
-        while path in paths:
+        while name in taken:
             n += 1
-            path = out / object_filename(doc).replace(".yaml", f"-{n}.yaml")
-        path.write_text(yaml.dump(doc, Dumper=_Dumper, sort_keys=True))
+            name = object_filename(doc).replace(".yaml", f"-{n}.yaml")
+        taken.add(name)
+        path = out / name
+        path.write_text(dump(doc))
         paths.append(path)
     return paths

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from tools.manifests import object_filename
+from tools.manifests import dump, object_filename
 from tools.offline import run_program, stack_config
 from tools.system import render_system, skipped_report
 
@@ -108,7 +108,7 @@ def write_objects(objects: dict[str, dict[str, Any]], out: Path) -> None:
     for old in out.glob("*.yaml"):
         old.unlink()
     for key, doc in objects.items():
-        (out / f"{key}-{object_filename(doc)}").write_text(yaml.safe_dump(doc, sort_keys=True))
+        (out / f"{key}-{object_filename(doc)}").write_text(dump(doc))
 
 
 def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
