@@ -18,6 +18,18 @@ def run_with(overrides=None, secrets=None, stack="prod"):
     return str(info.value)
 
 
+def assert_refused(overrides, key, fragments=(), secrets=None, stack="prod"):
+    """``stack`` with ``overrides`` and ``secrets`` (keys without the project prefix) is refused before
+    any resource is registered, naming ``key`` (with or without the prefix) and saying every
+    fragment; returns the message."""
+    message = run_with({f"{NS}:{k}": v for k, v in overrides.items()},
+                       {f"{NS}:{k}": v for k, v in secrets.items()} if secrets else None, stack)
+    assert (key if key.startswith(f"{NS}:") else f"{NS}:{key}") in message, message
+    for fragment in fragments:
+        assert fragment in message, message
+    return message
+
+
 # (config overrides, the key the message must name, fragments it must contain)
 CASES = [
     ({"environment": "staging"}, f"{NS}:environment", ["'staging'", "'dev' or 'prod'"]),
@@ -68,11 +80,7 @@ CASES = [
 
 @pytest.mark.parametrize("overrides,key,fragments", CASES, ids=[c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(CASES)])
 def test_bad_input_is_rejected_before_any_resource(overrides, key, fragments):
-    message = run_with({f"{NS}:{k}": v for k, v in overrides.items()})
-    assert "nothing was deployed" in message
-    assert key in message, message
-    for fragment in fragments:
-        assert fragment in message, message
+    assert "nothing was deployed" in assert_refused(overrides, key, fragments)
 
 
 def test_plaintext_secret_is_refused():
