@@ -208,7 +208,7 @@ VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
 # postgres 17.6-alpine: seven; rclone 1.75.0: six, one naming it the index digest; redpanda
 # v25.3.6: one project that pulls it into kind). Check one with
 # `docker buildx imagetools inspect <name>:<tag>` before bumping; renovate updates tag and digest
-# together (renovate.json captures currentDigest). docs/conformance.md "Image digests".
+# together (renovate.json captures currentDigest). docs/conformance.md, "The checks", row "Image digests".
 # Load generator: grafana/k6 (runs as uid 12345, entrypoint k6). Backups: pg_dump must be at least
 # the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
 # postgres 17.6 on alpine (uid 70 = postgres).
