@@ -81,6 +81,7 @@ class Server:
         self.data, self.sock = base / "data", base / "sock"
         self.port = _free_port()
         self.password_file = base / "password"
+        self.scripts = base / "scripts"  # a copy of ops/backup the server's user can read
 
     def run(self, args, check=True, env=None, **kw) -> subprocess.CompletedProcess:
         return subprocess.run([str(a) for a in args], user=self.user, capture_output=True, text=True,
@@ -125,7 +126,9 @@ class Server:
         return env
 
     def script(self, path: Path, backup_dir: Path, preexec_fn=None, **extra: str) -> subprocess.CompletedProcess:
-        return self.run(["/bin/sh", path], check=False, env=self.script_env(backup_dir, **extra),
+        """ops/backup/<script> run from the server's own copy of the folder: the checkout may sit in a
+        directory the server's user cannot read (a ``mktemp -d`` clone is 0700 and root's)."""
+        return self.run(["/bin/sh", self.scripts / path.name], check=False, env=self.script_env(backup_dir, **extra),
                         preexec_fn=preexec_fn)
 
     def own(self, *paths: Path) -> None:
@@ -162,6 +165,8 @@ def pg():
     base = Path(tempfile.mkdtemp(prefix="tartware-pg-"))  # not under pytest's root-only tmp dirs
     server = Server(base, bindir, user)
     server.own(base)
+    shutil.copytree(BACKUP.parent, server.scripts)  # backup.sh sources pgpass.sh from its own folder
+    server.own(server.scripts, *server.scripts.iterdir())
     server.password_file.write_text(PASSWORD)
     server.password_file.chmod(0o600)
     server.own(server.password_file)
