@@ -53,11 +53,15 @@ def _run(overrides, secrets=None):
                                              secrets={f"{NS}:{k}": v for k, v in (secrets or {}).items()}))
 
 
+PUBLIC = "tartware.example.com"  # the allowlist run's public domain (the ACME issuer)
+ALLOWLIST_HOSTS = {f"{n}.{PUBLIC}" for n in ("grafana", "jaeger", "prometheus", "locust")}
+
+
 @pytest.fixture(scope="module")
 def allowlist_run():
-    """An allowlist, with Locust's route to guard as well."""
-    return _run({"operatorAccess": "allowlist", "operatorAllowedCidrs": ["203.0.113.0/24"], **LOCUST},
-                {"loadTestPassword": "pw"})
+    """An allowlist on a public domain with the ACME issuer, and Locust's route to guard as well."""
+    return _run({"operatorAccess": "allowlist", "operatorAllowedCidrs": ["203.0.113.0/24"], **LOCUST,
+                 "domain": PUBLIC, "acmeEmail": "ops@example.com"}, {"loadTestPassword": "pw"})
 
 
 @pytest.fixture(scope="module")
@@ -65,21 +69,15 @@ def internal_locust_run():
     return _run({"operatorAccess": "internal", **LOCUST}, {"loadTestPassword": "pw"})
 
 
-@pytest.fixture(scope="module")
-def acme_locust_run():
-    """SSO on a public domain with the ACME issuer, and Locust's route."""
-    return _run({**SSO, **LOCUST, "domain": "tartware.example.com", "acmeEmail": "ops@example.com"},
-                {"loadTestPassword": "pw", "operatorSsoClientSecret": "pw"})
-
-
-def planted(system: SystemRender, add=(), change=None, drop=()) -> SystemRender:
+def planted(system: SystemRender, add=(), change=None, drop=(),
+            kinds=("AuthorizationPolicy", "ConfigMap", "Service", "VirtualService")) -> SystemRender:
     """A copy of ``system`` with ``add`` appended, the items keyed in ``drop`` left out and
-    ``change(key, doc)`` applied to copies of the others (kept when it returns True)."""
+    ``change(key, doc)`` applied to copies of the items of ``kinds`` (kept when it returns True)."""
     items = []
     for item in system.items:
         if item.key in drop:
             continue
-        if change is not None:
+        if change is not None and item.kind in kinds:
             doc = copy.deepcopy(item.doc)
             if change(item.key, doc):
                 items.append(Item(doc, item.origin))
@@ -198,8 +196,7 @@ def test_every_public_host_of_the_sso_render_is_the_api_or_behind_sso(sso_system
 def test_every_public_host_of_the_allowlist_is_the_api_or_source_restricted(allowlist_run):
     system = program_system(allowlist_run)
     assert access.violations(system) == []
-    hosts = {*OPERATOR_HOSTS, "locust.tartware.local"}
-    assert access.guards(system) == {"api.tartware.local": "api", **{h: "source" for h in hosts}}
+    assert access.guards(system) == {f"api.{PUBLIC}": "api", **{h: "source" for h in ALLOWLIST_HOSTS}}
 
 
 def _vs(name, host, service, ns="observability", port=80):
@@ -269,9 +266,8 @@ def test_an_allowlist_without_the_client_address_guards_nothing(allowlist_run):
             doc["spec"]["rules"][0]["from"][0]["source"]["notRemoteIpBlocks"].append("0.0.0.0/0")
             return True
         return False
-    hosts = sorted({*OPERATOR_HOSTS, "locust.tartware.local"})
     for change in (cluster, everyone):
-        assert sorted(p.split()[1] for p in access.violations(planted(system, change=change))) == hosts
+        assert sorted(p.split()[1] for p in access.violations(planted(system, change=change))) == sorted(ALLOWLIST_HOSTS)
 
 
 def test_an_nginx_ingress_to_an_operator_tool_is_caught(sso_system):
@@ -298,22 +294,21 @@ def test_host_patterns_follow_istios_host_matcher(pattern, host, covers):
     assert access.host_covers(pattern, host) is covers
 
 
-def test_the_acme_challenge_path_is_the_one_exemption(acme_locust_run, sso_run):
+def test_the_acme_challenge_path_is_the_one_exemption(allowlist_run, sso_run):
     """With the ACME issuer the HTTP-01 challenge must reach cert-manager's solver on every host of the
     certificate (RFC 8555 section 8.3), so the policies leave that path out, and only that one."""
-    (policy,) = acme_locust_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+    (policy,) = allowlist_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
     (rule,) = policy.plain["spec"]["rules"]
     assert rule["to"][0]["operation"]["notPaths"] == ["/.well-known/acme-challenge/*"]
-    system = program_system(acme_locust_run)
+    system = program_system(allowlist_run)
     assert access.violations(system) == []
-    assert access.guards(system)["locust.tartware.example.com"] == "sso"
 
     def wider(key, doc):
-        if key == "AuthorizationPolicy istio-system/operator-sso":
+        if key == "AuthorizationPolicy istio-system/operator-allowlist":
             doc["spec"]["rules"][0]["to"][0]["operation"]["notPaths"].append("/api/*")
             return True
         return False
-    assert len(access.violations(planted(system, change=wider))) == 4  # grafana, jaeger, prometheus, locust
+    assert sorted(p.split()[1] for p in access.violations(planted(system, change=wider))) == sorted(ALLOWLIST_HOSTS)
     (self_signed,) = sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
     assert "notPaths" not in self_signed.plain["spec"]["rules"][0]["to"][0]["operation"]
 
@@ -473,7 +468,7 @@ def test_locust_gets_its_own_login_and_no_route_when_internal(internal_locust_ru
                             if r.plain["metadata"]["namespace"] == "tartware-ops"}
     assert "allow-locust-ui" in policies(public) and "allow-locust-ui" not in policies(internal)
     assert "locust.tartware.local" not in access.guards(program_system(internal))
-    assert public.outputs["operations"]["loadTestSummary"].startswith("https://locust.tartware.local")
+    assert public.outputs["operations"]["loadTestSummary"].startswith(f"https://locust.{PUBLIC}")
     assert internal.outputs["operations"]["loadTestSummary"].startswith("kubectl -n tartware-ops port-forward")
 
 

@@ -121,9 +121,12 @@ def _backend(host: str, default_ns: str) -> tuple[str, str]:
 
 def front_doors(system: SystemRender) -> list[Door]:
     """Every proxy reachable from outside, with the hosts it serves and where each host leads."""
-    pods = pod_templates(system)
+    public = public_services(system)
+    # only the pods a public Service can select: those of the public Services' namespaces
+    scope = {s.namespace for s in public}
+    pods = pod_templates(SystemRender(system.stack, [i for i in system.items if i.namespace in scope]))
     doors: dict[str, Door] = {}
-    for svc in public_services(system):
+    for svc in public:
         for pod in _selected(svc, pods):
             # an Istio gateway: injected with the gateway template (istio.io docs/setup/additional-setup/gateway)
             templates = ((pod.metadata or {}).get("annotations") or {}).get("inject.istio.io/templates", "")
