@@ -368,7 +368,11 @@ def test_the_oauth2_proxy_values_pass_the_chart_and_its_schema(sso_run):
     assert release["repositoryOpts"]["repo"] == versions.OAUTH2_PROXY.repo
     from tools.charts import vendored_chart
 
-    assert schema_errors(vendored_chart("oauth2-proxy", "10.7.0"), release["values"], "oauth2-proxy", "oauth2-proxy") is None
+    chart = vendored_chart("oauth2-proxy", "10.7.0")
+    assert schema_errors(chart, release["values"], "oauth2-proxy", "oauth2-proxy") is None
+    # the pinned image is the chart's own version (appVersion), by digest
+    app_version = yaml.safe_load((chart / "Chart.yaml").read_text())["appVersion"]
+    assert versions.OAUTH2_PROXY_IMAGE.startswith(f"quay.io/oauth2-proxy/oauth2-proxy:v{app_version}@sha256:")
 
 
 def test_the_gate_runs_as_the_gateways_external_authorizer(sso_system):
@@ -376,6 +380,8 @@ def test_the_gate_runs_as_the_gateways_external_authorizer(sso_system):
     (dep,) = [i.doc for i in sso_system.of_kind("Deployment") if i.name == "oauth2-proxy"]
     pod = dep["spec"]["template"]["spec"]
     (c,) = pod["containers"]
+    assert c["image"] == versions.OAUTH2_PROXY_IMAGE
+    assert c["securityContext"]["runAsUser"] == 65532 and c["securityContext"]["readOnlyRootFilesystem"] is True
     args = c["args"]
     for flag in ("--provider=oidc", "--oidc-issuer-url=https://idp.example.com/realms/ops",
                  "--client-id=tartware-operators", "--cookie-secure=true", "--reverse-proxy=true",

@@ -48,7 +48,7 @@ METRICS_PORT = 44180  # metrics.port
 POD_LABELS = {"app.kubernetes.io/name": "oauth2-proxy", "app.kubernetes.io/instance": RELEASE}  # selectorLabels
 SECRET = "oauth2-proxy"  # keys client-secret, cookie-secret (generated, or <vaultPathPrefix>/operator-sso)
 SECRETS_DIR = "/etc/oauth2-proxy/secrets"
-UID = 2000  # the chart's securityContext.runAsUser/runAsGroup
+UID = 65532  # the image's user (distroless static:nonroot), instead of the chart's 2000
 SECURITY = "security.istio.io/v1"  # AuthorizationPolicy, served by Istio 1.22 (base chart crd-all.gen.yaml)
 SSO_POLICY = "operator-sso"
 ALLOWLIST_POLICY = "operator-allowlist"
@@ -112,13 +112,19 @@ def oauth2_proxy_values(a: OAuth2ProxyArgs, service_monitor: bool) -> dict[str, 
     mounted as files instead. ``upstreams: static://200``: oauth2-proxy answers the gateway's check
     itself (200 when signed in) and proxies nowhere.
     """
+    registry, _, rest = versions.OAUTH2_PROXY_IMAGE.partition("/")
+    repository, _, tag = rest.partition(":")
     return {
+        # by digest: <registry>/<repository>:<tag> with tag "v7.15.3@sha256:..." (templates/deployment.yaml)
+        "image": {"registry": registry, "repository": repository, "tag": tag},
         "config": {"requiredSecretKeys": [], "emailDomains": list(a.email_domains), "upstreams": ["static://200"]},
         "proxyVarsAsSecrets": False,
         "extraArgs": oauth2_proxy_args(a),
         "extraVolumes": [{"name": "gate-secrets", "secret": {"secretName": SECRET, "defaultMode": 0o440}}],
         "extraVolumeMounts": [{"name": "gate-secrets", "mountPath": SECRETS_DIR, "readOnly": True}],
-        # the files belong to group UID (fsGroup); the chart's container securityContext runs as UID
+        # the chart's container securityContext (non-root, read-only, drop ALL, seccomp) with the image's own
+        # user; the secret files belong to its group (fsGroup)
+        "securityContext": {"runAsUser": UID, "runAsGroup": UID},
         "podSecurityContext": {"runAsNonRoot": True, "fsGroup": UID, "seccompProfile": {"type": "RuntimeDefault"}},
         "serviceAccount": {"automountServiceAccountToken": False},  # it never calls the Kubernetes API
         "replicaCount": a.replicas,
