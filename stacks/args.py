@@ -324,7 +324,6 @@ class OAuth2ProxyArgs:
     """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
     gateway about every request to an operator host (components/platform/access.py)."""
 
-    protect: bool  # the generated cookie secret
     issuer_url: str
     client_id: str
     email_domains: tuple[str, ...]

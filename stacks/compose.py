@@ -166,7 +166,7 @@ def operator_access_args(s: StackSettings, secrets: SecretMaker) -> Optional[Ope
     sso = access.sso
     replicas, request, limit = access.gate_pods()
     return OperatorAccessArgs(mode="sso", sso=OAuth2ProxyArgs(
-        protect=s.protect, issuer_url=sso.issuer_url, client_id=sso.client_id,
+        issuer_url=sso.issuer_url, client_id=sso.client_id,
         email_domains=sso.email_domains, allowed_groups=sso.allowed_groups, client_secret=sso.client_secret,
         secrets=secrets, replicas=replicas, request=request, limit=limit))
 

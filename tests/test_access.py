@@ -375,6 +375,31 @@ def test_the_oauth2_proxy_values_pass_the_chart_and_its_schema(sso_run):
     assert versions.OAUTH2_PROXY_IMAGE.startswith(f"quay.io/oauth2-proxy/oauth2-proxy:v{app_version}@sha256:")
 
 
+def _unknown_keys(values, defaults, path=""):
+    """Keys of ``values`` the chart's values.yaml does not have (Helm ignores those silently); a default
+    of ``{}`` or ``[]`` is a free-form block the chart passes through."""
+    out = []
+    for k, v in values.items():
+        if k not in defaults:
+            out.append(f"{path}{k}")
+        elif isinstance(v, dict) and isinstance(defaults[k], dict) and defaults[k]:
+            out += _unknown_keys(v, defaults[k], f"{path}{k}.")
+    return out
+
+
+def test_every_oauth2_proxy_value_is_a_key_of_the_chart(sso_run):
+    """The chart ships no values.schema.json (Helm's schema check passes anything): every key the gate
+    sets is checked against the chart's values.yaml at 10.7.0 instead."""
+    from tools.charts import vendored_chart
+
+    chart = vendored_chart("oauth2-proxy", "10.7.0")
+    assert not (chart / "values.schema.json").exists()
+    defaults = yaml.safe_load((chart / "values.yaml").read_text())
+    (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "oauth2-proxy"]
+    assert _unknown_keys(release["values"], defaults) == []
+    assert _unknown_keys({"config": {"existingSecrets": "x"}}, defaults) == ["config.existingSecrets"]  # a typo
+
+
 def test_the_gate_runs_as_the_gateways_external_authorizer(sso_system):
     """oauth2-proxy v7.15.3 flags, secrets as files (never env), no Secret or token of the chart's own."""
     (dep,) = [i.doc for i in sso_system.of_kind("Deployment") if i.name == "oauth2-proxy"]
@@ -423,7 +448,8 @@ def test_the_generated_cookie_secret_is_an_aes_key_for_oauth2_proxy(sso_run):
     """oauth2-proxy@v7.15.3 pkg/encryption/utils.go SecretBytes: an unpadded base64url string decoding to 16,
     24 or 32 bytes is used decoded, else the raw bytes; validateCookieSecret wants 16, 24 or 32."""
     (cookie,) = [r for r in sso_run.of_type("random:index/randomPassword:RandomPassword") if "cookie" in r.name]
-    assert cookie.plain["length"] == 32 and cookie.plain["special"] is False and cookie.protect
+    assert cookie.plain["length"] == 32 and cookie.plain["special"] is False
+    assert not cookie.protect  # it holds no data (tests/test_audits.py NOT_STATEFUL)
     sample = (string.ascii_letters + string.digits)[:32]  # any 32 characters of that alphabet
     assert len(base64.urlsafe_b64decode(sample)) == 24
     (secret,) = [r for r in sso_run.of_type("kubernetes:core/v1:Secret") if r.plain["metadata"]["name"] == "oauth2-proxy"]

@@ -182,10 +182,12 @@ class OperatorAccess(TartwareComponent):
         if not a.secrets.uses_vault:
             # 32 characters of [A-Za-z0-9] are unpadded base64url: oauth2-proxy decodes them to 24 bytes,
             # an AES-192 key (oauth2-proxy@v7.15.3 pkg/encryption/utils.go SecretBytes; 16, 24 or 32 bytes
-            # are valid, pkg/validation/cookie.go validateCookieSecret)
+            # are valid, pkg/validation/cookie.go validateCookieSecret). Not protected: it only signs the
+            # session cookies (a new one signs everyone out, nothing is lost), and protection would block
+            # switching operatorAccess away from sso.
             self.cookie_secret = random.RandomPassword(
                 f"{name}-cookie-secret", length=32, special=False, min_lower=2, min_upper=2, min_numeric=2,
-                opts=self.child(protect=a.protect))
+                opts=self.child())
             cookie = pulumi.Output.secret(self.cookie_secret.result)
         self.secret = a.secrets.secret(self, f"{name}-gate-secret", SECRET, NAMESPACE,
                                        {"client-secret": a.client_secret if a.client_secret is not None else "",

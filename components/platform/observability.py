@@ -26,7 +26,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from stacks import catalog, versions
-from stacks.args import ObservabilityArgs
+from stacks.args import GrafanaSsoArgs, ObservabilityArgs
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
@@ -138,7 +138,7 @@ def grafana_role_path(admin: tuple[str, ...], editor: tuple[str, ...]) -> str:
     return " || ".join([*parts, "'Viewer'"])
 
 
-def grafana_oauth(g: Any) -> dict[str, Any]:
+def grafana_oauth(g: GrafanaSsoArgs) -> dict[str, Any]:
     """grafana.ini [auth.generic_oauth] (Grafana 12.3, the grafana chart 10.5.15 appVersion): sign-in
     with the operators' OIDC client, PKCE, a role from the groups claim on every login. Generic OAuth
     has no OIDC discovery, hence the three endpoints. The client secret is read from the mounted file
