@@ -163,7 +163,8 @@ def test_db_pool_max_per_service(rendered):
 def test_cors_origins_and_pool_settings():
     t = build_settings({"environment": "prod", "domain": "example.com",
                         "corsOrigins": "https://app.example.com,https://admin.example.com:8443",
-                        "dbPoolMax": 3, "services": {"api-gateway": {"dbPoolMax": 1}}}).tartware
+                        "dbPoolMax": 3, "postgresMaxConnections": 2000,
+                        "services": {"api-gateway": {"dbPoolMax": 1}}}).tartware
     values = chart_values(t)
     assert values["services"]["api-gateway"]["env"]["CORS_ORIGIN"] == \
         "https://app.example.com,https://admin.example.com:8443"
