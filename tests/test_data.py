@@ -7,6 +7,7 @@ import pytest
 
 from stacks import versions
 from tests.test_settings import assert_refused
+from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret, run_program, stack_config
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -157,6 +158,10 @@ def test_volume_sizes_from_settings():
     # chart's (bitnami/postgresql 16.7.27 values.yaml primary/readReplicas.extendedConfiguration)
     for side in ("primary", "readReplicas"):
         assert rels["postgres"].plain["values"][side]["extendedConfiguration"] == "max_connections = 1500\n"
+    # rendered by the pinned chart into the override.conf of both StatefulSets
+    rendered = render(vendored_chart("postgresql", versions.POSTGRESQL.version), rels["postgres"].plain["values"], "postgres", "database")
+    for template in ("primary", "read"):
+        assert "override.conf: |-\n    max_connections = 1500" in rendered[f"postgresql/templates/{template}/extended-configmap.yaml"]
     assert rels["postgres"].plain["values"]["primary"]["persistence"]["size"] == "750Gi"
     assert rels["postgres"].plain["values"]["readReplicas"]["persistence"]["size"] == "750Gi"
     assert rels["redpanda"].plain["values"]["storage"]["persistentVolume"]["size"] == "1Ti"
