@@ -97,6 +97,16 @@ def test_values_refuse_a_required_variable_nothing_provides(monkeypatch):
         chart_values(build_settings({"environment": "prod"}).tartware)
 
 
+def test_a_service_switched_off_is_not_a_gap():
+    """README: `services.revenue-service.enabled false`. The gateway then has no REVENUE_SERVICE_URL,
+    which is not a missing variable (its revenue routes fail, as switching revenue off means)."""
+    values = chart_values(build_settings({"environment": "prod", "services": {"revenue-service": {"enabled": False}}}).tartware)
+    deployments = deployments_of(values)
+    assert "revenue-service" not in deployments
+    assert "REVENUE_SERVICE_URL" not in container_env(deployments["api-gateway"])
+    assert missing_env(deployments) == []
+
+
 def test_one_jwt_issuer_and_audience_everywhere(rendered):
     """core signs with issuer tartware-core-service and audience tartware-core (its
     ensureAuthDefaults override, Apps/core-service/src/config.ts:20); the other services would verify
