@@ -124,6 +124,14 @@ def line_of(texts: dict[str, str], path: str, pattern: str) -> int:
     raise SystemExit(f"{path}: no line matches {pattern!r}: the app changed; revisit tools/app_source.py")
 
 
+def first_group(pattern: str, text: str, path: str) -> str:
+    """The first group of ``pattern`` in ``text`` (of ``path``); a missing anchor is an error."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise SystemExit(f"{path}: nothing matches {pattern!r}: the app changed; revisit tools/app_source.py")
+    return m.group(1)
+
+
 def service_of(path: str) -> str | None:
     parts = path.split("/")
     return parts[1] if len(parts) > 2 and parts[0] == "Apps" and parts[2] == "src" and parts[1] in SERVICE_NAMES else None
@@ -214,16 +222,15 @@ def helper_requirements(texts: dict[str, str]) -> dict[str, list[tuple[str, int]
 
 def insecure_literals(texts: dict[str, str]) -> set[str]:
     """The strings Apps/config/src/index.ts refuses in production (``INSECURE_LITERALS``)."""
-    text = texts[CONFIG_INDEX]
-    start = text.index("INSECURE_LITERALS = new Set")
-    return set(re.findall(r"\"([^\"]+)\"", text[start:text.index("]);", start)]))
+    return set(re.findall(r"\"([^\"]+)\"", first_group(r"INSECURE_LITERALS = new Set[^(]*\(\[(.*?)\]\);",
+                                                 texts[CONFIG_INDEX].replace("\n", " "), CONFIG_INDEX)))
 
 
 def jwt_defaults(texts: dict[str, str]) -> tuple[dict[str, tuple[str, str, str]], tuple[str, str]]:
     """Per service calling ensureAuthDefaults: (issuer, audience, call site); and the signer."""
     helper = texts[CONFIG_HELPERS]
-    issuer = re.search(r"AUTH_JWT_ISSUER \?\? overrides\?\.issuer \?\? \"([^\"]+)\"", helper).group(1)
-    audience = re.search(r"AUTH_JWT_AUDIENCE \?\?\s*overrides\?\.audience \?\? \"([^\"]+)\"", helper).group(1)
+    issuer = first_group(r"AUTH_JWT_ISSUER \?\? overrides\?\.issuer \?\? \"([^\"]+)\"", helper, CONFIG_HELPERS)
+    audience = first_group(r"AUTH_JWT_AUDIENCE \?\?\s*overrides\?\.audience \?\? \"([^\"]+)\"", helper, CONFIG_HELPERS)
     out: dict[str, tuple[str, str, str]] = {}
     signer: tuple[str, str] | None = None
     for path, text in sorted(texts.items()):
@@ -256,7 +263,7 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
     placeholders = insecure_literals(texts)
     placeholder_line = line_of(texts, CONFIG_INDEX, r"INSECURE_LITERALS = new Set")
     kafka_line = line_of(texts, CONFIG_KAFKA, r"Production requires explicit KAFKA_BROKERS")
-    kafka_var = re.search(r"Production requires explicit ([A-Z][A-Z0-9_]+)", texts[CONFIG_KAFKA]).group(1)
+    kafka_var = first_group(r"Production requires explicit ([A-Z][A-Z0-9_]+)", texts[CONFIG_KAFKA], CONFIG_KAFKA)
     traces_line = line_of(texts, TELEMETRY, r"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT \?\?")
     jwt, _signer = jwt_defaults(texts)
     jwt_disagree = len({(i, a) for i, a, _ in jwt.values()}) > 1
@@ -332,7 +339,7 @@ def db_pool(texts: dict[str, str]) -> tuple[str, int, str]:
     """(variable, default, file:line) of the connection pool size of every service's database pool."""
     for f in schemas(texts)["databaseSchema"]:
         if f.name == "DB_POOL_MAX":
-            return f.name, int(re.search(r"\.default\((\d+)\)", f.text).group(1)), f"{CONFIG_INDEX}:{f.line}"
+            return f.name, int(first_group(r"\.default\((\d+)\)", f.text, CONFIG_INDEX)), f"{CONFIG_INDEX}:{f.line}"
     raise SystemExit("databaseSchema has no DB_POOL_MAX: the app changed; revisit tools/app_source.py")
 
 
