@@ -23,6 +23,7 @@ Only names, paths and line numbers are extracted (no app code is copied):
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import subprocess
 import sys
@@ -106,14 +107,15 @@ def source_files(repo: str, commit: str) -> dict[str, str]:
     return read_files(repo, commit, files + [COMMAND_TABLE])
 
 
-def code_lines(text: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=None)
+def code_lines(text: str) -> tuple[tuple[int, str], ...]:
     """(line number, line) of every line that is not a comment."""
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s.startswith(("//", "*", "/*")):
             out.append((n, line))
-    return out
+    return tuple(out)
 
 
 def line_of(texts: dict[str, str], path: str, pattern: str) -> int:
@@ -242,7 +244,7 @@ def jwt_defaults(texts: dict[str, str]) -> tuple[dict[str, tuple[str, str, str]]
                 i = re.search(r"issuer:\s*\"([^\"]+)\"", line)
                 a = re.search(r"audience:\s*\"([^\"]+)\"", line)
                 out[svc] = (i.group(1) if i else issuer, a.group(1) if a else audience, f"{path}:{n}")
-            if re.search(r"\bjwt\.sign\(", line) and signer is None:
+            if signer is None and "jwt.sign(" in line and re.search(r"\bjwt\.sign\(", line):
                 signer = (svc, f"{path}:{n}")
     if signer is None:
         raise SystemExit("no service signs JWTs (jwt.sign): the app changed; revisit tools/app_source.py")
@@ -267,6 +269,7 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
     traces_line = line_of(texts, TELEMETRY, r"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT \?\?")
     jwt, _signer = jwt_defaults(texts)
     jwt_disagree = len({(i, a) for i, a, _ in jwt.values()}) > 1
+    helper_call = re.compile(r"\b(" + "|".join(map(re.escape, helpers)) + r")\(")
 
     # identifiers each service uses (for "is this default ever read?")
     service_text: dict[str, list[tuple[str, int, str]]] = {s: [] for s in SERVICE_NAMES}
@@ -281,8 +284,10 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
 
     for svc in SERVICE_NAMES:
         for path, n, line in sorted(service_text[svc]):
+            if "(" not in line and "??" not in line and "password" not in line and "not allowed" not in line:
+                continue  # every rule below needs a call, a default, a password or a refusal message
             site = f"{path}:{n}"
-            m = LOAD_CONFIG.search(line)
+            m = LOAD_CONFIG.search(line) if "loadServiceConfig(" in line else None
             if m:
                 for name, (rule, value) in BASE_REQUIRED.items():
                     need(svc, name, site, rule, f"{CONFIG_INDEX}:{base[name].line}", value)
@@ -292,24 +297,23 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
                             need(svc, f.name, site, "schema-required", f"{CONFIG_INDEX}:{f.line}")
                         elif CONNECTION_FIELD.search(f.name) and schema != "baseConfigSchema":
                             need(svc, f.name, site, "connection", f"{CONFIG_INDEX}:{f.line}")
-            for helper, needs in helpers.items():
-                if re.search(rf"\b{helper}\(", line):
-                    for var, hl in needs:
-                        need(svc, var, site, "throws-in-production", f"{CONFIG_HELPERS}:{hl}")
-            if KAFKA_CALL.search(line):
+            for helper in helper_call.findall(line) if helpers else ():
+                for var, hl in helpers[helper]:
+                    need(svc, var, site, "throws-in-production", f"{CONFIG_HELPERS}:{hl}")
+            if "resolveKafkaConfig(" in line and KAFKA_CALL.search(line):
                 need(svc, kafka_var, site, "production-kafka", f"{CONFIG_KAFKA}:{kafka_line}")
-            for ident, var, default in ENV_DEFAULT.findall(line):
+            for ident, var, default in (ENV_DEFAULT.findall(line) if "??" in line else ()):
                 if default in placeholders:
                     need(svc, var, site, "placeholder-refused", f"{CONFIG_INDEX}:{placeholder_line}")
                 elif LOOPBACK.search(default) and (not ident or used_elsewhere(svc, ident, path, n)):
                     need(svc, var, site, "loopback-default", site)
-            for var in LOGIN_PASSWORD.findall(line):
+            for var in LOGIN_PASSWORD.findall(line) if "password:" in line else ():
                 need(svc, var, site, "login-password", site)
-            for var in REFUSED_TRUE.findall(line):
+            for var in REFUSED_TRUE.findall(line) if "not allowed" in line else ():
                 need(svc, var, site, "refused-when-true", site, "false")
-            if TELEMETRY_CALL.search(line):
+            if ("Telemetry(" in line or "bootstrapService(" in line) and TELEMETRY_CALL.search(line):
                 need(svc, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", site, "telemetry", f"{TELEMETRY}:{traces_line}")
-            for var in CORS.findall(line):
+            for var in CORS.findall(line) if "parseCorsOrigin(" in line else ():
                 need(svc, var, site, "cors", site)
             if "ensureAuthDefaults(" in line and jwt_disagree:
                 for var in ("AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE"):
