@@ -278,9 +278,12 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
         if svc:
             service_text[svc] += [(path, n, line) for n, line in code_lines(text)]
 
-    def used_elsewhere(svc: str, ident: str, path: str, n: int) -> bool:
+    joined = {svc: "\n".join(line for _p, _n, line in lines) for svc, lines in service_text.items()}
+
+    def used_elsewhere(svc: str, ident: str, line: str) -> bool:
+        """``ident`` appears in the service's code outside its defining ``line``."""
         pattern = re.compile(rf"\b{re.escape(ident)}\b")
-        return any(pattern.search(line) for p, m, line in service_text[svc] if (p, m) != (path, n))
+        return len(pattern.findall(joined[svc])) > len(pattern.findall(line))
 
     for svc in SERVICE_NAMES:
         for path, n, line in sorted(service_text[svc]):
@@ -305,7 +308,7 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
             for ident, var, default in (ENV_DEFAULT.findall(line) if "??" in line else ()):
                 if default in placeholders:
                     need(svc, var, site, "placeholder-refused", f"{CONFIG_INDEX}:{placeholder_line}")
-                elif LOOPBACK.search(default) and (not ident or used_elsewhere(svc, ident, path, n)):
+                elif LOOPBACK.search(default) and (not ident or used_elsewhere(svc, ident, line)):
                     need(svc, var, site, "loopback-default", site)
             for var in LOGIN_PASSWORD.findall(line) if "password:" in line else ():
                 need(svc, var, site, "login-password", site)
