@@ -5,7 +5,7 @@ namespaces labelled for Pod Security Admission.
 import pytest
 
 from tools.conformance import access
-from tools.offline import Secret, run_program, stack_config
+from tools.offline import DefaultMocks, Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE
 from tools.system import program_system
 from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
@@ -31,9 +31,10 @@ TARGETS = {
 }
 
 # Every secret value under mocks carries one of these markers: RandomPassword results and provider
-# tokens ("mock-", "token-mock"), and config secrets (stand-ins or the test's own values).
-MARKERS = ("mock-", "token-mock", "offline-stand-in-for-", "rancher-secret", "vcenter-secret-pw",
-           "registry-secret-pw", "sso-client-secret-pw")
+# tokens ("mock-", "token-mock"), RandomBytes values (the data-encryption keys), and config secrets
+# (stand-ins or the test's own values).
+MARKERS = ("mock-", "token-mock", DefaultMocks.BYTES_MARKER, "offline-stand-in-for-", "rancher-secret",
+           "vcenter-secret-pw", "registry-secret-pw", "sso-client-secret-pw")
 
 # Charts whose releases hold data (PVCs) and must be protected in prod.
 STATEFUL_CHARTS = {"postgresql", "redis", "redpanda", "consul", "loki", "kube-prometheus-stack"}
@@ -41,6 +42,7 @@ STATEFUL_TYPES = {
     "aws:eks/cluster:Cluster",
     "rancher2:index/clusterV2:ClusterV2",
     "random:index/randomPassword:RandomPassword",
+    "random:index/randomBytes:RandomBytes",  # the data-encryption keys
     "kubernetes:core/v1:PersistentVolumeClaim",
 }
 # Generated values that hold no data: regenerating one loses nothing (name -> why).
