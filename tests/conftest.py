@@ -67,12 +67,22 @@ def prod_run():
     return program_run("prod")
 
 
+_VARIANT_SYSTEMS: dict = {}
+
+
 def system_render(stack: str):
     """The whole system of a stack (every release from its chart + the program's own objects),
-    rendered once per test session from the cached program run (tools/system.py)."""
+    rendered once per test session from the cached program run (tools/system.py); or of a scan
+    variant of tools/scan.py (``prod-backup-restore``: the off-site bucket, so the WAL archive)."""
     from tools.system import system_of
 
-    return system_of(stack)
+    if stack in ("dev", "prod"):
+        return system_of(stack)
+    if stack not in _VARIANT_SYSTEMS:
+        from tools.scan import stack_system
+
+        _VARIANT_SYSTEMS[stack] = stack_system(stack)
+    return _VARIANT_SYSTEMS[stack]
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
