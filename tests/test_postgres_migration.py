@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import variant_run
+from tests.test_data import CUTOVER, IMPORT, IRSA, PITR
 from tools import engine
-from tools.offline import recorded_run, run_program, stack_config
 
 STATES = Path(__file__).resolve().parent / "data" / "state"
 NS = "tartware-infra"
@@ -17,17 +18,12 @@ BITNAMI = "platform-data-postgres"  # the bitnami release's resource (main: comp
 REDIS = "platform-data-redis"
 CLUSTER = "platform-data-postgresql-cluster"
 POOLER = "platform-data-postgresql-pooler"
-_RUNS: dict = {}
+PHASES = {"none": {}, "import": IMPORT, "cutover": CUTOVER}
 
 
-def program(stack: str, phase: str = "none", **extra):
-    key = (stack, phase, tuple(sorted(extra.items())))
-    if key not in _RUNS:
-        overrides = {f"{NS}:{k}": v for k, v in extra.items()}
-        if phase != "none":
-            overrides[f"{NS}:postgresMigration"] = phase
-        _RUNS[key] = recorded_run(stack) if not overrides else run_program(stack, *stack_config(stack, overrides=overrides))
-    return _RUNS[key]
+def program(stack: str, phase: str = "none"):
+    """The program's registrations in a phase (the runs tests/test_data.py makes too)."""
+    return variant_run(stack, PHASES[phase])
 
 
 def plan(old, run):
@@ -101,10 +97,8 @@ def test_a_point_in_time_recovery_keeps_the_old_cluster_running():
     """A new cluster name replaces the Cluster resource: refused while protected; after
     `pulumi state unprotect`, the new cluster is created and the old one is retained (retainOnDelete:
     the engine drops it from the state and leaves it in Kubernetes)."""
-    bucket = dict(backupOffsiteOptOut=False, backupOffsiteBucket="tartware-prod-backups",
-                  backupOffsiteRegion="eu-west-1", backupOffsiteRoleArn="arn:aws:iam::123456789012:role/b")
-    before = engine.state_of_run(program("prod", **bucket))
-    pitr = program("prod", **bucket, postgresCluster="postgres-pitr1", postgresRecoverySource="postgres")
+    before = engine.state_of_run(variant_run("prod", IRSA))
+    pitr = variant_run("prod", PITR)
     (refusal,) = engine.refused(plan(before, pitr))
     assert refusal.name == CLUSTER and "unable to replace resource" in refusal.error
     steps = plan(engine.unprotect(before, CLUSTER), pitr)

@@ -84,12 +84,18 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def stack_system(variant: str) -> SystemRender:
-    """The whole system of a scan variant: every release rendered from its chart source, plus the
-    objects the program creates directly (and what CloudNativePG creates from them)."""
+def variant_config(variant: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(stack, config overrides, secrets) of a scan variant."""
     stack, overrides = VARIANTS[variant]
     # a load test needs a login; the password is a secret (a placeholder here)
     secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
+    return stack, overrides, secrets
+
+
+def stack_system(variant: str) -> SystemRender:
+    """The whole system of a scan variant: every release rendered from its chart source, plus the
+    objects the program creates directly (and what CloudNativePG creates from them)."""
+    stack, overrides, secrets = variant_config(variant)
     return render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
 
 
