@@ -28,6 +28,7 @@ gc.set_threshold(200_000, 50, 50)
 SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
              "tests/test_data.py": "tests/test_conformance.py",
              "tests/test_postgres_migration.py": "tests/test_conformance.py",
+             "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
               "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_budget_properties.py",
@@ -99,10 +100,10 @@ def system_render(stack: str):
     if stack in ("dev", "prod"):
         return system_of(stack)
     if stack not in _VARIANT_SYSTEMS:
-        from tools.scan import variant_config
+        from tools.scan import variant_overrides
         from tools.system import render_system
 
-        _VARIANT_SYSTEMS[stack] = render_system(variant_run(*variant_config(stack)))
+        _VARIANT_SYSTEMS[stack] = render_system(variant_run(*variant_overrides(stack)))
     return _VARIANT_SYSTEMS[stack]
 
 

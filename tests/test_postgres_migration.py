@@ -1,6 +1,6 @@
 """Moving a stack from the bitnami PostgreSQL release to CloudNativePG, as the Pulumi engine would
 run it (tools/engine.py: the engine's and the Kubernetes provider's rules), from the state main at
-69279c0 left (tests/data/state/), through the documented phases (docs/data-and-observability.md,
+4cd5b0b left (tests/data/state/), through the documented phases (docs/data-and-observability.md,
 "Moving from the bitnami release"): import, cutover, none.
 """
 
@@ -31,7 +31,7 @@ def plan(old, run):
 
 
 def main_state(stack: str):
-    return engine.load_state(STATES / f"main-69279c0-{stack}.json")
+    return engine.load_state(STATES / f"main-4cd5b0b-{stack}.json")
 
 
 def test_upgrading_prod_without_the_procedure_is_refused_and_loses_nothing():

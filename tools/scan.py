@@ -63,9 +63,24 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
     return skips
 
 
+# operatorAccess=sso with an example OIDC provider (a Keycloak realm's endpoints): the SSO gate
+# (oauth2-proxy), its AuthorizationPolicy and Grafana's OAuth sign-in, which the stack files leave off
+SSO_EXAMPLE: dict[str, Any] = {
+    "tartware-infra:operatorAccess": "sso",
+    "tartware-infra:operatorSsoIssuerUrl": "https://idp.example.com/realms/ops",
+    "tartware-infra:operatorSsoClientId": "tartware-operators",
+    "tartware-infra:operatorSsoEmailDomains": ["example.com"],
+    "tartware-infra:operatorSsoAllowedGroups": ["platform-ops"],
+    "tartware-infra:operatorSsoAuthUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/auth",
+    "tartware-infra:operatorSsoTokenUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/token",
+    "tartware-infra:operatorSsoUserinfoUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/userinfo",
+    "tartware-infra:operatorSsoGrafanaAdminGroups": ["platform-admins"],
+    "tartware-infra:operatorSsoGrafanaEditorGroups": ["platform-ops"],
+}
+
 # What is scanned: each stack as configured, plus variants that switch on objects the stack files
 # leave off (the in-cluster load test, the Vault secrets backend, the off-site upload and the
-# restore Job of the backups).
+# restore Job of the backups, the operators' single sign-on).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "dev": ("dev", {}),
     "prod": ("prod", {}),
@@ -81,27 +96,48 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
                                      "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
                                      "tartware-infra:backupRestoreFrom": "offsite:latest",
                                      "tartware-infra:backupRestoreOverwrite": True}),
+    "prod-sso": ("prod", SSO_EXAMPLE),
 }
 
 
-def variant_config(variant: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """(stack, config overrides, secrets) of a scan variant."""
+def variant_overrides(variant: str) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """(stack, config overrides, secrets) of a variant; the secrets a variant needs are placeholders (a
+    load test's login password, the SSO client secret)."""
     stack, overrides = VARIANTS[variant]
-    # a load test needs a login; the password is a secret (a placeholder here)
-    secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
+    secrets = {}
+    if "tartware-infra:loadTest" in overrides:  # a load test needs a login; the password is a secret
+        secrets["tartware-infra:loadTestPassword"] = "scan-placeholder"
+    if overrides.get("tartware-infra:operatorAccess") == "sso":
+        secrets["tartware-infra:operatorSsoClientSecret"] = "scan-placeholder"
     return stack, overrides, secrets
 
 
-def stack_system(variant: str) -> SystemRender:
-    """The whole system of a scan variant: every release rendered from its chart source, plus the
-    objects the program creates directly (and what CloudNativePG creates from them)."""
-    stack, overrides, secrets = variant_config(variant)
-    return render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
+def variant_config(variant: str) -> tuple[str, dict[str, str], list[str]]:
+    """(stack, config, secret keys) of a variant (``variant_overrides`` applied to the stack's file)."""
+    stack, overrides, secrets = variant_overrides(variant)
+    return (stack, *stack_config(stack, overrides=overrides, secrets=secrets))
+
+
+_VARIANT_SYSTEMS: dict[str, SystemRender] = {}
+
+
+def variant_system(variant: str, keep: bool = True) -> SystemRender:
+    """The whole system of a variant, named after it; with ``keep``, rendered once per process (the
+    tests' session cache; the scan renders each variant once and keeps none)."""
+    if variant in _VARIANT_SYSTEMS:
+        return _VARIANT_SYSTEMS[variant]
+    system = render_system(run_program(*variant_config(variant)))
+    system.stack = variant
+    if keep:
+        _VARIANT_SYSTEMS[variant] = system
+    return system
 
 
 def stack_docs(variant: str) -> list[dict[str, Any]]:
-    """``stack_system``'s objects; releases whose chart is not in the repository are reported on stderr."""
-    system = stack_system(variant)
+    """The whole system of a scan variant: every release rendered from its chart source, plus the
+    objects the program creates directly. Releases whose chart is not in the repository are reported
+    on stderr."""
+    system = variant_system(variant, keep=False)
     for line in skipped_report(system):
         print(f"WARNING [{variant}]: {line}", file=sys.stderr)
     return system.docs
