@@ -48,7 +48,7 @@ from .args import (
 from .budget import Budget
 from .cluster_settings import NodePool, Placement
 from .handles import ClusterHandle, PlatformHandle
-from .data_settings import ARCHIVE_TIMEOUT_SECONDS
+from .data_settings import ARCHIVE_TIMEOUT_SECONDS, PoolerLimits
 from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
 from .model import StackSettings
 from .platform_settings import metrics_server_wanted
@@ -76,8 +76,7 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
               if r.install else None)
     rancher = (RancherArgs(insecure=r.insecure, server=server) if server is not None
                else RancherArgs(insecure=r.insecure, api_url=r.api_url, token=r.token))
-    backup = s.ops.backup
-    offsite = backup.offsite if backup is not None else None
+    offsite = s.ops.offsite
     common = dict(
         name=c.name, protect=s.protect, rke2_version=c.rke2_version, rancher=rancher,
         etcd_snapshot_schedule=c.etcd_snapshot_schedule, etcd_snapshot_retention=c.etcd_snapshot_retention,
@@ -168,8 +167,7 @@ ARCHIVE_FOLDER = "pitr"
 def archive_args(s: StackSettings) -> Optional[ArchiveArgs]:
     """PostgreSQL's WAL archive in the backups' off-site bucket, or None without one (the plan then
     states the RPO of the nightly dump)."""
-    backup = s.ops.backup
-    off = backup.offsite if backup is not None else None
+    off = s.ops.offsite
     if off is None or not s.data.postgres:
         return None
     return ArchiveArgs(destination=f"s3://{off.bucket}/{off.folder(ARCHIVE_FOLDER)}", endpoint=off.endpoint,
@@ -274,6 +272,7 @@ def database_output(s: StackSettings, platform: PlatformHandle) -> dict[str, Any
     if not d.postgres:
         return {}
     cluster, pooler = d.pg.cluster, d.pooler
+    limits = PoolerLimits.of(pooler)
     archive = archive_args(s)
     primary_pod = (f"$(kubectl get pod -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster},"
                    f"cnpg.io/instanceRole=primary -o name)")
@@ -288,7 +287,8 @@ def database_output(s: StackSettings, platform: PlatformHandle) -> dict[str, Any
         "pooler": {"name": POOLER_NAME, "poolMode": "transaction", "instances": pooler.instances,
                    "maxClientConnections": pooler.max_client_conn, "defaultPoolSize": pooler.default_pool_size,
                    "maxDbConnections": pooler.max_db_connections,
-                   "clientCapacity": pooler.client_capacity(pods_lost=1 if pooler.instances > 1 else 0)},
+                   "podsLost": limits.pods_lost, "clientCapacity": limits.client_capacity,
+                   "serverConnections": limits.server_connections},
         "walArchive": f"{archive.destination}/{cluster}" if archive is not None else "",
         "baseBackupSchedule": d.pg.base_backup_schedule if archive is not None else "",
         "rpo": recovery_point(s),

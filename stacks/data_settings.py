@@ -46,9 +46,10 @@ DECLARED: tuple[Setting, ...] = (
     Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod). Unset: 1 in dev, 3 in prod."),
     Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). Unset: 1Gi in dev, 10Gi in prod."),
     Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", ""),
-    Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on the primary and every "
-            "read replica. The Tartware pods' pools must fit in it at max scale (docs/budget.md). Unset: 200 in dev, "
-            "1000 in prod."),
+    Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on every instance of the "
+            "cluster (and of the bitnami release while a stack moves from it). The Pooler's server connections and "
+            "the reserve (or, without the Pooler, the Tartware pods' pools at max scale) must fit in it "
+            "(docs/budget.md). Unset: 200 in dev, 1000 in prod."),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("dataComponents",)
 
@@ -184,6 +185,7 @@ class PoolerSizing:
     PgBouncer's settings (pgbouncer.org/config.html): ``max_client_conn`` client connections each
     pooler pod accepts; ``default_pool_size`` server connections per (user, database) pair and pod;
     ``reserve_pool_size`` extra ones for a burst; ``max_db_connections`` the cap per database and pod.
+    What they admit and open together is ``PoolerLimits``.
     """
 
     instances: int
@@ -192,23 +194,14 @@ class PoolerSizing:
     reserve_pool_size: int
     max_db_connections: int
 
-    def client_capacity(self, pods_lost: int = 1) -> int:
-        """Client connections the pooler admits with ``pods_lost`` of its pods down (a rollout or
-        a node loss): the connection budget must fit this."""
-        return max(0, self.instances - pods_lost) * self.max_client_conn
 
-    @property
-    def server_connections(self) -> int:
-        """The most server connections all pooler pods together open to the primary."""
-        return self.instances * self.max_db_connections
-
-
-# THE one declaration of PostgreSQL's connection numbers (the Tartware side, pods x DB_POOL_MAX at
-# maximum scale, must fit ``client_capacity``; ``server_connections`` plus the direct clients must fit
-# ``max_connections``). Prod: three pooler pods spread over zones, any two of them admit 20,000 clients
-# (the guide's budget at maximum scale opens 6,300: docs/data-and-observability.md "Connection
-# pooling"); 3 x 80 server connections stay well inside max_connections (postgresMaxConnections) and keep the primary's
-# active backends near what its 4 cores can run (a transaction pool's server connections are busy).
+# THE one declaration of the Pooler's numbers (the Tartware side, pods x DB_POOL_MAX at maximum
+# scale, must fit ``PoolerLimits.client_capacity``; its server connections plus the reserve must fit
+# max_connections, the setting postgresMaxConnections: stacks/connections.py, docs/budget.md
+# "Database connections"). Prod: three pooler pods spread over zones, any two of them admit 20,000
+# clients (the guide's budget at maximum scale with the app's own pool of 15 opens 6,300); 80 server
+# connections per pod keep the primary's active backends near what its 4 cores can run (a
+# transaction pool's server connections are busy).
 POOLER_SIZES: dict[str, PoolerSizing] = {
     "dev": PoolerSizing(instances=1, max_client_conn=1000, default_pool_size=20, reserve_pool_size=5,
                         max_db_connections=30),
@@ -226,24 +219,83 @@ DEFAULTS = {
     "redpanda_storage_size": (10 * GI, 200 * GI),
     "consul_servers": (1, 3),
     "consul_storage_size": (1 * GI, 10 * GI),
-    # What the pods' pools need at max scale, with room (docs/budget.md "Database connections");
-    # PostgreSQL's own default is 100 (https://www.postgresql.org/docs/16/runtime-config-connection.html).
+    # The Pooler's server connections and the reserve at their worst, with room (docs/budget.md
+    # "Database connections"); PostgreSQL's own default is 100
+    # (https://www.postgresql.org/docs/17/runtime-config-connection.html).
     "postgres_max_connections": (200, 1000),
 }
 
 
+# The Pooler's PodDisruptionBudget (components/platform/postgres.py, with more than one pod): a drain
+# or an eviction takes at most this many pooler pods at once.
+POOLER_MAX_UNAVAILABLE = 1
+# The Pooler's Deployment keeps Kubernetes' default rolling update (cloudnative-pg/cloudnative-pg@v1.30.0
+# pkg/specs/pgbouncer/deployments.go getDeploymentStrategy: an empty strategy unless the Pooler sets
+# spec.deploymentStrategy): maxSurge 25 % rounded up, maxUnavailable 25 % rounded down
+# (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge, #max-unavailable).
+DEPLOYMENT_ROLLOUT_PERCENT = 25
+
+
 @dataclass(frozen=True)
 class PoolerLimits:
-    """A PgBouncer pooler between the Tartware pods and PostgreSQL (transaction pooling, which the
-    app supports: red2n/tartware@a2583469 Apps/config/src/db.ts). The data tier returns one from
-    ``DataSettings.pooler_limits`` when it installs a pooler; the connection budget (stacks/connections.py) then counts the pods' pools against
-    the pooler's client limit, and the pooler's server connections against max_connections.
-    https://www.pgbouncer.org/config.html: max_client_conn, default_pool_size."""
+    """What the PgBouncer Pooler between the Tartware pods and PostgreSQL admits and opens, at its
+    worst moment (transaction pooling, which the app supports: red2n/tartware@a2583469
+    Apps/config/src/db.ts). ``DataSettings.pooler_limits`` returns one while the Pooler serves the
+    app's address; the connection budget (stacks/connections.py) then counts the pods' pools against
+    ``client_capacity`` and ``server_connections`` (plus the reserve, the auth pools among it)
+    against max_connections. PgBouncer's rules: pgbouncer/pgbouncer@pgbouncer_1_25_1 (the image
+    CloudNativePG 1.30.0 runs, pkg/versions/versions.go DefaultPgbouncerImage), src/objects.c
+    launch_new_connection and src/server.c pool_pool_size."""
 
-    instances: int  # pooler pods behind the app's database address
-    max_client_conn: int  # client connections one instance accepts
-    default_pool_size: int  # server connections one instance opens (one database/user pair: tartware)
-    settings: tuple[str, ...] = ()  # the config keys that size it, named when the budget does not fit
+    instances: int  # pooler pods the Deployment keeps
+    max_client_conn: int  # client connections one pod accepts
+    max_db_connections: int  # server connections one pod opens to one database, whatever the user
+    auth_pool_size: int  # server connections one pod's auth_query pool opens (database postgres)
+    source: str = "stacks/data_settings.py POOLER_SIZES"  # where the numbers are declared
+
+    @classmethod
+    def of(cls, p: PoolerSizing) -> PoolerLimits:
+        # The auth_query runs in a pool of its own, (auth_user cnpg_pooler_pgbouncer, auth_dbname
+        # postgres) (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/management/pgbouncer/config/config.go,
+        # api/v1/pooler_types.go PoolerAuthDBName; pgbouncer src/client.c start_auth_query), sized like
+        # every pool: default_pool_size, reserve_pool_size after reserve_pool_timeout, and capped by
+        # max_db_connections of its database. Every client login runs it (the app's user is not in the
+        # auth file), so a reconnect storm can fill it.
+        return cls(p.instances, p.max_client_conn, p.max_db_connections,
+                   min(p.default_pool_size + p.reserve_pool_size, p.max_db_connections))
+
+    @property
+    def pods_lost(self) -> int:
+        """Pods that may be down while the app connects: one (the PodDisruptionBudget), or a rollout's
+        maxUnavailable if that is more; none with a single pod (no other pod could take its clients)."""
+        if self.instances == 1:
+            return 0
+        return max(POOLER_MAX_UNAVAILABLE, self.instances * DEPLOYMENT_ROLLOUT_PERCENT // 100)
+
+    @property
+    def client_pods(self) -> int:
+        return self.instances - self.pods_lost
+
+    @property
+    def server_pods(self) -> int:
+        """Pods that may hold server connections at once: the instances and a rollout's surge pods
+        (the old pod still holds its connections while the new one takes clients)."""
+        return self.instances + -(-self.instances * DEPLOYMENT_ROLLOUT_PERCENT // 100)
+
+    @property
+    def client_capacity(self) -> int:
+        """Client connections the pooler admits with ``pods_lost`` pods down."""
+        return self.client_pods * self.max_client_conn
+
+    @property
+    def server_connections(self) -> int:
+        """The most server connections the pooler opens to the app's database."""
+        return self.server_pods * self.max_db_connections
+
+    @property
+    def auth_connections(self) -> int:
+        """The most server connections the pooler's auth_query pools open (database postgres)."""
+        return self.server_pods * self.auth_pool_size
 
 
 @dataclass(frozen=True)
@@ -258,6 +310,12 @@ class PostgresSettings:
     recovery_source: str  # "" = initdb; else the serverName recovered from
     recovery_target: str  # latest | YYYY-MM-DDTHH:MM:SSZ
     migration: str  # none | import | cutover
+
+    @property
+    def pooled(self) -> bool:
+        """The Pooler serves the app's address: after the move from the bitnami release (during
+        import the bitnami Service holds the name, during cutover nothing does)."""
+        return self.migration == "none"
 
     @property
     def base_backup_stale_after_seconds(self) -> int:
@@ -281,7 +339,7 @@ class DataSettings:
     consul_storage: Memory
     pg: PostgresSettings
     storage_class: str = ""
-    postgres_max_connections: int = 100  # max_connections of the primary and the read replicas
+    postgres_max_connections: int = 100  # max_connections of every instance (postgresMaxConnections)
 
     @property
     def is_prod(self) -> bool:
@@ -296,9 +354,11 @@ class DataSettings:
         return self.redis_nodes > 1
 
     def pooler_limits(self) -> Optional[PoolerLimits]:
-        """The PgBouncer pooler in front of PostgreSQL, if the data tier installs one; None: the
-        Tartware pods connect to PostgreSQL directly (the connection budget, stacks/connections.py)."""
-        return None
+        """The Pooler in front of PostgreSQL while it serves the app's address; None: the Tartware
+        pods connect to PostgreSQL directly (the bitnami release during postgresMigration=import, or
+        no server during cutover) or the database is not ours (the connection budget,
+        stacks/connections.py)."""
+        return PoolerLimits.of(self.pooler) if self.postgres and self.pg.pooled else None
 
     @property
     def pooler(self) -> PoolerSizing:
@@ -354,7 +414,7 @@ class DataSettings:
                 # replicas and their exporters)
                 add(self.size("postgres"), self.postgres_instances)
                 add(self.size("exporter"), self.postgres_instances)
-            if self.pg.migration == "none":  # the Pooler takes the bitnami Service's name after the move
+            if self.pg.pooled:  # the Pooler takes the bitnami Service's name after the move
                 add(self.size("pooler"), self.pooler.instances)
         if self.redis:
             for container in ("redis", "redis-sentinel", "redis-split-brain", "exporter"):

@@ -53,8 +53,7 @@ def check_data(settings: StackSettings, problems: ProblemCollector) -> None:
     d = settings.data
     if not d.postgres:
         return
-    backup = settings.ops.backup
-    offsite = backup.offsite if backup is not None else None
+    offsite = settings.ops.offsite
     if d.pg.recovery_source and offsite is None:
         problems.add(key("postgresRecoverySource"), "a point-in-time recovery reads the WAL archive in the off-site "
                      "bucket: set backupOffsiteBucket (with its region and credentials) first", d.pg.recovery_source)
@@ -157,8 +156,7 @@ def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:
     * etcd snapshots of the Rancher targets (vsphere, baremetal) go to the same bucket through a
       Rancher cloud credential, which holds access keys: IRSA alone cannot serve them.
     """
-    backup = settings.ops.backup
-    offsite = backup.offsite if backup is not None else None
+    offsite = settings.ops.offsite
     if offsite is None:
         return
     target = settings.cluster.target

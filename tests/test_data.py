@@ -10,6 +10,7 @@ from tests.test_settings import assert_refused
 from stacks import compose
 from stacks.args import DataArgs
 from stacks.settings import build_settings
+from tests import guide
 from tests.conftest import variant_run
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
@@ -222,19 +223,21 @@ def test_backups_dial_the_primary_not_the_pooler():
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
     """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
-    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down."""
-    from stacks.data_settings import POOLER_SIZES
-
-    (pooler,) = platform_run("prod").of_type(POOLER)
+    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down, and the pooler's
+    server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
+    side, reserve included: tests/stacks/test_connections.py)."""
+    run = platform_run("prod")
+    (pooler,) = run.of_type(POOLER)
     spec = pooler.plain["spec"]
     assert spec["type"] == "rw" and spec["pgbouncer"]["poolMode"] == "transaction"
-    params = spec["pgbouncer"]["parameters"]
-    prod = POOLER_SIZES["prod"]
-    assert spec["instances"] == prod.instances >= 2
-    assert int(params["max_client_conn"]) == prod.max_client_conn
-    assert prod.client_capacity(pods_lost=1) >= 420 * 15
-    max_connections = int(cluster(platform_run("prod")).plain["spec"]["postgresql"]["parameters"]["max_connections"])
-    assert prod.server_connections < max_connections
+    params = {k: int(v) for k, v in spec["pgbouncer"]["parameters"].items()}
+    pods = spec["instances"]
+    assert pods >= 2
+    pods_at_max = sum(guide.TABLE[row][1] for row in guide.ROW_OF.values())
+    assert (pods - 1) * params["max_client_conn"] >= pods_at_max * 15 == 6300  # the PDB lets one pod go
+    max_connections = int(cluster(run).plain["spec"]["postgresql"]["parameters"]["max_connections"])
+    surge = -(-pods // 4)  # the Deployment's default maxSurge, 25 % rounded up
+    assert (pods + surge) * params["max_db_connections"] < max_connections
 
 
 def test_moving_from_bitnami_keeps_the_old_release_while_importing():

@@ -31,10 +31,14 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
             assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
     assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
-    # the database connection budget: every pod at max scale with its pool, against max_connections
+    # the database connection budget: every pod at max scale with the app's own pool (15,
+    # red2n/tartware@a2583469 Apps/config/src/index.ts:43) against the Pooler's clients, and the
+    # pooler's server connections plus the reserve against max_connections
     c = result["connections"]
-    assert c["max"] == expected["max"]["pods"] * c["services"]["api-gateway"]["dbPoolMax"] <= c["limit"]
-    assert c["variable"] == "DB_POOL_MAX" and c["server"] == "postgres"
+    assert c["max"] == expected["max"]["pods"] * 15 <= c["limit"]
+    assert c["variable"] == "DB_POOL_MAX" and c["server"] == "pooler"
+    assert c["poolerServerConnections"] + c["reserved"] <= c["maxConnections"]
+    assert c["reserved"] == sum(c["reservedFor"].values())
     # the committed prod stack keeps the operator tools off the public gateway (operatorAccess: internal):
     # only the API is published
     assert {r["name"] for r in result["dnsRecords"]} == {"api.tartware.local"}

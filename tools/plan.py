@@ -73,11 +73,15 @@ def connection_lines(c: Optional[dict[str, Any]]) -> list[str]:
     rows = [f"{'service':<30} {c['variable']:>11}  {'at min':>7}  {'at max':>7}"]
     for name, s in sorted(c["services"].items(), key=lambda kv: SERVICE_NAMES.index(kv[0])):
         rows.append(f"{name:<30} {s['dbPoolMax']:>11}  {s['min']:>7}  {s['max']:>7}")
-    rows.append(f"total: {c['min']} connections at min, {c['max']} at max; the server side admits {c['limit']} "
+    server = "the pooler" if c["server"] == "pooler" else "PostgreSQL"
+    rows.append(f"total: {c['min']} connections at min, {c['max']} at max; {server} admits {c['limit']} "
                 f"({c['limitText']}): {c['max'] * 100 // max(c['limit'], 1)}% used at max")
     if "poolerServerConnections" in c:
-        rows.append(f"the pooler opens up to {c['poolerServerConnections']} server connections of PostgreSQL's "
-                    f"max_connections {c['maxConnections']} - {c['reserved']} reserved")
+        need = c["poolerServerConnections"] + c["reserved"]
+        rows.append(f"PostgreSQL's max_connections {c['maxConnections']} holds the pooler's "
+                    f"{c['poolerServerConnections']} server connections (a rollout's surge pod included) + "
+                    f"{c['reserved']} reserved = {need}: {need * 100 // max(c['maxConnections'], 1)}% used at worst")
+    rows.append("reserved: " + ", ".join(f"{who} {n}" for who, n in c["reservedFor"].items()))
     return rows
 
 
@@ -407,8 +411,9 @@ def database_lines(db: dict[str, Any]) -> list[str]:
     p = db["pooler"]
     return [
         f"app address {db['address']}: Pooler {p['name']} (PgBouncer, {p['poolMode']} mode), {p['instances']} pod(s) "
-        f"x {p['maxClientConnections']} clients (admits {p['clientCapacity']} with one pod down), "
-        f"{p['maxDbConnections']} server connections each; max_connections {db['maxConnections']}",
+        f"x {p['maxClientConnections']} clients (admits {p['clientCapacity']} with {p['podsLost']} pod(s) down), "
+        f"{p['maxDbConnections']} server connections each ({p['serverConnections']} with a rollout's surge pod); "
+        f"max_connections {db['maxConnections']}",
         f"cluster {db['cluster']}: {db['instances']} instance(s), primary {db['primary']}"
         + (f", standbys {db['replicas']}" if db["replicas"] else "") + f", synchronous {db['synchronous']}",
         f"WAL archive: {db['walArchive'] or 'none (no backupOffsiteBucket)'}"

@@ -34,7 +34,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
 from stacks.args import ArchiveArgs, PostgresArgs
-from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS, Sizing
+from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS, POOLER_MAX_UNAVAILABLE, Sizing
 from stacks.endpoints import (
     CNPG_NAMESPACE,
     DATABASE_NAMESPACE,
@@ -257,7 +257,7 @@ class Postgres(TartwareComponent):
         self.archived = args.archive is not None
         # the Pooler takes the bitnami Service's name once the old release is gone (docs/data-and-observability.md,
         # "Moving from the bitnami release": import, cutover, then none)
-        self.pooled = pg.migration == "none"
+        self.pooled = pg.pooled
         self.primary_host = service_host(cluster_service(pg.cluster, "rw"), DATABASE_NAMESPACE)
         self.replica_host = service_host(cluster_service(pg.cluster, "ro"), DATABASE_NAMESPACE)
         self.releases: list[pulumi.Resource] = []
@@ -307,7 +307,7 @@ class Postgres(TartwareComponent):
                     metadata=k8s.meta.v1.ObjectMetaArgs(name=POOLER_NAME, namespace=DATABASE_NAMESPACE,
                                                         labels=dict(LABELS)),
                     spec=k8s.policy.v1.PodDisruptionBudgetSpecArgs(
-                        max_unavailable=1,
+                        max_unavailable=POOLER_MAX_UNAVAILABLE,
                         selector=k8s.meta.v1.LabelSelectorArgs(match_labels=dict(POOLER_POD_LABELS))),
                     opts=self.child(provider, depends_on=[args.namespace]))
         if args.archive is not None:
