@@ -125,13 +125,17 @@ def backup_alert_rules(schedule: str, stale_after_seconds: int) -> list[dict]:
 
 
 def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_group: bool = False,
-                 **extra) -> dict:
-    """Pod template of a Job: runs once, non-root as ``uid``, seccomp RuntimeDefault, no token."""
+                 restart: str = "Never", **extra) -> dict:
+    """Pod template of a Job: non-root as ``uid``, seccomp RuntimeDefault, no token. ``restart``
+    "OnFailure" retries a failed container in the same pod, without re-running the init
+    containers that already succeeded (kubernetes.io/docs/concepts/workloads/controllers/job/,
+    "Handling Pod and container failures": with OnFailure "the Pod stays on the node, but the
+    container is re-run")."""
     security = {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "seccompProfile": {"type": "RuntimeDefault"}}
     if fs_group:
         security["fsGroup"] = uid  # the volume is writable by the pod's group
     return {"metadata": {"labels": labels},
-            "spec": {"restartPolicy": "Never", "automountServiceAccountToken": False, "securityContext": security,
+            "spec": {"restartPolicy": restart, "automountServiceAccountToken": False, "securityContext": security,
                      **extra, "containers": containers, "volumes": volumes}}
 
 
@@ -250,12 +254,14 @@ class Operations(TartwareComponent):
             {"name": "credentials", "secret": {"secretName": "postgres-backup-credentials", "defaultMode": 0o440}},
         ]
         labels = {**LABELS, **BACKUP_POD_LABELS}
+        # The dump reads from a replica when the database has one (args.dump_host), sparing the primary.
+        dump_env = [{"name": "PGHOST", "value": args.dump_host} if e["name"] == "PGHOST" else e for e in postgres_env]
         dump = {
             "name": "pg-dump",
             "image": versions.PG_DUMP_IMAGE,
             "imagePullPolicy": "Always",
             "command": ["/bin/sh", f"{SCRIPTS_MOUNT}/backup.sh"],
-            "env": [*postgres_env, {"name": "BACKUP_RETENTION_DAYS", "value": str(backup.retention_days)}],
+            "env": [*dump_env, {"name": "BACKUP_RETENTION_DAYS", "value": str(backup.retention_days)}],
             "resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
                           "limits": {"cpu": "1000m", "memory": "1Gi"}},
             # pg_dump needs no particular user: a high UID (checkov CKV_K8S_40), fsGroup for the claim.
@@ -270,7 +276,9 @@ class Operations(TartwareComponent):
             if self.offsite_secret is not None:
                 waits_for.append(self.offsite_secret)
             # The dump runs first (an init container must succeed before the next starts), then
-            # the upload of exactly the dump it verified (BACKUP_DIR/.latest).
+            # the upload of every verified dump not in the bucket yet (tonight's and any earlier
+            # night's that never arrived). A failed upload is retried in the same pod (restartPolicy
+            # OnFailure): the dump is not taken again.
             init_containers, containers = [dump], [upload]
             volumes = volumes + offsite_volumes
         pod_extra = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
@@ -292,7 +300,7 @@ class Operations(TartwareComponent):
                         "backoffLimit": 2,
                         "activeDeadlineSeconds": BACKUP_ACTIVE_DEADLINE_SECONDS,
                         "template": run_once_pod(labels, BACKUP_UID, containers, volumes, fs_group=True,
-                                                 **pod_extra),
+                                                 restart="OnFailure", **pod_extra),
                     },
                 },
             },
@@ -304,8 +312,20 @@ class Operations(TartwareComponent):
                                if backup.offsite is not None else None)
 
         if backup.restore is not None:
-            restore_volumes = volumes[:4] + (offsite_volumes if backup.restore.from_offsite else [])
-            self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes, waits_for)
+            # restore.sh creates a database and renames it over the old one: the database's
+            # superuser, from its own Secret; the restored objects belong to the application's user.
+            restore_secret = secrets.secret(self, f"{name}-restore-credentials", "postgres-restore-credentials",
+                                            OPS_NAMESPACE, {"postgres-password": credentials.database_admin_password},
+                                            "database", depends_on=[self.namespace], labels=LABELS)
+            restore_env = [{"name": "PGUSER", "value": "postgres"} if e["name"] == "PGUSER" else
+                           {"name": "PGPASSWORD_FILE", "value": f"{SECRETS_MOUNT}/postgres-password"}
+                           if e["name"] == "PGPASSWORD_FILE" else e for e in postgres_env]
+            restore_env.append({"name": "RESTORE_OWNER", "value": ep.database_user})
+            restore_volumes = [*volumes[:3],
+                               {"name": "credentials", "secret": {"secretName": "postgres-restore-credentials",
+                                                                  "defaultMode": 0o440}},
+                               *(offsite_volumes if backup.restore.from_offsite else [])]
+            self._restore_job(backup, restore_env, postgres_mounts, restore_volumes, [*waits_for, restore_secret])
         if platform.monitoring_crds is not None:
             self.backup_alerts = k8s.apiextensions.CustomResource(
                 f"{name}-backup-alerts",

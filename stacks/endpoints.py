@@ -43,6 +43,10 @@ class DataTierEndpoints:
     # Bitnami postgresql, release postgres: Service postgres-postgresql in standalone AND in
     # replication mode (we set primary.name to "" so the primary keeps the guide's name).
     database_host: str = service_host(f"{POSTGRES_RELEASE}-postgresql", DATABASE_NAMESPACE)
+    # The read replicas' Service (postgresql chart 16.7.27 templates/read/svc.yaml, named
+    # "<fullname>-<readReplicas.name>", and components/platform/data.py sets the name "read"): the
+    # nightly dump reads from it when the database has replicas, sparing the primary.
+    database_replica_host: str = service_host(f"{POSTGRES_RELEASE}-postgresql-read", DATABASE_NAMESPACE)
     database_port: int = 5432
     database_name: str = "tartware"
     database_user: str = "tartware"
