@@ -21,9 +21,10 @@ them from the program: ``archive_timeout``, the WAL compression, the bucket path
 3. ``barman-cloud-backup``; rows A; a target time from the server's clock; rows B.
 4. ``barman-cloud-restore`` (backup chosen by the target time, as the plugin does) into a new data
    directory, ``restore_command = barman-cloud-wal-restore ...``, ``recovery_target_time``:
-   exactly the seed plus A. Then restore to the latest WAL: seed + A + B.
+   exactly the seed plus A.
 5. Failure cases. The archive unreachable: WAL piles up (``.ready`` files), ``pg_stat_archiver``
-   counts failures, and once it is back every row is restorable. A corrupted WAL segment and a
+   counts failures, and once it is back a restore to the latest WAL has every row (seed, A, B and
+   the rows written during the outage). A corrupted WAL segment and a
    missing one: a restore to a time past it refuses to finish (PostgreSQL: "recovery ended before
    configured recovery target was reached"). A target before the first backup: no candidate
    backup. A reused ``serverName``: ``barman-cloud-check-wal-archive`` refuses the non-empty
@@ -454,7 +455,8 @@ class Drill:
         self.m.values["settings"] = {"archive_timeout": s.archive_timeout, "server_name": server_name,
                                      "destination": f"s3://<bucket>/{s.destination_folder}",
                                      "wal_compression": s.wal_compression or "none",
-                                     "backup_compression": s.backup_compression or "none"}
+                                     "backup_compression": s.backup_compression or "none",
+                                     "backup_jobs": s.backup_jobs}
         with self.step("S3 stand-in (moto) up, bucket created"):
             self.s3.start()
 
@@ -555,8 +557,11 @@ class Drill:
                    f"1 + i % 14, (i * 37.5) / 3, repeat(md5(i::text), 4) FROM generate_series(1, {rows}) AS i")
 
     def base_backup(self, primary: Server, server_name: str) -> None:
+        # cloudnative-pg/barman-cloud@950b0f57 pkg/backup/backup.go: [--<compression>] [--jobs N]
+        # [--endpoint-url] --cloud-provider ... (--immediate-checkpoint: the drill's, for speed)
         compression = [f"--{self.settings.backup_compression}"] if self.settings.backup_compression else []
-        self.runner.run([self.tool("barman-cloud-backup"), *compression, *self.common(), "--immediate-checkpoint",
+        jobs = ["--jobs", str(self.settings.backup_jobs)] if self.settings.backup_jobs else []
+        self.runner.run([self.tool("barman-cloud-backup"), *compression, *jobs, *self.common(), "--immediate-checkpoint",
                          "-h", self.sock, "-p", primary.port, "-U", "postgres", self.destination(), server_name],
                         timeout=1800)
 

@@ -13,9 +13,10 @@ class ArchiveSettings:
     destination_folder: str  # destinationPath below the bucket: s3://<bucket>/<destination_folder>
     wal_compression: str  # barman-cloud-wal-archive --<compression>, "" = none
     backup_compression: str  # barman-cloud-backup --<compression>, "" = none
+    backup_jobs: int  # barman-cloud-backup --jobs, 0 = its default
 
 
 def archive_settings() -> ArchiveSettings:
     """The prod stack's archiving settings."""
-    return ArchiveSettings(archive_timeout=300, server_name="postgres", destination_folder="tartware/prod/postgres-wal",
-                           wal_compression="gzip", backup_compression="gzip")
+    return ArchiveSettings(archive_timeout=300, server_name="postgres", destination_folder="tartware/prod/pitr",
+                           wal_compression="zstd", backup_compression="gzip", backup_jobs=2)
