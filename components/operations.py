@@ -232,7 +232,9 @@ class Operations(TartwareComponent):
         )
         waits_for: list[pulumi.Resource] = [self.namespace, secret, claim, scripts, account]
         postgres_env = [
-            {"name": "PGHOST", "value": ep.database_host},
+            # the primary itself, not the Pooler: pg_dump/pg_restore keep session state (SET, a
+            # snapshot, locks) that a transaction pooler would spread over server connections
+            {"name": "PGHOST", "value": ep.database_primary_host},
             {"name": "PGPORT", "value": str(ep.database_port)},
             {"name": "PGUSER", "value": ep.database_user},
             {"name": "PGDATABASE", "value": ep.database_name},
@@ -312,20 +314,10 @@ class Operations(TartwareComponent):
                                if backup.offsite is not None else None)
 
         if backup.restore is not None:
-            # restore.sh creates a database and renames it over the old one: the database's
-            # superuser, from its own Secret; the restored objects belong to the application's user.
-            restore_secret = secrets.secret(self, f"{name}-restore-credentials", "postgres-restore-credentials",
-                                            OPS_NAMESPACE, {"postgres-password": credentials.database_admin_password},
-                                            "database", depends_on=[self.namespace], labels=LABELS)
-            restore_env = [{"name": "PGUSER", "value": "postgres"} if e["name"] == "PGUSER" else
-                           {"name": "PGPASSWORD_FILE", "value": f"{SECRETS_MOUNT}/postgres-password"}
-                           if e["name"] == "PGPASSWORD_FILE" else e for e in postgres_env]
-            restore_env.append({"name": "RESTORE_OWNER", "value": ep.database_user})
-            restore_volumes = [*volumes[:3],
-                               {"name": "credentials", "secret": {"secretName": "postgres-restore-credentials",
-                                                                  "defaultMode": 0o440}},
-                               *(offsite_volumes if backup.restore.from_offsite else [])]
-            self._restore_job(backup, restore_env, postgres_mounts, restore_volumes, [*waits_for, restore_secret])
+            # restore.sh creates a database and renames it over the old one, as the application's
+            # user (its owner, with CREATEDB: components/platform/postgres.py), on the primary
+            restore_volumes = volumes[:4] + (offsite_volumes if backup.restore.from_offsite else [])
+            self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes, waits_for)
         if platform.monitoring_crds is not None:
             self.backup_alerts = k8s.apiextensions.CustomResource(
                 f"{name}-backup-alerts",

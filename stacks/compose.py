@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any, Optional
 
 from .args import (
+    ArchiveArgs,
     BareMetalClusterArgs,
     CertManagerArgs,
     ClusterArgs,
@@ -31,6 +32,7 @@ from .args import (
     OutputsArgs,
     PlatformArgs,
     PoolArgs,
+    PostgresArgs,
     RancherArgs,
     RancherServerArgs,
     SecretMaker,
@@ -124,7 +126,8 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     placement = Placement.for_pools(s.cluster.node_pools)  # the memory pool, if the cluster declares one
     return PlatformArgs(
         domain=s.domain,
-        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),
+        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement,
+                      zone_spread=s.tartware.zone_spread, archive=archive_args(s)),
         observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
                                         remote_write_receiver=load_test is not None and load_test.profile == "load"),
         api_route=p.api_route,
@@ -149,6 +152,39 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     )
 
 
+# The folder of the off-site bucket that holds barman's catalog: one sub-folder per cluster
+# (serverName) with its base/ and wals/ (docs/data-and-observability.md "Continuous archiving").
+ARCHIVE_FOLDER = "pitr"
+
+
+def archive_args(s: StackSettings) -> Optional[ArchiveArgs]:
+    """PostgreSQL's WAL archive in the backups' off-site bucket, or None without one (the plan then
+    states the RPO of the nightly dump)."""
+    backup = s.ops.backup
+    off = backup.offsite if backup is not None else None
+    if off is None or not s.data.postgres:
+        return None
+    return ArchiveArgs(destination=f"s3://{off.bucket}/{off.folder(ARCHIVE_FOLDER)}", endpoint=off.endpoint,
+                       region=off.region, encryption=off.encryption, kms_key_id=off.kms_key_id,
+                       role_arn=off.role_arn, access_key_id=off.access_key_id,
+                       secret_access_key=off.secret_access_key)
+
+
+def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str, database: str,
+                  waits_for: tuple[Any, ...] = ()) -> PostgresArgs:
+    """What the DataTier hands its PostgreSQL part: the settings it reads, the namespace and app
+    Secret it created, and (while a stack moves from it) the bitnami release the cluster imports from."""
+    d = data.data
+    return PostgresArgs(
+        operator_replicas=d.cnpg_operator_replicas, pg=d.pg, instances=d.postgres_instances, storage=d.postgres_storage,
+        storage_class=d.storage_class, postgres_size=d.size("postgres"), sidecar_size=d.size("barman-sidecar"),
+        pooler_size=d.size("pooler"), operator_size=d.size("cnpg-operator"), plugin_size=d.size("barman-plugin"),
+        pooler=d.pooler, max_connections=d.max_connections, username=username, database=database,
+        protect=data.protect, placement=data.placement, zone_spread=data.zone_spread, namespace=namespace,
+        app_secret=app_secret, archive=data.archive, cert_manager=data.cert_manager,
+        monitoring_crds=data.monitoring_crds, waits_for=waits_for)
+
+
 def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str) -> MeshArgs:
     """Istio's args; the chart version is the set one, or the line that supports the cluster."""
     p = s.platform
@@ -170,7 +206,7 @@ def tartware_args(s: StackSettings, credentials: CredentialOutputs, platform: Pl
 def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, credentials: CredentialOutputs,
                     secrets: SecretMaker) -> OperationsArgs:
     ep = platform.endpoints
-    dump_host = ep.database_replica_host if s.data.postgres_read_replicas > 0 else ep.database_host
+    dump_host = ep.database_replica_host if s.data.postgres_read_replicas > 0 else ep.database_primary_host
     return OperationsArgs(ops=s.ops, dump_host=dump_host, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
                           vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,

@@ -156,15 +156,14 @@ def test_restore_job_is_rendered_admitted_and_restricted(vsphere_offsite):
     assert c["command"] == ["/bin/sh", "/scripts/restore.sh"]
     env = {e["name"]: e["value"] for e in c["env"]}
     assert env["BACKUP_FILE"] == "tartware-20260101T020000Z.dump" and env["RESTORE_OVERWRITE"] == "true"
-    # restore.sh creates a database and renames it over the old one: the superuser's password from
-    # its own Secret; the restored objects belong to the application's user
-    assert env["PGUSER"] == "postgres" and env["RESTORE_OWNER"] == "tartware" and env["PGDATABASE"] == "tartware"
-    assert env["PGPASSWORD_FILE"] == "/secrets/postgres-password"
-    assert env["PGHOST"] == "postgres-postgresql.database.svc.cluster.local"  # the primary, never a replica
-    volumes = {v["name"]: v for v in pod["volumes"]}
-    assert volumes["credentials"]["secret"]["secretName"] == "postgres-restore-credentials"
-    secret = docs["Secret/tartware-ops/postgres-restore-credentials"]
-    assert set(secret.get("stringData") or secret.get("data")) == {"postgres-password"}
+    # restore.sh creates a database and renames it over the old one, as the database's owner
+    assert env["PGUSER"] == "tartware" and env["PGDATABASE"] == "tartware"
+    assert env["PGPASSWORD_FILE"] == "/secrets/password"
+    assert env["PGHOST"] == "postgres-rw.database.svc.cluster.local"  # the primary: no pooler, no replica
+    # ... which needs CREATEDB (PostgreSQL docs, ALTER DATABASE), granted as a CloudNativePG managed role
+    (cluster,) = [d for d in docs.values() if d["kind"] == "Cluster"]
+    (role,) = cluster["spec"]["managed"]["roles"]
+    assert role["name"] == "tartware" and role["createdb"] is True and role["login"] is True
     assert job["spec"]["backoffLimit"] == 0
     labels = job["spec"]["template"]["metadata"]["labels"]
     assert labels["app.kubernetes.io/name"] == "postgres-restore"

@@ -174,8 +174,9 @@ def _settings(stack: str):
 
 @pytest.mark.parametrize("section, namespaces, jobs", [
     ("observability", ("observability",), ()),
-    # the data tier also counts the topic Job it runs next to the brokers
-    ("data", ("database", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
+    # the data tier also counts the topic Job it runs next to the brokers, and the CloudNativePG
+    # operator (and the Barman Cloud plugin) in cnpg-system
+    ("data", ("database", "cnpg-system", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
 ])
 def test_section_overheads_are_the_rendered_requests(system, section, namespaces, jobs):
     """What the capacity check adds for the data tier and observability is exactly what their
@@ -233,11 +234,19 @@ def test_the_flow_data_covers_every_kind_of_traffic(networks):
     assert has(netpol.EXTERNAL, "Deployment ingress-nginx/ingress-nginx-controller", prefix="load balancer")
     for target in ("Deployment istio-system/istiod", "Deployment istio-system/istio-ingressgateway",
                    "Deployment cert-manager/cert-manager", "Deployment ingress-nginx/ingress-nginx-controller",
-                   "Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql"):
+                   "Deployment tartware-system/api-gateway", "Pod database/postgres-1",
+                   "Deployment database/postgres-postgresql", "StatefulSet cache/redis-redis-ha-server"):
         assert has("Prometheus observability/", target), target
     assert has("Deployment istio-system/istio-ingressgateway", "Deployment tartware-system/api-gateway",
                prefix="gateway -> VirtualService")
-    assert has("Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql")
+    # the app reaches PostgreSQL through the Pooler, the Pooler the primary; standbys stream from it;
+    # the operator polls every instance and answers the API server's admission calls
+    assert has("Deployment tartware-system/api-gateway", "Deployment database/postgres-postgresql", "pgbouncer")
+    assert has("Deployment database/postgres-postgresql", "Pod database/postgres-1", 5432, "Pooler")
+    assert has("Pod database/postgres-2", "Pod database/postgres-1", 5432, "Cluster database/postgres: streaming")
+    assert has("Deployment cnpg-system/cnpg-cloudnative-pg", "Pod database/postgres-3", "status")
+    assert has(netpol.EXTERNAL, "Deployment cnpg-system/cnpg-cloudnative-pg", prefix="API server -> webhook")
+    assert has("Deployment cache/redis-redis-ha-haproxy", "StatefulSet cache/redis-redis-ha-server", 6379)
     assert has("Deployment tartware-system/api-gateway", "Deployment istio-system/istiod", 15012, "sidecar")
     assert has("Deployment tartware-system/api-gateway", "Deployment observability/jaeger", prefix="sidecar")
     assert has("Deployment tartware-system/api-gateway", netpol.KUBE_DNS.owner, 53)
@@ -246,7 +255,7 @@ def test_the_flow_data_covers_every_kind_of_traffic(networks):
     # cluster), which counts in Redis (its REDIS_URL); Prometheus scrapes it (its ServiceMonitor)
     assert has("Deployment istio-system/istio-ingressgateway", "Deployment ratelimit/ratelimit", 8081,
                "EnvoyFilter istio-system/ingressgateway-ratelimit")
-    assert has("Deployment ratelimit/ratelimit", "StatefulSet cache/redis", 6379)
+    assert has("Deployment ratelimit/ratelimit", "Deployment cache/redis-redis-ha-haproxy", "redis")
     assert has("Prometheus observability/", "Deployment ratelimit/ratelimit", prefix="Prometheus -> ServiceMonitor")
 
 

@@ -16,7 +16,8 @@ NS = "tartware-infra"
 ROOT = Path(__file__).resolve().parent.parent
 
 # The guide's "Database Connection Issues": host, user and database.
-DB_HOST = "postgres-postgresql.database.svc.cluster.local"
+# the primary itself (CloudNativePG's Service <cluster>-rw), not the Pooler: pg_dump keeps session state
+DB_HOST = "postgres-rw.database.svc.cluster.local"
 
 
 def objects(run):
@@ -40,9 +41,9 @@ def test_backup_cronjob_validates_and_is_hardened(prod_run):
     assert "emptyDir" in volumes[mounts["/tmp"]]
     assert volumes[mounts["/backups"]]["persistentVolumeClaim"]["claimName"] == "postgres-backups"
     env = {e["name"]: e for e in c["env"]}
-    # prod has read replicas: the dump reads from their Service (postgresql chart 16.7.27
-    # templates/read/svc.yaml: "<fullname>-read"), sparing the primary
-    assert env["PGHOST"]["value"] == "postgres-postgresql-read.database.svc.cluster.local"
+    # prod has standbys: the dump reads from their read-only Service (CloudNativePG <cluster>-ro,
+    # cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs/services.go), sparing the primary
+    assert env["PGHOST"]["value"] == "postgres-ro.database.svc.cluster.local"
     assert env["PGUSER"]["value"] == "tartware" and env["PGDATABASE"]["value"] == "tartware"
     assert "PGPASSWORD" not in env  # the password is a mounted file, never an environment variable
     assert volumes[mounts["/secrets"]]["secret"]["secretName"] == "postgres-backup-credentials"
@@ -187,4 +188,4 @@ def test_without_replicas_the_dump_reads_from_the_primary(dev_run):
     (cron,) = [d for d in kubernetes_objects(dev_run.resources) if d["kind"] == "CronJob"]
     (c,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
     env = {e["name"]: e["value"] for e in c["env"]}
-    assert env["PGHOST"] == DB_HOST  # dev has no read replica
+    assert env["PGHOST"] == DB_HOST  # dev has no standby: the primary

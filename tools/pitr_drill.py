@@ -61,7 +61,6 @@ from typing import Iterator, Optional
 
 from tools.pitr_settings import ArchiveSettings, archive_settings
 
-BUCKET = "tartware-drill"
 REGION = "us-east-1"
 # moto's server accepts any key pair; the barman tools (boto3) read them from the environment, as
 # the plugin's sidecar gets them from the ObjectStore's Secret.
@@ -156,8 +155,8 @@ class Relay:
 class S3StandIn:
     """moto's S3 server (moto[server], ``moto_server``) on loopback, reached through a Relay."""
 
-    def __init__(self, venv: Path, base: Path):
-        self.venv, self.base = venv, base
+    def __init__(self, venv: Path, base: Path, bucket: str):
+        self.venv, self.base, self.bucket = venv, base, bucket
         self.port = _free_port()
         self.proc: Optional[subprocess.Popen] = None
         self.relay = Relay(self.port)
@@ -172,7 +171,7 @@ class S3StandIn:
                                      stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **AWS_ENV})
         _wait_port(self.port)
         self.relay.up()
-        self._request("PUT", f"/{BUCKET}")
+        self._request("PUT", f"/{self.bucket}")
 
     def stop(self) -> None:
         self.relay.down()
@@ -195,7 +194,7 @@ class S3StandIn:
         script = (
             "import boto3, sys\n"
             f"s3 = boto3.client('s3', endpoint_url='http://127.0.0.1:{self.port}', region_name='{REGION}')\n"
-            f"op, bucket, key = sys.argv[1], '{BUCKET}', sys.argv[2]\n"
+            f"op, bucket, key = sys.argv[1], '{self.bucket}', sys.argv[2]\n"
             "if op == 'list':\n"
             "    for page in s3.get_paginator('list_objects_v2').paginate(Bucket=bucket, Prefix=key):\n"
             "        for o in page.get('Contents', []): print(o['Key'])\n"
@@ -318,7 +317,7 @@ class Drill:
         env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(base), "LANG": "C.UTF-8", "TZ": "UTC", **AWS_ENV}
         self.runner = Runner(user, env)
         self.bindir = _bindir()
-        self.s3 = S3StandIn(venv, base)
+        self.s3 = S3StandIn(venv, base, settings.bucket)
         self.sock = self.runner.mkdir(base / "sock", 0o755)
         self.servers: list[Server] = []
         self.m = Measurements()
@@ -335,7 +334,7 @@ class Drill:
         return ["--endpoint-url", self.s3.endpoint, "--cloud-provider", "aws-s3"]
 
     def destination(self) -> str:
-        return f"s3://{BUCKET}/{self.settings.destination_folder}"
+        return f"s3://{self.settings.bucket}/{self.settings.destination_folder}"
 
     def wal_archive_command(self, server_name: str) -> str:
         compression = [f"--{self.settings.wal_compression}"] if self.settings.wal_compression else []
