@@ -31,8 +31,9 @@ them from the program: ``archive_timeout``, the WAL compression, the bucket path
    archive.
 6. Planted defects: the drill's own checks must fail on a wrong target time (the exact row count)
    and on a missing WAL segment (the restore); a check that passes them is a broken drill.
-7. RTO: a database seeded to ``--seed-mib``, a new base backup, and the restore timed from
-   ``barman-cloud-restore`` until the restored server is promoted and answers.
+7. RTO: the database carries a second table grown to ``--seed-mib`` before the base backup, and
+   the restore to the target time is timed from ``barman-cloud-restore`` until the restored server
+   is promoted and answers.
 
 Exits non-zero with ``PITR drill FAILED: <what>`` on the first broken expectation; prints one line
 per step with its time, and the measurements at the end (``--json`` writes them to a file).
@@ -322,6 +323,7 @@ class Drill:
         self.servers: list[Server] = []
         self.m = Measurements()
         self.counter = 0
+        self.fill_rows = 0
 
     # --- the plugin's command lines (cloudnative-pg/barman-cloud@950b0f57 pkg/archiver/command.go,
     # pkg/command/commandbuilder.go: [--<compression>] --endpoint-url <url> --cloud-provider aws-s3
@@ -476,10 +478,15 @@ class Drill:
                         "batch text NOT NULL, room text, nights int, amount numeric(12, 2), "
                         "created timestamptz NOT NULL DEFAULT clock_timestamp(), notes text)")
             self.insert(primary, "seed", SEED_ROWS)
+            self.fill(primary)
+            primary.sql("CHECKPOINT")
+            size = int(primary.sql("SELECT pg_database_size('postgres')"))
             self.switch_and_wait_archived(primary)
 
-        with self.step("base backup (barman-cloud-backup)"):
+        with self.step(f"base backup (barman-cloud-backup) of the {size / 2**20:.0f} MiB database"):
+            backup_started = time.monotonic()
             self.base_backup(primary, server_name)
+            backup_seconds = time.monotonic() - backup_started
 
         with self.step("rows A, target time from the server's clock, rows B, WAL archived"):
             self.insert(primary, "A", ROWS_A)
@@ -492,9 +499,15 @@ class Drill:
             segment_b = self.switch_and_wait_archived(primary)
             self.m.values["target_time"] = target
 
-        with self.step(f"restore to the target time: exactly {SEED_ROWS} + {ROWS_A} rows"):
-            restored, why = self.restore(server_name, target)
+        with self.step(f"restore to the target time: exactly {SEED_ROWS} + {ROWS_A} rows (timed: the RTO)"):
+            restored, why = self.restore(server_name, target, measure="rto")
+            if restored is not None and int(restored.sql("SELECT count(*) FROM stays_history")) != self.fill_rows:
+                fail(f"restore to the target time: stays_history lost rows (expected {self.fill_rows})")
             self.expect_rows(restored, SEED_ROWS + ROWS_A, "restore to the target time", why)
+        rto = self.m.values["rto"]
+        assert isinstance(rto, dict)
+        rto.update({"database_bytes": size, "backup_seconds": round(backup_seconds, 2),
+                    "base_restore_mib_per_second": round(size / 2**20 / rto["restore_seconds"], 1)})
 
         self.unreachable_archive(primary, server_name)
 
@@ -547,7 +560,6 @@ class Drill:
             if fresh.returncode != 0:
                 fail(f"check-wal-archive refused a new serverName: {fresh.stderr}")
 
-        self.rto(primary, server_name)
         self.rpo(primary)
         return self.m
 
@@ -609,26 +621,14 @@ class Drill:
             restored, why = self.restore(server_name)
             self.expect_rows(restored, expected, "restore to the latest WAL after the archive outage", why)
 
-    def rto(self, primary: Server, server_name: str) -> None:
-        rows_per_mib = 5200  # ~200 bytes a row with its index: measured below, not assumed
-        with self.step(f"seed about {self.seed_mib} MiB and take a new base backup"):
-            batches = max(1, self.seed_mib // 64)
-            for _ in range(batches):
-                self.insert(primary, "rto", 64 * rows_per_mib)
-            primary.sql("CHECKPOINT")
-            size = int(primary.sql("SELECT pg_database_size('postgres')"))
-            rows = primary.rows()
-            backup_started = time.monotonic()
-            self.base_backup(primary, server_name)
-            backup_seconds = time.monotonic() - backup_started
-            self.switch_and_wait_archived(primary)
-        with self.step("timed restore of the seeded database (RTO)"):
-            restored, why = self.restore(server_name, measure="rto")
-            self.expect_rows(restored, rows, "RTO restore", why)
-        rto = self.m.values["rto"]
-        assert isinstance(rto, dict)
-        rto.update({"database_bytes": size, "rows": rows, "backup_seconds": round(backup_seconds, 2),
-                    "mib_per_second": round(size / 2**20 / rto["total_seconds"], 1)})
+    def fill(self, primary: Server) -> None:
+        """A second table grown to about ``seed_mib`` MiB, so the restores (and the timed one) carry a
+        database of a stated size; ``reservations`` keeps the exact counts."""
+        rows = max(1, self.seed_mib) * 4096  # about 256 bytes a row with its index and TOAST-free text
+        primary.sql(f"CREATE TABLE stays_history AS SELECT i AS id, md5(i::text) AS guest, "
+                    f"repeat(md5((i * 7)::text), 5) AS notes, now() AS at FROM generate_series(1, {rows}) AS i")
+        primary.sql("ALTER TABLE stays_history ADD PRIMARY KEY (id)")
+        self.fill_rows = rows
 
     def rpo(self, primary: Server) -> None:
         """The archive's share of the RPO: a committed row is lost with the primary until its segment
@@ -662,7 +662,7 @@ def _corrupt(body: bytes) -> bytes:
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--venv", type=Path, required=True, help="virtualenv with requirements-drill.txt")
-    parser.add_argument("--seed-mib", type=int, default=256, help="size of the database the RTO restore times")
+    parser.add_argument("--seed-mib", type=int, default=64, help="about how large the restored database is (MiB)")
     parser.add_argument("--json", type=Path, help="write the measurements here")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (for debugging)")
     args = parser.parse_args(argv)
