@@ -22,6 +22,8 @@ gc.set_threshold(200_000, 50, 50)
 # is built once rather than once per worker: the whole-system renders (tools/system.py), and the
 # target runs of tests/test_audits.py that tests/test_vendored_charts.py reuses.
 SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
+             "tests/test_data.py": "tests/test_conformance.py",
+             "tests/test_postgres_migration.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
               "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_backup_edges.py",
@@ -68,12 +70,37 @@ def prod_run():
     return program_run("prod")
 
 
+_VARIANT_RUNS: dict = {}
+_VARIANT_SYSTEMS: dict = {}
+
+
+def variant_run(stack: str, overrides=None, secrets=None):
+    """The program for ``stack`` with config ``overrides`` and ``secrets`` (full keys), run once per
+    test session: the files that use the same variants share one work unit (SAME_UNIT)."""
+    if not overrides and not secrets:
+        return recorded_run(stack)
+    key = (stack, repr(sorted((overrides or {}).items())), repr(sorted((secrets or {}).items())))
+    if key not in _VARIANT_RUNS:
+        from tools.offline import run_program, stack_config
+
+        _VARIANT_RUNS[key] = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
+    return _VARIANT_RUNS[key]
+
+
 def system_render(stack: str):
     """The whole system of a stack (every release from its chart + the program's own objects),
-    rendered once per test session from the cached program run (tools/system.py)."""
+    rendered once per test session from the cached program run (tools/system.py); or of a scan
+    variant of tools/scan.py (``prod-backup-restore``: the off-site bucket, so the WAL archive)."""
     from tools.system import system_of
 
-    return system_of(stack)
+    if stack in ("dev", "prod"):
+        return system_of(stack)
+    if stack not in _VARIANT_SYSTEMS:
+        from tools.scan import variant_config
+        from tools.system import render_system
+
+        _VARIANT_SYSTEMS[stack] = render_system(variant_run(*variant_config(stack)))
+    return _VARIANT_SYSTEMS[stack]
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])

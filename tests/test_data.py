@@ -7,7 +7,9 @@ import pytest
 
 from stacks import versions
 from tests.test_settings import assert_refused
-from tools.offline import Secret, contains_secret, recorded_run, run_program, stack_config
+from tests.conftest import variant_run
+from tools.offline import Secret, contains_secret
+from tools.scan import VARIANTS
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
@@ -30,9 +32,11 @@ PINS = {"cnpg": versions.CLOUDNATIVE_PG, "redis": versions.REDIS_HA, "redpanda":
 BUCKET = {f"{NS}:backupOffsiteOptOut": False, f"{NS}:backupOffsiteBucket": "tartware-prod-backups",
           f"{NS}:backupOffsiteRegion": "eu-west-1"}
 KEYS = {f"{NS}:backupOffsiteAccessKeyId": "AKIDEXAMPLE", f"{NS}:backupOffsiteSecretAccessKey": "secret-key"}
-IRSA = {**BUCKET, f"{NS}:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups"}
+# the scan variant prod-backup-restore: the bucket through IRSA (the conformance tests render it too)
+IRSA = VARIANTS["prod-backup-restore"][1]
+IMPORT = {f"{NS}:postgresMigration": "import"}
+CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 
-_CACHE: dict = {}
 # One run for each group of settings (a program run costs seconds): the archive with access keys
 # and preferred-synchronous commits and bigger volumes; IRSA with a point-in-time recovery and
 # zero-loss commits.
@@ -43,13 +47,8 @@ PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecove
 
 
 def platform_run(stack: str, overrides=None, secrets=None):
-    """The stack as configured comes from the session cache (tests/conftest.py) other files share."""
-    if not overrides and not secrets:
-        return recorded_run(stack)
-    key = (stack, repr(sorted((overrides or {}).items())), repr(sorted((secrets or {}).items())))
-    if key not in _CACHE:
-        _CACHE[key] = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
-    return _CACHE[key]
+    """From the session cache other files share (tests/conftest.py ``variant_run``)."""
+    return variant_run(stack, overrides, secrets)
 
 
 @pytest.fixture(params=["dev", "prod"])
@@ -189,7 +188,7 @@ def test_irsa_gives_the_instances_the_role():
     creds = store.plain["spec"]["configuration"]["s3Credentials"]
     assert creds["inheritFromIAMRole"] is True and "accessKeyId" not in creds
     sa = cluster(run).plain["spec"]["serviceAccountTemplate"]["metadata"]["annotations"]
-    assert sa == {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/tartware-backups"}
+    assert sa == {"eks.amazonaws.com/role-arn": IRSA[f"{NS}:backupOffsiteRoleArn"]}
 
 
 def test_point_in_time_recovery_into_a_new_cluster():
@@ -242,7 +241,7 @@ def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
 def test_moving_from_bitnami_keeps_the_old_release_while_importing():
     """postgresMigration=import registers the bitnami release as before (so Pulumi leaves it alone),
     the new cluster imports from its Service, and no Pooler takes that Service's name yet."""
-    run = platform_run("prod", {f"{NS}:postgresMigration": "import"})
+    run = platform_run("prod", IMPORT)
     rels = releases(run)
     legacy = rels["postgres"]
     assert legacy.name == "platform-data-postgres" and legacy.plain["namespace"] == "database"
@@ -258,7 +257,7 @@ def test_moving_from_bitnami_keeps_the_old_release_while_importing():
     assert legacy.urn in cluster(run).dependencies
     app = rels["tartware"].plain["values"]["global"]["dataTier"]
     assert app["database"]["host"] == "postgres-postgresql.database.svc.cluster.local"
-    cut = platform_run("prod", {f"{NS}:postgresMigration": "cutover"})
+    cut = platform_run("prod", CUTOVER)
     assert "postgres" not in releases(cut) and not cut.of_type(POOLER)
 
 

@@ -29,7 +29,7 @@ import yaml
 
 from tools.manifests import dump, object_filename
 from tools.offline import run_program, stack_config
-from tools.system import render_system, skipped_report
+from tools.system import SystemRender, render_system, skipped_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_FILE = ROOT / "security" / "checkov-skips.yaml"
@@ -84,14 +84,24 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def stack_docs(variant: str) -> list[dict[str, Any]]:
-    """The whole system of a scan variant: every release rendered from its chart source, plus the
-    objects the program creates directly. Releases whose chart is not in the repository are reported
-    on stderr."""
+def variant_config(variant: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(stack, config overrides, secrets) of a scan variant."""
     stack, overrides = VARIANTS[variant]
     # a load test needs a login; the password is a secret (a placeholder here)
     secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
-    system = render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
+    return stack, overrides, secrets
+
+
+def stack_system(variant: str) -> SystemRender:
+    """The whole system of a scan variant: every release rendered from its chart source, plus the
+    objects the program creates directly (and what CloudNativePG creates from them)."""
+    stack, overrides, secrets = variant_config(variant)
+    return render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
+
+
+def stack_docs(variant: str) -> list[dict[str, Any]]:
+    """``stack_system``'s objects; releases whose chart is not in the repository are reported on stderr."""
+    system = stack_system(variant)
     for line in skipped_report(system):
         print(f"WARNING [{variant}]: {line}", file=sys.stderr)
     return system.docs
