@@ -1,16 +1,16 @@
 """The point-in-time recovery drill: a real PostgreSQL, the barman-cloud tools CloudNativePG's
 Barman Cloud plugin runs, and an S3 stand-in on 127.0.0.1.
 
-    python -m tools.pitr_drill --venv /path/to/drill-venv [--seed-mib 256] [--json out.json]
+    python -m tools.pitr_drill --venv /path/to/drill-venv [--seed-mib 64] [--json out.json]
 
 ``--venv`` is a virtualenv holding ``requirements-drill.txt`` (barman[cloud] at the plugin
 sidecar's pin, moto[server]); it must be readable and executable by the user PostgreSQL runs as
 (``postgres`` when this runs as root), so make it with ``/usr/bin/python3`` in a directory that
 user can enter. ``.ci/run`` does exactly that.
 
-What it does, with the archiving settings the program deploys (``archive_settings`` below reads
-them from the program: ``archive_timeout``, the WAL compression, the bucket path and the
-``serverName``; docs/operations.md, "Point-in-time recovery drill"):
+What it does, with the archiving settings the program deploys (tools/pitr_settings.py reads them
+from the program: ``archive_timeout``, the compression and upload jobs, the bucket path and the
+``serverName``; docs/operations.md, "Point-in-time recovery drill: RPO and RTO"):
 
 1. moto's S3 server on a free loopback port, behind a small TCP relay that the drill can cut to
    play an unreachable archive. The barman tools reach it with ``--endpoint-url``, the option the
@@ -53,7 +53,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
