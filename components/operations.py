@@ -114,6 +114,18 @@ def backup_alert_rules(schedule: str, stale_after_seconds: int) -> list[dict]:
              "description": ("Job {{ $labels.namespace }}/{{ $labels.job_name }}: kubectl logs -n "
                              f"{OPS_NAMESPACE} job/{{{{ $labels.job_name }}}} --all-containers"),
          }},
+        {"alert": "PostgresBackupRetried",
+         # restartPolicy OnFailure retries a failed dump or upload in the same pod: a container
+         # restart, not a failed pod (kube-state-metrics docs/metrics/workload/pod-metrics.md)
+         "expr": (f'sum by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{{{ns}, '
+                  f'pod=~"postgres-backup-.*", container=~"pg-dump|upload"}}[1h])) > 0'),
+         "for": "0m",
+         "labels": {"severity": "warning", "team": "tartware"},
+         "annotations": {
+             "summary": "A PostgreSQL backup container was retried",
+             "description": ("{{ $labels.pod }}/{{ $labels.container }} restarted: kubectl logs -n "
+                             f"{OPS_NAMESPACE} {{{{ $labels.pod }}}} -c {{{{ $labels.container }}}} --previous"),
+         }},
         {"alert": "PostgresRestoreJobFailed",
          "expr": f'sum by (namespace, job_name) (kube_job_status_failed{{{ns}, job_name=~"postgres-restore-.*"}}) > 0',
          "for": "0m",

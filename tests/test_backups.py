@@ -3,9 +3,12 @@ bucket, and the prod rule that backups leave the cluster unless the stack opts o
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stacks import cron
 from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
@@ -229,6 +232,10 @@ def test_alerts_use_real_kube_state_metrics_series(prod_run):
     assert "kube_cronjob_created" in missing["expr"]
     assert "kube_job_status_failed" in failed["expr"] and 'owner_name="postgres-backup"' in failed["expr"]
     assert 'owner_kind="CronJob"' in failed["expr"]
+    # a retry (restartPolicy OnFailure) is a container restart in the same pod, not a failed pod
+    # (kube-state-metrics docs/metrics/workload/pod-metrics.md)
+    retried = alerts["PostgresBackupRetried"]["expr"]
+    assert "kube_pod_container_status_restarts_total" in retried and 'container=~"pg-dump|upload"' in retried
     # daily at 02:00: one day between runs + 1 h starting deadline + 6 h active deadline
     assert missing["expr"].endswith(f"> {24 * 3600 + 3600 + 6 * 3600}")
     (crds,) = [r for r in prod_run.of_type("kubernetes:helm.sh/v3:Release")
@@ -368,3 +375,29 @@ def test_the_security_scan_covers_the_upload_and_the_restore_job():
     assert stack == "prod"
     assert overrides[f"{NS}:backupOffsiteBucket"] and overrides[f"{NS}:backupRestoreFrom"] == "offsite:latest"
     assert overrides[f"{NS}:backupOffsiteOptOut"] is False
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (apt-get install prometheus)")
+def test_a_retried_upload_raises_the_retry_alert(tmp_path):
+    """promtool test rules (Prometheus 2.42, Debian): an upload container restarted once in its pod
+    fires PostgresBackupRetried; a pod without restarts does not."""
+    from components.operations import backup_alert_rules
+
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": backup_alert_rules("0 2 * * *", 111600)}))
+    series = 'kube_pod_container_status_restarts_total{namespace="tartware-ops", pod="postgres-backup-29000000-abcde", container="%s"}'
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump({
+        "rule_files": ["rules.yaml"], "evaluation_interval": "1m",
+        "tests": [{"interval": "1m",
+                   "input_series": [{"series": series % "upload", "values": "0 0 1 1 1"},
+                                    {"series": series % "pg-dump", "values": "0 0 0 0 0"}],
+                   "alert_rule_test": [
+                       {"eval_time": "1m", "alertname": "PostgresBackupRetried", "exp_alerts": []},
+                       {"eval_time": "4m", "alertname": "PostgresBackupRetried", "exp_alerts": [{
+                           "exp_labels": {"severity": "warning", "team": "tartware", "namespace": "tartware-ops",
+                                          "pod": "postgres-backup-29000000-abcde", "container": "upload"},
+                           "exp_annotations": {
+                               "summary": "A PostgreSQL backup container was retried",
+                               "description": "postgres-backup-29000000-abcde/upload restarted: kubectl logs -n "
+                                              "tartware-ops postgres-backup-29000000-abcde -c upload --previous"}}]}]}]}))
+    done = subprocess.run(["promtool", "test", "rules", "test.yaml"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
