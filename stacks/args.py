@@ -501,3 +501,4 @@ class OutputsArgs:
     api_url: Any  # str or Output[str]
     secret_names: Any
     operations: OperationsOutputs
+    database: Mapping[str, Any]  # PostgreSQL's addresses, pooler, archive, RPO, runbook (stacks/compose.py)

@@ -45,6 +45,8 @@ from .args import (
 from .budget import Budget
 from .cluster_settings import NodePool, Placement
 from .handles import ClusterHandle, PlatformHandle
+from .data_settings import ARCHIVE_TIMEOUT_SECONDS
+from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
 from .model import StackSettings
 from .platform_settings import metrics_server_wanted
 
@@ -213,6 +215,63 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
                           credentials=credentials, secrets=secrets)
 
 
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:g} h"
+
+
+def recovery_point(s: StackSettings) -> str:
+    """The recovery point objective of the stack's settings, as the plan and the outputs state it
+    (docs/data-and-observability.md "Recovery objectives")."""
+    backup = s.ops.backup
+    archive = archive_args(s)
+    if archive is not None:
+        return (f"<= {ARCHIVE_TIMEOUT_SECONDS // 60} min for the loss of the whole cluster (WAL archived continuously "
+                f"to {archive.destination}, archive_timeout {ARCHIVE_TIMEOUT_SECONDS} s); a failover loses "
+                + ("nothing (postgresSynchronous=required)" if s.data.pg.synchronous == "required" else
+                   "what the promoted standby had not received (replication lag; 0 with postgresSynchronous=required)"))
+    if backup is None:
+        return "no backup: everything since the cluster was created (backupEnabled=false)"
+    return (f"up to {_hours(backup.max_interval_seconds)} (+ the dump's run) for the loss of the cluster: no WAL "
+            f"archive without backupOffsiteBucket, only the nightly pg_dump ('{backup.schedule}') in the cluster; "
+            f"a failed night doubles it (the backup alert fires at {_hours(backup.stale_after_seconds)}); a failover "
+            "loses what the promoted standby had not received")
+
+
+def database_output(s: StackSettings, platform: PlatformHandle) -> dict[str, Any]:
+    """The ``database`` stack output: where PostgreSQL is, its pooler and archive, the RPO, and the
+    guide's runbook commands for this deployment."""
+    d, ep = s.data, platform.endpoints
+    if not d.postgres:
+        return {}
+    cluster, pooler = d.pg.cluster, d.pooler
+    archive = archive_args(s)
+    primary_pod = (f"$(kubectl get pod -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster},"
+                   f"cnpg.io/instanceRole=primary -o name)")
+    return {
+        "address": f"{ep.database_host}:{ep.database_port}",
+        "primary": f"{ep.database_primary_host}:{ep.database_port}",
+        "replicas": f"{ep.database_replica_host}:{ep.database_port}" if d.postgres_read_replicas else "",
+        "cluster": cluster,
+        "instances": d.postgres_instances,
+        "synchronous": d.pg.synchronous,
+        "maxConnections": d.max_connections,
+        "pooler": {"name": POOLER_NAME, "poolMode": "transaction", "instances": pooler.instances,
+                   "maxClientConnections": pooler.max_client_conn, "defaultPoolSize": pooler.default_pool_size,
+                   "maxDbConnections": pooler.max_db_connections,
+                   "clientCapacity": pooler.client_capacity(pods_lost=1 if pooler.instances > 1 else 0)},
+        "walArchive": f"{archive.destination}/{cluster}" if archive is not None else "",
+        "baseBackupSchedule": d.pg.base_backup_schedule if archive is not None else "",
+        "rpo": recovery_point(s),
+        "runbook": {
+            "psql": (f"kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h {ep.database_host} "
+                     f"-U {ep.database_user} -d {ep.database_name}"),
+            "pgDump": (f"kubectl exec -n {DATABASE_NAMESPACE} {primary_pod} -c postgres -- pg_dump -d "
+                       f"{ep.database_name} > backup.sql"),
+            "pods": f"kubectl get pods -n {DATABASE_NAMESPACE} -L cnpg.io/instanceRole",
+        },
+    }
+
+
 def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHandle, tartware: Any,
                  operations: Any) -> OutputsArgs:
     """``tartware``: the TartwareRelease (api_url, secret_names); ``operations``: the Operations."""
@@ -227,4 +286,5 @@ def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHan
             backup_schedule=operations.backup_schedule, backup_offsite=operations.backup_offsite,
             restore_job=operations.restore_job_name, load_test_job=operations.load_test_job_name,
             load_test_summary=load_test.summary if load_test is not None else None,
-            vpa_names=tuple(operations.vpa_names)))
+            vpa_names=tuple(operations.vpa_names)),
+        database=database_output(s, platform))

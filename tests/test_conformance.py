@@ -67,6 +67,17 @@ def test_render_has_our_chart_and_program_objects(system):
     assert system.find("Deployment", "api-gateway", "tartware-system") is not None
 
 
+def test_no_bitnamilegacy_image_anywhere(system):
+    """Bitnami stopped publishing versioned images in 2025 (bitnami/containers#83267): nothing the
+    stack runs comes from docker.io/bitnamilegacy (or the deleted docker.io/bitnami)."""
+    import json
+
+    frozen = [i.key for i in system.items if re.search(r"bitnamilegacy/|docker\.io/bitnami/", json.dumps(i.doc))]
+    assert frozen == []
+    images = {c.get("image") for p in pod_templates(system) for c in p.containers()}
+    assert "public.ecr.aws/docker/library/redis:8.8.0-alpine" in images  # redis-ha's official image
+
+
 def test_objects_of_releases_get_the_release_namespace(system):
     for item in system.items:
         if item.origin.startswith("release:") and item.kind in ("Deployment", "Service", "ConfigMap"):

@@ -7,6 +7,9 @@ import pytest
 
 from stacks import versions
 from tests.test_settings import assert_refused
+from stacks import compose
+from stacks.args import DataArgs
+from stacks.settings import build_settings
 from tests.conftest import variant_run
 from tools.offline import Secret, contains_secret
 from tools.scan import VARIANTS
@@ -29,19 +32,14 @@ OFFICIAL = {
 }
 PINS = {"cnpg": versions.CLOUDNATIVE_PG, "redis": versions.REDIS_HA, "redpanda": versions.REDPANDA,
         "consul": versions.CONSUL}
-BUCKET = {f"{NS}:backupOffsiteOptOut": False, f"{NS}:backupOffsiteBucket": "tartware-prod-backups",
-          f"{NS}:backupOffsiteRegion": "eu-west-1"}
-KEYS = {f"{NS}:backupOffsiteAccessKeyId": "AKIDEXAMPLE", f"{NS}:backupOffsiteSecretAccessKey": "secret-key"}
 # the scan variant prod-backup-restore: the bucket through IRSA (the conformance tests render it too)
 IRSA = VARIANTS["prod-backup-restore"][1]
 IMPORT = {f"{NS}:postgresMigration": "import"}
 CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 
-# One run for each group of settings (a program run costs seconds): the archive with access keys
-# and preferred-synchronous commits and bigger volumes; IRSA with a point-in-time recovery and
-# zero-loss commits.
-KEYED = {**BUCKET, f"{NS}:postgresSynchronous": "preferred", f"{NS}:postgresStorageSize": "750Gi",
-         f"{NS}:redpandaStorageSize": "1Ti", f"{NS}:dataComponents": {"consul": False}}
+# A program run costs seconds: the variants share runs with tests/test_postgres_migration.py and the
+# conformance tests (IRSA is the scan variant they render); the rest is checked on the pure spec
+# functions and the component alone (tests/components/platform/test_postgres.py).
 PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecoverySource": "postgres",
         f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z", f"{NS}:postgresSynchronous": "required"}
 
@@ -140,8 +138,11 @@ def test_zero_loss_failover_is_a_setting():
     """postgresSynchronous=required: a commit waits for a standby (the issue's dataDurability required)."""
     spec = cluster(platform_run("prod", PITR)).plain["spec"]
     assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "required"}
-    spec = cluster(platform_run("prod", KEYED, KEYS)).plain["spec"]
-    assert spec["postgresql"]["synchronous"]["dataDurability"] == "preferred"
+    from components.platform.postgres import cluster_spec
+
+    preferred = build_settings({"environment": "prod", "postgresSynchronous": "preferred"}).data
+    spec = cluster_spec(compose.postgres_args(DataArgs(preferred, True, None, None), None, None, "tartware", "tartware"))
+    assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "preferred"}
 
 
 def test_without_a_bucket_there_is_no_wal_archive():
@@ -153,7 +154,7 @@ def test_without_a_bucket_there_is_no_wal_archive():
 
 
 def test_wal_is_archived_continuously_to_the_backups_bucket():
-    run = platform_run("prod", KEYED, KEYS)
+    run = platform_run("prod", IRSA)
     rels = releases(run)
     plugin = rels["plugin-barman-cloud"].plain
     assert (plugin["chart"], plugin["namespace"]) == ("plugin-barman-cloud", "cnpg-system")  # beside the operator
@@ -163,7 +164,7 @@ def test_wal_is_archived_continuously_to_the_backups_bucket():
     conf = store.plain["spec"]["configuration"]
     # backupOffsitePrefix's default holds the stack: tartware/<stack>
     assert conf["destinationPath"] == "s3://tartware-prod-backups/tartware/prod/pitr"
-    assert conf["s3Credentials"]["accessKeyId"] == {"name": "postgres-archive-s3", "key": "ACCESS_KEY_ID"}
+    assert conf["s3Credentials"]["region"] == {"name": "postgres-archive-s3", "key": "REGION"}
     assert conf["wal"]["encryption"] == "AES256"  # backupOffsiteEncryption's default
     spec = cluster(run).plain["spec"]
     (plugin_ref,) = spec["plugins"]
@@ -178,8 +179,7 @@ def test_wal_is_archived_continuously_to_the_backups_bucket():
     assert b["method"] == "plugin" and b["pluginConfiguration"]["name"] == "barman-cloud.cloudnative-pg.io"
     assert b["cluster"]["name"] == "postgres" and b["immediate"] is True
     (secret,) = [s for s in run.of_type(SECRET) if s.plain["metadata"]["name"] == "postgres-archive-s3"]
-    assert isinstance(secret.inputs["stringData"], Secret) or contains_secret(secret.inputs["stringData"])
-    assert secret.plain["stringData"]["ACCESS_KEY_ID"] == "AKIDEXAMPLE"
+    assert secret.plain["stringData"] == {"REGION": "eu-west-1"}  # IRSA: no keys
 
 
 def test_irsa_gives_the_instances_the_role():
@@ -308,11 +308,15 @@ def test_topics_created_by_a_job_after_redpanda(run):
 
 
 def test_volume_sizes_from_settings():
-    run = platform_run("prod", KEYED, KEYS)
-    rels = releases(run)
-    assert cluster(run).plain["spec"]["storage"]["size"] == "750Gi"
-    assert rels["redpanda"].plain["values"]["storage"]["persistentVolume"]["size"] == "1Ti"
-    assert "consul" not in rels
+    from components.platform.data import redpanda_values
+    from components.platform.postgres import cluster_spec
+
+    data = build_settings({"environment": "prod", "postgresStorageSize": "750Gi", "redpandaStorageSize": "1Ti",
+                           "dataComponents": {"consul": False}}).data
+    spec = cluster_spec(compose.postgres_args(DataArgs(data, True, None, None), None, None, "tartware", "tartware"))
+    assert spec["storage"]["size"] == "750Gi"
+    assert redpanda_values(data)["storage"]["persistentVolume"]["size"] == "1Ti"
+    assert not data.consul
 
 
 BAD = [

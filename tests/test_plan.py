@@ -34,6 +34,31 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
     assert {r["name"] for r in result["dnsRecords"]} >= {"api.tartware.local", "grafana.tartware.local",
                                                         "jaeger.tartware.local", "prometheus.tartware.local"}
     assert result["outputs"]["kubeconfig"] == "[secret]"
+    # the database: the guide's address (through the Pooler), the RPO of the committed stack (no
+    # bucket: the nightly dump's 24 h), and the guide's runbook commands mapped to this deployment
+    db = result["outputs"]["database"]
+    assert db["address"] == "postgres-postgresql.database.svc.cluster.local:5432"
+    assert db["instances"] == 3 and db["pooler"]["poolMode"] == "transaction"
+    assert db["walArchive"] == "" and db["rpo"].startswith("up to 24 h")
+    assert "postgres-postgresql.database.svc.cluster.local -U tartware -d tartware" in db["runbook"]["psql"]
+    assert "cnpg.io/instanceRole=primary" in db["runbook"]["pgDump"] and "pg_dump -d tartware" in db["runbook"]["pgDump"]
+
+
+def test_plan_states_the_rpo_with_a_wal_archive():
+    """With the bucket the archive bounds the RPO at archive_timeout (the issue: <= 5 minutes)."""
+    from stacks.compose import database_output
+    from stacks.handles import PlatformHandle
+
+    s = build_settings({"environment": "prod", "backupOffsiteBucket": "tartware-prod-backups",
+                        "backupOffsiteRegion": "eu-west-1",
+                        "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b"}, stack="prod")
+    db = database_output(s, PlatformHandle())
+    assert db["walArchive"] == "s3://tartware-prod-backups/tartware/pitr/postgres"
+    assert db["rpo"].startswith("<= 5 min") and db["baseBackupSchedule"] == "0 0 3 * * *"
+    required = build_settings({"environment": "prod", "backupOffsiteBucket": "b-1", "backupOffsiteRegion": "x",
+                               "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",
+                               "postgresSynchronous": "required"}, stack="prod")
+    assert "a failover loses nothing" in database_output(required, PlatformHandle())["rpo"]
 
 
 def test_plan_dev_text(capsys):
@@ -41,7 +66,8 @@ def test_plan_dev_text(capsys):
     out = capsys.readouterr().out
     assert "total at max: 20 pods" in out  # 10 services x 2 (dev profile)
     assert "kubernetes:helm.sh/v3:Release" in out
-    for section in ("Node-pool fit", "DNS records:", "Time to ready:", "critical path:"):
+    for section in ("Node-pool fit", "DNS records:", "Time to ready:", "critical path:", "Database (PostgreSQL",
+                    "RPO: ", "runbook (the guide's commands here):"):
         assert section in out
     assert "api.tartware.local" in out
 

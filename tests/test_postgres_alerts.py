@@ -135,10 +135,12 @@ def promtool_test(tmp_path: Path, groups, cases=CASES) -> subprocess.CompletedPr
 
 
 def test_promtool_accepts_the_rules(tmp_path):
-    for args in (sample_args(), sample_args(archive=False, synchronous="off")):
-        (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": alert_groups(args)}))
-        out = subprocess.run([PROMTOOL, "check", "rules", "rules.yaml"], cwd=tmp_path, capture_output=True, text=True)
-        assert out.returncode == 0 and "SUCCESS" in out.stdout, out.stdout + out.stderr
+    files = []
+    for i, args in enumerate((sample_args(), sample_args(archive=False, synchronous="off"))):
+        (tmp_path / f"rules{i}.yaml").write_text(yaml.safe_dump({"groups": alert_groups(args)}))
+        files.append(f"rules{i}.yaml")
+    out = subprocess.run([PROMTOOL, "check", "rules", *files], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.count("SUCCESS") == 2, out.stdout + out.stderr
 
 
 def test_every_alert_fires_on_trouble_and_not_on_health(tmp_path):

@@ -160,6 +160,10 @@ TYPICAL_BY_TYPE: dict[str, Typical] = {
     "kubernetes:apps/v1:StatefulSet": Typical(120, "Pulumi waits for every replica — estimate"),
     "kubernetes:apps/v1:DaemonSet": Typical(60, "Pulumi waits for the rollout — estimate"),
     "kubernetes:batch/v1:CronJob": Typical(1, ESTIMATE),
+    # pulumi.com/waitFor condition=Ready (components/platform/postgres.py): initdb, then each standby
+    # cloned from the primary one after the other
+    "kubernetes:postgresql.cnpg.io/v1:Cluster": Typical(240, "primary initdb + standbys cloned ~4 min "
+                                                            "(longer with an import or a recovery) — estimate"),
     "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler": Typical(1, "custom resource, no await"),
 }
 TYPICAL_BY_PREFIX: tuple[tuple[str, Typical], ...] = (
@@ -182,6 +186,9 @@ TYPICAL_BY_CHART: dict[str, Typical] = {
     "cert-manager": Typical(90, "cert-manager + startupapicheck Job ~1-2 min — estimate"),
     "postgresql": Typical(180, "stateful release: volume provisioning + initdb ~3 min — estimate"),
     "redis": Typical(120, "stateful release: volume + start ~2 min — estimate"),
+    "redis-ha": Typical(180, "stateful, nodes start one after the other (OrderedReady) + HAProxy ~3 min — estimate"),
+    "cloudnative-pg": Typical(60, "operator Deployment + CRDs + webhooks ~1 min — estimate"),
+    "plugin-barman-cloud": Typical(60, "plugin Deployment after its cert-manager certificates ~1 min — estimate"),
     "redpanda": Typical(360, "stateful, several brokers + post-install config Job ~5-6 min — estimate"),
     "consul": Typical(240, "servers form quorum ~4 min — estimate"),
     "kube-prometheus-stack": Typical(300, "operator, Prometheus, Grafana, CRDs ~5 min — estimate"),
@@ -380,6 +387,22 @@ def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list
     return lines
 
 
+def database_lines(db: dict[str, Any]) -> list[str]:
+    p = db["pooler"]
+    return [
+        f"app address {db['address']}: Pooler {p['name']} (PgBouncer, {p['poolMode']} mode), {p['instances']} pod(s) "
+        f"x {p['maxClientConnections']} clients (admits {p['clientCapacity']} with one pod down), "
+        f"{p['maxDbConnections']} server connections each; max_connections {db['maxConnections']}",
+        f"cluster {db['cluster']}: {db['instances']} instance(s), primary {db['primary']}"
+        + (f", standbys {db['replicas']}" if db["replicas"] else "") + f", synchronous {db['synchronous']}",
+        f"WAL archive: {db['walArchive'] or 'none (no backupOffsiteBucket)'}"
+        + (f", base backups '{db['baseBackupSchedule']}' (six fields, seconds first)" if db["baseBackupSchedule"] else ""),
+        f"RPO: {db['rpo']}",
+        "runbook (the guide's commands here):",
+        *(f"  {cmd}" for cmd in db["runbook"].values()),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="prod", help="stack name: a Pulumi.<stack>.yaml must exist")
@@ -405,6 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in node_pool_lines(result["nodePoolFit"])))
     print("\nDNS records:")
     print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))
+    if result["outputs"].get("database"):
+        print("\nDatabase (PostgreSQL on CloudNativePG):")
+        print("\n".join("  " + line for line in database_lines(result["outputs"]["database"])))
     print("\nTime to ready:")
     print("\n".join("  " + line for line in time_lines(result["timeToReady"])))
     if result["etcdSnapshots"]:

@@ -82,7 +82,7 @@ CONFIGS = {
                                    postgresCluster="postgres-pitr1", postgresRecoverySource="postgres",
                                    postgresRecoveryTarget="2026-08-01T10:15:00Z", postgresSynchronous="required"),
                       {}, {"DataArgs", "PostgresArgs"}),
-    "postgres-import": ("prod", dict(postgresMigration="import"), {}, {"DataArgs", "PostgresArgs"}),
+    "postgres-import": ("prod", dict(postgresMigration="import"), {}, {"PostgresArgs"}),
     # the example's Spot pool: the services in spotServices tolerate and prefer it
     "eks": ("eks", {}, {}, {"TartwareArgs"}),
 }

@@ -259,10 +259,10 @@ def services(system: SystemRender) -> dict[tuple[str, str], Item]:
     return {(i.namespace or "default", i.name): i for i in system.of_kind("Service")}
 
 
-# Pod labels a chart's own scripts set at run time, so no template carries them: bitnami redis labels
-# the current master isMaster=true for the `redis-master` Service (bitnami/charts@redis/22.0.7
-# bitnami/redis/templates/scripts-configmap.yaml, `kubectl label pod ... isMaster="true"`)
-RUNTIME_POD_LABELS = {("cache", "isMaster"): "true"}
+# Pod labels a chart's own scripts set at run time, so no template carries them, by (namespace, key):
+# none now (the bitnami Redis chart labelled its master isMaster=true; redis-ha routes through
+# HAProxy, and CloudNativePG's cnpg.io/instanceRole is modelled on the instance pods, tools/cnpg.py).
+RUNTIME_POD_LABELS: dict[tuple[str, str], str] = {}
 
 
 def service_pods(net: Network, svc: Item) -> list[Pod]:
