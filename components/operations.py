@@ -56,7 +56,7 @@ SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
 BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "ops" / "backup"
-BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh")
+BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh", "manifest.sh")
 SCRIPTS_MOUNT = "/scripts"
 SECRETS_MOUNT = "/secrets"
 OFFSITE_CREDENTIALS_MOUNT = "/secrets/offsite"
@@ -114,6 +114,18 @@ def backup_alert_rules(schedule: str, stale_after_seconds: int) -> list[dict]:
              "description": ("Job {{ $labels.namespace }}/{{ $labels.job_name }}: kubectl logs -n "
                              f"{OPS_NAMESPACE} job/{{{{ $labels.job_name }}}} --all-containers"),
          }},
+        {"alert": "PostgresBackupRetried",
+         # restartPolicy OnFailure retries a failed dump or upload in the same pod: a container
+         # restart, not a failed pod (kube-state-metrics docs/metrics/workload/pod-metrics.md)
+         "expr": (f'sum by (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{{{ns}, '
+                  f'pod=~"postgres-backup-.*", container=~"pg-dump|upload"}}[1h])) > 0'),
+         "for": "0m",
+         "labels": {"severity": "warning", "team": "tartware"},
+         "annotations": {
+             "summary": "A PostgreSQL backup container was retried",
+             "description": ("{{ $labels.pod }}/{{ $labels.container }} restarted: kubectl logs -n "
+                             f"{OPS_NAMESPACE} {{{{ $labels.pod }}}} -c {{{{ $labels.container }}}} --previous"),
+         }},
         {"alert": "PostgresRestoreJobFailed",
          "expr": f'sum by (namespace, job_name) (kube_job_status_failed{{{ns}, job_name=~"postgres-restore-.*"}}) > 0',
          "for": "0m",
@@ -125,13 +137,17 @@ def backup_alert_rules(schedule: str, stale_after_seconds: int) -> list[dict]:
 
 
 def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_group: bool = False,
-                 **extra) -> dict:
-    """Pod template of a Job: runs once, non-root as ``uid``, seccomp RuntimeDefault, no token."""
+                 restart: str = "Never", **extra) -> dict:
+    """Pod template of a Job: non-root as ``uid``, seccomp RuntimeDefault, no token. ``restart``
+    "OnFailure" retries a failed container in the same pod, without re-running the init
+    containers that already succeeded (kubernetes.io/docs/concepts/workloads/controllers/job/,
+    "Handling Pod and container failures": with OnFailure "the Pod stays on the node, but the
+    container is re-run")."""
     security = {"runAsNonRoot": True, "runAsUser": uid, "runAsGroup": uid, "seccompProfile": {"type": "RuntimeDefault"}}
     if fs_group:
         security["fsGroup"] = uid  # the volume is writable by the pod's group
     return {"metadata": {"labels": labels},
-            "spec": {"restartPolicy": "Never", "automountServiceAccountToken": False, "securityContext": security,
+            "spec": {"restartPolicy": restart, "automountServiceAccountToken": False, "securityContext": security,
                      **extra, "containers": containers, "volumes": volumes}}
 
 
@@ -253,12 +269,14 @@ class Operations(TartwareComponent):
             {"name": "credentials", "secret": {"secretName": "postgres-backup-credentials", "defaultMode": 0o440}},
         ]
         labels = {**LABELS, **BACKUP_POD_LABELS}
+        # The dump reads from a replica when the database has one (args.dump_host), sparing the primary.
+        dump_env = [{"name": "PGHOST", "value": args.dump_host} if e["name"] == "PGHOST" else e for e in postgres_env]
         dump = {
             "name": "pg-dump",
             "image": versions.PG_DUMP_IMAGE,
             "imagePullPolicy": "Always",
             "command": ["/bin/sh", f"{SCRIPTS_MOUNT}/backup.sh"],
-            "env": [*postgres_env, {"name": "BACKUP_RETENTION_DAYS", "value": str(backup.retention_days)}],
+            "env": [*dump_env, {"name": "BACKUP_RETENTION_DAYS", "value": str(backup.retention_days)}],
             "resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
                           "limits": {"cpu": "1000m", "memory": "1Gi"}},
             # pg_dump needs no particular user: a high UID (checkov CKV_K8S_40), fsGroup for the claim.
@@ -273,7 +291,9 @@ class Operations(TartwareComponent):
             if self.offsite_secret is not None:
                 waits_for.append(self.offsite_secret)
             # The dump runs first (an init container must succeed before the next starts), then
-            # the upload of exactly the dump it verified (BACKUP_DIR/.latest).
+            # the upload of every verified dump not in the bucket yet (tonight's and any earlier
+            # night's that never arrived). A failed upload is retried in the same pod (restartPolicy
+            # OnFailure): the dump is not taken again.
             init_containers, containers = [dump], [upload]
             volumes = volumes + offsite_volumes
         pod_extra = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
@@ -295,7 +315,7 @@ class Operations(TartwareComponent):
                         "backoffLimit": 2,
                         "activeDeadlineSeconds": BACKUP_ACTIVE_DEADLINE_SECONDS,
                         "template": run_once_pod(labels, BACKUP_UID, containers, volumes, fs_group=True,
-                                                 **pod_extra),
+                                                 restart="OnFailure", **pod_extra),
                     },
                 },
             },
@@ -307,6 +327,8 @@ class Operations(TartwareComponent):
                                if backup.offsite is not None else None)
 
         if backup.restore is not None:
+            # restore.sh creates a database and renames it over the old one, as the application's
+            # user (its owner, with CREATEDB: components/platform/postgres.py), on the primary
             restore_volumes = volumes[:4] + (offsite_volumes if backup.restore.from_offsite else [])
             self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes, waits_for)
         if platform.monitoring_crds is not None:

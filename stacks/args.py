@@ -516,6 +516,7 @@ class LoadTestArgs:
 @dataclass(frozen=True)
 class OperationsArgs:
     ops: OpsSettings
+    dump_host: str  # where the nightly pg_dump connects: a replica's Service when there is one
     domain: str
     protect: bool
     network_policies: bool

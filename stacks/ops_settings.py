@@ -29,6 +29,18 @@ GUIDE_RATE = 20000  # requests/s, the guide's "Load Test (20k RPS)"
 # rclone's S3 providers we accept (rclone/rclone@v1.75.0 docs/content/s3.md, "--s3-provider").
 OFFSITE_PROVIDERS = ("AWS", "Ceph", "Cloudflare", "DigitalOcean", "Minio", "Wasabi", "Other")
 OFFSITE_ENCRYPTION = ("AES256", "aws:kms", "bucket-default")
+# Which providers take rclone's server_side_encryption option at all: rclone/rclone@7303276e
+# backend/s3/provider/{AWS,Ceph,Minio}.yaml list it; Cloudflare, DigitalOcean, Wasabi and Other do not.
+SSE_PROVIDERS = ("AWS", "Ceph", "Minio")
+# The encryption an unset backupOffsiteEncryption means, per provider. AWS S3 encrypts with
+# SSE-S3 (AES256) on request. MinIO answers an SSE-S3 request only with a KMS configured (minio/minio
+# docs/kms/README.md: "MinIO uses a key-management-system (KMS) to support SSE-S3"), so without one
+# it rejects AES256; Ceph RGW's SSE-S3/SSE-KMS need a key manager too (docs.ceph.com radosgw
+# encryption). Every other provider: the bucket's own default encryption.
+DEFAULT_OFFSITE_ENCRYPTION = {"AWS": "AES256"}
+# The default key prefix: one folder per stack, so two stacks sharing a bucket never read each
+# other's dumps ("offsite:latest").
+DEFAULT_PREFIX_ROOT = "tartware"
 # The Job's time budget after its scheduled time (components/operations.py): it may start up to
 # startingDeadlineSeconds late and run for activeDeadlineSeconds.
 BACKUP_STARTING_DEADLINE_SECONDS = 3600
@@ -48,20 +60,21 @@ DECLARED: tuple[Setting, ...] = (
     Setting("locustSpawnRate", "integer", "Locust users started per second (the guide: 100).", 100),
     Setting("locustHost", "string", "Base URL Locust calls. Empty: https://api.<domain> (the guide's host).", ""),
     Setting("locustWorkers", "integer", "Locust worker pods. Unset: ceil(locustUsers / 250), 250 users per worker (docs/operations.md).", None),
-    Setting("backupEnabled", "boolean", "Scheduled pg_dump of the tartware database to a PersistentVolumeClaim.", True),
+    Setting("backupEnabled", "boolean", "Scheduled pg_dump of the tartware database to a PersistentVolumeClaim. prod refuses false unless backupOptOut=true.", True),
+    Setting("backupOptOut", "boolean", "prod only: run without the nightly logical dump (backupEnabled=false). Says so explicitly; false refuses such a prod stack.", False),
     Setting("backupSchedule", "string", "Cron schedule of the backup CronJob (UTC).", "0 2 * * *"),
     Setting("backupRetentionDays", "integer", "Backups older than this many days are pruned (1-365).", 7),
     Setting("backupStorageSize", "string", "Size of the backup PersistentVolumeClaim. Unset: 5Gi in dev, 100Gi in prod.", None),
     Setting("backupStorageClass", "string", "StorageClass of the backup PersistentVolumeClaim; empty = the cluster default.", ""),
     Setting("backupOffsiteBucket", "string", "S3-compatible bucket every verified dump is copied to (and, on vsphere/baremetal, the etcd snapshots); empty = no off-site copy. prod requires it unless backupOffsiteOptOut=true.", ""),
-    Setting("backupOffsitePrefix", "string", "Key prefix in the bucket: dumps under <prefix>/postgres/, etcd snapshots under <prefix>/etcd/.", "tartware"),
+    Setting("backupOffsitePrefix", "string", "Key prefix in the bucket: dumps under <prefix>/postgres/, etcd snapshots under <prefix>/etcd/. Empty: tartware/<stack>, one folder per stack.", ""),
     Setting("backupOffsiteEndpoint", "string", "Endpoint URL of an S3-compatible store (https://minio.example.com); empty = AWS S3.", ""),
     Setting("backupOffsiteRegion", "string", "Region of the bucket (required with backupOffsiteBucket; e.g. eu-west-1, or us-east-1 for most S3-compatible stores).", ""),
     Setting("backupOffsiteProvider", "string", "rclone S3 provider of the store: " + ", ".join(OFFSITE_PROVIDERS) + ".", "AWS"),
     Setting("backupOffsiteAccessKeyId", "string", "Access key ID for the bucket (secret). Required with backupOffsiteBucket unless backupOffsiteRoleArn is set.", secret=True),
     Setting("backupOffsiteSecretAccessKey", "string", "Secret access key for the bucket (secret). Required with backupOffsiteAccessKeyId.", secret=True),
     Setting("backupOffsiteRoleArn", "string", "IAM role the backup pods assume with their service-account token (IRSA; EKS clusters) instead of access keys.", ""),
-    Setting("backupOffsiteEncryption", "string", "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every object itself; it must be configured to).", "AES256"),
+    Setting("backupOffsiteEncryption", "string", "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every object itself; it must be configured to). Empty: AES256 on AWS, bucket-default on every other provider (MinIO without a KMS rejects AES256).", ""),
     Setting("backupOffsiteKmsKeyId", "string", "KMS key ARN for backupOffsiteEncryption=aws:kms; empty = the account's aws/s3 key.", ""),
     Setting("backupOffsiteOptOut", "boolean", "prod only: accept backups that never leave the cluster (no backupOffsiteBucket). Says so explicitly; false refuses such a prod stack.", False),
     Setting("backupRestoreFrom", "string", "Run the restore Job: latest (newest dump in the claim) or a dump name such as tartware-20260101T020000Z.dump; offsite:latest or offsite:<name> fetches it from backupOffsiteBucket first; empty = no restore Job.", ""),
@@ -132,6 +145,7 @@ class OpsInput(SettingsModel):
     locust_host: Annotated[str, Field(pattern=r"^(https?://[A-Za-z0-9.-]+(:\d+)?)?$")]
     locust_workers: Optional[Annotated[int, Field(ge=1, le=200)]] = None
     backup_enabled: bool
+    backup_opt_out: bool
     backup_schedule: Annotated[str, Field(pattern=r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$")]
     backup_retention_days: Annotated[int, Field(ge=1, le=365)]
     backup_storage_size: Optional[MemQ] = None
@@ -144,7 +158,7 @@ class OpsInput(SettingsModel):
     backup_offsite_region: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]{0,30})?$")]
     backup_offsite_provider: Literal["AWS", "Ceph", "Cloudflare", "DigitalOcean", "Minio", "Wasabi", "Other"]
     backup_offsite_role_arn: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$")]
-    backup_offsite_encryption: Literal["AES256", "aws:kms", "bucket-default"]
+    backup_offsite_encryption: Literal["", "AES256", "aws:kms", "bucket-default"]
     backup_offsite_kms_key_id: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)?$")]
     backup_offsite_opt_out: bool
     backup_restore_from: Annotated[str, Field(pattern=r"^((offsite:)?(latest|[A-Za-z0-9_-]+-\d{8}T\d{6}Z\.dump))?$")]
@@ -163,7 +177,7 @@ for _field, _text in {
     "backupSchedule": "a 5-field cron expression such as '0 2 * * *' or @daily",
     "backupStorageClass": "a lower-case StorageClass name, or empty for the cluster default",
     "backupOffsiteBucket": "an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (or empty: no off-site copy)",
-    "backupOffsitePrefix": "a key prefix such as 'tartware' or 'prod/tartware' (no leading or trailing '/')",
+    "backupOffsitePrefix": "a key prefix such as 'tartware/prod' (no leading or trailing '/'), or empty for tartware/<stack>",
     "backupOffsiteEndpoint": "an http(s) URL of the store such as 'https://minio.example.com:9000' (or empty for AWS S3)",
     "backupOffsiteRegion": "a region name such as 'eu-west-1'",
     "backupOffsiteRoleArn": "an IAM role ARN such as 'arn:aws:iam::123456789012:role/tartware-backups'",
@@ -264,6 +278,15 @@ PATTERN_TEXT = {"backupSchedule": "a 5-field cron expression such as '0 2 * * *'
 _OFFSITE_DETAILS = ("backupOffsiteEndpoint", "backupOffsiteRegion", "backupOffsiteRoleArn", "backupOffsiteKmsKeyId")
 
 
+def default_prefix(stack: str) -> str:
+    return f"{DEFAULT_PREFIX_ROOT}/{stack}"
+
+
+def offsite_encryption(provider: str, given: str) -> str:
+    """The server-side encryption uploads ask for: ``given``, or the provider's default."""
+    return given or DEFAULT_OFFSITE_ENCRYPTION.get(provider, "bucket-default")
+
+
 def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
     problems = ctx.problems
     details = {name: getattr(inp, _snake(name)) for name in _OFFSITE_DETAILS}
@@ -277,9 +300,14 @@ def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
     if not inp.backup_offsite_region:
         problems.add(key("backupOffsiteRegion"), "required when backupOffsiteBucket is set (e.g. eu-west-1; "
                      "us-east-1 for most S3-compatible stores)", "")
-    if inp.backup_offsite_kms_key_id and inp.backup_offsite_encryption != "aws:kms":
+    encryption = offsite_encryption(inp.backup_offsite_provider, inp.backup_offsite_encryption)
+    if inp.backup_offsite_kms_key_id and encryption != "aws:kms":
         problems.add(key("backupOffsiteKmsKeyId"), "only used with backupOffsiteEncryption=aws:kms",
                      inp.backup_offsite_kms_key_id)
+    if encryption != "bucket-default" and inp.backup_offsite_provider not in SSE_PROVIDERS:
+        problems.add(key("backupOffsiteEncryption"), f"rclone sends no server-side encryption header to "
+                     f"provider {inp.backup_offsite_provider}; allowed for it: bucket-default (or unset). "
+                     f"AES256 and aws:kms need provider {', '.join(SSE_PROVIDERS)}", encryption)
     access_key = secret_key = None
     if inp.backup_offsite_role_arn:
         for secret_name in ("backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey"):
@@ -291,11 +319,11 @@ def _offsite(inp: OpsInput, ctx: BuildContext) -> Optional[OffsiteSettings]:
         secret_key = ctx.read_secret("backupOffsiteSecretAccessKey", True, problems, why)
     return OffsiteSettings(
         bucket=inp.backup_offsite_bucket,
-        prefix=inp.backup_offsite_prefix.strip("/"),
+        prefix=inp.backup_offsite_prefix.strip("/") or default_prefix(ctx.stack),
         endpoint=inp.backup_offsite_endpoint.rstrip("/"),
         region=inp.backup_offsite_region,
         provider=inp.backup_offsite_provider,
-        encryption=inp.backup_offsite_encryption,
+        encryption=encryption,
         kms_key_id=inp.backup_offsite_kms_key_id,
         role_arn=inp.backup_offsite_role_arn,
         access_key_id=access_key,
@@ -364,8 +392,16 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
         if inp.backup_offsite_opt_out and inp.backup_offsite_bucket:
             ctx.problems.add(key("backupOffsiteOptOut"), "contradicts backupOffsiteBucket: opt out of the off-site "
                              "copy or configure one, not both", True)
-    elif inp.backup_restore_from:
-        ctx.problems.add(key("backupRestoreFrom"), "needs backupEnabled=true (the dumps live in its claim)",
-                         inp.backup_restore_from)
+        if inp.backup_opt_out:
+            ctx.problems.add(key("backupOptOut"), "contradicts backupEnabled=true: opt out of the nightly dump "
+                             "or keep it, not both", True)
+    else:
+        if inp.backup_restore_from:
+            ctx.problems.add(key("backupRestoreFrom"), "needs backupEnabled=true (the dumps live in its claim)",
+                             inp.backup_restore_from)
+        if ctx.deploying and ctx.is_prod and not inp.backup_opt_out:
+            ctx.problems.add(key("backupEnabled"), "prod keeps the nightly logical dump as a second line beside "
+                             "the WAL archive: set backupEnabled=true, or set backupOptOut=true to run prod "
+                             "without it", False)
     return OpsSettings(load_test=load_test, backup=backup, vpa_enabled=inp.vpa_enabled,
                        vpa_install_recommender=inp.vpa_install_recommender)

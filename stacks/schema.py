@@ -97,6 +97,7 @@ class BuildContext:
     environment: str
     problems: ProblemCollector
     read_secret: SecretReader
+    stack: str = "offline"  # the Pulumi stack's name (defaults that keep stacks apart use it)
     # True when a stack is being deployed (load_settings); deployment policies such as "prod keeps
     # its backups off-site" apply then, not when a tool only computes values from settings.
     deploying: bool = False

@@ -305,7 +305,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core_raw["services"] = _services_raw(raw, problems)
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
     environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
-    ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, deploying=deploying)
+    ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, stack=stack,
+                       deploying=deploying)
     built = {
         section.NAME: section.build(section_raw(section.DECLARED, section.OBJECT_SETTINGS), ctx)
         for section in SECTIONS

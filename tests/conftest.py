@@ -31,7 +31,8 @@ SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.
              "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
-              "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_budget_properties.py",
+              "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_backup_edges.py",
+              "tests/test_budget_properties.py",
               "tests/components/test_args_exact.py", "tests/test_loadtest.py")
 
 

@@ -9,12 +9,14 @@ tests run as root the server - and the scripts, as the CronJob runs them non-roo
 Round trip: seed -> backup.sh -> drop and recreate the database -> restore.sh -> identical data.
 Failure cases: a wrong password, an unreachable server, a read-only and a full BACKUP_DIR, a
 truncated dump, a non-empty target database. Each exits non-zero with a clear message, removes
-its partial file and prunes nothing.
+its partial file and prunes no good dump.
+The sharp edges of the nightly dump: tests/test_backup_edges.py, on its own server.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
 import re
@@ -83,9 +85,9 @@ class Server:
         self.password_file = base / "password"
         self.scripts = base / "scripts"  # a copy of ops/backup the server's user can read
 
-    def run(self, args, check=True, env=None, **kw) -> subprocess.CompletedProcess:
+    def run(self, args, check=True, env=None, timeout=60, **kw) -> subprocess.CompletedProcess:
         return subprocess.run([str(a) for a in args], user=self.user, capture_output=True, text=True,
-                              check=check, env=env, timeout=60, **kw)
+                              check=check, env=env, timeout=timeout, **kw)
 
     def start(self) -> None:
         self.sock.mkdir()
@@ -125,11 +127,11 @@ class Server:
         env.update(extra)
         return env
 
-    def script(self, path: Path, backup_dir: Path, preexec_fn=None, **extra: str) -> subprocess.CompletedProcess:
+    def script(self, path: Path, backup_dir: Path, preexec_fn=None, timeout=60, **extra: str) -> subprocess.CompletedProcess:
         """ops/backup/<script> run from the server's own copy of the folder: the checkout may sit in a
         directory the server's user cannot read (a ``mktemp -d`` clone is 0700 and root's)."""
         return self.run(["/bin/sh", self.scripts / path.name], check=False, env=self.script_env(backup_dir, **extra),
-                        preexec_fn=preexec_fn)
+                        preexec_fn=preexec_fn, timeout=timeout)
 
     def own(self, *paths: Path) -> None:
         if self.user:
@@ -143,8 +145,14 @@ class Server:
         self.own(d)
         return d
 
-    def fingerprint(self) -> str:
-        return self.sql(FINGERPRINT, "tartware", "tartware")
+    def fingerprint(self, database: str = "tartware") -> str:
+        return self.sql(FINGERPRINT, database, "tartware")
+
+    def clone(self, database: str) -> str:
+        """A copy of the seeded database for a test that changes its data."""
+        self.sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.sql(f"CREATE DATABASE {database} TEMPLATE tartware OWNER tartware")
+        return database
 
     def recreate_database(self) -> None:
         self.sql("DROP DATABASE IF EXISTS tartware WITH (FORCE)")
@@ -174,7 +182,9 @@ def pg():
     try:
         server.start()
         quoted = PASSWORD.replace("'", "''")
-        server.sql(f"CREATE ROLE tartware LOGIN PASSWORD '{quoted}'")
+        # CREATEDB: restore.sh restores into a fresh database and renames it (ALTER DATABASE ...
+        # RENAME needs the owner with CREATEDB, or a superuser; PostgreSQL docs, ALTER DATABASE).
+        server.sql(f"CREATE ROLE tartware LOGIN CREATEDB PASSWORD '{quoted}'")
         server.sql("CREATE DATABASE tartware OWNER tartware")
         server.sql(SEED, "tartware", "tartware")
         server.expected = server.fingerprint()
@@ -215,8 +225,7 @@ def test_backup_then_restore_into_a_recreated_database_gives_identical_data(pg):
     assert result.returncode == 0, result.stderr
     (name,) = [n for n in dumps(directory) if n.endswith(".dump")]
     assert DUMP_NAME.match(name)
-    assert dumps(directory) == [".latest", name]  # no partial file left behind
-    assert (directory / ".latest").read_text().strip() == str(directory / name)
+    assert dumps(directory) == [name, f"{name}.manifest"]  # no partial file left behind
     assert f"backup OK: {directory / name}" in result.stdout
     # a custom-format archive: pg_dump's magic "PGDMP" (pg_backup_archiver.c)
     assert (directory / name).read_bytes()[:5] == b"PGDMP"
@@ -295,7 +304,7 @@ def test_unreachable_server_fails_and_prunes_nothing(pg, good_dump):
     plant_old_dump(directory, good_dump, pg)
     before = dumps(directory)
     result = pg.script(BACKUP, directory, PGPORT=str(_free_port()))  # nothing listens there
-    assert_failed_cleanly(directory, result, before, "Connection refused", "pg_dump of 'tartware'")
+    assert_failed_cleanly(directory, result, before, "Connection refused", "cannot connect to 'tartware'")
 
 
 def test_read_only_backup_dir_fails_before_dumping(pg, good_dump):
@@ -345,10 +354,10 @@ def test_full_backup_dir_fails_and_leaves_no_partial_file(pg, good_dump):
         old.write_bytes(b"PGDMP")
         pg.own(old)
         os.utime(old, (time.time() - 30 * 86400,) * 2)
-        before = dumps(directory)
         result = pg.script(BACKUP, directory, preexec_fn=preexec)
         assert size > 16 * 1024
-        assert_failed_cleanly(directory, result, before, expected, "pg_dump of 'tartware'")
+        # the expired file went first (pruning makes room before the dump); the dump still does not fit
+        assert_failed_cleanly(directory, result, [], expected, "pg_dump of 'tartware'")
         assert "removed the incomplete dump" in result.stderr
     finally:
         if mounted:
@@ -363,7 +372,9 @@ def test_truncated_dump_is_refused_before_the_database_is_touched(pg, good_dump)
     pg.own(broken)
     pg.recreate_database()
     pg.sql("CREATE TABLE canary (x int); INSERT INTO canary VALUES (42)", "tartware", "tartware")
-    result = pg.script(RESTORE, directory, RESTORE_OVERWRITE="true")
+    # its true sha256, so the archive check itself is what refuses it
+    result = pg.script(RESTORE, directory, RESTORE_OVERWRITE="true", BACKUP_FILE=broken.name,
+                       BACKUP_SHA256=hashlib.sha256(broken.read_bytes()).hexdigest())
     assert result.returncode != 0
     assert "restore FAILED" in result.stderr and "truncated or corrupt" in result.stderr, result.stderr
     assert pg.sql("SELECT x FROM canary", "tartware", "tartware") == "42\n"

@@ -3,9 +3,12 @@ bucket, and the prod rule that backups leave the cluster unless the stack opts o
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stacks import cron
 from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
@@ -99,6 +102,11 @@ def test_offsite_upload_runs_after_the_verified_dump_with_keys_from_a_secret_fil
     assert_restricted(pod)
     (dump,) = pod["initContainers"]  # an init container must succeed before the upload starts
     (upload,) = pod["containers"]
+    # a failed upload is retried in the same pod: OnFailure re-runs the failed container, not the
+    # init container that already succeeded (kubernetes.io/docs/concepts/workloads/controllers/job/,
+    # "Handling Pod and container failures"); before, restartPolicy Never with backoffLimit 2 took
+    # up to three dumps a night
+    assert pod["restartPolicy"] == "OnFailure"
     assert dump["command"] == ["/bin/sh", "/scripts/backup.sh"]
     assert upload["command"] == ["/bin/sh", "/scripts/upload.sh"]
     assert upload["image"].startswith("docker.io/rclone/rclone:1.75.0@sha256:")
@@ -108,9 +116,11 @@ def test_offsite_upload_runs_after_the_verified_dump_with_keys_from_a_secret_fil
     assert env["RCLONE_CONFIG_OFFSITE_PROVIDER"] == "Minio"
     assert env["RCLONE_CONFIG_OFFSITE_ENDPOINT"] == "https://minio.example.com:9000"
     assert env["RCLONE_CONFIG_OFFSITE_REGION"] == "eu-west-1"
-    assert env["RCLONE_CONFIG_OFFSITE_SERVER_SIDE_ENCRYPTION"] == "AES256"  # encryption on by default
+    # MinIO without a KMS rejects an SSE-S3 request: unset, the encryption is the bucket's own
+    assert "RCLONE_CONFIG_OFFSITE_SERVER_SIDE_ENCRYPTION" not in env
     assert env["RCLONE_CONFIG_OFFSITE_ENV_AUTH"] == "true"
-    assert env["BACKUP_OFFSITE_BUCKET"] == BUCKET and env["BACKUP_OFFSITE_PREFIX"] == "tartware/postgres"
+    # the default prefix holds the stack: two stacks sharing a bucket never see each other's dumps
+    assert env["BACKUP_OFFSITE_BUCKET"] == BUCKET and env["BACKUP_OFFSITE_PREFIX"] == "tartware/prod/postgres"
     mounts = {m["mountPath"]: m for m in upload["volumeMounts"]}
     volumes = {v["name"]: v for v in pod["volumes"]}
     assert env["AWS_SHARED_CREDENTIALS_FILE"] == "/secrets/offsite/credentials"
@@ -121,14 +131,14 @@ def test_offsite_upload_runs_after_the_verified_dump_with_keys_from_a_secret_fil
     assert contains_secret(secret.inputs["stringData"])
     body = secret.plain["stringData"]["credentials"]
     assert f"aws_access_key_id = {ACCESS_KEY}" in body and f"aws_secret_access_key = {SECRET_KEY}" in body
-    assert vsphere_offsite.outputs["operations"]["backupOffsite"] == f"s3://{BUCKET}/tartware/postgres/"
+    assert vsphere_offsite.outputs["operations"]["backupOffsite"] == f"s3://{BUCKET}/tartware/prod/postgres/"
 
 
 def test_etcd_snapshots_go_to_the_same_bucket_on_rancher_targets(vsphere_offsite):
     cluster = vsphere_offsite.one("rancher2:index/clusterV2:ClusterV2")
     etcd = cluster.plain["rkeConfig"]["etcd"]
     s3 = etcd["s3Config"]
-    assert s3["bucket"] == BUCKET and s3["folder"] == "tartware/etcd" and s3["region"] == "eu-west-1"
+    assert s3["bucket"] == BUCKET and s3["folder"] == "tartware/prod/etcd" and s3["region"] == "eu-west-1"
     assert s3["endpoint"] == "minio.example.com:9000"  # RKE2's etcd-s3-endpoint: host[:port], no scheme
     assert s3["retention"] == etcd["snapshotRetention"] == 28
     (credential,) = [r for r in vsphere_offsite.of_type("rancher2:index/cloudCredential:CloudCredential")
@@ -149,7 +159,22 @@ def test_restore_job_is_rendered_admitted_and_restricted(vsphere_offsite):
     assert c["command"] == ["/bin/sh", "/scripts/restore.sh"]
     env = {e["name"]: e["value"] for e in c["env"]}
     assert env["BACKUP_FILE"] == "tartware-20260101T020000Z.dump" and env["RESTORE_OVERWRITE"] == "true"
-    assert env["PGPASSWORD_FILE"] == "/secrets/password" and env["PGDATABASE"] == "tartware"
+    # restore.sh creates a database and renames it over the old one, as the database's owner
+    assert env["PGUSER"] == "tartware" and env["PGDATABASE"] == "tartware"
+    assert env["PGPASSWORD_FILE"] == "/secrets/password"
+    assert env["PGHOST"] == "postgres-rw.database.svc.cluster.local"  # the primary: no pooler, no replica
+    # ... which needs CREATEDB (PostgreSQL docs, ALTER DATABASE), granted as a CloudNativePG managed role
+    (cluster,) = [d for d in docs.values() if d["kind"] == "Cluster"]
+    (role,) = cluster["spec"]["managed"]["roles"]
+    assert role["name"] == "tartware" and role["createdb"] is True and role["login"] is True
+    # ... without changing its password: CloudNativePG sets a managed role's password from its
+    # passwordSecret (username checked against the role) and the owner's from the bootstrap's Secret
+    # (cloudnative-pg/cloudnative-pg@v1.30.0 internal/management/controller/roles/runnable.go
+    # getPassword; instance_controller.go reconcileUser): the same Secret, so the same value
+    bootstrap = cluster["spec"]["bootstrap"]
+    (method,) = bootstrap.values()
+    assert role["passwordSecret"] == method["secret"] and method["owner"] == role["name"]
+    assert {k: v for k, v in role.items() if k not in ("name", "ensure", "login", "createdb", "passwordSecret")} == {}
     assert job["spec"]["backoffLimit"] == 0
     labels = job["spec"]["template"]["metadata"]["labels"]
     assert labels["app.kubernetes.io/name"] == "postgres-restore"
@@ -215,6 +240,10 @@ def test_alerts_use_real_kube_state_metrics_series(prod_run):
     assert "kube_cronjob_created" in missing["expr"]
     assert "kube_job_status_failed" in failed["expr"] and 'owner_name="postgres-backup"' in failed["expr"]
     assert 'owner_kind="CronJob"' in failed["expr"]
+    # a retry (restartPolicy OnFailure) is a container restart in the same pod, not a failed pod
+    # (kube-state-metrics docs/metrics/workload/pod-metrics.md)
+    retried = alerts["PostgresBackupRetried"]["expr"]
+    assert "kube_pod_container_status_restarts_total" in retried and 'container=~"pg-dump|upload"' in retried
     # daily at 02:00: one day between runs + 1 h starting deadline + 6 h active deadline
     assert missing["expr"].endswith(f"> {24 * 3600 + 3600 + 6 * 3600}")
     (crds,) = [r for r in prod_run.of_type("kubernetes:helm.sh/v3:Release")
@@ -270,10 +299,40 @@ def test_the_offsite_rule_is_a_deployment_policy_of_prod_only():
     assert build_settings({"environment": "prod", "backupOffsiteOptOut": True, "operatorAccess": "internal"},
                           deploying=True).ops.backup.offsite is None
     assert build_settings({"environment": "dev"}, deploying=True).ops.backup.offsite is None
-    assert build_settings({"environment": "prod", "backupEnabled": False, "operatorAccess": "internal"},
+    assert build_settings({"environment": "prod", "backupEnabled": False, "backupOptOut": True,
+                           "operatorAccess": "internal"},
                           deploying=True).ops.backup is None
     # tools that only compute values from settings (chart values, budgets) are not deployments
     assert build_settings({"environment": "prod"}).ops.backup is not None
+
+
+def test_prod_may_drop_the_nightly_dump_only_by_name():
+    message = run_with({f"{NS}:backupEnabled": False})
+    assert f"{NS}:backupEnabled = False" in message and "backupOptOut=true" in message
+
+
+def test_the_encryption_default_fits_the_provider():
+    from stacks.settings import build_settings
+
+    def encryption(provider: str, given: str = "") -> str:
+        raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteProvider": provider,
+               "backupOffsiteRoleArn": ROLE, "backupOffsiteEncryption": given}
+        return build_settings(raw).ops.backup.offsite.encryption
+
+    assert encryption("AWS") == "AES256"  # AWS S3 encrypts with SSE-S3 on request
+    for provider in ("Minio", "Ceph", "Cloudflare", "DigitalOcean", "Wasabi", "Other"):
+        assert encryption(provider) == "bucket-default", provider  # MinIO without a KMS rejects AES256
+    assert encryption("Minio", "AES256") == "AES256"  # a MinIO with a KMS, said explicitly
+
+
+def test_the_default_prefix_holds_the_stack():
+    from stacks.settings import build_settings
+
+    raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteRoleArn": ROLE}
+    folders = {stack: build_settings(raw, stack=stack).ops.backup.offsite.folder("postgres") for stack in ("dev", "prod")}
+    assert folders == {"dev": "tartware/dev/postgres", "prod": "tartware/prod/postgres"}
+    given = build_settings({**raw, "backupOffsitePrefix": "shared/tartware"}, stack="prod")
+    assert given.ops.backup.offsite.folder("postgres") == "shared/tartware/postgres"
 
 
 def test_the_committed_prod_stack_opts_out_explicitly():
@@ -297,6 +356,15 @@ BAD = [
     ({"backupRestoreFrom": "yesterday"}, {}, "backupRestoreFrom", ["'latest' or a dump name"]),
     ({"backupRestoreFrom": "offsite:latest"}, {}, "backupRestoreFrom", ["needs backupOffsiteBucket"]),
     ({"backupEnabled": False, "backupRestoreFrom": "latest"}, {}, "backupRestoreFrom", ["backupEnabled=true"]),
+    # prod keeps the nightly dump unless the stack opts out by name (the issue: prod ran with
+    # backupEnabled=false and nothing said so)
+    ({"backupEnabled": False}, {}, "backupEnabled", ["backupOptOut=true", "backupEnabled=true"]),
+    ({"backupOptOut": True}, {}, "backupOptOut", ["contradicts backupEnabled=true"]),
+    # rclone sends no SSE header to these providers (rclone backend/s3/provider/*.yaml)
+    ({**OFFSITE, "backupOffsiteProvider": "Cloudflare", "backupOffsiteEncryption": "AES256"}, KEYS,
+     "backupOffsiteEncryption", ["provider Cloudflare", "bucket-default"]),
+    ({**OFFSITE, "backupOffsiteProvider": "Other", "backupOffsiteEncryption": "aws:kms"}, KEYS,
+     "backupOffsiteEncryption", ["provider Other", "AWS, Ceph, Minio"]),
 ]
 
 
@@ -318,3 +386,29 @@ def test_the_security_scan_covers_the_upload_and_the_restore_job():
     assert stack == "prod"
     assert overrides[f"{NS}:backupOffsiteBucket"] and overrides[f"{NS}:backupRestoreFrom"] == "offsite:latest"
     assert overrides[f"{NS}:backupOffsiteOptOut"] is False
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (apt-get install prometheus)")
+def test_a_retried_upload_raises_the_retry_alert(tmp_path):
+    """promtool test rules (Prometheus 2.42, Debian): an upload container restarted once in its pod
+    fires PostgresBackupRetried; a pod without restarts does not."""
+    from components.operations import backup_alert_rules
+
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": backup_alert_rules("0 2 * * *", 111600)}))
+    series = 'kube_pod_container_status_restarts_total{namespace="tartware-ops", pod="postgres-backup-29000000-abcde", container="%s"}'
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump({
+        "rule_files": ["rules.yaml"], "evaluation_interval": "1m",
+        "tests": [{"interval": "1m",
+                   "input_series": [{"series": series % "upload", "values": "0 0 1 1 1"},
+                                    {"series": series % "pg-dump", "values": "0 0 0 0 0"}],
+                   "alert_rule_test": [
+                       {"eval_time": "1m", "alertname": "PostgresBackupRetried", "exp_alerts": []},
+                       {"eval_time": "4m", "alertname": "PostgresBackupRetried", "exp_alerts": [{
+                           "exp_labels": {"severity": "warning", "team": "tartware", "namespace": "tartware-ops",
+                                          "pod": "postgres-backup-29000000-abcde", "container": "upload"},
+                           "exp_annotations": {
+                               "summary": "A PostgreSQL backup container was retried",
+                               "description": "postgres-backup-29000000-abcde/upload restarted: kubectl logs -n "
+                                              "tartware-ops postgres-backup-29000000-abcde -c upload --previous"}}]}]}]}))
+    done = subprocess.run(["promtool", "test", "rules", "test.yaml"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -164,7 +164,8 @@ def test_wal_is_archived_continuously_to_the_backups_bucket():
     assert certs[0].urn in rels["plugin-barman-cloud"].dependencies  # its Certificates
     (store,) = run.of_type(OBJECT_STORE)
     conf = store.plain["spec"]["configuration"]
-    assert conf["destinationPath"] == "s3://tartware-prod-backups/tartware/pitr"
+    # backupOffsitePrefix's default holds the stack: tartware/<stack>
+    assert conf["destinationPath"] == "s3://tartware-prod-backups/tartware/prod/pitr"
     assert conf["s3Credentials"]["region"] == {"name": "postgres-archive-s3", "key": "REGION"}
     assert conf["wal"]["encryption"] == "AES256"  # backupOffsiteEncryption's default
     spec = cluster(run).plain["spec"]
@@ -218,7 +219,8 @@ def test_backups_dial_the_primary_not_the_pooler():
     (cron,) = run.of_type("kubernetes:batch/v1:CronJob")
     env = {e["name"]: e.get("value") for c in cron.plain["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
            for e in c.get("env") or []}
-    assert env["PGHOST"] == "postgres-rw.database.svc.cluster.local"
+    # prod has standbys: the dump reads from their read-only Service, still never the pooler
+    assert env["PGHOST"] == "postgres-ro.database.svc.cluster.local"
 
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():

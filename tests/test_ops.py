@@ -41,7 +41,9 @@ def test_backup_cronjob_validates_and_is_hardened(prod_run):
     assert "emptyDir" in volumes[mounts["/tmp"]]
     assert volumes[mounts["/backups"]]["persistentVolumeClaim"]["claimName"] == "postgres-backups"
     env = {e["name"]: e for e in c["env"]}
-    assert env["PGHOST"]["value"] == DB_HOST
+    # prod has standbys: the dump reads from their read-only Service (CloudNativePG <cluster>-ro,
+    # cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs/services.go), sparing the primary
+    assert env["PGHOST"]["value"] == "postgres-ro.database.svc.cluster.local"
     assert env["PGUSER"]["value"] == "tartware" and env["PGDATABASE"]["value"] == "tartware"
     assert "PGPASSWORD" not in env  # the password is a mounted file, never an environment variable
     assert volumes[mounts["/secrets"]]["secret"]["secretName"] == "postgres-backup-credentials"
@@ -180,3 +182,10 @@ def test_render_all_writes_and_validates_the_operations_objects(tmp_path, capsys
             "persistentvolumeclaim-tartware-ops-postgres-backups.yaml"} <= names
     secret = (tmp_path / "secret-tartware-ops-postgres-backup-credentials.yaml").read_text()
     assert "[secret]" in secret and "mock-credentials" not in secret
+
+
+def test_without_replicas_the_dump_reads_from_the_primary(dev_run):
+    (cron,) = [d for d in kubernetes_objects(dev_run.resources) if d["kind"] == "CronJob"]
+    (c,) = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in c["env"]}
+    assert env["PGHOST"] == DB_HOST  # dev has no standby: the primary

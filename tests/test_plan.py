@@ -62,7 +62,8 @@ def test_plan_states_the_rpo_with_a_wal_archive():
                         "backupOffsiteRegion": "eu-west-1",
                         "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b"}, stack="prod")
     db = database_output(s, PlatformHandle())
-    assert db["walArchive"] == "s3://tartware-prod-backups/tartware/pitr/postgres"
+    # (backupOffsitePrefix's default holds the stack: tartware/<stack>)
+    assert db["walArchive"] == "s3://tartware-prod-backups/tartware/prod/pitr/postgres"
     assert db["rpo"].startswith("<= 5 min") and db["baseBackupSchedule"] == "0 0 3 * * *"
     required = build_settings({"environment": "prod", "backupOffsiteBucket": "b-1", "backupOffsiteRegion": "x",
                                "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",

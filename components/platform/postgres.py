@@ -153,6 +153,22 @@ def cluster_spec(args: PostgresArgs) -> dict[str, Any]:
         "postgresql": {"parameters": parameters},
         "monitoring": {"enablePodMonitor": False},  # deprecated in 1.30: our PodMonitor below
     }
+    # The nightly dump's restore (ops/backup/restore.sh) restores into a fresh database and renames
+    # it over the old one, as the application's user: the owner needs CREATEDB for that (PostgreSQL
+    # docs, ALTER DATABASE: "non-superuser owners must also have the CREATEDB privilege"). Declared
+    # as a managed role attribute (cloudnative-pg.io/docs/1.30/declarative_role_management;
+    # api/v1 RoleConfiguration createdb), with the same Secret as its password, so nothing else changes.
+    # The password stays what it is (cloudnative-pg/cloudnative-pg@v1.30.0): the role synchronizer
+    # sets a managed role's password from its passwordSecret's `password` key, after checking that the
+    # Secret's `username` is the role's name (internal/management/controller/roles/runnable.go
+    # getPassword, applyRoleCreateUpdate); the instance manager already sets the owner's password from
+    # the bootstrap's Secret (internal/management/controller/instance_controller.go
+    # refreshCredentialsFromSecret/reconcileUser, api/v1/cluster_funcs.go GetApplicationSecretName),
+    # which is this same Secret in every bootstrap below (initdb, import, recovery). Both write the
+    # same value; the other attributes left out keep the owner's defaults (inherit, no connection limit,
+    # no VALID UNTIL: roles.go DatabaseRoleFromConfiguration).
+    spec["managed"] = {"roles": [{"name": args.username, "ensure": "present", "login": True, "createdb": True,
+                                  "passwordSecret": {"name": APP_SECRET}}]}
     if pg.synchronous != "off":
         # a commit waits for any one standby (method any, number 1); required never lowers that,
         # preferred does while no standby is available (api/v1/cluster_types.go SynchronousReplicaConfiguration)
