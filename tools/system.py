@@ -143,15 +143,47 @@ CAPABILITY_BRANCHES = {("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
 
 
 def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
+    """Every object ``helm install`` would create for ``info``: its ``crds/`` CRDs, then its templates."""
+    crds, docs = release_parts(info, schema_errors)
+    return crds + docs
+
+
+# (chart directory, values as JSON, release name, namespace) -> (crds, templates, schema error or None).
+# Stacks share most releases value for value (prod and the target examples), so each distinct release
+# is rendered once per process; callers read the documents, never change them.
+_RENDERS: dict[tuple[str, str, str, str], tuple[list[dict[str, Any]], list[dict[str, Any]], Optional[str]]] = {}
+
+
+def release_parts(info: ReleaseInfo, schema_errors: Optional[list] = None
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the CRDs of the chart's ``crds/`` directories, the rendered templates with hooks): Helm creates
+    the first before it renders and applies the second (helm/helm@v3.20.2 pkg/action/install.go
+    ``installCRDs``)."""
+    import json
+
+    assert info.path is not None
+    key = (str(info.path), json.dumps(info.values, sort_keys=True, default=str), info.name, info.namespace)
+    if key not in _RENDERS:
+        _RENDERS[key] = _render_parts(info)
+    crds, docs, error = _RENDERS[key]
+    if error is not None:
+        if schema_errors is None:
+            import helm_python
+
+            raise helm_python.errors.HelmValuesError(error)
+        schema_errors.append((info.name, error))
+    return crds, docs
+
+
+def _render_parts(info: ReleaseInfo) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Optional[str]]:
     import helm_python
 
     assert info.path is not None
+    error: Optional[str] = None
     try:
         rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=info.path)
     except helm_python.errors.HelmValuesError as exc:
-        if schema_errors is None:
-            raise
-        schema_errors.append((info.name, str(exc)))
+        error = str(exc)
         rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=without_schema(info.path))
     docs = [d for d in rendered if not _is_test_hook(d)]
     crds = chart_crds(info.path, info.values)
@@ -165,7 +197,7 @@ def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> l
         meta = doc.setdefault("metadata", {})
         if doc.get("kind") not in CLUSTER_SCOPED and not meta.get("namespace"):
             meta["namespace"] = info.namespace
-    return crds + docs
+    return crds, docs, error
 
 
 def release_infos(run: Any) -> list[ReleaseInfo]:
