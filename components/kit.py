@@ -115,6 +115,7 @@ def namespace(
     parent: pulumi.Resource,
     protect: bool = False,
     extra_labels: Optional[Mapping[str, str]] = None,
+    retain_on_delete: bool = False,
 ) -> k8s.core.v1.Namespace:
     labels = {
         "kubernetes.io/metadata.name": name,
@@ -126,7 +127,8 @@ def namespace(
     return k8s.core.v1.Namespace(
         resource_name,
         metadata=k8s.meta.v1.ObjectMetaArgs(name=name, labels=labels),
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect),
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect,
+                                    retain_on_delete=retain_on_delete),
     )
 
 # ---------------------------------------------------------------- NetworkPolicies

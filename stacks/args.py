@@ -86,6 +86,8 @@ class NodeGroupArgs(VmPoolArgs):
 
     instance_types: tuple[str, ...]
     spot: bool
+    # one managed node group per availability zone: the pool the data tier's zonal volumes live on
+    per_zone: bool = False
 
 
 class _Pools:
@@ -286,6 +288,8 @@ class MeshArgs:
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
     proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
+    # what the gateway's LoadBalancer Service waits for (ClusterHandle.load_balancers)
+    load_balancers: tuple[pulumi.Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,9 @@ class IngressNginxArgs:
     prod: bool
     replicas: int
     service_type: str = "LoadBalancer"
+    # what the release waits for besides its namespace: the cluster's load balancer for its
+    # LoadBalancer Service, the monitoring CRDs for its ServiceMonitor (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -332,6 +339,9 @@ class CertManagerArgs:
     acme_server: str = ""
     acme_email: str = ""
     acme_solver: str = "istio"  # which ingress answers the HTTP-01 challenge: istio or nginx
+    # what the release waits for besides its namespace: the monitoring CRDs for its ServiceMonitor
+    # (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,6 +357,7 @@ class DataArgs:
     credentials: CredentialOutputs
     secrets: SecretMaker
     placement: Placement = Placement()
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
 
 
 @dataclass(frozen=True)
@@ -357,6 +368,7 @@ class ObservabilityArgs:
     meshed: bool = False
     placement: Placement = Placement()
     remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from .args import (
     VsphereClusterArgs,
 )
 from .budget import Budget
-from .cluster_settings import NodePool, Placement
+from .cluster_settings import NodePool, Placement, memory_pool
 from .handles import ClusterHandle, PlatformHandle
 from .model import StackSettings
 from .platform_settings import metrics_server_wanted
@@ -58,7 +58,9 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
         assert c.kubernetes_version is not None
         return EksClusterArgs(
             name=c.name, environment=c.environment, protect=s.protect, kubernetes_version=c.kubernetes_version,
-            node_pools=_pools(NodeGroupArgs, c.node_pools), autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
+            node_pools=tuple(dataclasses.replace(g, per_zone=g.name == getattr(memory_pool(c.node_pools), "name", None))
+                             for g in _pools(NodeGroupArgs, c.node_pools)),
+            autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
             availability_zones=c.availability_zones, nat_gateway_per_az=c.nat_gateway_per_az,
             public_access_cidrs=c.public_access_cidrs, admin_role_arns=c.admin_role_arns,
             ci_role_arns=c.ci_role_arns, kubeconfig_role_arn=c.kubeconfig_role_arn)
@@ -88,7 +90,8 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
 
 def _pools(cls: type[PoolArgs], pools: tuple[NodePool, ...]) -> tuple[Any, ...]:
     """The fields of each pool the target builds it from (``cls``)."""
-    return tuple(cls(**{f.name: getattr(p, f.name) for f in dataclasses.fields(cls)}) for p in pools)
+    return tuple(cls(**{f.name: getattr(p, f.name) for f in dataclasses.fields(cls) if hasattr(p, f.name)})
+                 for p in pools)
 
 
 def credentials_args(s: StackSettings) -> CredentialsArgs:
@@ -124,16 +127,19 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     placement = Placement.for_pools(s.cluster.node_pools)  # the memory pool, if the cluster declares one
     return PlatformArgs(
         domain=s.domain,
-        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),
+        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement, volumes=tuple(cluster.volumes)),
         observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
-                                        remote_write_receiver=load_test is not None and load_test.profile == "load"),
+                                        remote_write_receiver=load_test is not None and load_test.profile == "load",
+                                        volumes=tuple(cluster.volumes)),
         api_route=p.api_route,
         network_policies=p.network_policies,
         acme_solver=p.acme_solver,
-        mesh=mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type) if p.istio else None,
+        mesh=(mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type,
+                        load_balancer_waits(service_type, cluster)) if p.istio else None),
         certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
                                acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
-        edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type)
+        edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type,
+                               waits_for=load_balancer_waits(service_type, cluster))
               if p.ingress_nginx else None),
         metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
                         if metrics_server_wanted(p, s.cluster.target) else None),
@@ -149,7 +155,13 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     )
 
 
-def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str) -> MeshArgs:
+def load_balancer_waits(service_type: str, cluster: ClusterHandle) -> tuple[Any, ...]:
+    """What a Service of ``service_type`` waits for before it can get an address."""
+    return tuple(cluster.load_balancers) if service_type == "LoadBalancer" else ()
+
+
+def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str,
+              load_balancers: tuple[Any, ...] = ()) -> MeshArgs:
     """Istio's args; the chart version is the set one, or the line that supports the cluster."""
     p = s.platform
     return MeshArgs(
@@ -159,7 +171,7 @@ def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type:
         gateway_min_replicas=p.gateway_min_replicas, gateway_max_replicas=p.gateway_max_replicas,
         edge_external_traffic_policy=p.edge_external_traffic_policy, edge_trusted_proxies=p.edge_trusted_proxies,
         sidecar_request=p.sidecar_request, sidecar_limit=p.sidecar_limit, service_type=service_type,
-        proxy_protocol=p.edge_proxy_protocol(s.cluster.target))
+        proxy_protocol=p.edge_proxy_protocol(s.cluster.target), load_balancers=load_balancers)
 
 
 def tartware_args(s: StackSettings, credentials: CredentialOutputs, platform: PlatformHandle,

@@ -72,7 +72,10 @@ class Platform(TartwareComponent):
         # --- independent roots: none of these waits for another
         self.data = DataTier(f"{name}-data", args.data, opts=child)
         self.observability = Observability(f"{name}-observability", args.observability, opts=child)
-        self.certs = certs.CertManager(f"{name}-certs", args.certs, opts=child) if args.certs is not None else None
+        # cert-manager and ingress-nginx render ServiceMonitors: they wait for the release installing its CRD
+        monitoring = (self.observability.crd_release,)
+        self.certs = (certs.CertManager(f"{name}-certs", dataclasses.replace(
+            args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child) if args.certs is not None else None)
         # the mesh traces to the observability part's collector; its gateway serves HTTPS with cert-manager
         self.mesh = (mesh.Mesh(f"{name}-mesh", dataclasses.replace(
             args.mesh, tls=self.certs is not None,
@@ -85,7 +88,8 @@ class Platform(TartwareComponent):
                 mesh.NAMESPACE, args.edge_rate_limit, args.edge_rate_limit_burst,
                 {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,),
                 service=self._rate_limit_service()), opts=child)
-        self.edge = edge.IngressNginx(f"{name}-edge", args.edge, opts=child) if args.edge is not None else None
+        self.edge = (edge.IngressNginx(f"{name}-edge", dataclasses.replace(
+            args.edge, waits_for=(*args.edge.waits_for, *monitoring)), opts=child) if args.edge is not None else None)
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
                                if args.metrics_server is not None else None)
         endpoints: DataTierEndpoints = self.data.endpoints
@@ -152,12 +156,21 @@ class Platform(TartwareComponent):
             hosts={"api": hosts["api"], **routed},
             tls=self.mesh is not None and self.certs is not None,
             monitoring_crds=self.observability.crd_release,
+            database=self._database(),
         )
         self.register_outputs({
             "hosts": dict(self.handle.hosts),
             "istioVersion": self.mesh.version if self.mesh is not None else "",
             "clusterIssuer": self.certs.issuer if self.certs is not None else "",
         })
+
+    def _database(self) -> tuple[pulumi.Resource, ...]:
+        """The PostgreSQL release and the policies admitting the backup and restore pods."""
+        db = self.data.namespaces.get("database")
+        if db is None:
+            return ()
+        policies = self.network.policies if self.network is not None else {}
+        return (self.data.postgres, *(policies[(db, n)] for n in ("allow-backup", "allow-restore") if (db, n) in policies))
 
     def _rate_limit_service(self) -> Optional[RateLimitServiceArgs]:
         """envoyproxy/ratelimit on the data tier's Redis; None without Redis."""

@@ -323,6 +323,8 @@ class DataTier(TartwareComponent):
         secrets = args.secrets
         # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
         self.placement = placement = args.placement
+        # each release's claims bind only once the cluster's StorageClass and provisioner exist
+        volumes = list(args.volumes)
         s = settings
         self.settings = s
         self.releases: list[pulumi.Resource] = []
@@ -361,7 +363,7 @@ class DataTier(TartwareComponent):
             }, "database")
             self.postgres = helm_release(self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
                                          postgres_values(s, credentials.database_username, endpoints.database_name, placement),
-                                         provider, [nsr, self.postgres_secret], protect=protect)
+                                         provider, [nsr, self.postgres_secret, *volumes], protect=protect)
             self.releases.append(self.postgres)
         if s.redis:
             nsr = ns("cache", CACHE_NAMESPACE)
@@ -370,12 +372,14 @@ class DataTier(TartwareComponent):
             self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
                                        {"password": credentials.redis_password}, "redis")
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS, REDIS_RELEASE, CACHE_NAMESPACE,
-                                      redis_values(s, placement), provider, [nsr, self.redis_secret], protect=protect)
+                                      redis_values(s, placement), provider, [nsr, self.redis_secret, *volumes],
+                                      protect=protect)
             self.releases.append(self.redis)
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
-                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr], protect=protect)
+                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr, *volumes],
+                                         protect=protect)
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
@@ -394,7 +398,7 @@ class DataTier(TartwareComponent):
                 spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
                 opts=self.child(provider, depends_on=[nsr]))
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
-                                       consul_values(s), provider, [nsr, self.consul_limits], protect=protect)
+                                       consul_values(s), provider, [nsr, self.consul_limits, *volumes], protect=protect)
             self.releases.append(self.consul)
 
         self.endpoints: DataTierEndpoints = endpoints

@@ -212,9 +212,11 @@ class Observability(TartwareComponent):
             opts=self.child(provider, depends_on=[ns_obs]),
         )
 
+        # Grafana's claim (and the operator's for Prometheus and Alertmanager) binds only once the
+        # cluster's StorageClass and provisioner exist (args.volumes)
         self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", versions.KUBE_PROMETHEUS_STACK, KPS_RELEASE,
                                         OBSERVABILITY_NAMESPACE, self.kps_values(domain), provider,
-                                        [ns_obs, ns_node, grafana_secret], protect=protect)
+                                        [ns_obs, ns_node, grafana_secret, *args.volumes], protect=protect)
         self.releases: list[pulumi.Resource] = [self.crd_release]
         if s.prometheus_adapter:
             # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
@@ -228,7 +230,7 @@ class Observability(TartwareComponent):
         if s.loki:
             # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
             self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE, self.loki_values(),
-                                     provider, [ns_obs, self.crd_release], protect=protect)
+                                     provider, [ns_obs, self.crd_release, *args.volumes], protect=protect)
             self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, "alloy", OBSERVABILITY_NAMESPACE,
                                       self.alloy_values(), provider, [ns_obs])
             self.releases += [self.loki, self.alloy]
