@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from typing import Optional
 
 import pulumi
@@ -24,6 +25,7 @@ from .common import (
     AUTOSCALER_SERVICE_ACCOUNT,
     autoscaled,
     autoscaler_release,
+    cluster_identifier,
     parse_taint,
     pool_summary,
     workload_provider,
@@ -123,7 +125,7 @@ class EksCluster(TartwareComponent):
     def __init__(self, name: str, args: EksClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         settings = args
-        cname = settings.name
+        cname = self.cluster_name = settings.name
         tags = {"tartware.io/cluster": cname, "tartware.io/environment": settings.environment}
         protect = settings.protect
 
@@ -224,15 +226,16 @@ class EksCluster(TartwareComponent):
 
         # --- access entries: admin and CI roles (API_AND_CONFIG_MAP authentication) ---------------
         self.access_entries = {}
+        self.access_policies: list[aws.eks.AccessPolicyAssociation] = []
         for kind, arns in (("admin", settings.admin_role_arns), ("ci", settings.ci_role_arns)):
             for i, arn in enumerate(arns):
                 entry = aws.eks.AccessEntry(f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=arn,
                                             type="STANDARD", tags=tags, opts=self.child())
-                aws.eks.AccessPolicyAssociation(
+                self.access_policies.append(aws.eks.AccessPolicyAssociation(
                     f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=entry.principal_arn,
                     policy_arn=CLUSTER_ADMIN_POLICY,
                     access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                    opts=self.child())
+                    opts=self.child()))
                 self.access_entries[arn] = entry
 
         # --- node groups ----------------------------------------------------------------------
@@ -241,8 +244,10 @@ class EksCluster(TartwareComponent):
         node_policies = [aws.iam.RolePolicyAttachment(f"{name}-node-{k}", role=node_role.name, policy_arn=arn,
                                                       opts=self.child())
                          for k, arn in NODE_POLICIES.items()]
-        self.node_groups = {p.name: self._node_group(name, p, node_role, [*node_policies, self.vpc_cni], tags)
-                            for p in settings.worker_pools}
+        self.node_groups: dict[str, aws.eks.NodeGroup] = {}
+        for p in settings.worker_pools:
+            for key, group in self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones).items():
+                self.node_groups[key] = group
 
         # --- storage: EBS CSI add-on (IRSA) + a default gp3 StorageClass ---------------------
         ebs_role = irsa_role("ebs-csi", "kube-system", "ebs-csi-controller-sa")
@@ -260,7 +265,11 @@ class EksCluster(TartwareComponent):
         self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
         ).apply(lambda a: _kubeconfig(a, settings.kubeconfig_role_arn)))
-        self.provider = workload_provider(self, name, self.kubeconfig, depends_on=list(self.node_groups.values()))
+        # The first Kubernetes call needs nodes (the add-ons' pods) and, when the kubeconfig assumes
+        # eksKubeconfigRoleArn (one of the access-entry roles: stacks/cluster_settings.py), that role's
+        # access: an AccessEntry grants nothing until its AccessPolicyAssociation exists.
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("eks", cname),
+                                          depends_on=[*self.node_groups.values(), *self.access_policies])
         self.storage_class = k8s.storage.v1.StorageClass(
             f"{name}-gp3",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="gp3", annotations={
@@ -303,33 +312,64 @@ class EksCluster(TartwareComponent):
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
                      "nodePools": pool_summary(settings.node_pools)},
             egress_addresses=tuple(self.nat_addresses),
+            volumes=(self.storage_class,),  # the default class, created once the EBS CSI add-on is active
         )
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})
 
-    def _node_group(self, name: str, pool: NodeGroupArgs, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
+    def _node_groups(self, name: str, pool: NodeGroupArgs, role: aws.iam.Role, depends_on: list, tags: dict,
+                     zones: int) -> dict[str, aws.eks.NodeGroup]:
+        """The pool's managed node groups: one across the private subnets, or, for a pool whose pods
+        use zonal EBS volumes (``pool.per_zone``: the memory pool of the data tier), one per
+        availability zone. A volume lives in one zone; with one group spanning three, a pending pod
+        whose volume is in zone a can make the autoscaler add a node in zone b, where it still cannot
+        run. kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0 cluster-autoscaler/cloudprovider/aws/
+        README.md ("Common Notes and Gotchas": an ASG per AZ with --balance-similar-node-groups, which
+        components/clusters/common.py sets). Sizes are split so the zones add up to at least the pool's."""
+        if not pool.per_zone:
+            return {pool.name: self._node_group(f"{name}-{pool.name}", f"{pool.name}-", pool,
+                                                pool.min_nodes, pool.max_nodes, self.private_subnets, role,
+                                                depends_on, tags)}
+        return {f"{pool.name}-{i}": self._node_group(
+            f"{name}-{pool.name}-{i}", f"{pool.name}-{i}-", pool, -(-pool.min_nodes // zones),
+            -(-pool.max_nodes // zones), [self.private_subnets[i]], role, depends_on, tags)
+            for i in range(zones)}
+
+    def _node_group(self, resource: str, prefix: str, pool: NodeGroupArgs, min_nodes: int, max_nodes: int,
+                    subnets: list, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
         """A managed node group that can be replaced and resized safely.
 
         * Named by prefix (``node_group_name_prefix``): a change that forces a new group (capacity
-          type, instance types, disk size, subnets) creates the new group under a fresh name before
-          the old one is drained and deleted (Pulumi's default create-before-delete), instead of
-          colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
-        * ``desiredSize`` belongs to the cluster autoscaler (ignored after creation). EKS refuses a
-          minimum above the current desired size, so a changed ``minNodes`` replaces the group
-          (``replace_on_changes``): the new group starts at desired = the new minimum.
+          type, instance types, disk size, subnets: ForceNew in hashicorp/terraform-provider-aws
+          internal/service/eks/node_group.go, which pulumi-aws 7.51 bridges) creates the new group under
+          a fresh name before the old one is drained and deleted (Pulumi's default create-before-delete),
+          instead of colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
+        * ``minSize``/``maxSize`` change in place (UpdateNodegroupConfig: node_group.go
+          resourceNodeGroupUpdate), which always sends ``desiredSize`` too. ``desiredSize`` belongs to
+          the cluster autoscaler: Pulumi's ignoreChanges would send the value recorded at creation
+          (pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go processIgnoreChanges: ignored
+          properties take their old *inputs*), which EKS refuses under a raised minimum ("Minimum
+          capacity X can't be greater than desired size Y") and which would shrink a scaled-out group.
+          So the group's live size is read first (``live_scaling``): unchanged bounds keep desiredSize
+          ignored; changed bounds send the live size kept inside them, so nothing scales but what the
+          new bounds require.
         * ``version`` follows the control plane, so a control-plane upgrade rolls the nodes after it.
         """
         taints = [aws.eks.NodeGroupTaintArgs(key=k, value=v or None, effect=TAINT_EFFECTS[e])
                   for k, v, e in map(parse_taint, pool.taints)]
+        live = live_scaling(self.cluster_name, prefix)
+        desired, ignore = min_nodes, ["scalingConfig.desiredSize"]
+        if live is not None and (live[1], live[2]) != (min_nodes, max_nodes):
+            desired, ignore = min(max(live[0], min_nodes), max_nodes), []
         return aws.eks.NodeGroup(
-            f"{name}-{pool.name}",
+            resource,
             cluster_name=self.cluster.name,
-            node_group_name_prefix=f"{pool.name}-",
+            node_group_name_prefix=prefix,
             version=self.cluster.version,
             node_role_arn=role.arn,
-            subnet_ids=[s.id for s in self.private_subnets],
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=pool.min_nodes, max_size=pool.max_nodes,
-                                                              desired_size=pool.min_nodes),
+            subnet_ids=[s.id for s in subnets],
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=min_nodes, max_size=max_nodes,
+                                                              desired_size=desired),
             instance_types=list(pool.instance_types),
             capacity_type="SPOT" if pool.spot else "ON_DEMAND",
             disk_size=pool.disk_gib,
@@ -338,6 +378,28 @@ class EksCluster(TartwareComponent):
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=25),
             tags={**tags, "tartware.io/pool": pool.name},
             # the cluster autoscaler owns the desired size (Pulumi property paths are camelCase)
-            opts=self.child(depends_on=depends_on, ignore_changes=["scalingConfig.desiredSize"],
-                            replace_on_changes=["scalingConfig.minSize"]),
+            opts=self.child(depends_on=depends_on, ignore_changes=ignore),
         )
+
+
+# The suffix terraform-plugin-sdk appends to a name prefix (helper/id PrefixedUniqueId:
+# UniqueIDSuffixLength 26, a timestamp and a counter in hexadecimal digits).
+NAME_SUFFIX = r"[0-9a-f]{26}"
+
+
+def live_scaling(cluster: str, prefix: str) -> Optional[tuple[int, int, int]]:
+    """(desiredSize, minSize, maxSize) of the existing node group named ``<prefix><suffix>`` of
+    ``cluster``, or None before the cluster or the group exists (the first `pulumi up`). Read with the
+    EKS API at preview and update time (pulumi-aws eks.getClusters/getNodeGroups/getNodeGroup); the
+    largest group wins while a replacement briefly runs two."""
+    clusters = aws.eks.get_clusters().names or []
+    if cluster not in clusters:
+        return None
+    pattern = re.compile(re.escape(prefix) + NAME_SUFFIX + "$")
+    found = []
+    for group in aws.eks.get_node_groups(cluster_name=cluster).names or []:
+        if pattern.match(group):
+            config = (aws.eks.get_node_group(cluster_name=cluster, node_group_name=group).scaling_configs or [None])[0]
+            if config is not None:
+                found.append((config.desired_size, config.min_size, config.max_size))
+    return max(found) if found else None
