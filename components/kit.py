@@ -38,7 +38,7 @@ def chart_args(ref: ChartRef) -> dict[str, Any]:
 def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, release_name: str,
                  namespace: str, values: Mapping[str, Any], provider: k8s.Provider,
                  depends_on: Sequence[pulumi.Resource] = (), timeout: int = 900,
-                 protect: bool = False) -> k8s.helm.v3.Release:
+                 protect: bool = False, ignore_changes: Sequence[str] = ()) -> k8s.helm.v3.Release:
     """A third-party chart from its official repository, pinned in stacks/versions.py.
 
     ``helm.v3.Release`` (not ``helm.v4.Chart``): a real Helm release the `helm` CLI sees, and it runs
@@ -55,7 +55,8 @@ def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, 
         cleanup_on_fail=True,
         max_history=10,
         **chart_args(chart),
-        opts=owner.child(provider, depends_on=list(depends_on), protect=protect),
+        opts=owner.child(provider, depends_on=list(depends_on), protect=protect,
+                         **({"ignore_changes": list(ignore_changes)} if ignore_changes else {})),
     )
 
 

@@ -43,6 +43,8 @@ from ..base import TartwareComponent
 from ..kit import helm_release, namespace, restricted_pod
 
 POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
+# The release's claim sizes, set once (DataTier._claim_sizes resizes the claims themselves)
+CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readReplicas.persistence.size")
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 
 # Pod labels of each release's server pods, as the charts render them (checked by rendering the
@@ -363,8 +365,10 @@ class DataTier(TartwareComponent):
             }, "database")
             self.postgres = helm_release(self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
                                          postgres_values(s, credentials.database_username, endpoints.database_name, placement),
-                                         provider, [nsr, self.postgres_secret, *volumes], protect=protect)
+                                         provider, [nsr, self.postgres_secret, *volumes], protect=protect,
+                                         ignore_changes=list(CLAIM_SIZE_VALUES))
             self.releases.append(self.postgres)
+            self.postgres_claims = self._claim_sizes(name, provider, s)
         if s.redis:
             nsr = ns("cache", CACHE_NAMESPACE)
             if s.redis_sentinel:
@@ -409,6 +413,28 @@ class DataTier(TartwareComponent):
             "kafkaBrokers": endpoints.kafka_brokers,
             "topics": [t.name for t in self.topics],
         })
+
+    def _claim_sizes(self, name: str, provider: k8s.Provider,
+                     s: DataSettings) -> list[k8s.core.v1.PersistentVolumeClaimPatch]:
+        """``postgresStorageSize`` on the database's claims themselves.
+
+        A StatefulSet's volumeClaimTemplates cannot change (kubernetes pkg/apis/apps/validation
+        ValidateStatefulSetUpdate: "updates to statefulset spec for fields other than ... are forbidden"),
+        so Helm's upgrade of a new size fails; the release keeps the size it was installed with
+        (``ignore_changes`` CLAIM_SIZE_VALUES) and each claim the StatefulSets made
+        (data-<statefulset>-<ordinal>) is patched instead: a larger size is expanded by the class's CSI
+        resizer (allowVolumeExpansion), a smaller one refused by the API server at preview (server-side
+        dry run), before anything changes (docs/day2.md).
+        """
+        # the primary's StatefulSet postgres-postgresql, the replicas' postgres-postgresql-read (rendered)
+        claims = [f"data-{POSTGRES_RELEASE}-postgresql-0"] + [
+            f"data-{POSTGRES_RELEASE}-postgresql-read-{i}" for i in range(s.postgres_read_replicas)]
+        return [k8s.core.v1.PersistentVolumeClaimPatch(
+            f"{name}-postgres-{claim}",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=claim, namespace=DATABASE_NAMESPACE),
+            spec=k8s.core.v1.PersistentVolumeClaimSpecPatchArgs(
+                resources=k8s.core.v1.VolumeResourceRequirementsPatchArgs(requests={"storage": str(s.postgres_storage)})),
+            opts=self.child(provider, depends_on=[self.postgres])) for claim in claims]
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
                    size: Sizing) -> k8s.batch.v1.Job:
