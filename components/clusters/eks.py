@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -350,17 +351,21 @@ class EksCluster(TartwareComponent):
           (pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go processIgnoreChanges: ignored
           properties take their old *inputs*), which EKS refuses under a raised minimum ("Minimum
           capacity X can't be greater than desired size Y") and which would shrink a scaled-out group.
-          So the group's live size is read first (``live_scaling``): unchanged bounds keep desiredSize
+          So the group's live state is read first (``live_scaling``): unchanged bounds keep desiredSize
           ignored; changed bounds send the live size kept inside them, so nothing scales but what the
-          new bounds require.
+          new bounds require; a change that replaces the group (instance types, capacity type, disk)
+          starts the new group at the live size too, so the pool keeps its capacity while the old group
+          drains.
         * ``version`` follows the control plane, so a control-plane upgrade rolls the nodes after it.
         """
         taints = [aws.eks.NodeGroupTaintArgs(key=k, value=v or None, effect=TAINT_EFFECTS[e])
                   for k, v, e in map(parse_taint, pool.taints)]
         live = live_scaling(self.cluster_name, prefix)
         desired, ignore = min_nodes, ["scalingConfig.desiredSize"]
-        if live is not None and (live[1], live[2]) != (min_nodes, max_nodes):
-            desired, ignore = min(max(live[0], min_nodes), max_nodes), []
+        capacity = "SPOT" if pool.spot else "ON_DEMAND"
+        if live is not None and (live.bounds != (min_nodes, max_nodes)
+                                 or live.replaced_by(pool.instance_types, capacity, pool.disk_gib)):
+            desired, ignore = min(max(live.desired, min_nodes), max_nodes), []
         return aws.eks.NodeGroup(
             resource,
             cluster_name=self.cluster.name,
@@ -371,7 +376,7 @@ class EksCluster(TartwareComponent):
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=min_nodes, max_size=max_nodes,
                                                               desired_size=desired),
             instance_types=list(pool.instance_types),
-            capacity_type="SPOT" if pool.spot else "ON_DEMAND",
+            capacity_type=capacity,
             disk_size=pool.disk_gib,
             labels=dict(pool.labels),
             taints=taints,
@@ -387,19 +392,38 @@ class EksCluster(TartwareComponent):
 NAME_SUFFIX = r"[0-9a-f]{26}"
 
 
-def live_scaling(cluster: str, prefix: str) -> Optional[tuple[int, int, int]]:
-    """(desiredSize, minSize, maxSize) of the existing node group named ``<prefix><suffix>`` of
-    ``cluster``, or None before the cluster or the group exists (the first `pulumi up`). Read with the
-    EKS API at preview and update time (pulumi-aws eks.getClusters/getNodeGroups/getNodeGroup); the
-    largest group wins while a replacement briefly runs two."""
+@dataclass(frozen=True)
+class LiveGroup:
+    """A node group as EKS describes it now."""
+
+    desired: int
+    bounds: tuple[int, int]  # minSize, maxSize
+    instance_types: tuple[str, ...]
+    capacity_type: str
+    disk_size: int
+
+    def replaced_by(self, instance_types: tuple[str, ...], capacity_type: str, disk_size: int) -> bool:
+        """Whether these values force a new group (ForceNew in node_group.go)."""
+        return (tuple(instance_types), capacity_type, disk_size) != (self.instance_types, self.capacity_type,
+                                                                      self.disk_size)
+
+
+def live_scaling(cluster: str, prefix: str) -> Optional[LiveGroup]:
+    """The existing node group named ``<prefix><suffix>`` of ``cluster``, or None before the cluster or
+    the group exists (the first `pulumi up`). Read with the EKS API at preview and update time
+    (pulumi-aws eks.getClusters/getNodeGroups/getNodeGroup); the largest group wins while a
+    replacement briefly runs two."""
     clusters = aws.eks.get_clusters().names or []
     if cluster not in clusters:
         return None
     pattern = re.compile(re.escape(prefix) + NAME_SUFFIX + "$")
     found = []
-    for group in aws.eks.get_node_groups(cluster_name=cluster).names or []:
-        if pattern.match(group):
-            config = (aws.eks.get_node_group(cluster_name=cluster, node_group_name=group).scaling_configs or [None])[0]
-            if config is not None:
-                found.append((config.desired_size, config.min_size, config.max_size))
-    return max(found) if found else None
+    for name in aws.eks.get_node_groups(cluster_name=cluster).names or []:
+        if not pattern.match(name):
+            continue
+        group = aws.eks.get_node_group(cluster_name=cluster, node_group_name=name)
+        config = (group.scaling_configs or [None])[0]
+        if config is not None:
+            found.append(LiveGroup(config.desired_size, (config.min_size, config.max_size),
+                                   tuple(group.instance_types or ()), group.capacity_type, group.disk_size))
+    return max(found, key=lambda g: g.desired) if found else None
