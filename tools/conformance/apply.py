@@ -44,6 +44,7 @@ from typing import Iterable, Optional
 
 from tools.conformance import admission as adm
 from tools.conformance.graph import Model, Node, Obj, build
+from tools.offline import recorded_run, run_program, stack_config
 
 HELM_WAIT_TIMEOUT = ("Helm release \"{ns}/{name}\" was created, but failed to initialize completely. Use Helm CLI "
                      "to investigate: failed to become available within allocated timeout. Error: Helm Release "
@@ -641,8 +642,6 @@ def _detach(fr: FirstRun, report: Report, node: Node, what: str, cls: Optional[s
 
 def simulate(stack: str, config: Optional[Path] = None) -> tuple[Report, Report]:
     """(first run, destroy) of a stack: its own stack file, or ``config`` (an example stack file)."""
-    from tools.offline import recorded_run, run_program, stack_config
-
     if config is None:
         run = recorded_run(stack)
     else:

@@ -295,7 +295,8 @@ def _hooks(doc: dict[str, Any]) -> tuple[str, ...]:
     return tuple(h.strip() for h in str(value).split(",") if h.strip())
 
 
-def _release_info(reg: Registered) -> ReleaseInfo:
+def release_info(reg: Registered) -> ReleaseInfo:
+    """The ReleaseInfo (chart path, values) of one registered helm.v3.Release."""
     class _One:  # release_infos takes a run; feed it this one Release
         def of_type(self, _t: str) -> list[Registered]:
             return [reg]
@@ -317,7 +318,7 @@ def build(run: ProgramRun, target: Optional[str] = None) -> Model:
             deps.add(reg.parent)
         node = Node(reg, frozenset(d for d in deps if d != reg.urn))
         if reg.type == RELEASE:
-            node.release = _release_info(reg)
+            node.release = release_info(reg)
             if node.release.path is not None:
                 crds, docs = release_parts(node.release, [])
                 node.objects = [Obj(d, node, "crd") for d in crds]
