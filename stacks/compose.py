@@ -142,7 +142,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
                                waits_for=load_balancer_waits(service_type, cluster))
               if p.ingress_nginx else None),
         metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
-                        if metrics_server_wanted(p, s.cluster.target) else None),
+                        if metrics_server_wanted(p, s.cluster.target, s.cluster.context) else None),
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
         edge_rate_limit_pods=p.ratelimit_pods(),

@@ -292,3 +292,21 @@ def test_protect_a_protected_stack_refuses_the_destroy():
     assert {"kubernetes:helm.sh/v3:Release", "kubernetes:core/v1:Namespace",
             "random:index/randomPassword:RandomPassword"} <= refused
     assert not report.violations
+
+
+def test_bundled_metrics_server_on_k3d():
+    """k3s (k3d) deploys metrics-server itself: a second one from our release cannot be installed."""
+    m = model("dev")
+    provider = next(n for n in m.nodes.values() if n.type == "pulumi:providers:kubernetes")
+    reg = dataclasses.replace(provider.reg, inputs=dict(provider.reg.inputs, context="k3d-tartware"))
+    found = violations(first_run(planted(m, provider.name, reg=reg)), "bundled")
+    assert {v.what for v in found} == {"APIService v1beta1.metrics.k8s.io", "Deployment kube-system/metrics-server"}
+    assert found[0].error.startswith("Error: INSTALLATION FAILED: Unable to continue with install:")
+    # and the program does not install one there (metricsServer: auto)
+    from stacks.platform_settings import metrics_server_wanted
+    from tests.components.conftest import settings
+
+    platform = settings(environment="dev").platform
+    assert metrics_server_wanted(platform, "existing", "kind-tartware")
+    assert not metrics_server_wanted(platform, "existing", "k3d-tartware")
+    assert not metrics_server_wanted(platform, "baremetal", "")

@@ -96,6 +96,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "targeted) whose dependency or provider would be created but is not targeted",
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 474-536 (skippedCreates), 1287-1297 "
          "(providers implicitly targeted); sdk/go/common/diag/errors.go 75-77"),
+    Rule("bundled", "a release may not create an object the cluster's distribution already deployed",
+         "helm/helm@v3.20.2 pkg/action/install.go existingResourceConflict (pkg/action/validate.go)"),
     Rule("protect", "a protected resource is not deleted: the destroy stops there",
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 614-650 deleteProtectedError"),
     Rule("retain", "a retainOnDelete object survives only if its namespace does: deleting a namespace deletes "
@@ -130,6 +132,19 @@ PRE_DELETE_CHECKS = {
                  "longhorn-manager uninstall), chart/templates/default-setting.yaml, chart/README.md "
                  "\"Uninstallation\"; longhorn-manager app/uninstall.go"),
 }
+# Objects a cluster's distribution deploys itself, by how the stack reaches it: a release rendering
+# one of them fails (Helm: "Unable to continue with install: <kind> \"<name>\" ... exists and cannot
+# be imported into the current release: invalid ownership metadata", helm/helm@v3.20.2
+# pkg/action/install.go existingResourceConflict). (test on the cluster's provider node, distribution,
+# objects, source)
+BUNDLED = (
+    (lambda p: str(p.plain.get("context") or "").startswith("k3d-"), "k3s (k3d)",
+     ("APIService v1beta1.metrics.k8s.io", "Deployment kube-system/metrics-server"),
+     "docs.k3s.io \"Packaged Components\" (metrics-server); k3d names its contexts k3d-<cluster>"),
+    (lambda p: str(p.plain.get("clusterIdentifier") or "").startswith("rancher/"), "RKE2",
+     ("APIService v1beta1.metrics.k8s.io",),
+     "rancher/rke2-docs docs/reference/server_config.md (rke2-metrics-server is deployed unless disabled)"),
+)
 # The operator's step of a custom (bare-metal) cluster: ClusterSync waits until the machines
 # registered with the cluster's registration command made it Active (pulumi-rancher2 13.0.1
 # ClusterSync; docs/clusters.md "baremetal").
@@ -217,6 +232,7 @@ class FirstRun:
                 if adm.is_load_balancer(o) and node.awaited:
                     self.load_balancer(o)
         self.volumes()
+        self.bundled()
         for pod in self.pods:
             self.pod_webhooks(pod)
             self.references(pod)
@@ -451,6 +467,23 @@ class FirstRun:
         if not any(p is node or self.done_before(node, p) for p in providers):
             self.add("volume", node, what, f"provisioner {provisioner} from {providers[0].label} "
                      f"({adm.PROVISIONERS[provisioner][1]}), which it does not wait for", error)
+
+    # -------------------------------------------------------------- what the distribution ships
+
+    def bundled(self) -> None:
+        provider = self.m.nodes.get(self.m.cluster or "")
+        if provider is None:
+            return
+        for test, distribution, keys, source in BUNDLED:
+            if not test(provider):
+                continue
+            for o in self.m.objects:
+                if o.key in keys and o.node.release is not None:
+                    kind, _, name = o.key.partition(" ")
+                    self.add("bundled", o.node, o.key, f"{o.key} not to exist, but {distribution} deploys it ({source})",
+                             f"Error: INSTALLATION FAILED: Unable to continue with install: {kind} \"{name.rsplit('/', 1)[-1]}\""
+                             f" in namespace \"{o.namespace or ''}\" exists and cannot be imported into the current "
+                             "release: invalid ownership metadata")
 
     # -------------------------------------------------------------- references
 
