@@ -233,18 +233,6 @@ def _check_eks_access(inp: "ClusterInput", ctx: BuildContext) -> tuple[str, ...]
             if value:
                 problems.add(key(name), "applies to clusterTarget=eks only", list(value) if isinstance(value, tuple) else value)
         return ()
-    granted = (*inp.eks_admin_role_arns, *inp.eks_ci_role_arns)
-    role = inp.eks_kubeconfig_role_arn
-    if role and role not in granted:
-        # The kubeconfig the stack exports (and its own Kubernetes provider) assumes this role; only
-        # the access entries of eksAdminRoleArns/eksCiRoleArns grant a role access (the creator's
-        # bootstrap entry covers whoever ran the first `pulumi up`, not a role named here), so any
-        # other role is Unauthorized at the first Kubernetes call (docs.aws.amazon.com/eks/latest/
-        # userguide/access-entries.html).
-        problems.add(key("eksKubeconfigRoleArn"),
-                     "must be one of eksAdminRoleArns or eksCiRoleArns, which give it access to the cluster; "
-                     f"allowed: {', '.join(granted) if granted else 'none listed yet: add the role to eksAdminRoleArns'}"
-                     " (or leave eksKubeconfigRoleArn empty to use the identity running pulumi)", role)
     for text in inp.eks_public_access_cidrs:
         try:
             ipaddress.IPv4Network(text, strict=True)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from components.clusters.rancher import command_with_ca
-from tools.offline import MOCK_RANCHER_CA, Secret, contains_secret, run_program, stack_config
+from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_program, stack_config
 from tests import guide
 from tests.test_settings import assert_refused, run_with
 from tools.render import render_chart, validate
@@ -163,7 +163,7 @@ def test_eks_memory_pool_is_one_node_group_per_zone(eks):
     private = sorted(s.name for s in eks.of_type("aws:ec2/subnet:Subnet") if not s.plain["mapPublicIpOnLaunch"])
     assert sorted(s for g in memory for s in g.plain["subnetIds"]) == sorted(f"{n}-id" for n in private)
     assert all(len(g.plain["subnetIds"]) == 1 for g in memory) and len(memory) == len(private) == 3
-    assert [g.plain["nodeGroupNamePrefix"] for g in memory] == ["memory-0-", "memory-1-", "memory-2-"]
+    assert sorted(g.plain["nodeGroupNamePrefix"] for g in memory) == ["memory-0-", "memory-1-", "memory-2-"]
     ca = eks.one("kubernetes:helm.sh/v3:Release", "prod-cluster-autoscaler")
     assert ca.plain["values"]["extraArgs"]["balance-similar-node-groups"] is True
 
@@ -242,6 +242,32 @@ def test_eks_kubeconfig_names_the_role_it_assumes(eks):
     args = kubeconfig["users"][0]["user"]["exec"]["args"]
     assert args[:2] == ["eks", "get-token"]
     assert args[args.index("--role-arn") + 1] == ADMIN_ARN
+
+
+class CreatorMocks(DefaultMocks):
+    """The identity running Pulumi is an assumed-role session of ``role`` (iam.getSessionContext)."""
+
+    def __init__(self, role):
+        super().__init__()
+        self.role = role
+
+    def call(self, args):
+        if args.token == "aws:iam/getSessionContext:getSessionContext":
+            return {"arn": args.args["arn"], "issuerArn": self.role, "id": args.args["arn"]}
+        return super().call(args)
+
+
+def test_eks_kubeconfig_role_needs_an_access_entry():
+    """A kubeconfig role without an access entry would be Unauthorized at the stack's first
+    Kubernetes call: refused before anything is registered. The creator (the identity of the first
+    run) has one from EKS and passes unlisted."""
+    other = "arn:aws:iam::123456789012:role/somebody-else"
+    assert_refused({**EKS, "eksKubeconfigRoleArn": other}, "eksKubeconfigRoleArn",
+                   [other, "has no access entry", ADMIN_ARN, CI_ARN])
+    config, secret_keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in
+                                                          {**EKS, "eksKubeconfigRoleArn": other}.items()})
+    run = run_program("prod", config, secret_keys, mocks=CreatorMocks(other))
+    assert run.one("aws:eks/cluster:Cluster").plain["accessConfig"]["bootstrapClusterCreatorAdminPermissions"]
 
 
 def test_eks_public_endpoint_is_listed_in_prod(eks):

@@ -18,6 +18,8 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from stacks.args import EksClusterArgs, NodeGroupArgs
+from stacks.errors import Problem, SettingsError
+from stacks.errors import key as config_key
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
@@ -124,6 +126,10 @@ class EksCluster(TartwareComponent):
     AREA = "cluster"
 
     def __init__(self, name: str, args: EksClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        refusal = kubeconfig_role_refusal(args.name, args.kubeconfig_role_arn,
+                                          (*args.admin_role_arns, *args.ci_role_arns))
+        if refusal:  # before any resource is registered (the cluster is the stack's first component)
+            raise SettingsError([Problem(config_key("eksKubeconfigRoleArn"), refusal, args.kubeconfig_role_arn)])
         super().__init__(name, opts)
         settings = args
         cname = self.cluster_name = settings.name
@@ -267,7 +273,7 @@ class EksCluster(TartwareComponent):
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
         ).apply(lambda a: _kubeconfig(a, settings.kubeconfig_role_arn)))
         # The first Kubernetes call needs nodes (the add-ons' pods) and, when the kubeconfig assumes
-        # eksKubeconfigRoleArn (one of the access-entry roles: stacks/cluster_settings.py), that role's
+        # eksKubeconfigRoleArn (one of the access-entry roles: kubeconfig_role_refusal), that role's
         # access: an AccessEntry grants nothing until its AccessPolicyAssociation exists.
         self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("eks", cname),
                                           depends_on=[*self.node_groups.values(), *self.access_policies])
@@ -385,6 +391,35 @@ class EksCluster(TartwareComponent):
             # the cluster autoscaler owns the desired size (Pulumi property paths are camelCase)
             opts=self.child(depends_on=depends_on, ignore_changes=ignore),
         )
+
+
+def kubeconfig_role_refusal(cluster: str, role: Optional[str], granted: tuple[str, ...]) -> Optional[str]:
+    """Why the kubeconfig role (eksKubeconfigRoleArn) would be Unauthorized, or None when it has access.
+
+    The exported kubeconfig and the stack's own Kubernetes provider assume the role, and a role gets
+    access only through an access entry (docs.aws.amazon.com/eks/latest/userguide/access-entries.html):
+    those of eksAdminRoleArns/eksCiRoleArns, or the one EKS gives the cluster's creator
+    (``bootstrapClusterCreatorAdminPermissions``), which must not be listed again (a second entry for the
+    same principal is refused). So an unlisted role passes only as the creator: on the first run the
+    identity running Pulumi (pulumi-aws getCallerIdentity + iam.getSessionContext, whose issuerArn is
+    the role behind an assumed-role session), later one whose access entry exists (eks.getAccessEntry).
+    """
+    if not role or role in granted:
+        return None
+    if cluster in (aws.eks.get_clusters().names or []):
+        try:
+            aws.eks.get_access_entry(cluster_name=cluster, principal_arn=role)
+            return None
+        except Exception:  # the lookup fails when the cluster has no entry for that principal
+            pass
+    else:
+        caller = aws.get_caller_identity()
+        if aws.iam.get_session_context(arn=caller.arn).issuer_arn == role:
+            return None  # the creator: EKS gives it an access entry itself
+    allowed = ", ".join(granted) if granted else "none listed yet"
+    return ("has no access entry on the cluster: list it in eksAdminRoleArns or eksCiRoleArns (allowed now: "
+            f"{allowed}), or run the first `pulumi up` as that role (the cluster's creator), or leave "
+            "eksKubeconfigRoleArn empty to use the identity running pulumi")
 
 
 # The suffix terraform-plugin-sdk appends to a name prefix (helper/id PrefixedUniqueId:

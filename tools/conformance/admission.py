@@ -367,6 +367,8 @@ def claims(model: Model) -> list[tuple[Obj, str, Optional[str]]]:
     StatefulSet volumeClaimTemplates (kubernetes/kubernetes@v1.32.0 pkg/controller/statefulset)."""
     out = []
     for o in model.objects:
+        if o.patch:
+            continue  # a claim patch resizes a claim its StatefulSet made
         if o.kind == "PersistentVolumeClaim":
             out.append((o, o.name, (o.doc.get("spec") or {}).get("storageClassName")))
         elif o.kind == "StatefulSet":
@@ -396,7 +398,8 @@ def creators(model: Model, all_pods: list[Pod]) -> dict[tuple[str, str, str], li
             out.setdefault((kind, "" if kind == "Namespace" else ns or "default", name), []).append(creator)
 
     for o in model.objects:
-        if o.kind in ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service", "Namespace"):
+        if o.kind in ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service", "Namespace") \
+                and not o.patch:
             add(o.kind, o.namespace if o.kind != "Namespace" else "", o.name, Creator(o.node, "object", o))
         elif o.kind == "ExternalSecret":
             target = ((o.doc.get("spec") or {}).get("target") or {}).get("name") or o.name

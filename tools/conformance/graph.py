@@ -75,6 +75,11 @@ class Obj:
         return self.doc.get("kind", "")
 
     @property
+    def patch(self) -> bool:
+        """A pulumi-kubernetes ``<Kind>Patch``: changes an object that exists, creates nothing."""
+        return self.phase == "program" and self.node.type.endswith("Patch")
+
+    @property
     def api_version(self) -> str:
         return self.doc.get("apiVersion", "")
 
