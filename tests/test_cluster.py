@@ -9,7 +9,10 @@ import pytest
 import yaml
 
 from components.clusters.rancher import command_with_ca
-from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_program, stack_config
+from components.cluster import build_cluster
+from stacks import compose
+from stacks.settings import load_settings
+from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
 from tests.test_settings import assert_refused, run_with
 from tools.render import render_chart, validate
@@ -266,7 +269,9 @@ def test_eks_kubeconfig_role_needs_an_access_entry():
                    [other, "has no access entry", ADMIN_ARN, CI_ARN])
     config, secret_keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in
                                                           {**EKS, "eksKubeconfigRoleArn": other}.items()})
-    run = run_program("prod", config, secret_keys, mocks=CreatorMocks(other))
+    # the cluster target alone (the layers above it do not read the role)
+    run, _ = run_components(lambda: build_cluster("c", compose.cluster_args(load_settings())), stack="prod",
+                            config=config, secret_keys=secret_keys, mocks=CreatorMocks(other))
     assert run.one("aws:eks/cluster:Cluster").plain["accessConfig"]["bootstrapClusterCreatorAdminPermissions"]
 
 

@@ -475,12 +475,25 @@ class Result:
         return [o for _, o in self.changes]
 
 
+_BEFORE: dict[str, ProgramRun] = {}
+
+
+def _before(s: Scenario) -> ProgramRun:
+    """The run before the change; scenarios that start from the same stack, settings and live state
+    share it (the program is deterministic)."""
+    key = json.dumps([s.stack, s.scope, s.base, [dataclasses.astuple(g) for g in s.live]], sort_keys=True)
+    if key not in _BEFORE:
+        build = _cluster if s.scope == "cluster" else _program
+        _BEFORE[key] = build(s, s.base, LiveMocks("tartware-prod", s.live) if s.live else None)
+    return _BEFORE[key]
+
+
 def run_scenario(s: Scenario) -> Result:
     """Run the program before and after ``s`` and classify every difference."""
     mocks = (LiveMocks("tartware-prod", s.live) if s.live else
              RotatedMocks(s.replace) if s.replace else DefaultMocks())
     build = _cluster if s.scope == "cluster" else _program
-    base = build(s, s.base, LiveMocks("tartware-prod", s.live) if s.live else None)
+    base = _before(s)
     protected = [r for r in base.resources if r.name in s.replace and r.protect]
     if protected and not s.overrides:  # the engine refuses before it looks further: no second run needed
         return Result(s, changes=[(c, outcome(c, {})) for c in (classify(r, r, frozenset({r.urn})) for r in protected)])
