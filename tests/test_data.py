@@ -7,6 +7,7 @@ import pytest
 
 from stacks import versions
 from tests.test_settings import assert_refused
+from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret, run_program, stack_config
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -150,8 +151,17 @@ def test_topics_created_by_a_job_after_redpanda(run):
 
 def test_volume_sizes_from_settings():
     run = platform_run("prod", {f"{NS}:postgresStorageSize": "750Gi", f"{NS}:redpandaStorageSize": "1Ti",
-                                f"{NS}:dataComponents": {"consul": False}})
+                                f"{NS}:dataComponents": {"consul": False}, f"{NS}:postgresMaxConnections": 1500})
     rels = releases(run)
+    # max_connections on the primary and on every hot standby, which may not have fewer than its
+    # primary (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN); the key is the
+    # chart's (bitnami/postgresql 16.7.27 values.yaml primary/readReplicas.extendedConfiguration)
+    for side in ("primary", "readReplicas"):
+        assert rels["postgres"].plain["values"][side]["extendedConfiguration"] == "max_connections = 1500\n"
+    # rendered by the pinned chart into the override.conf of both StatefulSets
+    rendered = render(vendored_chart("postgresql", versions.POSTGRESQL.version), rels["postgres"].plain["values"], "postgres", "database")
+    for template in ("primary", "read"):
+        assert "override.conf: |-\n    max_connections = 1500" in rendered[f"postgresql/templates/{template}/extended-configmap.yaml"]
     assert rels["postgres"].plain["values"]["primary"]["persistence"]["size"] == "750Gi"
     assert rels["postgres"].plain["values"]["readReplicas"]["persistence"]["size"] == "750Gi"
     assert rels["redpanda"].plain["values"]["storage"]["persistentVolume"]["size"] == "1Ti"

@@ -16,6 +16,7 @@ conformance tests report it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -219,6 +220,14 @@ def render_system(run: Any) -> SystemRender:
             out.skipped.append((info.name, vendored_path(info.chart, info.version)[1]))
             continue
         out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info, out.schema_errors))
+    out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
+    return out
+
+
+def program_system(run: Any) -> SystemRender:
+    """The objects ``run`` registers directly, with its releases listed but not rendered (cheap: for
+    checks that read the program's own objects and the releases' values, such as tools/conformance/access.py)."""
+    out = SystemRender(stack=run.stack, releases=release_infos(run))
     out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
     return out
 
