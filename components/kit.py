@@ -38,7 +38,7 @@ def chart_args(ref: ChartRef) -> dict[str, Any]:
 def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, release_name: str,
                  namespace: str, values: Mapping[str, Any], provider: k8s.Provider,
                  depends_on: Sequence[pulumi.Resource] = (), timeout: int = 900,
-                 protect: bool = False) -> k8s.helm.v3.Release:
+                 protect: bool = False, ignore_changes: Sequence[str] = ()) -> k8s.helm.v3.Release:
     """A third-party chart from its official repository, pinned in stacks/versions.py.
 
     ``helm.v3.Release`` (not ``helm.v4.Chart``): a real Helm release the `helm` CLI sees, and it runs
@@ -55,7 +55,8 @@ def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, 
         cleanup_on_fail=True,
         max_history=10,
         **chart_args(chart),
-        opts=owner.child(provider, depends_on=list(depends_on), protect=protect),
+        opts=owner.child(provider, depends_on=list(depends_on), protect=protect,
+                         **({"ignore_changes": list(ignore_changes)} if ignore_changes else {})),
     )
 
 
@@ -115,6 +116,7 @@ def namespace(
     parent: pulumi.Resource,
     protect: bool = False,
     extra_labels: Optional[Mapping[str, str]] = None,
+    retain_on_delete: bool = False,
 ) -> k8s.core.v1.Namespace:
     labels = {
         "kubernetes.io/metadata.name": name,
@@ -126,7 +128,8 @@ def namespace(
     return k8s.core.v1.Namespace(
         resource_name,
         metadata=k8s.meta.v1.ObjectMetaArgs(name=name, labels=labels),
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect),
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=protect,
+                                    retain_on_delete=retain_on_delete),
     )
 
 # ---------------------------------------------------------------- NetworkPolicies
@@ -146,9 +149,18 @@ class NetworkPolicies(TartwareComponent):
         self.register_outputs({})
 
     def _policy(self, ns: str, name: str, spec: dict[str, Any], depends_on: Sequence[pulumi.Resource]) -> None:
-        self.policies[(ns, name)] = k8s.networking.v1.NetworkPolicy(
-            f"{self.res_name}-{ns}-{name}",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=ns, labels=dict(LABELS)),
-            spec=spec,
-            opts=self.child(self.provider, depends_on=list(depends_on)),
-        )
+        self.policies[(ns, name)] = network_policy(self, self.res_name, ns, name, spec, depends_on)
+
+
+def network_policy(owner: TartwareComponent, prefix: str, ns: str, name: str, spec: dict[str, Any],
+                   depends_on: Sequence[pulumi.Resource], aliases: Sequence[pulumi.Alias] = ()
+                   ) -> k8s.networking.v1.NetworkPolicy:
+    """One NetworkPolicy ``name`` in ``ns``, the resource ``<prefix>-<ns>-<name>`` (stacks/network.py
+    ``PolicyHome``)."""
+    return k8s.networking.v1.NetworkPolicy(
+        f"{prefix}-{ns}-{name}",
+        metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=ns, labels=dict(LABELS)),
+        spec=spec,
+        opts=owner.child(owner.provider, depends_on=list(depends_on),
+                         **({"aliases": list(aliases)} if aliases else {})),
+    )

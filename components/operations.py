@@ -171,10 +171,11 @@ class Operations(TartwareComponent):
         self.vpa_names: list[str] = []
 
         if ops.backup is not None or ops.load_test is not None:
-            # Holds the backup claim: deleting the namespace would delete the dumps, so it is
-            # protected in prod and kept by `pulumi destroy` when backups are on.
+            # Holds the backup claim: deleting the namespace would delete the dumps (the namespace
+            # controller deletes everything in it), so it is protected in prod and, when backups are
+            # on, kept by `pulumi destroy` like the claim (retainOnDelete) in every environment.
             self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", self.provider, self,
-                                       protect=args.protect)
+                                       protect=args.protect, retain_on_delete=ops.backup is not None)
             self.namespace_name = OPS_NAMESPACE
             if args.network_policies:  # deny all ingress but what the load test needs
                 NetworkPolicies(f"{name}-network", NetworkPoliciesArgs((NamespacePolicies(
@@ -330,7 +331,9 @@ class Operations(TartwareComponent):
             # restore.sh creates a database and renames it over the old one, as the application's
             # user (its owner, with CREATEDB: components/platform/postgres.py), on the primary
             restore_volumes = volumes[:4] + (offsite_volumes if backup.restore.from_offsite else [])
-            self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes, waits_for)
+            # it connects to PostgreSQL once and is not retried: the database and the policy admitting it first
+            self._restore_job(backup, postgres_env, postgres_mounts, restore_volumes,
+                              [*waits_for, *platform.database])
         if platform.monitoring_crds is not None:
             self.backup_alerts = k8s.apiextensions.CustomResource(
                 f"{name}-backup-alerts",

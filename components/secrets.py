@@ -25,6 +25,12 @@ ESO_WEBHOOK_PORT = 10250  # chart 2.9.0 webhook.port
 ESO_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}
 ESO_API = "external-secrets.io/v1"  # v1beta1 is not served: external-secrets/external-secrets@helm-chart-2.9.0
 # config/crds/bases/external-secrets.io_externalsecrets.yaml (v1 served: true, v1beta1 served: false)
+# pulumi-kubernetes waits for a custom resource only when told what to wait for
+# (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/metadata/overrides.go ReadyCondition): an
+# ExternalSecret is done once external-secrets reports it synced (status condition Ready, the
+# condition type ExternalSecretReady of external-secrets apis/externalsecrets/v1), so a missing Vault
+# path fails here, naming the ExternalSecret, instead of as a Helm time-out of the release using it.
+SYNCED = {"pulumi.com/waitFor": "condition=Ready"}
 
 
 class ExternalSecretsOperator(TartwareComponent):
@@ -147,7 +153,8 @@ class SecretSource:
             resource_name,
             api_version=ESO_API,
             kind="ExternalSecret",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=namespace_name, labels=labels),
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=secret_name, namespace=namespace_name, labels=labels,
+                                                annotations=dict(SYNCED)),
             spec={
                 "refreshInterval": vault.refresh_interval,
                 "secretStoreRef": {"name": STORE_NAME, "kind": "ClusterSecretStore"},

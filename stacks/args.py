@@ -20,7 +20,7 @@ from .data_settings import DataSettings, PoolerSizing, PostgresSettings
 from .data_settings import Sizing as ContainerSizing
 from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
-from .network import NamespacePolicies
+from .network import Allow, NamespacePolicies, PolicyHome
 from .observability_settings import ObservabilitySettings
 from .ops_settings import LoadTestSettings, OpsSettings
 from .platform_settings import Sizing
@@ -91,6 +91,8 @@ class NodeGroupArgs(VmPoolArgs):
 
     instance_types: tuple[str, ...]
     spot: bool
+    # one managed node group per availability zone: the pool the data tier's zonal volumes live on
+    per_zone: bool = False
 
 
 class _Pools:
@@ -291,6 +293,8 @@ class MeshArgs:
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
     proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
+    # what the gateway's LoadBalancer Service waits for (ClusterHandle.load_balancers)
+    load_balancers: tuple[pulumi.Resource, ...] = ()
     # meshConfig.extensionProviders entry of the SSO gate (filled by the platform from OperatorAccess)
     ext_authz: Optional[Mapping[str, Any]] = None
 
@@ -372,6 +376,9 @@ class IngressNginxArgs:
     prod: bool
     replicas: int
     service_type: str = "LoadBalancer"
+    # what the release waits for besides its namespace: the cluster's load balancer for its
+    # LoadBalancer Service, the monitoring CRDs for its ServiceMonitor (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -382,6 +389,9 @@ class CertManagerArgs:
     acme_server: str = ""
     acme_email: str = ""
     acme_solver: str = "istio"  # which ingress answers the HTTP-01 challenge: istio or nginx
+    # what the release waits for besides its namespace: the monitoring CRDs for its ServiceMonitor
+    # (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -414,10 +424,14 @@ class DataArgs:
     placement: Placement = Placement()
     zone_spread: str = "ScheduleAnyway"  # whenUnsatisfiable of the instances' and poolers' zone spread
     archive: Optional[ArchiveArgs] = None  # None: no off-site bucket, no WAL archive
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
     # filled by the platform from its siblings: cert-manager's release (the Barman Cloud plugin's
     # certificates) and kube-prometheus-stack's (the PodMonitor/PrometheusRule CRDs)
     cert_manager: Optional[pulumi.Resource] = None
     monitoring_crds: Optional[pulumi.Resource] = None
+    # where the platform keeps its NetworkPolicies (None: networkPolicies off); the PostgreSQL part
+    # makes the allows its Cluster needs there itself, before the Cluster (filled by the platform)
+    policies: Optional[PolicyHome] = None
 
 
 @dataclass(frozen=True)
@@ -448,7 +462,13 @@ class PostgresArgs:
     archive: Optional[ArchiveArgs] = None
     cert_manager: Optional[pulumi.Resource] = None
     monitoring_crds: Optional[pulumi.Resource] = None
-    waits_for: Sequence[pulumi.Resource] = ()  # the bitnami release while the cluster imports from it
+    # what the Cluster waits for besides the operator: the StorageClass and provisioner its claims
+    # need, and the bitnami release while the cluster imports from it
+    waits_for: Sequence[pulumi.Resource] = ()
+    # the allows inside the database namespace the Cluster needs (operator, standbys, import, pooler),
+    # made before it where the platform keeps its policies (None: networkPolicies off)
+    policies: Optional[PolicyHome] = None
+    allows: tuple[Allow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -459,6 +479,7 @@ class ObservabilityArgs:
     meshed: bool = False
     placement: Placement = Placement()
     remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
     grafana_sso: Optional[GrafanaSsoArgs] = None  # operatorAccess=sso: Grafana's own OAuth sign-in
 
 

@@ -46,7 +46,7 @@ from .args import (
     VsphereClusterArgs,
 )
 from .budget import Budget
-from .cluster_settings import NodePool, Placement
+from .cluster_settings import NodePool, Placement, memory_pool
 from .handles import ClusterHandle, PlatformHandle
 from .data_settings import ARCHIVE_TIMEOUT_SECONDS, PoolerLimits
 from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
@@ -65,7 +65,9 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
         assert c.kubernetes_version is not None
         return EksClusterArgs(
             name=c.name, environment=c.environment, protect=s.protect, kubernetes_version=c.kubernetes_version,
-            node_pools=_pools(NodeGroupArgs, c.node_pools), autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
+            node_pools=tuple(dataclasses.replace(g, per_zone=g.name == getattr(memory_pool(c.node_pools), "name", None))
+                             for g in _pools(NodeGroupArgs, c.node_pools)),
+            autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
             availability_zones=c.availability_zones, nat_gateway_per_az=c.nat_gateway_per_az,
             public_access_cidrs=c.public_access_cidrs, admin_role_arns=c.admin_role_arns,
             ci_role_arns=c.ci_role_arns, kubeconfig_role_arn=c.kubeconfig_role_arn)
@@ -94,7 +96,8 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
 
 def _pools(cls: type[PoolArgs], pools: tuple[NodePool, ...]) -> tuple[Any, ...]:
     """The fields of each pool the target builds it from (``cls``)."""
-    return tuple(cls(**{f.name: getattr(p, f.name) for f in dataclasses.fields(cls)}) for p in pools)
+    return tuple(cls(**{f.name: getattr(p, f.name) for f in dataclasses.fields(cls) if hasattr(p, f.name)})
+                 for p in pools)
 
 
 def credentials_args(s: StackSettings) -> CredentialsArgs:
@@ -131,20 +134,23 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     return PlatformArgs(
         domain=s.domain,
         data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement,
-                      zone_spread=s.tartware.zone_spread, archive=archive_args(s)),
+                      zone_spread=s.tartware.zone_spread, archive=archive_args(s), volumes=tuple(cluster.volumes)),
         observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
                                         remote_write_receiver=load_test is not None and load_test.profile == "load",
-                                        grafana_sso=grafana_sso_args(s, secrets)),
+                                        grafana_sso=grafana_sso_args(s, secrets),
+                                        volumes=tuple(cluster.volumes)),
         api_route=p.api_route,
         network_policies=p.network_policies,
         acme_solver=p.acme_solver,
-        mesh=mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type) if p.istio else None,
+        mesh=(mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type,
+                        load_balancer_waits(service_type, cluster)) if p.istio else None),
         certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
                                acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
-        edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type)
+        edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type,
+                               waits_for=load_balancer_waits(service_type, cluster))
               if p.ingress_nginx else None),
         metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
-                        if metrics_server_wanted(p, s.cluster.target) else None),
+                        if metrics_server_wanted(p, s.cluster.target, s.cluster.context) else None),
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
         edge_rate_limit_pods=p.ratelimit_pods(),
@@ -157,6 +163,11 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         operator_access=operator_access_args(s, secrets),
         public_operator_hosts=s.access.public_operator_hosts,
     )
+
+
+def load_balancer_waits(service_type: str, cluster: ClusterHandle) -> tuple[Any, ...]:
+    """What a Service of ``service_type`` waits for before it can get an address."""
+    return tuple(cluster.load_balancers) if service_type == "LoadBalancer" else ()
 
 
 # The folder of the off-site bucket that holds barman's catalog: one sub-folder per cluster
@@ -177,9 +188,12 @@ def archive_args(s: StackSettings) -> Optional[ArchiveArgs]:
 
 
 def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str, database: str,
-                  waits_for: tuple[Any, ...] = ()) -> PostgresArgs:
+                  waits_for: tuple[Any, ...] = (), allows: tuple[Any, ...] = ()) -> PostgresArgs:
     """What the DataTier hands its PostgreSQL part: the settings it reads, the namespace and app
-    Secret it created, and (while a stack moves from it) the bitnami release the cluster imports from."""
+    Secret it created, what the cluster waits for besides its operator: the cluster's StorageClass
+    and provisioner (ClusterHandle.volumes: its claims bind only then) and, while a stack moves from
+    it, the bitnami release the cluster imports from; and the allows of the database namespace it
+    makes before the cluster (where the platform keeps NetworkPolicies)."""
     d = data.data
     return PostgresArgs(
         operator_replicas=d.cnpg_operator_replicas, pg=d.pg, instances=d.postgres_instances, storage=d.postgres_storage,
@@ -188,7 +202,8 @@ def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str
         pooler=d.pooler, max_connections=d.max_connections, username=username, database=database,
         protect=data.protect, placement=data.placement, zone_spread=data.zone_spread, namespace=namespace,
         app_secret=app_secret, archive=data.archive, cert_manager=data.cert_manager,
-        monitoring_crds=data.monitoring_crds, waits_for=waits_for)
+        monitoring_crds=data.monitoring_crds, waits_for=(*data.volumes, *waits_for),
+        policies=data.policies, allows=tuple(allows) if data.policies is not None else ())
 
 
 def operator_access_args(s: StackSettings, secrets: SecretMaker) -> Optional[OperatorAccessArgs]:
@@ -217,7 +232,8 @@ def grafana_sso_args(s: StackSettings, secrets: SecretMaker) -> Optional[Grafana
                           editor_groups=sso.grafana_editor_groups, client_secret=sso.client_secret, secrets=secrets)
 
 
-def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str) -> MeshArgs:
+def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str,
+              load_balancers: tuple[Any, ...] = ()) -> MeshArgs:
     """Istio's args; the chart version is the set one, or the line that supports the cluster."""
     p = s.platform
     return MeshArgs(
@@ -227,7 +243,7 @@ def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type:
         gateway_min_replicas=p.gateway_min_replicas, gateway_max_replicas=p.gateway_max_replicas,
         edge_external_traffic_policy=p.edge_external_traffic_policy, edge_trusted_proxies=p.edge_trusted_proxies,
         sidecar_request=p.sidecar_request, sidecar_limit=p.sidecar_limit, service_type=service_type,
-        proxy_protocol=p.edge_proxy_protocol(s.cluster.target))
+        proxy_protocol=p.edge_proxy_protocol(s.cluster.target), load_balancers=load_balancers)
 
 
 def tartware_args(s: StackSettings, credentials: CredentialOutputs, platform: PlatformHandle,

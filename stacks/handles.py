@@ -28,6 +28,12 @@ class ClusterHandle:
     # Public IPv4 addresses pods reach the internet (and the cluster's own public load balancer)
     # from, when the target creates them: EKS, the NAT gateways' Elastic IPs. Outputs.
     egress_addresses: Sequence[Any] = ()
+    # What a LoadBalancer Service waits for before it can get an address (MetalLB's pool and
+    # advertisement on the RKE2 targets; nothing where the cloud or the environment assigns them).
+    load_balancers: Sequence[pulumi.Resource] = ()
+    # What a PersistentVolumeClaim waits for before it can bind: the default StorageClass and its
+    # provisioner when this stack installs them (EKS gp3 + EBS CSI, bare-metal Longhorn/local-path).
+    volumes: Sequence[pulumi.Resource] = ()
 
 
 @dataclass(frozen=True)
@@ -51,3 +57,6 @@ class PlatformHandle:
     tls: bool = False
     # The release that installs the Prometheus Operator CRDs (PrometheusRule, ServiceMonitor, ...).
     monitoring_crds: Optional[pulumi.Resource] = None
+    # What the restore Job waits for: the PostgreSQL Cluster (Ready) and the NetworkPolicies that
+    # admit their pods (a restore Job runs once, backoffLimit 0, and is not awaited).
+    database: Sequence[pulumi.Resource] = ()

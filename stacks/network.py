@@ -63,6 +63,19 @@ def default_deny() -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class PolicyHome:
+    """Where the platform keeps its NetworkPolicies: components/kit.py ``NetworkPolicies``, each policy
+    the resource ``<prefix>-<namespace>-<name>`` under the component whose URN is ``parent_urn``. A
+    part whose own resources need some of its policies first (the PostgreSQL Cluster: what its
+    standbys and its import connect to, with a default-deny already in place on a deployed stack)
+    makes those itself under the same names, aliased to ``parent_urn``, where stacks deployed
+    before held them (pulumi ResourceOptions aliases: the same resource, no replacement)."""
+
+    prefix: str
+    parent_urn: Any  # pulumi.Output[str]
+
+
+@dataclass(frozen=True)
 class NamespacePolicies:
     """Default-deny ingress in ``namespace`` plus ``allows``; ``depends_on``: what creates the namespace."""
 

@@ -53,7 +53,8 @@ DECLARED: tuple[Setting, ...] = (
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
     Setting("metricsServer", "string",
             "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto "
-            "(install except on RKE2, which bundles it), install, or skip (the cluster already has one).", "auto"),
+            "(install except on RKE2 and on k3d/k3s, context k3d-*, which bundle it), install, or skip (the "
+            "cluster already has one: GKE, AKS, k3s, RKE2).", "auto"),
     Setting("loadBalancer", "string",
             "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
             "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
@@ -276,9 +277,21 @@ class PlatformSettings:
 RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
 
 
-def metrics_server_wanted(p: PlatformSettings, cluster_target: str) -> bool:
-    """metricsServer: install, or auto where the target ships none (EKS, kind; not RKE2)."""
-    return p.metrics_server == "install" or (p.metrics_server == "auto" and cluster_target not in RKE2_TARGETS)
+# An existing cluster's kubeconfig context names the distribution that made it: k3d names its
+# contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
+# which deploys metrics-server itself (docs.k3s.io "Packaged Components": metrics-server in
+# kube-system); a second one from our release collides with it (Helm: "invalid ownership metadata").
+# kind's contexts are kind-<cluster> (kind.sigs.k8s.io quick start) and kind ships none.
+BUNDLED_METRICS_CONTEXTS = ("k3d-",)
+
+
+def metrics_server_wanted(p: PlatformSettings, cluster_target: str, context: str = "") -> bool:
+    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d)."""
+    if p.metrics_server != "auto":
+        return p.metrics_server == "install"
+    if cluster_target in RKE2_TARGETS:
+        return False
+    return not (cluster_target == "existing" and context.startswith(BUNDLED_METRICS_CONTEXTS))
 
 
 def is_public(domain: str) -> bool:

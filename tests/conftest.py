@@ -28,6 +28,8 @@ gc.set_threshold(200_000, 50, 50)
 SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
              "tests/test_data.py": "tests/test_conformance.py",
              "tests/test_postgres_migration.py": "tests/test_conformance.py",
+             # the apply simulation and the day-2 runs read the same dev/prod runs and release renders
+             "tests/test_apply.py": "tests/test_conformance.py", "tests/test_day2.py": "tests/test_conformance.py",
              "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",

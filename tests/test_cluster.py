@@ -9,7 +9,10 @@ import pytest
 import yaml
 
 from components.clusters.rancher import command_with_ca
-from tools.offline import MOCK_RANCHER_CA, Secret, contains_secret, run_program, stack_config
+from components.cluster import build_cluster
+from stacks import compose
+from stacks.settings import load_settings
+from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
 from tests.test_settings import assert_refused, run_with
 from tools.render import render_chart, validate
@@ -127,21 +130,45 @@ def test_eks_control_plane(eks):
 
 
 def node_groups(run):
-    return {g.plain["tags"]["tartware.io/pool"]: g for g in run.of_type("aws:eks/nodeGroup:NodeGroup")}
+    """Pool -> its node group (the memory pool: the one of its first zone; all: ``zone_groups``)."""
+    return {g.plain["tags"]["tartware.io/pool"]: g for g in reversed(run.of_type("aws:eks/nodeGroup:NodeGroup"))}
+
+
+def zone_groups(run, pool):
+    return [g for g in run.of_type("aws:eks/nodeGroup:NodeGroup") if g.plain["tags"]["tartware.io/pool"] == pool]
 
 
 def test_eks_node_groups_follow_the_guide(eks):
     groups = node_groups(eks)
     assert set(groups) == {"compute", "memory", "spot"}  # spot: tests/test_spot.py, below
+    private = {f"{s.name}-id" for s in eks.of_type("aws:ec2/subnet:Subnet") if not s.plain["mapPublicIpOnLaunch"]}
     for name, (lo, hi) in (("compute", COMPUTE_NODES), ("memory", MEMORY_NODES)):
-        scaling = groups[name].plain["scalingConfig"]
-        assert (scaling["minSize"], scaling["maxSize"], scaling["desiredSize"]) == (lo, hi, lo)
-        assert groups[name].plain["labels"] == {"tartware.io/pool": name}
-        assert groups[name].plain["capacityType"] == "ON_DEMAND"
-        private = {f"{s.name}-id" for s in eks.of_type("aws:ec2/subnet:Subnet") if not s.plain["mapPublicIpOnLaunch"]}
-        assert set(groups[name].plain["subnetIds"]) == private
+        members = zone_groups(eks, name)
+        scaling = [g.plain["scalingConfig"] for g in members]
+        # the pool's bounds, split over its groups without going below them
+        assert sum(s["minSize"] for s in scaling) >= lo and sum(s["maxSize"] for s in scaling) >= hi
+        assert all(s["desiredSize"] == s["minSize"] for s in scaling)
+        for g in members:
+            assert g.plain["labels"] == {"tartware.io/pool": name}
+            assert g.plain["capacityType"] == "ON_DEMAND"
+        assert {s for g in members for s in g.plain["subnetIds"]} == private
+    assert (sum(g.plain["scalingConfig"]["minSize"] for g in zone_groups(eks, "compute")),
+            sum(g.plain["scalingConfig"]["maxSize"] for g in zone_groups(eks, "compute"))) == COMPUTE_NODES
     assert groups["memory"].plain["taints"] == [{"key": "tartware.io/pool", "value": "memory", "effect": "NO_SCHEDULE"}]
     assert not groups["compute"].plain.get("taints")
+
+
+def test_eks_memory_pool_is_one_node_group_per_zone(eks):
+    """Its pods use zonal EBS volumes: one group per zone, so a scale-up lands where the volume is
+    (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md, with
+    --balance-similar-node-groups)."""
+    memory = zone_groups(eks, "memory")
+    private = sorted(s.name for s in eks.of_type("aws:ec2/subnet:Subnet") if not s.plain["mapPublicIpOnLaunch"])
+    assert sorted(s for g in memory for s in g.plain["subnetIds"]) == sorted(f"{n}-id" for n in private)
+    assert all(len(g.plain["subnetIds"]) == 1 for g in memory) and len(memory) == len(private) == 3
+    assert sorted(g.plain["nodeGroupNamePrefix"] for g in memory) == ["memory-0-", "memory-1-", "memory-2-"]
+    ca = eks.one("kubernetes:helm.sh/v3:Release", "prod-cluster-autoscaler")
+    assert ca.plain["values"]["extraArgs"]["balance-similar-node-groups"] is True
 
 
 def test_eks_spot_option_and_single_nat_outside_prod():
@@ -220,6 +247,34 @@ def test_eks_kubeconfig_names_the_role_it_assumes(eks):
     assert args[args.index("--role-arn") + 1] == ADMIN_ARN
 
 
+class CreatorMocks(DefaultMocks):
+    """The identity running Pulumi is an assumed-role session of ``role`` (iam.getSessionContext)."""
+
+    def __init__(self, role):
+        super().__init__()
+        self.role = role
+
+    def call(self, args):
+        if args.token == "aws:iam/getSessionContext:getSessionContext":
+            return {"arn": args.args["arn"], "issuerArn": self.role, "id": args.args["arn"]}
+        return super().call(args)
+
+
+def test_eks_kubeconfig_role_needs_an_access_entry():
+    """A kubeconfig role without an access entry would be Unauthorized at the stack's first
+    Kubernetes call: refused before anything is registered. The creator (the identity of the first
+    run) has one from EKS and passes unlisted."""
+    other = "arn:aws:iam::123456789012:role/somebody-else"
+    assert_refused({**EKS, "eksKubeconfigRoleArn": other}, "eksKubeconfigRoleArn",
+                   [other, "has no access entry", ADMIN_ARN, CI_ARN])
+    config, secret_keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in
+                                                          {**EKS, "eksKubeconfigRoleArn": other}.items()})
+    # the cluster target alone (the layers above it do not read the role)
+    run, _ = run_components(lambda: build_cluster("c", compose.cluster_args(load_settings())), stack="prod",
+                            config=config, secret_keys=secret_keys, mocks=CreatorMocks(other))
+    assert run.one("aws:eks/cluster:Cluster").plain["accessConfig"]["bootstrapClusterCreatorAdminPermissions"]
+
+
 def test_eks_public_endpoint_is_listed_in_prod(eks):
     assert eks.one("aws:eks/cluster:Cluster").plain["vpcConfig"]["publicAccessCidrs"] == ["203.0.113.0/24"]
     message = run_with({f"{NS}:clusterTarget": "eks", f"{NS}:environment": "prod"})
@@ -228,14 +283,15 @@ def test_eks_public_endpoint_is_listed_in_prod(eks):
 
 def test_eks_node_groups_are_replace_safe_and_follow_the_control_plane(eks):
     cluster = eks.one("aws:eks/cluster:Cluster")
-    for pool, group in node_groups(eks).items():
+    for group in eks.of_type("aws:eks/nodeGroup:NodeGroup"):
         # no fixed name: a replacement is created under a new name before the old group goes
-        assert "nodeGroupName" not in group.plain and group.plain["nodeGroupNamePrefix"] == f"{pool}-"
+        assert "nodeGroupName" not in group.plain and group.plain["nodeGroupNamePrefix"].startswith(
+            group.plain["tags"]["tartware.io/pool"] + "-")
         assert not group.delete_before_replace
         assert group.plain["version"] == cluster.plain["version"] == "1.35"
-        # the autoscaler owns desiredSize; a changed minNodes replaces the group (EKS refuses min > desired)
+        # the autoscaler owns desiredSize; minNodes/maxNodes change in place (tests/test_day2.py)
         assert group.ignore_changes == ["scalingConfig.desiredSize"]
-        assert group.replace_on_changes == ["scalingConfig.minSize"]
+        assert group.replace_on_changes == []
 
 
 # The spot pool (docs/spec/deployment-guide.md "Spot Instances": "use spot instances for non-critical
@@ -262,7 +318,7 @@ def test_eks_registers_a_separate_tainted_spot_node_group(eks):
     assert "nodeGroupName" not in spot and spot["nodeGroupNamePrefix"] == "spot-"
     assert not groups["spot"].delete_before_replace
     assert groups["spot"].ignore_changes == ["scalingConfig.desiredSize"]
-    assert groups["spot"].replace_on_changes == ["scalingConfig.minSize"]
+    assert groups["spot"].replace_on_changes == []
     # the critical pools stay on demand
     assert groups["compute"].plain["capacityType"] == groups["memory"].plain["capacityType"] == "ON_DEMAND"
 

@@ -72,7 +72,7 @@ def pod_security(spec: dict[str, Any], uid: int = POSTGRES_UID, gid: int = POSTG
             "fsGroup": gid}
 
 
-def _object_stores(items: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+def object_stores(items: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {((d.get("metadata") or {}).get("namespace", ""), d["metadata"]["name"]): d for d in items
             if d.get("kind") == "ObjectStore" and str(d.get("apiVersion", "")).startswith("barmancloud.cnpg.io/")}
 
@@ -286,7 +286,7 @@ def pooler_objects(pooler: dict[str, Any], clusters: dict[tuple[str, str], dict[
 def operator_objects(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Everything CloudNativePG creates for the Clusters and Poolers among ``docs``."""
     docs = list(docs)
-    stores = _object_stores(docs)
+    stores = object_stores(docs)
     clusters = {((d.get("metadata") or {}).get("namespace", ""), d["metadata"]["name"]): d for d in docs
                 if d.get("kind") == "Cluster" and d.get("apiVersion") == CNPG_API}
     out: list[dict[str, Any]] = []

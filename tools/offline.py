@@ -109,6 +109,8 @@ class Registered:
     ignore_changes: list[str] = field(default_factory=list)
     replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    # the alias specs the SDK sends (RegisterResourceRequest.aliases): where the resource was before
+    aliases: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def plain(self) -> dict[str, Any]:
@@ -278,6 +280,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     ignore_changes=list(request.ignoreChanges),
                     replace_on_changes=list(request.replaceOnChanges),
                     delete_before_replace=bool(request.deleteBeforeReplace),
+                    aliases=[json_format.MessageToDict(a) for a in request.aliases],
                 )
             )
         return response

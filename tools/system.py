@@ -146,35 +146,48 @@ CAPABILITY_BRANCHES = {("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
                        ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1"}
 
 
-# Renders per process, by chart, release, namespace and values: the stacks and variants a session
-# renders share most releases unchanged (callers read the documents, never change them).
-_RENDERED: dict[tuple, tuple[list[dict[str, Any]], list]] = {}
-
-
 def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
-    key = (str(info.path), info.name, info.namespace, json.dumps(info.values, sort_keys=True, default=str))
-    if key not in _RENDERED:
-        errors: list = []
-        docs = _render_release(info, errors if schema_errors is not None else None)
-        _RENDERED[key] = (docs, errors)
-    docs, errors = _RENDERED[key]
-    if schema_errors is None and errors:
-        return _render_release(info)  # the caller wants Helm's refusal raised
-    if schema_errors is not None:
-        schema_errors.extend(errors)
-    return list(docs)
+    """Every object ``helm install`` would create for ``info``: its ``crds/`` CRDs, then its templates."""
+    crds, docs = release_parts(info, schema_errors)
+    return crds + docs
 
 
-def _render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
+# (chart directory, values as JSON, release name, namespace) -> (crds, templates, schema error or None).
+# Stacks share most releases value for value (prod and the target examples), so each distinct release
+# is rendered once per process; callers read the documents, never change them.
+_RENDERS: dict[tuple[str, str, str, str], tuple[list[dict[str, Any]], list[dict[str, Any]], Optional[str]]] = {}
+
+
+def release_parts(info: ReleaseInfo, schema_errors: Optional[list] = None
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the CRDs of the chart's ``crds/`` directories, the rendered templates with hooks): Helm creates
+    the first before it renders and applies the second (helm/helm@v3.20.2 pkg/action/install.go
+    ``installCRDs``)."""
+    import json
+
+    assert info.path is not None
+    key = (str(info.path), json.dumps(info.values, sort_keys=True, default=str), info.name, info.namespace)
+    if key not in _RENDERS:
+        _RENDERS[key] = _render_parts(info)
+    crds, docs, error = _RENDERS[key]
+    if error is not None:
+        if schema_errors is None:
+            import helm_python
+
+            raise helm_python.errors.HelmValuesError(error)
+        schema_errors.append((info.name, error))
+    return crds, docs
+
+
+def _render_parts(info: ReleaseInfo) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Optional[str]]:
     import helm_python
 
     assert info.path is not None
+    error: Optional[str] = None
     try:
         rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=info.path)
     except helm_python.errors.HelmValuesError as exc:
-        if schema_errors is None:
-            raise
-        schema_errors.append((info.name, str(exc)))
+        error = str(exc)
         rendered = render_chart(info.values, name=info.name, namespace=info.namespace, chart=without_schema(info.path))
     docs = [d for d in rendered if not _is_test_hook(d)]
     crds = chart_crds(info.path, info.values)
@@ -188,7 +201,7 @@ def _render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> 
         meta = doc.setdefault("metadata", {})
         if doc.get("kind") not in CLUSTER_SCOPED and not meta.get("namespace"):
             meta["namespace"] = info.namespace
-    return crds + docs
+    return crds, docs, error
 
 
 def release_infos(run: Any) -> list[ReleaseInfo]:

@@ -77,6 +77,10 @@ class MetalLb(TartwareComponent):
             f"{name}-l2", api_version="metallb.io/v1beta1", kind="L2Advertisement", metadata=meta(METALLB_POOL),
             spec={"ipAddressPools": [METALLB_POOL]},
             opts=self.child(provider, depends_on=[self.pool]))
+        # A LoadBalancer Service gets an address once the pool is announced; the pool itself was
+        # admitted by the controller's webhook, which serves once the release is ready
+        # (metallb/metallb@v0.15.2 internal/k8s/k8s.go 334-371).
+        self.ready: tuple[pulumi.Resource, ...] = (self.pool, self.advertisement)
         self.register_outputs({"addresses": settings.load_balancer_addresses})
 
 
@@ -100,11 +104,17 @@ class BareMetalStorage(TartwareComponent):
                 "persistence": {"defaultClass": True, "reclaimPolicy": reclaim,
                                 # 3 replicas (the chart's default) on 3 different nodes; dev has fewer
                                 "defaultClassReplicaCount": max(1, min(3, nodes))},
-                "defaultSettings": {"taintToleration": taints or None},
+                # deletingConfirmationFlag: the chart's pre-delete hook (longhorn-manager uninstall) refuses
+                # unless it is true (chart/templates/uninstall-job.yaml, README "Uninstallation"). True only
+                # where the stack may be destroyed: protected stacks keep Longhorn's guard, and Pulumi
+                # refuses to delete the protected release before Helm's hook would run.
+                "defaultSettings": {"taintToleration": taints or None, "deletingConfirmationFlag": not settings.protect},
                 "longhornManager": {"tolerations": pool_tolerations(settings)},
                 "longhornDriver": {"tolerations": pool_tolerations(settings)},
             }, provider, [ns], protect=settings.protect)
             self.storage_class = LONGHORN_STORAGE_CLASS
+            # its manager creates the class and the CSI driver once the release is ready
+            self.ready: tuple[pulumi.Resource, ...] = (self.release,)
         else:
             self.manifest = k8s.yaml.v2.ConfigFile(
                 f"{name}-local-path", file=versions.LOCAL_PATH_MANIFEST, opts=self.child(provider))
@@ -118,6 +128,7 @@ class BareMetalStorage(TartwareComponent):
                 reclaim_policy=reclaim,
                 opts=self.child(provider, depends_on=[self.manifest]))
             self.storage_class = LOCAL_PATH_STORAGE_CLASS
+            self.ready = (self.manifest, self.default_class)
         self.register_outputs({"storage": self.kind, "defaultStorageClass": self.storage_class})
 
 

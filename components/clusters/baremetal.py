@@ -22,7 +22,7 @@ from stacks.args import BareMetalClusterArgs, PoolArgs
 
 from ..base import TartwareComponent
 from .addons import BareMetalStorage, MetalLb
-from .common import timeouts, workload_provider
+from .common import cluster_identifier, timeouts, workload_provider
 from .rancher import (
     command_with_ca,
     etcd_args,
@@ -76,7 +76,7 @@ class BareMetalRke2Cluster(TartwareComponent):
             f"{name}-active", cluster_id=self.cluster.cluster_v1_id, state_confirm=2, wait_catalogs=False,
             opts=self.child(self.rancher, custom_timeouts=timeouts(settings)))
         self.kubeconfig = pulumi.Output.secret(self.sync.kube_config)
-        self.provider = workload_provider(self, name, self.kubeconfig)
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", settings.name))
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         self.load_balancer = MetalLb(f"{name}-metallb", args, opts=child)
         self.storage = BareMetalStorage(f"{name}-storage", args, opts=child)
@@ -86,6 +86,6 @@ class BareMetalRke2Cluster(TartwareComponent):
             "registrationCommand": node_command,
             "registrationCommandInsecure": insecure_command,
             "registrationCommands": self.registration_commands,
-        })
+        }, load_balancers=self.load_balancer.ready, volumes=self.storage.ready)
         self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
                                "registrationCommand": node_command})

@@ -28,13 +28,24 @@ def autoscaler_image_tag(settings: EksClusterArgs | RancherClusterArgs) -> str:
     return f"v{settings.kubernetes_minor}.0"
 
 
+# A provider with clusterIdentifier is replaced only when the identifier changes; without it,
+# pulumi-kubernetes replaces the provider (and so every Kubernetes resource of the stack) whenever its
+# kubeconfig is unknown during a preview or points at another server, e.g. after a token rotation
+# (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go DiffConfig 486-515; adding the
+# identifier to an existing provider replaces nothing: "We don't do this when adding or removing the
+# identifier"). The identity of a cluster is the cluster this stack names.
+def cluster_identifier(kind: str, name: str) -> str:
+    return f"{kind}/{name}"
+
+
 def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulumi.Input[str],
-                      depends_on: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
+                      identifier: str, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
     """The Kubernetes provider handed upward, built from this cluster's (secret) kubeconfig."""
     return k8s.Provider(
         f"{name}-k8s",
         kubeconfig=pulumi.Output.secret(kubeconfig),
         enable_server_side_apply=True,
+        cluster_identifier=identifier,
         opts=component.child(depends_on=depends_on),
     )
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -16,6 +18,8 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from stacks.args import EksClusterArgs, NodeGroupArgs
+from stacks.errors import Problem, SettingsError
+from stacks.errors import key as config_key
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
@@ -24,6 +28,7 @@ from .common import (
     AUTOSCALER_SERVICE_ACCOUNT,
     autoscaled,
     autoscaler_release,
+    cluster_identifier,
     parse_taint,
     pool_summary,
     workload_provider,
@@ -121,9 +126,13 @@ class EksCluster(TartwareComponent):
     AREA = "cluster"
 
     def __init__(self, name: str, args: EksClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        refusal = kubeconfig_role_refusal(args.name, args.kubeconfig_role_arn,
+                                          (*args.admin_role_arns, *args.ci_role_arns))
+        if refusal:  # before any resource is registered (the cluster is the stack's first component)
+            raise SettingsError([Problem(config_key("eksKubeconfigRoleArn"), refusal, args.kubeconfig_role_arn)])
         super().__init__(name, opts)
         settings = args
-        cname = settings.name
+        cname = self.cluster_name = settings.name
         tags = {"tartware.io/cluster": cname, "tartware.io/environment": settings.environment}
         protect = settings.protect
 
@@ -224,15 +233,16 @@ class EksCluster(TartwareComponent):
 
         # --- access entries: admin and CI roles (API_AND_CONFIG_MAP authentication) ---------------
         self.access_entries = {}
+        self.access_policies: list[aws.eks.AccessPolicyAssociation] = []
         for kind, arns in (("admin", settings.admin_role_arns), ("ci", settings.ci_role_arns)):
             for i, arn in enumerate(arns):
                 entry = aws.eks.AccessEntry(f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=arn,
                                             type="STANDARD", tags=tags, opts=self.child())
-                aws.eks.AccessPolicyAssociation(
+                self.access_policies.append(aws.eks.AccessPolicyAssociation(
                     f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=entry.principal_arn,
                     policy_arn=CLUSTER_ADMIN_POLICY,
                     access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                    opts=self.child())
+                    opts=self.child()))
                 self.access_entries[arn] = entry
 
         # --- node groups ----------------------------------------------------------------------
@@ -241,8 +251,10 @@ class EksCluster(TartwareComponent):
         node_policies = [aws.iam.RolePolicyAttachment(f"{name}-node-{k}", role=node_role.name, policy_arn=arn,
                                                       opts=self.child())
                          for k, arn in NODE_POLICIES.items()]
-        self.node_groups = {p.name: self._node_group(name, p, node_role, [*node_policies, self.vpc_cni], tags)
-                            for p in settings.worker_pools}
+        self.node_groups: dict[str, aws.eks.NodeGroup] = {}
+        for p in settings.worker_pools:
+            for key, group in self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones).items():
+                self.node_groups[key] = group
 
         # --- storage: EBS CSI add-on (IRSA) + a default gp3 StorageClass ---------------------
         ebs_role = irsa_role("ebs-csi", "kube-system", "ebs-csi-controller-sa")
@@ -260,7 +272,11 @@ class EksCluster(TartwareComponent):
         self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
         ).apply(lambda a: _kubeconfig(a, settings.kubeconfig_role_arn)))
-        self.provider = workload_provider(self, name, self.kubeconfig, depends_on=list(self.node_groups.values()))
+        # The first Kubernetes call needs nodes (the add-ons' pods) and, when the kubeconfig assumes
+        # eksKubeconfigRoleArn (one of the access-entry roles: kubeconfig_role_refusal), that role's
+        # access: an AccessEntry grants nothing until its AccessPolicyAssociation exists.
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("eks", cname),
+                                          depends_on=[*self.node_groups.values(), *self.access_policies])
         self.storage_class = k8s.storage.v1.StorageClass(
             f"{name}-gp3",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="gp3", annotations={
@@ -303,41 +319,146 @@ class EksCluster(TartwareComponent):
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
                      "nodePools": pool_summary(settings.node_pools)},
             egress_addresses=tuple(self.nat_addresses),
+            volumes=(self.storage_class,),  # the default class, created once the EBS CSI add-on is active
         )
         self.register_outputs({"clusterName": self.cluster.name, "endpoint": self.cluster.endpoint,
                                "kubeconfig": self.kubeconfig, "oidcProviderArn": self.oidc.arn})
 
-    def _node_group(self, name: str, pool: NodeGroupArgs, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
+    def _node_groups(self, name: str, pool: NodeGroupArgs, role: aws.iam.Role, depends_on: list, tags: dict,
+                     zones: int) -> dict[str, aws.eks.NodeGroup]:
+        """The pool's managed node groups: one across the private subnets, or, for a pool whose pods
+        use zonal EBS volumes (``pool.per_zone``: the memory pool of the data tier), one per
+        availability zone. A volume lives in one zone; with one group spanning three, a pending pod
+        whose volume is in zone a can make the autoscaler add a node in zone b, where it still cannot
+        run. kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0 cluster-autoscaler/cloudprovider/aws/
+        README.md ("Common Notes and Gotchas": an ASG per AZ with --balance-similar-node-groups, which
+        components/clusters/common.py sets). Sizes are split so the zones add up to at least the pool's."""
+        if not pool.per_zone:
+            return {pool.name: self._node_group(f"{name}-{pool.name}", f"{pool.name}-", pool,
+                                                pool.min_nodes, pool.max_nodes, self.private_subnets, role,
+                                                depends_on, tags)}
+        return {f"{pool.name}-{i}": self._node_group(
+            f"{name}-{pool.name}-{i}", f"{pool.name}-{i}-", pool, -(-pool.min_nodes // zones),
+            -(-pool.max_nodes // zones), [self.private_subnets[i]], role, depends_on, tags)
+            for i in range(zones)}
+
+    def _node_group(self, resource: str, prefix: str, pool: NodeGroupArgs, min_nodes: int, max_nodes: int,
+                    subnets: list, role: aws.iam.Role, depends_on: list, tags: dict) -> aws.eks.NodeGroup:
         """A managed node group that can be replaced and resized safely.
 
         * Named by prefix (``node_group_name_prefix``): a change that forces a new group (capacity
-          type, instance types, disk size, subnets) creates the new group under a fresh name before
-          the old one is drained and deleted (Pulumi's default create-before-delete), instead of
-          colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
-        * ``desiredSize`` belongs to the cluster autoscaler (ignored after creation). EKS refuses a
-          minimum above the current desired size, so a changed ``minNodes`` replaces the group
-          (``replace_on_changes``): the new group starts at desired = the new minimum.
+          type, instance types, disk size, subnets: ForceNew in hashicorp/terraform-provider-aws
+          internal/service/eks/node_group.go, which pulumi-aws 7.51 bridges) creates the new group under
+          a fresh name before the old one is drained and deleted (Pulumi's default create-before-delete),
+          instead of colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
+        * ``minSize``/``maxSize`` change in place (UpdateNodegroupConfig: node_group.go
+          resourceNodeGroupUpdate), which always sends ``desiredSize`` too. ``desiredSize`` belongs to
+          the cluster autoscaler: Pulumi's ignoreChanges would send the value recorded at creation
+          (pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go processIgnoreChanges: ignored
+          properties take their old *inputs*), which EKS refuses under a raised minimum ("Minimum
+          capacity X can't be greater than desired size Y") and which would shrink a scaled-out group.
+          So the group's live state is read first (``live_scaling``): unchanged bounds keep desiredSize
+          ignored; changed bounds send the live size kept inside them, so nothing scales but what the
+          new bounds require; a change that replaces the group (instance types, capacity type, disk)
+          starts the new group at the live size too, so the pool keeps its capacity while the old group
+          drains.
         * ``version`` follows the control plane, so a control-plane upgrade rolls the nodes after it.
         """
         taints = [aws.eks.NodeGroupTaintArgs(key=k, value=v or None, effect=TAINT_EFFECTS[e])
                   for k, v, e in map(parse_taint, pool.taints)]
+        live = live_scaling(self.cluster_name, prefix)
+        desired, ignore = min_nodes, ["scalingConfig.desiredSize"]
+        capacity = "SPOT" if pool.spot else "ON_DEMAND"
+        if live is not None and (live.bounds != (min_nodes, max_nodes)
+                                 or live.replaced_by(pool.instance_types, capacity, pool.disk_gib)):
+            desired, ignore = min(max(live.desired, min_nodes), max_nodes), []
         return aws.eks.NodeGroup(
-            f"{name}-{pool.name}",
+            resource,
             cluster_name=self.cluster.name,
-            node_group_name_prefix=f"{pool.name}-",
+            node_group_name_prefix=prefix,
             version=self.cluster.version,
             node_role_arn=role.arn,
-            subnet_ids=[s.id for s in self.private_subnets],
-            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=pool.min_nodes, max_size=pool.max_nodes,
-                                                              desired_size=pool.min_nodes),
+            subnet_ids=[s.id for s in subnets],
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(min_size=min_nodes, max_size=max_nodes,
+                                                              desired_size=desired),
             instance_types=list(pool.instance_types),
-            capacity_type="SPOT" if pool.spot else "ON_DEMAND",
+            capacity_type=capacity,
             disk_size=pool.disk_gib,
             labels=dict(pool.labels),
             taints=taints,
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=25),
             tags={**tags, "tartware.io/pool": pool.name},
             # the cluster autoscaler owns the desired size (Pulumi property paths are camelCase)
-            opts=self.child(depends_on=depends_on, ignore_changes=["scalingConfig.desiredSize"],
-                            replace_on_changes=["scalingConfig.minSize"]),
+            opts=self.child(depends_on=depends_on, ignore_changes=ignore),
         )
+
+
+def kubeconfig_role_refusal(cluster: str, role: Optional[str], granted: tuple[str, ...]) -> Optional[str]:
+    """Why the kubeconfig role (eksKubeconfigRoleArn) would be Unauthorized, or None when it has access.
+
+    The exported kubeconfig and the stack's own Kubernetes provider assume the role, and a role gets
+    access only through an access entry (docs.aws.amazon.com/eks/latest/userguide/access-entries.html):
+    those of eksAdminRoleArns/eksCiRoleArns, or the one EKS gives the cluster's creator
+    (``bootstrapClusterCreatorAdminPermissions``), which must not be listed again (a second entry for the
+    same principal is refused). So an unlisted role passes only as the creator: on the first run the
+    identity running Pulumi (pulumi-aws getCallerIdentity + iam.getSessionContext, whose issuerArn is
+    the role behind an assumed-role session), later one whose access entry exists (eks.getAccessEntry).
+    """
+    if not role or role in granted:
+        return None
+    if cluster in (aws.eks.get_clusters().names or []):
+        try:
+            aws.eks.get_access_entry(cluster_name=cluster, principal_arn=role)
+            return None
+        except Exception:  # the lookup fails when the cluster has no entry for that principal
+            pass
+    else:
+        caller = aws.get_caller_identity()
+        if aws.iam.get_session_context(arn=caller.arn).issuer_arn == role:
+            return None  # the creator: EKS gives it an access entry itself
+    allowed = ", ".join(granted) if granted else "none listed yet"
+    return ("has no access entry on the cluster: list it in eksAdminRoleArns or eksCiRoleArns (allowed now: "
+            f"{allowed}), or run the first `pulumi up` as that role (the cluster's creator), or leave "
+            "eksKubeconfigRoleArn empty to use the identity running pulumi")
+
+
+# The suffix terraform-plugin-sdk appends to a name prefix (helper/id PrefixedUniqueId:
+# UniqueIDSuffixLength 26, a timestamp and a counter in hexadecimal digits).
+NAME_SUFFIX = r"[0-9a-f]{26}"
+
+
+@dataclass(frozen=True)
+class LiveGroup:
+    """A node group as EKS describes it now."""
+
+    desired: int
+    bounds: tuple[int, int]  # minSize, maxSize
+    instance_types: tuple[str, ...]
+    capacity_type: str
+    disk_size: int
+
+    def replaced_by(self, instance_types: tuple[str, ...], capacity_type: str, disk_size: int) -> bool:
+        """Whether these values force a new group (ForceNew in node_group.go)."""
+        return (tuple(instance_types), capacity_type, disk_size) != (self.instance_types, self.capacity_type,
+                                                                      self.disk_size)
+
+
+def live_scaling(cluster: str, prefix: str) -> Optional[LiveGroup]:
+    """The existing node group named ``<prefix><suffix>`` of ``cluster``, or None before the cluster or
+    the group exists (the first `pulumi up`). Read with the EKS API at preview and update time
+    (pulumi-aws eks.getClusters/getNodeGroups/getNodeGroup); the largest group wins while a
+    replacement briefly runs two."""
+    clusters = aws.eks.get_clusters().names or []
+    if cluster not in clusters:
+        return None
+    pattern = re.compile(re.escape(prefix) + NAME_SUFFIX + "$")
+    found = []
+    for name in aws.eks.get_node_groups(cluster_name=cluster).names or []:
+        if not pattern.match(name):
+            continue
+        group = aws.eks.get_node_group(cluster_name=cluster, node_group_name=name)
+        config = (group.scaling_configs or [None])[0]
+        if config is not None:
+            found.append(LiveGroup(config.desired_size, (config.min_size, config.max_size),
+                                   tuple(group.instance_types or ()), group.capacity_type, group.disk_size))
+    return max(found, key=lambda g: g.desired) if found else None

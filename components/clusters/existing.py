@@ -11,6 +11,7 @@ from stacks.args import ExistingClusterArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
+from .common import cluster_identifier
 
 
 class ExistingCluster(TartwareComponent):
@@ -30,6 +31,8 @@ class ExistingCluster(TartwareComponent):
             kubeconfig=settings.kubeconfig,
             context=settings.context or None,
             enable_server_side_apply=True,
+            # components/clusters/common.py cluster_identifier: the context names the cluster
+            cluster_identifier=cluster_identifier("existing", settings.context or "current-context"),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.cluster_name = pulumi.Output.from_input(settings.context or "current-context")

@@ -14,7 +14,7 @@ Two ways to reach Rancher (docs/clusters.md, "Rancher"):
 from __future__ import annotations
 
 import hashlib
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -27,7 +27,7 @@ from stacks import versions
 from ..base import TartwareComponent
 from stacks.args import EtcdOffsiteArgs, PoolArgs, RancherClusterArgs, RancherServerArgs, VsphereClusterArgs
 from stacks.handles import ClusterHandle
-from .common import autoscaler_release, parse_taint, pool_summary
+from .common import autoscaler_release, cluster_identifier, parse_taint, pool_summary
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -69,6 +69,8 @@ class RancherServer(TartwareComponent):
         self.url = f"https://{self.hostname}"
         self.management = k8s.Provider(f"{name}-management-k8s", kubeconfig=rs.kubeconfig,
                                        context=rs.context or None, enable_server_side_apply=True,
+                                       cluster_identifier=cluster_identifier(
+                                           "rancher-management", rs.context or "current-context"),
                                        opts=self.child())
         cm = versions.RANCHER_CERT_MANAGER
         self.cert_manager = k8s.helm.v3.Release(
@@ -301,7 +303,8 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Vspher
 
 def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: rancher2.ClusterV2,
                            provider: k8s.Provider, kubeconfig: pulumi.Output, server: Optional[RancherServer],
-                           exports: dict) -> ClusterHandle:
+                           exports: dict, load_balancers: Sequence[pulumi.Resource] = (),
+                           volumes: Sequence[pulumi.Resource] = ()) -> ClusterHandle:
     """The handle of a Rancher-provisioned RKE2 cluster (vsphere, baremetal)."""
     exports = {"kubeconfig": kubeconfig, "rancherClusterId": cluster.cluster_v1_id, **exports,
                "nodePools": pool_summary(settings.node_pools)}
@@ -316,4 +319,6 @@ def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: r
         rancher_hostname=server.hostname if server else None,
         kubernetes_version=settings.rke2_version[1:].split("+")[0],  # v1.34.1+rke2r1 -> 1.34.1
         exports=exports,
+        load_balancers=tuple(load_balancers),
+        volumes=tuple(volumes),
     )

@@ -18,7 +18,7 @@ from stacks.args import VmPoolArgs, VsphereClusterArgs
 
 from ..base import TartwareComponent
 from .addons import MetalLb, pool_tolerations
-from .common import timeouts, workload_provider
+from .common import cluster_identifier, timeouts, workload_provider
 from .rancher import (
     autoscaler_annotations,
     etcd_args,
@@ -54,6 +54,12 @@ def vsphere_chart_values(settings: VsphereClusterArgs, password: str) -> str:
             "vCenter": {**vcenter, "insecureFlag": "1" if vs.insecure else "0", "configSecret": {"generate": True}},
             # the node plugin must run where the data tier's volumes are mounted (memory pool)
             "csiNode": {"tolerations": pool_tolerations(settings)},
+            # a claim's resize (allowVolumeExpansion below) needs the controller's csi-resizer sidecar,
+            # off by default, and the driver's online-volume-extend feature state for a volume in use
+            # (rancher/vsphere-charts charts/rancher-vsphere-csi/values.yaml csiController.csiResizer.enabled
+            # false, onlineVolumeExtend.enabled false; templates/configmap.yaml internal-feature-states)
+            "csiController": {"csiResizer": {"enabled": True}},
+            "onlineVolumeExtend": {"enabled": True},
             "storageClass": {"enabled": True, "isDefault": True, "name": CSI_STORAGE_CLASS,
                              "allowVolumeExpansion": True,
                              "reclaimPolicy": "Retain" if settings.protect else "Delete"},
@@ -121,7 +127,7 @@ class VsphereRancherCluster(TartwareComponent):
             opts=self.child(self.rancher, protect=settings.protect, custom_timeouts=timeouts(settings),
                             ignore_changes=ignore))
         self.kubeconfig = pulumi.Output.secret(self.cluster.kube_config)
-        self.provider = workload_provider(self, name, self.kubeconfig)
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", settings.name))
 
         self.storage_class = CSI_STORAGE_CLASS
         self.load_balancer = MetalLb(f"{name}-metallb", args,
@@ -132,8 +138,10 @@ class VsphereRancherCluster(TartwareComponent):
                                                  self.provider, depends_on=[],
                                                  ca_pem=rancher_ca(self, self.rancher))
 
+        # volumes: the vSphere CSI driver and its default class come with the cluster (RKE2's
+        # rancher-vsphere-csi chart), so claims wait for nothing else
         self.handle = rancher_cluster_handle("vsphere", settings, self.cluster, self.provider, self.kubeconfig,
-                                             self.server, {})
+                                             self.server, {}, load_balancers=self.load_balancer.ready)
         self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
                                "kubeconfig": self.kubeconfig})
 

@@ -19,8 +19,9 @@ from stacks import catalog
 from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.endpoints import DataTierEndpoints
 from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs, RateLimitServiceArgs
+from stacks.network import PolicyHome
 
-from ..base import TartwareComponent
+from ..base import TartwareComponent, type_token
 from stacks.handles import PlatformHandle
 from . import access, certs, edge, mesh, metrics, ratelimit
 from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, NetworkPolicies, Peer, psa_labels
@@ -72,14 +73,22 @@ class Platform(TartwareComponent):
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
 
-        # --- independent roots: none of these waits for another
+        # --- the platform's parts; what waits for what is said at each
         self.observability = Observability(f"{name}-observability", args.observability, opts=child)
-        self.certs = certs.CertManager(f"{name}-certs", args.certs, opts=child) if args.certs is not None else None
+        # cert-manager and ingress-nginx render ServiceMonitors: they wait for the release installing its CRD
+        monitoring = (self.observability.crd_release,)
+        self.certs = (certs.CertManager(f"{name}-certs", dataclasses.replace(
+            args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child) if args.certs is not None else None)
         # the data tier's PodMonitors/PrometheusRule need the monitoring CRDs, the Barman Cloud
-        # plugin cert-manager's (its gRPC certificates)
+        # plugin cert-manager's (its gRPC certificates); its PostgreSQL part makes the allows its
+        # Cluster needs where the NetworkPolicies below keep theirs (stacks/network.py PolicyHome)
+        network_name = f"{name}-network"
+        policy_home = (PolicyHome(network_name, pulumi.resource.create_urn(
+            network_name, type_token(NetworkPolicies.AREA, NetworkPolicies.__name__), parent=self))
+            if args.network_policies else None)
         self.data = DataTier(f"{name}-data", dataclasses.replace(
             args.data, monitoring_crds=self.observability.crd_release,
-            cert_manager=self.certs.release if self.certs is not None else None), opts=child)
+            cert_manager=self.certs.release if self.certs is not None else None, policies=policy_home), opts=child)
         # the guard of the operator hosts (sso: oauth2-proxy, which istiod names as the external authorizer)
         self.access = (access.OperatorAccess(f"{name}-access", dataclasses.replace(
             args.operator_access, gateway_namespace=mesh.NAMESPACE,
@@ -99,7 +108,8 @@ class Platform(TartwareComponent):
                 mesh.NAMESPACE, args.edge_rate_limit, args.edge_rate_limit_burst,
                 {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,),
                 service=self._rate_limit_service()), opts=child)
-        self.edge = edge.IngressNginx(f"{name}-edge", args.edge, opts=child) if args.edge is not None else None
+        self.edge = (edge.IngressNginx(f"{name}-edge", dataclasses.replace(
+            args.edge, waits_for=(*args.edge.waits_for, *monitoring)), opts=child) if args.edge is not None else None)
         self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
                                if args.metrics_server is not None else None)
         endpoints: DataTierEndpoints = self.data.endpoints
@@ -164,7 +174,7 @@ class Platform(TartwareComponent):
             overrides["networkPolicy"]["edge"].append({"namespace": OPS_NAMESPACE,
                                                        "podLabels": {"app.kubernetes.io/name": "locust"}})
 
-        self.network = (NetworkPolicies(f"{name}-network", NetworkPoliciesArgs(tuple(self._policies())), opts=child)
+        self.network = (NetworkPolicies(network_name, NetworkPoliciesArgs(tuple(self._policies())), opts=child)
                         if args.network_policies else None)
 
         self.handle = PlatformHandle(
@@ -177,12 +187,23 @@ class Platform(TartwareComponent):
             internal_routes=() if args.public_operator_hosts else OPERATOR_ROUTES,
             tls=self.mesh is not None and self.certs is not None,
             monitoring_crds=self.observability.crd_release,
+            database=self._database(),
         )
         self.register_outputs({
             "hosts": dict(self.handle.hosts),
             "istioVersion": self.mesh.version if self.mesh is not None else "",
             "clusterIssuer": self.certs.issuer if self.certs is not None else "",
         })
+
+    def _database(self) -> tuple[pulumi.Resource, ...]:
+        """The PostgreSQL ``Cluster`` (awaited until Ready: its primary and ``<cluster>-rw`` serve) and
+        the policies admitting the backup and restore pods."""
+        db = self.data.namespaces.get("database")
+        if db is None:
+            return ()
+        policies = self.network.policies if self.network is not None else {}
+        return (self.data.postgres.cluster,
+                *(policies[(db, n)] for n in ("allow-backup", "allow-restore") if (db, n) in policies))
 
     def _rate_limit_service(self) -> Optional[RateLimitServiceArgs]:
         """envoyproxy/ratelimit on the data tier's Redis; None without Redis."""

@@ -68,8 +68,10 @@ class CertManager(TartwareComponent):
         provider, domain = self.provider, args.domain
         self.res_name = name
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
+        # the chart renders a ServiceMonitor (prometheus.servicemonitor.enabled): Helm refuses the whole
+        # release until its CRD exists, so it waits for what installs it (args.waits_for)
         self.release = helm_release(self, f"{name}-release", versions.CERT_MANAGER, "cert-manager", NAMESPACE,
-                                    cert_manager_values(args.prod), provider, [self.namespace])
+                                    cert_manager_values(args.prod), provider, [self.namespace, *args.waits_for])
         crds = [self.release]  # the CRDs are templates of this release (crds.enabled)
 
         def cr(res: str, kind: str, obj: str, ns: Optional[str], spec: dict, deps: Sequence[pulumi.Resource] = ()):

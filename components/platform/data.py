@@ -53,6 +53,11 @@ from ..kit import helm_release, namespace, restricted_pod
 from . import postgres as pg_part
 
 POSTGRES_SECRET = pg_part.APP_SECRET  # in ns database: username, password (+ the bitnami chart's keys while it moves)
+# The bitnami release's claim sizes, as it was installed (only while a stack moves from it):
+# postgresStorageSize sizes the new cluster, and a new size in this release's values would be an
+# update of its StatefulSets' volumeClaimTemplates, which the API server forbids (kubernetes
+# pkg/apis/apps/validation ValidateStatefulSetUpdate), failing the helm upgrade of the release.
+LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readReplicas.persistence.size")
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (stacks/endpoints.py)
 
@@ -328,6 +333,8 @@ class DataTier(TartwareComponent):
         secrets = args.secrets
         # PostgreSQL, Redis and Redpanda live on the memory pool (tolerate its taint, select it)
         self.placement = placement = args.placement
+        # each release's claims bind only once the cluster's StorageClass and provisioner exist
+        volumes = list(args.volumes)
         s = settings
         self.settings = s
         self.releases: list[pulumi.Resource] = []
@@ -372,7 +379,8 @@ class DataTier(TartwareComponent):
             # namespace changes), and Helm removes the bitnami objects, its Service redis-master
             # included, before the Service below takes that name.
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS_HA, REDIS_RELEASE, CACHE_NAMESPACE,
-                                      redis_values(s, placement), provider, [nsr, self.redis_secret], protect=protect)
+                                      redis_values(s, placement), provider, [nsr, self.redis_secret, *volumes],
+                                      protect=protect)
             self.redis_master = k8s.core.v1.Service(
                 f"{name}-redis-master",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=REDIS_MASTER_SERVICE, namespace=CACHE_NAMESPACE, labels=labels),
@@ -386,7 +394,8 @@ class DataTier(TartwareComponent):
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
-                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr], protect=protect)
+                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr, *volumes],
+                                         protect=protect)
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
@@ -405,7 +414,7 @@ class DataTier(TartwareComponent):
                 spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
                 opts=self.child(provider, depends_on=[nsr]))
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
-                                       consul_values(s), provider, [nsr, self.consul_limits], protect=protect)
+                                       consul_values(s), provider, [nsr, self.consul_limits, *volumes], protect=protect)
             self.releases.append(self.consul)
 
         self.endpoints: DataTierEndpoints = endpoints
@@ -431,26 +440,36 @@ class DataTier(TartwareComponent):
                                       "database")
         legacy: tuple[pulumi.Resource, ...] = ()
         if migration == "import":
-            # unchanged from before the move: same resource, release, chart and values
+            # unchanged from before the move: same resource, release, chart and values (its claim
+            # sizes as installed: LEGACY_CLAIM_SIZE_VALUES)
             self.legacy_postgres = helm_release(
                 self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
                 bitnami_postgres_values(s, credentials.database_username, DEFAULT_ENDPOINTS.database_name,
                                         args.placement),
-                provider, [nsr, self.postgres_secret], protect=args.protect)
+                provider, [nsr, self.postgres_secret, *args.volumes], protect=args.protect,
+                ignore_changes=LEGACY_CLAIM_SIZE_VALUES)
             self.releases.append(self.legacy_postgres)
             legacy = (self.legacy_postgres,)
             self.pod_selectors["database"] = dict(BITNAMI_POSTGRES_PODS)  # the app stays on it meanwhile
+        policies = self._postgres_policies(s, migration, archived=args.archive is not None)
+        # The allows inside the database namespace are made by the PostgreSQL part, before its Cluster:
+        # on a deployed stack the namespace's default-deny is already in place, and the Cluster is
+        # awaited until Ready, which a new standby (allow-replication) or the import (allow-import)
+        # reaches only through them; made by the platform, after the data tier, they would wait for
+        # the Cluster that waits for them (docs/conformance.md, the apply simulation's update runs).
         self.postgres = pg_part.Postgres(
             f"{name}-postgresql",
             compose.postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
-                                  DEFAULT_ENDPOINTS.database_name, waits_for=legacy),
+                                  DEFAULT_ENDPOINTS.database_name, waits_for=legacy,
+                                  allows=tuple(policies.pop("database"))),
             pulumi.ResourceOptions(parent=self, provider=provider))
         self.releases += self.postgres.releases
         self.namespaces["database-operator"] = CNPG_NAMESPACE
-        self.internal_policies = self._postgres_policies(s, migration)
+        self.internal_policies = policies  # the operator's namespace: made by the platform
         self.backup_target_pods = pg_part.instance_labels(s.pg.cluster)
 
-    def _postgres_policies(self, s: DataSettings, migration: str) -> dict[str, list[Allow]]:
+    @staticmethod
+    def _postgres_policies(s: DataSettings, migration: str, archived: bool) -> dict[str, list[Allow]]:
         """The traffic inside the PostgreSQL part (tools/conformance/netpol.py checks each against the
         flows CloudNativePG needs): the operator asks every instance's status port; standbys stream
         from the primary; the pooler connects to the primary; the operator calls the plugin over
@@ -470,11 +489,11 @@ class DataTier(TartwareComponent):
             database.append(Allow("allow-import", BITNAMI_POSTGRES_PODS,
                                   [Peer(DATABASE_NAMESPACE, {pg_part.CLUSTER_LABEL: cluster, "cnpg.io/jobRole": "import"})],
                                   (pg_part.POSTGRES_PORT,)))
-        if self.postgres.pooled:
+        if s.pg.pooled:
             database.append(Allow("allow-pooler", instances, [Peer(DATABASE_NAMESPACE, pg_part.POOLER_POD_LABELS)],
                                   (pg_part.POSTGRES_PORT,)))
         operator_ns = [Allow("allow-webhook", pg_part.OPERATOR_POD_LABELS, [ANYWHERE], (pg_part.WEBHOOK_PORT,))]
-        if self.postgres.archived:
+        if archived:
             operator_ns.append(Allow("allow-operator", pg_part.PLUGIN_POD_LABELS, [operator], (pg_part.PLUGIN_PORT,)))
         return {"database": database, "database-operator": operator_ns}
 

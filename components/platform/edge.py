@@ -63,6 +63,8 @@ class IngressNginx(TartwareComponent):
         provider = self.provider
         # controller and admission Jobs are restricted-compliant with chroot off (the default)
         self.namespace = namespace(f"{name}-namespace", NAMESPACE, "restricted", provider, self)
+        # args.waits_for: the CRDs of its ServiceMonitor (controller.metrics.serviceMonitor) and, for a
+        # LoadBalancer Service, what gives it an address (Helm's --wait needs one)
         self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,
-                                    ingress_nginx_values(args), provider, [self.namespace])
+                                    ingress_nginx_values(args), provider, [self.namespace, *args.waits_for])
         self.register_outputs({"namespace": NAMESPACE})

@@ -276,9 +276,14 @@ class Mesh(TartwareComponent):
         for doc in gateway_manifests(p, self.version, service_type, proxy_protocol):
             kind = doc["kind"]
             args = {_PYTHON_ARGS.get(k, k): v for k, v in doc.items() if k not in ("apiVersion", "kind")}
+            waits: list[pulumi.Resource] = [self.istiod, self.namespace]
+            if kind == "Deployment":  # its pods run as the ServiceAccount, with the Role's secret access
+                waits += [self.gateway_objects[k] for k in ("ServiceAccount", "Role", "RoleBinding")
+                          if k in self.gateway_objects]
+            if kind == "Service":  # a LoadBalancer Service is awaited until it has an address
+                waits += list(p.load_balancers)
             self.gateway_objects[kind] = _GATEWAY_KINDS[kind](
-                f"{name}-gateway-{kind.lower()}", **args,
-                opts=self.child(provider, depends_on=[self.istiod, self.namespace]))
+                f"{name}-gateway-{kind.lower()}", **args, opts=self.child(provider, depends_on=waits))
         self.gateway = self.gateway_objects["Deployment"]
 
         self.tls = tls

@@ -1,7 +1,9 @@
 """metrics-server: the resource metrics API (metrics.k8s.io) the HPAs' CPU/memory targets, the
 guide's `kubectl top pods -n tartware-system` and the VPA recommender read.
 
-EKS and kind/k3d do not ship it; RKE2 does (rke2-metrics-server), hence ``metricsServer: auto``.
+EKS and kind do not ship it; RKE2 (rke2-metrics-server) and k3s/k3d (a packaged component) do, and a
+second one collides with theirs, hence ``metricsServer: auto`` (stacks/platform_settings.py
+``metrics_server_wanted``: the target, and an existing cluster's kubeconfig context).
 Chart: kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1, charts/metrics-server/
 values.yaml (keys: args, replicas, podDisruptionBudget.enabled/minAvailable; its securityContext is
 already non-root, read-only, drop ALL, seccomp RuntimeDefault).

@@ -246,7 +246,9 @@ class Observability(TartwareComponent):
             opts=self.child(provider, depends_on=[ns_obs]),
         )
 
-        kps_waits: list[pulumi.Resource] = [ns_obs, ns_node, grafana_secret]
+        # Grafana's claim (and the operator's for Prometheus and Alertmanager) binds only once the
+        # cluster's StorageClass and provisioner exist (args.volumes)
+        kps_waits: list[pulumi.Resource] = [ns_obs, ns_node, grafana_secret, *args.volumes]
         self.grafana_sso = args.grafana_sso
         if self.grafana_sso is not None:  # Grafana's OAuth client secret, mounted as a file
             g = self.grafana_sso
@@ -271,7 +273,7 @@ class Observability(TartwareComponent):
         if s.loki:
             # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
             self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE, self.loki_values(),
-                                     provider, [ns_obs, self.crd_release], protect=protect)
+                                     provider, [ns_obs, self.crd_release, *args.volumes], protect=protect)
             self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, "alloy", OBSERVABILITY_NAMESPACE,
                                       self.alloy_values(), provider, [ns_obs])
             self.releases += [self.loki, self.alloy]

@@ -45,7 +45,7 @@ from stacks.endpoints import (
 )
 
 from ..base import TartwareComponent
-from ..kit import helm_release, namespace
+from ..kit import helm_release, namespace, network_policy
 from .postgres_alerts import alert_groups
 
 CNPG_RELEASE = "cnpg"  # the chart README's release name; Deployment cnpg-cloudnative-pg
@@ -285,6 +285,14 @@ class Postgres(TartwareComponent):
                                      operator_values(args), provider, [ns], protect=protect)
         self.releases.append(self.operator)
         cluster_deps: list[pulumi.Resource] = [self.operator, args.namespace, args.app_secret, *args.waits_for]
+        # the allows inside the database namespace (components/platform/data.py), made where the
+        # platform keeps its policies and before the Cluster, which is Ready only through them
+        self.policies: list[pulumi.Resource] = []
+        if args.policies is not None:
+            home = args.policies
+            self.policies = [network_policy(self, home.prefix, DATABASE_NAMESPACE, a.name, a.spec(), [args.namespace],
+                                            aliases=[pulumi.Alias(parent=home.parent_urn)]) for a in args.allows]
+        cluster_deps += self.policies
         if args.archive is not None:
             if args.cert_manager is None:
                 raise ValueError("the Barman Cloud plugin needs cert-manager (stacks/rules.py check_data)")
@@ -298,8 +306,13 @@ class Postgres(TartwareComponent):
                                                                args.sidecar_size),
                                              [self.plugin, self.archive_secret])
             cluster_deps += [self.plugin, self.object_store]
-        # The database: protected in prod, and kept in Kubernetes when Pulumi drops it (a point-in-time
-        # recovery moves to a new cluster; the old one stays until it is deleted on purpose).
+        # The database: protected in prod, and there kept in Kubernetes when Pulumi drops it (a
+        # point-in-time recovery moves to a new cluster; the old one stays until it is deleted on
+        # purpose). Only where protected: an unprotected stack's `pulumi destroy` deletes its namespace,
+        # and deleting a namespace deletes everything in it (kubernetes pkg/controller/namespace/deletion),
+        # a retained Cluster too, in no order with the storage its volumes are on; deleted by Pulumi, it
+        # goes before the storage it waits for (docs/conformance.md, the apply simulation's "retain" and
+        # "detach" rules).
         # `pulumi up` waits until the cluster reports Ready, as helm --wait did for the bitnami release,
         # so the app starts against a running database (pulumi-kubernetes provider/pkg/metadata/
         # overrides.go ReadyCondition: pulumi.com/waitFor "condition=Ready"; CloudNativePG sets the
@@ -310,7 +323,7 @@ class Postgres(TartwareComponent):
             metadata=k8s.meta.v1.ObjectMetaArgs(name=pg.cluster, namespace=DATABASE_NAMESPACE, labels=dict(LABELS),
                                                 annotations={"pulumi.com/waitFor": "condition=Ready"}),
             spec=cluster_spec(args),
-            opts=self.child(provider, depends_on=cluster_deps, protect=protect, retain_on_delete=True,
+            opts=self.child(provider, depends_on=cluster_deps, protect=protect, retain_on_delete=protect,
                             custom_timeouts=pulumi.CustomTimeouts(create=CLUSTER_READY_TIMEOUT,
                                                                   update=CLUSTER_READY_TIMEOUT)))
         self.releases.append(self.cluster)

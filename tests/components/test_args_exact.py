@@ -30,7 +30,7 @@ from stacks.args import (
 from stacks.handles import ClusterHandle, PlatformHandle
 from stacks.platform_settings import Sizing
 from stacks.ratelimit import Exemption
-from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer
+from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
 from stacks.settings import load_settings
 
 from components.cluster import build_cluster
@@ -215,14 +215,16 @@ def _stack_builds(reads: Reads, name: str) -> None:
     run("ExternalSecretsArgs", lambda s, k8s: compose.external_secrets_args(s),
         lambda a, k8s: ExternalSecretsOperator("external-secrets", a, on(k8s)))
     run("PlatformArgs", _platform_args, lambda a, k8s: Platform("platform", a, on(k8s)), own_builds=PLATFORM_PARTS)
-    def data(s, k8s):  # as the platform hands it over: its siblings' releases filled in
+    def data(s, k8s):  # as the platform hands it over: its siblings' releases and its policies' home filled in
         return dataclasses.replace(part("data")(s, k8s), cert_manager=stand_in("cert-manager", k8s),
-                                   monitoring_crds=stand_in("kps", k8s))
+                                   monitoring_crds=stand_in("kps", k8s),
+                                   policies=PolicyHome("network", pulumi.Output.from_input("urn:network")))
 
     run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(args_module.PostgresArgs,))
     run("PostgresArgs", lambda s, k8s: compose.postgres_args(  # as the DataTier makes it
         data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s), "tartware", "tartware",
-        waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else ()),
+        waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else (),
+        allows=tuple(DataTier._postgres_policies(s.data, s.data.pg.migration, s.ops.offsite is not None)["database"])),
         lambda a, k8s: Postgres("postgres", a, on(k8s)))
     run("ObservabilityArgs", part("observability"), lambda a, k8s: Observability("observability", a, on(k8s)))
     run("MeshArgs", lambda s, k8s: dataclasses.replace(part("mesh")(s, k8s), tls=True,

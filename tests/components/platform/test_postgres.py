@@ -56,11 +56,16 @@ def test_the_archive_through_access_keys():
     assert "cert-manager" in deps_names(run, plugin) and plugin.protect
 
 
-def test_without_protection_nothing_is_protected_and_the_cluster_is_still_kept():
+def test_without_protection_nothing_is_protected_or_kept():
+    """retainOnDelete only where protected: an unprotected stack's destroy deletes the namespace, and
+    the namespace controller deletes a retained Cluster in it anyway, in no order with the storage
+    (tools/conformance/apply.py rules "retain" and "detach"; tests/test_apply.py)."""
     run, _ = _build(_args(protect=False))
     assert not any(r.protect for r in run.resources)
     (cluster,) = run.of_type(CLUSTER)
-    assert cluster.retain_on_delete
+    assert not cluster.retain_on_delete
+    run, _ = _build(_args(protect=True))
+    assert run.one(CLUSTER).retain_on_delete and run.one(CLUSTER).protect
 
 
 def test_a_recovery_spec_names_its_source_and_archives_under_its_own_name():
@@ -80,3 +85,37 @@ def test_while_importing_the_cluster_waits_for_the_bitnami_release_and_there_is_
     assert not run.of_type("kubernetes:postgresql.cnpg.io/v1:Pooler") and not pg.pooled
     spec = cluster_spec(dataclasses.replace(_args(archive=None)(provider())))
     assert "externalClusters" not in spec and "plugins" not in spec
+
+
+def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps_its_policies():
+    """On a deployed stack the database namespace's default-deny is in place: a new standby
+    (allow-replication) or the import (allow-import) connects only once its allow exists, and the
+    Cluster is awaited until Ready. So the PostgreSQL part makes those allows before the Cluster,
+    under the platform's resource names, aliased to the platform's NetworkPolicies component (where
+    a stack deployed before held them: no replacement)."""
+    from components.platform.data import DataTier
+    from stacks.network import PolicyHome
+
+    s = settings(environment="prod", postgresMigration="import")
+    home_urn = "urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies::platform-network"
+
+    def make(p):
+        data = DataArgs(s.data, True, None, None, archive=None,  # type: ignore[arg-type]
+                        cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p),
+                        policies=PolicyHome("platform-network", pulumi.Output.from_input(home_urn)))
+        allows = DataTier._postgres_policies(s.data, "import", archived=False)["database"]
+        return compose.postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
+                                     "tartware", "tartware", waits_for=(stand_in("bitnami", p),), allows=tuple(allows))
+
+    run, pg = _build(make)
+    policies = {r.name: r for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")}
+    assert set(policies) == {"platform-network-database-allow-operator", "platform-network-database-allow-replication",
+                             "platform-network-database-allow-legacy-replication",
+                             "platform-network-database-allow-import"}
+    assert set(policies) <= deps_names(run, run.one(CLUSTER))
+    for r in policies.values():
+        assert {"spec": {"parentUrn": home_urn}} in r.aliases
+        assert deps_names(run, r) == {"database-namespace"}  # not the Cluster: no circle
+    # networkPolicies off: no policy at all
+    run, _ = _build(_args(archive=None))
+    assert not run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
