@@ -23,8 +23,8 @@
 # read back (pg_restore --list, pg_restore to /dev/null); no session may be connected to
 # PGDATABASE; the dump is restored into "<PGDATABASE>_restoring" (pg_restore --single-transaction
 # --exit-on-error, --no-owner --role=RESTORE_OWNER); then, in one transaction, PGDATABASE is
-# renamed to "<PGDATABASE>_before_<server time>" and the restored database to PGDATABASE. A
-# session that connects in between makes the rename fail and roll back. The previous database is
+# renamed to "<PGDATABASE>_before_<server time, to the microsecond>" and the restored database to
+# PGDATABASE. A session that connects in between makes the rename fail and roll back. The previous database is
 # kept; drop it when the restore is checked. Any failure exits non-zero with "restore FAILED:" and
 # leaves PGDATABASE as it was; success ends with "restore OK: ...".
 set -eu
@@ -144,7 +144,8 @@ if ! PGDATABASE="$restoring" pg_restore --no-password --dbname="$restoring" --no
     fail "pg_restore of $dump failed (see the error above); '$target' was not changed"
 fi
 
-previous="${target}_before_$(echo "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"')" | admin)"
+# the server's time to the microsecond: two restores within a second (a retry) must not collide on the name
+previous="${target}_before_$(echo "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISSUS\"Z\"')" | admin)"
 connected="$(sessions)" || connected="? (pg_stat_activity unreadable)"
 if [ "${connected%% *}" != "0" ]; then
     echo "DROP DATABASE IF EXISTS :\"restoring\"" | admin || true
