@@ -28,10 +28,15 @@ First run — a resource starts once everything it waits for is done (``RULES["w
 * ``connection``: a run-once pod (a Job: it is not retried forever) that connects to an in-cluster
   Service starts after the Service's workload is ready and after a NetworkPolicy admitting it.
 
+Update of a deployed stack (``update``) — the same rules for the new and changed resources only;
+the unchanged ones (same inputs as a recorded state: the engine's same steps) exist from the start,
+so a NetworkPolicy the stack already holds isolates before anything of the run is created.
+
 Destroy — the engine deletes in reverse (a resource after everything that depends on it), then:
 ``protect`` refuses, ``retain`` keeps (but a namespace deleted around a retained object deletes it),
-a release's ``pre-delete`` hooks must succeed, volumes are detached before their provisioner goes,
-and objects whose controller adds a finalizer are deleted while that controller runs.
+a release's ``pre-delete`` hooks must succeed, volumes are detached before their provisioner goes
+(a retained workload never detaches), and objects whose controller adds a finalizer are deleted
+while that controller runs.
 """
 
 from __future__ import annotations
