@@ -18,7 +18,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog
 from stacks.chart_values import chart_values
-from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, REDIS_SECRET, REGISTRY_SECRET
+from stacks.endpoints import ADMIN_DATABASE_SECRET, AUTH_SECRET, DATABASE_SECRET, REDIS_SECRET, REGISTRY_SECRET
 from stacks.settings import RegistrySettings
 
 from .base import TartwareComponent
@@ -98,6 +98,10 @@ class TartwareRelease(TartwareComponent):
             secret("database-credentials", DATABASE_SECRET,
                    {"username": credentials.database_username, "password": credentials.database_password},
                    "database"),
+            # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract");
+            # the key is the data tier's own (components/platform/data.py, Vault item database).
+            secret("database-admin-credentials", ADMIN_DATABASE_SECRET,
+                   {"postgres-password": credentials.database_admin_password}, "database"),
             secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),
             secret("auth", AUTH_SECRET, {"jwt-secret": credentials.jwt_secret}, "auth"),
         ]
@@ -126,7 +130,7 @@ class TartwareRelease(TartwareComponent):
         self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
         tls = platform.tls or bool(settings.tls_cluster_issuer)
         self.api_url = f"{'https' if tls else 'http'}://{settings.api_host}"
-        self.secret_names = [DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET] + (
+        self.secret_names = [DATABASE_SECRET, ADMIN_DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET] + (
             [REGISTRY_SECRET] if settings.registry else []
         )
         self.register_outputs(

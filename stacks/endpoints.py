@@ -62,6 +62,8 @@ DEFAULT_ENDPOINTS = DataTierEndpoints()
 # Secrets the Tartware pods read. Every one of them is created by this program.
 DATABASE_SECRET = "database-credentials"  # keys: username, password (guide "Configure Secrets")
 REDIS_SECRET = "redis-credentials"  # key: password
+# The PostgreSQL superuser's password (key postgres-password), read only by the migration hook Job.
+ADMIN_DATABASE_SECRET = "database-admin-credentials"
 AUTH_SECRET = "tartware-auth"  # key: jwt-secret (AUTH_JWT_SECRET is required in production)
 REGISTRY_SECRET = "regcred"  # kubernetes.io/dockerconfigjson, only when a registry is configured
 
