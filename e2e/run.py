@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from stacks.app_source import APP_COMMIT
-from stacks.catalog import GATEWAY, NAMESPACE, SERVICES
+from stacks.catalog import GATEWAY, NAMESPACE
 from stacks.endpoints import (DEFAULT_ENDPOINTS, JAEGER_RELEASE, KAFKA_PORT, MESSAGING_NAMESPACE, OBSERVABILITY_NAMESPACE,
                               OTLP_HTTP_PORT, REDPANDA_RELEASE, service_host)
 
@@ -328,8 +327,9 @@ def check_routes(services: dict[str, ServiceSpec], report: Report) -> None:
     code, body = http("POST", f"http://127.0.0.1:{gateway}/v1/auth/login",
                       {"username": BOOTSTRAP_USER, "password": password})
     if code != 200:
-        report.fail(f"login through the gateway as {BOOTSTRAP_USER} (the bootstrap admin, password "
-                    f"AUTH_DEFAULT_PASSWORD) answered {code or 'nothing'}: {body[:300]}")
+        report.fail(f"login through the gateway as {BOOTSTRAP_USER} with AUTH_DEFAULT_PASSWORD answered "
+                    f"{code or 'nothing'}: {body[:300]} (the account comes from the migration steps seed and "
+                    "bootstrap-admin, the answer from core-service behind the gateway)")
         return
     token = json.loads(body).get("access_token")
     report.say(f"login through the gateway as {BOOTSTRAP_USER}: 200")

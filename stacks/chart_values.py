@@ -168,8 +168,8 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
 MIGRATE_SCRIPT = Path(__file__).resolve().parent.parent / "ops" / "migrate" / "migrate.sh"
 MIGRATION_IMAGE = "db-migrate"
 # The app's schema install took 17 s against PostgreSQL 15 on 2 cores (the harness, docs/app.md);
-# the deadline leaves room for a slow volume. Requests/limits: psql and one node process.
-MIGRATION_DEADLINE_SECONDS = 900
+# the deadline leaves room for a slow volume, within the release timeout (helmTimeoutSeconds, 900). Requests/limits: psql and one node process.
+MIGRATION_DEADLINE_SECONDS = 600
 
 
 def migration_values() -> dict[str, Any]:
