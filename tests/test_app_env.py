@@ -163,7 +163,8 @@ def test_db_pool_max_per_service(rendered):
 def test_cors_origins_and_pool_settings():
     t = build_settings({"environment": "prod", "domain": "example.com",
                         "corsOrigins": "https://app.example.com,https://admin.example.com:8443",
-                        "dbPoolMax": 3, "services": {"api-gateway": {"dbPoolMax": 1}}}).tartware
+                        "dbPoolMax": 3, "postgresMaxConnections": 2000,
+                        "services": {"api-gateway": {"dbPoolMax": 1}}}).tartware
     values = chart_values(t)
     assert values["services"]["api-gateway"]["env"]["CORS_ORIGIN"] == \
         "https://app.example.com,https://admin.example.com:8443"
@@ -180,3 +181,18 @@ def test_cors_origins_and_pool_settings():
 ])
 def test_bad_app_settings_are_refused(raw, key):
     assert_refused(raw, key)
+
+
+def test_docs_name_every_required_variable_topic_and_image():
+    """docs/app.md is the operator's view of the same list: a variable, topic or image it does not
+    mention is one the docs forgot."""
+    from pathlib import Path
+
+    from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS
+    from stacks.catalog import SERVICE_NAMES
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "app.md").read_text()
+    variables = {v for needs in APP_REQUIRED_ENV.values() for v in needs}
+    assert sorted(v for v in variables if v not in text and not v.endswith("_SERVICE_URL")) == []
+    assert sorted(t for t in APP_TOPICS if f"`{t}`" not in text) == []
+    assert sorted(s for s in SERVICE_NAMES if f"| `{s}` |" not in text) == []

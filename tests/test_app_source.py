@@ -1,6 +1,6 @@
 """tools/app_source.py: the rules that read the app's needs from its source, on a small synthetic app
 written here (no app code), and the generated stacks/app_source.py against the real checkout when one
-is given (TARTWARE_SRC: a git directory of red2n/tartware holding APP_COMMIT)."""
+is given (TARTWARE_APP_SRC: a git directory of red2n/tartware holding APP_COMMIT)."""
 
 from __future__ import annotations
 
@@ -115,6 +115,6 @@ def test_topics_from_defaults_literals_and_the_command_table():
                       "guests.events": ("Apps/guests-service/src/config.ts:7",)}
 
 
-@pytest.mark.skipif(not os.environ.get("TARTWARE_SRC"), reason="TARTWARE_SRC (a red2n/tartware git checkout) not set")
+@pytest.mark.skipif(not os.environ.get("TARTWARE_APP_SRC"), reason="TARTWARE_APP_SRC (a red2n/tartware git checkout) not set")
 def test_generated_file_is_current():
-    assert app_source.main(["--repo", os.environ["TARTWARE_SRC"], "--commit", APP_COMMIT, "--check"]) == 0
+    assert app_source.main(["--repo", os.environ["TARTWARE_APP_SRC"], "--commit", APP_COMMIT, "--check"]) == 0

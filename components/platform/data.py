@@ -115,6 +115,10 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
         # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
         # primary/readReplicas.networkPolicy at 16.7.27).
         "networkPolicy": {"enabled": False},
+        # appended to postgresql.conf (values.yaml primary/readReplicas.extendedConfiguration at
+        # 16.7.27); a hot standby refuses to start with a lower max_connections than its primary
+        # (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN), so both get it.
+        "extendedConfiguration": f"max_connections = {s.postgres_max_connections}\n",
     }
     values: dict[str, Any] = {
         "global": {"security": {"allowInsecureImages": True}},  # bitnamilegacy images (common 2.31.4 guard)
