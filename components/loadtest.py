@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
+import pulumi_random as random
 
 from stacks import catalog, versions
 from stacks.args import LoadTestArgs
@@ -37,6 +38,10 @@ from .kit import Allow, Peer, restricted_container_security
 ROOT = Path(__file__).resolve().parent.parent
 K6_DIR = ROOT / "loadtest" / "k6"
 LOCUST_FILE = ROOT / "loadtest" / "locust" / "locustfile.py"
+# the web UI's own login (--web-login), loaded by the master next to the locustfile
+LOCUST_WEB_LOGIN_FILE = ROOT / "loadtest" / "locust" / "web_login.py"
+LOCUST_WEB_LOGIN_SECRET = "locust-web-login"  # keys username, password (generated)
+LOCUST_WEB_USER = "locust"
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 K6_UID = 10012  # any non-root UID runs k6 (the image's own user is 12345)
@@ -51,6 +56,7 @@ SECRETS_DIR = "/secrets"
 SECRET_VOLUME = {"name": "credentials", "secret": {"secretName": CREDENTIALS_SECRET, "defaultMode": 0o440,
                                                    "items": [{"key": "password", "path": "password"}]}}
 SECRET_MOUNT = {"name": "credentials", "mountPath": SECRETS_DIR, "readOnly": True}
+WEB_LOGIN_DIR = "/secrets-web-login"
 GENERATORS_SERVICE = "k6-generators"
 START_TIMEOUT_SECONDS = 900  # how long the coordinator waits for every generator to be up
 # Prometheus replica 0 through the operator's governing Service ``prometheus-operated``
@@ -80,8 +86,10 @@ def pod_spec(labels: dict, uid: int, containers: list, volumes: list, restart: s
                      **extra, "containers": containers, "volumes": volumes}}
 
 
-def network_allows(lt: Optional[LoadTestSettings], gateway_labels: dict[str, str], gateway_namespace: str) -> list[Allow]:
-    """Ingress the load test needs inside tartware-ops (everything else stays denied)."""
+def network_allows(lt: Optional[LoadTestSettings], gateway_labels: dict[str, str], gateway_namespace: str,
+                   ui_routed: bool = True) -> list[Allow]:
+    """Ingress the load test needs inside tartware-ops (everything else stays denied); the gateway reaches
+    Locust's UI only where it is routed (not with operatorAccess=internal)."""
     if lt is None:
         return []
     if lt.profile == "load":  # the coordinator resumes and polls the generators
@@ -91,7 +99,8 @@ def network_allows(lt: Optional[LoadTestSettings], gateway_labels: dict[str, str
     if lt.profile == "locust":
         master = {**LOCUST_POD_LABELS, "app.kubernetes.io/component": "master"}
         return [Allow("allow-locust-workers", master, [Peer(OPS_NAMESPACE, LOCUST_POD_LABELS)], (LOCUST_MASTER_PORT,)),
-                Allow("allow-locust-ui", master, [Peer(gateway_namespace, gateway_labels)], (LOCUST_WEB_PORT,))]
+                *([Allow("allow-locust-ui", master, [Peer(gateway_namespace, gateway_labels)], (LOCUST_WEB_PORT,))]
+                  if ui_routed else [])]
     return []
 
 
@@ -103,6 +112,7 @@ class LoadTest(TartwareComponent):
         lt, domain, provider, namespace, release = (args.load_test, args.domain, self.provider, args.namespace,
                                                     args.release)
         self._name, self._provider, self._lt = name, provider, lt
+        self._ui_host = args.ui_host
         self.job_name: Optional[str] = None
         self.summary: Optional[str] = None
         waits_for: list[pulumi.Resource] = [namespace, release]
@@ -270,27 +280,53 @@ class LoadTest(TartwareComponent):
         loc = lt.locust
         host = loc.host or f"https://api.{domain}"
         self.job_name = "locust"
-        self.summary = f"https://locust.{domain} (web UI: statistics, charts, CSV download)"
+        ui = (f"https://{self._ui_host}" if self._ui_host
+              else f"kubectl -n {OPS_NAMESPACE} port-forward svc/locust-master {LOCUST_WEB_PORT}")
+        self.summary = f"{ui} (web UI: statistics, charts, CSV download)"
         files = k8s.core.v1.ConfigMap(
             f"{name}-locustfile",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="locustfile", namespace=OPS_NAMESPACE, labels=LABELS),
-            data={"locustfile.py": LOCUST_FILE.read_text()},
+            data={"locustfile.py": LOCUST_FILE.read_text(), "web_login.py": LOCUST_WEB_LOGIN_FILE.read_text()},
             opts=self.child(provider, depends_on=waits_for[:1]),
         )
-        waits_for = waits_for + [files]
+        # the UI's own login: one account, its password generated (kubectl -n tartware-ops get secret
+        # locust-web-login -o jsonpath='{.data.password}' | base64 -d)
+        self.web_password = random.RandomPassword(f"{name}-locust-web-login", length=24, special=False,
+                                                  min_lower=2, min_upper=2, min_numeric=2, opts=self.child())
+        self.web_login = k8s.core.v1.Secret(
+            f"{name}-locust-web-login",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=LOCUST_WEB_LOGIN_SECRET, namespace=OPS_NAMESPACE, labels=LABELS),
+            type="Opaque",
+            string_data={"username": LOCUST_WEB_USER, "password": pulumi.Output.secret(self.web_password.result)},
+            opts=self.child(provider, depends_on=waits_for[:1]),
+        )
+        waits_for = waits_for + [files, self.web_login]
         volumes = [{"name": "locustfile", "configMap": {"name": "locustfile"}},
                    {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}, SECRET_VOLUME]
         mounts = [{"name": "locustfile", "mountPath": "/mnt/locust", "readOnly": True},
                   {"name": "tmp", "mountPath": "/tmp"}, SECRET_MOUNT]
         env = [{"name": "HOME", "value": "/tmp"}] + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD")
         common = ["locust", "-f", "/mnt/locust/locustfile.py", "--host", host]
+        # the master serves the UI: --web-login (locust 2.47.0 argument_parser.py) with web_login.py
+        web_login = {
+            "args": ["-f", "/mnt/locust/locustfile.py,/mnt/locust/web_login.py", "--web-login"],
+            "env": [{"name": "LOCUST_WEB_USERNAME", "value": LOCUST_WEB_USER},
+                    {"name": "LOCUST_WEB_PASSWORD_FILE", "value": f"{WEB_LOGIN_DIR}/password"}],
+            "volume": {"name": "web-login", "secret": {"secretName": LOCUST_WEB_LOGIN_SECRET, "defaultMode": 0o440,
+                                                       "items": [{"key": "password", "path": "password"}]}},
+            "mount": {"name": "web-login", "mountPath": WEB_LOGIN_DIR, "readOnly": True},
+        }
 
         def deployment(role: str, replicas: int, args: list[str], resources: dict, ports: list[dict],
                        probe: Optional[dict]) -> k8s.apps.v1.Deployment:
             labels = {**LABELS, **LOCUST_POD_LABELS, "app.kubernetes.io/component": role}
+            master = role == "master"
             c: dict[str, Any] = {"name": "locust", "image": versions.LOCUST_IMAGE, "imagePullPolicy": "Always",
-                                 "command": common + args, "env": env, "resources": resources,
-                                 "securityContext": restricted_container_security(LOCUST_UID), "volumeMounts": mounts}
+                                 # a later -f wins (argparse): the master also loads the login module
+                                 "command": common + (web_login["args"] if master else []) + args,
+                                 "env": env + (web_login["env"] if master else []), "resources": resources,
+                                 "securityContext": restricted_container_security(LOCUST_UID),
+                                 "volumeMounts": mounts + ([web_login["mount"]] if master else [])}
             if ports:
                 c["ports"] = ports
             if probe:
@@ -301,7 +337,8 @@ class LoadTest(TartwareComponent):
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=f"locust-{role}", namespace=OPS_NAMESPACE, labels=labels),
                 spec={"replicas": replicas, "selector": {"matchLabels": {**LOCUST_POD_LABELS,
                                                                          "app.kubernetes.io/component": role}},
-                      "template": pod_spec(labels, LOCUST_UID, [c], volumes, restart="Always")},
+                      "template": pod_spec(labels, LOCUST_UID, [c],
+                                           volumes + ([web_login["volume"]] if master else []), restart="Always")},
                 opts=self.child(provider, depends_on=waits_for),
             )
 

@@ -162,7 +162,8 @@ class Operations(TartwareComponent):
             self.namespace_name = OPS_NAMESPACE
             if args.network_policies:  # deny all ingress but what the load test needs
                 NetworkPolicies(f"{name}-network", NetworkPoliciesArgs((NamespacePolicies(
-                    OPS_NAMESPACE, tuple(network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE)),
+                    OPS_NAMESPACE, tuple(network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE,
+                                                        ui_routed="locust" in platform.hosts)),
                     (self.namespace,)),)), opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
         if ops.backup is not None:
             self._backups(ops.backup, args, platform, credentials, secrets)
@@ -171,7 +172,7 @@ class Operations(TartwareComponent):
         self.load_test = None
         if ops.load_test is not None:
             self.load_test = LoadTest(f"{name}-load-test", LoadTestArgs(ops.load_test, args.domain, self.namespace,
-                                                                        release),
+                                                                        release, platform.hosts.get("locust")),
                                       opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
             self.load_test_job_name = self.load_test.job_name
 

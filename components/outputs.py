@@ -31,9 +31,11 @@ def record_type(address: Optional[str]) -> Optional[str]:
     return "A" if ip.version == 4 else "AAAA"
 
 
-def public_hosts(domain: str, platform_hosts: Mapping[str, str], rancher_hostname: Optional[str]) -> dict[str, str]:
-    """Hostname per public name: the platform's, else ``<name>.<domain>``; Rancher's when managed."""
-    hosts = {name: platform_hosts.get(name) or f"{name}.{domain}" for name in DNS_NAMES}
+def public_hosts(domain: str, platform_hosts: Mapping[str, str], rancher_hostname: Optional[str],
+                 internal: tuple[str, ...] = ()) -> dict[str, str]:
+    """Hostname per public name: the platform's, else ``<name>.<domain>``; Rancher's when managed. The
+    operator tools kept off the public gateway (``internal``: operatorAccess=internal) get no record."""
+    hosts = {name: platform_hosts.get(name) or f"{name}.{domain}" for name in DNS_NAMES if name not in internal}
     if rancher_hostname:
         hosts["rancher"] = rancher_hostname
     return hosts
@@ -91,7 +93,7 @@ def export_outputs(args: OutputsArgs) -> None:
     pulumi.export("secretNames", args.secret_names)
     pulumi.export("budget", dict(args.budget))
 
-    hosts = public_hosts(args.domain, platform.hosts, cluster.rancher_hostname)
+    hosts = public_hosts(args.domain, platform.hosts, cluster.rancher_hostname, tuple(platform.internal_routes))
     address = platform.ingress_address
     tls = platform.tls or bool(args.tls_cluster_issuer)
     pulumi.export("domain", args.domain)

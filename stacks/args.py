@@ -10,7 +10,7 @@ from the validated ``StackSettings``; a test builds them by hand to build one co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
 
 import pulumi
@@ -290,6 +290,8 @@ class MeshArgs:
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
     proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
+    # meshConfig.extensionProviders entry of the SSO gate (filled by the platform from OperatorAccess)
+    ext_authz: Optional[Mapping[str, Any]] = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,49 @@ class RateLimitServiceArgs:
     secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
     redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
     monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
+
+
+@dataclass(frozen=True)
+class OAuth2ProxyArgs:
+    """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
+    gateway about every request to an operator host (components/platform/access.py)."""
+
+    issuer_url: str
+    client_id: str
+    email_domains: tuple[str, ...]
+    allowed_groups: tuple[str, ...]
+    client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
+    secrets: SecretMaker  # the gate's Secret (generated, or synced from <vaultPathPrefix>/operator-sso)
+    replicas: int
+    request: Sizing
+    limit: Sizing
+
+
+@dataclass(frozen=True)
+class OperatorAccessArgs:
+    """How the operator hosts on the public gateway are guarded (stacks/access_settings.py)."""
+
+    mode: str  # sso | allowlist | internal | lab
+    allowed_cidrs: tuple[str, ...] = ()  # allowlist
+    sso: Optional[OAuth2ProxyArgs] = None
+    # filled by the platform: the gateway the policies select, and the ServiceMonitor CRD's release
+    gateway_namespace: str = ""
+    gateway_selector: Mapping[str, str] = field(default_factory=dict)
+    monitoring_crds: Optional[pulumi.Resource] = None
+
+
+@dataclass(frozen=True)
+class GrafanaSsoArgs:
+    """Grafana's own generic OAuth against the operators' OIDC provider: per-person sign-in and roles."""
+
+    client_id: str
+    auth_url: str
+    token_url: str
+    userinfo_url: str
+    admin_groups: tuple[str, ...]
+    editor_groups: tuple[str, ...]
+    client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
+    secrets: SecretMaker
 
 
 @dataclass(frozen=True)
@@ -361,6 +406,7 @@ class ObservabilityArgs:
     meshed: bool = False
     placement: Placement = Placement()
     remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
+    grafana_sso: Optional[GrafanaSsoArgs] = None  # operatorAccess=sso: Grafana's own OAuth sign-in
 
 
 @dataclass(frozen=True)
@@ -387,6 +433,10 @@ class PlatformArgs:
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
     edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption_for)
+    # how operators reach the operator tools: the guard of the operator hosts (sso, allowlist; the gateway
+    # selector and CRDs are filled by the platform), and whether they are routed at all (not: internal)
+    operator_access: Optional[OperatorAccessArgs] = None
+    public_operator_hosts: bool = True
 
 
 # ---------------------------------------------------------------- Tartware and operations
@@ -407,6 +457,7 @@ class LoadTestArgs:
     domain: str
     namespace: pulumi.Resource  # tartware-ops
     release: pulumi.Resource  # the Tartware release under test
+    ui_host: Optional[str] = None  # Locust's web UI host on the gateway; None: not routed (port-forward)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def per_node_daemonsets(settings: StackSettings) -> tuple[int, int]:
 
 def fixed_overhead(settings: StackSettings) -> Demand:
     parts = [settings.platform.fixed_overhead(), settings.data.fixed_overhead(),
-             settings.observability.fixed_overhead()]
+             settings.observability.fixed_overhead(), settings.access.fixed_overhead()]
     return Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
 
 

@@ -21,13 +21,16 @@ from .args import (
     EtcdOffsiteArgs,
     ExistingClusterArgs,
     ExternalSecretsArgs,
+    GrafanaSsoArgs,
     IngressNginxArgs,
     MeshArgs,
     MetricsServerArgs,
     NodeGroupArgs,
+    OAuth2ProxyArgs,
     ObservabilityArgs,
     OperationsArgs,
     OperationsOutputs,
+    OperatorAccessArgs,
     OutputsArgs,
     PlatformArgs,
     PoolArgs,
@@ -126,7 +129,8 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         domain=s.domain,
         data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),
         observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
-                                        remote_write_receiver=load_test is not None and load_test.profile == "load"),
+                                        remote_write_receiver=load_test is not None and load_test.profile == "load",
+                                        grafana_sso=grafana_sso_args(s, secrets)),
         api_route=p.api_route,
         network_policies=p.network_policies,
         acme_solver=p.acme_solver,
@@ -146,7 +150,35 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
         edge_exempt=p.edge_exemption_for(s.cluster.target, cluster.egress_addresses),
+        operator_access=operator_access_args(s, secrets),
+        public_operator_hosts=s.access.public_operator_hosts,
     )
+
+
+def operator_access_args(s: StackSettings, secrets: SecretMaker) -> Optional[OperatorAccessArgs]:
+    """The guard of the operator hosts: oauth2-proxy and a CUSTOM policy (sso), or a source allowlist;
+    None where nothing guards them (lab) or they are not routed (internal)."""
+    access = s.access
+    if access.mode == "allowlist":
+        return OperatorAccessArgs(mode="allowlist", allowed_cidrs=access.allowed_cidrs)
+    if access.mode != "sso" or access.sso is None:
+        return None
+    sso = access.sso
+    replicas, request, limit = access.gate_pods()
+    return OperatorAccessArgs(mode="sso", sso=OAuth2ProxyArgs(
+        issuer_url=sso.issuer_url, client_id=sso.client_id,
+        email_domains=sso.email_domains, allowed_groups=sso.allowed_groups, client_secret=sso.client_secret,
+        secrets=secrets, replicas=replicas, request=request, limit=limit))
+
+
+def grafana_sso_args(s: StackSettings, secrets: SecretMaker) -> Optional[GrafanaSsoArgs]:
+    """Grafana's own OAuth sign-in with the operators' OIDC client (operatorAccess=sso)."""
+    sso = s.access.sso
+    if s.access.mode != "sso" or sso is None:
+        return None
+    return GrafanaSsoArgs(client_id=sso.client_id, auth_url=sso.auth_url, token_url=sso.token_url,
+                          userinfo_url=sso.userinfo_url, admin_groups=sso.grafana_admin_groups,
+                          editor_groups=sso.grafana_editor_groups, client_secret=sso.client_secret, secrets=secrets)
 
 
 def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type: str) -> MeshArgs:

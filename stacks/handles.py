@@ -45,6 +45,8 @@ class PlatformHandle:
     ingress_address: Optional[pulumi.Output] = None
     # Public hostnames by route name: {"api": "api.tartware.local", ...}
     hosts: Mapping[str, str] = field(default_factory=dict)
+    # Route names of operator tools kept off the public gateway (operatorAccess=internal): no DNS record
+    internal_routes: tuple[str, ...] = ()
     # True when the edge serves the routes over HTTPS (the gateway holds a cert-manager certificate).
     tls: bool = False
     # The release that installs the Prometheus Operator CRDs (PrometheusRule, ServiceMonitor, ...).

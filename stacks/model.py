@@ -16,6 +16,7 @@ import pulumi
 from pydantic import Field
 
 from . import catalog, ratelimit
+from .access_settings import AccessSettings
 from .catalog import ServiceDefinition
 from .cluster_settings import ClusterSettings, Placement
 from .data_settings import DataSettings
@@ -241,6 +242,7 @@ class StackSettings:
     observability: ObservabilitySettings
     ops: OpsSettings
     security: SecuritySettings
+    access: AccessSettings  # how operators reach the operator tools (stacks/access_settings.py)
     # hpaRequestsPerSecondTarget: the per-pod http_requests_per_second target already added to every
     # service's customMetrics; kept for the rule that a metrics adapter serves it (stacks/rules.py)
     requests_per_second_target: int = 0

@@ -29,6 +29,7 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     capacity.check(settings, problems)
     check_platform(settings, problems)
     check_ops(settings, problems)
+    check_access(settings, problems)
 
 
 def check_platform(settings: StackSettings, problems: ProblemCollector,
@@ -130,3 +131,44 @@ def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:
     if offsite.endpoint.startswith("http://") and target in ("vsphere", "baremetal"):
         problems.add(key("backupOffsiteEndpoint"), f"clusterTarget={target} sends etcd snapshots there and "
                      "Rancher's S3 settings offer no plain-http switch: use an https endpoint", offsite.endpoint)
+
+
+def check_access(settings: StackSettings, problems: ProblemCollector) -> None:
+    """operatorAccess against the platform (docs/platform.md "Operator access").
+
+    * sso and allowlist guard routes on the Istio gateway: without Istio there is no gateway to guard
+      (and no operator route): use internal.
+    * sso: oauth2-proxy's session cookie is ``Secure`` (oauth2-proxy@v7.15.3 ``--cookie-secure``
+      default true), so the operator hosts must be served over HTTPS: the gateway certificate comes
+      from cert-manager. The client secret is a Pulumi secret with generated Secrets; with Vault it is
+      read from ``<vaultPathPrefix>/operator-sso``.
+    * allowlist matches ``remoteIpBlocks``, the client address Envoy derives at the gateway (the
+      connection's peer, or X-Forwarded-For with edgeTrustedProxies): with
+      ``edgeExternalTrafficPolicy: Cluster`` the node SNATs the client to its own address
+      (kubernetes.io/docs/tutorials/services/source-ip), so unless the PROXY protocol (eks) or a
+      trusted proxy carries it there is no client address to match.
+    """
+    access, p = settings.access, settings.platform
+    mode = access.mode
+    if mode in ("sso", "allowlist") and not p.istio:
+        problems.add(key("operatorAccess"), f"{mode} guards the operator hosts on the Istio gateway, and "
+                     "platformComponents.istio is false (no operator host is routed); allowed: internal", mode)
+        return
+    if mode == "sso":
+        if not p.cert_manager:
+            problems.add(key("operatorAccess"), "sso needs HTTPS on the operator hosts (oauth2-proxy's session "
+                         "cookie is Secure) and platformComponents.certManager is false; allowed: "
+                         "platformComponents.certManager=true, or operatorAccess allowlist/internal", mode)
+        sso = access.sso
+        if sso is not None and sso.client_secret is None and not settings.security.uses_vault:
+            problems.add(key("operatorSsoClientSecret"), "missing required secret when operatorAccess=sso; set it "
+                         "with `pulumi config set --secret operatorSsoClientSecret <value>` (or use "
+                         "secretsBackend=vault: <vaultPathPrefix>/operator-sso {client-secret, cookie-secret})")
+    target = settings.cluster.target
+    if (mode == "allowlist" and p.edge_external_traffic_policy == "Cluster" and not p.edge_proxy_protocol(target)
+            and not p.edge_trusted_proxies):
+        problems.add(key("operatorAllowedCidrs"),
+                     "no client address to match: edgeExternalTrafficPolicy=Cluster hides it behind a node's "
+                     f"(SNAT), and on clusterTarget={target} no PROXY protocol carries it; allowed: "
+                     "edgeExternalTrafficPolicy=Local, edgeTrustedProxies when a proxy in front sets "
+                     "X-Forwarded-For, or operatorAccess sso/internal", list(access.allowed_cidrs))

@@ -25,6 +25,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 
 from . import (
+    access_settings,
     catalog,
     cluster_settings,
     data_settings,
@@ -63,6 +64,7 @@ SECTIONS = (
     observability_settings,
     ops_settings,
     security_settings,
+    access_settings,
 )
 
 

@@ -147,6 +147,25 @@ ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
                             "external-secrets/external-secrets@helm-chart-2.9.0")
 
+# --- operator access (docs/platform.md "Operator access") -------------------------------------
+# oauth2-proxy, the single sign-on gate in front of the operator tools (operatorAccess=sso): an Istio
+# external authorization provider (envoyExtAuthzHttp) the gateway asks about every request to an
+# operator host. Chart 10.7.0 (2026-06-09, the newest tag of oauth2-proxy/manifests) runs oauth2-proxy
+# v7.15.3 (Chart.yaml appVersion). Keys read there: config.{existingSecret,requiredSecretKeys,
+# emailDomains,upstreams}, extraArgs, extraVolumes, extraVolumeMounts, proxyVarsAsSecrets, replicaCount,
+# resources, podDisruptionBudget, serviceAccount.automountServiceAccountToken, metrics.serviceMonitor
+# (values.yaml, templates/deployment.yaml); flags read in oauth2-proxy/oauth2-proxy@v7.15.3.
+# renovate: datasource=helm depName=oauth2-proxy registryUrl=https://oauth2-proxy.github.io/manifests
+OAUTH2_PROXY = ChartRef("https://oauth2-proxy.github.io/manifests", "oauth2-proxy", "10.7.0",
+                        "oauth2-proxy/manifests@oauth2-proxy-10.7.0 helm/oauth2-proxy/{values.yaml,templates/deployment.yaml}")
+# The chart's image (quay.io/oauth2-proxy/oauth2-proxy:v<appVersion>), pinned by tag and digest (the chart's
+# image.tag is used verbatim: <registry>/<repository>:<tag>). The digest is the one ten public
+# repositories pin for this tag independently (searched 2026-12); distroless static:nonroot (uid 65532,
+# oauth2-proxy@v7.15.3 Makefile DOCKER_BUILD_RUNTIME_IMAGE). Check with
+# `docker buildx imagetools inspect quay.io/oauth2-proxy/oauth2-proxy:v7.15.3` before bumping.
+# renovate: datasource=docker depName=quay.io/oauth2-proxy/oauth2-proxy
+OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3@sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561"
+
 # --- cluster ------------------------------------------------------------------------------------
 # cluster-autoscaler: the chart is version-agnostic; components set image.tag to v<cluster minor>.0
 # because the binary's minor must match the cluster's (kubernetes/autoscaler README, "Releases").

@@ -22,6 +22,7 @@ gc.set_threshold(200_000, 50, 50)
 # is built once rather than once per worker: the whole-system renders (tools/system.py), and the
 # target runs of tests/test_audits.py that tests/test_vendored_charts.py reuses.
 SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
+             "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
               "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_budget_properties.py",

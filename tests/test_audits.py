@@ -4,19 +4,28 @@ namespaces labelled for Pod Security Admission.
 
 import pytest
 
+from tools.conformance import access
 from tools.offline import DefaultMocks, Secret, run_program, stack_config
+from tools.scan import SSO_EXAMPLE
+from tools.system import program_system
 from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
 
 NS = "tartware-infra"
+SSO = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}
+ALLOWLIST = {"operatorAccess": "allowlist", "operatorAllowedCidrs": ["203.0.113.0/24", "2001:db8::/48"]}
 
+# Every target with a way for operators to reach the tools (operatorAccess): existing keeps the
+# committed prod stack's internal, eks an allowlist (the PROXY protocol keeps the client address),
+# vsphere single sign-on with a generated cookie secret, baremetal an allowlist (MetalLB, Local), vault
+# single sign-on with both secrets from Vault.
 TARGETS = {
     "existing": ({}, {}),
-    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]}, {}),
-    "vsphere": (VSPHERE, VSPHERE_SECRETS),
+    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"], **ALLOWLIST}, {}),
+    "vsphere": ({**VSPHERE, **SSO}, {**VSPHERE_SECRETS, "operatorSsoClientSecret": "sso-client-secret-pw"}),
     "baremetal": ({"clusterTarget": "baremetal", "rancherInstall": True,
-                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220"}, {}),
+                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220", **ALLOWLIST}, {}),
     "vault": ({"secretsBackend": "vault", "vaultServer": "https://vault.example.com:8200",
-               "registryServer": "registry.example.com", "registryUsername": "ci"}, {}),
+               "registryServer": "registry.example.com", "registryUsername": "ci", **SSO}, {}),
     "registry": ({"registryServer": "registry.example.com", "registryUsername": "ci"},
                  {"registryPassword": "registry-secret-pw"}),
 }
@@ -25,7 +34,7 @@ TARGETS = {
 # tokens ("mock-", "token-mock"), RandomBytes values (the data-encryption keys), and config secrets
 # (stand-ins or the test's own values).
 MARKERS = ("mock-", "token-mock", DefaultMocks.BYTES_MARKER, "offline-stand-in-for-", "rancher-secret",
-           "vcenter-secret-pw", "registry-secret-pw")
+           "vcenter-secret-pw", "registry-secret-pw", "sso-client-secret-pw")
 
 # Charts whose releases hold data (PVCs) and must be protected in prod.
 STATEFUL_CHARTS = {"postgresql", "redis", "redpanda", "consul", "loki", "kube-prometheus-stack"}
@@ -35,6 +44,11 @@ STATEFUL_TYPES = {
     "random:index/randomPassword:RandomPassword",
     "random:index/randomBytes:RandomBytes",  # the data-encryption keys
     "kubernetes:core/v1:PersistentVolumeClaim",
+}
+# Generated values that hold no data: regenerating one loses nothing (name -> why).
+NOT_STATEFUL = {
+    "platform-access-cookie-secret": "oauth2-proxy's cookie key: a new one signs everyone out; protection would "
+                                     "block switching operatorAccess away from sso",
 }
 # Namespaces whose deletion would delete data or the whole app.
 STATEFUL_NAMESPACES = {"tartware-system", "database", "cache", "messaging", "consul"}
@@ -89,6 +103,8 @@ def test_stateful_resources_protected_in_prod(target):
     for r in run.resources:
         chart = r.plain.get("chart", "") if r.type == "kubernetes:helm.sh/v3:Release" else ""
         ns = r.plain.get("metadata", {}).get("name") if r.type == "kubernetes:core/v1:Namespace" else None
+        if r.name in NOT_STATEFUL:
+            continue
         if r.type in STATEFUL_TYPES or chart.rsplit("/", 1)[-1] in STATEFUL_CHARTS or ns in STATEFUL_NAMESPACES:
             stateful.append(r)
     assert stateful, "no stateful resources found"
@@ -179,3 +195,33 @@ def test_the_guides_debug_pod_may_reach_postgres():
     assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}},
                              "podSelector": {"matchLabels": {"run": "debug"}}}]
     assert [p["port"] for p in rule["ports"]] == [5432]
+
+
+# ------------------------------------------------------------------------------ operator access
+
+
+EXPECTED_ACCESS = {"existing": "internal", "eks": "source", "vsphere": "sso", "baremetal": "source", "vault": "sso"}
+
+
+@pytest.mark.parametrize("target", list(EXPECTED_ACCESS))
+def test_no_operator_host_is_public_without_the_sso_check_or_a_source_allowlist(target):
+    """On every target, every host the public gateway serves is the API or guarded (the render check,
+    tools/conformance/access.py, on the objects the program creates and the releases' values)."""
+    system = program_system(target_run("prod", target))
+    assert access.violations(system) == []
+    guards = access.guards(system)
+    assert guards.pop("api.tartware.local") == "api"
+    if EXPECTED_ACCESS[target] == "internal":
+        assert guards == {}  # no operator route at all
+    else:
+        assert guards == {f"{n}.tartware.local": EXPECTED_ACCESS[target] for n in ("grafana", "jaeger", "prometheus")}
+
+
+def test_the_gate_secrets_come_from_vault_with_the_vault_backend():
+    run = target_run("prod", "vault")
+    synced = {r.plain["metadata"]["name"]: r.plain["spec"]["data"]
+              for r in run.of_type("kubernetes:external-secrets.io/v1:ExternalSecret")}
+    for name, keys in (("oauth2-proxy", {"client-secret", "cookie-secret"}), ("grafana-oauth", {"client-secret"})):
+        assert {d["secretKey"] for d in synced[name]} == keys
+        assert {d["remoteRef"]["key"] for d in synced[name]} == {"tartware/operator-sso"}
+    assert not [r for r in run.of_type("random:index/randomPassword:RandomPassword") if "cookie" in r.name]

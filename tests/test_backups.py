@@ -266,9 +266,12 @@ def test_the_offsite_rule_is_a_deployment_policy_of_prod_only():
 
     with pytest.raises(SettingsError, match="backupOffsiteBucket"):
         build_settings({"environment": "prod"}, deploying=True)
-    assert build_settings({"environment": "prod", "backupOffsiteOptOut": True}, deploying=True).ops.backup.offsite is None
+    # (operatorAccess: a prod stack chooses one too, another deployment policy)
+    assert build_settings({"environment": "prod", "backupOffsiteOptOut": True, "operatorAccess": "internal"},
+                          deploying=True).ops.backup.offsite is None
     assert build_settings({"environment": "dev"}, deploying=True).ops.backup.offsite is None
-    assert build_settings({"environment": "prod", "backupEnabled": False}, deploying=True).ops.backup is None
+    assert build_settings({"environment": "prod", "backupEnabled": False, "operatorAccess": "internal"},
+                          deploying=True).ops.backup is None
     # tools that only compute values from settings (chart values, budgets) are not deployments
     assert build_settings({"environment": "prod"}).ops.backup is not None
 

@@ -172,6 +172,7 @@ PLAINTEXT_SECRETS = [
     ("backupOffsiteAccessKeyId", {}),
     ("backupOffsiteSecretAccessKey", {"backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1"}),
     ("backupOffsiteSecretAccessKey", {}),
+    ("operatorSsoClientSecret", {}),
 ]
 
 

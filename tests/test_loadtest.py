@@ -226,8 +226,11 @@ def load_run():
 @pytest.fixture(scope="module")
 def locust_run():
     # Locust calls https://api.<domain> through the gateway: the prod stack (an existing cluster,
-    # pod network unknown) must exempt its pod network from the per-client edge limit (kind's here)
-    return load_test_run("locust", {f"{NS}:edgeRateLimitExemptCidrs": ["10.244.0.0/16"]})
+    # pod network unknown) must exempt its pod network from the per-client edge limit (kind's here);
+    # its UI is routed where the operator tools are public (here an allowlist; docs/platform.md
+    # "Operator access")
+    return load_test_run("locust", {f"{NS}:edgeRateLimitExemptCidrs": ["10.244.0.0/16"],
+                                    f"{NS}:operatorAccess": "allowlist", f"{NS}:operatorAllowedCidrs": ["203.0.113.0/24"]})
 
 
 def test_no_load_test_by_default(dev_run, prod_run):

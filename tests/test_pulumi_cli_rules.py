@@ -200,7 +200,8 @@ def test_every_secret_setting_is_left_undeclared():
     declared = yaml.safe_load(PROJECT)["config"]
     secrets = {s.name for s in all_declared() if s.secret}
     assert secrets == {"registryPassword", "kubeconfig", "rancherToken", "rancherKubeconfig", "vspherePassword",
-                       "loadTestPassword", "backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey"}
+                       "loadTestPassword", "backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey",
+                       "operatorSsoClientSecret"}
     assert not secrets & set(declared)
 
 

@@ -63,6 +63,10 @@ def test_every_skip_names_objects_of_the_whole_render():
     names |= {"Job.tartware-ops.k6-load-0"}  # the opt-in load test (scan variant prod-loadtest): k6-<profile>-<run>
     # Locust (scan variant prod-locust): components/loadtest.py names its Deployments locust-<role>
     names |= {"Deployment.tartware-ops.locust-master", "Deployment.tartware-ops.locust-worker"}
+    # the SSO gate (scan variant prod-sso, rendered once per session: tests/test_access.py)
+    from tools.scan import variant_system
+
+    names |= {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for i in variant_system("prod-sso").items}
     # the Vault backend's external-secrets release (scan variant prod-vault): its object names do not
     # depend on our values, so the vendored chart rendered with its defaults names them
     from stacks.versions import EXTERNAL_SECRETS

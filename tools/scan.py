@@ -29,7 +29,7 @@ import yaml
 
 from tools.manifests import dump, object_filename
 from tools.offline import run_program, stack_config
-from tools.system import render_system, skipped_report
+from tools.system import SystemRender, render_system, skipped_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_FILE = ROOT / "security" / "checkov-skips.yaml"
@@ -63,9 +63,24 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
     return skips
 
 
+# operatorAccess=sso with an example OIDC provider (a Keycloak realm's endpoints): the SSO gate
+# (oauth2-proxy), its AuthorizationPolicy and Grafana's OAuth sign-in, which the stack files leave off
+SSO_EXAMPLE: dict[str, Any] = {
+    "tartware-infra:operatorAccess": "sso",
+    "tartware-infra:operatorSsoIssuerUrl": "https://idp.example.com/realms/ops",
+    "tartware-infra:operatorSsoClientId": "tartware-operators",
+    "tartware-infra:operatorSsoEmailDomains": ["example.com"],
+    "tartware-infra:operatorSsoAllowedGroups": ["platform-ops"],
+    "tartware-infra:operatorSsoAuthUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/auth",
+    "tartware-infra:operatorSsoTokenUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/token",
+    "tartware-infra:operatorSsoUserinfoUrl": "https://idp.example.com/realms/ops/protocol/openid-connect/userinfo",
+    "tartware-infra:operatorSsoGrafanaAdminGroups": ["platform-admins"],
+    "tartware-infra:operatorSsoGrafanaEditorGroups": ["platform-ops"],
+}
+
 # What is scanned: each stack as configured, plus variants that switch on objects the stack files
 # leave off (the in-cluster load test, the Vault secrets backend, the off-site upload and the
-# restore Job of the backups).
+# restore Job of the backups, the operators' single sign-on).
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "dev": ("dev", {}),
     "prod": ("prod", {}),
@@ -81,17 +96,42 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
                                      "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
                                      "tartware-infra:backupRestoreFrom": "offsite:latest",
                                      "tartware-infra:backupRestoreOverwrite": True}),
+    "prod-sso": ("prod", SSO_EXAMPLE),
 }
+
+
+def variant_config(variant: str) -> tuple[str, dict[str, str], list[str]]:
+    """(stack, config, secret keys) of a variant; the secrets a variant needs are placeholders (a load
+    test's login password, the SSO client secret)."""
+    stack, overrides = VARIANTS[variant]
+    secrets = {}
+    if "tartware-infra:loadTest" in overrides:  # a load test needs a login; the password is a secret
+        secrets["tartware-infra:loadTestPassword"] = "scan-placeholder"
+    if overrides.get("tartware-infra:operatorAccess") == "sso":
+        secrets["tartware-infra:operatorSsoClientSecret"] = "scan-placeholder"
+    return (stack, *stack_config(stack, overrides=overrides, secrets=secrets))
+
+
+_VARIANT_SYSTEMS: dict[str, SystemRender] = {}
+
+
+def variant_system(variant: str, keep: bool = True) -> SystemRender:
+    """The whole system of a variant, named after it; with ``keep``, rendered once per process (the
+    tests' session cache; the scan renders each variant once and keeps none)."""
+    if variant in _VARIANT_SYSTEMS:
+        return _VARIANT_SYSTEMS[variant]
+    system = render_system(run_program(*variant_config(variant)))
+    system.stack = variant
+    if keep:
+        _VARIANT_SYSTEMS[variant] = system
+    return system
 
 
 def stack_docs(variant: str) -> list[dict[str, Any]]:
     """The whole system of a scan variant: every release rendered from its chart source, plus the
     objects the program creates directly. Releases whose chart is not in the repository are reported
     on stderr."""
-    stack, overrides = VARIANTS[variant]
-    # a load test needs a login; the password is a secret (a placeholder here)
-    secrets = {"tartware-infra:loadTestPassword": "scan-placeholder"} if "tartware-infra:loadTest" in overrides else {}
-    system = render_system(run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets)))
+    system = variant_system(variant, keep=False)
     for line in skipped_report(system):
         print(f"WARNING [{variant}]: {line}", file=sys.stderr)
     return system.docs

@@ -16,6 +16,7 @@ conformance tests report it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -142,7 +143,26 @@ CAPABILITY_BRANCHES = {("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
                        ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1"}
 
 
+# Renders per process, by chart, release, namespace and values: the stacks and variants a session
+# renders share most releases unchanged (callers read the documents, never change them).
+_RENDERED: dict[tuple, tuple[list[dict[str, Any]], list]] = {}
+
+
 def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
+    key = (str(info.path), info.name, info.namespace, json.dumps(info.values, sort_keys=True, default=str))
+    if key not in _RENDERED:
+        errors: list = []
+        docs = _render_release(info, errors if schema_errors is not None else None)
+        _RENDERED[key] = (docs, errors)
+    docs, errors = _RENDERED[key]
+    if schema_errors is None and errors:
+        return _render_release(info)  # the caller wants Helm's refusal raised
+    if schema_errors is not None:
+        schema_errors.extend(errors)
+    return list(docs)
+
+
+def _render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:
     import helm_python
 
     assert info.path is not None
@@ -187,6 +207,14 @@ def render_system(run: Any) -> SystemRender:
             out.skipped.append((info.name, vendored_path(info.chart, info.version)[1]))
             continue
         out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info, out.schema_errors))
+    out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
+    return out
+
+
+def program_system(run: Any) -> SystemRender:
+    """The objects ``run`` registers directly, with its releases listed but not rendered (cheap: for
+    checks that read the program's own objects and the releases' values, such as tools/conformance/access.py)."""
+    out = SystemRender(stack=run.stack, releases=release_infos(run))
     out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
     return out
 

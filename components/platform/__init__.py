@@ -22,13 +22,16 @@ from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, Platfo
 
 from ..base import TartwareComponent
 from stacks.handles import PlatformHandle
-from . import certs, edge, mesh, metrics, ratelimit
+from . import access, certs, edge, mesh, metrics, ratelimit
 from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, NetworkPolicies, Peer, psa_labels
 
 from .data import DataTier
 from .observability import Observability
 
 ROUTES = ("api", "grafana", "jaeger", "prometheus")
+# Every host on the gateway but the API's is an operator tool's: guarded by operatorAccess (sso,
+# allowlist), or not routed at all (internal). docs/platform.md "Operator access".
+OPERATOR_ROUTES = ("grafana", "jaeger", "prometheus", "locust")
 # Container ports behind the observability Services the gateway routes to (Grafana 3000,
 # Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports Observability reports.
 UI_TARGET_PORTS = {"grafana": 3000, "prometheus": 9090, "jaeger": 16686}
@@ -73,10 +76,17 @@ class Platform(TartwareComponent):
         self.data = DataTier(f"{name}-data", args.data, opts=child)
         self.observability = Observability(f"{name}-observability", args.observability, opts=child)
         self.certs = certs.CertManager(f"{name}-certs", args.certs, opts=child) if args.certs is not None else None
+        # the guard of the operator hosts (sso: oauth2-proxy, which istiod names as the external authorizer)
+        self.access = (access.OperatorAccess(f"{name}-access", dataclasses.replace(
+            args.operator_access, gateway_namespace=mesh.NAMESPACE,
+            gateway_selector={"istio": mesh.GATEWAY_POD_LABELS["istio"]},
+            monitoring_crds=self.observability.crd_release), opts=child)
+            if args.operator_access is not None and args.mesh is not None else None)
         # the mesh traces to the observability part's collector; its gateway serves HTTPS with cert-manager
         self.mesh = (mesh.Mesh(f"{name}-mesh", dataclasses.replace(
             args.mesh, tls=self.certs is not None,
-            tracing=(self.observability.otlp_grpc_host, self.observability.otlp_grpc_port)), opts=child)
+            tracing=(self.observability.otlp_grpc_host, self.observability.otlp_grpc_port),
+            ext_authz=self.access.provider_entry if self.access is not None else None), opts=child)
             if args.mesh is not None else None)
         self.edge_rate_limit = None
         if self.mesh is not None and args.edge_rate_limit:
@@ -96,14 +106,24 @@ class Platform(TartwareComponent):
             if args.api_route == "istio":
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, args.tartware_namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port)
+            operator: dict[str, tuple[str, str, str, int]] = {}  # route -> host, Service, namespace, port
             if args.load_test_profile == "locust":
                 # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
-                self.mesh.route("locust", f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
+                operator["locust"] = (f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
                 if route in obs_services:
                     svc, port = obs_services[route]
-                    self.mesh.route(route, hosts[route], svc, self.observability.namespace, port)
+                    operator[route] = (hosts[route], svc, self.observability.namespace, port)
+            if args.public_operator_hosts:  # internal: no operator route on the public gateway at all
+                guard = []
+                if self.access is not None:
+                    acme = self.certs is not None and self.certs.issuer == certs.ACME_ISSUER
+                    policy = self.access.guard([h for h, *_ in operator.values()], acme, [self.mesh.base])
+                    guard = [policy] if policy is not None else []
+                for route, (host, svc, ns, port) in operator.items():
+                    # a route waits for the policy that guards it: never served unguarded
+                    self.mesh.route(route, host, svc, ns, port, after=guard)
             routed = dict(self.mesh.hosts)
             if routed:
                 self.mesh.gateway_resource(sorted(routed.values()))
@@ -150,6 +170,7 @@ class Platform(TartwareComponent):
             release_dependencies=tuple(deps),
             ingress_address=self.mesh.ingress_address if self.mesh is not None else None,
             hosts={"api": hosts["api"], **routed},
+            internal_routes=() if args.public_operator_hosts else OPERATOR_ROUTES,
             tls=self.mesh is not None and self.certs is not None,
             monitoring_crds=self.observability.crd_release,
         )
@@ -247,6 +268,13 @@ class Platform(TartwareComponent):
                 Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
+        gate = self.access.namespace_name if self.access is not None else None
+        if gate:
+            # the gateway asks oauth2-proxy about every operator request; Prometheus scrapes it
+            namespace(gate, [
+                Allow("allow-ingressgateway", access.POD_LABELS, [gateway], (access.HTTP_PORT,)),
+                Allow("allow-prometheus", access.POD_LABELS, prom, (access.METRICS_PORT,)),
+            ], [self.access.namespace])
         rl_service = self.edge_rate_limit.service_namespace if self.edge_rate_limit is not None else None
         if rl_service:
             # the gateway asks the ratelimit service (gRPC), Prometheus scrapes it (ratelimit.py)
@@ -288,7 +316,8 @@ class Platform(TartwareComponent):
         namespace(obs_ns, [
             Allow("allow-same-namespace", {}, [Peer()]),
             Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
-            *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)] if self.mesh is not None else []),
+            *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)]
+              if self.mesh is not None and args.public_operator_hosts else []),
             Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
             # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
             *([Allow("allow-load-test", self.observability.prometheus_pod_labels,

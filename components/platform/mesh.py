@@ -25,7 +25,7 @@ istiod reads ``autoscaleMin`` ... and the cni chart ``cniBinDir`` ... at top lev
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -53,8 +53,10 @@ def _nest(flat: bool, key: str, values: dict[str, Any]) -> dict[str, Any]:
     return dict(values) if flat else {key: dict(values)}
 
 
-def istiod_values(p: MeshArgs, version: str,
-                  tracing: Optional[tuple[str, int]] = None) -> dict[str, Any]:
+def istiod_values(p: MeshArgs, version: str, tracing: Optional[tuple[str, int]] = None,
+                  ext_authz: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+    """istiod's values; ``meshConfig.extensionProviders`` holds the tracing provider and, with
+    ``operatorAccess=sso``, the external authorizer of the operator hosts (``ext_authz``)."""
     line = versions.ISTIO_LINES[version]
     autoscale = p.istiod_max_replicas > p.istiod_min_replicas
     pilot = {
@@ -81,20 +83,26 @@ def istiod_values(p: MeshArgs, version: str,
         },
         # mergeOverwrite(generated mesh, meshConfig): any MeshConfig field. Prometheus merge lets an
         # unmeshed Prometheus scrape app metrics on :15020 despite STRICT mTLS.
-        "meshConfig": {"enablePrometheusMerge": True, "accessLogFile": "/dev/stdout", **_tracing(tracing)},
+        "meshConfig": {"enablePrometheusMerge": True, "accessLogFile": "/dev/stdout",
+                       **_providers(tracing, ext_authz)},
     }
 
 
-def _tracing(tracing: Optional[tuple[str, int]]) -> dict[str, Any]:
-    """OpenTelemetry (OTLP gRPC) to the collector: pattern of istio@1.22.8 samples/open-telemetry/tracing."""
-    if tracing is None:
-        return {}
-    host, port = tracing
-    return {
-        "enableTracing": True,
-        "extensionProviders": [{"name": "otel-tracing", "opentelemetry": {"service": host, "port": port}}],
-        "defaultProviders": {"tracing": ["otel-tracing"]},
-    }
+def _providers(tracing: Optional[tuple[str, int]], ext_authz: Optional[Mapping[str, Any]]) -> dict[str, Any]:
+    """The extension providers: OpenTelemetry (OTLP gRPC) to the collector (pattern of istio@1.22.8
+    samples/open-telemetry/tracing), and the SSO gate an AuthorizationPolicy with ``action: CUSTOM``
+    names (components/platform/access.py)."""
+    providers: list[dict[str, Any]] = []
+    out: dict[str, Any] = {}
+    if tracing is not None:
+        host, port = tracing
+        providers.append({"name": "otel-tracing", "opentelemetry": {"service": host, "port": port}})
+        out.update(enableTracing=True, defaultProviders={"tracing": ["otel-tracing"]})
+    if ext_authz is not None:
+        providers.append(dict(ext_authz))
+    if providers:
+        out["extensionProviders"] = providers
+    return out
 
 
 GATEWAY_SELECTOR = dict(GATEWAY_POD_LABELS)  # gateway.selectorLabels
@@ -261,7 +269,7 @@ class Mesh(TartwareComponent):
             self.cni = helm_release(self, f"{name}-cni", chart("cni"), "istio-cni", CNI_NAMESPACE,
                                     cni_values(p, self.version), provider)
         self.istiod = helm_release(self, f"{name}-istiod", chart("istiod"), "istiod", NAMESPACE,
-                                   istiod_values(p, self.version, tracing), provider, [self.base])
+                                   istiod_values(p, self.version, tracing, args.ext_authz), provider, [self.base])
         # Gateway pods are injected with the "gateway" template: istiod's webhook must be up.
         self.service_type = service_type
         self.gateway_objects: dict[str, pulumi.CustomResource] = {}
@@ -297,15 +305,17 @@ class Mesh(TartwareComponent):
                                           self.provider, [self.base])
         return self.gateway_cr
 
-    def route(self, route: str, host: str, service: str, namespace_: str, port: int) -> None:
-        """VirtualService ``route`` in istio-system: ``host`` on the Gateway -> ``service.namespace_:port``."""
+    def route(self, route: str, host: str, service: str, namespace_: str, port: int,
+              after: Sequence[pulumi.Resource] = ()) -> None:
+        """VirtualService ``route`` in istio-system: ``host`` on the Gateway -> ``service.namespace_:port``;
+        ``after``: what must exist first (the policy that guards an operator host)."""
         self.hosts[route] = host
         self.routes.append(custom_resource(
             self, f"{self.res_name}-route-{route}", NETWORKING, "VirtualService", route, NAMESPACE,
             {"hosts": [host], "gateways": [f"{NAMESPACE}/{GATEWAY_NAME}"],
              "http": [{"route": [{"destination": {"host": f"{service}.{namespace_}.svc.cluster.local",
                                                   "port": {"number": port}}}]}]},
-            self.provider, [self.base]))
+            self.provider, [self.base, *after]))
 
     def _address(self, name: str) -> pulumi.Output:
         """LoadBalancer hostname (an AWS load balancer) or IP of Service istio-system/istio-ingressgateway.

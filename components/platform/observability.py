@@ -26,7 +26,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from stacks import catalog, versions
-from stacks.args import ObservabilityArgs
+from stacks.args import GrafanaSsoArgs, ObservabilityArgs
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
@@ -51,6 +51,8 @@ KPS_RELEASE = "kube-prometheus-stack"
 NODE_EXPORTER_NAMESPACE = "node-exporter"
 
 GRAFANA_SECRET = "grafana-admin"
+GRAFANA_OAUTH_SECRET = "grafana-oauth"  # key client-secret (operatorAccess=sso)
+GRAFANA_OAUTH_DIR = "/etc/secrets/grafana-oauth"
 MONITORING_API = "monitoring.coreos.com/v1"
 RELEASE_LABEL = {"release": KPS_RELEASE}
 TARTWARE_NS = catalog.NAMESPACE
@@ -123,6 +125,39 @@ def prometheus_rules() -> list[dict[str, Any]]:
             alert("TartwareServiceDown", f'up{{{NS}}} == 0', "1m", "critical", "{{ $labels.service }} target is down"),
         ]},
     ]
+
+
+def grafana_role_path(admin: tuple[str, ...], editor: tuple[str, ...]) -> str:
+    """JMESPath over the ID token/UserInfo claims that gives each person a Grafana role from the
+    ``groups`` claim: Admin, Editor, else Viewer (grafana.com/docs/grafana/latest/setup-grafana/
+    configure-security/configure-authentication/generic-oauth, "role_attribute_path"). Group names
+    cannot hold quotes (stacks/access_settings.py), so they are safe inside the literals."""
+    def any_of(groups: tuple[str, ...]) -> str:
+        return " || ".join(f"contains(groups || `[]`, '{g}')" for g in groups)
+    parts = [f"({any_of(groups)}) && '{role}'" for role, groups in (("Admin", admin), ("Editor", editor)) if groups]
+    return " || ".join([*parts, "'Viewer'"])
+
+
+def grafana_oauth(g: GrafanaSsoArgs) -> dict[str, Any]:
+    """grafana.ini [auth.generic_oauth] (Grafana 12.3, the grafana chart 10.5.15 appVersion): sign-in
+    with the operators' OIDC client, PKCE, a role from the groups claim on every login. Generic OAuth
+    has no OIDC discovery, hence the three endpoints. The client secret is read from the mounted file
+    (Grafana's ``$__file{}`` variable expansion), never an environment variable or a values field."""
+    return {
+        "enabled": True,
+        "name": "SSO",
+        "client_id": g.client_id,
+        "client_secret": f"$__file{{{GRAFANA_OAUTH_DIR}/client-secret}}",
+        "scopes": "openid email profile",
+        "auth_url": g.auth_url,
+        "token_url": g.token_url,
+        "api_url": g.userinfo_url,
+        "use_pkce": True,
+        "allow_sign_up": True,
+        "email_attribute_path": "email",
+        "login_attribute_path": "preferred_username",
+        "role_attribute_path": grafana_role_path(tuple(g.admin_groups), tuple(g.editor_groups)),
+    }
 
 
 def alloy_config(loki_push_url: str) -> str:
@@ -212,9 +247,18 @@ class Observability(TartwareComponent):
             opts=self.child(provider, depends_on=[ns_obs]),
         )
 
+        kps_waits: list[pulumi.Resource] = [ns_obs, ns_node, grafana_secret]
+        self.grafana_sso = args.grafana_sso
+        if self.grafana_sso is not None:  # Grafana's OAuth client secret, mounted as a file
+            g = self.grafana_sso
+            kps_waits.append(g.secrets.secret(
+                self, f"{name}-grafana-oauth", GRAFANA_OAUTH_SECRET, OBSERVABILITY_NAMESPACE,
+                {"client-secret": g.client_secret if g.client_secret is not None else ""}, "operator-sso",
+                depends_on=[ns_obs], labels={"app.kubernetes.io/part-of": catalog.PART_OF,
+                                             "app.kubernetes.io/managed-by": "pulumi"}))
         self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", versions.KUBE_PROMETHEUS_STACK, KPS_RELEASE,
                                         OBSERVABILITY_NAMESPACE, self.kps_values(domain), provider,
-                                        [ns_obs, ns_node, grafana_secret], protect=protect)
+                                        kps_waits, protect=protect)
         self.releases: list[pulumi.Resource] = [self.crd_release]
         if s.prometheus_adapter:
             # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
@@ -332,6 +376,11 @@ class Observability(TartwareComponent):
             "additionalDataSources": datasources,
             "grafana.ini": {"server": {"root_url": f"https://grafana.{domain}"}},
         }
+        if self.grafana_sso is not None:
+            grafana["grafana.ini"]["auth.generic_oauth"] = grafana_oauth(self.grafana_sso)
+            # grafana chart 10.5.15 values.yaml extraSecretMounts
+            grafana["extraSecretMounts"] = [{"name": "grafana-oauth", "secretName": GRAFANA_OAUTH_SECRET,
+                                             "mountPath": GRAFANA_OAUTH_DIR, "readOnly": True}]
         if s.is_prod:
             # dashboards/users survive restarts; the root chown init container is not needed with
             # fsGroup 472 and would break the restricted profile

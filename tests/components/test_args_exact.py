@@ -40,7 +40,7 @@ from components.loadtest import LoadTest
 from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform
-from components.platform import certs, edge, mesh, metrics, ratelimit
+from components.platform import access, certs, edge, mesh, metrics, ratelimit
 from components.platform.data import DataTier
 from components.platform.observability import Observability
 from components.secrets import ExternalSecretsOperator, SecretSource
@@ -48,6 +48,7 @@ from components.tartware import TartwareRelease
 from tests.components.conftest import Owner, credentials, on, provider, stand_in
 from tests.components.reads import ReadRecorder
 from tools.offline import PROJECT, run_components, stack_config
+from tools.scan import SSO_EXAMPLE
 
 ARGS_OF_TARGET = {t: a.__name__ for t, a in args_module.CLUSTER_ARGS.items()}
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "stacks"
@@ -76,12 +77,20 @@ CONFIGS = {
               {"SecretsArgs", "ExternalSecretsArgs"}),
     # the example's Spot pool: the services in spotServices tolerate and prefer it
     "eks": ("eks", {}, {}, {"TartwareArgs"}),
+    # operatorAccess: the SSO gate with Grafana's OAuth (and a locust route to guard), the allowlist
+    "sso": ("prod", dict({k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}, loadTest="locust",
+                         loadTestUsername="admin", edgeRateLimitExemptCidrs=["10.244.0.0/16"]),
+            dict(operatorSsoClientSecret="pw", loadTestPassword="pw"),
+            {"PlatformArgs", "OperatorAccessArgs", "ObservabilityArgs", "MeshArgs"}),
+    "allowlist": ("prod", dict(operatorAccess="allowlist", operatorAllowedCidrs=["203.0.113.0/24"]), {},
+                  {"OperatorAccessArgs"}),
 }
 
 
 # The args of the parts the platform builds: each part's own build below checks them.
 PLATFORM_PARTS = (args_module.DataArgs, args_module.ObservabilityArgs, args_module.MeshArgs,
-                  args_module.CertManagerArgs, args_module.IngressNginxArgs, args_module.MetricsServerArgs)
+                  args_module.CertManagerArgs, args_module.IngressNginxArgs, args_module.MetricsServerArgs,
+                  args_module.OperatorAccessArgs)
 
 
 class Reads:
@@ -145,6 +154,19 @@ def _use_mesh(m):
     return m
 
 
+def _use_access(a):
+    a.guard(["grafana.example.com"], True, [])
+    return a
+
+
+def _access_args(s, k8s):
+    """What the platform hands OperatorAccess: compose's args with the gateway and the CRDs filled in."""
+    made = _platform_args(s, k8s).operator_access
+    return made and dataclasses.replace(made, gateway_namespace="istio-system",
+                                        gateway_selector={"istio": "ingressgateway"},
+                                        monitoring_crds=stand_in("monitoring-crds", k8s))
+
+
 def _built_tartware() -> SimpleNamespace:
     """What compose.outputs_args reads of the TartwareRelease and the Operations."""
     return SimpleNamespace(api_url="https://api.example.com", secret_names={"database": "database-credentials"})
@@ -190,6 +212,7 @@ def _stack_builds(reads: Reads, name: str) -> None:
                                                        tracing=("jaeger-collector.observability", 4317)),
         lambda a, k8s: _use_mesh(mesh.Mesh("mesh", a, on(k8s))))
     run("CertManagerArgs", part("certs"), lambda a, k8s: certs.CertManager("certs", a, on(k8s)))
+    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(access.OperatorAccess("access", a, on(k8s))))
     run("IngressNginxArgs", part("edge"), lambda a, k8s: edge.IngressNginx("edge", a, on(k8s)))
     run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics.MetricsServer("metrics", a, on(k8s)))
     run("TartwareArgs", lambda s, k8s: compose.tartware_args(s, credentials(), _handle(k8s), _source(s, k8s)),

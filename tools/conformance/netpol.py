@@ -427,6 +427,14 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                 flows += _to_service(net, svcs, pod.owner, m["namespace"], m["service"], int(m["port"]),
                                      f"EnvoyFilter {ef.namespace}/{ef.name} cluster {text}", problems)
 
+    # ... and the external authorizer of every AuthorizationPolicy with action CUSTOM (the SSO gate): the
+    # pods it selects ask the provider's Service (meshConfig.extensionProviders envoyExtAuthzHttp/Grpc
+    # service and port; istio/istio@1.22.8 pilot/pkg/security/authz/builder/extauthz.go)
+    for pol, pod, service, port in ext_authz_calls(system, net):
+        ns, name = service.split(".")[1], service.split(".")[0]
+        flows += _to_service(net, svcs, pod.owner, ns, name, port,
+                             f"AuthorizationPolicy {pol.namespace}/{pol.name} (CUSTOM) -> {service}:{port}", problems)
+
     # ... and the NGINX controller -> every Ingress backend (networking.k8s.io/v1 Ingress rules)
     nginx = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "ingress-nginx"
              and p.labels.get("app.kubernetes.io/component") == "controller"]
@@ -494,6 +502,9 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
     for ns, name, port, why in INTERNET:
         if net.by_owner.get(f"Deployment {ns}/{name}"):
             flows.append(Flow(f"Deployment {ns}/{name}", EXTERNAL, port, "TCP", why))
+    for tpl in by_owner_tpl.values():  # ... and the identity providers pods sign people in with
+        for flag, port in identity_providers(tpl):
+            flows.append(Flow(tpl.owner, EXTERNAL, port, "TCP", f"{tpl.owner} -> its identity provider ({flag})"))
     for pod in net.pods:
         if not pod.host_network and pod.owner != KUBE_DNS.owner:
             flows += [Flow(pod.owner, KUBE_DNS.owner, 53, proto, f"{pod.owner} -> DNS") for proto in ("UDP", "TCP")]
@@ -526,6 +537,55 @@ INTERNET = [
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
     ("tartware-system", "notification-service", 443, "notification service -> NOTIFICATION_WEBHOOK_URL"),
 ]
+
+
+# Flags that name an identity provider outside the cluster a pod signs people in with (the SSO gate:
+# oauth2-proxy/oauth2-proxy@v7.15.3 pkg/apis/options/legacy_options.go ``oidc-issuer-url``; it fetches
+# the provider's discovery document and keys, and exchanges codes for tokens there).
+IDENTITY_PROVIDER_FLAGS = ("--oidc-issuer-url",)
+
+
+def identity_providers(tpl: Any) -> list[tuple[str, int]]:
+    """(flag, port) of every https identity provider outside the cluster in a pod's arguments."""
+    from urllib.parse import urlsplit
+
+    out = []
+    for c in tpl.containers(init=True):
+        for arg in [*(c.get("command") or []), *(c.get("args") or [])]:
+            flag, _, url = str(arg).partition("=")
+            if flag in IDENTITY_PROVIDER_FLAGS and url:
+                parts = urlsplit(url)
+                if parts.hostname and not ADDRESS.search(parts.hostname):
+                    out.append((flag, parts.port or (443 if parts.scheme == "https" else 80)))
+    return out
+
+
+def ext_authz_calls(system: SystemRender, net: Network) -> list[tuple[Item, Pod, str, int]]:
+    """(policy, pod, provider Service host, port) for every CUSTOM AuthorizationPolicy and pod it selects."""
+    import yaml
+
+    mesh: dict[str, Any] = {}
+    for cm in system.of_kind("ConfigMap"):
+        if cm.name == "istio" and "mesh" in (cm.doc.get("data") or {}):
+            mesh = yaml.safe_load(cm.doc["data"]["mesh"]) or {}
+    root = mesh.get("rootNamespace") or "istio-system"
+    providers = {p.get("name"): p for p in mesh.get("extensionProviders") or []}
+    out = []
+    for pol in system.of_kind("AuthorizationPolicy"):
+        spec = pol.doc.get("spec") or {}
+        if spec.get("action") != "CUSTOM":
+            continue
+        provider = providers.get((spec.get("provider") or {}).get("name"), {})
+        config = provider.get("envoyExtAuthzHttp") or provider.get("envoyExtAuthzGrpc")
+        if not config:
+            continue
+        selector = spec.get("selector")
+        for pod in net.pods:
+            # a policy of the root namespace applies mesh-wide (pilot/pkg/model/authorization.go)
+            in_scope = pod.namespace == pol.namespace or pol.namespace == root
+            if in_scope and (selector is None or selector_matches(selector, pod.labels)) and not pod.external:
+                out.append((pol, pod, config["service"], int(config["port"])))
+    return out
 
 
 def ingress_backends(system: SystemRender) -> list[tuple[Item, str, Port]]:
