@@ -207,6 +207,11 @@ def migration_values() -> dict[str, Any]:
         # security (red2n/tartware@a2583469 executables/setup-database/setup-database.sh runs it as postgres)
         "admin": {"username": "postgres", "secretName": ADMIN_DATABASE_SECRET, "key": "postgres-password"},
         "bootstrapPassword": {"secretName": AUTH_SECRET, "key": DEFAULT_PASSWORD_KEY},
+        # the account guests-service logs in as (SERVICE_AUTH_USERNAME/SERVICE_AUTH_PASSWORD): the
+        # migration creates it and keeps its password current (ops/migrate/migrate.sh step service-account)
+        "serviceAccount": {"username": app_env.SERVICE_ACCOUNT,
+                           "secretName": app_env.SECRET_ENV["SERVICE_AUTH_PASSWORD"].secret,
+                           "key": app_env.SECRET_ENV["SERVICE_AUTH_PASSWORD"].key},
         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}},
         "script": MIGRATE_SCRIPT.read_text(),
     }

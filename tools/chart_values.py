@@ -90,6 +90,7 @@ DOCS: dict[str, str] = {
     "migration.appCommit": "The app commit the db-migrate image must hold (stacks/app_source.py `APP_COMMIT`).",
     "migration.admin": "The PostgreSQL superuser the migration connects as, and the Secret key holding its password.",
     "migration.bootstrapPassword": "Secret key holding `AUTH_DEFAULT_PASSWORD`, the bootstrap admin's password (first install).",
+    "migration.serviceAccount": "The account guests-service logs in to core as (`SERVICE_AUTH_USERNAME`) and the Secret key holding its password; the migration creates it and keeps its password and memberships current on every run.",
     "migration.script": "ops/migrate/migrate.sh, shipped in a hook ConfigMap.",
     "mesh": "Istio: the namespace's PeerAuthentication and the sidecar start-up order.",
     "mesh.enabled": "The namespace is in the mesh.",

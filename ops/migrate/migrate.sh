@@ -17,12 +17,15 @@
 #   TARTWARE_APP_COMMIT               the pinned commit; must equal $TARTWARE_APP_DIR/COMMIT
 #   APP_DB_USER                       the role the services connect as; granted the app's role
 #   AUTH_DEFAULT_PASSWORD             the bootstrap admin's password (first install only)
+#   SERVICE_AUTH_USERNAME             the account guests-service logs in to core as, and
+#   SERVICE_AUTH_PASSWORD             its password (created or updated on every run)
 #   MIGRATE_SKIP_STEPS                step names to leave out (the harness's planted defects only)
 #
 # State, in the database: tartware_infra.app_schema (one row per app commit and step). For the
-# commit already recorded as complete it does nothing. On an empty database it runs every install
-# step. On a database completed by another commit it runs only the steps that are safe to repeat
-# (listed in UPGRADE_STEPS) and the app's own versioned migrations (scripts/migrate.sh). Anything
+# commit already recorded as complete it runs only the steps of EVERY_RUN_STEPS (the service
+# account). On an empty database it runs every install step. On a database completed by another
+# commit it runs only the steps that are safe to repeat (listed in UPGRADE_STEPS) and the app's own
+# versioned migrations (scripts/migrate.sh). Anything
 # else - a database with the app's tables but no record, an install that stopped half-way - is
 # refused with what to do. Every failure prints the step's output and a last line starting
 # "migration FAILED:", and exits non-zero, which fails the Helm hook and so the release.
@@ -40,6 +43,8 @@ SCRIPTS="$APP/scripts"
 : "${PGDATABASE:?migration FAILED: PGDATABASE is not set}"
 : "${TARTWARE_APP_COMMIT:?migration FAILED: TARTWARE_APP_COMMIT is not set}"
 : "${APP_DB_USER:?migration FAILED: APP_DB_USER is not set}"
+: "${SERVICE_AUTH_USERNAME:?migration FAILED: SERVICE_AUTH_USERNAME is not set}"
+: "${SERVICE_AUTH_PASSWORD:?migration FAILED: SERVICE_AUTH_PASSWORD is not set}"
 PGPORT="${PGPORT:-5432}"
 export PGHOST PGPORT PGUSER PGDATABASE
 commit="$TARTWARE_APP_COMMIT"
@@ -54,7 +59,12 @@ esac
 image_commit="$(tr -d ' \n' <"$APP/COMMIT")"
 [ "$image_commit" = "$commit" ] ||
     fail "the image holds app commit $image_commit but the release pins $commit: build and tag db-migrate from the pinned commit"
-for tool in psql node; do
+# The app's SQL switches to its database by name (scripts/01-database-setup.sql, 02-enum-types.sql:
+# `\c tartware`): anything else would be half-migrated into the named one.
+named="$(sed -n 's/^\\c \([A-Za-z0-9_]*\).*/\1/p' "$SCRIPTS/01-database-setup.sql" | head -n 1)"
+[ -z "$named" ] || [ "$named" = "$PGDATABASE" ] ||
+    fail "the app's SQL connects to the database '$named' by name (scripts/01-database-setup.sql) but PGDATABASE is '$PGDATABASE'"
+for tool in psql node tsx; do
     command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
 done
 
@@ -104,8 +114,8 @@ app_tables="$(sql -c "SELECT count(*) FROM information_schema.tables WHERE table
 started="$(done_steps "$commit" | tr '\n' ' ')"
 
 if [ "$completed" = "$commit" ]; then
-    echo "migration OK: the database is already at app commit $commit; nothing to do"
-    exit 0
+    mode=current
+    echo "the database is already at app commit $commit: only the steps run every time"
 elif [ -n "$completed" ]; then
     mode=upgrade
     echo "upgrading the app schema from commit $completed to $commit"
@@ -122,7 +132,9 @@ fi
 # Steps repeated on an upgrade: each is re-runnable against a completed schema (checked against
 # PostgreSQL by the harness): CREATE OR REPLACE, IF NOT EXISTS, ON CONFLICT, and the app's own
 # versioned migrations, which skip what they applied before.
-UPGRADE_STEPS=" command-templates fk-indexes procedures triggers constraint-messages app-migrations roles "
+UPGRADE_STEPS=" command-templates fk-indexes procedures triggers constraint-messages app-migrations roles service-account "
+# Steps run on every release, the database already at the commit included.
+EVERY_RUN_STEPS=" service-account "
 
 record() {  # $1: step, $2: tolerated error count
     sql -v commit="$commit" -v step="$1" -v errors="$2" <<'SQL'
@@ -141,7 +153,9 @@ run() {
         echo "SKIPPED $step (MIGRATE_SKIP_STEPS)"
         return 0 ;;
     esac
-    if [ "$mode" = upgrade ]; then
+    if [ "$mode" = current ]; then
+        case "$EVERY_RUN_STEPS" in *" $step "*) ;; *) return 0 ;; esac
+    elif [ "$mode" = upgrade ]; then
         case "$UPGRADE_STEPS" in *" $step "*) ;; *)
             echo "-- $step: install only, not repeated on an upgrade"
             return 0 ;;
@@ -185,8 +199,9 @@ run command-templates strict "$SCRIPTS" strict_sql tables/01-core/10_command_cen
 run indexes strict "$SCRIPTS" strict_sql indexes/00-create-all-indexes.sql
 run constraints tolerant "$SCRIPTS/constraints" tolerant_sql 00-create-all-constraints.sql
 run fk-indexes strict "$SCRIPTS" strict_sql indexes/99_auto_fk_indexes.sql
+# (`pg` resolves from the root node_modules: the app's .npmrc hoists every dependency there)
 run seed strict "$APP" env DB_HOST="$PGHOST" DB_PORT="$PGPORT" DB_USER="$PGUSER" DB_NAME="$PGDATABASE" \
-    DB_PASSWORD="${PGPASSWORD:-}" NODE_PATH="$APP/node_modules" node scripts/data/defaults/seed-default-data.mjs
+    DB_PASSWORD="${PGPASSWORD:-}" node scripts/data/defaults/seed-default-data.mjs
 run settings-seed strict "$SCRIPTS" strict_sql tables/08-settings/15_settings_seed.sql
 # The bootstrap admin: the app's own reset-default-password.ts (core-service's `reset:passwords`
 # script), which sets every active user and system administrator to AUTH_DEFAULT_PASSWORD. Only
@@ -194,7 +209,7 @@ run settings-seed strict "$SCRIPTS" strict_sql tables/08-settings/15_settings_se
 # setup-database.sh runs it.
 run bootstrap-admin strict "$APP/Apps/core-service" env DB_HOST="$PGHOST" DB_PORT="$PGPORT" \
     DB_USER="$PGUSER" DB_NAME="$PGDATABASE" DB_PASSWORD="${PGPASSWORD:-}" NODE_ENV=development \
-    AUTH_DEFAULT_PASSWORD="${AUTH_DEFAULT_PASSWORD:-}" "$APP/node_modules/.bin/tsx" scripts/reset-default-password.ts
+    AUTH_DEFAULT_PASSWORD="${AUTH_DEFAULT_PASSWORD:-}" tsx scripts/reset-default-password.ts
 run procedures strict "$SCRIPTS" strict_sql procedures/00-create-all-procedures.sql -v scripts_dir="$SCRIPTS"
 run triggers strict "$SCRIPTS" strict_sql triggers/00-create-all-efficiency-triggers.sql
 run constraint-messages tolerant "$SCRIPTS" tolerant_sql add_friendly_constraint_messages.sql
@@ -210,6 +225,51 @@ GRANT tartware_app TO :"app_user";
 SQL
 }
 run roles strict "$SCRIPTS" roles
+
+# Ours: the account guests-service logs in to core as for its calls to core and rooms
+# (red2n/tartware@a2583469 Apps/guests-service/src/lib/internal-api.ts:39-68; without it the
+# guest self-service search answers 500). After bootstrap-admin, which sets every user's password
+# to AUTH_DEFAULT_PASSWORD. The password hashed as core hashes them, bcrypt with cost 12
+# (Apps/core-service/src/utils/password.ts:9), by core-service's own bcryptjs; the rotation time
+# set, so core does not ask for a change. Its home tenant (users.tenant_id, NOT NULL) is the
+# oldest tenant; a MANAGER membership with the module core in every
+# tenant: the least its calls need (GET /v1/guests: MANAGER and core,
+# Apps/guests-service/src/routes/guests.ts:192-193; GET /v1/reservations/:id: STAFF and core,
+# Apps/core-service/src/routes/reservations.ts:73-74). On every run: a changed password and the
+# tenants created since the last release are picked up; memberships an operator changed are kept.
+service_account() {
+    hash="$(cd "$APP/Apps/core-service" &&
+        node -e 'process.stdout.write(require("bcryptjs").hashSync(process.env.SERVICE_AUTH_PASSWORD, 12))')" ||
+        return 1
+    sql -v username="$SERVICE_AUTH_USERNAME" -v hash="$hash" <<'SQL'
+INSERT INTO public.users AS u (tenant_id, username, email, password_hash, first_name, last_name,
+                               is_active, is_verified, password_rotated_at, metadata)
+SELECT t.id, :'username', :'username' || '@tartware.invalid', :'hash', 'Tartware', 'Service Account',
+       true, true, now(), '{"managedBy": "tartware-infra migration"}'
+FROM public.tenants t
+WHERE COALESCE(t.is_deleted, false) = false AND t.deleted_at IS NULL
+ORDER BY t.created_at, t.id LIMIT 1
+ON CONFLICT (username) DO UPDATE
+SET password_hash = EXCLUDED.password_hash, is_active = true, password_rotated_at = now(),
+    failed_login_attempts = 0, locked_until = NULL, updated_at = now();
+INSERT INTO public.user_tenant_associations (user_id, tenant_id, role, is_active, modules)
+SELECT u.id, t.id, 'MANAGER', true, '["core"]'::jsonb
+FROM public.users u CROSS JOIN public.tenants t
+WHERE u.username = :'username' AND COALESCE(t.is_deleted, false) = false AND t.deleted_at IS NULL
+ON CONFLICT (user_id, tenant_id) DO NOTHING;
+SELECT 'service account ' || :'username' || ': member of ' || count(*) || ' tenant(s)'
+FROM public.user_tenant_associations a JOIN public.users u ON u.id = a.user_id WHERE u.username = :'username';
+SQL
+    found="$(sql -v username="$SERVICE_AUTH_USERNAME" <<'SQL'
+SELECT count(*) FROM public.users WHERE username = :'username'
+SQL
+)"
+    [ "$found" = 1 ] || {
+        echo "no user $SERVICE_AUTH_USERNAME: the database has no tenant to be its home" >&2
+        return 1
+    }
+}
+run service-account strict "$SCRIPTS" service_account
 
 record complete 0
 echo "migration OK: app commit $commit ($mode)"
