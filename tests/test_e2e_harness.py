@@ -1,9 +1,10 @@
 """The end-to-end harness's own logic on canned inputs (the real run is a step of .ci/run, docs/app.md):
 secret generation, env resolution, loopback mapping, the topic list, the Kafka stand-in on the
-wire, planted-defect detection, and the migration runner's shell."""
+wire, planted-defect selection and detection, the narrowed app build, and the operator scripts' shell."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import string
@@ -19,8 +20,10 @@ from kafka.record import MemoryRecordsBuilder
 
 from components.platform.data import Topic, topic_script
 from e2e.kafka_standin import KafkaStandIn, UNKNOWN_TOPIC_OR_PARTITION, supported_versions
-from e2e.run import finish, Report
-from e2e.spec import Loopback, SpecError, generate_password, random_values, secret_data, service_spec, topics_of
+from e2e.app import BUILD_TOOLS, lockfile_root_dev_versions, runtime_closure, transpile_command
+from e2e.run import Report, caught, check_plants, plant_services, summary
+from e2e.spec import (Loopback, ServiceSpec, SpecError, generate_password, random_values, secret_data, service_spec,
+                      topics_of)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,15 +142,115 @@ def test_the_kafka_standin_refuses_unknown_topics_and_records_what_it_receives()
     assert supported_versions(ProduceRequest) == (3, 8)  # Produce is flexible from v9 (Kafka's schema)
 
 
-def test_planted_defects_count_only_when_a_failure_names_them():
+def test_a_plant_counts_only_when_its_own_failure_names_it():
     report = Report(failures=["core-service: exited with 1: AUTH_DEFAULT_PASSWORD must be set in production"])
-    assert finish(report, [["missing-env", "core-service", "AUTH_DEFAULT_PASSWORD"]], 0.0) == 0
-    assert finish(report, [["missing-topic", "commands.primary"]], 0.0) == 1
-    assert finish(Report(), [], 0.0) == 0 and finish(report, [], 0.0) == 1
+    assert caught(["missing-env", "core-service", "AUTH_DEFAULT_PASSWORD"], report)
+    assert not caught(["missing-topic", "commands.primary"], report)
+    assert summary(Report(), [], [], {}, 0.0) == 0 and summary(report, [], [], {}, 0.0) == 1
+    plant = ["missing-topic", "commands.primary"]
+    assert summary(Report(), [("missing-topic:commands.primary", True)], [plant], {}, 0.0) == 0
+    assert summary(Report(), [("missing-topic:commands.primary", False)], [plant], {}, 0.0) == 1
+    assert summary(Report(), [], [plant], {}, 0.0) == 1  # a plant that never ran is not caught
+
+
+def test_plants_start_only_what_they_touch_and_bad_plants_are_refused_before_anything_runs():
+    services = {n: ServiceSpec(n, {"http": 1}, {"NODE_ENV": "production"}, []) for n in
+                ("api-gateway", "core-service", "billing-service", "availability-guard-service",
+                 "reservations-command-service", "notification-service")}
+    assert plant_services("missing-env", ["billing-service", "NODE_ENV"], services) == ["billing-service"]
+    # the services whose own files name the topic (stacks/app_source.py APP_TOPICS), not the shared config's users
+    assert plant_services("missing-topic", ["commands.primary"], services) == [
+        "api-gateway", "availability-guard-service", "billing-service", "reservations-command-service"]
+    assert plant_services("missing-topic", ["notifications.events"], services) == ["notification-service"]
+    assert plant_services("skip-migration-step", ["bootstrap-admin"], services) == ["core-service"]
+    rendered = SimpleNamespace(services=services, topics={"commands.primary": 1})
+    check_plants([["missing-env", "core-service", "NODE_ENV"], ["missing-topic", "commands.primary"],
+                  ["skip-migration-step", "bootstrap-admin"], ["skip-migration-step", "service-account"]], rendered)
+    for bad in (["missing-env", "core-service", "NOPE"], ["missing-topic", "nope"],
+                ["skip-migration-step", "nope"], ["missing-secret", "x"]):
+        with pytest.raises(SystemExit):
+            check_plants([bad], rendered)
+
+
+LOCK = """\
+lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      dotenv:
+        specifier: ^17.2.3
+        version: 17.2.3
+    devDependencies:
+      '@swc/cli':
+        specifier: ^0.8.1
+        version: 0.8.1(@swc/core@1.15.24)(chokidar@5.0.0)
+      tsx:
+        specifier: ^4.21.0
+        version: 4.21.0
+
+  Apps/core-service:
+    devDependencies:
+      tsx:
+        specifier: ^4.7.1
+        version: 4.7.1
+
+packages:
+"""
+
+
+def test_the_build_tools_are_the_versions_the_apps_lockfile_resolves_for_its_root():
+    assert lockfile_root_dev_versions(LOCK) == {"@swc/cli": "0.8.1", "tsx": "4.21.0"}
+    pinned = json.loads((ROOT / "e2e" / "package.json").read_text())["dependencies"]
+    assert set(BUILD_TOOLS) <= set(pinned)
+
+
+def package(root: Path, path: str, name: str, build: str, deps: dict[str, str] | None = None,
+            tsconfig: str | None = None) -> None:
+    (root / path).mkdir(parents=True)
+    (root / path / "package.json").write_text(json.dumps({"name": name, "scripts": {"build": build},
+                                                          "dependencies": deps or {}}))
+    if tsconfig is not None:
+        (root / path / "tsconfig.json").write_text(tsconfig)
+
+
+def test_only_the_services_runtime_workspace_packages_are_transpiled_by_their_swc_step(tmp_path):
+    swc = "swc src -d dist --strip-leading-paths --config-file ../../.swcrc -q"
+    (tmp_path / "pnpm-workspace.yaml").write_text("packages:\n  - 'Apps/*'\n  - 'schema'\n")
+    package(tmp_path, "Apps/core-service", "@tartware/core-service", swc,
+            {"@tartware/config": "workspace:*", "pg": "^8"})
+    package(tmp_path, "Apps/config", "@tartware/config", swc + " && tsc --emitDeclarationOnly",
+            {"@tartware/schemas": "workspace:*"})
+    package(tmp_path, "Apps/unused", "@tartware/unused", swc)
+    package(tmp_path, "schema", "@tartware/schemas", "tsc", tsconfig='{ /* c */ "compilerOptions": {"isolatedModules": true}}')
+    closure = runtime_closure(tmp_path, ["core-service"])
+    assert sorted(closure) == ["@tartware/config", "@tartware/core-service", "@tartware/schemas"]
+    assert transpile_command(closure["@tartware/config"], tmp_path) == swc.split()  # declarations left out
+    assert transpile_command(closure["@tartware/schemas"], tmp_path) == [
+        "swc", "src", "-d", "dist", "--strip-leading-paths", "--config-file", "../.swcrc", "-q"]
+    package(tmp_path, "Apps/typed", "@tartware/typed", "tsc", tsconfig="{}")
+    with pytest.raises(RuntimeError, match="isolatedModules"):
+        transpile_command(tmp_path / "Apps" / "typed", tmp_path)
+    with pytest.raises(RuntimeError, match="not a package of the app's workspace"):
+        runtime_closure(tmp_path, ["nope"])
 
 
 @pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck not installed (.ci/run installs it)")
-def test_the_migration_runner_is_posix_sh_and_shellcheck_clean():
-    result = subprocess.run(["shellcheck", "-s", "sh", str(ROOT / "ops" / "migrate" / "migrate.sh")],
-                            capture_output=True, text=True)
+@pytest.mark.parametrize("script", ["ops/migrate/migrate.sh", "ops/tenant/enable-modules.sh"])
+def test_the_operator_scripts_are_posix_sh_and_shellcheck_clean(script):
+    result = subprocess.run(["shellcheck", "-s", "sh", str(ROOT / script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("args, refusal", [
+    ([], "usage"),
+    (["11111111-1111-1111-1111-111111111111"], "usage"),
+    (["not-a-uuid", "core"], "lower-case UUID"),
+    (["11111111-1111-1111-1111-111111111111", "Revenue"], "module names"),
+    (["11111111-1111-1111-1111-111111111111", "x;drop"], "module names"),
+])
+def test_enable_modules_refuses_bad_arguments_before_it_connects(args, refusal):
+    result = subprocess.run(["sh", str(ROOT / "ops" / "tenant" / "enable-modules.sh"), *args],
+                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PGHOST": "/nonexistent"})
+    assert result.returncode == 1 and refusal in result.stderr, result.stderr
