@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -665,7 +666,12 @@ def summary(report: Report, results: list[tuple[str, bool]], plants: list[list[s
     return 0 if ok and not missed else 1
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # so the run's finally stops every process it started
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plant", action="append", default=[],
                         help="missing-env:<service>:<VAR> | missing-topic:<topic> | skip-migration-step:<step>")
