@@ -229,7 +229,9 @@ class Operations(TartwareComponent):
         )
         waits_for: list[pulumi.Resource] = [self.namespace, secret, claim, scripts, account]
         postgres_env = [
-            {"name": "PGHOST", "value": ep.database_host},
+            # the primary itself, not the Pooler: pg_dump/pg_restore keep session state (SET, a
+            # snapshot, locks) that a transaction pooler would spread over server connections
+            {"name": "PGHOST", "value": ep.database_primary_host},
             {"name": "PGPORT", "value": str(ep.database_port)},
             {"name": "PGUSER", "value": ep.database_user},
             {"name": "PGDATABASE", "value": ep.database_name},

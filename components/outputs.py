@@ -125,3 +125,6 @@ def export_outputs(args: OutputsArgs) -> None:
         "loadTestSummary": operations.load_test_summary,
         "verticalPodAutoscalers": list(operations.vpa_names),
     })
+    # PostgreSQL: the app's address (the Pooler), the primary, the archive, the RPO of these
+    # settings and the guide's runbook commands for this deployment (docs/operations.md)
+    pulumi.export("database", dict(args.database))

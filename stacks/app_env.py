@@ -79,8 +79,8 @@ def service_url(name: str, namespace: str) -> str:
     return f"http://{service_host(name, namespace)}:{catalog.SERVICES[name].port}"
 
 
-def provided_by_template(name: str, uses: Mapping[str, bool], calls: tuple[str, ...]) -> set[str]:
-    """Variables the chart template renders for service ``name`` by itself."""
+def provided_by_template(uses: Mapping[str, bool], calls: tuple[str, ...]) -> set[str]:
+    """Variables the chart template renders by itself for a service with these ``uses`` and ``calls``."""
     out = set(TEMPLATE_ENV)
     for use, names in TEMPLATE_ENV_BY_USE.items():
         if uses.get(use):

@@ -16,7 +16,8 @@ from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
 import pulumi
 
 from .cluster_settings import Placement, VsphereSettings
-from .data_settings import DataSettings
+from .data_settings import DataSettings, PoolerSizing, PostgresSettings
+from .data_settings import Sizing as ContainerSizing
 from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
 from .network import NamespacePolicies
@@ -390,12 +391,64 @@ class MetricsServerArgs:
 
 
 @dataclass(frozen=True)
+class ArchiveArgs:
+    """Where PostgreSQL archives its WAL and base backups: a folder of the backups' off-site bucket
+    (stacks/ops_settings.py ``OffsiteSettings``), reached with the same credentials or IRSA role."""
+
+    destination: str  # s3://<bucket>/<prefix>/<folder>: barman's destinationPath (one folder per serverName)
+    endpoint: str  # "" = AWS S3
+    region: str
+    encryption: str  # AES256 | aws:kms | bucket-default
+    kms_key_id: str
+    role_arn: str  # IRSA: the instances' ServiceAccount assumes it ("" = access keys)
+    access_key_id: Optional[pulumi.Output] = None  # secret
+    secret_access_key: Optional[pulumi.Output] = None  # secret
+
+
+@dataclass(frozen=True)
 class DataArgs:
     data: DataSettings
     protect: bool
     credentials: CredentialOutputs
     secrets: SecretMaker
     placement: Placement = Placement()
+    zone_spread: str = "ScheduleAnyway"  # whenUnsatisfiable of the instances' and poolers' zone spread
+    archive: Optional[ArchiveArgs] = None  # None: no off-site bucket, no WAL archive
+    # filled by the platform from its siblings: cert-manager's release (the Barman Cloud plugin's
+    # certificates) and kube-prometheus-stack's (the PodMonitor/PrometheusRule CRDs)
+    cert_manager: Optional[pulumi.Resource] = None
+    monitoring_crds: Optional[pulumi.Resource] = None
+
+
+@dataclass(frozen=True)
+class PostgresArgs:
+    """The PostgreSQL part of the data tier (components/platform/postgres.py ``Postgres``): the
+    DataTier makes it from its DataArgs with ``stacks/compose.py postgres_args`` and hands over the
+    namespace and the app Secret it created."""
+
+    operator_replicas: int
+    pg: PostgresSettings
+    instances: int
+    storage: Any  # Memory
+    storage_class: str
+    postgres_size: ContainerSizing
+    sidecar_size: ContainerSizing
+    pooler_size: ContainerSizing
+    operator_size: ContainerSizing
+    plugin_size: ContainerSizing
+    pooler: PoolerSizing
+    max_connections: int
+    username: str
+    database: str
+    protect: bool
+    placement: Placement
+    zone_spread: str
+    namespace: pulumi.Resource  # database
+    app_secret: pulumi.Resource  # postgres-credentials
+    archive: Optional[ArchiveArgs] = None
+    cert_manager: Optional[pulumi.Resource] = None
+    monitoring_crds: Optional[pulumi.Resource] = None
+    waits_for: Sequence[pulumi.Resource] = ()  # the bitnami release while the cluster imports from it
 
 
 @dataclass(frozen=True)
@@ -502,3 +555,4 @@ class OutputsArgs:
     api_url: Any  # str or Output[str]
     secret_names: Any
     operations: OperationsOutputs
+    database: Mapping[str, Any]  # PostgreSQL's addresses, pooler, archive, RPO, runbook (stacks/compose.py)

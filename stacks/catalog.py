@@ -199,10 +199,12 @@ PROFILES: Mapping[str, Mapping[str, Sizing]] = MappingProxyType(
     }
 )
 
-# DB_POOL_MAX per environment: the most connections one pod's pool opens. The app's default is 15
-# (red2n/tartware@a2583469 Apps/config/src/index.ts, databaseSchema); at the prod profile's 420 pods
-# that is 6,300 connections. These fit the connection budget at max scale (docs/budget.md
-# "Database connections").
+# DB_POOL_MAX per environment when the pods reach PostgreSQL directly (no Pooler in front: while a
+# stack moves from the bitnami release, or with a database that is not ours): the most connections
+# one pod's pool opens. The app's default, 15 (red2n/tartware@a2583469 Apps/config/src/index.ts,
+# databaseSchema), would open 6,300 at the prod profile's 420 pods; these fit max_connections at max
+# scale. Behind the Pooler the app's default applies (stacks/connections.py default_pool;
+# docs/budget.md "Database connections").
 DB_POOL_MAX: Mapping[str, int] = MappingProxyType({"dev": 4, "prod": 2})
 
 # HPA policy from the guide's "Automatic Scaling" section.

@@ -95,7 +95,7 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
         calls = tuple(c for c in d.calls if c in enabled)
         # the URL of a service switched off is not missing: calls to it fail, as switching it off means
         off = {f"{catalog.SERVICES[s.name].env_prefix}_SERVICE_URL" for s in t.services if s.name not in enabled}
-        app_env.check_provided(d.name, app_env.provided_by_template(d.name, uses, calls) | set(env)
+        app_env.check_provided(d.name, app_env.provided_by_template(uses, calls) | set(env)
                                | set(secret_env) | off)
     return {
         "enabled": spec.enabled,

@@ -11,6 +11,7 @@ import dataclasses
 from typing import Any, Optional
 
 from .args import (
+    ArchiveArgs,
     BareMetalClusterArgs,
     CertManagerArgs,
     ClusterArgs,
@@ -34,6 +35,7 @@ from .args import (
     OutputsArgs,
     PlatformArgs,
     PoolArgs,
+    PostgresArgs,
     RancherArgs,
     RancherServerArgs,
     SecretMaker,
@@ -46,6 +48,8 @@ from .args import (
 from .budget import Budget
 from .cluster_settings import NodePool, Placement
 from .handles import ClusterHandle, PlatformHandle
+from .data_settings import ARCHIVE_TIMEOUT_SECONDS, PoolerLimits
+from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
 from .model import StackSettings
 from .platform_settings import metrics_server_wanted
 
@@ -72,8 +76,7 @@ def cluster_args(s: StackSettings) -> ClusterArgs:
               if r.install else None)
     rancher = (RancherArgs(insecure=r.insecure, server=server) if server is not None
                else RancherArgs(insecure=r.insecure, api_url=r.api_url, token=r.token))
-    backup = s.ops.backup
-    offsite = backup.offsite if backup is not None else None
+    offsite = s.ops.offsite
     common = dict(
         name=c.name, protect=s.protect, rke2_version=c.rke2_version, rancher=rancher,
         etcd_snapshot_schedule=c.etcd_snapshot_schedule, etcd_snapshot_retention=c.etcd_snapshot_retention,
@@ -127,7 +130,8 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
     placement = Placement.for_pools(s.cluster.node_pools)  # the memory pool, if the cluster declares one
     return PlatformArgs(
         domain=s.domain,
-        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement),
+        data=DataArgs(s.data, s.protect, credentials, secrets, placement=placement,
+                      zone_spread=s.tartware.zone_spread, archive=archive_args(s)),
         observability=ObservabilityArgs(s.observability, s.protect, s.domain, meshed=p.istio, placement=placement,
                                         remote_write_receiver=load_test is not None and load_test.profile == "load",
                                         grafana_sso=grafana_sso_args(s, secrets)),
@@ -153,6 +157,38 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         operator_access=operator_access_args(s, secrets),
         public_operator_hosts=s.access.public_operator_hosts,
     )
+
+
+# The folder of the off-site bucket that holds barman's catalog: one sub-folder per cluster
+# (serverName) with its base/ and wals/ (docs/data-and-observability.md "Continuous archiving").
+ARCHIVE_FOLDER = "pitr"
+
+
+def archive_args(s: StackSettings) -> Optional[ArchiveArgs]:
+    """PostgreSQL's WAL archive in the backups' off-site bucket, or None without one (the plan then
+    states the RPO of the nightly dump)."""
+    off = s.ops.offsite
+    if off is None or not s.data.postgres:
+        return None
+    return ArchiveArgs(destination=f"s3://{off.bucket}/{off.folder(ARCHIVE_FOLDER)}", endpoint=off.endpoint,
+                       region=off.region, encryption=off.encryption, kms_key_id=off.kms_key_id,
+                       role_arn=off.role_arn, access_key_id=off.access_key_id,
+                       secret_access_key=off.secret_access_key)
+
+
+def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str, database: str,
+                  waits_for: tuple[Any, ...] = ()) -> PostgresArgs:
+    """What the DataTier hands its PostgreSQL part: the settings it reads, the namespace and app
+    Secret it created, and (while a stack moves from it) the bitnami release the cluster imports from."""
+    d = data.data
+    return PostgresArgs(
+        operator_replicas=d.cnpg_operator_replicas, pg=d.pg, instances=d.postgres_instances, storage=d.postgres_storage,
+        storage_class=d.storage_class, postgres_size=d.size("postgres"), sidecar_size=d.size("barman-sidecar"),
+        pooler_size=d.size("pooler"), operator_size=d.size("cnpg-operator"), plugin_size=d.size("barman-plugin"),
+        pooler=d.pooler, max_connections=d.max_connections, username=username, database=database,
+        protect=data.protect, placement=data.placement, zone_spread=data.zone_spread, namespace=namespace,
+        app_secret=app_secret, archive=data.archive, cert_manager=data.cert_manager,
+        monitoring_crds=data.monitoring_crds, waits_for=waits_for)
 
 
 def operator_access_args(s: StackSettings, secrets: SecretMaker) -> Optional[OperatorAccessArgs]:
@@ -207,6 +243,65 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
                           credentials=credentials, secrets=secrets)
 
 
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:g} h"
+
+
+def recovery_point(s: StackSettings) -> str:
+    """The recovery point objective of the stack's settings, as the plan and the outputs state it
+    (docs/data-and-observability.md "Recovery objectives")."""
+    backup = s.ops.backup
+    archive = archive_args(s)
+    if archive is not None:
+        return (f"<= {ARCHIVE_TIMEOUT_SECONDS // 60} min for the loss of the whole cluster (WAL archived continuously "
+                f"to {archive.destination}, archive_timeout {ARCHIVE_TIMEOUT_SECONDS} s); a failover loses "
+                + ("nothing (postgresSynchronous=required)" if s.data.pg.synchronous == "required" else
+                   "what the promoted standby had not received (replication lag; 0 with postgresSynchronous=required)"))
+    if backup is None:
+        return "no backup: everything since the cluster was created (backupEnabled=false)"
+    return (f"up to {_hours(backup.max_interval_seconds)} (+ the dump's run) for the loss of the cluster: no WAL "
+            f"archive without backupOffsiteBucket, only the nightly pg_dump ('{backup.schedule}') in the cluster; "
+            f"a failed night doubles it (the backup alert fires at {_hours(backup.stale_after_seconds)}); a failover "
+            "loses what the promoted standby had not received")
+
+
+def database_output(s: StackSettings, platform: PlatformHandle) -> dict[str, Any]:
+    """The ``database`` stack output: where PostgreSQL is, its pooler and archive, the RPO, and the
+    guide's runbook commands for this deployment."""
+    d, ep = s.data, platform.endpoints
+    if not d.postgres:
+        return {}
+    cluster, pooler = d.pg.cluster, d.pooler
+    limits = PoolerLimits.of(pooler)
+    archive = archive_args(s)
+    primary_pod = (f"$(kubectl get pod -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster},"
+                   f"cnpg.io/instanceRole=primary -o name)")
+    return {
+        "address": f"{ep.database_host}:{ep.database_port}",
+        "primary": f"{ep.database_primary_host}:{ep.database_port}",
+        "replicas": f"{ep.database_replica_host}:{ep.database_port}" if d.postgres_read_replicas else "",
+        "cluster": cluster,
+        "instances": d.postgres_instances,
+        "synchronous": d.pg.synchronous,
+        "maxConnections": d.max_connections,
+        "pooler": {"name": POOLER_NAME, "poolMode": "transaction", "instances": pooler.instances,
+                   "maxClientConnections": pooler.max_client_conn, "defaultPoolSize": pooler.default_pool_size,
+                   "maxDbConnections": pooler.max_db_connections,
+                   "podsLost": limits.pods_lost, "clientCapacity": limits.client_capacity,
+                   "serverConnections": limits.server_connections},
+        "walArchive": f"{archive.destination}/{cluster}" if archive is not None else "",
+        "baseBackupSchedule": d.pg.base_backup_schedule if archive is not None else "",
+        "rpo": recovery_point(s),
+        "runbook": {
+            "psql": (f"kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h {ep.database_host} "
+                     f"-U {ep.database_user} -d {ep.database_name}"),
+            "pgDump": (f"kubectl exec -n {DATABASE_NAMESPACE} {primary_pod} -c postgres -- pg_dump -d "
+                       f"{ep.database_name} > backup.sql"),
+            "pods": f"kubectl get pods -n {DATABASE_NAMESPACE} -L cnpg.io/instanceRole",
+        },
+    }
+
+
 def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHandle, tartware: Any,
                  operations: Any) -> OutputsArgs:
     """``tartware``: the TartwareRelease (api_url, secret_names); ``operations``: the Operations."""
@@ -221,4 +316,5 @@ def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHan
             backup_schedule=operations.backup_schedule, backup_offsite=operations.backup_offsite,
             restore_job=operations.restore_job_name, load_test_job=operations.load_test_job_name,
             load_test_summary=load_test.summary if load_test is not None else None,
-            vpa_names=tuple(operations.vpa_names)))
+            vpa_names=tuple(operations.vpa_names)),
+        database=database_output(s, platform))

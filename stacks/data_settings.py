@@ -1,16 +1,22 @@
-"""Data-tier settings: which stateful systems to install, their replica counts and volume sizes.
+"""Data-tier settings: which stateful systems to install, their replica counts and volume sizes,
+and PostgreSQL's high availability, backups, point-in-time recovery and connection pooling.
 
 The data area. Every size and count has an environment default computed in
-``build()`` when the key is unset (dev: one small instance each; prod: HA).
+``build()`` when the key is unset (dev: one small instance each; prod: HA). The PostgreSQL
+connection numbers (the Pooler's and the server's) are declared here once (``POOLER_SIZES``, and
+the setting ``postgresMaxConnections``): the components, the plan and the connection budget read them.
+docs/data-and-observability.md explains every choice.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 from pydantic import Field
 
+from . import cron
 from .errors import key
 from .quantities import Memory
 from .schema import BuildContext, MemQ, Setting, SettingsModel, hint, validate_section
@@ -25,7 +31,14 @@ MAX_VOLUME = 16 * 1024 * GI
 
 DECLARED: tuple[Setting, ...] = (
     Setting("postgresStorageSize", "string", "PVC size of the PostgreSQL primary and each read replica (1Gi-16Ti). Unset: 8Gi in dev, 500Gi in prod."),
-    Setting("postgresReadReplicas", "integer", "PostgreSQL streaming read replicas (0-10); 0 = standalone. Unset: 0 in dev, 2 in prod."),
+    Setting("postgresReadReplicas", "integer", "PostgreSQL standby instances of the CloudNativePG cluster (0-8): hot standbys that take over on a failover and serve the read-only Service <cluster>-ro; the cluster runs 1 + this many instances, spread over zones. Unset: 0 in dev, 2 in prod (at least 2 in prod)."),
+    Setting("postgresSynchronous", "string", "Commit durability across instances: off (asynchronous streaming; a failover can lose the last commits), preferred (synchronous to one standby while one is reachable), required (zero-loss failover: every commit waits for a standby; writes stop when none answers; needs 2 standbys).", "off"),
+    Setting("postgresBaseBackupSchedule", "string", "When the ScheduledBackup takes a base backup to the off-site bucket: six cron fields, seconds first (0 0 3 * * * = 03:00 UTC daily), or @daily/@weekly.", "0 0 3 * * *"),
+    Setting("postgresBackupRetentionDays", "integer", "Days of base backups and archived WAL kept in the off-site bucket (1-365): the point-in-time recovery window.", 30),
+    Setting("postgresCluster", "string", "Name of the serving CloudNativePG cluster (pods <name>-N, Services <name>-rw/-ro/-r) and of its folder (serverName) in the bucket. A point-in-time recovery moves to a new name (postgresRecoverySource).", "postgres"),
+    Setting("postgresRecoverySource", "string", "Bootstrap postgresCluster by point-in-time recovery from the archive of this cluster (its serverName in the off-site bucket, e.g. postgres); empty = a new database (initdb).", ""),
+    Setting("postgresRecoveryTarget", "string", "With postgresRecoverySource: latest (every archived transaction) or a UTC time such as 2026-08-01T10:15:00Z (the last transaction committed before it).", "latest"),
+    Setting("postgresMigration", "string", "Moving a stack from the bitnami PostgreSQL release (docs/data-and-observability.md): none, import (the old release stays; the new cluster imports the tartware database from it), cutover (the old release is removed).", "none"),
     Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti). Unset: 2Gi in dev, 16Gi in prod."),
     Setting("redisNodes", "integer", "Redis nodes: 1 = standalone, 3-9 = replication with Sentinel. Unset: 1 in dev, 3 in prod."),
     Setting("redpandaBrokers", "integer", "Redpanda brokers (1-15; at least 3 in prod). Unset: 1 in dev, 3 in prod."),
@@ -33,13 +46,36 @@ DECLARED: tuple[Setting, ...] = (
     Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod). Unset: 1 in dev, 3 in prod."),
     Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). Unset: 1Gi in dev, 10Gi in prod."),
     Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", ""),
-    Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on the primary and every "
-            "read replica. The Tartware pods' pools must fit in it at max scale (docs/budget.md). Unset: 200 in dev, "
-            "1000 in prod."),
+    Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on every instance of the "
+            "cluster (and of the bitnami release while a stack moves from it). The Pooler's server connections and "
+            "the reserve (or, without the Pooler, the Tartware pods' pools at max scale) must fit in it "
+            "(docs/budget.md). Unset: 200 in dev, 1000 in prod."),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("dataComponents",)
 
 hint("dataStorageClass", "a lower-case StorageClass name such as 'gp3', or empty for the cluster default")
+hint("postgresCluster", "a lower-case name of 1-40 letters, digits and '-', starting with a letter, such as 'postgres' "
+     "or 'postgres-pitr1'")
+hint("postgresRecoverySource", "the name (serverName) of the cluster whose archive to recover from, such as "
+     "'postgres', or empty")
+hint("postgresRecoveryTarget", "'latest' or a UTC time such as '2026-08-01T10:15:00Z'")
+
+CLUSTER_NAME = r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?"
+SYNCHRONOUS = ("off", "preferred", "required")
+MIGRATIONS = ("none", "import", "cutover")
+# A ScheduledBackup's schedule is parsed by robfig/cron v1.2.0 cron.Parse (cloudnative-pg/cloudnative-pg@v1.30.0
+# internal/webhook/v1/scheduledbackup_webhook.go, go.mod github.com/robfig/cron v1.2.0): six fields,
+# SECONDS first (robfig/cron@v1.2.0 parser.go defaultParser: Second | Minute | Hour | Dom | Month |
+# DowOptional | Descriptor). A five-field CronJob schedule is accepted there too, shifted one field:
+# "0 2 * * *" would mean second 0, minute 2, EVERY hour. So five fields are refused here.
+SIX_FIELD_DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+# archive_timeout: PostgreSQL switches to a new WAL segment at least this often when there was
+# activity, so the archive is never more than this behind (postgresql.org/docs/17/runtime-config-wal.html
+# #GUC-ARCHIVE-TIMEOUT): the RPO of a loss of the whole cluster with archiving healthy.
+ARCHIVE_TIMEOUT_SECONDS = 300
+# A base backup of the guide's 500Gi volume may take this long after its scheduled time before the
+# "no base backup" alert fires (daily schedule: 24 h + 2 h = 26 h).
+BASE_BACKUP_GRACE_SECONDS = 2 * 3600
 
 
 class DataComponentsInput(SettingsModel):
@@ -53,7 +89,14 @@ class DataComponentsInput(SettingsModel):
 
 class DataInput(SettingsModel):
     postgres_storage_size: Optional[MemQ] = None
-    postgres_read_replicas: Optional[Annotated[int, Field(ge=0, le=10)]] = None
+    postgres_read_replicas: Optional[Annotated[int, Field(ge=0, le=8)]] = None
+    postgres_synchronous: Literal["off", "preferred", "required"]
+    postgres_base_backup_schedule: Annotated[str, Field(max_length=100)]
+    postgres_backup_retention_days: Annotated[int, Field(ge=1, le=365)]
+    postgres_cluster: Annotated[str, Field(pattern=rf"^{CLUSTER_NAME}$")]
+    postgres_recovery_source: Annotated[str, Field(pattern=rf"^({CLUSTER_NAME})?$")]
+    postgres_recovery_target: Annotated[str, Field(pattern=r"^(latest|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$")]
+    postgres_migration: Literal["none", "import", "cutover"]
     redis_storage_size: Optional[MemQ] = None
     redis_nodes: Optional[Annotated[int, Field(ge=1, le=9)]] = None
     redpanda_brokers: Optional[Annotated[int, Field(ge=1, le=15)]] = None
@@ -84,23 +127,45 @@ class Sizing:
 MI = 2**20
 # Container sizes per environment. Prod sizes are ours (the guide does not size the data tier);
 # dev keeps a laptop/kind cluster light.
+# PostgreSQL (CloudNativePG): "postgres" is every instance's postgres container and its
+# bootstrap-controller init container (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs/pods.go,
+# containers.go: both get spec.resources); "barman-sidecar" the Barman Cloud plugin's sidecar in each
+# instance (ObjectStore spec.instanceSidecarConfiguration.resources); "pooler" each PgBouncer pod
+# (Pooler spec.template; its bootstrap init container gets the same); "cnpg-operator" and
+# "barman-plugin" the two Deployments in cnpg-system. Redis (redis-ha): "redis", "redis-sentinel",
+# "redis-split-brain" and "exporter" per node, "redis-init" its config-init container, "haproxy" per
+# HAProxy pod (and its config-init).
 SIZES: dict[str, dict[str, Sizing]] = {
     "dev": {
         "postgres": Sizing(250, 512 * MI, 1000, 1 * GI),
+        "barman-sidecar": Sizing(50, 128 * MI, 500, 512 * MI),
+        "pooler": Sizing(50, 64 * MI, 500, 128 * MI),
+        "cnpg-operator": Sizing(50, 128 * MI, 500, 256 * MI),
+        "barman-plugin": Sizing(25, 64 * MI, 200, 128 * MI),
         "redis": Sizing(100, 128 * MI, 500, 256 * MI),
         "redis-sentinel": Sizing(50, 64 * MI, 200, 128 * MI),
+        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": Sizing(50, 64 * MI, 250, 128 * MI),
         "consul": Sizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
         "exporter": Sizing(25, 32 * MI, 100, 64 * MI),
-        "kubectl": Sizing(10, 32 * MI, 100, 64 * MI),
         "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
     },
     "prod": {
         "postgres": Sizing(2000, 8 * GI, 4000, 16 * GI),
+        # barman-cloud-wal-archive compresses and uploads every segment (WAL of 20k req/s): a core at most
+        "barman-sidecar": Sizing(250, 256 * MI, 1000, 1 * GI),
+        # PgBouncer is one process on one core (pgbouncer.org/config.html, "so_reuseport"): 1 core limit
+        "pooler": Sizing(500, 256 * MI, 1000, 512 * MI),
+        "cnpg-operator": Sizing(100, 256 * MI, 1000, 512 * MI),
+        "barman-plugin": Sizing(50, 64 * MI, 500, 256 * MI),
         "redis": Sizing(1000, 4 * GI, 2000, 8 * GI),
         "redis-sentinel": Sizing(100, 128 * MI, 250, 256 * MI),
+        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": Sizing(250, 128 * MI, 1000, 256 * MI),
         "consul": Sizing(500, 1 * GI, 1000, 2 * GI),
         "exporter": Sizing(50, 64 * MI, 200, 128 * MI),
-        "kubectl": Sizing(10, 32 * MI, 100, 64 * MI),
         "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
     },
 }
@@ -112,6 +177,38 @@ REDPANDA_MEMORY = {"dev": 5 * GI // 2, "prod": 10 * GI}
 # Sidecar + configurator containers of each broker pod (chart sets no requests; our estimate).
 REDPANDA_SIDECAR = Sizing(100, 128 * MI, 100, 128 * MI)
 
+
+@dataclass(frozen=True)
+class PoolerSizing:
+    """The PgBouncer Pooler in front of the primary (transaction pooling), per environment.
+
+    PgBouncer's settings (pgbouncer.org/config.html): ``max_client_conn`` client connections each
+    pooler pod accepts; ``default_pool_size`` server connections per (user, database) pair and pod;
+    ``reserve_pool_size`` extra ones for a burst; ``max_db_connections`` the cap per database and pod.
+    What they admit and open together is ``PoolerLimits``.
+    """
+
+    instances: int
+    max_client_conn: int
+    default_pool_size: int
+    reserve_pool_size: int
+    max_db_connections: int
+
+
+# THE one declaration of the Pooler's numbers (the Tartware side, pods x DB_POOL_MAX at maximum
+# scale, must fit ``PoolerLimits.client_capacity``; its server connections plus the reserve must fit
+# max_connections, the setting postgresMaxConnections: stacks/connections.py, docs/budget.md
+# "Database connections"). Prod: three pooler pods spread over zones, any two of them admit 20,000
+# clients (the guide's budget at maximum scale with the app's own pool of 15 opens 6,300); 80 server
+# connections per pod keep the primary's active backends near what its 4 cores can run (a
+# transaction pool's server connections are busy).
+POOLER_SIZES: dict[str, PoolerSizing] = {
+    "dev": PoolerSizing(instances=1, max_client_conn=1000, default_pool_size=20, reserve_pool_size=5,
+                        max_db_connections=30),
+    "prod": PoolerSizing(instances=3, max_client_conn=10000, default_pool_size=60, reserve_pool_size=10,
+                         max_db_connections=80),
+}
+
 DEFAULTS = {
     # key: (dev, prod)
     "postgres_storage_size": (8 * GI, 500 * GI),  # platform README: "3 replicas, 500GB"
@@ -122,24 +219,107 @@ DEFAULTS = {
     "redpanda_storage_size": (10 * GI, 200 * GI),
     "consul_servers": (1, 3),
     "consul_storage_size": (1 * GI, 10 * GI),
-    # What the pods' pools need at max scale, with room (docs/budget.md "Database connections");
-    # PostgreSQL's own default is 100 (https://www.postgresql.org/docs/16/runtime-config-connection.html).
+    # The Pooler's server connections and the reserve at their worst, with room (docs/budget.md
+    # "Database connections"); PostgreSQL's own default is 100
+    # (https://www.postgresql.org/docs/17/runtime-config-connection.html).
     "postgres_max_connections": (200, 1000),
 }
 
 
+# The Pooler's PodDisruptionBudget (components/platform/postgres.py, with more than one pod): a drain
+# or an eviction takes at most this many pooler pods at once.
+POOLER_MAX_UNAVAILABLE = 1
+# The Pooler's Deployment keeps Kubernetes' default rolling update (cloudnative-pg/cloudnative-pg@v1.30.0
+# pkg/specs/pgbouncer/deployments.go getDeploymentStrategy: an empty strategy unless the Pooler sets
+# spec.deploymentStrategy): maxSurge 25 % rounded up, maxUnavailable 25 % rounded down
+# (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#max-surge, #max-unavailable).
+DEPLOYMENT_ROLLOUT_PERCENT = 25
+
+
 @dataclass(frozen=True)
 class PoolerLimits:
-    """A PgBouncer pooler between the Tartware pods and PostgreSQL (transaction pooling, which the
-    app supports: red2n/tartware@a2583469 Apps/config/src/db.ts). The data tier returns one from
-    ``DataSettings.pooler_limits`` when it installs a pooler; the connection budget (stacks/connections.py) then counts the pods' pools against
-    the pooler's client limit, and the pooler's server connections against max_connections.
-    https://www.pgbouncer.org/config.html: max_client_conn, default_pool_size."""
+    """What the PgBouncer Pooler between the Tartware pods and PostgreSQL admits and opens, at its
+    worst moment (transaction pooling, which the app supports: red2n/tartware@a2583469
+    Apps/config/src/db.ts). ``DataSettings.pooler_limits`` returns one while the Pooler serves the
+    app's address; the connection budget (stacks/connections.py) then counts the pods' pools against
+    ``client_capacity`` and ``server_connections`` (plus the reserve, the auth pools among it)
+    against max_connections. PgBouncer's rules: pgbouncer/pgbouncer@pgbouncer_1_25_1 (the image
+    CloudNativePG 1.30.0 runs, pkg/versions/versions.go DefaultPgbouncerImage), src/objects.c
+    launch_new_connection and src/server.c pool_pool_size."""
 
-    instances: int  # pooler pods behind the app's database address
-    max_client_conn: int  # client connections one instance accepts
-    default_pool_size: int  # server connections one instance opens (one database/user pair: tartware)
-    settings: tuple[str, ...] = ()  # the config keys that size it, named when the budget does not fit
+    instances: int  # pooler pods the Deployment keeps
+    max_client_conn: int  # client connections one pod accepts
+    max_db_connections: int  # server connections one pod opens to one database, whatever the user
+    auth_pool_size: int  # server connections one pod's auth_query pool opens (database postgres)
+    source: str = "stacks/data_settings.py POOLER_SIZES"  # where the numbers are declared
+
+    @classmethod
+    def of(cls, p: PoolerSizing) -> PoolerLimits:
+        # The auth_query runs in a pool of its own, (auth_user cnpg_pooler_pgbouncer, auth_dbname
+        # postgres) (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/management/pgbouncer/config/config.go,
+        # api/v1/pooler_types.go PoolerAuthDBName; pgbouncer src/client.c start_auth_query), sized like
+        # every pool: default_pool_size, reserve_pool_size after reserve_pool_timeout, and capped by
+        # max_db_connections of its database. Every client login runs it (the app's user is not in the
+        # auth file), so a reconnect storm can fill it.
+        return cls(p.instances, p.max_client_conn, p.max_db_connections,
+                   min(p.default_pool_size + p.reserve_pool_size, p.max_db_connections))
+
+    @property
+    def pods_lost(self) -> int:
+        """Pods that may be down while the app connects: one (the PodDisruptionBudget), or a rollout's
+        maxUnavailable if that is more; none with a single pod (no other pod could take its clients)."""
+        if self.instances == 1:
+            return 0
+        return max(POOLER_MAX_UNAVAILABLE, self.instances * DEPLOYMENT_ROLLOUT_PERCENT // 100)
+
+    @property
+    def client_pods(self) -> int:
+        return self.instances - self.pods_lost
+
+    @property
+    def server_pods(self) -> int:
+        """Pods that may hold server connections at once: the instances and a rollout's surge pods
+        (the old pod still holds its connections while the new one takes clients)."""
+        return self.instances + -(-self.instances * DEPLOYMENT_ROLLOUT_PERCENT // 100)
+
+    @property
+    def client_capacity(self) -> int:
+        """Client connections the pooler admits with ``pods_lost`` pods down."""
+        return self.client_pods * self.max_client_conn
+
+    @property
+    def server_connections(self) -> int:
+        """The most server connections the pooler opens to the app's database."""
+        return self.server_pods * self.max_db_connections
+
+    @property
+    def auth_connections(self) -> int:
+        """The most server connections the pooler's auth_query pools open (database postgres)."""
+        return self.server_pods * self.auth_pool_size
+
+
+@dataclass(frozen=True)
+class PostgresSettings:
+    """The CloudNativePG cluster's high availability, backups, recovery and migration settings."""
+
+    synchronous: str  # off | preferred | required
+    base_backup_schedule: str  # six cron fields, seconds first
+    base_backup_interval_seconds: int  # the longest gap between two scheduled base backups
+    backup_retention_days: int
+    cluster: str  # the serving cluster's name = its serverName in the bucket
+    recovery_source: str  # "" = initdb; else the serverName recovered from
+    recovery_target: str  # latest | YYYY-MM-DDTHH:MM:SSZ
+    migration: str  # none | import | cutover
+
+    @property
+    def pooled(self) -> bool:
+        """The Pooler serves the app's address: after the move from the bitnami release (during
+        import the bitnami Service holds the name, during cutover nothing does)."""
+        return self.migration == "none"
+
+    @property
+    def base_backup_stale_after_seconds(self) -> int:
+        return self.base_backup_interval_seconds + BASE_BACKUP_GRACE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -157,50 +337,65 @@ class DataSettings:
     redpanda_storage: Memory
     consul_servers: int
     consul_storage: Memory
+    pg: PostgresSettings
     storage_class: str = ""
-    postgres_max_connections: int = 100  # max_connections of the primary and the read replicas
+    postgres_max_connections: int = 100  # max_connections of every instance (postgresMaxConnections)
 
     @property
     def is_prod(self) -> bool:
         return self.environment == "prod"
 
     @property
+    def postgres_instances(self) -> int:
+        return 1 + self.postgres_read_replicas
+
+    @property
     def redis_sentinel(self) -> bool:
         return self.redis_nodes > 1
 
     def pooler_limits(self) -> Optional[PoolerLimits]:
-        """The PgBouncer pooler in front of PostgreSQL, if the data tier installs one; None: the
-        Tartware pods connect to PostgreSQL directly (the connection budget, stacks/connections.py)."""
-        return None
+        """The Pooler in front of PostgreSQL while it serves the app's address; None: the Tartware
+        pods connect to PostgreSQL directly (the bitnami release during postgresMigration=import, or
+        no server during cutover) or the database is not ours (the connection budget,
+        stacks/connections.py)."""
+        return PoolerLimits.of(self.pooler) if self.postgres and self.pg.pooled else None
+
+    @property
+    def pooler(self) -> PoolerSizing:
+        return POOLER_SIZES[self.environment]
+
+    @property
+    def max_connections(self) -> int:
+        """PostgreSQL's max_connections: the setting postgresMaxConnections, on every instance."""
+        return self.postgres_max_connections
 
     def size(self, container: str) -> Sizing:
         return SIZES[self.environment][container]
 
-    def memory_pool_pods(self) -> list[tuple[str, int, int, int]]:
+    def memory_pool_pods(self, archiving: bool = False) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) of the pods pinned to the memory pool when the
-        cluster has one: PostgreSQL, Redis and Redpanda server pods with their sidecars
-        (components/platform/data.py Placement). Consul and the topic Job are not pinned."""
+        cluster has one: PostgreSQL instances (with the backup sidecar when WAL is archived), Redis
+        nodes and Redpanda brokers with their sidecars (components/platform/data.py Placement).
+        Consul, the pooler, the operators and the topic Job are not pinned."""
         pods = []
         if self.postgres:
-            pg, ex = self.size("postgres"), self.size("exporter")
-            pods.append(("postgres", 1 + self.postgres_read_replicas, pg.cpu_request + ex.cpu_request,
-                         pg.memory_request + ex.memory_request))
+            pg = self.size("postgres")
+            side = self.size("barman-sidecar") if archiving else Sizing(0, 0, 0, 0)
+            pods.append(("postgres", self.postgres_instances, pg.cpu_request + side.cpu_request,
+                         pg.memory_request + side.memory_request))
         if self.redis:
-            cpu = self.size("redis").cpu_request + self.size("exporter").cpu_request
-            mem = self.size("redis").memory_request + self.size("exporter").memory_request
-            if self.redis_sentinel:
-                for extra in ("redis-sentinel", "kubectl"):
-                    cpu += self.size(extra).cpu_request
-                    mem += self.size(extra).memory_request
-            pods.append(("redis", self.redis_nodes, cpu, mem))
+            node = [self.size(c) for c in ("redis", "redis-sentinel", "redis-split-brain", "exporter")]
+            pods.append(("redis", self.redis_nodes, sum(n.cpu_request for n in node),
+                         sum(n.memory_request for n in node)))
         if self.redpanda:
             env = self.environment
             pods.append(("redpanda", self.redpanda_brokers, REDPANDA_CORES[env] * 1000 + REDPANDA_SIDECAR.cpu_request,
                          REDPANDA_MEMORY[env] + REDPANDA_SIDECAR.memory_request))
         return pods
 
-    def fixed_overhead(self) -> tuple[int, int]:
-        """(millicores, bytes) requested by every pod the data tier installs, at its configured size."""
+    def fixed_overhead(self, archiving: bool = False) -> tuple[int, int]:
+        """(millicores, bytes) requested by every pod the data tier runs, at its configured size:
+        with ``archiving`` (an off-site bucket) the Barman Cloud plugin and its sidecars too."""
         cpu = mem = 0
 
         def add(sizing: Sizing, count: int = 1) -> None:
@@ -209,15 +404,22 @@ class DataSettings:
             mem += sizing.memory_request * count
 
         if self.postgres:
-            pods = 1 + self.postgres_read_replicas
-            add(self.size("postgres"), pods)
-            add(self.size("exporter"), pods)
+            add(self.size("postgres"), self.postgres_instances)
+            add(self.size("cnpg-operator"), self.cnpg_operator_replicas)
+            if archiving:
+                add(self.size("barman-sidecar"), self.postgres_instances)
+                add(self.size("barman-plugin"))
+            if self.pg.migration == "import":
+                # the bitnami release keeps running beside the new cluster (its primary, read
+                # replicas and their exporters)
+                add(self.size("postgres"), self.postgres_instances)
+                add(self.size("exporter"), self.postgres_instances)
+            if self.pg.pooled:  # the Pooler takes the bitnami Service's name after the move
+                add(self.size("pooler"), self.pooler.instances)
         if self.redis:
-            add(self.size("redis"), self.redis_nodes)
-            add(self.size("exporter"), self.redis_nodes)
-            if self.redis_sentinel:
-                add(self.size("redis-sentinel"), self.redis_nodes)
-                add(self.size("kubectl"), self.redis_nodes)
+            for container in ("redis", "redis-sentinel", "redis-split-brain", "exporter"):
+                add(self.size(container), self.redis_nodes)
+            add(self.size("haproxy"), self.haproxy_replicas)
         if self.redpanda:
             env = self.environment
             add(Sizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
@@ -226,6 +428,17 @@ class DataSettings:
         if self.consul:
             add(self.size("consul"), self.consul_servers)
         return cpu, mem
+
+    @property
+    def cnpg_operator_replicas(self) -> int:
+        """Two in prod: the operator's admission webhooks (failurePolicy Fail) keep answering while
+        one restarts; its controllers elect a leader (--leader-elect)."""
+        return 2 if self.is_prod else 1
+
+    @property
+    def haproxy_replicas(self) -> int:
+        """HAProxy pods in front of Redis: one per Redis node, at most 3 (redis-ha haproxy.replicas)."""
+        return min(3, self.redis_nodes)
 
 
 def check_volume(problems, config_key: str, value: Memory) -> None:
@@ -260,6 +473,61 @@ def validate_with_components(model, raw: Mapping[str, Any], ctx: BuildContext, s
                             lambda loc: ", ".join(components) if loc[0] == setting else "see Pulumi.yaml")
 
 
+def base_backup_interval(problems, schedule: str) -> int:
+    """The longest gap between two runs of a six-field ScheduledBackup schedule (seconds first), or
+    a problem naming ``postgresBaseBackupSchedule``. Only a fixed second is accepted (a base backup
+    more often than once a minute makes no sense); the other five fields follow the CronJob rules
+    of stacks/cron.py (the same day-matching logic in robfig/cron v1.2.0 spec.go dayMatches)."""
+    config_key = key("postgresBaseBackupSchedule")
+    if schedule in SIX_FIELD_DESCRIPTORS:
+        return cron.max_interval_seconds(schedule)
+    fields = schedule.split()
+    if len(fields) == 5:
+        problems.add(config_key, "a ScheduledBackup reads six fields, seconds first (robfig/cron v1.2.0): these "
+                     f"five would mean second {fields[0]}, minute {fields[1]}, hour {fields[2]}...; allowed: six "
+                     f"fields such as '0 {schedule}', or @daily", schedule)
+        return 86400
+    if len(fields) != 6 or not re.fullmatch(r"[0-5]?\d", fields[0]):
+        problems.add(config_key, "expected six cron fields with a fixed second first, such as '0 0 3 * * *' "
+                     "(03:00:00 UTC daily), or @daily/@weekly", schedule)
+        return 86400
+    try:
+        return cron.max_interval_seconds(" ".join(fields[1:]))
+    except cron.CronError as exc:
+        problems.add(config_key, f"{exc}; expected six cron fields with a fixed second first, such as '0 0 3 * * *'",
+                     schedule)
+        return 86400
+
+
+def _postgres(inp: DataInput, replicas: int, ctx: BuildContext) -> PostgresSettings:
+    problems = ctx.problems
+    interval = base_backup_interval(problems, inp.postgres_base_backup_schedule)
+    # synchronous replication waits for a standby: preferred needs one, required two (with one, its
+    # loss or restart stops every write: CloudNativePG docs "Replication", dataDurability required)
+    needed = {"off": 0, "preferred": 1, "required": 2}[inp.postgres_synchronous]
+    if replicas < needed:
+        problems.add(key("postgresSynchronous"), f"{inp.postgres_synchronous} needs at least {needed} standby "
+                     f"instance(s) (postgresReadReplicas is {replicas}); allowed: off, or more postgresReadReplicas",
+                     inp.postgres_synchronous)
+    source, cluster = inp.postgres_recovery_source, inp.postgres_cluster
+    if source and source == cluster:
+        # barman-cloud-check-wal-archive refuses to archive into a folder that already holds WAL:
+        # the recovered cluster needs its own serverName (CloudNativePG docs "Recovery")
+        problems.add(key("postgresRecoverySource"), f"the recovered cluster archives under its own name, so it must "
+                     f"differ from the source: set postgresCluster to a new name such as '{source}-pitr1'", source)
+    if not source and inp.postgres_recovery_target != "latest":
+        problems.add(key("postgresRecoveryTarget"), "only used with postgresRecoverySource (the archive to recover "
+                     "from)", inp.postgres_recovery_target)
+    if source and inp.postgres_migration != "none":
+        problems.add(key("postgresMigration"), "finish the move from the bitnami release before a point-in-time "
+                     "recovery; allowed with postgresRecoverySource: none", inp.postgres_migration)
+    return PostgresSettings(
+        synchronous=inp.postgres_synchronous, base_backup_schedule=inp.postgres_base_backup_schedule,
+        base_backup_interval_seconds=interval, backup_retention_days=inp.postgres_backup_retention_days,
+        cluster=cluster, recovery_source=source, recovery_target=inp.postgres_recovery_target,
+        migration=inp.postgres_migration)
+
+
 def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
     inp = validate_with_components(DataInput, raw, ctx, "dataComponents", COMPONENTS)
     if inp is None:
@@ -275,6 +543,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
     if resolved["consul_servers"] not in (1, 3, 5):
         problems.add(key("consulServers"), "Raft needs an odd number of servers; allowed: 1, 3 or 5", resolved["consul_servers"])
     if ctx.is_prod:
+        if resolved["postgres_read_replicas"] < 2:
+            problems.add(key("postgresReadReplicas"), "prod runs 3 PostgreSQL instances across zones (a failover "
+                         "target left while one is down); allowed: 2-8", resolved["postgres_read_replicas"])
         if resolved["redpanda_brokers"] < 3:
             problems.add(key("redpandaBrokers"), "prod needs at least 3 brokers (replication factor 3); allowed: 3-15",
                          resolved["redpanda_brokers"])
@@ -295,6 +566,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
         redpanda_storage=resolved["redpanda_storage_size"],
         consul_servers=resolved["consul_servers"],
         consul_storage=resolved["consul_storage_size"],
+        pg=_postgres(inp, resolved["postgres_read_replicas"], ctx),
         storage_class=inp.data_storage_class,
         postgres_max_connections=resolved["postgres_max_connections"],
     )

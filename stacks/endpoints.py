@@ -18,7 +18,12 @@ def service_host(service: str, namespace: str) -> str:
 
 
 # Release names and namespaces of the data tier and telemetry (components/platform/{data,observability}.py).
+# POSTGRES_RELEASE: the bitnami PostgreSQL release a stack ran before CloudNativePG (kept only while
+# it moves, postgresMigration=import); its Service postgres-postgresql is the address the app and the
+# guide's runbook use, which the CloudNativePG Pooler of that name now serves.
 POSTGRES_RELEASE, DATABASE_NAMESPACE = "postgres", "database"
+POOLER_NAME = f"{POSTGRES_RELEASE}-postgresql"  # the Pooler and the Service CloudNativePG creates for it
+CNPG_NAMESPACE = "cnpg-system"  # the CloudNativePG operator and the Barman Cloud plugin
 REDIS_RELEASE, CACHE_NAMESPACE = "redis", "cache"
 REDPANDA_RELEASE, MESSAGING_NAMESPACE = "redpanda", "messaging"
 CONSUL_RELEASE, CONSUL_NAMESPACE = "consul", "consul"
@@ -40,17 +45,29 @@ def kafka_seed_brokers(brokers: int) -> str:
     )
 
 
+def cluster_service(cluster: str, role: str) -> str:
+    """The Services CloudNativePG creates for a cluster (cloudnative-pg/cloudnative-pg@v1.30.0
+    pkg/specs/services.go): ``rw`` the primary, ``ro`` the standbys, ``r`` any instance."""
+    assert role in ("rw", "ro", "r")
+    return f"{cluster}-{role}"
+
+
 @dataclass(frozen=True)
 class DataTierEndpoints:
-    # Bitnami postgresql, release postgres: Service postgres-postgresql in standalone AND in
-    # replication mode (we set primary.name to "" so the primary keeps the guide's name).
-    database_host: str = service_host(f"{POSTGRES_RELEASE}-postgresql", DATABASE_NAMESPACE)
+    # The guide's address: Service postgres-postgresql, the CloudNativePG Pooler (PgBouncer in
+    # transaction mode) in front of the primary; before the move, the bitnami release's primary.
+    database_host: str = service_host(POOLER_NAME, DATABASE_NAMESPACE)
     database_port: int = 5432
+    # The primary itself, without the pooler (pg_dump/pg_restore use session state a transaction
+    # pooler cannot keep), and the standbys: the serving cluster's Services (DataTier sets them).
+    database_primary_host: str = service_host(cluster_service("postgres", "rw"), DATABASE_NAMESPACE)
+    database_replica_host: str = service_host(cluster_service("postgres", "ro"), DATABASE_NAMESPACE)
     database_name: str = "tartware"
     database_user: str = "tartware"
-    # Bitnami redis, release redis: Service redis-master in standalone mode, and in Sentinel mode
-    # through sentinel.masterService (a Service that follows the elected master), so the app,
-    # which has no Sentinel client, always writes to the master.
+    # Redis, release redis (redis-ha chart): Service redis-master, ours, in front of the chart's
+    # HAProxy pods, which send every connection to the current master (Sentinel elects it), so the
+    # app, which has no Sentinel client, always writes to the master. The bitnami release had a
+    # Service of the same name.
     redis_host: str = service_host(f"{REDIS_RELEASE}-master", CACHE_NAMESPACE)
     redis_port: int = 6379
     kafka_brokers: str = service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE) + f":{KAFKA_PORT}"

@@ -16,6 +16,7 @@ import pulumi
 from pydantic import Field
 
 from . import catalog, ratelimit
+from .app_source import APP_DB_POOL
 from .access_settings import AccessSettings
 from .catalog import ServiceDefinition
 from .cluster_settings import ClusterSettings, Placement
@@ -57,10 +58,12 @@ DECLARED: tuple[Setting, ...] = (
     Setting("gatewayRateAuthMax", "integer", "API_GATEWAY_RATE_AUTH_MAX: the same for /v1/auth routes.",
             ratelimit.DEFAULT_MAX),
     Setting("dbPoolMax", "integer",
-            "DB_POOL_MAX of every service: the most PostgreSQL connections one pod's pool opens (the app's "
-            "default is 15). Counted in the connection budget against the server's limit (docs/budget.md). "
-            f"Unset: {catalog.DB_POOL_MAX['dev']} in dev, {catalog.DB_POOL_MAX['prod']} in prod; "
-            "services.<name>.dbPoolMax overrides it per service."),
+            "DB_POOL_MAX of every service: the most PostgreSQL connections one pod's pool opens. Counted in the "
+            "connection budget against what the server side admits (docs/budget.md). Unset: the app's own "
+            f"default, {APP_DB_POOL[1]}, behind the Pooler; {catalog.DB_POOL_MAX['dev']} in dev and "
+            f"{catalog.DB_POOL_MAX['prod']} in prod when the pods reach PostgreSQL directly (postgresMigration "
+            "import or cutover, or dataComponents.postgres false); services.<name>.dbPoolMax overrides it per "
+            "service."),
     Setting("corsOrigins", "string",
             "CORS_ORIGIN of the api-gateway: the browser origins allowed to call the API, comma-separated "
             "(https://app.example.com,https://admin.example.com). Unset: https://app.<domain>. '*' (any origin) "

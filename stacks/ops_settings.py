@@ -252,6 +252,11 @@ class OpsSettings:
     vpa_enabled: bool = True
     vpa_install_recommender: bool = True
 
+    @property
+    def offsite(self) -> Optional[OffsiteSettings]:
+        """The off-site bucket, if any: the dumps' copies and PostgreSQL's WAL archive and base backups."""
+        return self.backup.offsite if self.backup is not None else None
+
 
 PATTERN_TEXT = {"backupSchedule": "a 5-field cron expression such as '0 2 * * *' or @daily"}
 

@@ -34,9 +34,24 @@ EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "collector/meminfo.go (node_memory_<field>_bytes from /proc/meminfo)",
         ("node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"),
     ),
-    "postgres-exporter": (
-        "prometheus-community/postgres_exporter collector/pg_stat_activity* (pg_stat_activity_count)",
-        ("pg_stat_activity_count",),
+    "cloudnative-pg": (
+        "cloudnative-pg/cloudnative-pg@v1.30.0 pkg/management/postgres/webserver/metricserver/pg_collector.go "
+        "(namespace cnpg, subsystem collector: up, fencing_on, manual_switchover_required, pg_wal_archive_status); "
+        "cloudnative-pg/charts@cloudnative-pg-v0.29.0 values.yaml monitoringQueriesConfigMap (cnpg_<query>_<column>: "
+        "backends.total, pg_replication.*, pg_stat_archiver.*); pkg/management/pgbouncer/metricsserver/pools.go "
+        "(the Pooler: cnpg_pgbouncer_pools_cl_active, cnpg_pgbouncer_pools_cl_waiting)",
+        ("cnpg_collector_up", "cnpg_collector_fencing_on", "cnpg_collector_manual_switchover_required",
+         "cnpg_collector_pg_wal_archive_status", "cnpg_backends_total", "cnpg_pg_replication_lag",
+         "cnpg_pg_replication_in_recovery", "cnpg_pg_replication_is_wal_receiver_up",
+         "cnpg_pg_replication_streaming_replicas", "cnpg_pg_stat_archiver_last_archived_time",
+         "cnpg_pg_stat_archiver_last_failed_time", "cnpg_pgbouncer_pools_cl_active",
+         "cnpg_pgbouncer_pools_cl_waiting"),
+    ),
+    "barman-cloud-plugin": (
+        "cloudnative-pg/plugin-barman-cloud@v0.13.0 internal/cnpgi/instance/metrics.go (the plugin's name "
+        "barman-cloud.cloudnative-pg.io with '.'/'-' as '_', exported on the instance's metrics port)",
+        ("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp",
+         "barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp"),
     ),
     "redis-exporter": (
         "oliver006/redis_exporter exporter/metrics.go (memory_used_bytes, connected_clients; namespace redis)",

@@ -25,11 +25,48 @@ from .platform_settings import (
 
 
 def check(settings: StackSettings, problems: ProblemCollector) -> None:
-    """Every cross-section rule: capacity, platform, operations."""
+    """Every cross-section rule: capacity, platform, operations, the data tier's needs."""
     capacity.check(settings, problems)
     check_platform(settings, problems)
     check_ops(settings, problems)
+    check_data(settings, problems)
     check_access(settings, problems)
+
+
+# CloudNativePG's chart and the Barman Cloud plugin's chart both declare kubeVersion ">=1.29.0-0"
+# (cloudnative-pg/charts@cloudnative-pg-v0.29.0 and @plugin-barman-cloud-v0.7.0 Chart.yaml): Helm
+# refuses to install them on an older cluster; the plugin's sidecar is a native sidecar (an init
+# container with restartPolicy Always, cloudnative-pg/plugin-barman-cloud@v0.13.0
+# internal/cnpgi/operator/lifecycle.go), on by default from Kubernetes 1.29.
+CNPG_KUBERNETES_MIN = (1, 29)
+
+
+def check_data(settings: StackSettings, problems: ProblemCollector) -> None:
+    """The PostgreSQL cluster's needs outside its own section.
+
+    * a point-in-time recovery reads the archive in the off-site bucket: ``postgresRecoverySource``
+      needs ``backupOffsiteBucket``;
+    * WAL archiving runs through the Barman Cloud plugin, whose gRPC certificates cert-manager issues
+      (its chart renders cert-manager Issuer/Certificates): with a bucket, cert-manager must be on;
+    * CloudNativePG needs Kubernetes 1.29+ where the target pins the version.
+    """
+    d = settings.data
+    if not d.postgres:
+        return
+    offsite = settings.ops.offsite
+    if d.pg.recovery_source and offsite is None:
+        problems.add(key("postgresRecoverySource"), "a point-in-time recovery reads the WAL archive in the off-site "
+                     "bucket: set backupOffsiteBucket (with its region and credentials) first", d.pg.recovery_source)
+    if offsite is not None and not settings.platform.cert_manager:
+        problems.add(key("platformComponents", "certManager"), "WAL archiving to backupOffsiteBucket runs through the "
+                     "Barman Cloud plugin, whose certificates cert-manager issues; allowed: true, or no "
+                     "backupOffsiteBucket", False)
+    minor = settings.cluster.kubernetes_minor
+    if minor and tuple(int(x) for x in minor.split(".")[:2]) < CNPG_KUBERNETES_MIN:
+        setting = "kubernetesVersion" if settings.cluster.target == "eks" else "rke2Version"
+        problems.add(key(setting), f"CloudNativePG (PostgreSQL) needs Kubernetes 1.{CNPG_KUBERNETES_MIN[1]} or newer, "
+                     f"the cluster runs {minor}; allowed: 1.{CNPG_KUBERNETES_MIN[1]}+ (or dataComponents.postgres "
+                     "false)", minor)
 
 
 def check_platform(settings: StackSettings, problems: ProblemCollector,
@@ -119,8 +156,7 @@ def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:
     * etcd snapshots of the Rancher targets (vsphere, baremetal) go to the same bucket through a
       Rancher cloud credential, which holds access keys: IRSA alone cannot serve them.
     """
-    backup = settings.ops.backup
-    offsite = backup.offsite if backup is not None else None
+    offsite = settings.ops.offsite
     if offsite is None:
         return
     target = settings.cluster.target

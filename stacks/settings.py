@@ -28,6 +28,7 @@ from . import (
     access_settings,
     catalog,
     cluster_settings,
+    connections,
     data_settings,
     observability_settings,
     ops_settings,
@@ -149,7 +150,7 @@ def _plaintext_secret_message(name: str) -> str:
 
 
 def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
-                     inp: CoreInput, problems: ProblemCollector) -> ServiceSpec:
+                     inp: CoreInput, problems: ProblemCollector, pool_default: int) -> ServiceSpec:
     def pick(name: str, default: Any) -> Any:
         value = getattr(override, name)
         return default if value is None else value
@@ -200,7 +201,7 @@ def _resolve_service(definition: ServiceDefinition, base: Sizing, override: Serv
         custom_metrics=tuple(CustomMetric(m.name, m.average_value) for m in metrics),
         image=pick("image", definition.name),
         image_digest=pick("image_digest", ""),
-        db_pool_max=pick("db_pool_max", inp.db_pool_max or catalog.DB_POOL_MAX[inp.environment]),
+        db_pool_max=pick("db_pool_max", inp.db_pool_max or pool_default),
     )
 
 
@@ -217,11 +218,13 @@ def _services_raw(raw: Mapping[str, Any], problems: ProblemCollector) -> dict[st
     return services
 
 
-def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = False) -> TartwareSettings:
+def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = False,
+                    data: Optional[data_settings.DataSettings] = None) -> TartwareSettings:
     problems = ctx.problems
     profile = catalog.PROFILES[inp.environment]
+    pool_default = connections.default_pool(inp.environment, data)  # behind the Pooler or not
     services = tuple(
-        _resolve_service(d, profile[d.name], inp.services.get(d.name, ServiceOverride()), inp, problems)
+        _resolve_service(d, profile[d.name], inp.services.get(d.name, ServiceOverride()), inp, problems, pool_default)
         for d in SERVICES.values()
     )
     if not any(s.enabled for s in services):
@@ -303,11 +306,12 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
     environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
     ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, deploying=deploying)
-    tartware = _build_tartware(core, ctx, raw.get("secretsBackend") == "vault") if core else None
     built = {
         section.NAME: section.build(section_raw(section.DECLARED, section.OBJECT_SETTINGS), ctx)
         for section in SECTIONS
     }
+    tartware = (_build_tartware(core, ctx, raw.get("secretsBackend") == "vault", built[data_settings.NAME])
+                if core else None)
     problems.raise_if_any()
     spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
     if spot is not None:

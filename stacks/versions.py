@@ -84,31 +84,57 @@ METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "
                           "kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1 charts/metrics-server/values.yaml")
 
 # --- data tier ----------------------------------------------------------------------------------
-# Bitnami charts stay on the last releases before the 2025-08-28 catalog change; their default
-# images (docker.io/bitnami/*:<version>-debian-12-rN) no longer exist, so every image is
-# overridden to the frozen copy in docker.io/bitnamilegacy (no CVE fixes: mirror them into your
-# own registry for prod — docs/data-and-observability.md). Tags = the chart's own defaults
-# (Chart.yaml annotations.images at the tag below).
+# PostgreSQL runs on CloudNativePG (docs/data-and-observability.md, "PostgreSQL on CloudNativePG"):
+# the operator chart cloudnative-pg 0.29.0 = operator 1.30.0 (cloudnative-pg/charts@cloudnative-pg-v0.29.0
+# charts/cloudnative-pg/{Chart.yaml,values.yaml}; the CRDs are in its templates/crds/crds.yaml). Its
+# kubeVersion is ">=1.29.0-0". The Cluster/Pooler/ScheduledBackup fields used were read in
+# cloudnative-pg/cloudnative-pg@v1.30.0 api/v1/{cluster,pooler,scheduledbackup}_types.go.
+# renovate: datasource=helm depName=cloudnative-pg registryUrl=https://cloudnative-pg.github.io/charts
+CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.29.0",
+                          "cloudnative-pg/charts@cloudnative-pg-v0.29.0 charts/cloudnative-pg/values.yaml")
+# WAL archiving and base backups go through the Barman Cloud CNPG-I plugin (the in-core
+# spec.backup.barmanObjectStore is deprecated since CloudNativePG 1.26). Chart plugin-barman-cloud
+# 0.7.0 = plugin v0.13.0 (cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud;
+# the sidecar it injects runs barman 3.19.1: cloudnative-pg/plugin-barman-cloud@v0.13.0
+# containers/sidecar-requirements.in). Plugin v0.14.0 (2026-07-29) has no chart release yet.
+# renovate: datasource=helm depName=plugin-barman-cloud registryUrl=https://cloudnative-pg.github.io/charts
+BARMAN_CLOUD_PLUGIN = ChartRef("https://cloudnative-pg.github.io/charts", "plugin-barman-cloud", "0.7.0",
+                               "cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud/values.yaml,"
+                               " cloudnative-pg/plugin-barman-cloud@v0.13.0 api/v1/objectstore_types.go")
+# The PostgreSQL operand: PostgreSQL 17 (the major the bitnami release ran, 17.6, so pg_dump 17 of
+# the nightly dump and a logical import both work), the "standard" image (no in-core barman-cloud:
+# the plugin's sidecar brings it), pinned by tag and digest as published in the official image catalog
+# (cloudnative-pg/artifacts@ce5057c5 image-catalogs/catalog-standard-trixie.yaml, 2026-08-17).
+# renovate: datasource=docker depName=ghcr.io/cloudnative-pg/postgresql
+POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-202608170816-standard-trixie@sha256:91e0de662d53895a45f1396f4ee1a75daeb0c26fc87853afc9c8f43e01fdaa21"
+POSTGRES_MAJOR = 17
+# The Pooler runs the operator's default PgBouncer image, ghcr.io/cloudnative-pg/pgbouncer:1.25.1
+# (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/versions/versions.go DefaultPgbouncerImage): it moves
+# with the operator pin.
+
+# Redis: the redis-ha chart (DandyDeveloper/charts, the chart the Argo CD project installs for its own
+# HA Redis) on the official images: redis (public.ecr.aws/docker/library/redis, Docker Official Image),
+# Sentinel in every pod, HAProxy (official haproxy image) in front sending clients to the current
+# master, redis_exporter (oliver006). Chart 4.39.0 = Redis 8.8.0 (DandyDeveloper/charts@redis-ha-4.39.0
+# charts/redis-ha/{Chart.yaml,values.yaml,templates/*}). docs/data-and-observability.md, "Redis".
+# renovate: datasource=helm depName=redis-ha registryUrl=https://dandydeveloper.github.io/charts
+REDIS_HA = ChartRef("https://dandydeveloper.github.io/charts", "redis-ha", "4.39.0",
+                    "DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/{values.yaml,templates/*}")
+
+# The bitnami PostgreSQL release is registered only while a stack moves to CloudNativePG
+# (postgresMigration=import, docs/data-and-observability.md "Moving from the bitnami release"):
+# unchanged from before, so Pulumi sees no difference and the old data keeps serving the import.
+# Bitnami stopped publishing versioned images in 2025 (bitnami/containers#83267): the chart's
+# images are the frozen copies in docker.io/bitnamilegacy (no CVE fixes), which is why it goes.
 # renovate: datasource=docker depName=registry-1.docker.io/bitnamicharts/postgresql
 POSTGRESQL = ChartRef("oci://registry-1.docker.io/bitnamicharts", "postgresql", "16.7.27",
                       "bitnami/charts@postgresql/16.7.27 bitnami/postgresql/{values.yaml,templates/_helpers.tpl}")
-# renovate: datasource=docker depName=registry-1.docker.io/bitnamicharts/redis
-REDIS = ChartRef("oci://registry-1.docker.io/bitnamicharts", "redis", "22.0.7",
-                 "bitnami/charts@redis/22.0.7 bitnami/redis/{values.yaml,templates/sentinel/*}")
 BITNAMI_LEGACY_REGISTRY = "docker.io"
 BITNAMI_IMAGES = {
     # renovate: datasource=docker depName=docker.io/bitnamilegacy/postgresql
     "postgresql": ("bitnamilegacy/postgresql", "17.6.0-debian-12-r4"),
     # renovate: datasource=docker depName=docker.io/bitnamilegacy/postgres-exporter
     "postgres-exporter": ("bitnamilegacy/postgres-exporter", "0.17.1-debian-12-r16"),
-    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis
-    "redis": ("bitnamilegacy/redis", "8.2.1-debian-12-r0"),
-    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis-sentinel
-    "redis-sentinel": ("bitnamilegacy/redis-sentinel", "8.2.1-debian-12-r0"),
-    # renovate: datasource=docker depName=docker.io/bitnamilegacy/redis-exporter
-    "redis-exporter": ("bitnamilegacy/redis-exporter", "1.76.0-debian-12-r0"),
-    # renovate: datasource=docker depName=docker.io/bitnamilegacy/kubectl
-    "kubectl": ("bitnamilegacy/kubectl", "1.33.4-debian-12-r0"),
     # renovate: datasource=docker depName=docker.io/bitnamilegacy/os-shell
     "os-shell": ("bitnamilegacy/os-shell", "12-debian-12-r51"),
 }
@@ -229,7 +255,7 @@ VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
 # `docker buildx imagetools inspect <name>:<tag>` before bumping; renovate updates tag and digest
 # together (renovate.json captures currentDigest). docs/conformance.md, "The checks", row "Image digests".
 # Load generator: grafana/k6 (runs as uid 12345, entrypoint k6). Backups: pg_dump must be at least
-# the server's major version (PostgreSQL 17.6, bitnami postgresql 16.7.27 appVersion) -> official
+# the server's major version (PostgreSQL 17, POSTGRES_IMAGE above) -> official
 # postgres 17.6 on alpine (uid 70 = postgres).
 # renovate: datasource=docker depName=docker.io/grafana/k6
 K6_IMAGE = "docker.io/grafana/k6:1.7.1@sha256:4fd3a694926b064d3491d9b02b01cde886583c4931f1223816e3d9a7bdfa7e0f"

@@ -1,4 +1,5 @@
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,9 @@ if str(ROOT) not in sys.path:
 
 from tools.offline import recorded_run  # noqa: E402
 
+# tests/pooler starts a PostgreSQL and a PgBouncer: a step of .ci/run of its own, outside the timed suite
+collect_ignore = [] if os.environ.get("TARTWARE_REAL_POOLER") else ["pooler"]
+
 # The suite allocates many short-lived objects (mock-engine runs, chart renders, YAML): collect the
 # young generation less often (CPython's default threshold is 700). A worker peaks near 0.5 GB;
 # this only trades a little peak memory for fewer collections (about 1 s less per run, measured).
@@ -22,6 +26,8 @@ gc.set_threshold(200_000, 50, 50)
 # is built once rather than once per worker: the whole-system renders (tools/system.py), and the
 # target runs of tests/test_audits.py that tests/test_vendored_charts.py reuses.
 SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.py": "tests/test_conformance.py",
+             "tests/test_data.py": "tests/test_conformance.py",
+             "tests/test_postgres_migration.py": "tests/test_conformance.py",
              "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
@@ -68,12 +74,37 @@ def prod_run():
     return program_run("prod")
 
 
+_VARIANT_RUNS: dict = {}
+_VARIANT_SYSTEMS: dict = {}
+
+
+def variant_run(stack: str, overrides=None, secrets=None):
+    """The program for ``stack`` with config ``overrides`` and ``secrets`` (full keys), run once per
+    test session: the files that use the same variants share one work unit (SAME_UNIT)."""
+    if not overrides and not secrets:
+        return recorded_run(stack)
+    key = (stack, repr(sorted((overrides or {}).items())), repr(sorted((secrets or {}).items())))
+    if key not in _VARIANT_RUNS:
+        from tools.offline import run_program, stack_config
+
+        _VARIANT_RUNS[key] = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
+    return _VARIANT_RUNS[key]
+
+
 def system_render(stack: str):
     """The whole system of a stack (every release from its chart + the program's own objects),
-    rendered once per test session from the cached program run (tools/system.py)."""
+    rendered once per test session from the cached program run (tools/system.py); or of a scan
+    variant of tools/scan.py (``prod-backup-restore``: the off-site bucket, so the WAL archive)."""
     from tools.system import system_of
 
-    return system_of(stack)
+    if stack in ("dev", "prod"):
+        return system_of(stack)
+    if stack not in _VARIANT_SYSTEMS:
+        from tools.scan import variant_overrides
+        from tools.system import render_system
+
+        _VARIANT_SYSTEMS[stack] = render_system(variant_run(*variant_overrides(stack)))
+    return _VARIANT_SYSTEMS[stack]
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])

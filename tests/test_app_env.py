@@ -8,10 +8,13 @@ red2n/tartware@a2583469, not from the code under test.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
 import stacks.app_env as app_env
+from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS
+from stacks.catalog import SERVICE_NAMES
 from stacks.chart_values import chart_values
 from stacks.settings import build_settings
 from tests import guide
@@ -92,6 +95,16 @@ def test_values_refuse_a_required_variable_nothing_provides(monkeypatch):
     with pytest.raises(app_env.MissingEnv, match=r"rooms-service: nothing provides NEW_REQUIRED_SETTING "
                                                  r"\(needed at Apps/rooms-service/src/config.ts:99"):
         chart_values(build_settings({"environment": "prod"}).tartware)
+
+
+def test_a_service_switched_off_is_not_a_gap():
+    """README: `services.revenue-service.enabled false`. The gateway then has no REVENUE_SERVICE_URL,
+    which is not a missing variable (its revenue routes fail, as switching revenue off means)."""
+    values = chart_values(build_settings({"environment": "prod", "services": {"revenue-service": {"enabled": False}}}).tartware)
+    deployments = deployments_of(values)
+    assert "revenue-service" not in deployments
+    assert "REVENUE_SERVICE_URL" not in container_env(deployments["api-gateway"])
+    assert missing_env(deployments) == []
 
 
 def test_one_jwt_issuer_and_audience_everywhere(rendered):
@@ -186,11 +199,6 @@ def test_bad_app_settings_are_refused(raw, key):
 def test_docs_name_every_required_variable_topic_and_image():
     """docs/app.md is the operator's view of the same list: a variable, topic or image it does not
     mention is one the docs forgot."""
-    from pathlib import Path
-
-    from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS
-    from stacks.catalog import SERVICE_NAMES
-
     text = (Path(__file__).resolve().parent.parent / "docs" / "app.md").read_text()
     variables = {v for needs in APP_REQUIRED_ENV.values() for v in needs}
     assert sorted(v for v in variables if v not in text and not v.endswith("_SERVICE_URL")) == []

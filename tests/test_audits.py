@@ -36,14 +36,16 @@ TARGETS = {
 MARKERS = ("mock-", "token-mock", DefaultMocks.BYTES_MARKER, "offline-stand-in-for-", "rancher-secret",
            "vcenter-secret-pw", "registry-secret-pw", "sso-client-secret-pw")
 
-# Charts whose releases hold data (PVCs) and must be protected in prod.
-STATEFUL_CHARTS = {"postgresql", "redis", "redpanda", "consul", "loki", "kube-prometheus-stack"}
+# Charts whose releases hold data (PVCs), or the CRDs of what does (cloudnative-pg), and must be
+# protected in prod.
+STATEFUL_CHARTS = {"cloudnative-pg", "redis-ha", "redpanda", "consul", "loki", "kube-prometheus-stack"}
 STATEFUL_TYPES = {
     "aws:eks/cluster:Cluster",
     "rancher2:index/clusterV2:ClusterV2",
     "random:index/randomPassword:RandomPassword",
     "random:index/randomBytes:RandomBytes",  # the data-encryption keys
     "kubernetes:core/v1:PersistentVolumeClaim",
+    "kubernetes:postgresql.cnpg.io/v1:Cluster",  # the database: its instances' volumes go with it
 }
 # Generated values that hold no data: regenerating one loses nothing (name -> why).
 NOT_STATEFUL = {
@@ -116,7 +118,7 @@ def test_stateful_resources_protected_in_prod(target):
         assert "aws:eks/cluster:Cluster" in kinds
     if target in ("vsphere", "baremetal"):
         assert "rancher2:index/clusterV2:ClusterV2" in kinds
-    for r in run.of_type("kubernetes:core/v1:PersistentVolumeClaim"):
+    for r in run.of_type("kubernetes:core/v1:PersistentVolumeClaim") + run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster"):
         assert r.retain_on_delete, f"{r.name} would delete its volume with the stack"
     for r in run.of_type("kubernetes:storage.k8s.io/v1:StorageClass"):
         assert r.plain["reclaimPolicy"] == "Retain", f"{r.name} deletes volumes with their claims"

@@ -574,7 +574,7 @@ def test_command_with_ca_rewrites_rancher_node_command():
 
 # ------------------------------------------------------------------- the memory pool is used
 
-DATA_RELEASES = {"postgres": "postgresql-16.7.27", "redis": "redis-22.0.7", "redpanda": "redpanda-25.3.2"}
+DATA_RELEASES = {"redis": "redis-ha-4.39.0", "redpanda": "redpanda-25.3.2"}
 MEMORY_SELECTOR = {"tartware.io/pool": "memory"}
 
 
@@ -600,6 +600,18 @@ def test_data_tier_pods_tolerate_and_select_the_memory_pool(eks, vsphere):
             assert MEMORY_TAINT_TOLERATION in spec["tolerations"], release
         # EKS's memory node group carries the same label and taint: the same values
         assert data_release(eks, release).plain["values"] == values, release
+    # PostgreSQL: the operator puts the Cluster's affinity.nodeSelector/tolerations on every instance
+    # pod (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs/pods.go createClusterPodSpec; tools/cnpg.py)
+    from tools.cnpg import operator_objects
+
+    (cluster,) = vsphere.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    doc = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", **cluster.plain}
+    pods = [d["spec"] for d in operator_objects([doc]) if d["kind"] == "Pod"]
+    assert len(pods) == 3
+    for spec in pods:
+        assert spec["nodeSelector"] == MEMORY_SELECTOR and MEMORY_TAINT_TOLERATION in spec["tolerations"]
+    (eks_cluster,) = eks.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    assert eks_cluster.plain["spec"]["affinity"] == cluster.plain["spec"]["affinity"]
 
 
 def test_prometheus_and_loki_run_on_the_memory_pool(vsphere):
@@ -616,8 +628,11 @@ def test_prometheus_and_loki_run_on_the_memory_pool(vsphere):
 
 
 def test_without_a_memory_pool_the_data_tier_runs_anywhere(dev_run):
-    values = data_release(dev_run, "postgres").plain["values"]
-    assert "nodeSelector" not in values["primary"] and "tolerations" not in values["primary"]
+    (cluster,) = dev_run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    affinity = cluster.plain["spec"]["affinity"]
+    assert "nodeSelector" not in affinity and "tolerations" not in affinity
+    values = data_release(dev_run, "redis").plain["values"]
+    assert "nodeSelector" not in values and "tolerations" not in values
 
 
 def test_dev_stays_on_the_existing_cluster(dev_run):

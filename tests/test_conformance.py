@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tools.conformance import netpol, psa, references, resources, schemas
+from tools.conformance import cnpg_admission, netpol, psa, references, resources, schemas
 from tools.conformance.pods import pod_templates
 from tools.system import PROGRAM, Item, SystemRender, skipped_report
 
@@ -65,6 +65,17 @@ def test_render_has_our_chart_and_program_objects(system):
     origins = {i.origin for i in system.items}
     assert "release:tartware" in origins and PROGRAM in origins
     assert system.find("Deployment", "api-gateway", "tartware-system") is not None
+
+
+def test_no_bitnamilegacy_image_anywhere(system):
+    """Bitnami stopped publishing versioned images in 2025 (bitnami/containers#83267): nothing the
+    stack runs comes from docker.io/bitnamilegacy (or the deleted docker.io/bitnami)."""
+    import json
+
+    frozen = [i.key for i in system.items if re.search(r"bitnamilegacy/|docker\.io/bitnami/", json.dumps(i.doc))]
+    assert frozen == []
+    images = {c.get("image") for p in pod_templates(system) for c in p.containers()}
+    assert "public.ecr.aws/docker/library/redis:8.8.0-alpine" in images  # redis-ha's official image
 
 
 def test_objects_of_releases_get_the_release_namespace(system):
@@ -174,8 +185,9 @@ def _settings(stack: str):
 
 @pytest.mark.parametrize("section, namespaces, jobs", [
     ("observability", ("observability",), ()),
-    # the data tier also counts the topic Job it runs next to the brokers
-    ("data", ("database", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
+    # the data tier also counts the topic Job it runs next to the brokers, and the CloudNativePG
+    # operator (and the Barman Cloud plugin) in cnpg-system
+    ("data", ("database", "cnpg-system", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
 ])
 def test_section_overheads_are_the_rendered_requests(system, section, namespaces, jobs):
     """What the capacity check adds for the data tier and observability is exactly what their
@@ -233,11 +245,19 @@ def test_the_flow_data_covers_every_kind_of_traffic(networks):
     assert has(netpol.EXTERNAL, "Deployment ingress-nginx/ingress-nginx-controller", prefix="load balancer")
     for target in ("Deployment istio-system/istiod", "Deployment istio-system/istio-ingressgateway",
                    "Deployment cert-manager/cert-manager", "Deployment ingress-nginx/ingress-nginx-controller",
-                   "Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql"):
+                   "Deployment tartware-system/api-gateway", "Pod database/postgres-1",
+                   "Deployment database/postgres-postgresql", "StatefulSet cache/redis-redis-ha-server"):
         assert has("Prometheus observability/", target), target
     assert has("Deployment istio-system/istio-ingressgateway", "Deployment tartware-system/api-gateway",
                prefix="gateway -> VirtualService")
-    assert has("Deployment tartware-system/api-gateway", "StatefulSet database/postgres-postgresql")
+    # the app reaches PostgreSQL through the Pooler, the Pooler the primary; standbys stream from it;
+    # the operator polls every instance and answers the API server's admission calls
+    assert has("Deployment tartware-system/api-gateway", "Deployment database/postgres-postgresql", "pgbouncer")
+    assert has("Deployment database/postgres-postgresql", "Pod database/postgres-1", 5432, "Pooler")
+    assert has("Pod database/postgres-2", "Pod database/postgres-1", 5432, "Cluster database/postgres: streaming")
+    assert has("Deployment cnpg-system/cnpg-cloudnative-pg", "Pod database/postgres-3", "status")
+    assert has(netpol.EXTERNAL, "Deployment cnpg-system/cnpg-cloudnative-pg", prefix="API server -> webhook")
+    assert has("Deployment cache/redis-redis-ha-haproxy", "StatefulSet cache/redis-redis-ha-server", 6379)
     assert has("Deployment tartware-system/api-gateway", "Deployment istio-system/istiod", 15012, "sidecar")
     assert has("Deployment tartware-system/api-gateway", "Deployment observability/jaeger", prefix="sidecar")
     assert has("Deployment tartware-system/api-gateway", netpol.KUBE_DNS.owner, 53)
@@ -246,7 +266,7 @@ def test_the_flow_data_covers_every_kind_of_traffic(networks):
     # cluster), which counts in Redis (its REDIS_URL); Prometheus scrapes it (its ServiceMonitor)
     assert has("Deployment istio-system/istio-ingressgateway", "Deployment ratelimit/ratelimit", 8081,
                "EnvoyFilter istio-system/ingressgateway-ratelimit")
-    assert has("Deployment ratelimit/ratelimit", "StatefulSet cache/redis", 6379)
+    assert has("Deployment ratelimit/ratelimit", "Deployment cache/redis-redis-ha-haproxy", "redis")
     assert has("Prometheus observability/", "Deployment ratelimit/ratelimit", prefix="Prometheus -> ServiceMonitor")
 
 
@@ -458,3 +478,126 @@ def test_a_tag_only_job_image_is_caught(system):
         return True
 
     assert unpinned_job_images(planted(system, change=tag_only, kinds=("Job",)))
+
+
+# ------------------------------------------------------------------------------ CloudNativePG's own rules
+
+
+def _cnpg(system, kind):
+    (item,) = [i for i in system.items if i.kind == kind and i.doc.get("apiVersion") == "postgresql.cnpg.io/v1"]
+    return item
+
+
+def test_cloudnative_pg_admits_the_database_objects(system):
+    problems = cnpg_admission.violations(system)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("kind, change, message", [
+    ("Cluster", lambda d: d["metadata"].update(name="Postgres"), "cluster name must be a valid DNS label"),
+    ("Cluster", lambda d: d["metadata"].update(name="p" * 51), "the maximum length of a cluster name is 50"),
+    ("Cluster", lambda d: d["spec"]["bootstrap"].update(recovery={"source": "x"}), "Only one bootstrap method"),
+    ("Cluster", lambda d: d["spec"]["bootstrap"].update(initdb=None, recovery={"source": "origin"}),
+     "External cluster origin not found"),
+    ("Cluster", lambda d: d["spec"]["postgresql"].update(synchronous={"method": "any", "number": d["spec"]["instances"]}),
+     "number of synchronous replicas must be less than"),
+    ("Cluster", lambda d: d["spec"]["bootstrap"]["initdb"].update(secret={"name": "database-credentials"}),
+     "must hold username and password (has no such Secret)"),
+    ("Pooler", lambda d: d["spec"]["pgbouncer"]["parameters"].update(listen_port="6432"),
+     "listen_port: Invalid or reserved parameter"),
+    ("Pooler", lambda d: d["spec"]["cluster"].update(name="postgres-old"), "its cluster postgres-old does not exist"),
+])
+def test_cloudnative_pg_rules_fail_on_planted_defects(system, kind, change, message):
+    def plant(key, doc):
+        if key == _cnpg(system, kind).key:
+            change(doc)
+            return True
+        return False
+    problems = cnpg_admission.violations(planted(system, change=plant, kinds={kind}))
+    assert any(message in p for p in problems), problems
+
+
+def test_a_five_field_base_backup_schedule_is_refused():
+    """robfig/cron v1.2.0 accepts five fields with seconds first: '0 2 * * *' runs every hour."""
+    assert cnpg_admission.schedule_errors("0 0 3 * * *") == [] and cnpg_admission.schedule_errors("@daily") == []
+    (problem,) = cnpg_admission.schedule_errors("0 2 * * *")
+    assert "second 0, minute 2, hour *" in problem
+    assert cnpg_admission.schedule_errors("0 0 3 * * * *") == ["Expected 5 to 6 fields, found 7: 0 0 3 * * * *"]
+    archive = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": {"name": "p"},
+               "spec": {"instances": 3, "plugins": [{"name": "a", "isWALArchiver": True},
+                                                    {"name": "b", "isWALArchiver": True}]}}
+    assert "Cannot enable more than one WAL archiver plugin" in cnpg_admission.cluster_errors(archive)
+    imp = {"metadata": {"name": "p"}, "spec": {"bootstrap": {"initdb": {"import": {
+        "type": "microservice", "databases": ["a", "b"], "source": {"externalCluster": "x"}}}}}}
+    errors = cnpg_admission.cluster_errors(imp)
+    assert "You need to specify a single database for the `microservice` import type" in errors
+    assert "import source: external cluster x not found" in errors
+
+
+# ------------------------------------------------------------------------------ with the WAL archive
+
+
+def test_the_archiving_stack_conforms_and_reaches_its_bucket():
+    """The stack with an off-site bucket (scan variant prod-backup-restore: IRSA) archives WAL and
+    takes base backups: the Barman Cloud plugin, its sidecar in every instance, the ObjectStore and
+    the ScheduledBackup pass every check, and the instances' way to the bucket is a flow."""
+    from tests.conftest import system_render
+
+    system = system_render("prod-backup-restore")
+    require_complete(system)
+    problems = (psa.violations(system) + resources.violations(system) + netpol.violations(system)
+                + references.violations(system) + cnpg_admission.violations(system)
+                + schemas.custom_resource_errors(system)[0])
+    assert not problems, "\n".join(problems)
+    (cluster,) = [i for i in system.of_kind("Cluster")]
+    assert cluster.doc["spec"]["instances"] == 3 and system.find("ScheduledBackup", "postgres-base-backup", "database")
+    pods = {p.owner: p for p in pod_templates(system)}
+    sidecar = [c for c in pods["Pod database/postgres-1"].spec["initContainers"] if c["name"] == "plugin-barman-cloud"]
+    assert sidecar and sidecar[0]["restartPolicy"] == "Always"
+    net = netpol.build_network(system)
+    flows, _ = netpol.platform_flows(system, net)
+    to_bucket = [f for f in flows if f.dst == netpol.EXTERNAL and f.src.startswith("Pod database/postgres-")]
+    assert {f.src for f in to_bucket} == {f"Pod database/postgres-{n}" for n in (1, 2, 3)}
+    assert any(f.dst.startswith("Deployment cnpg-system/plugin-barman-cloud") for f in flows)
+    # planted: an egress default-deny in the database namespace cuts the instances off the bucket
+    deny = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "deny-egress", "namespace": "database"},
+            "spec": {"podSelector": {}, "policyTypes": ["Egress"]}}
+    blocked, _ = netpol.check_flows(netpol.build_network(planted(system, add=[deny])), to_bucket)
+    assert len(blocked) == 3 and all("denied by the egress policies of database" in b for b in blocked)
+    # the capacity check counts the plugin and the sidecars (restartable init containers add up)
+    from stacks.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
+    cpu = mem = 0.0
+    for pod in pod_templates(system):
+        if pod.namespace in ("database", "cnpg-system", "cache", "messaging", "consul") and pod.long_running:
+            n = resources.replicas(system, pod)
+            cr, _, mr, _ = resources.pod_totals(pod)
+            cpu, mem = cpu + n * cr, mem + n * mr
+    counted = _settings("prod").data.fixed_overhead(archiving=True)
+    topic_job = _settings("prod").data.size("topic-job")
+    assert (cpu + topic_job.cpu_request, mem * 2**20 + topic_job.memory_request) == counted
+
+
+def test_psa_sees_the_pods_cloudnative_pg_creates(system):
+    """The operator's pods follow the Cluster: a planted Unconfined seccomp profile is refused."""
+    require_complete(system)
+
+    from tools import cnpg
+
+    def plant(key, doc):
+        doc["spec"]["seccompProfile"] = {"type": "Unconfined"}
+        return True
+    changed = planted(system, change=plant, kinds={"Cluster"})
+    # what the operator creates follows from the planted Cluster
+    changed.items = [i for i in changed.items if i.origin != cnpg.OPERATOR]
+    changed.items += [Item(d, cnpg.OPERATOR) for d in cnpg.operator_objects(changed.docs)]
+    problems = psa.violations(changed)
+    assert any(p.startswith("Pod database/postgres-1") and "seccompProfile" in p for p in problems), problems
+
+
+def test_flow_check_fails_when_the_pooler_cannot_reach_the_primary(system, networks):
+    require_complete(system)
+    reduced = planted(system, change=lambda key, doc: key == "NetworkPolicy database/allow-pooler", kinds={"NetworkPolicy"})
+    reduced.items = [i for i in reduced.items if i.key != "NetworkPolicy database/allow-pooler"]
+    problems = netpol.violations(reduced)
+    assert any(p.startswith("Pooler database/postgres-postgresql -> cluster postgres") for p in problems), problems

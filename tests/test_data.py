@@ -1,37 +1,54 @@
-"""The data tier under the mock engine: releases, HA in prod, secret wiring, guide names, bad input."""
+"""The data tier under the mock engine: releases, the CloudNativePG cluster (HA, archiving, base
+backups, point-in-time recovery, the Pooler), Redis on redis-ha, secret wiring, guide names, bad input."""
 
 from __future__ import annotations
-
 
 import pytest
 
 from stacks import versions
 from tests.test_settings import assert_refused
-from tools.offline import Secret, contains_secret, run_program, stack_config
+from stacks import compose
+from stacks.args import DataArgs
+from stacks.settings import build_settings
+from tests import guide
+from tests.conftest import variant_run
+from tools.charts import render, vendored_chart
+from tools.offline import Secret, contains_secret
+from tools.scan import VARIANTS
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
+CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
+POOLER = "kubernetes:postgresql.cnpg.io/v1:Pooler"
+SCHEDULED_BACKUP = "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup"
+OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 NS = "tartware-infra"
 
-# Official chart locations, written out by hand (not read from stacks/versions.py).
+# Official chart locations, written out by hand (not read from stacks/versions.py): the chart
+# READMEs' `helm repo add` lines (cloudnative-pg/charts README.md, DandyDeveloper/charts README.md).
 OFFICIAL = {
-    "postgres": ("oci://registry-1.docker.io/bitnamicharts/postgresql", "database"),
-    "redis": ("oci://registry-1.docker.io/bitnamicharts/redis", "cache"),
-    "redpanda": ("https://charts.redpanda.com", "messaging"),
-    "consul": ("https://helm.releases.hashicorp.com", "consul"),
+    "cnpg": ("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "cnpg-system"),
+    "redis": ("https://dandydeveloper.github.io/charts", "redis-ha", "cache"),
+    "redpanda": ("https://charts.redpanda.com", "redpanda", "messaging"),
+    "consul": ("https://helm.releases.hashicorp.com", "consul", "consul"),
 }
-PINS = {"postgres": versions.POSTGRESQL, "redis": versions.REDIS, "redpanda": versions.REDPANDA, "consul": versions.CONSUL}
+PINS = {"cnpg": versions.CLOUDNATIVE_PG, "redis": versions.REDIS_HA, "redpanda": versions.REDPANDA,
+        "consul": versions.CONSUL}
+# the scan variant prod-backup-restore: the bucket through IRSA (the conformance tests render it too)
+IRSA = VARIANTS["prod-backup-restore"][1]
+IMPORT = {f"{NS}:postgresMigration": "import"}
+CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 
-_CACHE: dict = {}
+# A program run costs seconds: the variants share runs with tests/test_postgres_migration.py and the
+# conformance tests (IRSA is the scan variant they render); the rest is checked on the pure spec
+# functions and the component alone (tests/components/platform/test_postgres.py).
+PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecoverySource": "postgres",
+        f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z", f"{NS}:postgresSynchronous": "required"}
 
 
-def platform_run(stack: str, overrides=None):
-    key = (stack, repr(sorted((overrides or {}).items())))
-    if key in _CACHE:
-        return _CACHE[key]
-    run = run_program(stack, *stack_config(stack, overrides=overrides))
-    _CACHE[key] = run
-    return run
+def platform_run(stack: str, overrides=None, secrets=None):
+    """From the session cache other files share (tests/conftest.py ``variant_run``)."""
+    return variant_run(stack, overrides, secrets)
 
 
 @pytest.fixture(params=["dev", "prod"])
@@ -43,71 +60,207 @@ def releases(run) -> dict:
     return {r.plain["name"]: r for r in run.of_type(RELEASE)}
 
 
+def cluster(run):
+    (c,) = run.of_type(CLUSTER)
+    return c
+
+
 def test_each_release_chart_repository_version_namespace(run):
     rels = releases(run)
-    for name, (official, ns) in OFFICIAL.items():
+    for name, (official, chart, ns) in OFFICIAL.items():
         rel = rels[name].plain
         pin = PINS[name]
         assert rel["namespace"] == ns, name
         assert rel["version"] == pin.version, name
-        if official.startswith("oci://"):
-            assert rel["chart"] == official and pin.repo + "/" + pin.chart == official
-        else:
-            assert rel["repositoryOpts"]["repo"] == official == pin.repo
-            assert rel["chart"] == pin.chart == name
+        assert rel["repositoryOpts"]["repo"] == official == pin.repo
+        assert rel["chart"] == pin.chart == chart
         assert rel["createNamespace"] is False
+    assert "postgres" not in rels  # the bitnami release is gone (only a stack moving from it keeps it)
 
 
 def test_guide_names(run):
-    pg = releases(run)["postgres"].plain
-    assert pg["namespace"] == "database"  # kubectl exec -n database postgres-postgresql-0 ...
-    values = pg["values"]
-    assert values["auth"]["username"] == "tartware" and values["auth"]["database"] == "tartware"
-    if values["architecture"] == "replication":
-        # primary.name "" keeps StatefulSet/Service postgres-postgresql (pod postgres-postgresql-0)
-        assert values["primary"]["name"] == ""
-    assert releases(run)["consul"].plain["values"]["global"]["name"] == "consul"
+    """The app's two addresses and the credentials contract are unchanged: the Pooler named
+    postgres-postgresql (CloudNativePG names its Service after it) and Redis' redis-master."""
+    (pooler,) = run.of_type(POOLER)
+    assert pooler.plain["metadata"] == {**pooler.plain["metadata"], "name": "postgres-postgresql", "namespace": "database"}
     app = releases(run)["tartware"].plain["values"]["global"]["dataTier"]
     assert app["database"]["host"] == "postgres-postgresql.database.svc.cluster.local"
-    assert app["database"]["port"] == 5432
-    assert app["redis"]["host"] == "redis-master.cache.svc.cluster.local"
+    assert app["database"]["port"] == 5432 and app["database"]["name"] == "tartware"
+    assert app["redis"]["host"] == "redis-master.cache.svc.cluster.local" and app["redis"]["port"] == 6379
     assert "redpanda-0.redpanda.messaging.svc.cluster.local:9093" in app["kafka"]["brokers"]
+    master = [s for s in run.of_type("kubernetes:core/v1:Service") if s.plain["metadata"]["name"] == "redis-master"]
+    assert len(master) == 1 and master[0].plain["metadata"]["namespace"] == "cache"
+    # redis-ha's HAProxy pods (the chart's labels) on their container port "redis"
+    assert master[0].plain["spec"]["selector"] == {"app": "redis-ha-haproxy", "release": "redis"}
+    assert master[0].plain["spec"]["ports"][0]["port"] == 6379 and master[0].plain["spec"]["ports"][0]["targetPort"] == "redis"
+    assert releases(run)["redis"].urn in master[0].dependencies  # after Helm removed the bitnami Service of that name
+    spec = cluster(run).plain["spec"]
+    assert spec["bootstrap"]["initdb"] == {"database": "tartware", "owner": "tartware",
+                                           "secret": {"name": "postgres-credentials"}}
+    assert releases(run)["consul"].plain["values"]["global"]["name"] == "consul"
     namespaces = {n.plain["metadata"]["name"]: n for n in run.of_type("kubernetes:core/v1:Namespace")}
-    for ns in ("database", "cache", "messaging", "consul"):
+    for ns in ("database", "cnpg-system", "cache", "messaging", "consul"):
         assert namespaces[ns].plain["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
 def test_prod_is_highly_available():
-    rels = releases(platform_run("prod"))
-    pg = rels["postgres"].plain["values"]
-    assert pg["architecture"] == "replication" and pg["readReplicas"]["replicaCount"] >= 1
-    redis = rels["redis"].plain["values"]
-    assert redis["architecture"] == "replication" and redis["sentinel"]["enabled"] is True
-    assert redis["replica"]["replicaCount"] >= 3 and redis["sentinel"]["quorum"] == 2
-    assert redis["sentinel"]["masterService"]["enabled"] is True  # redis-master follows the master
-    assert rels["redpanda"].plain["values"]["statefulset"]["replicas"] >= 3
-    assert rels["consul"].plain["values"]["server"]["replicas"] == 3
-    for name in ("postgres", "redis", "redpanda", "consul"):
+    """The issue: prod runs 3 instances across zones with automatic failover; Redis fails over too."""
+    run = platform_run("prod")
+    spec = cluster(run).plain["spec"]
+    assert spec["instances"] == 3
+    (spread,) = spec["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "topology.kubernetes.io/zone"
+    assert spec["affinity"]["enablePodAntiAffinity"] is True
+    assert "synchronous" not in spec["postgresql"]  # asynchronous by default (postgresSynchronous off)
+    redis = releases(run)["redis"].plain["values"]
+    assert redis["replicas"] == 3 and redis["sentinel"]["quorum"] == 2 and redis["haproxy"]["enabled"] is True
+    assert releases(run)["redpanda"].plain["values"]["statefulset"]["replicas"] >= 3
+    assert releases(run)["consul"].plain["values"]["server"]["replicas"] == 3
+    rels = releases(run)
+    for name in ("cnpg", "redis", "redpanda", "consul"):
         assert rels[name].protect, name
+    c = cluster(run)
+    assert c.protect and c.retain_on_delete  # never deleted by Pulumi: a recovery leaves the old one running
+    assert c.plain["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Ready"
 
 
 def test_dev_is_light():
-    rels = releases(platform_run("dev"))
-    assert rels["postgres"].plain["values"]["architecture"] == "standalone"
-    assert rels["redis"].plain["values"]["architecture"] == "standalone"
+    run = platform_run("dev")
+    assert cluster(run).plain["spec"]["instances"] == 1
+    redis = releases(run)["redis"].plain["values"]
+    assert redis["replicas"] == 1 and redis["haproxy"]["replicas"] == 1
+    assert redis["redis"]["config"]["min-replicas-to-write"] == 0  # no replica could acknowledge a write
+    rels = releases(run)
     assert rels["redpanda"].plain["values"]["statefulset"]["replicas"] == 1
     assert rels["consul"].plain["values"]["server"]["replicas"] == 1
-    for name in ("postgres", "redis", "redpanda", "consul"):
-        assert not rels[name].protect
+    assert not any(r.protect for r in run.resources)
 
 
-def test_metrics_exporters_on(run):
+def test_zero_loss_failover_is_a_setting():
+    """postgresSynchronous=required: a commit waits for a standby (the issue's dataDurability required)."""
+    spec = cluster(platform_run("prod", PITR)).plain["spec"]
+    assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "required"}
+    from components.platform.postgres import cluster_spec
+
+    preferred = build_settings({"environment": "prod", "postgresSynchronous": "preferred"}).data
+    spec = cluster_spec(compose.postgres_args(DataArgs(preferred, True, None, None), None, None, "tartware", "tartware"))
+    assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "preferred"}
+
+
+def test_without_a_bucket_there_is_no_wal_archive():
+    """The committed prod stack opts out of the off-site copy: no archive, no plugin, no base backups."""
+    run = platform_run("prod")
+    assert "plugin-barman-cloud" not in releases(run)
+    assert not run.of_type(OBJECT_STORE) and not run.of_type(SCHEDULED_BACKUP)
+    assert "plugins" not in cluster(run).plain["spec"]
+
+
+def test_wal_is_archived_continuously_to_the_backups_bucket():
+    run = platform_run("prod", IRSA)
     rels = releases(run)
-    assert rels["postgres"].plain["values"]["metrics"]["enabled"] is True
-    assert rels["redis"].plain["values"]["metrics"]["enabled"] is True
-    assert rels["consul"].plain["values"]["global"]["metrics"]["enabled"] is True
-    monitors = {m.plain["metadata"]["name"] for m in run.of_type("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")}
-    assert {"data-tier-exporters", "redpanda", "consul-server"} <= monitors
+    plugin = rels["plugin-barman-cloud"].plain
+    assert (plugin["chart"], plugin["namespace"]) == ("plugin-barman-cloud", "cnpg-system")  # beside the operator
+    certs = [r for r in run.of_type(RELEASE) if r.plain["name"] == "cert-manager"]
+    assert certs[0].urn in rels["plugin-barman-cloud"].dependencies  # its Certificates
+    (store,) = run.of_type(OBJECT_STORE)
+    conf = store.plain["spec"]["configuration"]
+    assert conf["destinationPath"] == "s3://tartware-prod-backups/tartware/pitr"
+    assert conf["s3Credentials"]["region"] == {"name": "postgres-archive-s3", "key": "REGION"}
+    assert conf["wal"]["encryption"] == "AES256"  # backupOffsiteEncryption's default
+    spec = cluster(run).plain["spec"]
+    (plugin_ref,) = spec["plugins"]
+    assert plugin_ref == {"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True,
+                          "parameters": {"barmanObjectName": "postgres-archive", "serverName": "postgres"}}
+    # archive_timeout: a WAL switch at least every 5 minutes, the issue's RPO <= 5 minutes
+    timeout = spec["postgresql"]["parameters"]["archive_timeout"]
+    assert timeout.endswith("min") and int(timeout[:-3]) <= 5
+    (backup,) = run.of_type(SCHEDULED_BACKUP)
+    b = backup.plain["spec"]
+    assert len(b["schedule"].split()) == 6 and b["schedule"].split()[0] == "0"  # six fields, seconds first
+    assert b["method"] == "plugin" and b["pluginConfiguration"]["name"] == "barman-cloud.cloudnative-pg.io"
+    assert b["cluster"]["name"] == "postgres" and b["immediate"] is True
+    (secret,) = [s for s in run.of_type(SECRET) if s.plain["metadata"]["name"] == "postgres-archive-s3"]
+    assert secret.plain["stringData"] == {"REGION": "eu-west-1"}  # IRSA: no keys
+
+
+def test_irsa_gives_the_instances_the_role():
+    run = platform_run("prod", PITR)
+    (store,) = run.of_type(OBJECT_STORE)
+    creds = store.plain["spec"]["configuration"]["s3Credentials"]
+    assert creds["inheritFromIAMRole"] is True and "accessKeyId" not in creds
+    sa = cluster(run).plain["spec"]["serviceAccountTemplate"]["metadata"]["annotations"]
+    assert sa == {"eks.amazonaws.com/role-arn": IRSA[f"{NS}:backupOffsiteRoleArn"]}
+
+
+def test_point_in_time_recovery_into_a_new_cluster():
+    run = platform_run("prod", PITR)
+    c = cluster(run).plain
+    assert c["metadata"]["name"] == "postgres-pitr1"
+    spec = c["spec"]
+    assert spec["bootstrap"]["recovery"]["source"] == "postgres"
+    assert spec["bootstrap"]["recovery"]["recoveryTarget"] == {"targetTime": "2026-08-01T10:15:00Z"}
+    (ext,) = spec["externalClusters"]
+    assert ext["plugin"]["parameters"] == {"barmanObjectName": "postgres-archive", "serverName": "postgres"}
+    # its own serverName: barman-cloud-check-wal-archive refuses a folder that already holds WAL
+    assert spec["plugins"][0]["parameters"]["serverName"] == "postgres-pitr1"
+    (pooler,) = run.of_type(POOLER)
+    assert pooler.plain["spec"]["cluster"]["name"] == "postgres-pitr1"  # the app follows
+    (backup,) = run.of_type(SCHEDULED_BACKUP)
+    assert backup.plain["spec"]["cluster"]["name"] == "postgres-pitr1"
+    from components.platform.postgres import recovery_target
+
+    assert recovery_target("latest") == {}  # latest: replay every archived transaction
+
+
+def test_backups_dial_the_primary_not_the_pooler():
+    """pg_dump keeps a snapshot and session settings: a transaction pooler cannot carry them."""
+    run = platform_run("prod")
+    (cron,) = run.of_type("kubernetes:batch/v1:CronJob")
+    env = {e["name"]: e.get("value") for c in cron.plain["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+           for e in c.get("env") or []}
+    assert env["PGHOST"] == "postgres-rw.database.svc.cluster.local"
+
+
+def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
+    """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
+    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down, and the pooler's
+    server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
+    side, reserve included: tests/stacks/test_connections.py)."""
+    run = platform_run("prod")
+    (pooler,) = run.of_type(POOLER)
+    spec = pooler.plain["spec"]
+    assert spec["type"] == "rw" and spec["pgbouncer"]["poolMode"] == "transaction"
+    params = {k: int(v) for k, v in spec["pgbouncer"]["parameters"].items()}
+    pods = spec["instances"]
+    assert pods >= 2
+    pods_at_max = sum(guide.TABLE[row][1] for row in guide.ROW_OF.values())
+    assert (pods - 1) * params["max_client_conn"] >= pods_at_max * 15 == 6300  # the PDB lets one pod go
+    max_connections = int(cluster(run).plain["spec"]["postgresql"]["parameters"]["max_connections"])
+    surge = -(-pods // 4)  # the Deployment's default maxSurge, 25 % rounded up
+    assert (pods + surge) * params["max_db_connections"] < max_connections
+
+
+def test_moving_from_bitnami_keeps_the_old_release_while_importing():
+    """postgresMigration=import registers the bitnami release as before (so Pulumi leaves it alone),
+    the new cluster imports from its Service, and no Pooler takes that Service's name yet."""
+    run = platform_run("prod", IMPORT)
+    rels = releases(run)
+    legacy = rels["postgres"]
+    assert legacy.name == "platform-data-postgres" and legacy.plain["namespace"] == "database"
+    assert legacy.plain["chart"] == "oci://registry-1.docker.io/bitnamicharts/postgresql" and legacy.protect
+    assert legacy.plain["values"]["primary"]["name"] == ""  # still Service/StatefulSet postgres-postgresql
+    assert not run.of_type(POOLER)
+    spec = cluster(run).plain["spec"]
+    assert spec["bootstrap"]["initdb"]["import"] == {"type": "microservice", "databases": ["tartware"],
+                                                     "source": {"externalCluster": "bitnami"}}
+    (ext,) = spec["externalClusters"]
+    assert ext["connectionParameters"]["host"] == "postgres-postgresql.database.svc.cluster.local"
+    assert ext["password"] == {"name": "postgres-credentials", "key": "postgres-password"}
+    assert legacy.urn in cluster(run).dependencies
+    app = rels["tartware"].plain["values"]["global"]["dataTier"]
+    assert app["database"]["host"] == "postgres-postgresql.database.svc.cluster.local"
+    cut = platform_run("prod", CUTOVER)
+    assert "postgres" not in releases(cut) and not cut.of_type(POOLER)
 
 
 def test_same_password_feeds_database_and_app(run):
@@ -115,22 +268,30 @@ def test_same_password_feeds_database_and_app(run):
     db = secrets[("database", "postgres-credentials")]
     app = secrets[("tartware-system", "database-credentials")]
     assert isinstance(db.inputs["stringData"], Secret) or contains_secret(db.inputs["stringData"])
-    assert db.plain["stringData"]["password"] == app.plain["stringData"]["password"]
-    assert db.plain["stringData"]["postgres-password"] != db.plain["stringData"]["password"]
+    # the keys CloudNativePG reads (internal/management/utils/secrets.go GetUserPasswordFromSecret)
+    assert set(db.plain["stringData"]) == {"username", "password"}
+    assert db.plain["stringData"] == {"username": app.plain["stringData"]["username"],
+                                      "password": app.plain["stringData"]["password"]}
     cache = secrets[("cache", "redis-credentials")]
     app_redis = secrets[("tartware-system", "redis-credentials")]
     assert cache.plain["stringData"]["password"] == app_redis.plain["stringData"]["password"]
     rels = releases(run)
-    assert rels["postgres"].plain["values"]["auth"]["existingSecret"] == "postgres-credentials"
-    assert rels["redis"].plain["values"]["auth"]["existingSecret"] == "redis-credentials"
-    assert rels["redis"].plain["values"]["auth"]["existingSecretPasswordKey"] == "password"
-    # the secrets exist before the releases that read them; no password in any Helm values
-    assert db.urn in rels["postgres"].dependencies and cache.urn in rels["redis"].dependencies
-    passwords = [db.plain["stringData"][k] for k in db.plain["stringData"]] + [cache.plain["stringData"]["password"]]
+    redis = rels["redis"].plain["values"]
+    assert (redis["auth"], redis["existingSecret"], redis["authKey"]) == (True, "redis-credentials", "password")
+    assert db.urn in cluster(run).dependencies and cache.urn in rels["redis"].dependencies
+    passwords = [db.plain["stringData"]["password"], cache.plain["stringData"]["password"]]
     for rel in rels.values():
         assert not contains_secret(rel.inputs.get("values", {})), rel.name
         for p in passwords:
             assert p not in repr(rel.plain.get("values")), rel.name
+
+
+def test_redis_keeps_its_persistence_and_images_are_maintained(run):
+    redis = releases(run)["redis"].plain["values"]
+    assert redis["persistentVolume"]["enabled"] is True
+    assert redis["redis"]["config"]["appendonly"] == "yes"  # as the bitnami release (appendonly yes)
+    assert redis["exporter"]["enabled"] is True
+    assert "image" not in redis and "image" not in redis["haproxy"]  # the chart's official images
 
 
 def test_topics_created_by_a_job_after_redpanda(run):
@@ -149,38 +310,66 @@ def test_topics_created_by_a_job_after_redpanda(run):
 
 
 def test_volume_sizes_from_settings():
-    run = platform_run("prod", {f"{NS}:postgresStorageSize": "750Gi", f"{NS}:redpandaStorageSize": "1Ti",
-                                f"{NS}:dataComponents": {"consul": False}, f"{NS}:postgresMaxConnections": 1500})
-    rels = releases(run)
-    # max_connections on the primary and on every hot standby, which may not have fewer than its
-    # primary (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN); the key is the
-    # chart's (bitnami/postgresql 16.7.27 values.yaml primary/readReplicas.extendedConfiguration)
+    from components.platform.data import redpanda_values
+    from components.platform.postgres import cluster_spec
+
+    data = build_settings({"environment": "prod", "postgresStorageSize": "750Gi", "redpandaStorageSize": "1Ti",
+                           "dataComponents": {"consul": False}, "postgresMaxConnections": 1500}).data
+    spec = cluster_spec(compose.postgres_args(DataArgs(data, True, None, None), None, None, "tartware", "tartware"))
+    assert spec["storage"]["size"] == "750Gi"
+    # max_connections is a cluster-wide parameter: CloudNativePG writes spec.postgresql.parameters into
+    # every instance's configuration, so the standbys never have fewer than the primary, which a hot
+    # standby refuses (https://www.postgresql.org/docs/17/hot-standby.html#HOT-STANDBY-ADMIN)
+    assert spec["postgresql"]["parameters"]["max_connections"] == "1500"
+    assert redpanda_values(data)["storage"]["persistentVolume"]["size"] == "1Ti"
+    assert not data.consul
+
+
+def test_the_bitnami_release_keeps_its_max_connections_while_importing():
+    """With postgresMigration=import the bitnami release still serves the app: postgresMaxConnections
+    reaches its primary and read replicas through the chart's extendedConfiguration (bitnami/postgresql
+    16.7.27 values.yaml primary/readReplicas.extendedConfiguration), rendered by the pinned chart."""
+    from components.platform.data import bitnami_postgres_values
+
+    data = build_settings({"environment": "prod", "postgresMigration": "import", "postgresMaxConnections": 1500}).data
+    values = bitnami_postgres_values(data, "tartware", "tartware")
     for side in ("primary", "readReplicas"):
-        assert rels["postgres"].plain["values"][side]["extendedConfiguration"] == "max_connections = 1500\n"
-    assert rels["postgres"].plain["values"]["primary"]["persistence"]["size"] == "750Gi"
-    assert rels["postgres"].plain["values"]["readReplicas"]["persistence"]["size"] == "750Gi"
-    assert rels["redpanda"].plain["values"]["storage"]["persistentVolume"]["size"] == "1Ti"
-    assert "consul" not in rels
+        assert values[side]["extendedConfiguration"] == "max_connections = 1500\n"
+    rendered = render(vendored_chart("postgresql", versions.POSTGRESQL.version), values, "postgres", "database")
+    for template in ("primary", "read"):
+        assert "override.conf: |-\n    max_connections = 1500" in rendered[f"postgresql/templates/{template}/extended-configmap.yaml"]
 
 
 BAD = [
     ({"postgresStorageSize": "500GB"}, f"{NS}:postgresStorageSize", ["'500GB'", "Ki Mi Gi Ti"]),
     ({"redisStorageSize": "100Mi"}, f"{NS}:redisStorageSize", ["100Mi", "1Gi to 16Ti"]),
     ({"redpandaStorageSize": "20Ti"}, f"{NS}:redpandaStorageSize", ["20Ti", "1Gi to 16Ti"]),
-    ({"postgresReadReplicas": 11}, f"{NS}:postgresReadReplicas", ["less than or equal to 10"]),
-    ({"redpandaBrokers": 2}, f"{NS}:redpandaBrokers", ["= 2", "at least 3 brokers"]),
-    ({"redpandaBrokers": 0}, f"{NS}:redpandaBrokers", ["greater than or equal to 1"]),
+    ({"postgresReadReplicas": 9}, f"{NS}:postgresReadReplicas", ["less than or equal to 8"]),
+    ({"environment": "prod", "postgresReadReplicas": 1}, f"{NS}:postgresReadReplicas", ["3 PostgreSQL instances", "2-8"]),
+    ({"postgresSynchronous": "always"}, f"{NS}:postgresSynchronous", ["'off'", "'preferred'", "'required'"]),
+    ({"environment": "dev", "postgresSynchronous": "preferred"}, f"{NS}:postgresSynchronous",
+     ["at least 1 standby", "postgresReadReplicas is 0"]),
+    ({"environment": "prod", "postgresReadReplicas": 2, "postgresSynchronous": "required", "postgresCluster": "Postgres"},
+     f"{NS}:postgresCluster", ["lower-case name"]),
+    # the six-field trap: robfig/cron v1.2.0 would read '0 2 * * *' as minute 2 of every hour
+    ({"postgresBaseBackupSchedule": "0 2 * * *"}, f"{NS}:postgresBaseBackupSchedule",
+     ["six fields, seconds first", "'0 0 2 * * *'"]),
+    ({"postgresBaseBackupSchedule": "*/30 0 3 * * *"}, f"{NS}:postgresBaseBackupSchedule", ["fixed second"]),
+    ({"postgresBackupRetentionDays": 0}, f"{NS}:postgresBackupRetentionDays", ["greater than or equal to 1"]),
+    ({"postgresRecoverySource": "postgres"}, f"{NS}:postgresRecoverySource", ["its own name", "postgresCluster"]),
+    ({"postgresRecoveryTarget": "2026-08-01T10:15:00Z"}, f"{NS}:postgresRecoveryTarget", ["only used with"]),
+    ({"postgresRecoveryTarget": "yesterday", "postgresRecoverySource": "postgres", "postgresCluster": "pitr"},
+     f"{NS}:postgresRecoveryTarget", ["'latest' or a UTC time"]),
+    ({"postgresCluster": "pitr", "postgresRecoverySource": "postgres"}, f"{NS}:postgresRecoverySource",
+     ["backupOffsiteBucket"]),
+    ({"postgresMigration": "dump"}, f"{NS}:postgresMigration", ["'none'", "'import'", "'cutover'"]),
     ({"consulServers": 4}, f"{NS}:consulServers", ["= 4", "1, 3 or 5"]),
     ({"redisNodes": 2}, f"{NS}:redisNodes", ["= 2", "3-9"]),
+    ({"redpandaBrokers": 2, "environment": "prod"}, f"{NS}:redpandaBrokers", ["= 2", "at least 3 brokers"]),
     ({"dataComponents": {"kafka": False}}, f"{NS}:dataComponents.kafka", ["unknown setting", "postgres, redis, redpanda, consul"]),
     ({"dataComponents": {"redis": "maybe"}}, f"{NS}:dataComponents.redis", ["valid boolean"]),
     ({"dataStorageClass": "Fast SSD"}, f"{NS}:dataStorageClass", ["StorageClass name"]),
 ]
-
-
-def assert_rejected(overrides, key, fragments):
-    """The program stops before registering anything, naming ``key`` (run_with checks the former)."""
-    assert_refused(overrides, key, fragments)
 
 
 def case_ids(cases):
@@ -189,7 +378,21 @@ def case_ids(cases):
 
 @pytest.mark.parametrize("overrides,key,fragments", BAD, ids=case_ids(BAD))
 def test_bad_data_input(overrides, key, fragments):
-    assert_rejected(overrides, key, fragments)
+    assert_refused(overrides, key, fragments)
+
+
+def test_archiving_needs_cert_manager():
+    assert_refused({"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1",
+                    "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",
+                    "platformComponents": {"certManager": False}},
+                   f"{NS}:platformComponents.certManager", ["Barman Cloud plugin", "cert-manager"])
+
+
+def test_cloudnative_pg_needs_kubernetes_1_29():
+    """The charts' kubeVersion ">=1.29.0-0": an RKE2 1.28 cluster (the guide's floor) is refused."""
+    assert_refused({"clusterTarget": "baremetal", "rancherInstall": True, "istioVersion": "1.22.8",
+                    "loadBalancerAddresses": "192.168.20.200-192.168.20.220", "rke2Version": "v1.28.15+rke2r1"},
+                   f"{NS}:rke2Version", ["CloudNativePG", "1.29"])
 
 
 def test_fixed_overhead_counts_ha_size():
@@ -200,3 +403,5 @@ def test_fixed_overhead_counts_ha_size():
     assert prod[0] > dev[0] > 0 and prod[1] > dev[1] > 0
     # 3 brokers x 4 cores alone
     assert prod[0] >= 3 * 4000
+    archiving = build_settings({"environment": "prod"}).data.fixed_overhead(archiving=True)
+    assert archiving[0] > prod[0]  # the plugin and its sidecar in every instance

@@ -20,12 +20,16 @@ NOTES_POD_LABELS = {
                       "app.kubernetes.io/component": "controller", "app.kubernetes.io/part-of": "ingress-nginx"},
     "cert-manager-webhook": {"app": "webhook", "app.kubernetes.io/name": "webhook",
                              "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook"},
-    "postgres": {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": "postgres",
-                 "app.kubernetes.io/component": "primary"},
-    "redis": {"app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis",
-              "app.kubernetes.io/component": "master"},
-    "redis-sentinel": {"app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis",
-                       "app.kubernetes.io/component": "node"},
+    # CloudNativePG 1.30.0 (pkg/specs/pgbouncer/deployments.go, pkg/specs/pods.go buildInstance) and its
+    # chart's selector labels (cloudnative-pg/charts@cloudnative-pg-v0.29.0 templates/_helpers.tpl)
+    "postgres-pooler": {"cnpg.io/poolerName": "postgres-postgresql", "cnpg.io/cluster": "postgres",
+                        "cnpg.io/podRole": "pooler", "app.kubernetes.io/name": "postgresql"},
+    "postgres-instance": {"cnpg.io/cluster": "postgres", "cnpg.io/podRole": "instance",
+                          "cnpg.io/instanceName": "postgres-1", "cnpg.io/instanceRole": "primary"},
+    "cnpg-operator": {"app.kubernetes.io/name": "cloudnative-pg", "app.kubernetes.io/instance": "cnpg"},
+    # redis-ha 4.39.0 (templates/redis-haproxy-deployment.yaml, redis-ha-statefulset.yaml)
+    "redis-haproxy": {"app": "redis-ha-haproxy", "release": "redis"},
+    "redis-node": {"app": "redis-ha", "release": "redis", "redis-redis-ha": "replica"},
     "redpanda": {"app.kubernetes.io/name": "redpanda", "app.kubernetes.io/instance": "redpanda",
                  "app.kubernetes.io/component": "redpanda-statefulset"},
     "consul": {"app": "consul", "release": "consul", "component": "server"},
@@ -137,10 +141,10 @@ def test_services_reach_data_tier_dns_and_istiod(prod_run):
                                              {(p["protocol"], p["port"]) for p in rule.get("ports", [])}))
     assert ("UDP", 53) in by_ns["kube-system"][0][1] and ("TCP", 53) in by_ns["kube-system"][0][1]
     (db_sel, db_ports), = by_ns["database"]
-    assert ("TCP", 5432) in db_ports and matches(db_sel, NOTES_POD_LABELS["postgres"])
+    assert ("TCP", 5432) in db_ports and matches(db_sel, NOTES_POD_LABELS["postgres-pooler"])  # through the Pooler
     (redis_sel, redis_ports), = by_ns["cache"]
-    assert ("TCP", 6379) in redis_ports
-    assert matches(redis_sel, NOTES_POD_LABELS["redis"]) or matches(redis_sel, NOTES_POD_LABELS["redis-sentinel"])
+    assert redis_ports == {("TCP", 6379)}  # the app has no Sentinel client: HAProxy only
+    assert matches(redis_sel, NOTES_POD_LABELS["redis-haproxy"])
     (kafka_sel, _), = by_ns["messaging"]
     assert matches(kafka_sel, NOTES_POD_LABELS["redpanda"])
     (istiod_sel, istiod_ports), = by_ns["istio-system"]
@@ -160,7 +164,12 @@ def test_platform_policy_selectors_match_third_party_pods(prod_run):
         ("istio-system", "allow-istiod-webhook"): "istiod",
         ("ingress-nginx", "allow-controller"): "ingress-nginx",
         ("cert-manager", "allow-webhook"): "cert-manager-webhook",
-        ("database", "allow-tartware"): "postgres",
+        ("database", "allow-tartware"): "postgres-pooler",
+        ("database", "allow-pooler"): "postgres-instance",
+        ("database", "allow-operator"): "postgres-instance",
+        ("database", "allow-replication"): "postgres-instance",
+        ("cnpg-system", "allow-webhook"): "cnpg-operator",
+        ("cache", "allow-tartware"): "redis-haproxy",
         ("messaging", "allow-tartware"): "redpanda",
     }
     for key, pod in expect.items():
@@ -169,8 +178,12 @@ def test_platform_policy_selectors_match_third_party_pods(prod_run):
     # tartware.local is private: the CA issuer, no ACME HTTP-01 solver pods, so no policy for them
     assert ("istio-system", "allow-acme-solver") not in policies
     assert ("consul", "allow-tartware") not in policies  # no Tartware service is configured with Consul
-    cache = policies[("cache", "allow-tartware")]["podSelector"]["matchLabels"]
-    assert matches(cache, NOTES_POD_LABELS["redis-sentinel"]) or matches(cache, NOTES_POD_LABELS["redis"])
+    # the operator reaches the instances' status port only; the pooler and standbys their 5432
+    (rule,) = policies[("database", "allow-operator")]["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 8000}]
+    assert matches(rule["from"][0]["podSelector"]["matchLabels"], NOTES_POD_LABELS["cnpg-operator"])
+    (rule,) = policies[("database", "allow-pooler")]["ingress"]
+    assert matches(rule["from"][0]["podSelector"]["matchLabels"], NOTES_POD_LABELS["postgres-pooler"])
     # the data tier is reached from tartware pods only (label the chart renders on every pod)
     (rule,) = policies[("database", "allow-tartware")]["ingress"]
     (peer,) = rule["from"]

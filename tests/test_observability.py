@@ -8,7 +8,8 @@ import re
 import pytest
 
 from stacks import versions
-from tests.test_data import NS, SECRET, assert_rejected, case_ids, platform_run, releases
+from tests.test_data import NS, SECRET, case_ids, platform_run, releases
+from tests.test_settings import assert_refused
 from tools.offline import contains_secret
 from tools.render import render_chart
 
@@ -105,8 +106,10 @@ def test_custom_resources_wait_for_the_crds(run):
         assert kps.urn in cr.dependencies, cr.name
         assert cr.type.startswith("kubernetes:monitoring.coreos.com/v1:")
     # data tier and app do not wait for observability (parallelism)
-    for name in ("postgres", "redis", "redpanda", "consul", "jaeger", "alloy", "prometheus-adapter"):
+    for name in ("cnpg", "redis", "redpanda", "consul", "jaeger", "alloy", "prometheus-adapter"):
         assert kps.urn not in releases(run)[name].dependencies, name
+    (cluster,) = run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    assert kps.urn not in cluster.dependencies
 
 
 def _rule(run, alert):
@@ -209,7 +212,7 @@ BAD = [
 
 @pytest.mark.parametrize("overrides,key,fragments", BAD, ids=case_ids(BAD))
 def test_bad_observability_input(overrides, key, fragments):
-    assert_rejected(overrides, key, fragments)
+    assert_refused(overrides, key, fragments)
 
 
 def test_components_can_be_switched_off():

@@ -16,7 +16,8 @@ NS = "tartware-infra"
 ROOT = Path(__file__).resolve().parent.parent
 
 # The guide's "Database Connection Issues": host, user and database.
-DB_HOST = "postgres-postgresql.database.svc.cluster.local"
+# the primary itself (CloudNativePG's Service <cluster>-rw), not the Pooler: pg_dump keeps session state
+DB_HOST = "postgres-rw.database.svc.cluster.local"
 
 
 def objects(run):

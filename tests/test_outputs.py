@@ -31,7 +31,7 @@ DOCUMENTED = {
     "environment": str, "clusterTarget": str, "clusterName": str, "namespace": str, "releaseName": str,
     "apiUrl": str, "secretNames": list, "budget": dict, "domain": str, "ingressAddress": str,
     "dnsRecords": list, "urls": dict, "kubeconfig": Secret, "kubernetesVersion": str, "namespaces": dict,
-    "budgetTotals": dict, "operations": dict,
+    "budgetTotals": dict, "operations": dict, "database": dict,
 }
 # The guide's "Configure Ingress and DNS" / "Access Points" names.
 GUIDE_NAMES = {"api", "grafana", "jaeger", "prometheus"}

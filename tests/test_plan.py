@@ -31,14 +31,43 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
             assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
     assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
-    # the database connection budget: every pod at max scale with its pool, against max_connections
+    # the database connection budget: every pod at max scale with the app's own pool (15,
+    # red2n/tartware@a2583469 Apps/config/src/index.ts:43) against the Pooler's clients, and the
+    # pooler's server connections plus the reserve against max_connections
     c = result["connections"]
-    assert c["max"] == expected["max"]["pods"] * c["services"]["api-gateway"]["dbPoolMax"] <= c["limit"]
-    assert c["variable"] == "DB_POOL_MAX" and c["server"] == "postgres"
+    assert c["max"] == expected["max"]["pods"] * 15 <= c["limit"]
+    assert c["variable"] == "DB_POOL_MAX" and c["server"] == "pooler"
+    assert c["poolerServerConnections"] + c["reserved"] <= c["maxConnections"]
+    assert c["reserved"] == sum(c["reservedFor"].values())
     # the committed prod stack keeps the operator tools off the public gateway (operatorAccess: internal):
     # only the API is published
     assert {r["name"] for r in result["dnsRecords"]} == {"api.tartware.local"}
     assert result["outputs"]["kubeconfig"] == "[secret]"
+    # the database: the guide's address (through the Pooler), the RPO of the committed stack (no
+    # bucket: the nightly dump's 24 h), and the guide's runbook commands mapped to this deployment
+    db = result["outputs"]["database"]
+    assert db["address"] == "postgres-postgresql.database.svc.cluster.local:5432"
+    assert db["instances"] == 3 and db["pooler"]["poolMode"] == "transaction"
+    assert db["walArchive"] == "" and db["rpo"].startswith("up to 24 h")
+    assert "postgres-postgresql.database.svc.cluster.local -U tartware -d tartware" in db["runbook"]["psql"]
+    assert "cnpg.io/instanceRole=primary" in db["runbook"]["pgDump"] and "pg_dump -d tartware" in db["runbook"]["pgDump"]
+
+
+def test_plan_states_the_rpo_with_a_wal_archive():
+    """With the bucket the archive bounds the RPO at archive_timeout (the issue: <= 5 minutes)."""
+    from stacks.compose import database_output
+    from stacks.handles import PlatformHandle
+
+    s = build_settings({"environment": "prod", "backupOffsiteBucket": "tartware-prod-backups",
+                        "backupOffsiteRegion": "eu-west-1",
+                        "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b"}, stack="prod")
+    db = database_output(s, PlatformHandle())
+    assert db["walArchive"] == "s3://tartware-prod-backups/tartware/pitr/postgres"
+    assert db["rpo"].startswith("<= 5 min") and db["baseBackupSchedule"] == "0 0 3 * * *"
+    required = build_settings({"environment": "prod", "backupOffsiteBucket": "b-1", "backupOffsiteRegion": "x",
+                               "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",
+                               "postgresSynchronous": "required"}, stack="prod")
+    assert "a failover loses nothing" in database_output(required, PlatformHandle())["rpo"]
 
 
 def test_plan_dev_text(capsys):
@@ -46,7 +75,8 @@ def test_plan_dev_text(capsys):
     out = capsys.readouterr().out
     assert "total at max: 20 pods" in out  # 10 services x 2 (dev profile)
     assert "kubernetes:helm.sh/v3:Release" in out
-    for section in ("Node-pool fit", "Database connections", "DNS records:", "Time to ready:", "critical path:"):
+    for section in ("Node-pool fit", "Database connections", "DNS records:", "Time to ready:", "critical path:",
+                    "Database (PostgreSQL", "RPO: ", "runbook (the guide's commands here):"):
         assert section in out
     assert "api.tartware.local" in out
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from components.platform import dashboards, observability
+from components.platform import dashboards, observability, postgres_alerts
 from stacks.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
 from stacks.platform_metrics import EXPORTERS, PLATFORM_METRICS
+from tests.test_postgres_alerts import sample_args
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,9 @@ def shipped_promql() -> dict[str, str]:
     for group in observability.prometheus_rules():
         for rule in group["rules"]:
             exprs[f"rule {rule.get('alert') or rule.get('record')}"] = rule["expr"]
+    for group in postgres_alerts.alert_groups(sample_args()):  # the prod cluster's, archive included
+        for rule in group["rules"]:
+            exprs[f"rule {rule['alert']}"] = rule["expr"]
     for rule in observability.ADAPTER_RULES:
         exprs[f"adapter {rule['name']['as']} seriesQuery"] = rule["seriesQuery"]
         exprs[f"adapter {rule['name']['as']} metricsQuery"] = rule["metricsQuery"]

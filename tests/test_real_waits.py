@@ -37,8 +37,13 @@ LOAD_BALANCER_SWITCHES = {
                (("global", "adminPartitions", "enabled"), False, True),
                (("meshGateway", "enabled"), False, True),
                (("ingressGateways", "enabled"), False, True)],
-    # bitnami/charts redis 22.0.7 values.yaml sentinel.externalAccess.enabled false (type LoadBalancer)
-    "redis": [(("sentinel", "externalAccess", "enabled"), False, True)],
+    # DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/values.yaml haproxy.service.type ClusterIP
+    # (the node Services and the announce Services have no type switch: ClusterIP)
+    "redis": [(("haproxy", "service", "type"), "ClusterIP", "LoadBalancer")],
+    # cloudnative-pg/charts@cloudnative-pg-v0.29.0 charts/cloudnative-pg/values.yaml service.type ClusterIP
+    # (the webhook Service); the Services the operator creates for a Cluster and a Pooler are
+    # ClusterIP (pkg/specs/services.go, pgbouncer/services.go)
+    "cnpg": [(("service", "type"), "ClusterIP", "LoadBalancer")],
     # prometheus-community/helm-charts kube-prometheus-stack-81.5.0 values.yaml
     # prometheus.thanosServiceExternal.enabled false (type LoadBalancer)
     "kube-prometheus-stack": [(("prometheus", "thanosServiceExternal", "enabled"), False, True)],
@@ -88,7 +93,7 @@ def test_every_release_on_existing_is_checked_for_load_balancers(dev_run):
     """Releases whose charts at the pinned versions have no LoadBalancer Service at all (their
     values.yaml and templates name none) need no switch; the others are listed above."""
     names = {r.plain["name"] for r in dev_run.of_type(RELEASE)}
-    assert {"ingress-nginx", "consul", "redis", "kube-prometheus-stack"} <= names
+    assert {"ingress-nginx", "consul", "redis", "cnpg", "kube-prometheus-stack"} <= names
 
 
 def test_eks_defaults_to_its_cloud_load_balancer():

@@ -52,6 +52,7 @@ def test_the_manager_captures_each_pinned_version():
     digests = {f["depName"]: f.get("currentDigest") for f in found if f.get("currentDigest")}
     assert digests["docker.io/grafana/k6"] == "sha256:" + versions.K6_IMAGE.rsplit("@sha256:", 1)[1]
     assert set(digests) == {"docker.io/grafana/k6", "docker.io/library/postgres", "docker.io/rclone/rclone",
-                            "docker.io/redpandadata/redpanda", "quay.io/oauth2-proxy/oauth2-proxy"}
+                            "docker.io/redpandadata/redpanda", "ghcr.io/cloudnative-pg/postgresql",
+                            "quay.io/oauth2-proxy/oauth2-proxy"}
     assert ("docker.io/bitnamilegacy/postgresql", versions.BITNAMI_IMAGES["postgresql"][1]) in captured
     assert ("rancher/local-path-provisioner", versions.LOCAL_PATH_VERSION) in captured

@@ -69,14 +69,17 @@ def test_every_skip_names_objects_of_the_whole_render():
     names |= {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for i in variant_system("prod-sso").items}
     # the Vault backend's external-secrets release (scan variant prod-vault): its object names do not
     # depend on our values, so the vendored chart rendered with its defaults names them
-    from stacks.versions import EXTERNAL_SECRETS
+    from stacks.versions import BARMAN_CLOUD_PLUGIN, EXTERNAL_SECRETS
     from tools.charts import vendored_chart
     from tools.system import ReleaseInfo, render_release
 
     eso = ReleaseInfo("external-secrets", "external-secrets", EXTERNAL_SECRETS.chart, EXTERNAL_SECRETS.version,
                       vendored_chart(EXTERNAL_SECRETS.chart, EXTERNAL_SECRETS.version), {"installCRDs": True})
+    # likewise the Barman Cloud plugin, installed with an off-site bucket (scan variant prod-backup-restore)
+    plugin = ReleaseInfo("plugin-barman-cloud", "cnpg-system", BARMAN_CLOUD_PLUGIN.chart, BARMAN_CLOUD_PLUGIN.version,
+                         vendored_chart(BARMAN_CLOUD_PLUGIN.chart, BARMAN_CLOUD_PLUGIN.version), {})
     names |= {f"{d['kind']}.{d['metadata'].get('namespace') or 'default'}.{d['metadata']['name']}"
-              for d in render_release(eso)}
+              for d in render_release(eso) + render_release(plugin)}
     for skip in load_skips():
         for pattern in skip.resources:
             assert fnmatch.filter(names, pattern), (skip.id, pattern)

@@ -14,6 +14,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS, REQUIRED_RULES
+from stacks.catalog import SERVICES
 
 Need = tuple[str, str, str, str]  # (site, rule, basis, value)
 
@@ -27,13 +28,17 @@ def container_env(deployment: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def missing_env(deployments: Mapping[str, Mapping[str, Any]],
                 required: Mapping[str, Mapping[str, Need]] = APP_REQUIRED_ENV) -> list[str]:
     """One line per required variable a rendered Deployment (by service name) lacks or sets wrongly.
-    Services without a Deployment (switched off) are not checked."""
+    Services without a Deployment (switched off) are not checked, nor the URL of one: calls to a
+    service switched off fail, as switching it off means."""
+    off = {f"{d.env_prefix}_SERVICE_URL" for name, d in SERVICES.items() if name not in deployments}
     problems = []
     for service, needs in sorted(required.items()):
         if service not in deployments:
             continue
         env = container_env(deployments[service])
         for var, (site, rule, basis, value) in sorted(needs.items()):
+            if var in off:
+                continue
             why = f"the app needs it at {site}: {REQUIRED_RULES[rule]} ({basis})"
             entry = env.get(var)
             if entry is None:

@@ -23,6 +23,7 @@ Only names, paths and line numbers are extracted (no app code is copied):
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import subprocess
 import sys
@@ -106,14 +107,15 @@ def source_files(repo: str, commit: str) -> dict[str, str]:
     return read_files(repo, commit, files + [COMMAND_TABLE])
 
 
-def code_lines(text: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=None)
+def code_lines(text: str) -> tuple[tuple[int, str], ...]:
     """(line number, line) of every line that is not a comment."""
     out = []
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         if not s.startswith(("//", "*", "/*")):
             out.append((n, line))
-    return out
+    return tuple(out)
 
 
 def line_of(texts: dict[str, str], path: str, pattern: str) -> int:
@@ -122,6 +124,14 @@ def line_of(texts: dict[str, str], path: str, pattern: str) -> int:
         if re.search(pattern, line):
             return n
     raise SystemExit(f"{path}: no line matches {pattern!r}: the app changed; revisit tools/app_source.py")
+
+
+def first_group(pattern: str, text: str, path: str) -> str:
+    """The first group of ``pattern`` in ``text`` (of ``path``); a missing anchor is an error."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise SystemExit(f"{path}: nothing matches {pattern!r}: the app changed; revisit tools/app_source.py")
+    return m.group(1)
 
 
 def service_of(path: str) -> str | None:
@@ -214,16 +224,15 @@ def helper_requirements(texts: dict[str, str]) -> dict[str, list[tuple[str, int]
 
 def insecure_literals(texts: dict[str, str]) -> set[str]:
     """The strings Apps/config/src/index.ts refuses in production (``INSECURE_LITERALS``)."""
-    text = texts[CONFIG_INDEX]
-    start = text.index("INSECURE_LITERALS = new Set")
-    return set(re.findall(r"\"([^\"]+)\"", text[start:text.index("]);", start)]))
+    return set(re.findall(r"\"([^\"]+)\"", first_group(r"INSECURE_LITERALS = new Set[^(]*\(\[(.*?)\]\);",
+                                                 texts[CONFIG_INDEX].replace("\n", " "), CONFIG_INDEX)))
 
 
 def jwt_defaults(texts: dict[str, str]) -> tuple[dict[str, tuple[str, str, str]], tuple[str, str]]:
     """Per service calling ensureAuthDefaults: (issuer, audience, call site); and the signer."""
     helper = texts[CONFIG_HELPERS]
-    issuer = re.search(r"AUTH_JWT_ISSUER \?\? overrides\?\.issuer \?\? \"([^\"]+)\"", helper).group(1)
-    audience = re.search(r"AUTH_JWT_AUDIENCE \?\?\s*overrides\?\.audience \?\? \"([^\"]+)\"", helper).group(1)
+    issuer = first_group(r"AUTH_JWT_ISSUER \?\? overrides\?\.issuer \?\? \"([^\"]+)\"", helper, CONFIG_HELPERS)
+    audience = first_group(r"AUTH_JWT_AUDIENCE \?\?\s*overrides\?\.audience \?\? \"([^\"]+)\"", helper, CONFIG_HELPERS)
     out: dict[str, tuple[str, str, str]] = {}
     signer: tuple[str, str] | None = None
     for path, text in sorted(texts.items()):
@@ -235,7 +244,7 @@ def jwt_defaults(texts: dict[str, str]) -> tuple[dict[str, tuple[str, str, str]]
                 i = re.search(r"issuer:\s*\"([^\"]+)\"", line)
                 a = re.search(r"audience:\s*\"([^\"]+)\"", line)
                 out[svc] = (i.group(1) if i else issuer, a.group(1) if a else audience, f"{path}:{n}")
-            if re.search(r"\bjwt\.sign\(", line) and signer is None:
+            if signer is None and "jwt.sign(" in line and re.search(r"\bjwt\.sign\(", line):
                 signer = (svc, f"{path}:{n}")
     if signer is None:
         raise SystemExit("no service signs JWTs (jwt.sign): the app changed; revisit tools/app_source.py")
@@ -256,10 +265,11 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
     placeholders = insecure_literals(texts)
     placeholder_line = line_of(texts, CONFIG_INDEX, r"INSECURE_LITERALS = new Set")
     kafka_line = line_of(texts, CONFIG_KAFKA, r"Production requires explicit KAFKA_BROKERS")
-    kafka_var = re.search(r"Production requires explicit ([A-Z][A-Z0-9_]+)", texts[CONFIG_KAFKA]).group(1)
+    kafka_var = first_group(r"Production requires explicit ([A-Z][A-Z0-9_]+)", texts[CONFIG_KAFKA], CONFIG_KAFKA)
     traces_line = line_of(texts, TELEMETRY, r"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT \?\?")
     jwt, _signer = jwt_defaults(texts)
     jwt_disagree = len({(i, a) for i, a, _ in jwt.values()}) > 1
+    helper_call = re.compile(r"\b(" + "|".join(map(re.escape, helpers)) + r")\(")
 
     # identifiers each service uses (for "is this default ever read?")
     service_text: dict[str, list[tuple[str, int, str]]] = {s: [] for s in SERVICE_NAMES}
@@ -268,14 +278,19 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
         if svc:
             service_text[svc] += [(path, n, line) for n, line in code_lines(text)]
 
-    def used_elsewhere(svc: str, ident: str, path: str, n: int) -> bool:
+    joined = {svc: "\n".join(line for _p, _n, line in lines) for svc, lines in service_text.items()}
+
+    def used_elsewhere(svc: str, ident: str, line: str) -> bool:
+        """``ident`` appears in the service's code outside its defining ``line``."""
         pattern = re.compile(rf"\b{re.escape(ident)}\b")
-        return any(pattern.search(line) for p, m, line in service_text[svc] if (p, m) != (path, n))
+        return len(pattern.findall(joined[svc])) > len(pattern.findall(line))
 
     for svc in SERVICE_NAMES:
         for path, n, line in sorted(service_text[svc]):
+            if "(" not in line and "??" not in line and "password" not in line and "not allowed" not in line:
+                continue  # every rule below needs a call, a default, a password or a refusal message
             site = f"{path}:{n}"
-            m = LOAD_CONFIG.search(line)
+            m = LOAD_CONFIG.search(line) if "loadServiceConfig(" in line else None
             if m:
                 for name, (rule, value) in BASE_REQUIRED.items():
                     need(svc, name, site, rule, f"{CONFIG_INDEX}:{base[name].line}", value)
@@ -285,24 +300,23 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
                             need(svc, f.name, site, "schema-required", f"{CONFIG_INDEX}:{f.line}")
                         elif CONNECTION_FIELD.search(f.name) and schema != "baseConfigSchema":
                             need(svc, f.name, site, "connection", f"{CONFIG_INDEX}:{f.line}")
-            for helper, needs in helpers.items():
-                if re.search(rf"\b{helper}\(", line):
-                    for var, hl in needs:
-                        need(svc, var, site, "throws-in-production", f"{CONFIG_HELPERS}:{hl}")
-            if KAFKA_CALL.search(line):
+            for helper in helper_call.findall(line) if helpers else ():
+                for var, hl in helpers[helper]:
+                    need(svc, var, site, "throws-in-production", f"{CONFIG_HELPERS}:{hl}")
+            if "resolveKafkaConfig(" in line and KAFKA_CALL.search(line):
                 need(svc, kafka_var, site, "production-kafka", f"{CONFIG_KAFKA}:{kafka_line}")
-            for ident, var, default in ENV_DEFAULT.findall(line):
+            for ident, var, default in (ENV_DEFAULT.findall(line) if "??" in line else ()):
                 if default in placeholders:
                     need(svc, var, site, "placeholder-refused", f"{CONFIG_INDEX}:{placeholder_line}")
-                elif LOOPBACK.search(default) and (not ident or used_elsewhere(svc, ident, path, n)):
+                elif LOOPBACK.search(default) and (not ident or used_elsewhere(svc, ident, line)):
                     need(svc, var, site, "loopback-default", site)
-            for var in LOGIN_PASSWORD.findall(line):
+            for var in LOGIN_PASSWORD.findall(line) if "password:" in line else ():
                 need(svc, var, site, "login-password", site)
-            for var in REFUSED_TRUE.findall(line):
+            for var in REFUSED_TRUE.findall(line) if "not allowed" in line else ():
                 need(svc, var, site, "refused-when-true", site, "false")
-            if TELEMETRY_CALL.search(line):
+            if ("Telemetry(" in line or "bootstrapService(" in line) and TELEMETRY_CALL.search(line):
                 need(svc, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", site, "telemetry", f"{TELEMETRY}:{traces_line}")
-            for var in CORS.findall(line):
+            for var in CORS.findall(line) if "parseCorsOrigin(" in line else ():
                 need(svc, var, site, "cors", site)
             if "ensureAuthDefaults(" in line and jwt_disagree:
                 for var in ("AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE"):
@@ -332,7 +346,7 @@ def db_pool(texts: dict[str, str]) -> tuple[str, int, str]:
     """(variable, default, file:line) of the connection pool size of every service's database pool."""
     for f in schemas(texts)["databaseSchema"]:
         if f.name == "DB_POOL_MAX":
-            return f.name, int(re.search(r"\.default\((\d+)\)", f.text).group(1)), f"{CONFIG_INDEX}:{f.line}"
+            return f.name, int(first_group(r"\.default\((\d+)\)", f.text, CONFIG_INDEX)), f"{CONFIG_INDEX}:{f.line}"
     raise SystemExit("databaseSchema has no DB_POOL_MAX: the app changed; revisit tools/app_source.py")
 
 

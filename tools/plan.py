@@ -73,11 +73,15 @@ def connection_lines(c: Optional[dict[str, Any]]) -> list[str]:
     rows = [f"{'service':<30} {c['variable']:>11}  {'at min':>7}  {'at max':>7}"]
     for name, s in sorted(c["services"].items(), key=lambda kv: SERVICE_NAMES.index(kv[0])):
         rows.append(f"{name:<30} {s['dbPoolMax']:>11}  {s['min']:>7}  {s['max']:>7}")
-    rows.append(f"total: {c['min']} connections at min, {c['max']} at max; the server side admits {c['limit']} "
+    server = "the pooler" if c["server"] == "pooler" else "PostgreSQL"
+    rows.append(f"total: {c['min']} connections at min, {c['max']} at max; {server} admits {c['limit']} "
                 f"({c['limitText']}): {c['max'] * 100 // max(c['limit'], 1)}% used at max")
     if "poolerServerConnections" in c:
-        rows.append(f"the pooler opens up to {c['poolerServerConnections']} server connections of PostgreSQL's "
-                    f"max_connections {c['maxConnections']} - {c['reserved']} reserved")
+        need = c["poolerServerConnections"] + c["reserved"]
+        rows.append(f"PostgreSQL's max_connections {c['maxConnections']} holds the pooler's "
+                    f"{c['poolerServerConnections']} server connections (a rollout's surge pod included) + "
+                    f"{c['reserved']} reserved = {need}: {need * 100 // max(c['maxConnections'], 1)}% used at worst")
+    rows.append("reserved: " + ", ".join(f"{who} {n}" for who, n in c["reservedFor"].items()))
     return rows
 
 
@@ -175,6 +179,10 @@ TYPICAL_BY_TYPE: dict[str, Typical] = {
     "kubernetes:apps/v1:StatefulSet": Typical(120, "Pulumi waits for every replica — estimate"),
     "kubernetes:apps/v1:DaemonSet": Typical(60, "Pulumi waits for the rollout — estimate"),
     "kubernetes:batch/v1:CronJob": Typical(1, ESTIMATE),
+    # pulumi.com/waitFor condition=Ready (components/platform/postgres.py): initdb, then each standby
+    # cloned from the primary one after the other
+    "kubernetes:postgresql.cnpg.io/v1:Cluster": Typical(240, "primary initdb + standbys cloned ~4 min "
+                                                            "(longer with an import or a recovery) — estimate"),
     "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler": Typical(1, "custom resource, no await"),
 }
 TYPICAL_BY_PREFIX: tuple[tuple[str, Typical], ...] = (
@@ -197,6 +205,9 @@ TYPICAL_BY_CHART: dict[str, Typical] = {
     "cert-manager": Typical(90, "cert-manager + startupapicheck Job ~1-2 min — estimate"),
     "postgresql": Typical(180, "stateful release: volume provisioning + initdb ~3 min — estimate"),
     "redis": Typical(120, "stateful release: volume + start ~2 min — estimate"),
+    "redis-ha": Typical(180, "stateful, nodes start one after the other (OrderedReady) + HAProxy ~3 min — estimate"),
+    "cloudnative-pg": Typical(60, "operator Deployment + CRDs + webhooks ~1 min — estimate"),
+    "plugin-barman-cloud": Typical(60, "plugin Deployment after its cert-manager certificates ~1 min — estimate"),
     "redpanda": Typical(360, "stateful, several brokers + post-install config Job ~5-6 min — estimate"),
     "consul": Typical(240, "servers form quorum ~4 min — estimate"),
     "kube-prometheus-stack": Typical(300, "operator, Prometheus, Grafana, CRDs ~5 min — estimate"),
@@ -396,6 +407,23 @@ def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list
     return lines
 
 
+def database_lines(db: dict[str, Any]) -> list[str]:
+    p = db["pooler"]
+    return [
+        f"app address {db['address']}: Pooler {p['name']} (PgBouncer, {p['poolMode']} mode), {p['instances']} pod(s) "
+        f"x {p['maxClientConnections']} clients (admits {p['clientCapacity']} with {p['podsLost']} pod(s) down), "
+        f"{p['maxDbConnections']} server connections each ({p['serverConnections']} with a rollout's surge pod); "
+        f"max_connections {db['maxConnections']}",
+        f"cluster {db['cluster']}: {db['instances']} instance(s), primary {db['primary']}"
+        + (f", standbys {db['replicas']}" if db["replicas"] else "") + f", synchronous {db['synchronous']}",
+        f"WAL archive: {db['walArchive'] or 'none (no backupOffsiteBucket)'}"
+        + (f", base backups '{db['baseBackupSchedule']}' (six fields, seconds first)" if db["baseBackupSchedule"] else ""),
+        f"RPO: {db['rpo']}",
+        "runbook (the guide's commands here):",
+        *(f"  {cmd}" for cmd in db["runbook"].values()),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="prod", help="stack name: a Pulumi.<stack>.yaml must exist")
@@ -423,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in connection_lines(result["connections"])))
     print("\nDNS records:")
     print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))
+    if result["outputs"].get("database"):
+        print("\nDatabase (PostgreSQL on CloudNativePG):")
+        print("\n".join("  " + line for line in database_lines(result["outputs"]["database"])))
     print("\nTime to ready:")
     print("\n".join("  " + line for line in time_lines(result["timeToReady"])))
     if result["etcdSnapshots"]:

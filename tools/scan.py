@@ -100,15 +100,21 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def variant_config(variant: str) -> tuple[str, dict[str, str], list[str]]:
-    """(stack, config, secret keys) of a variant; the secrets a variant needs are placeholders (a load
-    test's login password, the SSO client secret)."""
+def variant_overrides(variant: str) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """(stack, config overrides, secrets) of a variant; the secrets a variant needs are placeholders (a
+    load test's login password, the SSO client secret)."""
     stack, overrides = VARIANTS[variant]
     secrets = {}
     if "tartware-infra:loadTest" in overrides:  # a load test needs a login; the password is a secret
         secrets["tartware-infra:loadTestPassword"] = "scan-placeholder"
     if overrides.get("tartware-infra:operatorAccess") == "sso":
         secrets["tartware-infra:operatorSsoClientSecret"] = "scan-placeholder"
+    return stack, overrides, secrets
+
+
+def variant_config(variant: str) -> tuple[str, dict[str, str], list[str]]:
+    """(stack, config, secret keys) of a variant (``variant_overrides`` applied to the stack's file)."""
+    stack, overrides, secrets = variant_overrides(variant)
     return (stack, *stack_config(stack, overrides=overrides, secrets=secrets))
 
 

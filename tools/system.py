@@ -1,5 +1,7 @@
 """The whole system one stack sends to Kubernetes: every Helm release rendered from its chart
-source, plus every object the program registers directly.
+source, every object the program registers directly, and what the CloudNativePG operator creates
+from the program's Clusters and Poolers (tools/cnpg.py: the database's pods, Services and claims
+exist only through it).
 
 For each ``helm.v3.Release`` the program registers, the chart is taken from the repository (our
 own ``charts/tartware``; third-party charts from ``charts/vendor/<chart>-<version>/`` at exactly the
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 
+from tools import cnpg
 from tools.manifests import CHART, ROOT, chart_crds, kubernetes_objects, render_chart
 from tools.charts import chart_name, vendored_chart
 from tools.offline import recorded_run
@@ -208,6 +211,8 @@ def render_system(run: Any) -> SystemRender:
             continue
         out.items.extend(Item(d, f"release:{info.name}") for d in render_release(info, out.schema_errors))
     out.items.extend(Item(d, PROGRAM) for d in kubernetes_objects(run.resources))
+    # what CloudNativePG creates from the Clusters and Poolers above (its pods, Services, claims)
+    out.items.extend(Item(d, cnpg.OPERATOR) for d in cnpg.operator_objects(out.docs))
     return out
 
 

@@ -177,7 +177,12 @@ SOURCES: dict[str, Callable[[str], Source]] = {
     "metrics-server": lambda v: Source("kubernetes-sigs/metrics-server", f"metrics-server-helm-chart-{v}",
                                        "charts/metrics-server"),
     "postgresql": lambda v: Source("bitnami/charts", f"postgresql/{v}", "bitnami/postgresql"),
-    "redis": lambda v: Source("bitnami/charts", f"redis/{v}", "bitnami/redis"),
+    "cloudnative-pg": lambda v: Source("cloudnative-pg/charts", f"cloudnative-pg-v{v}", "charts/cloudnative-pg"),
+    # cloudnative-pg's optional Grafana-dashboard subchart (alias `monitoring`), from its own repository
+    "cluster": lambda v: Source("cloudnative-pg/grafana-dashboards", f"cluster-v{v}", "charts/cluster"),
+    "plugin-barman-cloud": lambda v: Source("cloudnative-pg/charts", f"plugin-barman-cloud-v{v}",
+                                            "charts/plugin-barman-cloud"),
+    "redis-ha": lambda v: Source("DandyDeveloper/charts", f"redis-ha-{v}", "charts/redis-ha"),
     "common": lambda v: Source("bitnami/charts", f"common/{v}", "bitnami/common"),
     "redpanda": lambda v: Source("redpanda-data/redpanda-operator", f"charts/redpanda/v{v}", "charts/redpanda/chart"),
     "consul": lambda v: Source("hashicorp/consul-k8s", f"v{v}", "charts/consul"),

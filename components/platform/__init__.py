@@ -73,9 +73,13 @@ class Platform(TartwareComponent):
         hosts = {route: f"{route}.{domain}" for route in ROUTES}
 
         # --- independent roots: none of these waits for another
-        self.data = DataTier(f"{name}-data", args.data, opts=child)
         self.observability = Observability(f"{name}-observability", args.observability, opts=child)
         self.certs = certs.CertManager(f"{name}-certs", args.certs, opts=child) if args.certs is not None else None
+        # the data tier's PodMonitors/PrometheusRule need the monitoring CRDs, the Barman Cloud
+        # plugin cert-manager's (its gRPC certificates)
+        self.data = DataTier(f"{name}-data", dataclasses.replace(
+            args.data, monitoring_crds=self.observability.crd_release,
+            cert_manager=self.certs.release if self.certs is not None else None), opts=child)
         # the guard of the operator hosts (sso: oauth2-proxy, which istiod names as the external authorizer)
         self.access = (access.OperatorAccess(f"{name}-access", dataclasses.replace(
             args.operator_access, gateway_namespace=mesh.NAMESPACE,
@@ -283,33 +287,35 @@ class Platform(TartwareComponent):
                 Allow("allow-prometheus", ratelimit.POD_LABELS, prom, (ratelimit.METRICS_PORT,)),
             ], [self.edge_rate_limit.namespace])
         d = args.data.data
-        # pods of a release that talk to each other: replicas and primary, Sentinel, Raft/gossip;
-        # Redpanda's post-install Job configures the brokers over the admin API even with one broker
-        peers = {"database": d.postgres_read_replicas > 0, "cache": d.redis_sentinel, "messaging": True,
-                 "consul": d.consul_servers > 1}
-        for logical, ns in self.data.namespaces.items():
-            allows = [*([Allow("allow-same-namespace", {}, [Peer()])] if peers.get(logical) else []), *scrape]
-            ports = self.data.ports.get(logical) or []
+        data = self.data
+        # pods of a release that talk to each other: Sentinel and HAProxy (always, even with one
+        # Redis node), Raft/gossip; Redpanda's post-install Job configures the brokers over the admin
+        # API even with one broker. PostgreSQL's own traffic has precise allows (data.internal_policies).
+        peers = {"cache": True, "messaging": True, "consul": d.consul_servers > 1}
+        for logical, ns in data.namespaces.items():
+            allows = [*([Allow("allow-same-namespace", {}, [Peer()])] if peers.get(logical) else []),
+                      *data.internal_policies.get(logical, []), *scrape]
+            ports = data.ports.get(logical) or []
+            app_pods = data.pod_selectors.get(logical) or {}
             if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
-                allows.append(Allow("allow-tartware", self.data.pod_selectors.get(logical) or {}, [tartware],
-                                    ports))
+                allows.append(Allow("allow-tartware", app_pods, [tartware], ports))
             if logical == "cache" and rl_service:  # the edge rate limit's counters
-                allows.append(Allow("allow-ratelimit", self.data.pod_selectors.get(logical) or {},
-                                    [Peer(rl_service, ratelimit.POD_LABELS)], (self.data.endpoints.redis_port,)))
+                allows.append(Allow("allow-ratelimit", app_pods, [Peer(rl_service, ratelimit.POD_LABELS)],
+                                    (data.endpoints.redis_port,)))
             if logical == "database" and ports and args.backup:
-                # the nightly pg_dump CronJob (components/operations.py)
-                allows.append(Allow("allow-backup", self.data.pod_selectors.get(logical) or {},
-                                    [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
+                # the nightly pg_dump CronJob (components/operations.py) dials the primary itself
+                # (pg_dump keeps session state a transaction pooler cannot): the cluster's instances
+                instances = data.backup_target_pods
+                allows.append(Allow("allow-backup", instances, [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
                 if args.restore:  # the restore Job, only while it is asked for
-                    allows.append(Allow("allow-restore", self.data.pod_selectors.get(logical) or {},
-                                        [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)], ports))
+                    allows.append(Allow("allow-restore", instances, [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)],
+                                        ports))
             if logical == "database" and ports:
                 # The guide's "Database Connection Issues" runbook:
                 #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
                 # runs in `default`, and `kubectl run` labels the pod run=debug.
-                allows.append(Allow("allow-runbook-debug-pod", self.data.pod_selectors.get(logical) or {},
-                                    [Peer("default", {"run": "debug"})], ports))
-            namespace(ns, allows, [self.data])
+                allows.append(Allow("allow-runbook-debug-pod", app_pods, [Peer("default", {"run": "debug"})], ports))
+            namespace(ns, allows, [data])
         obs_ns = self.observability.namespace
         ui_ports = sorted({*(port for _, port in self.observability.services.values()),
                            *UI_TARGET_PORTS.values()})

@@ -106,7 +106,10 @@ def infrastructure() -> dict[str, Any]:
                                        "{{namespace}}")], "short"),
         ("Memory by namespace", [('sum by (namespace) (container_memory_working_set_bytes{container!=""})', "{{namespace}}")],
          "bytes"),
-        ("PostgreSQL connections", [("sum(pg_stat_activity_count)", "connections")], "short"),
+        # server backends (CloudNativePG's default "backends" query) and the Pooler's clients
+        ("PostgreSQL connections", [("sum(cnpg_backends_total)", "server backends"),
+                                    ("sum(cnpg_pgbouncer_pools_cl_active)", "pooler clients active"),
+                                    ("sum(cnpg_pgbouncer_pools_cl_waiting)", "pooler clients waiting")], "short"),
         ("Redis memory / clients", [("sum(redis_memory_used_bytes)", "used"), ("sum(redis_connected_clients)", "clients")],
          "short"),
         ("Kafka (Redpanda) request bytes/s", [("sum(rate(redpanda_kafka_request_bytes_total[5m]))", "bytes/s")], "Bps"),

@@ -1,15 +1,21 @@
-"""The data tier: PostgreSQL, Redis, Redpanda (Kafka API) and Consul, as Helm releases.
+"""The data tier: PostgreSQL (CloudNativePG, components/platform/postgres.py), Redis (redis-ha),
+Redpanda (Kafka API) and Consul.
 
-Names are the deployment guide's contract: release ``postgres`` in namespace ``database`` (pod
-``postgres-postgresql-0``, Service ``postgres-postgresql``), release ``redis`` in ``cache``
-(Service ``redis-master``), release ``redpanda`` in ``messaging``, release ``consul`` in
-``consul``. Every value key below was checked against the pinned chart (stacks/versions.py gives
-the tag and file) and the charts were rendered with these values to confirm names and labels
-(docs/data-and-observability.md).
+Names are the deployment guide's contract: in namespace ``database`` the Service
+``postgres-postgresql`` (now the CloudNativePG Pooler in front of the primary; the runbook's pod
+``postgres-postgresql-0`` becomes the cluster's primary, docs/data-and-observability.md "The
+guide's names"), release ``redis`` in ``cache`` (Service ``redis-master``, ours, in front of the
+chart's HAProxy), release ``redpanda`` in ``messaging``, release ``consul`` in ``consul``. Every
+value key below was checked against the pinned chart (stacks/versions.py gives the tag and file)
+and the charts are rendered with these values by the whole-system render.
 
 Passwords never enter Helm values (Release values land in the state in plaintext,
-https://github.com/pulumi/pulumi-kubernetes/issues/2003): the generated Credentials feed Kubernetes Secrets here, and the
-charts read them through ``auth.existingSecret``.
+https://github.com/pulumi/pulumi-kubernetes/issues/2003): the generated Credentials feed Kubernetes
+Secrets here, and the charts and the operator read them from there.
+
+While a stack moves from the bitnami PostgreSQL release (``postgresMigration=import``) that release
+is registered exactly as before (``bitnami_postgres_values``), so Pulumi leaves it alone and the new
+cluster imports from it.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ from typing import Any, Mapping, Optional, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog, versions
+from stacks import catalog, compose, versions
 from stacks.args import DataArgs, Placement
 from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, Sizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
+    CNPG_NAMESPACE,
     CONSUL_NAMESPACE,
     CONSUL_RELEASE,
     DATABASE_NAMESPACE,
@@ -37,20 +44,31 @@ from stacks.endpoints import (
     DataTierEndpoints,
     kafka_seed_brokers,
 )
+from stacks.network import ANYWHERE, Allow, Peer
 from stacks.quantities import Memory
 from stacks.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
 
 from ..base import TartwareComponent
 from ..kit import helm_release, namespace, restricted_pod
+from . import postgres as pg_part
 
-POSTGRES_SECRET = "postgres-credentials"  # in ns database; keys below are the chart's defaults
+POSTGRES_SECRET = pg_part.APP_SECRET  # in ns database: username, password (+ the bitnami chart's keys while it moves)
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
+REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (stacks/endpoints.py)
 
-# Pod labels of each release's server pods, as the charts render them (checked by rendering the
-# pinned charts: bitnami common.labels.matchLabels, redpanda statefulset selector, consul server).
+# The bitnami release's pods (bitnami common.labels.matchLabels at postgresql 16.7.27): only while a
+# stack moves from it.
+BITNAMI_POSTGRES_PODS = {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": POSTGRES_RELEASE}
+# redis-ha 4.39.0 pod labels (templates/_helpers.tpl, rendered): the Redis nodes and the HAProxy pods.
+REDIS_NODE_PODS = {"app": "redis-ha", "release": REDIS_RELEASE}
+REDIS_HAPROXY_PODS = {"app": "redis-ha-haproxy", "release": REDIS_RELEASE}
+
+# Pod labels of the pods the app dials in each namespace, as the charts and the operator create them
+# (checked by the whole-system render: the Pooler's PgBouncer pods, redis-ha's HAProxy, the redpanda
+# statefulset selector, the consul server).
 POD_SELECTORS: dict[str, dict[str, str]] = {
-    "database": {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": POSTGRES_RELEASE},
-    "cache": {"app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": REDIS_RELEASE},
+    "database": dict(pg_part.POOLER_POD_LABELS),
+    "cache": dict(REDIS_HAPROXY_PODS),
     "messaging": {"app.kubernetes.io/name": "redpanda", "app.kubernetes.io/instance": REDPANDA_RELEASE,
                   "app.kubernetes.io/component": "redpanda-statefulset"},
     "consul": {"app": "consul", "release": CONSUL_RELEASE, "component": "server"},
@@ -62,10 +80,11 @@ CLIENT_PORTS: dict[str, list[int]] = {
     "messaging": [KAFKA_PORT, 8081, 8082],
     "consul": [8500, 8502, 8600],
 }
-# Ports Prometheus scrapes (exporters / admin API), for network policies and ServiceMonitors.
+# Ports Prometheus scrapes (exporters / admin API), for network policies and ServiceMonitors:
+# PostgreSQL instances 9187 and PgBouncer 9127 (CloudNativePG), redis_exporter 9121 and HAProxy 9101.
 METRICS_PORTS: dict[str, list[int]] = {
-    "database": [9187],
-    "cache": [9121],
+    "database": [pg_part.METRICS_PORT, pg_part.POOLER_METRICS_PORT],
+    "cache": [9121, 9101],
     "messaging": [9644],
     "consul": [8500],
 }
@@ -104,8 +123,10 @@ PG_HBA = "\n".join([
 ])
 
 
-def postgres_values(s: DataSettings, username: str, database: str, placement: Placement = Placement()) -> dict[str, Any]:
-    """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag)."""
+def bitnami_postgres_values(s: DataSettings, username: str, database: str,
+                            placement: Placement = Placement()) -> dict[str, Any]:
+    """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag), exactly as the release was
+    installed before the move to CloudNativePG: registered only with ``postgresMigration=import``."""
     replication = s.postgres_read_replicas > 0
     server = {
         **placement.pod_keys(),
@@ -155,45 +176,56 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
 
 
 def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
-    """bitnami/redis 22.0.7 values. Sentinel mode keeps Service redis-master via sentinel.masterService."""
-    node = {
-        **placement.pod_keys(),
-        "resources": s.size("redis").k8s(),
-        "persistence": _persistence(s.redis_storage, s.storage_class),
+    """redis-ha 4.39.0 values (DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/values.yaml).
+
+    Every node runs redis and a Sentinel (quorum: a majority of the nodes); HAProxy pods in front
+    check each node's ``role:master`` and send every connection to the master (templates/_configs.tpl
+    ``haproxy.cfg``), so clients without a Sentinel client (the app's ioredis, Envoy's rate limit
+    service) always reach the master through one address. The images are the official ``redis`` and
+    ``haproxy`` (public.ecr.aws/docker/library, Docker Official Images) and oliver006/redis_exporter,
+    at the chart's defaults.
+    """
+    nodes = s.redis_nodes
+    config: dict[str, Any] = {
+        # persistence as the bitnami release had it: an append-only file, no RDB snapshots
+        # (bitnami/charts@redis/22.0.7 values.yaml commonConfiguration: appendonly yes, save "")
+        "appendonly": "yes", "save": "",
+        # with one node nothing can acknowledge a write; with several, the chart's default (a write
+        # needs one replica within 5 s) keeps a failover from losing acknowledged writes
+        "min-replicas-to-write": 1 if nodes > 1 else 0,
     }
-    values: dict[str, Any] = {
-        "global": {"security": {"allowInsecureImages": True}},
-        "image": _image("redis"),
-        "auth": {"enabled": True, "sentinel": True, "existingSecret": REDIS_SECRET, "existingSecretPasswordKey": "password"},
-        "metrics": {"enabled": True, "image": _image("redis-exporter"), "resources": s.size("exporter").k8s()},
-        "sentinel": {"image": _image("redis-sentinel"), "enabled": False},
-        "kubectl": {"image": _image("kubectl")},
-        "volumePermissions": {"enabled": False, "image": _image("os-shell")},
-        "sysctl": {"enabled": False, "image": _image("os-shell")},
-        # See postgres_values: the chart's policy (allowExternal=true) would open 6379 to every pod.
+    return {
+        "replicas": nodes,
+        "auth": True, "existingSecret": REDIS_SECRET, "authKey": "password",
+        "redis": {"resources": s.size("redis").k8s(), "config": config},
+        "sentinel": {"quorum": nodes // 2 + 1, "resources": s.size("redis-sentinel").k8s()},
+        "splitBrainDetection": {"resources": s.size("redis-split-brain").k8s()},
+        "init": {"resources": s.size("redis-init").k8s()},
+        "exporter": {"enabled": True, "resources": s.size("exporter").k8s()},
+        "persistentVolume": {"enabled": True, "size": str(s.redis_storage),
+                             **({"storageClass": s.storage_class} if s.storage_class else {})},
+        "hardAntiAffinity": s.is_prod,  # one node per machine in prod; a one-node kind cluster in dev
+        # every container writes only to its mounts (/data, /health): a read-only root, as the bitnami
+        # release had (the chart's containerSecurityContext, merged key by key with this)
+        "containerSecurityContext": {"readOnlyRootFilesystem": True},
+        "podDisruptionBudget": {"maxUnavailable": 1},
+        **placement.pod_keys(),
+        "haproxy": {
+            "enabled": True,
+            "replicas": s.haproxy_replicas,
+            "hardAntiAffinity": s.is_prod,
+            # the config (/usr/local/etc/haproxy) and the runtime socket (/run/haproxy) are emptyDirs
+            "containerSecurityContext": {"readOnlyRootFilesystem": True},
+            "resources": s.size("haproxy").k8s(),
+            "init": {"resources": s.size("redis-init").k8s()},
+            "metrics": {"enabled": True},  # HAProxy's own exporter on 9101 (scraped by our ServiceMonitor)
+            "podDisruptionBudget": {"maxUnavailable": 1},
+            # HAProxy needs no API access (its config comes from a ConfigMap)
+            "serviceAccount": {"create": True, "automountToken": False},
+        },
+        # Our NetworkPolicies (components/kit.py) govern the namespace
         "networkPolicy": {"enabled": False},
     }
-    if not s.redis_sentinel:
-        values.update({"architecture": "standalone", "master": {"count": 1, **node}})
-        return values
-    values.update({
-        "architecture": "replication",
-        # replica.replicaCount = number of redis-node pods (each runs redis + sentinel)
-        "replica": {"replicaCount": s.redis_nodes, **node,
-                    # the kubectl sidecar labels the elected master (isMaster=true) for redis-master
-                    "automountServiceAccountToken": True},
-        "sentinel": {
-            "enabled": True,
-            "image": _image("redis-sentinel"),
-            "quorum": s.redis_nodes // 2 + 1,
-            "masterSet": "mymaster",
-            "resources": s.size("redis-sentinel").k8s(),
-            "masterService": {"enabled": True},  # Service redis-master -> current master (needs rbac.create)
-        },
-        "kubectl": {"image": _image("kubectl"), "resources": s.size("kubectl").k8s()},
-        "rbac": {"create": True},
-    })
-    return values
 
 
 def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
@@ -306,6 +338,8 @@ class DataTier(TartwareComponent):
         self.peer_ports: dict[str, list[int]] = {}
         self.topics: tuple[Topic, ...] = ()
         self.topic_job: Optional[k8s.batch.v1.Job] = None
+        self.internal_policies: dict[str, list[Allow]] = {}  # allows inside a part (logical namespace -> allows)
+        self.backup_target_pods: dict[str, str] = {}  # the pods the nightly pg_dump reaches (the instances)
         endpoints = DEFAULT_ENDPOINTS
         labels = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
@@ -326,25 +360,29 @@ class DataTier(TartwareComponent):
                                   depends_on=[nsr], labels=labels)
 
         if s.postgres:
-            nsr = ns("database", DATABASE_NAMESPACE)
-            self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, {
-                "postgres-password": credentials.database_admin_password,
-                "password": credentials.database_password,
-                "replication-password": credentials.database_replication_password,
-            }, "database")
-            self.postgres = helm_release(self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
-                                         postgres_values(s, credentials.database_username, endpoints.database_name, placement),
-                                         provider, [nsr, self.postgres_secret], protect=protect)
-            self.releases.append(self.postgres)
+            self._postgres(name, args, ns("database", DATABASE_NAMESPACE), secret)
+            endpoints = dataclasses.replace(endpoints, database_primary_host=self.postgres.primary_host,
+                                            database_replica_host=self.postgres.replica_host)
         if s.redis:
             nsr = ns("cache", CACHE_NAMESPACE)
-            if s.redis_sentinel:
-                self.ports["cache"].append(26379)
             self.redis_secret = secret("redis-credentials", REDIS_SECRET, CACHE_NAMESPACE, nsr,
                                        {"password": credentials.redis_password}, "redis")
-            self.redis = helm_release(self, f"{name}-redis", versions.REDIS, REDIS_RELEASE, CACHE_NAMESPACE,
+            # Same resource and release name as the bitnami release before: the chart changes in
+            # place (a helm upgrade; pulumi-kubernetes replaces a Release only when its name or
+            # namespace changes), and Helm removes the bitnami objects, its Service redis-master
+            # included, before the Service below takes that name.
+            self.redis = helm_release(self, f"{name}-redis", versions.REDIS_HA, REDIS_RELEASE, CACHE_NAMESPACE,
                                       redis_values(s, placement), provider, [nsr, self.redis_secret], protect=protect)
-            self.releases.append(self.redis)
+            self.redis_master = k8s.core.v1.Service(
+                f"{name}-redis-master",
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=REDIS_MASTER_SERVICE, namespace=CACHE_NAMESPACE, labels=labels),
+                spec=k8s.core.v1.ServiceSpecArgs(
+                    type="ClusterIP", selector=dict(REDIS_HAPROXY_PODS),
+                    # the HAProxy container's port "redis" (templates/redis-haproxy-deployment.yaml)
+                    ports=[k8s.core.v1.ServicePortArgs(name="tcp-redis", port=endpoints.redis_port,
+                                                       target_port="redis", protocol="TCP")]),
+                opts=self.child(provider, depends_on=[self.redis]))
+            self.releases += [self.redis, self.redis_master]
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
@@ -378,6 +416,67 @@ class DataTier(TartwareComponent):
             "kafkaBrokers": endpoints.kafka_brokers,
             "topics": [t.name for t in self.topics],
         })
+
+    def _postgres(self, name: str, args: DataArgs, nsr: pulumi.Resource, secret) -> None:
+        """The app's Secret, the bitnami release while the stack moves from it, and the
+        CloudNativePG part (components/platform/postgres.py)."""
+        s, credentials, provider = args.data, args.credentials, self.provider
+        migration = s.pg.migration
+        data: dict[str, pulumi.Input[str]] = {"username": credentials.database_username,
+                                              "password": credentials.database_password}
+        if migration == "import":  # the keys the bitnami chart reads (auth.secretKeys), the import's login
+            data.update({"postgres-password": credentials.database_admin_password,
+                         "replication-password": credentials.database_replication_password})
+        self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, data,
+                                      "database")
+        legacy: tuple[pulumi.Resource, ...] = ()
+        if migration == "import":
+            # unchanged from before the move: same resource, release, chart and values
+            self.legacy_postgres = helm_release(
+                self, f"{name}-postgres", versions.POSTGRESQL, POSTGRES_RELEASE, DATABASE_NAMESPACE,
+                bitnami_postgres_values(s, credentials.database_username, DEFAULT_ENDPOINTS.database_name,
+                                        args.placement),
+                provider, [nsr, self.postgres_secret], protect=args.protect)
+            self.releases.append(self.legacy_postgres)
+            legacy = (self.legacy_postgres,)
+            self.pod_selectors["database"] = dict(BITNAMI_POSTGRES_PODS)  # the app stays on it meanwhile
+        self.postgres = pg_part.Postgres(
+            f"{name}-postgresql",
+            compose.postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
+                                  DEFAULT_ENDPOINTS.database_name, waits_for=legacy),
+            pulumi.ResourceOptions(parent=self, provider=provider))
+        self.releases += self.postgres.releases
+        self.namespaces["database-operator"] = CNPG_NAMESPACE
+        self.internal_policies = self._postgres_policies(s, migration)
+        self.backup_target_pods = pg_part.instance_labels(s.pg.cluster)
+
+    def _postgres_policies(self, s: DataSettings, migration: str) -> dict[str, list[Allow]]:
+        """The traffic inside the PostgreSQL part (tools/conformance/netpol.py checks each against the
+        flows CloudNativePG needs): the operator asks every instance's status port; standbys stream
+        from the primary; the pooler connects to the primary; the operator calls the plugin over
+        gRPC; the API server calls the operator's webhooks; the import Job reads the bitnami release."""
+        cluster = s.pg.cluster
+        instances = pg_part.instance_labels(cluster)
+        operator = Peer(CNPG_NAMESPACE, pg_part.OPERATOR_POD_LABELS)
+        database = [Allow("allow-operator", instances, [operator], (pg_part.STATUS_PORT,))]
+        if s.postgres_instances > 1:
+            database.append(Allow("allow-replication", instances, [Peer(DATABASE_NAMESPACE, instances)],
+                                  (pg_part.POSTGRES_PORT,)))
+        if migration == "import" and s.postgres_read_replicas > 0:
+            # the bitnami release's read replicas stream from its primary
+            database.append(Allow("allow-legacy-replication", BITNAMI_POSTGRES_PODS,
+                                  [Peer(DATABASE_NAMESPACE, BITNAMI_POSTGRES_PODS)], (pg_part.POSTGRES_PORT,)))
+        if migration == "import":
+            database.append(Allow("allow-import", BITNAMI_POSTGRES_PODS,
+                                  [Peer(DATABASE_NAMESPACE, {pg_part.CLUSTER_LABEL: cluster, "cnpg.io/jobRole": "import"})],
+                                  (pg_part.POSTGRES_PORT,)))
+        if self.postgres.pooled:
+            database.append(Allow("allow-pooler", instances, [Peer(DATABASE_NAMESPACE, pg_part.POOLER_POD_LABELS)],
+                                  (pg_part.POSTGRES_PORT,)))
+        operator_ns = [Allow("allow-webhook", pg_part.OPERATOR_POD_LABELS, [ANYWHERE], (pg_part.WEBHOOK_PORT,))]
+        if self.postgres.archived:
+            operator_ns.append(Allow("allow-operator", pg_part.PLUGIN_POD_LABELS, [operator], (pg_part.PLUGIN_PORT,)))
+        return {"database": database, "database-operator": operator_ns}
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
                    size: Sizing) -> k8s.batch.v1.Job:

@@ -30,7 +30,6 @@ from stacks.args import GrafanaSsoArgs, ObservabilityArgs
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
-    DATABASE_NAMESPACE,
     DEFAULT_ENDPOINTS,
     JAEGER_RELEASE,
     MESSAGING_NAMESPACE,
@@ -291,11 +290,14 @@ class Observability(TartwareComponent):
         self.service_monitors = [
             custom("tartware-servicemonitor", "ServiceMonitor", "tartware-services",
                    self.tartware_service_monitor(self.meshed)),
+            # Redis (redis-ha 4.39.0): redis_exporter on the Service redis-redis-ha and HAProxy's own
+            # exporter on redis-redis-ha-haproxy, both on the port named http-exporter-port (the
+            # per-node announce Services name theirs http-exporter, so each node is scraped once).
+            # PostgreSQL's instances and poolers have PodMonitors of their own (components/platform/postgres.py).
             custom("data-exporters-servicemonitor", "ServiceMonitor", "data-tier-exporters", {
-                "namespaceSelector": {"matchNames": [DATABASE_NAMESPACE, CACHE_NAMESPACE]},
-                "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In",
-                                                   "values": ["metrics", "metrics-read"]}]},
-                "endpoints": [{"port": "http-metrics", "interval": "30s"}],
+                "namespaceSelector": {"matchNames": [CACHE_NAMESPACE]},
+                "selector": {"matchLabels": {"app": "redis-ha"}},
+                "endpoints": [{"port": "http-exporter-port", "interval": "30s"}],
             }),
             custom("redpanda-servicemonitor", "ServiceMonitor", "redpanda", {
                 "namespaceSelector": {"matchNames": [MESSAGING_NAMESPACE]},

@@ -42,6 +42,7 @@ from components.outputs import export_outputs
 from components.platform import Platform
 from components.platform import access, certs, edge, mesh, metrics, ratelimit
 from components.platform.data import DataTier
+from components.platform.postgres import Postgres
 from components.platform.observability import Observability
 from components.secrets import ExternalSecretsOperator, SecretSource
 from components.tartware import TartwareRelease
@@ -72,9 +73,17 @@ CONFIGS = {
                                       backupOffsiteEncryption="aws:kms",
                                       backupOffsiteKmsKeyId="arn:aws:kms:us-east-1:123456789012:key/abc",
                                       backupRestoreFrom="offsite:latest"),
-                         dict(loadTestPassword="pw"), {"OperationsArgs", "LoadTestArgs"}),
+                         dict(loadTestPassword="pw"), {"OperationsArgs", "LoadTestArgs", "PostgresArgs"}),
     "vault": ("prod", dict(secretsBackend="vault", vaultServer="https://vault.example.com:8200"), {},
               {"SecretsArgs", "ExternalSecretsArgs"}),
+    # PostgreSQL: a point-in-time recovery into a new cluster with zero-loss commits (archive through
+    # IRSA, a MinIO endpoint), and a stack moving from the bitnami release
+    "postgres-pitr": ("prod", dict(OFFSITE, backupOffsiteRoleArn="arn:aws:iam::123456789012:role/backup",
+                                   backupOffsiteEndpoint="https://minio.example.com:9000",
+                                   postgresCluster="postgres-pitr1", postgresRecoverySource="postgres",
+                                   postgresRecoveryTarget="2026-08-01T10:15:00Z", postgresSynchronous="required"),
+                      {}, {"DataArgs", "PostgresArgs"}),
+    "postgres-import": ("prod", dict(postgresMigration="import"), {}, {"PostgresArgs"}),
     # the example's Spot pool: the services in spotServices tolerate and prefer it
     "eks": ("eks", {}, {}, {"TartwareArgs"}),
     # operatorAccess: the SSO gate with Grafana's OAuth (and a locust route to guard), the allowlist
@@ -206,7 +215,15 @@ def _stack_builds(reads: Reads, name: str) -> None:
     run("ExternalSecretsArgs", lambda s, k8s: compose.external_secrets_args(s),
         lambda a, k8s: ExternalSecretsOperator("external-secrets", a, on(k8s)))
     run("PlatformArgs", _platform_args, lambda a, k8s: Platform("platform", a, on(k8s)), own_builds=PLATFORM_PARTS)
-    run("DataArgs", part("data"), lambda a, k8s: DataTier("data", a, on(k8s)))
+    def data(s, k8s):  # as the platform hands it over: its siblings' releases filled in
+        return dataclasses.replace(part("data")(s, k8s), cert_manager=stand_in("cert-manager", k8s),
+                                   monitoring_crds=stand_in("kps", k8s))
+
+    run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(args_module.PostgresArgs,))
+    run("PostgresArgs", lambda s, k8s: compose.postgres_args(  # as the DataTier makes it
+        data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s), "tartware", "tartware",
+        waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else ()),
+        lambda a, k8s: Postgres("postgres", a, on(k8s)))
     run("ObservabilityArgs", part("observability"), lambda a, k8s: Observability("observability", a, on(k8s)))
     run("MeshArgs", lambda s, k8s: dataclasses.replace(part("mesh")(s, k8s), tls=True,
                                                        tracing=("jaeger-collector.observability", 4317)),

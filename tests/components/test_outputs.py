@@ -23,7 +23,8 @@ def test_outputs_from_the_handles():
                                    release_name="tartware", tls_cluster_issuer="",
                                    budget=Budget.of(s.tartware.services).as_output(), cluster=cluster,
                                    platform=platform, api_url="https://api.example.com",
-                                   secret_names={"database": "database-credentials"}, operations=ops))
+                                   secret_names={"database": "database-credentials"}, operations=ops,
+                                   database={"address": "postgres-postgresql.database.svc.cluster.local:5432"}))
 
     run, _ = build(b)
     out = run.outputs
@@ -35,3 +36,4 @@ def test_outputs_from_the_handles():
     assert out["operations"]["backupClaim"] == "postgres-backups"
     assert out["operations"]["verticalPodAutoscalers"] == ["api-gateway"]
     assert type(out["kubeconfig"]).__name__ == "Secret"
+    assert out["database"] == {"address": "postgres-postgresql.database.svc.cluster.local:5432"}

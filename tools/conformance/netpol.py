@@ -259,10 +259,10 @@ def services(system: SystemRender) -> dict[tuple[str, str], Item]:
     return {(i.namespace or "default", i.name): i for i in system.of_kind("Service")}
 
 
-# Pod labels a chart's own scripts set at run time, so no template carries them: bitnami redis labels
-# the current master isMaster=true for the `redis-master` Service (bitnami/charts@redis/22.0.7
-# bitnami/redis/templates/scripts-configmap.yaml, `kubectl label pod ... isMaster="true"`)
-RUNTIME_POD_LABELS = {("cache", "isMaster"): "true"}
+# Pod labels a chart's own scripts set at run time, so no template carries them, by (namespace, key):
+# none now (the bitnami Redis chart labelled its master isMaster=true; redis-ha routes through
+# HAProxy, and CloudNativePG's cnpg.io/instanceRole is modelled on the instance pods, tools/cnpg.py).
+RUNTIME_POD_LABELS: dict[tuple[str, str], str] = {}
 
 
 def service_pods(net: Network, svc: Item) -> list[Pod]:
@@ -490,13 +490,17 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                                      f"sidecar of {pod.owner} -> tracing {name}.{ns}:{port}", problems)
     # 8. members of one clustered release talk to each other; 9. calls to the public internet
     for ns, owners, ports, why in CLUSTER_PEERS:
-        members = [p for p in net.pods if p.namespace == ns and p.owner.split("/", 1)[-1] in owners]
+        members = [p for p in net.pods if p.namespace == ns and p.owner in owners]
         for src in members:
             for dst in members:
                 if src.owner == dst.owner and resources_replicas(system, src.owner) < 2:
                     continue
                 flows += [Flow(src.owner, dst.owner, port, "TCP", f"{why} ({src.owner} -> {dst.owner})")
                           for port in ports]
+    for src, dst, ports, why in RELEASE_CLIENTS:
+        if net.by_owner.get(src) and net.by_owner.get(dst):
+            flows += [Flow(src, dst, port, "TCP", why) for port in ports]
+    flows += cnpg_flows(system, net, svcs, problems)
     for pod, ns, name, port, why in RUNBOOK:
         flows += _to_service(net, svcs, pod.owner, ns, name, port, why, problems)
     for ns, name, port, why in INTERNET:
@@ -512,17 +516,26 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
 
 
 # Traffic inside a clustered release (replication, consensus, gossip), as each product documents it:
-# (namespace, workload names, ports, why)
+# (namespace, workloads, ports, why). PostgreSQL's is derived from its custom resources (cnpg_flows).
 CLUSTER_PEERS = [
-    ("database", {"postgres-postgresql", "postgres-postgresql-read"}, (5432,),
-     "PostgreSQL streaming replication: read replicas connect to the primary (bitnami postgresql "
-     "POSTGRES_MASTER_HOST, postgresql.org/docs/17/warm-standby.html)"),
-    ("cache", {"redis-node"}, (6379, 26379),
-     "Redis replication and Sentinel (redis.io/docs/latest/operate/oss_and_stack/management/sentinel/)"),
-    ("messaging", {"redpanda"}, (33145, 9644),
+    ("database", {"StatefulSet database/postgres-postgresql", "StatefulSet database/postgres-postgresql-read"}, (5432,),
+     "PostgreSQL streaming replication of the bitnami release (only while a stack moves from it): read "
+     "replicas connect to the primary (bitnami postgresql POSTGRES_MASTER_HOST)"),
+    ("cache", {"StatefulSet cache/redis-redis-ha-server"}, (6379, 26379),
+     "Redis replication and Sentinel between the redis-ha nodes (redis.io/docs/latest/operate/oss_and_stack/"
+     "management/sentinel/; redis-ha 4.39.0 templates/_configs.tpl: each node's init script asks the "
+     "Sentinels for the master through the announce Services)"),
+    ("messaging", {"StatefulSet messaging/redpanda"}, (33145, 9644),
      "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
-    ("consul", {"consul-server"}, (8300, 8301, 8302),
+    ("consul", {"StatefulSet consul/consul-server"}, (8300, 8301, 8302),
      "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 (developer.hashicorp.com/consul/docs/install/ports)"),
+]
+# One workload of a release calling another through names its config holds in short form (no
+# namespace, so the address scan above does not see them): (source, destination, ports, why)
+RELEASE_CLIENTS = [
+    ("Deployment cache/redis-redis-ha-haproxy", "StatefulSet cache/redis-redis-ha-server", (6379, 26379),
+     "HAProxy checks every Redis node's role and Sentinel, then proxies to the master (redis-ha 4.39.0 "
+     "templates/_configs.tpl haproxy.cfg: server R<i> <fullname>-announce-<i>:6379 and :26379)"),
 ]
 # Pods a person starts from the guide's runbook: (pod, namespace, Service, port, why). "Database
 # Connection Issues": `kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h
@@ -537,6 +550,84 @@ INTERNET = [
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
     ("tartware-system", "notification-service", 443, "notification service -> NOTIFICATION_WEBHOOK_URL"),
 ]
+
+
+def _port_of(url: str, default: int = 443) -> int:
+    rest = url.split("://", 1)[-1].split("/", 1)[0]
+    return int(rest.rsplit(":", 1)[1]) if ":" in rest else (80 if url.startswith("http://") else default)
+
+
+def cnpg_flows(system: SystemRender, net: Network, svcs, problems: list[str]) -> list[Flow]:
+    """The traffic CloudNativePG needs, from the Clusters, Poolers and plugin Services of the render
+    (cloudnative-pg/cloudnative-pg@v1.30.0):
+
+    * the operator polls every instance's status endpoint (pkg/management/url StatusPort 8000; the
+      instance manager's webserver, pkg/management/postgres/webserver/remote.go);
+    * standbys stream from the primary through the ``-rw`` Service (pkg/postgres/replication: the
+      standby's primary_conninfo names ``<cluster>-rw``);
+    * a Pooler's PgBouncer pods connect to the Service of its type (``-rw`` for ``type: rw``,
+      pkg/management/pgbouncer/config: the ``[databases]`` host);
+    * the operator calls each CNPG-I plugin it finds by its Service label ``cnpg.io/pluginName`` on
+      the port of its ``cnpg.io/pluginPort`` annotation (internal/cnpi/plugin/connection);
+    * instances archive to, and a full-recovery Job restores from, the ObjectStore's bucket (outside
+      the cluster: HTTPS, or the endpoint's port) through the Barman Cloud plugin's sidecar;
+    * an import Job reads the external cluster's host (api/v1 ExternalCluster connectionParameters)."""
+    flows: list[Flow] = []
+    operator = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "cloudnative-pg"]
+    stores = {(i.namespace, i.name): i.doc for i in system.of_kind("ObjectStore")}
+    for item in system.of_kind("Cluster"):
+        if not str(item.doc.get("apiVersion", "")).startswith("postgresql.cnpg.io/"):
+            continue
+        spec, name, ns = item.doc.get("spec") or {}, item.name, item.namespace or "default"
+        instances = [p for p in net.pods if p.namespace == ns and p.labels.get("cnpg.io/cluster") == name
+                     and p.labels.get("cnpg.io/podRole") == "instance"]
+        why = f"Cluster {ns}/{name}"
+        for op in operator:
+            flows += [Flow(op.owner, i.owner, "status", "TCP", f"CloudNativePG operator -> {why} instance status")
+                      for i in instances]
+        for i in instances:
+            if i.labels.get("cnpg.io/instanceRole") == "replica":
+                flows += _to_service(net, svcs, i.owner, ns, f"{name}-rw", 5432,
+                                     f"{why}: streaming replication from the primary", problems)
+        archive = [stores.get((ns, (p.get("parameters") or {}).get("barmanObjectName"))) for p in spec.get("plugins") or []
+                   if p.get("isWALArchiver")]
+        for store in archive:
+            if store is None:
+                problems.append(f"{why}: its archiving plugin names an ObjectStore that does not exist")
+                continue
+            port = _port_of(((store.get("spec") or {}).get("configuration") or {}).get("endpointURL", ""))
+            flows += [Flow(i.owner, EXTERNAL, port, "TCP", f"{why}: WAL archive and base backups -> the bucket")
+                      for i in instances]
+        for ext in spec.get("externalClusters") or []:
+            host = (ext.get("connectionParameters") or {}).get("host", "")
+            jobs = [p for p in net.pods if p.namespace == ns and p.labels.get("cnpg.io/cluster") == name
+                    and p.labels.get("cnpg.io/jobRole")]
+            for name_, ns_, port, _ in addresses_in(host + ":5432" if host and ":" not in host else host):
+                for job in jobs:
+                    flows += _to_service(net, svcs, job.owner, ns_, name_, port or 5432,
+                                         f"{why}: bootstrap from external cluster {ext.get('name')}", problems)
+            plugin = (ext.get("plugin") or {}).get("parameters") or {}
+            store = stores.get((ns, plugin.get("barmanObjectName")))
+            if store is not None:
+                port = _port_of(((store.get("spec") or {}).get("configuration") or {}).get("endpointURL", ""))
+                flows += [Flow(j.owner, EXTERNAL, port, "TCP", f"{why}: recovery from the bucket")
+                          for j in jobs]
+    for item in system.of_kind("Pooler"):
+        spec, ns = item.doc.get("spec") or {}, item.namespace or "default"
+        cluster = (spec.get("cluster") or {}).get("name", "")
+        for pod in net.pods:
+            if pod.namespace == ns and pod.labels.get("cnpg.io/poolerName") == item.name:
+                flows += _to_service(net, svcs, pod.owner, ns, f"{cluster}-{spec.get('type', 'rw')}", 5432,
+                                     f"Pooler {ns}/{item.name} -> cluster {cluster}", problems)
+    for svc in svcs.values():
+        meta = svc.doc.get("metadata") or {}
+        if "cnpg.io/pluginName" in (meta.get("labels") or {}):
+            port = int((meta.get("annotations") or {}).get("cnpg.io/pluginPort", 0) or 0)
+            for op in operator:
+                flows += _to_service(net, svcs, op.owner, svc.namespace or "default", svc.name, port,
+                                     f"CloudNativePG operator -> plugin {meta['labels']['cnpg.io/pluginName']}",
+                                     problems)
+    return flows
 
 
 # Flags that name an identity provider outside the cluster a pod signs people in with (the SSO gate:

@@ -74,8 +74,11 @@ def replicas(system: SystemRender, pod: PodTemplate) -> int:
 
 
 def pod_totals(pod: PodTemplate) -> tuple[float, float, float, float]:
-    """Effective pod requests/limits: max(sum of containers, largest init container)
-    (kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers)."""
+    """Effective pod requests/limits, as the scheduler sums them: the app containers plus every
+    sidecar (an init container with ``restartPolicy: Always`` keeps running beside them), or the
+    largest init container plus the sidecars started before it, whichever is more
+    (kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#resource-sharing-within-containers;
+    kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/component-helpers/resource/helpers.go PodRequests)."""
     def amount(c, section, r):
         v = ((c.get("resources") or {}).get(section) or {}).get(r)
         if not v:
@@ -85,7 +88,14 @@ def pod_totals(pod: PodTemplate) -> tuple[float, float, float, float]:
     vals = []
     for section, r in (("requests", "cpu"), ("limits", "cpu"), ("requests", "memory"), ("limits", "memory")):
         main = sum(amount(c, section, r) for c in pod.spec.get("containers") or [])
-        init = max([amount(c, section, r) for c in pod.spec.get("initContainers") or []] or [0])
+        sidecars = init = 0.0
+        for c in pod.spec.get("initContainers") or []:
+            if c.get("restartPolicy") == "Always":
+                sidecars += amount(c, section, r)
+                main += amount(c, section, r)
+                init = max(init, sidecars)
+            else:
+                init = max(init, amount(c, section, r) + sidecars)
         vals.append(max(main, init))
     return tuple(vals)  # type: ignore[return-value]
 

@@ -29,9 +29,14 @@ def crd_schemas(system: SystemRender) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _strip_metadata(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without ``metadata``: its property, and its place in ``required`` (CloudNativePG's
+    CRDs list ``required: [metadata, spec]``)."""
     props = dict(schema.get("properties") or {})
     props.pop("metadata", None)
-    return {**schema, "properties": props}
+    out = {**schema, "properties": props}
+    if "required" in schema:
+        out["required"] = [r for r in schema["required"] if r != "metadata"]
+    return out
 
 
 def custom_resource_errors(system: SystemRender, schemas: Optional[dict] = None) -> tuple[list[str], list[str]]:

@@ -23,10 +23,13 @@ def test_releases_wait_for_their_namespace_and_credentials():
     run, data = _data(protect=True)
     wired(run, "tartware:data:DataTier", "data")
     releases = {r.plain["name"]: r for r in run.of_type(RELEASE)}
-    assert {"postgres", "redis", "redpanda"} <= set(releases)
-    pg = releases["postgres"]
-    assert pg.plain["namespace"] == data.namespaces["database"]
-    assert any(n.endswith("-namespace") for n in deps_names(run, pg))
+    assert {"cnpg", "redis", "redpanda"} <= set(releases)
+    (cluster,) = run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")
+    assert cluster.plain["metadata"]["namespace"] == data.namespaces["database"]
+    deps = deps_names(run, cluster)
+    assert "data-database-namespace" in deps and "data-postgres-credentials" in deps
+    assert "data-postgresql-operator" in deps  # the CRDs and the webhook first
+    assert any(n.endswith("-namespace") for n in deps_names(run, releases["redis"]))
     # the database password is the credentials' secret, never plain text
     secrets = run.of_type("kubernetes:core/v1:Secret")
     assert secrets and all(type(s.inputs["stringData"]).__name__ == "Secret" for s in secrets)
@@ -34,6 +37,8 @@ def test_releases_wait_for_their_namespace_and_credentials():
 
 def test_stateful_parts_protected_when_asked():
     run, _ = _data(protect=True)
-    assert all(r.protect for r in run.of_type("kubernetes:core/v1:Namespace"))
+    stateful = {"data-database-namespace", "data-cache-namespace", "data-messaging-namespace", "data-consul-namespace"}
+    assert all(r.protect for r in run.of_type("kubernetes:core/v1:Namespace") if r.name in stateful)
+    assert all(r.protect for r in run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster"))
     run, _ = _data(protect=False)
     assert not any(r.protect for r in run.resources)

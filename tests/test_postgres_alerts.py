@@ -1,0 +1,168 @@
+"""The PostgreSQL alerts (components/platform/postgres_alerts.py) run through Prometheus' own rule
+engine: ``promtool check rules`` (syntax, templates) and ``promtool test rules`` (each alert fires on
+the series that mean trouble and stays quiet on healthy ones), from Debian's ``prometheus`` package
+(.ci/run installs it). The series are the ones CloudNativePG and the Barman Cloud plugin export
+(stacks/platform_metrics.py names their sources); the thresholds are the issue's: no base backup in
+26 h with the daily schedule, the standbys of a 3-instance cluster.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.platform.postgres_alerts import REPLICATION_LAG_SECONDS, alert_groups
+from stacks import compose
+from stacks.args import ArchiveArgs, DataArgs
+from stacks.settings import build_settings
+
+PROMTOOL = shutil.which("promtool")
+pytestmark = pytest.mark.skipif(PROMTOOL is None, reason="promtool (Debian package prometheus) not installed")
+
+SEL = 'namespace="database", cluster="postgres"'
+ARCHIVE = ArchiveArgs(destination="s3://b/tartware/pitr", endpoint="", region="eu-west-1", encryption="AES256",
+                      kms_key_id="", role_arn="arn:aws:iam::123456789012:role/b")
+
+
+def sample_args(archive: bool = True, synchronous: str = "required"):
+    """The prod cluster's PostgresArgs as the DataTier makes them (3 instances, the default daily
+    base backup), with or without an archive."""
+    settings = build_settings({"environment": "prod", "postgresSynchronous": synchronous})
+    data = DataArgs(settings.data, True, None, None, archive=ARCHIVE if archive else None)  # type: ignore[arg-type]
+    return compose.postgres_args(data, None, None, "tartware", "tartware")
+
+
+def series(metric: str, pod: str, values: str, **labels: str) -> dict[str, str]:
+    extra = "".join(f', {k}="{v}"' for k, v in labels.items())
+    return {"series": f'{metric}{{{SEL}, pod="{pod}"{extra}}}', "values": values}
+
+
+def fired(name: str, pod: str = "", severity: str = "warning", **labels: str) -> dict:
+    exp = {"severity": severity, "team": "tartware", **labels}
+    if pod:
+        exp.update(namespace="database", cluster="postgres", pod=pod)
+    return {"exp_labels": exp}
+
+
+# (test name, input series, [(eval time, alert, expected alerts)])
+CASES = [
+    ("archiving fails after the last success", [
+        series("cnpg_pg_stat_archiver_last_archived_time", "postgres-1", "1000x20"),
+        series("cnpg_pg_stat_archiver_last_failed_time", "postgres-1", "500 1060+60x19"),
+    ], [("3m", "PostgresWALArchivingFailing", []),
+        ("10m", "PostgresWALArchivingFailing", [fired("PostgresWALArchivingFailing", "postgres-1", "critical")])]),
+    ("archiving recovered", [
+        series("cnpg_pg_stat_archiver_last_archived_time", "postgres-1", "2000x20"),
+        series("cnpg_pg_stat_archiver_last_failed_time", "postgres-1", "1500x20"),
+    ], [("15m", "PostgresWALArchivingFailing", [])]),
+    ("WAL waits to be archived", [
+        series("cnpg_collector_pg_wal_archive_status", "postgres-1", "40x20", value="ready"),
+    ], [("15m", "PostgresWALArchiveBacklog", [fired("PostgresWALArchiveBacklog", "postgres-1", value="ready")])]),
+    # the issue: "no base backup in 26 h" (daily ScheduledBackup + 2 h); the last one at t=0
+    ("no base backup in 26 h", [
+        series("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp", "postgres-2", "0x1700",
+               ),
+    ], [("25h59m", "PostgresBaseBackupMissing", []),
+        ("26h11m", "PostgresBaseBackupMissing", [{"exp_labels": {"severity": "critical", "team": "tartware",
+                                                                  "namespace": "database", "cluster": "postgres"}}])]),
+    ("a base backup failed after the last success", [
+        series("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp", "postgres-2", "100x5"),
+        series("barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp", "postgres-2", "200x5"),
+    ], [("1m", "PostgresBaseBackupFailed", [{"exp_labels": {"severity": "warning", "team": "tartware",
+                                                             "namespace": "database", "cluster": "postgres"}}])]),
+    ("a standby lags", [
+        series("cnpg_pg_replication_lag", "postgres-2", f"{REPLICATION_LAG_SECONDS * 2}x10"),
+        series("cnpg_pg_replication_lag", "postgres-3", f"{REPLICATION_LAG_SECONDS // 2}x10"),
+    ], [("7m", "PostgresReplicationLag", [fired("PostgresReplicationLag", "postgres-2")])]),
+    ("a standby does not stream", [
+        series("cnpg_pg_replication_in_recovery", "postgres-3", "1x10"),
+        series("cnpg_pg_replication_is_wal_receiver_up", "postgres-3", "0x10"),
+    ], [("7m", "PostgresStandbyNotStreaming", [fired("PostgresStandbyNotStreaming", "postgres-3")])]),
+    # zero-loss mode: one standby short is critical (writes stop when none is left)
+    ("a standby is missing", [
+        series("cnpg_pg_replication_in_recovery", "postgres-1", "0x10"),
+        series("cnpg_pg_replication_streaming_replicas", "postgres-1", "1x10"),
+        series("cnpg_pg_replication_in_recovery", "postgres-2", "1x10"),
+        series("cnpg_pg_replication_streaming_replicas", "postgres-2", "0x10"),
+    ], [("7m", "PostgresStandbysMissing", [{"exp_labels": {"severity": "critical", "team": "tartware",
+                                                            "namespace": "database", "cluster": "postgres"}}]),
+        ("7m", "PostgresNoPrimary", [])]),
+    ("every instance in recovery: no primary", [
+        series("cnpg_pg_replication_in_recovery", "postgres-1", "1x10"),
+        series("cnpg_pg_replication_in_recovery", "postgres-2", "1x10"),
+    ], [("1m", "PostgresNoPrimary", []),
+        ("4m", "PostgresNoPrimary", [{"exp_labels": {"severity": "critical", "team": "tartware"}}])]),
+    ("a failover promotes postgres-2", [
+        series("cnpg_pg_replication_in_recovery", "postgres-2", "1 1 1 0 0 0"),
+    ], [("1m", "PostgresFailover", []), ("4m", "PostgresFailover", [fired("PostgresFailover", "postgres-2")])]),
+    ("an instance is fenced", [
+        series("cnpg_collector_fencing_on", "postgres-3", "0 1 1 1 1"),
+    ], [("3m", "PostgresInstanceFenced", [fired("PostgresInstanceFenced", "postgres-3", "critical")])]),
+    ("an update waits for a switchover", [
+        series("cnpg_collector_manual_switchover_required", "postgres-1", "1x10"),
+    ], [("3m", "PostgresSwitchoverRequired", []),
+        ("6m", "PostgresSwitchoverRequired", [fired("PostgresSwitchoverRequired", "postgres-1")])]),
+    ("an instance is down", [
+        series("cnpg_collector_up", "postgres-1", "1 0 0 0 0", **{"cluster_name": "postgres"}),
+    ], [("4m", "PostgresInstanceDown", [fired("PostgresInstanceDown", "postgres-1", "critical",
+                                              cluster_name="postgres")])]),
+]
+
+
+def _without_annotations(groups):
+    """promtool compares expected annotations exactly: the firing logic is tested without them
+    (``promtool check rules`` checks the annotations' templates on the real rules)."""
+    groups = copy.deepcopy(groups)
+    for g in groups:
+        for r in g["rules"]:
+            r.pop("annotations", None)
+    return groups
+
+
+def promtool_test(tmp_path: Path, groups, cases=CASES) -> subprocess.CompletedProcess:
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": _without_annotations(groups)}))
+    tests = [{"name": name, "interval": "1m", "input_series": inputs,
+              "alert_rule_test": [{"eval_time": t, "alertname": a, "exp_alerts": exp} for t, a, exp in evals]}
+             for name, inputs, evals in cases]
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump({"rule_files": ["rules.yaml"], "evaluation_interval": "1m",
+                                                        "tests": tests}))
+    return subprocess.run([PROMTOOL, "test", "rules", "test.yaml"], cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_promtool_accepts_the_rules(tmp_path):
+    files = []
+    for i, args in enumerate((sample_args(), sample_args(archive=False, synchronous="off"))):
+        (tmp_path / f"rules{i}.yaml").write_text(yaml.safe_dump({"groups": alert_groups(args)}))
+        files.append(f"rules{i}.yaml")
+    out = subprocess.run([PROMTOOL, "check", "rules", *files], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.count("SUCCESS") == 2, out.stdout + out.stderr
+
+
+def test_every_alert_fires_on_trouble_and_not_on_health(tmp_path):
+    out = promtool_test(tmp_path, alert_groups(sample_args()))
+    assert out.returncode == 0, out.stdout + out.stderr
+    names = {r["alert"] for g in alert_groups(sample_args()) for r in g["rules"]}
+    tested = {a for _, _, evals in CASES for _, a, _ in evals}
+    assert names == tested  # no rule goes untested
+
+
+def test_the_test_fails_on_a_planted_24_hour_threshold(tmp_path):
+    """A rule that fires after 24 h instead of the issue's 26 h is caught."""
+    groups = alert_groups(sample_args())
+    for r in groups[0]["rules"]:
+        if r["alert"] == "PostgresBaseBackupMissing":
+            r["expr"] = r["expr"].replace(str(26 * 3600), str(24 * 3600))
+    out = promtool_test(tmp_path, groups, [c for c in CASES if c[0] == "no base backup in 26 h"])
+    assert out.returncode != 0 and "PostgresBaseBackupMissing" in out.stdout + out.stderr
+
+
+def test_without_an_archive_there_are_no_archive_alerts():
+    names = {r["alert"] for g in alert_groups(sample_args(archive=False, synchronous="off")) for r in g["rules"]}
+    assert not names & {"PostgresWALArchivingFailing", "PostgresWALArchiveBacklog", "PostgresBaseBackupMissing",
+                        "PostgresBaseBackupFailed"}
+    assert "PostgresFailover" in names and "PostgresInstanceFenced" in names
