@@ -30,6 +30,7 @@ from stacks.endpoints import (
     REDIS_SECRET,
     REGISTRY_SECRET,
     SERVICE_PASSWORD_KEY,
+    SUPERUSER_VAULT_ITEM,
 )
 from stacks.settings import RegistrySettings
 
@@ -110,10 +111,10 @@ class TartwareRelease(TartwareComponent):
             secret("database-credentials", DATABASE_SECRET,
                    {"username": credentials.database_username, "password": credentials.database_password},
                    "database"),
-            # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract");
-            # the key is the data tier's own (components/platform/data.py, Vault item database).
+            # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract"):
+            # the one the data tier's Cluster gives `postgres` (stacks/endpoints.py SUPERUSER_SECRET).
             secret("database-admin-credentials", ADMIN_DATABASE_SECRET,
-                   {"postgres-password": credentials.database_admin_password}, "database"),
+                   {"password": credentials.database_admin_password}, SUPERUSER_VAULT_ITEM),
             secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),
             secret("auth", AUTH_SECRET, {JWT_SECRET_KEY: credentials.jwt_secret,
                                          DEFAULT_PASSWORD_KEY: credentials.default_password,

@@ -50,8 +50,8 @@ from typing import Any, Callable, Optional
 
 from stacks.app_source import APP_COMMIT, APP_TOPICS
 from stacks.catalog import GATEWAY, NAMESPACE
-from stacks.endpoints import (DEFAULT_ENDPOINTS, JAEGER_RELEASE, KAFKA_PORT, MESSAGING_NAMESPACE, OBSERVABILITY_NAMESPACE,
-                              OTLP_HTTP_PORT, REDPANDA_RELEASE, service_host)
+from stacks.endpoints import (DATABASE_NAMESPACE, DEFAULT_ENDPOINTS, JAEGER_RELEASE, KAFKA_PORT, MESSAGING_NAMESPACE,
+                              OBSERVABILITY_NAMESPACE, OTLP_HTTP_PORT, REDPANDA_RELEASE, SUPERUSER_SECRET, service_host)
 
 from e2e import app as app_build
 from e2e.kafka_standin import KafkaStandIn
@@ -148,9 +148,9 @@ def render(stack: str = "prod") -> Rendered:
     docs = render_chart(tartware_values(run))
     real = random_values(run.resources)
     secrets_ = secret_data(run.resources, NAMESPACE, real)
-    # the data tier's own Secret (namespace database) holds the superuser password PostgreSQL is created with
-    secrets_.update({("@database", k): v for (n, k), v in secret_data(run.resources, "database", real).items()
-                     if n == "postgres-credentials"})
+    # the data tier's own Secret (namespace database) holds the superuser's login the Cluster sets
+    secrets_.update({("@database", k): v for (n, k), v in secret_data(run.resources, DATABASE_NAMESPACE, real).items()
+                     if n == SUPERUSER_SECRET})
     missing: list[str] = []
     specs = {name: service_spec(d, secrets_, missing) for name, d in deployments(docs).items()}
     jobs = [d for d in docs if d.get("kind") == "Job"]
@@ -273,7 +273,7 @@ class System:
 def start_system(rendered: Rendered, tree: Path, tools: app_build.Toolchain, work: Path, logs: Path,
                  report: Report, stack: list[Any]) -> System:
     db_user = rendered.secrets[("database-credentials", "username")]
-    pg = Postgres(work / "pg", rendered.secrets[("@database", "postgres-password")], db_user,
+    pg = Postgres(work / "pg", rendered.secrets[("@database", "password")], db_user,
                   rendered.secrets[("database-credentials", "password")], DEFAULT_ENDPOINTS.database_name).start()
     stack.append(pg)
     redis = Redis(work / "redis", rendered.secrets[("redis-credentials", "password")]).start()
@@ -284,7 +284,10 @@ def start_system(rendered: Rendered, tree: Path, tools: app_build.Toolchain, wor
     stack.append(otlp)
 
     ep = DEFAULT_ENDPOINTS
-    ports = {(ep.database_host, ep.database_port): pg.port, (ep.redis_host, ep.redis_port): redis.port,
+    # the app's address (the Pooler) and the primary's (the migration) are both this one PostgreSQL:
+    # no PgBouncer here (tests/pooler runs the app's queries through one)
+    ports = {(ep.database_host, ep.database_port): pg.port, (ep.database_primary_host, ep.database_port): pg.port,
+             (ep.redis_host, ep.redis_port): redis.port,
              (service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE), KAFKA_PORT): kafka.port,
              (service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE), OTLP_HTTP_PORT): otlp.port}
     for i in range(16):  # the brokers' stable names (stacks/endpoints.py kafka_seed_brokers)

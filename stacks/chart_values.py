@@ -13,7 +13,7 @@ from typing import Any
 from . import app_env, catalog
 from .app_source import APP_COMMIT
 from .endpoints import (ADMIN_DATABASE_SECRET, AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, DEFAULT_PASSWORD_KEY,
-                        REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints)
+                        REDIS_SECRET, REGISTRY_SECRET, SUPERUSER, DataTierEndpoints)
 from .model import ServiceSpec, TartwareSettings
 
 RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
@@ -182,7 +182,7 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
         },
         "mesh": {"enabled": False, "mtls": "STRICT", "holdApplicationUntilProxyStarts": True, "permissivePorts": {}},
         "networkPolicy": network_policy_defaults(t),
-        "migration": migration_values(),
+        "migration": migration_values(endpoints),
     }
 
 
@@ -195,17 +195,20 @@ MIGRATION_IMAGE = "db-migrate"
 MIGRATION_DEADLINE_SECONDS = 600
 
 
-def migration_values() -> dict[str, Any]:
+def migration_values(endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS) -> dict[str, Any]:
     """``migration``: the pre-install/pre-upgrade hook Job (templates/migrate-job.yaml)."""
     return {
         "enabled": True,
-        "name": "tartware-migrate",
+        "name": catalog.MIGRATION_JOB,
         "image": MIGRATION_IMAGE,
         "appCommit": APP_COMMIT,
         "activeDeadlineSeconds": MIGRATION_DEADLINE_SECONDS,
         # the PostgreSQL superuser: the app's SQL creates roles and seeds tables under row-level
         # security (red2n/tartware@a2583469 executables/setup-database/setup-database.sh runs it as postgres)
-        "admin": {"username": "postgres", "secretName": ADMIN_DATABASE_SECRET, "key": "postgres-password"},
+        # to the primary itself, not the Pooler: the app's SQL keeps session state (\c, SET) a
+        # transaction pooler would spread over server connections
+        "admin": {"username": SUPERUSER, "secretName": ADMIN_DATABASE_SECRET, "key": "password",
+                  "host": endpoints.database_primary_host, "port": endpoints.database_port},
         "bootstrapPassword": {"secretName": AUTH_SECRET, "key": DEFAULT_PASSWORD_KEY},
         # the account guests-service logs in as (SERVICE_AUTH_USERNAME/SERVICE_AUTH_PASSWORD): the
         # migration creates it and keeps its password current (ops/migrate/migrate.sh step service-account)

@@ -321,8 +321,12 @@ def test_the_migration_runs_as_a_pre_install_and_pre_upgrade_hook(rendered):
     env = {e["name"]: e for e in container["env"]}
     assert env["TARTWARE_APP_COMMIT"]["value"] == APP_COMMIT
     assert env["PGUSER"]["value"] == "postgres"
-    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "database-admin-credentials",
-                                                              "key": "postgres-password"}
+    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "database-admin-credentials", "key": "password"}
+    # the primary itself, CloudNativePG's -rw Service (cloudnative-pg/cloudnative-pg@v1.30.0
+    # pkg/specs/services.go), not the Pooler at the app's address
+    assert env["PGHOST"]["value"] == "postgres-rw.database.svc.cluster.local" and env["PGPORT"]["value"] == "5432"
+    assert env["SERVICE_AUTH_USERNAME"]["value"] == "tartware.service"
+    assert env["SERVICE_AUTH_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "tartware-auth", "key": "service-password"}
     assert env["AUTH_DEFAULT_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "tartware-auth"
     assert env["APP_DB_USER"]["valueFrom"]["secretKeyRef"] == {"name": "database-credentials", "key": "username"}
 

@@ -88,7 +88,7 @@ DOCS: dict[str, str] = {
     "ingress.tls.secretName": "Secret the certificate is stored in.",
     "migration": "The migration hook Job: before every install and upgrade, ops/migrate/migrate.sh in the db-migrate image applies the app's schema and seed (docs/app.md).",
     "migration.appCommit": "The app commit the db-migrate image must hold (stacks/app_source.py `APP_COMMIT`).",
-    "migration.admin": "The PostgreSQL superuser the migration connects as, and the Secret key holding its password.",
+    "migration.admin": "The PostgreSQL superuser the migration connects as, the Secret key holding its password, and the primary's address (not the Pooler: the app's SQL keeps session state).",
     "migration.bootstrapPassword": "Secret key holding `AUTH_DEFAULT_PASSWORD`, the bootstrap admin's password (first install).",
     "migration.serviceAccount": "The account guests-service logs in to core as (`SERVICE_AUTH_USERNAME`) and the Secret key holding its password; the migration creates it and keeps its password and memberships current on every run.",
     "migration.script": "ops/migrate/migrate.sh, shipped in a hook ConfigMap.",

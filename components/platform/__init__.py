@@ -219,6 +219,10 @@ class Platform(TartwareComponent):
             if logical in self.data.namespaces and self.data.ports.get(logical):
                 data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
                                       self.data.ports[logical])
+        if "database" in data_tier and self.data.backup_target_pods:
+            # the migration hook Job connects to the primary itself (stacks/chart_values.py migration.admin)
+            data_tier["databasePrimary"] = peer(self.data.namespaces["database"], self.data.backup_target_pods,
+                                                self.data.ports["database"])
 
         egress = []
         if self.mesh is not None:
@@ -310,6 +314,10 @@ class Platform(TartwareComponent):
                 if args.restore:  # the restore Job, only while it is asked for
                     allows.append(Allow("allow-restore", instances, [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)],
                                         ports))
+            if logical == "database" and ports and data.backup_target_pods:
+                # the app's schema migration (the chart's hook Job) logs in as the superuser on the primary
+                allows.append(Allow("allow-migration", data.backup_target_pods,
+                                    [Peer(args.tartware_namespace, catalog.MIGRATION_POD_LABELS)], ports))
             if logical == "database" and ports:
                 # The guide's "Database Connection Issues" runbook:
                 #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...

@@ -41,6 +41,9 @@ from stacks.endpoints import (
     POSTGRES_RELEASE,
     REDIS_RELEASE,
     REDPANDA_RELEASE,
+    SUPERUSER,
+    SUPERUSER_SECRET,
+    SUPERUSER_VAULT_ITEM,
     DataTierEndpoints,
     kafka_seed_brokers,
 )
@@ -429,6 +432,11 @@ class DataTier(TartwareComponent):
                          "replication-password": credentials.database_replication_password})
         self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, data,
                                       "database")
+        # the superuser's login (the Cluster's superuserSecret; stacks/endpoints.py SUPERUSER_SECRET):
+        # the same generated password the bitnami release's postgres-password carried
+        self.superuser_secret = secret("postgres-superuser", SUPERUSER_SECRET, DATABASE_NAMESPACE, nsr,
+                                       {"username": SUPERUSER, "password": credentials.database_admin_password},
+                                       SUPERUSER_VAULT_ITEM)
         legacy: tuple[pulumi.Resource, ...] = ()
         if migration == "import":
             # unchanged from before the move: same resource, release, chart and values
@@ -443,7 +451,7 @@ class DataTier(TartwareComponent):
         self.postgres = pg_part.Postgres(
             f"{name}-postgresql",
             compose.postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
-                                  DEFAULT_ENDPOINTS.database_name, waits_for=legacy),
+                                  DEFAULT_ENDPOINTS.database_name, waits_for=(*legacy, self.superuser_secret)),
             pulumi.ResourceOptions(parent=self, provider=provider))
         self.releases += self.postgres.releases
         self.namespaces["database-operator"] = CNPG_NAMESPACE
