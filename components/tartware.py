@@ -19,6 +19,7 @@ import pulumi_kubernetes as k8s
 from stacks import catalog
 from stacks.chart_values import chart_values
 from stacks.endpoints import (
+    ADMIN_DATABASE_SECRET,
     AUTH_SECRET,
     BILLING_DATA_KEY,
     DATA_KEYS_SECRET,
@@ -29,6 +30,7 @@ from stacks.endpoints import (
     REDIS_SECRET,
     REGISTRY_SECRET,
     SERVICE_PASSWORD_KEY,
+    SUPERUSER_VAULT_ITEM,
 )
 from stacks.settings import RegistrySettings
 
@@ -109,6 +111,10 @@ class TartwareRelease(TartwareComponent):
             secret("database-credentials", DATABASE_SECRET,
                    {"username": credentials.database_username, "password": credentials.database_password},
                    "database"),
+            # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract"):
+            # the one the data tier's Cluster gives `postgres` (stacks/endpoints.py SUPERUSER_SECRET).
+            secret("database-admin-credentials", ADMIN_DATABASE_SECRET,
+                   {"password": credentials.database_admin_password}, SUPERUSER_VAULT_ITEM),
             secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),
             secret("auth", AUTH_SECRET, {JWT_SECRET_KEY: credentials.jwt_secret,
                                          DEFAULT_PASSWORD_KEY: credentials.default_password,
@@ -142,7 +148,7 @@ class TartwareRelease(TartwareComponent):
         self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
         tls = platform.tls or bool(settings.tls_cluster_issuer)
         self.api_url = f"{'https' if tls else 'http'}://{settings.api_host}"
-        self.secret_names = [DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET, DATA_KEYS_SECRET] + (
+        self.secret_names = [DATABASE_SECRET, ADMIN_DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET, DATA_KEYS_SECRET] + (
             [REGISTRY_SECRET] if settings.registry else []
         )
         self.register_outputs(

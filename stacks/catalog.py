@@ -27,6 +27,11 @@ from typing import Mapping
 NAMESPACE = "tartware-system"
 PART_OF = "tartware"
 RELEASE_NAME = "tartware"
+# The schema migration, the release's pre-install/pre-upgrade hook Job (charts/tartware/templates/
+# migrate-job.yaml labels its pod with its name and the release), the one client of the superuser.
+MIGRATION_JOB = "tartware-migrate"
+MIGRATION_POD_LABELS = MappingProxyType({"app.kubernetes.io/name": MIGRATION_JOB,
+                                         "app.kubernetes.io/instance": RELEASE_NAME})
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ with them, and ``charts/tartware/values.yaml`` is these values for the default p
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from . import app_env, catalog
-from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
+from .app_source import APP_COMMIT
+from .endpoints import (ADMIN_DATABASE_SECRET, AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, DEFAULT_PASSWORD_KEY,
+                        REDIS_SECRET, REGISTRY_SECRET, SUPERUSER, DataTierEndpoints)
 from .model import ServiceSpec, TartwareSettings
 
 RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
@@ -179,6 +182,41 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
         },
         "mesh": {"enabled": False, "mtls": "STRICT", "holdApplicationUntilProxyStarts": True, "permissivePorts": {}},
         "networkPolicy": network_policy_defaults(t),
+        "migration": migration_values(endpoints),
+    }
+
+
+# ops/migrate/migrate.sh: the migration runner the chart's hook Job runs (docs/app.md "Migration
+# contract"); shipped in the values so the chart holds it on its own (`helm upgrade --reuse-values`).
+MIGRATE_SCRIPT = Path(__file__).resolve().parent.parent / "ops" / "migrate" / "migrate.sh"
+MIGRATION_IMAGE = "db-migrate"
+# The app's schema install took 17 s against PostgreSQL 15 on 2 cores (the harness, docs/app.md);
+# the deadline leaves room for a slow volume, within the release timeout (helmTimeoutSeconds, 900). Requests/limits: psql and one node process.
+MIGRATION_DEADLINE_SECONDS = 600
+
+
+def migration_values(endpoints: DataTierEndpoints = DEFAULT_ENDPOINTS) -> dict[str, Any]:
+    """``migration``: the pre-install/pre-upgrade hook Job (templates/migrate-job.yaml)."""
+    return {
+        "enabled": True,
+        "name": catalog.MIGRATION_JOB,
+        "image": MIGRATION_IMAGE,
+        "appCommit": APP_COMMIT,
+        "activeDeadlineSeconds": MIGRATION_DEADLINE_SECONDS,
+        # the PostgreSQL superuser: the app's SQL creates roles and seeds tables under row-level
+        # security (red2n/tartware@a2583469 executables/setup-database/setup-database.sh runs it as postgres)
+        # to the primary itself, not the Pooler: the app's SQL keeps session state (\c, SET) a
+        # transaction pooler would spread over server connections
+        "admin": {"username": SUPERUSER, "secretName": ADMIN_DATABASE_SECRET, "key": "password",
+                  "host": endpoints.database_primary_host, "port": endpoints.database_port},
+        "bootstrapPassword": {"secretName": AUTH_SECRET, "key": DEFAULT_PASSWORD_KEY},
+        # the account guests-service logs in as (SERVICE_AUTH_USERNAME/SERVICE_AUTH_PASSWORD): the
+        # migration creates it and keeps its password current (ops/migrate/migrate.sh step service-account)
+        "serviceAccount": {"username": app_env.SERVICE_ACCOUNT,
+                           "secretName": app_env.SECRET_ENV["SERVICE_AUTH_PASSWORD"].secret,
+                           "key": app_env.SECRET_ENV["SERVICE_AUTH_PASSWORD"].key},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}},
+        "script": MIGRATE_SCRIPT.read_text(),
     }
 
 

@@ -88,6 +88,14 @@ DEFAULT_ENDPOINTS = DataTierEndpoints()
 # Secrets the Tartware pods read. Every one of them is created by this program.
 DATABASE_SECRET = "database-credentials"  # keys: username, password (guide "Configure Secrets")
 REDIS_SECRET = "redis-credentials"  # key: password
+# The PostgreSQL superuser `postgres`: CloudNativePG sets its password from Secret SUPERUSER_SECRET
+# in the database namespace (keys username, password; the Cluster's superuserSecret), and the
+# migration hook Job, the only client that logs in as it, reads the password (key password) from
+# ADMIN_DATABASE_SECRET in the app's namespace. Vault: <prefix>/postgres-superuser {username, password}.
+SUPERUSER_SECRET = "postgres-superuser"
+ADMIN_DATABASE_SECRET = "database-admin-credentials"
+SUPERUSER_VAULT_ITEM = "postgres-superuser"
+SUPERUSER = "postgres"
 AUTH_SECRET = "tartware-auth"  # keys below (AUTH_JWT_SECRET is required in production)
 JWT_SECRET_KEY = "jwt-secret"  # AUTH_JWT_SECRET, every service
 DEFAULT_PASSWORD_KEY = "default-password"  # AUTH_DEFAULT_PASSWORD: the bootstrap admin, users created without one

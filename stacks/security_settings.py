@@ -25,7 +25,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("secretsBackend", "string", "Where app secrets come from: generated (pulumi-random) or vault (external-secrets + Vault KV v2).", "generated"),
     Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.", ""),
     Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret"),
-    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware"),
+    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/postgres-superuser {username, password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware"),
     Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes"),
     Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.", "tartware-external-secrets"),
     Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h"),

@@ -52,8 +52,9 @@ def chart_docs(run):
 
 
 def pod_labels(docs):
+    """The labels of every pod the chart runs: the services' Deployments and the migration hook Job."""
     return {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
-            for d in docs if d["kind"] == "Deployment"}
+            for d in docs if d["kind"] in ("Deployment", "Job")}
 
 
 def matches(selector, labels):

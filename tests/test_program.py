@@ -55,7 +55,10 @@ def test_release_is_the_guides_release(run):
 
 def test_the_guides_secrets_are_created_and_secret(run):
     secrets = {s.plain["metadata"]["name"]: s for s in app_secrets(run)}
-    assert set(secrets) == {"database-credentials", "redis-credentials", "tartware-auth", "tartware-data-keys"}
+    assert set(secrets) == {"database-credentials", "redis-credentials", "tartware-auth", "tartware-data-keys",
+                            "database-admin-credentials"}
+    # docs/app.md "Migration contract": the superuser's password, read only by the migration hook Job
+    assert set(secrets["database-admin-credentials"].plain["stringData"]) == {"password"}
     assert set(secrets["database-credentials"].plain["stringData"]) == {"username", "password"}
     assert set(secrets["redis-credentials"].plain["stringData"]) == {"password"}
     # docs/app.md: what core, guests and billing read through secretKeyRef

@@ -240,6 +240,10 @@ class Platform(TartwareComponent):
             if logical in self.data.namespaces and self.data.ports.get(logical):
                 data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
                                       self.data.ports[logical])
+        if "database" in data_tier and self.data.backup_target_pods:
+            # the migration hook Job connects to the primary itself (stacks/chart_values.py migration.admin)
+            data_tier["databasePrimary"] = peer(self.data.namespaces["database"], self.data.backup_target_pods,
+                                                self.data.ports["database"])
 
         egress = []
         if self.mesh is not None:

@@ -41,6 +41,9 @@ from stacks.endpoints import (
     POSTGRES_RELEASE,
     REDIS_RELEASE,
     REDPANDA_RELEASE,
+    SUPERUSER,
+    SUPERUSER_SECRET,
+    SUPERUSER_VAULT_ITEM,
     DataTierEndpoints,
     kafka_seed_brokers,
 )
@@ -438,6 +441,11 @@ class DataTier(TartwareComponent):
                          "replication-password": credentials.database_replication_password})
         self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, data,
                                       "database")
+        # the superuser's login (the Cluster's superuserSecret; stacks/endpoints.py SUPERUSER_SECRET):
+        # the same generated password the bitnami release's postgres-password carried
+        self.superuser_secret = secret("postgres-superuser", SUPERUSER_SECRET, DATABASE_NAMESPACE, nsr,
+                                       {"username": SUPERUSER, "password": credentials.database_admin_password},
+                                       SUPERUSER_VAULT_ITEM)
         legacy: tuple[pulumi.Resource, ...] = ()
         if migration == "import":
             # unchanged from before the move: same resource, release, chart and values (its claim
@@ -460,7 +468,7 @@ class DataTier(TartwareComponent):
         self.postgres = pg_part.Postgres(
             f"{name}-postgresql",
             compose.postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
-                                  DEFAULT_ENDPOINTS.database_name, waits_for=legacy,
+                                  DEFAULT_ENDPOINTS.database_name, waits_for=(*legacy, self.superuser_secret),
                                   allows=tuple(policies.pop("database"))),
             pulumi.ResourceOptions(parent=self, provider=provider))
         self.releases += self.postgres.releases
@@ -473,7 +481,8 @@ class DataTier(TartwareComponent):
         """The traffic inside the PostgreSQL part (tools/conformance/netpol.py checks each against the
         flows CloudNativePG needs): the operator asks every instance's status port; standbys stream
         from the primary; the pooler connects to the primary; the operator calls the plugin over
-        gRPC; the API server calls the operator's webhooks; the import Job reads the bitnami release."""
+        gRPC; the API server calls the operator's webhooks; the import Job reads the bitnami release; the
+        app's schema migration logs in on the primary."""
         cluster = s.pg.cluster
         instances = pg_part.instance_labels(cluster)
         operator = Peer(CNPG_NAMESPACE, pg_part.OPERATOR_POD_LABELS)
@@ -492,6 +501,13 @@ class DataTier(TartwareComponent):
         if s.pg.pooled:
             database.append(Allow("allow-pooler", instances, [Peer(DATABASE_NAMESPACE, pg_part.POOLER_POD_LABELS)],
                                   (pg_part.POSTGRES_PORT,)))
+        # The app's schema migration (the Tartware chart's pre-install/pre-upgrade hook Job) logs in as the
+        # superuser on the primary. Helm runs it before the release's other objects and fails the release
+        # when it fails (helm/helm@v3.20.2 pkg/action/install.go performInstall, pkg/action/hooks.go
+        # execHook); the release waits for the Cluster, so the allow is made here, before the Cluster,
+        # not by the platform after the data tier (the apply simulation's `connection` rule).
+        database.append(Allow("allow-migration", instances, [Peer(catalog.NAMESPACE, catalog.MIGRATION_POD_LABELS)],
+                              (pg_part.POSTGRES_PORT,)))
         operator_ns = [Allow("allow-webhook", pg_part.OPERATOR_POD_LABELS, [ANYWHERE], (pg_part.WEBHOOK_PORT,))]
         if archived:
             operator_ns.append(Allow("allow-operator", pg_part.PLUGIN_POD_LABELS, [operator], (pg_part.PLUGIN_PORT,)))

@@ -40,6 +40,7 @@ from stacks.endpoints import (
     DATABASE_NAMESPACE,
     OBSERVABILITY_NAMESPACE,
     POOLER_NAME,
+    SUPERUSER_SECRET,
     cluster_service,
     service_host,
 )
@@ -141,7 +142,13 @@ def cluster_spec(args: PostgresArgs) -> dict[str, Any]:
         "instances": args.instances,
         "imageName": versions.POSTGRES_IMAGE,
         "primaryUpdateStrategy": "unsupervised",  # a rolling update ends with a switchover, no human step
-        "enableSuperuserAccess": False,  # the runbook uses the pod-local socket (peer auth), no password
+        # The superuser logs in with the password of SUPERUSER_SECRET: the app's schema migration (the
+        # chart's hook Job, docs/app.md "Migration contract") needs a superuser, and the database's
+        # NetworkPolicy admits only that Job to the instances from the app's namespace. The operator
+        # sets the password from the Secret's username/password (cloudnative-pg/cloudnative-pg@v1.30.0
+        # api/v1/cluster_types.go EnableSuperuserAccess, SuperuserSecret).
+        "enableSuperuserAccess": True,
+        "superuserSecret": {"name": SUPERUSER_SECRET},
         "storage": {"size": str(args.storage), **({"storageClass": args.storage_class} if args.storage_class else {})},
         "resources": args.postgres_size.k8s(),
         # instances on different nodes (preferred), and spread over zones as the app is (zoneSpread)

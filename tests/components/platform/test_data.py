@@ -28,6 +28,17 @@ def test_releases_wait_for_their_namespace_and_credentials():
     assert cluster.plain["metadata"]["namespace"] == data.namespaces["database"]
     deps = deps_names(run, cluster)
     assert "data-database-namespace" in deps and "data-postgres-credentials" in deps
+    # the superuser logs in with the generated password of its Secret (the migration hook Job's login,
+    # docs/app.md "Migration contract"): the operator reads its username/password
+    # (cloudnative-pg/cloudnative-pg@v1.30.0 api/v1/cluster_types.go SuperuserSecret)
+    assert "data-postgres-superuser" in deps
+    assert cluster.plain["spec"]["enableSuperuserAccess"] is True
+    assert cluster.plain["spec"]["superuserSecret"] == {"name": "postgres-superuser"}
+    (superuser,) = [r for r in run.resources if r.name == "data-postgres-superuser"]
+    assert superuser.plain["metadata"] == {**superuser.plain["metadata"], "name": "postgres-superuser",
+                                           "namespace": "database"}
+    # the generated superuser password (tests/components/conftest.py credentials: database_admin_password)
+    assert superuser.plain["stringData"] == {"username": "postgres", "password": "admin-pw"}
     assert "data-postgresql-operator" in deps  # the CRDs and the webhook first
     assert any(n.endswith("-namespace") for n in deps_names(run, releases["redis"]))
     # the database password is the credentials' secret, never plain text

@@ -92,7 +92,8 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     (allow-replication) or the import (allow-import) connects only once its allow exists, and the
     Cluster is awaited until Ready. So the PostgreSQL part makes those allows before the Cluster,
     under the platform's resource names, aliased to the platform's NetworkPolicies component (where
-    a stack deployed before held them: no replacement)."""
+    a stack deployed before held them: no replacement). The schema migration's allow too: the
+    Tartware release, whose pre-install hook it admits, waits for the Cluster."""
     from components.platform.data import DataTier
     from stacks.network import PolicyHome
 
@@ -111,7 +112,7 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     policies = {r.name: r for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")}
     assert set(policies) == {"platform-network-database-allow-operator", "platform-network-database-allow-replication",
                              "platform-network-database-allow-legacy-replication",
-                             "platform-network-database-allow-import"}
+                             "platform-network-database-allow-import", "platform-network-database-allow-migration"}
     assert set(policies) <= deps_names(run, run.one(CLUSTER))
     for r in policies.values():
         assert {"spec": {"parentUrn": home_urn}} in r.aliases
