@@ -8,6 +8,7 @@ test looks for is the tool's own, from its source (cited next to each rule in th
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 
@@ -246,7 +247,7 @@ DATABASE_POLICIES = ("platform-network-database-allow-backup", "platform-network
 @pytest.mark.parametrize("dropped, needs", [
     # postgres-rw: the Service CloudNativePG makes for the primary (tools/cnpg.py)
     ((CLUSTER, *DATABASE_POLICIES), "Service database/postgres-rw served by Pod database/postgres-1"),
-    (DATABASE_POLICIES[1:], "NetworkPolicy NetworkPolicy database/allow-restore"),
+    (DATABASE_POLICIES[1:], "NetworkPolicy database/allow-restore"),
 ])
 def test_connection_a_restore_before_the_database_or_its_policy(dropped, needs):
     m = planted(model("dev-restore"), "operations-restore", drop=dropped)
@@ -254,6 +255,99 @@ def test_connection_a_restore_before_the_database_or_its_policy(dropped, needs):
     assert v.needs.startswith(needs)
     assert v.error.startswith("Job tartware-ops/postgres-restore-1 fails (BackoffLimitExceeded)")
     assert v.error.endswith("the Job is not awaited, so pulumi up reports success")
+
+
+# The Tartware release's pre-install/pre-upgrade hook: the schema migration Job (charts/tartware/templates/
+# migrate-job.yaml), its script ConfigMap and its egress NetworkPolicy (both hooks of weight -10).
+RELEASE = "tartware-release"
+MIGRATION_JOB = "Job tartware-system/tartware-migrate"
+
+
+def _hook_objects(change):
+    """The release's objects with ``change(obj) -> obj`` applied to each."""
+    return lambda objs: [change(o) for o in objs]
+
+
+def test_the_migration_hook_is_modelled_and_waits_for_what_it_uses():
+    m = model("dev")
+    release = node(m, RELEASE)
+    hooks = {o.key: (o.hooks, o.weight) for o in release.objects if o.phase == "hook"}
+    assert hooks == {"ConfigMap tartware-system/tartware-migrate-script": (("pre-install", "pre-upgrade"), -10),
+                     "NetworkPolicy tartware-system/tartware-migrate": (("pre-install", "pre-upgrade"), -10),
+                     MIGRATION_JOB: (("pre-install", "pre-upgrade"), 0)}
+    closure = m.closure[release.urn]
+    for needed in (CLUSTER, "platform-network-database-allow-migration", "tartware-database-admin-credentials",
+                   "tartware-auth", "tartware-database-credentials"):
+        assert node(m, needed).urn in closure, needed
+
+
+def test_connection_the_migration_before_its_database_policy():
+    """allow-migration made where the Cluster does not wait for it (as by the platform, after the
+    data tier): the release waits for the Cluster only, and the hook Job is isolated."""
+    m = planted(model("dev"), CLUSTER, drop=("platform-network-database-allow-migration",))
+    (v,) = violations(first_run(m), "connection")
+    assert v.what == f"the pods of {MIGRATION_JOB}"
+    assert v.needs.startswith("NetworkPolicy database/allow-migration (NetworkPolicy platform-network-database-allow-migration) "
+                             "admitting it to Pod database/postgres-1, which it does not wait for")
+    assert v.needs.endswith("isolates it")
+    assert v.error == ("Error: INSTALLATION FAILED: failed pre-install: job tartware-migrate failed: "
+                       "BackoffLimitExceeded (its pod: postgres-rw.database.svc refused or timed out)")
+
+
+def test_reference_the_migration_before_its_secret():
+    m = planted(model("dev"), RELEASE, drop=("tartware-database-admin-credentials",))
+    (v,) = violations(first_run(m), "reference")
+    assert v.what == f"the pods of {MIGRATION_JOB}"
+    assert 'secret "database-admin-credentials" not found' in v.error
+
+
+@pytest.mark.parametrize("change, needs", [
+    # the script as a template: Helm creates it only after the pre-install hooks
+    (lambda o: Obj(o.doc, o.node, "template") if o.kind == "ConfigMap" and o.phase == "hook" else o,
+     "ConfigMap tartware-migrate-script, which ConfigMap tartware-system/tartware-migrate-script of the same release "
+     "creates only after its pre-install hooks (a template)"),
+    # the script's hook after the Job's (weight 5 against 0)
+    (lambda o: Obj(o.doc, o.node, "hook", o.hooks, 5) if o.kind == "ConfigMap" and o.phase == "hook" else o,
+     "ConfigMap tartware-migrate-script, which ConfigMap tartware-system/tartware-migrate-script of the same release "
+     "creates in a hook Helm runs after it"),
+])
+def test_hook_the_migration_script_created_after_the_job(change, needs):
+    m = planted(model("dev"), RELEASE, objects=_hook_objects(change))
+    (v,) = violations(first_run(m), "hook")
+    assert v.what == f"the pods of {MIGRATION_JOB}"
+    assert v.needs.startswith(needs)
+    assert v.error == ("Error: INSTALLATION FAILED: failed pre-install: job tartware-migrate failed: "
+                       "DeadlineExceeded (its pod: configmap \"tartware-migrate-script\" not found)")
+
+
+def test_hook_the_migrations_egress_policy_as_a_template():
+    """The chart's default-deny isolates the namespace's pods for egress (there on every upgrade); the
+    hook's own policy lets the Job out to the primary only if it runs before the Job."""
+    def template(o):
+        return Obj(o.doc, o.node, "template") if o.kind == "NetworkPolicy" and o.phase == "hook" else o
+
+    m = planted(model("dev"), RELEASE, objects=_hook_objects(template))
+    (v,) = violations(first_run(m), "hook")
+    assert v.needs.startswith("NetworkPolicy tartware-system/tartware-migrate admitting it out of its namespace to "
+                              "Pod database/postgres-1, which the same release creates only after its pre-install "
+                              "hooks (a template), while NetworkPolicy tartware-system/")
+    assert v.needs.endswith("isolates it")
+    assert "BackoffLimitExceeded (its pod: postgres-rw.database.svc refused or timed out)" in v.error
+
+
+def test_hook_the_migration_connecting_to_its_own_release():
+    def to_gateway(o):
+        if o.key != MIGRATION_JOB:
+            return o
+        doc = copy.deepcopy(o.doc)
+        env = doc["spec"]["template"]["spec"]["containers"][0]["env"]
+        next(e for e in env if e["name"] == "PGHOST")["value"] = "api-gateway.tartware-system.svc.cluster.local"
+        return Obj(doc, o.node, o.phase, o.hooks, o.weight)
+
+    m = planted(model("dev"), RELEASE, objects=_hook_objects(to_gateway))
+    (v,) = violations(first_run(m), "hook")
+    assert v.needs.startswith("Service tartware-system/api-gateway served by Deployment tartware-system/api-gateway "
+                              "of the same release, which Helm creates only after its pre-install hooks")
 
 
 def test_untargeted_create_the_old_targeted_first_run_of_bare_metal():

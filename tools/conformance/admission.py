@@ -493,6 +493,41 @@ def addresses(pod: Pod) -> set[tuple[str, str]]:
     return found
 
 
+def _peer_matches(model: Model, peer: dict[str, Any], own_ns: str, other_ns: str, other_labels: dict[str, str]) -> bool:
+    """Whether a NetworkPolicy peer (``from``/``to`` entry) of a policy in ``own_ns`` selects a pod with
+    ``other_labels`` in ``other_ns``; an ``ipBlock`` is taken to select no pod of the cluster (which pod
+    addresses it covers is up to the network plugin: networking.k8s.io/v1 NetworkPolicyPeer)."""
+    ns_sel, pod_sel = peer.get("namespaceSelector"), peer.get("podSelector")
+    if ns_sel is None and pod_sel is None:
+        return False
+    ns_ok = selector_matches(ns_sel, namespace_labels(model, other_ns)) if ns_sel is not None else other_ns == own_ns
+    return ns_ok and (selector_matches(pod_sel, other_labels) if pod_sel is not None else True)
+
+
+def egress_isolating_and_admitting(model: Model, source: Pod, dest_ns: str, dest_labels: dict[str, str]
+                                   ) -> tuple[list[Obj], list[Obj]]:
+    """NetworkPolicies that isolate the source pod for egress, and those whose egress rules admit the
+    destination pods (networking.k8s.io/v1: a pod selected by a policy with ``Egress`` among its
+    policyTypes may only reach what one of those policies' ``egress`` rules allow; ports not considered)."""
+    src_ns = source.template.namespace
+    src_labels = (source.template.metadata or {}).get("labels") or {}
+    isolating, admitting = [], []
+    for o in model.objects:
+        if o.kind != "NetworkPolicy" or o.namespace != src_ns:
+            continue
+        spec = o.doc.get("spec") or {}
+        if not selector_matches(spec.get("podSelector") or {}, src_labels):
+            continue
+        if "Egress" not in (spec.get("policyTypes") or ["Ingress"]):
+            continue
+        isolating.append(o)
+        if any(not rule.get("to") or any(_peer_matches(model, peer, src_ns, dest_ns, dest_labels)
+                                         for peer in rule["to"])
+               for rule in spec.get("egress") or []):
+            admitting.append(o)
+    return isolating, admitting
+
+
 def isolating_and_admitting(model: Model, source: Pod, dest_ns: str, dest_labels: dict[str, str]
                             ) -> tuple[list[Obj], list[Obj]]:
     """NetworkPolicies that isolate the destination pods for ingress, and those whose ingress rules

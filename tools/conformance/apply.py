@@ -26,7 +26,13 @@ First run — a resource starts once everything it waits for is done (``RULES["w
 * ``reference``: Secrets, ConfigMaps, ServiceAccounts and claims a pod uses exist before it starts
   (an ExternalSecret's or Certificate's Secret only once that resource is awaited);
 * ``connection``: a run-once pod (a Job: it is not retried forever) that connects to an in-cluster
-  Service starts after the Service's workload is ready and after a NetworkPolicy admitting it.
+  Service starts after the Service's workload is ready and after NetworkPolicies admitting it (into
+  the Service's pods, and out of its own namespace where a policy isolates its egress);
+* ``hook``: a release's pre-install hook runs before Helm creates any of the release's other
+  objects, one hook after another by weight, then kind: what its pods use (Secrets, ConfigMaps) and
+  the policies that let them connect come from resources the release waits for, or from pre-install
+  hooks that run before it; never from the release's own templates (which, on an upgrade, exist and
+  isolate a pre-upgrade hook's pods: their NetworkPolicies are counted as isolating on every run).
 
 Update of a deployed stack (``update``) — the same rules for the new and changed resources only;
 the unchanged ones (same inputs as a recorded state: the engine's same steps) exist from the start,
@@ -98,6 +104,13 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "is ready and after a NetworkPolicy admits it",
          "kubernetes/kubernetes@v1.32.0 pkg/controller/job (backoffLimit: a failed pod is not retried beyond it); "
          "networking.k8s.io/v1 NetworkPolicy"),
+    Rule("hook", "a release's pre-install hook runs before the release's other objects exist: what its pods use and "
+         "the policies that let them connect come from resources the release waits for, or from pre-install hooks "
+         "that Helm runs before it (by weight, then kind)",
+         "helm/helm@v3.20.2 pkg/action/install.go 444-458 performInstall (execHook HookPreInstall, then "
+         "KubeClient.Create of the templates), pkg/action/upgrade.go 421-429 (HookPreUpgrade before Update), "
+         "pkg/action/hooks.go 49 and 140-145 (sorted by kind, then stably by weight; each created, then watched), "
+         "pkg/kube/client.go watchUntilReady/waitForJob (a Job until it completes; a failed Job fails the release)"),
     Rule("untargeted-create", "a targeted update refuses a resource (providers included, they are always "
          "targeted) whose dependency or provider would be created but is not targeted",
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 474-536 (skippedCreates), 1287-1297 "
@@ -530,11 +543,19 @@ class FirstRun:
             if optional:
                 continue
             made = self.creators.get((kind, pod.template.namespace, name), [])
-            if not made or any(c.node is pod.node for c in made):
+            own = [c for c in made if c.node is pod.node]
+            if not made or own and (not pre_hook(pod.owner)
+                                    or any(c.via == "object" and before_hook(c.obj, pod.owner) for c in own)):
                 continue
             ok = [c for c in made if self.done_before(pod.node, c.node)
                   and (c.via in ("object", "runtime") or c.node.awaited)]
             if ok:
+                continue
+            if own:  # a pre-install/pre-upgrade hook's pod using what its own release makes later
+                c = own[0]
+                self.add("hook", pod.node, f"the pods of {pod.owner.key}",
+                         f"{kind} {name}, which {c.obj.key} of the same release creates {_later(c.obj, pod.owner)}",
+                         self.hook_error(pod, f"{kind.lower()} \"{name}\" not found"))
                 continue
             c = made[0]
             if self.done_before(pod.node, c.node):
@@ -562,11 +583,20 @@ class FirstRun:
             if not backing:
                 continue
             server = backing[0]
+            hook = pre_hook(pod.owner)
             if server.node is pod.node:
-                continue  # a hook or Job of the release that runs the server (the chart orders them)
+                if hook:  # the release's own server does not exist while its pre-install hooks run
+                    self.add("hook", pod.node, f"the pods of {pod.owner.key}",
+                             f"Service {ns}/{svc_name} served by {server.owner.key} of the same release, which Helm "
+                             "creates only after its pre-install hooks", self.hook_error(pod, f"{svc_name}.{ns}.svc "
+                                                                                               "refused or timed out"))
+                continue  # a post-install hook or Job of the release that runs the server (the chart orders them)
             reason = (f"Job {pod.owner.namespace}/{pod.owner.name} fails (BackoffLimitExceeded): "
                       f"{svc_name}.{ns}.svc refused or timed out")
-            error = reason if not pod.node.awaited else self.wait_error(pod.node, reason)
+            if hook:
+                error = self.hook_error(pod, f"{svc_name}.{ns}.svc refused or timed out")
+            else:
+                error = reason if not pod.node.awaited else self.wait_error(pod.node, reason)
             if not pod.node.awaited:
                 error += " - the Job is not awaited, so pulumi up reports success"
             if not (self.done_before(pod.node, server.node) and server.node.awaited):
@@ -574,16 +604,40 @@ class FirstRun:
                          f"Service {ns}/{svc_name} served by {server.owner.key} of {server.node.label}, which it "
                          "does not wait for", error)
                 continue
-            isolating, admitting = adm.isolating_and_admitting(
-                self.m, pod, ns, (server.template.metadata or {}).get("labels") or {})
-            # a policy created only after the pod's resource cannot block it during this run; one the
-            # stack already holds does
-            isolating = [p for p in isolating if not self.steps(p.node) or not self.done_before(p.node, pod.node)]
-            if isolating and admitting and not any(
-                    p.node is pod.node or self.done_before(pod.node, p.node) for p in admitting):
-                self.add("connection", pod.node, f"the pods of {pod.owner.key}",
-                         f"NetworkPolicy {admitting[0].key} ({admitting[0].node.label}) admitting it to "
-                         f"{server.owner.key}, which it does not wait for, while {isolating[0].key} isolates it", error)
+            server_labels = (server.template.metadata or {}).get("labels") or {}
+            for direction, (isolating, admitting) in (
+                    ("to", adm.isolating_and_admitting(self.m, pod, ns, server_labels)),
+                    ("out of its namespace to", adm.egress_isolating_and_admitting(self.m, pod, ns, server_labels))):
+                # a policy created only after the pod's resource cannot block it during this run; one the
+                # stack already holds does, and so does one of the pod's own release (there on an upgrade)
+                isolating = [p for p in isolating if not self.steps(p.node) or not self.done_before(p.node, pod.node)]
+                if not isolating or not admitting or any(self.policy_ready(pod, p) for p in admitting):
+                    continue
+                first = admitting[0]
+                if first.node is pod.node:
+                    self.add("hook", pod.node, f"the pods of {pod.owner.key}",
+                             f"{first.key} admitting it {direction} {server.owner.key}, which the same "
+                             f"release creates {_later(first, pod.owner)}, while {isolating[0].key} isolates it", error)
+                else:
+                    self.add("connection", pod.node, f"the pods of {pod.owner.key}",
+                             f"{first.key} ({first.node.label}) admitting it {direction} "
+                             f"{server.owner.key}, which it does not wait for, while {isolating[0].key} isolates it",
+                             error)
+
+    def policy_ready(self, pod: adm.Pod, policy: Obj) -> bool:
+        """Whether ``policy`` exists when ``pod`` starts: made by a resource the pod's waits for, or by
+        the pod's own resource (for a pre-install/pre-upgrade hook's pod: a hook that runs before it)."""
+        if policy.node is pod.node:
+            return not pre_hook(pod.owner) or before_hook(policy, pod.owner)
+        return self.done_before(pod.node, policy.node)
+
+    def hook_error(self, pod: adm.Pod, reason: str) -> str:
+        """What Helm reports when a pre-install hook Job fails (helm/helm@v3.20.2 pkg/kube/client.go
+        waitForJob: "job <name> failed: <reason>"; pkg/action/install.go: "failed pre-install: ...")."""
+        deadline = (pod.owner.doc.get("spec") or {}).get("activeDeadlineSeconds")
+        why = "DeadlineExceeded" if deadline and "not found" in reason else "BackoffLimitExceeded"
+        return (f"Error: INSTALLATION FAILED: failed pre-install: job {pod.owner.name} failed: {why} "
+                f"(its pod: {reason})")
 
 
 # Helm's install order (helm/helm@v3.20.2 pkg/releaseutil/kind_sorter.go InstallOrder; unknown kinds
@@ -600,6 +654,39 @@ def helm_order(o: Obj) -> tuple[int, str]:
     if o.kind in INSTALL_ORDER:
         return INSTALL_ORDER.index(o.kind), ""
     return len(INSTALL_ORDER), o.kind
+
+
+# Helm runs a release's pre-install hooks before it creates any of its templates, one hook after
+# another: sorted by kind (InstallOrder), then stably by weight, each created and, for a Job, watched
+# until it completes (helm/helm@v3.20.2 pkg/action/install.go 444-458, pkg/action/hooks.go 49 and
+# 140-145, pkg/kube/client.go watchUntilReady). A pre-upgrade hook runs the same way before the
+# upgrade changes anything (pkg/action/upgrade.go 421-429), when the previous release's objects
+# exist: its NetworkPolicies isolate the hook's pods then, which the check counts on every run.
+PRE_INSTALL = "pre-install"
+
+
+def pre_hook(o: Obj) -> bool:
+    """A pre-install hook: on a first run it runs before every template of its release."""
+    return o.phase == "hook" and PRE_INSTALL in o.hooks
+
+
+def hook_order(o: Obj) -> tuple[int, tuple[int, str], int]:
+    """Where a hook runs among the hooks of one event: weight, then kind, then manifest order."""
+    return o.weight, helm_order(o), o.node.objects.index(o)
+
+
+def before_hook(earlier: Obj, hook: Obj) -> bool:
+    """Whether ``earlier``, an object of the same release, exists when Helm creates the pre-install
+    hook ``hook``: a CRD of ``crds/``, or a pre-install hook run before it."""
+    if earlier.phase == "crd":
+        return True
+    return pre_hook(earlier) and hook_order(earlier) < hook_order(hook)
+
+
+def _later(o: Obj, hook: Obj) -> str:
+    if o.phase != "hook":
+        return "only after its pre-install hooks (a template)"
+    return f"in a hook Helm runs after it (weight {o.weight} against {hook.weight}, kinds in install order)"
 
 
 def first_run(model: Model) -> Report:
