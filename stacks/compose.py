@@ -140,6 +140,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
         edge_rate_limit_pods=p.ratelimit_pods(),
+        edge_rate_limit_max_replicas=p.ratelimit_max_replicas(),
         tartware_namespace=s.tartware.namespace,
         chart_ingress=s.tartware.ingress_enabled and p.api_route == "ingress",
         load_test_profile=load_test.profile if load_test is not None else None,
@@ -172,7 +173,9 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
     return OperationsArgs(ops=s.ops, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
                           vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,
-                          credentials=credentials, secrets=secrets)
+                          credentials=credentials, secrets=secrets,
+                          load_test_edge=(s.platform.load_test_edge(s.cluster.target, s.domain)
+                                          if s.ops.load_test is not None else None))
 
 
 def outputs_args(s: StackSettings, cluster: ClusterHandle, platform: PlatformHandle, tartware: Any,

@@ -170,7 +170,7 @@ class Platform(TartwareComponent):
             replicas=replicas, request=request, limit=limit, exempt=self.args.edge_exempt,
             redis_host=endpoints.redis_host, redis_port=endpoints.redis_port,
             redis_password=d.credentials.redis_password, secrets=d.secrets, redis=(self.data.redis,),
-            monitoring_crds=self.observability.crd_release)
+            monitoring_crds=self.observability.crd_release, max_replicas=self.args.edge_rate_limit_max_replicas)
 
     # ------------------------------------------------------------------ chart wiring
 
