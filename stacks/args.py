@@ -405,7 +405,7 @@ class LoadTestArgs:
     domain: str
     namespace: pulumi.Resource  # tartware-ops
     release: pulumi.Resource  # the Tartware release under test
-    edge: EdgePath = EdgePath(False, "", "", 0, "no edge")  # PlatformSettings.load_test_edge
+    edge: EdgePath = EdgePath(False, "", "", 0)  # PlatformSettings.load_test_edge
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,6 @@ class EdgePath:
     url: str  # the gateway's in-cluster Service
     host_header: str  # api.<domain>: the host the gateway routes to api-gateway
     per_address_limit: int  # edgeRateLimit (0 = off)
-    why_not: str = ""  # when not available
 
 
 @dataclass(frozen=True)
@@ -288,12 +287,12 @@ class LoadTestSettings:
             return min_accounts("locust", 0, self.locust.users, self.locust.spawn_rate)
         return min_accounts(self.profile, self.sizing(edge).pods)
 
-    def problems(self, edge: EdgePath) -> list[tuple[str, str, Any]]:
+    def problems(self, edge: EdgePath, why_not: str = "") -> list[tuple[str, str, Any]]:
         """(key, message, value) for what the platform cannot carry: an edge that is not there, a
         pod above the per-address limit, too few accounts for the login throttle."""
         found: list[tuple[str, str, Any]] = []
         if self.target == "edge" and not edge.available and not self.target_url:
-            found.append(("loadTestTarget", f"the edge path is not available: {edge.why_not}; allowed: service, "
+            found.append(("loadTestTarget", f"the edge path is not available: {why_not}; allowed: service, "
                           "or loadTestTargetUrl", "edge"))
         limit = self.edge_limit(edge)
         if limit and self.profile == "load":

@@ -221,13 +221,16 @@ class PlatformSettings:
         """The edge as the in-cluster load tests can use it: the gateway's Service over plain HTTP with
         Host api.<domain>; not where the gateway's listeners demand the PROXY protocol (Envoy's
         proxy_protocol listener filter refuses a connection without its header)."""
-        why = ""
+        return EdgePath(not self.edge_unavailable_because(target), EDGE_LOAD_TEST_TARGET, f"api.{domain}",
+                        self.edge_rate_limit)
+
+    def edge_unavailable_because(self, target: str) -> str:
         if not self.istio or self.api_route != "istio":
-            why = "the API is not routed through istio-ingressgateway (apiRoute)"
-        elif self.edge_proxy_protocol(target):
-            why = (f"the gateway's listeners take only PROXY-protocol connections on clusterTarget={target} (the AWS "
-                   "load balancer hides client addresses), which the in-cluster generators cannot open")
-        return EdgePath(not why, EDGE_LOAD_TEST_TARGET, f"api.{domain}", self.edge_rate_limit, why)
+            return "the API is not routed through istio-ingressgateway (apiRoute)"
+        if self.edge_proxy_protocol(target):
+            return (f"the gateway's listeners take only PROXY-protocol connections on clusterTarget={target} (the "
+                    "AWS load balancer hides client addresses), which the in-cluster generators cannot open")
+        return ""
 
     def ratelimit_pods(self) -> tuple[int, Sizing, Sizing]:
         """(replicas at least, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one
@@ -286,10 +289,13 @@ class PlatformSettings:
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) the mesh and edge request in total: istiod x3, gateways, ingress-nginx,
         cert-manager, metrics-server — a conservative estimate (3 cores, 6 GiB) — plus the edge rate
-        limit service's pods when the per-client limit is on (counted even where no Redis runs it)."""
+        limit service's pods at their HPA's ceiling when the per-client limit is on (counted even where
+        no Redis runs it)."""
         cpu, mem = 3000, 6 * 2**30
         if self.istio and self.edge_rate_limit:
-            replicas, request, _ = self.ratelimit_pods()  # the HPA's floor; its ceiling: plan "edge"
+            # the ratelimit service at its HPA's ceiling: the capacity check is at max scale
+            _, request, _ = self.ratelimit_pods()
+            replicas = self.ratelimit_max_replicas()
             cpu, mem = cpu + replicas * request.millicores, mem + replicas * request.bytes
         return (cpu, mem)
 

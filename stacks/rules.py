@@ -92,8 +92,8 @@ def check_load_test(settings: StackSettings, problems: ProblemCollector) -> None
     lt = settings.ops.load_test
     if lt is None:
         return
-    edge = settings.platform.load_test_edge(settings.cluster.target, settings.domain)
-    for name, message, value in lt.problems(edge):
+    p, target = settings.platform, settings.cluster.target
+    for name, message, value in lt.problems(p.load_test_edge(target, settings.domain), p.edge_unavailable_because(target)):
         problems.add(key(name), message, value)
 
 

@@ -201,9 +201,24 @@ def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
     docs = objects(prod_run)
     dep = docs["Deployment/ratelimit/ratelimit"]
     (c,) = dep["spec"]["template"]["spec"]["containers"]
-    n = docs["HorizontalPodAutoscaler/ratelimit/ratelimit-hpa"]["spec"]["minReplicas"]  # the HPA's floor
+    n = docs["HorizontalPodAutoscaler/ratelimit/ratelimit-hpa"]["spec"]["maxReplicas"]  # at max scale
     cpu = n * Cpu.parse(c["resources"]["requests"]["cpu"]).millicores
     mem = n * Memory.parse(c["resources"]["requests"]["memory"]).bytes
     on = settings(environment="prod").platform.fixed_overhead()
     off = settings(environment="prod", edgeRateLimit=0).platform.fixed_overhead()
     assert (on[0] - off[0], on[1] - off[1]) == (cpu, mem)
+
+
+def test_exempt_networks_are_unlimited_and_every_other_address_is_limited():
+    from tests.envoy_ratelimit import MASKED_FIELDS, PER_CLIENT_RPS
+
+    docs = objects(platform_run("prod", {"tartware-infra:edgeRateLimitExemptCidrs": ["198.51.100.0/24"]}))
+    (limit,) = edge_filter(docs)["configPatches"][2]["patch"]["value"]["rate_limits"]
+    assert limit["actions"] == [{"masked_remote_address": {"v4_prefix_mask_len": 24}}, {"remote_address": {}}]
+    assert set(limit["actions"][0]["masked_remote_address"]) <= MASKED_FIELDS
+    doc = rls_config(docs)
+    check_rls_config(doc)
+    assert rls_limit(doc, [("masked_remote_address", "198.51.100.0/24"), ("remote_address", "198.51.100.9")])[0] == \
+        {"unlimited": True}
+    other = rls_limit(doc, [("masked_remote_address", "203.0.113.0/24"), ("remote_address", "203.0.113.7")])
+    assert other[0] == {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}

@@ -144,7 +144,9 @@ def edge_alerts(alert: Any) -> list[dict[str, Any]]:
               f"({s.per_second(s.REQUESTS, s.GATEWAY_403)} / {s.per_second(s.REQUESTS, s.API)}) > {GATEWAY_403_RATIO_MAX}",
               "10m", "warning", "More than 1 % of API requests are answered 403 (the gateway's own limiter answers 403)"),
         alert("TartwareEdgeRateLimitErrors",
-              f"({s.per_second(s.RL_ERRORS)} + {s.per_second(s.EDGE_CALL_ERRORS)}) > 0", "5m", "critical",
+              # either side may have no series at all (no error yet): `or vector(0)` keeps the sum
+              f"(({s.per_second(s.RL_ERRORS)} or vector(0)) + ({s.per_second(s.EDGE_CALL_ERRORS)} or vector(0))) > 0",
+              "5m", "critical",
               "The edge rate limit fails: Redis errors in the ratelimit service or failed calls from the gateway"),
         alert("TartwareEdgeRateLimitFailOpen", f"{s.per_second(s.EDGE_FAIL_OPEN)} > 0", "5m", "critical",
               "Requests pass the edge unlimited: the ratelimit service did not answer in time (fail open)"),

@@ -200,7 +200,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
         lambda a, k8s: Operations("operations", a, on(k8s)))
     run("LoadTestArgs",
         lambda s, k8s: s.ops.load_test and LoadTestArgs(s.ops.load_test, s.domain, stand_in("ops-namespace", k8s),
-                                                        stand_in("tartware-release", k8s)),  # as Operations makes it
+                                                        stand_in("tartware-release", k8s),  # as Operations makes it
+                                                        s.platform.load_test_edge(s.cluster.target, s.domain)),
         lambda a, k8s: LoadTest("load-test", a, on(k8s)))
     run("OutputsArgs",
         lambda s, k8s: compose.outputs_args(s, _cluster_handle(s, k8s), _handle(k8s, tls=False), _built_tartware(),
