@@ -18,7 +18,19 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog
 from stacks.chart_values import chart_values
-from stacks.endpoints import AUTH_SECRET, DATABASE_SECRET, REDIS_SECRET, REGISTRY_SECRET
+from stacks.endpoints import (
+    ADMIN_DATABASE_SECRET,
+    AUTH_SECRET,
+    BILLING_DATA_KEY,
+    DATA_KEYS_SECRET,
+    DATABASE_SECRET,
+    DEFAULT_PASSWORD_KEY,
+    GUEST_DATA_KEY,
+    JWT_SECRET_KEY,
+    REDIS_SECRET,
+    REGISTRY_SECRET,
+    SERVICE_PASSWORD_KEY,
+)
 from stacks.settings import RegistrySettings
 
 from .base import TartwareComponent
@@ -98,8 +110,17 @@ class TartwareRelease(TartwareComponent):
             secret("database-credentials", DATABASE_SECRET,
                    {"username": credentials.database_username, "password": credentials.database_password},
                    "database"),
+            # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract");
+            # the key is the data tier's own (components/platform/data.py, Vault item database).
+            secret("database-admin-credentials", ADMIN_DATABASE_SECRET,
+                   {"postgres-password": credentials.database_admin_password}, "database"),
             secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),
-            secret("auth", AUTH_SECRET, {"jwt-secret": credentials.jwt_secret}, "auth"),
+            secret("auth", AUTH_SECRET, {JWT_SECRET_KEY: credentials.jwt_secret,
+                                         DEFAULT_PASSWORD_KEY: credentials.default_password,
+                                         SERVICE_PASSWORD_KEY: credentials.service_password}, "auth"),
+            # The data-encryption keys (docs/app.md "Data-encryption keys"): Vault <prefix>/data-keys.
+            secret("data-keys", DATA_KEYS_SECRET, {GUEST_DATA_KEY: credentials.guest_data_key,
+                                                   BILLING_DATA_KEY: credentials.billing_data_key}, "data-keys"),
         ]
         if settings.registry is not None:
             config = dockerconfigjson(settings.registry) if settings.registry.password is not None else ""
@@ -126,7 +147,7 @@ class TartwareRelease(TartwareComponent):
         self.namespace_name = self.namespace.metadata.apply(lambda m: m["name"] if isinstance(m, dict) else m.name)
         tls = platform.tls or bool(settings.tls_cluster_issuer)
         self.api_url = f"{'https' if tls else 'http'}://{settings.api_host}"
-        self.secret_names = [DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET] + (
+        self.secret_names = [DATABASE_SECRET, ADMIN_DATABASE_SECRET, REDIS_SECRET, AUTH_SECRET, DATA_KEYS_SECRET] + (
             [REGISTRY_SECRET] if settings.registry else []
         )
         self.register_outputs(

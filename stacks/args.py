@@ -35,6 +35,10 @@ class CredentialOutputs(Protocol):
     database_replication_password: pulumi.Output
     redis_password: pulumi.Output
     jwt_secret: pulumi.Output
+    default_password: pulumi.Output  # AUTH_DEFAULT_PASSWORD
+    service_password: pulumi.Output  # SERVICE_AUTH_PASSWORD
+    guest_data_key: pulumi.Output  # GUEST_DATA_ENCRYPTION_KEY
+    billing_data_key: pulumi.Output  # BILLING_DATA_ENCRYPTION_KEY
 
 
 class SecretMaker(Protocol):

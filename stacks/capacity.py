@@ -21,6 +21,8 @@ registered. The formula (docs/clusters.md, "Capacity check"):
        of the spot pool, their largest pod fits one spot node, their pods <= its pod slots. They
        stay counted in 1 and 3 too: they only *prefer* the spot pool and fall back to the
        untainted pools when Spot capacity is gone, which those must then hold.
+    5. database connections: pods x dbPoolMax at maxReplicas <= what PostgreSQL (or a pooler in
+       front of it) admits (stacks/connections.py, docs/budget.md "Database connections").
 
 Requests, not limits: requests are what the scheduler has to place; limits may overcommit.
 Each settings section reports its own overhead (``sidecar_per_pod``, ``daemonset_per_node``,
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import connections
 from .budget import Budget
 from .cluster_settings import NodePool, memory_pool, spot_pool
 from .errors import ProblemCollector, key
@@ -80,7 +83,9 @@ def pool_capacity(pools: list[NodePool], daemonsets: tuple[int, int], headroom_p
 
 
 def check(settings: StackSettings, problems: ProblemCollector) -> None:
-    """Record a problem if a pool cannot hold, at max scale, what is placed on it."""
+    """Record a problem if a pool cannot hold, at max scale, what is placed on it, or if the pods'
+    database pools at max scale exceed what the database admits (stacks/connections.py)."""
+    connections.check(settings, problems)
     cluster = settings.cluster
     workers = list(cluster.worker_pools)
     if not workers:

@@ -199,6 +199,12 @@ PROFILES: Mapping[str, Mapping[str, Sizing]] = MappingProxyType(
     }
 )
 
+# DB_POOL_MAX per environment: the most connections one pod's pool opens. The app's default is 15
+# (red2n/tartware@a2583469 Apps/config/src/index.ts, databaseSchema); at the prod profile's 420 pods
+# that is 6,300 connections. These fit the connection budget at max scale (docs/budget.md
+# "Database connections").
+DB_POOL_MAX: Mapping[str, int] = MappingProxyType({"dev": 4, "prod": 2})
+
 # HPA policy from the guide's "Automatic Scaling" section.
 HPA_CPU_TARGET = 70
 HPA_MEMORY_TARGET = 80

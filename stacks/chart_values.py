@@ -7,10 +7,13 @@ with them, and ``charts/tartware/values.yaml`` is these values for the default p
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from . import catalog
-from .endpoints import AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints
+from . import app_env, catalog
+from .app_source import APP_COMMIT
+from .endpoints import (ADMIN_DATABASE_SECRET, AUTH_SECRET, DATABASE_SECRET, DEFAULT_ENDPOINTS, DEFAULT_PASSWORD_KEY,
+                        REDIS_SECRET, REGISTRY_SECRET, DataTierEndpoints)
 from .model import ServiceSpec, TartwareSettings
 
 RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-root UID
@@ -18,12 +21,26 @@ RUN_AS_USER = 10001  # high UID (checkov CKV_K8S_40); the images run any non-roo
 PRIVATE_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 
+def service_env(spec: ServiceSpec, t: TartwareSettings) -> dict[str, str]:
+    """``services.<name>.env``: the catalog's extra variables, the gateway's own, and what
+    stacks/app_env.py computes from the app's required variables."""
+    d = spec.definition
+    env = dict(d.extra_env)
+    if d.name == catalog.GATEWAY:
+        env["API_GATEWAY_PORT"] = str(d.port)  # the gateway reads this before PORT
+        env.update(dict(t.gateway_rate_limit))  # API_GATEWAY_RATE_* (stacks/ratelimit.py)
+    enabled = tuple(s.name for s in t.enabled_services)
+    env.update(app_env.plain_env(d.name, t.namespace, t.cors_origins, enabled))
+    return env
+
+
 def _callers(t: TartwareSettings) -> dict[str, list[str]]:
-    """Callers the catalog wires through env (e.g. reservations dials the guard's gRPC address),
-    not through ``calls``: the NetworkPolicy of the called service must let them in."""
+    """Callers wired through env (reservations dials the guard's gRPC address, every service
+    registers with core at REGISTRY_URL), not through ``calls``: the NetworkPolicy of the called
+    service must let them in."""
     found: dict[str, list[str]] = {}
     for s in t.services:
-        for value in s.definition.extra_env.values():
+        for value in service_env(s, t).values():
             for other in t.services:
                 if other.name != s.name and f"{other.name}.{t.namespace}.svc" in value:
                     found.setdefault(other.name, []).append(s.name)
@@ -70,10 +87,16 @@ def scheduling(name: str, t: TartwareSettings) -> dict[str, Any]:
 
 def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
     d = spec.definition
-    env = dict(d.extra_env)
-    if d.name == catalog.GATEWAY:
-        env["API_GATEWAY_PORT"] = str(d.port)  # the gateway reads this before PORT
-        env.update(dict(t.gateway_rate_limit))  # API_GATEWAY_RATE_* (stacks/ratelimit.py)
+    env = service_env(spec, t)
+    secret_env = app_env.secret_env(d.name)
+    uses = {"database": d.uses_database, "redis": d.uses_redis, "kafka": d.uses_kafka}
+    if spec.enabled:
+        enabled = {s.name for s in t.enabled_services}
+        calls = tuple(c for c in d.calls if c in enabled)
+        # the URL of a service switched off is not missing: calls to it fail, as switching it off means
+        off = {f"{catalog.SERVICES[s.name].env_prefix}_SERVICE_URL" for s in t.services if s.name not in enabled}
+        app_env.check_provided(d.name, app_env.provided_by_template(d.name, uses, calls) | set(env)
+                               | set(secret_env) | off)
     return {
         "enabled": spec.enabled,
         "image": spec.image,
@@ -85,7 +108,7 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
         ],
         "envPrefix": d.env_prefix,
         "calls": list(d.calls),
-        "uses": {"database": d.uses_database, "redis": d.uses_redis, "kafka": d.uses_kafka},
+        "uses": uses,
         "probes": {"liveness": d.liveness_path, "readiness": d.readiness_path},
         "replicas": {"min": spec.min_replicas, "max": spec.max_replicas},
         "resources": {
@@ -101,6 +124,8 @@ def _service_values(spec: ServiceSpec, t: TartwareSettings) -> dict[str, Any]:
             ],
         },
         "env": env,
+        "secretEnv": {name: {"secretName": ref.secret, "key": ref.key} for name, ref in secret_env.items()},
+        **({"dbPoolMax": spec.db_pool_max} if d.uses_database else {}),
         "scheduling": scheduling(d.name, t),
     }
 
@@ -130,7 +155,7 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
                     },
                 }
             },
-            "auth": {"secretName": AUTH_SECRET},
+            "auth": {"secretName": AUTH_SECRET, "issuer": app_env.JWT_ISSUER, "audience": app_env.JWT_AUDIENCE},
             "dataTier": {
                 "database": {
                     "host": endpoints.database_host,
@@ -140,7 +165,7 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
                 },
                 "redis": {"host": endpoints.redis_host, "port": endpoints.redis_port, "secretName": REDIS_SECRET},
                 "kafka": {"brokers": endpoints.kafka_brokers},
-                "otlp": {"endpoint": endpoints.otlp_endpoint},
+                "otlp": {"tracesEndpoint": endpoints.otlp_traces_endpoint},
             },
         },
         "services": {s.name: _service_values(s, t) for s in t.services},
@@ -157,6 +182,33 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
         },
         "mesh": {"enabled": False, "mtls": "STRICT", "holdApplicationUntilProxyStarts": True, "permissivePorts": {}},
         "networkPolicy": network_policy_defaults(t),
+        "migration": migration_values(),
+    }
+
+
+# ops/migrate/migrate.sh: the migration runner the chart's hook Job runs (docs/app.md "Migration
+# contract"); shipped in the values so the chart holds it on its own (`helm upgrade --reuse-values`).
+MIGRATE_SCRIPT = Path(__file__).resolve().parent.parent / "ops" / "migrate" / "migrate.sh"
+MIGRATION_IMAGE = "db-migrate"
+# The app's schema install took 17 s against PostgreSQL 15 on 2 cores (the harness, docs/app.md);
+# the deadline leaves room for a slow volume, within the release timeout (helmTimeoutSeconds, 900). Requests/limits: psql and one node process.
+MIGRATION_DEADLINE_SECONDS = 600
+
+
+def migration_values() -> dict[str, Any]:
+    """``migration``: the pre-install/pre-upgrade hook Job (templates/migrate-job.yaml)."""
+    return {
+        "enabled": True,
+        "name": "tartware-migrate",
+        "image": MIGRATION_IMAGE,
+        "appCommit": APP_COMMIT,
+        "activeDeadlineSeconds": MIGRATION_DEADLINE_SECONDS,
+        # the PostgreSQL superuser: the app's SQL creates roles and seeds tables under row-level
+        # security (red2n/tartware@a2583469 executables/setup-database/setup-database.sh runs it as postgres)
+        "admin": {"username": "postgres", "secretName": ADMIN_DATABASE_SECRET, "key": "postgres-password"},
+        "bootstrapPassword": {"secretName": AUTH_SECRET, "key": DEFAULT_PASSWORD_KEY},
+        "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}},
+        "script": MIGRATE_SCRIPT.read_text(),
     }
 
 

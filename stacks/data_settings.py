@@ -33,6 +33,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod). Unset: 1 in dev, 3 in prod."),
     Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). Unset: 1Gi in dev, 10Gi in prod."),
     Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", ""),
+    Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on the primary and every "
+            "read replica. The Tartware pods' pools must fit in it at max scale (docs/budget.md). Unset: 200 in dev, "
+            "1000 in prod."),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("dataComponents",)
 
@@ -58,6 +61,7 @@ class DataInput(SettingsModel):
     consul_servers: Optional[Annotated[int, Field(ge=1, le=5)]] = None
     consul_storage_size: Optional[MemQ] = None
     data_storage_class: Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)?$")] = ""
+    postgres_max_connections: Optional[Annotated[int, Field(ge=20, le=20000)]] = None
     data_components: DataComponentsInput = Field(default_factory=DataComponentsInput)
 
 
@@ -118,7 +122,24 @@ DEFAULTS = {
     "redpanda_storage_size": (10 * GI, 200 * GI),
     "consul_servers": (1, 3),
     "consul_storage_size": (1 * GI, 10 * GI),
+    # What the pods' pools need at max scale, with room (docs/budget.md "Database connections");
+    # PostgreSQL's own default is 100 (https://www.postgresql.org/docs/16/runtime-config-connection.html).
+    "postgres_max_connections": (200, 1000),
 }
+
+
+@dataclass(frozen=True)
+class PoolerLimits:
+    """A PgBouncer pooler between the Tartware pods and PostgreSQL (transaction pooling, which the
+    app supports: red2n/tartware@a2583469 Apps/config/src/db.ts). The data tier returns one from
+    ``DataSettings.pooler_limits`` when it installs a pooler; the connection budget (stacks/connections.py) then counts the pods' pools against
+    the pooler's client limit, and the pooler's server connections against max_connections.
+    https://www.pgbouncer.org/config.html: max_client_conn, default_pool_size."""
+
+    instances: int  # pooler pods behind the app's database address
+    max_client_conn: int  # client connections one instance accepts
+    default_pool_size: int  # server connections one instance opens (one database/user pair: tartware)
+    settings: tuple[str, ...] = ()  # the config keys that size it, named when the budget does not fit
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,7 @@ class DataSettings:
     consul_servers: int
     consul_storage: Memory
     storage_class: str = ""
+    postgres_max_connections: int = 100  # max_connections of the primary and the read replicas
 
     @property
     def is_prod(self) -> bool:
@@ -145,6 +167,11 @@ class DataSettings:
     @property
     def redis_sentinel(self) -> bool:
         return self.redis_nodes > 1
+
+    def pooler_limits(self) -> Optional[PoolerLimits]:
+        """The PgBouncer pooler in front of PostgreSQL, if the data tier installs one; None: the
+        Tartware pods connect to PostgreSQL directly (the connection budget, stacks/connections.py)."""
+        return None
 
     def size(self, container: str) -> Sizing:
         return SIZES[self.environment][container]
@@ -269,4 +296,5 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
         consul_servers=resolved["consul_servers"],
         consul_storage=resolved["consul_storage_size"],
         storage_class=inp.data_storage_class,
+        postgres_max_connections=resolved["postgres_max_connections"],
     )

@@ -29,6 +29,8 @@ JAEGER_RELEASE, OBSERVABILITY_NAMESPACE = "jaeger", "observability"
 KAFKA_PORT = 9093
 OTLP_GRPC_PORT = 4317
 OTLP_HTTP_PORT = 4318
+# https://opentelemetry.io/docs/specs/otlp/#otlphttp-request: the default URL path for traces.
+OTLP_TRACES_PATH = "/v1/traces"
 
 
 def kafka_seed_brokers(brokers: int) -> str:
@@ -56,13 +58,30 @@ class DataTierEndpoints:
     # chart 4.x (Jaeger v2 all-in-one) has one Service named after the release: no -collector.
     otlp_endpoint: str = f"http://{service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)}:{OTLP_HTTP_PORT}"
 
+    @property
+    def otlp_traces_endpoint(self) -> str:
+        """What the apps get as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: the exporter posts to the URL as
+        given (red2n/tartware@a2583469 Apps/telemetry/src/index.ts:541,574; the OTLP exporter spec:
+        a signal-specific endpoint is used as-is), so it carries the OTLP/HTTP traces path."""
+        return self.otlp_endpoint + OTLP_TRACES_PATH
+
 
 DEFAULT_ENDPOINTS = DataTierEndpoints()
 
 # Secrets the Tartware pods read. Every one of them is created by this program.
 DATABASE_SECRET = "database-credentials"  # keys: username, password (guide "Configure Secrets")
 REDIS_SECRET = "redis-credentials"  # key: password
-AUTH_SECRET = "tartware-auth"  # key: jwt-secret (AUTH_JWT_SECRET is required in production)
+# The PostgreSQL superuser's password (key postgres-password), read only by the migration hook Job.
+ADMIN_DATABASE_SECRET = "database-admin-credentials"
+AUTH_SECRET = "tartware-auth"  # keys below (AUTH_JWT_SECRET is required in production)
+JWT_SECRET_KEY = "jwt-secret"  # AUTH_JWT_SECRET, every service
+DEFAULT_PASSWORD_KEY = "default-password"  # AUTH_DEFAULT_PASSWORD: the bootstrap admin, users created without one
+SERVICE_PASSWORD_KEY = "service-password"  # SERVICE_AUTH_PASSWORD: the service account guests-service logs in as
+# The data-encryption keys core, guests and billing check at start: generated once, never rotated
+# by this program (docs/app.md "Data-encryption keys").
+DATA_KEYS_SECRET = "tartware-data-keys"
+GUEST_DATA_KEY = "guest-data-key"  # GUEST_DATA_ENCRYPTION_KEY
+BILLING_DATA_KEY = "billing-data-key"  # BILLING_DATA_ENCRYPTION_KEY
 REGISTRY_SECRET = "regcred"  # kubernetes.io/dockerconfigjson, only when a registry is configured
 
 # Day-2 workloads (components/operations.py) and the peers the network policies admit for them.

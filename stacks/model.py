@@ -55,6 +55,15 @@ DECLARED: tuple[Setting, ...] = (
             ratelimit.DEFAULT_MAX),
     Setting("gatewayRateAuthMax", "integer", "API_GATEWAY_RATE_AUTH_MAX: the same for /v1/auth routes.",
             ratelimit.DEFAULT_MAX),
+    Setting("dbPoolMax", "integer",
+            "DB_POOL_MAX of every service: the most PostgreSQL connections one pod's pool opens (the app's "
+            "default is 15). Counted in the connection budget against the server's limit (docs/budget.md). "
+            f"Unset: {catalog.DB_POOL_MAX['dev']} in dev, {catalog.DB_POOL_MAX['prod']} in prod; "
+            "services.<name>.dbPoolMax overrides it per service."),
+    Setting("corsOrigins", "string",
+            "CORS_ORIGIN of the api-gateway: the browser origins allowed to call the API, comma-separated "
+            "(https://app.example.com,https://admin.example.com). Unset: https://app.<domain>. '*' (any origin) "
+            "is refused in prod.", ""),
     Setting("gatewayRateWindow", "string",
             "API_GATEWAY_RATE_WINDOW (and the command and auth windows): '<n> seconds', '<n> minutes' or '<n> hours'.",
             ratelimit.WINDOW),
@@ -64,6 +73,10 @@ OBJECT_SETTINGS = ("services",)
 # ---------------------------------------------------------------- pydantic input models
 
 MetricName = Annotated[str, Field(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")]
+# A pool of at least 1 and at most 100 connections per pod (node-postgres ``max``; the app passes
+# DB_POOL_MAX through, red2n/tartware@a2583469 Apps/config/src/service-config-helpers.ts buildDbConfig).
+DbPool = Annotated[int, Field(ge=1, le=100)]
+ORIGIN = r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?"
 
 
 class CustomMetricInput(SettingsModel):
@@ -88,6 +101,7 @@ class ServiceOverride(SettingsModel):
     # The image's content digest: the chart then pulls <registry>/<image>:<tag>@<digest>, which the
     # container runtime resolves by digest only (a moved tag cannot change what runs).
     image_digest: Optional[Annotated[str, Field(pattern=r"^sha256:[a-f0-9]{64}$")]] = None
+    db_pool_max: Optional[DbPool] = None
 
 
 OVERRIDE_FIELDS = fields_of(ServiceOverride)
@@ -117,6 +131,8 @@ class CoreInput(SettingsModel):
     gateway_rate_command_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
     gateway_rate_auth_max: Annotated[int, Field(ge=1, le=1_000_000_000)]
     gateway_rate_window: Annotated[str, Field(pattern=ratelimit.WINDOW_PATTERN)]
+    db_pool_max: Optional[DbPool] = None
+    cors_origins: Annotated[str, Field(pattern=rf"^(\*|{ORIGIN}(,{ORIGIN})*)?$")] = ""
     services: Mapping[str, ServiceOverride] = Field(default_factory=dict)
 
 
@@ -132,6 +148,8 @@ for _field, _text in {
     "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
     "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
     "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
+    "corsOrigins": "origins such as 'https://app.example.com' (scheme, host, optional port; no path), "
+                   "comma-separated, or '*'",
 }.items():
     hint(_field, _text)
 PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})
@@ -163,6 +181,7 @@ class ServiceSpec:
     custom_metrics: tuple[CustomMetric, ...]
     image: str
     image_digest: str = ""
+    db_pool_max: int = catalog.DB_POOL_MAX["dev"]  # DB_POOL_MAX: connections one pod's pool opens at most
 
     @property
     def name(self) -> str:
@@ -191,6 +210,7 @@ class TartwareSettings:
     pdb_max_unavailable: str
     helm_timeout_seconds: int
     gateway_rate_limit: tuple[tuple[str, str], ...] = ()  # the gateway's API_GATEWAY_RATE_* variables
+    cors_origins: str = ""  # the gateway's CORS_ORIGIN (resolved: https://app.<domain> when unset)
     namespace: str = catalog.NAMESPACE
     release_name: str = catalog.RELEASE_NAME
     # Set from the cluster section when the cluster has a spot pool (stacks/cluster_settings.py):

@@ -4,7 +4,7 @@
 creates the Kubernetes Secrets from those Pulumi secrets.
 ``secretsBackend: vault``: the guide's "Secrets Management" — external-secrets (installed by this
 stack) syncs the same Secrets (`database-credentials`, `redis-credentials`, `tartware-auth`,
-`regcred`, and the data tier's own) from HashiCorp Vault KV v2 paths under ``vaultPathPrefix``,
+`tartware-data-keys`, `regcred`, and the data tier's own) from HashiCorp Vault KV v2 paths under ``vaultPathPrefix``,
 replacing the generated ones. Vault itself (initialised, unsealed, Kubernetes auth enabled) is
 an input, not something this stack installs.
 """
@@ -25,7 +25,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("secretsBackend", "string", "Where app secrets come from: generated (pulumi-random) or vault (external-secrets + Vault KV v2).", "generated"),
     Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.", ""),
     Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret"),
-    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret}, <prefix>/registry {dockerconfigjson}.", "tartware"),
+    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware"),
     Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes"),
     Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.", "tartware-external-secrets"),
     Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h"),

@@ -198,6 +198,7 @@ def _resolve_service(definition: ServiceDefinition, base: Sizing, override: Serv
         custom_metrics=tuple(CustomMetric(m.name, m.average_value) for m in metrics),
         image=pick("image", definition.name),
         image_digest=pick("image_digest", ""),
+        db_pool_max=pick("db_pool_max", inp.db_pool_max or catalog.DB_POOL_MAX[inp.environment]),
     )
 
 
@@ -234,7 +235,21 @@ def _build_tartware(inp: CoreInput, ctx: BuildContext, vault_backend: bool = Fal
             if password is not None:
                 registry = RegistrySettings(inp.registry_server, inp.registry_username, password)
     return from_input(TartwareSettings, inp, registry=registry, services=services,
-                      gateway_rate_limit=_gateway_rate_limit(inp, ctx))
+                      gateway_rate_limit=_gateway_rate_limit(inp, ctx), cors_origins=_cors_origins(inp, ctx))
+
+
+# Where the browser UI is served from when corsOrigins is unset: app.<domain>, the app's own example
+# (red2n/tartware@a2583469 .env.example: CORS_ORIGIN=https://app.tartware.com).
+UI_HOST = "app"
+
+
+def _cors_origins(inp: CoreInput, ctx: BuildContext) -> str:
+    """The gateway's CORS_ORIGIN. Unset in production it turns CORS off (red2n/tartware@a2583469
+    Apps/api-gateway/src/config.ts parseCorsOrigin); '*' reflects any origin, refused in prod."""
+    if inp.cors_origins == "*" and ctx.is_prod:
+        ctx.problems.add(key("corsOrigins"), "'*' lets any web page call the API with a user's token; "
+                         "allowed in prod: the UI's origins, e.g. https://app.example.com", "*")
+    return inp.cors_origins or f"https://{UI_HOST}.{inp.domain}"
 
 
 def _gateway_rate_limit(inp: CoreInput, ctx: BuildContext) -> tuple[tuple[str, str], ...]:

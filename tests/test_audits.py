@@ -4,7 +4,7 @@ namespaces labelled for Pod Security Admission.
 
 import pytest
 
-from tools.offline import Secret, run_program, stack_config
+from tools.offline import DefaultMocks, Secret, run_program, stack_config
 from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
 
 NS = "tartware-infra"
@@ -22,9 +22,10 @@ TARGETS = {
 }
 
 # Every secret value under mocks carries one of these markers: RandomPassword results and provider
-# tokens ("mock-", "token-mock"), and config secrets (stand-ins or the test's own values).
-MARKERS = ("mock-", "token-mock", "offline-stand-in-for-", "rancher-secret", "vcenter-secret-pw",
-           "registry-secret-pw")
+# tokens ("mock-", "token-mock"), RandomBytes values (the data-encryption keys), and config secrets
+# (stand-ins or the test's own values).
+MARKERS = ("mock-", "token-mock", DefaultMocks.BYTES_MARKER, "offline-stand-in-for-", "rancher-secret",
+           "vcenter-secret-pw", "registry-secret-pw")
 
 # Charts whose releases hold data (PVCs) and must be protected in prod.
 STATEFUL_CHARTS = {"postgresql", "redis", "redpanda", "consul", "loki", "kube-prometheus-stack"}
@@ -32,6 +33,7 @@ STATEFUL_TYPES = {
     "aws:eks/cluster:Cluster",
     "rancher2:index/clusterV2:ClusterV2",
     "random:index/randomPassword:RandomPassword",
+    "random:index/randomBytes:RandomBytes",  # the data-encryption keys
     "kubernetes:core/v1:PersistentVolumeClaim",
 }
 # Namespaces whose deletion would delete data or the whole app.

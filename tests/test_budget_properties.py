@@ -34,10 +34,15 @@ override = st.fixed_dictionaries(
 overrides = st.dictionaries(st.sampled_from(SERVICE_NAMES), override, max_size=4)
 
 
-def expected_valid(env, services):
-    """Independent oracle for validity (the rules stated in the issue)."""
+def expected_valid(env, services, pool=1, max_connections=20000):
+    """Independent oracle for validity (the rules stated in the issue), and the connection budget
+    (docs/budget.md: every pod at maxReplicas with its pool, plus the reserve, within max_connections)."""
     from stacks.catalog import PROFILES
+    from stacks.connections import RESERVED_TOTAL
 
+    pods = sum(services.get(name, {}).get("maxReplicas", PROFILES[env][name].max_replicas) for name in SERVICE_NAMES)
+    if pods * pool + RESERVED_TOTAL > max_connections:
+        return False
     for name, o in services.items():
         base = PROFILES[env][name]
         lo = o.get("minReplicas", base.min_replicas)
@@ -54,16 +59,17 @@ def expected_valid(env, services):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(env=st.sampled_from(["dev", "prod"]), services=overrides)
-def test_valid_budgets_build_and_invalid_ones_are_rejected(env, services):
-    raw = {"environment": env, "services": services}
+@given(env=st.sampled_from(["dev", "prod"]), services=overrides, pool=st.integers(1, 20),
+       max_connections=st.integers(20, 20000))
+def test_valid_budgets_build_and_invalid_ones_are_rejected(env, services, pool, max_connections):
+    raw = {"environment": env, "services": services, "dbPoolMax": pool, "postgresMaxConnections": max_connections}
     try:
         s = build_settings(raw)
     except SettingsError as exc:
-        assert not expected_valid(env, services), f"valid input rejected: {exc}"
+        assert not expected_valid(env, services, pool, max_connections), f"valid input rejected: {exc}"
         assert "tartware-infra:services." in str(exc)
         return
-    assert expected_valid(env, services), "invalid input accepted"
+    assert expected_valid(env, services, pool, max_connections), "invalid input accepted"
     budget = Budget.of(s.tartware.services)
     assert budget.max.pods >= budget.min.pods >= len(SERVICE_NAMES)
     assert budget.max.cpu_limit_millicores >= budget.max.cpu_request_millicores

@@ -5,8 +5,10 @@ import copy
 import helm_python
 import pytest
 
+from stacks.app_source import APP_COMMIT
+
 from stacks.quantities import Cpu, Memory
-from tools.render import CHART, render_chart, validate
+from tools.render import CHART, ROOT, render_chart, validate
 from tests import guide
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -33,8 +35,8 @@ def test_every_object_validates_strict_for_1_28(rendered):
     _, values, docs = rendered
     # 10 services x (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy) + default-deny
     # NetworkPolicy + the namespace's STRICT PeerAuthentication; the API is routed by the Istio
-    # gateway, so no Ingress (apiRoute=istio).
-    assert len(docs) == 10 * 6 + 1 + 1
+    # gateway, so no Ingress (apiRoute=istio); + the migration hook's ConfigMap, NetworkPolicy and Job.
+    assert len(docs) == 10 * 6 + 1 + 1 + 3
     assert validate([d for d in docs if d["kind"] not in ISTIO_KINDS], "1.28.0") == []
     assert {d["apiVersion"] for d in docs if d["kind"] in ISTIO_KINDS} == {"security.istio.io/v1beta1"}
 
@@ -287,3 +289,61 @@ def test_image_digest_pins_the_pull():
     assert deployments["api-gateway"]["spec"]["template"]["spec"]["containers"][0]["image"] == \
         f"docker.io/tartware/api-gateway:v1.0.0@{digest}"
     assert "@" not in deployments["core-service"]["spec"]["template"]["spec"]["containers"][0]["image"]
+
+
+# ---------------------------------------------------------------------------- the migration hook
+
+
+def hooks(docs):
+    return {d["kind"]: d for d in docs if "helm.sh/hook" in d["metadata"].get("annotations", {})}
+
+
+def test_the_migration_runs_as_a_pre_install_and_pre_upgrade_hook(rendered):
+    """Helm runs pre-install/pre-upgrade hooks in ascending weight before the release's objects and
+    waits for a Job to complete; a failed hook fails the release (helm/helm@v3.19.0
+    pkg/action/hooks.go execHook, pkg/release/hook.go). The script's ConfigMap and the Job's
+    NetworkPolicy must exist first (lower weight)."""
+    _, values, docs = rendered
+    found = hooks(docs)
+    assert set(found) == {"ConfigMap", "NetworkPolicy", "Job"}
+    for d in found.values():
+        notes = d["metadata"]["annotations"]
+        assert notes["helm.sh/hook"] == "pre-install,pre-upgrade"
+        assert notes["helm.sh/hook-delete-policy"] == "before-hook-creation"  # the failed run's log stays
+    weight = {k: int(d["metadata"]["annotations"]["helm.sh/hook-weight"]) for k, d in found.items()}
+    assert weight["ConfigMap"] < weight["Job"] and weight["NetworkPolicy"] < weight["Job"]
+    assert found["ConfigMap"]["data"]["migrate.sh"] == (ROOT / "ops" / "migrate" / "migrate.sh").read_text()
+    job = found["Job"]
+    assert job["spec"]["backoffLimit"] == 0  # the schema steps are not all repeatable
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["/bin/sh", "/migrate/migrate.sh"]
+    assert container["image"].split("/")[-1].startswith("db-migrate:")
+    env = {e["name"]: e for e in container["env"]}
+    assert env["TARTWARE_APP_COMMIT"]["value"] == APP_COMMIT
+    assert env["PGUSER"]["value"] == "postgres"
+    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "database-admin-credentials",
+                                                              "key": "postgres-password"}
+    assert env["AUTH_DEFAULT_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "tartware-auth"
+    assert env["APP_DB_USER"]["valueFrom"]["secretKeyRef"] == {"name": "database-credentials", "key": "username"}
+
+
+def test_the_migration_pod_is_restricted(rendered):
+    """Pod Security Standards "restricted" (kubernetes.io/docs/concepts/security/pod-security-standards/)."""
+    _, _, docs = rendered
+    pod = hooks(docs)["Job"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    c = pod["containers"][0]["securityContext"]
+    assert c["allowPrivilegeEscalation"] is False and c["capabilities"]["drop"] == ["ALL"]
+    assert c["readOnlyRootFilesystem"] is True
+
+
+def test_the_release_runs_hooks_and_waits_long_enough(prod_run):
+    """pulumi-kubernetes helm.v3.Release: ``disableWebhooks`` is the one that turns hooks off
+    ("Prevent hooks from running", sdk/python/pulumi_kubernetes/helm/v3/Release.py); the release's
+    timeout covers the hook Job's deadline."""
+    release = [r for r in prod_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain.get("name") == "tartware"][0]
+    assert not release.plain.get("disableWebhooks")
+    deadline = release.plain["values"]["migration"]["activeDeadlineSeconds"]
+    assert release.plain["timeout"] > deadline

@@ -150,8 +150,13 @@ def test_topics_created_by_a_job_after_redpanda(run):
 
 def test_volume_sizes_from_settings():
     run = platform_run("prod", {f"{NS}:postgresStorageSize": "750Gi", f"{NS}:redpandaStorageSize": "1Ti",
-                                f"{NS}:dataComponents": {"consul": False}})
+                                f"{NS}:dataComponents": {"consul": False}, f"{NS}:postgresMaxConnections": 1500})
     rels = releases(run)
+    # max_connections on the primary and on every hot standby, which may not have fewer than its
+    # primary (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN); the key is the
+    # chart's (bitnami/postgresql 16.7.27 values.yaml primary/readReplicas.extendedConfiguration)
+    for side in ("primary", "readReplicas"):
+        assert rels["postgres"].plain["values"][side]["extendedConfiguration"] == "max_connections = 1500\n"
     assert rels["postgres"].plain["values"]["primary"]["persistence"]["size"] == "750Gi"
     assert rels["postgres"].plain["values"]["readReplicas"]["persistence"]["size"] == "750Gi"
     assert rels["redpanda"].plain["values"]["storage"]["persistentVolume"]["size"] == "1Ti"

@@ -170,8 +170,11 @@ def test_loki_singlebinary_gives_svc_loki_and_alloy_ships_to_it(run):
 
 
 def test_otlp_endpoint_is_jaeger_v2_service(run):
-    app = releases(run)["tartware"].plain["values"]["global"]["dataTier"]["otlp"]["endpoint"]
-    assert app == "http://jaeger.observability.svc.cluster.local:4318"
+    """OTLP/HTTP on Jaeger v2's one Service; the traces URL with its path, because the app's exporter
+    posts to the URL it is given (https://opentelemetry.io/docs/specs/otel/protocol/exporter/: a
+    signal-specific endpoint is used as-is; the OTLP/HTTP traces path is /v1/traces)."""
+    app = releases(run)["tartware"].plain["values"]["global"]["dataTier"]["otlp"]["tracesEndpoint"]
+    assert app == "http://jaeger.observability.svc.cluster.local:4318/v1/traces"
 
 
 def test_adapter_serves_every_metric_the_hpas_scale_on():

@@ -30,7 +30,11 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
         for k, v in expected[side].items():
             assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
-    assert {"nodePoolFit", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
+    assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
+    # the database connection budget: every pod at max scale with its pool, against max_connections
+    c = result["connections"]
+    assert c["max"] == expected["max"]["pods"] * c["services"]["api-gateway"]["dbPoolMax"] <= c["limit"]
+    assert c["variable"] == "DB_POOL_MAX" and c["server"] == "postgres"
     assert {r["name"] for r in result["dnsRecords"]} >= {"api.tartware.local", "grafana.tartware.local",
                                                         "jaeger.tartware.local", "prometheus.tartware.local"}
     assert result["outputs"]["kubeconfig"] == "[secret]"
@@ -41,7 +45,7 @@ def test_plan_dev_text(capsys):
     out = capsys.readouterr().out
     assert "total at max: 20 pods" in out  # 10 services x 2 (dev profile)
     assert "kubernetes:helm.sh/v3:Release" in out
-    for section in ("Node-pool fit", "DNS records:", "Time to ready:", "critical path:"):
+    for section in ("Node-pool fit", "Database connections", "DNS records:", "Time to ready:", "critical path:"):
         assert section in out
     assert "api.tartware.local" in out
 

@@ -55,9 +55,12 @@ def test_release_is_the_guides_release(run):
 
 def test_the_guides_secrets_are_created_and_secret(run):
     secrets = {s.plain["metadata"]["name"]: s for s in app_secrets(run)}
-    assert set(secrets) == {"database-credentials", "redis-credentials", "tartware-auth"}
+    assert set(secrets) == {"database-credentials", "redis-credentials", "tartware-auth", "tartware-data-keys"}
     assert set(secrets["database-credentials"].plain["stringData"]) == {"username", "password"}
     assert set(secrets["redis-credentials"].plain["stringData"]) == {"password"}
+    # docs/app.md: what core, guests and billing read through secretKeyRef
+    assert set(secrets["tartware-auth"].plain["stringData"]) == {"jwt-secret", "default-password", "service-password"}
+    assert set(secrets["tartware-data-keys"].plain["stringData"]) == {"guest-data-key", "billing-data-key"}
     for s in secrets.values():
         assert s.plain["metadata"]["namespace"] == guide.NAMESPACE
         assert isinstance(s.inputs["stringData"], Secret) or all(

@@ -10,6 +10,8 @@ with secret markers intact, so tests can assert that a value is a Pulumi secret.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import runpy
 import zlib
@@ -155,13 +157,22 @@ class DefaultMocks(pulumi_mocks.Mocks):
         "rancher2:index/bootstrap:Bootstrap": ("currentPassword", "initialPassword", "password", "tempToken", "token"),
         "rancher2:index/token:Token": ("token", "secretKey", "accessKey"),
         "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
+        "random:index/randomBytes:RandomBytes": ("hex", "base64"),
     }
+    # Mock RandomBytes values: hexadecimal like the real ones, and recognisable (this marker) so the
+    # plaintext audit (tests/test_audits.py) finds one that leaks.
+    BYTES_MARKER = "5ec2e75ec2e7"
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
         outputs = dict(args.inputs)
         typ, name = args.typ, args.name
         if typ == "random:index/randomPassword:RandomPassword":
             outputs["result"] = f"mock-{name}-0123456789abcdef"
+        if typ == "random:index/randomBytes:RandomBytes":
+            digest = hashlib.sha256(name.encode()).hexdigest()
+            hex_value = (self.BYTES_MARKER + digest * 4)[: 2 * int(args.inputs.get("length", 32))]
+            outputs["hex"] = hex_value
+            outputs["base64"] = base64.b64encode(bytes.fromhex(hex_value)).decode()
         if typ == "kubernetes:helm.sh/v3:Release":
             outputs.setdefault("status", {"status": "deployed", "name": args.inputs.get("name")})
         if typ.startswith("kubernetes:") and "metadata" in args.inputs:

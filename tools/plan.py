@@ -1,6 +1,6 @@
 """Offline plan: run the real program for a stack under Pulumi's mock engine and print what it
 would create — (a) the resource tree by component, (b) the service budget at min and max scale
-with the node-pool fit, (c) the DNS records, (d) an estimated time-to-ready of a fresh
+with the node-pool fit and the database connection budget, (c) the DNS records, (d) an estimated time-to-ready of a fresh
 environment (from the registered dependency graph and a table of typical creation times) with
 its critical path.
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
-from stacks import capacity, ratelimit
+from stacks import capacity, connections, ratelimit
 from stacks.catalog import SERVICE_NAMES
 from stacks.settings import load_settings
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
@@ -65,6 +65,21 @@ def budget_table(budget: dict[str, Any]) -> list[str]:
         rows.append(f"total at {side}: {t['pods']:g} pods, CPU {t['cpuRequestCores']:g} cores requested / "
                     f"{t['cpuLimitCores']:g} limit, memory {t['memoryRequestGi']:g} GiB requested / "
                     f"{t['memoryLimitGi']:g} GiB limit")
+    return rows
+
+
+def connection_lines(c: Optional[dict[str, Any]]) -> list[str]:
+    """The database connection budget (stacks/connections.py): pods x DB_POOL_MAX against the server."""
+    if c is None:
+        return ["not checked: the data tier's PostgreSQL is switched off (dataComponents.postgres)"]
+    rows = [f"{'service':<30} {c['variable']:>11}  {'at min':>7}  {'at max':>7}"]
+    for name, s in sorted(c["services"].items(), key=lambda kv: SERVICE_NAMES.index(kv[0])):
+        rows.append(f"{name:<30} {s['dbPoolMax']:>11}  {s['min']:>7}  {s['max']:>7}")
+    rows.append(f"total: {c['min']} connections at min, {c['max']} at max; the server side admits {c['limit']} "
+                f"({c['limitText']}): {c['max'] * 100 // max(c['limit'], 1)}% used at max")
+    if "poolerServerConnections" in c:
+        rows.append(f"the pooler opens up to {c['poolerServerConnections']} server connections of PostgreSQL's "
+                    f"max_connections {c['maxConnections']} - {c['reserved']} reserved")
     return rows
 
 
@@ -363,6 +378,7 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
         "tree": resource_tree(run),
         "budget": budget,
         "nodePoolFit": node_pool_fit(settings, budget),
+        "connections": connections.budget(settings).as_output() if settings.data.postgres else None,
         "dnsRecords": outputs.get("dnsRecords", []),
         "ingressAddress": outputs.get("ingressAddress") or None,
         "timeToReady": time_to_ready(run),
@@ -476,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in budget_table(result["budget"])))
     print("\nNode-pool fit (requests at max scale vs max pool capacity):")
     print("\n".join("  " + line for line in node_pool_lines(result["nodePoolFit"])))
+    print("\nDatabase connections (pods x DB_POOL_MAX vs what the database admits):")
+    print("\n".join("  " + line for line in connection_lines(result["connections"])))
     print("\nEdge:")
     print("\n".join("  " + line for line in edge_lines(result["edge"])))
     print("\nDNS records:")

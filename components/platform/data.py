@@ -38,6 +38,7 @@ from stacks.endpoints import (
     kafka_seed_brokers,
 )
 from stacks.quantities import Memory
+from stacks.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
 
 from ..base import TartwareComponent
 from ..kit import helm_release, namespace, restricted_pod
@@ -114,6 +115,10 @@ def postgres_values(s: DataSettings, username: str, database: str, placement: Pl
         # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
         # primary/readReplicas.networkPolicy at 16.7.27).
         "networkPolicy": {"enabled": False},
+        # appended to postgresql.conf (values.yaml primary/readReplicas.extendedConfiguration at
+        # 16.7.27); a hot standby refuses to start with a lower max_connections than its primary
+        # (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN), so both get it.
+        "extendedConfiguration": f"max_connections = {s.postgres_max_connections}\n",
     }
     values: dict[str, Any] = {
         "global": {"security": {"allowInsecureImages": True}},  # bitnamilegacy images (common 2.31.4 guard)
@@ -235,7 +240,7 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
         "config": {"cluster": {
             "auto_create_topics_enabled": False,  # topics come from the topic Job (red2n/tartware@a2583469 platform/helmfile.yaml redpanda values: auto-create off)
             "default_topic_replications": min(3, s.redpanda_brokers),
-            "default_topic_partitions": 12 if s.is_prod else 1,
+            "default_topic_partitions": DEFAULT_PARTITIONS[s.environment],
         }},
     }
 
@@ -260,38 +265,6 @@ def consul_values(s: DataSettings) -> dict[str, Any]:
         "connectInject": {"enabled": False},
         "client": {"enabled": False},
     }
-
-
-@dataclasses.dataclass(frozen=True)
-class Topic:
-    name: str
-    partitions: int
-    replicas: int
-    config: tuple[tuple[str, str], ...] = ()
-
-
-def tartware_topics(s: DataSettings) -> tuple[Topic, ...]:
-    """The Tartware topics (red2n/tartware@a2583469 platform/helmfile.yaml, the redpanda release's values).
-
-    ``rooms.inventory.*`` in messaging-config is a regex of MirrorMaker's critical topics, not a
-    topic: nothing to create. Partitions: the platform's 128 command / 64 DLQ in prod; one
-    partition per topic in dev. Replication factor: 3 in prod (<= brokers), 1 in dev.
-    """
-    rf = min(3, s.redpanda_brokers)
-    week = ("retention.ms", str(7 * 24 * 3600 * 1000))
-    zstd = ("compression.type", "zstd")
-    if s.is_prod:
-        sizes = {"commands.primary": 128, "commands.primary.dlq": 64, "reservations.events": 64,
-                 "reservations.events.dlq": 16}
-    else:
-        sizes = dict.fromkeys(("commands.primary", "commands.primary.dlq", "reservations.events",
-                               "reservations.events.dlq"), 1)
-    return (
-        Topic("commands.primary", sizes["commands.primary"], rf, (("cleanup.policy", "compact"), zstd)),
-        Topic("commands.primary.dlq", sizes["commands.primary.dlq"], rf, (week, zstd)),
-        Topic("reservations.events", sizes["reservations.events"], rf, (zstd,)),
-        Topic("reservations.events.dlq", sizes["reservations.events.dlq"], rf, (week, zstd)),
-    )
 
 
 def topic_script(topics: Sequence[Topic], brokers: str) -> str:
@@ -379,7 +352,7 @@ class DataTier(TartwareComponent):
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
-            self.topics = tartware_topics(s)
+            self.topics = tartware_topics(s.environment, s.redpanda_brokers)  # the app's own list
             self.topic_job = self._topic_job(name, provider, brokers, labels, s.size("topic-job"))
             self.releases.append(self.topic_job)
         if s.consul:

@@ -57,7 +57,9 @@ def credentials() -> SimpleNamespace:
     return SimpleNamespace(database_username="tartware", database_password=secret("db-pw"),
                            database_admin_password=secret("admin-pw"),
                            database_replication_password=secret("repl-pw"), redis_password=secret("redis-pw"),
-                           jwt_secret=secret("jwt"))
+                           jwt_secret=secret("jwt"), default_password=secret("default-pw"),
+                           service_password=secret("service-pw"), guest_data_key=secret("ab" * 32),
+                           billing_data_key=secret("cd" * 32))
 
 
 def stand_in(name: str, p: k8s.Provider) -> k8s.core.v1.ConfigMap:
