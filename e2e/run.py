@@ -15,10 +15,12 @@
 5. Logs in through the gateway as the bootstrap admin, then sends a logged-in request through the
    gateway to a tenant route of each service (the availability guard has no gateway route: its
    own tenant route, with the same token) and expects 2xx.
+6. Runs the load tests' request mix through real Locust against the gateway, and checks every
+   accepted command at the Kafka stand-in by its key (e2e/loadmix.py).
 
 Every failure is collected and named (service, variable, topic, step); exit 1 if any. Planted
 defects (``--plant``) check that the harness notices: ``missing-env:<service>:<VAR>``,
-``missing-topic:<topic>``, ``skip-migration-step:<step>``. With plants the exit is 0 only if each
+``missing-topic:<topic>``, ``skip-migration-step:<step>``, and the mix's (e2e/loadmix.py). With plants the exit is 0 only if each
 planted defect caused a failure that names it.
 """
 
@@ -43,6 +45,7 @@ from stacks.endpoints import (DEFAULT_ENDPOINTS, JAEGER_RELEASE, KAFKA_PORT, MES
                               OTLP_HTTP_PORT, REDPANDA_RELEASE, service_host)
 
 from e2e import app as app_build
+from e2e import loadmix
 from e2e.kafka_standin import KafkaStandIn
 from e2e.local import OtlpSink, Postgres, Redis, port_in_use
 from e2e.spec import Loopback, ServiceSpec, SpecError, deployments, random_values, secret_data, service_spec, topics_of
@@ -180,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
             if rest[0] not in rendered.topics:
                 raise SystemExit(f"--plant missing-topic:{rest[0]}: not in the program's topic list")
             del rendered.topics[rest[0]]
-        elif kind != "skip-migration-step":
+        elif kind != "skip-migration-step" and kind not in loadmix.PLANTS:
             raise SystemExit(f"unknown --plant kind {kind}")
     skip_steps = " ".join(rest[0] for kind, *rest in plants if kind == "skip-migration-step")
 
@@ -238,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
         (logs / "migrate.log").write_text(result.stdout + result.stderr)
         if result.returncode != 0:
             report.fail(f"migration: {(result.stderr.strip().splitlines() or ['?'])[-1]} (log {logs / 'migrate.log'})")
-            return finish(report, plants, started)
+            return finish(report, [p for p in plants if p[0] not in loadmix.PLANTS], started)
         report.say(f"migration OK in {time.monotonic() - t0:.0f} s: "
                    + (result.stdout.strip().splitlines() or [""])[-1])
         if skip_steps:
@@ -257,6 +260,10 @@ def run(args: argparse.Namespace) -> int:
 
         # ---- login and a tenant route of each service
         check_routes(services, report)
+        # ---- the request mix through Locust; its commands at the Kafka stand-in (e2e/loadmix.py)
+        if not args.no_load_mix:
+            loadmix.run(services[GATEWAY].port, BOOTSTRAP_USER, services["core-service"].env.get("AUTH_DEFAULT_PASSWORD", ""),
+                        SEED_TENANT, kafka, report, plants, logs, standard_plants=args.mix_plants)
         for api, topic, client in sorted(set(kafka.refused)):
             report.fail(f"Kafka: {client} asked for topic {topic} ({api}), which the program does not create")
         report.say(f"Kafka stand-in: {len(kafka.records)} records received "
@@ -279,7 +286,7 @@ def run(args: argparse.Namespace) -> int:
         for part in reversed(stack):
             part.stop()
         shutil.rmtree(work, ignore_errors=True)
-    return finish(report, plants, started)
+    return finish(report, [p for p in plants if p[0] not in loadmix.PLANTS], started)
 
 
 def check_probes(services: dict[str, ServiceSpec], procs: dict[str, subprocess.Popen], logs: Path,
@@ -384,7 +391,11 @@ def finish(report: Report, plants: list[list[str]], started: float) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plant", action="append", default=[],
-                        help="missing-env:<service>:<VAR> | missing-topic:<topic> | skip-migration-step:<step>")
+                        help="missing-env:<service>:<VAR> | missing-topic:<topic> | skip-migration-step:<step> | "
+                             "mix-drop-header:<header> | mix-id-field:<lookup> | mix-no-accounts:login")
+    parser.add_argument("--no-load-mix", action="store_true", help="skip the request mix through Locust")
+    parser.add_argument("--mix-plants", action="store_true",
+                        help="after the clean pass of the mix, its three planted passes (e2e/loadmix.py), each must fail")
     parser.add_argument("--logs", help="directory for the service, build and migration logs")
     parser.add_argument("--skip-ok", action="store_true",
                         help="exit 0 when TARTWARE_APP_SRC is missing or invalid (after saying why)")

@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import re
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,18 @@ def _password() -> str:
         return f.read().strip()
 
 
+def _problem(res) -> str:
+    """The app's reason (its problem+json `code` and `detail`), so a failure says why."""
+    try:
+        body = res.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    parts = [str(body[k]) for k in ("code", "detail", "message") if body.get(k)]
+    return (": " + " - ".join(parts))[:240] if parts else ""
+
+
 def _step_task(step: dict[str, Any]):
     def run(self: "TartwareUser") -> None:
         self.call(step)
@@ -133,17 +146,31 @@ class TartwareUser(HttpUser):
         body = res.json()
         self.values: dict[str, Any] = {"token": extract(body, login["extract"]["token"], "login")}
         self.values["tenant"] = os.environ.get("TENANT_ID") or extract(body, login["extract"]["tenant"], "login")
-        for lookup in MIX["lookups"]:
-            r = self._send(lookup, self.values, fill(MIX["auth"], self.values), None, f"setup:{lookup['name']}")
-            if r is None:
-                raise MixError(f"{lookup['path']}: HTTP status not in {lookup['expect']}")
-            items = extract(r.json(), lookup["list"], lookup["path"])
-            if not items:
-                raise MixError(f"{lookup['path']}: the tenant has no {lookup['name']}; seed one first")
-            self.values[lookup["name"]] = str(extract(items[0], lookup["id"], lookup["path"]))
+        before = [x for x in MIX["lookups"] if not x.get("after_seed")]
+        for lookup in before:
+            self._lookup(lookup)
         self.seed = self._write(self.step(MIX["seed"]))
         if self.seed is None:
             raise MixError(f"the seed write {MIX['seed']} was not accepted")
+        for lookup in MIX["lookups"]:
+            if lookup not in before:
+                self._lookup(lookup)
+
+    def _lookup(self, lookup: dict[str, Any]) -> None:
+        """The first id of a list; polled once a second up to wait_seconds while the list is empty."""
+        what = f"{lookup['name']} ({lookup['path']})"
+        deadline = time.monotonic() + lookup.get("wait_seconds", 0)
+        while True:
+            r = self._send(lookup, self.values, fill(MIX["auth"], self.values), None, f"setup:{lookup['name']}")
+            if r is None:
+                raise MixError(f"{what}: HTTP status not in {lookup['expect']}")
+            items = extract(r.json(), lookup["list"], what)
+            if items:
+                self.values[lookup["name"]] = str(extract(items[0], lookup["id"], what))
+                return
+            if time.monotonic() >= deadline:
+                raise MixError(f"{what}: the tenant has none; seed one first")
+            time.sleep(1)
 
     @staticmethod
     def step(name: str) -> dict[str, Any]:
@@ -170,7 +197,7 @@ class TartwareUser(HttpUser):
             kwargs["data"] = json.dumps(body)
         with self.client.request(request["method"], url, **kwargs) as res:
             if res.status_code not in request["expect"]:
-                res.failure(f"{name}: HTTP {res.status_code}, expected {request['expect']}")
+                res.failure(f"{name}: HTTP {res.status_code}, expected {request['expect']}{_problem(res)}")
                 return None
             problem = check(res) if check else None
             if problem:
@@ -216,7 +243,8 @@ class TartwareUser(HttpUser):
     def call(self, step: dict[str, Any]) -> None:
         if step.get("replay"):
             seed = self.seed
-            res = self._send(step, self.values, {**fill(MIX["auth"], self.values), **seed["headers"]}, seed["body"],
+            request = {**self.step(step["replay"]), "expect": step["expect"]}  # the seed's method and path
+            res = self._send(request, self.values, {**fill(MIX["auth"], self.values), **seed["headers"]}, seed["body"],
                              step["name"], self._returned(step, seed[step["returns"]]))
             if res is not None:
                 self._record(step, seed["headers"], seed[step["returns"]])

@@ -22,7 +22,7 @@
 //                              k6-credentials (never an env var)
 //   TENANT_ID                  tenant to act in (optional: the login's first membership)
 import http from 'k6/http';
-import { check, fail } from 'k6';
+import { check, fail, sleep } from 'k6';
 
 const PASSWORD = __ENV.K6_PASSWORD || (__ENV.K6_PASSWORD_FILE ? open(__ENV.K6_PASSWORD_FILE).trim() : '');
 
@@ -160,17 +160,30 @@ export function session(mix) {
   const body = res.json();
   const vars = { token: extract(body, login.extract.token, 'login') };
   vars.tenant = __ENV.TENANT_ID || extract(body, login.extract.tenant, 'login');
-  const auth = () => fill(mix.auth, vars);
-  for (const lookup of mix.lookups) {
-    const r = send(lookup, vars, auth(), undefined, `setup:${lookup.name}`, true);
-    if (lookup.expect.indexOf(r.status) < 0) fail(`${lookup.path}: HTTP ${r.status}`);
-    const list = extract(r.json(), lookup.list, lookup.path);
-    if (!list.length) fail(`${lookup.path}: the tenant has no ${lookup.name}; seed one first (docs/operations.md)`);
-    vars[lookup.name] = String(extract(list[0], lookup.id, lookup.path));
-  }
   const data = { vars, seed: null };
+  const before = mix.lookups.filter((l) => !l.after_seed);
+  for (const lookup of before) lookupId(mix, lookup, vars);
   data.seed = write(mix, stepNamed(mix, mix.seed), data);
+  if (!data.seed[stepNamed(mix, mix.seed).returns]) fail(`the seed write ${mix.seed} was not accepted`);
+  for (const lookup of mix.lookups.filter((l) => l.after_seed)) lookupId(mix, lookup, vars);
   return data;
+}
+
+// The first id of a list; polled once a second up to wait_seconds while the list is empty.
+function lookupId(mix, lookup, vars) {
+  const what = `${lookup.name} (${lookup.path})`;
+  const deadline = Date.now() + (lookup.wait_seconds || 0) * 1000;
+  for (;;) {
+    const r = send(lookup, vars, fill(mix.auth, vars), undefined, `setup:${lookup.name}`, true);
+    if (lookup.expect.indexOf(r.status) < 0) fail(`${what}: HTTP ${r.status}`);
+    const list = extract(r.json(), lookup.list, what);
+    if (list.length) {
+      vars[lookup.name] = String(extract(list[0], lookup.id, what));
+      return;
+    }
+    if (Date.now() >= deadline) fail(`${what}: the tenant has none; seed one first (docs/operations.md)`);
+    sleep(1);
+  }
 }
 
 export function stepNamed(mix, name) {
@@ -197,7 +210,9 @@ export function call(mix, step, data) {
   if (step.replay) {
     const seed = data.seed;
     const headers = Object.assign(fill(mix.auth, data.vars), seed.headers);
-    const res = send(step, data.vars, headers, seed.body, step.name, true);
+    // the seed's method and path, this step's name and statuses
+    const request = Object.assign({}, stepNamed(mix, step.replay), { expect: step.expect });
+    const res = send(request, data.vars, headers, seed.body, step.name, true);
     check(res, { [`${step.name} same ${step.returns}`]: (r) => step.expect.indexOf(r.status) < 0
       || r.json()[step.returns] === seed[step.returns] });
     return res;
