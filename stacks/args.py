@@ -388,7 +388,7 @@ class PlatformArgs:
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
-    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption_for)
+    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption)
 
 
 # ---------------------------------------------------------------- Tartware and operations

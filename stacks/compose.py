@@ -146,7 +146,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         load_test_profile=load_test.profile if load_test is not None else None,
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
-        edge_exempt=p.edge_exemption_for(s.cluster.target, cluster.egress_addresses),
+        edge_exempt=p.edge_exemption(),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 
@@ -200,7 +200,7 @@ class PlatformSettings:
     edge_trusted_proxies: int = 0
     existing_cluster_cloud: Optional[str] = None  # aws | other; None: not said (rules.check_platform)
 
-    def edge_exemption_for(self, target: str, egress_addresses: Sequence[Any] = ()) -> ratelimit.Exemption:
+    def edge_exemption(self) -> ratelimit.Exemption:
         """The networks the per-client limit spares: the set ones, none by default. (In-cluster load
         tests no longer call the public host: they take the edge path below the per-address limit, or
         the api-gateway Service; ops_settings.LoadTestSettings.endpoint.)"""
