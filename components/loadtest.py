@@ -12,7 +12,13 @@
   what they wrote.
 * ``locust``: a Locust master (web UI :8089, routed as ``locust.<domain>`` through the Istio
   gateway) and workers running ``loadtest/locust/locustfile.py`` from a ConfigMap, with the
-  guide's 5000 users, spawn rate 100/s and host ``https://api.<domain>`` by default.
+  guide's 5000 users and spawn rate 100/s.
+
+Both tools drive the one request mix ``loadtest/mix.json`` (shipped in their ConfigMaps next to the
+scripts, in the repository's own layout) and call the target ``LoadTestSettings.endpoint`` gives:
+the in-cluster istio-ingressgateway Service with ``Host: api.<domain>`` (the edge path: gateway
+and per-client limit, every generator below ``edgeRateLimit``), or the api-gateway Service. Both
+reach the app from inside the cluster over plain HTTP on every target: no DNS name or CA is needed.
 
 Every pod runs as a high non-root UID (>= 10000), read-only root filesystem, no capabilities,
 seccomp RuntimeDefault, no service-account token.
@@ -36,12 +42,18 @@ from .base import TartwareComponent
 from .kit import Allow, Peer, restricted_container_security
 
 ROOT = Path(__file__).resolve().parent.parent
-K6_DIR = ROOT / "loadtest" / "k6"
-LOCUST_FILE = ROOT / "loadtest" / "locust" / "locustfile.py"
+LOADTEST_DIR = ROOT / "loadtest"
+K6_DIR = LOADTEST_DIR / "k6"
+MIX_FILE = "mix.json"  # loadtest/mix.json: the request mix both tools read
+LOCUST_FILE = "locust/locustfile.py"
 # the web UI's own login (--web-login), loaded by the master next to the locustfile
-LOCUST_WEB_LOGIN_FILE = ROOT / "loadtest" / "locust" / "web_login.py"
+LOCUST_WEB_LOGIN_FILE = "locust/web_login.py"
 LOCUST_WEB_LOGIN_SECRET = "locust-web-login"  # keys username, password (generated)
 LOCUST_WEB_USER = "locust"
+# The ConfigMaps are mounted in the repository's layout under loadtest/, so the scripts' relative
+# paths (k6: open('../mix.json') in the entry script; Locust: Path(__file__).parent.parent) hold.
+K6_MOUNT = "/loadtest"
+LOCUST_MOUNT = "/mnt/loadtest"
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 K6_UID = 10012  # any non-root UID runs k6 (the image's own user is 12345)
@@ -68,9 +80,19 @@ PROMETHEUS_URL = f"http://{PROMETHEUS_POD}.{service_host('prometheus-operated', 
 PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
 
 
-def k6_files(root: Path = K6_DIR) -> dict[str, str]:
-    """Every script file under loadtest/k6, by path relative to it (``lib/config.js``, ...)."""
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*.js"))}
+def k6_files(root: Path = LOADTEST_DIR) -> dict[str, str]:
+    """What the k6 pods read, by path relative to loadtest/: the scripts and data files under k6/
+    (``k6/lib/config.js``, ``k6/coordinator-queries.json``, ...) and the request mix."""
+    files = {str(p.relative_to(root)): p.read_text() for p in sorted((root / "k6").rglob("*"))
+             if p.suffix in (".js", ".json")}
+    files[MIX_FILE] = (root / MIX_FILE).read_text()
+    return files
+
+
+def locust_files(root: Path = LOADTEST_DIR) -> dict[str, str]:
+    """What the Locust pods read, by path relative to loadtest/: the locustfile, the web UI's login
+    (the master loads it) and the request mix."""
+    return {path: (root / path).read_text() for path in (LOCUST_FILE, LOCUST_WEB_LOGIN_FILE, MIX_FILE)}
 
 
 def configmap_key(relative_path: str) -> str:
@@ -113,6 +135,10 @@ class LoadTest(TartwareComponent):
                                                     args.release)
         self._name, self._provider, self._lt = name, provider, lt
         self._ui_host = args.ui_host
+        self.endpoint = lt.endpoint(args.edge)
+        self.sizing = lt.sizing(args.edge)
+        self._edge_limit = lt.edge_limit(args.edge)
+        self.accounts = lt.accounts(args.edge)
         self.job_name: Optional[str] = None
         self.summary: Optional[str] = None
         waits_for: list[pulumi.Resource] = [namespace, release]
@@ -124,6 +150,8 @@ class LoadTest(TartwareComponent):
             opts=self.child(provider, depends_on=[namespace]),
         )
         waits_for.append(self.credentials)
+        if self.endpoint.path == "edge":  # the pods call istio-ingressgateway's Service: it must serve first
+            waits_for += list(args.edge_ready)
         if lt.profile == "locust":
             self._locust(domain, waits_for)
         else:
@@ -135,9 +163,13 @@ class LoadTest(TartwareComponent):
         return "locust" if self._lt.profile == "locust" else "k6"
 
     def _credentials_env(self, user_var: str, password_var: str) -> list[dict]:
-        """The user name as a value; the password as a file from the Secret (never an env var)."""
+        """The accounts' prefix and count as values; the password as a file from the Secret (never an
+        env var); the target's Host header on the edge path."""
         env = [{"name": user_var, "value": self._lt.username},
+               {"name": "ACCOUNTS", "value": str(self.accounts)},
                {"name": f"{password_var}_FILE", "value": f"{SECRETS_DIR}/password"}]
+        if self.endpoint.host_header:
+            env.append({"name": "HOST_HEADER", "value": self.endpoint.host_header})
         if self._lt.tenant_id:
             env.append({"name": "TENANT_ID", "value": self._lt.tenant_id})
         return env
@@ -169,9 +201,9 @@ class LoadTest(TartwareComponent):
             "name": "k6-scripts", "items": [{"key": configmap_key(p), "path": p} for p in files]}}
         tmp = {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}
         results = {"name": "results", "persistentVolumeClaim": {"claimName": RESULTS_CLAIM}}
-        base_env = [{"name": "BASE_URL", "value": lt.target_url}, {"name": "K6_NO_USAGE_REPORT", "value": "true"},
+        base_env = [{"name": "BASE_URL", "value": self.endpoint.url}, {"name": "K6_NO_USAGE_REPORT", "value": "true"},
                     {"name": "HOME", "value": "/tmp"}]
-        mounts = [{"name": "scripts", "mountPath": "/scripts", "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}]
+        mounts = [{"name": "scripts", "mountPath": K6_MOUNT, "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}]
 
         def container(args: list[str], env: list[dict], resources: dict, extra_mounts: list[dict] = (),
                       ports: list[dict] = ()) -> dict:
@@ -199,14 +231,14 @@ class LoadTest(TartwareComponent):
         if lt.profile == "smoke":
             labels = {**LABELS, **LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "generator",
                       "tartware.io/load-test": job_name}
-            args = ["run", "--no-color", f"--summary-export=/results/{job_name}.json", "/scripts/smoke.js"]
+            args = ["run", "--no-color", f"--summary-export=/results/{job_name}.json", f"{K6_MOUNT}/k6/smoke.js"]
             self.job = job("k6-smoke", job_name, "generator", {"backoffLimit": 0}, pod_spec(
                 labels, K6_UID, [container(args, base_env + self._credentials_env("K6_USERNAME", "K6_PASSWORD"), small,
                                            [{"name": "results", "mountPath": "/results"}, SECRET_MOUNT])],
                 [scripts_volume, tmp, results, SECRET_VOLUME]))
             return
 
-        s = lt.sizing
+        s = self.sizing
         labels = {**LABELS, **LOAD_TEST_POD_LABELS, "app.kubernetes.io/component": "generator",
                   "tartware.io/load-test": job_name}
         headless = k8s.core.v1.Service(
@@ -225,12 +257,14 @@ class LoadTest(TartwareComponent):
             {"name": "PRE_ALLOCATED_VUS", "value": str(s.pre_allocated_vus * s.pods)},
             {"name": "MAX_VUS", "value": str(s.max_vus * s.pods)},
             {"name": "GENERATORS", "value": str(s.pods)},
-            # JOB_COMPLETION_INDEX is set by Kubernetes in every pod of an Indexed Job
+            # load.js tags every sample testid=<TESTID>, generator=<JOB_COMPLETION_INDEX> (set by
+            # Kubernetes in every pod of an Indexed Job): one series per pod in Prometheus
+            {"name": "TESTID", "value": job_name},
             {"name": "K6_PROMETHEUS_RW_SERVER_URL", "value": f"{PROMETHEUS_URL}/api/v1/write"},
             {"name": "K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "value": "true"},
         ]
         args = ["run", "--no-color", "--paused", "--address", f"0.0.0.0:{K6_API_PORT}", "--no-thresholds",
-                "--out", "experimental-prometheus-rw", "--tag", f"testid={job_name}", "/scripts/load.js"]
+                "--out", "experimental-prometheus-rw", f"{K6_MOUNT}/k6/load.js"]
         resources = {"requests": {"cpu": f"{s.cpu_request_millicores}m", "memory": f"{s.memory_request_mib}Mi"},
                      "limits": {"cpu": f"{s.cpu_limit_millicores}m", "memory": f"{s.memory_limit_mib}Mi"}}
         # paused generators wait for the coordinator: never longer than start + run + 30 min
@@ -260,6 +294,7 @@ class LoadTest(TartwareComponent):
             {"name": "GENERATOR_HOSTS", "value": hosts},
             {"name": "PROMETHEUS_URL", "value": PROMETHEUS_URL},
             {"name": "TESTID", "value": job_name},
+            {"name": "GENERATORS", "value": str(s.pods)},
             {"name": "RATE", "value": str(lt.rate)},
             {"name": "DURATION_SECONDS", "value": str(lt.duration_seconds)},
             {"name": "START_TIMEOUT_SECONDS", "value": str(START_TIMEOUT_SECONDS)},
@@ -269,7 +304,7 @@ class LoadTest(TartwareComponent):
         self.coordinator = job("k6-coordinator", f"{job_name}-summary", "coordinator", {
             "backoffLimit": 0, "activeDeadlineSeconds": deadline + 600}, pod_spec(
             coordinator_labels, K6_UID,
-            [container(["run", "--no-color", "/scripts/coordinator.js"], coordinator_env, small,
+            [container(["run", "--no-color", f"{K6_MOUNT}/k6/coordinator.js"], coordinator_env, small,
                        [{"name": "results", "mountPath": "/results"}])],
             [scripts_volume, tmp, results]))
 
@@ -278,15 +313,16 @@ class LoadTest(TartwareComponent):
     def _locust(self, domain: str, waits_for: list[pulumi.Resource]) -> None:
         name, provider, lt = self._name, self._provider, self._lt
         loc = lt.locust
-        host = loc.host or f"https://api.{domain}"
+        workers = loc.workers(self._edge_limit)
         self.job_name = "locust"
         ui = (f"https://{self._ui_host}" if self._ui_host
               else f"kubectl -n {OPS_NAMESPACE} port-forward svc/locust-master {LOCUST_WEB_PORT}")
         self.summary = f"{ui} (web UI: statistics, charts, CSV download)"
-        files = k8s.core.v1.ConfigMap(
+        files = locust_files()
+        config = k8s.core.v1.ConfigMap(
             f"{name}-locustfile",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="locustfile", namespace=OPS_NAMESPACE, labels=LABELS),
-            data={"locustfile.py": LOCUST_FILE.read_text(), "web_login.py": LOCUST_WEB_LOGIN_FILE.read_text()},
+            data={configmap_key(path): text for path, text in files.items()},
             opts=self.child(provider, depends_on=waits_for[:1]),
         )
         # the UI's own login: one account, its password generated (kubectl -n tartware-ops get secret
@@ -300,16 +336,18 @@ class LoadTest(TartwareComponent):
             string_data={"username": LOCUST_WEB_USER, "password": pulumi.Output.secret(self.web_password.result)},
             opts=self.child(provider, depends_on=waits_for[:1]),
         )
-        waits_for = waits_for + [files, self.web_login]
-        volumes = [{"name": "locustfile", "configMap": {"name": "locustfile"}},
+        waits_for = waits_for + [config, self.web_login]
+        volumes = [{"name": "locustfile", "configMap": {
+                       "name": "locustfile", "items": [{"key": configmap_key(p), "path": p} for p in files]}},
                    {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}}, SECRET_VOLUME]
-        mounts = [{"name": "locustfile", "mountPath": "/mnt/locust", "readOnly": True},
+        mounts = [{"name": "locustfile", "mountPath": LOCUST_MOUNT, "readOnly": True},
                   {"name": "tmp", "mountPath": "/tmp"}, SECRET_MOUNT]
-        env = [{"name": "HOME", "value": "/tmp"}] + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD")
-        common = ["locust", "-f", "/mnt/locust/locustfile.py", "--host", host]
+        env = ([{"name": "HOME", "value": "/tmp"}, {"name": "WORKERS", "value": str(workers)}]
+               + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD"))
+        common = ["locust", "-f", f"{LOCUST_MOUNT}/{LOCUST_FILE}", "--host", self.endpoint.url]
         # the master serves the UI: --web-login (locust 2.47.0 argument_parser.py) with web_login.py
         web_login = {
-            "args": ["-f", "/mnt/locust/locustfile.py,/mnt/locust/web_login.py", "--web-login"],
+            "args": ["-f", f"{LOCUST_MOUNT}/{LOCUST_FILE},{LOCUST_MOUNT}/{LOCUST_WEB_LOGIN_FILE}", "--web-login"],
             "env": [{"name": "LOCUST_WEB_USERNAME", "value": LOCUST_WEB_USER},
                     {"name": "LOCUST_WEB_PASSWORD_FILE", "value": f"{WEB_LOGIN_DIR}/password"}],
             "volume": {"name": "web-login", "secret": {"secretName": LOCUST_WEB_LOGIN_SECRET, "defaultMode": 0o440,
@@ -345,7 +383,7 @@ class LoadTest(TartwareComponent):
         web = {"httpGet": {"path": "/", "port": LOCUST_WEB_PORT}, "periodSeconds": 10}
         self.master = deployment("master", 1, [
             "--master", "--master-port", str(LOCUST_MASTER_PORT), "--web-port", str(LOCUST_WEB_PORT),
-            "--users", str(loc.users), "--spawn-rate", str(loc.spawn_rate), "--expect-workers", str(loc.workers),
+            "--users", str(loc.users), "--spawn-rate", str(loc.spawn_rate), "--expect-workers", str(workers),
         ], {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"cpu": "2000m", "memory": "1Gi"}},
             [{"name": "web", "containerPort": LOCUST_WEB_PORT}, {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
             web)
@@ -357,7 +395,7 @@ class LoadTest(TartwareComponent):
                             {"name": "tcp-master", "port": LOCUST_MASTER_PORT, "targetPort": LOCUST_MASTER_PORT}]},
             opts=self.child(provider, depends_on=waits_for[:1]),
         )
-        self.workers = deployment("worker", loc.workers, [
+        self.workers = deployment("worker", workers, [
             "--worker", "--master-host", service_host("locust-master", OPS_NAMESPACE),
             "--master-port", str(LOCUST_MASTER_PORT),
         ], {"requests": {"cpu": "1000m", "memory": "512Mi"}, "limits": {"cpu": "1000m", "memory": "1Gi"}}, [], None)

@@ -189,7 +189,8 @@ class Operations(TartwareComponent):
         self.load_test = None
         if ops.load_test is not None:
             self.load_test = LoadTest(f"{name}-load-test", LoadTestArgs(ops.load_test, args.domain, self.namespace,
-                                                                        release, platform.hosts.get("locust")),
+                                                                        release, platform.hosts.get("locust"),
+                                                                        args.load_test_edge, platform.edge),
                                       opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
             self.load_test_job_name = self.load_test.job_name
 

@@ -18,6 +18,10 @@
    availability guard's own HTTP API (it has no gateway route); a reservation write through the
    gateway that reaches the guard over gRPC; the public self-service search, which guests-service
    serves by logging in to core as its service account. 2xx expected.
+6. The load tests' request mix through real Locust against the gateway (``check_load_mix``), every
+   accepted command checked at the Kafka stand-in by its key (e2e/loadmix.py); with
+   ``--mix-plants`` its three planted passes after the clean one, each of which must fail naming
+   its object. ``--no-load-mix`` leaves the mix out.
 
 Every failure is collected and named (service, variable, topic, step); exit 1 if any.
 
@@ -54,6 +58,7 @@ from stacks.endpoints import (DATABASE_NAMESPACE, DEFAULT_ENDPOINTS, JAEGER_RELE
                               OBSERVABILITY_NAMESPACE, OTLP_HTTP_PORT, REDPANDA_RELEASE, SUPERUSER_SECRET, service_host)
 
 from e2e import app as app_build
+from e2e import loadmix
 from e2e.kafka_standin import KafkaStandIn
 from e2e.local import OtlpSink, Postgres, Redis, port_in_use
 from e2e.spec import Loopback, ServiceSpec, SpecError, deployments, random_values, secret_data, service_spec, topics_of
@@ -206,8 +211,12 @@ def check_plants(plants: list[list[str]], rendered: Rendered) -> None:
         elif kind == "skip-migration-step":
             if len(rest) != 1 or f"run {rest[0]} " not in MIGRATE.read_text():
                 raise SystemExit(f"--plant skip-migration-step:{':'.join(rest)}: not a step of {MIGRATE.name}")
+        elif kind in loadmix.PLANTS:
+            if len(rest) != 1:
+                raise SystemExit(f"--plant {kind}:{':'.join(rest)}: expected {kind}:<what> (e2e/loadmix.py)")
         else:
-            raise SystemExit(f"unknown --plant kind {kind} (missing-env, missing-topic, skip-migration-step)")
+            raise SystemExit(f"unknown --plant kind {kind} (missing-env, missing-topic, skip-migration-step, "
+                             f"{', '.join(loadmix.PLANTS)})")
 
 
 # ---------------------------------------------------------------------------- the running system
@@ -231,6 +240,7 @@ class System:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     log_of: dict[str, Path] = field(default_factory=dict)  # each started service's log
     token: str = ""  # the bootstrap admin's access token, once logged in
+    mix_plants: Optional[list[list[str]]] = None  # the request mix's planted passes; None: no mix
 
     @property
     def services(self) -> dict[str, ServiceSpec]:
@@ -460,6 +470,15 @@ def check_self_service(system: System, report: Report) -> None:
                     f"{tail(system.log_of['guests-service'], 5)}")
 
 
+def check_load_mix(system: System, report: Report) -> None:
+    """The request mix through real Locust, then its planted passes (e2e/loadmix.py)."""
+    if system.mix_plants is None:
+        return
+    password = system.services[CORE].env.get("AUTH_DEFAULT_PASSWORD", "")
+    loadmix.run(system.services[GATEWAY].port, system.seed.owner, password, system.seed.tenant, system.kafka, report,
+                system.mix_plants, system.logs)
+
+
 def check_topics_and_telemetry(system: System, report: Report) -> None:
     for api, topic, client in sorted(set(system.kafka.refused)):
         report.fail(f"Kafka: {client} asked for topic {topic} ({api}), which the program does not create")
@@ -479,7 +498,7 @@ def check_alive(system: System, report: Report) -> None:
 # The requests of a clean run, in order (a harness extension appends its own).
 CHECKS: list[Callable[[System, Report], None]] = [
     check_login, check_tenant_routes, check_guard, check_reservation_reaches_guard, check_self_service,
-    check_topics_and_telemetry, check_alive,
+    check_load_mix, check_topics_and_telemetry, check_alive,
 ]
 
 
@@ -574,8 +593,13 @@ def caught(plant: list[str], report: Report) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    # the migration's plants replace the database: after the others
-    plants = sorted((p.split(":") for p in args.plant), key=lambda p: p[0] == "skip-migration-step")
+    # the migration's plants replace the database: after the others; the mix's run inside the clean
+    # run, against the app it started (check_load_mix)
+    every = [p.split(":") for p in args.plant]
+    mix_plants = [p for p in every if p[0] in loadmix.PLANTS]
+    if args.mix_plants:
+        mix_plants += [[kind, what] for kind, what in loadmix.STANDARD_PLANTS]
+    plants = sorted((p for p in every if p[0] not in loadmix.PLANTS), key=lambda p: p[0] == "skip-migration-step")
     try:
         src = app_build.app_source()
     except app_build.AppSourceError as err:
@@ -587,7 +611,7 @@ def run(args: argparse.Namespace) -> int:
     logs.mkdir(parents=True, exist_ok=True)
     report.say(f"e2e: app {APP_COMMIT} from {src}; logs in {logs}")
     rendered = render()
-    check_plants(plants, rendered)
+    check_plants(every, rendered)
     report.say(f"rendered prod: {len(rendered.services)} Deployments, migration Job, {len(rendered.topics)} topics")
     for message in rendered.missing:
         report.fail(message + "; a generated value stands in so the run goes on")
@@ -614,6 +638,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         t0 = time.monotonic()
         system = start_system(rendered, tree, tools, work, logs, report, stack)
+        system.mix_plants = None if args.no_load_mix else mix_plants
         clean_run(system, report)
         system.stop()
         timings["clean run"] = time.monotonic() - t0
@@ -677,7 +702,11 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminated)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plant", action="append", default=[],
-                        help="missing-env:<service>:<VAR> | missing-topic:<topic> | skip-migration-step:<step>")
+                        help="missing-env:<service>:<VAR> | missing-topic:<topic> | skip-migration-step:<step> | "
+                             "mix-drop-header:<header> | mix-id-field:<lookup> | mix-no-accounts:login")
+    parser.add_argument("--no-load-mix", action="store_true", help="leave out the request mix through Locust")
+    parser.add_argument("--mix-plants", action="store_true",
+                        help="after the clean pass of the mix, its three planted passes (e2e/loadmix.py), each must fail")
     parser.add_argument("--logs", help="directory for the service, build and migration logs")
     parser.add_argument("--skip-ok", action="store_true",
                         help="exit 0 when TARTWARE_APP_SRC is missing or invalid (after saying why)")

@@ -22,7 +22,7 @@ from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
 from .network import Allow, NamespacePolicies, PolicyHome
 from .observability_settings import ObservabilitySettings
-from .ops_settings import LoadTestSettings, OpsSettings
+from .ops_settings import EdgePath, LoadTestSettings, OpsSettings
 from .platform_settings import Sizing
 from .ratelimit import Exemption
 
@@ -316,7 +316,7 @@ class EdgeRateLimitArgs:
 class RateLimitServiceArgs:
     """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
 
-    replicas: int
+    replicas: int  # at least (the HPA's floor)
     request: Sizing
     limit: Sizing
     exempt: Exemption  # networks of one prefix length the per-client limit spares
@@ -326,6 +326,7 @@ class RateLimitServiceArgs:
     secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
     redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
     monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
+    max_replicas: int = 1  # the HPA's ceiling; an HPA on CPU when above replicas (stacks/ratelimit.py)
 
 
 @dataclass(frozen=True)
@@ -501,12 +502,13 @@ class PlatformArgs:
     edge_rate_limit_burst: int = 0
     # (replicas, request, limit) of the envoyproxy/ratelimit Deployment behind the per-client limit
     edge_rate_limit_pods: tuple[int, Sizing, Sizing] = (1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi"))
+    edge_rate_limit_max_replicas: int = 1  # the ratelimit HPA's ceiling
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)
     load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
     backup: bool = False  # the nightly pg_dump CronJob reaches the database
     restore: bool = False  # the restore Job reaches the database
-    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption_for)
+    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption)
     # how operators reach the operator tools: the guard of the operator hosts (sso, allowlist; the gateway
     # selector and CRDs are filled by the platform), and whether they are routed at all (not: internal)
     operator_access: Optional[OperatorAccessArgs] = None
@@ -532,6 +534,8 @@ class LoadTestArgs:
     namespace: pulumi.Resource  # tartware-ops
     release: pulumi.Resource  # the Tartware release under test
     ui_host: Optional[str] = None  # Locust's web UI host on the gateway; None: not routed (port-forward)
+    edge: EdgePath = EdgePath(False, "", "", 0)  # PlatformSettings.load_test_edge
+    edge_ready: Sequence[pulumi.Resource] = ()  # PlatformHandle.edge: awaited when the test goes through the edge
 
 
 @dataclass(frozen=True)
@@ -547,6 +551,7 @@ class OperationsArgs:
     release: pulumi.Resource  # the Tartware release
     credentials: CredentialOutputs
     secrets: SecretMaker
+    load_test_edge: Optional[EdgePath] = None  # the edge path the load test may take (load_test_edge)
 
 
 # ---------------------------------------------------------------- outputs

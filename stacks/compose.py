@@ -154,12 +154,13 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
         edge_rate_limit_pods=p.ratelimit_pods(),
+        edge_rate_limit_max_replicas=p.ratelimit_max_replicas(),
         tartware_namespace=s.tartware.namespace,
         chart_ingress=s.tartware.ingress_enabled and p.api_route == "ingress",
         load_test_profile=load_test.profile if load_test is not None else None,
         backup=backup is not None,
         restore=backup is not None and backup.restore is not None,
-        edge_exempt=p.edge_exemption_for(s.cluster.target, cluster.egress_addresses),
+        edge_exempt=p.edge_exemption(),
         operator_access=operator_access_args(s, secrets),
         public_operator_hosts=s.access.public_operator_hosts,
     )
@@ -258,7 +259,9 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
     return OperationsArgs(ops=s.ops, dump_host=dump_host, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
                           vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,
-                          credentials=credentials, secrets=secrets)
+                          credentials=credentials, secrets=secrets,
+                          load_test_edge=(s.platform.load_test_edge(s.cluster.target, s.domain)
+                                          if s.ops.load_test is not None else None))
 
 
 def _hours(seconds: int) -> str:

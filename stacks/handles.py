@@ -60,3 +60,6 @@ class PlatformHandle:
     # What the restore Job waits for: the PostgreSQL Cluster (Ready) and the NetworkPolicies that
     # admit their pods (a restore Job runs once, backoffLimit 0, and is not awaited).
     database: Sequence[pulumi.Resource] = ()
+    # What an in-cluster client of istio-ingressgateway's Service waits for (the load tests on the
+    # edge path, PlatformSettings.load_test_edge): the gateway's Deployment, Service and routes.
+    edge: Sequence[pulumi.Resource] = ()

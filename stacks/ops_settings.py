@@ -24,6 +24,9 @@ NAME = "ops"
 LOAD_TEST_PROFILES = ("off", "smoke", "load", "locust")
 # The in-cluster gateway Service (chart: Service `api-gateway`, port 8080, ns tartware-system).
 DEFAULT_LOAD_TEST_TARGET = "http://api-gateway.tartware-system.svc.cluster.local:8080"
+# The edge path: the istio-ingressgateway Service, port 80 (components/platform/mesh.py GATEWAY_SERVICE_PORTS
+# "http2"), which serves api.<domain> over HTTP as well (mesh.py gateway_resource).
+EDGE_LOAD_TEST_TARGET = "http://istio-ingressgateway.istio-system.svc.cluster.local"
 GUIDE_RATE = 20000  # requests/s, the guide's "Load Test (20k RPS)"
 
 # rclone's S3 providers we accept (rclone/rclone@v1.75.0 docs/content/s3.md, "--s3-provider").
@@ -48,18 +51,20 @@ BACKUP_ACTIVE_DEADLINE_SECONDS = 6 * 3600
 
 DECLARED: tuple[Setting, ...] = (
     Setting("loadTest", "string", "In-cluster load test: off, smoke (k6, 30 s), load (k6 generators at loadTestRate, one aggregate result) or locust (Locust master + workers, the guide's alternative).", "off"),
-    Setting("loadTestTargetUrl", "string", "Base URL the k6 generators call (the in-cluster gateway Service by default).", DEFAULT_LOAD_TEST_TARGET),
+    Setting("loadTestTarget", "string", "Where the load tests send their requests: edge (the in-cluster istio-ingressgateway Service with Host api.<domain>: the gateway and the per-client limit, every generator below edgeRateLimit) or service (the api-gateway Service, past the edge). Unset: edge where the API is routed through Istio and the gateway takes connections without the PROXY protocol, else service (docs/operations.md \"Load tests\")."),
+    Setting("loadTestTargetUrl", "string", "Base URL the load tests call instead of loadTestTarget's (sent with its own Host); empty = from loadTestTarget.", ""),
     Setting("loadTestRate", "integer", "Requests per second of the load profile, summed over all generator pods (the guide: 20000).", GUIDE_RATE),
     Setting("loadTestDuration", "string", "How long the load profile holds its rate, e.g. 10m (k6 duration: <n>s, <n>m or <n>h).", "10m"),
-    Setting("loadTestGenerators", "integer", "Number of k6 generator pods. Unset: ceil(loadTestRate / 2500), 2500 req/s per pod (docs/operations.md).", None),
+    Setting("loadTestGenerators", "integer", "Number of k6 generator pods. Unset: ceil(loadTestRate / 2500), 2500 req/s per pod, and on the edge path enough pods that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
     Setting("loadTestRunId", "string", "Suffix of the load-test Job name; change it to run the test again.", "1"),
-    Setting("loadTestUsername", "string", "User the load tests log in as (POST /v1/auth/login; ADMIN in the tenant). Required when loadTest is not off.", ""),
-    Setting("loadTestPassword", "string", "Password of loadTestUsername (required when loadTest is not off).", secret=True),
+    Setting("loadTestUsername", "string", "Prefix of the load-test accounts <prefix>-1 .. <prefix>-<loadTestAccounts> (loadtest/mix.json accounts; each with the ADMIN role in the tenant, created with loadtest/accounts.py). Required when loadTest is not off.", ""),
+    Setting("loadTestPassword", "string", "Password of the load-test accounts (required when loadTest is not off).", secret=True),
+    Setting("loadTestAccounts", "integer", "How many load-test accounts the logins are spread over. Unset: the fewest that keep every account within core-service's login throttle (20 logins per 60 s per username).", None),
     Setting("loadTestTenantId", "string", "Tenant (UUID) the load tests act in; empty = the user's first membership.", ""),
     Setting("locustUsers", "integer", "Locust users (the guide: 5000).", 5000),
     Setting("locustSpawnRate", "integer", "Locust users started per second (the guide: 100).", 100),
-    Setting("locustHost", "string", "Base URL Locust calls. Empty: https://api.<domain> (the guide's host).", ""),
-    Setting("locustWorkers", "integer", "Locust worker pods. Unset: ceil(locustUsers / 250), 250 users per worker (docs/operations.md).", None),
+    Setting("locustHost", "string", "Base URL Locust calls instead of loadTestTarget's. Empty: the same target as k6.", ""),
+    Setting("locustWorkers", "integer", "Locust worker pods. Unset: ceil(locustUsers / 250), 250 users per worker, and on the edge path enough workers that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
     Setting("backupEnabled", "boolean", "Scheduled pg_dump of the tartware database to a PersistentVolumeClaim. prod refuses false unless backupOptOut=true.", True),
     Setting("backupOptOut", "boolean", "prod only: run without the nightly logical dump (backupEnabled=false). Says so explicitly; false refuses such a prod stack.", False),
     Setting("backupSchedule", "string", "Cron schedule of the backup CronJob (UTC).", "0 2 * * *"),
@@ -129,16 +134,58 @@ def generator_sizing(profile: str, rate: int, pods: Optional[int] = None) -> Gen
 
 
 LOCUST_USERS_PER_WORKER = 250  # estimate: ~1,000 req/s per worker process at ~4 req/s per user
+LOCUST_RPS_PER_USER = 4  # the guide's Locust run: 5000 users for its 20,000 req/s
+
+# core-service's login throttle, per username, successful logins included (red2n/tartware@a2583469
+# Apps/core-service/src/lib/tenant-auth-throttle.ts; defaults Apps/config/src/index.ts:88-89
+# TENANT_AUTH_THROTTLE_MAX_ATTEMPTS 20, TENANT_AUTH_THROTTLE_WINDOW_SECONDS 60; the chart does not set them).
+LOGIN_THROTTLE_ATTEMPTS = 20
+LOGIN_THROTTLE_WINDOW_SECONDS = 60
+# On the edge path every generator is one client address of the per-client limit: it sends at most
+# this share of edgeRateLimit, so the limit counts it (a Redis write per request, as for any client)
+# and never refuses it while the rate holds.
+EDGE_SHARE = 0.8
+
+
+def min_accounts(profile: str, pods: int, users: int = 0, spawn_rate: int = 0) -> int:
+    """The fewest load-test accounts that keep each within the login throttle: smoke logs in once,
+    each k6 generator once (setup()), each Locust user once as it starts (spawn_rate per second)."""
+    if profile == "locust":
+        logins_per_window = min(users, spawn_rate * LOGIN_THROTTLE_WINDOW_SECONDS)
+    else:
+        logins_per_window = pods
+    return max(1, math.ceil(logins_per_window / LOGIN_THROTTLE_ATTEMPTS))
+
+
+@dataclass(frozen=True)
+class EdgePath:
+    """What the platform offers a load test that goes through the edge (PlatformSettings.load_test_edge)."""
+
+    available: bool  # the API is routed through istio-ingressgateway and takes plain in-cluster connections
+    url: str  # the gateway's in-cluster Service
+    host_header: str  # api.<domain>: the host the gateway routes to api-gateway
+    per_address_limit: int  # edgeRateLimit (0 = off)
+
+
+@dataclass(frozen=True)
+class LoadTestEndpoint:
+    """Where the load-test pods send their requests."""
+
+    path: str  # edge | service | url (loadTestTargetUrl / locustHost)
+    url: str
+    host_header: str  # "" = the URL's host
 
 
 class OpsInput(SettingsModel):
     load_test: Literal["off", "smoke", "load", "locust"]
-    load_test_target_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$")]
+    load_test_target: Optional[Literal["edge", "service"]] = None
+    load_test_target_url: Annotated[str, Field(pattern=r"^(https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?)?$")]
     load_test_rate: Annotated[int, Field(ge=1, le=200000)]
     load_test_duration: Annotated[str, Field(pattern=r"^[1-9]\d*[smh]$")]
     load_test_generators: Optional[Annotated[int, Field(ge=1, le=100)]] = None
     load_test_run_id: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")]
-    load_test_username: Annotated[str, Field(max_length=200)]
+    load_test_username: Annotated[str, Field(max_length=40)]
+    load_test_accounts: Optional[Annotated[int, Field(ge=1, le=10000)]] = None
     load_test_tenant_id: Annotated[str, Field(pattern=r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     locust_users: Annotated[int, Field(ge=1, le=100000)]
     locust_spawn_rate: Annotated[int, Field(ge=1, le=10000)]
@@ -169,11 +216,11 @@ class OpsInput(SettingsModel):
 
 
 for _field, _text in {
-    "loadTestTargetUrl": "an http(s) URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080'",
+    "loadTestTargetUrl": "an http(s) URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', or empty",
     "loadTestDuration": "a k6 duration such as '30s', '10m' or '1h'",
     "loadTestRunId": "a short lower-case name such as '1' or 'after-upgrade' (at most 20 characters)",
     "loadTestTenantId": "a tenant UUID such as '3f2504e0-4f89-11d3-9a0c-0305e82c3301', or empty",
-    "locustHost": "an http(s) base URL such as 'https://api.tartware.local', or empty for https://api.<domain>",
+    "locustHost": "an http(s) base URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', or empty for loadTestTarget's",
     "backupSchedule": "a 5-field cron expression such as '0 2 * * *' or @daily",
     "backupStorageClass": "a lower-case StorageClass name, or empty for the cluster default",
     "backupOffsiteBucket": "an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (or empty: no off-site copy)",
@@ -193,26 +240,101 @@ for _field, _text in {
 class LocustSettings:
     users: int
     spawn_rate: int
-    host: str  # empty: https://api.<domain>
-    workers: int
+    host: str  # empty: the same target as k6 (loadTestTarget)
+    workers_setting: Optional[int]  # None: computed (workers)
+
+    def workers(self, edge_limit: int) -> int:
+        """Worker pods: 250 users each, and on the edge path each at most EDGE_SHARE of the per-address limit."""
+        if self.workers_setting:
+            return self.workers_setting
+        workers = max(1, math.ceil(self.users / LOCUST_USERS_PER_WORKER))
+        if edge_limit:
+            workers = max(workers, math.ceil(self.users * LOCUST_RPS_PER_USER / (edge_limit * EDGE_SHARE)))
+        return workers
 
 
 @dataclass(frozen=True)
 class LoadTestSettings:
     profile: str  # smoke | load | locust
-    target_url: str
+    target: Optional[str]  # edge | service; None: edge where the platform offers it (endpoint)
+    target_url: str  # "" = from target
     rate: int
     duration: str
     run_id: str
-    sizing: GeneratorSizing
-    username: str
+    generators: Optional[int]  # None: computed (sizing)
+    username: str  # the accounts' prefix
     password: Optional[pulumi.Output]  # secret
+    accounts_setting: Optional[int] = None  # None: min_accounts
     tenant_id: str = ""
     locust: Optional[LocustSettings] = None
 
     @property
     def duration_seconds(self) -> int:
         return int(self.duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[self.duration[-1]]
+
+    def endpoint(self, edge: EdgePath) -> LoadTestEndpoint:
+        """loadTestTargetUrl (or locustHost) as given; else the edge when chosen or, unset, when
+        available; else the api-gateway Service."""
+        explicit = self.locust.host if self.locust is not None and self.locust.host else self.target_url
+        if explicit:
+            return LoadTestEndpoint("url", explicit, "")
+        if self.target == "edge" or (self.target is None and edge.available):
+            return LoadTestEndpoint("edge", edge.url, edge.host_header)
+        return LoadTestEndpoint("service", DEFAULT_LOAD_TEST_TARGET, "")
+
+    def edge_limit(self, edge: EdgePath) -> int:
+        """The per-address limit each load-test pod meets (0: none on its path)."""
+        return edge.per_address_limit if self.endpoint(edge).path == "edge" else 0
+
+    def sizing(self, edge: EdgePath) -> GeneratorSizing:
+        pods = self.generators
+        limit = self.edge_limit(edge)
+        if self.profile == "load" and not pods and limit:
+            pods = max(math.ceil(self.rate / RATE_PER_GENERATOR), math.ceil(self.rate / (limit * EDGE_SHARE)))
+        return generator_sizing(self.profile, self.rate, pods)
+
+    def accounts(self, edge: EdgePath) -> int:
+        return self.accounts_setting or self.min_accounts(edge)
+
+    def min_accounts(self, edge: EdgePath) -> int:
+        if self.locust is not None:
+            return min_accounts("locust", 0, self.locust.users, self.locust.spawn_rate)
+        return min_accounts(self.profile, self.sizing(edge).pods)
+
+    def problems(self, edge: EdgePath, why_not: str = "") -> list[tuple[str, str, Any]]:
+        """(key, message, value) for what the platform cannot carry: an edge that is not there, a
+        pod above the per-address limit, too few accounts for the login throttle."""
+        found: list[tuple[str, str, Any]] = []
+        if self.target == "edge" and not edge.available and not self.target_url:
+            found.append(("loadTestTarget", f"the edge path is not available: {why_not}; allowed: service, "
+                          "or loadTestTargetUrl", "edge"))
+        limit = self.edge_limit(edge)
+        if limit and self.profile == "load":
+            per_pod = math.ceil(self.rate / self.sizing(edge).pods)
+            if per_pod > limit * EDGE_SHARE:
+                found.append(("loadTestGenerators", f"each of {self.sizing(edge).pods} generators would send {per_pod} "
+                              f"req/s through the edge, above {int(EDGE_SHARE * 100)} % of edgeRateLimit={limit} per "
+                              f"client address; allowed: at least {math.ceil(self.rate / (limit * EDGE_SHARE))} "
+                              "(or unset), or loadTestTarget=service", self.generators))
+        if limit and self.locust is not None:
+            workers = self.locust.workers(limit)
+            per_worker = math.ceil(self.locust.users * LOCUST_RPS_PER_USER / workers)
+            if per_worker > limit * EDGE_SHARE:
+                found.append(("locustWorkers", f"each of {workers} workers would send ~{per_worker} req/s through the "
+                              f"edge, above {int(EDGE_SHARE * 100)} % of edgeRateLimit={limit} per client address; "
+                              f"allowed: at least {math.ceil(self.locust.users * LOCUST_RPS_PER_USER / (limit * EDGE_SHARE))}"
+                              " (or unset), or loadTestTarget=service", self.locust.workers_setting))
+        need = self.min_accounts(edge)
+        if self.accounts_setting is not None and self.accounts_setting < need:
+            found.append(("loadTestAccounts", f"too few for core-service's login throttle ({LOGIN_THROTTLE_ATTEMPTS} "
+                          f"logins per {LOGIN_THROTTLE_WINDOW_SECONDS} s per username): this profile logs in "
+                          f"{self._logins()} times; allowed: at least {need}", self.accounts_setting))
+        return found
+
+    def _logins(self) -> str:
+        if self.locust is not None:
+            return f"{self.locust.users} times, {self.locust.spawn_rate} per second"
+        return "once per generator pod"
 
 
 @dataclass(frozen=True)
@@ -352,16 +474,18 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
                              "allowed: 1 to loadTestRate", inp.load_test_generators)
         load_test = LoadTestSettings(
             profile=inp.load_test,
+            target=inp.load_test_target,
             target_url=inp.load_test_target_url.rstrip("/"),
             rate=inp.load_test_rate,
             duration=inp.load_test_duration,
             run_id=inp.load_test_run_id,
-            sizing=generator_sizing(inp.load_test, inp.load_test_rate, inp.load_test_generators),
+            generators=inp.load_test_generators if inp.load_test == "load" else None,
             username=inp.load_test_username,
             password=password,
+            accounts_setting=inp.load_test_accounts,
             tenant_id=inp.load_test_tenant_id,
             locust=LocustSettings(inp.locust_users, inp.locust_spawn_rate, inp.locust_host.rstrip("/"),
-                                  inp.locust_workers or max(1, math.ceil(inp.locust_users / LOCUST_USERS_PER_WORKER)))
+                                  inp.locust_workers)
             if inp.load_test == "locust" else None,
         )
     backup = None

@@ -65,6 +65,22 @@ EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "prometheus.io/docs/concepts/jobs_instances (up: synthetic series of every scrape)",
         ("up",),
     ),
+    "envoyproxy-ratelimit": (
+        "envoyproxy/ratelimit@aba2384d src/stats/prom/default_mapper.yaml and prometheus_sink_test.go "
+        "(USE_PROMETHEUS: decisions per descriptor, should_rate_limit errors, gRPC calls and their latency)",
+        ("ratelimit_service_rate_limit_total_hits", "ratelimit_service_rate_limit_over_limit",
+         "ratelimit_service_should_rate_limit_error", "ratelimit_service_total_requests",
+         "ratelimit_service_response_time_seconds_bucket"),
+    ),
+    "envoy-gateway-stats": (
+        "Envoy's rate limit filter (cluster.<route target cluster>.<stat_prefix>.{error,failure_mode_allowed}: "
+        "api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto stat_prefix) and local rate limit filter "
+        "(<stat_prefix>.http_local_rate_limit.rate_limited: docs configuration/http/http_filters/"
+        "local_rate_limit_filter) as the gateway's Istio proxy exposes them (envoy_ prefix, dots to underscores; "
+        "kept by proxyStatsMatcher, components/platform/mesh.py GATEWAY_STATS_INCLUSION)",
+        ("envoy_cluster_http_edge_rate_limiter_error", "envoy_cluster_http_edge_rate_limiter_failure_mode_allowed",
+         "envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited"),
+    ),
     "k6": (
         "grafana/k6@v1.7.1 output/prometheusrw (experimental-prometheus-rw: metric k6_<name>, counters "
         "with _total, trends as native histograms with _seconds when K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM)",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional, Sequence
+from typing import Annotated, Any, Literal, Mapping, Optional
 
 import pulumi
 
 from pydantic import Field
 
 from . import ratelimit, versions
+from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
 from .quantities import Cpu, Memory
 from .schema import BuildContext, from_input, Setting, SettingsModel, hint, validate_section
@@ -72,14 +73,18 @@ DECLARED: tuple[Setting, ...] = (
             "the burst one connection may send.", ratelimit.EDGE_BURST),
     Setting("edgeRateLimitExemptCidrs", "array",
             "IPv4 networks the per-client limit does not apply to, all with one prefix length (Envoy masks the "
-            "address with one length), e.g. the pod network so in-cluster Locust workers calling https://api.<domain> "
-            "are not capped. Unset: 10.42.0.0/16 (RKE2's pod network) on vsphere and baremetal, the NAT gateways' "
-            "addresses on eks, none on existing.",
+            "address with one length), e.g. a partner's network. Unset: none (in-cluster load tests stay below "
+            "the per-address limit or call the api-gateway Service, docs/operations.md \"Load tests\").",
             items="string"),
     Setting("edgeTrustedProxies", "integer",
             "Proxies in front of istio-ingressgateway that append to X-Forwarded-For (Istio gatewayTopology."
             "numTrustedProxies, Envoy xff_num_trusted_hops): 0 when clients reach the gateway through an L4 load "
             "balancer (the default on every target), 1 behind one L7 proxy or CDN, ... (0-10).", 0),
+    Setting("existingClusterCloud", "string",
+            "The cloud an existing cluster (clusterTarget=existing) runs on, for the edge's client addresses: aws "
+            "(a Service of type LoadBalancer gets an AWS load balancer that hides them: the PROXY protocol is "
+            "enabled, as on eks) or other (the cloud's load balancer keeps them with externalTrafficPolicy Local). "
+            "Required with clusterTarget=existing, loadBalancer=cloud and edgeRateLimit > 0."),
     Setting("edgeExternalTrafficPolicy", "string",
             "externalTrafficPolicy of the istio-ingressgateway Service: Local keeps the client's source address "
             "(no SNAT), Cluster spreads load evenly but hides it.", "Local"),
@@ -138,6 +143,7 @@ class PlatformInput(SettingsModel):
     edge_rate_limit_exempt_cidrs: Optional[tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...]] = None
     edge_trusted_proxies: Annotated[int, Field(ge=0, le=10)]
     edge_external_traffic_policy: Literal["Local", "Cluster"]
+    existing_cluster_cloud: Optional[Literal["aws", "other"]] = None
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
@@ -193,33 +199,51 @@ class PlatformSettings:
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
     edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
     edge_trusted_proxies: int = 0
+    existing_cluster_cloud: Optional[str] = None  # aws | other; None: not said (rules.check_platform)
 
-    def edge_exemption_for(self, target: str, egress_addresses: Sequence[Any] = ()) -> ratelimit.Exemption:
-        """The networks the per-client limit spares: the set ones; unset, the target's pod network
-        where it is known (stacks/ratelimit.py EDGE_EXEMPT_DEFAULTS), and on EKS the NAT gateways'
-        addresses (``egress_addresses``), the source in-cluster callers of the public host have there."""
-        if self.edge_rate_limit_exempt is not None:
-            nets = self.edge_rate_limit_exempt
-        elif target == "eks":
-            return ratelimit.Exemption(tuple(pulumi.Output.concat(a, "/32") for a in egress_addresses), 32)
-        else:
-            nets = ratelimit.EDGE_EXEMPT_DEFAULTS.get(target, ())
+    def edge_exemption(self) -> ratelimit.Exemption:
+        """The networks the per-client limit spares: the set ones, none by default. (In-cluster load
+        tests no longer call the public host: they take the edge path below the per-address limit, or
+        the api-gateway Service; ops_settings.LoadTestSettings.endpoint.)"""
+        nets = self.edge_rate_limit_exempt or ()
         return ratelimit.Exemption(tuple(nets), int(nets[0].split("/")[1]) if nets else 32)
 
     def edge_proxy_protocol(self, target: str) -> bool:
-        """The cloud load balancer on EKS hides the client's address: the Service of type LoadBalancer
-        gets a Classic Load Balancer from the AWS cloud provider (no aws-load-balancer-type annotation
-        here, no AWS Load Balancer Controller; kubernetes/cloud-provider-aws
-        pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an NLB), whose TCP listeners connect to the nodes from the load
-        balancer's own address; the PROXY protocol carries the client's (docs/platform.md)."""
-        return target == "eks" and self.load_balancer_for(target) == "cloud"
+        """The cloud load balancer on AWS hides the client's address: on EKS (and on an existing cluster
+        that says it runs on AWS, existingClusterCloud=aws) the Service of type LoadBalancer gets a
+        Classic Load Balancer from the AWS cloud provider (no aws-load-balancer-type annotation here;
+        kubernetes/cloud-provider-aws pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an
+        NLB), whose TCP listeners connect to the nodes from the load balancer's own address; the PROXY
+        protocol carries the client's (docs/platform.md)."""
+        on_aws = target == "eks" or (target == "existing" and self.existing_cluster_cloud == "aws")
+        return on_aws and self.load_balancer_for(target) == "cloud"
+
+    def load_test_edge(self, target: str, domain: str) -> "EdgePath":
+        """The edge as the in-cluster load tests can use it: the gateway's Service over plain HTTP with
+        Host api.<domain>; not where the gateway's listeners demand the PROXY protocol (Envoy's
+        proxy_protocol listener filter refuses a connection without its header)."""
+        return EdgePath(not self.edge_unavailable_because(target), EDGE_LOAD_TEST_TARGET, f"api.{domain}",
+                        self.edge_rate_limit)
+
+    def edge_unavailable_because(self, target: str) -> str:
+        if not self.istio or self.api_route != "istio":
+            return "the API is not routed through istio-ingressgateway (apiRoute)"
+        if self.edge_proxy_protocol(target):
+            return (f"the gateway's listeners take only PROXY-protocol connections on clusterTarget={target} (the "
+                    "AWS load balancer hides client addresses), which the in-cluster generators cannot open")
+        return ""
 
     def ratelimit_pods(self) -> tuple[int, Sizing, Sizing]:
-        """(replicas, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one per zone
-        of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev."""
+        """(replicas at least, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one
+        per zone of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev; the HPA scales
+        prod up to ratelimit.RATELIMIT_MAX_REPLICAS (stacks/ratelimit.py, the sizing)."""
         if self.is_prod:
-            return 3, Sizing("250m", "128Mi"), Sizing("1000m", "256Mi")
+            return (ratelimit.RATELIMIT_MIN_REPLICAS, Sizing(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
+                    Sizing(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
         return 1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi")
+
+    def ratelimit_max_replicas(self) -> int:
+        return ratelimit.RATELIMIT_MAX_REPLICAS if self.is_prod else 1
 
     def load_balancer_for(self, target: str) -> str:
         """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``metallb`` on the Rancher
@@ -266,10 +290,13 @@ class PlatformSettings:
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) the mesh and edge request in total: istiod x3, gateways, ingress-nginx,
         cert-manager, metrics-server — a conservative estimate (3 cores, 6 GiB) — plus the edge rate
-        limit service's pods when the per-client limit is on (counted even where no Redis runs it)."""
+        limit service's pods at their HPA's ceiling when the per-client limit is on (counted even where
+        no Redis runs it)."""
         cpu, mem = 3000, 6 * 2**30
         if self.istio and self.edge_rate_limit:
-            replicas, request, _ = self.ratelimit_pods()
+            # the ratelimit service at its HPA's ceiling: the capacity check is at max scale
+            _, request, _ = self.ratelimit_pods()
+            replicas = self.ratelimit_max_replicas()
             cpu, mem = cpu + replicas * request.millicores, mem + replicas * request.bytes
         return (cpu, mem)
 

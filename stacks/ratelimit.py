@@ -86,16 +86,51 @@ UNIT = "second"  # envoyproxy/ratelimit unit names: RateLimitResponse.RateLimit.
 REMOTE_ADDRESS = "remote_address"  # the descriptor key Envoy's RemoteAddress action emits
 MASKED_REMOTE_ADDRESS = "masked_remote_address"  # ... and MaskedRemoteAddress ("a.b.c.d/len")
 
-# Sources the per-client limit does not apply to, by cluster target, when edgeRateLimitExemptCidrs
-# is unset: the pod network, so in-cluster callers of the public host (the Locust workers, which
-# reach https://api.<domain> from a handful of pod addresses) are not capped.
-#   vsphere/baremetal: RKE2's default cluster-cidr 10.42.0.0/16 (rancher/rke2-docs
-#   docs/reference/server_config.md "cluster-cidr"); the program does not change it.
-#   eks: the NAT gateways' Elastic IPs (/32), known once created (ClusterHandle.egress_addresses):
-#   pods in the private subnets reach the internet-facing load balancer through them, so that is the
-#   source address the gateway sees, not the pod network (docs/platform.md "Rate limiting").
-#   existing: none (the pod network is not known).
-EDGE_EXEMPT_DEFAULTS: dict[str, tuple[str, ...]] = {"vsphere": ("10.42.0.0/16",), "baremetal": ("10.42.0.0/16",)}
+# --------------------------------------------------------------------------------------------------
+# The ratelimit service sized for the platform's rate (components/platform/ratelimit.py; derivation in
+# docs/platform.md "Sizing the limiter for 20,000 req/s").
+#
+# Every API request through the edge is one ShouldRateLimit call, and, its descriptor being limited,
+# one INCRBY and one EXPIRE on Redis in one pipeline (envoyproxy/ratelimit@aba2384d
+# src/redis/fixed_cache_impl.go pipelineAppend). Exempt sources cost no Redis command ("descriptor is
+# unlimited, not passing to the cache", src/service/ratelimit.go).
+REDIS_COMMANDS_PER_CALL = 2
+# CPU per call: the project's own benchmark of the limiter and its Redis client
+# (test/redis/bench_test.go BenchmarkParallelDoLimit, published in envoyproxy/ratelimit#152 on
+# 2020-08-05: 16.1 us/op wall time with 4 parallel goroutines on 4 CPUs, no pipelining) is at most
+# 4 x 16.1 = 65 us of CPU per call; the gRPC server in front is not in that benchmark, so we budget
+# as much again: 130 us per call.
+CPU_MICROSECONDS_PER_CALL = 130
+RATELIMIT_CPU_REQUEST_MILLICORES = 500
+RATELIMIT_CPU_LIMIT_MILLICORES = 1000
+RATELIMIT_CPU_TARGET = 70  # HPA: average CPU utilisation, % of the request (the Tartware services' default)
+RATELIMIT_MIN_REPLICAS = 3  # one per zone of the EKS target's three; the PDB keeps two
+
+
+def ratelimit_replicas_for(rate: int) -> int:
+    """Pods the HPA needs at ``rate`` calls/s to hold RATELIMIT_CPU_TARGET of the request."""
+    cores = rate * CPU_MICROSECONDS_PER_CALL / 1_000_000
+    per_pod = RATELIMIT_CPU_REQUEST_MILLICORES / 1000 * RATELIMIT_CPU_TARGET / 100
+    return max(RATELIMIT_MIN_REPLICAS, -(-int(cores * 1000) // int(per_pod * 1000)))
+
+
+# The HPA's ceiling: the alert's headroom rate (25,000 req/s) -> 3.25 cores -> 10 pods at 0.35 core each.
+RATELIMIT_MAX_REPLICAS = ratelimit_replicas_for(HEADROOM_RATE)
+# REDIS_PIPELINE_WINDOW: "When set to a non-zero value (e.g., 150us-500us), radix v4 will buffer
+# multiple concurrent write operations and flush them together, reducing system calls and improving
+# throughput ... For optimal performance, set REDIS_PIPELINE_WINDOW to 150us-500us" (README.md at
+# aba2384d, "Redis": "Pipelining"); the low end, since every API request waits for the answer.
+REDIS_PIPELINE_WINDOW = "150us"
+# REDIS_POOL_SIZE (default 10): connections per pod. Little's law at the headroom rate on the HPA's
+# floor: 25,000 / 3 pods = 8,334 calls/s per pod, each holding a connection for the window plus a
+# round trip (150 us + 1 ms, a generous in-cluster RTT) -> 9.6 in flight: the default would be full.
+# 20 per pod; at the ceiling 10 x 20 = 200 connections to redis-master (Redis maxclients 10,000).
+REDIS_POOL_SIZE = 20
+
+
+def redis_commands_per_second(rate: int) -> int:
+    """The limiter's load on the data tier's Redis at ``rate`` limited requests/s."""
+    return rate * REDIS_COMMANDS_PER_CALL
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import capacity, ratelimit
+from . import capacity
 from .errors import ProblemCollector, key
 from .model import StackSettings
-
-LOCUST_GUIDE_USERS = 5000  # the guide's Locust run: 5000 users for its 20,000 req/s
 from .platform_settings import (
     ACME_ISSUER,
     CA_ISSUER,
@@ -31,6 +29,7 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     check_ops(settings, problems)
     check_data(settings, problems)
     check_access(settings, problems)
+    check_load_test(settings, problems)
 
 
 # CloudNativePG's chart and the Barman Cloud plugin's chart both declare kubeVersion ">=1.29.0-0"
@@ -112,7 +111,7 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)
-    check_edge_limit_and_locust(settings, problems)
+    check_edge_address(settings, problems)
     if (p.istio and p.edge_rate_limit and p.edge_external_traffic_policy == "Cluster"
             and not p.edge_proxy_protocol(target) and not p.edge_trusted_proxies):
         # kubernetes.io/docs/tutorials/services/source-ip ("Source IP for Services with
@@ -124,30 +123,29 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
                      "Cluster")
 
 
-def check_edge_limit_and_locust(settings: StackSettings, problems: ProblemCollector) -> None:
-    """Locust calls https://api.<domain> by default: through istio-ingressgateway, from a handful of
-    in-cluster addresses (its worker pods, or one node or NAT address where the traffic is
-    translated). The per-client limit would cap the test at edgeRateLimit per address, unless
-    those sources are exempt (edgeRateLimitExemptCidrs; automatic on EKS and the RKE2 targets).
-    The test's rate: the guide's 5,000 users for 20,000 req/s, 4 req/s per user."""
-    p, lt = settings.platform, settings.ops.load_test
-    if lt is None or lt.locust is None or not (p.istio and p.edge_rate_limit and p.api_route == "istio"):
+def check_load_test(settings: StackSettings, problems: ProblemCollector) -> None:
+    """What the platform can carry of the load test (ops_settings.LoadTestSettings.problems): the edge
+    path where it exists, each generator below the per-client limit there, enough accounts for the
+    app's login throttle."""
+    lt = settings.ops.load_test
+    if lt is None:
         return
-    domain = settings.domain
-    if lt.locust.host not in ("", f"https://api.{domain}", f"http://api.{domain}"):
-        return  # another host: not through this gateway's limit
-    target = settings.cluster.target
-    if target == "eks" or p.edge_exemption_for(target):
-        return
-    rate = lt.locust.users * ratelimit.GUIDE_RATE // LOCUST_GUIDE_USERS
-    if rate > p.edge_rate_limit:
-        problems.add(key("edgeRateLimitExemptCidrs"),
-                     f"unset on clusterTarget={target}: Locust's {lt.locust.users} users (~{rate} req/s) reach "
-                     f"api.{domain} through the gateway from a few in-cluster addresses, each limited to "
-                     f"edgeRateLimit={p.edge_rate_limit} req/s; allowed: the networks they come from (the pod "
-                     "network, e.g. '10.244.0.0/16' on kind, or the nodes' network where traffic is SNATed), "
-                     "or locustHost set to the in-cluster gateway Service "
-                     "(http://api-gateway.tartware-system.svc.cluster.local:8080), or edgeRateLimit 0", None)
+    p, target = settings.platform, settings.cluster.target
+    for name, message, value in lt.problems(p.load_test_edge(target, settings.domain), p.edge_unavailable_because(target)):
+        problems.add(key(name), message, value)
+
+
+def check_edge_address(settings: StackSettings, problems: ProblemCollector) -> None:
+    """On an existing cluster behind a cloud load balancer the program cannot tell whether the load
+    balancer hides client addresses (AWS's does: PROXY protocol) or keeps them: the stack says so."""
+    p = settings.platform
+    if (settings.cluster.target == "existing" and p.load_balancer_for("existing") == "cloud" and p.istio
+            and p.edge_rate_limit and p.existing_cluster_cloud is None):
+        problems.add(key("existingClusterCloud"),
+                     f"required with clusterTarget=existing, loadBalancer=cloud and edgeRateLimit={p.edge_rate_limit}: "
+                     "the per-client limit needs each client's address, which an AWS load balancer hides unless "
+                     "the PROXY protocol carries it; allowed: aws (enables the PROXY protocol), other (the load "
+                     "balancer keeps client addresses with externalTrafficPolicy Local), or edgeRateLimit 0", None)
 
 
 def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:

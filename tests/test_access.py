@@ -45,7 +45,7 @@ def sso_run():
     return run_program(*variant_config("prod-sso"))
 
 
-LOCUST = {"loadTest": "locust", "loadTestUsername": "admin", "edgeRateLimitExemptCidrs": ["10.244.0.0/16"]}
+LOCUST = {"loadTest": "locust", "loadTestUsername": "admin"}
 
 
 def _run(overrides, secrets=None):
@@ -494,7 +494,8 @@ def test_locust_gets_its_own_login_and_no_route_when_internal(internal_locust_ru
         master = run.one("kubernetes:apps/v1:Deployment", "operations-load-test-locust-master").plain
         assert "--web-login" in master["spec"]["template"]["spec"]["containers"][0]["command"]
         cm = run.one("kubernetes:core/v1:ConfigMap", "operations-load-test-locustfile").plain
-        assert set(cm["data"]) == {"locustfile.py", "web_login.py"}
+        # the master loads the web UI's login next to the locustfile (and the mix both read)
+        assert set(cm["data"]) == {"locust__locustfile.py", "locust__web_login.py", "mix.json"}
     policies = lambda run: {r.plain["metadata"]["name"] for r in  # noqa: E731
                             run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
                             if r.plain["metadata"]["namespace"] == "tartware-ops"}

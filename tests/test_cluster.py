@@ -742,9 +742,8 @@ def test_missing_vsphere_password_is_named():
 # (the per-client rate limit keys on it: docs/platform.md "Rate limiting"; rules in tests/envoy_ratelimit.py)
 
 
-def test_eks_carries_the_client_address_with_the_proxy_protocol_and_exempts_its_nat_addresses(eks):
-    from tests.envoy_ratelimit import (MASKED_FIELDS, PER_CLIENT_RPS, check_rls_config, edge_filter, objects,
-                                       rls_config, rls_limit)
+def test_eks_carries_the_client_address_with_the_proxy_protocol(eks):
+    from tests.envoy_ratelimit import PER_CLIENT_RPS, check_rls_config, edge_filter, objects, rls_config, rls_limit
 
     docs = objects(eks)
     # the AWS cloud provider's Classic Load Balancer connects from its own address: the PROXY protocol
@@ -753,36 +752,32 @@ def test_eks_carries_the_client_address_with_the_proxy_protocol_and_exempts_its_
     assert svc["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"] == "*"
     # ... and on the gateway's listeners (Istio ProxyConfig gatewayTopology.proxyProtocol)
     pod = docs["Deployment/istio-system/istio-ingressgateway"]["spec"]["template"]["metadata"]
-    assert json.loads(pod["annotations"]["proxy.istio.io/config"]) == {"gatewayTopology": {"proxyProtocol": {}}}
-    # in-cluster callers of the public host leave through the NAT gateways: their addresses are spared
+    assert json.loads(pod["annotations"]["proxy.istio.io/config"])["gatewayTopology"] == {"proxyProtocol": {}}
+    # nothing is exempt by default: the NAT gateways' addresses are limited like any client's (the
+    # in-cluster load tests do not call the public host: docs/operations.md "Load tests")
     nats = [e.outputs["publicIp"] for e in eks.of_type("aws:ec2/eip:Eip")]
     assert len(nats) == 3  # one NAT gateway per zone in prod
     doc = rls_config(docs)
     check_rls_config(doc)
     (limit,) = edge_filter(docs)["configPatches"][2]["patch"]["value"]["rate_limits"]
-    assert limit["actions"] == [{"masked_remote_address": {"v4_prefix_mask_len": 32}}, {"remote_address": {}}]
-    assert set(limit["actions"][0]["masked_remote_address"]) <= MASKED_FIELDS
-    for ip in nats:  # Envoy masks a.b.c.d to "a.b.c.d/32"
-        assert rls_limit(doc, [("masked_remote_address", f"{ip}/32"), ("remote_address", ip)])[0] == {"unlimited": True}
-    other = rls_limit(doc, [("masked_remote_address", "203.0.113.7/32"), ("remote_address", "203.0.113.7")])
-    assert other[0] == {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}
+    assert limit["actions"] == [{"remote_address": {}}]
+    for ip in nats:
+        assert rls_limit(doc, [("remote_address", ip)])[0] == {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}
 
 
-def test_rke2_targets_exempt_their_pod_network_and_keep_the_address_without_proxy_protocol(vsphere):
+def test_rke2_targets_limit_every_address_and_keep_it_without_proxy_protocol(vsphere):
     from tests.envoy_ratelimit import PER_CLIENT_RPS, check_rls_config, edge_filter, objects, rls_config, rls_limit
 
     docs = objects(vsphere)
     (limit,) = edge_filter(docs)["configPatches"][2]["patch"]["value"]["rate_limits"]
-    assert limit["actions"][0] == {"masked_remote_address": {"v4_prefix_mask_len": 16}}
+    assert limit["actions"] == [{"remote_address": {}}]  # the pod network is no longer exempt by default
     doc = rls_config(docs)
     check_rls_config(doc)
     # rancher/rke2-docs docs/reference/server_config.md: cluster-cidr defaults to 10.42.0.0/16
-    assert rls_limit(doc, [("masked_remote_address", "10.42.0.0/16"), ("remote_address", "10.42.3.9")])[0] == \
-        {"unlimited": True}
-    client = rls_limit(doc, [("masked_remote_address", "192.168.0.0/16"), ("remote_address", "192.168.7.1")])
-    assert client[0]["requests_per_unit"] == PER_CLIENT_RPS
+    pod_address = rls_limit(doc, [("remote_address", "10.42.3.9")])
+    assert pod_address[0] == {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}
     # MetalLB with externalTrafficPolicy Local keeps the source address: no PROXY protocol
     svc = docs["Service/istio-system/istio-ingressgateway"]
     assert svc["spec"]["externalTrafficPolicy"] == "Local" and not svc["metadata"].get("annotations")
     pod = docs["Deployment/istio-system/istio-ingressgateway"]["spec"]["template"]["metadata"]
-    assert "proxy.istio.io/config" not in pod["annotations"]
+    assert "gatewayTopology" not in json.loads(pod["annotations"]["proxy.istio.io/config"])

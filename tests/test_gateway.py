@@ -8,6 +8,7 @@ manifests/charts/gateway (templates/*.yaml, _helpers.tpl, values.yaml defaults).
 """
 
 import copy
+import json
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,11 @@ def test_the_objects_the_chart_renders(run):
     assert dep["selector"]["matchLabels"] == SELECTOR
     pod = dep["template"]
     assert pod["metadata"]["labels"]["sidecar.istio.io/inject"] == "true"
-    assert pod["metadata"]["annotations"] == POD_ANNOTATIONS
+    annotations = dict(pod["metadata"]["annotations"])
+    # ours on top: the proxy's config, which keeps the edge limit's Envoy stats (docs/platform.md)
+    proxy_config = json.loads(annotations.pop("proxy.istio.io/config"))
+    assert annotations == POD_ANNOTATIONS
+    assert any("http_edge_rate_limiter" in r for r in proxy_config["proxyStatsMatcher"]["inclusionRegexps"])
     assert pod["spec"]["serviceAccountName"] == NAME
     (proxy,) = pod["spec"]["containers"]
     assert (proxy["name"], proxy["image"]) == ("istio-proxy", "auto")
@@ -168,7 +173,10 @@ def test_same_objects_as_the_gateway_chart_renders(version, environment, tmp_pat
     values = {"service": {"type": "NodePort", "externalTrafficPolicy": p.edge_external_traffic_policy},
               "autoscaling": {"enabled": autoscale, "minReplicas": p.gateway_min_replicas,
                               "maxReplicas": p.gateway_max_replicas},
-              "resources": dep["containers"][0]["resources"], "securityContext": dep["securityContext"]}
+              "resources": dep["containers"][0]["resources"], "securityContext": dep["securityContext"],
+              # the chart's podAnnotations map, merged by Helm with its defaults: our proxy config on top
+              "podAnnotations": {"proxy.istio.io/config": next(d for d in ours if d["kind"] == "Deployment")[
+                  "spec"]["template"]["metadata"]["annotations"]["proxy.istio.io/config"]}}
     if not autoscale:
         values["replicaCount"] = p.gateway_min_replicas
     if p.gateway_min_replicas > 1:

@@ -39,8 +39,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def master_container():
-    config, keys = stack_config("prod", overrides={f"{NS}:loadTest": "locust", f"{NS}:loadTestUsername": "admin",
-                                                   f"{NS}:edgeRateLimitExemptCidrs": ["10.244.0.0/16"]},
+    config, keys = stack_config("prod", overrides={f"{NS}:loadTest": "locust", f"{NS}:loadTestUsername": "admin"},
                                 secrets={f"{NS}:loadTestPassword": "pw"})
     docs = kubernetes_objects(run_program("prod", config, keys).resources)
     (master,) = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "locust-master"]
@@ -55,7 +54,8 @@ def _start(container, volumes, tmp_path, password: str):
     web_login = next(v for v in volumes if v["name"] == "web-login")
     password_file = tmp_path / web_login["secret"]["items"][0]["path"]
     password_file.write_text(password)
-    local = {mounts["locustfile"]: str(ROOT / "loadtest" / "locust"), mounts["web-login"]: str(tmp_path)}
+    # the ConfigMap is mounted in the repository's layout under loadtest/ (components/loadtest.py)
+    local = {mounts["locustfile"]: str(ROOT / "loadtest"), mounts["web-login"]: str(tmp_path)}
     command = []
     for arg in container["command"]:
         for mounted, here in local.items():
@@ -113,7 +113,8 @@ def test_the_deployed_master_runs_with_web_login(master_container):
     assert "--web-login" in command
     # a later -f wins (argparse "store"): the master loads the locustfile and the login module
     files = [command[i + 1] for i, a in enumerate(command) if a == "-f"]
-    assert files[-1].split(",") == ["/mnt/locust/locustfile.py", "/mnt/locust/web_login.py"]
+    mount = next(m["mountPath"] for m in container["volumeMounts"] if m["name"] == "locustfile")
+    assert files[-1].split(",") == [f"{mount}/locust/locustfile.py", f"{mount}/locust/web_login.py"]
 
 
 def test_every_ui_route_needs_the_login_and_only_the_password_opens_it(master_container, tmp_path):

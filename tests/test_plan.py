@@ -21,7 +21,7 @@ def prod_plan():
 
 
 def test_plan_prod_json(capsys, monkeypatch, prod_plan):
-    monkeypatch.setattr(plan, "plan", lambda stack: prod_plan)  # one program run for the module
+    monkeypatch.setattr(plan, "plan", lambda stack, *_: prod_plan)  # one program run for the module
     assert plan.main(["--stack", "prod", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     expected = guide.expected_totals()

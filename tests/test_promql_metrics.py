@@ -1,7 +1,7 @@
 """Every metric named in PromQL we ship exists: in a platform exporter or in the app's source.
 
 PromQL we ship: the Grafana dashboards, the PrometheusRule (recording rules and alerts), the
-prometheus-adapter rules and the load-test collector's queries (loadtest/k6/lib/aggregate.js).
+prometheus-adapter rules and the load-test coordinator's queries (loadtest/k6/coordinator-queries.json).
 Known series: stacks/platform_metrics.py (per exporter, with the source that documents each) and
 stacks/app_source.py (generated from red2n/tartware at APP_COMMIT: every prom-client metric the
 app registers, with its file).
@@ -67,9 +67,9 @@ def shipped_promql() -> dict[str, str]:
     for rule in observability.ADAPTER_RULES:
         exprs[f"adapter {rule['name']['as']} seriesQuery"] = rule["seriesQuery"]
         exprs[f"adapter {rule['name']['as']} metricsQuery"] = rule["metricsQuery"]
-    aggregate = (ROOT / "loadtest" / "k6" / "lib" / "aggregate.js").read_text()
-    for i, q in enumerate(re.findall(r"promql\(prometheus,\s*`([^`]*)`", aggregate)):
-        exprs[f"load-test collector query {i}"] = re.sub(r"\$\{[^}]*\}", "", q)
+    spec = json.loads((ROOT / "loadtest" / "k6" / "coordinator-queries.json").read_text())
+    for name, q in spec["queries"].items():
+        exprs[f"load-test coordinator query {name}"] = re.sub(r"\$\{[^}]*\}", "", q["expr"])
     return exprs
 
 
@@ -113,7 +113,7 @@ def test_every_exporter_names_its_source():
 def test_shipped_promql_is_found():
     exprs = shipped_promql()
     assert any(k.startswith("adapter ") for k in exprs) and any(k.startswith("rule ") for k in exprs)
-    assert any(k.startswith("load-test collector") for k in exprs)
+    assert any(k.startswith("load-test coordinator") for k in exprs)
     assert len(exprs) > 30
 
 

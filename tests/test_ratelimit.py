@@ -105,7 +105,12 @@ def test_prod_limits_each_client_address_at_the_gateway(prod_run):
 
     # the service itself: envoyproxy/ratelimit@aba2384d src/settings/settings.go names and ports
     dep = docs["Deployment/ratelimit/ratelimit"]
-    assert dep["spec"]["replicas"] >= 2 and docs["PodDisruptionBudget/ratelimit/ratelimit"]  # HA in prod
+    hpa = docs["HorizontalPodAutoscaler/ratelimit/ratelimit-hpa"]["spec"]
+    assert hpa["minReplicas"] >= 2 and docs["PodDisruptionBudget/ratelimit/ratelimit"]  # HA in prod
+    assert "replicas" not in dep["spec"]  # the HPA owns it
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "ratelimit"}
+    (metric,) = hpa["metrics"]
+    assert metric["resource"]["name"] == "cpu" and hpa["maxReplicas"] > hpa["minReplicas"]
     pod = dep["spec"]["template"]["spec"]
     (c,) = pod["containers"]
     env = {e["name"]: e for e in c["env"]}
@@ -114,6 +119,15 @@ def test_prod_limits_each_client_address_at_the_gateway(prod_run):
     assert "value" not in env["REDIS_AUTH"]  # never plain text: from the Secret
     assert env["REDIS_AUTH"]["valueFrom"]["secretKeyRef"] == {"name": "redis-credentials", "key": "password"}
     assert (env["USE_STATSD"]["value"], env["USE_PROMETHEUS"]["value"]) == ("false", "true")
+    # README.md at aba2384d, "Pipelining": REDIS_PIPELINE_WINDOW 150us-500us for throughput (default 0);
+    # REDIS_POOL_SIZE above its default of 10 (settings.go)
+    window = env["REDIS_PIPELINE_WINDOW"]["value"]
+    assert window.endswith("us") and 150 <= int(window[:-2]) <= 500
+    assert int(env["REDIS_POOL_SIZE"]["value"]) > 10
+    # the port opens only once Redis answers (driver_impl.go retries forever at start): a startup
+    # probe, then liveness on the port; readiness on /healthcheck
+    assert c["startupProbe"]["tcpSocket"] == {"port": 8080}
+    assert c["startupProbe"]["periodSeconds"] * c["startupProbe"]["failureThreshold"] >= 300
     mount = f"{env['RUNTIME_ROOT']['value']}/{env['RUNTIME_SUBDIRECTORY']['value']}/{env['RUNTIME_APPDIRECTORY']['value']}"
     assert [m["mountPath"] for m in c["volumeMounts"]] == [mount] and env["RUNTIME_WATCH_ROOT"]["value"] == "false"
     assert {p["containerPort"] for p in c["ports"]} == {8080, 8081, 9090}  # PORT, GRPC_PORT, PROMETHEUS_ADDR
@@ -142,24 +156,40 @@ def test_without_redis_only_the_per_connection_backstop_remains_and_trusted_prox
     assert not [k for k in docs if k.startswith("Deployment/ratelimit/")]
     # Istio gatewayTopology.numTrustedProxies -> the gateway HCM's xff_num_trusted_hops
     pod = docs["Deployment/istio-system/istio-ingressgateway"]["spec"]["template"]["metadata"]
-    assert json.loads(pod["annotations"]["proxy.istio.io/config"]) == {"gatewayTopology": {"numTrustedProxies": 2}}
+    assert json.loads(pod["annotations"]["proxy.istio.io/config"])["gatewayTopology"] == {"numTrustedProxies": 2}
 
 
-def test_the_guides_load_test_does_not_cross_the_edge(prod_run):
-    """k6 (the guide's 20,000 req/s test) calls the API gateway's Service directly, so the
-    per-client limit cannot cap it (Locust through the gateway: test_locust_through_the_gateway...)."""
-    from stacks.ops_settings import DEFAULT_LOAD_TEST_TARGET
-
-    assert DEFAULT_LOAD_TEST_TARGET == "http://api-gateway.tartware-system.svc.cluster.local:8080"
-
-
-def test_locust_through_the_gateway_needs_its_sources_exempt():
+def test_load_tests_go_through_the_edge_unexempt_and_below_the_limit():
+    """The guide's 20,000 req/s go through istio-ingressgateway and the limiter (loadTest=load on
+    prod: tests/test_loadtest.py); pods that would exceed the per-address limit, or too few
+    accounts for the app's login throttle, are refused naming the key."""
     from tests.test_settings import NS, run_with
 
-    overrides = {f"{NS}:loadTest": "locust", f"{NS}:loadTestUsername": "u"}
+    base = {f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "u"}
+    secrets = {f"{NS}:loadTestPassword": "pw"}
+    message = run_with({**base, f"{NS}:loadTestGenerators": 8}, secrets=secrets)
+    assert f"{NS}:loadTestGenerators" in message and "edgeRateLimit=1000" in message and "at least 25" in message
+    message = run_with({**base, f"{NS}:loadTest": "locust", f"{NS}:locustWorkers": 20}, secrets=secrets)
+    assert f"{NS}:locustWorkers" in message and "at least 25" in message, message
+    # 5000 users at 100/s log in 5000 times in 50 s: 20 logins per account per 60 s -> 250 accounts
+    message = run_with({**base, f"{NS}:loadTest": "locust", f"{NS}:loadTestAccounts": 10}, secrets=secrets)
+    assert f"{NS}:loadTestAccounts" in message and "at least 250" in message, message
+
+
+def test_the_edge_path_is_refused_where_the_gateway_demands_the_proxy_protocol():
+    from tests.test_settings import NS, run_with
+
+    overrides = {f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "u", f"{NS}:loadTestTarget": "edge",
+                 f"{NS}:loadBalancer": "cloud", f"{NS}:existingClusterCloud": "aws"}
     message = run_with(overrides, secrets={f"{NS}:loadTestPassword": "pw"})
-    assert f"{NS}:edgeRateLimitExemptCidrs" in message, message
-    assert "Locust's 5000 users (~20000 req/s)" in message and "edgeRateLimit=1000" in message, message
+    assert f"{NS}:loadTestTarget" in message and "PROXY" in message, message
+
+
+def test_an_existing_cluster_behind_a_cloud_load_balancer_says_which_cloud():
+    from tests.test_settings import NS, run_with
+
+    message = run_with({f"{NS}:loadBalancer": "cloud"})
+    assert f"{NS}:existingClusterCloud" in message and "allowed: aws" in message, message
 
 
 def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
@@ -168,11 +198,27 @@ def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
     from stacks.quantities import Cpu, Memory
     from tests.components.conftest import settings
 
-    dep = objects(prod_run)["Deployment/ratelimit/ratelimit"]
+    docs = objects(prod_run)
+    dep = docs["Deployment/ratelimit/ratelimit"]
     (c,) = dep["spec"]["template"]["spec"]["containers"]
-    n = dep["spec"]["replicas"]
+    n = docs["HorizontalPodAutoscaler/ratelimit/ratelimit-hpa"]["spec"]["maxReplicas"]  # at max scale
     cpu = n * Cpu.parse(c["resources"]["requests"]["cpu"]).millicores
     mem = n * Memory.parse(c["resources"]["requests"]["memory"]).bytes
     on = settings(environment="prod").platform.fixed_overhead()
     off = settings(environment="prod", edgeRateLimit=0).platform.fixed_overhead()
     assert (on[0] - off[0], on[1] - off[1]) == (cpu, mem)
+
+
+def test_exempt_networks_are_unlimited_and_every_other_address_is_limited():
+    from tests.envoy_ratelimit import MASKED_FIELDS, PER_CLIENT_RPS
+
+    docs = objects(platform_run("prod", {"tartware-infra:edgeRateLimitExemptCidrs": ["198.51.100.0/24"]}))
+    (limit,) = edge_filter(docs)["configPatches"][2]["patch"]["value"]["rate_limits"]
+    assert limit["actions"] == [{"masked_remote_address": {"v4_prefix_mask_len": 24}}, {"remote_address": {}}]
+    assert set(limit["actions"][0]["masked_remote_address"]) <= MASKED_FIELDS
+    doc = rls_config(docs)
+    check_rls_config(doc)
+    assert rls_limit(doc, [("masked_remote_address", "198.51.100.0/24"), ("remote_address", "198.51.100.9")])[0] == \
+        {"unlimited": True}
+    other = rls_limit(doc, [("masked_remote_address", "203.0.113.0/24"), ("remote_address", "203.0.113.7")])
+    assert other[0] == {"unit": "second", "requests_per_unit": PER_CLIENT_RPS}

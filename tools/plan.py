@@ -6,6 +6,7 @@ its critical path.
 
     python -m tools.plan --stack prod
     python -m tools.plan --stack dev --json
+    python -m tools.plan --stack prod --set loadTest=load --set loadTestUsername=k6-bot --secret loadTestPassword=x
 
 Nothing is contacted: no cloud, no cluster, no Pulumi CLI. Unknown stack or invalid settings:
 a clear message on stderr and exit code 2.
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
-from stacks import capacity, connections
+from stacks import capacity, connections, ratelimit
 from stacks.catalog import SERVICE_NAMES
 from stacks.settings import load_settings
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
@@ -392,8 +394,68 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
         "ingressAddress": outputs.get("ingressAddress") or None,
         "timeToReady": time_to_ready(run),
         "etcdSnapshots": etcd_snapshots(run),
+        "edge": edge_plan(settings),
         "outputs": {k: v for k, v in outputs.items() if k != "budget"},
     }
+
+
+def edge_plan(settings: Any) -> dict[str, Any]:
+    """The edge at the guide's rate: the per-client limit, the ratelimit service's sizing
+    (stacks/ratelimit.py) and its load on the data tier's Redis, and the load test's path."""
+    p, target, lt = settings.platform, settings.cluster.target, settings.ops.load_test
+    out: dict[str, Any] = {"perClientLimit": p.edge_rate_limit, "proxyProtocol": p.edge_proxy_protocol(target)}
+    if p.istio and p.edge_rate_limit and settings.data.redis:
+        replicas, request, _ = p.ratelimit_pods()
+        most = p.ratelimit_max_replicas()
+        out["ratelimit"] = {
+            "minReplicas": replicas, "maxReplicas": most, "cpuRequest": request.cpu,
+            "cpuTargetPercent": ratelimit.RATELIMIT_CPU_TARGET,
+            "coresAtGuideRate": ratelimit.GUIDE_RATE * ratelimit.CPU_MICROSECONDS_PER_CALL / 1e6,
+            "podsAtGuideRate": ratelimit.ratelimit_replicas_for(ratelimit.GUIDE_RATE),
+            "podsAtHeadroomRate": ratelimit.ratelimit_replicas_for(ratelimit.HEADROOM_RATE),
+            "redisPipelineWindow": ratelimit.REDIS_PIPELINE_WINDOW, "redisPoolSize": ratelimit.REDIS_POOL_SIZE,
+            "redisConnectionsAtMax": most * ratelimit.REDIS_POOL_SIZE,
+            "redisCommandsPerSecondAtGuideRate": ratelimit.redis_commands_per_second(ratelimit.GUIDE_RATE),
+            "redisCommandsPerSecondAtHeadroomRate": ratelimit.redis_commands_per_second(ratelimit.HEADROOM_RATE),
+        }
+    if lt is not None:
+        edge = p.load_test_edge(target, settings.domain)
+        endpoint, limit = lt.endpoint(edge), lt.edge_limit(edge)
+        test: dict[str, Any] = {"profile": lt.profile, "path": endpoint.path, "url": endpoint.url,
+                                "hostHeader": endpoint.host_header, "accounts": lt.accounts(edge),
+                                "perClientLimit": limit}
+        if lt.locust is not None:
+            workers = lt.locust.workers(limit)
+            test.update(sources=workers, perSourceRps=math.ceil(lt.locust.users * 4 / workers))
+        else:
+            pods = lt.sizing(edge).pods
+            test.update(rate=lt.rate, sources=pods, perSourceRps=math.ceil(lt.rate / pods))
+        out["loadTest"] = test
+    return out
+
+
+def edge_lines(edge: dict[str, Any]) -> list[str]:
+    lines = [f"per-client limit: {edge['perClientLimit']} req/s per address"
+             f"{' (PROXY protocol from the load balancer)' if edge['proxyProtocol'] else ''}"]
+    r = edge.get("ratelimit")
+    if r:
+        lines.append(f"ratelimit service: {r['minReplicas']}-{r['maxReplicas']} pods (HPA on CPU, {r['cpuTargetPercent']} % of "
+                     f"{r['cpuRequest']}); at {ratelimit.GUIDE_RATE:,} req/s {r['coresAtGuideRate']:g} cores = "
+                     f"{r['podsAtGuideRate']} pods, at {ratelimit.HEADROOM_RATE:,} req/s {r['podsAtHeadroomRate']} pods")
+        lines.append(f"  REDIS_PIPELINE_WINDOW {r['redisPipelineWindow']}, REDIS_POOL_SIZE {r['redisPoolSize']} per pod "
+                     f"(at most {r['redisConnectionsAtMax']} connections)")
+        lines.append(f"data tier Redis (redis-master): {r['redisCommandsPerSecondAtGuideRate']:,} commands/s at "
+                     f"{ratelimit.GUIDE_RATE:,} req/s, {r['redisCommandsPerSecondAtHeadroomRate']:,} at "
+                     f"{ratelimit.HEADROOM_RATE:,} (INCRBY + EXPIRE per request)")
+    t = edge.get("loadTest")
+    if t:
+        rate = f" at {t['rate']:,} req/s" if "rate" in t else ""
+        host = f" with Host {t['hostHeader']}" if t["hostHeader"] else ""
+        kind = "workers" if t["profile"] == "locust" else "generators"
+        limit = f" (per-client limit {t['perClientLimit']})" if t["perClientLimit"] else ""
+        lines.append(f"load test {t['profile']}{rate} via the {t['path']} path: {t['url']}{host}; {t['sources']} {kind} at "
+                     f"{t['perSourceRps']} req/s each{limit}; {t['accounts']} accounts")
+    return lines
 
 
 def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list[str]:
@@ -428,9 +490,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="prod", help="stack name: a Pulumi.<stack>.yaml must exist")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting on top of the stack file, as `pulumi config set` would (e.g. loadTest=load)")
+    parser.add_argument("--secret", action="append", default=[], metavar="KEY=VALUE",
+                        help="a secret setting (e.g. loadTestPassword=...); shown as [secret]")
     args = parser.parse_args(argv)
+
+    def pairs(items: list[str]) -> dict[str, str]:
+        out = {}
+        for item in items:
+            name, _, value = item.partition("=")
+            out[name if ":" in name else f"tartware-infra:{name}"] = value
+        return out
     try:
-        result = plan(args.stack)
+        result = plan(args.stack, pairs(args.set) or None, pairs(args.secret) or None)
     except ValueError as exc:  # unknown stack
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -449,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in node_pool_lines(result["nodePoolFit"])))
     print("\nDatabase connections (pods x DB_POOL_MAX vs what the database admits):")
     print("\n".join("  " + line for line in connection_lines(result["connections"])))
+    print("\nEdge:")
+    print("\n".join("  " + line for line in edge_lines(result["edge"])))
     print("\nDNS records:")
     print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))
     if result["outputs"].get("database"):

@@ -188,6 +188,7 @@ class Platform(TartwareComponent):
             tls=self.mesh is not None and self.certs is not None,
             monitoring_crds=self.observability.crd_release,
             database=self._database(),
+            edge=self._edge(),
         )
         self.register_outputs({
             "hosts": dict(self.handle.hosts),
@@ -205,6 +206,16 @@ class Platform(TartwareComponent):
         return (self.data.postgres.cluster,
                 *(policies[(db, n)] for n in ("allow-backup", "allow-restore") if (db, n) in policies))
 
+    def _edge(self) -> tuple[pulumi.Resource, ...]:
+        """istio-ingressgateway as an in-cluster client reaches it: its Deployment, Service and
+        routes, and the policy admitting clients to it where the namespace is isolated."""
+        if self.mesh is None:
+            return ()
+        policies = self.network.policies if self.network is not None else {}
+        key = (self.mesh.namespace_name, "allow-ingressgateway")
+        return (self.mesh.gateway, self.mesh.gateway_objects["Service"], *self.mesh.routes,
+                *((policies[key],) if key in policies else ()))
+
     def _rate_limit_service(self) -> Optional[RateLimitServiceArgs]:
         """envoyproxy/ratelimit on the data tier's Redis; None without Redis."""
         d = self.args.data
@@ -216,7 +227,7 @@ class Platform(TartwareComponent):
             replicas=replicas, request=request, limit=limit, exempt=self.args.edge_exempt,
             redis_host=endpoints.redis_host, redis_port=endpoints.redis_port,
             redis_password=d.credentials.redis_password, secrets=d.secrets, redis=(self.data.redis,),
-            monitoring_crds=self.observability.crd_release)
+            monitoring_crds=self.observability.crd_release, max_replicas=self.args.edge_rate_limit_max_replicas)
 
     # ------------------------------------------------------------------ chart wiring
 

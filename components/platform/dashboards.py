@@ -120,8 +120,34 @@ def infrastructure() -> dict[str, Any]:
     ])
 
 
+def edge() -> dict[str, Any]:
+    """The edge: the per-client limit's 429s, the app limiter's 403s, the limiter's errors, latency,
+    fail-open and load (signals.py: series of envoyproxy/ratelimit and of the gateway's Envoy)."""
+    s = signals
+    return _dashboard("tartware-edge", "Edge", [
+        ("Edge 429s/s (per-client limit, per-connection backstop)", [
+            (s.per_second(s.RL_OVER, window="1m"), "per-client limit"),
+            (s.per_second(s.EDGE_BACKSTOP_LIMITED, window="1m"), "backstop")], "reqps"),
+        ("API gateway 403s/s (its own limiter answers 403)", [
+            (s.per_second(s.REQUESTS, s.GATEWAY_403, window="1m"), "403")], "reqps"),
+        ("Limiter errors/s and fail-open requests/s", [
+            (f"sum by (err_type) (rate({s.RL_ERRORS}[1m]))", "service {{err_type}}"),
+            (s.per_second(s.EDGE_CALL_ERRORS, window="1m"), "gateway call errors"),
+            (s.per_second(s.EDGE_FAIL_OPEN, window="1m"), "passed unlimited (fail open)")], "reqps"),
+        ("Limiter latency P50 / P99", [
+            (s.edge_latency_seconds(0.5), "p50"), (s.edge_latency_seconds(0.99), "p99")], "s"),
+        ("Limiter calls/s and share over the limit", [
+            (s.per_second(s.RL_CALLS, window="1m"), "calls"),
+            (s.edge_limited_ratio("1m"), "over-limit share")], "short"),
+        ("Limiter pods and CPU (cores)", [
+            ('count(kube_pod_info{namespace="ratelimit"})', "pods"),
+            ('sum(rate(container_cpu_usage_seconds_total{namespace="ratelimit",container!=""}[5m]))', "cpu")],
+         "short"),
+    ])
+
+
 DASHBOARDS = {"tartware-overview": overview, "tartware-service-metrics": service_metrics,
-              "tartware-infrastructure": infrastructure}
+              "tartware-infrastructure": infrastructure, "tartware-edge": edge}
 
 
 def dashboard_json(name: str) -> str:

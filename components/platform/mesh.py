@@ -138,6 +138,18 @@ PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config"
 AWS_PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol"
 
 
+# Envoy stats the gateway exposes beyond Istio's default set (ProxyConfig.proxyStatsMatcher,
+# istio.io/latest/docs/reference/config/istio.mesh.v1alpha1 "ProxyStatsMatcher"; Istio keeps only a
+# few Envoy stats by default): the edge limit's filters (components/platform/ratelimit.py stat
+# prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability.py).
+#   global filter: cluster.<route target cluster>.<stat_prefix>.{ok,over_limit,error,failure_mode_allowed}
+#   (envoyproxy/envoy api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto stat_prefix:
+#   "If not set, the statistics will be emitted using the prefix ratelimit");
+#   local filter: <stat_prefix>.http_local_rate_limit.{enabled,enforced,rate_limited,ok}
+#   (docs: configuration/http/http_filters/local_rate_limit_filter "Statistics").
+GATEWAY_STATS_INCLUSION = (r".*http_edge_rate_limiter.*", r".*http_local_rate_limit.*")
+
+
 def gateway_topology(trusted_proxies: int, proxy_protocol: bool) -> dict[str, Any]:
     """ProxyConfig.gatewayTopology for the gateway pods ({} when Istio's defaults hold)."""
     topology: dict[str, Any] = {}
@@ -166,8 +178,10 @@ def gateway_manifests(p: MeshArgs, version: str, service_type: str = "LoadBalanc
     meta = {"name": name, "namespace": NAMESPACE, "labels": labels}
     pod_annotations = dict(GATEWAY_POD_ANNOTATIONS)
     topology = gateway_topology(p.edge_trusted_proxies, proxy_protocol)
+    proxy_config: dict[str, Any] = {"proxyStatsMatcher": {"inclusionRegexps": list(GATEWAY_STATS_INCLUSION)}}
     if topology:
-        pod_annotations[PROXY_CONFIG_ANNOTATION] = json.dumps({"gatewayTopology": topology}, sort_keys=True)
+        proxy_config["gatewayTopology"] = topology
+    pod_annotations[PROXY_CONFIG_ANNOTATION] = json.dumps(proxy_config, sort_keys=True)
     service_meta = ({**meta, "annotations": {AWS_PROXY_PROTOCOL_ANNOTATION: "*"}} if proxy_protocol else meta)
     resources = {"requests": {"cpu": "500m", "memory": "512Mi"} if p.is_prod else {"cpu": "50m", "memory": "64Mi"},
                  "limits": {"cpu": "2000m", "memory": "1024Mi"} if p.is_prod else {"cpu": "500m", "memory": "256Mi"}}

@@ -123,6 +123,36 @@ def prometheus_rules() -> list[dict[str, Any]]:
                   "Memory working set above 80 % of requests (guide: 70-80 %)"),
             alert("TartwareServiceDown", f'up{{{NS}}} == 0', "1m", "critical", "{{ $labels.service }} target is down"),
         ]},
+        {"name": "tartware.edge", "rules": edge_alerts(alert)},
+    ]
+
+
+# The edge's thresholds (docs/platform.md "Watching the edge").
+EDGE_LIMITED_RATIO_MAX = 0.01  # 429s from the per-client limit: more than 1 % of its decisions
+GATEWAY_403_RATIO_MAX = 0.01  # 403s at api-gateway (its in-app limiter's over-limit answer)
+EDGE_LATENCY_P99_MAX_SECONDS = 0.025  # half the gateway's 50 ms timeout (ratelimit.RLS_TIMEOUT)
+
+
+def edge_alerts(alert: Any) -> list[dict[str, Any]]:
+    """429s at the edge, 403s from the app's limiter, the limiter's errors and latency, fail-open."""
+    s = signals
+    return [
+        alert("TartwareEdgeRateLimited", f"{s.edge_limited_ratio()} > {EDGE_LIMITED_RATIO_MAX}", "10m", "warning",
+              "More than 1 % of edge requests are answered 429 by the per-client limit"),
+        alert("TartwareEdgeBackstopRateLimited", f"{s.per_second(s.EDGE_BACKSTOP_LIMITED)} > 1", "10m", "warning",
+              "The per-connection backstop answers 429 (one connection above edgeRateLimit)"),
+        alert("TartwareGatewayForbiddenShare",
+              f"({s.per_second(s.REQUESTS, s.GATEWAY_403)} / {s.per_second(s.REQUESTS, s.API)}) > {GATEWAY_403_RATIO_MAX}",
+              "10m", "warning", "More than 1 % of API requests are answered 403 (the gateway's own limiter answers 403)"),
+        alert("TartwareEdgeRateLimitErrors",
+              # either side may have no series at all (no error yet): `or vector(0)` keeps the sum
+              f"(({s.per_second(s.RL_ERRORS)} or vector(0)) + ({s.per_second(s.EDGE_CALL_ERRORS)} or vector(0))) > 0",
+              "5m", "critical",
+              "The edge rate limit fails: Redis errors in the ratelimit service or failed calls from the gateway"),
+        alert("TartwareEdgeRateLimitFailOpen", f"{s.per_second(s.EDGE_FAIL_OPEN)} > 0", "5m", "critical",
+              "Requests pass the edge unlimited: the ratelimit service did not answer in time (fail open)"),
+        alert("TartwareEdgeRateLimitSlow", f"{s.edge_latency_seconds(0.99)} > {EDGE_LATENCY_P99_MAX_SECONDS}", "10m",
+              "warning", "P99 of the ratelimit service's answers above 25 ms (the gateway gives up at 50 ms)"),
     ]
 
 

@@ -167,6 +167,9 @@ def service_env(s: RateLimitServiceArgs) -> list[dict[str, Any]]:
         value("REDIS_TYPE", "SINGLE"),
         value("REDIS_URL", f"{s.redis_host}:{s.redis_port}"),
         {"name": "REDIS_AUTH", "valueFrom": {"secretKeyRef": {"name": REDIS_SECRET, "key": "password"}}},
+        # sized for the headroom rate (stacks/ratelimit.py): buffered writes, 20 connections per pod
+        value("REDIS_PIPELINE_WINDOW", rl.REDIS_PIPELINE_WINDOW),  # default 0 (flush every write)
+        value("REDIS_POOL_SIZE", str(rl.REDIS_POOL_SIZE)),  # default 10
         value("USE_STATSD", "false"),  # default true; one sink only (runner.go refuses two)
         value("USE_PROMETHEUS", "true"),
         value("PROMETHEUS_ADDR", f":{METRICS_PORT}"),
@@ -189,11 +192,23 @@ def config_text(requests_per_second: int, exempt: rl.Exemption) -> pulumi.Output
 
 
 def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[str, Any]:
-    # /healthcheck answers 500 until a configuration is loaded and while Redis is unreachable
-    # (src/server/health.go; src/redis/driver_impl.go marks the redis component): ready then, but a
-    # Redis outage must not restart every pod, so liveness only asks whether the server listens.
-    probe = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
-    alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "initialDelaySeconds": 10, "failureThreshold": 6}
+    # What the probes see (envoyproxy/ratelimit@aba2384d):
+    # * at start the service connects to Redis before it serves anything: src/redis/driver_impl.go
+    #   retries PING with backoff (REDIS_STARTUP_INITIAL_INTERVAL 1s .. REDIS_STARTUP_MAX_INTERVAL 30s)
+    #   for REDIS_STARTUP_MAX_ELAPSED_TIME, default 0 = forever (src/settings/settings.go), and
+    #   src/service_cmd/runner/runner.go creates the limiter before srv.Start: port 8080 opens only
+    #   once Redis answers. The startup probe gives that 10 minutes before the kubelet restarts the
+    #   container, so a pod started during a Redis outage is not restarted every minute;
+    # * /healthcheck then answers 200 once a configuration is loaded
+    #   (HEALTHY_WITH_AT_LEAST_ONE_CONFIG_LOADED=true, src/server/health.go);
+    # * a later Redis outage does not fail it: REDIS_HEALTH_CHECK_ACTIVE_CONNECTION is false by default
+    #   (settings.go; driver_impl.go poolTrace marks the redis component only when it is true), and we
+    #   keep it off: the gateway fails open while Redis is away, and a pod marked unready would only
+    #   move the same errors to the other pods. The outage shows in the limiter's errors (alerts
+    #   TartwareEdgeRateLimitErrors and TartwareEdgeRateLimitFailOpen, observability.py).
+    ready = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
+    started = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 60}
+    alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 6}
     container = {
         "name": NAME,
         "image": versions.RATELIMIT_IMAGE,
@@ -201,7 +216,8 @@ def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[
         "env": service_env(s),
         "ports": [{"name": "http", "containerPort": HTTP_PORT}, {"name": "grpc", "containerPort": GRPC_PORT},
                   {"name": "metrics", "containerPort": METRICS_PORT}],
-        "readinessProbe": probe,
+        "startupProbe": started,
+        "readinessProbe": ready,
         "livenessProbe": alive,
         "resources": {"requests": {"cpu": s.request.cpu, "memory": s.request.memory},
                       "limits": {"cpu": s.limit.cpu, "memory": s.limit.memory}},
@@ -211,7 +227,8 @@ def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[
     }
     checksum = pulumi.Output.from_input(config).apply(lambda t: hashlib.sha256(t.encode()).hexdigest()[:16])
     return {
-        "replicas": s.replicas,
+        # with an HPA the Deployment leaves replicas to it (a set value would be reset on every update)
+        **({} if s.max_replicas > s.replicas else {"replicas": s.replicas}),
         "selector": {"matchLabels": dict(POD_LABELS)},
         "template": {
             "metadata": {"labels": {**LABELS, **POD_LABELS}, "annotations": {"checksum/config": checksum}},
@@ -270,6 +287,16 @@ class EdgeRateLimit(TartwareComponent):
                 {"name": "metrics", "port": METRICS_PORT, "targetPort": METRICS_PORT},
             ]},
             opts=self.child(provider, depends_on=[self.namespace]))
+        self.hpa = None
+        if s.max_replicas > s.replicas:
+            # CPU is what a call costs the service (stacks/ratelimit.py sizing)
+            self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                f"{name}-hpa", metadata=meta(f"{NAME}-hpa"),
+                spec={"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": NAME},
+                      "minReplicas": s.replicas, "maxReplicas": s.max_replicas,
+                      "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                          "type": "Utilization", "averageUtilization": rl.RATELIMIT_CPU_TARGET}}}]},
+                opts=self.child(provider, depends_on=[self.deployment]))
         self.pdb = None
         if s.replicas > 1:
             self.pdb = k8s.policy.v1.PodDisruptionBudget(

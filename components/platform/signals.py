@@ -75,3 +75,41 @@ def adapter_rules(rps_name: str, p95_name: str) -> list[dict]:
                              " by (le, <<.GroupBy>>)) / 1000"),
         },
     ]
+
+
+# --- The edge (components/platform/ratelimit.py): series that exist ------------------------------
+# envoyproxy/ratelimit@aba2384d with USE_PROMETHEUS (src/stats/prom/default_mapper.yaml; names
+# checked in src/stats/prom/prometheus_sink_test.go): decisions per descriptor
+# ratelimit_service_rate_limit_{total_hits,over_limit,within_limit}{domain,key1}, errors
+# ratelimit_service_should_rate_limit_error{err_type} (redis_error, ...: src/stats/manager_impl.go),
+# gRPC calls ratelimit_service_total_requests{grpc_method} and their latency
+# ratelimit_service_response_time_seconds (a histogram). Scraped by the ServiceMonitor `ratelimit`.
+RL_HITS = "ratelimit_service_rate_limit_total_hits"
+RL_OVER = "ratelimit_service_rate_limit_over_limit"
+RL_ERRORS = "ratelimit_service_should_rate_limit_error"
+RL_LATENCY_BUCKET = "ratelimit_service_response_time_seconds_bucket"
+RL_CALLS = "ratelimit_service_total_requests"
+# The gateway's Envoy (PodMonitor istio-ingressgateway; exposed by mesh.py GATEWAY_STATS_INCLUSION):
+# the global filter's stats under its stat_prefix, per route target cluster, and the per-connection
+# backstop's.
+EDGE_FAIL_OPEN = "envoy_cluster_http_edge_rate_limiter_failure_mode_allowed"
+EDGE_CALL_ERRORS = "envoy_cluster_http_edge_rate_limiter_error"
+EDGE_BACKSTOP_LIMITED = "envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited"
+# The app's own limiter answers 403, not 429: @fastify/rate-limit bans a key once it is over its
+# limit by more than `ban` (@fastify/rate-limit@10.3.0 index.js: statusCode 403 when
+# current - max > ban), and the gateway registers it with ban: 0 (Apps/api-gateway/src/server.ts).
+# Other 403s (TENANT_ACCESS_DENIED, ...) count here too: the share is a signal to read with the logs.
+GATEWAY_403 = f'{API},response_code="403"'
+
+
+def per_second(metric: str, selector: str = "", window: str = "5m") -> str:
+    return f"sum(rate({metric}{{{selector}}}[{window}]))"
+
+
+def edge_limited_ratio(window: str = "5m") -> str:
+    """Share of the limiter's decisions that were over the limit (each one a 429 at the gateway)."""
+    return f"({per_second(RL_OVER, window=window)} / {per_second(RL_HITS, window=window)})"
+
+
+def edge_latency_seconds(quantile: float, window: str = "5m") -> str:
+    return f"histogram_quantile({quantile}, sum by (le) (rate({RL_LATENCY_BUCKET}[{window}])))"

@@ -1,7 +1,11 @@
-// Smoke test (the guide's "Smoke Test (30s)"): 2 VUs for 30 s walk every route once per
-// iteration, with the guide's thresholds. Run: k6 run -e BASE_URL=https://api.tartware.local smoke.js
+// Smoke test (the guide's "Smoke Test (30s)"): 2 VUs for 30 s walk every step of the request mix
+// (loadtest/mix.json) once per iteration, with the guide's thresholds.
+// Run: k6 run -e BASE_URL=https://api.tartware.local -e K6_USERNAME=<prefix> -e K6_PASSWORD=... smoke.js
 import { sleep } from 'k6';
-import { THRESHOLDS, login, call, routesOf } from './lib/config.js';
+import { THRESHOLDS, call, loadMix, session } from './lib/config.js';
+
+// open() in the entry script: the path is relative to this file (loadtest/k6/smoke.js)
+const MIX = loadMix(open('../mix.json'));
 
 export const options = {
   scenarios: {
@@ -11,12 +15,12 @@ export const options = {
 };
 
 export function setup() {
-  return login();
+  return session(MIX);
 }
 
 export default function (data) {
-  for (const route of routesOf(data)) {
-    call(route, data);
+  for (const step of MIX.steps) {
+    call(MIX, step, data);
   }
   sleep(1);
 }

@@ -1,44 +1,89 @@
 """Locust, the guide's alternative load test ("Alternative: Locust": 5000 users, spawn rate 100/s,
-host https://api.<domain>, UI on 8089): the same login and routes as the k6 scripts
-(loadtest/k6/lib/config.js), each with the gateway route file that serves it at the pinned app
-commit (stacks/app_source.py):
+UI on 8089): the Locust driver of the request mix ``loadtest/mix.json``, the same file the k6
+scripts read (loadtest/k6/lib/config.js). Every simulated user logs in once (``on_start``) as one of
+the load-test accounts, finds the ids the writes need, sends the seed write, then runs the mix's
+steps by weight. A status the mix does not expect is a failure; a missing id, token or tenant is
+an error that stops the user (``StopUser`` after the failure is recorded), never a silent skip.
 
-    POST /v1/auth/login                      Apps/api-gateway/src/routes/core-proxy-routes.ts (-> core-service auth.ts)
-    GET  /health                             Apps/api-gateway/src/routes/health-routes.ts
-    GET  /v1/rooms?tenant_id=                Apps/api-gateway/src/routes/room-routes.ts
-    GET  /v1/guests?tenant_id=               Apps/api-gateway/src/routes/guest-routes.ts
-    GET  /v1/reservations?tenant_id=         Apps/api-gateway/src/routes/reservation-routes.ts
-    GET  /v1/dashboard/stats?tenant_id=      Apps/api-gateway/src/routes/core-proxy-routes.ts
-    POST /v1/guests                          Apps/api-gateway/src/routes/guest-routes.ts (guest.register, 202)
-    POST /v1/tenants/:tenantId/reservations  Apps/api-gateway/src/routes/reservation-routes.ts (reservation.create, 202)
-    GET  /v1/properties, /v1/room-types      core-proxy-routes.ts, room-routes.ts (on start, ids for reservation.create)
-
-Environment: LOCUST_USERNAME, LOCUST_PASSWORD or LOCUST_PASSWORD_FILE (the password file mounted from
-the Secret k6-credentials), TENANT_ID,
-PROPERTY_ID, ROOM_TYPE_ID, GUEST_ID (optional). Each simulated user logs in once (on_start).
+Environment:
+    LOCUST_USERNAME        the accounts' prefix: account n is <prefix>-<n> (mix.json accounts)
+    ACCOUNTS               how many accounts exist (loadTestAccounts)
+    WORKERS                worker processes (users are spread over the accounts across workers)
+    LOCUST_PASSWORD or LOCUST_PASSWORD_FILE   their password (the file: mounted from the Secret)
+    TENANT_ID              tenant to act in (optional: the login's first membership)
+    HOST_HEADER            Host header to send (the edge path: api.<domain> on the in-cluster
+                           istio-ingressgateway Service); empty: the host of --host
+    LOADTEST_COMMANDS_FILE optional: append one JSON line per accepted write (step, idempotency
+                           key, command_id), for the end-to-end run's check of what the Kafka
+                           stand-in received
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
 import os
+import re
+import time
 import uuid
+from pathlib import Path
+from typing import Any
 
 from locust import HttpUser, between
+from locust.exception import StopUser
 
-ROUTES = [  # (name, method, path, weight, expected status, source) -- the k6 mix
-    ("rooms", "GET", "/v1/rooms", 25, 200, "Apps/api-gateway/src/routes/room-routes.ts"),
-    ("guests", "GET", "/v1/guests", 20, 200, "Apps/api-gateway/src/routes/guest-routes.ts"),
-    ("reservations", "GET", "/v1/reservations", 25, 200, "Apps/api-gateway/src/routes/reservation-routes.ts"),
-    ("dashboard-stats", "GET", "/v1/dashboard/stats", 5, 200, "Apps/api-gateway/src/routes/core-proxy-routes.ts"),
-    ("health", "GET", "/health", 5, 200, "Apps/api-gateway/src/routes/health-routes.ts"),
-    ("guest.register", "POST", "/v1/guests", 10, 202, "Apps/api-gateway/src/routes/guest-routes.ts"),
-    ("reservation.create", "POST", "/v1/tenants/:tenantId/reservations", 10, 202,
-     "Apps/api-gateway/src/routes/reservation-routes.ts"),
-]
-LOGIN_PATH = "/v1/auth/login"
-LOOKUPS = {"property": ("/v1/properties", "PROPERTY_ID"), "room_type": ("/v1/room-types", "ROOM_TYPE_ID"),
-           "guest": ("/v1/guests", "GUEST_ID")}
+MIX_FILE = Path(__file__).resolve().parent.parent / "mix.json"
+MIX: dict[str, Any] = json.loads(MIX_FILE.read_text(encoding="utf-8"))
+PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
+WHOLE = re.compile(r"^\$\{([a-z_]+)\}$")
+_users = itertools.count()
+
+
+class MixError(Exception):
+    """The app's answer lacks what the mix needs (a field, an id), or a value is missing."""
+
+
+def fill(value: Any, values: dict[str, Any]) -> Any:
+    """Fill ${name} placeholders; a string that is one placeholder takes the value itself."""
+    def get(name: str) -> Any:
+        if values.get(name) in (None, ""):
+            raise MixError(f"no value for ${{{name}}} (mix.json)")
+        return values[name]
+
+    if isinstance(value, str):
+        whole = WHOLE.match(value)
+        if whole:
+            return get(whole.group(1))
+        return PLACEHOLDER.sub(lambda m: str(get(m.group(1))), value)
+    if isinstance(value, list):
+        return [fill(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, values) for k, v in value.items()}
+    return value
+
+
+def extract(body: Any, path: str, what: str) -> Any:
+    """A dotted path into a JSON body ("memberships.0.tenant_id"); missing -> MixError."""
+    value = body
+    for part in path.split(".") if path else []:
+        try:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise MixError(f"{what}: the response has no {path} (mix.json)") from None
+    return value
+
+
+def request_values(session: dict[str, Any]) -> dict[str, Any]:
+    """The session's values plus fresh ones for one request."""
+    key = str(uuid.uuid4())
+    today = dt.date.today()
+    return {**session, "unique": key.replace("-", "")[:12], "idempotency_key": key,
+            "check_in": str(today + dt.timedelta(days=30)), "check_out": str(today + dt.timedelta(days=32))}
+
+
+def account_name(prefix: str, n: int) -> str:
+    return MIX["accounts"]["username"].replace("${prefix}", prefix).replace("${n}", str(n))
 
 
 def _password() -> str:
@@ -51,17 +96,22 @@ def _password() -> str:
         return f.read().strip()
 
 
-def _first_id(body) -> str:
-    items = body if isinstance(body, list) else (body.get("data") or body.get("items") or body.get("results") or [])
-    return str(items[0]["id"]) if items and isinstance(items[0], dict) and items[0].get("id") else ""
+def _problem(res) -> str:
+    """The app's reason (its problem+json `code` and `detail`), so a failure says why."""
+    try:
+        body = res.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    parts = [str(body[k]) for k in ("code", "detail", "message") if body.get(k)]
+    return (": " + " - ".join(parts))[:240] if parts else ""
 
 
-def _make_task(name: str, method: str, path: str, expect: int):
+def _step_task(step: dict[str, Any]):
     def run(self: "TartwareUser") -> None:
-        if name == "reservation.create" and not all(self.ids.values()):
-            return  # no property, room type or guest in the tenant: left out, as in the k6 mix
-        self._call(name, method, path, expect)
-    run.__name__ = name.replace(".", "_").replace("-", "_")
+        self.call(step)
+    run.__name__ = step["name"].replace(".", "_").replace("-", "_")
     return run
 
 
@@ -69,43 +119,136 @@ class TartwareUser(HttpUser):
     # 5000 users at ~4 requests/s each = the guide's 20,000 req/s
     wait_time = between(0.15, 0.35)
     # task functions get the user (docs.locust.io "Tasks": tasks = {callable: weight})
-    tasks = {_make_task(name, method, path, expect): weight for name, method, path, weight, expect, _src in ROUTES}
+    tasks = {_step_task(step): step["weight"] for step in MIX["steps"]}
 
     def on_start(self) -> None:
-        res = self.client.post(LOGIN_PATH, json={"username": os.environ.get("LOCUST_USERNAME", ""),
-                                                 "password": _password()}, name="login")
-        body = res.json() if res.status_code == 200 else {}
-        self.token = body.get("access_token", "")
-        memberships = body.get("memberships") or []
-        self.tenant = os.environ.get("TENANT_ID") or (memberships[0].get("tenant_id", "") if memberships else "")
-        self.headers = {"Authorization": f"Bearer {self.token}"}
-        self.ids = {}
-        for key, (path, env) in LOOKUPS.items():
-            value = os.environ.get(env, "")
-            if not value:
-                r = self.client.get(path, params={"tenant_id": self.tenant}, headers=self.headers, name=f"setup:{key}")
-                value = _first_id(r.json()) if r.status_code == 200 else ""
-            self.ids[key] = value
+        runner = self.environment.runner
+        index = getattr(runner, "worker_index", 0) if runner is not None else 0
+        accounts = int(os.environ.get("ACCOUNTS", "1"))
+        workers = int(os.environ.get("WORKERS", "1"))
+        n = (index + next(_users) * workers) % accounts + 1
+        self.username = account_name(os.environ.get("LOCUST_USERNAME", ""), n)
+        self.host_header = os.environ.get("HOST_HEADER", "")
+        self.commands_file = os.environ.get("LOADTEST_COMMANDS_FILE", "")
+        try:
+            self._session()
+        except MixError as exc:
+            self.environment.events.request.fire(request_type="SETUP", name="setup", response_time=0,
+                                                 response_length=0, exception=exc, context={})
+            raise StopUser() from exc
 
-    def _call(self, name: str, method: str, path: str, expect: int) -> None:
-        url = path.replace(":tenantId", self.tenant)
-        with self._request(name, method, url) as res:
-            if res.status_code != expect:
-                res.failure(f"{name}: HTTP {res.status_code}, expected {expect}")
+    def _session(self) -> None:
+        login = MIX["login"]
+        res = self._send(login, {}, {}, fill(login["body"], {"username": self.username, "password": _password()}),
+                         login["name"])
+        if res is None:
+            raise MixError(f"login as {self.username}: HTTP status not in {login['expect']}")
+        body = res.json()
+        self.values: dict[str, Any] = {"token": extract(body, login["extract"]["token"], "login")}
+        self.values["tenant"] = os.environ.get("TENANT_ID") or extract(body, login["extract"]["tenant"], "login")
+        before = [x for x in MIX["lookups"] if not x.get("after_seed")]
+        for lookup in before:
+            self._lookup(lookup)
+        self.seed = self._write(self.step(MIX["seed"]))
+        if self.seed is None:
+            raise MixError(f"the seed write {MIX['seed']} was not accepted")
+        for lookup in MIX["lookups"]:
+            if lookup not in before:
+                self._lookup(lookup)
 
-    def _request(self, name: str, method: str, url: str):
-        if method == "GET":
-            params = {} if url == "/health" else {"tenant_id": self.tenant}
-            return self.client.get(url, params=params, headers=self.headers, name=name, catch_response=True)
-        return self.client.post(url, json=self._payload(name), headers=self.headers, name=name, catch_response=True)
+    def _lookup(self, lookup: dict[str, Any]) -> None:
+        """The first id of a list; polled once a second up to wait_seconds while the list is empty."""
+        what = f"{lookup['name']} ({lookup['path']})"
+        deadline = time.monotonic() + lookup.get("wait_seconds", 0)
+        while True:
+            r = self._send(lookup, self.values, fill(MIX["auth"], self.values), None, f"setup:{lookup['name']}")
+            if r is None:
+                raise MixError(f"{what}: HTTP status not in {lookup['expect']}")
+            items = extract(r.json(), lookup["list"], what)
+            if items:
+                self.values[lookup["name"]] = str(extract(items[0], lookup["id"], what))
+                return
+            if time.monotonic() >= deadline:
+                raise MixError(f"{what}: the tenant has none; seed one first")
+            time.sleep(1)
 
-    def _payload(self, name: str) -> dict:
-        stamp = uuid.uuid4().hex[:12]
-        if name == "guest.register":
-            return {"tenant_id": self.tenant, "first_name": "Load", "last_name": f"Test {stamp}",
-                    "email": f"locust-{stamp}@example.invalid"}
-        today = dt.date.today()
-        return {"property_id": self.ids.get("property"), "guest_id": self.ids.get("guest"),
-                "room_type_id": self.ids.get("room_type"),
-                "check_in_date": str(today + dt.timedelta(days=30)), "check_out_date": str(today + dt.timedelta(days=32)),
-                "total_amount": 200, "currency": "USD", "source": "DIRECT", "notes": f"locust {stamp}"}
+    @staticmethod
+    def step(name: str) -> dict[str, Any]:
+        for step in MIX["steps"]:
+            if step["name"] == name:
+                return step
+        raise MixError(f"mix.json: no step {name}")
+
+    def _headers(self, extra: dict[str, str]) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", **extra}
+        if self.host_header:
+            headers["Host"] = self.host_header
+        return headers
+
+    def _send(self, request: dict[str, Any], values: dict[str, Any], headers: dict[str, str], body: Any,
+              name: str, check=None):
+        """One request; a status outside ``expect`` (or a failed ``check``) is a failure. Returns the
+        response when it was expected and passed the check, else None."""
+        url = fill(request["path"], values)
+        params = fill(request.get("query", {}), values)
+        kwargs: dict[str, Any] = {"params": params, "headers": self._headers(headers), "name": name,
+                                  "catch_response": True}
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+        with self.client.request(request["method"], url, **kwargs) as res:
+            if res.status_code not in request["expect"]:
+                res.failure(f"{name}: HTTP {res.status_code}, expected {request['expect']}{_problem(res)}")
+                return None
+            problem = check(res) if check else None
+            if problem:
+                res.failure(f"{name}: {problem}")
+                return None
+            res.success()
+            return res
+
+    def _returned(self, step: dict[str, Any], expected: Any = None):
+        field = step["returns"]
+
+        def check(res) -> str:
+            try:
+                value = res.json().get(field)
+            except ValueError:
+                return f"the answer is not JSON, no {field}"
+            if not isinstance(value, str) or not value:
+                return f"the answer has no {field}"
+            if expected is not None and value != expected:
+                return f"{field} {value} is not the seed's {expected}"
+            return ""
+        return check
+
+    def _write(self, step: dict[str, Any]):
+        values = request_values(self.values)
+        headers = fill(step.get("headers", {}), values)
+        body = fill(step["body"], values)
+        res = self._send(step, values, {**fill(MIX["auth"], values), **headers}, body, step["name"],
+                         self._returned(step))
+        if res is None:
+            return None
+        sent = {"headers": headers, "body": body, step["returns"]: res.json()[step["returns"]]}
+        self._record(step, headers, sent[step["returns"]])
+        return sent
+
+    def _record(self, step: dict[str, Any], headers: dict[str, str], command_id: str) -> None:
+        if self.commands_file:
+            with open(self.commands_file, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"step": step["name"], "command": step.get("command") or step.get("replay"),
+                                    "idempotency_key": headers.get("Idempotency-Key", ""),
+                                    "command_id": command_id}) + "\n")
+
+    def call(self, step: dict[str, Any]) -> None:
+        if step.get("replay"):
+            seed = self.seed
+            request = {**self.step(step["replay"]), "expect": step["expect"]}  # the seed's method and path
+            res = self._send(request, self.values, {**fill(MIX["auth"], self.values), **seed["headers"]}, seed["body"],
+                             step["name"], self._returned(step, seed[step["returns"]]))
+            if res is not None:
+                self._record(step, seed["headers"], seed[step["returns"]])
+        elif "body" in step:
+            self._write(step)
+        else:
+            self._send(step, self.values, fill(MIX["auth"], self.values), None, step["name"])

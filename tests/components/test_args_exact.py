@@ -68,7 +68,6 @@ CONFIGS = {
                   dict(registryPassword="pw", loadTestPassword="pw", backupOffsiteAccessKeyId="id",
                        backupOffsiteSecretAccessKey="key"), None),
     "prod-locust-irsa": ("prod", dict(OFFSITE, loadTest="locust", loadTestUsername="admin",
-                                      edgeRateLimitExemptCidrs=["10.244.0.0/16"],  # Locust's pods (kind)
                                       backupOffsiteRoleArn="arn:aws:iam::123456789012:role/backup",
                                       backupOffsiteEncryption="aws:kms",
                                       backupOffsiteKmsKeyId="arn:aws:kms:us-east-1:123456789012:key/abc",
@@ -88,7 +87,7 @@ CONFIGS = {
     "eks": ("eks", {}, {}, {"TartwareArgs"}),
     # operatorAccess: the SSO gate with Grafana's OAuth (and a locust route to guard), the allowlist
     "sso": ("prod", dict({k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}, loadTest="locust",
-                         loadTestUsername="admin", edgeRateLimitExemptCidrs=["10.244.0.0/16"]),
+                         loadTestUsername="admin"),
             dict(operatorSsoClientSecret="pw", loadTestPassword="pw"),
             {"PlatformArgs", "OperatorAccessArgs", "ObservabilityArgs", "MeshArgs"}),
     "allowlist": ("prod", dict(operatorAccess="allowlist", operatorAllowedCidrs=["203.0.113.0/24"]), {},
@@ -242,7 +241,10 @@ def _stack_builds(reads: Reads, name: str) -> None:
         lambda a, k8s: Operations("operations", a, on(k8s)))
     run("LoadTestArgs",
         lambda s, k8s: s.ops.load_test and LoadTestArgs(s.ops.load_test, s.domain, stand_in("ops-namespace", k8s),
-                                                        stand_in("tartware-release", k8s)),  # as Operations makes it
+                                                        stand_in("tartware-release", k8s),  # as Operations makes it
+                                                        ui_host=f"locust.{s.domain}",
+                                                        edge=s.platform.load_test_edge(s.cluster.target, s.domain),
+                                                        edge_ready=(stand_in("gateway", k8s),)),
         lambda a, k8s: LoadTest("load-test", a, on(k8s)))
     run("OutputsArgs",
         lambda s, k8s: compose.outputs_args(s, _cluster_handle(s, k8s), _handle(k8s, tls=False), _built_tartware(),

@@ -5,9 +5,10 @@
 // GET /v1/status with paused=true, then resumes all of them with
 // PATCH /v1/status {"data":{"type":"status","id":"default","attributes":{"paused":false}}}.
 // Results: every generator writes its samples to Prometheus (`--out experimental-prometheus-rw`,
-// trends as native histograms: grafana/k6@v1.7.1 internal/output/prometheusrw/remotewrite:
-// counters k6_<metric>_total, trends k6_<metric>_seconds), tagged testid=<run>. A pod that fails
-// keeps what it already wrote. The coordinator evaluates the guide's thresholds on all of them.
+// trends as native histograms), tagged testid=<run> and generator=<its index> (load.js), so each
+// pod has its own series. A pod that fails keeps what it already wrote. The queries are data
+// (coordinator-queries.json), read by this file and by the test that proves them on a real
+// Prometheus (tests/test_coordinator.py).
 import http from 'k6/http';
 import { sleep } from 'k6';
 
@@ -50,32 +51,38 @@ export function waitForGenerators(hosts, timeoutSeconds) {
   return Date.now() / 1000;
 }
 
-function promql(prometheus, query, at) {
-  const res = http.get(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}&time=${at}`,
-    { timeout: '60s', tags: { name: 'prometheus-query' } });
-  if (res.status !== 200) return NaN;
-  const result = JSON.parse(res.body).data.result;
-  return result.length ? parseFloat(result[0].value[1]) : NaN;
+// Fill ${testid}, ${range}, ${grace} in a query.
+export function expression(query, vars) {
+  return query.expr.replace(/\$\{([a-z]+)\}/g, (_m, name) => String(vars[name]));
 }
 
-// The run's totals: every series is cumulative since its pod started, so the last sample of each,
-// summed over all pods, is the whole run (exact, no rate extrapolation).
-export function aggregate(prometheus, testid, started, ended) {
-  const range = `${Math.ceil(ended - started) + 120}s`;
-  const at = Math.ceil(ended) + 15; // the coordinator waits 30 s after the end before asking
-  const sel = `testid="${testid}"`;
-  const requests = promql(prometheus, `sum(last_over_time(k6_http_reqs_total{${sel}}[${range}]))`, at);
-  const failed = promql(prometheus,
-    `sum(last_over_time(k6_http_reqs_total{${sel},expected_response="false"}[${range}]))`, at);
-  const dropped = promql(prometheus, `sum(last_over_time(k6_dropped_iterations_total{${sel}}[${range}]))`, at);
-  const quantile = (q) => promql(prometheus,
-    `histogram_quantile(${q}, sum(last_over_time(k6_http_req_duration_seconds{${sel}}[${range}])))`, at) * 1000;
-  return {
-    requests: requests || 0,
-    failedRate: requests ? (failed || 0) / requests : 1,
-    droppedIterations: dropped || 0,
-    p95Ms: quantile(0.95),
-    p99Ms: quantile(0.99),
-    seconds: ended - started,
-  };
+// The evaluation time of a query: the run's end plus 15 s (native histograms are read with an
+// instant selector, which looks back 5 minutes: Prometheus 2.42's last_over_time does not carry
+// histograms), or the start plus the grace.
+export function evaluationTime(query, started, ended, graceSeconds) {
+  return query.at === 'start+grace' ? Math.ceil(started + graceSeconds) : Math.ceil(ended) + 15;
+}
+
+function promql(prometheus, expr, at) {
+  const res = http.get(`${prometheus}/api/v1/query?query=${encodeURIComponent(expr)}&time=${at}`,
+    { timeout: '60s', tags: { name: 'prometheus-query' } });
+  if (res.status !== 200) return null;
+  return JSON.parse(res.body).data.result;
+}
+
+// Every query of the spec: a number, or {label value: number} for queries with `by`.
+export function runQueries(prometheus, spec, testid, started, ended) {
+  const vars = { testid, range: `${Math.ceil(ended - started) + 120}s`, grace: `${spec.grace_seconds}s` };
+  const values = {};
+  for (const name of Object.keys(spec.queries)) {
+    const query = spec.queries[name];
+    const result = promql(prometheus, expression(query, vars), evaluationTime(query, started, ended, spec.grace_seconds));
+    if (query.by) {
+      values[name] = {};
+      for (const r of result || []) values[name][r.metric[query.by] || ''] = parseFloat(r.value[1]);
+    } else {
+      values[name] = result && result.length ? parseFloat(result[0].value[1]) : NaN;
+    }
+  }
+  return values;
 }
