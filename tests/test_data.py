@@ -104,7 +104,8 @@ def test_guide_names(run):
 
 
 def test_prod_is_highly_available():
-    """The issue: prod runs 3 instances across zones with automatic failover; Redis fails over too."""
+    """Prod runs 3 instances across zones with automatic failover; Redis fails over too
+    (docs/data-and-observability.md, "High availability and failover")."""
     run = platform_run("prod")
     spec = cluster(run).plain["spec"]
     assert spec["instances"] == 3
@@ -137,7 +138,8 @@ def test_dev_is_light():
 
 
 def test_zero_loss_failover_is_a_setting():
-    """postgresSynchronous=required: a commit waits for a standby (the issue's dataDurability required)."""
+    """postgresSynchronous=required: a commit waits for a standby (dataDurability required;
+    docs/data-and-observability.md, "High availability and failover")."""
     spec = cluster(platform_run("prod", PITR)).plain["spec"]
     assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "required"}
     from components.platform.postgres import cluster_spec
@@ -172,7 +174,7 @@ def test_wal_is_archived_continuously_to_the_backups_bucket():
     (plugin_ref,) = spec["plugins"]
     assert plugin_ref == {"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True,
                           "parameters": {"barmanObjectName": "postgres-archive", "serverName": "postgres"}}
-    # archive_timeout: a WAL switch at least every 5 minutes, the issue's RPO <= 5 minutes
+    # archive_timeout: a WAL switch at least every 5 minutes, the RPO <= 5 minutes of docs/data-and-observability.md
     timeout = spec["postgresql"]["parameters"]["archive_timeout"]
     assert timeout.endswith("min") and int(timeout[:-3]) <= 5
     (backup,) = run.of_type(SCHEDULED_BACKUP)
@@ -225,7 +227,7 @@ def test_backups_dial_the_primary_not_the_pooler():
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
     """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
-    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down, and the pooler's
+    DB_POOL_MAX 15 = 6,300 connections, docs/budget.md) fits even with one pooler pod down, and the pooler's
     server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
     side, reserve included: tests/stacks/test_connections.py)."""
     run = platform_run("prod")
