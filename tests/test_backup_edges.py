@@ -268,3 +268,59 @@ def test_the_dump_runs_from_a_streaming_replica(pg):
         assert pg.fingerprint(db) == pg.expected
     finally:
         pg.run([pg.bindir / "pg_ctl", "-D", standby, "-m", "immediate", "-w", "stop"], check=False)
+
+
+def _prune_then_a_failing_dump(pg: Server, good_dump: Path, scripts: Path, name: str) -> list[str]:
+    """Plant an expired and a recent verified dump, run ``scripts``/backup.sh against a database
+    whose dump fails after the connection (a table the backup role may not read: pg_dump's LOCK
+    TABLE is refused), and return what is wrong with the order: empty when the expired dump was
+    pruned before the dump started, the recent one kept and no new file written. Needs no root,
+    unlike the tmpfs of ``test_a_full_claim_frees_space_by_pruning_before_the_dump``."""
+    db = pg.clone(f"prune_{name}")
+    pg.sql("CREATE TABLE ledger_locked (id int)", db)  # owned by postgres, no grant to tartware
+    directory = pg.backup_dir(f"prune-{name}")
+    now = time.time()
+    manifest = _manifest(good_dump)
+    expired = _plant(pg, directory, good_dump, "tartware-20000101T000000Z.dump", now - 30 * 86400,
+                     {**manifest, "server_epoch": str(int(now - 30 * 86400))})
+    recent = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 86400,
+                    {**manifest, "server_epoch": str(int(now - 86400))})
+    before = dumps(directory)
+    result = pg.run(["/bin/sh", scripts / "backup.sh"], check=False, env=pg.script_env(directory, PGDATABASE=db))
+    problems = []
+    if result.returncode == 0 or "backup FAILED: pg_dump" not in result.stderr:
+        problems.append(f"the dump was meant to fail in pg_dump: rc {result.returncode}, {result.stderr!r}")
+    lines = result.stdout.splitlines()
+    pruned = [i for i, line in enumerate(lines) if line.startswith(f"pruned {expired}")]
+    dumping = [i for i, line in enumerate(lines) if line.startswith("dumping database")]
+    if not pruned or not dumping or pruned[0] > dumping[0]:
+        problems.append(f"'pruned {expired}' is not printed before 'dumping database': {lines}")
+    if expired.exists() or Path(f"{expired}.manifest").exists():
+        problems.append(f"the expired dump {expired.name} is still there after a failed dump")
+    if not recent.exists() or not Path(f"{recent}.manifest").exists():
+        problems.append(f"the recent dump {recent.name} was pruned")
+    if set(dumps(directory)) - set(before):
+        problems.append(f"a failed dump left files: {sorted(set(dumps(directory)) - set(before))}")
+    return problems
+
+
+def test_pruning_runs_before_the_dump_even_when_the_dump_fails(pg, good_dump):
+    """A full claim stopped backups for good when pruning ran only after a successful dump. Proven
+    here without a full volume: the dump fails after the prune step, and the expired dump is gone."""
+    assert _prune_then_a_failing_dump(pg, good_dump, pg.scripts, "fixed") == []
+
+
+def test_the_prune_order_check_fails_when_pruning_follows_the_dump(pg, good_dump):
+    """Planted defect: backup.sh with its prune step moved after the dump (as it was before the fix)."""
+    text = (pg.scripts / "backup.sh").read_text()
+    start, end = text.index("# --- prune first"), text.index("# --- dump and verify")
+    manifest_at = text.index("# --- the manifest")
+    moved = text[:start] + text[end:manifest_at] + text[start:end] + text[manifest_at:]
+    assert moved != text and moved.count("# --- prune first") == 1
+    planted = pg.base / "scripts-prune-after"
+    shutil.copytree(pg.scripts, planted)
+    (planted / "backup.sh").write_text(moved)
+    pg.own(planted, *planted.iterdir())
+    problems = _prune_then_a_failing_dump(pg, good_dump, planted, "planted")
+    assert any("is not printed before 'dumping database'" in p for p in problems), problems
+    assert any("is still there after a failed dump" in p for p in problems), problems
