@@ -340,7 +340,7 @@ def test_a_failed_upload_retries_without_a_new_dump_and_the_next_night_catches_u
     offsite = {"RCLONE_CONFIG": str(pg.base / "rclone.conf"), "RCLONE_CONFIG_OFFSITE_TYPE": "local",
                "BACKUP_OFFSITE_BUCKET": str(bucket), "BACKUP_OFFSITE_PREFIX": "tartware/prod/postgres"}
     folder = bucket / "tartware" / "prod" / "postgres"
-    UPLOAD, DOWNLOAD = BACKUP.parent / "upload.sh", BACKUP.parent / "download.sh"
+    upload, download = BACKUP.parent / "upload.sh", BACKUP.parent / "download.sh"
 
     def night(rows_added: int) -> Path:
         if rows_added:
@@ -361,10 +361,10 @@ def test_a_failed_upload_retries_without_a_new_dump_and_the_next_night_catches_u
 
     one = night(0)
     unreachable(True)
-    failed = pg.script(UPLOAD, directory, **offsite)
+    failed = pg.script(upload, directory, **offsite)
     assert failed.returncode != 0 and "upload FAILED" in failed.stderr, failed.stdout + failed.stderr
     unreachable(False)
-    retried = pg.script(UPLOAD, directory, **offsite)  # the container restarted: no backup.sh in between
+    retried = pg.script(upload, directory, **offsite)  # the container restarted: no backup.sh in between
     assert retried.returncode == 0, retried.stderr
     assert [n for n in dumps(directory) if n.endswith(".dump")] == [one.name]  # still one dump
     assert (folder / one.name).read_bytes() == one.read_bytes()
@@ -372,12 +372,12 @@ def test_a_failed_upload_retries_without_a_new_dump_and_the_next_night_catches_u
     two = night(5)
     bucket.rename(pg.base / "offsite-aside")  # night 2: the store is unreachable all night
     unreachable(True)
-    assert pg.script(UPLOAD, directory, **offsite).returncode != 0
+    assert pg.script(upload, directory, **offsite).returncode != 0
     unreachable(False)
     (pg.base / "offsite-aside").rename(bucket)  # back, holding night 1 only
     assert sorted(p.name for p in folder.iterdir()) == [one.name, f"{one.name}.manifest"]
     three = night(5)
-    caught_up = pg.script(UPLOAD, directory, **offsite)
+    caught_up = pg.script(upload, directory, **offsite)
     assert caught_up.returncode == 0, caught_up.stderr
     assert caught_up.stdout.index(two.name) < caught_up.stdout.index(three.name)  # oldest first
     assert {p.name for p in folder.iterdir()} == {f"{d.name}{s}" for d in (one, two, three) for s in ("", ".manifest")}
@@ -385,7 +385,7 @@ def test_a_failed_upload_retries_without_a_new_dump_and_the_next_night_catches_u
     # the claim is gone: each night comes back from the bucket into a fresh database
     for name, rows in (("latest", 5010), (two.name, 5005)):  # night 1 is byte-identical in the bucket (above)
         landing = pg.backup_dir(f"landing-{rows}")
-        fetched = pg.script(DOWNLOAD, landing, BACKUP_FILE=name, **offsite)
+        fetched = pg.script(download, landing, BACKUP_FILE=name, **offsite)
         assert fetched.returncode == 0, fetched.stderr
         target = f"from_bucket_{rows}"
         pg.sql(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
