@@ -88,7 +88,9 @@ METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "
 # the operator chart cloudnative-pg 0.29.0 = operator 1.30.0 (cloudnative-pg/charts@cloudnative-pg-v0.29.0
 # charts/cloudnative-pg/{Chart.yaml,values.yaml}; the CRDs are in its templates/crds/crds.yaml). Its
 # kubeVersion is ">=1.29.0-0". The Cluster/Pooler/ScheduledBackup fields used were read in
-# cloudnative-pg/cloudnative-pg@v1.30.0 api/v1/{cluster,pooler,scheduledbackup}_types.go.
+# cloudnative-pg/cloudnative-pg@v1.30.0 api/v1/{cluster,pooler,scheduledbackup}_types.go. Newer charts
+# exist upstream (0.29.1) but not as a source that can be vendored here: docs/vendored-charts.md,
+# "Newer upstream releases not vendored".
 # renovate: datasource=helm depName=cloudnative-pg registryUrl=https://cloudnative-pg.github.io/charts
 CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.29.0",
                           "cloudnative-pg/charts@cloudnative-pg-v0.29.0 charts/cloudnative-pg/values.yaml")
@@ -96,7 +98,9 @@ CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnativ
 # spec.backup.barmanObjectStore is deprecated since CloudNativePG 1.26). Chart plugin-barman-cloud
 # 0.7.0 = plugin v0.13.0 (cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud;
 # the sidecar it injects runs barman 3.19.1: cloudnative-pg/plugin-barman-cloud@v0.13.0
-# containers/sidecar-requirements.in). Plugin v0.14.0 (2026-07-29) has no chart release yet.
+# containers/sidecar-requirements.in). Not the newest: charts 0.7.1, 0.8.0 (plugin v0.15.0) and 0.8.1 were
+# released upstream, but their sources cannot be vendored here (docs/vendored-charts.md, "Newer upstream
+# releases not vendored"); the marker below lets renovate propose them.
 # renovate: datasource=helm depName=plugin-barman-cloud registryUrl=https://cloudnative-pg.github.io/charts
 BARMAN_CLOUD_PLUGIN = ChartRef("https://cloudnative-pg.github.io/charts", "plugin-barman-cloud", "0.7.0",
                                "cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud/values.yaml,"
@@ -108,9 +112,9 @@ BARMAN_CLOUD_PLUGIN = ChartRef("https://cloudnative-pg.github.io/charts", "plugi
 # renovate: datasource=docker depName=ghcr.io/cloudnative-pg/postgresql
 POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-202608170816-standard-trixie@sha256:91e0de662d53895a45f1396f4ee1a75daeb0c26fc87853afc9c8f43e01fdaa21"
 POSTGRES_MAJOR = 17
-# The Pooler runs the operator's default PgBouncer image, ghcr.io/cloudnative-pg/pgbouncer:1.25.1
-# (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/versions/versions.go DefaultPgbouncerImage): it moves
-# with the operator pin.
+# The Pooler runs the operator's default PgBouncer image (cloudnative-pg/cloudnative-pg@v1.30.0
+# pkg/versions/versions.go DefaultPgbouncerImage): it moves with the operator pin; tools/cnpg_images.py
+# records it per operator version and reads the operator and sidecar images from the pinned charts.
 
 # Redis: the redis-ha chart (DandyDeveloper/charts, the chart the Argo CD project installs for its own
 # HA Redis) on the official images: redis (public.ecr.aws/docker/library/redis, Docker Official Image),

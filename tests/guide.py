@@ -53,7 +53,9 @@ HPA_CPU = 70
 HPA_MEMORY = 80
 SCALE_UP = (100, 15)
 SCALE_DOWN = (10, 60)
-SCALE_DOWN_WINDOW = 300  # the "300 s window"
+# scaleDown stabilizationWindowSeconds of every HPA in the guide's platform/kubernetes/hpa-advanced.yaml
+# (red2n/tartware@a2583469)
+SCALE_DOWN_WINDOW = 300
 
 # "Total Capacity (Max)": ~600 cores, ~1.2 TB, ~400 pods (rounded by the guide).
 STATED_MAX = {"cpu_cores": 600, "memory_tb": 1.2, "pods": 400}

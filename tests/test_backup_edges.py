@@ -2,8 +2,9 @@
 PostgreSQL round trip (the server and helpers of tests/test_backup_roundtrip.py, a server of this
 module's own): "latest" chosen by file name, a restore over a database a later migration changed or
 with writers connected, a full claim, a one-byte change in the table of contents, a dump waiting
-forever behind a lock, world-readable dumps, and a dump taken from a replica. The same steps fail
-with the scripts before the fix (docs/operations.md, "The scripts").
+forever behind a lock, world-readable dumps, a dump taken from a replica, and a failed upload
+through the bucket and back. The same steps fail with the scripts before the fix
+(docs/operations.md, "The scripts").
 """
 
 from __future__ import annotations
@@ -268,3 +269,127 @@ def test_the_dump_runs_from_a_streaming_replica(pg):
         assert pg.fingerprint(db) == pg.expected
     finally:
         pg.run([pg.bindir / "pg_ctl", "-D", standby, "-m", "immediate", "-w", "stop"], check=False)
+
+
+def _prune_then_a_failing_dump(pg: Server, good_dump: Path, scripts: Path, name: str) -> list[str]:
+    """Plant an expired and a recent verified dump, run ``scripts``/backup.sh against a database
+    whose dump fails after the connection (a table the backup role may not read: pg_dump's LOCK
+    TABLE is refused), and return what is wrong with the order: empty when the expired dump was
+    pruned before the dump started, the recent one kept and no new file written. Needs no root,
+    unlike the tmpfs of ``test_a_full_claim_frees_space_by_pruning_before_the_dump``."""
+    db = pg.clone(f"prune_{name}")
+    pg.sql("CREATE TABLE ledger_locked (id int)", db)  # owned by postgres, no grant to tartware
+    directory = pg.backup_dir(f"prune-{name}")
+    now = time.time()
+    manifest = _manifest(good_dump)
+    expired = _plant(pg, directory, good_dump, "tartware-20000101T000000Z.dump", now - 30 * 86400,
+                     {**manifest, "server_epoch": str(int(now - 30 * 86400))})
+    recent = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 86400,
+                    {**manifest, "server_epoch": str(int(now - 86400))})
+    before = dumps(directory)
+    result = pg.run(["/bin/sh", scripts / "backup.sh"], check=False, env=pg.script_env(directory, PGDATABASE=db))
+    problems = []
+    if result.returncode == 0 or "backup FAILED: pg_dump" not in result.stderr:
+        problems.append(f"the dump was meant to fail in pg_dump: rc {result.returncode}, {result.stderr!r}")
+    lines = result.stdout.splitlines()
+    pruned = [i for i, line in enumerate(lines) if line.startswith(f"pruned {expired}")]
+    dumping = [i for i, line in enumerate(lines) if line.startswith("dumping database")]
+    if not pruned or not dumping or pruned[0] > dumping[0]:
+        problems.append(f"'pruned {expired}' is not printed before 'dumping database': {lines}")
+    if expired.exists() or Path(f"{expired}.manifest").exists():
+        problems.append(f"the expired dump {expired.name} is still there after a failed dump")
+    if not recent.exists() or not Path(f"{recent}.manifest").exists():
+        problems.append(f"the recent dump {recent.name} was pruned")
+    if set(dumps(directory)) - set(before):
+        problems.append(f"a failed dump left files: {sorted(set(dumps(directory)) - set(before))}")
+    return problems
+
+
+def test_pruning_runs_before_the_dump_even_when_the_dump_fails(pg, good_dump):
+    """A full claim stopped backups for good when pruning ran only after a successful dump. Proven
+    here without a full volume: the dump fails after the prune step, and the expired dump is gone."""
+    assert _prune_then_a_failing_dump(pg, good_dump, pg.scripts, "fixed") == []
+
+
+def test_the_prune_order_check_fails_when_pruning_follows_the_dump(pg, good_dump):
+    """Planted defect: backup.sh with its prune step moved after the dump (as it was before the fix)."""
+    text = (pg.scripts / "backup.sh").read_text()
+    start, end = text.index("# --- prune first"), text.index("# --- dump and verify")
+    manifest_at = text.index("# --- the manifest")
+    moved = text[:start] + text[end:manifest_at] + text[start:end] + text[manifest_at:]
+    assert moved != text and moved.count("# --- prune first") == 1
+    planted = pg.base / "scripts-prune-after"
+    shutil.copytree(pg.scripts, planted)
+    (planted / "backup.sh").write_text(moved)
+    pg.own(planted, *planted.iterdir())
+    problems = _prune_then_a_failing_dump(pg, good_dump, planted, "planted")
+    assert any("is not printed before 'dumping database'" in p for p in problems), problems
+    assert any("is still there after a failed dump" in p for p in problems), problems
+
+
+def test_a_failed_upload_retries_without_a_new_dump_and_the_next_night_catches_up_through_the_bucket(pg):
+    """The whole off-site path on the real server: backup.sh -> upload.sh (rclone's local backend
+    standing in for the bucket, as in tests/test_backup_scripts.py) -> download.sh -> restore.sh.
+    Night 1's upload fails and is retried with no dump in between (in the CronJob the upload is the
+    pod's container, restarted alone; the dump is its init container). Night 2's upload fails for
+    good; night 3's sends both. The nights that came through a failure come back from the bucket
+    into a fresh database with their exact row counts."""
+    db = pg.clone("offsite_nights")
+    directory = pg.backup_dir("offsite-claim")
+    bucket = pg.base / "offsite-bucket"
+    offsite = {"RCLONE_CONFIG": str(pg.base / "rclone.conf"), "RCLONE_CONFIG_OFFSITE_TYPE": "local",
+               "BACKUP_OFFSITE_BUCKET": str(bucket), "BACKUP_OFFSITE_PREFIX": "tartware/prod/postgres"}
+    folder = bucket / "tartware" / "prod" / "postgres"
+    upload, download = BACKUP.parent / "upload.sh", BACKUP.parent / "download.sh"
+
+    def night(rows_added: int) -> Path:
+        if rows_added:
+            pg.sql(f"INSERT INTO reservations (guest_id, room, nights, arrives) SELECT 1, 'night', 1, now() "
+                   f"FROM generate_series(1, {rows_added})", db, "tartware")
+            time.sleep(1.1)  # the dump's name has one-second resolution
+        before = set(dumps(directory))
+        done = pg.script(BACKUP, directory, PGDATABASE=db)
+        assert done.returncode == 0, done.stderr
+        (new,) = [n for n in set(dumps(directory)) - before if n.endswith(".dump")]
+        return directory / new
+
+    def unreachable(on: bool) -> None:
+        if on:
+            bucket.write_text("a file where the bucket should be")
+        else:
+            bucket.unlink()
+
+    one = night(0)
+    unreachable(True)
+    failed = pg.script(upload, directory, **offsite)
+    assert failed.returncode != 0 and "upload FAILED" in failed.stderr, failed.stdout + failed.stderr
+    unreachable(False)
+    retried = pg.script(upload, directory, **offsite)  # the container restarted: no backup.sh in between
+    assert retried.returncode == 0, retried.stderr
+    assert [n for n in dumps(directory) if n.endswith(".dump")] == [one.name]  # still one dump
+    assert (folder / one.name).read_bytes() == one.read_bytes()
+
+    two = night(5)
+    bucket.rename(pg.base / "offsite-aside")  # night 2: the store is unreachable all night
+    unreachable(True)
+    assert pg.script(upload, directory, **offsite).returncode != 0
+    unreachable(False)
+    (pg.base / "offsite-aside").rename(bucket)  # back, holding night 1 only
+    assert sorted(p.name for p in folder.iterdir()) == [one.name, f"{one.name}.manifest"]
+    three = night(5)
+    caught_up = pg.script(upload, directory, **offsite)
+    assert caught_up.returncode == 0, caught_up.stderr
+    assert caught_up.stdout.index(two.name) < caught_up.stdout.index(three.name)  # oldest first
+    assert {p.name for p in folder.iterdir()} == {f"{d.name}{s}" for d in (one, two, three) for s in ("", ".manifest")}
+
+    # the claim is gone: each night comes back from the bucket into a fresh database
+    for name, rows in (("latest", 5010), (two.name, 5005)):  # night 1 is byte-identical in the bucket (above)
+        landing = pg.backup_dir(f"landing-{rows}")
+        fetched = pg.script(download, landing, BACKUP_FILE=name, **offsite)
+        assert fetched.returncode == 0, fetched.stderr
+        target = f"from_bucket_{rows}"
+        pg.sql(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+        pg.sql(f"CREATE DATABASE {target} OWNER tartware")
+        restored = pg.script(RESTORE, landing, PGDATABASE=target, BACKUP_FILE_FROM=str(landing / ".restore-source"))
+        assert restored.returncode == 0, restored.stderr
+        assert _count(pg, target) == rows, name

@@ -356,8 +356,8 @@ BAD = [
     ({"backupRestoreFrom": "yesterday"}, {}, "backupRestoreFrom", ["'latest' or a dump name"]),
     ({"backupRestoreFrom": "offsite:latest"}, {}, "backupRestoreFrom", ["needs backupOffsiteBucket"]),
     ({"backupEnabled": False, "backupRestoreFrom": "latest"}, {}, "backupRestoreFrom", ["backupEnabled=true"]),
-    # prod keeps the nightly dump unless the stack opts out by name (the issue: prod ran with
-    # backupEnabled=false and nothing said so)
+    # prod keeps the nightly dump unless the stack opts out by name (docs/operations.md,
+    # backupOptOut: prod could run with backupEnabled=false and nothing said so)
     ({"backupEnabled": False}, {}, "backupEnabled", ["backupOptOut=true", "backupEnabled=true"]),
     ({"backupOptOut": True}, {}, "backupOptOut", ["contradicts backupEnabled=true"]),
     # rclone sends no SSE header to these providers (rclone backend/s3/provider/*.yaml)

@@ -58,7 +58,8 @@ def connections_fit(env, pods, pool, max_connections, phase):
 
 
 def expected_valid(env, services, pool=1, max_connections=20000, phase="none"):
-    """Independent oracle for validity (the rules stated in the issue), and the connection budget."""
+    """Independent oracle for validity (the services.<name>.* rules of the README's settings table
+    and docs/budget.md "Database connections"), and the connection budget."""
     from stacks.catalog import PROFILES
 
     pods = sum(services.get(name, {}).get("maxReplicas", PROFILES[env][name].max_replicas) for name in SERVICE_NAMES)

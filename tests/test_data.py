@@ -4,6 +4,7 @@ backups, point-in-time recovery, the Pooler), Redis on redis-ha, secret wiring, 
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from stacks import versions
 from tests.test_settings import assert_refused
@@ -12,6 +13,7 @@ from stacks.args import DataArgs
 from stacks.settings import build_settings
 from tests import guide
 from tests.conftest import variant_run
+from tests.test_apply import EXAMPLES, model
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
 from tools.scan import VARIANTS
@@ -104,7 +106,8 @@ def test_guide_names(run):
 
 
 def test_prod_is_highly_available():
-    """The issue: prod runs 3 instances across zones with automatic failover; Redis fails over too."""
+    """Prod runs 3 instances across zones with automatic failover; Redis fails over too
+    (docs/data-and-observability.md, "High availability and failover")."""
     run = platform_run("prod")
     spec = cluster(run).plain["spec"]
     assert spec["instances"] == 3
@@ -137,7 +140,8 @@ def test_dev_is_light():
 
 
 def test_zero_loss_failover_is_a_setting():
-    """postgresSynchronous=required: a commit waits for a standby (the issue's dataDurability required)."""
+    """postgresSynchronous=required: a commit waits for a standby (dataDurability required;
+    docs/data-and-observability.md, "High availability and failover")."""
     spec = cluster(platform_run("prod", PITR)).plain["spec"]
     assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "required"}
     from components.platform.postgres import cluster_spec
@@ -172,7 +176,7 @@ def test_wal_is_archived_continuously_to_the_backups_bucket():
     (plugin_ref,) = spec["plugins"]
     assert plugin_ref == {"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True,
                           "parameters": {"barmanObjectName": "postgres-archive", "serverName": "postgres"}}
-    # archive_timeout: a WAL switch at least every 5 minutes, the issue's RPO <= 5 minutes
+    # archive_timeout: a WAL switch at least every 5 minutes, the RPO <= 5 minutes of docs/data-and-observability.md
     timeout = spec["postgresql"]["parameters"]["archive_timeout"]
     assert timeout.endswith("min") and int(timeout[:-3]) <= 5
     (backup,) = run.of_type(SCHEDULED_BACKUP)
@@ -225,7 +229,7 @@ def test_backups_dial_the_primary_not_the_pooler():
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
     """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
-    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down, and the pooler's
+    DB_POOL_MAX 15 = 6,300 connections, docs/budget.md) fits even with one pooler pod down, and the pooler's
     server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
     side, reserve included: tests/stacks/test_connections.py)."""
     run = platform_run("prod")
@@ -407,3 +411,73 @@ def test_fixed_overhead_counts_ha_size():
     assert prod[0] >= 3 * 4000
     archiving = build_settings({"environment": "prod"}).data.fixed_overhead(archiving=True)
     assert archiving[0] > prod[0]  # the plugin and its sidecar in every instance
+
+
+# --- the documented prod stacks with a bucket archive WAL ---------------------------------------
+# The committed Pulumi.prod.yaml opts out of the off-site copy (an existing cluster with no bucket),
+# so it has no WAL archive; the prod examples of docs/clusters.md set a bucket and must show the
+# whole data tier the docs promise: 3 instances, WAL archived to that bucket, base backups
+# (docs/data-and-observability.md, "Continuous archiving, base backups, recovery objectives").
+# Their runs are the apply simulation's (tests/test_apply.py, the same work unit).
+PROD_EXAMPLES_WITH_A_BUCKET = ("eks", "baremetal")
+
+
+def _example_config(stack: str) -> dict:
+    return {k.removeprefix(f"{NS}:"): v for k, v in yaml.safe_load(EXAMPLES[stack].read_text())["config"].items()}
+
+
+def archive_problems(run, stack: str, bucket: str) -> list[str]:
+    """What keeps ``run`` from being the archived prod data tier: 3 instances, WAL archived through
+    the Barman Cloud plugin to ``s3://<bucket>/tartware/<stack>/pitr`` (backupOffsitePrefix's default),
+    archive_timeout <= 5 min, and a ScheduledBackup of that cluster through the plugin."""
+    problems = []
+    (c,) = run.of_type(CLUSTER)
+    spec, name = c.plain["spec"], c.plain["metadata"]["name"]
+    if spec.get("instances") != 3:
+        problems.append(f"Cluster {name}: {spec.get('instances')} instances, not 3")
+    archivers = [p for p in spec.get("plugins") or [] if p.get("isWALArchiver")]
+    if [p.get("name") for p in archivers] != ["barman-cloud.cloudnative-pg.io"]:
+        problems.append(f"Cluster {name}: no WAL archiver plugin (plugins: {spec.get('plugins')})")
+    stores = {s.plain["metadata"]["name"]: s.plain["spec"] for s in run.of_type(OBJECT_STORE)}
+    store = stores.get(((archivers or [{}])[0].get("parameters") or {}).get("barmanObjectName", ""))
+    destination = f"s3://{bucket}/tartware/{stack}/pitr"
+    if store is None:
+        problems.append(f"no ObjectStore for the archiver (ObjectStores: {sorted(stores)})")
+    elif store["configuration"]["destinationPath"] != destination:
+        problems.append(f"WAL goes to {store['configuration']['destinationPath']}, not {destination}")
+    timeout = (spec.get("postgresql") or {}).get("parameters", {}).get("archive_timeout", "")
+    if not (timeout.endswith("min") and int(timeout[:-3]) <= 5):
+        problems.append(f"archive_timeout {timeout!r}, not <= 5min")
+    backups = [b.plain["spec"] for b in run.of_type(SCHEDULED_BACKUP)]
+    if not any(b["cluster"]["name"] == name and b["method"] == "plugin" and len(b["schedule"].split()) == 6
+               for b in backups):
+        problems.append(f"no ScheduledBackup of {name} through the plugin (ScheduledBackups: {backups})")
+    return problems
+
+
+@pytest.mark.parametrize("stack", PROD_EXAMPLES_WITH_A_BUCKET)
+def test_the_prod_examples_with_a_bucket_archive_wal_and_take_base_backups(stack):
+    config = _example_config(stack)
+    assert config["environment"] == "prod" and "backupOffsiteOptOut" not in config
+    run = model(stack).run
+    assert archive_problems(run, stack, config["backupOffsiteBucket"]) == []
+    (store,) = run.of_type(OBJECT_STORE)
+    conf = store.plain["spec"]["configuration"]
+    if "backupOffsiteEndpoint" in config:  # MinIO on bare metal: the same --endpoint-url path the drill uses
+        assert conf["endpointURL"] == config["backupOffsiteEndpoint"]
+        assert "encryption" not in conf["wal"]  # MinIO without a KMS rejects AES256 (backupOffsiteEncryption)
+    else:  # EKS: the role through IRSA, no keys
+        assert conf["s3Credentials"]["inheritFromIAMRole"] is True
+        sa = cluster(run).plain["spec"]["serviceAccountTemplate"]["metadata"]["annotations"]
+        assert sa == {"eks.amazonaws.com/role-arn": config["backupOffsiteRoleArn"]}
+
+
+def test_the_archive_check_fails_on_the_committed_prod_stack():
+    """Planted defect, and what the committed prod stack is: backupOffsiteOptOut, so no archive."""
+    problems = archive_problems(platform_run("prod"), "prod", "tartware-prod-backups")
+    assert any(p.startswith("Cluster postgres: no WAL archiver plugin") for p in problems), problems
+    assert any(p.startswith("no ObjectStore for the archiver") for p in problems), problems
+    assert any(p.startswith("no ScheduledBackup of postgres") for p in problems), problems
+    # and a bucket the stack does not archive to
+    assert archive_problems(platform_run("prod", IRSA), "prod", "another-bucket") == [
+        "WAL goes to s3://tartware-prod-backups/tartware/prod/pitr, not s3://another-bucket/tartware/prod/pitr"]

@@ -54,7 +54,8 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
 
 
 def test_plan_states_the_rpo_with_a_wal_archive():
-    """With the bucket the archive bounds the RPO at archive_timeout (the issue: <= 5 minutes)."""
+    """With the bucket the archive bounds the RPO at archive_timeout: <= 5 minutes
+    (docs/data-and-observability.md, "Continuous archiving, base backups, recovery objectives")."""
     from stacks.compose import database_output
     from stacks.handles import PlatformHandle
 

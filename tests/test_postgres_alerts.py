@@ -2,8 +2,8 @@
 engine: ``promtool check rules`` (syntax, templates) and ``promtool test rules`` (each alert fires on
 the series that mean trouble and stays quiet on healthy ones), from Debian's ``prometheus`` package
 (.ci/run installs it). The series are the ones CloudNativePG and the Barman Cloud plugin export
-(stacks/platform_metrics.py names their sources); the thresholds are the issue's: no base backup in
-26 h with the daily schedule, the standbys of a 3-instance cluster.
+(stacks/platform_metrics.py names their sources); the thresholds are those of docs/data-and-observability.md
+("Alerts"): no base backup in 26 h with the daily schedule, the standbys of a 3-instance cluster.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ CASES = [
     ("WAL waits to be archived", [
         series("cnpg_collector_pg_wal_archive_status", "postgres-1", "40x20", value="ready"),
     ], [("15m", "PostgresWALArchiveBacklog", [fired("PostgresWALArchiveBacklog", "postgres-1", value="ready")])]),
-    # the issue: "no base backup in 26 h" (daily ScheduledBackup + 2 h); the last one at t=0
+    # docs/data-and-observability.md "Alerts": no base backup in 26 h (daily ScheduledBackup + 2 h);
+    # the last one at t=0
     ("no base backup in 26 h", [
         series("barman_cloud_cloudnative_pg_io_last_available_backup_timestamp", "postgres-2", "0x1700",
                ),
@@ -152,7 +153,7 @@ def test_every_alert_fires_on_trouble_and_not_on_health(tmp_path):
 
 
 def test_the_test_fails_on_a_planted_24_hour_threshold(tmp_path):
-    """A rule that fires after 24 h instead of the issue's 26 h is caught."""
+    """A rule that fires after 24 h instead of the 26 h of docs/data-and-observability.md ("Alerts") is caught."""
     groups = alert_groups(sample_args())
     for r in groups[0]["rules"]:
         if r["alert"] == "PostgresBaseBackupMissing":

@@ -38,14 +38,16 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable, Optional
 
+from tools import cnpg_images
+
 OPERATOR = "operator:cloudnative-pg"  # the origin of the objects this module adds to a render
 CNPG_API = "postgresql.cnpg.io/v1"
 PLUGIN_NAME = "barman-cloud.cloudnative-pg.io"
-# Images the operator puts in pods it creates (pkg/versions/versions.go at v1.30.0): its own (the
-# bootstrap-controller init container copies the manager binary from it) and PgBouncer's.
-OPERATOR_IMAGE = "ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0"
-PGBOUNCER_IMAGE = "ghcr.io/cloudnative-pg/pgbouncer:1.25.1"
-PLUGIN_SIDECAR_IMAGE = "ghcr.io/cloudnative-pg/plugin-barman-cloud-sidecar:v0.13.0"  # the plugin chart's appVersion
+# Images the operator puts in pods it creates: its own (the bootstrap-controller init container copies
+# the manager binary from it), PgBouncer's and the plugin's sidecar; read from the pinned charts by
+# tools/cnpg_images.py, which refuses charts of another operator or plugin version than this model's.
+_IMAGES = cnpg_images.images()
+OPERATOR_IMAGE, PGBOUNCER_IMAGE, PLUGIN_SIDECAR_IMAGE = _IMAGES.operator, _IMAGES.pgbouncer, _IMAGES.plugin_sidecar
 POSTGRES_UID = POSTGRES_GID = 26
 PGBOUNCER_UID, PGBOUNCER_GID = 998, 996
 APP_LABELS = {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/managed-by": "cloudnative-pg"}

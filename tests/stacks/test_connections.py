@@ -67,8 +67,8 @@ def test_the_budget_is_pods_times_the_pool_at_both_scales():
 
 
 def test_behind_the_pooler_every_pod_keeps_the_apps_own_pool():
-    """The issue's arithmetic: 49 pods at min and 420 at max, 15 connections each, is 735 to 6,300
-    client connections, which two of the three pooler pods admit."""
+    """The arithmetic of docs/budget.md ("Database connections"): 49 pods at min and 420 at max, 15
+    connections each, is 735 to 6,300 client connections, which two of the three pooler pods admit."""
     totals = guide.expected_totals()
     s = build_settings({"environment": "prod"})
     assert {svc.db_pool_max for svc in s.tartware.services} == {APP_DEFAULT_POOL}
