@@ -16,8 +16,12 @@
 5. Requests (``CHECKS``): a login through the gateway as the bootstrap admin and a logged-in GET
    through the gateway to a tenant route of each service behind it; a tenant route of the
    availability guard's own HTTP API (it has no gateway route); a reservation write through the
-   gateway that reaches the guard over gRPC; the public self-service search, which guests-service
-   serves by logging in to core as its service account. 2xx expected.
+   gateway that reaches the guard over gRPC, then reservations-command-service's own lifecycle
+   route through the gateway for that reservation; the public self-service search, which
+   guests-service serves by logging in to core as its service account. 2xx expected; the guard's
+   release, the write and the GETs retried as a probe would on a slow machine (e2e/patience.py).
+   After the load mix: DISABLE_KAFKA (set for no service, e2e/kafka_switch.py) and the migration
+   again, at the same commit and as an upgrade, while the services run (e2e/migration_modes.py).
 6. The load tests' request mix through real Locust against the gateway (``check_load_mix``), every
    accepted command checked at the Kafka stand-in by its key (e2e/loadmix.py); with
    ``--mix-plants`` its three planted passes after the clean one, each of which must fail naming
