@@ -21,7 +21,9 @@
    guests-service serves by logging in to core as its service account. 2xx expected; the guard's
    release, the write and the GETs retried as a probe would on a slow machine (e2e/patience.py).
    After the load mix: DISABLE_KAFKA (set for no service, e2e/kafka_switch.py) and the migration
-   again, at the same commit and as an upgrade, while the services run (e2e/migration_modes.py).
+   again, at the same commit and as an upgrade, while the services run (e2e/migration_modes.py);
+   then that every GET through the gateway went to the service named for it, by the gateway's own
+   spans (e2e/upstreams.py).
 6. The load tests' request mix through real Locust against the gateway (``check_load_mix``), every
    accepted command checked at the Kafka stand-in by its key (e2e/loadmix.py); with
    ``--mix-plants`` its three planted passes after the clean one, each of which must fail naming
@@ -63,7 +65,7 @@ from stacks.endpoints import (DATABASE_NAMESPACE, DEFAULT_ENDPOINTS, JAEGER_RELE
 
 from e2e import app as app_build
 from e2e import loadmix
-from e2e import kafka_switch, migration_modes
+from e2e import kafka_switch, migration_modes, upstreams
 from e2e.patience import Outcome, call_patiently
 from e2e.kafka_standin import KafkaStandIn
 from e2e.local import OtlpSink, Postgres, Redis, port_in_use
@@ -259,6 +261,7 @@ class System:
     log_of: dict[str, Path] = field(default_factory=dict)  # each started service's log
     token: str = ""  # the bootstrap admin's access token, once logged in
     reservation: str = ""  # the id of the reservation the harness writes (check_reservation_reaches_guard)
+    routed: list[tuple[str, str]] = field(default_factory=list)  # (service, path) of each GET through the gateway
     mix_plants: Optional[list[list[str]]] = None  # the request mix's planted passes; None: no mix
 
     @property
@@ -420,6 +423,7 @@ def check_tenant_routes(system: System, report: Report) -> None:
     routes = [(name, *TENANT_ROUTES[name]) for name in sorted(system.services) if name in TENANT_ROUTES]
     for name, path, source in routes + [r for r in MORE_TENANT_ROUTES if r[0] in system.services]:
         path = path.format(tenant=system.seed.tenant)
+        system.routed.append((name, path))
         outcome = patient_get(system, path)
         code, body = outcome.code, outcome.body
         say_outcome(report, f"  {name:30} GET {path.split('?')[0]:45} {code} via the gateway ({source})", outcome)
@@ -504,6 +508,7 @@ def check_reservation_lifecycle(system: System, report: Report) -> None:
     name = "reservations-command-service"
     template, source = LIFECYCLE_ROUTE
     path = template.format(reservation=system.reservation, tenant=system.seed.tenant)
+    system.routed.append((name, path))
     outcome = patient_get(system, path)
     code, body = outcome.code, outcome.body
     entries: object = None
@@ -530,6 +535,7 @@ def check_self_service(system: System, report: Report) -> None:
     s = system.seed
     path = (f"/v1/self-service/search?tenant_id={s.tenant}&property_id={s.property}"
             "&check_in_date=2030-01-10&check_out_date=2030-01-12&adults=1")
+    system.routed.append(("guests-service", path))
     code, body = http("GET", system.url(GATEWAY, path))
     report.say(f"  {'guests-service':30} GET {path.split('?')[0]:45} {code} via the gateway, no login "
                "(guests logs in as its service account)")
@@ -603,6 +609,28 @@ def check_migration_reruns(system: System, report: Report) -> None:
                         f"{outcome.code or 'nothing'}: {outcome.body[:300]}")
 
 
+def check_upstreams(system: System, report: Report) -> None:
+    """Each GET through the gateway reached the service the harness names for it: the gateway's
+    own CLIENT spans at the OTLP sink give the port of every call it proxied (e2e/upstreams.py).
+    Spans leave in batches (the OpenTelemetry SDK's BatchSpanProcessor, OTEL_BSP_SCHEDULE_DELAY
+    5000 ms by default: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/),
+    so a missing one is waited for up to 20 s."""
+    if not system.routed:
+        return
+    expected = [(name, path, system.services[name].port) for name, path in system.routed]
+    owner = {port: n for n, s in system.services.items() for port in s.ports.values()}
+    deadline = time.monotonic() + 20
+    while True:
+        problems = upstreams.misrouted(expected, upstreams.client_calls(system.otlp.bodies, GATEWAY), owner)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    report.say(f"gateway spans: {len(expected) - len(problems)} of {len(expected)} GETs went to the service named "
+               "for them (the port of the gateway's call, url.full)")
+    for problem in problems:
+        report.fail(problem)
+
+
 def check_topics_and_telemetry(system: System, report: Report) -> None:
     for api, topic, client in sorted(set(system.kafka.refused)):
         report.fail(f"Kafka: {client} asked for topic {topic} ({api}), which the program does not create")
@@ -622,7 +650,7 @@ def check_alive(system: System, report: Report) -> None:
 # The requests of a clean run, in order (a harness extension appends its own).
 CHECKS: list[Callable[[System, Report], None]] = [
     check_login, check_tenant_routes, check_guard, check_reservation_reaches_guard, check_reservation_lifecycle,
-    check_self_service, check_load_mix, check_kafka_switch, check_migration_reruns,
+    check_self_service, check_load_mix, check_kafka_switch, check_migration_reruns, check_upstreams,
     check_topics_and_telemetry, check_alive,
 ]
 

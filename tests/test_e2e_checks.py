@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from e2e import kafka_switch
+from e2e import kafka_switch, upstreams
 from e2e.migration_modes import as_another_commit, declared, problems, steps_run
 from e2e.patience import ATTEMPTS, PERIOD_SECONDS, call_patiently
 from e2e.run import Report, check_kafka_switch, check_reservation_lifecycle, http
@@ -118,7 +118,7 @@ def test_bad_bounds_are_refused_naming_the_key(bad, key):
 
 def gateway(server: Canned, reservation: str = RESERVATION) -> SimpleNamespace:
     """What check_reservation_lifecycle reads of the running system, with the gateway canned."""
-    return SimpleNamespace(token="t", reservation=reservation, seed=SimpleNamespace(tenant=TENANT),
+    return SimpleNamespace(token="t", reservation=reservation, seed=SimpleNamespace(tenant=TENANT), routed=[],
                            url=lambda service, path="": server.url(path))
 
 
@@ -127,8 +127,10 @@ def test_the_lifecycle_route_passes_with_the_services_list_for_our_reservation(c
     for body in ("[]", json.dumps([entry])):
         server = canned([(200, body)])
         report = Report()
-        check_reservation_lifecycle(gateway(server), report)
+        system = gateway(server)
+        check_reservation_lifecycle(system, report)
         assert report.failures == []
+        assert system.routed == [("reservations-command-service", server.paths[0])]  # for check_upstreams
         assert server.paths == [f"/v1/reservations/{RESERVATION}/lifecycle?tenant_id={TENANT}"]
 
 
@@ -194,3 +196,38 @@ def test_a_second_migrations_verdict_reads_the_scripts_own_step_lists():
         "exit 1: migration FAILED: step service-account failed (output above)"
     with pytest.raises(ValueError, match="commit: expected 40"):
         as_another_commit("abc")
+
+
+def otlp_body(service: str, *calls: tuple[int, str], kind: int = 3) -> bytes:
+    """One OTLP/JSON export (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding) with a
+    span per call, as the gateway's undici instrumentation records them (kind 3: SPAN_KIND_CLIENT)."""
+    spans = [{"name": "GET", "kind": kind, "attributes": [
+        {"key": "url.full", "value": {"stringValue": f"http://127.0.0.1:{port}{path}?tenant_id={TENANT}"}}]}
+        for port, path in calls]
+    return json.dumps({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
+        "scopeSpans": [{"scope": {"name": "@opentelemetry/instrumentation-undici"}, "spans": spans}]}]}).encode()
+
+
+def test_the_gateways_client_spans_say_which_port_each_call_went_to():
+    bodies = [otlp_body("api-gateway", (3000, "/v1/reservations"), (3020, "/v1/reservations/x/lifecycle")),
+              otlp_body("guests-service", (3015, "/v1/rooms/availability")),  # another service's call
+              otlp_body("api-gateway", (3010, "/v1/guests"), kind=2),  # a SERVER span: not a call it made
+              b"\x0a\x12protobuf"]  # not JSON: skipped
+    calls = upstreams.client_calls(bodies, "api-gateway")
+    assert calls == {(3000, "/v1/reservations"), (3020, "/v1/reservations/x/lifecycle")}
+    owner = {3000: "core-service", 3020: "reservations-command-service"}
+    assert upstreams.misrouted([("core-service", f"/v1/reservations?tenant_id={TENANT}", 3000),
+                                ("reservations-command-service", "/v1/reservations/x/lifecycle", 3020)],
+                               calls, owner) == []
+
+
+def test_a_planted_mislabelled_route_is_caught_naming_the_service_that_answered():
+    calls = upstreams.client_calls([otlp_body("api-gateway", (3000, "/v1/reservations"))], "api-gateway")
+    owner = {3000: "core-service", 3020: "reservations-command-service"}
+    # the label main had: GET /v1/reservations as reservations-command-service's route
+    (problem,) = upstreams.misrouted([("reservations-command-service", "/v1/reservations", 3020)], calls, owner)
+    assert problem == ("reservations-command-service: the gateway sent GET /v1/reservations to :3000 (core-service), "
+                       "not to reservations-command-service on :3020")
+    (problem,) = upstreams.misrouted([("rooms-service", "/v1/rooms", 3015)], calls, owner)
+    assert "no span of the gateway's call of GET /v1/rooms" in problem
