@@ -107,6 +107,7 @@ class KafkaStandIn:
         self.refused: list[tuple[str, str, str]] = []  # (api, topic, client id)
         self.requests: dict[str, int] = {}
         self.groups: dict[str, Group] = {}
+        self.joins: list[tuple[str, str]] = []  # (group id, client id) of every JoinGroup: the consumers that ran
         self._log: dict[tuple[str, int], list[Record]] = {}
         self._lock = threading.Lock()
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -314,6 +315,7 @@ class KafkaStandIn:
     def _joingroup(self, request: Any, version: int, client: str) -> dict:
         with self._lock:
             group = self.groups.setdefault(request.group_id, Group())
+            self.joins.append((request.group_id, client))
             member = request.member_id or f"{client}-{uuid.uuid4()}"
             group.generation += 1
             group.member = member

@@ -118,12 +118,15 @@ class OtlpSink:
     def __init__(self) -> None:
         self.port = free_port()
         self.posts: dict[str, int] = {}
+        self.bodies: list[bytes] = []  # every posted body, for checks that look for a service's span
         sink = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 sink.posts[self.path] = sink.posts.get(self.path, 0) + 1
+                if self.path == "/v1/traces":
+                    sink.bodies.append(body)
                 ok = self.path in ("/v1/traces", "/v1/logs", "/v1/metrics")
                 self.send_response(200 if ok else 404)
                 self.send_header("Content-Length", "0")

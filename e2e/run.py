@@ -16,8 +16,14 @@
 5. Requests (``CHECKS``): a login through the gateway as the bootstrap admin and a logged-in GET
    through the gateway to a tenant route of each service behind it; a tenant route of the
    availability guard's own HTTP API (it has no gateway route); a reservation write through the
-   gateway that reaches the guard over gRPC; the public self-service search, which guests-service
-   serves by logging in to core as its service account. 2xx expected.
+   gateway that reaches the guard over gRPC, then reservations-command-service's own lifecycle
+   route through the gateway for that reservation; the public self-service search, which
+   guests-service serves by logging in to core as its service account. 2xx expected; the guard's
+   release, the write and the GETs retried as a probe would on a slow machine (e2e/patience.py).
+   After the load mix: DISABLE_KAFKA (set for no service, e2e/kafka_switch.py) and the migration
+   again, at the same commit and as an upgrade, while the services run (e2e/migration_modes.py);
+   then that every GET through the gateway went to the service named for it, by the gateway's own
+   spans (e2e/upstreams.py).
 6. The load tests' request mix through real Locust against the gateway (``check_load_mix``), every
    accepted command checked at the Kafka stand-in by its key (e2e/loadmix.py); with
    ``--mix-plants`` its three planted passes after the clean one, each of which must fail naming
@@ -59,6 +65,8 @@ from stacks.endpoints import (DATABASE_NAMESPACE, DEFAULT_ENDPOINTS, JAEGER_RELE
 
 from e2e import app as app_build
 from e2e import loadmix
+from e2e import kafka_switch, migration_modes, upstreams
+from e2e.patience import Outcome, call_patiently
 from e2e.kafka_standin import KafkaStandIn
 from e2e.local import OtlpSink, Postgres, Redis, port_in_use
 from e2e.spec import Loopback, ServiceSpec, SpecError, deployments, random_values, secret_data, service_spec, topics_of
@@ -75,7 +83,6 @@ CORE = "core-service"
 # revenue: /v1/revenue/pricing-rules answers 500 at the pin (docs/app.md "Known defects"), goals works.
 TENANT_ROUTES: dict[str, tuple[str, str]] = {
     "core-service": ("/v1/properties?tenant_id={tenant}", "core-proxy-routes.ts (coreServiceUrl)"),
-    "reservations-command-service": ("/v1/reservations?tenant_id={tenant}", "reservation-routes.ts"),
     "guests-service": ("/v1/guests?tenant_id={tenant}", "guest-routes.ts (guestsServiceUrl)"),
     "rooms-service": ("/v1/rooms?tenant_id={tenant}", "room-routes.ts (roomsServiceUrl)"),
     "housekeeping-service": ("/v1/housekeeping/tasks?tenant_id={tenant}", "housekeeping-routes.ts"),
@@ -83,6 +90,19 @@ TENANT_ROUTES: dict[str, tuple[str, str]] = {
     "notification-service": ("/v1/tenants/{tenant}/notifications/templates", "misc-routes.ts (notificationServiceUrl)"),
     "revenue-service": ("/v1/revenue/goals?tenant_id={tenant}", "revenue-routes.ts (revenueServiceUrl)"),
 }
+# Further logged-in GETs through the gateway: (service that answers, path, gateway route file).
+# GET /v1/reservations is core's: the gateway proxies it with proxyCore (coreServiceUrl,
+# reservation-routes.ts:98-111 at the pin).
+MORE_TENANT_ROUTES: tuple[tuple[str, str, str], ...] = (
+    ("core-service", "/v1/reservations?tenant_id={tenant}", "reservation-routes.ts (proxyCore: coreServiceUrl)"),
+)
+# reservations-command-service's own tenant route behind the gateway: the lifecycle of one
+# reservation (red2n/tartware@a2583469 Apps/api-gateway/src/routes/reservation-routes.ts:129-143,
+# reservationCommandServiceUrl -> Apps/reservations-command-service/src/server.ts:204-222, a JSON
+# array of its reservation_command_lifecycle rows), asked for the reservation the harness writes
+# (check_reservation_reaches_guard).
+LIFECYCLE_ROUTE = ("/v1/reservations/{reservation}/lifecycle?tenant_id={tenant}",
+                   "reservation-routes.ts (reservationCommandServiceUrl)")
 # The operator's first-tenant step (docs/app.md): the modules the routes above need that the seed
 # does not give its tenant's members (default_seed.json userTenantAssociations: core, reservations,
 # housekeeping, billing, finance-automation). The gateway's revenue routes require
@@ -240,6 +260,8 @@ class System:
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     log_of: dict[str, Path] = field(default_factory=dict)  # each started service's log
     token: str = ""  # the bootstrap admin's access token, once logged in
+    reservation: str = ""  # the id of the reservation the harness writes (check_reservation_reaches_guard)
+    routed: list[tuple[str, str]] = field(default_factory=list)  # (service, path) of each GET through the gateway
     mix_plants: Optional[list[list[str]]] = None  # the request mix's planted passes; None: no mix
 
     @property
@@ -384,18 +406,30 @@ def check_login(system: System, report: Report) -> None:
         report.say(f"login through the gateway as {system.seed.owner} (AUTH_DEFAULT_PASSWORD): 200")
 
 
+def patient_get(system: System, path: str) -> Outcome:
+    """A logged-in GET through the gateway, retried as a probe would on a slow machine (e2e/patience.py)."""
+    return call_patiently(lambda timeout: http("GET", system.url(GATEWAY, path), token=system.token, timeout=timeout))
+
+
+def say_outcome(report: Report, line: str, outcome: Outcome) -> None:
+    report.say(line)
+    if outcome.retried:
+        report.say(f"    {outcome.story()}")
+
+
 def check_tenant_routes(system: System, report: Report) -> None:
     if not system.token:
         return
-    for name in sorted(system.services):
-        if name not in TENANT_ROUTES:
-            continue
-        path, source = TENANT_ROUTES[name]
+    routes = [(name, *TENANT_ROUTES[name]) for name in sorted(system.services) if name in TENANT_ROUTES]
+    for name, path, source in routes + [r for r in MORE_TENANT_ROUTES if r[0] in system.services]:
         path = path.format(tenant=system.seed.tenant)
-        code, body = http("GET", system.url(GATEWAY, path), token=system.token)
-        report.say(f"  {name:30} GET {path.split('?')[0]:45} {code} via the gateway ({source})")
+        system.routed.append((name, path))
+        outcome = patient_get(system, path)
+        code, body = outcome.code, outcome.body
+        say_outcome(report, f"  {name:30} GET {path.split('?')[0]:45} {code} via the gateway ({source})", outcome)
         if not 200 <= code < 300:
-            report.fail(f"{name}: logged-in GET {path} through the gateway answered {code or 'nothing'}: {body[:300]}")
+            report.fail(f"{name}: logged-in GET {path} through the gateway answered {code or 'nothing'}: {body[:300]}"
+                        + (f" ({outcome.story()})" if outcome.retried else ""))
 
 
 def check_guard(system: System, report: Report) -> None:
@@ -406,11 +440,15 @@ def check_guard(system: System, report: Report) -> None:
     manual-release routes are not called: without a token they answer 403 and then kill the
     process (docs/app.md "Known defects")."""
     body = {"tenantId": system.seed.tenant, "lockIds": [str(uuid.uuid4())], "reason": "tartware-infra e2e"}
-    code, answer = http("POST", system.url(GUARD, "/v1/locks/bulk-release"), body)
-    report.say(f"  {GUARD:30} POST {'/v1/locks/bulk-release':44} {code} direct (no gateway route): {answer[:60]}")
+    # releasing a lock that does not exist changes nothing: safe to repeat (e2e/patience.py)
+    outcome = call_patiently(lambda timeout: http("POST", system.url(GUARD, "/v1/locks/bulk-release"), body,
+                                                  timeout=timeout))
+    code, answer = outcome.code, outcome.body
+    say_outcome(report, f"  {GUARD:30} POST {'/v1/locks/bulk-release':44} {code} direct (no gateway route): "
+                f"{answer[:60]}", outcome)
     if code != 200:
         report.fail(f"{GUARD}: POST /v1/locks/bulk-release for tenant {system.seed.tenant} answered {code or 'nothing'}: "
-                    f"{answer[:300]}")
+                    f"{answer[:300]}" + (f" ({outcome.story()})" if outcome.retried else ""))
 
 
 def check_reservation_reaches_guard(system: System, report: Report) -> None:
@@ -418,17 +456,22 @@ def check_reservation_reaches_guard(system: System, report: Report) -> None:
     reservations-command-service -> LockRoom over gRPC -> a row in the guard's lock table."""
     if not system.token:
         return
-    reservation = str(uuid.uuid4())
+    reservation = system.reservation = str(uuid.uuid4())
     body = {"reservation_id": reservation, "property_id": system.seed.property, "guest_id": str(uuid.uuid4()),
             "room_type_id": system.seed.room_type, "check_in_date": "2030-01-10", "check_out_date": "2030-01-12",
             "total_amount": 300, "rate_code": system.seed.rate_code}
     path = f"/v1/tenants/{system.seed.tenant}/reservations"
-    code, answer = http("POST", system.url(GATEWAY, path), body, token=system.token,
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
-    report.say(f"  reservation.create            POST {path.split(system.seed.tenant)[0]}{{tenant}}/reservations {code} via the gateway")
+    # one Idempotency-Key for every try: a retried write is the same command, which the gateway
+    # accepts again under its key (Apps/api-gateway/src/utils/command-publisher.ts at the pin)
+    key = str(uuid.uuid4())
+    outcome = call_patiently(lambda timeout: http("POST", system.url(GATEWAY, path), body, token=system.token,
+                                                  timeout=timeout, headers={"Idempotency-Key": key}))
+    code, answer = outcome.code, outcome.body
+    say_outcome(report, f"  reservation.create            POST {path.split(system.seed.tenant)[0]}{{tenant}}/reservations "
+                f"{code} via the gateway", outcome)
     if code != 202:
         report.fail(f"reservations-command-service: POST {path} through the gateway answered {code or 'nothing'}: "
-                    f"{answer[:300]}")
+                    f"{answer[:300]}" + (f" ({outcome.story()})" if outcome.retried else ""))
         return
     command_id = json.loads(answer).get("command_id", "")
     lock = ""
@@ -454,12 +497,45 @@ def check_reservation_reaches_guard(system: System, report: Report) -> None:
                    "\"Known defects\"; the guard's gRPC path worked)")
 
 
+def check_reservation_lifecycle(system: System, report: Report) -> None:
+    """reservations-command-service over HTTP through the gateway: its own tenant route, the
+    lifecycle of the reservation the harness wrote (LIFECYCLE_ROUTE). 2xx and a JSON array whose
+    entries all belong to that reservation. At the pin the write itself fails after the guard's
+    lock (docs/app.md "Known defects"), so its lifecycle rows roll back with it and the array is
+    empty; the route, the service's query and its tenant check run all the same."""
+    if not system.token or not system.reservation:
+        return
+    name = "reservations-command-service"
+    template, source = LIFECYCLE_ROUTE
+    path = template.format(reservation=system.reservation, tenant=system.seed.tenant)
+    system.routed.append((name, path))
+    outcome = patient_get(system, path)
+    code, body = outcome.code, outcome.body
+    entries: object = None
+    if 200 <= code < 300:
+        try:
+            entries = json.loads(body)
+        except json.JSONDecodeError:
+            entries = None
+    shown = f"{len(entries)} entries" if isinstance(entries, list) else body[:60]
+    say_outcome(report, f"  {name:30} GET {'/v1/reservations/{id}/lifecycle':45} {code} via the gateway ({source}): "
+                f"{shown}", outcome)
+    if not 200 <= code < 300:
+        report.fail(f"{name}: logged-in GET {path} through the gateway answered {code or 'nothing'}: {body[:300]}"
+                    + (f" ({outcome.story()})" if outcome.retried else ""))
+    elif not isinstance(entries, list) or any(
+            not isinstance(e, dict) or e.get("reservation_id") != system.reservation for e in entries):
+        report.fail(f"{name}: GET {path} through the gateway answered {code} but not the service's lifecycle list "
+                    f"(a JSON array of reservation {system.reservation}'s entries): {body[:300]}")
+
+
 def check_self_service(system: System, report: Report) -> None:
     """The public room search, which guests-service answers by logging in to core as its service
     account (SERVICE_AUTH_USERNAME) and asking rooms-service (Apps/guests-service/src/lib/internal-api.ts)."""
     s = system.seed
     path = (f"/v1/self-service/search?tenant_id={s.tenant}&property_id={s.property}"
             "&check_in_date=2030-01-10&check_out_date=2030-01-12&adults=1")
+    system.routed.append(("guests-service", path))
     code, body = http("GET", system.url(GATEWAY, path))
     report.say(f"  {'guests-service':30} GET {path.split('?')[0]:45} {code} via the gateway, no login "
                "(guests logs in as its service account)")
@@ -477,6 +553,82 @@ def check_load_mix(system: System, report: Report) -> None:
     password = system.services[CORE].env.get("AUTH_DEFAULT_PASSWORD", "")
     loadmix.run(system.services[GATEWAY].port, system.seed.owner, password, system.seed.tenant, system.kafka, report,
                 system.mix_plants, system.logs)
+
+
+def check_kafka_switch(system: System, report: Report) -> None:
+    """DISABLE_KAFKA: which services read it, that none has it and none needs it (e2e/kafka_switch.py)."""
+    names = sorted(system.services)
+    readers = kafka_switch.readers(system.tree, names)
+    off = kafka_switch.switched_off(system.envs)
+    report.say(f"{kafka_switch.VARIABLE}: read by {len(readers)} services ({', '.join(sorted(readers))}; "
+               "Apps/fastify-server/src/bootstrap.ts:61); set for "
+               f"{', '.join(off) if off else 'none'}; needed by none: every consumer runs against the Kafka stand-in")
+    for name in off:
+        report.fail(f"{name}: its rendered env sets {kafka_switch.VARIABLE}=true, which skips its Kafka consumers "
+                    "(Apps/fastify-server/src/bootstrap.ts:99-107)")
+    groups = kafka_switch.consumers(system.kafka.joins)
+    report.say(f"  consumer groups joined at the stand-in: {sum(len(g) for g in groups.values())} by "
+               f"{len(groups)} clients: " + "; ".join(f"{c} ({', '.join(g)})" for c, g in groups.items()))
+    if not groups:
+        report.fail(f"Kafka: no consumer group joined at the stand-in, though {len(readers)} services start consumers")
+
+
+def check_migration_reruns(system: System, report: Report) -> None:
+    """The migration again while the services run, as the pre-upgrade hook runs it: at the same
+    commit ("current": only the every-run steps), then as an upgrade from another commit (only the
+    steps marked safe to repeat); each must pass, re-apply nothing else, and leave a login and a
+    tenant route through the gateway working (e2e/migration_modes.py)."""
+    database = DEFAULT_ENDPOINTS.database_name
+    script = MIGRATE.read_text()
+    for mode in ("current", "upgrade"):
+        if mode == "upgrade":
+            system.pg.sql(migration_modes.as_another_commit(APP_COMMIT), database)
+        t0 = time.monotonic()
+        result = system.migrate(database)
+        (system.logs / f"migrate-{mode}.log").write_text(result.stdout + result.stderr)
+        problems = migration_modes.problems(mode, result.returncode, result.stdout, result.stderr, script)
+        ran = migration_modes.steps_run(result.stdout)
+        report.say(f"migration again ({mode}) in {time.monotonic() - t0:.0f} s: exit {result.returncode}, "
+                   f"steps {' '.join(ran) or 'none'}: {(result.stdout.strip().splitlines() or [''])[-1]}")
+        for problem in problems:
+            report.fail(f"migration ({mode}): {problem} (log {system.logs / f'migrate-{mode}.log'})")
+        if mode == "upgrade":  # one login only: core-service throttles logins per username
+            password = system.services[CORE].env.get("AUTH_DEFAULT_PASSWORD", "")
+            token = login(system, system.url(GATEWAY), system.seed.owner, password, report, "seed and bootstrap-admin")
+            if not token:
+                continue
+            system.token = token
+            report.say(f"  after it: login through the gateway as {system.seed.owner}: 200")
+        if not system.token:
+            continue
+        path = TENANT_ROUTES[CORE][0].format(tenant=system.seed.tenant)
+        outcome = patient_get(system, path)
+        say_outcome(report, f"  after it: GET {path.split('?')[0]} {outcome.code} via the gateway", outcome)
+        if not 200 <= outcome.code < 300:
+            report.fail(f"after the {mode} migration: GET {path} through the gateway answered "
+                        f"{outcome.code or 'nothing'}: {outcome.body[:300]}")
+
+
+def check_upstreams(system: System, report: Report) -> None:
+    """Each GET through the gateway reached the service the harness names for it: the gateway's
+    own CLIENT spans at the OTLP sink give the port of every call it proxied (e2e/upstreams.py).
+    Spans leave in batches (the OpenTelemetry SDK's BatchSpanProcessor, OTEL_BSP_SCHEDULE_DELAY
+    5000 ms by default: https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/),
+    so a missing one is waited for up to 20 s."""
+    if not system.routed:
+        return
+    expected = [(name, path, system.services[name].port) for name, path in system.routed]
+    owner = {port: n for n, s in system.services.items() for port in s.ports.values()}
+    deadline = time.monotonic() + 20
+    while True:
+        problems = upstreams.misrouted(expected, upstreams.client_calls(system.otlp.bodies, GATEWAY), owner)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    report.say(f"gateway spans: {len(expected) - len(problems)} of {len(expected)} GETs went to the service named "
+               "for them (the port of the gateway's call, url.full)")
+    for problem in problems:
+        report.fail(problem)
 
 
 def check_topics_and_telemetry(system: System, report: Report) -> None:
@@ -497,8 +649,9 @@ def check_alive(system: System, report: Report) -> None:
 
 # The requests of a clean run, in order (a harness extension appends its own).
 CHECKS: list[Callable[[System, Report], None]] = [
-    check_login, check_tenant_routes, check_guard, check_reservation_reaches_guard, check_self_service,
-    check_load_mix, check_topics_and_telemetry, check_alive,
+    check_login, check_tenant_routes, check_guard, check_reservation_reaches_guard, check_reservation_lifecycle,
+    check_self_service, check_load_mix, check_kafka_switch, check_migration_reruns, check_upstreams,
+    check_topics_and_telemetry, check_alive,
 ]
 
 
