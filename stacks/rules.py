@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import capacity
+from . import capacity, redis_load
 from .errors import ProblemCollector, key
 from .model import StackSettings
 from .platform_settings import (
@@ -30,6 +30,7 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     check_data(settings, problems)
     check_access(settings, problems)
     check_load_test(settings, problems)
+    redis_load.check(settings, problems)
 
 
 # CloudNativePG's chart and the Barman Cloud plugin's chart both declare kubeVersion ">=1.29.0-0"
