@@ -160,8 +160,9 @@ UUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
 # Apps/rooms-service/src/routes/room-types.ts:32 (a bare array of RoomTypeItemSchema: `room_type_id`),
 # Apps/guests-service/src/routes/guests.ts:37 (a bare array of GuestWithStatsSchema: `id`).
 APP_LIST_IDS = {"/v1/properties": ("", "id"), "/v1/room-types": ("", "room_type_id"), "/v1/guests": ("", "id")}
-# Apps/core-service/src/routes/auth.ts login answer: access_token, memberships[].tenant_id.
-APP_LOGIN_FIELDS = {"token": "access_token", "tenant": "memberships.0.tenant_id"}
+# Apps/core-service/src/routes/auth.ts login answer: access_token, memberships[].tenant_id, and
+# expires_in (auth.ts:148; schema/src/api/auth.ts:71, seconds).
+APP_LOGIN_FIELDS = {"token": "access_token", "tenant": "memberships.0.tenant_id", "expires_in": "expires_in"}
 # Required payload fields: schema/src/events/commands/guests.ts GuestRegisterCommandSchema,
 # schema/src/events/commands/reservations.ts ReservationCreateCommandSchema (and the gateway's
 # forwardGuestRegisterCommand reads tenant_id from the body, Apps/api-gateway/src/routes/command-helpers.ts).
