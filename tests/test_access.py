@@ -473,6 +473,18 @@ def test_grafana_signs_people_in_with_roles_from_their_groups(sso_system):
     assert volumes["grafana-oauth"]["secret"]["secretName"] == "grafana-oauth"
 
 
+def test_with_the_acme_issuer_the_operator_hosts_keep_plain_http(allowlist_run):
+    """No HTTPS redirect with ACME: the CA fetches the HTTP-01 token over plain HTTP from every host of
+    the certificate before it exists (RFC 8555 section 8.3); the redirect check knows it
+    (tools/conformance/https_redirect.py; the redirect itself: tests/test_operator_edge.py)."""
+    from tools.conformance import https_redirect
+
+    system = program_system(allowlist_run)
+    (gw,) = system.of_kind("Gateway")
+    assert not any(s.get("tls", {}).get("httpsRedirect") for s in gw.doc["spec"]["servers"])
+    assert https_redirect.acme_in_use(system) and https_redirect.violations(system) == []
+
+
 def test_no_operator_route_is_served_before_its_guard(sso_run):
     (policy,) = [p for p in sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
                  if p.plain["metadata"]["name"] != API_PATHS_POLICY]  # the operator hosts' guard

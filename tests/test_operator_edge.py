@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from tests.test_access import LOCUST, _run
 from tests.test_settings import assert_refused
 from tools.conformance import access, https_redirect
 from tools.system import Item, SystemRender, program_system
@@ -70,16 +69,6 @@ def test_a_planted_operator_host_in_plain_http_fails_the_redirect_check(dev_run)
     problems = https_redirect.violations(_changed(program_system(dev_run), "Gateway", no_redirect))
     assert sorted(p.split()[1] for p in problems) == sorted(DEV_OPERATOR_HOSTS)
     assert all("without tls.httpsRedirect" in p for p in problems)
-
-
-def test_with_the_acme_issuer_the_challenge_keeps_port_80():
-    """RFC 8555 section 8.3: the HTTP-01 token is fetched over plain HTTP before a certificate exists."""
-    run = _run({"operatorAccess": "allowlist", "operatorAllowedCidrs": ["203.0.113.0/24"], **LOCUST,
-                "domain": "tartware.example.com", "acmeEmail": "ops@example.com"}, {"loadTestPassword": "pw"})
-    system = program_system(run)
-    (gw,) = system.of_kind("Gateway")
-    assert not any(s.get("tls", {}).get("httpsRedirect") for s in gw.doc["spec"]["servers"])
-    assert https_redirect.acme_in_use(system) and https_redirect.violations(system) == []
 
 
 # --------------------------------------------------------------------------- the API host's token-less paths
