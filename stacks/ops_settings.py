@@ -54,7 +54,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("loadTestTarget", "string", "Where the load tests send their requests: edge (the in-cluster istio-ingressgateway Service with Host api.<domain>: the gateway and the per-client limit, every generator below edgeRateLimit) or service (the api-gateway Service, past the edge). Unset: edge where the API is routed through Istio and the gateway takes connections without the PROXY protocol, else service (docs/operations.md \"Load tests\")."),
     Setting("loadTestTargetUrl", "string", "Base URL the load tests call instead of loadTestTarget's (sent with its own Host); empty = from loadTestTarget.", ""),
     Setting("loadTestRate", "integer", "Requests per second of the load profile, summed over all generator pods (the guide: 20000).", GUIDE_RATE),
-    Setting("loadTestDuration", "string", "How long the load profile holds its rate, e.g. 10m (k6 duration: <n>s, <n>m or <n>h).", "10m"),
+    Setting("loadTestDuration", "string", "How long the load profile holds its rate, e.g. 10m (k6 duration: <n>s, <n>m or <n>h); at most 59m, the app's access token's life less setup and k6's graceful stop (docs/operations.md).", "10m"),
     Setting("loadTestGenerators", "integer", "Number of k6 generator pods. Unset: ceil(loadTestRate / 2500), 2500 req/s per pod, and on the edge path enough pods that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
     Setting("loadTestRunId", "string", "Suffix of the load-test Job name; change it to run the test again.", "1"),
     Setting("loadTestUsername", "string", "Prefix of the load-test accounts <prefix>-1 .. <prefix>-<loadTestAccounts> (loadtest/mix.json accounts; each with the ADMIN role in the tenant, created with loadtest/accounts.py). Required when loadTest is not off.", ""),
@@ -141,6 +141,16 @@ LOCUST_RPS_PER_USER = 4  # the guide's Locust run: 5000 users for its 20,000 req
 # TENANT_AUTH_THROTTLE_MAX_ATTEMPTS 20, TENANT_AUTH_THROTTLE_WINDOW_SECONDS 60; the chart does not set them).
 LOGIN_THROTTLE_ATTEMPTS = 20
 LOGIN_THROTTLE_WINDOW_SECONDS = 60
+# The app's access token lives AUTH_JWT_EXPIRES_IN_SECONDS, 3600 s by default (red2n/tartware@a2583469
+# Apps/config/src/index.ts:75; the chart does not set it), and each k6 generator logs in once, in
+# setup(), which k6 runs after the coordinator resumes it (grafana/k6@v1.7.1
+# internal/execution/scheduler.go Run). The token must outlast setup's lookups (mix.json wait_seconds,
+# 30 s) and the scenario's graceful stop past the duration (30 s, lib/executor/base_config.go
+# DefaultGracefulStopValue): a longer loadTestDuration is refused. Locust users log in again instead
+# (loadtest/locust/locustfile.py relogin_after: a Locust run has no set length).
+APP_TOKEN_LIFETIME_SECONDS = 3600
+LOAD_TEST_TOKEN_MARGIN_SECONDS = 60
+MAX_LOAD_TEST_SECONDS = APP_TOKEN_LIFETIME_SECONDS - LOAD_TEST_TOKEN_MARGIN_SECONDS
 # On the edge path every generator is one client address of the per-client limit: it sends at most
 # this share of edgeRateLimit, so the limit counts it (a Redis write per request, as for any client)
 # and never refuses it while the rate holds.
@@ -324,6 +334,12 @@ class LoadTestSettings:
                               f"edge, above {int(EDGE_SHARE * 100)} % of edgeRateLimit={limit} per client address; "
                               f"allowed: at least {math.ceil(self.locust.users * LOCUST_RPS_PER_USER / (limit * EDGE_SHARE))}"
                               " (or unset), or loadTestTarget=service", self.locust.workers_setting))
+        if self.profile == "load" and self.duration_seconds > MAX_LOAD_TEST_SECONDS:
+            found.append(("loadTestDuration", f"{self.duration} ({self.duration_seconds} s) outlives the app's access "
+                          f"token, which each k6 generator gets once in setup(): AUTH_JWT_EXPIRES_IN_SECONDS "
+                          f"{APP_TOKEN_LIFETIME_SECONDS} s less {LOAD_TEST_TOKEN_MARGIN_SECONDS} s for setup's lookups "
+                          f"and k6's graceful stop; allowed: at most {MAX_LOAD_TEST_SECONDS}s "
+                          f"({MAX_LOAD_TEST_SECONDS // 60}m), or several runs (loadTestRunId)", self.duration))
         need = self.min_accounts(edge)
         if self.accounts_setting is not None and self.accounts_setting < need:
             found.append(("loadTestAccounts", f"too few for core-service's login throttle ({LOGIN_THROTTLE_ATTEMPTS} "

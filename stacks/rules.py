@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import capacity
+from . import capacity, redis_load
 from .errors import ProblemCollector, key
 from .model import StackSettings
 from .platform_settings import (
@@ -30,6 +30,7 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     check_data(settings, problems)
     check_access(settings, problems)
     check_load_test(settings, problems)
+    redis_load.check(settings, problems)
 
 
 # CloudNativePG's chart and the Barman Cloud plugin's chart both declare kubeVersion ">=1.29.0-0"
@@ -199,6 +200,19 @@ def check_access(settings: StackSettings, problems: ProblemCollector) -> None:
                          "with `pulumi config set --secret operatorSsoClientSecret <value>` (or use "
                          "secretsBackend=vault: <vaultPathPrefix>/operator-sso {client-secret, cookie-secret})")
     target = settings.cluster.target
+    # On an existing cluster behind a cloud load balancer the program cannot tell whether the load
+    # balancer keeps client addresses: AWS's Classic Load Balancer connects from its own address ("the
+    # access logs ... contain the IP address of the load balancer instead of the originating client",
+    # docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-proxy-protocol.html), so an
+    # allowlist would match the load balancer's addresses. The stack says which cloud (aws enables the
+    # PROXY protocol), as check_edge_address asks when the per-client limit is on.
+    if (mode == "allowlist" and target == "existing" and p.load_balancer_for(target) == "cloud"
+            and p.existing_cluster_cloud is None and not p.edge_trusted_proxies and not p.edge_rate_limit):
+        problems.add(key("existingClusterCloud"),
+                     "required with operatorAccess=allowlist on clusterTarget=existing with loadBalancer=cloud: the "
+                     "allowlist matches each client's address, which an AWS load balancer hides unless the PROXY "
+                     "protocol carries it; allowed: aws (enables the PROXY protocol), other (the load balancer keeps "
+                     "client addresses with externalTrafficPolicy Local), or operatorAccess sso/internal", None)
     if (mode == "allowlist" and p.edge_external_traffic_policy == "Cluster" and not p.edge_proxy_protocol(target)
             and not p.edge_trusted_proxies):
         problems.add(key("operatorAllowedCidrs"),

@@ -26,6 +26,7 @@ from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, variant_config
 from tools.system import PROGRAM, Item, SystemRender, program_system
+from stacks.api_paths import POLICY_NAME as API_PATHS_POLICY
 from tests.test_settings import assert_refused
 
 NS = "tartware-infra"
@@ -297,7 +298,8 @@ def test_host_patterns_follow_istios_host_matcher(pattern, host, covers):
 def test_the_acme_challenge_path_is_the_one_exemption(allowlist_run, sso_run):
     """With the ACME issuer the HTTP-01 challenge must reach cert-manager's solver on every host of the
     certificate (RFC 8555 section 8.3), so the policies leave that path out, and only that one."""
-    (policy,) = allowlist_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+    (policy,) = [p for p in allowlist_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+                 if p.plain["metadata"]["name"] != API_PATHS_POLICY]  # the operator hosts' guard
     (rule,) = policy.plain["spec"]["rules"]
     assert rule["to"][0]["operation"]["notPaths"] == ["/.well-known/acme-challenge/*"]
     system = program_system(allowlist_run)
@@ -309,7 +311,8 @@ def test_the_acme_challenge_path_is_the_one_exemption(allowlist_run, sso_run):
             return True
         return False
     assert sorted(p.split()[1] for p in access.violations(planted(system, change=wider))) == sorted(ALLOWLIST_HOSTS)
-    (self_signed,) = sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+    (self_signed,) = [p for p in sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+                      if p.plain["metadata"]["name"] != API_PATHS_POLICY]
     assert "notPaths" not in self_signed.plain["spec"]["rules"][0]["to"][0]["operation"]
 
 
@@ -470,8 +473,21 @@ def test_grafana_signs_people_in_with_roles_from_their_groups(sso_system):
     assert volumes["grafana-oauth"]["secret"]["secretName"] == "grafana-oauth"
 
 
+def test_with_the_acme_issuer_the_operator_hosts_keep_plain_http(allowlist_run):
+    """No HTTPS redirect with ACME: the CA fetches the HTTP-01 token over plain HTTP from every host of
+    the certificate before it exists (RFC 8555 section 8.3); the redirect check knows it
+    (tools/conformance/https_redirect.py; the redirect itself: tests/test_operator_edge.py)."""
+    from tools.conformance import https_redirect
+
+    system = program_system(allowlist_run)
+    (gw,) = system.of_kind("Gateway")
+    assert not any(s.get("tls", {}).get("httpsRedirect") for s in gw.doc["spec"]["servers"])
+    assert https_redirect.acme_in_use(system) and https_redirect.violations(system) == []
+
+
 def test_no_operator_route_is_served_before_its_guard(sso_run):
-    (policy,) = sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+    (policy,) = [p for p in sso_run.of_type("kubernetes:security.istio.io/v1:AuthorizationPolicy")
+                 if p.plain["metadata"]["name"] != API_PATHS_POLICY]  # the operator hosts' guard
     for vs in sso_run.of_type("kubernetes:networking.istio.io/v1beta1:VirtualService"):
         guarded = policy.urn in vs.dependencies
         assert guarded is (vs.plain["metadata"]["name"] != "api"), vs.name

@@ -30,7 +30,9 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
         for k, v in expected[side].items():
             assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
-    assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots"} <= set(result)
+    assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots", "edge", "redis"} <= set(result)
+    # the data tier's Redis budget (stacks/redis_load.py; its numbers: tests/test_edge_plan.py)
+    assert result["redis"]["connectionsAtMax"] <= result["redis"]["maxClients"] == 10000
     # the database connection budget: every pod at max scale with the app's own pool (15,
     # red2n/tartware@a2583469 Apps/config/src/index.ts:43) against the Pooler's clients, and the
     # pooler's server connections plus the reserve against max_connections

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from stacks.errors import SettingsError
-from stacks import capacity, connections, ratelimit
+from stacks import capacity, connections, ratelimit, redis_load
 from stacks.catalog import SERVICE_NAMES
 from stacks.settings import load_settings
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
@@ -395,6 +395,7 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
         "timeToReady": time_to_ready(run),
         "etcdSnapshots": etcd_snapshots(run),
         "edge": edge_plan(settings),
+        "redis": redis_load.budget(settings).as_output() if settings.data.redis else None,
         "outputs": {k: v for k, v in outputs.items() if k != "budget"},
     }
 
@@ -424,6 +425,8 @@ def edge_plan(settings: Any) -> dict[str, Any]:
         test: dict[str, Any] = {"profile": lt.profile, "path": endpoint.path, "url": endpoint.url,
                                 "hostHeader": endpoint.host_header, "accounts": lt.accounts(edge),
                                 "perClientLimit": limit}
+        if endpoint.path != "edge" and p.edge_unavailable_because(target):
+            test["edgeUnavailable"] = p.edge_unavailable_because(target)
         if lt.locust is not None:
             workers = lt.locust.workers(limit)
             test.update(sources=workers, perSourceRps=math.ceil(lt.locust.users * 4 / workers))
@@ -455,7 +458,25 @@ def edge_lines(edge: dict[str, Any]) -> list[str]:
         limit = f" (per-client limit {t['perClientLimit']})" if t["perClientLimit"] else ""
         lines.append(f"load test {t['profile']}{rate} via the {t['path']} path: {t['url']}{host}; {t['sources']} {kind} at "
                      f"{t['perSourceRps']} req/s each{limit}; {t['accounts']} accounts")
+        if t.get("edgeUnavailable"):
+            lines.append(f"  edge path unavailable: {t['edgeUnavailable']}; the load test does not exercise the "
+                         "limiter (docs/platform.md \"Known limit: no load test through the edge\")")
     return lines
+
+
+def redis_lines(r: dict[str, Any]) -> list[str]:
+    """The data tier's Redis budget (stacks/redis_load.py)."""
+    def per(commands: dict[str, int]) -> str:
+        return " + ".join(f"{who} {n:,}" for who, n in commands.items()) or "none"
+    return [
+        f"at {ratelimit.GUIDE_RATE:,} req/s: {per(r['commandsPerSecondAtGuideRate'])} commands/s = "
+        f"{r['threadMillisecondsAtGuideRate']:g} ms of Redis's thread per second",
+        f"at {ratelimit.HEADROOM_RATE:,} req/s: {per(r['commandsPerSecondAtHeadroomRate'])} commands/s = "
+        f"{r['threadMillisecondsAtHeadroomRate']:g} ms (budget {r['threadBudgetMilliseconds']:g} ms: "
+        f"{redis_load.REDIS_THREAD_SHARE} % of the {r['cpuRequestMillicores']}m request, one thread)",
+        f"clients at max scale: {r['connectionsAtMax']:,} of maxclients {r['maxClients']:,} ("
+        + ", ".join(f"{who} {n}" for who, n in r["connectionsFrom"].items()) + ")",
+    ]
 
 
 def dns_lines(records: Iterable[dict[str, Any]], address: Optional[str]) -> list[str]:
@@ -524,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join("  " + line for line in connection_lines(result["connections"])))
     print("\nEdge:")
     print("\n".join("  " + line for line in edge_lines(result["edge"])))
+    if result["redis"]:
+        print("\nData tier Redis (redis-master: the limiters' commands and the clients at max scale vs what it admits):")
+        print("\n".join("  " + line for line in redis_lines(result["redis"])))
     print("\nDNS records:")
     print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))
     if result["outputs"].get("database"):

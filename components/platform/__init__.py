@@ -118,8 +118,11 @@ class Platform(TartwareComponent):
         routed: dict[str, str] = {}
         if self.mesh is not None:
             if args.api_route == "istio":
+                # the gateway's token-less paths (/metrics, /docs) are refused at the edge before the
+                # API host is served (stacks/api_paths.py)
+                api_paths = self.mesh.deny_unauthenticated_paths(hosts["api"])
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, args.tartware_namespace,
-                                catalog.SERVICES[catalog.GATEWAY].port)
+                                catalog.SERVICES[catalog.GATEWAY].port, after=[api_paths])
             operator: dict[str, tuple[str, str, str, int]] = {}  # route -> host, Service, namespace, port
             if args.load_test_profile == "locust":
                 # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
@@ -140,7 +143,15 @@ class Platform(TartwareComponent):
                     self.mesh.route(route, host, svc, ns, port, after=guard)
             routed = dict(self.mesh.hosts)
             if routed:
-                self.mesh.gateway_resource(sorted(routed.values()))
+                # with TLS the operator hosts answer plain HTTP with a 301 to HTTPS (a login never crosses
+                # in clear); not with the ACME issuer, whose HTTP-01 challenge the CA fetches over plain
+                # HTTP from every host of the certificate (RFC 8555 section 8.3), before any certificate
+                # exists (docs/platform.md "Operator access"). The API host keeps port 80: the in-cluster
+                # load tests use it (docs/operations.md "Where the load goes").
+                acme = self.certs is not None and self.certs.issuer == certs.ACME_ISSUER
+                redirect = ([h for r, h in routed.items() if r != "api"]
+                            if self.certs is not None and not acme else [])
+                self.mesh.gateway_resource(sorted(routed.values()), redirect=sorted(redirect))
             if self.certs is not None and routed:
                 self.gateway_certificate = self.certs.certificate(
                     "gateway-tls", mesh.GATEWAY_TLS_SECRET, mesh.NAMESPACE, sorted(routed.values()),

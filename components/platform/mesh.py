@@ -30,7 +30,7 @@ from typing import Any, Mapping, Optional, Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import versions
+from stacks import api_paths, versions
 from stacks.args import MeshArgs
 
 from ..base import TartwareComponent
@@ -47,6 +47,7 @@ GATEWAY_PORTS = (80, 443, 15021)  # gateway chart service.ports targetPorts (sta
 GATEWAY_NAME = "tartware-gateway"
 GATEWAY_TLS_SECRET = "tartware-gateway-tls"
 NETWORKING = "networking.istio.io/v1beta1"  # served by 1.22 and 1.29
+SECURITY = "security.istio.io/v1"  # AuthorizationPolicy, served by Istio 1.22 (base chart crd-all.gen.yaml)
 
 
 def _nest(flat: bool, key: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -312,9 +313,19 @@ class Mesh(TartwareComponent):
         """What meshed workloads need first: the injection webhook (istiod) and the CNI plugin."""
         return [self.istiod] + ([self.cni] if self.cni is not None else [])
 
-    def gateway_resource(self, hosts: list[str]) -> k8s.apiextensions.CustomResource:
-        servers: list[dict[str, Any]] = [
-            {"port": {"number": 80, "name": "http", "protocol": "HTTP"}, "hosts": hosts}]
+    def gateway_resource(self, hosts: list[str], redirect: Sequence[str] = ()) -> k8s.apiextensions.CustomResource:
+        """The Gateway ``tartware-gateway``: port 80 for ``hosts``, 443 as well with TLS. ``redirect``: hosts
+        whose plain HTTP gets a 301 to HTTPS instead, on a port-80 server of their own with
+        ``tls.httpsRedirect`` ("If set to true, the load balancer will send a 301 redirect for all http
+        connections, asking the clients to use HTTPS", istio/api@1.22.8 networking/v1alpha3/gateway.proto
+        ServerTLSSettings.https_redirect; port names must be unique across servers, istio/istio@1.22.8
+        pkg/config/validation/validation.go ValidateGateway)."""
+        plain = [h for h in hosts if h not in redirect]
+        servers: list[dict[str, Any]] = (
+            [{"port": {"number": 80, "name": "http", "protocol": "HTTP"}, "hosts": plain}] if plain else [])
+        if self.tls and redirect:
+            servers.append({"port": {"number": 80, "name": "http-redirect", "protocol": "HTTP"},
+                            "hosts": [h for h in hosts if h in redirect], "tls": {"httpsRedirect": True}})
         if self.tls:
             servers.append({"port": {"number": 443, "name": "https", "protocol": "HTTPS"}, "hosts": hosts,
                             "tls": {"mode": "SIMPLE", "credentialName": GATEWAY_TLS_SECRET}})
@@ -323,6 +334,15 @@ class Mesh(TartwareComponent):
                                                       "servers": servers},
                                           self.provider, [self.base])
         return self.gateway_cr
+
+    def deny_unauthenticated_paths(self, api_host: str) -> k8s.apiextensions.CustomResource:
+        """AuthorizationPolicy ``api-deny-unauthenticated-paths``: the paths the API gateway serves
+        without a token are refused at the edge for ``api_host`` (stacks/api_paths.py)."""
+        self.api_paths_policy = custom_resource(
+            self, f"{self.res_name}-api-paths-policy", SECURITY, "AuthorizationPolicy", api_paths.POLICY_NAME,
+            NAMESPACE, api_paths.deny_policy_spec(api_host, {"istio": GATEWAY_POD_LABELS["istio"]}),
+            self.provider, [self.base])
+        return self.api_paths_policy
 
     def route(self, route: str, host: str, service: str, namespace_: str, port: int,
               after: Sequence[pulumi.Resource] = ()) -> None:

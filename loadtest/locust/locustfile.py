@@ -1,8 +1,12 @@
 """Locust, the guide's alternative load test ("Alternative: Locust": 5000 users, spawn rate 100/s,
 UI on 8089): the Locust driver of the request mix ``loadtest/mix.json``, the same file the k6
-scripts read (loadtest/k6/lib/config.js). Every simulated user logs in once (``on_start``) as one of
+scripts read (loadtest/k6/lib/config.js). Every simulated user logs in (``on_start``) as one of
 the load-test accounts, finds the ids the writes need, sends the seed write, then runs the mix's
-steps by weight. A status the mix does not expect is a failure; a missing id, token or tenant is
+steps by weight. A Locust run lasts as long as the operator lets it, longer than the app's access
+token (``expires_in`` of the login answer: AUTH_JWT_EXPIRES_IN_SECONDS, 3600 by default,
+red2n/tartware@a2583469 Apps/config/src/index.ts:75), so a user logs in again RELOGIN_MARGIN_SECONDS
+before its token ends (``relogin_after``); the users started spawn-rate per second re-login at the
+same pace, which the accounts already allow (docs/operations.md "Accounts and the login throttle"). A status the mix does not expect is a failure; a missing id, token or tenant is
 an error that stops the user (``StopUser`` after the failure is recorded), never a silent skip.
 
 Environment:
@@ -38,6 +42,9 @@ MIX: dict[str, Any] = json.loads(MIX_FILE.read_text(encoding="utf-8"))
 PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 WHOLE = re.compile(r"^\$\{([a-z_]+)\}$")
 _users = itertools.count()
+# Log in again this long before the token ends: a request started just before it must still carry a
+# valid token (the same margin k6's runs keep: stacks/ops_settings.py LOAD_TEST_TOKEN_MARGIN_SECONDS).
+RELOGIN_MARGIN_SECONDS = 60
 
 
 class MixError(Exception):
@@ -82,6 +89,18 @@ def request_values(session: dict[str, Any]) -> dict[str, Any]:
             "check_in": str(today + dt.timedelta(days=30)), "check_out": str(today + dt.timedelta(days=32))}
 
 
+def relogin_after(expires_in: Any) -> float:
+    """Seconds after a login at which the user logs in again: RELOGIN_MARGIN_SECONDS before the token
+    ends, and never later than half its life for a short-lived token."""
+    try:
+        life = float(expires_in)
+    except (TypeError, ValueError):
+        raise MixError(f"login: expires_in {expires_in!r} is not a number of seconds (mix.json)") from None
+    if life <= 0:
+        raise MixError(f"login: expires_in {expires_in!r} is not a number of seconds (mix.json)")
+    return max(life - RELOGIN_MARGIN_SECONDS, life / 2)
+
+
 def account_name(prefix: str, n: int) -> str:
     return MIX["accounts"]["username"].replace("${prefix}", prefix).replace("${n}", str(n))
 
@@ -110,6 +129,7 @@ def _problem(res) -> str:
 
 def _step_task(step: dict[str, Any]):
     def run(self: "TartwareUser") -> None:
+        self.fresh_token()
         self.call(step)
     run.__name__ = step["name"].replace(".", "_").replace("-", "_")
     return run
@@ -137,15 +157,32 @@ class TartwareUser(HttpUser):
                                                  response_length=0, exception=exc, context={})
             raise StopUser() from exc
 
-    def _session(self) -> None:
+    def _login(self) -> None:
+        """Log in: the token, the tenant, and when to log in again (relogin_after)."""
         login = MIX["login"]
         res = self._send(login, {}, {}, fill(login["body"], {"username": self.username, "password": _password()}),
                          login["name"])
         if res is None:
             raise MixError(f"login as {self.username}: HTTP status not in {login['expect']}")
         body = res.json()
-        self.values: dict[str, Any] = {"token": extract(body, login["extract"]["token"], "login")}
-        self.values["tenant"] = os.environ.get("TENANT_ID") or extract(body, login["extract"]["tenant"], "login")
+        values = {"token": extract(body, login["extract"]["token"], "login"),
+                  "tenant": os.environ.get("TENANT_ID") or extract(body, login["extract"]["tenant"], "login")}
+        self.relogin_at = time.monotonic() + relogin_after(extract(body, login["extract"]["expires_in"], "login"))
+        self.values: dict[str, Any] = {**getattr(self, "values", {}), **values}
+
+    def fresh_token(self) -> None:
+        """Before a step: log in again once the token is near its end; a failed login stops the user."""
+        if time.monotonic() < self.relogin_at:
+            return
+        try:
+            self._login()
+        except MixError as exc:
+            self.environment.events.request.fire(request_type="SETUP", name="relogin", response_time=0,
+                                                 response_length=0, exception=exc, context={})
+            raise StopUser() from exc
+
+    def _session(self) -> None:
+        self._login()
         before = [x for x in MIX["lookups"] if not x.get("after_seed")]
         for lookup in before:
             self._lookup(lookup)

@@ -15,7 +15,9 @@ serves are read from the render:
 The rule, as data:
 
 * ``SELF_AUTHENTICATING``: backends that authenticate every request themselves. A host all of whose
-  routes lead only there passes (the Tartware API gateway).
+  routes lead only there passes (the Tartware API gateway), provided every path such a backend
+  serves without a token (``UNAUTHENTICATED_PATHS``: the gateway's ``/metrics`` and ``/docs``) is
+  refused on that host, itself and below it, by a DENY policy from any source.
 * otherwise the host must be guarded, on an Istio gateway, by an ``AuthorizationPolicy`` that applies
   to the gateway's pods (its namespace or the mesh root namespace, selector matching; not dry-run:
   istio/istio@1.22.8 pilot/pkg/model/authorization.go ``ListAuthorizationPolicies``,
@@ -42,6 +44,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import yaml
 
+from stacks.api_paths import UNAUTHENTICATED_API_PATHS
 from tools.conformance.netpol import selector_matches
 from tools.conformance.pods import PodTemplate, pod_templates
 from tools.system import Item, SystemRender
@@ -52,6 +55,9 @@ SELF_AUTHENTICATING = {
         "the Tartware API gateway verifies a bearer JWT on its /v1 routes (red2n/tartware@a2583469 "
         "Apps/api-gateway/src/plugins/auth-context.ts, lib/jwt.ts verifyAccessToken)",
 }
+# ... but some of their paths answer without a token: on a public host each must be refused at the
+# edge by a DENY AuthorizationPolicy from any source (stacks/api_paths.py, with the app's files).
+UNAUTHENTICATED_PATHS = {("tartware-system", "api-gateway"): tuple(UNAUTHENTICATED_API_PATHS)}
 # Paths a guard may leave out: RFC 8555 section 8.3, the CA fetches the HTTP-01 token from every host
 # of the certificate, and cert-manager's solver answers it.
 EXEMPT_PATHS = ("/.well-known/acme-challenge/*",)
@@ -274,6 +280,39 @@ def _guard(pol: Item, host: str, door: Door, providers: Mapping[str, Mapping[str
     return None
 
 
+def _path_denied(pol: Item, host: str, path: str) -> bool:
+    """Whether ``pol`` refuses, from every source, every request to ``host`` at ``path`` and below it
+    (Istio ``paths``: exact, ``prefix*``, ``*suffix``, ``*``: istio/istio@1.22.8
+    pilot/pkg/security/authz/matcher/header.go StringMatcher)."""
+    spec = pol.doc.get("spec") or {}
+    if spec.get("action") != "DENY":
+        return False
+
+    def covers(patterns: list[str], p: str) -> bool:
+        return any(x == p or x == "*" or (x.endswith("*") and p.startswith(x[:-1])) for x in patterns)
+
+    for rule in spec.get("rules") or []:
+        if rule.get("from") or rule.get("when"):
+            continue
+        for t in rule.get("to") or [{}]:
+            op = t.get("operation") or {}
+            if not any(host_covers(p, host) for p in op.get("hosts") or ["*"]):
+                continue
+            if any(op.get(k) for k in ("notHosts", "ports", "methods", "notPorts", "notMethods", "notPaths")):
+                continue
+            paths = op.get("paths") or ["*"]
+            if covers(paths, path) and covers(paths, f"{path}/x"):
+                return True
+    return False
+
+
+def open_paths(system: SystemRender, door: Door, host: str, targets: set[tuple[str, str]], root: str) -> list[str]:
+    """The token-less paths of ``host``'s self-authenticating backends that no policy refuses on ``door``."""
+    policies = policies_for(system, door, root) if door.istio else []
+    wanted = sorted({p for t in targets for p in UNAUTHENTICATED_PATHS.get(t, ())})
+    return [p for p in wanted if not any(_path_denied(pol, host, p) for pol in policies)]
+
+
 def violations(system: SystemRender) -> list[str]:
     """Hosts a front door serves that are neither self-authenticating nor guarded."""
     mesh = mesh_config(system)
@@ -286,6 +325,9 @@ def violations(system: SystemRender) -> list[str]:
         policies = policies_for(system, door, root) if door.istio else []
         for host, targets in sorted(door.hosts.items()):
             if targets and all(t in SELF_AUTHENTICATING for t in targets):
+                for path in open_paths(system, door, host, targets, root):
+                    problems.append(f"host {host} on {door.name} (public through {public}) serves {path} without a "
+                                    "token and no DENY AuthorizationPolicy refuses it there (stacks/api_paths.py)")
                 continue
             if any(_guard(pol, host, door, providers) for pol in policies):
                 continue
@@ -306,7 +348,7 @@ def guards(system: SystemRender) -> dict[str, str]:
         policies = policies_for(system, door, root) if door.istio else []
         for host, targets in door.hosts.items():
             if targets and all(t in SELF_AUTHENTICATING for t in targets):
-                out[host] = "api"
+                out[host] = "api" if not open_paths(system, door, host, targets, root) else "api, token-less paths open"
                 continue
             found = [g for g in (_guard(p, host, door, providers) for p in policies) if g]
             out[host] = found[0] if found else "unguarded"
