@@ -55,6 +55,7 @@ from typing import Any, Iterable, Optional
 
 from tools import engine
 from tools.conformance import admission as adm
+from tools.conformance import cluster_access
 from tools.conformance.graph import Model, Node, Obj, build
 from tools.offline import recorded_run, run_program, stack_config
 
@@ -111,6 +112,11 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "KubeClient.Create of the templates), pkg/action/upgrade.go 421-429 (HookPreUpgrade before Update), "
          "pkg/action/hooks.go 49 and 140-145 (sorted by kind, then stably by weight; each created, then watched), "
          "pkg/kube/client.go watchUntilReady/waitForJob (a Job until it completes; a failed Job fails the release)"),
+    Rule("access", "a Kubernetes provider whose kubeconfig assumes an IAM role makes its first call only after the "
+         "access entry and policy associations this stack creates for that role exist (401 Unauthorized before)",
+         "docs.aws.amazon.com/eks/latest/userguide/access-entries.html; pulumi/pulumi-kubernetes@v4.32.0 "
+         "provider/pkg/provider/provider.go Configure (clusterUnreachableReason), Create; "
+         "kubernetes/apimachinery@v0.32.0 pkg/api/errors/errors.go NewGenericServerResponse (401)"),
     Rule("untargeted-create", "a targeted update refuses a resource (providers included, they are always "
          "targeted) whose dependency or provider would be created but is not targeted",
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 474-536 (skippedCreates), 1287-1297 "
@@ -270,6 +276,7 @@ class FirstRun:
                     self.load_balancer(o)
         self.volumes()
         self.bundled()
+        self.access()
         for pod in self.pods:
             if not self.steps(pod.node):
                 continue
@@ -535,6 +542,19 @@ class FirstRun:
                              f"Error: INSTALLATION FAILED: Unable to continue with install: {kind} \"{name.rsplit('/', 1)[-1]}\""
                              f" in namespace \"{o.namespace or ''}\" exists and cannot be imported into the current "
                              "release: invalid ownership metadata")
+
+    # -------------------------------------------------------------- who the provider calls as
+
+    def access(self) -> None:
+        provider = self.m.nodes.get(self.m.cluster or "")
+        if provider is None or not self.steps(provider):
+            return
+        role = cluster_access.assumed_role(provider)
+        for grant in cluster_access.grants(self.m, role) if role else []:
+            if not self.done_before(provider, grant):
+                self.add("access", provider, f"its first Kubernetes call, as {role}",
+                         f"{grant.label} (principal {role}), which it does not wait for",
+                         cluster_access.UNAUTHORIZED)
 
     # -------------------------------------------------------------- references
 
