@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from stacks import versions
 from tools import engine
 from tools.conformance import admission as adm
 from tools.conformance import cluster_access
@@ -80,7 +81,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "namespace); pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/await.go Creation (5 retries on NotFound)"),
     Rule("crd", "an object of a custom kind is accepted only once a CRD serving its group, version and kind is "
          "installed: by a resource it waits for, or by the same release's crds/ directory",
-         "kubernetes/kubernetes staging/src/k8s.io/cli-runtime/pkg/resource/mapper.go infoForData; "
+         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/cli-runtime/pkg/resource/mapper.go infoForData; "
          "helm/helm@v3.20.2 pkg/action/install.go installCRDs (crds/ first) and Build of every template "
          "before any is created; pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go 1821-1833"),
     Rule("webhook", "an object a failurePolicy: Fail webhook matches is admitted only while the webhook serves: "
@@ -96,7 +97,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("volume", "a claim that must bind during the run needs its StorageClass and the class's provisioner "
          "ready before it",
          "helm/helm@v3.20.2 pkg/kube/ready.go volumeReady; pulumi/pulumi-kubernetes@v4.32.0 "
-         "provider/pkg/await/awaiters.go untilCoreV1PersistentVolumeClaimReady; kubernetes "
+         "provider/pkg/await/awaiters.go untilCoreV1PersistentVolumeClaimReady; kubernetes/kubernetes@v1.32.0 "
          "pkg/controller/volume/persistentvolume (ExternalProvisioning)"),
     Rule("reference", "the Secrets, ConfigMaps, ServiceAccounts and claims a pod uses exist before it starts",
          "kubernetes/kubernetes@v1.32.0 pkg/kubelet/kubelet_pods.go makeEnvironmentVariables "
@@ -127,7 +128,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 614-650 deleteProtectedError"),
     Rule("retain", "a retainOnDelete object survives only if its namespace does: deleting a namespace deletes "
          "everything in it",
-         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); kubernetes "
+         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); kubernetes/kubernetes@v1.32.0 "
          "pkg/controller/namespace/deletion/namespaced_resources_deleter.go"),
     Rule("pre-delete-hook", "a release's pre-delete hooks must succeed or Helm's uninstall (and the destroy) fails",
          "helm/helm@v3.20.2 pkg/action/uninstall.go 109-113 (execHook HookPreDelete), pkg/action/hooks.go 86"),
@@ -135,7 +136,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "longhorn/longhorn@v1.12.1 chart/README.md \"Uninstallation\"; longhorn-manager uninstall (deletes every "
          "Longhorn volume); pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go ScheduleDeletes"),
     Rule("finalizer", "an object whose controller adds a finalizer is deleted while that controller still runs",
-         "kubernetes finalizers (metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
+         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go Delete (metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
          "provider/pkg/await/await.go Deletion (waits until the object is gone)"),
 )}
 
@@ -144,7 +145,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 FINALIZERS = {
     ("external-secrets.io", "ExternalSecret"): (
         "external-secrets", "externalsecrets.external-secrets.io/externalsecret-cleanup",
-        "external-secrets/external-secrets pkg/controllers/externalsecret/externalsecret_controller.go "
+        f"{versions.EXTERNAL_SECRETS.source} (the pinned chart's tag) "
+        "pkg/controllers/externalsecret/externalsecret_controller.go "
         "ExternalSecretFinalizer", None),
     # a CNPG-I plugin's Service in the operator's namespace (label cnpg.io/pluginName and the plugin
     # annotations): the Barman Cloud plugin's

@@ -50,23 +50,35 @@ EXAMPLES = ROOT / "docs" / "examples" / "stacks"
 DOC = ROOT / "docs" / "day2.md"
 NS = "tartware-infra"
 
+# The upstream sources the bridged providers are built from, at the versions the pins imply.
+# pulumi-aws 7.x bridges terraform-provider-aws v6: pulumi-aws v7.37.0 bridges v6.54.0
+# (github.com/pulumi/pulumi-aws/releases/tag/v7.37.0), so the pinned 7.51.1 bridges v6.54.0 or a later
+# v6 tag; which one is recorded only in pulumi-aws's `upstream` git submodule, and neither repository
+# could be brought here (fetch: 731 MB and 932 MB against a 500 MB limit; the Go module proxy is not
+# reachable). pulumi-random bridges terraform-provider-random v3.9.0: pulumi/pulumi-random@v4.21.1 and
+# its main at f64d8726 (after v4.21.1) have provider/go.mod require
+# terraform-provider-random v1.3.2-0.20260513075824-f8d869dc98d9, the commit tagged v3.9.0; the pinned
+# 4.21.4 is not in the mirror, so v3.9.0 is the nearest reachable.
+TF_AWS = "hashicorp/terraform-provider-aws v6 (>= v6.54.0, bridged by pulumi-aws 7.51.1)"
+TF_RANDOM = "hashicorp/terraform-provider-random@v3.9.0"
+
 # Properties a provider replaces the resource for: type -> (property paths, source at the pin)
 FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
     "aws:eks/nodeGroup:NodeGroup": (
         ("amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id",
          "launchTemplate.name", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds"),
-        "hashicorp/terraform-provider-aws internal/service/eks/node_group.go (ForceNew), bridged by pulumi-aws 7.51"),
+        f"{TF_AWS} internal/service/eks/node_group.go (ForceNew)"),
     "aws:eks/cluster:Cluster": (
         ("name", "roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions",
          "kubernetesNetworkConfig.ipFamily", "kubernetesNetworkConfig.serviceIpv4Cidr", "outpostConfig",
          "remoteNetworkConfig"),
-        "hashicorp/terraform-provider-aws internal/service/eks/cluster.go (ForceNew; version updates in place)"),
+        f"{TF_AWS} internal/service/eks/cluster.go (ForceNew; version updates in place)"),
     "kubernetes:helm.sh/v3:Release": (
         ("name", "namespace"),
         "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/helm_release.go 900 (forceNewFields .name, "
         ".namespace; everything else is helm upgrade)"),
     "random:index/randomPassword:RandomPassword": (
-        ("",), "hashicorp/terraform-provider-random internal/provider/resource_password.go (every argument "
+        ("",), f"{TF_RANDOM} internal/provider/resource_password.go (every argument "
                "RequiresReplace)"),
     "kubernetes:batch/v1:Job": (
         ("spec.completions", "spec.parallelism", "spec.selector", "spec.template"),
@@ -87,9 +99,9 @@ FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
         "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNew (storage.k8s.io/v1 StorageClass)"),
 }
 IN_PLACE_SOURCES = {
-    "aws:eks/nodeGroup:NodeGroup": "hashicorp/terraform-provider-aws internal/service/eks/node_group.go "
+    "aws:eks/nodeGroup:NodeGroup": f"{TF_AWS} internal/service/eks/node_group.go "
                                    "resourceNodeGroupUpdate (UpdateNodegroupConfig, UpdateNodegroupVersion)",
-    "aws:eks/cluster:Cluster": "hashicorp/terraform-provider-aws internal/service/eks/cluster.go "
+    "aws:eks/cluster:Cluster": f"{TF_AWS} internal/service/eks/cluster.go "
                                "resourceClusterUpdate (UpdateClusterVersion)",
     "kubernetes:helm.sh/v3:Release": "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/helm_release.go "
                                      "helmUpdate (helm upgrade)",
@@ -320,7 +332,7 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
                 refusal = (f"StatefulSet.apps \"{sts}\" is invalid: spec: Forbidden: updates to "
                            "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
                            "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
-                return Outcome(f"helm upgrade fails: {refusal} (kubernetes pkg/apis/apps/validation "
+                return Outcome(f"helm upgrade fails: {refusal} (kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation "
                                "ValidateStatefulSetUpdate)", provider_refused=refusal)
         crds = "version" in change.paths and _chart(change.new) == "kube-prometheus-stack"
         return Outcome("helm upgrade in place" + (
