@@ -18,7 +18,7 @@ from components.cluster import build_cluster
 from stacks import compose
 from stacks.settings import load_settings
 from tests.test_apply import EXAMPLES, STACKS, model, violations
-from tools.conformance import cluster_access
+from tools.conformance import admission, cluster_access, resize
 from tools.conformance.apply import first_run
 from tools.conformance.graph import Model, Node, build
 from tools.offline import Registered, run_components, stack_config
@@ -154,3 +154,46 @@ def test_vsphere_csi_resizes_claims():
     assert csi["csiController"]["csiResizer"]["enabled"] is True
     assert csi["onlineVolumeExtend"]["enabled"] is True
     assert csi["storageClass"]["allowVolumeExpansion"] is True
+
+
+def with_csi_values(m: Model, change) -> Model:
+    """``m`` with the ClusterV2's rancher-vsphere-csi values changed by ``change(values)``."""
+    (cluster,) = [n for n in m.nodes.values() if n.type == "rancher2:index/clusterV2:ClusterV2"]
+    values = yaml.safe_load(cluster.plain["rkeConfig"]["chartValues"])
+    change(values["rancher-vsphere-csi"])
+    inputs = {**cluster.reg.inputs, "rkeConfig": {**cluster.plain["rkeConfig"], "chartValues": yaml.safe_dump(values)}}
+    node = Node(dataclasses.replace(cluster.reg, inputs=inputs), cluster.deps, cluster.release)
+    return Model(m.stack, m.target, {**m.nodes, cluster.urn: node}, m.run)
+
+
+def test_the_vsphere_class_comes_from_the_rendered_values():
+    (sc,) = [c for c in admission.storage_classes(model("vsphere")).values() if c.provisioner == "csi.vsphere.vmware.com"]
+    values = csi_values()["storageClass"]
+    assert (sc.name, sc.default, sc.expansion, sc.resizer) == (values["name"], values["isDefault"], True, None)
+    # the chart's own default (values.yaml storageClass.allowVolumeExpansion: false) when our values say nothing
+    (bare,) = [c for c in admission.storage_classes(with_csi_values(
+        model("vsphere"), lambda v: v["storageClass"].pop("allowVolumeExpansion"))).values()
+        if c.provisioner == "csi.vsphere.vmware.com"]
+    assert bare.expansion is False
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_claim_can_grow(stack):
+    assert [str(r) for r in resize.refusals(model(stack))] == []
+
+
+@pytest.mark.parametrize("change, expected", [
+    # the API server's own refusal (resize admission plugin)
+    (lambda v: v["storageClass"].update(allowVolumeExpansion=False),
+     "is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc "
+     "must support resize"),
+    # accepted, never applied: no csi-resizer sidecar
+    (lambda v: v["csiController"]["csiResizer"].update(enabled=False), "csiController.csiResizer.enabled is false"),
+    # accepted, not applied to a mounted volume
+    (lambda v: v["onlineVolumeExtend"].update(enabled=False), "onlineVolumeExtend.enabled is false"),
+])
+def test_resize_a_claim_the_vsphere_driver_cannot_grow(change, expected):
+    found = resize.refusals(with_csi_values(model("vsphere"), change))
+    assert found, "the planted defect went unnoticed"
+    assert all(r.storage_class == "vsphere-csi-sc" for r in found)
+    assert expected in str(found[0])
