@@ -137,6 +137,7 @@ def test_access_the_provider_before_the_roles_policy_association():
     assert found[0].error == ("configured Kubernetes cluster is unreachable: unable to load schema information "
                               "from the API server: the server has asked for the client to provide credentials")
     assert any(label in v.needs for v in found for label in associations.values())
+    assert "401 Unauthorized" in found[0].needs
 
 
 # -------------------------------------------------------------------- vSphere CSI: resizing claims

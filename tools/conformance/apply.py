@@ -32,7 +32,9 @@ First run — a resource starts once everything it waits for is done (``RULES["w
   objects, one hook after another by weight, then kind: what its pods use (Secrets, ConfigMaps) and
   the policies that let them connect come from resources the release waits for, or from pre-install
   hooks that run before it; never from the release's own templates (which, on an upgrade, exist and
-  isolate a pre-upgrade hook's pods: their NetworkPolicies are counted as isolating on every run).
+  isolate a pre-upgrade hook's pods: their NetworkPolicies are counted as isolating on every run);
+* ``access``: on EKS, a Kubernetes provider whose kubeconfig assumes an IAM role waits for the
+  access entry and policy association the stack creates for that role (tools/conformance/cluster_access.py).
 
 Update of a deployed stack (``update``) — the same rules for the new and changed resources only;
 the unchanged ones (same inputs as a recorded state: the engine's same steps) exist from the start,
@@ -555,7 +557,8 @@ class FirstRun:
         for grant in cluster_access.grants(self.m, role) if role else []:
             if not self.done_before(provider, grant):
                 self.add("access", provider, f"its first Kubernetes call, as {role}",
-                         f"{grant.label} (principal {role}), which it does not wait for",
+                         f"{grant.label} (principal {role}), which it does not wait for: until it exists EKS "
+                         "answers 401 Unauthorized",
                          cluster_access.UNAUTHORIZED)
 
     # -------------------------------------------------------------- references
