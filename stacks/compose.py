@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional
 
+import pulumi
+
 from .args import (
     ArchiveArgs,
     BareMetalClusterArgs,
@@ -51,7 +53,8 @@ from .handles import ClusterHandle, PlatformHandle
 from .data_settings import ARCHIVE_TIMEOUT_SECONDS, PoolerLimits
 from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
 from .model import StackSettings
-from .platform_settings import metrics_server_wanted
+from . import metrics_probe
+from .platform_settings import PlatformSettings, metrics_server_wanted
 
 
 def cluster_args(s: StackSettings) -> ClusterArgs:
@@ -150,7 +153,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
                                waits_for=load_balancer_waits(service_type, cluster))
               if p.ingress_nginx else None),
         metrics_server=(MetricsServerArgs(p.is_prod, p.metrics_server_insecure_tls)
-                        if metrics_server_wanted(p, s.cluster.target, s.cluster.context) else None),
+                        if _metrics_server(s, p) else None),
         edge_rate_limit=p.edge_rate_limit,
         edge_rate_limit_burst=p.edge_rate_limit_burst,
         edge_rate_limit_pods=p.ratelimit_pods(),
@@ -164,6 +167,18 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         operator_access=operator_access_args(s, secrets),
         public_operator_hosts=s.access.public_operator_hosts,
     )
+
+
+def _metrics_server(s: StackSettings, p: PlatformSettings) -> bool:
+    """metricsServer: on ``existing`` with ``auto``, ask the cluster first (stacks/metrics_probe.py);
+    when it cannot be asked, the context rule decides and the stack is told so."""
+    if p.metrics_server != "auto" or s.cluster.target != "existing":
+        return metrics_server_wanted(p, s.cluster.target, s.cluster.context)
+    found = metrics_probe.probe(s.cluster.context, s.cluster.kubeconfig is None)
+    wanted = metrics_server_wanted(p, s.cluster.target, s.cluster.context, found)
+    if found.state == "unknown":
+        pulumi.log.warn(metrics_probe.fallback_warning(found, wanted))
+    return wanted
 
 
 def load_balancer_waits(service_type: str, cluster: ClusterHandle) -> tuple[Any, ...]:

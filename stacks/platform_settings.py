@@ -21,6 +21,7 @@ from pydantic import Field
 from . import ratelimit, versions
 from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
+from .metrics_probe import Found
 from .quantities import Cpu, Memory
 from .schema import BuildContext, from_input, Setting, SettingsModel, hint, validate_section
 
@@ -54,8 +55,10 @@ DECLARED: tuple[Setting, ...] = (
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
     Setting("metricsServer", "string",
             "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto "
-            "(install except on RKE2 and on k3d/k3s, context k3d-*, which bundle it), install, or skip (the "
-            "cluster already has one: GKE, AKS, k3s, RKE2).", "auto"),
+            "(never on RKE2, which bundles it; on existing, kubectl asks the cluster whether APIService "
+            "v1beta1.metrics.k8s.io exists and whose it is: installed unless someone else's serves it; when "
+            "the cluster cannot be asked, installed unless the context is k3d-*, with a warning), install, or "
+            "skip (the cluster already has one: GKE, AKS, k3s, RKE2).", "auto"),
     Setting("loadBalancer", "string",
             "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
             "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
@@ -304,20 +307,27 @@ class PlatformSettings:
 RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
 
 
-# An existing cluster's kubeconfig context names the distribution that made it: k3d names its
-# contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
+# The fallback when the cluster cannot be asked (stacks/metrics_probe.py: no kubectl, no reachable
+# cluster, a kubeconfig setting): an existing cluster's kubeconfig context names the distribution
+# that made it: k3d names its contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
 # which deploys metrics-server itself (docs.k3s.io "Packaged Components": metrics-server in
 # kube-system); a second one from our release collides with it (Helm: "invalid ownership metadata").
 # kind's contexts are kind-<cluster> (kind.sigs.k8s.io quick start) and kind ships none.
 BUNDLED_METRICS_CONTEXTS = ("k3d-",)
 
 
-def metrics_server_wanted(p: PlatformSettings, cluster_target: str, context: str = "") -> bool:
-    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d)."""
+def metrics_server_wanted(p: PlatformSettings, cluster_target: str, context: str = "",
+                          found: Optional[Found] = None) -> bool:
+    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d).
+
+    On ``existing``, ``found`` is what the cluster said (stacks/metrics_probe.py): nothing serves
+    the API, or our own release does -> install; someone else's -> skip; unknown -> the context rule."""
     if p.metrics_server != "auto":
         return p.metrics_server == "install"
     if cluster_target in RKE2_TARGETS:
         return False
+    if cluster_target == "existing" and found is not None and found.state in ("absent", "ours", "theirs"):
+        return found.state != "theirs"
     return not (cluster_target == "existing" and context.startswith(BUNDLED_METRICS_CONTEXTS))
 
 

@@ -30,6 +30,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from stacks import metrics_probe
 from tools.pulumi_cli import apply_project_defaults, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,11 @@ PROJECT = "tartware-infra"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 STACK_TYPE = "pulumi:pulumi:Stack"
+
+# Under the mocks there is no cluster to ask whether it serves the metrics API: the program falls back
+# to its context rule and says so (stacks/metrics_probe.py), the same on every run, never calling kubectl.
+OFFLINE_METRICS = metrics_probe.Found("unknown", "offline: the mock engine has no cluster to ask")
+metrics_probe.use(lambda context, ambient: OFFLINE_METRICS)
 
 
 class Secret:

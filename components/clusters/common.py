@@ -38,6 +38,21 @@ def cluster_identifier(kind: str, name: str) -> str:
     return f"{kind}/{name}"
 
 
+CURRENT_CONTEXT = "current-context"  # the identifier's name when no context is set
+
+
+def current_context_warning(key: str) -> str:
+    """What a stack without a kube context is told at every preview and update: with no context the
+    provider uses the kubeconfig's current context (pulumi/pulumi-kubernetes@v4.32.0
+    provider/pkg/provider/provider.go Configure: clientcmd with an empty CurrentContext override), and
+    its identifier stays ``<kind>/current-context``, so switching kubectl's context moves the stack to
+    another cluster with no diff and no replacement. Naming the context makes the switch explicit: a
+    new ``key`` value changes the identifier, and the preview shows the provider replaced."""
+    return (f"{key} is empty: this stack deploys to the kubeconfig's current context at each run, so "
+            f"`kubectl config use-context` points it at another cluster with no diff. Set {key} to the "
+            "context's name (`pulumi config set " + key + " <context>`) to pin the cluster.")
+
+
 def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulumi.Input[str],
                       identifier: str, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.Provider:
     """The Kubernetes provider handed upward, built from this cluster's (secret) kubeconfig."""

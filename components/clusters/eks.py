@@ -347,8 +347,9 @@ class EksCluster(TartwareComponent):
         """A managed node group that can be replaced and resized safely.
 
         * Named by prefix (``node_group_name_prefix``): a change that forces a new group (capacity
-          type, instance types, disk size, subnets: ForceNew in hashicorp/terraform-provider-aws
-          internal/service/eks/node_group.go, which pulumi-aws 7.51 bridges) creates the new group under
+          type, instance types, disk size, subnets: ForceNew in hashicorp/terraform-provider-aws v6
+          (>= v6.54.0, what pulumi-aws 7.51.1 bridges: tools/conformance/day2.py TF_AWS)
+          internal/service/eks/node_group.go) creates the new group under
           a fresh name before the old one is drained and deleted (Pulumi's default create-before-delete),
           instead of colliding with a fixed name (pulumi-aws NodeGroup ``nodeGroupNamePrefix``).
         * ``minSize``/``maxSize`` change in place (UpdateNodegroupConfig: node_group.go

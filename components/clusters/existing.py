@@ -11,7 +11,7 @@ from stacks.args import ExistingClusterArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
-from .common import cluster_identifier
+from .common import CURRENT_CONTEXT, cluster_identifier, current_context_warning
 
 
 class ExistingCluster(TartwareComponent):
@@ -26,16 +26,18 @@ class ExistingCluster(TartwareComponent):
     def __init__(self, name: str, args: ExistingClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         settings = args
+        if not settings.context:
+            pulumi.log.warn(current_context_warning("kubeContext"), resource=self)
         self.provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=settings.kubeconfig,
             context=settings.context or None,
             enable_server_side_apply=True,
             # components/clusters/common.py cluster_identifier: the context names the cluster
-            cluster_identifier=cluster_identifier("existing", settings.context or "current-context"),
+            cluster_identifier=cluster_identifier("existing", settings.context or CURRENT_CONTEXT),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.cluster_name = pulumi.Output.from_input(settings.context or "current-context")
+        self.cluster_name = pulumi.Output.from_input(settings.context or CURRENT_CONTEXT)
         self.handle = ClusterHandle(
             provider=self.provider,
             name=self.cluster_name,

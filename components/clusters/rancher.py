@@ -27,7 +27,7 @@ from stacks import versions
 from ..base import TartwareComponent
 from stacks.args import EtcdOffsiteArgs, PoolArgs, RancherClusterArgs, RancherServerArgs, VsphereClusterArgs
 from stacks.handles import ClusterHandle
-from .common import autoscaler_release, cluster_identifier, parse_taint, pool_summary
+from .common import CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint, pool_summary
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -67,10 +67,12 @@ class RancherServer(TartwareComponent):
         settings = rs = args
         self.hostname = args.hostname
         self.url = f"https://{self.hostname}"
+        if not rs.context:
+            pulumi.log.warn(current_context_warning("rancherKubeContext"), resource=self)
         self.management = k8s.Provider(f"{name}-management-k8s", kubeconfig=rs.kubeconfig,
                                        context=rs.context or None, enable_server_side_apply=True,
                                        cluster_identifier=cluster_identifier(
-                                           "rancher-management", rs.context or "current-context"),
+                                           "rancher-management", rs.context or CURRENT_CONTEXT),
                                        opts=self.child())
         cm = versions.RANCHER_CERT_MANAGER
         self.cert_manager = k8s.helm.v3.Release(

@@ -3,7 +3,8 @@ guide's `kubectl top pods -n tartware-system` and the VPA recommender read.
 
 EKS and kind do not ship it; RKE2 (rke2-metrics-server) and k3s/k3d (a packaged component) do, and a
 second one collides with theirs, hence ``metricsServer: auto`` (stacks/platform_settings.py
-``metrics_server_wanted``: the target, and an existing cluster's kubeconfig context).
+``metrics_server_wanted``: the target, and on an existing cluster what the cluster says,
+stacks/metrics_probe.py, or its kubeconfig context when it cannot be asked).
 Chart: kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1, charts/metrics-server/
 values.yaml (keys: args, replicas, podDisruptionBudget.enabled/minAvailable; its securityContext is
 already non-root, read-only, drop ALL, seccomp RuntimeDefault).

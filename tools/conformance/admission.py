@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
+from stacks import versions
 from tools.conformance.graph import Model, Node, Obj
 from tools.conformance.netpol import selector_matches
 from tools.conformance.pods import PodTemplate, pod_templates
@@ -203,7 +204,8 @@ SERVING_FACTS: dict[str, tuple[str, str, str]] = {
                 "requests\"), commit 9021a97c"),
     "external-secrets": ("external-secrets-webhook", "the webhook waits for valid certificates before it starts "
                          "its manager, and its /readyz checks them (\"certs\")",
-                         "external-secrets/external-secrets cmd/controller/webhook.go (waitForCerts, "
+                         f"{versions.EXTERNAL_SECRETS.source} (the pinned chart's tag) "
+                         "cmd/controller/webhook.go (waitForCerts, "
                          "AddReadyzCheck(\"certs\"))"),
     "ingress-nginx": ("ingress-nginx-controller-admission", "the admission server is started in "
                       "NGINXController.Start before the first sync that /healthz waits for; the post-install "
@@ -309,14 +311,66 @@ PROVISIONERS: dict[str, tuple[Any, str]] = {
                               "rancher/local-path-provisioner deploy/local-path-storage.yaml"),
     "csi.vsphere.vmware.com": (lambda n: n.type == "rancher2:index/clusterV2:ClusterV2"
                                and "rancher-vsphere-csi" in str(n.plain.get("rkeConfig", {}).get("chartValues", "")),
-                               "RKE2's rancher-vsphere-csi chart (rancher/vsphere-charts charts/rancher-vsphere-csi), "
-                               "deployed with the cluster"),
+                               "RKE2's rancher-vsphere-csi chart (rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-csi), "
+                               "counted ready with the ClusterV2 — an assumption without a source: RKE2's helm-controller "
+                               "installs the chart, and nothing read here ties the ClusterV2's Active state to that "
+                               "install (docs/conformance.md \"vSphere storage\")"),
 }
 # StorageClasses a cluster's installer creates outside any rendered object, once the resource that
-# installs their provisioner exists: class -> (provisioner, default). RKE2's rancher-vsphere-csi
-# chart creates the class of its values (storageClass.name, isDefault: rancher/vsphere-charts
-# charts/rancher-vsphere-csi/values.yaml; ours: components/clusters/vsphere.py).
-INSTALLER_CLASSES = {"vsphere-csi-sc": ("csi.vsphere.vmware.com", True)}
+# installs their provisioner exists. RKE2's rancher-vsphere-csi chart renders its class from the values
+# Rancher hands it (ClusterV2 rkeConfig.chartValues, components/clusters/vsphere.py): name, default and
+# allowVolumeExpansion as templates/storageclass.yaml 1-10 writes them, the chart's defaults where our
+# values say nothing (values.yaml 285-292: enabled true, allowVolumeExpansion false, name vsphere-csi-sc,
+# isDefault true); the controller runs the csi-resizer sidecar only with csiController.csiResizer.enabled
+# (templates/controller/deployment.yaml 118, default false: values.yaml 32-33), and the driver extends a
+# volume in use only with onlineVolumeExtend.enabled (templates/configmap.yaml 6, default false: values.yaml
+# 189-190). All at rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-csi (3.7.2-rancher4).
+VSPHERE_CSI_CHART = "rancher-vsphere-csi"
+VSPHERE_CSI_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-csi"
+VSPHERE_CSI_DEFAULTS = {"storageClass": {"enabled": True, "allowVolumeExpansion": False, "name": "vsphere-csi-sc",
+                                         "isDefault": True},
+                        "csiController": {"csiResizer": {"enabled": False}},
+                        "onlineVolumeExtend": {"enabled": False}}
+
+
+def _value(values: dict[str, Any], *path: str) -> Any:
+    """``values`` at ``path``, else the chart's default (VSPHERE_CSI_DEFAULTS)."""
+    for source in (values, VSPHERE_CSI_DEFAULTS):
+        node: Any = source
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None:
+            return node
+    return None
+
+
+def vsphere_csi_values(node: Node) -> Optional[dict[str, Any]]:
+    """The rancher-vsphere-csi values a ClusterV2 hands RKE2, or None when it installs no vSphere CSI."""
+    if node.type != "rancher2:index/clusterV2:ClusterV2":
+        return None
+    text = (node.plain.get("rkeConfig") or {}).get("chartValues")
+    values = yaml.safe_load(text) if isinstance(text, str) and text.strip() else None
+    if not isinstance(values, dict) or VSPHERE_CSI_CHART not in values:
+        return None
+    return values[VSPHERE_CSI_CHART] or {}
+
+
+def installer_classes(node: Node) -> list["StorageClass"]:
+    """The classes ``node`` makes its cluster's installer create (rancher-vsphere-csi's, from its values)."""
+    values = vsphere_csi_values(node)
+    if values is None or not _value(values, "storageClass", "enabled"):
+        return []
+    resizer = None
+    if not _value(values, "csiController", "csiResizer", "enabled"):
+        resizer = ("csiController.csiResizer.enabled is false: the controller runs no csi-resizer, so the claim's "
+                   "new size is never applied (it stays at its old capacity, no error)")
+    elif not _value(values, "onlineVolumeExtend", "enabled"):
+        resizer = ("onlineVolumeExtend.enabled is false: the driver does not extend a volume in use, so a mounted "
+                   "claim keeps its old capacity until its pod goes")
+    return [StorageClass(str(_value(values, "storageClass", "name")), "csi.vsphere.vmware.com",
+                         bool(_value(values, "storageClass", "isDefault")), "Immediate",
+                         bool(_value(values, "storageClass", "allowVolumeExpansion")), None, node,
+                         resizer=resizer, source=VSPHERE_CSI_SOURCE)]
 
 
 @dataclass(frozen=True)
@@ -328,6 +382,8 @@ class StorageClass:
     expansion: bool
     obj: Optional[Obj]  # the StorageClass (or the ConfigMap holding it); None for an installer's class
     node: Node  # the resource that creates it
+    resizer: Optional[str] = None  # why the driver would not apply a resize the API accepts; None: no known reason
+    source: str = ""  # where an installer's class comes from
 
 
 def storage_classes(model: Model) -> dict[str, StorageClass]:
@@ -351,9 +407,9 @@ def storage_classes(model: Model) -> dict[str, StorageClass]:
                     doc = yaml.safe_load(value)
                     if isinstance(doc, dict) and doc.get("kind") == "StorageClass":
                         add(doc, o)
-    for name, (provisioner, default) in INSTALLER_CLASSES.items():
-        for node in provisioner_nodes(model, provisioner):
-            out.setdefault(name, StorageClass(name, provisioner, default, "Immediate", True, None, node))
+    for node in model.nodes.values():
+        for sc in installer_classes(node):
+            out.setdefault(sc.name, sc)
     return out
 
 

@@ -32,7 +32,9 @@ First run — a resource starts once everything it waits for is done (``RULES["w
   objects, one hook after another by weight, then kind: what its pods use (Secrets, ConfigMaps) and
   the policies that let them connect come from resources the release waits for, or from pre-install
   hooks that run before it; never from the release's own templates (which, on an upgrade, exist and
-  isolate a pre-upgrade hook's pods: their NetworkPolicies are counted as isolating on every run).
+  isolate a pre-upgrade hook's pods: their NetworkPolicies are counted as isolating on every run);
+* ``access``: on EKS, a Kubernetes provider whose kubeconfig assumes an IAM role waits for the
+  access entry and policy association the stack creates for that role (tools/conformance/cluster_access.py).
 
 Update of a deployed stack (``update``) — the same rules for the new and changed resources only;
 the unchanged ones (same inputs as a recorded state: the engine's same steps) exist from the start,
@@ -53,8 +55,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from stacks import versions
 from tools import engine
 from tools.conformance import admission as adm
+from tools.conformance import cluster_access
 from tools.conformance.graph import Model, Node, Obj, build
 from tools.offline import recorded_run, run_program, stack_config
 
@@ -79,7 +83,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "namespace); pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/await.go Creation (5 retries on NotFound)"),
     Rule("crd", "an object of a custom kind is accepted only once a CRD serving its group, version and kind is "
          "installed: by a resource it waits for, or by the same release's crds/ directory",
-         "kubernetes/kubernetes staging/src/k8s.io/cli-runtime/pkg/resource/mapper.go infoForData; "
+         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/cli-runtime/pkg/resource/mapper.go infoForData; "
          "helm/helm@v3.20.2 pkg/action/install.go installCRDs (crds/ first) and Build of every template "
          "before any is created; pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go 1821-1833"),
     Rule("webhook", "an object a failurePolicy: Fail webhook matches is admitted only while the webhook serves: "
@@ -95,7 +99,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("volume", "a claim that must bind during the run needs its StorageClass and the class's provisioner "
          "ready before it",
          "helm/helm@v3.20.2 pkg/kube/ready.go volumeReady; pulumi/pulumi-kubernetes@v4.32.0 "
-         "provider/pkg/await/awaiters.go untilCoreV1PersistentVolumeClaimReady; kubernetes "
+         "provider/pkg/await/awaiters.go untilCoreV1PersistentVolumeClaimReady; kubernetes/kubernetes@v1.32.0 "
          "pkg/controller/volume/persistentvolume (ExternalProvisioning)"),
     Rule("reference", "the Secrets, ConfigMaps, ServiceAccounts and claims a pod uses exist before it starts",
          "kubernetes/kubernetes@v1.32.0 pkg/kubelet/kubelet_pods.go makeEnvironmentVariables "
@@ -111,6 +115,11 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "KubeClient.Create of the templates), pkg/action/upgrade.go 421-429 (HookPreUpgrade before Update), "
          "pkg/action/hooks.go 49 and 140-145 (sorted by kind, then stably by weight; each created, then watched), "
          "pkg/kube/client.go watchUntilReady/waitForJob (a Job until it completes; a failed Job fails the release)"),
+    Rule("access", "a Kubernetes provider whose kubeconfig assumes an IAM role makes its first call only after the "
+         "access entry and policy associations this stack creates for that role exist (401 Unauthorized before)",
+         "docs.aws.amazon.com/eks/latest/userguide/access-entries.html; pulumi/pulumi-kubernetes@v4.32.0 "
+         "provider/pkg/provider/provider.go Configure (clusterUnreachableReason), Create; "
+         "kubernetes/apimachinery@v0.32.0 pkg/api/errors/errors.go NewGenericServerResponse (401)"),
     Rule("untargeted-create", "a targeted update refuses a resource (providers included, they are always "
          "targeted) whose dependency or provider would be created but is not targeted",
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 474-536 (skippedCreates), 1287-1297 "
@@ -121,7 +130,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 614-650 deleteProtectedError"),
     Rule("retain", "a retainOnDelete object survives only if its namespace does: deleting a namespace deletes "
          "everything in it",
-         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); kubernetes "
+         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); kubernetes/kubernetes@v1.32.0 "
          "pkg/controller/namespace/deletion/namespaced_resources_deleter.go"),
     Rule("pre-delete-hook", "a release's pre-delete hooks must succeed or Helm's uninstall (and the destroy) fails",
          "helm/helm@v3.20.2 pkg/action/uninstall.go 109-113 (execHook HookPreDelete), pkg/action/hooks.go 86"),
@@ -129,7 +138,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "longhorn/longhorn@v1.12.1 chart/README.md \"Uninstallation\"; longhorn-manager uninstall (deletes every "
          "Longhorn volume); pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go ScheduleDeletes"),
     Rule("finalizer", "an object whose controller adds a finalizer is deleted while that controller still runs",
-         "kubernetes finalizers (metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
+         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go Delete (metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
          "provider/pkg/await/await.go Deletion (waits until the object is gone)"),
 )}
 
@@ -138,7 +147,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 FINALIZERS = {
     ("external-secrets.io", "ExternalSecret"): (
         "external-secrets", "externalsecrets.external-secrets.io/externalsecret-cleanup",
-        "external-secrets/external-secrets pkg/controllers/externalsecret/externalsecret_controller.go "
+        f"{versions.EXTERNAL_SECRETS.source} (the pinned chart's tag) "
+        "pkg/controllers/externalsecret/externalsecret_controller.go "
         "ExternalSecretFinalizer", None),
     # a CNPG-I plugin's Service in the operator's namespace (label cnpg.io/pluginName and the plugin
     # annotations): the Barman Cloud plugin's
@@ -270,6 +280,7 @@ class FirstRun:
                     self.load_balancer(o)
         self.volumes()
         self.bundled()
+        self.access()
         for pod in self.pods:
             if not self.steps(pod.node):
                 continue
@@ -535,6 +546,20 @@ class FirstRun:
                              f"Error: INSTALLATION FAILED: Unable to continue with install: {kind} \"{name.rsplit('/', 1)[-1]}\""
                              f" in namespace \"{o.namespace or ''}\" exists and cannot be imported into the current "
                              "release: invalid ownership metadata")
+
+    # -------------------------------------------------------------- who the provider calls as
+
+    def access(self) -> None:
+        provider = self.m.nodes.get(self.m.cluster or "")
+        if provider is None or not self.steps(provider):
+            return
+        role = cluster_access.assumed_role(provider)
+        for grant in cluster_access.grants(self.m, role) if role else []:
+            if not self.done_before(provider, grant):
+                self.add("access", provider, f"its first Kubernetes call, as {role}",
+                         f"{grant.label} (principal {role}), which it does not wait for: until it exists EKS "
+                         "answers 401 Unauthorized",
+                         cluster_access.UNAUTHORIZED)
 
     # -------------------------------------------------------------- references
 

@@ -50,46 +50,49 @@ EXAMPLES = ROOT / "docs" / "examples" / "stacks"
 DOC = ROOT / "docs" / "day2.md"
 NS = "tartware-infra"
 
-# Properties a provider replaces the resource for: type -> (property paths, source at the pin)
-FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
+# The upstream sources the bridged providers are built from, at the versions the pins imply.
+# pulumi-aws 7.x bridges terraform-provider-aws v6: pulumi-aws v7.37.0 bridges v6.54.0
+# (github.com/pulumi/pulumi-aws/releases/tag/v7.37.0), so the pinned 7.51.1 bridges v6.54.0 or a later
+# v6 tag; which one is recorded only in pulumi-aws's `upstream` git submodule, and neither repository
+# could be brought here (fetch: 731 MB and 932 MB against a 500 MB limit; the Go module proxy is not
+# reachable). pulumi-random bridges terraform-provider-random v3.9.0: pulumi/pulumi-random@v4.21.1 and
+# its main at f64d8726 (after v4.21.1) have provider/go.mod require
+# terraform-provider-random v1.3.2-0.20260513075824-f8d869dc98d9, the commit tagged v3.9.0; the pinned
+# 4.21.4 is not in the mirror, so v3.9.0 is the nearest reachable.
+TF_AWS = "hashicorp/terraform-provider-aws v6 (>= v6.54.0, bridged by pulumi-aws 7.51.1)"
+TF_RANDOM = "hashicorp/terraform-provider-random@v3.9.0"
+
+# Properties a provider replaces the resource for: type -> (property paths, source at the pin).
+# Generated from the providers' sources by tools/provider_rules.py (tools/conformance/provider_rules.json,
+# with file:line citations); terraform-provider-aws could not be read here, so its two types stay a
+# transcription of internal/service/eks/node_group.go and cluster.go (checked by reading node_group.go
+# in the public source index, whose stored version is not tied to a tag), marked so in docs/day2.md.
+PROVIDER_RULES = ROOT / "tools" / "conformance" / "provider_rules.json"
+TRANSCRIBED = "transcribed, not extracted: the source could not be brought here"
+_AWS: dict[str, tuple[tuple[str, ...], str]] = {
     "aws:eks/nodeGroup:NodeGroup": (
         ("amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id",
          "launchTemplate.name", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds"),
-        "hashicorp/terraform-provider-aws internal/service/eks/node_group.go (ForceNew), bridged by pulumi-aws 7.51"),
+        f"{TF_AWS} internal/service/eks/node_group.go (ForceNew; {TRANSCRIBED})"),
     "aws:eks/cluster:Cluster": (
         ("name", "roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions",
          "kubernetesNetworkConfig.ipFamily", "kubernetesNetworkConfig.serviceIpv4Cidr", "outpostConfig",
          "remoteNetworkConfig"),
-        "hashicorp/terraform-provider-aws internal/service/eks/cluster.go (ForceNew; version updates in place)"),
-    "kubernetes:helm.sh/v3:Release": (
-        ("name", "namespace"),
-        "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/helm_release.go 900 (forceNewFields .name, "
-        ".namespace; everything else is helm upgrade)"),
-    "random:index/randomPassword:RandomPassword": (
-        ("",), "hashicorp/terraform-provider-random internal/provider/resource_password.go (every argument "
-               "RequiresReplace)"),
-    "kubernetes:batch/v1:Job": (
-        ("spec.completions", "spec.parallelism", "spec.selector", "spec.template"),
-        "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNew (batch/v1 Job)"),
-    "kubernetes:core/v1:PersistentVolumeClaim": (
-        ("spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"),
-        "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNew (core/v1 PersistentVolumeClaim)"),
-    "kubernetes:core/v1:Secret": (
-        ("type",), "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNew (core/v1 Secret)"),
-    # a custom resource has no kind-specific entry in the provider's forceNew table: only its name and
-    # namespace force a new one (a point-in-time recovery's new cluster name)
-    "kubernetes:postgresql.cnpg.io/v1:Cluster": (
-        ("metadata.name", "metadata.namespace"),
-        "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNewProperties "
-        "(metadataForceNewProperties; no kind entry for postgresql.cnpg.io)"),
-    "kubernetes:storage.k8s.io/v1:StorageClass": (
-        ("parameters", "provisioner"),
-        "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/diff.go forceNew (storage.k8s.io/v1 StorageClass)"),
+        f"{TF_AWS} internal/service/eks/cluster.go (ForceNew, version updates in place; {TRANSCRIBED})"),
 }
+
+
+def extracted_force_new() -> dict[str, tuple[tuple[str, ...], str]]:
+    """The replacement fields tools/provider_rules.py read from the providers' sources."""
+    data = json.loads(PROVIDER_RULES.read_text())
+    return {t: (tuple(e["fields"]), e["source"]) for t, e in data["types"].items()}
+
+
+FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {**_AWS, **extracted_force_new()}
 IN_PLACE_SOURCES = {
-    "aws:eks/nodeGroup:NodeGroup": "hashicorp/terraform-provider-aws internal/service/eks/node_group.go "
+    "aws:eks/nodeGroup:NodeGroup": f"{TF_AWS} internal/service/eks/node_group.go "
                                    "resourceNodeGroupUpdate (UpdateNodegroupConfig, UpdateNodegroupVersion)",
-    "aws:eks/cluster:Cluster": "hashicorp/terraform-provider-aws internal/service/eks/cluster.go "
+    "aws:eks/cluster:Cluster": f"{TF_AWS} internal/service/eks/cluster.go "
                                "resourceClusterUpdate (UpdateClusterVersion)",
     "kubernetes:helm.sh/v3:Release": "pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/provider/helm_release.go "
                                      "helmUpdate (helm upgrade)",
@@ -320,7 +323,7 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
                 refusal = (f"StatefulSet.apps \"{sts}\" is invalid: spec: Forbidden: updates to "
                            "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
                            "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
-                return Outcome(f"helm upgrade fails: {refusal} (kubernetes pkg/apis/apps/validation "
+                return Outcome(f"helm upgrade fails: {refusal} (kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation "
                                "ValidateStatefulSetUpdate)", provider_refused=refusal)
         crds = "version" in change.paths and _chart(change.new) == "kube-prometheus-stack"
         return Outcome("helm upgrade in place" + (
@@ -599,7 +602,10 @@ Generated by `python -m tools.conformance.day2 --write` (tests/test_day2.py fail
 Each row is one resource the change touches: the engine's action, the source line it comes from, and
 what follows. The program runs before and after the change under Pulumi's mock engine (the EKS pool
 changes run the cluster target alone, with the live node-group sizes in the change's text); the rules are
-in tools/conformance/day2.py. Totals: {drains} whole-pool drains, {stateful} stateful replacements,
+in tools/conformance/day2.py. Which properties make a provider replace a resource is read from the
+providers' sources by tools/provider_rules.py (tools/conformance/provider_rules.json, each with its
+file:line); terraform-provider-aws could not be read where this was generated, so its rows say
+"transcribed, not extracted". Totals: {drains} whole-pool drains, {stateful} stateful replacements,
 {refusals} changes a provider refuses.
 
 """
