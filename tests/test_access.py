@@ -26,7 +26,7 @@ from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, variant_config
 from tools.system import PROGRAM, Item, SystemRender, program_system
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 
 NS = "tartware-infra"
 SSO = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}

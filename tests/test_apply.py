@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import program_run, variant_run
+from tests.helpers import program_run, variant_run
 from tools import engine
 from tools.conformance import admission
 from tools.conformance.apply import RULES, destroy, first_run, targeted_run, unchanged, update
@@ -468,7 +468,7 @@ def test_bundled_metrics_server_on_k3d():
     assert found[0].error.startswith("Error: INSTALLATION FAILED: Unable to continue with install:")
     # and the program does not install one there (metricsServer: auto)
     from stacks.platform_settings import metrics_server_wanted
-    from tests.components.conftest import settings
+    from tests.components.helpers import settings
 
     platform = settings(environment="dev").platform
     assert metrics_server_wanted(platform, "existing", "kind-tartware")

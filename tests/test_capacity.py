@@ -6,7 +6,7 @@ from stacks.cluster_settings import kube_reserved_bytes, kube_reserved_millicore
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tests import guide
-from tests.test_settings import run_with
+from tests.helpers import run_with
 
 NS = "tartware-infra"
 GI = 2**30

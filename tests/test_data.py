@@ -6,23 +6,19 @@ from __future__ import annotations
 import pytest
 
 from stacks import versions
-from tests.test_settings import assert_refused
 from stacks import compose
 from stacks.args import DataArgs
 from stacks.settings import build_settings
 from tests import guide
-from tests.conftest import variant_run
+from tests.helpers import CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, platform_run, releases
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
-from tools.scan import VARIANTS
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
-SECRET = "kubernetes:core/v1:Secret"
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 POOLER = "kubernetes:postgresql.cnpg.io/v1:Pooler"
 SCHEDULED_BACKUP = "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup"
 OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
-NS = "tartware-infra"
 
 # Official chart locations, written out by hand (not read from stacks/versions.py): the chart
 # READMEs' `helm repo add` lines (cloudnative-pg/charts README.md, DandyDeveloper/charts README.md).
@@ -34,30 +30,16 @@ OFFICIAL = {
 }
 PINS = {"cnpg": versions.CLOUDNATIVE_PG, "redis": versions.REDIS_HA, "redpanda": versions.REDPANDA,
         "consul": versions.CONSUL}
-# the scan variant prod-backup-restore: the bucket through IRSA (the conformance tests render it too)
-IRSA = VARIANTS["prod-backup-restore"][1]
-IMPORT = {f"{NS}:postgresMigration": "import"}
-CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 
-# A program run costs seconds: the variants share runs with tests/test_postgres_migration.py and the
-# conformance tests (IRSA is the scan variant they render); the rest is checked on the pure spec
-# functions and the component alone (tests/components/platform/test_postgres.py).
-PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecoverySource": "postgres",
-        f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z", f"{NS}:postgresSynchronous": "required"}
-
-
-def platform_run(stack: str, overrides=None, secrets=None):
-    """From the session cache other files share (tests/conftest.py ``variant_run``)."""
-    return variant_run(stack, overrides, secrets)
+# A program run costs seconds: the variants (tests/helpers.py IRSA, IMPORT, CUTOVER, PITR) share runs
+# with tests/test_postgres_migration.py and the conformance tests (IRSA is the scan variant they
+# render); the rest is checked on the pure spec functions and the component alone
+# (tests/components/platform/test_postgres.py).
 
 
 @pytest.fixture(params=["dev", "prod"])
 def run(request):
     return platform_run(request.param)
-
-
-def releases(run) -> dict:
-    return {r.plain["name"]: r for r in run.of_type(RELEASE)}
 
 
 def cluster(run):
@@ -372,10 +354,6 @@ BAD = [
     ({"dataComponents": {"redis": "maybe"}}, f"{NS}:dataComponents.redis", ["valid boolean"]),
     ({"dataStorageClass": "Fast SSD"}, f"{NS}:dataStorageClass", ["StorageClass name"]),
 ]
-
-
-def case_ids(cases):
-    return [c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(cases)]
 
 
 @pytest.mark.parametrize("overrides,key,fragments", BAD, ids=case_ids(BAD))

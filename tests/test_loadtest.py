@@ -19,10 +19,9 @@ from stacks.app_source import GATEWAY_ROUTES
 from tools.diff import kubernetes_objects
 from tools.offline import Secret, run_program, stack_config
 from tools.render import validate
-from tests.test_settings import assert_refused
+from tests.helpers import K6, _esprima, assert_refused, exported_const, module
 
 ROOT = Path(__file__).resolve().parent.parent
-K6 = ROOT / "loadtest" / "k6"
 LOCUSTFILE = ROOT / "loadtest" / "locust" / "locustfile.py"
 SCRIPTS = sorted(str(p.relative_to(K6)) for p in K6.rglob("*.js"))
 NS = "tartware-infra"
@@ -43,16 +42,6 @@ HIGH_UID = 10000  # our Jobs run as a high non-root UID
 EDGE_PER_ADDRESS = 1000  # edgeRateLimit default (docs/platform.md "Rate limiting": 1/20 of the guide's rate)
 
 
-def _esprima():
-    import esprima  # a second to import: only the xdist worker that runs these tests pays for it
-
-    return esprima
-
-
-def module(path: str):
-    return _esprima().parseModule((K6 / path).read_text(), {"loc": True})
-
-
 def relative_imports(source: str, path: str) -> set[str]:
     """Files (relative to loadtest/k6) that ``path`` imports; k6 built-ins (k6, k6/http) excluded."""
     found = set()
@@ -71,15 +60,6 @@ def literal(node):
     if node.type == "ObjectExpression":
         return {(p.key.name if p.key.type == "Identifier" else p.key.value): literal(p.value) for p in node.properties}
     return None
-
-
-def exported_const(path: str, name: str):
-    for node in module(path).body:
-        if node.type == "ExportNamedDeclaration" and node.declaration and node.declaration.type == "VariableDeclaration":
-            for d in node.declaration.declarations:
-                if d.id.name == name:
-                    return d.init
-    raise AssertionError(f"{path} exports no const {name}")
 
 
 def route_exists(method: str, path: str) -> str:

@@ -25,7 +25,7 @@ from stacks.data_settings import PoolerLimits
 from stacks.errors import ProblemCollector
 from stacks.settings import build_settings
 from tests import guide
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 
 NS = "tartware-infra"
 APP_DEFAULT_POOL = 15
