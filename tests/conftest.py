@@ -10,8 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.helpers import program_run, system_render  # noqa: E402
-
 # tests/pooler starts a PostgreSQL and a PgBouncer: a step of .ci/run of its own, outside the timed suite
 collect_ignore = [] if os.environ.get("TARTWARE_REAL_POOLER") else ["pooler"]
 
@@ -62,16 +60,26 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedRenderScheduling(config, log)
 
 
+# The fixtures import tests.helpers when first used: pytest-xdist's controller process loads this
+# file too, and never runs a test, so it need not import the Pulumi SDK and the chart tools (about
+# a second of CPU on the two cores the workers are starting on). Not a dependency cycle.
+
 @pytest.fixture(scope="session")
 def dev_run():
+    from tests.helpers import program_run
+
     return program_run("dev")
 
 
 @pytest.fixture(scope="session")
 def prod_run():
+    from tests.helpers import program_run
+
     return program_run("prod")
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
 def system(request):
+    from tests.helpers import system_render
+
     return system_render(request.param)

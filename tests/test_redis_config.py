@@ -38,32 +38,38 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def redis(tmp_path):
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory):
     """Start redis-server on the rendered file of a stack, as a node would (password filled in the
-    way init.sh does, the data directory and port made local); yields a redis-cli runner."""
-    started = []
+    way init.sh does, the data directory and port made local); yields a redis-cli runner. One
+    server per stack for the module: the tests read its configuration and write only their own keys."""
+    started = {}
+    procs = []
 
     def start(stack: str):
+        if stack in started:
+            return started[stack]
+        tmp_path = tmp_path_factory.mktemp(f"redis-{stack}")
         port = _port()
         conf = rendered_redis_conf(stack).replace('dir "/data"', f'dir "{tmp_path}"').replace("port 6379", f"port {port}")
         # init.sh: sed "s/replace-default-auth/${ESCAPED_AUTH}/" with '/' and '&' escaped: the password itself
         (tmp_path / "redis.conf").write_text(conf.replace("replace-default-auth", PASSWORD))
         proc = subprocess.Popen([REDIS, str(tmp_path / "redis.conf"), "--bind", "127.0.0.1"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        started.append(proc)
+        procs.append(proc)
 
         def cli(*args: str, auth: bool = True) -> str:
             cmd = ["redis-cli", "-p", str(port)] + (["-a", PASSWORD, "--no-auth-warning"] if auth else []) + list(args)
             return subprocess.run(cmd, capture_output=True, text=True, timeout=10).stdout.strip()
         for _ in range(100):
             if cli("PING") == "PONG":
+                started[stack] = cli
                 return cli
             time.sleep(0.05)
         proc.kill()
         pytest.fail(f"redis-server did not start on the rendered config: {proc.stdout.read()}")
     yield start
-    for proc in started:
+    for proc in procs:
         proc.terminate()
         proc.wait(timeout=10)
 
