@@ -75,7 +75,8 @@ def problems(chart: Path = CHART, record: Path = RECORD) -> list[str]:
     current = version_of(chart)
     found = []
     if current not in versions:
-        found.append(f"version {current} is not recorded in {record.name}: run python -m tools.chart_version --bump patch")
+        found.append(f"version {current} is not recorded in {record.name}: "
+                     "run python -m tools.chart_version --bump patch")
     elif versions[current] != digest(chart):
         found.append(f"{chart.name} changed since version {current} was recorded: a changed chart needs a new "
                      f"version (python -m tools.chart_version --bump patch|minor|major)")
