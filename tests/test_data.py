@@ -206,8 +206,8 @@ def test_backups_dial_the_primary_not_the_pooler():
 
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
-    """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
-    DB_POOL_MAX 15 = 6,300 connections, the issue) fits even with one pooler pod down, and the pooler's
+    """Transaction pooling in front of the primary, sized so the budget at maximum scale (every pod x
+    DB_POOL_MAX 15, the issue; docs/budget.md) fits even with one pooler pod down, and the pooler's
     server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
     side, reserve included: tests/stacks/test_connections.py)."""
     run = platform_run("prod")
