@@ -193,8 +193,8 @@ GUIDE_TABLE: Mapping[str, Sizing] = MappingProxyType(
     }
 )
 
-# Dev: the same services, 1-2 replicas, small requests (fits a laptop kind cluster:
-# 10 services x 1 pod x 50m/128Mi = 0.5 CPU / 1.25Gi requested at min scale).
+# Dev: the same services, 1-2 replicas, small requests (fits a laptop kind cluster: one pod of
+# 50m/128Mi per service requested at min scale).
 DEV_SIZING = Sizing(1, 2, "50m", "500m", "128Mi", "512Mi")
 
 PROFILES: Mapping[str, Mapping[str, Sizing]] = MappingProxyType(
@@ -207,9 +207,9 @@ PROFILES: Mapping[str, Mapping[str, Sizing]] = MappingProxyType(
 # DB_POOL_MAX per environment when the pods reach PostgreSQL directly (no Pooler in front: while a
 # stack moves from the bitnami release, or with a database that is not ours): the most connections
 # one pod's pool opens. The app's default, 15 (red2n/tartware@a2583469 Apps/config/src/index.ts,
-# databaseSchema), would open 6,300 at the prod profile's 420 pods; these fit max_connections at max
-# scale. Behind the Pooler the app's default applies (stacks/connections.py default_pool;
-# docs/budget.md "Database connections").
+# databaseSchema), would open 15 x the prod profile's pods at max scale, more than max_connections;
+# these fit it at max scale. Behind the Pooler the app's default applies (stacks/connections.py
+# default_pool; docs/budget.md "Database connections" works both out).
 DB_POOL_MAX: Mapping[str, int] = MappingProxyType({"dev": 4, "prod": 2})
 
 # HPA policy from the guide's "Automatic Scaling" section.

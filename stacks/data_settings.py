@@ -199,9 +199,9 @@ class PoolerSizing:
 # scale, must fit ``PoolerLimits.client_capacity``; its server connections plus the reserve must fit
 # max_connections, the setting postgresMaxConnections: stacks/connections.py, docs/budget.md
 # "Database connections"). Prod: three pooler pods spread over zones, any two of them admit 20,000
-# clients (the guide's budget at maximum scale with the app's own pool of 15 opens 6,300); 80 server
-# connections per pod keep the primary's active backends near what its 4 cores can run (a
-# transaction pool's server connections are busy).
+# clients (the guide's budget at maximum scale with the app's own pool of 15 opens far fewer:
+# docs/budget.md "Database connections"); 80 server connections per pod keep the primary's active
+# backends near what its 4 cores can run (a transaction pool's server connections are busy).
 POOLER_SIZES: dict[str, PoolerSizing] = {
     "dev": PoolerSizing(instances=1, max_client_conn=1000, default_pool_size=20, reserve_pool_size=5,
                         max_db_connections=30),

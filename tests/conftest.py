@@ -10,8 +10,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.offline import recorded_run  # noqa: E402
-
 # tests/pooler starts a PostgreSQL and a PgBouncer: a step of .ci/run of its own, outside the timed suite
 collect_ignore = [] if os.environ.get("TARTWARE_REAL_POOLER") else ["pooler"]
 
@@ -62,54 +60,26 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedRenderScheduling(config, log)
 
 
-def program_run(stack: str):
-    """The real stack run once per test session (the mock engine is not free)."""
-    return recorded_run(stack)
-
+# The fixtures import tests.helpers when first used: pytest-xdist's controller process loads this
+# file too, and never runs a test, so it need not import the Pulumi SDK and the chart tools (about
+# a second of CPU on the two cores the workers are starting on). Not a dependency cycle.
 
 @pytest.fixture(scope="session")
 def dev_run():
+    from tests.helpers import program_run
+
     return program_run("dev")
 
 
 @pytest.fixture(scope="session")
 def prod_run():
+    from tests.helpers import program_run
+
     return program_run("prod")
-
-
-_VARIANT_RUNS: dict = {}
-_VARIANT_SYSTEMS: dict = {}
-
-
-def variant_run(stack: str, overrides=None, secrets=None):
-    """The program for ``stack`` with config ``overrides`` and ``secrets`` (full keys), run once per
-    test session: the files that use the same variants share one work unit (SAME_UNIT)."""
-    if not overrides and not secrets:
-        return recorded_run(stack)
-    key = (stack, repr(sorted((overrides or {}).items())), repr(sorted((secrets or {}).items())))
-    if key not in _VARIANT_RUNS:
-        from tools.offline import run_program, stack_config
-
-        _VARIANT_RUNS[key] = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))
-    return _VARIANT_RUNS[key]
-
-
-def system_render(stack: str):
-    """The whole system of a stack (every release from its chart + the program's own objects),
-    rendered once per test session from the cached program run (tools/system.py); or of a scan
-    variant of tools/scan.py (``prod-backup-restore``: the off-site bucket, so the WAL archive)."""
-    from tools.system import system_of
-
-    if stack in ("dev", "prod"):
-        return system_of(stack)
-    if stack not in _VARIANT_SYSTEMS:
-        from tools.scan import variant_overrides
-        from tools.system import render_system
-
-        _VARIANT_SYSTEMS[stack] = render_system(variant_run(*variant_overrides(stack)))
-    return _VARIANT_SYSTEMS[stack]
 
 
 @pytest.fixture(scope="session", params=["dev", "prod"])
 def system(request):
+    from tests.helpers import system_render
+
     return system_render(request.param)

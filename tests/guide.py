@@ -60,6 +60,11 @@ SCALE_DOWN_WINDOW = 300
 # "Total Capacity (Max)": ~600 cores, ~1.2 TB, ~400 pods (rounded by the guide).
 STATED_MAX = {"cpu_cores": 600, "memory_tb": 1.2, "pods": 400}
 
+# Not from the guide: the dev profile this project chose (docs/budget.md "Database connections",
+# README "dev"), the same services at 1-2 replicas each. Written here so tests compute dev totals
+# from it rather than copying them.
+DEV_REPLICAS = (1, 2)
+
 NAMESPACE = "tartware-system"
 RELEASE = "tartware"
 

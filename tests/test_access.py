@@ -27,7 +27,7 @@ from tools.offline import Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, variant_config
 from tools.system import PROGRAM, Item, SystemRender, program_system
 from stacks.api_paths import POLICY_NAME as API_PATHS_POLICY
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 
 NS = "tartware-infra"
 SSO = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}

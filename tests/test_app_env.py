@@ -18,7 +18,7 @@ from stacks.catalog import SERVICE_NAMES
 from stacks.chart_values import chart_values
 from stacks.settings import build_settings
 from tests import guide
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 from tools.app_contract import container_env, missing_env
 from tools.offline import Secret
 from tools.render import render_chart

@@ -14,46 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import program_run, variant_run
+from tests.apply_model import NS, STACKS, VARIANTS, model, violations
+from tests.helpers import variant_run
 from tools import engine
 from tools.conformance import admission
 from tools.conformance.apply import RULES, destroy, first_run, targeted_run, unchanged, update
 from tools.conformance.graph import Model, Node, Obj, build
-from tools.offline import run_program, stack_config
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = {p.name.split(".")[1]: p for p in sorted((ROOT / "docs" / "examples" / "stacks").glob("Pulumi.*.yaml"))}
-NS = "tartware-infra"
-_MODELS: dict[str, Model] = {}
-
-
-def model(name: str) -> Model:
-    """dev, prod (the session's runs), an example of docs/examples/stacks, or a variant below."""
-    if name not in _MODELS:
-        if name in ("dev", "prod"):
-            run = program_run(name)
-        elif name in VARIANTS:
-            base, overrides = VARIANTS[name]
-            config, keys = (stack_config(base, path=EXAMPLES[base], overrides=overrides) if base in EXAMPLES
-                            else stack_config(base, overrides=overrides))
-            run = run_program(base, config, keys)
-        else:
-            config, keys = stack_config(name, path=EXAMPLES[name])
-            run = run_program(name, config, keys)
-        _MODELS[name] = build(run)
-    return _MODELS[name]
-
-
-# A restore into the dev stack; bare metal with protection off (what `pulumi destroy` then deletes);
-# the moves of the database: from the bitnami release (import) and a point-in-time recovery.
-VARIANTS = {"dev-restore": ("dev", {f"{NS}:backupRestoreFrom": "latest"}),
-            "baremetal-unprotected": ("baremetal", {f"{NS}:protect": False}),
-            "existing-import": ("existing", {f"{NS}:postgresMigration": "import"}),
-            "existing-recovery": ("existing", {f"{NS}:postgresCluster": "postgres-pitr1",
-                                               f"{NS}:postgresRecoverySource": "postgres",
-                                               f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z"})}
 CLUSTER = "platform-data-postgresql-cluster"
-STACKS = ["dev", "prod", *EXAMPLES]
 
 
 def node(m: Model, name: str) -> Node:
@@ -76,10 +45,6 @@ def planted(m: Model, name: str, drop: tuple[str, ...] = (), objects=None, reg=N
         if n is not new and any(o.node is old for o in n.objects):
             raise AssertionError("shared objects")
     return Model(m.stack, m.target, nodes, m.run)
-
-
-def violations(report, rule: str) -> list:
-    return [v for v in report.violations if v.rule.id == rule]
 
 
 # ------------------------------------------------------------------------------ the stacks
@@ -468,7 +433,7 @@ def test_bundled_metrics_server_on_k3d():
     assert found[0].error.startswith("Error: INSTALLATION FAILED: Unable to continue with install:")
     # and the program does not install one there (metricsServer: auto)
     from stacks.platform_settings import metrics_server_wanted
-    from tests.components.conftest import settings
+    from tests.components.helpers import settings
 
     platform = settings(environment="dev").platform
     assert metrics_server_wanted(platform, "existing", "kind-tartware")

@@ -5,31 +5,11 @@ namespaces labelled for Pod Security Admission.
 import pytest
 
 from tools.conformance import access
-from tools.offline import DefaultMocks, Secret, run_program, stack_config
-from tools.scan import SSO_EXAMPLE
+from tools.offline import DefaultMocks, Secret
 from tools.system import program_system
-from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
+from tests.helpers import run_target_config as _run, target_run
 
 NS = "tartware-infra"
-SSO = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}
-ALLOWLIST = {"operatorAccess": "allowlist", "operatorAllowedCidrs": ["203.0.113.0/24", "2001:db8::/48"]}
-
-# Every target with a way for operators to reach the tools (operatorAccess): existing keeps the
-# committed prod stack's internal, eks an allowlist (the PROXY protocol keeps the client address),
-# vsphere single sign-on with a generated cookie secret, baremetal an allowlist (MetalLB, Local), vault
-# single sign-on with both secrets from Vault.
-TARGETS = {
-    "existing": ({}, {}),
-    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"], **ALLOWLIST}, {}),
-    "vsphere": ({**VSPHERE, **SSO}, {**VSPHERE_SECRETS, "operatorSsoClientSecret": "sso-client-secret-pw"}),
-    "baremetal": ({"clusterTarget": "baremetal", "rancherInstall": True,
-                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220", **ALLOWLIST}, {}),
-    "vault": ({"secretsBackend": "vault", "vaultServer": "https://vault.example.com:8200",
-               "registryServer": "registry.example.com", "registryUsername": "ci", **SSO}, {}),
-    "registry": ({"registryServer": "registry.example.com", "registryUsername": "ci"},
-                 {"registryPassword": "registry-secret-pw"}),
-}
-
 # Every secret value under mocks carries one of these markers: RandomPassword results and provider
 # tokens ("mock-", "token-mock"), RandomBytes values (the data-encryption keys), and config secrets
 # (stand-ins or the test's own values).
@@ -54,21 +34,6 @@ NOT_STATEFUL = {
 }
 # Namespaces whose deletion would delete data or the whole app.
 STATEFUL_NAMESPACES = {"tartware-system", "database", "cache", "messaging", "consul"}
-
-
-def _run(stack, overrides, secrets):
-    config, keys = stack_config(stack, overrides={f"{NS}:{k}": v for k, v in overrides.items()},
-                                secrets={f"{NS}:{k}": v for k, v in secrets.items()})
-    return run_program(stack, config, keys)
-
-
-_CACHE = {}
-
-
-def target_run(stack, target):
-    if (stack, target) not in _CACHE:
-        _CACHE[(stack, target)] = _run(stack, *TARGETS[target])
-    return _CACHE[(stack, target)]
 
 
 def plaintext_leaks(value, path="", inside_secret=False):

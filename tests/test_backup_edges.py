@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_backup_roundtrip import (  # noqa: F401 (pg, good_dump: fixtures)
+from tests.backup_server import (  # noqa: F401 (pg, good_dump: fixtures)
     BACKUP,
     RESTORE,
     Server,
-    _free_port,
-    _mount_tiny_tmpfs,
     dumps,
+    free_port,
     good_dump,
+    mount_tiny_tmpfs,
     pg,
     pytestmark,
 )
@@ -151,7 +151,7 @@ def test_a_full_claim_frees_space_by_pruning_before_the_dump(pg, good_dump):
     directory = pg.backup_dir("full-claim")
     size = good_dump.stat().st_size
     kib = (size * 5 // 2) // 1024 + 8  # room for two and a half dumps
-    if not _mount_tiny_tmpfs(directory, kib):
+    if not mount_tiny_tmpfs(directory, kib):
         pytest.skip("needs a tmpfs (root with CAP_SYS_ADMIN) to fill a volume")
     try:
         pg.own(directory)
@@ -181,7 +181,7 @@ def test_the_newest_verified_dump_is_kept_even_when_expired(pg, good_dump):
                    {**manifest, "server_epoch": str(int(now - 40 * 86400))})
     newer = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 30 * 86400,
                    {**manifest, "server_epoch": str(int(now - 30 * 86400))})
-    result = pg.script(BACKUP, directory, PGPORT=str(_free_port()))  # tonight's dump fails
+    result = pg.script(BACKUP, directory, PGPORT=str(free_port()))  # tonight's dump fails
     assert result.returncode != 0
     assert older.exists() and newer.exists()  # nothing pruned when the server is unreachable
     result = pg.script(BACKUP, directory)
@@ -247,7 +247,7 @@ def test_the_dump_runs_from_a_streaming_replica(pg):
     standby = pg.base / "standby"
     pg.run([pg.bindir / "pg_basebackup", "-h", pg.sock, "-p", pg.port, "-U", "postgres", "-D", standby,
             "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"])
-    port = _free_port()
+    port = free_port()
     started = pg.run([pg.bindir / "pg_ctl", "-D", standby, "-o",
                       f"-p {port} -k {pg.sock} -c listen_addresses=127.0.0.1 -c fsync=off",
                       "-l", pg.base / "standby.log", "-w", "start"], check=False)

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from stacks import cron
-from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
-from tests.test_settings import assert_refused, run_with
+from tests.helpers import VSPHERE, VSPHERE_SECRETS
+from tests.helpers import assert_refused, run_with
 from tools.diff import kubernetes_objects
 from tools.offline import Secret, contains_secret, run_program, stack_config
 from tools.render import validate

@@ -4,8 +4,8 @@ a message naming the key and what is allowed, and nothing is registered (run_wit
 
 import pytest
 
-from tests.test_cluster import VSPHERE
-from tests.test_settings import NS, assert_refused, run_with
+from tests.helpers import VSPHERE
+from tests.helpers import NS, assert_refused, run_with
 
 # (area, settings, the key the message names, fragments it must contain)
 CASES = [

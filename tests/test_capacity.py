@@ -6,7 +6,7 @@ from stacks.cluster_settings import kube_reserved_bytes, kube_reserved_millicore
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tests import guide
-from tests.test_settings import run_with
+from tests.helpers import run_with
 
 NS = "tartware-infra"
 GI = 2**30
@@ -69,7 +69,7 @@ def test_tiny_pools_do_not_fit():
 
 
 def test_the_guides_eight_bare_metal_workers_hold_only_the_min_scale():
-    # 8 x 16 CPU = 128 cores < the guide's 170 requested cores at maxReplicas (docs/clusters.md)
+    # 8 x 16 CPU = 128 cores < the guide's requested cores at maxReplicas (docs/clusters.md)
     assert guide.expected_totals()["max"]["cpuRequestCores"] > 8 * 16
     with pytest.raises(SettingsError) as info:
         settings_for("baremetal", nodePools={"compute": {"count": 8}})

@@ -10,9 +10,8 @@ from stacks.app_source import APP_COMMIT
 from stacks.quantities import Cpu, Memory
 from tools.render import CHART, ROOT, render_chart, validate
 from tests import guide
+from tests.helpers import APP_RELEASE, RELEASE
 
-RELEASE = "kubernetes:helm.sh/v3:Release"
-APP_RELEASE = "tartware-release"  # the platform layer registers third-party releases too
 ISTIO_KINDS = {"PeerAuthentication"}  # custom resources (security.istio.io): no built-in schema
 
 
@@ -33,10 +32,10 @@ def objects(docs, kind):
 
 def test_every_object_validates_strict_for_1_28(rendered):
     _, values, docs = rendered
-    # 10 services x (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy) + default-deny
+    # per service (Deployment, Service, ServiceAccount, HPA, PDB, NetworkPolicy) + default-deny
     # NetworkPolicy + the namespace's STRICT PeerAuthentication; the API is routed by the Istio
     # gateway, so no Ingress (apiRoute=istio); + the migration hook's ConfigMap, NetworkPolicy and Job.
-    assert len(docs) == 10 * 6 + 1 + 1 + 3
+    assert len(docs) == len(guide.ROW_OF) * 6 + 1 + 1 + 3
     assert validate([d for d in docs if d["kind"] not in ISTIO_KINDS], "1.28.0") == []
     assert {d["apiVersion"] for d in docs if d["kind"] in ISTIO_KINDS} == {"security.istio.io/v1beta1"}
 
@@ -236,10 +235,32 @@ def test_prod_gateway_scales_on_requests_per_second_too(prod_run):
 # --- the chart on its own: charts/tartware/ci/*-values.yaml (chart-testing's convention) -------
 
 CI_FILES = sorted((CHART / "ci").glob("*-values.yaml"))
+VALUES = (CHART / "values.yaml").read_text()
 
 
-def test_ci_values_cover_dev_prod_and_an_edge_case():
-    assert [p.name for p in CI_FILES] == ["dev-values.yaml", "edge-values.yaml", "prod-values.yaml"]
+def test_ci_values_are_one_scenario_each():
+    """prometheus-community style: the program's two stacks plus one file per less common branch."""
+    assert [p.name for p in CI_FILES] == [
+        "dev-values.yaml", "ingress-tls-values.yaml", "netpol-without-mesh-values.yaml", "one-service-values.yaml",
+        "pdb-percentage-values.yaml", "pods-metric-values.yaml", "private-registry-values.yaml",
+        "prod-values.yaml", "zone-spread-hard-values.yaml"]
+    for path in CI_FILES:  # small: a scenario, not a copy of values.yaml
+        assert len(path.read_text().splitlines()) < len(VALUES.splitlines()) / 2, path.name
+
+
+def coalesce(defaults, overrides):
+    """Helm's coalescing of a values file over the chart's values.yaml, written out from
+    https://helm.sh/docs/chart_template_guide/values_files/ ("Deleting a default key") and
+    helm/helm@v3.19.0 pkg/chartutil/coalesce.go: maps merge, other values replace, null deletes."""
+    out = copy.deepcopy(defaults)
+    for key, value in overrides.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = coalesce(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -249,8 +270,40 @@ def test_ci_values_are_what_the_program_passes(stack, dev_run, prod_run):
     run = {"dev": dev_run, "prod": prod_run}[stack]
     passed = copy.deepcopy(app_values(run))
     passed["global"].pop("chartDigest")  # the program's hash of the chart files (components/tartware.py)
-    assert yaml.safe_load((CHART / "ci" / f"{stack}-values.yaml").read_text()) == passed, \
-        "run python -m tools.chart_values"
+    scenario = yaml.safe_load((CHART / "ci" / f"{stack}-values.yaml").read_text())
+    assert coalesce(yaml.safe_load(VALUES), scenario) == passed, "run python -m tools.chart_values"
+    # and Helm itself, which coalesces the file with values.yaml, renders what the program's values render
+    assert render_chart(scenario) == render_chart(passed)
+
+
+def test_the_coalescing_follows_helm():
+    """Planted: the rules of ``coalesce`` against Helm's own rendering (a null deletes a default map
+    key, a list replaces the default list, maps merge)."""
+    import yaml
+
+    defaults = yaml.safe_load(VALUES)
+    gw = defaults["services"]["api-gateway"]
+    planted = {"global": {"podDisruptionBudget": {"maxUnavailable": "10%"}},
+               "services": {"api-gateway": {"autoscaling": {"customMetrics": [
+                   {"name": "http_requests_per_second", "averageValue": "300"}]}, "env": None}}}
+    merged = coalesce(defaults, planted)
+    assert merged["global"]["podDisruptionBudget"]["maxUnavailable"] == "10%"
+    assert merged["global"]["image"] == defaults["global"]["image"]  # a sibling map kept
+    assert "env" not in merged["services"]["api-gateway"] and "env" in gw
+    # Helm, which coalesces again with values.yaml, renders the file as the merged values (maps and lists)
+    del planted["services"]["api-gateway"]["env"]
+    assert render_chart(planted) == render_chart(coalesce(defaults, planted))
+    # and its null deletes the default map: none of the gateway's default env variables is rendered
+    docs = render_chart({"services": {"api-gateway": {"env": None}}})
+    (c,) = [c for c in objects(docs, "Deployment")["api-gateway"]["spec"]["template"]["spec"]["containers"]
+            if c["name"] == "api-gateway"]
+    assert not {e["name"] for e in c["env"]} & set(gw["env"])
+
+
+def _scenario(name):
+    import yaml
+
+    return render_chart(yaml.safe_load((CHART / "ci" / f"{name}-values.yaml").read_text()))
 
 
 @pytest.mark.parametrize("path", CI_FILES, ids=lambda p: p.name)
@@ -264,17 +317,43 @@ def test_ci_values_render_validate_and_lint_alone(path):
     assert result["errors"] == [] and [m for m in result["messages"] if m["severity"] > 1] == []
 
 
-def test_edge_values_exercise_the_uncommon_branches():
-    import yaml
+def test_scenario_one_service():
+    assert set(objects(_scenario("one-service"), "Deployment")) == {"api-gateway"}
 
-    docs = render_chart(yaml.safe_load((CHART / "ci" / "edge-values.yaml").read_text()))
-    assert set(objects(docs, "Deployment")) == {"api-gateway"}
-    ingress = objects(docs, "Ingress")["api-gateway"]
+
+def test_scenario_ingress_with_tls():
+    ingress = objects(_scenario("ingress-tls"), "Ingress")["api-gateway"]
     assert ingress["spec"]["rules"][0]["host"] == "api.example.com" and ingress["spec"]["tls"]
-    hpa = objects(docs, "HorizontalPodAutoscaler")["api-gateway-hpa"]
+
+
+def test_scenario_pods_metric():
+    hpa = objects(_scenario("pods-metric"), "HorizontalPodAutoscaler")["api-gateway-hpa"]
     assert {m["type"] for m in hpa["spec"]["metrics"]} == {"Resource", "Pods"}
-    assert objects(docs, "PodDisruptionBudget")["api-gateway"]["spec"]["maxUnavailable"] == "10%"
+
+
+def test_scenario_pdb_percentage():
+    assert objects(_scenario("pdb-percentage"), "PodDisruptionBudget")["api-gateway"]["spec"]["maxUnavailable"] == "10%"
+
+
+def test_scenario_network_policies_without_the_mesh():
+    docs = _scenario("netpol-without-mesh")
     assert objects(docs, "NetworkPolicy") and not objects(docs, "PeerAuthentication")
+
+
+def test_scenario_hard_zone_spread():
+    for name, dep in objects(_scenario("zone-spread-hard"), "Deployment").items():
+        spread = dep["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        zone = [c for c in spread if c["topologyKey"] == "topology.kubernetes.io/zone"]
+        assert zone and all(c["whenUnsatisfiable"] == "DoNotSchedule" for c in zone), name
+
+
+def test_scenario_private_registry():
+    for name, dep in objects(_scenario("private-registry"), "Deployment").items():
+        pod = dep["spec"]["template"]["spec"]
+        assert pod["imagePullSecrets"] == [{"name": "regcred"}], name
+        (c,) = [c for c in pod["containers"] if c["name"] == name]
+        assert c["image"].startswith("registry.example.com:5000/tartware/") and c["image"].endswith(":v1.1.0")
+        assert c["imagePullPolicy"] == "Always"
 
 
 def test_image_digest_pins_the_pull():

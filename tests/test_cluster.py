@@ -14,7 +14,7 @@ from stacks import compose
 from stacks.settings import load_settings
 from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
-from tests.test_settings import assert_refused, run_with
+from tests.helpers import LB_POOL, VSPHERE, VSPHERE_SECRETS, assert_refused, run_with
 from tools.render import render_chart, validate
 
 NS = "tartware-infra"
@@ -38,17 +38,8 @@ ADMIN_ARN = "arn:aws:iam::123456789012:role/platform-admin"
 CI_ARN = "arn:aws:iam::123456789012:role/github-deploy"
 EKS = {"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"], "eksAdminRoleArns": [ADMIN_ARN],
        "eksCiRoleArns": [CI_ARN], "eksKubeconfigRoleArn": ADMIN_ARN}
-LB_POOL = "192.168.10.224/28"
-VSPHERE = {
-    "clusterTarget": "vsphere", "rancherApiUrl": "https://rancher.example.com",
-    "vsphereVcenter": "vcenter.example.com", "vsphereUsername": "svc-rancher",
-    "vsphereDatacenter": "DC1", "vsphereDatastore": "ds-ssd", "vsphereNetwork": "VM Network",
-    "vsphereResourcePool": "Cluster1/Resources/tartware", "vsphereFolder": "tartware",
-    "loadBalancerAddresses": LB_POOL, "nodeNetworkCidr": "192.168.10.0/24",
-}
 BAREMETAL = {"clusterTarget": "baremetal", "rancherInstall": True,
              "loadBalancerAddresses": "192.168.20.200-192.168.20.220"}
-VSPHERE_SECRETS = {"rancherToken": "token-abc:rancher-secret", "vspherePassword": "vcenter-secret-pw"}
 
 
 def _run(overrides, secrets=None, stack="prod"):

@@ -17,7 +17,7 @@ import yaml
 from components.cluster import build_cluster
 from stacks import compose
 from stacks.settings import load_settings
-from tests.test_apply import EXAMPLES, STACKS, model, violations
+from tests.apply_model import EXAMPLES, STACKS, model, violations
 from tools.conformance import admission, cluster_access, resize
 from tools.conformance.apply import first_run
 from tools.conformance.graph import Model, Node, build

@@ -231,7 +231,7 @@ def test_every_needed_flow_is_allowed_by_both_ends(system, networks):
 def test_the_flow_data_covers_every_kind_of_traffic(networks):
     """The flows come from what the render declares; each kind the platform needs is present in prod,
     so the reachability check is never vacuous."""
-    from tests.conftest import system_render
+    from tests.helpers import system_render
 
     _, flows, _, _, _ = networks(system_render("prod"))
     def has(src, dst, port=None, prefix=""):
@@ -541,7 +541,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     """The stack with an off-site bucket (scan variant prod-backup-restore: IRSA) archives WAL and
     takes base backups: the Barman Cloud plugin, its sidecar in every instance, the ObjectStore and
     the ScheduledBackup pass every check, and the instances' way to the bucket is a flow."""
-    from tests.conftest import system_render
+    from tests.helpers import system_render
 
     system = system_render("prod-backup-restore")
     require_complete(system)

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests import promrw
-from tests.test_loadtest import exported_const
+from tests.helpers import exported_const
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = json.loads((ROOT / "loadtest" / "k6" / "coordinator-queries.json").read_text())

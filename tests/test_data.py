@@ -7,24 +7,19 @@ import pytest
 import yaml
 
 from stacks import versions
-from tests.test_settings import assert_refused
 from stacks import compose
 from stacks.args import DataArgs
 from stacks.settings import build_settings
 from tests import guide
-from tests.conftest import variant_run
-from tests.test_apply import EXAMPLES, model
+from tests.helpers import CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, EXAMPLE_STACKS, example_run, platform_run, releases
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
-from tools.scan import VARIANTS
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
-SECRET = "kubernetes:core/v1:Secret"
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 POOLER = "kubernetes:postgresql.cnpg.io/v1:Pooler"
 SCHEDULED_BACKUP = "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup"
 OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
-NS = "tartware-infra"
 
 # Official chart locations, written out by hand (not read from stacks/versions.py): the chart
 # READMEs' `helm repo add` lines (cloudnative-pg/charts README.md, DandyDeveloper/charts README.md).
@@ -36,30 +31,16 @@ OFFICIAL = {
 }
 PINS = {"cnpg": versions.CLOUDNATIVE_PG, "redis": versions.REDIS_HA, "redpanda": versions.REDPANDA,
         "consul": versions.CONSUL}
-# the scan variant prod-backup-restore: the bucket through IRSA (the conformance tests render it too)
-IRSA = VARIANTS["prod-backup-restore"][1]
-IMPORT = {f"{NS}:postgresMigration": "import"}
-CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 
-# A program run costs seconds: the variants share runs with tests/test_postgres_migration.py and the
-# conformance tests (IRSA is the scan variant they render); the rest is checked on the pure spec
-# functions and the component alone (tests/components/platform/test_postgres.py).
-PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecoverySource": "postgres",
-        f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z", f"{NS}:postgresSynchronous": "required"}
-
-
-def platform_run(stack: str, overrides=None, secrets=None):
-    """From the session cache other files share (tests/conftest.py ``variant_run``)."""
-    return variant_run(stack, overrides, secrets)
+# A program run costs seconds: the variants (tests/helpers.py IRSA, IMPORT, CUTOVER, PITR) share runs
+# with tests/test_postgres_migration.py and the conformance tests (IRSA is the scan variant they
+# render); the rest is checked on the pure spec functions and the component alone
+# (tests/components/platform/test_postgres.py).
 
 
 @pytest.fixture(params=["dev", "prod"])
 def run(request):
     return platform_run(request.param)
-
-
-def releases(run) -> dict:
-    return {r.plain["name"]: r for r in run.of_type(RELEASE)}
 
 
 def cluster(run):
@@ -228,8 +209,8 @@ def test_backups_dial_the_primary_not_the_pooler():
 
 
 def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
-    """Transaction pooling in front of the primary, sized so the budget at maximum scale (420 pods x
-    DB_POOL_MAX 15 = 6,300 connections, docs/budget.md) fits even with one pooler pod down, and the pooler's
+    """Transaction pooling in front of the primary, sized so the budget at maximum scale (every pod x
+    DB_POOL_MAX 15, docs/budget.md) fits even with one pooler pod down, and the pooler's
     server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
     side, reserve included: tests/stacks/test_connections.py)."""
     run = platform_run("prod")
@@ -378,10 +359,6 @@ BAD = [
 ]
 
 
-def case_ids(cases):
-    return [c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(cases)]
-
-
 @pytest.mark.parametrize("overrides,key,fragments", BAD, ids=case_ids(BAD))
 def test_bad_data_input(overrides, key, fragments):
     assert_refused(overrides, key, fragments)
@@ -423,7 +400,7 @@ PROD_EXAMPLES_WITH_A_BUCKET = ("eks", "baremetal")
 
 
 def _example_config(stack: str) -> dict:
-    return {k.removeprefix(f"{NS}:"): v for k, v in yaml.safe_load(EXAMPLES[stack].read_text())["config"].items()}
+    return {k.removeprefix(f"{NS}:"): v for k, v in yaml.safe_load(EXAMPLE_STACKS[stack].read_text())["config"].items()}
 
 
 def archive_problems(run, stack: str, bucket: str) -> list[str]:
@@ -459,7 +436,7 @@ def archive_problems(run, stack: str, bucket: str) -> list[str]:
 def test_the_prod_examples_with_a_bucket_archive_wal_and_take_base_backups(stack):
     config = _example_config(stack)
     assert config["environment"] == "prod" and "backupOffsiteOptOut" not in config
-    run = model(stack).run
+    run = example_run(stack)
     assert archive_problems(run, stack, config["backupOffsiteBucket"]) == []
     (store,) = run.of_type(OBJECT_STORE)
     conf = store.plain["spec"]["configuration"]

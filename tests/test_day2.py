@@ -155,7 +155,7 @@ def test_planted_ignored_desired_size_on_an_update_is_refused_by_eks():
 def test_planted_resize_through_the_chart_fails_on_the_statefulset():
     """While moving from the bitnami release (postgresMigration=import), without that release's
     ignoreChanges the size would reach its StatefulSet's claim template."""
-    from tests.conftest import variant_run
+    from tests.helpers import variant_run
 
     run = variant_run("prod", {"tartware-infra:postgresMigration": "import"})
     base = next(r for r in run.resources if r.name == "platform-data-postgres")

@@ -7,8 +7,11 @@ import pytest
 
 from tools import diff
 from tools.diff import compare, markdown, take_snapshot
+from tests import guide
 
 NS = "tartware-infra"
+MAX_PODS = guide.expected_totals()["max"]["pods"]
+GATEWAY_MAX = guide.TABLE[guide.ROW_OF["api-gateway"]][1]
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +23,10 @@ def changes():
 
 def test_budget_changes(changes):
     rows = {(r["service"], r["field"]): (r["base"], r["head"]) for r in changes["budget"]}
-    assert rows == {("api-gateway", "maxReplicas"): (100, 150), ("api-gateway", "cpuLimit"): ("2000m", "3000m")}
+    assert rows == {("api-gateway", "maxReplicas"): (GATEWAY_MAX, 150),
+                    ("api-gateway", "cpuLimit"): (f"{guide.TABLE['API Gateway'][3]}m", "3000m")}
     totals = {(r["scale"], r["field"]): (r["base"], r["head"]) for r in changes["totals"]}
-    assert totals[("max", "pods")] == (420, 470)  # the guide's 420 + 50 gateway pods
+    assert totals[("max", "pods")] == (MAX_PODS, MAX_PODS + 150 - GATEWAY_MAX)  # the guide's total + 50 gateway pods
     assert ("min", "pods") not in totals
 
 
@@ -30,9 +34,9 @@ def test_manifest_changes_show_the_hpa_maximum_and_the_cpu_limit(changes):
     objs = {c["object"]: {f["path"]: (f["base"], f["head"]) for f in c["fields"]}
             for c in changes["manifests"]["changed"]}
     hpa = objs["HorizontalPodAutoscaler tartware-system/api-gateway-hpa"]
-    assert hpa["spec.maxReplicas"] == (100, 150)
+    assert hpa["spec.maxReplicas"] == (GATEWAY_MAX, 150)
     dep = objs["Deployment tartware-system/api-gateway"]
-    assert dep["spec.template.spec.containers[api-gateway].resources.limits.cpu"] == ("2000m", "3000m")
+    assert dep["spec.template.spec.containers[api-gateway].resources.limits.cpu"] == (f"{guide.TABLE['API Gateway'][3]}m", "3000m")
     assert not changes["manifests"]["added"] and not changes["manifests"]["removed"]
 
 
@@ -46,10 +50,10 @@ def test_resource_changes_name_the_changed_inputs(changes):
 
 def test_markdown_summary(changes):
     text = markdown(changes, "prod", "main", "pr")
-    assert "| api-gateway | maxReplicas | `100` | `150` |" in text
-    assert "| `spec.maxReplicas` | `100` | `150` |" in text
+    assert f"| api-gateway | maxReplicas | `{GATEWAY_MAX}` | `150` |" in text
+    assert f"| `spec.maxReplicas` | `{GATEWAY_MAX}` | `150` |" in text
     assert "`HorizontalPodAutoscaler tartware-system/api-gateway-hpa`" in text
-    assert "| **total at max** | pods | `420` | `470` |" in text
+    assert f"| **total at max** | pods | `{MAX_PODS}` | `{MAX_PODS + 150 - GATEWAY_MAX}` |" in text
 
 
 def test_missing_revision_is_a_clear_error(capsys):

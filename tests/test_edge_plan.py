@@ -28,8 +28,8 @@ import yaml
 
 from stacks import redis_load
 from tests import guide
-from tests.components.conftest import settings
-from tests.test_redis_config import PASSWORD, REDIS, redis  # noqa: F401  (the fixture: the rendered redis.conf, run)
+from tests.components.helpers import settings
+from tests.redis_server import PASSWORD, REDIS, redis  # noqa: F401  (redis: a fixture)
 from tools import plan
 
 NS = "tartware-infra"

@@ -9,8 +9,6 @@ import posixpath
 import re
 import shutil
 import subprocess
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -19,11 +17,9 @@ from stacks.app_source import GATEWAY_ROUTES
 from tools.diff import kubernetes_objects
 from tools.offline import Secret, run_program, stack_config
 from tools.render import validate
-from tests.test_settings import assert_refused
+from tests.helpers import K6, LOCUSTFILE, _esprima, assert_refused, exported_const, locustfile, module  # noqa: F401  (locustfile: a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-K6 = ROOT / "loadtest" / "k6"
-LOCUSTFILE = ROOT / "loadtest" / "locust" / "locustfile.py"
 SCRIPTS = sorted(str(p.relative_to(K6)) for p in K6.rglob("*.js"))
 NS = "tartware-infra"
 
@@ -57,16 +53,6 @@ def below_the_limit_not_idle(per_source_rps: float, limit: int) -> bool:
     return limit / 2 <= per_source_rps < limit
 
 
-def _esprima():
-    import esprima  # a second to import: only the xdist worker that runs these tests pays for it
-
-    return esprima
-
-
-def module(path: str):
-    return _esprima().parseModule((K6 / path).read_text(), {"loc": True})
-
-
 def relative_imports(source: str, path: str) -> set[str]:
     """Files (relative to loadtest/k6) that ``path`` imports; k6 built-ins (k6, k6/http) excluded."""
     found = set()
@@ -85,15 +71,6 @@ def literal(node):
     if node.type == "ObjectExpression":
         return {(p.key.name if p.key.type == "Identifier" else p.key.value): literal(p.value) for p in node.properties}
     return None
-
-
-def exported_const(path: str, name: str):
-    for node in module(path).body:
-        if node.type == "ExportNamedDeclaration" and node.declaration and node.declaration.type == "VariableDeclaration":
-            for d in node.declaration.declarations:
-                if d.id.name == name:
-                    return d.init
-    raise AssertionError(f"{path} exports no const {name}")
 
 
 def route_exists(method: str, path: str) -> str:
@@ -316,35 +293,6 @@ def test_the_drivers_refuse_missing_values_and_fields(locustfile):
 
 
 # ------------------------------------------------------------------ Locust
-
-
-@pytest.fixture(scope="module")
-def locustfile():
-    """Import the locustfile with a stub ``locust`` module (the real one runs in the end-to-end run)."""
-    stub = types.ModuleType("locust")
-    exc = types.ModuleType("locust.exception")
-
-    class HttpUser:  # the attributes the locustfile uses
-        pass
-
-    class StopUser(Exception):
-        pass
-
-    stub.HttpUser = HttpUser
-    stub.between = lambda a, b: (a, b)
-    exc.StopUser = StopUser
-    saved = {name: sys.modules.get(name) for name in ("locust", "locust.exception")}
-    sys.modules["locust"], sys.modules["locust.exception"] = stub, exc
-    try:
-        namespace: dict = {"__name__": "locustfile", "__file__": str(LOCUSTFILE)}
-        exec(compile(LOCUSTFILE.read_text(), str(LOCUSTFILE), "exec"), namespace)
-    finally:
-        for name, mod in saved.items():
-            if mod is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = mod
-    return namespace
 
 
 # ------------------------------------------------------------------ deployed objects

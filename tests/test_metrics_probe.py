@@ -20,7 +20,7 @@ import pytest
 from stacks import compose, metrics_probe
 from stacks.metrics_probe import Found, kubectl_probe
 from stacks.platform_settings import metrics_server_wanted
-from tests.components.conftest import settings
+from tests.components.helpers import settings
 
 OURS = {"metadata": {"name": "v1beta1.metrics.k8s.io",
                      "labels": {"app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "metrics-server"},

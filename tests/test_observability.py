@@ -8,8 +8,8 @@ import re
 import pytest
 
 from stacks import versions
-from tests.test_data import NS, SECRET, case_ids, platform_run, releases
-from tests.test_settings import assert_refused
+from tests.helpers import NS, SECRET, case_ids, platform_run, releases
+from tests.helpers import assert_refused
 from tools.offline import contains_secret
 from tools.render import render_chart
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 from tools.conformance import access, https_redirect
 from tools.system import Item, SystemRender, program_system
 

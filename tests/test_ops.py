@@ -10,7 +10,7 @@ from tools.diff import kubernetes_objects
 from tools.offline import contains_secret, run_program, stack_config
 from tools.render import validate
 from tests import guide
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused
 
 NS = "tartware-infra"
 ROOT = Path(__file__).resolve().parent.parent

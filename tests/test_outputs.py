@@ -6,6 +6,7 @@ from components.cluster import TARGETS
 from components.outputs import dns_records, public_hosts, record_type
 from tools.offline import DefaultMocks, Secret, run_program, stack_config
 from tests import guide
+from tests.helpers import program_run
 
 NS = "tartware-infra"
 
@@ -44,8 +45,6 @@ def target_run(request):
         pytest.fail(f"cluster target {target!r} has no offline config: add it to TARGET_CONFIG in {__file__}")
     overrides, secrets = TARGET_CONFIG[target]
     if not overrides and not secrets:
-        from tests.conftest import program_run
-
         return target, program_run("prod")  # the session's prod run
     config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
                                 secrets={f"{NS}:{k}": v for k, v in secrets.items()})

@@ -77,7 +77,7 @@ def test_plan_states_the_rpo_with_a_wal_archive():
 def test_plan_dev_text(capsys):
     assert plan.main(["--stack", "dev"]) == 0
     out = capsys.readouterr().out
-    assert "total at max: 20 pods" in out  # 10 services x 2 (dev profile)
+    assert f"total at max: {guide.DEV_REPLICAS[1] * len(guide.ROW_OF)} pods" in out  # every service at dev's max
     assert "kubernetes:helm.sh/v3:Release" in out
     for section in ("Node-pool fit", "Database connections", "DNS records:", "Time to ready:", "critical path:",
                     "Database (PostgreSQL", "RPO: ", "runbook (the guide's commands here):"):
@@ -141,9 +141,10 @@ def test_node_pool_fit_with_the_published_pools():
     fit = plan.node_pool_fit(settings, budget)
     assert fit["known"] and fit["fits"]
     assert [p["schedulable"] for p in fit["pools"]] == [True, True, False]
-    assert fit["budgetAtMax"]["pods"] == 420
+    assert fit["budgetAtMax"]["pods"] == budget["max"]["pods"]
     assert 0 < fit["percentUsedAtMax"]["cpu"] < 100
-    # the fixed published capacity (5 + 3 workers, 116 vCPU) cannot hold 170 requested cores
+    # the fixed published capacity (5 + 3 workers, 116 vCPU) cannot hold the table's requested cores
+    assert 5 * 16 + 3 * 12 < budget["max"]["cpuRequestCores"]
     small = tuple(dataclasses.replace(p, max_nodes=p.min_nodes) for p in pools)
     settings = dataclasses.replace(settings, cluster=dataclasses.replace(settings.cluster, node_pools=small))
     assert not plan.node_pool_fit(settings, budget)["fits"]

@@ -9,7 +9,7 @@ from stacks.errors import ProblemCollector, SettingsError
 from stacks.settings import build_settings
 from tools.offline import DefaultMocks, run_program, stack_config
 from tests import guide
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused, waiting_load_balancers
 
 NS = "tartware-infra"
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -287,8 +287,6 @@ def test_ingress_address_is_the_gateway_services_load_balancer():
     run = run_program("dev", config, secret_keys, mocks=LoadBalancerMocks())
     assert gateway(run, "Service").plain["spec"]["type"] == "LoadBalancer"
     assert run.outputs["ingressAddress"] == "tartware-nlb.elb.amazonaws.com"
-    from tests.test_real_waits import waiting_load_balancers
-
     assert sorted(waiting_load_balancers(run)) == ["Service istio-system/istio-ingressgateway",
                                                    "release ingress-nginx: controller.service.type"]
 
@@ -389,7 +387,7 @@ def test_istio_1_29_uses_the_flattened_istiod_keys():
 def test_metrics_server_serves_the_hpas_resource_metrics():
     """HPAs on CPU/memory and `kubectl top` need metrics.k8s.io: installed where the cluster lacks it."""
     from tools.offline import run_program, stack_config
-    from tests.test_cluster import VSPHERE, VSPHERE_SECRETS
+    from tests.helpers import VSPHERE, VSPHERE_SECRETS
 
     def metrics_releases(stack, overrides=None, secrets=None):
         run = run_program(stack, *stack_config(stack, overrides=overrides, secrets=secrets))

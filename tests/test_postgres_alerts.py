@@ -17,24 +17,12 @@ import pytest
 import yaml
 
 from components.platform.postgres_alerts import REPLICATION_LAG_SECONDS, alert_groups
-from stacks import compose
-from stacks.args import ArchiveArgs, DataArgs
-from stacks.settings import build_settings
+from tests.helpers import sample_args
 
 PROMTOOL = shutil.which("promtool")
 pytestmark = pytest.mark.skipif(PROMTOOL is None, reason="promtool (Debian package prometheus) not installed")
 
 SEL = 'namespace="database", cluster="postgres"'
-ARCHIVE = ArchiveArgs(destination="s3://b/tartware/pitr", endpoint="", region="eu-west-1", encryption="AES256",
-                      kms_key_id="", role_arn="arn:aws:iam::123456789012:role/b")
-
-
-def sample_args(archive: bool = True, synchronous: str = "required"):
-    """The prod cluster's PostgresArgs as the DataTier makes them (3 instances, the default daily
-    base backup), with or without an archive."""
-    settings = build_settings({"environment": "prod", "postgresSynchronous": synchronous})
-    data = DataArgs(settings.data, True, None, None, archive=ARCHIVE if archive else None)  # type: ignore[arg-type]
-    return compose.postgres_args(data, None, None, "tartware", "tartware")
 
 
 def series(metric: str, pod: str, values: str, **labels: str) -> dict[str, str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import variant_run
-from tests.test_data import CUTOVER, IMPORT, IRSA, PITR
+from tests.helpers import variant_run
+from tests.helpers import CUTOVER, IMPORT, IRSA, PITR
 from tools import engine
 
 STATES = Path(__file__).resolve().parent / "data" / "state"

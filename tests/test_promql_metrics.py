@@ -18,7 +18,7 @@ import pytest
 from components.platform import dashboards, observability, postgres_alerts
 from stacks.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
 from stacks.platform_metrics import EXPORTERS, PLATFORM_METRICS
-from tests.test_postgres_alerts import sample_args
+from tests.helpers import sample_args
 
 ROOT = Path(__file__).resolve().parent.parent
 

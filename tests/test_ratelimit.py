@@ -16,7 +16,7 @@ import yaml
 
 from tests.envoy_ratelimit import (ACTIONS, ENVOY_GRPC_FIELDS, GLOBAL_FIELDS, LOCAL_FIELDS, PER_CLIENT_RPS,
                                    RLS_FIELDS, check_rls_config, edge_filter, objects, rls_config, rls_limit)
-from tests.test_data import platform_run
+from tests.helpers import platform_run
 from tools.diff import kubernetes_objects
 from tools.render import render_chart
 
@@ -163,7 +163,7 @@ def test_load_tests_go_through_the_edge_unexempt_and_below_the_limit():
     """The guide's 20,000 req/s go through istio-ingressgateway and the limiter (loadTest=load on
     prod: tests/test_loadtest.py); pods that would exceed the per-address limit, or too few
     accounts for the app's login throttle, are refused naming the key."""
-    from tests.test_settings import NS, run_with
+    from tests.helpers import NS, run_with
 
     base = {f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "u"}
     secrets = {f"{NS}:loadTestPassword": "pw"}
@@ -177,7 +177,7 @@ def test_load_tests_go_through_the_edge_unexempt_and_below_the_limit():
 
 
 def test_the_edge_path_is_refused_where_the_gateway_demands_the_proxy_protocol():
-    from tests.test_settings import NS, run_with
+    from tests.helpers import NS, run_with
 
     overrides = {f"{NS}:loadTest": "load", f"{NS}:loadTestUsername": "u", f"{NS}:loadTestTarget": "edge",
                  f"{NS}:loadBalancer": "cloud", f"{NS}:existingClusterCloud": "aws"}
@@ -186,7 +186,7 @@ def test_the_edge_path_is_refused_where_the_gateway_demands_the_proxy_protocol()
 
 
 def test_an_existing_cluster_behind_a_cloud_load_balancer_says_which_cloud():
-    from tests.test_settings import NS, run_with
+    from tests.helpers import NS, run_with
 
     message = run_with({f"{NS}:loadBalancer": "cloud"})
     assert f"{NS}:existingClusterCloud" in message and "allowed: aws" in message, message
@@ -196,7 +196,7 @@ def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
     """What the rendered ratelimit Deployment requests (replicas x requests) is what the platform's
     fixed overhead adds when the per-client limit is on (stacks/capacity.py sums that overhead)."""
     from stacks.quantities import Cpu, Memory
-    from tests.components.conftest import settings
+    from tests.components.helpers import settings
 
     docs = objects(prod_run)
     dep = docs["Deployment/ratelimit/ratelimit"]

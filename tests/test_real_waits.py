@@ -19,63 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused, waiting_load_balancers
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "tartware-infra"
 RELEASE = "kubernetes:helm.sh/v3:Release"
-
-# Values switches that make a chart render a LoadBalancer Service, with the chart's default, from
-# the chart sources at the pinned versions (charts' values.yaml):
-#   release -> [(path to the switch, default, value that means "a LoadBalancer Service")]
-LOAD_BALANCER_SWITCHES = {
-    # kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml controller.service
-    "ingress-nginx": [(("controller", "service", "type"), "LoadBalancer", "LoadBalancer")],
-    # hashicorp/consul-k8s@v1.9.11 charts/consul/values.yaml: server.exposeService (enabled "-" follows
-    # global.adminPartitions.enabled, false), meshGateway.enabled false, ingressGateways.enabled false
-    "consul": [(("server", "exposeService", "enabled"), "-", True),
-               (("global", "adminPartitions", "enabled"), False, True),
-               (("meshGateway", "enabled"), False, True),
-               (("ingressGateways", "enabled"), False, True)],
-    # DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/values.yaml haproxy.service.type ClusterIP
-    # (the node Services and the announce Services have no type switch: ClusterIP)
-    "redis": [(("haproxy", "service", "type"), "ClusterIP", "LoadBalancer")],
-    # cloudnative-pg/charts@cloudnative-pg-v0.29.0 charts/cloudnative-pg/values.yaml service.type ClusterIP
-    # (the webhook Service); the Services the operator creates for a Cluster and a Pooler are
-    # ClusterIP (pkg/specs/services.go, pgbouncer/services.go)
-    "cnpg": [(("service", "type"), "ClusterIP", "LoadBalancer")],
-    # prometheus-community/helm-charts kube-prometheus-stack-81.5.0 values.yaml
-    # prometheus.thanosServiceExternal.enabled false (type LoadBalancer)
-    "kube-prometheus-stack": [(("prometheus", "thanosServiceExternal", "enabled"), False, True)],
-}
-
-
-def _get(values, path, default):
-    for key in path:
-        if not isinstance(values, dict) or key not in values:
-            return default
-        values = values[key]
-    return values
-
-
-def waiting_load_balancers(run):
-    """Every LoadBalancer Service something would wait for: registered Services without skipAwait,
-    and the LoadBalancer Services the releases render (by the switches above)."""
-    found = []
-    for r in run.of_type("kubernetes:core/v1:Service"):
-        spec = r.plain.get("spec") or {}
-        annotations = (r.plain.get("metadata") or {}).get("annotations") or {}
-        if spec.get("type") == "LoadBalancer" and annotations.get("pulumi.com/skipAwait") != "true":
-            found.append(f"Service {r.plain['metadata'].get('namespace')}/{r.plain['metadata']['name']}")
-    for r in run.of_type(RELEASE):
-        p = r.plain
-        if p.get("skipAwait"):
-            continue
-        for path, default, on in LOAD_BALANCER_SWITCHES.get(p["name"], ()):
-            if _get(p.get("values") or {}, path, default) == on:
-                found.append(f"release {p['name']}: {'.'.join(path)}")
-    return found
-
 
 def test_dev_on_plain_kind_waits_for_no_load_balancer(dev_run):
     assert waiting_load_balancers(dev_run) == []

@@ -56,7 +56,7 @@ def test_every_skip_names_objects_of_the_whole_render():
     (checkov names objects Kind.namespace.name, cluster-scoped ones with namespace `default`)."""
     import fnmatch
 
-    from tests.conftest import system_render
+    from tests.helpers import system_render
 
     names = {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for stack in ("dev", "prod")
              for i in system_render(stack).items}

@@ -3,7 +3,7 @@
 import pytest
 
 from tools.offline import Secret, contains_secret, run_program, stack_config
-from tests.test_settings import NS, run_with
+from tests.helpers import NS, run_with
 
 EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret"
 STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore"

@@ -2,33 +2,8 @@
 
 import pytest
 
-from stacks.errors import SettingsError
 from stacks.settings import all_declared, build_settings
-from tools.offline import RecordingMonitor, DefaultMocks, run_program, stack_config
-
-NS = "tartware-infra"
-
-
-def run_with(overrides=None, secrets=None, stack="prod"):
-    config, secret_keys = stack_config(stack, overrides=overrides, secrets=secrets)
-    monitor = RecordingMonitor(DefaultMocks())
-    with pytest.raises(SettingsError) as info:
-        run_program(stack, config, secret_keys, monitor=monitor)
-    assert monitor.registered == [], "resources were registered before validation failed"
-    return str(info.value)
-
-
-def assert_refused(overrides, key, fragments=(), secrets=None, stack="prod"):
-    """``stack`` with ``overrides`` and ``secrets`` (keys without the project prefix) is refused before
-    any resource is registered, naming ``key`` (with or without the prefix) and saying every
-    fragment; returns the message."""
-    message = run_with({f"{NS}:{k}": v for k, v in overrides.items()},
-                       {f"{NS}:{k}": v for k, v in secrets.items()} if secrets else None, stack)
-    assert (key if key.startswith(f"{NS}:") else f"{NS}:{key}") in message, message
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
-
+from tests.helpers import NS, assert_refused, run_with
 
 # (config overrides, the key the message must name, fragments it must contain)
 CASES = [

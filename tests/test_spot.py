@@ -14,7 +14,7 @@ from stacks.chart_values import chart_values
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tests import guide
-from tests.test_chart import APP_RELEASE, RELEASE
+from tests.helpers import APP_RELEASE, RELEASE
 
 NS = "tartware-infra"
 GI = 2**30

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from stacks import ops_settings
-from tests.test_loadtest import locustfile  # noqa: F401  (the fixture: the locustfile with a stub locust)
-from tests.test_settings import assert_refused
+from tests.helpers import assert_refused, locustfile  # noqa: F401  (locustfile: a fixture)
 from tools.render import render_chart
 
 ROOT = Path(__file__).resolve().parent.parent

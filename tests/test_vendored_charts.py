@@ -11,7 +11,7 @@ import yaml
 
 from stacks import versions
 from tools.charts import VENDOR, coalesced_values, load, release_charts, render, schema_errors, vendored_chart
-from tests.conftest import program_run
+from tests.helpers import program_run, target_run
 
 ISTIO_CHARTS = ("base", "istiod", "gateway", "cni")  # published names of manifests/charts/{base,...,istio-cni}
 
@@ -265,8 +265,6 @@ def test_rendering_never_strips_subcharts_from_the_shared_chart(tmp_path):
 
 
 def _runs():
-    from tests.test_audits import target_run  # the session's cached cluster-target runs
-
     return {"dev": lambda: program_run("dev"), "prod": lambda: program_run("prod"),
             "prod-eks": lambda: target_run("prod", "eks"), "prod-vsphere": lambda: target_run("prod", "vsphere"),
             "prod-baremetal": lambda: target_run("prod", "baremetal")}

@@ -222,7 +222,7 @@ TYPICAL_BY_CHART: dict[str, Typical] = {
     "cluster-autoscaler": Typical(60, ESTIMATE),
     "rancher": Typical(420, "Rancher server 3 replicas ~5-8 min — estimate"),
     "vpa": Typical(60, "VPA recommender only ~1 min — estimate"),
-    "tartware": Typical(300, "10 Deployments pull images and pass /ready ~5 min (the guide waits up to 15 min) — estimate"),
+    "tartware": Typical(300, "the services' Deployments pull images and pass /ready ~5 min (the guide waits up to 15 min) — estimate"),
 }
 DEFAULT_RELEASE = Typical(120, "Helm release, unknown chart — estimate")
 DEFAULT = Typical(10, "unknown resource type — estimate")

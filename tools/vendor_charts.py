@@ -278,11 +278,30 @@ def _ignored(rel: str, is_dir: bool, rules: list[str]) -> bool:
     return False
 
 
-def apply_helmignore(chart_dir: Path) -> None:
+def _rules(chart_dir: Path) -> list[str]:
     path = chart_dir / ".helmignore"
     if not path.exists():
+        return []
+    return [r for r in (line.strip() for line in path.read_text().splitlines()) if r and not r.startswith("#")]
+
+
+def packaged_files(chart_dir: Path) -> list[Path]:
+    """The files ``helm package`` would put in the chart's package (.helmignore applied), sorted."""
+    rules = _rules(chart_dir)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(chart_dir, topdown=True):
+        base = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not _ignored((base / d).relative_to(chart_dir).as_posix(), True, rules))
+        found += [base / n for n in filenames
+                  if n == ".helmignore" or not _ignored((base / n).relative_to(chart_dir).as_posix(), False, rules)]
+    return sorted(found)
+
+
+def apply_helmignore(chart_dir: Path) -> None:
+    rules = _rules(chart_dir)
+    if not rules:
         return
-    rules = [r for r in (line.strip() for line in path.read_text().splitlines()) if r and not r.startswith("#")]
     for dirpath, dirnames, filenames in os.walk(chart_dir, topdown=True):
         base = Path(dirpath)
         for name in list(dirnames):

@@ -46,7 +46,7 @@ from components.platform.postgres import Postgres
 from components.platform.observability import Observability
 from components.secrets import ExternalSecretsOperator, SecretSource
 from components.tartware import TartwareRelease
-from tests.components.conftest import Owner, credentials, on, provider, stand_in
+from tests.components.helpers import Owner, credentials, on, provider, stand_in
 from tests.components.reads import ReadRecorder
 from tools.offline import PROJECT, run_components, stack_config
 from tools.scan import SSO_EXAMPLE

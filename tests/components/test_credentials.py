@@ -3,7 +3,7 @@
 from stacks.args import CredentialsArgs
 
 from components.credentials import Credentials
-from tests.components.conftest import build, wired
+from tests.components.helpers import build, wired
 
 PASSWORD = "random:index/randomPassword:RandomPassword"
 BYTES = "random:index/randomBytes:RandomBytes"

@@ -6,7 +6,7 @@ from stacks.args import NetworkPoliciesArgs
 from stacks.network import ANYWHERE, Allow, NamespacePolicies, Peer
 
 from components.kit import NetworkPolicies, namespace
-from tests.components.conftest import build, on, provider, provider_name, stand_in, wired
+from tests.components.helpers import build, on, provider, provider_name, stand_in, wired
 
 POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 

@@ -5,7 +5,7 @@ from stacks.handles import PlatformHandle
 
 from components.operations import Operations
 from components.secrets import SecretSource
-from tests.components.conftest import build, credentials, deps_names, on, provider, settings, stand_in, wired
+from tests.components.helpers import build, credentials, deps_names, on, provider, settings, stand_in, wired
 
 
 def test_backups_and_vpas_wait_for_the_release_and_protect_the_claim():

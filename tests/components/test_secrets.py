@@ -5,7 +5,7 @@ import pulumi
 from stacks.args import ExternalSecretsArgs, SecretsArgs, VaultSecretsArgs
 
 from components.secrets import SecretSource
-from tests.components.conftest import Owner, build, on, provider, provider_name, wired
+from tests.components.helpers import Owner, build, on, provider, provider_name, wired
 
 
 def _make(args):

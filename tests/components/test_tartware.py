@@ -7,7 +7,7 @@ from stacks.handles import PlatformHandle
 
 from components.secrets import SecretSource
 from components.tartware import TartwareRelease
-from tests.components.conftest import build, credentials, deps_names, on, provider, settings, stand_in, wired
+from tests.components.helpers import build, credentials, deps_names, on, provider, settings, stand_in, wired
 
 
 def _release(protect: bool):

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pooler.test_transaction_pooling import BINDIRS, PGBOUNCER, _port
+from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port
 
 pytestmark = pytest.mark.skipif(not BINDIRS or PGBOUNCER is None,
                                 reason="needs Debian's postgresql and pgbouncer packages")

@@ -14,11 +14,9 @@ A step of .ci/run of its own (it starts two servers): ``TARTWARE_REAL_POOLER=1 p
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -30,18 +28,11 @@ from components.platform.postgres import pooler_parameters
 from stacks import compose
 from stacks.args import DataArgs
 from stacks.settings import build_settings
+from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port
 
-BINDIRS = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(p.split("/")[4]))
-PGBOUNCER = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
 pytestmark = pytest.mark.skipif(not BINDIRS or PGBOUNCER is None,
                                 reason="needs Debian's postgresql and pgbouncer packages")
 PASSWORD = "app-password"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from stacks.args import BareMetalClusterArgs, EksClusterArgs, ExistingClusterArg
 from stacks.settings import load_settings
 
 from components.cluster import TARGETS, build_cluster
-from tests.components.conftest import build, descendants, provider_name
+from tests.components.helpers import build, descendants, provider_name
 from tools.offline import stack_config
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "stacks"

@@ -3,7 +3,7 @@
 from stacks.args import CertManagerArgs
 
 from components.platform.certs import CertManager
-from tests.components.conftest import build, deps_names, on, provider, settings, wired
+from tests.components.helpers import build, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 PROD = settings(environment="prod").platform

@@ -3,7 +3,7 @@
 from stacks.args import IngressNginxArgs
 
 from components.platform.edge import IngressNginx
-from tests.components.conftest import build, deps_names, on, provider, settings, wired
+from tests.components.helpers import build, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 PROD = settings(environment="prod").platform

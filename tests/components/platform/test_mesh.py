@@ -5,7 +5,7 @@ import dataclasses
 from stacks import compose
 
 from components.platform.mesh import Mesh
-from tests.components.conftest import build, deps_names, on, provider, settings, wired
+from tests.components.helpers import build, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 

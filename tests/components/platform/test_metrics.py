@@ -3,7 +3,7 @@
 from stacks.args import MetricsServerArgs
 
 from components.platform.metrics import MetricsServer
-from tests.components.conftest import build, on, provider, settings, wired
+from tests.components.helpers import build, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 PROD = settings(environment="prod").platform

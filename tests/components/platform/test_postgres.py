@@ -10,7 +10,7 @@ import pulumi
 from components.platform.postgres import Postgres, cluster_spec, object_store_spec
 from stacks import compose
 from stacks.args import ArchiveArgs, DataArgs
-from tests.components.conftest import build, deps_names, on, provider, settings, stand_in, wired
+from tests.components.helpers import build, deps_names, on, provider, settings, stand_in, wired
 
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 KEYS = ArchiveArgs(destination="s3://tartware-backups/tartware/pitr", endpoint="https://minio.example.com:9000",

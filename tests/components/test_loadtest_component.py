@@ -5,7 +5,7 @@ import pulumi
 from stacks.args import LoadTestArgs
 
 from components.loadtest import LoadTest
-from tests.components.conftest import build, deps_names, on, provider, settings, stand_in, wired
+from tests.components.helpers import build, deps_names, on, provider, settings, stand_in, wired
 
 
 def test_load_test_job_waits_for_namespace_and_release():

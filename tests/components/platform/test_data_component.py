@@ -4,7 +4,7 @@ from stacks.args import DataArgs, SecretsArgs
 
 from components.platform.data import DataTier
 from components.secrets import SecretSource
-from tests.components.conftest import build, credentials, deps_names, on, provider, settings, wired
+from tests.components.helpers import build, credentials, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 
@@ -37,7 +37,7 @@ def test_releases_wait_for_their_namespace_and_credentials():
     (superuser,) = [r for r in run.resources if r.name == "data-postgres-superuser"]
     assert superuser.plain["metadata"] == {**superuser.plain["metadata"], "name": "postgres-superuser",
                                            "namespace": "database"}
-    # the generated superuser password (tests/components/conftest.py credentials: database_admin_password)
+    # the generated superuser password (tests/components/helpers.py credentials: database_admin_password)
     assert superuser.plain["stringData"] == {"username": "postgres", "password": "admin-pw"}
     assert "data-postgresql-operator" in deps  # the CRDs and the webhook first
     assert any(n.endswith("-namespace") for n in deps_names(run, releases["redis"]))

@@ -5,7 +5,7 @@ from stacks.budget import Budget
 from stacks.handles import ClusterHandle, PlatformHandle
 
 from components.outputs import export_outputs
-from tests.components.conftest import build, provider, settings
+from tests.components.helpers import build, provider, settings
 
 
 def test_outputs_from_the_handles():

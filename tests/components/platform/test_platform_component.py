@@ -12,7 +12,7 @@ from stacks import compose
 
 from components.platform import Platform
 from components.secrets import SecretSource
-from tests.components.conftest import build, credentials, on, provider, settings, wired
+from tests.components.helpers import build, credentials, on, provider, settings, wired
 
 
 def _platform(load_test_profile=None):

@@ -9,7 +9,7 @@ from stacks.ratelimit import Exemption
 
 from components.platform.ratelimit import EdgeRateLimit
 from components.secrets import SecretSource
-from tests.components.conftest import build, credentials, deps_names, find_key, on, provider, stand_in, wired
+from tests.components.helpers import build, credentials, deps_names, find_key, on, provider, stand_in, wired
 from tests.envoy_ratelimit import check_rls_config, rls_limit
 
 ENVOY_FILTER = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter"

@@ -5,7 +5,7 @@ import dataclasses
 from stacks.args import ObservabilityArgs
 
 from components.platform.observability import Observability
-from tests.components.conftest import build, on, provider, settings, wired
+from tests.components.helpers import build, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 
