@@ -19,7 +19,8 @@ from . import catalog, ratelimit
 from .app_source import APP_DB_POOL
 from .access_settings import AccessSettings
 from .catalog import ServiceDefinition
-from .cluster_settings import ClusterSettings, Placement
+from .nodes import Placement
+from .targets import ClusterSettings
 from .data_settings import DataSettings
 from .observability_settings import ObservabilitySettings
 from .ops_settings import OpsSettings

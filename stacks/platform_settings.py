@@ -18,7 +18,7 @@ import pulumi
 
 from pydantic import Field
 
-from . import ratelimit, versions
+from . import ratelimit, targets, versions
 from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
 from .quantities import Cpu, Memory
@@ -215,7 +215,7 @@ class PlatformSettings:
         kubernetes/cloud-provider-aws pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an
         NLB), whose TCP listeners connect to the nodes from the load balancer's own address; the PROXY
         protocol carries the client's (docs/platform.md)."""
-        on_aws = target == "eks" or (target == "existing" and self.existing_cluster_cloud == "aws")
+        on_aws = targets.target(target).aws_load_balancer(self.existing_cluster_cloud)
         return on_aws and self.load_balancer_for(target) == "cloud"
 
     def load_test_edge(self, target: str, domain: str) -> "EdgePath":
@@ -246,9 +246,10 @@ class PlatformSettings:
         return ratelimit.RATELIMIT_MAX_REPLICAS if self.is_prod else 1
 
     def load_balancer_for(self, target: str) -> str:
-        """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``metallb`` on the Rancher
-        targets (the cluster layer installs it, docs/clusters.md), ``none`` on an existing cluster."""
-        return self.load_balancer_setting or {"eks": "cloud", "vsphere": "metallb", "baremetal": "metallb"}.get(target, "none")
+        """The set value; unset: the target's (stacks/targets/: ``cloud`` on EKS, the AWS cloud provider;
+        ``metallb`` on the Rancher targets, the cluster layer installs it, docs/clusters.md; ``none`` on
+        an existing cluster)."""
+        return self.load_balancer_setting or targets.target(target).default_load_balancer
 
     def edge_service_type(self, target: str) -> str:
         """LoadBalancer only where something assigns the address Helm's and Pulumi's waits need."""
@@ -301,24 +302,12 @@ class PlatformSettings:
         return (cpu, mem)
 
 
-RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
-
-
-# An existing cluster's kubeconfig context names the distribution that made it: k3d names its
-# contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
-# which deploys metrics-server itself (docs.k3s.io "Packaged Components": metrics-server in
-# kube-system); a second one from our release collides with it (Helm: "invalid ownership metadata").
-# kind's contexts are kind-<cluster> (kind.sigs.k8s.io quick start) and kind ships none.
-BUNDLED_METRICS_CONTEXTS = ("k3d-",)
-
-
 def metrics_server_wanted(p: PlatformSettings, cluster_target: str, context: str = "") -> bool:
-    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d)."""
+    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d:
+    the target's traits, stacks/targets/)."""
     if p.metrics_server != "auto":
         return p.metrics_server == "install"
-    if cluster_target in RKE2_TARGETS:
-        return False
-    return not (cluster_target == "existing" and context.startswith(BUNDLED_METRICS_CONTEXTS))
+    return not targets.target(cluster_target).ships_metrics_server(context)
 
 
 def is_public(domain: str) -> bool:

@@ -38,7 +38,8 @@ from . import (
     security_settings,
 )
 from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
-from .cluster_settings import ClusterSettings, Placement
+from .nodes import Placement, spot_pool
+from .targets import ClusterSettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
 from .model import (
     DECLARED,
@@ -314,7 +315,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     tartware = (_build_tartware(core, ctx, raw.get("secretsBackend") == "vault", built[data_settings.NAME])
                 if core else None)
     problems.raise_if_any()
-    spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
+    spot = spot_pool(built[cluster_settings.NAME].worker_pools)
     if spot is not None:
         tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services,
                                        spot_placement=Placement.on(spot))

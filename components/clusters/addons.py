@@ -20,8 +20,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import BareMetalClusterArgs, RancherClusterArgs
-from stacks.cluster_settings import tolerations_for
+from stacks.targets.baremetal import BareMetalClusterArgs
+from stacks.targets.rancher import RancherClusterArgs
+from stacks.nodes import tolerations_for
 
 from ..base import TartwareComponent
 from ..kit import chart_args, namespace

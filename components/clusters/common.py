@@ -8,7 +8,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import EksClusterArgs, PoolArgs, RancherClusterArgs
+from stacks.targets.base import PoolArgs
+from stacks.targets.eks import EksClusterArgs
+from stacks.targets.rancher import RancherClusterArgs
 
 from ..base import TartwareComponent
 

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from stacks.args import EksClusterArgs, NodeGroupArgs
+from stacks.targets.eks import EksClusterArgs, NodeGroupArgs
 from stacks.errors import Problem, SettingsError
 from stacks.errors import key as config_key
 

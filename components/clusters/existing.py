@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.args import ExistingClusterArgs
+from stacks.targets.existing import ExistingClusterArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle

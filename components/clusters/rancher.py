@@ -25,7 +25,9 @@ import yaml
 from stacks import versions
 
 from ..base import TartwareComponent
-from stacks.args import EtcdOffsiteArgs, PoolArgs, RancherClusterArgs, RancherServerArgs, VsphereClusterArgs
+from stacks.targets.base import PoolArgs
+from stacks.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
+from stacks.targets.vsphere import VsphereClusterArgs
 from stacks.handles import ClusterHandle
 from .common import autoscaler_release, cluster_identifier, parse_taint, pool_summary
 

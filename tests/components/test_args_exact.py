@@ -11,6 +11,7 @@ once, so a field read only on one branch is read by some build.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -19,7 +20,7 @@ import pulumi
 import pytest
 
 from stacks import args as args_module
-from stacks import compose
+from stacks import compose, targets
 from stacks.args import (
     EdgeRateLimitArgs,
     LoadTestArgs,
@@ -51,7 +52,7 @@ from tests.components.reads import ReadRecorder
 from tools.offline import PROJECT, run_components, stack_config
 from tools.scan import SSO_EXAMPLE
 
-ARGS_OF_TARGET = {t: a.__name__ for t, a in args_module.CLUSTER_ARGS.items()}
+ARGS_OF_TARGET = {t: a.__name__ for t, a in targets.CLUSTER_ARGS.items()}
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "stacks"
 
 # Every optional part on at least once: backups with an off-site copy (access keys, then IRSA and
@@ -254,8 +255,7 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
 # Each target from its example stack; the Rancher targets also with the other kind of Rancher
 # (the vSphere example uses an existing Rancher, the bare-metal one installs it).
-CLUSTER_BUILDS = [
-    ("existing", {}, {}), ("eks", {}, {}), ("vsphere", {}, {}), ("baremetal", {}, {}),
+CLUSTER_BUILDS = [(t, {}, {}) for t in targets.TARGETS] + [
     ("vsphere", dict(rancherInstall=True, rancherApiUrl=None, rancherKubeContext="mgmt"), {}),
     ("baremetal", dict(rancherInstall=False, rancherApiUrl="https://rancher.example.com"),
      dict(rancherToken="token")),
@@ -318,11 +318,13 @@ def test_every_args_field_is_read_by_its_component(reads):
 
 
 def test_every_args_type_is_covered(reads):
-    """Every frozen dataclass of stacks/args.py was checked: built as a component's args, or held
-    by one (a pool, the Rancher server, the etcd off-site target, the operations' outputs).
-    The two bases only share fields with their targets."""
-    declared = {name for name, obj in vars(args_module).items()
-                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == args_module.__name__}
+    """Every frozen args dataclass of stacks/args.py and of the cluster targets (stacks/targets/) was
+    checked: built as a component's args, or held by one (a pool, the Rancher server, the etcd
+    off-site target, the operations' outputs). The two bases only share fields with their targets."""
+    modules = [args_module] + [m for name, m in sorted(sys.modules.items()) if name.startswith(f"{targets.__name__}.")]
+    declared = {name for m in modules for name, obj in vars(m).items()
+                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == m.__name__
+                and (m is args_module or name.endswith("Args"))}
     assert declared - {t.__name__ for t in reads.types} == {"ClusterArgs", "RancherClusterArgs"}
     assert {"PlatformArgs", "MeshArgs", "NetworkPoliciesArgs", "EksClusterArgs", "OutputsArgs"} <= reads.built
 
