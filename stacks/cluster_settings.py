@@ -53,21 +53,16 @@ DECLARED: tuple[Setting, ...] = (
     Setting("clusterTarget", "string", f"Where Kubernetes comes from: {', '.join(_SUMMARIES[:-1])} or {_SUMMARIES[-1]}.", _NAMES[0]),
     Setting("kubeconfig", "string", "Kubeconfig contents for clusterTarget=existing. Unset: the ambient KUBECONFIG / ~/.kube/config.", secret=True),
     Setting("kubeContext", "string", "Context in the kubeconfig. Empty: its current context.", ""),
-    Setting("clusterName", "string", "Name of the cluster this stack creates (EKS cluster / Rancher cluster). Unset: tartware-<environment>."),
+    Setting("clusterName", "string", "Name of the cluster this stack creates (EKS cluster / Rancher cluster). Unset: tartware-<environment>.", example="a lower-case name of letters, digits and '-' (at most 40 characters)"),
     Setting("capacityHeadroomPercent", "integer", "Share of the max pool capacity kept free by the capacity check (0-50).", 15),
     Setting("clusterAutoscaler", "boolean", "Install cluster-autoscaler (eks, vsphere) honouring each pool's minNodes/maxNodes.", True),
-    Setting("spotServices", "array", "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to on-demand compute). Empty: no spot pool by default, every service on demand.", list(DEFAULT_SPOT_SERVICES), items="string"),
+    Setting("spotServices", "array", "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to on-demand compute). Empty: no spot pool by default, every service on demand.", list(DEFAULT_SPOT_SERVICES), items="string", example="Tartware service names such as 'notification-service'"),
 ) + tuple(s for family in FAMILIES for s in family.declared)
 OBJECT_SETTINGS: tuple[str, ...] = ("nodePools",)
 # array settings arrive as JSON text from `pulumi config set --path`
 ARRAYS = ("spotServices",) + tuple(s.name for family in FAMILIES for s in family.declared if s.type == "array")
 
-for _field, _text in {
-    "clusterName": "a lower-case name of letters, digits and '-' (at most 40 characters)",
-    "taints": "taints as 'key=value:Effect' (Effect: NoSchedule, PreferNoSchedule or NoExecute)",
-    "spotServices": "Tartware service names such as 'notification-service'",
-}.items():
-    hint(_field, _text)
+hint("taints", "taints as 'key=value:Effect' (Effect: NoSchedule, PreferNoSchedule or NoExecute)")  # nodePools.<pool>
 
 
 class CommonInput(SettingsModel):
@@ -206,7 +201,6 @@ def _pools(inp: Any, target: Target, ctx: BuildContext) -> tuple[NodePool, ...]:
         if pool is not None:
             pools.append(pool)
     return tuple(pools)
-
 
 
 def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.date] = None) -> Optional[ClusterSettings]:

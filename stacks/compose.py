@@ -7,7 +7,6 @@ platform, Tartware, operations, outputs); each returns the frozen args of one co
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Optional
 
 from .args import (

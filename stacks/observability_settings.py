@@ -15,24 +15,21 @@ from pydantic import Field
 from .data_settings import GI, MI, Sizing, check_volume, resolve, validate_with_components
 from .errors import key
 from .quantities import Memory
-from .schema import BuildContext, MemQ, Setting, SettingsModel, hint
+from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults
 
 NAME = "observability"
 
 COMPONENTS = ("loki", "jaeger", "prometheusAdapter")
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("prometheusReplicas", "integer", "Prometheus replicas (1-5). Unset: 1 in dev, 2 in prod."),
-    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d). Unset: 2d in dev, 15d in prod."),
-    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti). Unset: 10Gi in dev, 200Gi in prod."),
-    Setting("alertmanagerReplicas", "integer", "Alertmanager replicas (1-5). Unset: 1 in dev, 3 in prod."),
-    Setting("lokiStorageSize", "string", "PVC size of Loki (1Gi-16Ti). Unset: 10Gi in dev, 200Gi in prod."),
-    Setting("observabilityStorageClass", "string", "StorageClass of the observability PVCs; empty = the cluster's default class.", ""),
+    Setting("prometheusReplicas", "integer", "Prometheus replicas (1-5).", per_env=(1, 2)),
+    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d).", per_env=("2d", "15d"), example="a duration such as '15d', '48h' or '2w'"),
+    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("alertmanagerReplicas", "integer", "Alertmanager replicas (1-5).", per_env=(1, 3)),
+    Setting("lokiStorageSize", "string", "PVC size of Loki (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("observabilityStorageClass", "string", "StorageClass of the observability PVCs; empty = the cluster's default class.", "", example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("observabilityComponents",)
-
-hint("prometheusRetention", "a duration such as '15d', '48h' or '2w'")
-hint("observabilityStorageClass", "a lower-case StorageClass name such as 'gp3', or empty for the cluster default")
 
 
 class ObservabilityComponentsInput(SettingsModel):
@@ -51,13 +48,7 @@ class ObservabilityInput(SettingsModel):
     observability_components: ObservabilityComponentsInput = Field(default_factory=ObservabilityComponentsInput)
 
 
-DEFAULTS = {
-    "prometheus_replicas": (1, 2),
-    "prometheus_retention": ("2d", "15d"),
-    "prometheus_storage_size": (10 * GI, 200 * GI),
-    "alertmanager_replicas": (1, 3),
-    "loki_storage_size": (10 * GI, 200 * GI),
-}
+DEFAULTS = env_defaults(DECLARED)  # input field -> (dev, prod)
 
 SIZES: dict[str, dict[str, Sizing]] = {
     "dev": {

@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional
 
-import pulumi
 
 from pydantic import Field
 
@@ -22,7 +21,7 @@ from . import ratelimit, targets, versions
 from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
 from .quantities import Cpu, Memory
-from .schema import BuildContext, from_input, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, Setting, SettingsModel, env_default, from_input, validate_section
 
 
 NAME = "platform"
@@ -34,21 +33,21 @@ DECLARED: tuple[Setting, ...] = (
             "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): " + " or ".join(versions.ISTIO_LINES)
             + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
             "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
-    Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50). Unset: 1 in dev, 3 in prod."),
-    Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50). Unset: 1 in dev, 10 in prod."),
-    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod). Unset: 1 in dev, 2 in prod."),
-    Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20). Unset: 1 in dev, 2 in prod."),
-    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin"),
+    Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50).", per_env=(1, 3)),
+    Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50).", per_env=(1, 10)),
+    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).", per_env=(1, 2)),
+    Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20).", per_env=(1, 2)),
+    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin", example="an absolute host path such as '/opt/cni/bin'"),
     Setting("istioCniConfDir", "string",
             "Host directory of CNI configuration for istio-cni (RKE2: /var/lib/rancher/rke2/agent/etc/cni/net.d).",
-            "/etc/cni/net.d"),
+            "/etc/cni/net.d", example="an absolute host path such as '/etc/cni/net.d'"),
     Setting("apiRoute", "string",
             "How api.<domain> reaches api-gateway: istio (VirtualService on istio-ingressgateway) or ingress "
             "(the chart's Ingress through ingress-nginx). Unset: istio when Istio is on, else ingress."),
     Setting("certIssuer", "string",
             "Issuer of the gateway certificate: auto (ACME for a public domain when acmeEmail is set, else the "
             "self-signed CA), selfSigned, or acme.", "auto"),
-    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", ""),
+    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", "", example="an e-mail address such as 'ops@example.com', or empty"),
     Setting("acmeServer", "string", "Let's Encrypt environment: production or staging.", "production"),
     Setting("acmeSolver", "string",
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
@@ -62,7 +61,8 @@ DECLARED: tuple[Setting, ...] = (
             "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, metallb on vsphere "
             "and baremetal (installed there with loadBalancerAddresses), none on existing."),
     Setting("metricsServerInsecureTls", "boolean",
-            "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
+            "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates).",
+            per_env=(True, False)),
     Setting("edgeRateLimit", "integer",
             "Requests per second each client address may send through istio-ingressgateway (Envoy's global rate "
             "limit: the envoyproxy/ratelimit service on the data tier's Redis, one counter per address), also the "
@@ -75,7 +75,7 @@ DECLARED: tuple[Setting, ...] = (
             "IPv4 networks the per-client limit does not apply to, all with one prefix length (Envoy masks the "
             "address with one length), e.g. a partner's network. Unset: none (in-cluster load tests stay below "
             "the per-address limit or call the api-gateway Service, docs/operations.md \"Load tests\").",
-            items="string"),
+            items="string", example="IPv4 networks such as '10.42.0.0/16'"),
     Setting("edgeTrustedProxies", "integer",
             "Proxies in front of istio-ingressgateway that append to X-Forwarded-For (Istio gatewayTopology."
             "numTrustedProxies, Envoy xff_num_trusted_hops): 0 when clients reach the gateway through an L4 load "
@@ -145,12 +145,6 @@ class PlatformInput(SettingsModel):
     edge_external_traffic_policy: Literal["Local", "Cluster"]
     existing_cluster_cloud: Optional[Literal["aws", "other"]] = None
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
-
-
-hint("edgeRateLimitExemptCidrs", "IPv4 networks such as '10.42.0.0/16'")
-hint("acmeEmail", "an e-mail address such as 'ops@example.com', or empty")
-hint("istioCniBinDir", "an absolute host path such as '/opt/cni/bin'")
-hint("istioCniConfDir", "an absolute host path such as '/etc/cni/net.d'")
 
 
 @dataclass(frozen=True)
@@ -334,12 +328,15 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
     comps = inp.platform_components
     prod = ctx.is_prod
 
-    gw_min = inp.istio_gateway_min_replicas or (3 if prod else 1)
-    gw_max = inp.istio_gateway_max_replicas or max(10 if prod else 1, gw_min)
+    def default(name: str) -> Any:
+        return env_default(DECLARED, name, prod)
+
+    gw_min = inp.istio_gateway_min_replicas or default("istioGatewayMinReplicas")
+    gw_max = inp.istio_gateway_max_replicas or max(default("istioGatewayMaxReplicas"), gw_min)
     if gw_min > gw_max:
         problems.add(key("istioGatewayMaxReplicas"),
                      f"istioGatewayMinReplicas ({gw_min}) must not exceed istioGatewayMaxReplicas ({gw_max})", gw_max)
-    istiod_min = inp.istiod_min_replicas or (2 if prod else 1)
+    istiod_min = inp.istiod_min_replicas or default("istiodMinReplicas")
 
     api_route = inp.api_route or ("istio" if comps.istio else "ingress")
     if api_route == "istio" and not comps.istio:
@@ -382,13 +379,14 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         gateway_max_replicas=gw_max,
         istiod_min_replicas=istiod_min,
         istiod_max_replicas=max(5, istiod_min) if prod else istiod_min,
-        ingress_nginx_replicas=inp.ingress_nginx_replicas or (2 if prod else 1),
+        ingress_nginx_replicas=inp.ingress_nginx_replicas or default("ingressNginxReplicas"),
         cni_bin_dir=inp.istio_cni_bin_dir,
         cni_conf_dir=inp.istio_cni_conf_dir,
         api_route=api_route,
         acme_server=ACME_SERVERS[inp.acme_server],
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
-                                     if inp.metrics_server_insecure_tls is not None else not prod),
+                                     if inp.metrics_server_insecure_tls is not None
+                                     else default("metricsServerInsecureTls")),
         edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
         edge_rate_limit_exempt=exempt,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.

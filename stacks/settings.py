@@ -56,7 +56,7 @@ from .model import (
     TartwareSettings,
 )
 from .quantities import CPU_HELP, MEMORY_HELP, Cpu, Memory
-from .schema import BuildContext, SecretReader, Setting, from_input, no_secrets, validate_section
+from .schema import BuildContext, SecretReader, Setting, env_default, from_input, no_secrets, validate_section
 
 # One section per area; each declares its keys and builds its own typed settings.
 SECTIONS = (
@@ -324,7 +324,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         project=project,
         stack=stack,
         environment=environment,
-        protect=core.protect if core.protect is not None else environment == "prod",
+        protect=core.protect if core.protect is not None else env_default(DECLARED, "protect", environment == "prod"),
         domain=core.domain,
         tartware=tartware,
         **built,

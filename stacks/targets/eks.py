@@ -12,12 +12,11 @@ import zlib
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Mapping, Optional
 
-import pulumi
 from pydantic import Field
 
 from ..errors import key
-from ..nodes import SPOT_POOL, WORKER_POOLS, NodePool, PoolDefaults, memory_pool
-from ..schema import BuildContext, Setting, SettingsModel, hint
+from ..nodes import SPOT_POOL, WORKER_POOLS, PoolDefaults, memory_pool
+from ..schema import BuildContext, Setting, SettingsModel, env_default, hint
 from .base import (
     MIN_KUBERNETES_MINOR,
     ArgsContext,
@@ -47,24 +46,15 @@ EKS_END_OF_EXTENDED_SUPPORT = {
 }
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("kubernetesVersion", "string", f"EKS Kubernetes version (1.<minor>, at least 1.{MIN_KUBERNETES_MINOR}). Unset: {DEFAULT_EKS_VERSION}."),
-    Setting("vpcCidr", "string", "EKS: the VPC's IPv4 CIDR (a /16 is split into 3 private /18 and 3 public /20).", "10.0.0.0/16"),
-    Setting("natGatewayPerAz", "boolean", "EKS: one NAT gateway per availability zone. Unset: true when environment=prod, else one shared NAT."),
-    Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.", [], items="string"),
-    Setting("eksAdminRoleArns", "array", "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).", [], items="string"),
-    Setting("eksCiRoleArns", "array", "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped objects).", [], items="string"),
-    Setting("eksKubeconfigRoleArn", "string", "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's own identity.", ""),
+    Setting("kubernetesVersion", "string", f"EKS Kubernetes version (1.<minor>, at least 1.{MIN_KUBERNETES_MINOR}). Unset: {DEFAULT_EKS_VERSION}.", example=f"an EKS version such as '{DEFAULT_EKS_VERSION}' (1.<minor>)"),
+    Setting("vpcCidr", "string", "EKS: the VPC's IPv4 CIDR (a /16 is split into 3 private /18 and 3 public /20).", "10.0.0.0/16", example="an IPv4 /16 CIDR such as '10.0.0.0/16'"),
+    Setting("natGatewayPerAz", "boolean", "EKS: one NAT gateway per availability zone (false: one shared NAT).", per_env=(False, True)),
+    Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.", [], items="string", example="IPv4 CIDRs such as '203.0.113.0/24'"),
+    Setting("eksAdminRoleArns", "array", "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).", [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/platform-admin'"),
+    Setting("eksCiRoleArns", "array", "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped objects).", [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/github-deploy'"),
+    Setting("eksKubeconfigRoleArn", "string", "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's own identity.", "", example="an IAM role ARN such as 'arn:aws:iam::123456789012:role/platform-admin'"),
 )
-for _field, _text in {
-    "kubernetesVersion": f"an EKS version such as '{DEFAULT_EKS_VERSION}' (1.<minor>)",
-    "vpcCidr": "an IPv4 /16 CIDR such as '10.0.0.0/16'",
-    "eksPublicAccessCidrs": "IPv4 CIDRs such as '203.0.113.0/24'",
-    "eksAdminRoleArns": "IAM role ARNs such as 'arn:aws:iam::123456789012:role/platform-admin'",
-    "eksCiRoleArns": "IAM role ARNs such as 'arn:aws:iam::123456789012:role/github-deploy'",
-    "eksKubeconfigRoleArn": "an IAM role ARN such as 'arn:aws:iam::123456789012:role/platform-admin'",
-    "instanceTypes": "EC2 instance types such as 'c6i.4xlarge'",
-}.items():
-    hint(_field, _text)
+hint("instanceTypes", "EC2 instance types such as 'c6i.4xlarge'")  # nodePools.<pool>.instanceTypes
 
 PATTERN_HINT_CIDRS = "IPv4 CIDRs such as '203.0.113.0/24'"
 # IAM role ARN (docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns):
@@ -101,7 +91,8 @@ def _check(stage: str, inp: Any, ctx: BuildContext, today: datetime.date) -> dic
         return {"kubernetes_version": _check_version(inp, ctx, today)}
     if stage == "access":
         return {"public_access_cidrs": _check_access(inp, ctx), "vpc_cidr": inp.vpc_cidr,
-                "nat_gateway_per_az": inp.nat_gateway_per_az if inp.nat_gateway_per_az is not None else ctx.is_prod,
+                "nat_gateway_per_az": (inp.nat_gateway_per_az if inp.nat_gateway_per_az is not None
+                                       else env_default(DECLARED, "natGatewayPerAz", ctx.is_prod)),
                 "admin_role_arns": tuple(inp.eks_admin_role_arns), "ci_role_arns": tuple(inp.eks_ci_role_arns),
                 "kubeconfig_role_arn": inp.eks_kubeconfig_role_arn}
     return {}

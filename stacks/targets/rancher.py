@@ -19,7 +19,7 @@ from pydantic import Field
 from .. import versions
 from ..errors import key
 from ..nodes import POOL_NAMES
-from ..schema import BuildContext, Setting, SettingsModel, hint
+from ..schema import BuildContext, Setting, SettingsModel, env_default
 from .base import MIN_KUBERNETES_MINOR, ArgsContext, ClusterArgs, ClusterSettings, Family, Pools, Target
 
 # RKE2: v1.28.5+rke2r1 (the guide's) is in no Rancher KDM channel and no maintained Rancher (2.12+)
@@ -28,30 +28,22 @@ from .base import MIN_KUBERNETES_MINOR, ArgsContext, ClusterArgs, ClusterSetting
 DEFAULT_RKE2_VERSION = "v1.34.1+rke2r1"
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("rke2Version", "string", f"RKE2 version for vsphere/baremetal (v1.<minor>.<patch>+rke2r<n>). Unset: {DEFAULT_RKE2_VERSION}."),
-    Setting("rancherApiUrl", "string", "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: https://<rancherHostname>."),
+    Setting("rke2Version", "string", f"RKE2 version for vsphere/baremetal (v1.<minor>.<patch>+rke2r<n>). Unset: {DEFAULT_RKE2_VERSION}.", example=f"an RKE2 version such as '{DEFAULT_RKE2_VERSION}'"),
+    Setting("rancherApiUrl", "string", "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: https://<rancherHostname>.", example="an https URL such as 'https://rancher.example.com'"),
     Setting("rancherToken", "string", "Rancher API token (secret) for vsphere/baremetal; not needed with rancherInstall=true.", secret=True),
     Setting("rancherInsecure", "boolean", "Skip TLS verification of the Rancher API (self-signed Rancher CA). Unset: true with rancherInstall=true, else false."),
     Setting("rancherInstall", "boolean", "Install Rancher (and its cert-manager) onto the management cluster in this stack (vsphere/baremetal).", False),
     Setting("rancherHostname", "string", "Hostname of the installed Rancher (published as a DNS record). Unset: rancher.<domain> (rancher.tartware.local)."),
-    Setting("rancherVersion", "string", f"Rancher chart version to install. Unset: {versions.RANCHER.version}."),
-    Setting("rancherReplicas", "integer", "Rancher server replicas. Unset: 3 when environment=prod, else 1."),
+    Setting("rancherVersion", "string", f"Rancher chart version to install. Unset: {versions.RANCHER.version}.", example="a Rancher chart version such as '2.13.3'"),
+    Setting("rancherReplicas", "integer", "Rancher server replicas.", per_env=(1, 3)),
     Setting("rancherKubeconfig", "string", "Kubeconfig of the management cluster Rancher is installed on. Unset: the ambient one.", secret=True),
     Setting("rancherKubeContext", "string", "Context of the management cluster in that kubeconfig. Empty: its current context.", ""),
-    Setting("etcdSnapshotSchedule", "string", "vsphere/baremetal: etcd snapshot cron schedule.", "0 */6 * * *"),
+    Setting("etcdSnapshotSchedule", "string", "vsphere/baremetal: etcd snapshot cron schedule.", "0 */6 * * *", example="a 5-field cron schedule such as '0 */6 * * *'"),
     Setting("etcdSnapshotRetention", "integer", "vsphere/baremetal: etcd snapshots kept.", 28),
     Setting("loadBalancerAddresses", "string", "vsphere/baremetal: MetalLB address pool for LoadBalancer Services (the Istio gateway, ingress-nginx): a CIDR such as 192.168.10.240/28 or a range such as 192.168.10.240-192.168.10.250. Required on those targets.", ""),
     Setting("nodeNetworkCidr", "string", "vsphere/baremetal: the nodes' network (CIDR). When set, loadBalancerAddresses must lie inside it (MetalLB L2 answers ARP on that segment). Empty: not checked.", ""),
     Setting("clusterActiveTimeoutMinutes", "integer", "vsphere/baremetal: how long to wait for the cluster to become Active.", 60),
 )
-
-for _field, _text in {
-    "rke2Version": f"an RKE2 version such as '{DEFAULT_RKE2_VERSION}'",
-    "rancherVersion": "a Rancher chart version such as '2.13.3'",
-    "rancherApiUrl": "an https URL such as 'https://rancher.example.com'",
-    "etcdSnapshotSchedule": "a 5-field cron schedule such as '0 */6 * * *'",
-}.items():
-    hint(_field, _text)
 
 
 class RancherInput(SettingsModel):
@@ -178,7 +170,7 @@ def _rancher(inp: Any, ctx: BuildContext) -> "RancherSettings":
         install=install,
         hostname=inp.rancher_hostname,
         version=inp.rancher_version or versions.RANCHER.version,
-        replicas=inp.rancher_replicas or (3 if ctx.is_prod else 1),
+        replicas=inp.rancher_replicas or env_default(DECLARED, "rancherReplicas", ctx.is_prod),
         kubeconfig=ctx.read_secret("rancherKubeconfig", False, problems, "") if install else None,
         context=inp.rancher_kube_context,
     )
