@@ -29,7 +29,7 @@ import pulumi
 from pydantic import Field
 
 from .errors import ProblemCollector, key
-from .platform_settings import Sizing
+from .platform_settings import CpuMemory
 from .schema import BuildContext, Setting, SettingsModel, validate_section
 
 NAME = "access"
@@ -119,12 +119,12 @@ class AccessSettings:
         """Whether the operator tools are routed on the public gateway (all modes but internal)."""
         return self.mode != "internal"
 
-    def gate_pods(self) -> tuple[int, Sizing, Sizing]:
+    def gate_pods(self) -> tuple[int, CpuMemory, CpuMemory]:
         """(replicas, request, limit) of oauth2-proxy: two in prod (the chart's PodDisruptionBudget keeps
         one), one in dev. It answers one small HTTP check per operator request."""
         if self.is_prod:
-            return 2, Sizing("50m", "64Mi"), Sizing("500m", "256Mi")
-        return 1, Sizing("10m", "32Mi"), Sizing("200m", "128Mi")
+            return 2, CpuMemory("50m", "64Mi"), CpuMemory("500m", "256Mi")
+        return 1, CpuMemory("10m", "32Mi"), CpuMemory("200m", "128Mi")
 
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) the gate's pods request: what the capacity check adds for it."""

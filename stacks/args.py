@@ -17,13 +17,13 @@ import pulumi
 
 from .nodes import Placement
 from .data_settings import DataSettings, PoolerSizing, PostgresSettings
-from .data_settings import Sizing as ContainerSizing
+from .data_settings import ContainerSizing
 from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
 from .network import Allow, NamespacePolicies, PolicyHome
 from .observability_settings import ObservabilitySettings
 from .ops_settings import EdgePath, LoadTestSettings, OpsSettings
-from .platform_settings import Sizing
+from .platform_settings import CpuMemory
 from .ratelimit import Exemption
 
 
@@ -115,15 +115,15 @@ class MeshArgs:
     istio_cni: bool
     cni_bin_dir: str
     cni_conf_dir: str
-    cni_request: Sizing
+    cni_request: CpuMemory
     istiod_min_replicas: int
     istiod_max_replicas: int
     gateway_min_replicas: int
     gateway_max_replicas: int
     edge_external_traffic_policy: str  # Local | Cluster
     edge_trusted_proxies: int  # gatewayTopology.numTrustedProxies: L7 proxies in front of the load balancer
-    sidecar_request: Sizing
-    sidecar_limit: Sizing
+    sidecar_request: CpuMemory
+    sidecar_limit: CpuMemory
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
@@ -152,8 +152,8 @@ class RateLimitServiceArgs:
     """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
 
     replicas: int  # at least (the HPA's floor)
-    request: Sizing
-    limit: Sizing
+    request: CpuMemory
+    limit: CpuMemory
     exempt: Exemption  # networks of one prefix length the per-client limit spares
     redis_host: str
     redis_port: int
@@ -167,7 +167,7 @@ class RateLimitServiceArgs:
 @dataclass(frozen=True)
 class OAuth2ProxyArgs:
     """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
-    gateway about every request to an operator host (components/platform/access.py)."""
+    gateway about every request to an operator host (components/platform/operator_access.py)."""
 
     issuer_url: str
     client_id: str
@@ -176,8 +176,8 @@ class OAuth2ProxyArgs:
     client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
     secrets: SecretMaker  # the gate's Secret (generated, or synced from <vaultPathPrefix>/operator-sso)
     replicas: int
-    request: Sizing
-    limit: Sizing
+    request: CpuMemory
+    limit: CpuMemory
 
 
 @dataclass(frozen=True)
@@ -336,7 +336,7 @@ class PlatformArgs:
     edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
     edge_rate_limit_burst: int = 0
     # (replicas, request, limit) of the envoyproxy/ratelimit Deployment behind the per-client limit
-    edge_rate_limit_pods: tuple[int, Sizing, Sizing] = (1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi"))
+    edge_rate_limit_pods: tuple[int, CpuMemory, CpuMemory] = (1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi"))
     edge_rate_limit_max_replicas: int = 1  # the ratelimit HPA's ceiling
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)

@@ -59,6 +59,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("spotServices", "array", "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to on-demand compute). Empty: no spot pool by default, every service on demand.", list(DEFAULT_SPOT_SERVICES), items="string", example="Tartware service names such as 'notification-service'"),
 ) + tuple(s for family in FAMILIES for s in family.declared)
 OBJECT_SETTINGS: tuple[str, ...] = ("nodePools",)
+OBJECT_DOCS = {"nodePools": "per-pool sizes (<pool>: controlPlane, compute, memory or spot, as the target allows); "
+                            "fields: " + ", ".join(POOL_FIELDS) + "; defaults per target in stacks/targets/"}
 # array settings arrive as JSON text from `pulumi config set --path`
 ARRAYS = ("spotServices",) + tuple(s.name for family in FAMILIES for s in family.declared if s.type == "array")
 

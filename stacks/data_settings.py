@@ -110,7 +110,7 @@ class DataInput(SettingsModel):
 
 
 @dataclass(frozen=True)
-class Sizing:
+class ContainerSizing:
     """Requests/limits of one container: (millicores, bytes)."""
 
     cpu_request: int
@@ -136,38 +136,38 @@ MI = 2**20
 # "barman-plugin" the two Deployments in cnpg-system. Redis (redis-ha): "redis", "redis-sentinel",
 # "redis-split-brain" and "exporter" per node, "redis-init" its config-init container, "haproxy" per
 # HAProxy pod (and its config-init).
-SIZES: dict[str, dict[str, Sizing]] = {
+SIZES: dict[str, dict[str, ContainerSizing]] = {
     "dev": {
-        "postgres": Sizing(250, 512 * MI, 1000, 1 * GI),
-        "barman-sidecar": Sizing(50, 128 * MI, 500, 512 * MI),
-        "pooler": Sizing(50, 64 * MI, 500, 128 * MI),
-        "cnpg-operator": Sizing(50, 128 * MI, 500, 256 * MI),
-        "barman-plugin": Sizing(25, 64 * MI, 200, 128 * MI),
-        "redis": Sizing(100, 128 * MI, 500, 256 * MI),
-        "redis-sentinel": Sizing(50, 64 * MI, 200, 128 * MI),
-        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
-        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
-        "haproxy": Sizing(50, 64 * MI, 250, 128 * MI),
-        "consul": Sizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
-        "exporter": Sizing(25, 32 * MI, 100, 64 * MI),
-        "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
+        "postgres": ContainerSizing(250, 512 * MI, 1000, 1 * GI),
+        "barman-sidecar": ContainerSizing(50, 128 * MI, 500, 512 * MI),
+        "pooler": ContainerSizing(50, 64 * MI, 500, 128 * MI),
+        "cnpg-operator": ContainerSizing(50, 128 * MI, 500, 256 * MI),
+        "barman-plugin": ContainerSizing(25, 64 * MI, 200, 128 * MI),
+        "redis": ContainerSizing(100, 128 * MI, 500, 256 * MI),
+        "redis-sentinel": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "redis-split-brain": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": ContainerSizing(50, 64 * MI, 250, 128 * MI),
+        "consul": ContainerSizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
+        "exporter": ContainerSizing(25, 32 * MI, 100, 64 * MI),
+        "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
     },
     "prod": {
-        "postgres": Sizing(2000, 8 * GI, 4000, 16 * GI),
+        "postgres": ContainerSizing(2000, 8 * GI, 4000, 16 * GI),
         # barman-cloud-wal-archive compresses and uploads every segment (WAL of 20k req/s): a core at most
-        "barman-sidecar": Sizing(250, 256 * MI, 1000, 1 * GI),
+        "barman-sidecar": ContainerSizing(250, 256 * MI, 1000, 1 * GI),
         # PgBouncer is one process on one core (pgbouncer.org/config.html, "so_reuseport"): 1 core limit
-        "pooler": Sizing(500, 256 * MI, 1000, 512 * MI),
-        "cnpg-operator": Sizing(100, 256 * MI, 1000, 512 * MI),
-        "barman-plugin": Sizing(50, 64 * MI, 500, 256 * MI),
-        "redis": Sizing(1000, 4 * GI, 2000, 8 * GI),
-        "redis-sentinel": Sizing(100, 128 * MI, 250, 256 * MI),
-        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
-        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
-        "haproxy": Sizing(250, 128 * MI, 1000, 256 * MI),
-        "consul": Sizing(500, 1 * GI, 1000, 2 * GI),
-        "exporter": Sizing(50, 64 * MI, 200, 128 * MI),
-        "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
+        "pooler": ContainerSizing(500, 256 * MI, 1000, 512 * MI),
+        "cnpg-operator": ContainerSizing(100, 256 * MI, 1000, 512 * MI),
+        "barman-plugin": ContainerSizing(50, 64 * MI, 500, 256 * MI),
+        "redis": ContainerSizing(1000, 4 * GI, 2000, 8 * GI),
+        "redis-sentinel": ContainerSizing(100, 128 * MI, 250, 256 * MI),
+        "redis-split-brain": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": ContainerSizing(250, 128 * MI, 1000, 256 * MI),
+        "consul": ContainerSizing(500, 1 * GI, 1000, 2 * GI),
+        "exporter": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
     },
 }
 # Redpanda sizes by whole cores and container memory (chart keys resources.cpu.cores and
@@ -176,7 +176,7 @@ SIZES: dict[str, dict[str, Sizing]] = {
 REDPANDA_CORES = {"dev": 1, "prod": 4}
 REDPANDA_MEMORY = {"dev": 5 * GI // 2, "prod": 10 * GI}
 # Sidecar + configurator containers of each broker pod (chart sets no requests; our estimate).
-REDPANDA_SIDECAR = Sizing(100, 128 * MI, 100, 128 * MI)
+REDPANDA_SIDECAR = ContainerSizing(100, 128 * MI, 100, 128 * MI)
 
 
 @dataclass(frozen=True)
@@ -356,18 +356,18 @@ class DataSettings:
         """PostgreSQL's max_connections: the setting postgresMaxConnections, on every instance."""
         return self.postgres_max_connections
 
-    def size(self, container: str) -> Sizing:
+    def size(self, container: str) -> ContainerSizing:
         return SIZES[self.environment][container]
 
     def memory_pool_pods(self, archiving: bool = False) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) of the pods pinned to the memory pool when the
         cluster has one: PostgreSQL instances (with the backup sidecar when WAL is archived), Redis
-        nodes and Redpanda brokers with their sidecars (components/platform/data.py Placement).
+        nodes and Redpanda brokers with their sidecars (components/platform/data_tier.py Placement).
         Consul, the pooler, the operators and the topic Job are not pinned."""
         pods = []
         if self.postgres:
             pg = self.size("postgres")
-            side = self.size("barman-sidecar") if archiving else Sizing(0, 0, 0, 0)
+            side = self.size("barman-sidecar") if archiving else ContainerSizing(0, 0, 0, 0)
             pods.append(("postgres", self.postgres_instances, pg.cpu_request + side.cpu_request,
                          pg.memory_request + side.memory_request))
         if self.redis:
@@ -385,7 +385,7 @@ class DataSettings:
         with ``archiving`` (an off-site bucket) the Barman Cloud plugin and its sidecars too."""
         cpu = mem = 0
 
-        def add(sizing: Sizing, count: int = 1) -> None:
+        def add(sizing: ContainerSizing, count: int = 1) -> None:
             nonlocal cpu, mem
             cpu += sizing.cpu_request * count
             mem += sizing.memory_request * count
@@ -409,7 +409,7 @@ class DataSettings:
             add(self.size("haproxy"), self.haproxy_replicas)
         if self.redpanda:
             env = self.environment
-            add(Sizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
+            add(ContainerSizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
             add(REDPANDA_SIDECAR, self.redpanda_brokers)
             add(self.size("topic-job"))
         if self.consul:

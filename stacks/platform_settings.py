@@ -148,7 +148,7 @@ class PlatformInput(SettingsModel):
 
 
 @dataclass(frozen=True)
-class Sizing:
+class CpuMemory:
     cpu: str
     memory: str
 
@@ -187,9 +187,9 @@ class PlatformSettings:
     edge_rate_limit: int  # requests per second per client address (and per connection); 0 = off
     edge_rate_limit_burst: int  # the per-connection backstop's bucket
     edge_external_traffic_policy: str  # Local | Cluster
-    sidecar_request: Sizing
-    sidecar_limit: Sizing
-    cni_request: Sizing
+    sidecar_request: CpuMemory
+    sidecar_limit: CpuMemory
+    cni_request: CpuMemory
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
     edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
     edge_trusted_proxies: int = 0
@@ -227,14 +227,14 @@ class PlatformSettings:
                     "AWS load balancer hides client addresses), which the in-cluster generators cannot open")
         return ""
 
-    def ratelimit_pods(self) -> tuple[int, Sizing, Sizing]:
+    def ratelimit_pods(self) -> tuple[int, CpuMemory, CpuMemory]:
         """(replicas at least, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one
         per zone of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev; the HPA scales
         prod up to ratelimit.RATELIMIT_MAX_REPLICAS (stacks/ratelimit.py, the sizing)."""
         if self.is_prod:
-            return (ratelimit.RATELIMIT_MIN_REPLICAS, Sizing(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
-                    Sizing(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
-        return 1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi")
+            return (ratelimit.RATELIMIT_MIN_REPLICAS, CpuMemory(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
+                    CpuMemory(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
+        return 1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi")
 
     def ratelimit_max_replicas(self) -> int:
         return ratelimit.RATELIMIT_MAX_REPLICAS if self.is_prod else 1
@@ -390,9 +390,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
         edge_rate_limit_exempt=exempt,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
-        sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
-        sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
-        cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
+        sidecar_request=CpuMemory("100m", "128Mi") if prod else CpuMemory("20m", "64Mi"),
+        sidecar_limit=CpuMemory("2000m", "1Gi") if prod else CpuMemory("500m", "256Mi"),
+        cni_request=CpuMemory("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
         load_balancer_setting=inp.load_balancer,
     )
 

@@ -37,7 +37,7 @@ from . import (
     rules,
     security_settings,
 )
-from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
+from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, BudgetRow
 from .nodes import Placement, spot_pool
 from .targets import ClusterSettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
@@ -150,7 +150,7 @@ def _plaintext_secret_message(name: str) -> str:
     return f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`"
 
 
-def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
+def _resolve_service(definition: ServiceDefinition, base: BudgetRow, override: ServiceOverride,
                      inp: CoreInput, problems: ProblemCollector, pool_default: int) -> ServiceSpec:
     def pick(name: str, default: Any) -> Any:
         value = getattr(override, name)

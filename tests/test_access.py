@@ -436,7 +436,7 @@ EXT_AUTHZ_HTTP_FIELDS = {"service", "port", "timeout", "pathPrefix", "failOpen",
 def test_the_extension_provider_is_one_istio_accepts():
     """istio/istio@1.22.8 pilot/pkg/security/authz/builder/extauthz.go buildExtAuthzHTTP: port 1-65535, no
     single "*" in the header lists; the fields are the proto's."""
-    from components.platform.access import ext_authz_provider
+    from components.platform.operator_access import ext_authz_provider
 
     provider = ext_authz_provider()["envoyExtAuthzHttp"]
     assert set(provider) <= EXT_AUTHZ_HTTP_FIELDS

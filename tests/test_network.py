@@ -213,7 +213,7 @@ def test_prometheus_may_scrape_everywhere(prod_run):
 
 
 def test_policies_off_keep_todays_chart():
-    from stacks.chart_values import chart_values
+    from stacks.tartware_values import chart_values
     from stacks.settings import build_settings
     values = chart_values(build_settings({"environment": "prod"}).tartware)
     kinds = {d["kind"] for d in render_chart(values)}

@@ -25,21 +25,20 @@ class ExistingCluster(TartwareComponent):
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args
         self.provider = k8s.Provider(
             f"{name}-k8s",
-            kubeconfig=settings.kubeconfig,
-            context=settings.context or None,
+            kubeconfig=args.kubeconfig,
+            context=args.context or None,
             enable_server_side_apply=True,
             # components/clusters/common.py cluster_identifier: the context names the cluster
-            cluster_identifier=cluster_identifier("existing", settings.context or "current-context"),
+            cluster_identifier=cluster_identifier("existing", args.context or "current-context"),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.cluster_name = pulumi.Output.from_input(settings.context or "current-context")
+        self.cluster_name = pulumi.Output.from_input(args.context or "current-context")
         self.handle = ClusterHandle(
             provider=self.provider,
             name=self.cluster_name,
             target="existing",
-            kubeconfig=settings.kubeconfig,
+            kubeconfig=args.kubeconfig,
         )
         self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})

@@ -77,7 +77,7 @@ def adapter_rules(rps_name: str, p95_name: str) -> list[dict]:
     ]
 
 
-# --- The edge (components/platform/ratelimit.py): series that exist ------------------------------
+# --- The edge (components/platform/edge_rate_limit.py): series that exist ------------------------------
 # envoyproxy/ratelimit@aba2384d with USE_PROMETHEUS (src/stats/prom/default_mapper.yaml; names
 # checked in src/stats/prom/prometheus_sink_test.go): decisions per descriptor
 # ratelimit_service_rate_limit_{total_hits,over_limit,within_limit}{domain,key1}, errors

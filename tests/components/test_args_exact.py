@@ -29,7 +29,7 @@ from stacks.args import (
     SecretsArgs,
 )
 from stacks.handles import ClusterHandle, PlatformHandle
-from stacks.platform_settings import Sizing
+from stacks.platform_settings import CpuMemory
 from stacks.ratelimit import Exemption
 from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
 from stacks.settings import load_settings
@@ -41,8 +41,8 @@ from components.loadtest import LoadTest
 from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform
-from components.platform import access, certs, edge, mesh, metrics, ratelimit
-from components.platform.data import DataTier
+from components.platform import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
+from components.platform.data_tier import DataTier
 from components.platform.postgres import Postgres
 from components.platform.observability import Observability
 from components.secrets import ExternalSecretsOperator, SecretSource
@@ -230,10 +230,10 @@ def _stack_builds(reads: Reads, name: str) -> None:
     run("MeshArgs", lambda s, k8s: dataclasses.replace(part("mesh")(s, k8s), tls=True,
                                                        tracing=("jaeger-collector.observability", 4317)),
         lambda a, k8s: _use_mesh(mesh.Mesh("mesh", a, on(k8s))))
-    run("CertManagerArgs", part("certs"), lambda a, k8s: certs.CertManager("certs", a, on(k8s)))
-    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(access.OperatorAccess("access", a, on(k8s))))
-    run("IngressNginxArgs", part("edge"), lambda a, k8s: edge.IngressNginx("edge", a, on(k8s)))
-    run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics.MetricsServer("metrics", a, on(k8s)))
+    run("CertManagerArgs", part("certs"), lambda a, k8s: cert_manager.CertManager("certs", a, on(k8s)))
+    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
+    run("IngressNginxArgs", part("edge"), lambda a, k8s: ingress_nginx.IngressNginx("edge", a, on(k8s)))
+    run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics_server.MetricsServer("metrics", a, on(k8s)))
     run("TartwareArgs", lambda s, k8s: compose.tartware_args(s, credentials(), _handle(k8s), _source(s, k8s)),
         lambda a, k8s: TartwareRelease("tartware", a, on(k8s)))
     run("OperationsArgs",
@@ -287,14 +287,14 @@ def _edge_rate_limit(reads: Reads) -> None:
     def make():
         k8s = provider()
         service = RateLimitServiceArgs(
-            replicas=3, request=Sizing("250m", "128Mi"), limit=Sizing("1000m", "256Mi"),
+            replicas=3, request=CpuMemory("250m", "128Mi"), limit=CpuMemory("1000m", "256Mi"),
             exempt=Exemption(("10.42.0.0/16",), 16), redis_host="redis-master.cache.svc.cluster.local",
             redis_port=6379, redis_password=credentials().redis_password,
             secrets=SecretSource("external-secrets", SecretsArgs(), on(k8s)), redis=(stand_in("redis", k8s),),
             monitoring_crds=stand_in("kps", k8s))
         return EdgeRateLimitArgs("istio-system", 100, 200, {"istio": "ingressgateway"},
                                  depends_on=(stand_in("base", k8s),), service=service)
-    reads.run("EdgeRateLimitArgs", make, lambda a: ratelimit.EdgeRateLimit("ratelimit", a, on(provider())))
+    reads.run("EdgeRateLimitArgs", make, lambda a: edge_rate_limit.EdgeRateLimit("ratelimit", a, on(provider())))
 
 
 def all_reads() -> Reads:

@@ -396,7 +396,7 @@ class Scenario:
     mocks: Optional[Callable[[], Any]] = None
 
 
-# The EKS example's pools (stacks/cluster_settings.py prod defaults): compute 5-100, memory 3-50 (one
+# The EKS example's pools (stacks/targets/eks.py prod defaults): compute 5-100, memory 3-50 (one
 # group per zone: 1-17 each), spot 3-6. Live sizes: what the autoscaler has made of them.
 COMPUTE_IDLE = LiveGroup("compute-", 5, 5, 100, ("c6i.4xlarge",))
 COMPUTE_BUSY = LiveGroup("compute-", 60, 5, 100, ("c6i.4xlarge",))

@@ -28,7 +28,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog, compose, versions
 from stacks.args import DataArgs, Placement
-from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, Sizing
+from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CNPG_NAMESPACE,
@@ -514,7 +514,7 @@ class DataTier(TartwareComponent):
         return {"database": database, "database-operator": operator_ns}
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
-                   size: Sizing) -> k8s.batch.v1.Job:
+                   size: ContainerSizing) -> k8s.batch.v1.Job:
         """A Job running rpk from the broker image: creates the Tartware topics after the release.
 
         A changed topic list changes the pod template, so Pulumi replaces the Job and it runs again
