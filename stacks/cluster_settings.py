@@ -152,7 +152,7 @@ def _build_pool(name: str, target: Target, inp: NodePoolInput, defaults: Optiona
         missing = "cpus" if cpus is None else "memoryGb"
         problems.add(_pool_key(name, missing), f"required to size the {name} pool (node vCPU / memory GiB)")
         return None
-    if min_n is None:
+    if min_n is None or max_n is None:
         return None
     return NodePool(
         name=name,

@@ -315,6 +315,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     tartware = (_build_tartware(core, ctx, raw.get("secretsBackend") == "vault", built[data_settings.NAME])
                 if core else None)
     problems.raise_if_any()
+    assert core is not None and tartware is not None  # no problem: every section is built
     spot = spot_pool(built[cluster_settings.NAME].worker_pools)
     if spot is not None:
         tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services,

@@ -46,7 +46,7 @@ class VsphereInput(SettingsModel):
 class VsphereSettings:
     vcenter: str
     username: str
-    password: pulumi.Output  # secret
+    password: Optional[pulumi.Output]  # secret; None only with the problem "missing required secret" reported
     insecure: bool
     datacenter: str
     datastore: str

@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import dataclasses
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
