@@ -172,7 +172,7 @@ SIZES: dict[str, dict[str, ContainerSizing]] = {
 }
 # Redpanda sizes by whole cores and container memory (chart keys resources.cpu.cores and
 # resources.memory.container.max; requests = limits). The chart asks for >= 2.5Gi per core and
-# "4 cores, 10Gi or greater" for production (values.yaml comments at 25.3.2).
+# "4 cores, 10Gi or greater" for production (values.yaml comments at the pin, stacks/versions.py).
 REDPANDA_CORES = {"dev": 1, "prod": 4}
 REDPANDA_MEMORY = {"dev": 5 * GI // 2, "prod": 10 * GI}
 # Sidecar + configurator containers of each broker pod (chart sets no requests; our estimate).

@@ -65,7 +65,7 @@ class MetalLb(TartwareComponent):
         ns = namespace(f"{name}-namespace", METALLB_NAMESPACE, "privileged", provider, self)
         tolerations = pool_tolerations(args)
         self.release = _release(self, f"{name}-metallb", versions.METALLB, METALLB_NAMESPACE, {
-            # values.yaml at v0.15.2: speaker.tolerations, speaker.frr.enabled (BGP only: off for L2)
+            # values.yaml at the pin: speaker.tolerations, speaker.frr.enabled (BGP only: off for L2)
             "speaker": {"tolerations": tolerations, "frr": {"enabled": False}},
             "crds": {"enabled": True},
         }, provider, [ns])

@@ -256,7 +256,7 @@ def autoscaler_identity(component: TartwareComponent, name: str, args: RancherCl
 
 
 def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]) -> dict:
-    """cluster-autoscaler chart 9.59.0 values for --cloud-provider=rancher.
+    """cluster-autoscaler chart values (at the pin) for --cloud-provider=rancher.
 
     templates/deployment.yaml renders the Deployment only when autoDiscovery.clusterName (or
     autoscalingGroups, ...) is set; for the rancher provider the name is not passed on (the cloud

@@ -84,7 +84,7 @@ def instance_labels(cluster: str) -> dict[str, str]:
 
 
 def operator_values(args: PostgresArgs) -> dict[str, Any]:
-    """cloudnative-pg 0.29.0 values (charts/cloudnative-pg/values.yaml at that tag). The chart's own
+    """cloudnative-pg values (charts/cloudnative-pg/values.yaml at the pin, stacks/versions.py). The chart's own
     PodMonitor stays off (``monitoring.podMonitorEnabled``): it would make the operator, and so the
     database, wait for the monitoring CRDs; ours below waits for them instead."""
     return {
@@ -95,7 +95,7 @@ def operator_values(args: PostgresArgs) -> dict[str, Any]:
 
 
 def plugin_values(args: PostgresArgs) -> dict[str, Any]:
-    """plugin-barman-cloud 0.7.0 values (charts/plugin-barman-cloud/values.yaml at that tag)."""
+    """plugin-barman-cloud values (charts/plugin-barman-cloud/values.yaml at the pin, stacks/versions.py)."""
     return {"resources": args.plugin_size.k8s()}
 
 

@@ -51,7 +51,7 @@ def error_ratio(selector: str = DEST, by: str = "", window: str = "5m") -> str:
 # to core, rooms, ... which the mesh counts again at their own sidecars).
 API = f"{DEST},{GATEWAY}"
 
-# prometheus-adapter rules (chart prometheus-adapter 5.3.0 values.yaml ``rules.custom``: items of
+# prometheus-adapter rules (the pinned prometheus-adapter chart's values.yaml ``rules.custom``: items of
 # seriesQuery, resources.overrides, name.matches/as, metricsQuery with <<.Series>>,
 # <<.LabelMatchers>> and <<.GroupBy>>; kubernetes-sigs/prometheus-adapter docs/config.md).
 POD_RESOURCES = {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}

@@ -34,7 +34,7 @@ DECLARED: tuple[Setting, ...] = (
     Setting("rancherInsecure", "boolean", "Skip TLS verification of the Rancher API (self-signed Rancher CA). Unset: true with rancherInstall=true, else false."),
     Setting("rancherInstall", "boolean", "Install Rancher (and its cert-manager) onto the management cluster in this stack (vsphere/baremetal).", False),
     Setting("rancherHostname", "string", "Hostname of the installed Rancher (published as a DNS record). Unset: rancher.<domain> (rancher.tartware.local)."),
-    Setting("rancherVersion", "string", f"Rancher chart version to install. Unset: {versions.RANCHER.version}.", example="a Rancher chart version such as '2.13.3'"),
+    Setting("rancherVersion", "string", f"Rancher chart version to install. Unset: {versions.RANCHER.version}.", example=f"a Rancher chart version such as '{versions.RANCHER.version}'"),
     Setting("rancherReplicas", "integer", "Rancher server replicas.", per_env=(1, 3)),
     Setting("rancherKubeconfig", "string", "Kubeconfig of the management cluster Rancher is installed on. Unset: the ambient one.", secret=True),
     Setting("rancherKubeContext", "string", "Context of the management cluster in that kubeconfig. Empty: its current context.", ""),

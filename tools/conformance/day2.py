@@ -422,8 +422,8 @@ SCENARIOS = (
              base={"kubernetesVersion": "1.34"}, scope="cluster", live=_eks(COMPUTE_BUSY)),
     Scenario("kubernetes-next", "bump `kubernetesVersion` 1.35 -> 1.36", "eks", {"kubernetesVersion": "1.36"},
              scope="cluster", live=_eks(COMPUTE_BUSY)),
-    Scenario("chart", "bump chart versions (cert-manager v1.19.6 -> v1.19.7, kube-prometheus-stack 81.5.0 -> "
-             "81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
+    Scenario("chart", f"bump chart versions (cert-manager {versions.CERT_MANAGER.version} -> v1.19.7, "
+             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
     Scenario("resize", "resize the PostgreSQL volume (`postgresStorageSize` 8Gi -> 16Gi)", "dev",
              {"postgresStorageSize": "16Gi"}),
     Scenario("resize-prod", "resize the PostgreSQL volumes in prod (`postgresStorageSize` 500Gi -> 1Ti)", "prod",

@@ -523,7 +523,7 @@ CLUSTER_PEERS = [
      "replicas connect to the primary (bitnami postgresql POSTGRES_MASTER_HOST)"),
     ("cache", {"StatefulSet cache/redis-redis-ha-server"}, (6379, 26379),
      "Redis replication and Sentinel between the redis-ha nodes (redis.io/docs/latest/operate/oss_and_stack/"
-     "management/sentinel/; redis-ha 4.39.0 templates/_configs.tpl: each node's init script asks the "
+     "management/sentinel/; redis-ha templates/_configs.tpl at the pin: each node's init script asks the "
      "Sentinels for the master through the announce Services)"),
     ("messaging", {"StatefulSet messaging/redpanda"}, (33145, 9644),
      "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
@@ -534,7 +534,7 @@ CLUSTER_PEERS = [
 # namespace, so the address scan above does not see them): (source, destination, ports, why)
 RELEASE_CLIENTS = [
     ("Deployment cache/redis-redis-ha-haproxy", "StatefulSet cache/redis-redis-ha-server", (6379, 26379),
-     "HAProxy checks every Redis node's role and Sentinel, then proxies to the master (redis-ha 4.39.0 "
+     "HAProxy checks every Redis node's role and Sentinel, then proxies to the master (redis-ha at the pin "
      "templates/_configs.tpl haproxy.cfg: server R<i> <fullname>-announce-<i>:6379 and :26379)"),
 ]
 # Pods a person starts from the guide's runbook: (pod, namespace, Service, port, why). "Database
