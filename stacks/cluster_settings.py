@@ -50,13 +50,27 @@ _NAMES = tuple(TARGETS)
 _SUMMARIES = [t.summary for t in TARGETS.values()]
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("clusterTarget", "string", f"Where Kubernetes comes from: {', '.join(_SUMMARIES[:-1])} or {_SUMMARIES[-1]}.", _NAMES[0]),
-    Setting("kubeconfig", "string", "Kubeconfig contents for clusterTarget=existing. Unset: the ambient KUBECONFIG / ~/.kube/config.", secret=True),
+    Setting("clusterTarget", "string",
+            f"Where Kubernetes comes from: {', '.join(_SUMMARIES[:-1])} or {_SUMMARIES[-1]}.",
+            _NAMES[0]),
+    Setting("kubeconfig", "string",
+            "Kubeconfig contents for clusterTarget=existing. Unset: the ambient KUBECONFIG / ~/.kube/config.",
+            secret=True),
     Setting("kubeContext", "string", "Context in the kubeconfig. Empty: its current context.", ""),
-    Setting("clusterName", "string", "Name of the cluster this stack creates (EKS cluster / Rancher cluster). Unset: tartware-<environment>.", example="a lower-case name of letters, digits and '-' (at most 40 characters)"),
-    Setting("capacityHeadroomPercent", "integer", "Share of the max pool capacity kept free by the capacity check (0-50).", 15),
-    Setting("clusterAutoscaler", "boolean", "Install cluster-autoscaler (eks, vsphere) honouring each pool's minNodes/maxNodes.", True),
-    Setting("spotServices", "array", "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to on-demand compute). Empty: no spot pool by default, every service on demand.", list(DEFAULT_SPOT_SERVICES), items="string", example="Tartware service names such as 'notification-service'"),
+    Setting("clusterName", "string",
+            "Name of the cluster this stack creates (EKS cluster / Rancher cluster). Unset: tartware-<environment>.",
+            example="a lower-case name of letters, digits and '-' (at most 40 characters)"),
+    Setting("capacityHeadroomPercent", "integer",
+            "Share of the max pool capacity kept free by the capacity check (0-50).",
+            15),
+    Setting("clusterAutoscaler", "boolean",
+            "Install cluster-autoscaler (eks, vsphere) honouring each pool's minNodes/maxNodes.",
+            True),
+    Setting("spotServices", "array",
+            "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to "
+            "on-demand compute). Empty: no spot pool by default, every service on demand.",
+            list(DEFAULT_SPOT_SERVICES), items="string",
+            example="Tartware service names such as 'notification-service'"),
 ) + tuple(s for family in FAMILIES for s in family.declared)
 OBJECT_SETTINGS: tuple[str, ...] = ("nodePools",)
 OBJECT_DOCS = {"nodePools": "per-pool sizes (<pool>: controlPlane, compute, memory or spot, as the target allows); "
@@ -95,22 +109,27 @@ def _build_pool(name: str, target: Target, inp: NodePoolInput, defaults: Optiona
                 ctx: BuildContext) -> Optional[NodePool]:
     problems = ctx.problems
     d = defaults or PoolDefaults(None, None)
-    d_min, d_max, d_cpus, d_mem, d_disk, d_types = d.min_nodes, d.max_nodes, d.cpus, d.memory_gib, d.disk_gib, d.instance_types
+    d_min, d_max, d_cpus, d_mem = d.min_nodes, d.max_nodes, d.cpus, d.memory_gib
+    d_disk, d_types = d.disk_gib, d.instance_types
     role = "control-plane" if name == "controlPlane" else "worker"
 
     if role == "control-plane":
         for fld in ("min_nodes", "max_nodes", "spot", "instance_types"):
             if getattr(inp, fld) is not None:
-                problems.add(_pool_key(name, fields_of_alias(fld)), "not used for the control plane; set nodePools.controlPlane.count", getattr(inp, fld))
+                problems.add(_pool_key(name, fields_of_alias(fld)), "not used for the control plane; set "
+                                                                    "nodePools.controlPlane.count", getattr(inp, fld))
         count = inp.count if inp.count is not None else d_min
         min_n = max_n = count
         if count is not None and ctx.is_prod and count < 3:
-            problems.add(_pool_key(name, "count"), "a prod control plane needs at least 3 nodes (etcd quorum; the guide's 3)", count)
+            problems.add(_pool_key(name, "count"), "a prod control plane needs at least 3 nodes (etcd quorum; the "
+                                                   "guide's 3)", count)
         if count is not None and count % 2 == 0:
-            problems.add(_pool_key(name, "count"), "etcd needs an odd number of control-plane nodes (1, 3, 5, ...)", count)
+            problems.add(_pool_key(name, "count"), "etcd needs an odd number of control-plane nodes (1, 3, 5, ...)",
+                         count)
     else:
         if inp.count is not None and (inp.min_nodes is not None or inp.max_nodes is not None):
-            problems.add(_pool_key(name, "count"), "set either count (a fixed size) or minNodes/maxNodes, not both", inp.count)
+            problems.add(_pool_key(name, "count"), "set either count (a fixed size) or minNodes/maxNodes, not both",
+                         inp.count)
         min_n = inp.count if inp.count is not None else (inp.min_nodes if inp.min_nodes is not None else d_min)
         max_n = inp.count if inp.count is not None else (inp.max_nodes if inp.max_nodes is not None else d_max)
         if min_n is None or max_n is None:
@@ -124,9 +143,11 @@ def _build_pool(name: str, target: Target, inp: NodePoolInput, defaults: Optiona
                          min_n if culprit == "minNodes" else max_n)
 
     if name == SPOT_POOL and inp.spot is False:
-        problems.add(_pool_key(name, "spot"), "the spot pool is always Spot capacity; to run every service on demand set spotServices to []", False)
+        problems.add(_pool_key(name, "spot"), "the spot pool is always Spot capacity; to run every service on demand "
+                                              "set spotServices to []", False)
     if not target.spot_pool and inp.spot is not None:
-        problems.add(_pool_key(name, "spot"), f"spot capacity applies to clusterTarget={' or '.join(having('spot_pool'))} only",
+        problems.add(_pool_key(name, "spot"), "spot capacity applies to "
+                                              f"clusterTarget={' or '.join(having('spot_pool'))} only",
                      inp.spot)
     if not target.instance_types and inp.instance_types is not None:
         problems.add(_pool_key(name, "instanceTypes"), "instance types apply to clusterTarget="
@@ -205,12 +226,14 @@ def _pools(inp: Any, target: Target, ctx: BuildContext) -> tuple[NodePool, ...]:
     return tuple(pools)
 
 
-def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.date] = None) -> Optional[ClusterSettings]:
+def build(raw: Mapping[str, Any], ctx: BuildContext,
+          today: Optional[datetime.date] = None) -> Optional[ClusterSettings]:
     problems = ctx.problems
     raw = dict(raw)
     pools_raw = raw.get("nodePools", {})
     if not isinstance(pools_raw, dict):
-        problems.add(key("nodePools"), "must be a map of pool name to settings (set it with `pulumi config set --path`)", pools_raw)
+        problems.add(key("nodePools"),
+                     "must be a map of pool name to settings (set it with `pulumi config set --path`)", pools_raw)
         raw["nodePools"] = {}
     for array in ARRAYS:
         value = raw.get(array)
@@ -222,14 +245,16 @@ def build(raw: Mapping[str, Any], ctx: BuildContext, today: Optional[datetime.da
     for family in FAMILIES:
         family.prepare(raw)
     inp: Any = validate_section(ClusterInput, raw, problems,
-                                lambda loc: ", ".join(POOL_FIELDS) if len(loc) >= 3 and loc[0] == "nodePools" else "see Pulumi.yaml")
+                                lambda loc: (", ".join(POOL_FIELDS) if len(loc) >= 3 and loc[0] == "nodePools"
+                                             else "see Pulumi.yaml"))
     kubeconfig = ctx.read_secret("kubeconfig", False, problems, "")
     if inp is None:
         return None
     target = TARGETS[inp.cluster_target]
     unknown_services = [n for n in inp.spot_services if n not in SERVICE_NAMES]
     if unknown_services:
-        problems.add(key("spotServices"), f"unknown service {', '.join(unknown_services)}; allowed: {', '.join(SERVICE_NAMES)}",
+        problems.add(key("spotServices"), f"unknown service {', '.join(unknown_services)}; allowed: "
+                                          f"{', '.join(SERVICE_NAMES)}",
                      list(inp.spot_services))
     today = today or datetime.date.today()
     fields: dict[str, Any] = {}

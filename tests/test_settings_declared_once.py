@@ -31,7 +31,8 @@ def test_no_description_states_a_per_environment_default_by_hand():
     assert [s.name for s in all_declared() if hand_written(s)] == []
 
 
-@pytest.mark.parametrize("text", ["Replicas. Unset: 1 in dev, 3 in prod.", "Replicas. Unset: 3 when environment=prod, else 1.",
+@pytest.mark.parametrize("text", ["Replicas. Unset: 1 in dev, 3 in prod.", "Replicas. Unset: 3 when environment=prod, "
+                                                                           "else 1.",
                                   "Insecure TLS. Unset: true in dev."])
 def test_a_hand_written_default_is_found(text):
     assert hand_written(Setting("plantedReplicas", "integer", text))

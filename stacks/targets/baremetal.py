@@ -14,7 +14,10 @@ from . import rancher
 from .base import ArgsContext, Family, PoolArgs, Target, pool_args
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("bareMetalStorage", "string", "baremetal: volume provisioner and default StorageClass: longhorn (replicated block storage, survives a node loss) or local-path (node-local disks, no replication).", "longhorn"),
+    Setting("bareMetalStorage", "string",
+            "baremetal: volume provisioner and default StorageClass: longhorn (replicated block storage, survives a "
+            "node loss) or local-path (node-local disks, no replication).",
+            "longhorn"),
 )
 
 

@@ -46,13 +46,29 @@ EKS_END_OF_EXTENDED_SUPPORT = {
 }
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("kubernetesVersion", "string", f"EKS Kubernetes version (1.<minor>, at least 1.{MIN_KUBERNETES_MINOR}). Unset: {DEFAULT_EKS_VERSION}.", example=f"an EKS version such as '{DEFAULT_EKS_VERSION}' (1.<minor>)"),
-    Setting("vpcCidr", "string", "EKS: the VPC's IPv4 CIDR (a /16 is split into 3 private /18 and 3 public /20).", "10.0.0.0/16", example="an IPv4 /16 CIDR such as '10.0.0.0/16'"),
-    Setting("natGatewayPerAz", "boolean", "EKS: one NAT gateway per availability zone (false: one shared NAT).", per_env=(False, True)),
-    Setting("eksPublicAccessCidrs", "array", "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.", [], items="string", example="IPv4 CIDRs such as '203.0.113.0/24'"),
-    Setting("eksAdminRoleArns", "array", "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).", [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/platform-admin'"),
-    Setting("eksCiRoleArns", "array", "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped objects).", [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/github-deploy'"),
-    Setting("eksKubeconfigRoleArn", "string", "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's own identity.", "", example="an IAM role ARN such as 'arn:aws:iam::123456789012:role/platform-admin'"),
+    Setting("kubernetesVersion", "string",
+            f"EKS Kubernetes version (1.<minor>, at least 1.{MIN_KUBERNETES_MINOR}). Unset: {DEFAULT_EKS_VERSION}.",
+            example=f"an EKS version such as '{DEFAULT_EKS_VERSION}' (1.<minor>)"),
+    Setting("vpcCidr", "string",
+            "EKS: the VPC's IPv4 CIDR (a /16 is split into 3 private /18 and 3 public /20).",
+            "10.0.0.0/16", example="an IPv4 /16 CIDR such as '10.0.0.0/16'"),
+    Setting("natGatewayPerAz", "boolean",
+            "EKS: one NAT gateway per availability zone (false: one shared NAT).",
+            per_env=(False, True)),
+    Setting("eksPublicAccessCidrs", "array",
+            "EKS: CIDRs allowed to reach the public API endpoint. Empty: 0.0.0.0/0 outside prod; prod must list them.",
+            [], items="string", example="IPv4 CIDRs such as '203.0.113.0/24'"),
+    Setting("eksAdminRoleArns", "array",
+            "EKS: IAM role ARNs given cluster-admin through an access entry (AmazonEKSClusterAdminPolicy).",
+            [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/platform-admin'"),
+    Setting("eksCiRoleArns", "array",
+            "EKS: IAM role ARNs of CI/CD given cluster-admin through an access entry (Pulumi installs cluster-scoped "
+            "objects).",
+            [], items="string", example="IAM role ARNs such as 'arn:aws:iam::123456789012:role/github-deploy'"),
+    Setting("eksKubeconfigRoleArn", "string",
+            "EKS: IAM role ARN the exported kubeconfig assumes (aws eks get-token --role-arn). Empty: the caller's "
+            "own identity.",
+            "", example="an IAM role ARN such as 'arn:aws:iam::123456789012:role/platform-admin'"),
 )
 hint("instanceTypes", "EC2 instance types such as 'c6i.4xlarge'")  # nodePools.<pool>.instanceTypes
 
@@ -103,12 +119,16 @@ def _check_version(inp: Any, ctx: BuildContext, today: datetime.date) -> str:
     eks_version = inp.kubernetes_version or DEFAULT_EKS_VERSION
     minor = int(eks_version.split(".")[1])
     if minor < MIN_KUBERNETES_MINOR:
-        problems.add(key("kubernetesVersion"), f"below the guide's floor 1.{MIN_KUBERNETES_MINOR}; allowed: 1.{MIN_KUBERNETES_MINOR} or newer (default {DEFAULT_EKS_VERSION})", eks_version)
+        problems.add(key("kubernetesVersion"), f"below the guide's floor 1.{MIN_KUBERNETES_MINOR}; allowed: "
+                                               f"1.{MIN_KUBERNETES_MINOR} or newer (default {DEFAULT_EKS_VERSION})",
+                                               eks_version)
     elif minor in EKS_END_OF_EXTENDED_SUPPORT and today > EKS_END_OF_EXTENDED_SUPPORT[minor]:
         creatable = sorted(m for m, end in EKS_END_OF_EXTENDED_SUPPORT.items() if today <= end)
         problems.add(key("kubernetesVersion"),
-                     f"EKS no longer creates 1.{minor} clusters (extended support ended {EKS_END_OF_EXTENDED_SUPPORT[minor]}); "
-                     f"allowed: {', '.join(f'1.{m}' for m in creatable)} or newer (default {DEFAULT_EKS_VERSION})", eks_version)
+                     f"EKS no longer creates 1.{minor} clusters (extended support ended "
+                     f"{EKS_END_OF_EXTENDED_SUPPORT[minor]}); "
+                     f"allowed: {', '.join(f'1.{m}' for m in creatable)} or newer (default {DEFAULT_EKS_VERSION})",
+                     eks_version)
     return eks_version
 
 
@@ -119,7 +139,8 @@ def _check_access(inp: Any, ctx: BuildContext) -> tuple[str, ...]:
         try:
             ipaddress.IPv4Network(text, strict=True)
         except ValueError as exc:
-            problems.add(key("eksPublicAccessCidrs"), f"not an IPv4 network ({exc}); expected {PATTERN_HINT_CIDRS}", text)
+            problems.add(key("eksPublicAccessCidrs"),
+                         f"not an IPv4 network ({exc}); expected {PATTERN_HINT_CIDRS}", text)
     if inp.eks_public_access_cidrs:
         return tuple(inp.eks_public_access_cidrs)
     if ctx.is_prod:
@@ -227,7 +248,8 @@ def cluster_args(c: EksSettings, ctx: ArgsContext) -> EksClusterArgs:
     memory = getattr(memory_pool(c.node_pools), "name", None)
     return EksClusterArgs(
         name=c.name, environment=c.environment, protect=ctx.protect, kubernetes_version=c.kubernetes_version,
-        node_pools=tuple(dataclasses.replace(g, per_zone=g.name == memory) for g in pool_args(NodeGroupArgs, c.node_pools)),
+        node_pools=tuple(dataclasses.replace(g, per_zone=g.name == memory)
+                         for g in pool_args(NodeGroupArgs, c.node_pools)),
         autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
         availability_zones=c.availability_zones, nat_gateway_per_az=c.nat_gateway_per_az,
         public_access_cidrs=c.public_access_cidrs, admin_role_arns=c.admin_role_arns,

@@ -28,22 +28,55 @@ from .base import MIN_KUBERNETES_MINOR, ArgsContext, ClusterArgs, ClusterSetting
 DEFAULT_RKE2_VERSION = "v1.34.1+rke2r1"
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("rke2Version", "string", f"RKE2 version for vsphere/baremetal (v1.<minor>.<patch>+rke2r<n>). Unset: {DEFAULT_RKE2_VERSION}.", example=f"an RKE2 version such as '{DEFAULT_RKE2_VERSION}'"),
-    Setting("rancherApiUrl", "string", "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: https://<rancherHostname>.", example="an https URL such as 'https://rancher.example.com'"),
-    Setting("rancherToken", "string", "Rancher API token (secret) for vsphere/baremetal; not needed with rancherInstall=true.", secret=True),
-    Setting("rancherInsecure", "boolean", "Skip TLS verification of the Rancher API (self-signed Rancher CA). Unset: true with rancherInstall=true, else false."),
-    Setting("rancherInstall", "boolean", "Install Rancher (and its cert-manager) onto the management cluster in this stack (vsphere/baremetal).", False),
-    Setting("rancherHostname", "string", "Hostname of the installed Rancher (published as a DNS record). Unset: rancher.<domain> (rancher.tartware.local)."),
-    Setting("rancherVersion", "string", f"Rancher chart version to install. Unset: {versions.RANCHER.version}.", example=f"a Rancher chart version such as '{versions.RANCHER.version}'"),
+    Setting("rke2Version", "string",
+            f"RKE2 version for vsphere/baremetal (v1.<minor>.<patch>+rke2r<n>). Unset: {DEFAULT_RKE2_VERSION}.",
+            example=f"an RKE2 version such as '{DEFAULT_RKE2_VERSION}'"),
+    Setting("rancherApiUrl", "string",
+            "Rancher API URL for vsphere/baremetal (https://rancher.example.com). Unset with rancherInstall=true: "
+            "https://<rancherHostname>.",
+            example="an https URL such as 'https://rancher.example.com'"),
+    Setting("rancherToken", "string",
+            "Rancher API token (secret) for vsphere/baremetal; not needed with rancherInstall=true.",
+            secret=True),
+    Setting("rancherInsecure", "boolean",
+            "Skip TLS verification of the Rancher API (self-signed Rancher CA). Unset: true with rancherInstall=true, "
+            "else false."),
+    Setting("rancherInstall", "boolean",
+            "Install Rancher (and its cert-manager) onto the management cluster in this stack (vsphere/baremetal).",
+            False),
+    Setting("rancherHostname", "string",
+            "Hostname of the installed Rancher (published as a DNS record). Unset: rancher.<domain> "
+            "(rancher.tartware.local)."),
+    Setting("rancherVersion", "string",
+            f"Rancher chart version to install. Unset: {versions.RANCHER.version}.",
+            example=f"a Rancher chart version such as '{versions.RANCHER.version}'"),
     Setting("rancherReplicas", "integer", "Rancher server replicas.", per_env=(1, 3)),
-    Setting("rancherKubeconfig", "string", "Kubeconfig of the management cluster Rancher is installed on. Unset: the ambient one.", secret=True),
-    Setting("rancherKubeContext", "string", "Context of the management cluster in that kubeconfig. Empty: its current context.", ""),
-    Setting("etcdSnapshotSchedule", "string", "vsphere/baremetal: etcd snapshot cron schedule.", "0 */6 * * *", example="a 5-field cron schedule such as '0 */6 * * *'"),
+    Setting("rancherKubeconfig", "string",
+            "Kubeconfig of the management cluster Rancher is installed on. Unset: the ambient one.",
+            secret=True),
+    Setting("rancherKubeContext", "string",
+            "Context of the management cluster in that kubeconfig. Empty: its current context.",
+            ""),
+    Setting("etcdSnapshotSchedule", "string",
+            "vsphere/baremetal: etcd snapshot cron schedule.",
+            "0 */6 * * *", example="a 5-field cron schedule such as '0 */6 * * *'"),
     Setting("etcdSnapshotRetention", "integer", "vsphere/baremetal: etcd snapshots kept.", 28),
-    Setting("loadBalancerAddresses", "string", "vsphere/baremetal: MetalLB address pool for LoadBalancer Services (the Istio gateway, ingress-nginx): a CIDR such as 192.168.10.240/28 or a range such as 192.168.10.240-192.168.10.250. Required on those targets.", ""),
-    Setting("nodeNetworkCidr", "string", "vsphere/baremetal: the nodes' network (CIDR). When set, loadBalancerAddresses must lie inside it (MetalLB L2 answers ARP on that segment). Empty: not checked.", ""),
-    Setting("clusterActiveTimeoutMinutes", "integer", "vsphere/baremetal: how long to wait for the cluster to become Active.", 60),
+    Setting("loadBalancerAddresses", "string",
+            "vsphere/baremetal: MetalLB address pool for LoadBalancer Services (the Istio gateway, ingress-nginx): a "
+            "CIDR such as 192.168.10.240/28 or a range such as 192.168.10.240-192.168.10.250. Required on those "
+            "targets.",
+            ""),
+    Setting("nodeNetworkCidr", "string",
+            "vsphere/baremetal: the nodes' network (CIDR). When set, loadBalancerAddresses must lie inside it "
+            "(MetalLB L2 answers ARP on that segment). Empty: not checked.",
+            ""),
+    Setting("clusterActiveTimeoutMinutes", "integer",
+            "vsphere/baremetal: how long to wait for the cluster to become Active.",
+            60),
 )
+
+
+Hostname = Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
 
 
 class RancherInput(SettingsModel):
@@ -53,7 +86,7 @@ class RancherInput(SettingsModel):
     rancher_api_url: Optional[Annotated[str, Field(pattern=r"^https://[A-Za-z0-9.-]+(:\d+)?(/.*)?$")]] = None
     rancher_insecure: Optional[bool] = None
     rancher_install: bool
-    rancher_hostname: Optional[Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]] = None
+    rancher_hostname: Optional[Hostname] = None
     rancher_version: Optional[Annotated[str, Field(pattern=r"^2\.\d{1,2}\.\d{1,3}$")]] = None
     rancher_replicas: Optional[Annotated[int, Field(ge=1, le=7)]] = None
     rancher_kube_context: str
@@ -121,7 +154,9 @@ def _check_version(inp: Any, ctx: BuildContext) -> str:
     rke2_version = inp.rke2_version or DEFAULT_RKE2_VERSION
     minor = int(rke2_version[1:].split(".")[1])
     if minor < MIN_KUBERNETES_MINOR:
-        ctx.problems.add(key("rke2Version"), f"Kubernetes below the guide's floor 1.{MIN_KUBERNETES_MINOR}; allowed: v1.{MIN_KUBERNETES_MINOR}.x+rke2rN or newer (default {DEFAULT_RKE2_VERSION})", rke2_version)
+        ctx.problems.add(key("rke2Version"), f"Kubernetes below the guide's floor 1.{MIN_KUBERNETES_MINOR}; allowed: "
+                                             f"v1.{MIN_KUBERNETES_MINOR}.x+rke2rN or newer (default "
+                                             f"{DEFAULT_RKE2_VERSION})", rke2_version)
     return rke2_version
 
 
@@ -135,7 +170,8 @@ def _check_network(inp: Any, ctx: BuildContext) -> None:
         try:
             network = ipaddress.IPv4Network(net_text, strict=True)
         except ValueError as exc:
-            problems.add(key("nodeNetworkCidr"), f"not an IPv4 network ({exc}); expected a CIDR such as 192.168.10.0/24", net_text)
+            problems.add(key("nodeNetworkCidr"),
+                         f"not an IPv4 network ({exc}); expected a CIDR such as 192.168.10.0/24", net_text)
     if not pool_text:
         problems.add(key("loadBalancerAddresses"),
                      f"required for clusterTarget={target}: MetalLB gives LoadBalancer Services (Istio gateway, "
@@ -150,9 +186,11 @@ def _check_network(inp: Any, ctx: BuildContext) -> None:
         problems.add(key("loadBalancerAddresses"),
                      f"outside nodeNetworkCidr {network}: MetalLB (layer 2) can only announce addresses of the "
                      f"nodes' own network; allowed: addresses inside {network}", pool_text)
-    elif network is not None and (first == network.network_address or last == network.broadcast_address) and network.prefixlen < 31:
+    elif (network is not None and network.prefixlen < 31
+          and (first == network.network_address or last == network.broadcast_address)):
         problems.add(key("loadBalancerAddresses"),
-                     f"includes the network or broadcast address of {network}; allowed: host addresses inside it", pool_text)
+                     f"includes the network or broadcast address of {network}; allowed: host addresses inside it",
+                     pool_text)
 
 
 def _rancher(inp: Any, ctx: BuildContext) -> "RancherSettings":
@@ -161,8 +199,10 @@ def _rancher(inp: Any, ctx: BuildContext) -> "RancherSettings":
     token = None
     if not install:
         if inp.rancher_api_url is None:
-            problems.add(key("rancherApiUrl"), f"required for clusterTarget={target} (or set rancherInstall=true to install Rancher here); e.g. https://rancher.example.com")
-        token = ctx.read_secret("rancherToken", True, problems, f" for clusterTarget={target} (or set rancherInstall=true)")
+            problems.add(key("rancherApiUrl"), f"required for clusterTarget={target} (or set rancherInstall=true to "
+                                               "install Rancher here); e.g. https://rancher.example.com")
+        token = ctx.read_secret("rancherToken", True, problems, f" for clusterTarget={target} (or set "
+                                                                "rancherInstall=true)")
     return RancherSettings(
         api_url=inp.rancher_api_url,
         token=token,
@@ -191,7 +231,8 @@ def _mock_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, A
             clusterRegistrationToken={
                 "nodeCommand": f"curl -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
                                f"--server https://rancher.mock --token mock-{name}-registration --ca-checksum abc",
-                "insecureNodeCommand": f"curl --insecure -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
+                "insecureNodeCommand": "curl --insecure -fL https://rancher.mock/system-agent-install.sh | sudo sh -s "
+                                       "- "
                                        f"--server https://rancher.mock --token mock-{name}-registration",
                 "token": f"mock-{name}-registration",
                 "clusterId": cluster_id,

@@ -24,9 +24,15 @@ DECLARED: tuple[Setting, ...] = (
     Setting("vsphereDatacenter", "string", "vsphere: datacenter name.", ""),
     Setting("vsphereDatastore", "string", "vsphere: datastore name.", ""),
     Setting("vsphereNetwork", "string", "vsphere: VM network (port group) name.", ""),
-    Setting("vsphereResourcePool", "string", "vsphere: resource pool path below the datacenter's hosts, e.g. Cluster1/Resources/tartware.", ""),
-    Setting("vsphereFolder", "string", "vsphere: VM folder below the datacenter's vm folder (must exist). Empty: the vm folder itself.", ""),
-    Setting("vsphereTemplate", "string", "vsphere: the Ubuntu 22.04 cloud-init VM template to clone (path below the vm folder).", "ubuntu-22.04-cloudinit"),
+    Setting("vsphereResourcePool", "string",
+            "vsphere: resource pool path below the datacenter's hosts, e.g. Cluster1/Resources/tartware.",
+            ""),
+    Setting("vsphereFolder", "string",
+            "vsphere: VM folder below the datacenter's vm folder (must exist). Empty: the vm folder itself.",
+            ""),
+    Setting("vsphereTemplate", "string",
+            "vsphere: the Ubuntu 22.04 cloud-init VM template to clone (path below the vm folder).",
+            "ubuntu-22.04-cloudinit"),
 )
 
 
