@@ -21,7 +21,7 @@ from .kit import ANYWHERE, Allow, NamespacePolicies, helm_release, namespace, Ne
 
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
-ESO_WEBHOOK_PORT = 10250  # chart 2.9.0 webhook.port
+ESO_WEBHOOK_PORT = 10250  # the pinned chart's webhook.port
 ESO_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}
 ESO_API = "external-secrets.io/v1"  # v1beta1 is not served: external-secrets/external-secrets@helm-chart-2.9.0
 # config/crds/bases/external-secrets.io_externalsecrets.yaml (v1 served: true, v1beta1 served: false)
@@ -41,7 +41,7 @@ class ExternalSecretsOperator(TartwareComponent):
     def __init__(self, name: str, args: ExternalSecretsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
         vault, provider, prod = args, self.provider, args.prod
-        # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (chart 2.9.0
+        # The chart's pods run non-root, read-only, drop ALL, seccomp RuntimeDefault (the pinned chart
         # values.yaml securityContext): restricted.
         ns = namespace(f"{name}-namespace", ESO_NAMESPACE, "restricted", provider, self)
         if args.network_policies:  # only the API server calls in, to the admission webhook

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog
-from stacks.chart_values import chart_values
+from stacks.tartware_values import chart_values
 from stacks.endpoints import (
     ADMIN_DATABASE_SECRET,
     AUTH_SECRET,

@@ -24,7 +24,7 @@ LOOPBACK = "127.0.0.1"
 # <service>.<namespace>.svc.cluster.local[:port] anywhere in a value (URLs, host:port lists)
 IN_CLUSTER = re.compile(r"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\."
                         + re.escape(CLUSTER_DOMAIN) + r"(:(\d+))?")
-# components/platform/data.py topic_script: one "create <name> -p <partitions> ..." line per topic
+# components/platform/data_tier.py topic_script: one "create <name> -p <partitions> ..." line per topic
 TOPIC_LINE = re.compile(r"^create (\S+) -p (\d+)", re.M)
 
 

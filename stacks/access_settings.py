@@ -29,8 +29,8 @@ import pulumi
 from pydantic import Field
 
 from .errors import ProblemCollector, key
-from .platform_settings import Sizing
-from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
+from .platform_settings import CpuMemory
+from .schema import BuildContext, Setting, SettingsModel, validate_section
 
 NAME = "access"
 
@@ -53,22 +53,22 @@ DECLARED: tuple[Setting, ...] = (
             "required in prod."),
     Setting("operatorSsoIssuerUrl", "string",
             "OIDC issuer (https) oauth2-proxy discovers the provider from, e.g. https://idp.example.com/realms/ops.", ""),
-    Setting("operatorSsoClientId", "string", "OIDC client ID registered for the operator tools.", ""),
+    Setting("operatorSsoClientId", "string", "OIDC client ID registered for the operator tools.", "", example="a client ID: letters, digits and . _ : @ / - (at most 255)"),
     Setting("operatorSsoClientSecret", "string",
             "OIDC client secret (secret; with secretsBackend=vault it comes from <vaultPathPrefix>/operator-sso "
             "{client-secret, cookie-secret} instead).", secret=True),
     Setting("operatorSsoEmailDomains", "array",
             "E-mail domains oauth2-proxy admits (oauth2-proxy --email-domain), e.g. ['example.com']; ['*'] admits "
-            "every account the provider signs in.", items="string"),
+            "every account the provider signs in.", items="string", example="e-mail domains such as 'example.com', or '*'"),
     Setting("operatorSsoAllowedGroups", "array",
             "Groups (the ID token's groups claim) oauth2-proxy admits (--allowed-group); unset: any group.",
-            items="string"),
+            items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
     Setting("operatorSsoAuthUrl", "string", "Authorization endpoint (https) for Grafana's generic OAuth.", ""),
     Setting("operatorSsoTokenUrl", "string", "Token endpoint (https) for Grafana's generic OAuth.", ""),
     Setting("operatorSsoUserinfoUrl", "string", "UserInfo endpoint (https) for Grafana's generic OAuth (api_url).", ""),
     Setting("operatorSsoGrafanaAdminGroups", "array", "Groups that become Grafana Admins (everyone else: Viewer).",
-            items="string"),
-    Setting("operatorSsoGrafanaEditorGroups", "array", "Groups that become Grafana Editors.", items="string"),
+            items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
+    Setting("operatorSsoGrafanaEditorGroups", "array", "Groups that become Grafana Editors.", items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
     Setting("operatorAllowedCidrs", "array",
             "Client networks (IPv4 or IPv6 CIDRs) that may reach the operator hosts with operatorAccess=allowlist, "
             "e.g. the office or VPN egress ['203.0.113.0/24'].", items="string"),
@@ -77,11 +77,6 @@ OBJECT_SETTINGS: tuple[str, ...] = ()
 
 Group = Annotated[str, Field(pattern=r"^[A-Za-z0-9 ._@/:-]{1,256}$")]
 EmailDomain = Annotated[str, Field(pattern=r"^(\*|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$")]
-hint("operatorSsoClientId", "a client ID: letters, digits and . _ : @ / - (at most 255)")
-hint("operatorSsoEmailDomains", "e-mail domains such as 'example.com', or '*'")
-hint("operatorSsoAllowedGroups", "group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)")
-hint("operatorSsoGrafanaAdminGroups", "group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)")
-hint("operatorSsoGrafanaEditorGroups", "group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)")
 
 
 class AccessInput(SettingsModel):
@@ -124,12 +119,12 @@ class AccessSettings:
         """Whether the operator tools are routed on the public gateway (all modes but internal)."""
         return self.mode != "internal"
 
-    def gate_pods(self) -> tuple[int, Sizing, Sizing]:
+    def gate_pods(self) -> tuple[int, CpuMemory, CpuMemory]:
         """(replicas, request, limit) of oauth2-proxy: two in prod (the chart's PodDisruptionBudget keeps
         one), one in dev. It answers one small HTTP check per operator request."""
         if self.is_prod:
-            return 2, Sizing("50m", "64Mi"), Sizing("500m", "256Mi")
-        return 1, Sizing("10m", "32Mi"), Sizing("200m", "128Mi")
+            return 2, CpuMemory("50m", "64Mi"), CpuMemory("500m", "256Mi")
+        return 1, CpuMemory("10m", "32Mi"), CpuMemory("200m", "128Mi")
 
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) the gate's pods request: what the capacity check adds for it."""

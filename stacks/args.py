@@ -11,19 +11,19 @@ from the validated ``StackSettings``; a test builds them by hand to build one co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Optional, Protocol, Sequence
+from typing import Any, Mapping, Optional, Protocol, Sequence
 
 import pulumi
 
-from .cluster_settings import Placement, VsphereSettings
+from .nodes import Placement
 from .data_settings import DataSettings, PoolerSizing, PostgresSettings
-from .data_settings import Sizing as ContainerSizing
+from .data_settings import ContainerSizing
 from .handles import ClusterHandle, PlatformHandle
 from .model import TartwareSettings
 from .network import Allow, NamespacePolicies, PolicyHome
 from .observability_settings import ObservabilitySettings
 from .ops_settings import EdgePath, LoadTestSettings, OpsSettings
-from .platform_settings import Sizing
+from .platform_settings import CpuMemory
 from .ratelimit import Exemption
 
 
@@ -52,171 +52,6 @@ class SecretMaker(Protocol):
                generated: Mapping[str, pulumi.Input[str]], vault_item: str, secret_type: str = "Opaque",
                depends_on: Sequence[pulumi.Resource] = (),
                labels: Optional[Mapping[str, str]] = None) -> pulumi.Resource: ...
-
-
-# ---------------------------------------------------------------- cluster
-
-
-@dataclass(frozen=True)
-class PoolArgs:
-    """A node pool as the cluster builds it (from stacks/cluster_settings.py ``NodePool``): the
-    machines of a bare-metal pool are registered by hand, so their disk is not ours to size."""
-
-    name: str
-    role: str  # worker | control-plane
-    min_nodes: int
-    max_nodes: int
-    cpus: int  # node size (vCPU)
-    memory_gib: int
-    cpu_millicores: int  # allocatable per node (the nodePools output)
-    memory_bytes: int
-    labels: Mapping[str, str]
-    taints: tuple[str, ...]  # key=value:Effect
-
-    @property
-    def autoscaled(self) -> bool:
-        return self.role == "worker" and self.min_nodes < self.max_nodes
-
-
-@dataclass(frozen=True)
-class VmPoolArgs(PoolArgs):
-    """A pool of virtual machines this stack creates (vSphere): with their disk."""
-
-    disk_gib: int
-
-
-@dataclass(frozen=True)
-class NodeGroupArgs(VmPoolArgs):
-    """An EKS managed node group: with its instance types and capacity type."""
-
-    instance_types: tuple[str, ...]
-    spot: bool
-    # one managed node group per availability zone: the pool the data tier's zonal volumes live on
-    per_zone: bool = False
-
-
-class _Pools:
-    node_pools: Sequence[PoolArgs]
-
-    @property
-    def worker_pools(self) -> tuple[PoolArgs, ...]:
-        return tuple(p for p in self.node_pools if p.role == "worker")
-
-
-@dataclass(frozen=True)
-class ClusterArgs:
-    """One class per cluster target (``TARGET``); components/cluster.py ``build_cluster`` dispatches on it."""
-
-    TARGET: ClassVar[str] = ""
-
-
-@dataclass(frozen=True)
-class ExistingClusterArgs(ClusterArgs):
-    """A cluster reached through a kubeconfig."""
-
-    kubeconfig: Optional[pulumi.Output]  # secret; None: the ambient kubeconfig
-    context: str
-    TARGET: ClassVar[str] = "existing"
-
-
-@dataclass(frozen=True)
-class EksClusterArgs(ClusterArgs, _Pools):
-    name: str
-    environment: str  # the environment tag
-    protect: bool
-    kubernetes_version: str  # "1.35"
-    node_pools: tuple[NodeGroupArgs, ...]
-    autoscaler: bool
-    vpc_cidr: str
-    availability_zones: int
-    nat_gateway_per_az: bool
-    public_access_cidrs: tuple[str, ...]
-    admin_role_arns: tuple[str, ...]  # access entries
-    ci_role_arns: tuple[str, ...]
-    kubeconfig_role_arn: Optional[str]
-    TARGET: ClassVar[str] = "eks"
-
-    @property
-    def kubernetes_minor(self) -> str:
-        return self.kubernetes_version
-
-
-@dataclass(frozen=True)
-class EtcdOffsiteArgs:
-    """Where RKE2 copies its etcd snapshots: the backups' off-site bucket (stacks/ops_settings.py
-    ``OffsiteSettings``), under ``<prefix>/etcd``."""
-
-    bucket: str
-    prefix: str
-    endpoint: str  # "" = AWS S3
-    region: str
-    access_key_id: Optional[pulumi.Output]  # secret
-    secret_access_key: Optional[pulumi.Output]  # secret
-
-    def folder(self, kind: str) -> str:
-        return f"{self.prefix}/{kind}" if self.prefix else kind
-
-
-@dataclass(frozen=True)
-class RancherServerArgs:
-    """Rancher installed onto a management cluster (rancherInstall), then bootstrapped."""
-
-    hostname: str  # rancherHostname, or rancher.<domain>
-    version: str  # the Rancher chart version
-    replicas: int
-    kubeconfig: Optional[pulumi.Output]  # the management cluster's, secret; None: the ambient one
-    context: str
-    insecure: bool
-    protect: bool
-
-
-@dataclass(frozen=True)
-class RancherArgs:
-    """The Rancher API a cluster is created through: an existing one, or ``server`` installed here."""
-
-    insecure: bool
-    api_url: Optional[str] = None
-    token: Optional[pulumi.Output] = None  # secret
-    server: Optional[RancherServerArgs] = None
-
-
-@dataclass(frozen=True)
-class RancherClusterArgs(ClusterArgs, _Pools):
-    """What both Rancher-provisioned RKE2 targets read."""
-
-    name: str
-    protect: bool
-    rke2_version: str  # v1.34.1+rke2r1
-    rancher: RancherArgs
-    etcd_snapshot_schedule: str
-    etcd_snapshot_retention: int
-    etcd_offsite: Optional[EtcdOffsiteArgs]
-    active_timeout_minutes: int
-    load_balancer_addresses: str  # the MetalLB pool
-
-    @property
-    def kubernetes_minor(self) -> str:
-        """'1.34' for v1.34.1+rke2r1 (the cluster-autoscaler image follows it)."""
-        return ".".join(self.rke2_version[1:].split(".")[:2])
-
-
-@dataclass(frozen=True)
-class VsphereClusterArgs(RancherClusterArgs):
-    node_pools: tuple[VmPoolArgs, ...] = ()
-    vsphere: Optional[VsphereSettings] = None
-    autoscaler: bool = True
-    TARGET: ClassVar[str] = "vsphere"
-
-
-@dataclass(frozen=True)
-class BareMetalClusterArgs(RancherClusterArgs):
-    node_pools: tuple[PoolArgs, ...] = ()
-    bare_metal_storage: str = "longhorn"  # longhorn | local-path
-    TARGET: ClassVar[str] = "baremetal"
-
-
-CLUSTER_ARGS: Mapping[str, type[ClusterArgs]] = {
-    a.TARGET: a for a in (ExistingClusterArgs, EksClusterArgs, VsphereClusterArgs, BareMetalClusterArgs)}
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -280,15 +115,15 @@ class MeshArgs:
     istio_cni: bool
     cni_bin_dir: str
     cni_conf_dir: str
-    cni_request: Sizing
+    cni_request: CpuMemory
     istiod_min_replicas: int
     istiod_max_replicas: int
     gateway_min_replicas: int
     gateway_max_replicas: int
     edge_external_traffic_policy: str  # Local | Cluster
     edge_trusted_proxies: int  # gatewayTopology.numTrustedProxies: L7 proxies in front of the load balancer
-    sidecar_request: Sizing
-    sidecar_limit: Sizing
+    sidecar_request: CpuMemory
+    sidecar_limit: CpuMemory
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
@@ -317,8 +152,8 @@ class RateLimitServiceArgs:
     """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
 
     replicas: int  # at least (the HPA's floor)
-    request: Sizing
-    limit: Sizing
+    request: CpuMemory
+    limit: CpuMemory
     exempt: Exemption  # networks of one prefix length the per-client limit spares
     redis_host: str
     redis_port: int
@@ -332,7 +167,7 @@ class RateLimitServiceArgs:
 @dataclass(frozen=True)
 class OAuth2ProxyArgs:
     """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
-    gateway about every request to an operator host (components/platform/access.py)."""
+    gateway about every request to an operator host (components/platform/operator_access.py)."""
 
     issuer_url: str
     client_id: str
@@ -341,8 +176,8 @@ class OAuth2ProxyArgs:
     client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
     secrets: SecretMaker  # the gate's Secret (generated, or synced from <vaultPathPrefix>/operator-sso)
     replicas: int
-    request: Sizing
-    limit: Sizing
+    request: CpuMemory
+    limit: CpuMemory
 
 
 @dataclass(frozen=True)
@@ -501,7 +336,7 @@ class PlatformArgs:
     edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
     edge_rate_limit_burst: int = 0
     # (replicas, request, limit) of the envoyproxy/ratelimit Deployment behind the per-client limit
-    edge_rate_limit_pods: tuple[int, Sizing, Sizing] = (1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi"))
+    edge_rate_limit_pods: tuple[int, CpuMemory, CpuMemory] = (1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi"))
     edge_rate_limit_max_replicas: int = 1  # the ratelimit HPA's ceiling
     tartware_namespace: str = "tartware-system"
     chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)

@@ -3,7 +3,7 @@
 Runs after every section is valid, before any resource is
 registered. The formula (docs/clusters.md, "Capacity check"):
 
-    per node   = allocatable (node size - kube-reserved, stacks/cluster_settings.py)
+    per node   = allocatable (node size - kube-reserved, stacks/nodes.py)
                  - DaemonSets per node (cluster's own + platform + observability)
     capacity   = sum over pools of per node x maxNodes, x (1 - headroom)
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from . import connections
 from .budget import Budget
-from .cluster_settings import NodePool, memory_pool, spot_pool
+from .nodes import NodePool, memory_pool, spot_pool
 from .errors import ProblemCollector, key
 from .model import StackSettings
 

@@ -169,7 +169,7 @@ SERVICE_NAMES: tuple[str, ...] = tuple(SERVICES)
 
 
 @dataclass(frozen=True)
-class Sizing:
+class BudgetRow:
     """One row of a budget table: replica range and per-pod requests/limits."""
 
     min_replicas: int
@@ -181,23 +181,23 @@ class Sizing:
 
 
 # The deployment guide's "Resource Allocation" table, row by row (the specification).
-GUIDE_TABLE: Mapping[str, Sizing] = MappingProxyType(
+GUIDE_TABLE: Mapping[str, BudgetRow] = MappingProxyType(
     {
-        "API Gateway": Sizing(10, 100, "500m", "2000m", "512Mi", "2Gi"),
-        "Core Service": Sizing(8, 80, "500m", "2000m", "1Gi", "4Gi"),
-        "Reservations": Sizing(8, 70, "500m", "2000m", "1Gi", "4Gi"),
-        "Billing Service": Sizing(5, 40, "300m", "1500m", "512Mi", "2Gi"),
-        "Guests Service": Sizing(5, 35, "300m", "1500m", "512Mi", "2Gi"),
-        "Rooms Service": Sizing(5, 35, "300m", "1500m", "512Mi", "2Gi"),
-        "Others": Sizing(2, 15, "200m", "1000m", "256Mi", "1Gi"),
+        "API Gateway": BudgetRow(10, 100, "500m", "2000m", "512Mi", "2Gi"),
+        "Core Service": BudgetRow(8, 80, "500m", "2000m", "1Gi", "4Gi"),
+        "Reservations": BudgetRow(8, 70, "500m", "2000m", "1Gi", "4Gi"),
+        "Billing Service": BudgetRow(5, 40, "300m", "1500m", "512Mi", "2Gi"),
+        "Guests Service": BudgetRow(5, 35, "300m", "1500m", "512Mi", "2Gi"),
+        "Rooms Service": BudgetRow(5, 35, "300m", "1500m", "512Mi", "2Gi"),
+        "Others": BudgetRow(2, 15, "200m", "1000m", "256Mi", "1Gi"),
     }
 )
 
 # Dev: the same services, 1-2 replicas, small requests (fits a laptop kind cluster: one pod of
 # 50m/128Mi per service requested at min scale).
-DEV_SIZING = Sizing(1, 2, "50m", "500m", "128Mi", "512Mi")
+DEV_SIZING = BudgetRow(1, 2, "50m", "500m", "128Mi", "512Mi")
 
-PROFILES: Mapping[str, Mapping[str, Sizing]] = MappingProxyType(
+PROFILES: Mapping[str, Mapping[str, BudgetRow]] = MappingProxyType(
     {
         "prod": MappingProxyType({d.name: GUIDE_TABLE[d.guide_row] for d in _DEFINITIONS}),
         "dev": MappingProxyType({d.name: DEV_SIZING for d in _DEFINITIONS}),

@@ -7,28 +7,21 @@ platform, Tartware, operations, outputs); each returns the frozen args of one co
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Optional
 
 import pulumi
 
 from .args import (
     ArchiveArgs,
-    BareMetalClusterArgs,
     CertManagerArgs,
-    ClusterArgs,
     CredentialOutputs,
     CredentialsArgs,
     DataArgs,
-    EksClusterArgs,
-    EtcdOffsiteArgs,
-    ExistingClusterArgs,
     ExternalSecretsArgs,
     GrafanaSsoArgs,
     IngressNginxArgs,
     MeshArgs,
     MetricsServerArgs,
-    NodeGroupArgs,
     OAuth2ProxyArgs,
     ObservabilityArgs,
     OperationsArgs,
@@ -36,19 +29,16 @@ from .args import (
     OperatorAccessArgs,
     OutputsArgs,
     PlatformArgs,
-    PoolArgs,
     PostgresArgs,
-    RancherArgs,
-    RancherServerArgs,
     SecretMaker,
     SecretsArgs,
     TartwareArgs,
     VaultSecretsArgs,
-    VmPoolArgs,
-    VsphereClusterArgs,
 )
 from .budget import Budget
-from .cluster_settings import NodePool, Placement, memory_pool
+from . import targets
+from .nodes import Placement
+from .targets.base import ArgsContext, ClusterArgs
 from .handles import ClusterHandle, PlatformHandle
 from .data_settings import ARCHIVE_TIMEOUT_SECONDS, PoolerLimits
 from .endpoints import DATABASE_NAMESPACE, POOLER_NAME
@@ -58,49 +48,10 @@ from .platform_settings import PlatformSettings, metrics_server_wanted
 
 
 def cluster_args(s: StackSettings) -> ClusterArgs:
-    """The target's args; the stack-level ``protect`` applies to the cluster too, the Rancher host
-    defaults to ``rancher.<domain>``, and the RKE2 targets copy their etcd snapshots to the backups'
-    off-site bucket."""
-    c = s.cluster
-    if c.target == "existing":
-        return ExistingClusterArgs(kubeconfig=c.kubeconfig, context=c.context)
-    if c.target == "eks":
-        assert c.kubernetes_version is not None
-        return EksClusterArgs(
-            name=c.name, environment=c.environment, protect=s.protect, kubernetes_version=c.kubernetes_version,
-            node_pools=tuple(dataclasses.replace(g, per_zone=g.name == getattr(memory_pool(c.node_pools), "name", None))
-                             for g in _pools(NodeGroupArgs, c.node_pools)),
-            autoscaler=c.autoscaler, vpc_cidr=c.vpc_cidr,
-            availability_zones=c.availability_zones, nat_gateway_per_az=c.nat_gateway_per_az,
-            public_access_cidrs=c.public_access_cidrs, admin_role_arns=c.admin_role_arns,
-            ci_role_arns=c.ci_role_arns, kubeconfig_role_arn=c.kubeconfig_role_arn)
-    assert c.rancher is not None and c.rke2_version is not None
-    r = c.rancher
-    server = (RancherServerArgs(hostname=r.hostname_for(s.domain), version=r.version, replicas=r.replicas,
-                                kubeconfig=r.kubeconfig, context=r.context, insecure=r.insecure, protect=s.protect)
-              if r.install else None)
-    rancher = (RancherArgs(insecure=r.insecure, server=server) if server is not None
-               else RancherArgs(insecure=r.insecure, api_url=r.api_url, token=r.token))
-    offsite = s.ops.offsite
-    common = dict(
-        name=c.name, protect=s.protect, rke2_version=c.rke2_version, rancher=rancher,
-        etcd_snapshot_schedule=c.etcd_snapshot_schedule, etcd_snapshot_retention=c.etcd_snapshot_retention,
-        etcd_offsite=(EtcdOffsiteArgs(bucket=offsite.bucket, prefix=offsite.prefix, endpoint=offsite.endpoint,
-                                      region=offsite.region, access_key_id=offsite.access_key_id,
-                                      secret_access_key=offsite.secret_access_key)
-                      if offsite is not None else None),
-        active_timeout_minutes=c.active_timeout_minutes, load_balancer_addresses=c.load_balancer_addresses)
-    if c.target == "vsphere":
-        return VsphereClusterArgs(**common, node_pools=_pools(VmPoolArgs, c.node_pools), vsphere=c.vsphere,
-                                  autoscaler=c.autoscaler)
-    return BareMetalClusterArgs(**common, node_pools=_pools(PoolArgs, c.node_pools),
-                                bare_metal_storage=c.bare_metal_storage)
-
-
-def _pools(cls: type[PoolArgs], pools: tuple[NodePool, ...]) -> tuple[Any, ...]:
-    """The fields of each pool the target builds it from (``cls``)."""
-    return tuple(cls(**{f.name: getattr(p, f.name) for f in dataclasses.fields(cls) if hasattr(p, f.name)})
-                 for p in pools)
+    """The target's args (its module, stacks/targets/): the stack-level ``protect`` applies to the
+    cluster too, the Rancher host defaults to ``rancher.<domain>``, and the RKE2 targets copy their
+    etcd snapshots to the backups' off-site bucket."""
+    return targets.target(s.cluster.target).args(s.cluster, ArgsContext(s.protect, s.domain, s.ops.offsite))
 
 
 def credentials_args(s: StackSettings) -> CredentialsArgs:
@@ -170,9 +121,9 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
 
 
 def _metrics_server(s: StackSettings, p: PlatformSettings) -> bool:
-    """metricsServer: on ``existing`` with ``auto``, ask the cluster first (stacks/metrics_probe.py);
-    when it cannot be asked, the context rule decides and the stack is told so."""
-    if p.metrics_server != "auto" or s.cluster.target != "existing":
+    """metricsServer: with ``auto`` on a target that asks (``existing``), ask the cluster first
+    (stacks/metrics_probe.py); when it cannot be asked, the target's rule decides and the stack is told so."""
+    if p.metrics_server != "auto" or not targets.target(s.cluster.target).asks_for_metrics_server:
         return metrics_server_wanted(p, s.cluster.target, s.cluster.context)
     found = metrics_probe.probe(s.cluster.context, s.cluster.kubeconfig is None)
     wanted = metrics_server_wanted(p, s.cluster.target, s.cluster.context, found)

@@ -19,7 +19,7 @@ from pydantic import Field
 from . import cron
 from .errors import key
 from .quantities import Memory
-from .schema import BuildContext, MemQ, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults, validate_section
 
 NAME = "data"
 
@@ -30,35 +30,36 @@ MIN_VOLUME = 1 * GI
 MAX_VOLUME = 16 * 1024 * GI
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("postgresStorageSize", "string", "PVC size of the PostgreSQL primary and each read replica (1Gi-16Ti). Unset: 8Gi in dev, 500Gi in prod."),
-    Setting("postgresReadReplicas", "integer", "PostgreSQL standby instances of the CloudNativePG cluster (0-8): hot standbys that take over on a failover and serve the read-only Service <cluster>-ro; the cluster runs 1 + this many instances, spread over zones. Unset: 0 in dev, 2 in prod (at least 2 in prod)."),
+    # prod: the platform README's "3 replicas, 500GB"
+    Setting("postgresStorageSize", "string", "PVC size of the PostgreSQL primary and each read replica (1Gi-16Ti).", per_env=("8Gi", "500Gi")),
+    Setting("postgresReadReplicas", "integer", "PostgreSQL standby instances of the CloudNativePG cluster (0-8): hot standbys that take over on a failover and serve the read-only Service <cluster>-ro; the cluster runs 1 + this many instances, spread over zones; at least 2 in prod.", per_env=(0, 2)),
     Setting("postgresSynchronous", "string", "Commit durability across instances: off (asynchronous streaming; a failover can lose the last commits), preferred (synchronous to one standby while one is reachable), required (zero-loss failover: every commit waits for a standby; writes stop when none answers; needs 2 standbys).", "off"),
     Setting("postgresBaseBackupSchedule", "string", "When the ScheduledBackup takes a base backup to the off-site bucket: six cron fields, seconds first (0 0 3 * * * = 03:00 UTC daily), or @daily/@weekly.", "0 0 3 * * *"),
     Setting("postgresBackupRetentionDays", "integer", "Days of base backups and archived WAL kept in the off-site bucket (1-365): the point-in-time recovery window.", 30),
-    Setting("postgresCluster", "string", "Name of the serving CloudNativePG cluster (pods <name>-N, Services <name>-rw/-ro/-r) and of its folder (serverName) in the bucket. A point-in-time recovery moves to a new name (postgresRecoverySource).", "postgres"),
-    Setting("postgresRecoverySource", "string", "Bootstrap postgresCluster by point-in-time recovery from the archive of this cluster (its serverName in the off-site bucket, e.g. postgres); empty = a new database (initdb).", ""),
-    Setting("postgresRecoveryTarget", "string", "With postgresRecoverySource: latest (every archived transaction) or a UTC time such as 2026-08-01T10:15:00Z (the last transaction committed before it).", "latest"),
+    Setting("postgresCluster", "string", "Name of the serving CloudNativePG cluster (pods <name>-N, Services <name>-rw/-ro/-r) and of its folder (serverName) in the bucket. A point-in-time recovery moves to a new name (postgresRecoverySource).", "postgres", example="a lower-case name of 1-40 letters, digits and '-', starting with a letter, such as 'postgres' "
+     "or 'postgres-pitr1'"),
+    Setting("postgresRecoverySource", "string", "Bootstrap postgresCluster by point-in-time recovery from the archive of this cluster (its serverName in the off-site bucket, e.g. postgres); empty = a new database (initdb).", "", example="the name (serverName) of the cluster whose archive to recover from, such as "
+     "'postgres', or empty"),
+    Setting("postgresRecoveryTarget", "string", "With postgresRecoverySource: latest (every archived transaction) or a UTC time such as 2026-08-01T10:15:00Z (the last transaction committed before it).", "latest", example="'latest' or a UTC time such as '2026-08-01T10:15:00Z'"),
     Setting("postgresMigration", "string", "Moving a stack from the bitnami PostgreSQL release (docs/data-and-observability.md): none, import (the old release stays; the new cluster imports the tartware database from it), cutover (the old release is removed).", "none"),
-    Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti). Unset: 2Gi in dev, 16Gi in prod."),
-    Setting("redisNodes", "integer", "Redis nodes: 1 = standalone, 3-9 = replication with Sentinel. Unset: 1 in dev, 3 in prod."),
-    Setting("redpandaBrokers", "integer", "Redpanda brokers (1-15; at least 3 in prod). Unset: 1 in dev, 3 in prod."),
-    Setting("redpandaStorageSize", "string", "PVC size of each Redpanda broker (1Gi-16Ti). Unset: 10Gi in dev, 200Gi in prod."),
-    Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod). Unset: 1 in dev, 3 in prod."),
-    Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). Unset: 1Gi in dev, 10Gi in prod."),
-    Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", ""),
+    Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti).", per_env=("2Gi", "16Gi")),
+    Setting("redisNodes", "integer", "Redis nodes: 1 = standalone, 3-9 = replication with Sentinel.", per_env=(1, 3)),
+    Setting("redpandaBrokers", "integer", "Redpanda brokers (1-15; at least 3 in prod).", per_env=(1, 3)),
+    Setting("redpandaStorageSize", "string", "PVC size of each Redpanda broker (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod).", per_env=(1, 3)),
+    Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti).", per_env=("1Gi", "10Gi")),
+    Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", "", example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
     Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on every instance of the "
             "cluster (and of the bitnami release while a stack moves from it). The Pooler's server connections and "
             "the reserve (or, without the Pooler, the Tartware pods' pools at max scale) must fit in it "
-            "(docs/budget.md). Unset: 200 in dev, 1000 in prod."),
+            "(docs/budget.md).",
+            # the Pooler's server connections and the reserve at their worst, with room (docs/budget.md
+            # "Database connections"); PostgreSQL's own default is 100
+            # (https://www.postgresql.org/docs/17/runtime-config-connection.html)
+            per_env=(200, 1000)),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("dataComponents",)
 
-hint("dataStorageClass", "a lower-case StorageClass name such as 'gp3', or empty for the cluster default")
-hint("postgresCluster", "a lower-case name of 1-40 letters, digits and '-', starting with a letter, such as 'postgres' "
-     "or 'postgres-pitr1'")
-hint("postgresRecoverySource", "the name (serverName) of the cluster whose archive to recover from, such as "
-     "'postgres', or empty")
-hint("postgresRecoveryTarget", "'latest' or a UTC time such as '2026-08-01T10:15:00Z'")
 
 CLUSTER_NAME = r"[a-z]([a-z0-9-]{0,38}[a-z0-9])?"
 SYNCHRONOUS = ("off", "preferred", "required")
@@ -109,7 +110,7 @@ class DataInput(SettingsModel):
 
 
 @dataclass(frozen=True)
-class Sizing:
+class ContainerSizing:
     """Requests/limits of one container: (millicores, bytes)."""
 
     cpu_request: int
@@ -135,47 +136,47 @@ MI = 2**20
 # "barman-plugin" the two Deployments in cnpg-system. Redis (redis-ha): "redis", "redis-sentinel",
 # "redis-split-brain" and "exporter" per node, "redis-init" its config-init container, "haproxy" per
 # HAProxy pod (and its config-init).
-SIZES: dict[str, dict[str, Sizing]] = {
+SIZES: dict[str, dict[str, ContainerSizing]] = {
     "dev": {
-        "postgres": Sizing(250, 512 * MI, 1000, 1 * GI),
-        "barman-sidecar": Sizing(50, 128 * MI, 500, 512 * MI),
-        "pooler": Sizing(50, 64 * MI, 500, 128 * MI),
-        "cnpg-operator": Sizing(50, 128 * MI, 500, 256 * MI),
-        "barman-plugin": Sizing(25, 64 * MI, 200, 128 * MI),
-        "redis": Sizing(100, 128 * MI, 500, 256 * MI),
-        "redis-sentinel": Sizing(50, 64 * MI, 200, 128 * MI),
-        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
-        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
-        "haproxy": Sizing(50, 64 * MI, 250, 128 * MI),
-        "consul": Sizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
-        "exporter": Sizing(25, 32 * MI, 100, 64 * MI),
-        "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
+        "postgres": ContainerSizing(250, 512 * MI, 1000, 1 * GI),
+        "barman-sidecar": ContainerSizing(50, 128 * MI, 500, 512 * MI),
+        "pooler": ContainerSizing(50, 64 * MI, 500, 128 * MI),
+        "cnpg-operator": ContainerSizing(50, 128 * MI, 500, 256 * MI),
+        "barman-plugin": ContainerSizing(25, 64 * MI, 200, 128 * MI),
+        "redis": ContainerSizing(100, 128 * MI, 500, 256 * MI),
+        "redis-sentinel": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "redis-split-brain": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": ContainerSizing(50, 64 * MI, 250, 128 * MI),
+        "consul": ContainerSizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
+        "exporter": ContainerSizing(25, 32 * MI, 100, 64 * MI),
+        "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
     },
     "prod": {
-        "postgres": Sizing(2000, 8 * GI, 4000, 16 * GI),
+        "postgres": ContainerSizing(2000, 8 * GI, 4000, 16 * GI),
         # barman-cloud-wal-archive compresses and uploads every segment (WAL of 20k req/s): a core at most
-        "barman-sidecar": Sizing(250, 256 * MI, 1000, 1 * GI),
+        "barman-sidecar": ContainerSizing(250, 256 * MI, 1000, 1 * GI),
         # PgBouncer is one process on one core (pgbouncer.org/config.html, "so_reuseport"): 1 core limit
-        "pooler": Sizing(500, 256 * MI, 1000, 512 * MI),
-        "cnpg-operator": Sizing(100, 256 * MI, 1000, 512 * MI),
-        "barman-plugin": Sizing(50, 64 * MI, 500, 256 * MI),
-        "redis": Sizing(1000, 4 * GI, 2000, 8 * GI),
-        "redis-sentinel": Sizing(100, 128 * MI, 250, 256 * MI),
-        "redis-split-brain": Sizing(10, 32 * MI, 100, 64 * MI),
-        "redis-init": Sizing(10, 32 * MI, 100, 64 * MI),
-        "haproxy": Sizing(250, 128 * MI, 1000, 256 * MI),
-        "consul": Sizing(500, 1 * GI, 1000, 2 * GI),
-        "exporter": Sizing(50, 64 * MI, 200, 128 * MI),
-        "topic-job": Sizing(100, 128 * MI, 500, 256 * MI),
+        "pooler": ContainerSizing(500, 256 * MI, 1000, 512 * MI),
+        "cnpg-operator": ContainerSizing(100, 256 * MI, 1000, 512 * MI),
+        "barman-plugin": ContainerSizing(50, 64 * MI, 500, 256 * MI),
+        "redis": ContainerSizing(1000, 4 * GI, 2000, 8 * GI),
+        "redis-sentinel": ContainerSizing(100, 128 * MI, 250, 256 * MI),
+        "redis-split-brain": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "redis-init": ContainerSizing(10, 32 * MI, 100, 64 * MI),
+        "haproxy": ContainerSizing(250, 128 * MI, 1000, 256 * MI),
+        "consul": ContainerSizing(500, 1 * GI, 1000, 2 * GI),
+        "exporter": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
     },
 }
 # Redpanda sizes by whole cores and container memory (chart keys resources.cpu.cores and
 # resources.memory.container.max; requests = limits). The chart asks for >= 2.5Gi per core and
-# "4 cores, 10Gi or greater" for production (values.yaml comments at 25.3.2).
+# "4 cores, 10Gi or greater" for production (values.yaml comments at the pin, stacks/versions.py).
 REDPANDA_CORES = {"dev": 1, "prod": 4}
 REDPANDA_MEMORY = {"dev": 5 * GI // 2, "prod": 10 * GI}
 # Sidecar + configurator containers of each broker pod (chart sets no requests; our estimate).
-REDPANDA_SIDECAR = Sizing(100, 128 * MI, 100, 128 * MI)
+REDPANDA_SIDECAR = ContainerSizing(100, 128 * MI, 100, 128 * MI)
 
 
 @dataclass(frozen=True)
@@ -209,21 +210,7 @@ POOLER_SIZES: dict[str, PoolerSizing] = {
                          max_db_connections=80),
 }
 
-DEFAULTS = {
-    # key: (dev, prod)
-    "postgres_storage_size": (8 * GI, 500 * GI),  # platform README: "3 replicas, 500GB"
-    "postgres_read_replicas": (0, 2),
-    "redis_storage_size": (2 * GI, 16 * GI),
-    "redis_nodes": (1, 3),
-    "redpanda_brokers": (1, 3),
-    "redpanda_storage_size": (10 * GI, 200 * GI),
-    "consul_servers": (1, 3),
-    "consul_storage_size": (1 * GI, 10 * GI),
-    # The Pooler's server connections and the reserve at their worst, with room (docs/budget.md
-    # "Database connections"); PostgreSQL's own default is 100
-    # (https://www.postgresql.org/docs/17/runtime-config-connection.html).
-    "postgres_max_connections": (200, 1000),
-}
+DEFAULTS = env_defaults(DECLARED)  # input field -> (dev, prod)
 
 
 # The Pooler's PodDisruptionBudget (components/platform/postgres.py, with more than one pod): a drain
@@ -369,18 +356,18 @@ class DataSettings:
         """PostgreSQL's max_connections: the setting postgresMaxConnections, on every instance."""
         return self.postgres_max_connections
 
-    def size(self, container: str) -> Sizing:
+    def size(self, container: str) -> ContainerSizing:
         return SIZES[self.environment][container]
 
     def memory_pool_pods(self, archiving: bool = False) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) of the pods pinned to the memory pool when the
         cluster has one: PostgreSQL instances (with the backup sidecar when WAL is archived), Redis
-        nodes and Redpanda brokers with their sidecars (components/platform/data.py Placement).
+        nodes and Redpanda brokers with their sidecars (components/platform/data_tier.py Placement).
         Consul, the pooler, the operators and the topic Job are not pinned."""
         pods = []
         if self.postgres:
             pg = self.size("postgres")
-            side = self.size("barman-sidecar") if archiving else Sizing(0, 0, 0, 0)
+            side = self.size("barman-sidecar") if archiving else ContainerSizing(0, 0, 0, 0)
             pods.append(("postgres", self.postgres_instances, pg.cpu_request + side.cpu_request,
                          pg.memory_request + side.memory_request))
         if self.redis:
@@ -398,7 +385,7 @@ class DataSettings:
         with ``archiving`` (an off-site bucket) the Barman Cloud plugin and its sidecars too."""
         cpu = mem = 0
 
-        def add(sizing: Sizing, count: int = 1) -> None:
+        def add(sizing: ContainerSizing, count: int = 1) -> None:
             nonlocal cpu, mem
             cpu += sizing.cpu_request * count
             mem += sizing.memory_request * count
@@ -422,7 +409,7 @@ class DataSettings:
             add(self.size("haproxy"), self.haproxy_replicas)
         if self.redpanda:
             env = self.environment
-            add(Sizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
+            add(ContainerSizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
             add(REDPANDA_SIDECAR, self.redpanda_brokers)
             add(self.size("topic-job"))
         if self.consul:
@@ -453,7 +440,7 @@ def resolve(inp: Any, defaults: Mapping[str, tuple[Any, Any]], is_prod: bool) ->
         value = getattr(inp, field)
         if value is None:
             value = pair[1 if is_prod else 0]
-            value = Memory(value) if field.endswith("storage_size") else value
+            value = Memory.parse(value) if field.endswith("storage_size") else value
         out[field] = value
     return out
 

@@ -29,7 +29,7 @@ REDPANDA_RELEASE, MESSAGING_NAMESPACE = "redpanda", "messaging"
 CONSUL_RELEASE, CONSUL_NAMESPACE = "consul", "consul"
 JAEGER_RELEASE, OBSERVABILITY_NAMESPACE = "jaeger", "observability"
 
-# Redpanda chart 25.3.2: the internal Kafka listener is 9093 (listeners.kafka.port), not 9092;
+# The pinned Redpanda chart: the internal Kafka listener is 9093 (listeners.kafka.port), not 9092;
 # the headless Service is named after the release and each broker is <release>-<n>.<release>.
 KAFKA_PORT = 9093
 OTLP_GRPC_PORT = 4317

@@ -29,7 +29,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 API_SERVICE = "v1beta1.metrics.k8s.io"
 RELEASE_NAME, RELEASE_NAMESPACE = "metrics-server", "kube-system"  # components/platform/metrics.py

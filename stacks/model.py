@@ -19,7 +19,8 @@ from . import catalog, ratelimit
 from .app_source import APP_DB_POOL
 from .access_settings import AccessSettings
 from .catalog import ServiceDefinition
-from .cluster_settings import ClusterSettings, Placement
+from .nodes import Placement
+from .targets import ClusterSettings
 from .data_settings import DataSettings
 from .observability_settings import ObservabilitySettings
 from .ops_settings import OpsSettings
@@ -32,22 +33,22 @@ ENVIRONMENTS = ("dev", "prod")
 
 DECLARED: tuple[Setting, ...] = (
     Setting("environment", "string", "Budget profile: dev (1-2 replicas) or prod (the guide's table).", "dev"),
-    Setting("protect", "boolean", "Protect stateful resources from deletion. Unset: true when environment=prod."),
-    Setting("domain", "string", "DNS domain the routes are published under (api.<domain>, ...).", "tartware.local"),
-    Setting("imageRegistry", "string", "Registry and path the Tartware images are pulled from.", "docker.io/tartware"),
-    Setting("imageTag", "string", "Image tag for every service (global.image.tag in the chart).", "v1.0.0"),
+    Setting("protect", "boolean", "Protect stateful resources from deletion.", per_env=(False, True)),
+    Setting("domain", "string", "DNS domain the routes are published under (api.<domain>, ...).", "tartware.local", example="a lower-case DNS name such as 'tartware.local' or 'example.com'"),
+    Setting("imageRegistry", "string", "Registry and path the Tartware images are pulled from.", "docker.io/tartware", example="a registry host and path such as 'docker.io/tartware' or 'registry.local:5000/tartware'"),
+    Setting("imageTag", "string", "Image tag for every service (global.image.tag in the chart).", "v1.0.0", example="a Docker tag: letters, digits, '_', '.', '-', at most 128 characters"),
     Setting("imagePullPolicy", "string", "Always, IfNotPresent or Never.", "IfNotPresent"),
-    Setting("registryServer", "string", "Private registry host. Set it to create the regcred pull secret.", ""),
+    Setting("registryServer", "string", "Private registry host. Set it to create the regcred pull secret.", "", example="a registry host such as 'registry.example.com' or 'registry.local:5000'"),
     Setting("registryUsername", "string", "Username for registryServer.", ""),
     Setting("registryPassword", "string", "Password for registryServer (required when registryServer is set).", secret=True),
     Setting("hpaCpuTarget", "integer", "Default HPA CPU utilisation target, percent (1-100).", catalog.HPA_CPU_TARGET),
     Setting("hpaMemoryTarget", "integer", "Default HPA memory utilisation target, percent (1-100).", catalog.HPA_MEMORY_TARGET),
     Setting("hpaRequestsPerSecondTarget", "integer", "Per-pod http_requests_per_second target added to every HPA as a Pods metric; 0 = off (needs a metrics adapter).", 0),
     Setting("ingressEnabled", "boolean", "Render the Ingress for api.<domain>.", True),
-    Setting("ingressClassName", "string", "IngressClass of the API Ingress.", "nginx"),
-    Setting("tlsClusterIssuer", "string", "cert-manager ClusterIssuer for the API certificate; empty = no TLS on the Ingress.", ""),
+    Setting("ingressClassName", "string", "IngressClass of the API Ingress.", "nginx", example="a lower-case IngressClass name such as 'nginx'"),
+    Setting("tlsClusterIssuer", "string", "cert-manager ClusterIssuer for the API certificate; empty = no TLS on the Ingress.", "", example="a lower-case ClusterIssuer name, or empty for no TLS"),
     Setting("zoneSpread", "string", "whenUnsatisfiable of the zone topology spread: ScheduleAnyway or DoNotSchedule.", "ScheduleAnyway"),
-    Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1"),
+    Setting("pdbMaxUnavailable", "string", "maxUnavailable of every PodDisruptionBudget: a count (1) or a percentage (10%).", "1", example="a positive count such as '1' or a percentage '1%'-'100%'"),
     Setting("helmTimeoutSeconds", "integer", "How long helm waits for the Tartware release (the guide uses 15m).", 900),
     Setting("gatewayRateMax", "integer",
             "API_GATEWAY_RATE_MAX: requests per gatewayRateWindow the api-gateway admits on its read routes. One key "
@@ -67,10 +68,11 @@ DECLARED: tuple[Setting, ...] = (
     Setting("corsOrigins", "string",
             "CORS_ORIGIN of the api-gateway: the browser origins allowed to call the API, comma-separated "
             "(https://app.example.com,https://admin.example.com). Unset: https://app.<domain>. '*' (any origin) "
-            "is refused in prod.", ""),
+            "is refused in prod.", "", example="origins such as 'https://app.example.com' (scheme, host, optional port; no path), "
+                   "comma-separated, or '*'"),
     Setting("gatewayRateWindow", "string",
             "API_GATEWAY_RATE_WINDOW (and the command and auth windows): '<n> seconds', '<n> minutes' or '<n> hours'.",
-            ratelimit.WINDOW),
+            ratelimit.WINDOW, example="a window such as '1 minute', '30 seconds' or '1 hour'"),
 )
 OBJECT_SETTINGS = ("services",)
 
@@ -141,19 +143,9 @@ class CoreInput(SettingsModel):
 
 
 for _field, _text in {
-    "pdbMaxUnavailable": "a positive count such as '1' or a percentage '1%'-'100%'",
-    "domain": "a lower-case DNS name such as 'tartware.local' or 'example.com'",
-    "imageTag": "a Docker tag: letters, digits, '_', '.', '-', at most 128 characters",
-    "imageRegistry": "a registry host and path such as 'docker.io/tartware' or 'registry.local:5000/tartware'",
-    "registryServer": "a registry host such as 'registry.example.com' or 'registry.local:5000'",
     "customMetrics": "a list of {name: <prometheus metric>, averageValue: '<number>' or '<number>m'}",
     "image": "an image repository name such as 'api-gateway'",
     "imageDigest": "an OCI content digest 'sha256:' followed by 64 lower-case hex digits",
-    "ingressClassName": "a lower-case IngressClass name such as 'nginx'",
-    "tlsClusterIssuer": "a lower-case ClusterIssuer name, or empty for no TLS",
-    "gatewayRateWindow": "a window such as '1 minute', '30 seconds' or '1 hour'",
-    "corsOrigins": "origins such as 'https://app.example.com' (scheme, host, optional port; no path), "
-                   "comma-separated, or '*'",
 }.items():
     hint(_field, _text)
 PERCENT_FIELDS.update({"cpuTarget", "memoryTarget", "hpaCpuTarget", "hpaMemoryTarget"})

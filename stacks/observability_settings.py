@@ -12,27 +12,24 @@ from typing import Annotated, Any, Mapping, Optional
 
 from pydantic import Field
 
-from .data_settings import GI, MI, Sizing, check_volume, resolve, validate_with_components
+from .data_settings import GI, MI, ContainerSizing, check_volume, resolve, validate_with_components
 from .errors import key
 from .quantities import Memory
-from .schema import BuildContext, MemQ, Setting, SettingsModel, hint
+from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults
 
 NAME = "observability"
 
 COMPONENTS = ("loki", "jaeger", "prometheusAdapter")
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("prometheusReplicas", "integer", "Prometheus replicas (1-5). Unset: 1 in dev, 2 in prod."),
-    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d). Unset: 2d in dev, 15d in prod."),
-    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti). Unset: 10Gi in dev, 200Gi in prod."),
-    Setting("alertmanagerReplicas", "integer", "Alertmanager replicas (1-5). Unset: 1 in dev, 3 in prod."),
-    Setting("lokiStorageSize", "string", "PVC size of Loki (1Gi-16Ti). Unset: 10Gi in dev, 200Gi in prod."),
-    Setting("observabilityStorageClass", "string", "StorageClass of the observability PVCs; empty = the cluster's default class.", ""),
+    Setting("prometheusReplicas", "integer", "Prometheus replicas (1-5).", per_env=(1, 2)),
+    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d).", per_env=("2d", "15d"), example="a duration such as '15d', '48h' or '2w'"),
+    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("alertmanagerReplicas", "integer", "Alertmanager replicas (1-5).", per_env=(1, 3)),
+    Setting("lokiStorageSize", "string", "PVC size of Loki (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("observabilityStorageClass", "string", "StorageClass of the observability PVCs; empty = the cluster's default class.", "", example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("observabilityComponents",)
-
-hint("prometheusRetention", "a duration such as '15d', '48h' or '2w'")
-hint("observabilityStorageClass", "a lower-case StorageClass name such as 'gp3', or empty for the cluster default")
 
 
 class ObservabilityComponentsInput(SettingsModel):
@@ -51,48 +48,42 @@ class ObservabilityInput(SettingsModel):
     observability_components: ObservabilityComponentsInput = Field(default_factory=ObservabilityComponentsInput)
 
 
-DEFAULTS = {
-    "prometheus_replicas": (1, 2),
-    "prometheus_retention": ("2d", "15d"),
-    "prometheus_storage_size": (10 * GI, 200 * GI),
-    "alertmanager_replicas": (1, 3),
-    "loki_storage_size": (10 * GI, 200 * GI),
-}
+DEFAULTS = env_defaults(DECLARED)  # input field -> (dev, prod)
 
-SIZES: dict[str, dict[str, Sizing]] = {
+SIZES: dict[str, dict[str, ContainerSizing]] = {
     "dev": {
-        "prometheus": Sizing(200, 1 * GI, 1000, 2 * GI),
-        "alertmanager": Sizing(25, 64 * MI, 100, 128 * MI),
-        "grafana": Sizing(100, 256 * MI, 500, 512 * MI),
-        "grafana-sidecar": Sizing(25, 64 * MI, 100, 128 * MI),  # dashboards + datasources sidecars, each
-        "operator": Sizing(50, 128 * MI, 200, 256 * MI),
-        "kube-state-metrics": Sizing(50, 128 * MI, 200, 256 * MI),
-        "node-exporter": Sizing(25, 32 * MI, 100, 64 * MI),
-        "adapter": Sizing(50, 128 * MI, 250, 256 * MI),
-        "jaeger": Sizing(100, 256 * MI, 500, 1 * GI),
-        "loki": Sizing(100, 256 * MI, 1000, 1 * GI),
-        "alloy": Sizing(50, 128 * MI, 250, 512 * MI),
+        "prometheus": ContainerSizing(200, 1 * GI, 1000, 2 * GI),
+        "alertmanager": ContainerSizing(25, 64 * MI, 100, 128 * MI),
+        "grafana": ContainerSizing(100, 256 * MI, 500, 512 * MI),
+        "grafana-sidecar": ContainerSizing(25, 64 * MI, 100, 128 * MI),  # dashboards + datasources sidecars, each
+        "operator": ContainerSizing(50, 128 * MI, 200, 256 * MI),
+        "kube-state-metrics": ContainerSizing(50, 128 * MI, 200, 256 * MI),
+        "node-exporter": ContainerSizing(25, 32 * MI, 100, 64 * MI),
+        "adapter": ContainerSizing(50, 128 * MI, 250, 256 * MI),
+        "jaeger": ContainerSizing(100, 256 * MI, 500, 1 * GI),
+        "loki": ContainerSizing(100, 256 * MI, 1000, 1 * GI),
+        "alloy": ContainerSizing(50, 128 * MI, 250, 512 * MI),
         # prometheus-operator's config-reloader sidecar + init container (Prometheus, Alertmanager),
         # Alloy's config-reloader, Loki's rules sidecar (loki-sc-rules), the admission-webhook Jobs
-        "config-reloader": Sizing(10, 50 * MI, 100, 64 * MI),  # alloy chart default requests 10m/50Mi
-        "loki-sidecar": Sizing(10, 64 * MI, 100, 128 * MI),
-        "admission-job": Sizing(10, 32 * MI, 100, 64 * MI),
+        "config-reloader": ContainerSizing(10, 50 * MI, 100, 64 * MI),  # alloy chart default requests 10m/50Mi
+        "loki-sidecar": ContainerSizing(10, 64 * MI, 100, 128 * MI),
+        "admission-job": ContainerSizing(10, 32 * MI, 100, 64 * MI),
     },
     "prod": {
-        "prometheus": Sizing(2000, 8 * GI, 4000, 16 * GI),
-        "alertmanager": Sizing(50, 128 * MI, 200, 256 * MI),
-        "grafana": Sizing(250, 512 * MI, 1000, 1 * GI),
-        "grafana-sidecar": Sizing(50, 64 * MI, 200, 128 * MI),
-        "operator": Sizing(100, 256 * MI, 500, 512 * MI),
-        "kube-state-metrics": Sizing(100, 256 * MI, 500, 512 * MI),
-        "node-exporter": Sizing(50, 64 * MI, 200, 128 * MI),
-        "adapter": Sizing(100, 256 * MI, 500, 512 * MI),
-        "jaeger": Sizing(500, 2 * GI, 2000, 4 * GI),
-        "loki": Sizing(1000, 4 * GI, 2000, 8 * GI),
-        "alloy": Sizing(200, 512 * MI, 1000, 1 * GI),
-        "config-reloader": Sizing(20, 50 * MI, 200, 128 * MI),
-        "loki-sidecar": Sizing(20, 64 * MI, 200, 128 * MI),
-        "admission-job": Sizing(10, 32 * MI, 100, 64 * MI),
+        "prometheus": ContainerSizing(2000, 8 * GI, 4000, 16 * GI),
+        "alertmanager": ContainerSizing(50, 128 * MI, 200, 256 * MI),
+        "grafana": ContainerSizing(250, 512 * MI, 1000, 1 * GI),
+        "grafana-sidecar": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "operator": ContainerSizing(100, 256 * MI, 500, 512 * MI),
+        "kube-state-metrics": ContainerSizing(100, 256 * MI, 500, 512 * MI),
+        "node-exporter": ContainerSizing(50, 64 * MI, 200, 128 * MI),
+        "adapter": ContainerSizing(100, 256 * MI, 500, 512 * MI),
+        "jaeger": ContainerSizing(500, 2 * GI, 2000, 4 * GI),
+        "loki": ContainerSizing(1000, 4 * GI, 2000, 8 * GI),
+        "alloy": ContainerSizing(200, 512 * MI, 1000, 1 * GI),
+        "config-reloader": ContainerSizing(20, 50 * MI, 200, 128 * MI),
+        "loki-sidecar": ContainerSizing(20, 64 * MI, 200, 128 * MI),
+        "admission-job": ContainerSizing(10, 32 * MI, 100, 64 * MI),
     },
 }
 REPLICAS = {  # components without a setting: (dev, prod)
@@ -128,7 +119,7 @@ class ObservabilitySettings:
         """The Pods metrics an HPA may scale on: what the adapter serves (nothing when it is off)."""
         return (HTTP_RPS, HTTP_P95) if self.prometheus_adapter else ()
 
-    def size(self, container: str) -> Sizing:
+    def size(self, container: str) -> ContainerSizing:
         return SIZES[self.environment][container]
 
     def replicas(self, component: str) -> int:

@@ -17,7 +17,7 @@ EXPORTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "kube-state-metrics": (
         "kubernetes/kube-state-metrics docs/metrics/workload/pod-metrics.md, "
-        "docs/metrics/workload/horizontalpodautoscaler-metrics.md (kube-prometheus-stack 81.5.0 subchart)",
+        "docs/metrics/workload/horizontalpodautoscaler-metrics.md (the pinned kube-prometheus-stack's subchart)",
         ("kube_pod_info", "kube_pod_container_resource_requests", "kube_pod_container_status_restarts_total",
          "kube_horizontalpodautoscaler_status_current_replicas", "kube_horizontalpodautoscaler_spec_max_replicas"),
     ),

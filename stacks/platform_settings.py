@@ -14,16 +14,15 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional
 
-import pulumi
 
 from pydantic import Field
 
-from . import ratelimit, versions
+from . import ratelimit, targets, versions
 from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
 from .metrics_probe import Found
 from .quantities import Cpu, Memory
-from .schema import BuildContext, from_input, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, Setting, SettingsModel, env_default, from_input, validate_section
 
 
 NAME = "platform"
@@ -35,21 +34,21 @@ DECLARED: tuple[Setting, ...] = (
             "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): " + " or ".join(versions.ISTIO_LINES)
             + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
             "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
-    Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50). Unset: 1 in dev, 3 in prod."),
-    Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50). Unset: 1 in dev, 10 in prod."),
-    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod). Unset: 1 in dev, 2 in prod."),
-    Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20). Unset: 1 in dev, 2 in prod."),
-    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin"),
+    Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50).", per_env=(1, 3)),
+    Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50).", per_env=(1, 10)),
+    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).", per_env=(1, 2)),
+    Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20).", per_env=(1, 2)),
+    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin", example="an absolute host path such as '/opt/cni/bin'"),
     Setting("istioCniConfDir", "string",
             "Host directory of CNI configuration for istio-cni (RKE2: /var/lib/rancher/rke2/agent/etc/cni/net.d).",
-            "/etc/cni/net.d"),
+            "/etc/cni/net.d", example="an absolute host path such as '/etc/cni/net.d'"),
     Setting("apiRoute", "string",
             "How api.<domain> reaches api-gateway: istio (VirtualService on istio-ingressgateway) or ingress "
             "(the chart's Ingress through ingress-nginx). Unset: istio when Istio is on, else ingress."),
     Setting("certIssuer", "string",
             "Issuer of the gateway certificate: auto (ACME for a public domain when acmeEmail is set, else the "
             "self-signed CA), selfSigned, or acme.", "auto"),
-    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", ""),
+    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", "", example="an e-mail address such as 'ops@example.com', or empty"),
     Setting("acmeServer", "string", "Let's Encrypt environment: production or staging.", "production"),
     Setting("acmeSolver", "string",
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
@@ -65,7 +64,8 @@ DECLARED: tuple[Setting, ...] = (
             "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, metallb on vsphere "
             "and baremetal (installed there with loadBalancerAddresses), none on existing."),
     Setting("metricsServerInsecureTls", "boolean",
-            "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates). Unset: true in dev."),
+            "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates).",
+            per_env=(True, False)),
     Setting("edgeRateLimit", "integer",
             "Requests per second each client address may send through istio-ingressgateway (Envoy's global rate "
             "limit: the envoyproxy/ratelimit service on the data tier's Redis, one counter per address), also the "
@@ -78,7 +78,7 @@ DECLARED: tuple[Setting, ...] = (
             "IPv4 networks the per-client limit does not apply to, all with one prefix length (Envoy masks the "
             "address with one length), e.g. a partner's network. Unset: none (in-cluster load tests stay below "
             "the per-address limit or call the api-gateway Service, docs/operations.md \"Load tests\").",
-            items="string"),
+            items="string", example="IPv4 networks such as '10.42.0.0/16'"),
     Setting("edgeTrustedProxies", "integer",
             "Proxies in front of istio-ingressgateway that append to X-Forwarded-For (Istio gatewayTopology."
             "numTrustedProxies, Envoy xff_num_trusted_hops): 0 when clients reach the gateway through an L4 load "
@@ -150,14 +150,8 @@ class PlatformInput(SettingsModel):
     platform_components: ComponentsInput = Field(default_factory=ComponentsInput)
 
 
-hint("edgeRateLimitExemptCidrs", "IPv4 networks such as '10.42.0.0/16'")
-hint("acmeEmail", "an e-mail address such as 'ops@example.com', or empty")
-hint("istioCniBinDir", "an absolute host path such as '/opt/cni/bin'")
-hint("istioCniConfDir", "an absolute host path such as '/etc/cni/net.d'")
-
-
 @dataclass(frozen=True)
-class Sizing:
+class CpuMemory:
     cpu: str
     memory: str
 
@@ -196,9 +190,9 @@ class PlatformSettings:
     edge_rate_limit: int  # requests per second per client address (and per connection); 0 = off
     edge_rate_limit_burst: int  # the per-connection backstop's bucket
     edge_external_traffic_policy: str  # Local | Cluster
-    sidecar_request: Sizing
-    sidecar_limit: Sizing
-    cni_request: Sizing
+    sidecar_request: CpuMemory
+    sidecar_limit: CpuMemory
+    cni_request: CpuMemory
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
     edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
     edge_trusted_proxies: int = 0
@@ -218,7 +212,7 @@ class PlatformSettings:
         kubernetes/cloud-provider-aws pkg/providers/v1/aws_loadbalancer.go isNLB: only "nlb" makes an
         NLB), whose TCP listeners connect to the nodes from the load balancer's own address; the PROXY
         protocol carries the client's (docs/platform.md)."""
-        on_aws = target == "eks" or (target == "existing" and self.existing_cluster_cloud == "aws")
+        on_aws = targets.target(target).aws_load_balancer(self.existing_cluster_cloud)
         return on_aws and self.load_balancer_for(target) == "cloud"
 
     def load_test_edge(self, target: str, domain: str) -> "EdgePath":
@@ -236,22 +230,23 @@ class PlatformSettings:
                     "AWS load balancer hides client addresses), which the in-cluster generators cannot open")
         return ""
 
-    def ratelimit_pods(self) -> tuple[int, Sizing, Sizing]:
+    def ratelimit_pods(self) -> tuple[int, CpuMemory, CpuMemory]:
         """(replicas at least, request, limit) of the envoyproxy/ratelimit Deployment: 3 in prod (one
         per zone of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev; the HPA scales
         prod up to ratelimit.RATELIMIT_MAX_REPLICAS (stacks/ratelimit.py, the sizing)."""
         if self.is_prod:
-            return (ratelimit.RATELIMIT_MIN_REPLICAS, Sizing(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
-                    Sizing(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
-        return 1, Sizing("50m", "64Mi"), Sizing("250m", "128Mi")
+            return (ratelimit.RATELIMIT_MIN_REPLICAS, CpuMemory(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
+                    CpuMemory(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
+        return 1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi")
 
     def ratelimit_max_replicas(self) -> int:
         return ratelimit.RATELIMIT_MAX_REPLICAS if self.is_prod else 1
 
     def load_balancer_for(self, target: str) -> str:
-        """The set value; unset: ``cloud`` on EKS (the AWS cloud provider), ``metallb`` on the Rancher
-        targets (the cluster layer installs it, docs/clusters.md), ``none`` on an existing cluster."""
-        return self.load_balancer_setting or {"eks": "cloud", "vsphere": "metallb", "baremetal": "metallb"}.get(target, "none")
+        """The set value; unset: the target's (stacks/targets/: ``cloud`` on EKS, the AWS cloud provider;
+        ``metallb`` on the Rancher targets, the cluster layer installs it, docs/clusters.md; ``none`` on
+        an existing cluster)."""
+        return self.load_balancer_setting or targets.target(target).default_load_balancer
 
     def edge_service_type(self, target: str) -> str:
         """LoadBalancer only where something assigns the address Helm's and Pulumi's waits need."""
@@ -304,31 +299,20 @@ class PlatformSettings:
         return (cpu, mem)
 
 
-RKE2_TARGETS = ("vsphere", "baremetal")  # Rancher-provisioned RKE2 bundles rke2-metrics-server
-
-
-# The fallback when the cluster cannot be asked (stacks/metrics_probe.py: no kubectl, no reachable
-# cluster, a kubeconfig setting): an existing cluster's kubeconfig context names the distribution
-# that made it: k3d names its contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
-# which deploys metrics-server itself (docs.k3s.io "Packaged Components": metrics-server in
-# kube-system); a second one from our release collides with it (Helm: "invalid ownership metadata").
-# kind's contexts are kind-<cluster> (kind.sigs.k8s.io quick start) and kind ships none.
-BUNDLED_METRICS_CONTEXTS = ("k3d-",)
-
-
 def metrics_server_wanted(p: PlatformSettings, cluster_target: str, context: str = "",
                           found: Optional[Found] = None) -> bool:
-    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d).
+    """metricsServer: install, or auto where the cluster ships none (EKS, kind; not RKE2, not k3s/k3d:
+    the target's traits, stacks/targets/).
 
-    On ``existing``, ``found`` is what the cluster said (stacks/metrics_probe.py): nothing serves
-    the API, or our own release does -> install; someone else's -> skip; unknown -> the context rule."""
+    ``found`` is what the cluster said where the target asks it (stacks/metrics_probe.py): nothing
+    serves the API, or our own release does -> install; someone else's -> skip; unknown -> the
+    target's rule (its kubeconfig context on ``existing``)."""
     if p.metrics_server != "auto":
         return p.metrics_server == "install"
-    if cluster_target in RKE2_TARGETS:
-        return False
-    if cluster_target == "existing" and found is not None and found.state in ("absent", "ours", "theirs"):
+    target = targets.target(cluster_target)
+    if target.asks_for_metrics_server and found is not None and found.state in ("absent", "ours", "theirs"):
         return found.state != "theirs"
-    return not (cluster_target == "existing" and context.startswith(BUNDLED_METRICS_CONTEXTS))
+    return not target.ships_metrics_server(context)
 
 
 def is_public(domain: str) -> bool:
@@ -355,12 +339,15 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
     comps = inp.platform_components
     prod = ctx.is_prod
 
-    gw_min = inp.istio_gateway_min_replicas or (3 if prod else 1)
-    gw_max = inp.istio_gateway_max_replicas or max(10 if prod else 1, gw_min)
+    def default(name: str) -> Any:
+        return env_default(DECLARED, name, prod)
+
+    gw_min = inp.istio_gateway_min_replicas or default("istioGatewayMinReplicas")
+    gw_max = inp.istio_gateway_max_replicas or max(default("istioGatewayMaxReplicas"), gw_min)
     if gw_min > gw_max:
         problems.add(key("istioGatewayMaxReplicas"),
                      f"istioGatewayMinReplicas ({gw_min}) must not exceed istioGatewayMaxReplicas ({gw_max})", gw_max)
-    istiod_min = inp.istiod_min_replicas or (2 if prod else 1)
+    istiod_min = inp.istiod_min_replicas or default("istiodMinReplicas")
 
     api_route = inp.api_route or ("istio" if comps.istio else "ingress")
     if api_route == "istio" and not comps.istio:
@@ -403,19 +390,20 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         gateway_max_replicas=gw_max,
         istiod_min_replicas=istiod_min,
         istiod_max_replicas=max(5, istiod_min) if prod else istiod_min,
-        ingress_nginx_replicas=inp.ingress_nginx_replicas or (2 if prod else 1),
+        ingress_nginx_replicas=inp.ingress_nginx_replicas or default("ingressNginxReplicas"),
         cni_bin_dir=inp.istio_cni_bin_dir,
         cni_conf_dir=inp.istio_cni_conf_dir,
         api_route=api_route,
         acme_server=ACME_SERVERS[inp.acme_server],
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls
-                                     if inp.metrics_server_insecure_tls is not None else not prod),
+                                     if inp.metrics_server_insecure_tls is not None
+                                     else default("metricsServerInsecureTls")),
         edge_rate_limit=inp.edge_rate_limit if comps.istio else 0,
         edge_rate_limit_exempt=exempt,
         # Istio's default sidecar request (global.proxy.resources, 100m/128Mi) in prod; small in dev.
-        sidecar_request=Sizing("100m", "128Mi") if prod else Sizing("20m", "64Mi"),
-        sidecar_limit=Sizing("2000m", "1Gi") if prod else Sizing("500m", "256Mi"),
-        cni_request=Sizing("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
+        sidecar_request=CpuMemory("100m", "128Mi") if prod else CpuMemory("20m", "64Mi"),
+        sidecar_limit=CpuMemory("2000m", "1Gi") if prod else CpuMemory("500m", "256Mi"),
+        cni_request=CpuMemory("100m", "100Mi"),  # istio-cni chart default (cni.resources.requests)
         load_balancer_setting=inp.load_balancer,
     )
 

@@ -16,7 +16,7 @@ The app (red2n/tartware@a2583469, stacks/app_source.APP_COMMIT):
   /v1/commands/:commandName/execute: no variable changes it, so the load tests do not use it.
 
 So the in-app limits must sit above the platform's throughput, and per-client protection moves
-to the edge (components/platform/ratelimit.py). Derivation (docs/platform.md "Rate limiting"):
+to the edge (components/platform/edge_rate_limit.py). Derivation (docs/platform.md "Rate limiting"):
 the guide's 20,000 req/s, plus the 25 % headroom of the platform's HighRequestRate alert
 (25,000 req/s), over the 60 s window: 25,000 x 60 = 1,500,000 requests per minute, for reads,
 commands and auth alike (one shared key sees all of them).
@@ -60,7 +60,7 @@ def gateway_env(max_: int, command_max: int, auth_max: int, window: str) -> dict
 
 
 # --------------------------------------------------------------------------------------------------
-# Edge: a limit per client address at istio-ingressgateway (components/platform/ratelimit.py).
+# Edge: a limit per client address at istio-ingressgateway (components/platform/edge_rate_limit.py).
 #
 # Envoy's local rate limit matches descriptor values verbatim in Envoy 1.30 (Istio 1.22), so one
 # bucket per client address needs Envoy's *global* rate limit: the gateway asks the
@@ -87,7 +87,7 @@ REMOTE_ADDRESS = "remote_address"  # the descriptor key Envoy's RemoteAddress ac
 MASKED_REMOTE_ADDRESS = "masked_remote_address"  # ... and MaskedRemoteAddress ("a.b.c.d/len")
 
 # --------------------------------------------------------------------------------------------------
-# The ratelimit service sized for the platform's rate (components/platform/ratelimit.py; derivation in
+# The ratelimit service sized for the platform's rate (components/platform/edge_rate_limit.py; derivation in
 # docs/platform.md "Sizing the limiter for 20,000 req/s").
 #
 # Every API request through the edge is one ShouldRateLimit call, and, its descriptor being limited,

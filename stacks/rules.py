@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import capacity, redis_load
+from . import capacity, redis_load, targets
 from .errors import ProblemCollector, key
 from .model import StackSettings
 from .platform_settings import (
@@ -63,7 +63,7 @@ def check_data(settings: StackSettings, problems: ProblemCollector) -> None:
                      "backupOffsiteBucket", False)
     minor = settings.cluster.kubernetes_minor
     if minor and tuple(int(x) for x in minor.split(".")[:2]) < CNPG_KUBERNETES_MIN:
-        setting = "kubernetesVersion" if settings.cluster.target == "eks" else "rke2Version"
+        setting = targets.target(settings.cluster.target).version_key or "kubernetesVersion"
         problems.add(key(setting), f"CloudNativePG (PostgreSQL) needs Kubernetes 1.{CNPG_KUBERNETES_MIN[1]} or newer, "
                      f"the cluster runs {minor}; allowed: 1.{CNPG_KUBERNETES_MIN[1]}+ (or dataComponents.postgres "
                      "false)", minor)
@@ -103,10 +103,12 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
             problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
                          issuer)
     target = settings.cluster.target
-    if p.load_balancer_setting == "cloud-provider-kind" and target != "existing":
-        problems.add(key("loadBalancer"), f"cloud-provider-kind serves kind clusters (clusterTarget=existing), not "
+    traits = targets.target(target)
+    if p.load_balancer_setting == "cloud-provider-kind" and not traits.kind_load_balancer:
+        problems.add(key("loadBalancer"), "cloud-provider-kind serves kind clusters (clusterTarget="
+                     f"{' or '.join(targets.having('kind_load_balancer'))}), not "
                      f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
-    if p.load_balancer_setting == "cloud" and target in ("vsphere", "baremetal"):
+    if p.load_balancer_setting == "cloud" and not traits.cloud_load_balancer:
         problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
                      "balancer; use metallb (installed there from loadBalancerAddresses) or none", p.load_balancer_setting)
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
@@ -140,10 +142,11 @@ def check_edge_address(settings: StackSettings, problems: ProblemCollector) -> N
     """On an existing cluster behind a cloud load balancer the program cannot tell whether the load
     balancer hides client addresses (AWS's does: PROXY protocol) or keeps them: the stack says so."""
     p = settings.platform
-    if (settings.cluster.target == "existing" and p.load_balancer_for("existing") == "cloud" and p.istio
+    target = settings.cluster.target
+    if (targets.target(target).on_aws is None and p.load_balancer_for(target) == "cloud" and p.istio
             and p.edge_rate_limit and p.existing_cluster_cloud is None):
         problems.add(key("existingClusterCloud"),
-                     f"required with clusterTarget=existing, loadBalancer=cloud and edgeRateLimit={p.edge_rate_limit}: "
+                     f"required with clusterTarget={target}, loadBalancer=cloud and edgeRateLimit={p.edge_rate_limit}: "
                      "the per-client limit needs each client's address, which an AWS load balancer hides unless "
                      "the PROXY protocol carries it; allowed: aws (enables the PROXY protocol), other (the load "
                      "balancer keeps client addresses with externalTrafficPolicy Local), or edgeRateLimit 0", None)
@@ -159,11 +162,12 @@ def check_ops(settings: StackSettings, problems: ProblemCollector) -> None:
     if offsite is None:
         return
     target = settings.cluster.target
-    if offsite.role_arn and target in ("vsphere", "baremetal"):
+    etcd_offsite = targets.target(target).etcd_offsite
+    if offsite.role_arn and etcd_offsite:
         problems.add(key("backupOffsiteRoleArn"), f"IRSA is for EKS; clusterTarget={target} sends etcd snapshots "
                      "to the bucket with access keys: set backupOffsiteAccessKeyId and backupOffsiteSecretAccessKey "
                      "instead", offsite.role_arn)
-    if offsite.endpoint.startswith("http://") and target in ("vsphere", "baremetal"):
+    if offsite.endpoint.startswith("http://") and etcd_offsite:
         problems.add(key("backupOffsiteEndpoint"), f"clusterTarget={target} sends etcd snapshots there and "
                      "Rancher's S3 settings offer no plain-http switch: use an https endpoint", offsite.endpoint)
 
@@ -206,10 +210,10 @@ def check_access(settings: StackSettings, problems: ProblemCollector) -> None:
     # docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-proxy-protocol.html), so an
     # allowlist would match the load balancer's addresses. The stack says which cloud (aws enables the
     # PROXY protocol), as check_edge_address asks when the per-client limit is on.
-    if (mode == "allowlist" and target == "existing" and p.load_balancer_for(target) == "cloud"
+    if (mode == "allowlist" and targets.target(target).on_aws is None and p.load_balancer_for(target) == "cloud"
             and p.existing_cluster_cloud is None and not p.edge_trusted_proxies and not p.edge_rate_limit):
         problems.add(key("existingClusterCloud"),
-                     "required with operatorAccess=allowlist on clusterTarget=existing with loadBalancer=cloud: the "
+                     f"required with operatorAccess=allowlist on clusterTarget={target} with loadBalancer=cloud: the "
                      "allowlist matches each client's address, which an AWS load balancer hides unless the PROXY "
                      "protocol carries it; allowed: aws (enables the PROXY protocol), other (the load balancer keeps "
                      "client addresses with externalTrafficPolicy Local), or operatorAccess sso/internal", None)

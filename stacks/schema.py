@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable, Literal, Mapping, Optional, TypeVar
 
 import pulumi
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
 from .errors import CONFIG_NAMESPACE, ProblemCollector, key
 from .quantities import Cpu, Memory
@@ -22,7 +22,12 @@ from .quantities import Cpu, Memory
 
 @dataclass(frozen=True)
 class Setting:
-    """One declared config key (mirrored in Pulumi.yaml by tools/project_file.py)."""
+    """One declared config key (mirrored in Pulumi.yaml by tools/project_file.py): its type, its default
+    (one for every stack, or ``per_env``: one per environment), its description and, for a
+    pattern-checked key, an ``example`` of an allowed value. Everything else is generated from it:
+    the Pulumi.yaml entry, the description's "Unset: X in dev, Y in prod." (``full_description``),
+    the error message's "expected ..." (``hint``) and the section builder's defaults (``env_defaults``).
+    """
 
     name: str
     type: Literal["string", "integer", "boolean", "array"]
@@ -30,6 +35,42 @@ class Setting:
     default: Any = None
     secret: bool = False
     items: Optional[str] = None  # item type for arrays
+    per_env: Optional[tuple[Any, Any]] = None  # (dev, prod) when unset; the key is left optional
+    example: Optional[str] = None  # what an allowed value looks like, for error messages
+
+    def __post_init__(self) -> None:
+        if self.per_env is not None and self.default is not None:
+            raise TypeError(f"{self.name}: a default for every stack or one per environment, not both")
+        if self.example is not None:
+            hint(self.name, self.example)
+
+    @property
+    def full_description(self) -> str:
+        """The description with its per-environment default, as Pulumi.yaml shows it."""
+        if self.per_env is None:
+            return self.description
+        dev, prod = (_shown(v) for v in self.per_env)
+        return f"{self.description} Unset: {dev} in dev, {prod} in prod."
+
+    @property
+    def field(self) -> str:
+        """The input model's field name (the config key in snake case)."""
+        return to_snake(self.name)
+
+
+def _shown(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def env_defaults(declared: tuple[Setting, ...]) -> dict[str, tuple[Any, Any]]:
+    """Input field -> (dev, prod) of every setting declared with ``per_env``."""
+    return {s.field: s.per_env for s in declared if s.per_env is not None}
+
+
+def env_default(declared: tuple[Setting, ...], name: str, is_prod: bool) -> Any:
+    """The default of setting ``name`` in this environment."""
+    pair = next(s.per_env for s in declared if s.name == name and s.per_env is not None)
+    return pair[1 if is_prod else 0]
 
 
 class SettingsModel(BaseModel):

@@ -17,28 +17,22 @@ from typing import Annotated, Any, Literal, Mapping, Optional
 from pydantic import Field
 
 from .errors import key
-from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, Setting, SettingsModel, validate_section
 
 NAME = "security"
 
 DECLARED: tuple[Setting, ...] = (
     Setting("secretsBackend", "string", "Where app secrets come from: generated (pulumi-random) or vault (external-secrets + Vault KV v2).", "generated"),
-    Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.", ""),
-    Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret"),
-    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/postgres-superuser {username, password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware"),
-    Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes"),
-    Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.", "tartware-external-secrets"),
-    Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h"),
+    Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.", "", example="an http(s) URL such as 'https://vault.example.com:8200'"),
+    Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret", example="a Vault path such as 'secret'"),
+    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/postgres-superuser {username, password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware", example="a Vault path such as 'tartware' or 'apps/tartware'"),
+    Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes", example="a Vault path such as 'kubernetes'"),
+    Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.", "tartware-external-secrets", example="a Vault role name (letters, digits, '-', '_')"),
+    Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h", example="a duration such as '1h', '15m' or '30s'"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ()
 
 VaultPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")]
-hint("vaultServer", "an http(s) URL such as 'https://vault.example.com:8200'")
-hint("vaultKvMount", "a Vault path such as 'secret'")
-hint("vaultPathPrefix", "a Vault path such as 'tartware' or 'apps/tartware'")
-hint("vaultAuthMount", "a Vault path such as 'kubernetes'")
-hint("vaultRole", "a Vault role name (letters, digits, '-', '_')")
-hint("vaultRefreshInterval", "a duration such as '1h', '15m' or '30s'")
 
 
 class SecurityInput(SettingsModel):

@@ -37,8 +37,9 @@ from . import (
     rules,
     security_settings,
 )
-from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, Sizing
-from .cluster_settings import ClusterSettings, Placement
+from .catalog import SERVICE_NAMES, SERVICES, ServiceDefinition, BudgetRow
+from .nodes import Placement, spot_pool
+from .targets import ClusterSettings
 from .errors import CONFIG_NAMESPACE, ProblemCollector, SettingsError, key
 from .model import (
     DECLARED,
@@ -55,7 +56,7 @@ from .model import (
     TartwareSettings,
 )
 from .quantities import CPU_HELP, MEMORY_HELP, Cpu, Memory
-from .schema import BuildContext, SecretReader, Setting, from_input, no_secrets, validate_section
+from .schema import BuildContext, SecretReader, Setting, env_default, from_input, no_secrets, validate_section
 
 # One section per area; each declares its keys and builds its own typed settings.
 SECTIONS = (
@@ -149,7 +150,7 @@ def _plaintext_secret_message(name: str) -> str:
     return f"must be stored encrypted; set it with `pulumi config set --secret {name} <value>`"
 
 
-def _resolve_service(definition: ServiceDefinition, base: Sizing, override: ServiceOverride,
+def _resolve_service(definition: ServiceDefinition, base: BudgetRow, override: ServiceOverride,
                      inp: CoreInput, problems: ProblemCollector, pool_default: int) -> ServiceSpec:
     def pick(name: str, default: Any) -> Any:
         value = getattr(override, name)
@@ -314,7 +315,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     tartware = (_build_tartware(core, ctx, raw.get("secretsBackend") == "vault", built[data_settings.NAME])
                 if core else None)
     problems.raise_if_any()
-    spot = cluster_settings.spot_pool(built[cluster_settings.NAME].worker_pools)
+    assert core is not None and tartware is not None  # no problem: every section is built
+    spot = spot_pool(built[cluster_settings.NAME].worker_pools)
     if spot is not None:
         tartware = dataclasses.replace(tartware, spot_services=built[cluster_settings.NAME].spot_services,
                                        spot_placement=Placement.on(spot))
@@ -323,7 +325,7 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
         project=project,
         stack=stack,
         environment=environment,
-        protect=core.protect if core.protect is not None else environment == "prod",
+        protect=core.protect if core.protect is not None else env_default(DECLARED, "protect", environment == "prod"),
         domain=core.domain,
         tartware=tartware,
         **built,

@@ -59,7 +59,7 @@ def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
     return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
 
 
-# Envoy's global rate limit service (the per-client-address edge limit, components/platform/ratelimit.py).
+# Envoy's global rate limit service (the per-client-address edge limit, components/platform/edge_rate_limit.py).
 # It has no releases after v1.4.0 (2024); images are pushed per commit on main, tagged with the
 # commit's first 8 characters (envoyproxy/ratelimit Makefile GIT_REF = git rev-parse --short=8,
 # .github/workflows/main.yaml "Push image tagged with git sha"). Commit aba2384d163183e347c407da600b4f73fa2fa672

@@ -21,6 +21,7 @@ import yaml
 
 from stacks import versions
 from tools.charts import schema_errors
+from tools.conformance import flows as derived  # the flows the platform needs
 from tools.conformance import access, netpol, psa, references, resources, schemas
 from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
@@ -332,7 +333,7 @@ def test_the_sso_render_conforms_like_the_stacks(sso_system):
 
 def test_the_sso_flows_are_allowed_and_every_rule_carries_one(sso_system):
     net = netpol.build_network(sso_system)
-    flows, problems = netpol.platform_flows(sso_system, net)
+    flows, problems = derived.platform_flows(sso_system, net)
     blocked, used = netpol.check_flows(net, flows)
     assert problems + blocked + netpol.empty_policies(net) + netpol.unused_rules(net, used) == []
     gate = "Deployment oauth2-proxy/oauth2-proxy"
@@ -346,7 +347,7 @@ def test_the_sso_flows_are_allowed_and_every_rule_carries_one(sso_system):
 def test_the_gateway_cannot_reach_the_gate_without_its_policy(sso_system):
     bad = planted(sso_system, drop={"NetworkPolicy oauth2-proxy/allow-ingressgateway"})
     net = netpol.build_network(bad)
-    blocked, _ = netpol.check_flows(net, netpol.platform_flows(bad, net)[0])
+    blocked, _ = netpol.check_flows(net, derived.platform_flows(bad, net)[0])
     assert any("operator-sso (CUSTOM)" in b and "ingress policies of oauth2-proxy" in b for b in blocked), blocked
 
 
@@ -439,7 +440,7 @@ EXT_AUTHZ_HTTP_FIELDS = {"service", "port", "timeout", "pathPrefix", "failOpen",
 def test_the_extension_provider_is_one_istio_accepts():
     """istio/istio@1.22.8 pilot/pkg/security/authz/builder/extauthz.go buildExtAuthzHTTP: port 1-65535, no
     single "*" in the header lists; the fields are the proto's."""
-    from components.platform.access import ext_authz_provider
+    from components.platform.operator_access import ext_authz_provider
 
     provider = ext_authz_provider()["envoyExtAuthzHttp"]
     assert set(provider) <= EXT_AUTHZ_HTTP_FIELDS

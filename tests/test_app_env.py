@@ -15,7 +15,7 @@ import pytest
 import stacks.app_env as app_env
 from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS
 from stacks.catalog import SERVICE_NAMES
-from stacks.chart_values import chart_values
+from stacks.tartware_values import chart_values
 from stacks.settings import build_settings
 from tests import guide
 from tests.helpers import assert_refused

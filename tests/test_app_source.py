@@ -1,4 +1,4 @@
-"""tools/app_source.py: the rules that read the app's needs from its source, on a small synthetic app
+"""tools/extract_app.py: the rules that read the app's needs from its source, on a small synthetic app
 written here (no app code), and the generated stacks/app_source.py against the real checkout when one
 is given (TARTWARE_APP_SRC: a git directory of red2n/tartware holding APP_COMMIT)."""
 
@@ -10,7 +10,7 @@ import pytest
 
 from stacks.app_source import APP_COMMIT
 from stacks.catalog import SERVICE_NAMES
-from tools import app_source
+from tools import extract_app as app_source
 
 INDEX = """\
 export const baseConfigSchema = z.object({

@@ -224,8 +224,8 @@ def test_dumps_are_private_and_a_held_lock_ends_the_dump_instead_of_hanging(pg):
                               stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
-            if pg.sql(f"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                      f"WHERE c.relname = 'guests' AND l.mode = 'AccessExclusiveLock'", db) == "1\n":
+            if pg.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                      "WHERE c.relname = 'guests' AND l.mode = 'AccessExclusiveLock'", db) == "1\n":
                 break
             time.sleep(0.05)
         started = time.monotonic()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stacks.cluster_settings import kube_reserved_bytes, kube_reserved_millicores
+from stacks.nodes import kube_reserved_bytes, kube_reserved_millicores
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tests import guide

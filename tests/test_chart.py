@@ -359,7 +359,7 @@ def test_scenario_private_registry():
 def test_image_digest_pins_the_pull():
     """services.<name>.imageDigest: the image is <registry>/<image>:<tag>@<digest>; a reference with a
     digest is pulled by digest (distribution/reference grammar: name[:tag][@digest])."""
-    from stacks.chart_values import chart_values
+    from stacks.tartware_values import chart_values
     from stacks.settings import build_settings
 
     digest = "sha256:" + "0123456789abcdef" * 4

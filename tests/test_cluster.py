@@ -12,7 +12,8 @@ from components.clusters.rancher import command_with_ca
 from components.cluster import build_cluster
 from stacks import compose
 from stacks.settings import load_settings
-from tools.offline import MOCK_RANCHER_CA, DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
+from stacks.targets.rancher import MOCK_RANCHER_CA
+from tools.offline import DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
 from tests.helpers import LB_POOL, VSPHERE, VSPHERE_SECRETS, assert_refused, run_with
 from tools.render import render_chart, validate

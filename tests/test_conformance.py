@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tools.conformance import flows as derived  # the flows the platform needs
 from tools.conformance import cnpg_admission, netpol, psa, references, resources, schemas
 from tools.conformance.pods import pod_templates
 from tools.system import PROGRAM, Item, SystemRender, skipped_report
@@ -214,7 +215,7 @@ def networks():
     def get(system):
         if system.stack not in cache:
             net = netpol.build_network(system)
-            flows, problems = netpol.platform_flows(system, net)
+            flows, problems = derived.platform_flows(system, net)
             blocked, used = netpol.check_flows(net, flows)
             cache[system.stack] = (net, flows, problems, blocked, used)
         return cache[system.stack]
@@ -303,7 +304,7 @@ def test_flow_check_fails_when_a_policy_blocks_a_needed_flow(system):
 
     bad = planted(system, change=no_dns, kinds=("NetworkPolicy",))
     net = netpol.build_network(bad)
-    flows, _ = netpol.platform_flows(bad, net)
+    flows, _ = derived.platform_flows(bad, net)
     blocked, _ = netpol.check_flows(net, flows)
     assert any("api-gateway -> DNS" in b and "egress" in b for b in blocked), blocked[:5]
 
@@ -316,7 +317,7 @@ def test_flow_check_fails_when_the_gateway_cannot_reach_the_rate_limit_service(s
                        system.releases, system.skipped)
     assert len(bad.items) == len(system.items) - 1
     net = netpol.build_network(bad)
-    flows, _ = netpol.platform_flows(bad, net)
+    flows, _ = derived.platform_flows(bad, net)
     blocked, _ = netpol.check_flows(net, flows)
     assert any("istio-ingressgateway" in b and "ratelimit/ratelimit" in b for b in blocked), blocked[:5]
 
@@ -441,7 +442,7 @@ def test_ingress_backends_are_flows_and_references():
            "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
                "service": {"name": "missing", "port": {"number": 80}}}}]}}]}}
     system = SystemRender("test", [Item(ing, PROGRAM)])
-    assert [(i.name, s, p) for i, s, p in netpol.ingress_backends(system)] == [("api", "missing", 80)]
+    assert [(i.name, s, p) for i, s, p in derived.ingress_backends(system)] == [("api", "missing", 80)]
     assert "Ingress a/api: Service a/missing does not exist" in references.violations(system)
 
 
@@ -545,7 +546,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
 
     system = system_render("prod-backup-restore")
     require_complete(system)
-    problems = (psa.violations(system) + resources.violations(system) + netpol.violations(system)
+    problems = (psa.violations(system) + resources.violations(system) + derived.violations(system)
                 + references.violations(system) + cnpg_admission.violations(system)
                 + schemas.custom_resource_errors(system)[0])
     assert not problems, "\n".join(problems)
@@ -555,7 +556,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     sidecar = [c for c in pods["Pod database/postgres-1"].spec["initContainers"] if c["name"] == "plugin-barman-cloud"]
     assert sidecar and sidecar[0]["restartPolicy"] == "Always"
     net = netpol.build_network(system)
-    flows, _ = netpol.platform_flows(system, net)
+    flows, _ = derived.platform_flows(system, net)
     to_bucket = [f for f in flows if f.dst == netpol.EXTERNAL and f.src.startswith("Pod database/postgres-")]
     assert {f.src for f in to_bucket} == {f"Pod database/postgres-{n}" for n in (1, 2, 3)}
     assert any(f.dst.startswith("Deployment cnpg-system/plugin-barman-cloud") for f in flows)
@@ -599,5 +600,5 @@ def test_flow_check_fails_when_the_pooler_cannot_reach_the_primary(system, netwo
     require_complete(system)
     reduced = planted(system, change=lambda key, doc: key == "NetworkPolicy database/allow-pooler", kinds={"NetworkPolicy"})
     reduced.items = [i for i in reduced.items if i.key != "NetworkPolicy database/allow-pooler"]
-    problems = netpol.violations(reduced)
+    problems = derived.violations(reduced)
     assert any(p.startswith("Pooler database/postgres-postgresql -> cluster postgres") for p in problems), problems

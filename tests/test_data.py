@@ -297,7 +297,7 @@ def test_topics_created_by_a_job_after_redpanda(run):
 
 
 def test_volume_sizes_from_settings():
-    from components.platform.data import redpanda_values
+    from components.platform.data_tier import redpanda_values
     from components.platform.postgres import cluster_spec
 
     data = build_settings({"environment": "prod", "postgresStorageSize": "750Gi", "redpandaStorageSize": "1Ti",
@@ -316,7 +316,7 @@ def test_the_bitnami_release_keeps_its_max_connections_while_importing():
     """With postgresMigration=import the bitnami release still serves the app: postgresMaxConnections
     reaches its primary and read replicas through the chart's extendedConfiguration (bitnami/postgresql
     16.7.27 values.yaml primary/readReplicas.extendedConfiguration), rendered by the pinned chart."""
-    from components.platform.data import bitnami_postgres_values
+    from components.platform.data_tier import bitnami_postgres_values
 
     data = build_settings({"environment": "prod", "postgresMigration": "import", "postgresMaxConnections": 1500}).data
     values = bitnami_postgres_values(data, "tartware", "tartware")

@@ -18,7 +18,7 @@ from kafka.protocol.metadata import MetadataRequest, MetadataResponse
 from kafka.protocol.producer import ProduceRequest, ProduceResponse
 from kafka.record import MemoryRecordsBuilder
 
-from components.platform.data import Topic, topic_script
+from components.platform.data_tier import Topic, topic_script
 from e2e.kafka_standin import KafkaStandIn, UNKNOWN_TOPIC_OR_PARTITION, supported_versions
 from e2e.app import BUILD_TOOLS, lockfile_root_dev_versions, runtime_closure, transpile_command
 from e2e.run import Report, caught, check_plants, plant_services, summary

@@ -11,7 +11,6 @@ deploys from its manifests with objectset.rio.cattle.io labels (k3s-io/k3s pkg/d
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 

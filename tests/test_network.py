@@ -89,11 +89,11 @@ def test_chart_policies_validate_and_select_rendered_pods(run):
     assert len(policies) == len(labels) + 1
     for p in policies:
         sel = p["spec"]["podSelector"].get("matchLabels", {})
-        assert sel == {} or sum(matches(sel, l) for l in labels.values()) == 1, p["metadata"]["name"]
+        assert sel == {} or sum(matches(sel, pod) for pod in labels.values()) == 1, p["metadata"]["name"]
         for rule in p["spec"].get("ingress", []) + p["spec"].get("egress", []):
             for peer in rule.get("from", []) + rule.get("to", []):
                 if "namespaceSelector" not in peer and "podSelector" in peer:  # same namespace: our pods
-                    assert any(matches(peer["podSelector"]["matchLabels"], l) for l in labels.values()), peer
+                    assert any(matches(peer["podSelector"]["matchLabels"], pod) for pod in labels.values()), peer
 
 
 def ingress_peers(policy):
@@ -189,7 +189,7 @@ def test_platform_policy_selectors_match_third_party_pods(prod_run):
     (peer,) = rule["from"]
     assert peer["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": guide.NAMESPACE}
     labels = pod_labels(chart_docs(prod_run))
-    assert all(matches(peer["podSelector"]["matchLabels"], l) for l in labels.values())
+    assert all(matches(peer["podSelector"]["matchLabels"], pod) for pod in labels.values())
     # webhooks are called by the API server (not a pod): open on the webhook port only
     (rule,) = policies[("cert-manager", "allow-webhook")]["ingress"]
     assert "from" not in rule and rule["ports"] == [{"protocol": "TCP", "port": 10250}]
@@ -213,7 +213,7 @@ def test_prometheus_may_scrape_everywhere(prod_run):
 
 
 def test_policies_off_keep_todays_chart():
-    from stacks.chart_values import chart_values
+    from stacks.tartware_values import chart_values
     from stacks.settings import build_settings
     values = chart_values(build_settings({"environment": "prod"}).tartware)
     kinds = {d["kind"] for d in render_chart(values)}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from stacks.cluster_settings import NodePool
+from stacks.nodes import NodePool
 from stacks.settings import build_settings
 from tools import plan
 from tools.offline import Registered

@@ -14,7 +14,7 @@ from tools import engine
 
 STATES = Path(__file__).resolve().parent / "data" / "state"
 NS = "tartware-infra"
-BITNAMI = "platform-data-postgres"  # the bitnami release's resource (main: components/platform/data.py)
+BITNAMI = "platform-data-postgres"  # the bitnami release's resource (main: components/platform/data_tier.py)
 REDIS = "platform-data-redis"
 CLUSTER = "platform-data-postgresql-cluster"
 POOLER = "platform-data-postgresql-pooler"

@@ -12,12 +12,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from tests.envoy_ratelimit import (ACTIONS, ENVOY_GRPC_FIELDS, GLOBAL_FIELDS, LOCAL_FIELDS, PER_CLIENT_RPS,
                                    RLS_FIELDS, check_rls_config, edge_filter, objects, rls_config, rls_limit)
 from tests.helpers import platform_run
-from tools.diff import kubernetes_objects
 from tools.render import render_chart
 
 GUIDE_RPS = 20000  # "20,000 operations per second"

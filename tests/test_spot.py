@@ -10,7 +10,7 @@ affinity, weight 1-100).
 
 import pytest
 
-from stacks.chart_values import chart_values
+from stacks.tartware_values import chart_values
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tests import guide

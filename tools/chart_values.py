@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from stacks.catalog import SERVICE_NAMES
-from stacks.chart_values import chart_values
+from stacks.tartware_values import chart_values
 from stacks.settings import build_settings
 from tools import generated
 from tools.offline import run_program

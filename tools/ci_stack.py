@@ -2,9 +2,10 @@
 
     python -m tools.ci_stack prod      # prints target=<clusterTarget> and refresh=true|false
 
-vsphere and baremetal stacks talk to Rancher with API tokens that expire (rancher2 Token resources,
-the Bootstrap token): state read from the backend may hold a stale token, so the workflows run
-``pulumi preview --refresh`` / ``pulumi up --refresh`` there (docs/operations.md "CI").
+The targets whose API tokens expire (``tokens_expire``, stacks/targets/: vsphere and baremetal talk
+to Rancher with rancher2 Token resources and the Bootstrap token) may have a stale token in the
+state read from the backend, so the workflows run ``pulumi preview --refresh`` / ``pulumi up
+--refresh`` there (docs/operations.md "CI").
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ from pathlib import Path
 
 import yaml
 
+from stacks import targets
+
 ROOT = Path(__file__).resolve().parent.parent
-EXPIRING = ("vsphere", "baremetal")
+EXPIRING = targets.having("tokens_expire")
+DEFAULT = next(iter(targets.TARGETS))  # clusterTarget's default
 
 
 def target(stack: str, root: Path = ROOT) -> str:
     doc = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
     config = doc.get("config") or {}
-    return str(config.get("tartware-infra:clusterTarget", config.get("clusterTarget", "existing")))
+    return str(config.get("tartware-infra:clusterTarget", config.get("clusterTarget", DEFAULT)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,8 +36,9 @@ from stacks import versions
 from tools.charts import vendored_chart
 
 # The versions tools/cnpg.py was read at: the operator (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs,
-# the cloudnative-pg chart 0.29.0's appVersion) and the plugin (cloudnative-pg/plugin-barman-cloud@v0.13.0
-# internal/cnpgi/operator/lifecycle.go, the plugin-barman-cloud chart 0.7.0's appVersion).
+# the appVersion of the pinned cloudnative-pg chart, stacks/versions.py) and the plugin
+# (cloudnative-pg/plugin-barman-cloud@v0.13.0 internal/cnpgi/operator/lifecycle.go, the appVersion of
+# the pinned plugin-barman-cloud chart).
 MODELLED = {"cloudnative-pg": "1.30.0", "plugin-barman-cloud": "v0.13.0"}
 # DefaultPgbouncerImage per operator version (cloudnative-pg/cloudnative-pg@v<version> pkg/versions/versions.go).
 DEFAULT_PGBOUNCER_IMAGE = {"1.30.0": "ghcr.io/cloudnative-pg/pgbouncer:1.25.1"}

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 import runpy
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
@@ -31,6 +30,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from stacks import metrics_probe
+from stacks.targets import FAMILIES, eks
 from tools.pulumi_cli import apply_project_defaults, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,6 @@ def contains_secret(value: Any) -> bool:
     return False
 
 
-MOCK_RANCHER_CA = "-----BEGIN CERTIFICATE-----\nMIIBmockRancherCA\n-----END CERTIFICATE-----"
 
 
 @dataclass
@@ -156,17 +155,13 @@ class DefaultMocks(pulumi_mocks.Mocks):
     secrets, because the mock monitor does not apply that option itself.
     """
 
-    REGION = "eu-west-1"
-    ACCOUNT = "123456789012"
-    # type -> output keys the real provider marks secret
+    # type -> output keys the real provider marks secret (the cluster targets' own, stacks/targets/)
     SECRET_OUTPUTS = {
-        "rancher2:index/clusterV2:ClusterV2": ("kubeConfig", "clusterRegistrationToken"),
-        "rancher2:index/clusterSync:ClusterSync": ("kubeConfig",),
-        "rancher2:index/bootstrap:Bootstrap": ("currentPassword", "initialPassword", "password", "tempToken", "token"),
-        "rancher2:index/token:Token": ("token", "secretKey", "accessKey"),
         "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
         "random:index/randomBytes:RandomBytes": ("hex", "base64"),
+        **{typ: keys for family in FAMILIES for typ, keys in family.secret_outputs.items()},
     }
+    RESOURCE_IDS = {typ: prefix for family in FAMILIES for typ, prefix in family.resource_ids.items()}
     # Mock RandomBytes values: hexadecimal like the real ones, and recognisable (this marker) so the
     # plaintext audit (tests/test_audits.py) finds one that leaks.
     BYTES_MARKER = "5ec2e75ec2e7"
@@ -187,74 +182,20 @@ class DefaultMocks(pulumi_mocks.Mocks):
             outputs.setdefault("metadata", args.inputs["metadata"])
         if typ.startswith("aws:"):
             service = typ.split(":")[1].split("/")[0]
-            outputs.setdefault("arn", f"arn:aws:{service}:{self.REGION}:{self.ACCOUNT}:{name}")
+            outputs.setdefault("arn", f"arn:aws:{service}:{eks.REGION}:{eks.ACCOUNT}:{name}")
             outputs.setdefault("name", name)
-        if typ == "aws:eks/cluster:Cluster":
-            outputs.update(
-                endpoint=f"https://{name.upper()}.gr7.{self.REGION}.eks.amazonaws.com",
-                certificateAuthority={"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="},
-                identities=[{"oidcs": [{"issuer": f"https://oidc.eks.{self.REGION}.amazonaws.com/id/MOCK{name.upper()}"}]}],
-                status="ACTIVE",
-            )
-        if typ == "aws:ec2/eip:Eip":  # an address of TEST-NET-2 (RFC 5737), one per Elastic IP
-            outputs["publicIp"] = f"198.51.100.{zlib.crc32(name.encode()) % 250 + 1}"
-        if typ == "aws:eks/nodeGroup:NodeGroup":
-            outputs["resources"] = [{"autoscalingGroups": [{"name": f"eks-{name}-asg"}]}]
-        if typ == "rancher2:index/clusterV2:ClusterV2":
-            cluster_id = f"c-m-{abs(hash(name)) % 10**8:08d}"
-            outputs.update(
-                clusterV1Id=cluster_id,
-                kubeConfig=f"apiVersion: v1\nkind: Config\nclusters:\n- name: {name}\n",
-                clusterRegistrationToken={
-                    "nodeCommand": f"curl -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
-                                   f"--server https://rancher.mock --token mock-{name}-registration --ca-checksum abc",
-                    "insecureNodeCommand": f"curl --insecure -fL https://rancher.mock/system-agent-install.sh | sudo sh -s - "
-                                           f"--server https://rancher.mock --token mock-{name}-registration",
-                    "token": f"mock-{name}-registration",
-                    "clusterId": cluster_id,
-                },
-            )
-        if typ == "rancher2:index/clusterSync:ClusterSync":
-            outputs.update(kubeConfig=f"apiVersion: v1\nkind: Config\n# synced {name}\n", synced=True)
-        if typ == "rancher2:index/machineConfigV2:MachineConfigV2":
-            outputs.update(name=f"{args.inputs.get('generateName', 'nc')}-mock1", kind="VmwarevsphereConfig")
-        if typ == "rancher2:index/bootstrap:Bootstrap":
-            outputs.update(url="https://rancher.mock", token=f"token-mock:{name}", user="admin",
-                           currentPassword=args.inputs.get("password"))
-        if typ == "rancher2:index/token:Token":
-            outputs.update(token=f"token-mock:{name}-secret", name=f"token-{name}")
-        if typ == "rancher2:index/cloudCredential:CloudCredential":
-            outputs.setdefault("name", name)
+        for family in FAMILIES:  # the cluster targets' provider resources
+            outputs.update(family.mock_outputs(typ, name, args.inputs))
         for key in self.SECRET_OUTPUTS.get(typ, ()):
             if key in outputs and not rpc.is_rpc_secret(outputs[key]):
                 outputs[key] = rpc.wrap_rpc_secret(outputs[key])
-        resource_id = f"cattle-global-data:cc-{name}" if typ == "rancher2:index/cloudCredential:CloudCredential" else f"{name}-id"
-        return resource_id, outputs
+        return f"{self.RESOURCE_IDS.get(typ, '')}{name}" if typ in self.RESOURCE_IDS else f"{name}-id", outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs):
-        token = args.token
-        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return {"names": [f"{self.REGION}a", f"{self.REGION}b", f"{self.REGION}c"],
-                    "zoneIds": ["euw1-az1", "euw1-az2", "euw1-az3"], "id": self.REGION, "state": "available"}
-        if token == "aws:index/getRegion:getRegion":
-            return {"region": self.REGION, "name": self.REGION, "id": self.REGION}
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": self.ACCOUNT, "arn": f"arn:aws:iam::{self.ACCOUNT}:user/mock", "userId": "MOCK",
-                    "id": self.ACCOUNT}
-        if token == "rancher2:index/getSetting:getSetting":
-            # the mock Rancher runs with a private CA (as rancherInstall's self-signed one)
-            value = MOCK_RANCHER_CA if args.args.get("name") == "cacerts" else ""
-            return {"name": args.args.get("name"), "value": value, "id": args.args.get("name")}
-        if token.startswith("vsphere:index/get"):
-            kind = token.rsplit(":", 1)[-1][3:].lower()
-            found = dict(args.args)
-            found["id"] = f"{kind}-{found.get('name') or found.get('path')}"
-            if kind == "virtualmachine":
-                found.update(guestId="ubuntu64Guest", firmware="efi", scsiType="pvscsi",
-                             networkInterfaceTypes=["vmxnet3"],
-                             disks=[{"size": 40, "thinProvisioned": True, "eagerlyScrub": False,
-                                     "label": "disk0", "unitNumber": 0}])
-            return found
+        for family in FAMILIES:  # the cluster targets' look-ups
+            found = family.mock_call(args.token, args.args)
+            if found is not None:
+                return found
         return {}
 
 

@@ -1,7 +1,8 @@
-"""Write the ``config:`` block of Pulumi.yaml from the declared settings (stacks/settings.py).
+"""Write the ``config:`` block of Pulumi.yaml and the settings reference (docs/settings.md) from the
+declared settings (stacks/settings.py): each setting's one declaration (``stacks.schema.Setting``).
 
-    python -m tools.project_file          # rewrite Pulumi.yaml
-    python -m tools.project_file --check  # exit 1 if it is out of date
+    python -m tools.project_file          # rewrite Pulumi.yaml and docs/settings.md
+    python -m tools.project_file --check  # exit 1 if either is out of date
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 import yaml
 
 from stacks.schema import Setting
-from stacks.settings import OBJECT_DOCS, all_declared
+from stacks import model
+from stacks.settings import OBJECT_DOCS, SECTIONS, all_declared
 from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
+SETTINGS_DOC = ROOT / "docs" / "settings.md"
 
 HEADER = """\
 name: tartware-infra
@@ -72,9 +75,9 @@ def render() -> str:
         default = project_default(s)
         if default is None:
             kind = f"{s.type}<{s.items}>" if s.items else s.type
-            optional.append(f"#   {s.name} ({kind}{', secret' if s.secret else ''}): {s.description}\n")
+            optional.append(f"#   {s.name} ({kind}{', secret' if s.secret else ''}): {s.full_description}\n")
             continue
-        entry: dict = {"type": s.type, "description": s.description}
+        entry: dict = {"type": s.type, "description": s.full_description}
         if s.items:
             entry["items"] = {"type": s.items}
         entry["default"] = default
@@ -84,8 +87,46 @@ def render() -> str:
             + yaml.safe_dump({"config": config}, sort_keys=False, width=120))
 
 
+def _default_text(s: Setting) -> str:
+    if s.secret:
+        return "secret, unset"
+    if s.per_env is not None:
+        return f"dev `{_plain(s.per_env[0])}`, prod `{_plain(s.per_env[1])}`"
+    if s.default is None or s.default == "" or s.default == []:
+        return "unset"
+    return f"`{_plain(s.default)}`"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def render_doc() -> str:
+    """Every setting, per section, with its type, default and description: the settings reference."""
+    out = ["# Settings reference", "",
+           "GENERATED from the settings' declarations (stacks/, `Setting`) by `python -m tools.project_file`;",
+           "a test keeps it current. Set a key with `pulumi config set <key> <value>` (secrets with `--secret`,",
+           "objects with `--path`). \"unset\": the program computes the value (the description says how).", ""]
+    sections = [("core", model.DECLARED)] + [(section.NAME, section.DECLARED) for section in SECTIONS]
+    for name, declared in sections:
+        out += [f"## {name}", "", "| key | type | default | description |", "|---|---|---|---|"]
+        for s in declared:
+            kind = f"{s.type}<{s.items}>" if s.items else s.type
+            text = s.full_description.replace("|", "\\|")
+            out.append(f"| `{s.name}` | {kind} | {_default_text(s)} | {text} |")
+        out.append("")
+    out += ["## object settings", "", "| key | fields |", "|---|---|"]
+    out += [f"| `{name}` | {text} |" for name, text in OBJECT_DOCS().items()]
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    return generated.main(PROJECT_FILE, render, "python -m tools.project_file", __doc__, argv)
+    return generated.main_many({PROJECT_FILE: render, SETTINGS_DOC: render_doc}, "python -m tools.project_file",
+                               __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -206,7 +206,6 @@ SOURCES: dict[str, Callable[[str], Source]] = {
     "bitwarden-sdk-server": lambda v: Source("external-secrets/bitwarden-sdk-server", v,
                                              "deploy/charts/bitwarden-sdk-server", stamp_helm_package),
     "oauth2-proxy": lambda v: Source("oauth2-proxy/manifests", f"oauth2-proxy-{v}", "helm/oauth2-proxy"),
-    "redis-ha": lambda v: Source("DandyDeveloper/charts", f"redis-ha-{v}", "charts/redis-ha"),
     "cluster-autoscaler": lambda v: Source("kubernetes/autoscaler", f"cluster-autoscaler-chart-{v}",
                                            "cluster-autoscaler/charts/cluster-autoscaler"),
     "rancher": lambda v: Source("rancher/rancher", f"v{v}", "chart", stamp_rancher),

@@ -20,8 +20,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import BareMetalClusterArgs, RancherClusterArgs
-from stacks.cluster_settings import tolerations_for
+from stacks.targets.baremetal import BareMetalClusterArgs
+from stacks.targets.rancher import RancherClusterArgs
+from stacks.nodes import tolerations_for
 
 from ..base import TartwareComponent
 from ..kit import chart_args, namespace
@@ -35,10 +36,10 @@ LOCAL_PATH_PROVISIONER = "rancher.io/local-path"  # deploy/local-path-storage.ya
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 
 
-def pool_tolerations(settings: RancherClusterArgs) -> list[dict[str, str]]:
+def pool_tolerations(args: RancherClusterArgs) -> list[dict[str, str]]:
     """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
     out: list[dict[str, str]] = []
-    for pool in settings.worker_pools:
+    for pool in args.worker_pools:
         out += [t for t in tolerations_for(pool) if t not in out]
     return out
 
@@ -58,20 +59,20 @@ class MetalLb(TartwareComponent):
 
     def __init__(self, name: str, args: RancherClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        settings, provider = args, self.provider
+        provider = self.provider
         # The speaker needs NET_RAW and host networking: MetalLB's installation docs label its
         # namespace privileged (metallb/metallb@v0.15.2 website/content/installation/_index.md).
         ns = namespace(f"{name}-namespace", METALLB_NAMESPACE, "privileged", provider, self)
-        tolerations = pool_tolerations(settings)
+        tolerations = pool_tolerations(args)
         self.release = _release(self, f"{name}-metallb", versions.METALLB, METALLB_NAMESPACE, {
-            # values.yaml at v0.15.2: speaker.tolerations, speaker.frr.enabled (BGP only: off for L2)
+            # values.yaml at the pin: speaker.tolerations, speaker.frr.enabled (BGP only: off for L2)
             "speaker": {"tolerations": tolerations, "frr": {"enabled": False}},
             "crds": {"enabled": True},
         }, provider, [ns])
         meta = lambda n: k8s.meta.v1.ObjectMetaArgs(name=n, namespace=METALLB_NAMESPACE)  # noqa: E731
         self.pool = k8s.apiextensions.CustomResource(
             f"{name}-pool", api_version="metallb.io/v1beta1", kind="IPAddressPool", metadata=meta(METALLB_POOL),
-            spec={"addresses": [settings.load_balancer_addresses], "autoAssign": True},
+            spec={"addresses": [args.load_balancer_addresses], "autoAssign": True},
             opts=self.child(provider, depends_on=[self.release]))
         self.advertisement = k8s.apiextensions.CustomResource(
             f"{name}-l2", api_version="metallb.io/v1beta1", kind="L2Advertisement", metadata=meta(METALLB_POOL),
@@ -81,7 +82,7 @@ class MetalLb(TartwareComponent):
         # admitted by the controller's webhook, which serves once the release is ready
         # (metallb/metallb@v0.15.2 internal/k8s/k8s.go 334-371).
         self.ready: tuple[pulumi.Resource, ...] = (self.pool, self.advertisement)
-        self.register_outputs({"addresses": settings.load_balancer_addresses})
+        self.register_outputs({"addresses": args.load_balancer_addresses})
 
 
 class BareMetalStorage(TartwareComponent):
@@ -91,14 +92,14 @@ class BareMetalStorage(TartwareComponent):
 
     def __init__(self, name: str, args: BareMetalClusterArgs, opts: pulumi.ResourceOptions):
         super().__init__(name, opts)
-        settings, provider = args, self.provider
-        self.kind = settings.bare_metal_storage
-        reclaim = "Retain" if settings.protect else "Delete"
+        provider = self.provider
+        self.kind = args.bare_metal_storage
+        reclaim = "Retain" if args.protect else "Delete"
         if self.kind == "longhorn":
             # Longhorn's instance managers need privileged pods (host paths, iSCSI).
             ns = namespace(f"{name}-namespace", LONGHORN_NAMESPACE, "privileged", provider, self)
-            taints = ";".join(settings_taints(settings))
-            nodes = sum(p.min_nodes for p in settings.worker_pools)
+            taints = ";".join(pool_taints(args))
+            nodes = sum(p.min_nodes for p in args.worker_pools)
             self.release = _release(self, f"{name}-longhorn", versions.LONGHORN, LONGHORN_NAMESPACE, {
                 # longhorn/longhorn@v1.12.1 chart/values.yaml
                 "persistence": {"defaultClass": True, "reclaimPolicy": reclaim,
@@ -108,10 +109,10 @@ class BareMetalStorage(TartwareComponent):
                 # unless it is true (chart/templates/uninstall-job.yaml, README "Uninstallation"). True only
                 # where the stack may be destroyed: protected stacks keep Longhorn's guard, and Pulumi
                 # refuses to delete the protected release before Helm's hook would run.
-                "defaultSettings": {"taintToleration": taints or None, "deletingConfirmationFlag": not settings.protect},
-                "longhornManager": {"tolerations": pool_tolerations(settings)},
-                "longhornDriver": {"tolerations": pool_tolerations(settings)},
-            }, provider, [ns], protect=settings.protect)
+                "defaultSettings": {"taintToleration": taints or None, "deletingConfirmationFlag": not args.protect},
+                "longhornManager": {"tolerations": pool_tolerations(args)},
+                "longhornDriver": {"tolerations": pool_tolerations(args)},
+            }, provider, [ns], protect=args.protect)
             self.storage_class = LONGHORN_STORAGE_CLASS
             # its manager creates the class and the CSI driver once the release is ready
             self.ready: tuple[pulumi.Resource, ...] = (self.release,)
@@ -132,9 +133,9 @@ class BareMetalStorage(TartwareComponent):
         self.register_outputs({"storage": self.kind, "defaultStorageClass": self.storage_class})
 
 
-def settings_taints(settings: RancherClusterArgs) -> list[str]:
+def pool_taints(args: RancherClusterArgs) -> list[str]:
     """'key=value:Effect' taints of the worker pools, once each (Longhorn's taintToleration syntax)."""
     out: list[str] = []
-    for pool in settings.worker_pools:
+    for pool in args.worker_pools:
         out += [t for t in pool.taints if t not in out]
     return out

@@ -18,7 +18,8 @@ from typing import Optional
 import pulumi
 import pulumi_rancher2 as rancher2
 
-from stacks.args import BareMetalClusterArgs, PoolArgs
+from stacks.targets.base import PoolArgs
+from stacks.targets.baremetal import BareMetalClusterArgs
 
 from ..base import TartwareComponent
 from .addons import BareMetalStorage, MetalLb
@@ -46,20 +47,19 @@ class BareMetalRke2Cluster(TartwareComponent):
 
     def __init__(self, name: str, args: BareMetalClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args
-        self.rancher, self.server, _, _ = rancher_provider(self, name, settings)
+        self.rancher, self.server, _, _ = rancher_provider(self, name, args)
         self.cluster = rancher2.ClusterV2(
             f"{name}-rke2",
-            name=settings.name,
-            kubernetes_version=settings.rke2_version,
+            name=args.name,
+            kubernetes_version=args.rke2_version,
             enable_network_policy=True,
             rke_config=rancher2.ClusterV2RkeConfigArgs(
                 machine_global_config=machine_global_config(),
-                etcd=etcd_args(settings, self, self.rancher, name),
+                etcd=etcd_args(args, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="1"),
             ),
-            opts=self.child(self.rancher, protect=settings.protect))
+            opts=self.child(self.rancher, protect=args.protect))
         token = self.cluster.cluster_registration_token
         self.ca = rancher_ca(self, self.rancher)
         plain_command = token.apply(lambda t: t.node_command)
@@ -68,20 +68,20 @@ class BareMetalRke2Cluster(TartwareComponent):
         insecure_command = pulumi.Output.secret(token.apply(lambda t: t.insecure_node_command))
         self.registration_commands = {
             p.name: pulumi.Output.secret(node_command.apply(lambda c, p=p: f"{c} {role_flags(p)}"))
-            for p in settings.node_pools
+            for p in args.node_pools
         }
         # waits for the registered machines to make the cluster Active (not during the first run:
         # docs/clusters.md), then its kubeconfig reaches the cluster
         self.sync = rancher2.ClusterSync(
             f"{name}-active", cluster_id=self.cluster.cluster_v1_id, state_confirm=2, wait_catalogs=False,
-            opts=self.child(self.rancher, custom_timeouts=timeouts(settings)))
+            opts=self.child(self.rancher, custom_timeouts=timeouts(args)))
         self.kubeconfig = pulumi.Output.secret(self.sync.kube_config)
-        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", settings.name))
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", args.name))
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         self.load_balancer = MetalLb(f"{name}-metallb", args, opts=child)
         self.storage = BareMetalStorage(f"{name}-storage", args, opts=child)
 
-        self.handle = rancher_cluster_handle("baremetal", settings, self.cluster, self.provider, self.kubeconfig,
+        self.handle = rancher_cluster_handle("baremetal", args, self.cluster, self.provider, self.kubeconfig,
                                              self.server, {
             "registrationCommand": node_command,
             "registrationCommandInsecure": insecure_command,

@@ -8,7 +8,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import versions
-from stacks.args import EksClusterArgs, PoolArgs, RancherClusterArgs
+from stacks.targets.base import PoolArgs
+from stacks.targets.eks import EksClusterArgs
+from stacks.targets.rancher import RancherClusterArgs
 
 from ..base import TartwareComponent
 
@@ -23,9 +25,9 @@ def parse_taint(text: str) -> tuple[str, str, str]:
     return k, v, effect
 
 
-def autoscaler_image_tag(settings: EksClusterArgs | RancherClusterArgs) -> str:
+def autoscaler_image_tag(args: EksClusterArgs | RancherClusterArgs) -> str:
     """cluster-autoscaler's minor must match the cluster's (kubernetes/autoscaler README)."""
-    return f"v{settings.kubernetes_minor}.0"
+    return f"v{args.kubernetes_minor}.0"
 
 
 # A provider with clusterIdentifier is replaced only when the identifier changes; without it,
@@ -66,13 +68,13 @@ def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulum
 
 
 def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider,
-                       settings: EksClusterArgs | RancherClusterArgs,
+                       args: EksClusterArgs | RancherClusterArgs,
                        values: dict, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.helm.v3.Release:
     """cluster-autoscaler (chart pinned in stacks/versions.py; keys per kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0
     charts/cluster-autoscaler/values.yaml)."""
     chart = versions.CLUSTER_AUTOSCALER
     base = {
-        "image": {"tag": autoscaler_image_tag(settings)},
+        "image": {"tag": autoscaler_image_tag(args)},
         "rbac": {"serviceAccount": {"name": AUTOSCALER_SERVICE_ACCOUNT}},
         # rendered as --key=value; the chart's defaults (logtostderr, v) stay (maps merge)
         "extraArgs": {"balance-similar-node-groups": True, "expander": "least-waste",
@@ -106,8 +108,8 @@ def pool_summary(pools: Sequence[PoolArgs]) -> dict:
     }
 
 
-def timeouts(settings: RancherClusterArgs) -> pulumi.CustomTimeouts:
-    minutes = f"{settings.active_timeout_minutes}m"
+def timeouts(args: RancherClusterArgs) -> pulumi.CustomTimeouts:
+    minutes = f"{args.active_timeout_minutes}m"
     return pulumi.CustomTimeouts(create=minutes, update=minutes)
 
 

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from stacks.args import EksClusterArgs, NodeGroupArgs
+from stacks.targets.eks import EksClusterArgs, NodeGroupArgs
 from stacks.errors import Problem, SettingsError
 from stacks.errors import key as config_key
 
@@ -131,13 +131,12 @@ class EksCluster(TartwareComponent):
         if refusal:  # before any resource is registered (the cluster is the stack's first component)
             raise SettingsError([Problem(config_key("eksKubeconfigRoleArn"), refusal, args.kubeconfig_role_arn)])
         super().__init__(name, opts)
-        settings = args
-        cname = self.cluster_name = settings.name
-        tags = {"tartware.io/cluster": cname, "tartware.io/environment": settings.environment}
-        protect = settings.protect
+        cname = self.cluster_name = args.name
+        tags = {"tartware.io/cluster": cname, "tartware.io/environment": args.environment}
+        protect = args.protect
 
         # --- network: 3 AZs, public + private subnets, NAT per AZ in prod ---------------------
-        zones = settings.availability_zones
+        zones = args.availability_zones
         azs = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
 
         def zone(i: int) -> pulumi.Output[str]:
@@ -147,7 +146,7 @@ class EksCluster(TartwareComponent):
                 return names[i]
             return azs.names.apply(pick)
 
-        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=settings.vpc_cidr, enable_dns_hostnames=True,
+        self.vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=args.vpc_cidr, enable_dns_hostnames=True,
                                enable_dns_support=True, tags={**tags, "Name": f"{cname}-vpc"}, opts=self.child())
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags={**tags, "Name": f"{cname}-igw"},
                                       opts=self.child())
@@ -155,7 +154,7 @@ class EksCluster(TartwareComponent):
                                        opts=self.child())
         aws.ec2.Route(f"{name}-public-default", route_table_id=public_rt.id, destination_cidr_block="0.0.0.0/0",
                       gateway_id=igw.id, opts=self.child())
-        private_cidrs, public_cidrs = subnet_cidrs(settings.vpc_cidr, zones)
+        private_cidrs, public_cidrs = subnet_cidrs(args.vpc_cidr, zones)
         self.public_subnets, self.private_subnets, self.nat_gateways = [], [], []
         self.nat_addresses: list[pulumi.Output] = []
         for i in range(zones):
@@ -168,7 +167,7 @@ class EksCluster(TartwareComponent):
             aws.ec2.RouteTableAssociation(f"{name}-public-{i}", subnet_id=pub.id, route_table_id=public_rt.id,
                                           opts=self.child())
             self.public_subnets.append(pub)
-            if settings.nat_gateway_per_az or i == 0:
+            if args.nat_gateway_per_az or i == 0:
                 eip = aws.ec2.Eip(f"{name}-nat-{i}", domain="vpc", tags={**tags, "Name": f"{cname}-nat-{i}"},
                                   opts=self.child())
                 self.nat_addresses.append(eip.public_ip)
@@ -183,7 +182,7 @@ class EksCluster(TartwareComponent):
                                   opts=self.child())
             rt = aws.ec2.RouteTable(f"{name}-private-{i}", vpc_id=self.vpc.id,
                                     tags={**tags, "Name": f"{cname}-private-{i}"}, opts=self.child())
-            nat = self.nat_gateways[i] if settings.nat_gateway_per_az else self.nat_gateways[0]
+            nat = self.nat_gateways[i] if args.nat_gateway_per_az else self.nat_gateways[0]
             aws.ec2.Route(f"{name}-private-{i}-default", route_table_id=rt.id, destination_cidr_block="0.0.0.0/0",
                           nat_gateway_id=nat.id, opts=self.child())
             aws.ec2.RouteTableAssociation(f"{name}-private-{i}", subnet_id=priv.id, route_table_id=rt.id,
@@ -200,12 +199,12 @@ class EksCluster(TartwareComponent):
             f"{name}-eks",
             name=cname,
             role_arn=cluster_role.arn,
-            version=settings.kubernetes_version,
+            version=args.kubernetes_version,
             vpc_config=aws.eks.ClusterVpcConfigArgs(
                 subnet_ids=[s.id for s in self.private_subnets + self.public_subnets],
                 endpoint_private_access=True,
                 endpoint_public_access=True,
-                public_access_cidrs=list(settings.public_access_cidrs),
+                public_access_cidrs=list(args.public_access_cidrs),
             ),
             enabled_cluster_log_types=CONTROL_PLANE_LOGS,
             access_config=aws.eks.ClusterAccessConfigArgs(authentication_mode="API_AND_CONFIG_MAP",
@@ -234,7 +233,7 @@ class EksCluster(TartwareComponent):
         # --- access entries: admin and CI roles (API_AND_CONFIG_MAP authentication) ---------------
         self.access_entries = {}
         self.access_policies: list[aws.eks.AccessPolicyAssociation] = []
-        for kind, arns in (("admin", settings.admin_role_arns), ("ci", settings.ci_role_arns)):
+        for kind, arns in (("admin", args.admin_role_arns), ("ci", args.ci_role_arns)):
             for i, arn in enumerate(arns):
                 entry = aws.eks.AccessEntry(f"{name}-{kind}-{i}", cluster_name=self.cluster.name, principal_arn=arn,
                                             type="STANDARD", tags=tags, opts=self.child())
@@ -252,7 +251,7 @@ class EksCluster(TartwareComponent):
                                                       opts=self.child())
                          for k, arn in NODE_POLICIES.items()]
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
-        for p in settings.worker_pools:
+        for p in args.worker_pools:
             for key, group in self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones).items():
                 self.node_groups[key] = group
 
@@ -271,7 +270,7 @@ class EksCluster(TartwareComponent):
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
-        ).apply(lambda a: _kubeconfig(a, settings.kubeconfig_role_arn)))
+        ).apply(lambda a: _kubeconfig(a, args.kubeconfig_role_arn)))
         # The first Kubernetes call needs nodes (the add-ons' pods) and, when the kubeconfig assumes
         # eksKubeconfigRoleArn (one of the access-entry roles: kubeconfig_role_refusal), that role's
         # access: an AccessEntry grants nothing until its AccessPolicyAssociation exists.
@@ -292,7 +291,7 @@ class EksCluster(TartwareComponent):
 
         # --- cluster autoscaler (IRSA + auto-discovery of the node groups' ASGs) -------------
         self.autoscaler = None
-        if settings.autoscaler and autoscaled(settings.worker_pools):
+        if args.autoscaler and autoscaled(args.worker_pools):
             ca_role = irsa_role("cluster-autoscaler", AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT)
             ca_policy = aws.iam.RolePolicy(f"{name}-cluster-autoscaler", role=ca_role.id, policy=json.dumps({
                 "Version": "2012-10-17",
@@ -301,7 +300,7 @@ class EksCluster(TartwareComponent):
             # EKS tags managed node groups' ASGs with k8s.io/cluster-autoscaler/enabled and
             # k8s.io/cluster-autoscaler/<cluster> (awsdocs managed-node-groups), so auto-discovery
             # finds them and reads each ASG's min/max = the pool's minNodes/maxNodes.
-            self.autoscaler = autoscaler_release(self, name, self.provider, settings, {
+            self.autoscaler = autoscaler_release(self, name, self.provider, args, {
                 "cloudProvider": "aws",
                 "awsRegion": region,
                 "autoDiscovery": {"clusterName": self.cluster.name},
@@ -315,9 +314,9 @@ class EksCluster(TartwareComponent):
             target="eks",
             kubeconfig=self.kubeconfig,
             resources=[self.cluster],
-            kubernetes_version=settings.kubernetes_version,
+            kubernetes_version=args.kubernetes_version,
             exports={"kubeconfig": self.kubeconfig, "clusterEndpoint": self.cluster.endpoint,
-                     "nodePools": pool_summary(settings.node_pools)},
+                     "nodePools": pool_summary(args.node_pools)},
             egress_addresses=tuple(self.nat_addresses),
             volumes=(self.storage_class,),  # the default class, created once the EBS CSI add-on is active
         )

@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.args import ExistingClusterArgs
+from stacks.targets.existing import ExistingClusterArgs
 
 from ..base import TartwareComponent
 from stacks.handles import ClusterHandle
@@ -25,23 +25,22 @@ class ExistingCluster(TartwareComponent):
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args
-        if not settings.context:
+        if not args.context:
             pulumi.log.warn(current_context_warning("kubeContext"), resource=self)
         self.provider = k8s.Provider(
             f"{name}-k8s",
-            kubeconfig=settings.kubeconfig,
-            context=settings.context or None,
+            kubeconfig=args.kubeconfig,
+            context=args.context or None,
             enable_server_side_apply=True,
             # components/clusters/common.py cluster_identifier: the context names the cluster
-            cluster_identifier=cluster_identifier("existing", settings.context or CURRENT_CONTEXT),
+            cluster_identifier=cluster_identifier("existing", args.context or CURRENT_CONTEXT),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.cluster_name = pulumi.Output.from_input(settings.context or CURRENT_CONTEXT)
+        self.cluster_name = pulumi.Output.from_input(args.context or CURRENT_CONTEXT)
         self.handle = ClusterHandle(
             provider=self.provider,
             name=self.cluster_name,
             target="existing",
-            kubeconfig=settings.kubeconfig,
+            kubeconfig=args.kubeconfig,
         )
         self.register_outputs({"clusterName": self.cluster_name, "target": "existing"})

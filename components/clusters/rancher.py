@@ -25,7 +25,9 @@ import yaml
 from stacks import versions
 
 from ..base import TartwareComponent
-from stacks.args import EtcdOffsiteArgs, PoolArgs, RancherClusterArgs, RancherServerArgs, VsphereClusterArgs
+from stacks.targets.base import PoolArgs
+from stacks.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
+from stacks.targets.vsphere import VsphereClusterArgs
 from stacks.handles import ClusterHandle
 from .common import CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint, pool_summary
 
@@ -64,7 +66,7 @@ class RancherServer(TartwareComponent):
 
     def __init__(self, name: str, args: RancherServerArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = rs = args
+        args = rs = args
         self.hostname = args.hostname
         self.url = f"https://{self.hostname}"
         if not rs.context:
@@ -83,9 +85,9 @@ class RancherServer(TartwareComponent):
             opts=self.child(self.management))
         # Generated, never the guide's "admin"; Rancher reads it once (chart value bootstrapPassword)
         self.bootstrap_password = random.RandomPassword(f"{name}-bootstrap-password", length=32, special=False,
-                                                        opts=self.child(protect=settings.protect))
+                                                        opts=self.child(protect=args.protect))
         self.admin_password = random.RandomPassword(f"{name}-admin-password", length=32, special=False,
-                                                    opts=self.child(protect=settings.protect))
+                                                    opts=self.child(protect=args.protect))
         chart = versions.RANCHER
         self.release = k8s.helm.v3.Release(
             f"{name}-rancher", name="rancher", chart=chart.chart, version=rs.version,
@@ -98,22 +100,22 @@ class RancherServer(TartwareComponent):
                 "ingress": {"tls": {"source": "rancher"}},  # Rancher-generated CA via cert-manager
             },
             timeout=1200,
-            opts=self.child(self.management, depends_on=[self.cert_manager], protect=settings.protect))
+            opts=self.child(self.management, depends_on=[self.cert_manager], protect=args.protect))
         bootstrap_provider = rancher2.Provider(
             f"{name}-bootstrap", api_url=self.url, bootstrap=True, insecure=rs.insecure, timeout="300s",
             opts=self.child(depends_on=[self.release]))
         self.bootstrap = rancher2.Bootstrap(
             f"{name}-bootstrap", initial_password=self.bootstrap_password.result,
             password=self.admin_password.result, token_ttl=0,
-            opts=self.child(bootstrap_provider, protect=settings.protect))
+            opts=self.child(bootstrap_provider, protect=args.protect))
         self.token = pulumi.Output.secret(self.bootstrap.token)
         self.register_outputs({"hostname": self.hostname, "url": self.bootstrap.url})
 
 
-def rancher_provider(component: TartwareComponent, name: str, settings: RancherClusterArgs
+def rancher_provider(component: TartwareComponent, name: str, args: RancherClusterArgs
                      ) -> tuple[rancher2.Provider, Optional[RancherServer], str, pulumi.Output]:
     """(admin provider, the installed server or None, API URL, API token (secret))."""
-    rs = settings.rancher
+    rs = args.rancher
     server = None
     if rs.server is not None:
         server = RancherServer(f"{name}-rancher", rs.server, opts=pulumi.ResourceOptions(parent=component))
@@ -179,19 +181,19 @@ def etcd_s3_endpoint(offsite: EtcdOffsiteArgs) -> str:
     return f"s3.{offsite.region}.amazonaws.com"
 
 
-def etcd_args(settings: RancherClusterArgs, component: Optional[TartwareComponent] = None,
+def etcd_args(args: RancherClusterArgs, component: Optional[TartwareComponent] = None,
               rancher: Optional[rancher2.Provider] = None, name: str = "") -> rancher2.ClusterV2RkeConfigEtcdArgs:
-    """Snapshot schedule and retention; with an off-site target (``settings.etcd_offsite``), the
+    """Snapshot schedule and retention; with an off-site target (``args.etcd_offsite``), the
     snapshots also go to its bucket under <prefix>/etcd, with the same retention, through a Rancher
     S3 cloud credential holding the access keys (pulumi-rancher2 13.0.1: CloudCredential
     s3_credential_config, ClusterV2RkeConfigEtcdS3ConfigArgs bucket/endpoint/cloud_credential_name/
     folder/region/retention; the provider's "Customize the ETCD snapshot feature" example passes
     the credential's id as cloud_credential_name)."""
     s3 = None
-    offsite = settings.etcd_offsite
+    offsite = args.etcd_offsite
     if offsite is not None and component is not None:
         credential = rancher2.CloudCredential(
-            f"{name}-etcd-s3-credential", name=f"{settings.name}-etcd-s3",
+            f"{name}-etcd-s3-credential", name=f"{args.name}-etcd-s3",
             description="etcd snapshots to the off-site backup bucket",
             s3_credential_config=rancher2.CloudCredentialS3CredentialConfigArgs(
                 access_key=offsite.access_key_id, secret_key=offsite.secret_access_key,
@@ -199,9 +201,9 @@ def etcd_args(settings: RancherClusterArgs, component: Optional[TartwareComponen
             opts=component.child(rancher))
         s3 = rancher2.ClusterV2RkeConfigEtcdS3ConfigArgs(
             bucket=offsite.bucket, endpoint=etcd_s3_endpoint(offsite), cloud_credential_name=credential.id,
-            folder=offsite.folder("etcd"), region=offsite.region, retention=settings.etcd_snapshot_retention)
-    return rancher2.ClusterV2RkeConfigEtcdArgs(snapshot_schedule_cron=settings.etcd_snapshot_schedule,
-                                               snapshot_retention=settings.etcd_snapshot_retention,
+            folder=offsite.folder("etcd"), region=offsite.region, retention=args.etcd_snapshot_retention)
+    return rancher2.ClusterV2RkeConfigEtcdArgs(snapshot_schedule_cron=args.etcd_snapshot_schedule,
+                                               snapshot_retention=args.etcd_snapshot_retention,
                                                s3_config=s3)
 
 
@@ -217,7 +219,7 @@ def autoscaler_annotations(pool: PoolArgs, enabled: bool) -> dict[str, str]:
     return {AUTOSCALER_MIN: str(pool.min_nodes), AUTOSCALER_MAX: str(pool.max_nodes)}
 
 
-def autoscaler_identity(component: TartwareComponent, name: str, settings: RancherClusterArgs,
+def autoscaler_identity(component: TartwareComponent, name: str, args: RancherClusterArgs,
                         rancher: rancher2.Provider) -> pulumi.Output:
     """A Rancher user that may only scale machine pools, and a token of that user (secret).
 
@@ -229,15 +231,15 @@ def autoscaler_identity(component: TartwareComponent, name: str, settings: Ranch
     any cluster (their names are generated).
     """
     password = random.RandomPassword(f"{name}-autoscaler-password", length=40, special=False,
-                                     opts=component.child(protect=settings.protect))
-    user = rancher2.User(f"{name}-autoscaler-user", username=f"{settings.name}-autoscaler",
-                         name=f"cluster-autoscaler of {settings.name}", password=password.result, enabled=True,
+                                     opts=component.child(protect=args.protect))
+    user = rancher2.User(f"{name}-autoscaler-user", username=f"{args.name}-autoscaler",
+                         name=f"cluster-autoscaler of {args.name}", password=password.result, enabled=True,
                          opts=component.child(rancher))
     role = rancher2.GlobalRole(
-        f"{name}-autoscaler-role", name=f"{settings.name}-cluster-autoscaler",
-        description=f"cluster-autoscaler: scale the machine pools of {settings.name}",
+        f"{name}-autoscaler-role", name=f"{args.name}-cluster-autoscaler",
+        description=f"cluster-autoscaler: scale the machine pools of {args.name}",
         rules=[rancher2.GlobalRoleRuleArgs(api_groups=[group], resources=[resource], verbs=list(verbs),
-                                           resource_names=[settings.name] if only_ours else None)
+                                           resource_names=[args.name] if only_ours else None)
                for group, resource, verbs, only_ours in AUTOSCALER_RULES],
         new_user_default=False, opts=component.child(rancher))
     bindings = [
@@ -249,14 +251,14 @@ def autoscaler_identity(component: TartwareComponent, name: str, settings: Ranch
     # renew: the provider replaces the token once Rancher reports it expired (read on refresh)
     token = rancher2.CustomUserToken(
         f"{name}-autoscaler-token", username=user.username, password=password.result,
-        description=f"cluster-autoscaler for {settings.name}", ttl=AUTOSCALER_TOKEN_TTL_MINUTES * 60, renew=True,
+        description=f"cluster-autoscaler for {args.name}", ttl=AUTOSCALER_TOKEN_TTL_MINUTES * 60, renew=True,
         opts=component.child(rancher, depends_on=bindings))
     component.autoscaler_user, component.autoscaler_role = user, role
     return pulumi.Output.secret(token.token)
 
 
 def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]) -> dict:
-    """cluster-autoscaler chart 9.59.0 values for --cloud-provider=rancher.
+    """cluster-autoscaler chart values (at the pin) for --cloud-provider=rancher.
 
     templates/deployment.yaml renders the Deployment only when autoDiscovery.clusterName (or
     autoscalingGroups, ...) is set; for the rancher provider the name is not passed on (the cloud
@@ -276,7 +278,7 @@ def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]
     }
 
 
-def rancher_autoscaler(component: TartwareComponent, name: str, settings: VsphereClusterArgs,
+def rancher_autoscaler(component: TartwareComponent, name: str, args: VsphereClusterArgs,
                        rancher: rancher2.Provider, api_url: str, cluster_name: pulumi.Input[str],
                        workload: k8s.Provider, depends_on: list, ca_pem: pulumi.Input[str] = "") -> k8s.helm.v3.Release:
     """cluster-autoscaler --cloud-provider=rancher inside the downstream cluster.
@@ -286,7 +288,7 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Vspher
     token of its own least-privileged Rancher user (``autoscaler_identity``); a private Rancher CA
     reaches its client through SSL_CERT_FILE (``autoscaler_values``).
     """
-    token = autoscaler_identity(component, name, settings, rancher)
+    token = autoscaler_identity(component, name, args, rancher)
     cloud_config = pulumi.Output.secret(pulumi.Output.all(token, cluster_name).apply(
         lambda a: yaml.safe_dump({"url": api_url, "token": a[0], "clusterName": a[1],
                                   "clusterNamespace": FLEET_NAMESPACE})))
@@ -300,16 +302,16 @@ def rancher_autoscaler(component: TartwareComponent, name: str, settings: Vspher
     # the provider reads its cloud config once at start: a new token (refresh) rolls the pod
     values["podAnnotations"] = {"tartware.io/cloud-config-sha256": pulumi.Output.secret(
         cloud_config.apply(lambda c: hashlib.sha256(c.encode()).hexdigest()))}
-    return autoscaler_release(component, name, workload, settings, values, depends_on=[secret, *depends_on])
+    return autoscaler_release(component, name, workload, args, values, depends_on=[secret, *depends_on])
 
 
-def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: rancher2.ClusterV2,
+def rancher_cluster_handle(target: str, args: RancherClusterArgs, cluster: rancher2.ClusterV2,
                            provider: k8s.Provider, kubeconfig: pulumi.Output, server: Optional[RancherServer],
                            exports: dict, load_balancers: Sequence[pulumi.Resource] = (),
                            volumes: Sequence[pulumi.Resource] = ()) -> ClusterHandle:
     """The handle of a Rancher-provisioned RKE2 cluster (vsphere, baremetal)."""
     exports = {"kubeconfig": kubeconfig, "rancherClusterId": cluster.cluster_v1_id, **exports,
-               "nodePools": pool_summary(settings.node_pools)}
+               "nodePools": pool_summary(args.node_pools)}
     if server is not None:
         exports["rancherAdminPassword"] = pulumi.Output.secret(server.admin_password.result)
     return ClusterHandle(
@@ -319,7 +321,7 @@ def rancher_cluster_handle(target: str, settings: RancherClusterArgs, cluster: r
         kubeconfig=kubeconfig,
         resources=[cluster],
         rancher_hostname=server.hostname if server else None,
-        kubernetes_version=settings.rke2_version[1:].split("+")[0],  # v1.34.1+rke2r1 -> 1.34.1
+        kubernetes_version=args.rke2_version[1:].split("+")[0],  # v1.34.1+rke2r1 -> 1.34.1
         exports=exports,
         load_balancers=tuple(load_balancers),
         volumes=tuple(volumes),

@@ -14,7 +14,8 @@ import pulumi_rancher2 as rancher2
 import pulumi_vsphere as vsphere
 import yaml
 
-from stacks.args import VmPoolArgs, VsphereClusterArgs
+from stacks.targets.base import VmPoolArgs
+from stacks.targets.vsphere import VsphereClusterArgs
 
 from ..base import TartwareComponent
 from .addons import MetalLb, pool_tolerations
@@ -41,9 +42,9 @@ CPI_CHART, CSI_CHART = "rancher-vsphere-cpi", "rancher-vsphere-csi"
 CSI_STORAGE_CLASS = "vsphere-csi-sc"  # charts/rancher-vsphere-csi/values.yaml storageClass.name
 
 
-def vsphere_chart_values(settings: VsphereClusterArgs, password: str) -> str:
+def vsphere_chart_values(args: VsphereClusterArgs, password: str) -> str:
     """chartValues for the CPI and CSI charts (keys: rancher/vsphere-charts@9db6d94 values.yaml)."""
-    vs = settings.vsphere
+    vs = args.vsphere
     vcenter = {"host": vs.vcenter, "port": 443, "datacenters": vs.datacenter, "username": vs.username,
                "password": password}
     return yaml.safe_dump({
@@ -53,7 +54,7 @@ def vsphere_chart_values(settings: VsphereClusterArgs, password: str) -> str:
             # the CSI chart's insecureFlag is a string ("1"/"0") in its INI config template
             "vCenter": {**vcenter, "insecureFlag": "1" if vs.insecure else "0", "configSecret": {"generate": True}},
             # the node plugin must run where the data tier's volumes are mounted (memory pool)
-            "csiNode": {"tolerations": pool_tolerations(settings)},
+            "csiNode": {"tolerations": pool_tolerations(args)},
             # a claim's resize (allowVolumeExpansion below) needs the controller's csi-resizer sidecar,
             # off by default, and the driver's online-volume-extend feature state for a volume in use
             # (rancher/vsphere-charts charts/rancher-vsphere-csi/values.yaml csiController.csiResizer.enabled
@@ -62,7 +63,7 @@ def vsphere_chart_values(settings: VsphereClusterArgs, password: str) -> str:
             "onlineVolumeExtend": {"enabled": True},
             "storageClass": {"enabled": True, "isDefault": True, "name": CSI_STORAGE_CLASS,
                              "allowVolumeExpansion": True,
-                             "reclaimPolicy": "Retain" if settings.protect else "Delete"},
+                             "reclaimPolicy": "Retain" if args.protect else "Delete"},
         },
     }, sort_keys=False)
 
@@ -72,9 +73,8 @@ class VsphereRancherCluster(TartwareComponent):
 
     def __init__(self, name: str, args: VsphereClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        settings = args
-        vs = settings.vsphere
-        self.rancher, self.server, api_url, _ = rancher_provider(self, name, settings)
+        vs = args.vsphere
+        self.rancher, self.server, api_url, _ = rancher_provider(self, name, args)
 
         # --- vCenter objects, looked up by name ------------------------------------------------
         self.vcenter = vsphere.Provider(f"{name}-vcenter", vsphere_server=vs.vcenter, user=vs.username,
@@ -100,58 +100,58 @@ class VsphereRancherCluster(TartwareComponent):
 
         # --- Rancher: credential, one machine config per pool, the cluster ---------------------
         self.credential = rancher2.CloudCredential(
-            f"{name}-vsphere", name=f"{settings.name}-vsphere",
+            f"{name}-vsphere", name=f"{args.name}-vsphere",
             vsphere_credential_config=rancher2.CloudCredentialVsphereCredentialConfigArgs(
                 vcenter=vs.vcenter, username=vs.username, password=vs.password, vcenter_port="443"),
             opts=self.child(self.rancher))
-        self.machine_configs = {p.name: self._machine_config(name, settings, p) for p in settings.node_pools}
-        pools = [self._machine_pool(settings, p) for p in settings.node_pools]
+        self.machine_configs = {p.name: self._machine_config(name, args, p) for p in args.node_pools}
+        pools = [self._machine_pool(args, p) for p in args.node_pools]
         # the autoscaler owns the quantity of autoscaled pools (indexes are stable: pool order is fixed)
-        ignore = [f"rkeConfig.machinePools[{i}].quantity" for i, p in enumerate(settings.node_pools)
-                  if settings.autoscaler and p.autoscaled]
+        ignore = [f"rkeConfig.machinePools[{i}].quantity" for i, p in enumerate(args.node_pools)
+                  if args.autoscaler and p.autoscaled]
         self.cluster = rancher2.ClusterV2(
             f"{name}-rke2",
-            name=settings.name,
-            kubernetes_version=settings.rke2_version,
+            name=args.name,
+            kubernetes_version=args.rke2_version,
             enable_network_policy=True,
             cloud_credential_secret_name=self.credential.id,
             rke_config=rancher2.ClusterV2RkeConfigArgs(
                 machine_pools=pools,
                 machine_global_config=machine_global_config(CLOUD_PROVIDER),
                 # vCenter password inside: a secret Output, so the whole rkeConfig is stored encrypted
-                chart_values=pulumi.Output.secret(vs.password).apply(lambda pw: vsphere_chart_values(settings, pw)),
-                etcd=etcd_args(settings, self, self.rancher, name),
+                chart_values=pulumi.Output.secret(vs.password).apply(lambda pw: vsphere_chart_values(args, pw)),
+                etcd=etcd_args(args, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="10%"),
             ),
-            opts=self.child(self.rancher, protect=settings.protect, custom_timeouts=timeouts(settings),
+            opts=self.child(self.rancher, protect=args.protect, custom_timeouts=timeouts(args),
                             ignore_changes=ignore))
         self.kubeconfig = pulumi.Output.secret(self.cluster.kube_config)
-        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", settings.name))
+        self.provider = workload_provider(self, name, self.kubeconfig, cluster_identifier("rancher", args.name))
 
         self.storage_class = CSI_STORAGE_CLASS
         self.load_balancer = MetalLb(f"{name}-metallb", args,
                                      opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
         self.autoscaler = None
-        if settings.autoscaler and any(p.autoscaled for p in settings.node_pools):
-            self.autoscaler = rancher_autoscaler(self, name, settings, self.rancher, api_url, self.cluster.name,
+        if args.autoscaler and any(p.autoscaled for p in args.node_pools):
+            self.autoscaler = rancher_autoscaler(self, name, args, self.rancher, api_url, self.cluster.name,
                                                  self.provider, depends_on=[],
                                                  ca_pem=rancher_ca(self, self.rancher))
 
         # volumes: the vSphere CSI driver and its default class come with the cluster (RKE2's
         # rancher-vsphere-csi chart), so claims wait for nothing else
-        self.handle = rancher_cluster_handle("vsphere", settings, self.cluster, self.provider, self.kubeconfig,
+        self.handle = rancher_cluster_handle("vsphere", args, self.cluster, self.provider, self.kubeconfig,
                                              self.server, {}, load_balancers=self.load_balancer.ready)
         self.register_outputs({"clusterName": self.cluster.name, "clusterId": self.cluster.cluster_v1_id,
                                "kubeconfig": self.kubeconfig})
 
-    def _machine_config(self, name: str, settings: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.MachineConfigV2:
+    def _machine_config(self, name: str, args: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.MachineConfigV2:
         inv = self.inventory
         return rancher2.MachineConfigV2(
             f"{name}-{pool.name}",
-            generate_name=f"{settings.name}-{pool.name.lower()}",
+            generate_name=f"{args.name}-{pool.name.lower()}",
             vsphere_config=rancher2.MachineConfigV2VsphereConfigArgs(
-                vcenter=settings.vsphere.vcenter,
+                vcenter=args.vsphere.vcenter,
                 vcenter_port="443",
                 datacenter=inv["datacenter"],
                 datastore=inv["datastore"],
@@ -168,7 +168,7 @@ class VsphereRancherCluster(TartwareComponent):
             ),
             opts=self.child(self.rancher))
 
-    def _machine_pool(self, settings: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.ClusterV2RkeConfigMachinePoolArgs:
+    def _machine_pool(self, args: VsphereClusterArgs, pool: VmPoolArgs) -> rancher2.ClusterV2RkeConfigMachinePoolArgs:
         mc = self.machine_configs[pool.name]
         cp = pool.role == "control-plane"
         return rancher2.ClusterV2RkeConfigMachinePoolArgs(
@@ -180,7 +180,7 @@ class VsphereRancherCluster(TartwareComponent):
             quantity=pool.min_nodes,
             machine_labels=dict(pool.labels),  # node labels
             taints=machine_taints(pool),
-            annotations=autoscaler_annotations(pool, settings.autoscaler),  # machineDeploymentAnnotations
+            annotations=autoscaler_annotations(pool, args.autoscaler),  # machineDeploymentAnnotations
             drain_before_delete=not cp,
             machine_config=rancher2.ClusterV2RkeConfigMachinePoolMachineConfigArgs(kind=mc.kind, name=mc.name),
         )

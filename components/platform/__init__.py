@@ -23,10 +23,10 @@ from stacks.network import PolicyHome
 
 from ..base import TartwareComponent, type_token
 from stacks.handles import PlatformHandle
-from . import access, certs, edge, mesh, metrics, ratelimit
+from . import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
 from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, NetworkPolicies, Peer, psa_labels
 
-from .data import DataTier
+from .data_tier import DataTier
 from .observability import Observability
 
 ROUTES = ("api", "grafana", "jaeger", "prometheus")
@@ -77,7 +77,7 @@ class Platform(TartwareComponent):
         self.observability = Observability(f"{name}-observability", args.observability, opts=child)
         # cert-manager and ingress-nginx render ServiceMonitors: they wait for the release installing its CRD
         monitoring = (self.observability.crd_release,)
-        self.certs = (certs.CertManager(f"{name}-certs", dataclasses.replace(
+        self.certs = (cert_manager.CertManager(f"{name}-certs", dataclasses.replace(
             args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child) if args.certs is not None else None)
         # the data tier's PodMonitors/PrometheusRule need the monitoring CRDs, the Barman Cloud
         # plugin cert-manager's (its gRPC certificates); its PostgreSQL part makes the allows its
@@ -90,7 +90,7 @@ class Platform(TartwareComponent):
             args.data, monitoring_crds=self.observability.crd_release,
             cert_manager=self.certs.release if self.certs is not None else None, policies=policy_home), opts=child)
         # the guard of the operator hosts (sso: oauth2-proxy, which istiod names as the external authorizer)
-        self.access = (access.OperatorAccess(f"{name}-access", dataclasses.replace(
+        self.access = (operator_access.OperatorAccess(f"{name}-access", dataclasses.replace(
             args.operator_access, gateway_namespace=mesh.NAMESPACE,
             gateway_selector={"istio": mesh.GATEWAY_POD_LABELS["istio"]},
             monitoring_crds=self.observability.crd_release), opts=child)
@@ -104,13 +104,13 @@ class Platform(TartwareComponent):
         self.edge_rate_limit = None
         if self.mesh is not None and args.edge_rate_limit:
             # per-client limit where the client's address is known (ratelimit.py), counted in Redis
-            self.edge_rate_limit = ratelimit.EdgeRateLimit(f"{name}-edge-ratelimit", EdgeRateLimitArgs(
+            self.edge_rate_limit = edge_rate_limit.EdgeRateLimit(f"{name}-edge-ratelimit", EdgeRateLimitArgs(
                 mesh.NAMESPACE, args.edge_rate_limit, args.edge_rate_limit_burst,
                 {"istio": mesh.GATEWAY_POD_LABELS["istio"]}, depends_on=(self.mesh.base,),
                 service=self._rate_limit_service()), opts=child)
-        self.edge = (edge.IngressNginx(f"{name}-edge", dataclasses.replace(
+        self.edge = (ingress_nginx.IngressNginx(f"{name}-edge", dataclasses.replace(
             args.edge, waits_for=(*args.edge.waits_for, *monitoring)), opts=child) if args.edge is not None else None)
-        self.metrics_server = (metrics.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
+        self.metrics_server = (metrics_server.MetricsServer(f"{name}-metrics-server", args.metrics_server, opts=child)
                                if args.metrics_server is not None else None)
         endpoints: DataTierEndpoints = self.data.endpoints
 
@@ -135,7 +135,7 @@ class Platform(TartwareComponent):
             if args.public_operator_hosts:  # internal: no operator route on the public gateway at all
                 guard = []
                 if self.access is not None:
-                    acme = self.certs is not None and self.certs.issuer == certs.ACME_ISSUER
+                    acme = self.certs is not None and self.certs.issuer == cert_manager.ACME_ISSUER
                     policy = self.access.guard([h for h, *_ in operator.values()], acme, [self.mesh.base])
                     guard = [policy] if policy is not None else []
                 for route, (host, svc, ns, port) in operator.items():
@@ -148,7 +148,7 @@ class Platform(TartwareComponent):
                 # HTTP from every host of the certificate (RFC 8555 section 8.3), before any certificate
                 # exists (docs/platform.md "Operator access"). The API host keeps port 80: the in-cluster
                 # load tests use it (docs/operations.md "Where the load goes").
-                acme = self.certs is not None and self.certs.issuer == certs.ACME_ISSUER
+                acme = self.certs is not None and self.certs.issuer == cert_manager.ACME_ISSUER
                 redirect = ([h for r, h in routed.items() if r != "api"]
                             if self.certs is not None and not acme else [])
                 self.mesh.gateway_resource(sorted(routed.values()), redirect=sorted(redirect))
@@ -255,7 +255,7 @@ class Platform(TartwareComponent):
         if self.mesh is not None and self.args.api_route == "istio":
             edge_peers.append(peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS))
         if self.edge is not None and chart_ingress:
-            edge_peers.append(peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS))
+            edge_peers.append(peer(ingress_nginx.NAMESPACE, ingress_nginx.CONTROLLER_POD_LABELS))
 
         data_tier: dict[str, Any] = {}
         for logical, use in USES.items():
@@ -263,7 +263,7 @@ class Platform(TartwareComponent):
                 data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
                                       self.data.ports[logical])
         if "database" in data_tier and self.data.backup_target_pods:
-            # the migration hook Job connects to the primary itself (stacks/chart_values.py migration.admin)
+            # the migration hook Job connects to the primary itself (stacks/tartware_values.py migration.admin)
             data_tier["databasePrimary"] = peer(self.data.namespaces["database"], self.data.backup_target_pods,
                                                 self.data.ports["database"])
 
@@ -294,7 +294,7 @@ class Platform(TartwareComponent):
 
         if self.mesh is not None:
             solver_from = [gateway] if args.acme_solver == "istio" else (
-                [Peer(edge.NAMESPACE, edge.CONTROLLER_POD_LABELS)] if self.edge is not None else [])
+                [Peer(ingress_nginx.NAMESPACE, ingress_nginx.CONTROLLER_POD_LABELS)] if self.edge is not None else [])
             allows = [
                 # LoadBalancer clients come from anywhere; 15021 is the LB health check
                 Allow("allow-ingressgateway", mesh.GATEWAY_POD_LABELS, [ANYWHERE], mesh.GATEWAY_PORTS),
@@ -305,33 +305,33 @@ class Platform(TartwareComponent):
                 *scrape,
             ]
             # HTTP-01 solver pods exist only while an ACME issuer answers a challenge
-            if self.certs is not None and solver_from and self.certs.issuer == certs.ACME_ISSUER:
-                allows.append(Allow("allow-acme-solver", certs.SOLVER_POD_LABELS, solver_from, (certs.SOLVER_PORT,)))
+            if self.certs is not None and solver_from and self.certs.issuer == cert_manager.ACME_ISSUER:
+                allows.append(Allow("allow-acme-solver", cert_manager.SOLVER_POD_LABELS, solver_from, (cert_manager.SOLVER_PORT,)))
             namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
         if self.edge is not None:
-            namespace(edge.NAMESPACE, [
-                Allow("allow-controller", edge.CONTROLLER_POD_LABELS, [ANYWHERE],
-                      (*edge.CONTROLLER_PORTS, edge.ADMISSION_PORT)),
+            namespace(ingress_nginx.NAMESPACE, [
+                Allow("allow-controller", ingress_nginx.CONTROLLER_POD_LABELS, [ANYWHERE],
+                      (*ingress_nginx.CONTROLLER_PORTS, ingress_nginx.ADMISSION_PORT)),
                 *scrape,
             ], [self.edge.namespace])
         if self.certs is not None:
-            namespace(certs.NAMESPACE, [
-                Allow("allow-webhook", certs.WEBHOOK_POD_LABELS, [ANYWHERE], (certs.WEBHOOK_PORT,)),
+            namespace(cert_manager.NAMESPACE, [
+                Allow("allow-webhook", cert_manager.WEBHOOK_POD_LABELS, [ANYWHERE], (cert_manager.WEBHOOK_PORT,)),
                 *scrape,
             ], [self.certs.namespace])
         gate = self.access.namespace_name if self.access is not None else None
         if gate:
             # the gateway asks oauth2-proxy about every operator request; Prometheus scrapes it
             namespace(gate, [
-                Allow("allow-ingressgateway", access.POD_LABELS, [gateway], (access.HTTP_PORT,)),
-                Allow("allow-prometheus", access.POD_LABELS, prom, (access.METRICS_PORT,)),
+                Allow("allow-ingressgateway", operator_access.POD_LABELS, [gateway], (operator_access.HTTP_PORT,)),
+                Allow("allow-prometheus", operator_access.POD_LABELS, prom, (operator_access.METRICS_PORT,)),
             ], [self.access.namespace])
         rl_service = self.edge_rate_limit.service_namespace if self.edge_rate_limit is not None else None
         if rl_service:
             # the gateway asks the ratelimit service (gRPC), Prometheus scrapes it (ratelimit.py)
             namespace(rl_service, [
-                Allow("allow-ingressgateway", ratelimit.POD_LABELS, [gateway], (ratelimit.GRPC_PORT,)),
-                Allow("allow-prometheus", ratelimit.POD_LABELS, prom, (ratelimit.METRICS_PORT,)),
+                Allow("allow-ingressgateway", edge_rate_limit.POD_LABELS, [gateway], (edge_rate_limit.GRPC_PORT,)),
+                Allow("allow-prometheus", edge_rate_limit.POD_LABELS, prom, (edge_rate_limit.METRICS_PORT,)),
             ], [self.edge_rate_limit.namespace])
         d = args.data.data
         data = self.data
@@ -347,7 +347,7 @@ class Platform(TartwareComponent):
             if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
                 allows.append(Allow("allow-tartware", app_pods, [tartware], ports))
             if logical == "cache" and rl_service:  # the edge rate limit's counters
-                allows.append(Allow("allow-ratelimit", app_pods, [Peer(rl_service, ratelimit.POD_LABELS)],
+                allows.append(Allow("allow-ratelimit", app_pods, [Peer(rl_service, edge_rate_limit.POD_LABELS)],
                                     (data.endpoints.redis_port,)))
             if logical == "database" and ports and args.backup:
                 # the nightly pg_dump CronJob (components/operations.py) dials the primary itself

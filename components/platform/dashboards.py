@@ -3,7 +3,7 @@
 Queries are the deployment guide's "Key Metrics to Monitor", scoped to tartware-system, on the
 series that exist (``signals.py``: the mesh's request series, the app's own ``gateway_*``). Each
 dashboard becomes a ConfigMap labelled ``grafana_dashboard: "1"``, which kube-prometheus-stack's
-Grafana sidecar loads from every namespace (grafana.sidecar.dashboards.* at 81.5.0).
+Grafana sidecar loads from every namespace (grafana.sidecar.dashboards.* at the pin).
 """
 
 from __future__ import annotations

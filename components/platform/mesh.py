@@ -92,7 +92,7 @@ def istiod_values(p: MeshArgs, version: str, tracing: Optional[tuple[str, int]] 
 def _providers(tracing: Optional[tuple[str, int]], ext_authz: Optional[Mapping[str, Any]]) -> dict[str, Any]:
     """The extension providers: OpenTelemetry (OTLP gRPC) to the collector (pattern of istio@1.22.8
     samples/open-telemetry/tracing), and the SSO gate an AuthorizationPolicy with ``action: CUSTOM``
-    names (components/platform/access.py)."""
+    names (components/platform/operator_access.py)."""
     providers: list[dict[str, Any]] = []
     out: dict[str, Any] = {}
     if tracing is not None:
@@ -141,7 +141,7 @@ AWS_PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-pr
 
 # Envoy stats the gateway exposes beyond Istio's default set (ProxyConfig.proxyStatsMatcher,
 # istio.io/latest/docs/reference/config/istio.mesh.v1alpha1 "ProxyStatsMatcher"; Istio keeps only a
-# few Envoy stats by default): the edge limit's filters (components/platform/ratelimit.py stat
+# few Envoy stats by default): the edge limit's filters (components/platform/edge_rate_limit.py stat
 # prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability.py).
 #   global filter: cluster.<route target cluster>.<stat_prefix>.{ok,over_limit,error,failure_mode_allowed}
 #   (envoyproxy/envoy api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto stat_prefix:

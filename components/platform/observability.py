@@ -1,6 +1,6 @@
 """Observability in ``observability``: kube-prometheus-stack, prometheus-adapter, Jaeger, Loki + Alloy.
 
-* kube-prometheus-stack 81.5.0: Prometheus, Alertmanager, Grafana (admin password generated with
+* kube-prometheus-stack: Prometheus, Alertmanager, Grafana (admin password generated with
   pulumi-random, read from the existing Secret ``grafana-admin``), the Prometheus Operator CRDs.
   Prometheus selects every ServiceMonitor/PodMonitor/PrometheusRule (``*NilUsesHelmValues:
   false``) and ours carry ``release: kube-prometheus-stack`` as well.
@@ -63,7 +63,7 @@ ALERTMANAGER_SERVICE = (f"{KPS_RELEASE}-alertmanager", 9093)
 GRAFANA_SERVICE = (f"{KPS_RELEASE}-grafana", 80)
 JAEGER_SERVICE = (JAEGER_RELEASE, 16686)
 LOKI_SERVICE = ("loki", 3100)
-# The kps Prometheus Service selector (templates/prometheus/service.yaml at 81.5.0).
+# The kps Prometheus Service selector (templates/prometheus/service.yaml at the pin).
 PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus",
                          "operator.prometheus.io/name": f"{KPS_RELEASE}-prometheus"}
 
@@ -322,7 +322,7 @@ class Observability(TartwareComponent):
         self.service_monitors = [
             custom("tartware-servicemonitor", "ServiceMonitor", "tartware-services",
                    self.tartware_service_monitor(self.meshed)),
-            # Redis (redis-ha 4.39.0): redis_exporter on the Service redis-redis-ha and HAProxy's own
+            # Redis (redis-ha): redis_exporter on the Service redis-redis-ha and HAProxy's own
             # exporter on redis-redis-ha-haproxy, both on the port named http-exporter-port (the
             # per-node announce Services name theirs http-exporter, so each node is scraped once).
             # PostgreSQL's instances and poolers have PodMonitors of their own (components/platform/postgres.py).
@@ -390,7 +390,7 @@ class Observability(TartwareComponent):
         return {"volumeClaimTemplate": {"spec": spec}}
 
     def kps_values(self, domain: str) -> dict[str, Any]:
-        """kube-prometheus-stack 81.5.0 (values.yaml at that tag; grafana subchart 10.5.15)."""
+        """kube-prometheus-stack (values.yaml at the pin, stacks/versions.py; its grafana subchart 10.5.15)."""
         s = self.settings
         datasources = []
         if s.loki:
@@ -453,9 +453,9 @@ class Observability(TartwareComponent):
                 "probeSelectorNilUsesHelmValues": False,
                 "scrapeConfigSelectorNilUsesHelmValues": False,
                 "externalUrl": f"https://prometheus.{domain}",
-                # prometheus.prometheusSpec.nodeSelector / .tolerations (values.yaml at 81.5.0)
+                # prometheus.prometheusSpec.nodeSelector / .tolerations (values.yaml at the pin)
                 **self.placement.pod_keys(),
-                # kps 81.5.0 values.yaml prometheus.prometheusSpec.enableRemoteWriteReceiver/enableFeatures:
+                # kps values.yaml prometheus.prometheusSpec.enableRemoteWriteReceiver/enableFeatures:
                 # k6's remote-write output sends trends as native histograms (components/loadtest.py)
                 **({"enableRemoteWriteReceiver": True, "enableFeatures": ["native-histograms"]}
                    if self.remote_write_receiver else {}),
@@ -464,7 +464,7 @@ class Observability(TartwareComponent):
         }
 
     def adapter_values(self) -> dict[str, Any]:
-        """prometheus-adapter 5.3.0 (values.yaml at that tag). No resource rules: metrics-server keeps metrics.k8s.io."""
+        """prometheus-adapter (values.yaml at the pin). No resource rules: metrics-server keeps metrics.k8s.io."""
         s = self.settings
         host = service_host(PROMETHEUS_SERVICE[0], OBSERVABILITY_NAMESPACE)
         return {
@@ -476,7 +476,7 @@ class Observability(TartwareComponent):
         }
 
     def jaeger_values(self) -> dict[str, Any]:
-        """jaeger 4.11.1 (Jaeger v2 all-in-one, built-in config: OTLP receivers, bounded in-memory store)."""
+        """jaeger (Jaeger v2 all-in-one, built-in config: OTLP receivers, bounded in-memory store)."""
         s = self.settings
         return {
             "jaeger": {
@@ -490,7 +490,7 @@ class Observability(TartwareComponent):
         }
 
     def loki_values(self) -> dict[str, Any]:
-        """loki 6.55.0, SingleBinary (Service `loki` on 3100, the guide's port-forward), filesystem store on a PVC."""
+        """loki, SingleBinary (Service `loki` on 3100, the guide's port-forward), filesystem store on a PVC."""
         s = self.settings
         retention = "168h" if s.is_prod else "72h"
         persistence: dict[str, Any] = {"enabled": True, "size": str(s.loki_storage)}
@@ -508,7 +508,7 @@ class Observability(TartwareComponent):
                 "compactor": {"retention_enabled": True, "delete_request_store": "filesystem"},
                 "podSecurityContext": restricted_pod(10001),
             },
-            # singleBinary.nodeSelector / .tolerations (values.yaml at 6.55.0)
+            # singleBinary.nodeSelector / .tolerations (values.yaml at the pin)
             "singleBinary": {"replicas": 1, "persistence": persistence, "resources": s.size("loki").k8s(),
                              **self.placement.pod_keys()},
             "read": {"replicas": 0}, "write": {"replicas": 0}, "backend": {"replicas": 0},
@@ -523,7 +523,7 @@ class Observability(TartwareComponent):
         }
 
     def alloy_values(self) -> dict[str, Any]:
-        """alloy 1.11.1: a clustered Deployment reading logs via the API server (no /var/log hostPath)."""
+        """alloy: a clustered Deployment reading logs via the API server (no /var/log hostPath)."""
         s = self.settings
         push = f"http://{service_host(LOKI_SERVICE[0], OBSERVABILITY_NAMESPACE)}:{LOKI_SERVICE[1]}/loki/api/v1/push"
         return {

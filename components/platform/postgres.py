@@ -34,7 +34,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
 from stacks.args import ArchiveArgs, PostgresArgs
-from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS, POOLER_MAX_UNAVAILABLE, Sizing
+from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS, POOLER_MAX_UNAVAILABLE, ContainerSizing
 from stacks.endpoints import (
     CNPG_NAMESPACE,
     DATABASE_NAMESPACE,
@@ -84,7 +84,7 @@ def instance_labels(cluster: str) -> dict[str, str]:
 
 
 def operator_values(args: PostgresArgs) -> dict[str, Any]:
-    """cloudnative-pg 0.29.0 values (charts/cloudnative-pg/values.yaml at that tag). The chart's own
+    """cloudnative-pg values (charts/cloudnative-pg/values.yaml at the pin, stacks/versions.py). The chart's own
     PodMonitor stays off (``monitoring.podMonitorEnabled``): it would make the operator, and so the
     database, wait for the monitoring CRDs; ours below waits for them instead."""
     return {
@@ -95,7 +95,7 @@ def operator_values(args: PostgresArgs) -> dict[str, Any]:
 
 
 def plugin_values(args: PostgresArgs) -> dict[str, Any]:
-    """plugin-barman-cloud 0.7.0 values (charts/plugin-barman-cloud/values.yaml at that tag)."""
+    """plugin-barman-cloud values (charts/plugin-barman-cloud/values.yaml at the pin, stacks/versions.py)."""
     return {"resources": args.plugin_size.k8s()}
 
 
@@ -103,7 +103,7 @@ def _secret_ref(key: str) -> dict[str, str]:
     return {"name": ARCHIVE_SECRET, "key": key}
 
 
-def object_store_spec(archive: ArchiveArgs, retention_days: int, sidecar: Sizing) -> dict[str, Any]:
+def object_store_spec(archive: ArchiveArgs, retention_days: int, sidecar: ContainerSizing) -> dict[str, Any]:
     """The bucket as barman-cloud reaches it (plugin-barman-cloud@v0.13.0 ObjectStoreSpec; the
     ``configuration`` is barman-cloud's BarmanObjectStoreConfiguration, checked against the CRD)."""
     credentials: dict[str, Any] = {"region": _secret_ref("REGION")}
@@ -292,7 +292,7 @@ class Postgres(TartwareComponent):
                                      operator_values(args), provider, [ns], protect=protect)
         self.releases.append(self.operator)
         cluster_deps: list[pulumi.Resource] = [self.operator, args.namespace, args.app_secret, *args.waits_for]
-        # the allows inside the database namespace (components/platform/data.py), made where the
+        # the allows inside the database namespace (components/platform/data_tier.py), made where the
         # platform keeps its policies and before the Cluster, which is Ready only through them
         self.policies: list[pulumi.Resource] = []
         if args.policies is not None:

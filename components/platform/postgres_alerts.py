@@ -77,7 +77,7 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
                    "5m", "critical" if args.pg.synchronous == "required" else "warning",
                    f"Fewer than {standbys} standbys stream from the PostgreSQL primary",
                    "{{ $value }} standby(s) connected: a failover has fewer targets"
-                   + ("; with postgresSynchronous=required, writes stop when none is left." 
+                   + ("; with postgresSynchronous=required, writes stop when none is left."
                       if args.pg.synchronous == "required" else ".")),
         ]
     if args.archive is not None:

@@ -51,7 +51,7 @@ def error_ratio(selector: str = DEST, by: str = "", window: str = "5m") -> str:
 # to core, rooms, ... which the mesh counts again at their own sidecars).
 API = f"{DEST},{GATEWAY}"
 
-# prometheus-adapter rules (chart prometheus-adapter 5.3.0 values.yaml ``rules.custom``: items of
+# prometheus-adapter rules (the pinned prometheus-adapter chart's values.yaml ``rules.custom``: items of
 # seriesQuery, resources.overrides, name.matches/as, metricsQuery with <<.Series>>,
 # <<.LabelMatchers>> and <<.GroupBy>>; kubernetes-sigs/prometheus-adapter docs/config.md).
 POD_RESOURCES = {"overrides": {"namespace": {"resource": "namespace"}, "pod": {"resource": "pod"}}}
@@ -77,7 +77,7 @@ def adapter_rules(rps_name: str, p95_name: str) -> list[dict]:
     ]
 
 
-# --- The edge (components/platform/ratelimit.py): series that exist ------------------------------
+# --- The edge (components/platform/edge_rate_limit.py): series that exist ------------------------------
 # envoyproxy/ratelimit@aba2384d with USE_PROMETHEUS (src/stats/prom/default_mapper.yaml; names
 # checked in src/stats/prom/prometheus_sink_test.go): decisions per descriptor
 # ratelimit_service_rate_limit_{total_hits,over_limit,within_limit}{domain,key1}, errors

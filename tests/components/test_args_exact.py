@@ -11,6 +11,7 @@ once, so a field read only on one branch is read by some build.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
@@ -19,7 +20,7 @@ import pulumi
 import pytest
 
 from stacks import args as args_module
-from stacks import compose
+from stacks import compose, targets
 from stacks.args import (
     EdgeRateLimitArgs,
     LoadTestArgs,
@@ -28,7 +29,7 @@ from stacks.args import (
     SecretsArgs,
 )
 from stacks.handles import ClusterHandle, PlatformHandle
-from stacks.platform_settings import Sizing
+from stacks.platform_settings import CpuMemory
 from stacks.ratelimit import Exemption
 from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
 from stacks.settings import load_settings
@@ -40,8 +41,8 @@ from components.loadtest import LoadTest
 from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform
-from components.platform import access, certs, edge, mesh, metrics, ratelimit
-from components.platform.data import DataTier
+from components.platform import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
+from components.platform.data_tier import DataTier
 from components.platform.postgres import Postgres
 from components.platform.observability import Observability
 from components.secrets import ExternalSecretsOperator, SecretSource
@@ -51,7 +52,7 @@ from tests.components.reads import ReadRecorder
 from tools.offline import PROJECT, run_components, stack_config
 from tools.scan import SSO_EXAMPLE
 
-ARGS_OF_TARGET = {t: a.__name__ for t, a in args_module.CLUSTER_ARGS.items()}
+ARGS_OF_TARGET = {t: a.__name__ for t, a in targets.CLUSTER_ARGS.items()}
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "stacks"
 
 # Every optional part on at least once: backups with an off-site copy (access keys, then IRSA and
@@ -229,10 +230,10 @@ def _stack_builds(reads: Reads, name: str) -> None:
     run("MeshArgs", lambda s, k8s: dataclasses.replace(part("mesh")(s, k8s), tls=True,
                                                        tracing=("jaeger-collector.observability", 4317)),
         lambda a, k8s: _use_mesh(mesh.Mesh("mesh", a, on(k8s))))
-    run("CertManagerArgs", part("certs"), lambda a, k8s: certs.CertManager("certs", a, on(k8s)))
-    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(access.OperatorAccess("access", a, on(k8s))))
-    run("IngressNginxArgs", part("edge"), lambda a, k8s: edge.IngressNginx("edge", a, on(k8s)))
-    run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics.MetricsServer("metrics", a, on(k8s)))
+    run("CertManagerArgs", part("certs"), lambda a, k8s: cert_manager.CertManager("certs", a, on(k8s)))
+    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
+    run("IngressNginxArgs", part("edge"), lambda a, k8s: ingress_nginx.IngressNginx("edge", a, on(k8s)))
+    run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics_server.MetricsServer("metrics", a, on(k8s)))
     run("TartwareArgs", lambda s, k8s: compose.tartware_args(s, credentials(), _handle(k8s), _source(s, k8s)),
         lambda a, k8s: TartwareRelease("tartware", a, on(k8s)))
     run("OperationsArgs",
@@ -254,8 +255,7 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
 # Each target from its example stack; the Rancher targets also with the other kind of Rancher
 # (the vSphere example uses an existing Rancher, the bare-metal one installs it).
-CLUSTER_BUILDS = [
-    ("existing", {}, {}), ("eks", {}, {}), ("vsphere", {}, {}), ("baremetal", {}, {}),
+CLUSTER_BUILDS = [(t, {}, {}) for t in targets.TARGETS] + [
     ("vsphere", dict(rancherInstall=True, rancherApiUrl=None, rancherKubeContext="mgmt"), {}),
     ("baremetal", dict(rancherInstall=False, rancherApiUrl="https://rancher.example.com"),
      dict(rancherToken="token")),
@@ -287,14 +287,14 @@ def _edge_rate_limit(reads: Reads) -> None:
     def make():
         k8s = provider()
         service = RateLimitServiceArgs(
-            replicas=3, request=Sizing("250m", "128Mi"), limit=Sizing("1000m", "256Mi"),
+            replicas=3, request=CpuMemory("250m", "128Mi"), limit=CpuMemory("1000m", "256Mi"),
             exempt=Exemption(("10.42.0.0/16",), 16), redis_host="redis-master.cache.svc.cluster.local",
             redis_port=6379, redis_password=credentials().redis_password,
             secrets=SecretSource("external-secrets", SecretsArgs(), on(k8s)), redis=(stand_in("redis", k8s),),
             monitoring_crds=stand_in("kps", k8s))
         return EdgeRateLimitArgs("istio-system", 100, 200, {"istio": "ingressgateway"},
                                  depends_on=(stand_in("base", k8s),), service=service)
-    reads.run("EdgeRateLimitArgs", make, lambda a: ratelimit.EdgeRateLimit("ratelimit", a, on(provider())))
+    reads.run("EdgeRateLimitArgs", make, lambda a: edge_rate_limit.EdgeRateLimit("ratelimit", a, on(provider())))
 
 
 def all_reads() -> Reads:
@@ -318,11 +318,13 @@ def test_every_args_field_is_read_by_its_component(reads):
 
 
 def test_every_args_type_is_covered(reads):
-    """Every frozen dataclass of stacks/args.py was checked: built as a component's args, or held
-    by one (a pool, the Rancher server, the etcd off-site target, the operations' outputs).
-    The two bases only share fields with their targets."""
-    declared = {name for name, obj in vars(args_module).items()
-                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == args_module.__name__}
+    """Every frozen args dataclass of stacks/args.py and of the cluster targets (stacks/targets/) was
+    checked: built as a component's args, or held by one (a pool, the Rancher server, the etcd
+    off-site target, the operations' outputs). The two bases only share fields with their targets."""
+    modules = [args_module] + [m for name, m in sorted(sys.modules.items()) if name.startswith(f"{targets.__name__}.")]
+    declared = {name for m in modules for name, obj in vars(m).items()
+                if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == m.__name__
+                and (m is args_module or name.endswith("Args"))}
     assert declared - {t.__name__ for t in reads.types} == {"ClusterArgs", "RancherClusterArgs"}
     assert {"PlatformArgs", "MeshArgs", "NetworkPoliciesArgs", "EksClusterArgs", "OutputsArgs"} <= reads.built
 

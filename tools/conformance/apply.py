@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from stacks import versions
+from stacks import targets, versions
 from tools import engine
 from tools.conformance import admission as adm
 from tools.conformance import cluster_access
@@ -447,7 +447,7 @@ class FirstRun:
 
     def load_balancer(self, o: Obj) -> None:
         node = o.node
-        if self.m.target in ("eks", "existing"):
+        if targets.target(self.m.target).environment_load_balancer:
             return  # the cloud (EKS) or the environment (`loadBalancer`, docs/real-tools.md) assigns addresses
         providers = adm.address_providers(self.m)
         pools = [p for p in providers if p.kind == "IPAddressPool"]
@@ -508,7 +508,7 @@ class FirstRun:
         error = self.wait_error(node, f"{what} Pending: waiting for a volume to be created either by the external "
                                       "provisioner or manually by the system administrator")
         if sc is None:
-            if self.m.target == "existing":
+            if targets.target(self.m.target).environment_storage:
                 return  # the cluster's own (default) class
             self.add("volume", node, what, f"StorageClass {cls or '(the default)'}, which no resource of this stack "
                      "creates", error)
@@ -522,7 +522,7 @@ class FirstRun:
     def provisioner(self, node: Node, what: str, provisioner: str, error: str) -> None:
         providers = adm.provisioner_nodes(self.m, provisioner)
         if not providers:
-            if self.m.target == "existing":
+            if targets.target(self.m.target).environment_storage:
                 return
             self.add("volume", node, what, f"provisioner {provisioner}, which no resource of this stack installs", error)
             return

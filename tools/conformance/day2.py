@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import dataclasses
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,7 +398,7 @@ class Scenario:
     mocks: Optional[Callable[[], Any]] = None
 
 
-# The EKS example's pools (stacks/cluster_settings.py prod defaults): compute 5-100, memory 3-50 (one
+# The EKS example's pools (stacks/targets/eks.py prod defaults): compute 5-100, memory 3-50 (one
 # group per zone: 1-17 each), spot 3-6. Live sizes: what the autoscaler has made of them.
 COMPUTE_IDLE = LiveGroup("compute-", 5, 5, 100, ("c6i.4xlarge",))
 COMPUTE_BUSY = LiveGroup("compute-", 60, 5, 100, ("c6i.4xlarge",))
@@ -426,8 +425,8 @@ SCENARIOS = (
              base={"kubernetesVersion": "1.34"}, scope="cluster", live=_eks(COMPUTE_BUSY)),
     Scenario("kubernetes-next", "bump `kubernetesVersion` 1.35 -> 1.36", "eks", {"kubernetesVersion": "1.36"},
              scope="cluster", live=_eks(COMPUTE_BUSY)),
-    Scenario("chart", "bump chart versions (cert-manager v1.19.6 -> v1.19.7, kube-prometheus-stack 81.5.0 -> "
-             "81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
+    Scenario("chart", f"bump chart versions (cert-manager {versions.CERT_MANAGER.version} -> v1.19.7, "
+             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
     Scenario("resize", "resize the PostgreSQL volume (`postgresStorageSize` 8Gi -> 16Gi)", "dev",
              {"postgresStorageSize": "16Gi"}),
     Scenario("resize-prod", "resize the PostgreSQL volumes in prod (`postgresStorageSize` 500Gi -> 1Ti)", "prod",

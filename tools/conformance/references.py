@@ -23,8 +23,8 @@ from __future__ import annotations
 import base64
 from typing import Any, Iterable, Optional
 
-from tools.conformance.netpol import ingress_backends, selector_matches
-from tools.conformance.netpol import ADDRESS, _strings
+from tools.conformance.flows import ADDRESS, _strings, ingress_backends
+from tools.conformance.netpol import selector_matches
 from tools.conformance.pods import pod_templates
 from tools.system import Item, SystemRender
 

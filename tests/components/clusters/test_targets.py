@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks import compose
-from stacks.args import BareMetalClusterArgs, EksClusterArgs, ExistingClusterArgs, VsphereClusterArgs
+from stacks import compose, targets
 from stacks.settings import load_settings
 
 from components.cluster import TARGETS, build_cluster
@@ -14,8 +13,7 @@ from tests.components.helpers import build, descendants, provider_name
 from tools.offline import stack_config
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "stacks"
-ARGS = {"existing": ExistingClusterArgs, "eks": EksClusterArgs, "vsphere": VsphereClusterArgs,
-        "baremetal": BareMetalClusterArgs}
+ARGS = targets.CLUSTER_ARGS  # the registry (stacks/targets/)
 TOKENS = {"existing": "tartware:cluster:ExistingCluster", "eks": "tartware:cluster:EksCluster",
           "vsphere": "tartware:cluster:VsphereRancherCluster", "baremetal": "tartware:cluster:BareMetalRke2Cluster"}
 

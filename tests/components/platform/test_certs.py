@@ -1,8 +1,8 @@
-"""components/platform/certs.py alone."""
+"""components/platform/cert_manager.py alone."""
 
 from stacks.args import CertManagerArgs
 
-from components.platform.certs import CertManager
+from components.platform.cert_manager import CertManager
 from tests.components.helpers import build, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

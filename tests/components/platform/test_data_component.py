@@ -1,8 +1,8 @@
-"""components/platform/data.py alone: the data tier with a hand-made secret source."""
+"""components/platform/data_tier.py alone: the data tier with a hand-made secret source."""
 
 from stacks.args import DataArgs, SecretsArgs
 
-from components.platform.data import DataTier
+from components.platform.data_tier import DataTier
 from components.secrets import SecretSource
 from tests.components.helpers import build, credentials, deps_names, on, provider, settings, wired
 

@@ -1,8 +1,8 @@
-"""components/platform/edge.py alone."""
+"""components/platform/ingress_nginx.py alone."""
 
 from stacks.args import IngressNginxArgs
 
-from components.platform.edge import IngressNginx
+from components.platform.ingress_nginx import IngressNginx
 from tests.components.helpers import build, deps_names, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

@@ -1,8 +1,8 @@
-"""components/platform/metrics.py alone."""
+"""components/platform/metrics_server.py alone."""
 
 from stacks.args import MetricsServerArgs
 
-from components.platform.metrics import MetricsServer
+from components.platform.metrics_server import MetricsServer
 from tests.components.helpers import build, on, provider, settings, wired
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

@@ -94,7 +94,7 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     under the platform's resource names, aliased to the platform's NetworkPolicies component (where
     a stack deployed before held them: no replacement). The schema migration's allow too: the
     Tartware release, whose pre-install hook it admits, waits for the Cluster."""
-    from components.platform.data import DataTier
+    from components.platform.data_tier import DataTier
     from stacks.network import PolicyHome
 
     s = settings(environment="prod", postgresMigration="import")

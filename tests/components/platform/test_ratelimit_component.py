@@ -1,13 +1,13 @@
-"""components/platform/ratelimit.py alone: the gateway's EnvoyFilter and the envoyproxy/ratelimit
+"""components/platform/edge_rate_limit.py alone: the gateway's EnvoyFilter and the envoyproxy/ratelimit
 service, with a hand-made secret source, Redis and CRD stand-ins."""
 
 import yaml
 
 from stacks.args import EdgeRateLimitArgs, RateLimitServiceArgs, SecretsArgs
-from stacks.platform_settings import Sizing
+from stacks.platform_settings import CpuMemory
 from stacks.ratelimit import Exemption
 
-from components.platform.ratelimit import EdgeRateLimit
+from components.platform.edge_rate_limit import EdgeRateLimit
 from components.secrets import SecretSource
 from tests.components.helpers import build, credentials, deps_names, find_key, on, provider, stand_in, wired
 from tests.envoy_ratelimit import check_rls_config, rls_limit
@@ -23,8 +23,8 @@ def _build(service: bool, exempt: Exemption = Exemption()):
         s = None
         if service:
             source = SecretSource("external-secrets", SecretsArgs(), on(p))  # generated passwords
-            s = RateLimitServiceArgs(replicas=3, request=Sizing("250m", "128Mi"),
-                                     limit=Sizing("1000m", "256Mi"), exempt=exempt,
+            s = RateLimitServiceArgs(replicas=3, request=CpuMemory("250m", "128Mi"),
+                                     limit=CpuMemory("1000m", "256Mi"), exempt=exempt,
                                      redis_host="redis-master.cache.svc.cluster.local", redis_port=6379,
                                      redis_password=credentials().redis_password, secrets=source, redis=(redis,),
                                      monitoring_crds=monitoring)

@@ -44,7 +44,7 @@ def cert_manager_values(prod: bool) -> dict[str, Any]:
         "replicaCount": 2 if prod else 1,
         "podDisruptionBudget": {"enabled": prod},
         # resources / webhook.resources / cainjector.resources / startupapicheck.resources: the chart
-        # sets none (values.yaml at v1.19.6: `resources: {}` for each); requests and limits are ours
+        # sets none (values.yaml at the pin: `resources: {}` for each); requests and limits are ours
         "resources": CONTROLLER_RESOURCES,
         "webhook": {"replicaCount": 3 if prod else 1, "podDisruptionBudget": {"enabled": prod},
                     "resources": SMALL_RESOURCES},

@@ -53,7 +53,7 @@ SECURITY = "security.istio.io/v1"  # AuthorizationPolicy, served by Istio 1.22 (
 SSO_POLICY = "operator-sso"
 ALLOWLIST_POLICY = "operator-allowlist"
 # RFC 8555 section 8.3: the CA fetches http://<host>/.well-known/acme-challenge/<token> for every host
-# of the certificate; cert-manager's solver answers it (components/platform/certs.py).
+# of the certificate; cert-manager's solver answers it (components/platform/cert_manager.py).
 ACME_CHALLENGE_PATHS = ("/.well-known/acme-challenge/*",)
 # How long the gateway waits for the gate; the OAuth callback (code exchange with the provider) runs
 # inside the check. Istio's default is 600 s (extauthz.go timeoutOrDefault).

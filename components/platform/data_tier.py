@@ -28,7 +28,7 @@ import pulumi_kubernetes as k8s
 
 from stacks import catalog, compose, versions
 from stacks.args import DataArgs, Placement
-from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, Sizing
+from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
 from stacks.endpoints import (
     CACHE_NAMESPACE,
     CNPG_NAMESPACE,
@@ -64,10 +64,10 @@ LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readRepli
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (stacks/endpoints.py)
 
-# The bitnami release's pods (bitnami common.labels.matchLabels at postgresql 16.7.27): only while a
+# The bitnami release's pods (bitnami common.labels.matchLabels at the postgresql pin): only while a
 # stack moves from it.
 BITNAMI_POSTGRES_PODS = {"app.kubernetes.io/name": "postgresql", "app.kubernetes.io/instance": POSTGRES_RELEASE}
-# redis-ha 4.39.0 pod labels (templates/_helpers.tpl, rendered): the Redis nodes and the HAProxy pods.
+# redis-ha pod labels (templates/_helpers.tpl, rendered): the Redis nodes and the HAProxy pods.
 REDIS_NODE_PODS = {"app": "redis-ha", "release": REDIS_RELEASE}
 REDIS_HAPROXY_PODS = {"app": "redis-ha-haproxy", "release": REDIS_RELEASE}
 
@@ -119,7 +119,7 @@ def _persistence(size, storage_class: str) -> dict[str, Any]:
     return {"enabled": True, "size": str(size), "storageClass": storage_class}
 
 
-# values.yaml primary.pgHbaConfiguration (postgresql 16.7.27); repl_user = auth.replicationUsername default.
+# values.yaml primary.pgHbaConfiguration (at the postgresql pin); repl_user = auth.replicationUsername default.
 PG_HBA = "\n".join([
     "local all all trust",
     "host all all 127.0.0.1/32 md5",
@@ -133,7 +133,7 @@ PG_HBA = "\n".join([
 
 def bitnami_postgres_values(s: DataSettings, username: str, database: str,
                             placement: Placement = Placement()) -> dict[str, Any]:
-    """bitnami/postgresql 16.7.27 values (keys: values.yaml at that tag), exactly as the release was
+    """bitnami/postgresql values (keys: values.yaml at the pin), exactly as the release was
     installed before the move to CloudNativePG: registered only with ``postgresMigration=import``."""
     replication = s.postgres_read_replicas > 0
     server = {
@@ -142,10 +142,10 @@ def bitnami_postgres_values(s: DataSettings, username: str, database: str,
         "persistence": _persistence(s.postgres_storage, s.storage_class),
         # Our NetworkPolicies (components/kit.py) govern this namespace; the chart's
         # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
-        # primary/readReplicas.networkPolicy at 16.7.27).
+        # primary/readReplicas.networkPolicy at the pin).
         "networkPolicy": {"enabled": False},
         # appended to postgresql.conf (values.yaml primary/readReplicas.extendedConfiguration at
-        # 16.7.27); a hot standby refuses to start with a lower max_connections than its primary
+        # the pin); a hot standby refuses to start with a lower max_connections than its primary
         # (https://www.postgresql.org/docs/16/hot-standby.html#HOT-STANDBY-ADMIN), so both get it.
         "extendedConfiguration": f"max_connections = {s.postgres_max_connections}\n",
     }
@@ -184,7 +184,7 @@ def bitnami_postgres_values(s: DataSettings, username: str, database: str,
 
 
 def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
-    """redis-ha 4.39.0 values (DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/values.yaml).
+    """redis-ha values (DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/values.yaml).
 
     Every node runs redis and a Sentinel (quorum: a majority of the nodes); HAProxy pods in front
     check each node's ``role:master`` and send every connection to the master (templates/_configs.tpl
@@ -237,7 +237,7 @@ def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[st
 
 
 def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
-    """redpanda 25.3.2 values (redpanda-data/redpanda-operator charts/redpanda/chart/values.yaml)."""
+    """redpanda values (redpanda-data/redpanda-operator charts/redpanda/chart/values.yaml at the pin)."""
     env = s.environment
     memory = str(Memory(REDPANDA_MEMORY[env]))
     # podTemplate specs are merged by container name (chart "Merge Semantics"); these make every
@@ -253,7 +253,7 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
     return {
         "statefulset": {
             "replicas": s.redpanda_brokers,
-            # statefulset.podTemplate.spec.nodeSelector / .tolerations (values.yaml at 25.3.2)
+            # statefulset.podTemplate.spec.nodeSelector / .tolerations (values.yaml at the pin)
             "podTemplate": {"spec": {"securityContext": restricted_pod(REDPANDA_UID),
                                      "containers": sts_containers, "initContainers": sts_init,
                                      **placement.pod_keys()}},
@@ -290,7 +290,7 @@ CONTAINER_DEFAULTS = {"defaultRequest": {"cpu": "10m", "memory": "32Mi"}, "defau
 
 
 def consul_values(s: DataSettings) -> dict[str, Any]:
-    """hashicorp/consul 1.9.11 values. Service catalog/KV only: Istio is the mesh, so no connect injection."""
+    """hashicorp/consul values (at the pin). Service catalog/KV only: Istio is the mesh, so no connect injection."""
     return {
         "global": {"name": "consul", "datacenter": "dc1",
                    "metrics": {"enabled": True, "enableAgentMetrics": True}},
@@ -514,7 +514,7 @@ class DataTier(TartwareComponent):
         return {"database": database, "database-operator": operator_ns}
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
-                   size: Sizing) -> k8s.batch.v1.Job:
+                   size: ContainerSizing) -> k8s.batch.v1.Job:
         """A Job running rpk from the broker image: creates the Tartware topics after the release.
 
         A changed topic list changes the pod template, so Pulumi replaces the Job and it runs again
