@@ -3,10 +3,10 @@ guide's rate, against what one Redis master can serve and how many clients it ad
 
 Redis executes every command on one thread ("Redis uses a mostly single threaded design. This
 means that a single process serves all the client requests", redis.io/docs/latest/operate/oss_and_stack/
-management/optimization/latency/, "Single threaded nature of Redis"), so the master's capacity is one core's second, bounded by the
-redis container's CPU request (``DataSettings.size("redis")``, stacks/data_settings.py SIZES). The
-demand, per API request (derivation and measurements: docs/platform.md "The data tier's Redis
-budget"):
+management/optimization/latency/, "Single threaded nature of Redis"), so the master's capacity is one
+core's second, bounded by the redis container's CPU request (``DataSettings.size("redis")``,
+stacks/data_settings.py SIZES). The demand, per API request (derivation and measurements:
+docs/platform.md "The data tier's Redis budget"):
 
 * the edge limiter (envoyproxy/ratelimit, components/platform/ratelimit.py): one INCRBY and one
   EXPIRE in one pipeline (stacks/ratelimit.py REDIS_COMMANDS_PER_CALL), when the per-client limit
@@ -132,7 +132,8 @@ class RedisBudget:
             "threadBudgetMilliseconds": self.thread_budget_milliseconds,
             "cpuRequestMillicores": self.cpu_request_millicores,
             "connectionsAtMax": self.connections,
-            "connectionsFrom": {"ratelimit": self.limiter_connections, **self.app_connections, "replicas+exporters": self.others},
+            "connectionsFrom": {"ratelimit": self.limiter_connections, **self.app_connections,
+                                "replicas+exporters": self.others},
             "maxClients": REDIS_MAX_CLIENTS,
         }
 

@@ -120,7 +120,8 @@ class Server:
         env.update(extra)
         return env
 
-    def script(self, path: Path, backup_dir: Path, preexec_fn=None, timeout=60, **extra: str) -> subprocess.CompletedProcess:
+    def script(self, path: Path, backup_dir: Path, preexec_fn=None, timeout=60,
+               **extra: str) -> subprocess.CompletedProcess:
         """ops/backup/<script> run from the server's own copy of the folder: the checkout may sit in a
         directory the server's user cannot read (a ``mktemp -d`` clone is 0700 and root's)."""
         return self.run(["/bin/sh", self.scripts / path.name], check=False, env=self.script_env(backup_dir, **extra),

@@ -28,7 +28,8 @@ SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.
              "tests/test_postgres_migration.py": "tests/test_conformance.py",
              # the apply simulation and the day-2 runs read the same dev/prod runs and release renders
              "tests/test_apply.py": "tests/test_conformance.py", "tests/test_day2.py": "tests/test_conformance.py",
-             "tests/test_access.py": "tests/test_conformance.py", "tests/test_cluster_access.py": "tests/test_conformance.py",
+             "tests/test_access.py": "tests/test_conformance.py",
+             "tests/test_cluster_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
               "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_backup_edges.py",

@@ -50,7 +50,8 @@ def variant_run(stack: str, overrides=None, secrets=None):
 
 
 # The example stacks of docs/examples/stacks, by name (Pulumi.<name>.yaml).
-EXAMPLE_STACKS = {p.name.split(".")[1]: p for p in sorted((ROOT / "docs" / "examples" / "stacks").glob("Pulumi.*.yaml"))}
+EXAMPLE_STACKS = {p.name.split(".")[1]: p
+                  for p in sorted((ROOT / "docs" / "examples" / "stacks").glob("Pulumi.*.yaml"))}
 
 
 def example_run(name: str):
@@ -193,7 +194,8 @@ def module(path: str):
 
 def exported_const(path: str, name: str):
     for node in module(path).body:
-        if node.type == "ExportNamedDeclaration" and node.declaration and node.declaration.type == "VariableDeclaration":
+        if (node.type == "ExportNamedDeclaration" and node.declaration
+                and node.declaration.type == "VariableDeclaration"):
             for d in node.declaration.declarations:
                 if d.id.name == name:
                     return d.init

@@ -45,7 +45,8 @@ def redis(tmp_path_factory):
             return started[stack]
         tmp_path = tmp_path_factory.mktemp(f"redis-{stack}")
         port = _port()
-        conf = rendered_redis_conf(stack).replace('dir "/data"', f'dir "{tmp_path}"').replace("port 6379", f"port {port}")
+        conf = (rendered_redis_conf(stack).replace('dir "/data"', f'dir "{tmp_path}"')
+                .replace("port 6379", f"port {port}"))
         # init.sh: sed "s/replace-default-auth/${ESCAPED_AUTH}/" with '/' and '&' escaped: the password itself
         (tmp_path / "redis.conf").write_text(conf.replace("replace-default-auth", PASSWORD))
         proc = subprocess.Popen([REDIS, str(tmp_path / "redis.conf"), "--bind", "127.0.0.1"],

@@ -168,7 +168,8 @@ def with_csi_values(m: Model, change) -> Model:
 
 
 def test_the_vsphere_class_comes_from_the_rendered_values():
-    (sc,) = [c for c in admission.storage_classes(model("vsphere")).values() if c.provisioner == "csi.vsphere.vmware.com"]
+    (sc,) = [c for c in admission.storage_classes(model("vsphere")).values()
+             if c.provisioner == "csi.vsphere.vmware.com"]
     values = csi_values()["storageClass"]
     assert (sc.name, sc.default, sc.expansion, sc.resizer) == (values["name"], values["isDefault"], True, None)
     # the chart's own default (values.yaml storageClass.allowVolumeExpansion: false) when our values say nothing

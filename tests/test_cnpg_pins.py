@@ -78,8 +78,9 @@ def test_the_model_runs_the_images_of_the_pinned_operator_and_plugin():
 
 def test_the_pods_the_model_makes_carry_those_images():
     cluster = {"apiVersion": cnpg.CNPG_API, "kind": "Cluster", "metadata": {"name": "p", "namespace": "database"},
-               "spec": {"instances": 1, "imageName": "operand:17", "plugins": [{"name": cnpg.PLUGIN_NAME, "isWALArchiver": True,
-                                                     "parameters": {"barmanObjectName": "store"}}]}}
+               "spec": {"instances": 1, "imageName": "operand:17",
+                        "plugins": [{"name": cnpg.PLUGIN_NAME, "isWALArchiver": True,
+                                     "parameters": {"barmanObjectName": "store"}}]}}
     pooler = {"apiVersion": cnpg.CNPG_API, "kind": "Pooler", "metadata": {"name": "pool", "namespace": "database"},
               "spec": {"cluster": {"name": "p"}, "instances": 1, "type": "rw"}}
     made = cnpg.operator_objects([cluster, pooler])

@@ -36,7 +36,8 @@ def test_manifest_changes_show_the_hpa_maximum_and_the_cpu_limit(changes):
     hpa = objs["HorizontalPodAutoscaler tartware-system/api-gateway-hpa"]
     assert hpa["spec.maxReplicas"] == (GATEWAY_MAX, 150)
     dep = objs["Deployment tartware-system/api-gateway"]
-    assert dep["spec.template.spec.containers[api-gateway].resources.limits.cpu"] == (f"{guide.TABLE['API Gateway'][3]}m", "3000m")
+    assert dep["spec.template.spec.containers[api-gateway].resources.limits.cpu"] == (
+        f"{guide.TABLE['API Gateway'][3]}m", "3000m")
     assert not changes["manifests"]["added"] and not changes["manifests"]["removed"]
 
 

@@ -168,7 +168,8 @@ def test_the_services_that_read_disable_kafka_come_from_their_source(tmp_path):
 def test_a_planted_disable_kafka_in_a_rendered_env_or_no_consumer_is_caught(tmp_path):
     tree = app_tree(tmp_path)
     clean = SimpleNamespace(tree=tree, services={"billing-service": None}, envs={"billing-service": {}},
-                            kafka=SimpleNamespace(joins=[("billing-command-center-consumer", "tartware-billing-service")]))
+                            kafka=SimpleNamespace(joins=[("billing-command-center-consumer",
+                                                          "tartware-billing-service")]))
     report = Report()
     check_kafka_switch(clean, report)
     assert report.failures == [] and any("set for none; needed by none" in line for line in report.lines)
@@ -187,8 +188,8 @@ def test_a_second_migrations_verdict_reads_the_scripts_own_step_lists():
     assert declared(script, "UPGRADE_STEPS") == ["command-templates", "fk-indexes", "procedures", "triggers",
                                                  "constraint-messages", "app-migrations", "roles", "service-account"]
     assert declared(script, "EVERY_RUN_STEPS") == ["service-account"]
-    ok = "the database is already at app commit x\n-- service-account\n   done\nmigration OK: app commit " + "a" * 40 + \
-        " (current)\n"
+    ok = "the database is already at app commit x\n-- service-account\n   done\nmigration OK: app commit " + \
+        "a" * 40 + " (current)\n"
     assert steps_run(ok) == ["service-account"] and problems("current", 0, ok, "", script) == []
     planted = ok.replace("-- service-account", "-- enums\n-- service-account")
     assert "re-applied: enums" in problems("current", 0, planted, "", script)[0]

@@ -117,7 +117,8 @@ def test_the_limiters_redis_load_is_counted_in_the_data_tiers_redis(edge_plan):
     assert r["maxClients"] == REDIS_MAXCLIENTS
     # an upper bound from the guide: every service at its max (one connection per process) + the limiter
     edge = edge_plan["edge"]["ratelimit"]
-    bound = guide.expected_totals()["max"]["pods"] + edge["redisConnectionsAtMax"] + r["connectionsFrom"]["replicas+exporters"]
+    bound = (guide.expected_totals()["max"]["pods"] + edge["redisConnectionsAtMax"]
+             + r["connectionsFrom"]["replicas+exporters"])
     assert r["connectionsAtMax"] <= bound <= REDIS_MAXCLIENTS
     assert r["threadMillisecondsAtHeadroomRate"] <= r["threadBudgetMilliseconds"]
     assert "api-gateway 25,000" in "\n".join(plan.redis_lines(r))

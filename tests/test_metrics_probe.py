@@ -98,7 +98,8 @@ def test_unknown_falls_back_to_the_context_rule_and_warns(monkeypatch):
         metrics_probe.use(lambda context, ambient: unknown)
         assert compose._metrics_server(s, s.platform) is True
         (warning,) = warned
-        assert warning.startswith("metricsServer=auto: could not ask the cluster") and "kubectl is not on PATH" in warning
+        assert (warning.startswith("metricsServer=auto: could not ask the cluster")
+                and "kubectl is not on PATH" in warning)
         metrics_probe.use(lambda context, ambient: Found("theirs", "k3s"))
         assert compose._metrics_server(s, s.platform) is False
         assert len(warned) == 1  # a cluster that answered: no warning

@@ -55,7 +55,8 @@ def test_with_tls_the_operator_hosts_redirect_plain_http_and_the_api_keeps_it(de
     system = program_system(dev_run)
     (gw,) = system.of_kind("Gateway")
     servers = {s["port"]["name"]: s for s in gw.doc["spec"]["servers"]}
-    assert servers["http"] == {"port": {"number": 80, "name": "http", "protocol": "HTTP"}, "hosts": ["api.tartware.local"]}
+    assert servers["http"] == {"port": {"number": 80, "name": "http", "protocol": "HTTP"},
+                               "hosts": ["api.tartware.local"]}
     assert set(servers["http-redirect"]["hosts"]) == DEV_OPERATOR_HOSTS
     assert servers["http-redirect"]["tls"] == {"httpsRedirect": True}
     assert set(servers["https"]["hosts"]) == DEV_OPERATOR_HOSTS | {"api.tartware.local"}

@@ -89,13 +89,15 @@ def _stated() -> list[tuple[str, str]]:
         ("budget.md", f"All {'ten' if len(guide.ROW_OF) == 10 else len(guide.ROW_OF)} services use the database"),
         ("budget.md", f"{pods_min} x {APP_POOL} = {_thousands(pods_min * APP_POOL)} connections at minimum scale"),
         ("budget.md", f"{pods_max} x {APP_POOL} = {_thousands(pods_max * APP_POOL)} at"),
-        ("budget.md", f"| pods at min / max | {guide.DEV_REPLICAS[0] * len(guide.ROW_OF)} / {guide.DEV_REPLICAS[1] * len(guide.ROW_OF)} | {pods_min} / {pods_max} |"),
+        ("budget.md", f"| pods at min / max | {guide.DEV_REPLICAS[0] * len(guide.ROW_OF)} / "
+                      f"{guide.DEV_REPLICAS[1] * len(guide.ROW_OF)} | {pods_min} / {pods_max} |"),
         ("budget.md", f"| {_thousands(pods_min * APP_POOL)} / {_thousands(pods_max * APP_POOL)} |"),
         ("budget.md", f"{_thousands(pods_max * APP_POOL)} clients fill"),
         ("budget.md", f"and {pods_max} × {APP_POOL} would not fit. {pods_max} × {DIRECT_POOL} = "
                       f"{pods_max * DIRECT_POOL} within"),
         ("budget.md", f"over {pods_max} pods is under"),
-        ("clusters.md", f"requests {_n(mx['cpuRequestCores'])} cores / {_n(mx['memoryRequestGi'])} GiB at `maxReplicas`"),
+        ("clusters.md", f"requests {_n(mx['cpuRequestCores'])} cores / {_n(mx['memoryRequestGi'])} GiB "
+                        "at `maxReplicas`"),
         ("data-and-observability.md", f"at the guide's maximum scale {pods_max}\npods × {APP_POOL}"),
         ("data-and-observability.md", f"= {_thousands(pods_max * APP_POOL)}, which two pooler pods admit"),
     ]

@@ -32,7 +32,8 @@ def test_a_k6_run_longer_than_the_token_is_refused_naming_the_key():
                              ["AUTH_JWT_EXPIRES_IN_SECONDS 3600", f"allowed: at most {longest}s"],
                              secrets={"loadTestPassword": "pw"})
     assert "loadTestRunId" in message
-    assert_refused({**LOAD, "loadTestDuration": "2h"}, "loadTestDuration", ["7200 s"], secrets={"loadTestPassword": "pw"})
+    assert_refused({**LOAD, "loadTestDuration": "2h"}, "loadTestDuration", ["7200 s"],
+                   secrets={"loadTestPassword": "pw"})
     from stacks.settings import build_settings
 
     ok = build_settings({"environment": "prod", **LOAD, "loadTestDuration": f"{longest // 60}m"},
@@ -42,7 +43,8 @@ def test_a_k6_run_longer_than_the_token_is_refused_naming_the_key():
 
 def test_the_chart_leaves_the_apps_token_lifetime_at_its_default(prod_run):
     """The limit above is the app's default: no rendered Tartware container sets the variable."""
-    values = next(r for r in prod_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "tartware").plain["values"]
+    values = next(r for r in prod_run.of_type("kubernetes:helm.sh/v3:Release")
+                  if r.plain["name"] == "tartware").plain["values"]
     envs = [e["name"] for d in render_chart(values) if d["kind"] == "Deployment"
             for c in d["spec"]["template"]["spec"]["containers"] for e in c.get("env", [])]
     assert envs and "AUTH_JWT_EXPIRES_IN_SECONDS" not in envs

@@ -80,7 +80,8 @@ def kubernetes_kind(group: str, version: str, kind: str) -> Extractor:
         end = _literals_end(lines, begin)
         section = begin
         if table == "var forceNew = ":
-            section = next(i for i in range(begin, end) if re.match(rf'\s*"{re.escape(group)}": _versions\{{', lines[i]))
+            section = next(i for i in range(begin, end)
+                           if re.match(rf'\s*"{re.escape(group)}": _versions\{{', lines[i]))
         v = next(i for i in range(section, end) if re.match(rf'\s*"{re.escape(version)}":\s*_kinds\{{', lines[i]))
         for i in range(v, end):
             m = re.search(rf'"{re.escape(kind)}":\s*(?:(\w+)[,}}]|append\(|properties\{{)', lines[i])
@@ -150,15 +151,19 @@ def requires_replace(function: str) -> Extractor:
 # type -> (repository, ref, path, extractor, what)
 SOURCES: dict[str, tuple[tuple[str, str], str, Extractor, str]] = {
     "kubernetes:batch/v1:Job": (KUBERNETES, DIFF_GO, kubernetes_kind("batch", "v1", "Job"), "forceNew batch/v1 Job"),
-    "kubernetes:core/v1:PersistentVolumeClaim": (KUBERNETES, DIFF_GO, kubernetes_kind("core", "v1", "PersistentVolumeClaim"),
+    "kubernetes:core/v1:PersistentVolumeClaim": (KUBERNETES, DIFF_GO,
+                                                 kubernetes_kind("core", "v1", "PersistentVolumeClaim"),
                                                  "forceNew core/v1 PersistentVolumeClaim"),
-    "kubernetes:core/v1:Secret": (KUBERNETES, DIFF_GO, kubernetes_kind("core", "v1", "Secret"), "forceNew core/v1 Secret"),
-    "kubernetes:storage.k8s.io/v1:StorageClass": (KUBERNETES, DIFF_GO, kubernetes_kind("storage.k8s.io", "v1", "StorageClass"),
+    "kubernetes:core/v1:Secret": (KUBERNETES, DIFF_GO, kubernetes_kind("core", "v1", "Secret"),
+                                  "forceNew core/v1 Secret"),
+    "kubernetes:storage.k8s.io/v1:StorageClass": (KUBERNETES, DIFF_GO,
+                                                  kubernetes_kind("storage.k8s.io", "v1", "StorageClass"),
                                                   "forceNew storage.k8s.io/v1 StorageClass"),
     # a custom resource has no kind entry: only metadataForceNewProperties (name, namespace)
     "kubernetes:postgresql.cnpg.io/v1:Cluster": (KUBERNETES, DIFF_GO, kubernetes_metadata,
                                                  "metadataForceNewProperties; no kind entry for postgresql.cnpg.io"),
-    "kubernetes:helm.sh/v3:Release": (KUBERNETES, HELM_GO, helm_release, "forceNewFields; everything else is helm upgrade"),
+    "kubernetes:helm.sh/v3:Release": (KUBERNETES, HELM_GO, helm_release,
+                                      "forceNewFields; everything else is helm upgrade"),
     "random:index/randomPassword:RandomPassword": (RANDOM, PASSWORD_GO, requires_replace("passwordSchemaV3"),
                                                    "passwordSchemaV3 attributes with a RequiresReplace plan modifier"),
 }

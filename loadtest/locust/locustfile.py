@@ -6,7 +6,8 @@ steps by weight. A Locust run lasts as long as the operator lets it, longer than
 token (``expires_in`` of the login answer: AUTH_JWT_EXPIRES_IN_SECONDS, 3600 by default,
 red2n/tartware@a2583469 Apps/config/src/index.ts:75), so a user logs in again RELOGIN_MARGIN_SECONDS
 before its token ends (``relogin_after``); the users started spawn-rate per second re-login at the
-same pace, which the accounts already allow (docs/operations.md "Accounts and the login throttle"). A status the mix does not expect is a failure; a missing id, token or tenant is
+same pace, which the accounts already allow (docs/operations.md "Accounts and the login throttle").
+A status the mix does not expect is a failure; a missing id, token or tenant is
 an error that stops the user (``StopUser`` after the failure is recorded), never a silent skip.
 
 Environment:

@@ -26,7 +26,8 @@ def _platform(load_test_profile=None):
             data=DataArgs(s.data, True, credentials(), source),
             observability=ObservabilityArgs(s.observability, True, "example.com", meshed=True),
             api_route="istio", network_policies=True, acme_solver="istio",
-            mesh=compose.mesh_args(s, "1.33", "LoadBalancer"), certs=CertManagerArgs(True, "example.com", "tartware-ca"),
+            mesh=compose.mesh_args(s, "1.33", "LoadBalancer"),
+            certs=CertManagerArgs(True, "example.com", "tartware-ca"),
             edge=IngressNginxArgs(True, 2), tartware_namespace="tartware-system", load_test_profile=load_test_profile)
         return Platform("platform", args, on(k8s))
     return build(b)

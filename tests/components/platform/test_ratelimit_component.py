@@ -57,10 +57,12 @@ def test_service_on_redis_with_its_secret_config_and_monitor():
     assert pod["securityContext"]["runAsNonRoot"] and pod["automountServiceAccountToken"] is False
     (c,) = pod["containers"]
     assert c["securityContext"]["allowPrivilegeEscalation"] is False and c["securityContext"]["readOnlyRootFilesystem"]
-    assert c["resources"] == {"requests": {"cpu": "250m", "memory": "128Mi"}, "limits": {"cpu": "1000m", "memory": "256Mi"}}
+    assert c["resources"] == {"requests": {"cpu": "250m", "memory": "128Mi"},
+                              "limits": {"cpu": "1000m", "memory": "256Mi"}}
     # the Redis password reaches the pod from a Secret in its own namespace, a Pulumi secret end to end
     (secret,) = run.of_type("kubernetes:core/v1:Secret")
-    assert secret.plain["metadata"]["namespace"] == "ratelimit" and secret.plain["metadata"]["name"] == "redis-credentials"
+    assert (secret.plain["metadata"]["namespace"] == "ratelimit"
+            and secret.plain["metadata"]["name"] == "redis-credentials")
     assert type(secret.inputs["stringData"]).__name__ == "Secret"
     env = {e["name"]: e for e in c["env"]}
     assert env["REDIS_AUTH"]["valueFrom"]["secretKeyRef"] == {"name": "redis-credentials", "key": "password"}
