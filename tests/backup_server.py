@@ -1,5 +1,5 @@
 """A real, throwaway PostgreSQL server for the tests of ops/backup/backup.sh and restore.sh
-(tests/test_backup_roundtrip.py and tests/test_backup_edges.py, each on its own server: the
+(tests/postgres/test_backup_roundtrip.py and tests/postgres/test_backup_edges.py, each on its own server: the
 ``pg`` fixture is module-scoped).
 
 The server is Debian's (``apt-get install postgresql``, which .ci/run does when it is missing):

@@ -10,8 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# tests/pooler starts a PostgreSQL and a PgBouncer: a step of .ci/run of its own, outside the timed suite
-collect_ignore = [] if os.environ.get("TARTWARE_REAL_POOLER") else ["pooler"]
+# The runs against a real PostgreSQL server are steps of .ci/run of their own, outside the timed suite
+# (README "Tests"): tests/pooler (a PostgreSQL behind a PgBouncer) and tests/postgres (the backup
+# scripts' round trips and the migration script; mostly waiting on the server's processes).
+REAL_STEPS = {"pooler": "TARTWARE_REAL_POOLER", "postgres": "TARTWARE_REAL_POSTGRES"}
+collect_ignore = [directory for directory, variable in REAL_STEPS.items() if not os.environ.get(variable)]
 
 # The suite allocates many short-lived objects (mock-engine runs, chart renders, YAML): collect the
 # young generation less often (CPython's default threshold is 700). A worker peaks near 0.5 GB;
@@ -32,7 +35,7 @@ SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.
              "tests/test_cluster_access.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
-              "tests/test_cluster.py", "tests/test_backup_roundtrip.py", "tests/test_backup_edges.py",
+              "tests/test_cluster.py",
               "tests/test_budget_properties.py",
               "tests/components/test_args_exact.py", "tests/test_loadtest.py")
 

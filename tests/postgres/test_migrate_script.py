@@ -32,7 +32,7 @@ import pytest
 from e2e.local import PG_BINDIRS, Postgres
 from e2e.migration_modes import OTHER_COMMIT, as_another_commit, problems, steps_run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MIGRATE = ROOT / "ops" / "migrate" / "migrate.sh"
 COMMIT = "1234567890abcdef1234567890abcdef12345678"
 ADMIN_PASSWORD = "synthetic-admin-password"

@@ -10,7 +10,7 @@ Round trip: seed -> backup.sh -> drop and recreate the database -> restore.sh ->
 Failure cases: a wrong password, an unreachable server, a read-only and a full BACKUP_DIR, a
 truncated dump, a non-empty target database. Each exits non-zero with a clear message, removes
 its partial file and prunes no good dump.
-The sharp edges of the nightly dump: tests/test_backup_edges.py, on its own server.
+The sharp edges of the nightly dump: tests/postgres/test_backup_edges.py, on its own server.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The sharp edges the nightly dump had, each reproduced as it bit and run through the real
-PostgreSQL round trip (the server and helpers of tests/test_backup_roundtrip.py, a server of this
+PostgreSQL round trip (the server and helpers of tests/backup_server.py, a server of this
 module's own): "latest" chosen by file name, a restore over a database a later migration changed or
 with writers connected, a full claim, a one-byte change in the table of contents, a dump waiting
 forever behind a lock, world-readable dumps, a dump taken from a replica, and a failed upload
