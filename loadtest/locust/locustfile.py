@@ -154,9 +154,13 @@ class TartwareUser(HttpUser):
         try:
             self._session()
         except MixError as exc:
-            self.environment.events.request.fire(request_type="SETUP", name="setup", response_time=0,
-                                                 response_length=0, exception=exc, context={})
-            raise StopUser() from exc
+            self._stop("setup", exc)
+
+    def _stop(self, name: str, exc: MixError) -> None:
+        """A setup step failed: recorded as a failure named ``name`` (Locust's statistics), the user stops."""
+        self.environment.events.request.fire(request_type="SETUP", name=name, response_time=0,
+                                             response_length=0, exception=exc, context={})
+        raise StopUser() from exc
 
     def _login(self) -> None:
         """Log in: the token, the tenant, and when to log in again (relogin_after)."""
@@ -178,9 +182,7 @@ class TartwareUser(HttpUser):
         try:
             self._login()
         except MixError as exc:
-            self.environment.events.request.fire(request_type="SETUP", name="relogin", response_time=0,
-                                                 response_length=0, exception=exc, context={})
-            raise StopUser() from exc
+            self._stop("relogin", exc)
 
     def _session(self) -> None:
         self._login()

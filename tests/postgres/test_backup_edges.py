@@ -52,6 +52,18 @@ def _plant(pg: Server, directory: Path, source: Path, name: str, mtime: float,
     return dump
 
 
+def _plant_expired_and_recent(pg, directory: Path, good_dump: Path) -> tuple[Path, Path]:
+    """Two verified dumps in ``directory``: one 30 days old (past backupRetentionDays' default of 7)
+    and one a day old, each with its manifest's server time."""
+    now = time.time()
+    manifest = _manifest(good_dump)
+    expired = _plant(pg, directory, good_dump, "tartware-20000101T000000Z.dump", now - 30 * 86400,
+                     {**manifest, "server_epoch": str(int(now - 30 * 86400))})
+    recent = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 86400,
+                    {**manifest, "server_epoch": str(int(now - 86400))})
+    return expired, recent
+
+
 def _count(pg: Server, database: str) -> int:
     return int(pg.sql("SELECT count(*) FROM reservations", database, "tartware"))
 
@@ -156,12 +168,7 @@ def test_a_full_claim_frees_space_by_pruning_before_the_dump(pg, good_dump):
     try:
         pg.own(directory)
         directory.chmod(0o755)
-        now = time.time()
-        manifest = _manifest(good_dump)
-        expired = _plant(pg, directory, good_dump, "tartware-20000101T000000Z.dump", now - 30 * 86400,
-                         {**manifest, "server_epoch": str(int(now - 30 * 86400))})
-        recent = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 86400,
-                        {**manifest, "server_epoch": str(int(now - 86400))})
+        expired, recent = _plant_expired_and_recent(pg, directory, good_dump)
         free = os.statvfs(directory)
         assert free.f_bavail * free.f_frsize < size  # the claim is full: the next dump cannot fit
         result = pg.script(BACKUP, directory)
@@ -280,12 +287,7 @@ def _prune_then_a_failing_dump(pg: Server, good_dump: Path, scripts: Path, name:
     db = pg.clone(f"prune_{name}")
     pg.sql("CREATE TABLE ledger_locked (id int)", db)  # owned by postgres, no grant to tartware
     directory = pg.backup_dir(f"prune-{name}")
-    now = time.time()
-    manifest = _manifest(good_dump)
-    expired = _plant(pg, directory, good_dump, "tartware-20000101T000000Z.dump", now - 30 * 86400,
-                     {**manifest, "server_epoch": str(int(now - 30 * 86400))})
-    recent = _plant(pg, directory, good_dump, "tartware-20000102T000000Z.dump", now - 86400,
-                    {**manifest, "server_epoch": str(int(now - 86400))})
+    expired, recent = _plant_expired_and_recent(pg, directory, good_dump)
     before = dumps(directory)
     result = pg.run(["/bin/sh", scripts / "backup.sh"], check=False, env=pg.script_env(directory, PGDATABASE=db))
     problems = []
