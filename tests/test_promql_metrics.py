@@ -2,7 +2,7 @@
 
 PromQL we ship: the Grafana dashboards, the PrometheusRule (recording rules and alerts), the
 prometheus-adapter rules and the load-test coordinator's queries (loadtest/k6/coordinator-queries.json).
-Known series: stacks/platform_metrics.py (per exporter, with the source that documents each) and
+Known series: tests/platform_metrics.py (per exporter, with the source that documents each) and
 stacks/app_source.py (generated from red2n/tartware at APP_COMMIT: every prom-client metric the
 app registers, with its file).
 """
@@ -17,7 +17,7 @@ import pytest
 
 from components.platform import dashboards, observability, postgres_alerts
 from stacks.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
-from stacks.platform_metrics import EXPORTERS, PLATFORM_METRICS
+from tests.platform_metrics import EXPORTERS, PLATFORM_METRICS
 from tests.helpers import sample_args
 
 ROOT = Path(__file__).resolve().parent.parent
