@@ -125,7 +125,7 @@ class Platform(TartwareComponent):
                                 catalog.SERVICES[catalog.GATEWAY].port, after=[api_paths])
             operator: dict[str, tuple[str, str, str, int]] = {}  # route -> host, Service, namespace, port
             if args.load_test_profile == "locust":
-                # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
+                # the Locust web UI (tartware-ops/locust-master:8089, components/operations/loadtest.py) behind the gateway
                 operator["locust"] = (f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
@@ -350,7 +350,7 @@ class Platform(TartwareComponent):
                 allows.append(Allow("allow-ratelimit", app_pods, [Peer(rl_service, edge_rate_limit.POD_LABELS)],
                                     (data.endpoints.redis_port,)))
             if logical == "database" and ports and args.backup:
-                # the nightly pg_dump CronJob (components/operations.py) dials the primary itself
+                # the nightly pg_dump CronJob (components/operations/backups.py) dials the primary itself
                 # (pg_dump keeps session state a transaction pooler cannot): the cluster's instances
                 instances = data.backup_target_pods
                 allows.append(Allow("allow-backup", instances, [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
@@ -372,7 +372,7 @@ class Platform(TartwareComponent):
             *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)]
               if self.mesh is not None and args.public_operator_hosts else []),
             Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
-            # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
+            # k6 generators remote-write to Prometheus, the coordinator queries it (components/operations/loadtest.py)
             *([Allow("allow-load-test", self.observability.prometheus_pod_labels,
                      [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))]
               if args.observability.remote_write_receiver else []),

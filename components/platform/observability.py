@@ -241,7 +241,7 @@ class Observability(TartwareComponent):
         # Prometheus and Loki (memory-heavy) run on the memory pool when the cluster has one
         self.placement = args.placement
         self.meshed = meshed
-        # the in-cluster load test's generators write their samples here (components/loadtest.py)
+        # the in-cluster load test's generators write their samples here (components/operations/loadtest.py)
         self.remote_write_receiver = remote_write_receiver
         s = settings
         self.settings = s
@@ -456,7 +456,7 @@ class Observability(TartwareComponent):
                 # prometheus.prometheusSpec.nodeSelector / .tolerations (values.yaml at the pin)
                 **self.placement.pod_keys(),
                 # kps values.yaml prometheus.prometheusSpec.enableRemoteWriteReceiver/enableFeatures:
-                # k6's remote-write output sends trends as native histograms (components/loadtest.py)
+                # k6's remote-write output sends trends as native histograms (components/operations/loadtest.py)
                 **({"enableRemoteWriteReceiver": True, "enableFeatures": ["native-histograms"]}
                    if self.remote_write_receiver else {}),
             }},
