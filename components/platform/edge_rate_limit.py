@@ -205,7 +205,7 @@ def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[
     #   (settings.go; driver_impl.go poolTrace marks the redis component only when it is true), and we
     #   keep it off: the gateway fails open while Redis is away, and a pod marked unready would only
     #   move the same errors to the other pods. The outage shows in the limiter's errors (alerts
-    #   TartwareEdgeRateLimitErrors and TartwareEdgeRateLimitFailOpen, observability.py).
+    #   TartwareEdgeRateLimitErrors and TartwareEdgeRateLimitFailOpen, observability_values.py).
     ready = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
     started = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 60}
     alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 6}

@@ -142,7 +142,7 @@ AWS_PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-pr
 # Envoy stats the gateway exposes beyond Istio's default set (ProxyConfig.proxyStatsMatcher,
 # istio.io/latest/docs/reference/config/istio.mesh.v1alpha1 "ProxyStatsMatcher"; Istio keeps only a
 # few Envoy stats by default): the edge limit's filters (components/platform/edge_rate_limit.py stat
-# prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability.py).
+# prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability_values.py).
 #   global filter: cluster.<route target cluster>.<stat_prefix>.{ok,over_limit,error,failure_mode_allowed}
 #   (envoyproxy/envoy api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto stat_prefix:
 #   "If not set, the statistics will be emitted using the prefix ratelimit");
