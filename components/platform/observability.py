@@ -21,7 +21,7 @@ This module wires the releases and objects; their values are functions in observ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -34,15 +34,17 @@ from stacks.endpoints import (
     CONSUL_NAMESPACE,
     DEFAULT_ENDPOINTS,
     JAEGER_RELEASE,
+    LOAD_TEST_POD_LABELS,
     MESSAGING_NAMESPACE,
     OBSERVABILITY_NAMESPACE,
+    OPS_NAMESPACE,
     OTLP_GRPC_PORT,
     REDPANDA_RELEASE,
     service_host,
 )
 
 from ..base import TartwareComponent
-from ..kit import helm_release, namespace
+from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, helm_release, namespace
 from . import observability_values as values
 from .dashboards import DASHBOARDS, dashboard_json
 from .mesh import NAMESPACE as ISTIO_NAMESPACE
@@ -62,6 +64,12 @@ from .observability_values import (  # the names the wiring and its callers use
 )
 
 __all__ = ["Observability", "prometheus_rules"]
+
+# Container ports behind the observability Services the gateway routes to (Grafana 3000,
+# Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports Observability reports.
+UI_TARGET_PORTS = {"grafana": 3000, "prometheus": 9090, "jaeger": 16686}
+OTLP_PORTS = (4317, 4318)
+OBSERVABILITY_WEBHOOK_PORTS = (10250, 6443)  # prometheus-operator admission webhook, prometheus-adapter API
 
 
 class Observability(TartwareComponent):
@@ -213,3 +221,27 @@ class Observability(TartwareComponent):
             "customMetrics": list(self.custom_metrics),
             "otlpEndpoint": self.otlp_endpoint,
         })
+
+    def network_policies(self, tartware: Peer, gateway: Optional[Peer], public_operator_hosts: bool
+                         ) -> list[NamespacePolicies]:
+        """observability's allows: its own pods, OTLP from the Tartware services (and the mesh's gateway,
+        ``gateway`` when meshed), the operator UIs through the gateway when their hosts are public, the API
+        server to the webhooks, the load test's generators to Prometheus; node-exporter's namespace
+        denied (hostNetwork pods: policies do not apply to them)."""
+        ui_ports = sorted({*(port for _, port in self.services.values()), *UI_TARGET_PORTS.values()})
+        policies = [NamespacePolicies(self.namespace, (
+            Allow("allow-same-namespace", {}, [Peer()]),
+            Allow("allow-otlp", {}, [tartware] + ([gateway] if gateway is not None else []), OTLP_PORTS),
+            *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)]
+              if gateway is not None and public_operator_hosts else []),
+            Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
+            # k6 generators remote-write to Prometheus, the coordinator queries it
+            # (components/operations/loadtest.py)
+            *([Allow("allow-load-test", self.prometheus_pod_labels,
+                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))]
+              if self.remote_write_receiver else []),
+        ), (self,))]
+        extra_ns = self.node_exporter_namespace
+        if extra_ns and extra_ns != self.namespace:  # an allow would admit nothing either
+            policies.append(NamespacePolicies(extra_ns, (), (self,)))
+        return policies
