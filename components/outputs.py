@@ -121,7 +121,7 @@ def export_outputs(args: OutputsArgs) -> None:
         "backupOffsite": operations.backup_offsite,
         "restoreJob": operations.restore_job,
         "loadTestJob": operations.load_test_job,
-        # where the run's one aggregate summary is kept (components/loadtest.py)
+        # where the run's one aggregate summary is kept (components/operations/loadtest.py)
         "loadTestSummary": operations.load_test_summary,
         "verticalPodAutoscalers": list(operations.vpa_names),
     })

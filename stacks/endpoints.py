@@ -107,7 +107,7 @@ GUEST_DATA_KEY = "guest-data-key"  # GUEST_DATA_ENCRYPTION_KEY
 BILLING_DATA_KEY = "billing-data-key"  # BILLING_DATA_ENCRYPTION_KEY
 REGISTRY_SECRET = "regcred"  # kubernetes.io/dockerconfigjson, only when a registry is configured
 
-# Day-2 workloads (components/operations.py) and the peers the network policies admit for them.
+# Day-2 workloads (components/operations/) and the peers the network policies admit for them.
 OPS_NAMESPACE = "tartware-ops"
 BACKUP_POD_LABELS = {"app.kubernetes.io/name": "postgres-backup"}  # pg_dump -> postgres:5432
 RESTORE_POD_LABELS = {"app.kubernetes.io/name": "postgres-restore"}  # pg_restore -> postgres:5432

@@ -92,7 +92,7 @@ REPLICAS = {  # components without a setting: (dev, prod)
 }
 
 
-# Pods metrics the prometheus-adapter serves (its rules: components/platform/observability.py).
+# Pods metrics the prometheus-adapter serves (its rules: components/platform/observability_values.py).
 HTTP_RPS = "http_requests_per_second"
 HTTP_P95 = "http_request_duration_p95"
 

@@ -44,7 +44,7 @@ DEFAULT_OFFSITE_ENCRYPTION = {"AWS": "AES256"}
 # The default key prefix: one folder per stack, so two stacks sharing a bucket never read each
 # other's dumps ("offsite:latest").
 DEFAULT_PREFIX_ROOT = "tartware"
-# The Job's time budget after its scheduled time (components/operations.py): it may start up to
+# The Job's time budget after its scheduled time (components/operations/backups.py): it may start up to
 # startingDeadlineSeconds late and run for activeDeadlineSeconds.
 BACKUP_STARTING_DEADLINE_SECONDS = 3600
 BACKUP_ACTIVE_DEADLINE_SECONDS = 6 * 3600

@@ -13,11 +13,37 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Upstream:
+    """Where a chart's source lives: its GitHub repository (owner/name), the tag holding the chart at a
+    version (``{version}`` stands for it; a commit where upstream tags none) and the chart's directory
+    in that tree (or the path of a published ``.tgz``). tools/vendor_charts.py exports the vendored
+    copy from here, so the pin is the one place a chart's source is written."""
+
+    repo: str
+    ref: str
+    path: str
+
+    def tag(self, version: str) -> str:
+        return self.ref.format(version=version)
+
+
+@dataclass(frozen=True)
 class ChartRef:
     repo: str  # Helm repository URL (or oci:// reference)
     chart: str
     version: str
-    source: str  # where the values keys were verified
+    upstream: Upstream
+    checked: str = ""  # the files (under upstream.path, or cited in full) the values keys were verified against
+
+    @property
+    def at(self) -> str:
+        """``owner/name@tag``: the chart's source repository at the pinned version."""
+        return f"{self.upstream.repo}@{self.upstream.tag(self.version)}"
+
+    @property
+    def source(self) -> str:
+        """Where the values keys were verified: ``owner/name@tag path[/checked]``."""
+        return f"{self.at} {self.upstream.path}" + (f"/{self.checked}" if self.checked else "")
 
 
 # --- mesh and edge -----------------------------------------------------------------------------
@@ -49,6 +75,9 @@ _ISTIO = (
 )
 ISTIO_LINES = {line.version: line for line in _ISTIO}
 ISTIO_VERSION = _ISTIO[0].version  # the guide's line (default of the istioVersion setting)
+# Each Istio chart's directory in istio/istio (cni is published from manifests/charts/istio-cni).
+ISTIO_CHART_PATHS = {"base": "manifests/charts/base", "istiod": "manifests/charts/istio-control/istio-discovery",
+                     "gateway": "manifests/charts/gateway", "cni": "manifests/charts/istio-cni"}
 
 
 def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
@@ -56,7 +85,7 @@ def istio_chart(chart: str, version: str = ISTIO_VERSION) -> "ChartRef":
 
     The gateway chart is not installed (components/platform/mesh.py builds the same objects); its
     pin names the source those objects are compared with."""
-    return ChartRef(ISTIO_REPO, chart, version, ISTIO_LINES[version].source)
+    return ChartRef(ISTIO_REPO, chart, version, Upstream("istio/istio", "{version}", ISTIO_CHART_PATHS[chart]))
 
 
 # Envoy's global rate limit service (the per-client-address edge limit, components/platform/edge_rate_limit.py).
@@ -73,15 +102,18 @@ RATELIMIT_SOURCE = "envoyproxy/ratelimit@aba2384d163183e347c407da600b4f73fa2fa67
 # security fixes after March 2026). 4.12.8 = controller v1.12.x, tested on Kubernetes 1.28-1.32.
 # renovate: datasource=helm depName=ingress-nginx registryUrl=https://kubernetes.github.io/ingress-nginx
 INGRESS_NGINX = ChartRef("https://kubernetes.github.io/ingress-nginx", "ingress-nginx", "4.12.8",
-                         "kubernetes/ingress-nginx@helm-chart-4.12.8 charts/ingress-nginx/values.yaml")
+                         Upstream("kubernetes/ingress-nginx", "helm-chart-{version}", "charts/ingress-nginx"),
+                         "values.yaml")
 # Chart versions carry the v prefix. crds.enabled/crds.keep replace the deprecated installCRDs.
 # renovate: datasource=helm depName=cert-manager registryUrl=https://charts.jetstack.io
 CERT_MANAGER = ChartRef("https://charts.jetstack.io", "cert-manager", "v1.19.6",
-                        "cert-manager/cert-manager@v1.19.6 deploy/charts/cert-manager/values.yaml")
+                        Upstream("cert-manager/cert-manager", "{version}", "deploy/charts/cert-manager"),
+                        "values.yaml")
 
 # renovate: datasource=helm depName=metrics-server registryUrl=https://kubernetes-sigs.github.io/metrics-server/
 METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.1",
-                          "kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1 charts/metrics-server/values.yaml")
+                          Upstream("kubernetes-sigs/metrics-server", "metrics-server-helm-chart-{version}", "charts/metrics-server"),
+                          "values.yaml")
 
 # --- data tier ----------------------------------------------------------------------------------
 # PostgreSQL runs on CloudNativePG (docs/data-and-observability.md, "PostgreSQL on CloudNativePG"):
@@ -93,7 +125,8 @@ METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "
 # "Newer upstream releases not vendored".
 # renovate: datasource=helm depName=cloudnative-pg registryUrl=https://cloudnative-pg.github.io/charts
 CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.29.0",
-                          "cloudnative-pg/charts@cloudnative-pg-v0.29.0 charts/cloudnative-pg/values.yaml")
+                          Upstream("cloudnative-pg/charts", "cloudnative-pg-v{version}", "charts/cloudnative-pg"),
+                          "values.yaml")
 # WAL archiving and base backups go through the Barman Cloud CNPG-I plugin (the in-core
 # spec.backup.barmanObjectStore is deprecated since CloudNativePG 1.26). Chart plugin-barman-cloud
 # 0.7.0 = plugin v0.13.0 (cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud;
@@ -103,8 +136,8 @@ CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnativ
 # releases not vendored"); the marker below lets renovate propose them.
 # renovate: datasource=helm depName=plugin-barman-cloud registryUrl=https://cloudnative-pg.github.io/charts
 BARMAN_CLOUD_PLUGIN = ChartRef("https://cloudnative-pg.github.io/charts", "plugin-barman-cloud", "0.7.0",
-                               "cloudnative-pg/charts@plugin-barman-cloud-v0.7.0 charts/plugin-barman-cloud/values.yaml,"
-                               " cloudnative-pg/plugin-barman-cloud@v0.13.0 api/v1/objectstore_types.go")
+                               Upstream("cloudnative-pg/charts", "plugin-barman-cloud-v{version}", "charts/plugin-barman-cloud"),
+                               "values.yaml, cloudnative-pg/plugin-barman-cloud@v0.13.0 api/v1/objectstore_types.go")
 # The PostgreSQL operand: PostgreSQL 17 (the major the bitnami release ran, 17.6, so pg_dump 17 of
 # the nightly dump and a logical import both work), the "standard" image (no in-core barman-cloud:
 # the plugin's sidecar brings it), pinned by tag and digest as published in the official image catalog
@@ -123,7 +156,8 @@ POSTGRES_MAJOR = 17
 # charts/redis-ha/{Chart.yaml,values.yaml,templates/*}). docs/data-and-observability.md, "Redis".
 # renovate: datasource=helm depName=redis-ha registryUrl=https://dandydeveloper.github.io/charts
 REDIS_HA = ChartRef("https://dandydeveloper.github.io/charts", "redis-ha", "4.39.0",
-                    "DandyDeveloper/charts@redis-ha-4.39.0 charts/redis-ha/{values.yaml,templates/*}")
+                    Upstream("DandyDeveloper/charts", "redis-ha-{version}", "charts/redis-ha"),
+                    "{values.yaml,templates/*}")
 
 # The bitnami PostgreSQL release is registered only while a stack moves to CloudNativePG
 # (postgresMigration=import, docs/data-and-observability.md "Moving from the bitnami release"):
@@ -132,7 +166,8 @@ REDIS_HA = ChartRef("https://dandydeveloper.github.io/charts", "redis-ha", "4.39
 # images are the frozen copies in docker.io/bitnamilegacy (no CVE fixes), which is why it goes.
 # renovate: datasource=docker depName=registry-1.docker.io/bitnamicharts/postgresql
 POSTGRESQL = ChartRef("oci://registry-1.docker.io/bitnamicharts", "postgresql", "16.7.27",
-                      "bitnami/charts@postgresql/16.7.27 bitnami/postgresql/{values.yaml,templates/_helpers.tpl}")
+                      Upstream("bitnami/charts", "postgresql/{version}", "bitnami/postgresql"),
+                      "{values.yaml,templates/_helpers.tpl}")
 BITNAMI_LEGACY_REGISTRY = "docker.io"
 BITNAMI_IMAGES = {
     # renovate: datasource=docker depName=docker.io/bitnamilegacy/postgresql
@@ -144,38 +179,45 @@ BITNAMI_IMAGES = {
 }
 # renovate: datasource=helm depName=redpanda registryUrl=https://charts.redpanda.com
 REDPANDA = ChartRef("https://charts.redpanda.com", "redpanda", "25.3.2",
-                    "redpanda-data/redpanda-operator@charts/redpanda/v25.3.2 charts/redpanda/chart/values.yaml")
+                    Upstream("redpanda-data/redpanda-operator", "charts/redpanda/v{version}", "charts/redpanda/chart"),
+                    "values.yaml")
 # The broker image of that chart (Chart.yaml appVersion); the topic Job runs rpk from it.
 # renovate: datasource=docker depName=docker.io/redpandadata/redpanda
 REDPANDA_IMAGE = "docker.io/redpandadata/redpanda:v25.3.6@sha256:ac152ec27adccf9482af2649d293f398eb03c860d7469fc49f86e30d870ea408"
 # 1.9.11 (Consul 1.22.7): latest 1.9.x patch; renders identically to 1.9.3 with our values.
 # renovate: datasource=helm depName=consul registryUrl=https://helm.releases.hashicorp.com
 CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
-                  "hashicorp/consul-k8s@v1.9.11 charts/consul/values.yaml")
+                  Upstream("hashicorp/consul-k8s", "v{version}", "charts/consul"),
+                  "values.yaml")
 
 # --- observability ------------------------------------------------------------------------------
 # renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
 KUBE_PROMETHEUS_STACK = ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "81.5.0",
-                                 "prometheus-community/helm-charts@kube-prometheus-stack-81.5.0 charts/kube-prometheus-stack/values.yaml"
-                                 " (+ grafana/helm-charts@grafana-10.5.15, prometheus-node-exporter-4.51.1)")
+                                 Upstream("prometheus-community/helm-charts", "kube-prometheus-stack-{version}", "charts/kube-prometheus-stack"),
+                                 "values.yaml (+ grafana/helm-charts@grafana-10.5.15, prometheus-node-exporter-4.51.1)")
 # renovate: datasource=helm depName=prometheus-adapter registryUrl=https://prometheus-community.github.io/helm-charts
 PROMETHEUS_ADAPTER = ChartRef("https://prometheus-community.github.io/helm-charts", "prometheus-adapter", "5.3.0",
-                              "prometheus-community/helm-charts@prometheus-adapter-5.3.0 charts/prometheus-adapter/values.yaml")
+                              Upstream("prometheus-community/helm-charts", "prometheus-adapter-{version}", "charts/prometheus-adapter"),
+                              "values.yaml")
 # Jaeger v2 all-in-one (chart 4.x); one Service `jaeger` (OTLP 4317/4318, query 16686).
 # renovate: datasource=helm depName=jaeger registryUrl=https://jaegertracing.github.io/helm-charts
 JAEGER = ChartRef("https://jaegertracing.github.io/helm-charts", "jaeger", "4.11.1",
-                  "jaegertracing/helm-charts@jaeger-4.11.1 charts/jaeger/{values.yaml,templates/jaeger/*}")
+                  Upstream("jaegertracing/helm-charts", "jaeger-{version}", "charts/jaeger"),
+                  "{values.yaml,templates/jaeger/*}")
 # Last OSS release in grafana/helm-charts before the move to grafana-community (2026-03-16).
 # renovate: datasource=helm depName=loki registryUrl=https://grafana.github.io/helm-charts
-LOKI = ChartRef("https://grafana.github.io/helm-charts", "loki", "6.55.0", "grafana/loki@helm-loki-6.55.0 production/helm/loki/values.yaml")
+LOKI = ChartRef("https://grafana.github.io/helm-charts", "loki", "6.55.0",
+                Upstream("grafana/loki", "helm-loki-{version}", "production/helm/loki"),
+                "values.yaml")
 # renovate: datasource=helm depName=alloy registryUrl=https://grafana.github.io/helm-charts
 ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
-                 "grafana/alloy@helm-chart/1.11.1 operations/helm/charts/alloy/values.yaml")
+                 Upstream("grafana/alloy", "helm-chart/{version}", "operations/helm/charts/alloy"),
+                 "values.yaml")
 
 # --- secrets ------------------------------------------------------------------------------------
 # renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
-                            "external-secrets/external-secrets@helm-chart-2.9.0")
+                            Upstream("external-secrets/external-secrets", "helm-chart-{version}", "deploy/charts/external-secrets"))
 
 # --- operator access (docs/platform.md "Operator access") -------------------------------------
 # oauth2-proxy, the single sign-on gate in front of the operator tools (operatorAccess=sso): an Istio
@@ -187,7 +229,8 @@ EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secr
 # (values.yaml, templates/deployment.yaml); flags read in oauth2-proxy/oauth2-proxy@v7.15.3.
 # renovate: datasource=helm depName=oauth2-proxy registryUrl=https://oauth2-proxy.github.io/manifests
 OAUTH2_PROXY = ChartRef("https://oauth2-proxy.github.io/manifests", "oauth2-proxy", "10.7.0",
-                        "oauth2-proxy/manifests@oauth2-proxy-10.7.0 helm/oauth2-proxy/{values.yaml,templates/deployment.yaml}")
+                        Upstream("oauth2-proxy/manifests", "oauth2-proxy-{version}", "helm/oauth2-proxy"),
+                        "{values.yaml,templates/deployment.yaml}")
 # The chart's image (quay.io/oauth2-proxy/oauth2-proxy:v<appVersion>), pinned by tag and digest (the chart's
 # image.tag is used verbatim: <registry>/<repository>:<tag>). The digest is the one ten public
 # repositories pin for this tag independently (searched 2026-12); distroless static:nonroot (uid 65532,
@@ -201,14 +244,15 @@ OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3@sha256:10a116574
 # because the binary's minor must match the cluster's (kubernetes/autoscaler README, "Releases").
 # renovate: datasource=helm depName=cluster-autoscaler registryUrl=https://kubernetes.github.io/autoscaler
 CLUSTER_AUTOSCALER = ChartRef("https://kubernetes.github.io/autoscaler", "cluster-autoscaler", "9.59.0",
-                              "kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0")
+                              Upstream("kubernetes/autoscaler", "cluster-autoscaler-chart-{version}", "cluster-autoscaler/charts/cluster-autoscaler"))
 # Rancher: the guide names 2.8, but 2.8 is EOL (2025-07-22, SUSE lifecycle), its last community
 # chart 2.8.5 refuses Kubernetes >= 1.29 (chart kubeVersion "< 1.29.0-0") and 2.8.6+ are Prime-only
 # (rancher/rancher#46562). 2.13 matches pulumi-rancher2 13.x (provider major = Rancher minor) and
 # installs on management clusters < 1.35 (chart kubeVersion "< 1.35.0-0"). See docs/clusters.md.
 # renovate: datasource=helm depName=rancher registryUrl=https://releases.rancher.com/server-charts/stable
 RANCHER = ChartRef("https://releases.rancher.com/server-charts/stable", "rancher", "2.13.3",
-                   "rancher/rancher@v2.13.3 chart/values.yaml (hostname, bootstrapPassword, replicas, ingress.tls.source)")
+                   Upstream("rancher/rancher", "v{version}", "chart"),
+                   "values.yaml (hostname, bootstrapPassword, replicas, ingress.tls.source)")
 # Rancher's own cert-manager (ingress.tls.source=rancher needs it): the pinned cert-manager.
 RANCHER_CERT_MANAGER = CERT_MANAGER
 
@@ -217,13 +261,15 @@ RANCHER_CERT_MANAGER = CERT_MANAGER
 # (L2Advertisement). Chart version = app version; CRDs ship with the chart (crds.enabled).
 # renovate: datasource=helm depName=metallb registryUrl=https://metallb.github.io/metallb
 METALLB = ChartRef("https://metallb.github.io/metallb", "metallb", "0.15.2",
-                   "metallb/metallb@v0.15.2 charts/metallb/{Chart.yaml,values.yaml}, api/v1beta1/ipaddresspool_types.go")
+                   Upstream("metallb/metallb", "v{version}", "charts/metallb"),
+                   "{Chart.yaml,values.yaml}, api/v1beta1/ipaddresspool_types.go")
 # Longhorn (bare metal default storage): replicated block storage, default StorageClass `longhorn`
 # (persistence.defaultClass, persistence.defaultClassReplicaCount, persistence.reclaimPolicy,
 # defaultSettings.taintToleration); kubeVersion >= 1.25. Nodes need open-iscsi and NFSv4 client.
 # renovate: datasource=helm depName=longhorn registryUrl=https://charts.longhorn.io
 LONGHORN = ChartRef("https://charts.longhorn.io", "longhorn", "1.12.1",
-                    "longhorn/longhorn@v1.12.1 chart/{Chart.yaml,values.yaml}")
+                    Upstream("longhorn/longhorn", "v{version}", "chart"),
+                    "{Chart.yaml,values.yaml}")
 # local-path-provisioner: not published to a Helm repository (its README installs the manifest
 # or the in-repo chart), so the pinned release manifest is applied as is; the default
 # StorageClass is ours (components/clusters/addons.py).
@@ -245,7 +291,8 @@ VSPHERE_CHARTS_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-c
 # CRDs ship in crds/vpa-v1-crd.yaml (installed by Helm on first install).
 # renovate: datasource=helm depName=vpa registryUrl=https://charts.fairwinds.com/stable
 VPA = ChartRef("https://charts.fairwinds.com/stable", "vpa", "5.0.0",
-               "FairwindsOps/charts@5f478fce stable/vpa/values.yaml")
+               Upstream("FairwindsOps/charts", "5f478fcec32f69a0818a7f78f4be5cbe7a1719c4", "stable/vpa"),
+               "values.yaml")
 # The images of our own Jobs and CronJobs (the topic Job above, k6, pg_dump, rclone) are pinned by
 # tag AND digest: <name>:<tag>@sha256:<index digest>. The runtime pulls by the digest (the tag is
 # for readers and renovate; distribution/reference grammar name[:tag][@digest]), so a moved tag

@@ -1,4 +1,4 @@
-"""The edge's alerts (components/platform/observability.py edge_alerts) under ``promtool test rules``
+"""The edge's alerts (components/platform/observability_values.py edge_alerts) under ``promtool test rules``
 (Debian's prometheus package): each fires on series named as the services write them and stays
 quiet on a healthy edge.
 

@@ -154,3 +154,14 @@ def test_components_do_not_import_upward_and_stacks_import_no_components():
             assert not [t for t in targets if t.startswith(("components", "tools")) or t == "__main__"], module
         if module.startswith("components"):
             assert not [t for t in targets if t.startswith("tools") or t == "__main__"], module
+
+
+def test_the_program_and_its_tools_import_nothing_from_tests():
+    """Reference data only the tests read lives under tests/ (tests/platform_metrics.py); the program, its
+    tools, e2e/ and loadtest/ never load it."""
+    found = []
+    for path in [p for d in (*PACKAGES, "e2e", "loadtest") for p in (ROOT / d).rglob("*.py")] + [ROOT / "__main__.py"]:
+        for node, _ in _imports(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n == "tests" or n.startswith("tests.")]
+    assert found == []

@@ -54,7 +54,7 @@ def _start(container, volumes, tmp_path, password: str):
     web_login = next(v for v in volumes if v["name"] == "web-login")
     password_file = tmp_path / web_login["secret"]["items"][0]["path"]
     password_file.write_text(password)
-    # the ConfigMap is mounted in the repository's layout under loadtest/ (components/loadtest.py)
+    # the ConfigMap is mounted in the repository's layout under loadtest/ (components/operations/loadtest.py)
     local = {mounts["locustfile"]: str(ROOT / "loadtest"), mounts["web-login"]: str(tmp_path)}
     command = []
     for arg in container["command"]:

@@ -2,7 +2,7 @@
 engine: ``promtool check rules`` (syntax, templates) and ``promtool test rules`` (each alert fires on
 the series that mean trouble and stays quiet on healthy ones), from Debian's ``prometheus`` package
 (.ci/run installs it). The series are the ones CloudNativePG and the Barman Cloud plugin export
-(stacks/platform_metrics.py names their sources); the thresholds are those of docs/data-and-observability.md
+(tests/platform_metrics.py names their sources); the thresholds are those of docs/data-and-observability.md
 ("Alerts"): no base backup in 26 h with the daily schedule, the standbys of a 3-instance cluster.
 """
 

@@ -2,7 +2,7 @@
 
 PromQL we ship: the Grafana dashboards, the PrometheusRule (recording rules and alerts), the
 prometheus-adapter rules and the load-test coordinator's queries (loadtest/k6/coordinator-queries.json).
-Known series: stacks/platform_metrics.py (per exporter, with the source that documents each) and
+Known series: tests/platform_metrics.py (per exporter, with the source that documents each) and
 stacks/app_source.py (generated from red2n/tartware at APP_COMMIT: every prom-client metric the
 app registers, with its file).
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from components.platform import dashboards, observability, postgres_alerts
+from components.platform import dashboards, observability, observability_values, postgres_alerts
 from stacks.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
-from stacks.platform_metrics import EXPORTERS, PLATFORM_METRICS
+from tests.platform_metrics import EXPORTERS, PLATFORM_METRICS
 from tests.helpers import sample_args
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def shipped_promql() -> dict[str, str]:
     for group in postgres_alerts.alert_groups(sample_args()):  # the prod cluster's, archive included
         for rule in group["rules"]:
             exprs[f"rule {rule['alert']}"] = rule["expr"]
-    for rule in observability.ADAPTER_RULES:
+    for rule in observability_values.ADAPTER_RULES:
         exprs[f"adapter {rule['name']['as']} seriesQuery"] = rule["seriesQuery"]
         exprs[f"adapter {rule['name']['as']} metricsQuery"] = rule["metricsQuery"]
     spec = json.loads((ROOT / "loadtest" / "k6" / "coordinator-queries.json").read_text())
@@ -149,5 +149,5 @@ def test_each_key_metric_has_a_panel_and_an_alert_on_the_same_series(key_metric,
     assert alerts, f"{key_metric}: no alert on {series}"
     # the adapter's requests/s per pod is the same series the panel and the alert use
     if key_metric == "Request Rate":
-        served = {r["name"]["as"]: r for r in observability.ADAPTER_RULES}
+        served = {r["name"]["as"]: r for r in observability_values.ADAPTER_RULES}
         assert served["http_requests_per_second"]["seriesQuery"].startswith(series + "{")

@@ -61,7 +61,7 @@ def test_every_skip_names_objects_of_the_whole_render():
     names = {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for stack in ("dev", "prod")
              for i in system_render(stack).items}
     names |= {"Job.tartware-ops.k6-load-0"}  # the opt-in load test (scan variant prod-loadtest): k6-<profile>-<run>
-    # Locust (scan variant prod-locust): components/loadtest.py names its Deployments locust-<role>
+    # Locust (scan variant prod-locust): components/operations/loadtest.py names its Deployments locust-<role>
     names |= {"Deployment.tartware-ops.locust-master", "Deployment.tartware-ops.locust-worker"}
     # the SSO gate (scan variant prod-sso, rendered once per session: tests/test_access.py)
     from tools.scan import variant_system

@@ -71,9 +71,35 @@ def test_refresh_script_knows_a_source_for_every_pin_and_wrote_this_manifest():
 
     assert vendor_charts.pinned() == pins()
     for (chart, version), entry in manifest().items():
-        source = vendor_charts.SOURCES[chart](version)
+        source = vendor_charts.chart_source(chart, version)
         assert (f"https://github.com/{source.repo}", source.ref, source.path) == (
             entry["repository"], entry["ref"], entry["path"])
+
+
+def test_a_pinned_charts_source_is_written_once_in_its_pin():
+    """The refresh script reads a pinned chart's source from the pin (stacks/versions.py ``upstream``); its
+    own table holds only charts that are vendored as a dependency and pinned nowhere."""
+    from tools import vendor_charts
+
+    pinned = {chart for chart, _ in pins()}
+    assert pinned.isdisjoint(vendor_charts.DEPENDENCIES)
+    for ref in [v for v in vars(versions).values() if isinstance(v, versions.ChartRef)]:
+        assert vendor_charts.upstream(ref.chart, ref.version) is ref.upstream
+        entry = manifest()[(ref.chart, ref.version)]
+        # the pin's citation names the tag and path the vendored copy was exported from
+        assert ref.source.startswith(f"{entry['repository'].removeprefix('https://github.com/')}@{entry['ref']} "
+                                     f"{entry['path']}"), ref.chart
+    # every dependency the manifest records comes from the pins or the table, or is a sibling chart in its
+    # parent's tree (a file:// dependency, exported from the parent's tag: redpanda's console)
+    def deps(entry):
+        for dep in entry["dependencies"]:
+            if not dep.get("bundled"):
+                if (dep["repository"], dep["ref"]) != (entry["repository"], entry["ref"]):
+                    yield dep
+                yield from deps(dep)
+
+    named = {dep["chart"] for entry in manifest().values() for dep in deps(entry)}
+    assert named - pinned == set(vendor_charts.DEPENDENCIES)
 
 
 def test_helmignore_rules_follow_helm():

@@ -163,58 +163,63 @@ class Source:
     stamp: Optional[Stamp] = None
 
 
-def _prometheus(name: str) -> Callable[[str], Source]:
-    return lambda v: Source("prometheus-community/helm-charts", f"{name}-{v}", f"charts/{name}")
+# What each upstream repository's release pipeline does to a chart before packaging (the functions above).
+STAMPS: dict[str, Stamp] = {
+    "istio/istio": stamp_istio,
+    "cert-manager/cert-manager": stamp_cert_manager,
+    "rancher/rancher": stamp_rancher,
+    "external-secrets/bitwarden-sdk-server": stamp_helm_package,
+}
 
 
-SOURCES: dict[str, Callable[[str], Source]] = {
-    "base": lambda v: Source("istio/istio", v, "manifests/charts/base", stamp_istio),
-    "istiod": lambda v: Source("istio/istio", v, "manifests/charts/istio-control/istio-discovery", stamp_istio),
-    "gateway": lambda v: Source("istio/istio", v, "manifests/charts/gateway", stamp_istio),
-    "cni": lambda v: Source("istio/istio", v, "manifests/charts/istio-cni", stamp_istio),
-    "ingress-nginx": lambda v: Source("kubernetes/ingress-nginx", f"helm-chart-{v}", "charts/ingress-nginx"),
-    "cert-manager": lambda v: Source("cert-manager/cert-manager", v, "deploy/charts/cert-manager", stamp_cert_manager),
-    "metrics-server": lambda v: Source("kubernetes-sigs/metrics-server", f"metrics-server-helm-chart-{v}",
-                                       "charts/metrics-server"),
-    "postgresql": lambda v: Source("bitnami/charts", f"postgresql/{v}", "bitnami/postgresql"),
-    "cloudnative-pg": lambda v: Source("cloudnative-pg/charts", f"cloudnative-pg-v{v}", "charts/cloudnative-pg"),
+def _prometheus(name: str) -> versions.Upstream:
+    return versions.Upstream("prometheus-community/helm-charts", name + "-{version}", f"charts/{name}")
+
+
+# Charts vendored only as a dependency of a pinned chart (their version comes from the parent's Chart.lock,
+# else its Chart.yaml): no pin names their source, so it is written here. A pinned chart's source is its
+# pin's ``upstream`` (stacks/versions.py); tests/test_vendored_charts.py checks no chart is in both.
+DEPENDENCIES: dict[str, versions.Upstream] = {
     # cloudnative-pg's optional Grafana-dashboard subchart (alias `monitoring`), from its own repository
-    "cluster": lambda v: Source("cloudnative-pg/grafana-dashboards", f"cluster-v{v}", "charts/cluster"),
-    "plugin-barman-cloud": lambda v: Source("cloudnative-pg/charts", f"plugin-barman-cloud-v{v}",
-                                            "charts/plugin-barman-cloud"),
-    "redis-ha": lambda v: Source("DandyDeveloper/charts", f"redis-ha-{v}", "charts/redis-ha"),
-    "common": lambda v: Source("bitnami/charts", f"common/{v}", "bitnami/common"),
-    "redpanda": lambda v: Source("redpanda-data/redpanda-operator", f"charts/redpanda/v{v}", "charts/redpanda/chart"),
-    "consul": lambda v: Source("hashicorp/consul-k8s", f"v{v}", "charts/consul"),
-    "kube-prometheus-stack": _prometheus("kube-prometheus-stack"),
+    "cluster": versions.Upstream("cloudnative-pg/grafana-dashboards", "cluster-v{version}", "charts/cluster"),
+    "common": versions.Upstream("bitnami/charts", "common/{version}", "bitnami/common"),
     "kube-state-metrics": _prometheus("kube-state-metrics"),
     "prometheus-node-exporter": _prometheus("prometheus-node-exporter"),
     "prometheus-windows-exporter": _prometheus("prometheus-windows-exporter"),
-    "prometheus-adapter": _prometheus("prometheus-adapter"),
-    "grafana": lambda v: Source("grafana/helm-charts", f"grafana-{v}", "charts/grafana"),
-    "grafana-agent-operator": lambda v: Source("grafana/helm-charts", f"grafana-agent-operator-{v}",
-                                               "charts/agent-operator"),
-    "rollout-operator": lambda v: Source("grafana/helm-charts", f"rollout-operator-{v}", "charts/rollout-operator"),
-    "jaeger": lambda v: Source("jaegertracing/helm-charts", f"jaeger-{v}", "charts/jaeger"),
-    "loki": lambda v: Source("grafana/loki", f"helm-loki-{v}", "production/helm/loki"),
+    "grafana": versions.Upstream("grafana/helm-charts", "grafana-{version}", "charts/grafana"),
+    "grafana-agent-operator": versions.Upstream("grafana/helm-charts", "grafana-agent-operator-{version}",
+                                                "charts/agent-operator"),
+    "rollout-operator": versions.Upstream("grafana/helm-charts", "rollout-operator-{version}",
+                                          "charts/rollout-operator"),
     # charts.min.io serves the archives committed in minio/minio helm-releases/ (its index.yaml urls);
     # 43a74029 is the commit that published minio-5.4.0.tgz (sha256 25fa2740... as in that index.yaml).
-    "minio": lambda v: Source("minio/minio", "43a74029685512ce9b1b76c053d48b43fc8d64fc", f"helm-releases/minio-{v}.tgz"),
-    "alloy": lambda v: Source("grafana/alloy", f"helm-chart/{v}", "operations/helm/charts/alloy"),
-    "external-secrets": lambda v: Source("external-secrets/external-secrets", f"helm-chart-{v}",
-                                         "deploy/charts/external-secrets"),
-    "bitwarden-sdk-server": lambda v: Source("external-secrets/bitwarden-sdk-server", v,
-                                             "deploy/charts/bitwarden-sdk-server", stamp_helm_package),
-    "oauth2-proxy": lambda v: Source("oauth2-proxy/manifests", f"oauth2-proxy-{v}", "helm/oauth2-proxy"),
-    "cluster-autoscaler": lambda v: Source("kubernetes/autoscaler", f"cluster-autoscaler-chart-{v}",
-                                           "cluster-autoscaler/charts/cluster-autoscaler"),
-    "rancher": lambda v: Source("rancher/rancher", f"v{v}", "chart", stamp_rancher),
-    "metallb": lambda v: Source("metallb/metallb", f"v{v}", "charts/metallb"),
-    "frr-k8s": lambda v: Source("metallb/frr-k8s", f"v{v}", "charts/frr-k8s"),
-    "longhorn": lambda v: Source("longhorn/longhorn", f"v{v}", "chart"),
-    # FairwindsOps/charts tags no releases; stacks/versions.py names the commit that made stable/vpa 5.0.0.
-    "vpa": lambda v: Source("FairwindsOps/charts", "5f478fcec32f69a0818a7f78f4be5cbe7a1719c4", "stable/vpa"),
+    "minio": versions.Upstream("minio/minio", "43a74029685512ce9b1b76c053d48b43fc8d64fc",
+                               "helm-releases/minio-{version}.tgz"),
+    "frr-k8s": versions.Upstream("metallb/frr-k8s", "v{version}", "charts/frr-k8s"),
+    "bitwarden-sdk-server": versions.Upstream("external-secrets/bitwarden-sdk-server", "{version}",
+                                              "deploy/charts/bitwarden-sdk-server"),
 }
+
+
+def pins() -> list[versions.ChartRef]:
+    """Every third-party chart stacks/versions.py pins, each Istio chart of every Istio line included."""
+    found = [versions.istio_chart(c, v) for v in versions.ISTIO_LINES for c in versions.ISTIO_CHART_PATHS]
+    found += [value for value in vars(versions).values() if isinstance(value, versions.ChartRef)]
+    return found
+
+
+def upstream(chart: str, version: str) -> versions.Upstream:
+    """The source of ``chart`` at ``version``: its pin's, else (a dependency only) the table above."""
+    for pin in pins():
+        if (pin.chart, pin.version) == (chart, version):
+            return pin.upstream
+    return DEPENDENCIES[chart]
+
+
+def chart_source(chart: str, version: str) -> Source:
+    up = upstream(chart, version)
+    return Source(up.repo, up.tag(version), up.path.format(version=version), STAMPS.get(up.repo))
+
 
 # A dependency given as a range with no Chart.lock is resolved by `helm dependency build` when upstream
 # packages the chart; the version here is the newest matching release tagged before the parent's tag
@@ -235,11 +240,7 @@ SUBSTITUTED = {
 
 def pinned() -> list[tuple[str, str]]:
     """(chart, version) of every third-party chart stacks/versions.py pins, Istio lines included."""
-    found = {(c, v) for v in versions.ISTIO_LINES for c in ("base", "istiod", "gateway", "cni")}
-    for value in vars(versions).values():
-        if isinstance(value, versions.ChartRef):
-            found.add((value.chart, value.version))
-    return sorted(found)
+    return sorted({(pin.chart, pin.version) for pin in pins()})
 
 
 def vendor_dir(chart: str, version: str) -> Path:
@@ -323,7 +324,7 @@ def chart_yaml(chart_dir: Path) -> dict:
 def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], source: Optional[Source] = None,
            repo_ref: Optional[tuple[Repo, str]] = None) -> dict:
     """Export ``chart`` at ``version`` into ``dest`` with its dependencies; return its manifest entry."""
-    source = source or SOURCES[chart](version)
+    source = source or chart_source(chart, version)
     repo = repo_ref[0] if repo_ref else open_(source.repo)
     commit = repo.commit(source.ref)
     repo.export(commit, source.path, dest)

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import pulumi
 
 from stacks import catalog
-from stacks.endpoints import BACKUP_POD_LABELS, LOAD_TEST_POD_LABELS, OPS_NAMESPACE, RESTORE_POD_LABELS
+from stacks.endpoints import LOAD_TEST_POD_LABELS, OPS_NAMESPACE
 from stacks.endpoints import DataTierEndpoints
 from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs, RateLimitServiceArgs
 from stacks.network import PolicyHome
@@ -24,23 +24,16 @@ from stacks.network import PolicyHome
 from ..base import TartwareComponent, type_token
 from stacks.handles import PlatformHandle
 from . import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
-from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, NetworkPolicies, Peer, psa_labels
+from ..kit import NamespacePolicies, NetworkPolicies, Peer, psa_labels
 
-from .data_tier import DataTier
-from .observability import Observability
+from .data_tier import USES, DataTier
+from .observability import OTLP_PORTS, Observability
 
 ROUTES = ("api", "grafana", "jaeger", "prometheus")
 # Every host on the gateway but the API's is an operator tool's: guarded by operatorAccess (sso,
 # allowlist), or not routed at all (internal). docs/platform.md "Operator access".
 OPERATOR_ROUTES = ("grafana", "jaeger", "prometheus", "locust")
-# Container ports behind the observability Services the gateway routes to (Grafana 3000,
-# Prometheus 9090, Jaeger query UI 16686), allowed next to the Service ports Observability reports.
-UI_TARGET_PORTS = {"grafana": 3000, "prometheus": 9090, "jaeger": 16686}
-OTLP_PORTS = (4317, 4318)
-OBSERVABILITY_WEBHOOK_PORTS = (10250, 6443)  # prometheus-operator admission webhook, prometheus-adapter API
 MESH_METRICS_PORTS = (15020, 15090)  # merged app+agent metrics, Envoy stats
-# DataTier logical names -> the chart's `uses` keys
-USES = {"database": "database", "cache": "redis", "messaging": "kafka"}
 
 
 def _host_ns_port(address: str) -> tuple[str, int]:
@@ -125,7 +118,7 @@ class Platform(TartwareComponent):
                                 catalog.SERVICES[catalog.GATEWAY].port, after=[api_paths])
             operator: dict[str, tuple[str, str, str, int]] = {}  # route -> host, Service, namespace, port
             if args.load_test_profile == "locust":
-                # the Locust web UI (tartware-ops/locust-master:8089, components/loadtest.py) behind the gateway
+                # the Locust web UI (tartware-ops/locust-master:8089, components/operations/loadtest.py) behind the gateway
                 operator["locust"] = (f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):
@@ -281,103 +274,30 @@ class Platform(TartwareComponent):
     # ------------------------------------------------------------------ namespace policies
 
     def _policies(self) -> list[NamespacePolicies]:
-        """Default-deny plus allows for each namespace the platform creates, in creation order."""
+        """Default-deny plus allows for each namespace the platform creates, in creation order: each
+        part declares its own namespace's allows (its ``network_policies``); the platform hands it the
+        peers from its siblings (Prometheus, the gateway, the Tartware services)."""
         args = self.args
-        policies: list[NamespacePolicies] = []
-
-        def namespace(ns: str, allows: list[Allow], depends_on: list[pulumi.Resource]) -> None:
-            policies.append(NamespacePolicies(ns, tuple(allows), tuple(depends_on)))
         prom = [Peer(self.observability.namespace, self.observability.prometheus_pod_labels)]
-        scrape = [Allow("allow-prometheus", {}, prom)]
         tartware = Peer(args.tartware_namespace, {"app.kubernetes.io/part-of": catalog.PART_OF})
         gateway = Peer(mesh.NAMESPACE, mesh.GATEWAY_POD_LABELS)
-
+        policies: list[NamespacePolicies] = []
         if self.mesh is not None:
             solver_from = [gateway] if args.acme_solver == "istio" else (
                 [Peer(ingress_nginx.NAMESPACE, ingress_nginx.CONTROLLER_POD_LABELS)] if self.edge is not None else [])
-            allows = [
-                # LoadBalancer clients come from anywhere; 15021 is the LB health check
-                Allow("allow-ingressgateway", mesh.GATEWAY_POD_LABELS, [ANYWHERE], mesh.GATEWAY_PORTS),
-                # every sidecar (any namespace) dials istiod for config and certificates
-                Allow("allow-istiod-xds", {"app": "istiod"}, [ALL_PODS], mesh.ISTIOD_PORTS),
-                # the API server calls the injection/validation webhooks (not a pod: any source)
-                Allow("allow-istiod-webhook", {"app": "istiod"}, [ANYWHERE], (mesh.ISTIOD_WEBHOOK_PORT,)),
-                *scrape,
-            ]
-            # HTTP-01 solver pods exist only while an ACME issuer answers a challenge
-            if self.certs is not None and solver_from and self.certs.issuer == cert_manager.ACME_ISSUER:
-                allows.append(Allow("allow-acme-solver", cert_manager.SOLVER_POD_LABELS, solver_from, (cert_manager.SOLVER_PORT,)))
-            namespace(mesh.NAMESPACE, allows, [self.mesh.namespace])
+            solver = self.certs.acme_solver_allows(solver_from) if self.certs is not None else []
+            policies.append(self.mesh.network_policies(prom, solver))
         if self.edge is not None:
-            namespace(ingress_nginx.NAMESPACE, [
-                Allow("allow-controller", ingress_nginx.CONTROLLER_POD_LABELS, [ANYWHERE],
-                      (*ingress_nginx.CONTROLLER_PORTS, ingress_nginx.ADMISSION_PORT)),
-                *scrape,
-            ], [self.edge.namespace])
+            policies.append(self.edge.network_policies(prom))
         if self.certs is not None:
-            namespace(cert_manager.NAMESPACE, [
-                Allow("allow-webhook", cert_manager.WEBHOOK_POD_LABELS, [ANYWHERE], (cert_manager.WEBHOOK_PORT,)),
-                *scrape,
-            ], [self.certs.namespace])
-        gate = self.access.namespace_name if self.access is not None else None
-        if gate:
-            # the gateway asks oauth2-proxy about every operator request; Prometheus scrapes it
-            namespace(gate, [
-                Allow("allow-ingressgateway", operator_access.POD_LABELS, [gateway], (operator_access.HTTP_PORT,)),
-                Allow("allow-prometheus", operator_access.POD_LABELS, prom, (operator_access.METRICS_PORT,)),
-            ], [self.access.namespace])
-        rl_service = self.edge_rate_limit.service_namespace if self.edge_rate_limit is not None else None
-        if rl_service:
-            # the gateway asks the ratelimit service (gRPC), Prometheus scrapes it (ratelimit.py)
-            namespace(rl_service, [
-                Allow("allow-ingressgateway", edge_rate_limit.POD_LABELS, [gateway], (edge_rate_limit.GRPC_PORT,)),
-                Allow("allow-prometheus", edge_rate_limit.POD_LABELS, prom, (edge_rate_limit.METRICS_PORT,)),
-            ], [self.edge_rate_limit.namespace])
-        d = args.data.data
-        data = self.data
-        # pods of a release that talk to each other: Sentinel and HAProxy (always, even with one
-        # Redis node), Raft/gossip; Redpanda's post-install Job configures the brokers over the admin
-        # API even with one broker. PostgreSQL's own traffic has precise allows (data.internal_policies).
-        peers = {"cache": True, "messaging": True, "consul": d.consul_servers > 1}
-        for logical, ns in data.namespaces.items():
-            allows = [*([Allow("allow-same-namespace", {}, [Peer()])] if peers.get(logical) else []),
-                      *data.internal_policies.get(logical, []), *scrape]
-            ports = data.ports.get(logical) or []
-            app_pods = data.pod_selectors.get(logical) or {}
-            if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
-                allows.append(Allow("allow-tartware", app_pods, [tartware], ports))
-            if logical == "cache" and rl_service:  # the edge rate limit's counters
-                allows.append(Allow("allow-ratelimit", app_pods, [Peer(rl_service, edge_rate_limit.POD_LABELS)],
-                                    (data.endpoints.redis_port,)))
-            if logical == "database" and ports and args.backup:
-                # the nightly pg_dump CronJob (components/operations.py) dials the primary itself
-                # (pg_dump keeps session state a transaction pooler cannot): the cluster's instances
-                instances = data.backup_target_pods
-                allows.append(Allow("allow-backup", instances, [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
-                if args.restore:  # the restore Job, only while it is asked for
-                    allows.append(Allow("allow-restore", instances, [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)],
-                                        ports))
-            if logical == "database" and ports:
-                # The guide's "Database Connection Issues" runbook:
-                #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
-                # runs in `default`, and `kubectl run` labels the pod run=debug.
-                allows.append(Allow("allow-runbook-debug-pod", app_pods, [Peer("default", {"run": "debug"})], ports))
-            namespace(ns, allows, [data])
-        obs_ns = self.observability.namespace
-        ui_ports = sorted({*(port for _, port in self.observability.services.values()),
-                           *UI_TARGET_PORTS.values()})
-        namespace(obs_ns, [
-            Allow("allow-same-namespace", {}, [Peer()]),
-            Allow("allow-otlp", {}, [tartware] + ([gateway] if self.mesh is not None else []), OTLP_PORTS),
-            *([Allow("allow-ingressgateway", {}, [gateway], ui_ports)]
-              if self.mesh is not None and args.public_operator_hosts else []),
-            Allow("allow-webhooks", {}, [ANYWHERE], OBSERVABILITY_WEBHOOK_PORTS),
-            # k6 generators remote-write to Prometheus, the coordinator queries it (components/loadtest.py)
-            *([Allow("allow-load-test", self.observability.prometheus_pod_labels,
-                     [Peer(OPS_NAMESPACE, LOAD_TEST_POD_LABELS)], (9090,))]
-              if args.observability.remote_write_receiver else []),
-        ], [self.observability])
-        extra_ns = self.observability.node_exporter_namespace
-        if extra_ns and extra_ns != obs_ns:  # hostNetwork pods: policies do not apply, deny anyway
-            namespace(extra_ns, [], [self.observability])  # an allow would admit nothing either
+            policies.append(self.certs.network_policies(prom))
+        if self.access is not None:
+            policies += self.access.network_policies(gateway, prom)
+        rate_limit = None
+        if self.edge_rate_limit is not None:
+            policies += self.edge_rate_limit.network_policies(gateway, prom)
+            rate_limit = self.edge_rate_limit.client()
+        policies += self.data.network_policies(tartware, prom, rate_limit, bool(args.backup), bool(args.restore))
+        policies += self.observability.network_policies(tartware, gateway if self.mesh is not None else None,
+                                                        args.public_operator_hosts)
         return policies

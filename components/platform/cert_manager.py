@@ -21,7 +21,7 @@ from stacks.args import CertManagerArgs
 from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER
 
 from ..base import TartwareComponent
-from ..kit import custom_resource, helm_release, namespace
+from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
 
 NAMESPACE = "cert-manager"
 CERT_MANAGER = "cert-manager.io/v1"
@@ -110,3 +110,17 @@ class CertManager(TartwareComponent):
             "issuerRef": issuer_ref(self.issuer),
             "privateKey": {"rotationPolicy": "Always"},
         }, self.provider, [self.release, self.issuers[self.issuer], *depends_on])
+
+    def network_policies(self, prometheus: Sequence[Peer]) -> NamespacePolicies:
+        """cert-manager's allows: the API server to its webhook, Prometheus."""
+        return NamespacePolicies(NAMESPACE, (
+            Allow("allow-webhook", WEBHOOK_POD_LABELS, [ANYWHERE], (WEBHOOK_PORT,)),
+            Allow("allow-prometheus", {}, prometheus),
+        ), (self.namespace,))
+
+    def acme_solver_allows(self, solver_from: Sequence[Peer]) -> list[Allow]:
+        """The HTTP-01 solver pods (created in the namespace of what routes the challenge, ``solver_from``)
+        exist only while an ACME issuer answers a challenge: an allow only with that issuer."""
+        if not solver_from or self.issuer != ACME_ISSUER:
+            return []
+        return [Allow("allow-acme-solver", SOLVER_POD_LABELS, solver_from, (SOLVER_PORT,))]

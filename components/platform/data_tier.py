@@ -30,6 +30,7 @@ from stacks import catalog, compose, versions
 from stacks.args import DataArgs, Placement
 from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
 from stacks.endpoints import (
+    BACKUP_POD_LABELS,
     CACHE_NAMESPACE,
     CNPG_NAMESPACE,
     CONSUL_NAMESPACE,
@@ -38,16 +39,18 @@ from stacks.endpoints import (
     DEFAULT_ENDPOINTS,
     KAFKA_PORT,
     MESSAGING_NAMESPACE,
+    OPS_NAMESPACE,
     POSTGRES_RELEASE,
     REDIS_RELEASE,
     REDPANDA_RELEASE,
+    RESTORE_POD_LABELS,
     SUPERUSER,
     SUPERUSER_SECRET,
     SUPERUSER_VAULT_ITEM,
     DataTierEndpoints,
     kafka_seed_brokers,
 )
-from stacks.network import ANYWHERE, Allow, Peer
+from stacks.network import ANYWHERE, Allow, NamespacePolicies, Peer
 from stacks.quantities import Memory
 from stacks.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
 
@@ -108,6 +111,8 @@ PEER_PORTS: dict[str, list[int]] = {
 RESTRICTED_CONTAINER = {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": True}
 REDPANDA_UID = 101  # the chart's default runAsUser/fsGroup
 JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
+# DataTier logical names -> the Tartware chart's `uses` keys (what its services connect to)
+USES = {"database": "database", "cache": "redis", "messaging": "kafka"}
 
 
 def _image(name: str) -> dict[str, str]:
@@ -555,3 +560,40 @@ class DataTier(TartwareComponent):
             ),
             opts=self.child(provider, depends_on=[self.redpanda], delete_before_replace=True),
         )
+
+    def network_policies(self, tartware: Peer, prometheus: Sequence[Peer], rate_limit: Optional[Peer],
+                         backup: bool, restore: bool) -> list[NamespacePolicies]:
+        """Each data namespace's allows: its own pods among themselves where a release needs it, the
+        precise PostgreSQL allows (``internal_policies``), Prometheus, the Tartware services on the
+        ports they use, the edge rate limit's counters in Redis (``rate_limit``), the backup and
+        restore Jobs (components/operations/backups.py) and the guide's runbook debug pod."""
+        d = self.settings
+        # pods of a release that talk to each other: Sentinel and HAProxy (always, even with one
+        # Redis node), Raft/gossip; Redpanda's post-install Job configures the brokers over the admin
+        # API even with one broker. PostgreSQL's own traffic has precise allows (internal_policies).
+        peers = {"cache": True, "messaging": True, "consul": d.consul_servers > 1}
+        policies = []
+        for logical, ns in self.namespaces.items():
+            allows = [*([Allow("allow-same-namespace", {}, [Peer()])] if peers.get(logical) else []),
+                      *self.internal_policies.get(logical, []), Allow("allow-prometheus", {}, prometheus)]
+            ports = self.ports.get(logical) or []
+            app_pods = self.pod_selectors.get(logical) or {}
+            if ports and logical in USES:  # only what the chart's services connect to (consul: nothing)
+                allows.append(Allow("allow-tartware", app_pods, [tartware], ports))
+            if logical == "cache" and rate_limit is not None:  # the edge rate limit's counters
+                allows.append(Allow("allow-ratelimit", app_pods, [rate_limit], (self.endpoints.redis_port,)))
+            if logical == "database" and ports and backup:
+                # the nightly pg_dump CronJob (components/operations/backups.py) dials the primary itself
+                # (pg_dump keeps session state a transaction pooler cannot): the cluster's instances
+                instances = self.backup_target_pods
+                allows.append(Allow("allow-backup", instances, [Peer(OPS_NAMESPACE, BACKUP_POD_LABELS)], ports))
+                if restore:  # the restore Job, only while it is asked for
+                    allows.append(Allow("allow-restore", instances, [Peer(OPS_NAMESPACE, RESTORE_POD_LABELS)],
+                                        ports))
+            if logical == "database" and ports:
+                # The guide's "Database Connection Issues" runbook:
+                #   kubectl run -it --rm debug --image=postgres:16 --restart=Never -- psql -h ...
+                # runs in `default`, and `kubectl run` labels the pod run=debug.
+                allows.append(Allow("allow-runbook-debug-pod", app_pods, [Peer("default", {"run": "debug"})], ports))
+            policies.append(NamespacePolicies(ns, tuple(allows), (self,)))
+        return policies

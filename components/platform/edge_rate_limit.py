@@ -51,7 +51,7 @@ per-connection backstop is applied.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -63,7 +63,8 @@ from stacks.args import EdgeRateLimitArgs, RateLimitServiceArgs
 from stacks.endpoints import service_host
 
 from ..base import TartwareComponent
-from ..kit import LABELS, custom_resource, namespace, restricted_container_security, restricted_pod
+from ..kit import (LABELS, Allow, NamespacePolicies, Peer, custom_resource, namespace,
+                   restricted_container_security, restricted_pod)
 
 NETWORKING = "networking.istio.io/v1alpha3"
 MONITORING = "monitoring.coreos.com/v1"
@@ -205,7 +206,7 @@ def deployment_spec(s: RateLimitServiceArgs, config: pulumi.Input[str]) -> dict[
     #   (settings.go; driver_impl.go poolTrace marks the redis component only when it is true), and we
     #   keep it off: the gateway fails open while Redis is away, and a pod marked unready would only
     #   move the same errors to the other pods. The outage shows in the limiter's errors (alerts
-    #   TartwareEdgeRateLimitErrors and TartwareEdgeRateLimitFailOpen, observability.py).
+    #   TartwareEdgeRateLimitErrors and TartwareEdgeRateLimitFailOpen, observability_values.py).
     ready = {"httpGet": {"path": "/healthcheck", "port": HTTP_PORT}, "periodSeconds": 10, "timeoutSeconds": 2}
     started = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 60}
     alive = {"tcpSocket": {"port": HTTP_PORT}, "periodSeconds": 10, "failureThreshold": 6}
@@ -309,3 +310,16 @@ class EdgeRateLimit(TartwareComponent):
                 self, f"{name}-servicemonitor", MONITORING, "ServiceMonitor", NAME, NAMESPACE,
                 {"selector": {"matchLabels": dict(POD_LABELS)}, "endpoints": [{"port": "metrics", "interval": "30s"}]},
                 provider, [s.monitoring_crds, self.namespace])
+
+    def network_policies(self, gateway: Peer, prometheus: Sequence[Peer]) -> list[NamespacePolicies]:
+        """The ratelimit service's namespace (when it runs): the gateway asks it (gRPC), Prometheus scrapes it."""
+        if not self.service_namespace:
+            return []
+        return [NamespacePolicies(self.service_namespace, (
+            Allow("allow-ingressgateway", POD_LABELS, [gateway], (GRPC_PORT,)),
+            Allow("allow-prometheus", POD_LABELS, prometheus, (METRICS_PORT,)),
+        ), (self.namespace,))]
+
+    def client(self) -> Optional[Peer]:
+        """The ratelimit service's pods, which dial the data tier's Redis for their counters (or None)."""
+        return Peer(self.service_namespace, POD_LABELS) if self.service_namespace else None

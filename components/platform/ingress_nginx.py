@@ -8,7 +8,7 @@ the Istio gateway. Values keys: kubernetes/ingress-nginx@helm-chart-4.12.8 chart
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import pulumi
 
@@ -16,7 +16,7 @@ from stacks import versions
 from stacks.args import IngressNginxArgs
 
 from ..base import TartwareComponent
-from ..kit import helm_release, namespace
+from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, helm_release, namespace
 
 NAMESPACE = "ingress-nginx"
 RELEASE = "ingress-nginx"  # fullname = release (contains the chart name): Service ingress-nginx-controller
@@ -68,3 +68,11 @@ class IngressNginx(TartwareComponent):
         self.release = helm_release(self, f"{name}-release", versions.INGRESS_NGINX, RELEASE, NAMESPACE,
                                     ingress_nginx_values(args), provider, [self.namespace, *args.waits_for])
         self.register_outputs({"namespace": NAMESPACE})
+
+    def network_policies(self, prometheus: Sequence[Peer]) -> NamespacePolicies:
+        """ingress-nginx's allows: the controller's clients and the API server to its admission webhook,
+        Prometheus."""
+        return NamespacePolicies(NAMESPACE, (
+            Allow("allow-controller", CONTROLLER_POD_LABELS, [ANYWHERE], (*CONTROLLER_PORTS, ADMISSION_PORT)),
+            Allow("allow-prometheus", {}, prometheus),
+        ), (self.namespace,))

@@ -34,7 +34,7 @@ from stacks import api_paths, versions
 from stacks.args import MeshArgs
 
 from ..base import TartwareComponent
-from ..kit import custom_resource, helm_release, namespace
+from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
 
 NAMESPACE = "istio-system"
 CNI_NAMESPACE = "kube-system"  # node-level, privileged DaemonSet: kept out of istio-system (see docs/platform.md)
@@ -142,7 +142,7 @@ AWS_PROXY_PROTOCOL_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-pr
 # Envoy stats the gateway exposes beyond Istio's default set (ProxyConfig.proxyStatsMatcher,
 # istio.io/latest/docs/reference/config/istio.mesh.v1alpha1 "ProxyStatsMatcher"; Istio keeps only a
 # few Envoy stats by default): the edge limit's filters (components/platform/edge_rate_limit.py stat
-# prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability.py).
+# prefixes), so the alerts and panels on 429s, errors and fail-open have series (observability_values.py).
 #   global filter: cluster.<route target cluster>.<stat_prefix>.{ok,over_limit,error,failure_mode_allowed}
 #   (envoyproxy/envoy api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto stat_prefix:
 #   "If not set, the statistics will be emitted using the prefix ratelimit");
@@ -380,3 +380,17 @@ class Mesh(TartwareComponent):
             return None
 
         return svc.status.apply(first)
+
+    def network_policies(self, prometheus: Sequence[Peer], acme_solver: Sequence[Allow] = ()) -> NamespacePolicies:
+        """istio-system's allows: the gateway's clients, every sidecar to istiod, the API server to its
+        webhooks, Prometheus; ``acme_solver``: cert-manager's HTTP-01 solver pods answering here."""
+        return NamespacePolicies(NAMESPACE, (
+            # LoadBalancer clients come from anywhere; 15021 is the LB health check
+            Allow("allow-ingressgateway", GATEWAY_POD_LABELS, [ANYWHERE], GATEWAY_PORTS),
+            # every sidecar (any namespace) dials istiod for config and certificates
+            Allow("allow-istiod-xds", {"app": "istiod"}, [ALL_PODS], ISTIOD_PORTS),
+            # the API server calls the injection/validation webhooks (not a pod: any source)
+            Allow("allow-istiod-webhook", {"app": "istiod"}, [ANYWHERE], (ISTIOD_WEBHOOK_PORT,)),
+            Allow("allow-prometheus", {}, prometheus),
+            *acme_solver,
+        ), (self.namespace,))

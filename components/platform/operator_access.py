@@ -37,7 +37,7 @@ from stacks.args import OAuth2ProxyArgs, OperatorAccessArgs
 from stacks.endpoints import service_host
 
 from ..base import TartwareComponent
-from ..kit import LABELS, custom_resource, helm_release, namespace
+from ..kit import LABELS, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
 
 NAMESPACE = "oauth2-proxy"
 RELEASE = "oauth2-proxy"  # the chart's fullname is the release name (it contains the chart name)
@@ -213,3 +213,13 @@ class OperatorAccess(TartwareComponent):
         self.policy = custom_resource(self, f"{self.res_name}-policy", SECURITY, "AuthorizationPolicy", name,
                                       a.gateway_namespace, spec, self.provider, list(depends_on))
         return self.policy
+
+    def network_policies(self, gateway: Peer, prometheus: Sequence[Peer]) -> list[NamespacePolicies]:
+        """The SSO gate's namespace (when there is one): the gateway asks oauth2-proxy about every operator
+        request; Prometheus scrapes it."""
+        if not self.namespace_name:
+            return []
+        return [NamespacePolicies(self.namespace_name, (
+            Allow("allow-ingressgateway", POD_LABELS, [gateway], (HTTP_PORT,)),
+            Allow("allow-prometheus", POD_LABELS, prometheus, (METRICS_PORT,)),
+        ), (self.namespace,))]

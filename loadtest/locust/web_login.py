@@ -5,7 +5,7 @@ sign-in itself to the locustfile: a user loader, ``auth_args`` naming the form's
 that route (locust/web.py ``WebUI.login_manager``, ``auth_required_if_enabled``;
 docs.locust.io/en/stable/extending-locust.html#authentication). This module is that part: one
 account, ``LOCUST_WEB_USERNAME`` with the password in the file ``LOCUST_WEB_PASSWORD_FILE`` (the
-Secret ``locust-web-login``, components/loadtest.py). The master loads it next to the locustfile
+Secret ``locust-web-login``, components/operations/loadtest.py). The master loads it next to the locustfile
 (``-f locustfile.py,web_login.py``); it defines no User class.
 
 It is the second lock: on the public gateway the Locust host is also behind ``operatorAccess``

@@ -37,7 +37,7 @@ from stacks.settings import load_settings
 from components.cluster import build_cluster
 from components.credentials import Credentials
 from components.kit import NetworkPolicies
-from components.loadtest import LoadTest
+from components.operations.loadtest import LoadTest
 from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform

@@ -1,10 +1,10 @@
-"""components/loadtest.py alone."""
+"""components/operations/loadtest.py alone."""
 
 import pulumi
 
 from stacks.args import LoadTestArgs
 
-from components.loadtest import LoadTest
+from components.operations.loadtest import LoadTest
 from tests.components.helpers import build, deps_names, on, provider, settings, stand_in, wired
 
 

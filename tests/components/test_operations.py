@@ -1,4 +1,4 @@
-"""components/operations.py alone."""
+"""components/operations/ alone (backups, VPA, load test composed by Operations)."""
 
 from stacks.args import OperationsArgs, SecretsArgs
 from stacks.handles import PlatformHandle

@@ -204,7 +204,7 @@ SERVING_FACTS: dict[str, tuple[str, str, str]] = {
                 "requests\"), commit 9021a97c"),
     "external-secrets": ("external-secrets-webhook", "the webhook waits for valid certificates before it starts "
                          "its manager, and its /readyz checks them (\"certs\")",
-                         f"{versions.EXTERNAL_SECRETS.source} (the pinned chart's tag) "
+                         f"{versions.EXTERNAL_SECRETS.at} (the pinned chart's tag) "
                          "cmd/controller/webhook.go (waitForCerts, "
                          "AddReadyzCheck(\"certs\"))"),
     "ingress-nginx": ("ingress-nginx-controller-admission", "the admission server is started in "

@@ -147,7 +147,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
 FINALIZERS = {
     ("external-secrets.io", "ExternalSecret"): (
         "external-secrets", "externalsecrets.external-secrets.io/externalsecret-cleanup",
-        f"{versions.EXTERNAL_SECRETS.source} (the pinned chart's tag) "
+        f"{versions.EXTERNAL_SECRETS.at} (the pinned chart's tag) "
         "pkg/controllers/externalsecret/externalsecret_controller.go "
         "ExternalSecretFinalizer", None),
     # a CNPG-I plugin's Service in the operator's namespace (label cnpg.io/pluginName and the plugin

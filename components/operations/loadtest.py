@@ -38,10 +38,10 @@ from stacks.args import LoadTestArgs
 from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, service_host
 from stacks.ops_settings import LoadTestSettings
 
-from .base import TartwareComponent
-from .kit import Allow, Peer, restricted_container_security
+from ..base import TartwareComponent
+from ..kit import Allow, Peer, restricted_container_security
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 LOADTEST_DIR = ROOT / "loadtest"
 K6_DIR = LOADTEST_DIR / "k6"
 MIX_FILE = "mix.json"  # loadtest/mix.json: the request mix both tools read

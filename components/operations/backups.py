@@ -1,23 +1,16 @@
-"""Day-2 operations: PostgreSQL backups and restores, VPA right-sizing advice, in-cluster load tests.
+"""PostgreSQL backups and restores, built into the Operations component (components/operations/).
 
-* Backups: a CronJob runs ``ops/backup/backup.sh`` (shipped in the ConfigMap
-  ``postgres-backup-scripts``, the same file the CI round trip runs against a real PostgreSQL):
-  a verified custom-format ``pg_dump`` of the ``tartware`` database into a PersistentVolumeClaim
-  every ``backupSchedule``, pruning dumps older than ``backupRetentionDays``; then, with an
-  off-site target, ``upload.sh`` copies that dump to S3-compatible storage with rclone. The
-  password comes from a Secret built from the same generated credential the database and the app
-  use, mounted as a file. The claim is retained on delete and protected in prod.
+* A CronJob runs ``ops/backup/backup.sh`` (shipped in the ConfigMap ``postgres-backup-scripts``, the
+  same file the CI round trip runs against a real PostgreSQL): a verified custom-format ``pg_dump`` of
+  the ``tartware`` database into a PersistentVolumeClaim every ``backupSchedule``, pruning dumps older
+  than ``backupRetentionDays``; then, with an off-site target, ``upload.sh`` copies that dump to
+  S3-compatible storage with rclone. The password comes from a Secret built from the same generated
+  credential the database and the app use, mounted as a file. The claim is retained on delete and
+  protected in prod.
 * Restore: ``backupRestoreFrom`` runs ``restore.sh`` as the Job ``postgres-restore-<runId>``.
 * Alerts: a PrometheusRule on kube-state-metrics' CronJob/Job series (missed or failed backups).
-* Right-sizing: one ``VerticalPodAutoscaler`` per enabled Tartware service with
-  ``updateMode: "Off"``, so ``kubectl describe vpa -n tartware-system`` gives advice while the
-  HPAs keep scaling (VPA in Auto mode would fight them on CPU/memory, as in red2n/tartware@a2583469 platform/kubernetes/). The VPA
-  CRDs and recommender come from the fairwinds ``vpa`` chart, recommender only.
-* Load tests: when ``loadTest`` is not ``off``, the ``LoadTest`` component (components/loadtest.py)
-  runs k6 or Locust in the same namespace.
 
-Everything runs in its own namespace ``tartware-ops`` (PSA ``restricted``) except the VPA objects,
-which must live next to their Deployments.
+Every resource is a child of the Operations component (``owner``), under the names it always had.
 """
 
 from __future__ import annotations
@@ -29,33 +22,20 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks import catalog, versions
-from stacks.endpoints import (
-    BACKUP_POD_LABELS,
-    OBSERVABILITY_NAMESPACE,
-    OPS_NAMESPACE,
-    RESTORE_POD_LABELS,
-)
-from stacks.ops_settings import (
-    BACKUP_ACTIVE_DEADLINE_SECONDS,
-    BACKUP_STARTING_DEADLINE_SECONDS,
-    BackupSettings,
-)
-from stacks.args import CredentialOutputs, LoadTestArgs, NetworkPoliciesArgs, OperationsArgs, SecretMaker
-
-from .base import TartwareComponent
+from stacks.args import CredentialOutputs, OperationsArgs, SecretMaker
+from stacks.endpoints import BACKUP_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, RESTORE_POD_LABELS
 from stacks.handles import PlatformHandle
-from .loadtest import LoadTest, network_allows
-from .platform.mesh import GATEWAY_POD_LABELS
-from .platform.mesh import NAMESPACE as MESH_NAMESPACE
-from .kit import NamespacePolicies, helm_release, namespace, NetworkPolicies, restricted_container_security
+from stacks.ops_settings import BACKUP_ACTIVE_DEADLINE_SECONDS, BACKUP_STARTING_DEADLINE_SECONDS, BackupSettings
 
-VPA_NAMESPACE = "vpa-system"
+from ..base import TartwareComponent
+from ..kit import restricted_container_security
+
 BACKUP_DIR = "/backups"
 BACKUP_UID = 10001
 SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
-BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "ops" / "backup"
+BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent.parent / "ops" / "backup"
 BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh", "manifest.sh")
 SCRIPTS_MOUNT = "/scripts"
 SECRETS_MOUNT = "/secrets"
@@ -106,7 +86,8 @@ def backup_alert_rules(schedule: str, stale_after_seconds: int) -> list[dict]:
          # a failed pod of a backup Job started within the allowed interval (older failures age out)
          "expr": (f"(sum by (namespace, job_name) (kube_job_status_failed{{{ns}}}) > 0) "
                   f"and on (namespace, job_name) {owned} "
-                  f"and on (namespace, job_name) (time() - kube_job_status_start_time{{{ns}}} < {stale_after_seconds})"),
+                  f"and on (namespace, job_name) "
+                  f"(time() - kube_job_status_start_time{{{ns}}} < {stale_after_seconds})"),
          "for": "0m",
          "labels": {"severity": "warning", "team": "tartware"},
          "annotations": {
@@ -151,67 +132,27 @@ def run_once_pod(labels: dict, uid: int, containers: list, volumes: list, fs_gro
                      **extra, "containers": containers, "volumes": volumes}}
 
 
-class Operations(TartwareComponent):
-    AREA = "ops"
 
-    def __init__(self, name: str, args: OperationsArgs, opts: pulumi.ResourceOptions):
-        super().__init__(name, opts)
+class Backups:
+    """Builds the backup CronJob, its claim, scripts, identity and alerts, and the restore Job, as children
+    of ``owner`` (the Operations component) in the ops namespace; keeps the names it reports."""
+
+    def __init__(self, owner: TartwareComponent, name: str, namespace: pulumi.Resource):
+        self.owner = owner
         self._name = name
-        self._provider = self.provider
-        platform, release, credentials, secrets = args.platform, args.release, args.credentials, args.secrets
-        ops = args.ops
-        self.namespace = None
-        self.namespace_name: Optional[str] = None
+        self._provider = owner.provider
+        self.namespace = namespace
+        self.offsite_secret: Optional[pulumi.Resource] = None
         self.backup_claim_name: Optional[str] = None
         self.backup_schedule: Optional[str] = None
         self.backup_offsite: Optional[str] = None
         self.restore_job_name: Optional[str] = None
-        self.offsite_secret: Optional[pulumi.Resource] = None
-        self.load_test_job_name: Optional[str] = None
-        self.vpa_names: list[str] = []
 
-        if ops.backup is not None or ops.load_test is not None:
-            # Holds the backup claim: deleting the namespace would delete the dumps (the namespace
-            # controller deletes everything in it), so it is protected in prod and, when backups are
-            # on, kept by `pulumi destroy` like the claim (retainOnDelete) in every environment.
-            self.namespace = namespace(f"{name}-namespace", OPS_NAMESPACE, "restricted", self.provider, self,
-                                       protect=args.protect, retain_on_delete=ops.backup is not None)
-            self.namespace_name = OPS_NAMESPACE
-            if args.network_policies:  # deny all ingress but what the load test needs
-                NetworkPolicies(f"{name}-network", NetworkPoliciesArgs((NamespacePolicies(
-                    OPS_NAMESPACE, tuple(network_allows(ops.load_test, GATEWAY_POD_LABELS, MESH_NAMESPACE,
-                                                        ui_routed="locust" in platform.hosts)),
-                    (self.namespace,)),)), opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
-        if ops.backup is not None:
-            self._backups(ops.backup, args, platform, credentials, secrets)
-        if ops.vpa_enabled:
-            self._vpas(args, release, install_recommender=ops.vpa_install_recommender)
-        self.load_test = None
-        if ops.load_test is not None:
-            self.load_test = LoadTest(f"{name}-load-test", LoadTestArgs(ops.load_test, args.domain, self.namespace,
-                                                                        release, platform.hosts.get("locust"),
-                                                                        args.load_test_edge, platform.edge),
-                                      opts=pulumi.ResourceOptions(parent=self, provider=self.provider))
-            self.load_test_job_name = self.load_test.job_name
-
-        self.register_outputs({
-            "namespace": OPS_NAMESPACE if self.namespace is not None else None,
-            "backupClaim": self.backup_claim_name,
-            "backupSchedule": self.backup_schedule,
-            "backupOffsite": self.backup_offsite,
-            "restoreJob": self.restore_job_name,
-            "loadTestJob": self.load_test_job_name,
-            "loadTestSummary": self.load_test.summary if self.load_test is not None else None,
-            "verticalPodAutoscalers": self.vpa_names,
-        })
-
-    # ------------------------------------------------------------------ backups
-
-    def _backups(self, backup: BackupSettings, args: OperationsArgs, platform: PlatformHandle,
-                 credentials: CredentialOutputs, secrets: SecretMaker) -> None:
+    def build(self, backup: BackupSettings, args: OperationsArgs, platform: PlatformHandle,
+              credentials: CredentialOutputs, secrets: SecretMaker) -> None:
         name, provider = self._name, self._provider
         ep = platform.endpoints
-        secret = secrets.secret(self, f"{name}-backup-credentials", "postgres-backup-credentials", OPS_NAMESPACE,
+        secret = secrets.secret(self.owner, f"{name}-backup-credentials", "postgres-backup-credentials", OPS_NAMESPACE,
                                 {"password": credentials.database_password}, "database",
                                 depends_on=[self.namespace], labels=LABELS)
         claim_spec = {
@@ -227,7 +168,7 @@ class Operations(TartwareComponent):
             metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backups", namespace=OPS_NAMESPACE, labels=LABELS,
                                                 annotations=SKIP_AWAIT),
             spec=claim_spec,
-            opts=self.child(provider, depends_on=[self.namespace], protect=args.protect,
+            opts=self.owner.child(provider, depends_on=[self.namespace], protect=args.protect,
                             retain_on_delete=True),
         )
         scripts = k8s.core.v1.ConfigMap(
@@ -235,7 +176,7 @@ class Operations(TartwareComponent):
             metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backup-scripts", namespace=OPS_NAMESPACE,
                                                 labels=LABELS),
             data=backup_scripts(),
-            opts=self.child(provider, depends_on=[self.namespace]),
+            opts=self.owner.child(provider, depends_on=[self.namespace]),
         )
         # The pods' identity: no API access (no token automount, no RBAC); with IRSA its projected
         # token is what the bucket's IAM role trusts.
@@ -243,7 +184,7 @@ class Operations(TartwareComponent):
             f"{name}-backup-serviceaccount",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=BACKUP_SERVICE_ACCOUNT, namespace=OPS_NAMESPACE, labels=LABELS),
             automount_service_account_token=False,
-            opts=self.child(provider, depends_on=[self.namespace]),
+            opts=self.owner.child(provider, depends_on=[self.namespace]),
         )
         waits_for: list[pulumi.Resource] = [self.namespace, secret, claim, scripts, account]
         postgres_env = [
@@ -321,7 +262,7 @@ class Operations(TartwareComponent):
                     },
                 },
             },
-            opts=self.child(provider, depends_on=waits_for),
+            opts=self.owner.child(provider, depends_on=waits_for),
         )
         self.backup_claim_name = "postgres-backups"
         self.backup_schedule = backup.schedule
@@ -344,7 +285,7 @@ class Operations(TartwareComponent):
                     name="postgres-backup", namespace=OBSERVABILITY_NAMESPACE,
                     labels={**ALERT_LABELS, "app.kubernetes.io/part-of": catalog.PART_OF}),
                 spec={"groups": backup_alert_rules(backup.schedule, backup.stale_after_seconds)},
-                opts=self.child(provider, depends_on=[platform.monitoring_crds]),
+                opts=self.owner.child(provider, depends_on=[platform.monitoring_crds]),
             )
 
     def _offsite_container(self, backup: BackupSettings, container_name: str, script: str,
@@ -418,7 +359,7 @@ class Operations(TartwareComponent):
                                                 labels=LABELS),
             type="Opaque",
             string_data={"credentials": body},
-            opts=self.child(self._provider, depends_on=[self.namespace]),
+            opts=self.owner.child(self._provider, depends_on=[self.namespace]),
         )
 
     def _restore_job(self, backup: BackupSettings, env: list[dict], mounts: list[dict], volumes: list[dict],
@@ -462,51 +403,7 @@ class Operations(TartwareComponent):
                 "activeDeadlineSeconds": BACKUP_ACTIVE_DEADLINE_SECONDS,
                 "template": run_once_pod(labels, BACKUP_UID, [container], volumes, fs_group=True, **pod_extra),
             },
-            opts=self.child(self._provider, depends_on=waits_for),
+            opts=self.owner.child(self._provider, depends_on=waits_for),
         )
         self.restore_job_name = job_name
 
-    # ------------------------------------------------------------------ right-sizing
-
-    def _vpas(self, args: OperationsArgs, release: pulumi.Resource, install_recommender: bool) -> None:
-        name, provider = self._name, self._provider
-        waits_for: list[pulumi.Resource] = [release]  # the namespace and the Deployments it targets
-        if install_recommender:
-            vpa_ns = namespace(f"{name}-vpa-namespace", VPA_NAMESPACE, "restricted", provider, self)
-            if args.network_policies:  # the recommender only calls out (API server, metrics)
-                NetworkPolicies(f"{name}-vpa-network", NetworkPoliciesArgs((NamespacePolicies(VPA_NAMESPACE, (), (vpa_ns,)),)),
-                                opts=pulumi.ResourceOptions(parent=self, provider=provider))
-            # Recommendation only: no updater (evictions) and no admission controller (no webhook
-            # rewriting pod requests under the HPAs). metrics-server is a cluster prerequisite the
-            # HPAs need as well.
-            self.vpa_release = helm_release(self, f"{name}-vpa", versions.VPA, "vpa", VPA_NAMESPACE, {
-                # recommender.resources: the chart's requests (50m/500Mi, values.yaml) plus limits
-                "recommender": {"enabled": True, "resources": {"requests": {"cpu": "50m", "memory": "500Mi"},
-                                                               "limits": {"cpu": "200m", "memory": "1000Mi"}}},
-                "updater": {"enabled": False},
-                "admissionController": {"enabled": False},
-                "metrics-server": {"enabled": False},
-            }, provider, [vpa_ns])
-            waits_for.append(self.vpa_release)  # the CRDs
-        for service in args.vpa_services:
-            vpa_name = f"{service}-vpa"
-            k8s.apiextensions.CustomResource(
-                f"{name}-vpa-{service}",
-                api_version="autoscaling.k8s.io/v1",
-                kind="VerticalPodAutoscaler",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=vpa_name, namespace=args.tartware_namespace,
-                    labels={**LABELS, "app": service, "app.kubernetes.io/name": service},
-                ),
-                spec={
-                    "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": service},
-                    "updatePolicy": {"updateMode": "Off"},
-                    "resourcePolicy": {"containerPolicies": [
-                        {"containerName": "istio-proxy", "mode": "Off"},  # the mesh sidecar, if injected
-                        {"containerName": "*", "controlledResources": ["cpu", "memory"],
-                         "controlledValues": "RequestsAndLimits"},
-                    ]},
-                },
-                opts=self.child(provider, depends_on=waits_for),
-            )
-            self.vpa_names.append(vpa_name)
