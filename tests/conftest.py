@@ -44,6 +44,12 @@ def _file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+def pytest_collection_finish(session):
+    """Everything imported and collected so far lives to the end of the worker: out of the
+    collector's reach (gc.freeze), so the collections the tests trigger do not walk it again."""
+    gc.freeze()
+
+
 def pytest_collection_modifyitems(items):
     def rank(item):
         path = SAME_UNIT.get(_file_of(item.nodeid), _file_of(item.nodeid))
