@@ -20,7 +20,6 @@ Prod has no default: a prod stack without ``operatorAccess`` is refused, naming 
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
@@ -30,7 +29,7 @@ from pydantic import Field
 
 from .errors import ProblemCollector, key
 from .platform_settings import CpuMemory
-from .schema import BuildContext, Setting, SettingsModel, validate_section
+from .schema import BuildContext, Setting, SettingsModel, decode_arrays, validate_section
 
 NAME = "access"
 
@@ -173,13 +172,7 @@ def allowed_networks(texts: tuple[str, ...], problems: ProblemCollector) -> tupl
 def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[AccessSettings]:
     problems = ctx.problems
     raw = dict(raw)
-    for array in ARRAYS:
-        value = raw.get(array)
-        if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
-            try:
-                raw[array] = json.loads(value)
-            except json.JSONDecodeError:
-                pass  # pydantic reports it with the key
+    decode_arrays(raw, ARRAYS)
     inp = validate_section(AccessInput, raw, problems)
     if inp is None:
         return None

@@ -13,7 +13,6 @@ docs/clusters.md. Node pools are an object setting (``nodePools.<pool>.<field>``
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Annotated, Any, Literal, Mapping, Optional
 
 from pydantic import Field
@@ -33,7 +32,7 @@ from .nodes import (
     kube_reserved_bytes,
     kube_reserved_millicores,
 )
-from .schema import BuildContext, Setting, SettingsModel, hint, validate_section
+from .schema import BuildContext, Setting, SettingsModel, decode_arrays, hint, validate_section
 from .targets import FAMILIES, TARGETS, ClusterSettings, Target, having, owners
 from .targets.base import STAGES
 
@@ -235,13 +234,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext,
         problems.add(key("nodePools"),
                      "must be a map of pool name to settings (set it with `pulumi config set --path`)", pools_raw)
         raw["nodePools"] = {}
-    for array in ARRAYS:
-        value = raw.get(array)
-        if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
-            try:
-                raw[array] = json.loads(value)
-            except json.JSONDecodeError:
-                pass  # pydantic reports it with the key
+    decode_arrays(raw, ARRAYS)
     for family in FAMILIES:
         family.prepare(raw)
     inp: Any = validate_section(ClusterInput, raw, problems,

@@ -10,7 +10,6 @@ Env-specific defaults (replica counts, sidecar sizes) are resolved in ``build`` 
 from __future__ import annotations
 
 import ipaddress
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Mapping, Optional
 
@@ -22,7 +21,7 @@ from .ops_settings import EDGE_LOAD_TEST_TARGET, EdgePath
 from .errors import ProblemCollector, key
 from .metrics_probe import Found
 from .quantities import Cpu, Memory
-from .schema import BuildContext, Setting, SettingsModel, env_default, from_input, validate_section
+from .schema import BuildContext, Setting, SettingsModel, decode_arrays, env_default, from_input, validate_section
 
 
 NAME = "platform"
@@ -326,12 +325,7 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         problems.add(key("platformComponents"), f"must be a map of component name to true/false; "
                      f"components: {', '.join(COMPONENTS)}", raw["platformComponents"])
         raw.pop("platformComponents")
-    value = raw.get("edgeRateLimitExemptCidrs")
-    if isinstance(value, str):  # array settings arrive as JSON text from `pulumi config set --path`
-        try:
-            raw["edgeRateLimitExemptCidrs"] = json.loads(value)
-        except json.JSONDecodeError:
-            pass  # pydantic reports it with the key
+    decode_arrays(raw, ("edgeRateLimitExemptCidrs",))
     inp = validate_section(PlatformInput, raw, problems,
                            lambda loc: ", ".join(COMPONENTS) if loc[0] == "platformComponents" else "see Pulumi.yaml")
     if inp is None:

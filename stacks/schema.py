@@ -9,6 +9,7 @@ reports every bad key at once.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Literal, Mapping, Optional, TypeVar
 
@@ -111,6 +112,18 @@ def _message(err: Mapping[str, Any], loc: list[str]) -> str:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def decode_arrays(raw: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Array settings arrive as JSON text from `pulumi config set --path`: decode them in place;
+    text that is not JSON is left for pydantic, which reports it with the key."""
+    for name in names:
+        value = raw.get(name)
+        if isinstance(value, str):
+            try:
+                raw[name] = json.loads(value)
+            except json.JSONDecodeError:
+                pass
 
 
 def validate_section(model: type[M], raw: Mapping[str, Any], problems: ProblemCollector,

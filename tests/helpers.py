@@ -7,6 +7,7 @@ tests/test_test_layout.py checks it.
 
 from __future__ import annotations
 
+import copy
 import sys
 import types
 from pathlib import Path
@@ -19,6 +20,7 @@ from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tools.offline import DefaultMocks, RecordingMonitor, recorded_run, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS
+from tools.system import PROGRAM, Item, SystemRender
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "tartware-infra"
@@ -302,3 +304,23 @@ def locustfile():
             else:
                 sys.modules[name] = mod
     return namespace
+
+
+# ------------------------------------------------------------------ planted whole-system renders
+
+
+def planted_system(system: SystemRender, add=(), change=None, drop=(), kinds=None) -> SystemRender:
+    """A copy of ``system`` with ``add`` items appended, the items keyed in ``drop`` left out, and
+    ``change(key, doc)`` applied to copies of the items of ``kinds`` (every kind when None; only those
+    are copied; an item is kept when ``change`` returns True)."""
+    items = []
+    for item in system.items:
+        if item.key in drop:
+            continue
+        if change is not None and (kinds is None or item.kind in kinds):
+            doc = copy.deepcopy(item.doc)
+            if change(item.key, doc):
+                items.append(Item(doc, item.origin))
+                continue
+        items.append(item)
+    return SystemRender(system.stack, items + [Item(d, PROGRAM) for d in add], system.releases, system.skipped)

@@ -12,7 +12,6 @@ checked in tests/test_audits.py.
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import string
 
@@ -26,9 +25,9 @@ from tools.conformance import access, netpol, psa, references, resources, schema
 from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, variant_config
-from tools.system import PROGRAM, Item, SystemRender, program_system
+from tools.system import SystemRender, program_system
 from stacks.api_paths import POLICY_NAME as API_PATHS_POLICY
-from tests.helpers import assert_refused
+from tests.helpers import assert_refused, planted_system
 
 NS = "tartware-infra"
 SSO = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}
@@ -73,19 +72,8 @@ def internal_locust_run():
 
 def planted(system: SystemRender, add=(), change=None, drop=(),
             kinds=("AuthorizationPolicy", "ConfigMap", "Service", "VirtualService")) -> SystemRender:
-    """A copy of ``system`` with ``add`` appended, the items keyed in ``drop`` left out and
-    ``change(key, doc)`` applied to copies of the items of ``kinds`` (kept when it returns True)."""
-    items = []
-    for item in system.items:
-        if item.key in drop:
-            continue
-        if change is not None and item.kind in kinds:
-            doc = copy.deepcopy(item.doc)
-            if change(item.key, doc):
-                items.append(Item(doc, item.origin))
-                continue
-        items.append(item)
-    return SystemRender(system.stack, items + [Item(d, PROGRAM) for d in add], system.releases, system.skipped)
+    """``system`` with ``add`` appended, ``drop`` left out and ``change`` applied to the items of ``kinds``."""
+    return planted_system(system, add, change, drop, kinds)
 
 
 # ------------------------------------------------------------------------------ the setting

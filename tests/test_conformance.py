@@ -13,21 +13,13 @@ import pytest
 from tools.conformance import flows as derived  # the flows the platform needs
 from tools.conformance import cnpg_admission, netpol, psa, references, resources, schemas
 from tools.conformance.pods import pod_templates
+from tests.helpers import planted_system
 from tools.system import PROGRAM, Item, SystemRender, skipped_report
 
 
 def planted(system: SystemRender, add=(), change=None, kinds=None) -> SystemRender:
-    """A copy of ``system`` with ``add`` items appended and ``change(key, doc)`` applied to copies of
-    the items of ``kinds`` (every kind when None; only those are copied)."""
-    items = []
-    for item in system.items:
-        if change is not None and (kinds is None or item.kind in kinds):
-            doc = copy.deepcopy(item.doc)
-            if change(item.key, doc):
-                items.append(Item(doc, item.origin))
-                continue
-        items.append(item)
-    return SystemRender(system.stack, items + [Item(d, PROGRAM) for d in add], system.releases, system.skipped)
+    """``system`` with ``add`` appended and ``change`` applied to the items of ``kinds`` (every kind when None)."""
+    return planted_system(system, add, change, kinds=kinds)
 
 
 def deployment(name, ns, labels, container, pod_sc=None, volumes=None):
