@@ -21,17 +21,13 @@ A step of .ci/run with the other tests/pooler tests: ``TARTWARE_REAL_POOLER=1 py
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
 import socket
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port
+from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port, server
 
 pytestmark = pytest.mark.skipif(not BINDIRS or PGBOUNCER is None,
                                 reason="needs Debian's postgresql and pgbouncer packages")
@@ -41,79 +37,56 @@ BURST = 12
 
 
 def test_a_burst_of_logins_fills_the_auth_pool_up_to_its_size():
-    user = "postgres" if os.geteuid() == 0 else None
-    bindir = Path(BINDIRS[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="tartware-authpool-"))
-    if user:
-        os.chown(base, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-
-    def run(args, **kw):
-        return subprocess.run([str(a) for a in args], user=user, capture_output=True, text=True, timeout=60, **kw)
-
-    pg_port, bouncer_port = _port(), _port()
-    data = base / "data"
-    bouncer = None
-    try:
-        run([bindir / "initdb", "-D", data, "-U", "postgres", "--no-sync", "--auth-local=trust",
-             "--auth-host=scram-sha-256"], check=True)
-        started = run([bindir / "pg_ctl", "-D", data, "-l", base / "pg.log", "-w", "-o",
-                       f"-p {pg_port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
-        assert started.returncode == 0, started.stderr
-
-        def server_sql(sql: str, db: str = "postgres") -> str:
-            out = run([bindir / "psql", "-h", base, "-p", pg_port, "-U", "postgres", "-d", db, "-XAtqc", sql])
-            assert out.returncode == 0, out.stderr
-            return out.stdout.strip()
-
-        for sql in ("CREATE ROLE tartware LOGIN PASSWORD 'app-password'", "CREATE DATABASE tartware OWNER tartware",
-                    f"CREATE ROLE {AUTH_USER} LOGIN PASSWORD 'auth-password'"):
-            server_sql(sql)
-        server_sql("CREATE FUNCTION public.user_search(uname text) RETURNS TABLE (usename name, passwd text) "
+    with server("tartware-authpool-") as pg:
+        base, bouncer_port = pg.base, _port()
+        bouncer = None
+        try:
+            for sql in ("CREATE ROLE tartware LOGIN PASSWORD 'app-password'", "CREATE DATABASE tartware OWNER tartware",
+                        f"CREATE ROLE {AUTH_USER} LOGIN PASSWORD 'auth-password'"):
+                pg.sql(sql)
+            pg.sql("CREATE FUNCTION public.user_search(uname text) RETURNS TABLE (usename name, passwd text) "
                    "LANGUAGE sql SECURITY DEFINER AS $$ SELECT usename, passwd FROM pg_catalog.pg_shadow, "
                    "pg_catalog.pg_sleep(0.3) WHERE usename = uname $$; "
                    f"GRANT EXECUTE ON FUNCTION public.user_search(text) TO {AUTH_USER}", "tartware")
-        (base / "users.txt").write_text(f'"{AUTH_USER}" "auth-password"\n')
-        (base / "pgbouncer.ini").write_text("\n".join([
-            "[databases]", f"tartware = host=127.0.0.1 port={pg_port} dbname=tartware",
-            "[pgbouncer]", "listen_addr = 127.0.0.1", f"listen_port = {bouncer_port}", f"unix_socket_dir = {base}",
-            "auth_type = scram-sha-256", f"auth_file = {base / 'users.txt'}", f"auth_user = {AUTH_USER}",
-            "auth_query = SELECT usename, passwd FROM public.user_search($1)", "pool_mode = transaction",
-            f"default_pool_size = {POOL_SIZE}", "reserve_pool_size = 0", "max_db_connections = 100",
-            "max_client_conn = 100", f"logfile = {base / 'pgbouncer.log'}", f"pidfile = {base / 'pgbouncer.pid'}", ""]))
-        if user:
-            for f in base.iterdir():
-                os.chown(f, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-        # in the foreground, a child of this test: stopped in ``finally`` whatever happened
-        bouncer = subprocess.Popen([PGBOUNCER, str(base / "pgbouncer.ini")], user=user,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):  # listening (a TCP connect, no login: the logins below are counted)
-            try:
-                socket.create_connection(("127.0.0.1", bouncer_port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+            (base / "users.txt").write_text(f'"{AUTH_USER}" "auth-password"\n')
+            (base / "pgbouncer.ini").write_text("\n".join([
+                "[databases]", f"tartware = host=127.0.0.1 port={pg.port} dbname=tartware",
+                "[pgbouncer]", "listen_addr = 127.0.0.1", f"listen_port = {bouncer_port}", f"unix_socket_dir = {base}",
+                "auth_type = scram-sha-256", f"auth_file = {base / 'users.txt'}", f"auth_user = {AUTH_USER}",
+                "auth_query = SELECT usename, passwd FROM public.user_search($1)", "pool_mode = transaction",
+                f"default_pool_size = {POOL_SIZE}", "reserve_pool_size = 0", "max_db_connections = 100",
+                "max_client_conn = 100", f"logfile = {base / 'pgbouncer.log'}",
+                f"pidfile = {base / 'pgbouncer.pid'}", ""]))
+            pg.own()
+            # in the foreground, a child of this test: stopped in ``finally`` whatever happened
+            bouncer = subprocess.Popen([PGBOUNCER, str(base / "pgbouncer.ini")], user=pg.user,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):  # listening (a TCP connect, no login: the logins below are counted)
+                try:
+                    socket.create_connection(("127.0.0.1", bouncer_port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
 
-        def login() -> subprocess.Popen:
-            return subprocess.Popen([str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(bouncer_port), "-U", "tartware",
-                                     "-d", "tartware", "-XAtqc", "select 1"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, env={**os.environ, "PGPASSWORD": "app-password"})
+            def login() -> subprocess.Popen:
+                return subprocess.Popen([str(pg.bindir / "psql"), "-h", "127.0.0.1", "-p", str(bouncer_port),
+                                         "-U", "tartware", "-d", "tartware", "-XAtqc", "select 1"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={**os.environ, "PGPASSWORD": "app-password"})
 
-        def auth_connections() -> int:
-            return int(server_sql(f"select count(*) from pg_stat_activity where usename = '{AUTH_USER}'"))
+            def auth_connections() -> int:
+                return int(pg.sql(f"select count(*) from pg_stat_activity where usename = '{AUTH_USER}'"))
 
-        def finish(clients: list[subprocess.Popen]) -> None:
-            for c in clients:
-                out, err = c.communicate(timeout=60)
-                assert c.returncode == 0 and out.strip() == "1", err + (base / "pgbouncer.log").read_text()
+            def finish(clients: list[subprocess.Popen]) -> None:
+                for c in clients:
+                    out, err = c.communicate(timeout=60)
+                    assert c.returncode == 0 and out.strip() == "1", err + (base / "pgbouncer.log").read_text()
 
-        finish([login()])
-        assert auth_connections() == 1  # one login: one look-up connection
-        finish([login() for _ in range(BURST)])
-        assert auth_connections() == POOL_SIZE  # a burst: the pool's size, never more
-    finally:  # also when the set-up failed half-way: no server outlives the test
-        if bouncer is not None:
-            bouncer.terminate()
-            bouncer.wait(timeout=30)
-        if (data / "postmaster.pid").exists():
-            run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
+            finish([login()])
+            assert auth_connections() == 1  # one login: one look-up connection
+            finish([login() for _ in range(BURST)])
+            assert auth_connections() == POOL_SIZE  # a burst: the pool's size, never more
+        finally:  # also when the set-up failed half-way: no PgBouncer outlives the test
+            if bouncer is not None:
+                bouncer.terminate()
+                bouncer.wait(timeout=30)

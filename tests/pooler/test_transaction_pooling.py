@@ -15,12 +15,8 @@ A step of .ci/run of its own (it starts two servers): ``TARTWARE_REAL_POOLER=1 p
 from __future__ import annotations
 
 import os
-import pwd
-import shutil
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +24,7 @@ from components.platform.postgres import pooler_parameters
 from stacks import compose
 from stacks.args import DataArgs
 from stacks.settings import build_settings
-from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port
+from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port, server
 
 pytestmark = pytest.mark.skipif(not BINDIRS or PGBOUNCER is None,
                                 reason="needs Debian's postgresql and pgbouncer packages")
@@ -39,63 +35,43 @@ PASSWORD = "app-password"
 def pooled():
     """PostgreSQL with the app's user and database, PgBouncer in transaction mode in front; both run
     as the ``postgres`` system user when the tests run as root (neither runs as root)."""
-    user = "postgres" if os.geteuid() == 0 else None
-    bindir = Path(BINDIRS[-1]).parent
-    base = Path(tempfile.mkdtemp(prefix="tartware-pooler-"))
-    if user:
-        pw = pwd.getpwnam(user)
-        os.chown(base, pw.pw_uid, pw.pw_gid)
-
-    def run(args, **kw):
-        return subprocess.run([str(a) for a in args], user=user, capture_output=True, text=True, timeout=60, **kw)
-
-    pg_port, bouncer_port = _port(), _port()
-    data = base / "data"
-    try:
-        run([bindir / "initdb", "-D", data, "-U", "postgres", "--no-sync", "--auth-local=trust",
-             "--auth-host=scram-sha-256"], check=True)
-        started = run([bindir / "pg_ctl", "-D", data, "-l", base / "pg.log", "-w", "-o",
-                       f"-p {pg_port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
-        assert started.returncode == 0, started.stderr
+    with server("tartware-pooler-") as pg:
+        base, bouncer_port = pg.base, _port()
         for sql in (f"CREATE ROLE tartware LOGIN PASSWORD '{PASSWORD}'", "CREATE DATABASE tartware OWNER tartware"):
-            created = run([bindir / "psql", "-h", base, "-p", pg_port, "-U", "postgres", "-Atqc", sql])
-            assert created.returncode == 0, created.stderr
+            pg.sql(sql)
         prod = build_settings({"environment": "prod"}).data
-        params = pooler_parameters(compose.postgres_args(DataArgs(prod, True, None, None), None, None, "tartware", "tartware"))
+        params = pooler_parameters(compose.postgres_args(DataArgs(prod, True, None, None), None, None, "tartware",
+                                                         "tartware"))
         params.update(default_pool_size="1", reserve_pool_size="0")  # one server connection for every client
         (base / "users.txt").write_text(f'"tartware" "{PASSWORD}"\n')
         (base / "pgbouncer.ini").write_text("\n".join([
-            "[databases]", f"tartware = host=127.0.0.1 port={pg_port} dbname=tartware",
+            "[databases]", f"tartware = host=127.0.0.1 port={pg.port} dbname=tartware",
             "[pgbouncer]", "listen_addr = 127.0.0.1", f"listen_port = {bouncer_port}", f"unix_socket_dir = {base}",
             "auth_type = scram-sha-256", f"auth_file = {base / 'users.txt'}", "pool_mode = transaction",
             f"logfile = {base / 'pgbouncer.log'}", f"pidfile = {base / 'pgbouncer.pid'}",
             *(f"{k} = {v}" for k, v in params.items()), ""]))
-        if user:
-            for f in base.iterdir():
-                os.chown(f, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
-        bouncer = run([PGBOUNCER, "-d", base / "pgbouncer.ini"])
-        assert bouncer.returncode == 0, bouncer.stderr + (base / "pgbouncer.log").read_text()
+        pg.own()
+        try:
+            bouncer = pg.run([PGBOUNCER, "-d", base / "pgbouncer.ini"])
+            assert bouncer.returncode == 0, bouncer.stderr + (base / "pgbouncer.log").read_text()
 
-        def psql(sql: str) -> str:
-            env = {**os.environ, "PGPASSWORD": PASSWORD}
-            out = subprocess.run([bindir / "psql", "-h", "127.0.0.1", "-p", str(bouncer_port), "-U", "tartware",
-                                  "-d", "tartware", "-X", "-Atq", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                                 capture_output=True, text=True, env=env, timeout=30)
-            assert out.returncode == 0, out.stderr
-            return out.stdout.strip()
-        for _ in range(50):
-            try:
-                psql("select 1")
-                break
-            except AssertionError:
-                time.sleep(0.1)
-        yield psql, params
-    finally:  # also when the set-up failed half-way: no server outlives the tests
-        if (base / "pgbouncer.pid").exists():
-            run(["kill", (base / "pgbouncer.pid").read_text().strip()])
-        if (data / "postmaster.pid").exists():
-            run([bindir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
+            def psql(sql: str) -> str:
+                env = {**os.environ, "PGPASSWORD": PASSWORD}
+                out = subprocess.run([pg.bindir / "psql", "-h", "127.0.0.1", "-p", str(bouncer_port), "-U",
+                                      "tartware", "-d", "tartware", "-X", "-Atq", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                                     capture_output=True, text=True, env=env, timeout=30)
+                assert out.returncode == 0, out.stderr
+                return out.stdout.strip()
+            for _ in range(50):
+                try:
+                    psql("select 1")
+                    break
+                except AssertionError:
+                    time.sleep(0.1)
+            yield psql, params
+        finally:  # also when the set-up failed half-way: no PgBouncer outlives the tests
+            if (base / "pgbouncer.pid").exists():
+                pg.run(["kill", (base / "pgbouncer.pid").read_text().strip()])
 
 
 def test_one_server_connection_serves_every_client(pooled):
