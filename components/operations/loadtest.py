@@ -176,15 +176,19 @@ class LoadTest(TartwareComponent):
 
     # ------------------------------------------------------------------ k6
 
+    def _files(self, config_map: str, files: dict[str, str], waits_for: list[pulumi.Resource]) -> k8s.core.v1.ConfigMap:
+        """The ConfigMap ``config_map`` holding ``files`` (keys from configmap_key), mounted by the pods."""
+        return k8s.core.v1.ConfigMap(
+            f"{self._name}-{config_map}",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=config_map, namespace=OPS_NAMESPACE, labels=LABELS),
+            data={configmap_key(path): text for path, text in files.items()},
+            opts=self.child(self._provider, depends_on=waits_for),
+        )
+
     def _k6(self, waits_for: list[pulumi.Resource]) -> None:
         name, provider, lt = self._name, self._provider, self._lt
         files = k6_files()
-        scripts = k8s.core.v1.ConfigMap(
-            f"{name}-k6-scripts",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name="k6-scripts", namespace=OPS_NAMESPACE, labels=LABELS),
-            data={configmap_key(path): text for path, text in files.items()},
-            opts=self.child(provider, depends_on=waits_for[:1]),
-        )
+        scripts = self._files("k6-scripts", files, waits_for[:1])
         claim = k8s.core.v1.PersistentVolumeClaim(
             f"{name}-results",
             # skipAwait: a WaitForFirstConsumer claim binds when its first pod is scheduled
@@ -319,12 +323,7 @@ class LoadTest(TartwareComponent):
               else f"kubectl -n {OPS_NAMESPACE} port-forward svc/locust-master {LOCUST_WEB_PORT}")
         self.summary = f"{ui} (web UI: statistics, charts, CSV download)"
         files = locust_files()
-        config = k8s.core.v1.ConfigMap(
-            f"{name}-locustfile",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name="locustfile", namespace=OPS_NAMESPACE, labels=LABELS),
-            data={configmap_key(path): text for path, text in files.items()},
-            opts=self.child(provider, depends_on=waits_for[:1]),
-        )
+        config = self._files("locustfile", files, waits_for[:1])
         # the UI's own login: one account, its password generated (kubectl -n tartware-ops get secret
         # locust-web-login -o jsonpath='{.data.password}' | base64 -d)
         self.web_password = random.RandomPassword(f"{name}-locust-web-login", length=24, special=False,
