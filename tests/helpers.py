@@ -20,7 +20,7 @@ from stacks.errors import SettingsError
 from stacks.settings import build_settings
 from tools.offline import DefaultMocks, RecordingMonitor, recorded_run, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS
-from tools.system import PROGRAM, Item, SystemRender
+from tools.system import PROGRAM, Item, SystemRender, system_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "tartware-infra"
@@ -66,10 +66,6 @@ def system_render(stack: str):
     """The whole system of a stack (every release from its chart + the program's own objects),
     rendered once per test session from the cached program run (tools/system.py); or of a scan
     variant of tools/scan.py (``prod-backup-restore``: the off-site bucket, so the WAL archive)."""
-    # tools.system and tools.scan render every chart: imported on first use, so the worker that
-    # never renders a system does not pay for them (not a dependency cycle)
-    from tools.system import system_of
-
     if stack in ("dev", "prod"):
         return system_of(stack)
     if stack not in _VARIANT_SYSTEMS:

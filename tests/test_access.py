@@ -19,14 +19,16 @@ import pytest
 import yaml
 
 from stacks import versions
-from tools.charts import schema_errors
+from components.platform.operator_access import ext_authz_provider
+from tools.charts import schema_errors, vendored_chart
 from tools.conformance import flows as derived  # the flows the platform needs
-from tools.conformance import access, netpol, psa, references, resources, schemas
+from tools.conformance import access, https_redirect, netpol, psa, references, resources, schemas
 from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
-from tools.scan import SSO_EXAMPLE, variant_config
+from tools.scan import SSO_EXAMPLE, VARIANTS, variant_config, variant_system
 from tools.system import SystemRender, program_system
 from stacks.api_paths import POLICY_NAME as API_PATHS_POLICY
+from stacks.settings import build_settings
 from tests.helpers import assert_refused, planted_system
 
 NS = "tartware-infra"
@@ -36,8 +38,6 @@ OPERATOR_HOSTS = {f"{n}.tartware.local" for n in ("grafana", "jaeger", "promethe
 
 @pytest.fixture(scope="module")
 def sso_system():
-    from tools.scan import variant_system
-
     return variant_system("prod-sso")
 
 
@@ -88,8 +88,6 @@ def test_a_prod_stack_without_operator_access_is_refused_naming_it():
 def test_lab_is_refused_in_prod_and_the_dev_default():
     assert_refused({"operatorAccess": "lab"}, "operatorAccess", ["for a lab, not prod", "sso, allowlist, internal"])
     assert_refused({"operatorAccess": "public"}, "operatorAccess", ["'public'", "'sso', 'allowlist', 'internal' or 'lab'"])
-    from stacks.settings import build_settings
-
     assert build_settings({"environment": "dev"}, deploying=True).access.mode == "lab"
 
 
@@ -111,8 +109,6 @@ def test_an_allowlist_with_no_client_address_to_match_is_refused():
              "edgeExternalTrafficPolicy": "Cluster"}
     assert_refused(allow, "operatorAllowedCidrs",
                    ["no client address to match", "edgeExternalTrafficPolicy=Cluster", "edgeTrustedProxies"])
-    from stacks.settings import build_settings
-
     # a proxy in front that appends X-Forwarded-For carries it, and so does EKS's PROXY protocol: accepted
     assert build_settings({"environment": "prod", **allow, "edgeTrustedProxies": 1})
     assert build_settings({"environment": "prod", **allow, "clusterTarget": "eks",
@@ -137,8 +133,6 @@ def test_bad_sso_settings_are_refused_naming_the_key(overrides, key, fragments):
 def test_the_client_secret_is_required_with_generated_secrets_and_comes_from_vault_otherwise():
     assert_refused(SSO, "operatorSsoClientSecret", ["missing required secret", "pulumi config set --secret",
                                                     "<vaultPathPrefix>/operator-sso"])
-    from stacks.settings import build_settings
-
     vault = {"secretsBackend": "vault", "vaultServer": "https://vault.example.com:8200"}
     assert build_settings({"environment": "prod", **SSO, **vault}).access.sso.client_secret is None
     # the ExternalSecrets it syncs: tests/test_audits.py test_the_gate_secrets_come_from_vault_with_the_vault_backend
@@ -340,8 +334,6 @@ def test_the_gateway_cannot_reach_the_gate_without_its_policy(sso_system):
 
 
 def test_the_capacity_check_counts_the_gate(sso_system):
-    from stacks.settings import build_settings
-
     raw = {k.split(":", 1)[1]: v for k, v in SSO_EXAMPLE.items()}
     stand_in = lambda name, required, problems, why="": "pw"  # noqa: E731  (the client secret)
     counted = build_settings({"environment": "prod", **raw}, stand_in).access.fixed_overhead()
@@ -358,8 +350,6 @@ def test_the_oauth2_proxy_values_pass_the_chart_and_its_schema(sso_run):
     (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "oauth2-proxy"]
     assert (release["chart"], release["version"], release["namespace"]) == ("oauth2-proxy", "10.7.0", "oauth2-proxy")
     assert release["repositoryOpts"]["repo"] == versions.OAUTH2_PROXY.repo
-    from tools.charts import vendored_chart
-
     chart = vendored_chart("oauth2-proxy", "10.7.0")
     assert schema_errors(chart, release["values"], "oauth2-proxy", "oauth2-proxy") is None
     # the pinned image is the chart's own version (appVersion), by digest
@@ -382,8 +372,6 @@ def _unknown_keys(values, defaults, path=""):
 def test_every_oauth2_proxy_value_is_a_key_of_the_chart(sso_run):
     """The chart ships no values.schema.json (Helm's schema check passes anything): every key the gate
     sets is checked against the chart's values.yaml at 10.7.0 instead."""
-    from tools.charts import vendored_chart
-
     chart = vendored_chart("oauth2-proxy", "10.7.0")
     assert not (chart / "values.schema.json").exists()
     defaults = yaml.safe_load((chart / "values.yaml").read_text())
@@ -428,8 +416,6 @@ EXT_AUTHZ_HTTP_FIELDS = {"service", "port", "timeout", "pathPrefix", "failOpen",
 def test_the_extension_provider_is_one_istio_accepts():
     """istio/istio@1.22.8 pilot/pkg/security/authz/builder/extauthz.go buildExtAuthzHTTP: port 1-65535, no
     single "*" in the header lists; the fields are the proto's."""
-    from components.platform.operator_access import ext_authz_provider
-
     provider = ext_authz_provider()["envoyExtAuthzHttp"]
     assert set(provider) <= EXT_AUTHZ_HTTP_FIELDS
     assert 1 <= provider["port"] <= 65535 and not provider.get("failOpen")
@@ -466,8 +452,6 @@ def test_with_the_acme_issuer_the_operator_hosts_keep_plain_http(allowlist_run):
     """No HTTPS redirect with ACME: the CA fetches the HTTP-01 token over plain HTTP from every host of
     the certificate before it exists (RFC 8555 section 8.3); the redirect check knows it
     (tools/conformance/https_redirect.py; the redirect itself: tests/test_operator_edge.py)."""
-    from tools.conformance import https_redirect
-
     system = program_system(allowlist_run)
     (gw,) = system.of_kind("Gateway")
     assert not any(s.get("tls", {}).get("httpsRedirect") for s in gw.doc["spec"]["servers"])
@@ -511,8 +495,6 @@ def test_locust_gets_its_own_login_and_no_route_when_internal(internal_locust_ru
 
 
 def test_the_scan_covers_the_gate():
-    from tools.scan import VARIANTS
-
     stack, overrides = VARIANTS["prod-sso"]
     assert stack == "prod" and overrides[f"{NS}:operatorAccess"] == "sso"
     assert json.dumps(overrides)  # plain values: the client secret is a placeholder secret (variant_config)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from stacks import ops_settings
+from stacks.settings import build_settings
 from tests.helpers import assert_refused, locustfile  # noqa: F401  (locustfile: a fixture)
 from tools.render import render_chart
 
@@ -34,8 +35,6 @@ def test_a_k6_run_longer_than_the_token_is_refused_naming_the_key():
     assert "loadTestRunId" in message
     assert_refused({**LOAD, "loadTestDuration": "2h"}, "loadTestDuration", ["7200 s"],
                    secrets={"loadTestPassword": "pw"})
-    from stacks.settings import build_settings
-
     ok = build_settings({"environment": "prod", **LOAD, "loadTestDuration": f"{longest // 60}m"},
                         read_secret=lambda *_: "pw")
     assert ok.ops.load_test.duration_seconds == longest == ops_settings.MAX_LOAD_TEST_SECONDS
