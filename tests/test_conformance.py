@@ -148,10 +148,10 @@ def test_limits_check_fails_on_a_container_without_limits(system):
 
 
 def test_platform_pods_are_within_what_the_capacity_check_counts(system, request):
-    """The capacity check (stacks/capacity.py) adds the platform's fixed overhead to the Tartware
+    """The capacity check (rules/capacity.py) adds the platform's fixed overhead to the Tartware
     budget. The requests the rendered platform pods really make must not exceed it, or the check
     would pass a cluster the platform does not fit on."""
-    from stacks.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
+    from rules.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
 
     require_complete(system)
     settings = _settings(system.stack)
@@ -168,7 +168,7 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
 def _settings(stack: str):
     import yaml
 
-    from stacks.settings import build_settings
+    from program.load import build_settings
     from tools.offline import ROOT
 
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
@@ -559,7 +559,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     blocked, _ = netpol.check_flows(netpol.build_network(planted(system, add=[deny])), to_bucket)
     assert len(blocked) == 3 and all("denied by the egress policies of database" in b for b in blocked)
     # the capacity check counts the plugin and the sidecars (restartable init containers add up)
-    from stacks.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
+    from rules.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
     cpu = mem = 0.0
     for pod in pod_templates(system):
         if pod.namespace in ("database", "cnpg-system", "cache", "messaging", "consul") and pod.long_running:

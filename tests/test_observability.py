@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from stacks import versions
+from facts import versions
 from tests.helpers import NS, SECRET, case_ids, platform_run, releases
 from tests.helpers import assert_refused
 from tools.offline import contains_secret
@@ -223,7 +223,7 @@ def test_components_can_be_switched_off():
 
 
 def test_fixed_overhead():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     dev = build_settings({"environment": "dev"}).observability
     prod = build_settings({"environment": "prod"}).observability

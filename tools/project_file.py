@@ -1,5 +1,5 @@
 """Write the ``config:`` block of Pulumi.yaml and the settings reference (docs/settings.md) from the
-declared settings (stacks/settings.py): each setting's one declaration (``stacks.schema.Setting``).
+declared settings (settings/declared.py): each setting's one declaration (``settings.schema.Setting``).
 
     python -m tools.project_file          # rewrite Pulumi.yaml and docs/settings.md
     python -m tools.project_file --check  # exit 1 if either is out of date
@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from stacks.schema import Setting
-from stacks import model
-from stacks.settings import OBJECT_DOCS, SECTIONS, all_declared
+from settings.schema import Setting
+from settings import model
+from settings.declared import OBJECT_DOCS, SECTIONS, all_declared
 from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ runtime:
 # (Pulumi project file `options.refresh: always`; docs/clusters.md, "Token refresh").
 options:
   refresh: always
-# GENERATED from stacks/settings.py by `python -m tools.project_file`; a test keeps the two identical,
+# GENERATED from settings/declared.py by `python -m tools.project_file`; a test keeps the two identical,
 # another applies the Pulumi CLI's own rules to it and to every stack file (tests/test_pulumi_cli_rules.py).
 #
 # Every key declared under `config:` has a default: the CLI treats a declared key without `default`
@@ -108,7 +108,7 @@ def _plain(value: Any) -> str:
 def render_doc() -> str:
     """Every setting, per section, with its type, default and description: the settings reference."""
     out = ["# Settings reference", "",
-           "GENERATED from the settings' declarations (stacks/, `Setting`) by `python -m tools.project_file`;",
+           "GENERATED from the settings' declarations (settings/, `Setting`) by `python -m tools.project_file`;",
            "a test keeps it current. Set a key with `pulumi config set <key> <value>` (secrets with `--secret`,",
            "objects with `--path`). \"unset\": the program computes the value (the description says how).", ""]
     sections = [("core", model.DECLARED)] + [(section.NAME, section.DECLARED) for section in SECTIONS]

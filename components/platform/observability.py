@@ -27,9 +27,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from stacks import catalog, versions
-from stacks.args import ObservabilityArgs
-from stacks.endpoints import (
+from facts import catalog, versions
+from components.platform.observability_values import ObservabilityArgs
+from facts.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
     DEFAULT_ENDPOINTS,
