@@ -128,7 +128,7 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
 
 
 def check_load_test(settings: StackSettings, problems: ProblemCollector) -> None:
-    """What the platform can carry of the load test (ops_settings.LoadTestSettings.problems): the edge
+    """What the platform can carry of the load test (settings/ops.py LoadTestSettings.problems): the edge
     path where it exists, each generator below the per-client limit there, enough accounts for the
     app's login throttle."""
     lt = settings.ops.load_test

@@ -209,7 +209,7 @@ class PlatformSettings:
     def edge_exemption(self) -> ratelimit.Exemption:
         """The networks the per-client limit spares: the set ones, none by default. (In-cluster load
         tests no longer call the public host: they take the edge path below the per-address limit, or
-        the api-gateway Service; ops_settings.LoadTestSettings.endpoint.)"""
+        the api-gateway Service; settings/ops.py LoadTestSettings.endpoint.)"""
         nets = self.edge_rate_limit_exempt or ()
         return ratelimit.Exemption(tuple(nets), int(nets[0].split("/")[1]) if nets else 32)
 

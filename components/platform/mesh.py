@@ -75,7 +75,7 @@ class MeshArgs:
     tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
     tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
     service_type: str = "LoadBalancer"
-    proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: platform_settings)
+    proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: settings/platform.py)
     # what the gateway's LoadBalancer Service waits for (ClusterHandle.load_balancers)
     load_balancers: tuple[pulumi.Resource, ...] = ()
     # meshConfig.extensionProviders entry of the SSO gate (filled by the platform from OperatorAccess)

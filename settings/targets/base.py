@@ -50,7 +50,7 @@ class ArgsContext:
 
     protect: bool
     domain: str
-    offsite: Any  # Optional[ops_settings.OffsiteSettings]
+    offsite: Any  # Optional[settings.ops.OffsiteSettings]
 
 
 # ---------------------------------------------------------------- settings
