@@ -32,7 +32,7 @@ DATA_KEY_BYTES = 32
 
 
 class CredentialOutputs(Protocol):
-    """The generated credentials (components/credentials.py ``Credentials``): Pulumi secrets."""
+    """The generated credentials (``Credentials`` below): Pulumi secrets."""
 
     database_username: str
     database_password: pulumi.Output

@@ -29,7 +29,7 @@ LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/manag
 
 @dataclass(frozen=True)
 class NetworkPoliciesArgs:
-    """components/kit.py ``NetworkPolicies``: default-deny ingress plus the allows, per namespace."""
+    """``NetworkPolicies``' args: default-deny ingress plus the allows, per namespace."""
 
     namespaces: Sequence[NamespacePolicies]
 

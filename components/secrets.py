@@ -34,7 +34,7 @@ SYNCED = {"pulumi.com/waitFor": "condition=Ready"}
 
 
 class SecretMaker(Protocol):
-    """Where credential Secrets come from (components/secrets.py ``SecretSource``)."""
+    """Where credential Secrets come from (``SecretSource`` below)."""
 
     @property
     def uses_vault(self) -> bool: ...
@@ -68,7 +68,7 @@ class VaultSecretsArgs:
 
 @dataclass(frozen=True)
 class SecretsArgs:
-    """components/secrets.py ``SecretSource``: ``vault`` None generates the Secrets here."""
+    """``SecretSource``'s args: ``vault`` None generates the Secrets here."""
 
     vault: Optional[VaultSecretsArgs] = None
 

@@ -65,7 +65,7 @@ CHECK_TIMEOUT = "10s"
 @dataclass(frozen=True)
 class OAuth2ProxyArgs:
     """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
-    gateway about every request to an operator host (components/platform/operator_access.py)."""
+    gateway about every request to an operator host (``OperatorAccess`` below)."""
 
     issuer_url: str
     client_id: str

@@ -103,8 +103,8 @@ class ArchiveArgs:
 
 @dataclass(frozen=True)
 class PostgresArgs:
-    """The PostgreSQL part of the data tier (components/platform/postgres.py ``Postgres``): the
-    DataTier makes it from its DataArgs with ``program/compose.py postgres_args`` and hands over the
+    """The PostgreSQL part of the data tier (``Postgres`` below): the DataTier makes it from its
+    DataArgs with ``postgres_args`` (components/platform/data_tier.py) and hands over the
     namespace and the app Secret it created."""
 
     operator_replicas: int
