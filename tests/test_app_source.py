@@ -118,3 +118,14 @@ def test_topics_from_defaults_literals_and_the_command_table():
 @pytest.mark.skipif(not os.environ.get("TARTWARE_APP_SRC"), reason="TARTWARE_APP_SRC (a red2n/tartware git checkout) not set")
 def test_generated_file_is_current():
     assert app_source.main(["--repo", os.environ["TARTWARE_APP_SRC"], "--commit", APP_COMMIT, "--check"]) == 0
+
+
+def test_long_entries_are_wrapped_within_the_line_length_and_read_back_the_same():
+    long = "Apps/a-service/src/lib/metrics.ts via " * 6
+    items = {"short": "x.ts", "a_long_value": long, "a_tuple": ("Apps/a/src/config.ts:1", long, "rule", "")}
+    lines = app_source._dict("D", "comment", items, "dict[str, object]")
+    assert max(len(line) for line in lines) <= app_source.WIDTH
+    assert '    \'short\': \'x.ts\',' in lines
+    namespace: dict[str, object] = {}
+    exec("\n".join(lines), namespace)
+    assert namespace["D"] == items
