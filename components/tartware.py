@@ -47,9 +47,10 @@ CHART_REF = "./charts/tartware"
 def chart_digest(path: Path = CHART_PATH) -> str:
     """SHA-256 over the chart's files.
 
-    pulumi-kubernetes removed Release's checksum of local charts (https://github.com/pulumi/pulumi-kubernetes/pull/2672), so
-    a template-only change would not show up as a diff. Passing the digest as a value makes every
-    chart change a values change: visible in `pulumi preview` and applied by `pulumi up`.
+    pulumi-kubernetes removed Release's checksum of local charts
+    (https://github.com/pulumi/pulumi-kubernetes/pull/2672), so a template-only change would not show up as a
+    diff. Passing the digest as a value makes every chart change a values change: visible in `pulumi preview` and
+    applied by `pulumi up`.
     """
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file() and not _documentation(p.relative_to(path))):

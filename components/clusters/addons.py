@@ -45,7 +45,8 @@ def pool_tolerations(args: RancherClusterArgs) -> list[dict[str, str]]:
 
 
 def _release(owner: TartwareComponent, name: str, chart: versions.ChartRef, namespace_name: str, values: dict,
-             provider: k8s.Provider, depends_on: Sequence[pulumi.Resource], protect: bool = False) -> k8s.helm.v3.Release:
+             provider: k8s.Provider, depends_on: Sequence[pulumi.Resource],
+             protect: bool = False) -> k8s.helm.v3.Release:
     return k8s.helm.v3.Release(
         name, name=chart.chart, namespace=namespace_name, create_namespace=False, values=values,
         timeout=900, cleanup_on_fail=True, max_history=10, **chart_args(chart),

@@ -2,7 +2,8 @@
 
 Plain pulumi-aws, not pulumi-eks: pulumi-eks is a remote (multi-language) component whose
 children are invisible to the mock engine (pulumi/pulumi#15731), and plain resources give exact
-control over tags, IRSA and node groups. Argument names: the generated pulumi-aws 7.51.1 SDK (pinned in requirements.txt).
+control over tags, IRSA and node groups. Argument names: the generated pulumi-aws 7.51.1 SDK (pinned in
+requirements.txt).
 """
 
 from __future__ import annotations
@@ -252,7 +253,8 @@ class EksCluster(TartwareComponent):
                          for k, arn in NODE_POLICIES.items()]
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         for p in args.worker_pools:
-            for key, group in self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones).items():
+            groups = self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones)
+            for key, group in groups.items():
                 self.node_groups[key] = group
 
         # --- storage: EBS CSI add-on (IRSA) + a default gp3 StorageClass ---------------------

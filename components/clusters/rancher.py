@@ -29,7 +29,8 @@ from stacks.targets.base import PoolArgs
 from stacks.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
 from stacks.targets.vsphere import VsphereClusterArgs
 from stacks.handles import ClusterHandle
-from .common import CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint, pool_summary
+from .common import (CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint,
+                     pool_summary)
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -165,7 +166,8 @@ def command_with_ca(node_command: str, ca_pem: str) -> str:
     """
     if not ca_pem:
         return node_command
-    command = node_command.replace("curl --insecure ", "curl ", 1).replace("curl ", f"curl --cacert {CA_FILE_ON_NODE} ", 1)
+    command = (node_command.replace("curl --insecure ", "curl ", 1)
+               .replace("curl ", f"curl --cacert {CA_FILE_ON_NODE} ", 1))
     if "--ca-checksum" not in command:
         command += f" --ca-checksum {ca_checksum(ca_pem)}"
     pem = ca_pem.replace("'", "")

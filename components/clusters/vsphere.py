@@ -160,7 +160,8 @@ class VsphereRancherCluster(TartwareComponent):
                 networks=[inv["network"]],
                 creation_type="template",
                 clone_from=inv["template"],
-                cpu_count=str(pool.cpus),  # strings; memory and disk in MB (pulumi-rancher2 MachineConfigV2VsphereConfigArgs)
+                # strings; memory and disk in MB (pulumi-rancher2 MachineConfigV2VsphereConfigArgs)
+                cpu_count=str(pool.cpus),
                 memory_size=str(pool.memory_gib * GIB_MB),
                 disk_size=str(pool.disk_gib * GIB_MB),
                 cloud_config=CLOUD_CONFIG,

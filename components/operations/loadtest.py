@@ -384,7 +384,8 @@ class LoadTest(TartwareComponent):
             "--master", "--master-port", str(LOCUST_MASTER_PORT), "--web-port", str(LOCUST_WEB_PORT),
             "--users", str(loc.users), "--spawn-rate", str(loc.spawn_rate), "--expect-workers", str(workers),
         ], {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"cpu": "2000m", "memory": "1Gi"}},
-            [{"name": "web", "containerPort": LOCUST_WEB_PORT}, {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
+            [{"name": "web", "containerPort": LOCUST_WEB_PORT},
+             {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
             web)
         self.master_service = k8s.core.v1.Service(
             f"{name}-locust-master-service",

@@ -38,7 +38,8 @@ from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, custom_res
 
 NAMESPACE = "istio-system"
 CNI_NAMESPACE = "kube-system"  # node-level, privileged DaemonSet: kept out of istio-system (see docs/platform.md)
-GATEWAY_RELEASE = "istio-ingressgateway"  # the Service the guide reads: kubectl get svc -n istio-system istio-ingressgateway
+# the Service the guide reads: kubectl get svc -n istio-system istio-ingressgateway
+GATEWAY_RELEASE = "istio-ingressgateway"
 GATEWAY_POD_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
 ISTIOD_POD_LABELS = {"app": "istiod", "istio": "pilot"}
 ISTIOD_PORTS = (15010, 15012)  # xDS plain/mTLS the sidecars dial

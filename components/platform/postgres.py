@@ -335,7 +335,8 @@ class Postgres(TartwareComponent):
                                                                   update=CLUSTER_READY_TIMEOUT)))
         self.releases.append(self.cluster)
         if self.pooled:
-            self.pooler = self._custom(name, "pooler", CNPG_API, "Pooler", POOLER_NAME, pooler_spec(args), [self.cluster])
+            self.pooler = self._custom(name, "pooler", CNPG_API, "Pooler", POOLER_NAME, pooler_spec(args),
+                                       [self.cluster])
             self.releases.append(self.pooler)
             if args.pooler.instances > 1:
                 self.pooler_pdb = k8s.policy.v1.PodDisruptionBudget(

@@ -42,7 +42,8 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
     """The rules for the serving cluster of ``args``; archiving and backup rules only with an archive."""
     cluster = args.pg.cluster
     sel = f'namespace="{DATABASE_NAMESPACE}", cluster="{cluster}"'
-    kubectl = f"kubectl get cluster -n {DATABASE_NAMESPACE} {cluster}; kubectl get pods -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster} -L cnpg.io/instanceRole"
+    kubectl = (f"kubectl get cluster -n {DATABASE_NAMESPACE} {cluster}; "
+               f"kubectl get pods -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster} -L cnpg.io/instanceRole")
     rules = [
         _alert("PostgresInstanceDown", f"cnpg_collector_up{{{sel}}} == 0", "2m", "critical",
                "A PostgreSQL instance is not running",
@@ -82,11 +83,14 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
         ]
     if args.archive is not None:
         stale = args.pg.base_backup_stale_after_seconds
-        last_ok = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{{{sel}}})"
-        last_failed = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{{{sel}}})"
+        last_ok = ("max by (namespace, cluster) "
+                   f"(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{{{sel}}})")
+        last_failed = ("max by (namespace, cluster) "
+                       f"(barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{{{sel}}})")
         rules += [
             _alert("PostgresWALArchivingFailing",
-                   f"(cnpg_pg_stat_archiver_last_failed_time{{{sel}}} - cnpg_pg_stat_archiver_last_archived_time{{{sel}}}) > 1",
+                   f"(cnpg_pg_stat_archiver_last_failed_time{{{sel}}}"
+                   f" - cnpg_pg_stat_archiver_last_archived_time{{{sel}}}) > 1",
                    "5m", "critical", "PostgreSQL cannot archive WAL to the off-site bucket",
                    "{{ $labels.pod }}: the last archive attempt failed after the last success; WAL piles up in "
                    "pg_wal and the point-in-time recovery window stops moving. kubectl logs -n "
