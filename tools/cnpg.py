@@ -165,7 +165,8 @@ def _postgres_container(cluster: dict[str, Any], command: list[str], name: str =
         c["ports"] = [{"name": "postgresql", "containerPort": 5432, "protocol": "TCP"},
                       {"name": "metrics", "containerPort": 9187, "protocol": "TCP"},
                       {"name": "status", "containerPort": 8000, "protocol": "TCP"}]
-        for probe, path in (("startupProbe", "/startupz"), ("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+        for probe, path in (("startupProbe", "/startupz"), ("readinessProbe", "/readyz"),
+                            ("livenessProbe", "/healthz")):
             c[probe] = {"httpGet": {"path": path, "port": 8000}, "timeoutSeconds": 5}
     return c
 
@@ -181,9 +182,11 @@ def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[
     sa_meta = (spec.get("serviceAccountTemplate") or {}).get("metadata") or {}
     out.append({"apiVersion": "v1", "kind": "ServiceAccount",
                 "metadata": _meta(spec.get("serviceAccountName") or name, ns, {**sa_meta.get("labels", {})} or None,
-                                  **({"annotations": dict(sa_meta["annotations"])} if sa_meta.get("annotations") else {}))})
+                                  **({"annotations": dict(sa_meta["annotations"])}
+                                     if sa_meta.get("annotations") else {}))})
     for suffix in ("-ca", "-server", "-replication"):
-        out.append({"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name + suffix, ns, {"cnpg.io/cluster": name}),
+        out.append({"apiVersion": "v1", "kind": "Secret",
+                    "metadata": _meta(name + suffix, ns, {"cnpg.io/cluster": name}),
                     "type": "kubernetes.io/tls" if suffix != "-ca" else "Opaque"})
     port = [{"name": "postgres", "port": 5432, "targetPort": 5432, "protocol": "TCP"}]
     for role, selector in (("rw", {"cnpg.io/cluster": name, "cnpg.io/instanceRole": "primary"}),
@@ -194,7 +197,8 @@ def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[
     if instances >= 3:
         out.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(name, ns, dict(common)),
                     "spec": {"minAvailable": instances - 2,
-                             "selector": {"matchLabels": {"cnpg.io/cluster": name, "cnpg.io/instanceRole": "replica"}}}})
+                             "selector": {"matchLabels": {"cnpg.io/cluster": name,
+                                                          "cnpg.io/instanceRole": "replica"}}}})
     out.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                 "metadata": _meta(f"{name}-primary", ns, dict(common)),
                 "spec": {"minAvailable": 1,

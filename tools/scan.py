@@ -93,7 +93,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "prod-backup-restore": ("prod", {"tartware-infra:backupOffsiteOptOut": False,
                                      "tartware-infra:backupOffsiteBucket": "tartware-prod-backups",
                                      "tartware-infra:backupOffsiteRegion": "eu-west-1",
-                                     "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
+                                     "tartware-infra:backupOffsiteRoleArn":
+                                         "arn:aws:iam::123456789012:role/tartware-backups",
                                      "tartware-infra:backupRestoreFrom": "offsite:latest",
                                      "tartware-infra:backupRestoreOverwrite": True}),
     "prod-sso": ("prod", SSO_EXAMPLE),

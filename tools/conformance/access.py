@@ -236,10 +236,12 @@ def keeps_client_address(door: Door) -> bool:
     if any((s.doc.get("spec") or {}).get("externalTrafficPolicy") == "Local" for s in door.services):
         return True
     annotations = (door.pods[0].metadata or {}).get("annotations") or {}
-    topology = (json.loads(annotations[PROXY_CONFIG]) if PROXY_CONFIG in annotations else {}).get("gatewayTopology") or {}
+    proxy_config = json.loads(annotations[PROXY_CONFIG]) if PROXY_CONFIG in annotations else {}
+    topology = proxy_config.get("gatewayTopology") or {}
     if topology.get("numTrustedProxies"):
         return True
-    lb_sends = any(((s.doc.get("metadata") or {}).get("annotations") or {}).get(AWS_PROXY_PROTOCOL) for s in door.services)
+    lb_sends = any(((s.doc.get("metadata") or {}).get("annotations") or {}).get(AWS_PROXY_PROTOCOL)
+                   for s in door.services)
     return "proxyProtocol" in topology and lb_sends
 
 

@@ -270,11 +270,14 @@ def eks_scaling(change: Change, live: dict[str, LiveGroup]) -> Outcome:
     group = live.get(prefix)
     current = group.desired if group else (old or new)["desiredSize"]
     if change.action == "update" and any(p.startswith("scalingConfig") for p in change.paths):
-        sent = new["desiredSize"] if "scalingConfig.desiredSize" not in change.new.ignore_changes else old["desiredSize"]
+        sent = (new["desiredSize"] if "scalingConfig.desiredSize" not in change.new.ignore_changes
+                else old["desiredSize"])
         if not new["minSize"] <= sent <= new["maxSize"]:
             which = (f"Minimum capacity {new['minSize']} can't be greater than desired size {sent}"
-                     if sent < new["minSize"] else f"Desired capacity {sent} can't be greater than max size {new['maxSize']}")
-            return Outcome(f"EKS refuses UpdateNodegroupConfig: InvalidParameterException: {which}", provider_refused=which)
+                     if sent < new["minSize"]
+                     else f"Desired capacity {sent} can't be greater than max size {new['maxSize']}")
+            return Outcome(f"EKS refuses UpdateNodegroupConfig: InvalidParameterException: {which}",
+                           provider_refused=which)
         delta = sent - current
         text = ("nodes unchanged" if delta == 0 else f"{delta:+d} nodes ({current} -> {sent})")
         return Outcome(f"in place: min {old['minSize']}->{new['minSize']}, max {old['maxSize']}->{new['maxSize']}, "
@@ -321,7 +324,8 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
             if sts in before and _sizes(before[sts]) != _sizes(templates):
                 refusal = (f"StatefulSet.apps \"{sts}\" is invalid: spec: Forbidden: updates to "
                            "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                           "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
+                           "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                           "forbidden")
                 return Outcome(f"helm upgrade fails: {refusal} (kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation "
                                "ValidateStatefulSetUpdate)", provider_refused=refusal)
         crds = "version" in change.paths and _chart(change.new) == "kube-prometheus-stack"
@@ -426,7 +430,8 @@ SCENARIOS = (
     Scenario("kubernetes-next", "bump `kubernetesVersion` 1.35 -> 1.36", "eks", {"kubernetesVersion": "1.36"},
              scope="cluster", live=_eks(COMPUTE_BUSY)),
     Scenario("chart", f"bump chart versions (cert-manager {versions.CERT_MANAGER.version} -> v1.19.7, "
-             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
+             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev",
+             mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
     Scenario("resize", "resize the PostgreSQL volume (`postgresStorageSize` 8Gi -> 16Gi)", "dev",
              {"postgresStorageSize": "16Gi"}),
     Scenario("resize-prod", "resize the PostgreSQL volumes in prod (`postgresStorageSize` 500Gi -> 1Ti)", "prod",

@@ -28,8 +28,8 @@ from tools.system import Item, SystemRender
 
 # <service>.<namespace>.svc[.cluster.local][:port], optionally behind a pod's name on a headless
 # Service (redpanda-0.redpanda.messaging.svc...): groups "service", "namespace", "port"
-ADDRESS = re.compile(r"(?<![\w.-])(?:[a-z0-9][-a-z0-9]*\.)?(?P<service>[a-z0-9][-a-z0-9]*)\.(?P<namespace>[a-z0-9][-a-z0-9]*)"
-                     r"\.svc(?:\.cluster\.local)?(?![\w-])(?::(?P<port>\d+))?")
+ADDRESS = re.compile(r"(?<![\w.-])(?:[a-z0-9][-a-z0-9]*\.)?(?P<service>[a-z0-9][-a-z0-9]*)"
+                     r"\.(?P<namespace>[a-z0-9][-a-z0-9]*)\.svc(?:\.cluster\.local)?(?![\w-])(?::(?P<port>\d+))?")
 SCHEME_PORTS = {"http": 80, "https": 443, "grpc": 80, "redis": 6379, "postgres": 5432, "postgresql": 5432}
 
 
@@ -94,12 +94,14 @@ def addresses_in(text: str) -> list[tuple[str, str, Optional[int], str]]:
     out = []
     for m in ADDRESS.finditer(text):
         before = text[:m.start()]
-        scheme = before[-12:].rsplit("://", 1)[0].split("/")[-1].split("=")[-1].strip('"\' ') if before.endswith("://") else ""
+        scheme = (before[-12:].rsplit("://", 1)[0].split("/")[-1].split("=")[-1].strip('"\' ')
+                  if before.endswith("://") else "")
         out.append((m["service"], m["namespace"], int(m["port"]) if m["port"] else None, scheme))
     return out
 
 
-ENVOY_CLUSTER = re.compile(r"outbound\|(?P<port>\d+)\|[^|]*\|(?P<service>[a-z0-9-]+)\.(?P<namespace>[a-z0-9-]+)\.svc\.cluster\.local")
+ENVOY_CLUSTER = re.compile(r"outbound\|(?P<port>\d+)\|[^|]*\|"
+                           r"(?P<service>[a-z0-9-]+)\.(?P<namespace>[a-z0-9-]+)\.svc\.cluster\.local")
 
 
 def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple[list[Flow], list[str]]:
@@ -219,7 +221,8 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
     for ing, svc_name, port in ingress_backends(system):
         for ctl in nginx:
             flows += _to_service(net, svcs, ctl.owner, ing.namespace or "default", svc_name, port,
-                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}", problems)
+                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}",
+                                 problems)
 
     # 5. every pod -> each in-cluster address in its env, args and the ConfigMaps it reads
     configmaps = {(i.namespace, i.name): i for i in system.of_kind("ConfigMap")}
@@ -243,7 +246,8 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     continue  # a name in a template string, not a Service of the render: references check
                 if port is None:
                     ports = [sp["port"] for sp in (svcs[(ns, name)].doc.get("spec") or {}).get("ports") or []]
-                    port = SCHEME_PORTS.get(scheme) if SCHEME_PORTS.get(scheme) in ports else (ports[0] if len(ports) == 1 else None)
+                    port = (SCHEME_PORTS.get(scheme) if SCHEME_PORTS.get(scheme) in ports
+                            else (ports[0] if len(ports) == 1 else None))
                 if port is None or (ns, name, port) in seen:
                     continue
                 seen.add((ns, name, port))
@@ -306,7 +310,8 @@ CLUSTER_PEERS = [
     ("messaging", {"StatefulSet messaging/redpanda"}, (33145, 9644),
      "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
     ("consul", {"StatefulSet consul/consul-server"}, (8300, 8301, 8302),
-     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 (developer.hashicorp.com/consul/docs/install/ports)"),
+     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 "
+     "(developer.hashicorp.com/consul/docs/install/ports)"),
 ]
 # One workload of a release calling another through names its config holds in short form (no
 # namespace, so the address scan above does not see them): (source, destination, ports, why)
@@ -322,7 +327,8 @@ RUNBOOK = [
     (RUNBOOK_DEBUG, "database", "postgres-postgresql", 5432,
      "the guide's runbook debug pod -> PostgreSQL"),
 ]
-# Calls to addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts): (namespace, Deployment, port, why)
+# Calls to addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts):
+# (namespace, Deployment, port, why)
 INTERNET = [
     ("tartware-system", "availability-guard-service", 443,
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
@@ -367,8 +373,8 @@ def cnpg_flows(system: SystemRender, net: Network, svcs, problems: list[str]) ->
             if i.labels.get("cnpg.io/instanceRole") == "replica":
                 flows += _to_service(net, svcs, i.owner, ns, f"{name}-rw", 5432,
                                      f"{why}: streaming replication from the primary", problems)
-        archive = [stores.get((ns, (p.get("parameters") or {}).get("barmanObjectName"))) for p in spec.get("plugins") or []
-                   if p.get("isWALArchiver")]
+        archive = [stores.get((ns, (p.get("parameters") or {}).get("barmanObjectName")))
+                   for p in spec.get("plugins") or [] if p.get("isWALArchiver")]
         for store in archive:
             if store is None:
                 problems.append(f"{why}: its archiving plugin names an ObjectStore that does not exist")
