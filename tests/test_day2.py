@@ -110,7 +110,8 @@ def test_instance_changes_update_the_cluster_in_place():
     # the first standby needs the allow it streams through, made before the Cluster that waits for it
     assert dev["platform-network-database-allow-replication"] == "create"
     change = next(c for c, _ in result("standby-dev").changes if c.name == CLUSTER)
-    policy = next(c for c, _ in result("standby-dev").changes if c.name == "platform-network-database-allow-replication")
+    policy = next(c for c, _ in result("standby-dev").changes
+                  if c.name == "platform-network-database-allow-replication")
     assert policy.new.urn in change.new.dependencies
     assert actions("max-connections") == {CLUSTER: "update"}
     assert "rolling restart" in outcome("max-connections", CLUSTER).text

@@ -222,7 +222,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
     run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(args_module.PostgresArgs,))
     run("PostgresArgs", lambda s, k8s: compose.postgres_args(  # as the DataTier makes it
-        data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s), "tartware", "tartware",
+        data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s),
+        "tartware", "tartware",
         waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else (),
         allows=tuple(DataTier._postgres_policies(s.data, s.data.pg.migration, s.ops.offsite is not None)["database"])),
         lambda a, k8s: Postgres("postgres", a, on(k8s)))
@@ -231,7 +232,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
                                                        tracing=("jaeger-collector.observability", 4317)),
         lambda a, k8s: _use_mesh(mesh.Mesh("mesh", a, on(k8s))))
     run("CertManagerArgs", part("certs"), lambda a, k8s: cert_manager.CertManager("certs", a, on(k8s)))
-    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
+    run("OperatorAccessArgs", _access_args,
+        lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
     run("IngressNginxArgs", part("edge"), lambda a, k8s: ingress_nginx.IngressNginx("edge", a, on(k8s)))
     run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics_server.MetricsServer("metrics", a, on(k8s)))
     run("TartwareArgs", lambda s, k8s: compose.tartware_args(s, credentials(), _handle(k8s), _source(s, k8s)),

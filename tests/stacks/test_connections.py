@@ -61,7 +61,8 @@ def pooler_by_hand(settings) -> dict[str, int]:
 def test_the_budget_is_pods_times_the_pool_at_both_scales():
     totals = guide.expected_totals()
     for pool in (1, 2, 7):
-        b = connections.budget(build_settings({"environment": "prod", "dbPoolMax": pool, "postgresMaxConnections": 5000}))
+        b = connections.budget(build_settings({"environment": "prod", "dbPoolMax": pool,
+                                               "postgresMaxConnections": 5000}))
         assert (b.min, b.max) == (totals["min"]["pods"] * pool, totals["max"]["pods"] * pool)
         assert {s.name for s in b.services} == set(guide.ROW_OF)  # every service opens a pool
 

@@ -15,7 +15,8 @@ from tests.components.helpers import build, deps_names, on, provider, settings, 
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 KEYS = ArchiveArgs(destination="s3://tartware-backups/tartware/pitr", endpoint="https://minio.example.com:9000",
                    region="us-east-1", encryption="aws:kms", kms_key_id="arn:aws:kms:us-east-1:123456789012:key/k",
-                   role_arn="", access_key_id=pulumi.Output.secret("AKID"), secret_access_key=pulumi.Output.secret("sk"))
+                   role_arn="", access_key_id=pulumi.Output.secret("AKID"),
+                   secret_access_key=pulumi.Output.secret("sk"))
 
 
 def _args(archive=KEYS, protect=True, **raw):
@@ -98,7 +99,8 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     from stacks.network import PolicyHome
 
     s = settings(environment="prod", postgresMigration="import")
-    home_urn = "urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies::platform-network"
+    home_urn = ("urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies"
+                "::platform-network")
 
     def make(p):
         data = DataArgs(s.data, True, None, None, archive=None,  # type: ignore[arg-type]
