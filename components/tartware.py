@@ -83,6 +83,8 @@ def dockerconfigjson(registry: RegistrySettings) -> pulumi.Output:
             {"auths": {registry.server: {"username": registry.username, "password": password, "auth": auth}}}
         )
 
+    # only called with a password (regcred from Vault has none: RegistrySettings.password)
+    assert registry.password is not None, "dockerconfigjson without the registry password"
     return pulumi.Output.secret(registry.password.apply(render))
 
 

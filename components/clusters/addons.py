@@ -40,7 +40,8 @@ def pool_tolerations(args: RancherClusterArgs) -> list[dict[str, str]]:
     """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
     out: list[dict[str, str]] = []
     for pool in args.worker_pools:
-        out += [t for t in tolerations_for(pool) if t not in out]
+        # tolerations_for reads a pool's taints only; stacks/nodes.py annotates it with NodePool, not PoolArgs
+        out += [t for t in tolerations_for(pool) if t not in out]  # type: ignore[arg-type]
     return out
 
 
