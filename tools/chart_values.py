@@ -19,11 +19,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -260,8 +261,8 @@ def render_one_service() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    files = {VALUES_FILE: render, README_FILE: render_readme}
-    files.update({CI_DIR / f"{s}-values.yaml": (lambda s=s: render_ci(s)) for s in CI_STACKS})
+    files: dict[Path, Callable[[], str]] = {VALUES_FILE: render, README_FILE: render_readme}
+    files.update({CI_DIR / f"{s}-values.yaml": functools.partial(render_ci, s) for s in CI_STACKS})
     files[ONE_SERVICE_FILE] = render_one_service
     return generated.main_many(files, "python -m tools.chart_values", __doc__, argv)
 

@@ -74,7 +74,11 @@ def pod_security(spec: dict[str, Any], uid: int = POSTGRES_UID, gid: int = POSTG
             "fsGroup": gid}
 
 
-def object_stores(items: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+# (namespace, name) -> ObjectStore; looked up with the name a Cluster gives, which it may leave out
+ObjectStores = dict[tuple[str, Optional[str]], dict[str, Any]]
+
+
+def object_stores(items: Iterable[dict[str, Any]]) -> ObjectStores:
     return {((d.get("metadata") or {}).get("namespace", ""), d["metadata"]["name"]): d for d in items
             if d.get("kind") == "ObjectStore" and str(d.get("apiVersion", "")).startswith("barmancloud.cnpg.io/")}
 
@@ -93,7 +97,7 @@ def sidecar(store: Optional[dict[str, Any]], spec: dict[str, Any]) -> dict[str, 
             "env": [{"name": "NAMESPACE"}, {"name": "CLUSTER_NAME"}]}
 
 
-def _archive_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> Optional[dict[str, Any]]:
+def _archive_store(cluster: dict[str, Any], stores: ObjectStores) -> Optional[dict[str, Any]]:
     """The ObjectStore the instances archive to (a plugin entry naming barmanObjectName), if any."""
     ns = cluster["metadata"].get("namespace", "")
     for plugin in (cluster.get("spec") or {}).get("plugins") or []:
@@ -103,7 +107,7 @@ def _archive_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[s
     return None
 
 
-def _recovery_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> Optional[dict[str, Any]]:
+def _recovery_store(cluster: dict[str, Any], stores: ObjectStores) -> Optional[dict[str, Any]]:
     spec = cluster.get("spec") or {}
     source = ((spec.get("bootstrap") or {}).get("recovery") or {}).get("source")
     for ext in spec.get("externalClusters") or []:
@@ -171,7 +175,7 @@ def _postgres_container(cluster: dict[str, Any], command: list[str], name: str =
     return c
 
 
-def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
+def cluster_objects(cluster: dict[str, Any], stores: ObjectStores) -> list[dict[str, Any]]:
     spec = cluster.get("spec") or {}
     name, ns = cluster["metadata"]["name"], cluster["metadata"].get("namespace", "default")
     instances = int(spec.get("instances", 1))
@@ -263,7 +267,8 @@ def pooler_objects(pooler: dict[str, Any], clusters: dict[tuple[str, str], dict[
                  "securityContext": container_security(cluster_spec),
                  "volumeMounts": [{"name": "scratch-data", "mountPath": "/controller"}]}
     containers = _merge_containers([pgbouncer], tspec.get("containers") or [])
-    resources = copy.deepcopy(next((c.get("resources") for c in containers if c["name"] == "pgbouncer"), {}) or {})
+    found: Optional[dict[str, Any]] = next((c.get("resources") for c in containers if c["name"] == "pgbouncer"), {})
+    resources: dict[str, Any] = copy.deepcopy(found or {})
     pod_spec = {k: copy.deepcopy(v) for k, v in tspec.items() if k not in ("containers", "initContainers", "volumes")}
     pod_spec.update({
         "initContainers": [{"name": "bootstrap-controller", "image": OPERATOR_IMAGE,

@@ -57,7 +57,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, NoReturn, Optional
 
 from tools.pitr_settings import ArchiveSettings, archive_settings
 
@@ -73,7 +73,7 @@ class DrillFailure(AssertionError):
     """An expectation of the drill did not hold."""
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise DrillFailure(message)
 
 

@@ -386,6 +386,7 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
     settings = load_settings()  # the config the run used is still set; validated again, cheap
     outputs = {k: _secret_safe(v) for k, v in run.outputs.items()}
     budget = outputs.get("budget")
+    assert budget is not None, "the program exports its budget (__main__.py)"
     return {
         "stack": stack,
         "resourceCount": len(run.resources),

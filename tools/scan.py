@@ -173,7 +173,8 @@ def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
 def report_for(keys: set[str], reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The part of checkov's reports about the objects ``keys`` (files are named by content key), in
     checkov's own report shape."""
-    passed, failed = [], []
+    passed: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
     for report in reports:
         results = report.get("results") or {}
         for kind, into in (("passed_checks", passed), ("failed_checks", failed)):

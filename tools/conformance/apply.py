@@ -498,9 +498,9 @@ class FirstRun:
             for kind, name, _ in adm.pod_references(pod):
                 if kind != "PersistentVolumeClaim":
                     continue
-                for c in self.creators.get((kind, pod.template.namespace, name), []):
-                    if c.node is not pod.node:
-                        cls = (c.obj.doc.get("spec") or {}).get("storageClassName")
+                for creator in self.creators.get((kind, pod.template.namespace, name), []):
+                    if creator.node is not pod.node:
+                        cls = (creator.obj.doc.get("spec") or {}).get("storageClassName")
                         self.claim_class(pod.node, f"claim {name} mounted by {pod.owner.key}", cls)
 
     def claim_class(self, node: Node, what: str, cls: Optional[str]) -> None:
@@ -767,11 +767,12 @@ def targeted_run(model: Model, targets: Iterable[str]) -> list[str]:
 
 
 def _value(values: dict, path: tuple[str, ...]) -> object:
+    node: object = values
     for key in path:
-        if not isinstance(values, dict):
+        if not isinstance(node, dict):
             return None
-        values = values.get(key)
-    return values
+        node = node.get(key)
+    return node
 
 
 def destroy(model: Model) -> Report:

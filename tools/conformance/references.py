@@ -73,8 +73,8 @@ def _ns(item_ns: Optional[str]) -> str:
     return item_ns or "default"
 
 
-def existing(system: SystemRender) -> dict[str, dict[tuple[str, str], Any]]:
-    out: dict[str, dict[tuple[str, str], Any]] = {
+def existing(system: SystemRender) -> dict[str, dict[tuple[str, Optional[str]], Any]]:
+    out: dict[str, dict[tuple[str, Optional[str]], Any]] = {  # a Certificate may lack secretName
         k: {} for k in ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service")}
     for i in list(system.items) + [Item(d, "runtime") for d in runtime_objects(system)]:
         if i.kind in out:
