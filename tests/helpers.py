@@ -18,7 +18,7 @@ from stacks import compose
 from stacks.args import ArchiveArgs, DataArgs
 from stacks.errors import SettingsError
 from stacks.settings import build_settings
-from tools.offline import DefaultMocks, RecordingMonitor, recorded_run, run_program, stack_config
+from tools.offline import DefaultMocks, ProgramRun, RecordingMonitor, recorded_run, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS
 from tools.system import PROGRAM, Item, SystemRender, system_of
 
@@ -165,7 +165,7 @@ def run_target_config(stack, overrides, secrets):
     return run_program(stack, config, keys)
 
 
-_CACHE = {}
+_CACHE: dict[tuple[str, str], ProgramRun] = {}
 
 
 def target_run(stack, target):

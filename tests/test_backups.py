@@ -318,7 +318,9 @@ def test_the_encryption_default_fits_the_provider():
     def encryption(provider: str, given: str = "") -> str:
         raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteProvider": provider,
                "backupOffsiteRoleArn": ROLE, "backupOffsiteEncryption": given}
-        return build_settings(raw).ops.backup.offsite.encryption
+        backup = build_settings(raw).ops.backup
+        assert backup is not None and backup.offsite is not None
+        return backup.offsite.encryption
 
     assert encryption("AWS") == "AES256"  # AWS S3 encrypts with SSE-S3 on request
     for provider in ("Minio", "Ceph", "Cloudflare", "DigitalOcean", "Wasabi", "Other"):

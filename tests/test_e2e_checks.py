@@ -27,7 +27,7 @@ class Canned:
     """A local HTTP server answering from a list of (status, body), the last one repeated."""
 
     def __init__(self, answers: list[tuple[int, str]]):
-        self.answers, self.paths = list(answers), []
+        self.answers, self.paths = list(answers), list[str]()
         canned = self
 
         class Handler(http_server.BaseHTTPRequestHandler):

@@ -124,7 +124,9 @@ def _rule(run, alert):
 
 
 def _threshold(expr: str) -> float:
-    return float(re.search(r"(>=?|<)\s*([0-9.]+)\s*$", expr).group(2))
+    m = re.search(r"(>=?|<)\s*([0-9.]+)\s*$", expr)
+    assert m is not None, expr
+    return float(m.group(2))
 
 
 @pytest.mark.parametrize("alert,expected,metric", [

@@ -61,7 +61,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "stacks"
 # fields it reads and the others do not (``only``), so the test stays quick.
 # (base stack, overrides, secrets, the args built: None for all)
 OFFSITE = dict(backupOffsiteOptOut=None, backupOffsiteBucket="tartware-backups", backupOffsiteRegion="us-east-1")
-CONFIGS = {
+# name -> (base stack, overrides, secrets, the args classes it is for: None for all)
+CONFIGS: dict[str, tuple[str, dict[str, Any], dict[str, Any], set[str] | None]] = {
     "prod-full": ("prod", dict(OFFSITE, backupRestoreFrom="latest", loadTest="load", loadTestUsername="admin",
                                domain="example.com", acmeEmail="ops@example.com",
                                registryServer="registry.example.com", registryUsername="ci",
@@ -257,7 +258,7 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
 # Each target from its example stack; the Rancher targets also with the other kind of Rancher
 # (the vSphere example uses an existing Rancher, the bare-metal one installs it).
-CLUSTER_BUILDS = [(t, {}, {}) for t in targets.TARGETS] + [
+CLUSTER_BUILDS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [(t, {}, {}) for t in targets.TARGETS] + [
     ("vsphere", dict(rancherInstall=True, rancherApiUrl=None, rancherKubeContext="mgmt"), {}),
     ("baremetal", dict(rancherInstall=False, rancherApiUrl="https://rancher.example.com"),
      dict(rancherToken="token")),

@@ -43,7 +43,9 @@ def _problems(settings) -> dict[str, str]:
 
 def rendered_pooler(settings) -> tuple[int, dict[str, int]]:
     """The Pooler's pods and PgBouncer parameters as the program renders them."""
-    spec = pooler_spec(compose.postgres_args(DataArgs(settings.data, True, None, None), None, None,
+    # postgres_args reads neither the credentials nor the secret maker: None stands in for both
+    data = DataArgs(settings.data, True, None, None)  # type: ignore[arg-type]
+    spec = pooler_spec(compose.postgres_args(data, None, None,
                                              "tartware", "tartware"))
     return spec["instances"], {k: int(v) for k, v in spec["pgbouncer"]["parameters"].items()}
 

@@ -23,7 +23,7 @@ def _args(archive=KEYS, protect=True, **raw):
     s = settings(environment="prod", **raw)
 
     def make(p):
-        data = DataArgs(s.data, protect, None, None, archive=archive,  # type: ignore[arg-type]
+        data = DataArgs(s.data, protect, None, None, archive=archive,
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p))
         legacy = (stand_in("bitnami", p),) if s.data.pg.migration == "import" else ()
         return compose.postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
@@ -103,7 +103,7 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
                 "::platform-network")
 
     def make(p):
-        data = DataArgs(s.data, True, None, None, archive=None,  # type: ignore[arg-type]
+        data = DataArgs(s.data, True, None, None, archive=None,
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p),
                         policies=PolicyHome("platform-network", pulumi.Output.from_input(home_urn)))
         allows = DataTier._postgres_policies(s.data, "import", archived=False)["database"]
