@@ -126,7 +126,7 @@ def test_generated_file_is_current():
     assert app_source.main(["--repo", os.environ["TARTWARE_APP_SRC"], "--commit", APP_COMMIT, "--check"]) == 0
 
 
-def test_long_entries_are_wrapped_within_the_line_length_and_read_back_the_same():
+def test_long_entries_are_wrapped_within_the_line_length_and_read_back_the_same() -> None:
     long = "Apps/a-service/src/lib/metrics.ts via " * 6
     items = {"short": "x.ts", "a_long_value": long, "a_tuple": ("Apps/a/src/config.ts:1", long, "rule", "")}
     lines = app_source._dict("D", "comment", items, "dict[str, object]")

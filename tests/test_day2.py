@@ -6,6 +6,7 @@ before anything changes. Each rule also fails on the defect it exists for."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -179,7 +180,7 @@ def test_planted_resize_through_the_chart_fails_on_the_statefulset():
 def test_provider_replacement_rules(type_, path, action):
     from tools.offline import Registered
 
-    def reg(value):
+    def reg(value: Any) -> Registered:
         inputs = {"metadata": {"name": "x"}}
         node: dict = inputs
         *parents, leaf = path.split(".")

@@ -68,7 +68,7 @@ def deployment(env):
     }]}}}}
 
 
-def test_env_resolves_secret_refs_and_refuses_a_missing_key():
+def test_env_resolves_secret_refs_and_refuses_a_missing_key() -> None:
     ref = {"name": "AUTH_DEFAULT_PASSWORD",
            "valueFrom": {"secretKeyRef": {"name": "tartware-auth", "key": "default-password"}}}
     spec = service_spec(deployment([{"name": "NODE_ENV", "value": "production"}, ref]),

@@ -24,7 +24,7 @@ class Record:  # what e2e/kafka_standin.py records
 
 
 class Report:
-    def __init__(self):
+    def __init__(self) -> None:
         self.failures: list[str] = []
 
     def fail(self, message: str) -> None:
