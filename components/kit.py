@@ -164,10 +164,10 @@ def network_policy(owner: TartwareComponent, prefix: str, ns: str, name: str, sp
                    ) -> k8s.networking.v1.NetworkPolicy:
     """One NetworkPolicy ``name`` in ``ns``, the resource ``<prefix>-<ns>-<name>`` (components/network.py
     ``PolicyHome``)."""
+    renamed: dict[str, Any] = {"aliases": list(aliases)} if aliases else {}  # ResourceOptions.aliases
     return k8s.networking.v1.NetworkPolicy(
         f"{prefix}-{ns}-{name}",
         metadata=k8s.meta.v1.ObjectMetaArgs(name=name, namespace=ns, labels=dict(LABELS)),
         spec=spec,
-        opts=owner.child(owner.provider, depends_on=list(depends_on),
-                         **({"aliases": list(aliases)} if aliases else {})),
+        opts=owner.child(owner.provider, depends_on=list(depends_on), **renamed),
     )

@@ -188,7 +188,8 @@ class SecretSource:
             data = [{"secretKey": ".dockerconfigjson",
                      "remoteRef": {"key": f"{vault.path_prefix}/{vault_item}", "property": "dockerconfigjson"}}]
         else:
-            data = [{"secretKey": k, "remoteRef": {"key": f"{vault.path_prefix}/{vault_item}", "property": k}} for k in keys]
+            data = [{"secretKey": k, "remoteRef": {"key": f"{vault.path_prefix}/{vault_item}", "property": k}}
+                    for k in keys]
         return k8s.apiextensions.CustomResource(
             resource_name,
             api_version=ESO_API,

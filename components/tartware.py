@@ -59,9 +59,10 @@ class TartwareArgs:
 def chart_digest(path: Path = CHART_PATH) -> str:
     """SHA-256 over the chart's files.
 
-    pulumi-kubernetes removed Release's checksum of local charts (https://github.com/pulumi/pulumi-kubernetes/pull/2672), so
-    a template-only change would not show up as a diff. Passing the digest as a value makes every
-    chart change a values change: visible in `pulumi preview` and applied by `pulumi up`.
+    pulumi-kubernetes removed Release's checksum of local charts
+    (https://github.com/pulumi/pulumi-kubernetes/pull/2672), so a template-only change would not show up as a
+    diff. Passing the digest as a value makes every chart change a values change: visible in `pulumi preview` and
+    applied by `pulumi up`.
     """
     digest = hashlib.sha256()
     for file in sorted(p for p in path.rglob("*") if p.is_file() and not _documentation(p.relative_to(path))):
@@ -94,6 +95,8 @@ def dockerconfigjson(registry: RegistrySettings) -> pulumi.Output:
             {"auths": {registry.server: {"username": registry.username, "password": password, "auth": auth}}}
         )
 
+    # only called with a password (regcred from Vault has none: RegistrySettings.password)
+    assert registry.password is not None, "dockerconfigjson without the registry password"
     return pulumi.Output.secret(registry.password.apply(render))
 
 

@@ -227,7 +227,8 @@ def transpile_command(package_dir: Path, tree: Path) -> list[str]:
         if argv and argv[0] == "swc":
             return argv
     tsconfig = package_dir / "tsconfig.json"
-    if shlex.split(script)[:1] == ["tsc"] and tsconfig.exists() and re.search(r'"isolatedModules"\s*:\s*true', tsconfig.read_text()):
+    if (shlex.split(script)[:1] == ["tsc"] and tsconfig.exists()
+            and re.search(r'"isolatedModules"\s*:\s*true', tsconfig.read_text())):
         return ["swc", "src", "-d", "dist", "--strip-leading-paths", "--config-file",
                 os.path.relpath(tree / ".swcrc", package_dir), "-q"]
     raise RuntimeError(f"{package_dir.relative_to(tree)}: its build script {script!r} has no swc step and cannot "

@@ -174,7 +174,8 @@ def one_pass(base: str, password: str, tenant: str, kafka: Any, report: Any, pla
             env=env, capture_output=True, text=True, timeout=seconds + 120)
         Path(f"{csv_prefix}.log").write_text(proc.stdout + proc.stderr)
         time.sleep(1)  # the gateway's last produce reaches the stand-in
-        commands = [json.loads(line) for line in commands_file.read_text().splitlines()] if commands_file.exists() else []
+        commands = ([json.loads(line) for line in commands_file.read_text().splitlines()]
+                    if commands_file.exists() else [])
     stats = {row["Name"]: row for row in read_csv(Path(f"{csv_prefix}_stats.csv")) if row["Name"] != "Aggregated"}
     total = sum(int(r["Request Count"]) for r in stats.values())
     report.say(f"load mix: Locust {users} users for {seconds} s against {base}: {total} requests in "

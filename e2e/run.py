@@ -36,9 +36,9 @@ They run after the clean run, each on its own, starting only what the defect tou
 ``missing-env:<service>:<VAR>`` (that service alone, without the variable),
 ``missing-topic:<topic>`` (a stand-in without the topic, and the services whose own source names
 it), ``skip-migration-step:<step>`` (the database dropped and created anew, the migration into it without
-the step, then core-service on it and the logins the migration provides; these run last). A plant counts as caught only if one of
-its own failures names it. The exit status is 0 only if the clean run passed and every plant was
-caught.
+the step, then core-service on it and the logins the migration provides; these run last). A plant counts
+as caught only if one of its own failures names it. The exit status is 0 only if the clean run passed and
+every plant was caught.
 """
 
 from __future__ import annotations
@@ -333,7 +333,8 @@ def start_system(rendered: Rendered, tree: Path, tools: app_build.Toolchain, wor
              (service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE), KAFKA_PORT): kafka.port,
              (service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE), OTLP_HTTP_PORT): otlp.port}
     for i in range(16):  # the brokers' stable names (facts/endpoints.py kafka_seed_brokers)
-        ports[(f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}", KAFKA_PORT)] = kafka.port
+        broker_host = f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}"
+        ports[(broker_host, KAFKA_PORT)] = kafka.port
     for name, s in rendered.services.items():
         for p in s.ports.values():
             ports[(service_host(name, NAMESPACE), p)] = p
@@ -457,7 +458,8 @@ def check_guard(system: System, report: Report) -> None:
     say_outcome(report, f"  {GUARD:30} POST {'/v1/locks/bulk-release':44} {code} direct (no gateway route): "
                 f"{answer[:60]}", outcome)
     if code != 200:
-        report.fail(f"{GUARD}: POST /v1/locks/bulk-release for tenant {system.seed.tenant} answered {code or 'nothing'}: "
+        report.fail(f"{GUARD}: POST /v1/locks/bulk-release for tenant {system.seed.tenant} "
+                    f"answered {code or 'nothing'}: "
                     f"{answer[:300]}" + (f" ({outcome.story()})" if outcome.retried else ""))
 
 
@@ -477,7 +479,8 @@ def check_reservation_reaches_guard(system: System, report: Report) -> None:
     outcome = call_patiently(lambda timeout: http("POST", system.url(GATEWAY, path), body, token=system.token,
                                                   timeout=timeout, headers={"Idempotency-Key": key}))
     code, answer = outcome.code, outcome.body
-    say_outcome(report, f"  reservation.create            POST {path.split(system.seed.tenant)[0]}{{tenant}}/reservations "
+    say_outcome(report, "  reservation.create            "
+                f"POST {path.split(system.seed.tenant)[0]}{{tenant}}/reservations "
                 f"{code} via the gateway", outcome)
     if code != 202:
         report.fail(f"reservations-command-service: POST {path} through the gateway answered {code or 'nothing'}: "
@@ -551,7 +554,8 @@ def check_self_service(system: System, report: Report) -> None:
                "(guests logs in as its service account)")
     if code != 200:
         user = system.services["guests-service"].env.get("SERVICE_AUTH_USERNAME", "?")
-        report.fail(f"guests-service: public GET {path.split('?')[0]} answered {code or 'nothing'}: {body[:200]} (guests "
+        report.fail(f"guests-service: public GET {path.split('?')[0]} answered {code or 'nothing'}: "
+                    f"{body[:200]} (guests "
                     f"logs in to core as {user}, created by the migration step service-account):\n"
                     f"{tail(system.log_of['guests-service'], 5)}")
 
@@ -673,7 +677,8 @@ def clean_run(system: System, report: Report) -> None:
     result = system.migrate(DEFAULT_ENDPOINTS.database_name)
     (system.logs / "migrate.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:
-        report.fail(f"migration: {(result.stderr.strip().splitlines() or ['?'])[-1]} (log {system.logs / 'migrate.log'})")
+        report.fail(f"migration: {(result.stderr.strip().splitlines() or ['?'])[-1]} "
+                    f"(log {system.logs / 'migrate.log'})")
         return
     report.say(f"migration in {time.monotonic() - t0:.0f} s: " + (result.stdout.strip().splitlines() or [""])[-1])
     modules = subprocess.run(["sh", str(ENABLE_MODULES), system.seed.tenant, *EXTRA_MODULES], capture_output=True,
@@ -814,8 +819,8 @@ def run(args: argparse.Namespace) -> int:
             for plant in plants:
                 t0 = time.monotonic()
                 name = ":".join(plant)
-                print(f"-- planted {name}: starting {', '.join(plant_services(plant[0], plant[1:], rendered.services))}",
-                      flush=True)
+                services = plant_services(plant[0], plant[1:], rendered.services)
+                print(f"-- planted {name}: starting {', '.join(services)}", flush=True)
                 own = Report()
                 try:
                     plant_run(system, plant[0], plant[1:], own)
@@ -825,8 +830,8 @@ def run(args: argparse.Namespace) -> int:
                     system.stop()
                 results.append((name, caught(plant, own)))
                 timings[f"plant {name}"] = time.monotonic() - t0
-                print(f"planted {name}: {'caught' if results[-1][1] else 'NOT CAUGHT'} in {timings[f'plant {name}']:.0f} s",
-                      flush=True)
+                print(f"planted {name}: {'caught' if results[-1][1] else 'NOT CAUGHT'} "
+                      f"in {timings[f'plant {name}']:.0f} s", flush=True)
     except SpecError as err:
         report.fail(str(err))
         clean_ok = False
@@ -869,7 +874,8 @@ def main(argv: list[str] | None = None) -> int:
                              "mix-drop-header:<header> | mix-id-field:<lookup> | mix-no-accounts:login")
     parser.add_argument("--no-load-mix", action="store_true", help="leave out the request mix through Locust")
     parser.add_argument("--mix-plants", action="store_true",
-                        help="after the clean pass of the mix, its three planted passes (e2e/loadmix.py), each must fail")
+                        help="after the clean pass of the mix, its three planted passes (e2e/loadmix.py), "
+                             "each must fail")
     parser.add_argument("--logs", help="directory for the service, build and migration logs")
     parser.add_argument("--skip-ok", action="store_true",
                         help="exit 0 when TARTWARE_APP_SRC is missing or invalid (after saying why)")

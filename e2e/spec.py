@@ -104,9 +104,9 @@ def random_values(resources: Iterable[Any]) -> dict[str, str]:
             length = int(r.plain["length"])
             real = secrets.token_bytes(length)
             for key, encode in (("hex", real.hex), ("base64", lambda: __import__("base64").b64encode(real).decode())):
-                mock = _plain((r.outputs or {}).get(key))
-                if mock:
-                    found[mock] = encode()
+                mocked = _plain((r.outputs or {}).get(key))
+                if mocked:
+                    found[mocked] = encode()
     return found
 
 

@@ -56,7 +56,8 @@ def create_accounts(base: str, host: str, admin_user: str, admin_password: str, 
                     password: str, tenant: str = "") -> dict[str, int]:
     """Log in as the admin and create accounts 1..count; returns {"created": n, "existing": n}."""
     login = MIX["login"]
-    status, body = call(base, host, login["method"], login["path"], {"username": admin_user, "password": admin_password})
+    status, body = call(base, host, login["method"], login["path"],
+                        {"username": admin_user, "password": admin_password})
     if status not in login["expect"]:
         raise SystemExit(f"admin login as {admin_user}: HTTP {status} {body}")
     token = body[login["extract"]["token"]]

@@ -3,6 +3,8 @@ variants, built once per process (tests/test_apply.py, tests/test_cluster_access
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.helpers import EXAMPLE_STACKS, program_run
 from tools.conformance.graph import Model, build
 from tools.offline import run_program, stack_config
@@ -31,7 +33,7 @@ def model(name: str) -> Model:
 
 # A restore into the dev stack; bare metal with protection off (what `pulumi destroy` then deletes);
 # the moves of the database: from the bitnami release (import) and a point-in-time recovery.
-VARIANTS = {"dev-restore": ("dev", {f"{NS}:backupRestoreFrom": "latest"}),
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {"dev-restore": ("dev", {f"{NS}:backupRestoreFrom": "latest"}),
             "baremetal-unprotected": ("baremetal", {f"{NS}:protect": False}),
             "existing-import": ("existing", {f"{NS}:postgresMigration": "import"}),
             "existing-recovery": ("existing", {f"{NS}:postgresCluster": "postgres-pitr1",

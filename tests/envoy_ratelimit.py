@@ -14,7 +14,8 @@ GUIDE_RPS = 20000  # "20,000 operations per second"
 
 # Field names of the messages the EnvoyFilter writes:
 # api/envoy/extensions/filters/http/ratelimit/v3/rate_limit.proto message RateLimit
-GLOBAL_FIELDS = {"domain", "stage", "request_type", "timeout", "failure_mode_deny", "rate_limited_as_resource_exhausted",
+GLOBAL_FIELDS = {"domain", "stage", "request_type", "timeout", "failure_mode_deny",
+                 "rate_limited_as_resource_exhausted",
                  "rate_limit_service", "enable_x_ratelimit_headers", "disable_x_envoy_ratelimited_header",
                  "rate_limited_status", "response_headers_to_add", "status_on_error", "stat_prefix"}
 # api/envoy/config/ratelimit/v3/rls.proto message RateLimitServiceConfig

@@ -11,6 +11,7 @@ import copy
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from components.platform.postgres import ArchiveArgs
 from components.platform.data_tier import DataArgs, postgres_args
 from settings.errors import SettingsError
 from program.load import build_settings
-from tools.offline import DefaultMocks, RecordingMonitor, recorded_run, run_program, stack_config
+from tools.offline import DefaultMocks, ProgramRun, RecordingMonitor, recorded_run, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS
 from tools.system import PROGRAM, Item, SystemRender, system_of
 
@@ -165,7 +166,7 @@ def run_target_config(stack, overrides, secrets):
     return run_program(stack, config, keys)
 
 
-_CACHE = {}
+_CACHE: dict[tuple[str, str], ProgramRun] = {}
 
 
 def target_run(stack, target):
@@ -274,7 +275,7 @@ LOCUSTFILE = ROOT / "loadtest" / "locust" / "locustfile.py"
 
 
 @pytest.fixture(scope="module")
-def locustfile():
+def locustfile() -> dict[str, Any]:
     """Import the locustfile with a stub ``locust`` module (the real one runs in the end-to-end run)."""
     stub = types.ModuleType("locust")
     exc = types.ModuleType("locust.exception")
@@ -285,13 +286,14 @@ def locustfile():
     class StopUser(Exception):
         pass
 
-    stub.HttpUser = HttpUser
-    stub.between = lambda a, b: (a, b)
-    exc.StopUser = StopUser
+    # module attributes made at run time: setattr, as a type checker knows no such attribute
+    setattr(stub, "HttpUser", HttpUser)
+    setattr(stub, "between", lambda a, b: (a, b))
+    setattr(exc, "StopUser", StopUser)
     saved = {name: sys.modules.get(name) for name in ("locust", "locust.exception")}
     sys.modules["locust"], sys.modules["locust.exception"] = stub, exc
     try:
-        namespace: dict = {"__name__": "locustfile", "__file__": str(LOCUSTFILE)}
+        namespace: dict[str, Any] = {"__name__": "locustfile", "__file__": str(LOCUSTFILE)}
         exec(compile(LOCUSTFILE.read_text(), str(LOCUSTFILE), "exec"), namespace)
     finally:
         for name, mod in saved.items():

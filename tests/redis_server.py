@@ -20,7 +20,8 @@ PASSWORD = "s3cret/with&specials"  # the init script escapes '/' and '&' before 
 
 def rendered_redis_conf(stack: str) -> str:
     (release,) = [r for r in recorded_run(stack).of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "redis"]
-    path, _ = vendored_path(release.plain["chart"], release.plain["version"])
+    path, why = vendored_path(release.plain["chart"], release.plain["version"])
+    assert path is not None, why
     docs = render_chart(release.plain["values"], name="redis", namespace="cache", chart=path)
     (cm,) = [d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "redis-redis-ha-configmap"]
     return cm["data"]["redis.conf"]
@@ -49,6 +50,7 @@ def redis(tmp_path_factory):
                 .replace("port 6379", f"port {port}"))
         # init.sh: sed "s/replace-default-auth/${ESCAPED_AUTH}/" with '/' and '&' escaped: the password itself
         (tmp_path / "redis.conf").write_text(conf.replace("replace-default-auth", PASSWORD))
+        assert REDIS is not None  # the tests that start it are skipped without redis-server
         proc = subprocess.Popen([REDIS, str(tmp_path / "redis.conf"), "--bind", "127.0.0.1"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(proc)
@@ -62,6 +64,7 @@ def redis(tmp_path_factory):
                 return cli
             time.sleep(0.05)
         proc.kill()
+        assert proc.stdout is not None  # stdout=PIPE
         pytest.fail(f"redis-server did not start on the rendered config: {proc.stdout.read()}")
     yield start
     for proc in procs:

@@ -87,7 +87,8 @@ def test_a_prod_stack_without_operator_access_is_refused_naming_it():
 
 def test_lab_is_refused_in_prod_and_the_dev_default():
     assert_refused({"operatorAccess": "lab"}, "operatorAccess", ["for a lab, not prod", "sso, allowlist, internal"])
-    assert_refused({"operatorAccess": "public"}, "operatorAccess", ["'public'", "'sso', 'allowlist', 'internal' or 'lab'"])
+    assert_refused({"operatorAccess": "public"}, "operatorAccess",
+                   ["'public'", "'sso', 'allowlist', 'internal' or 'lab'"])
     assert build_settings({"environment": "dev"}, deploying=True).access.mode == "lab"
 
 
@@ -251,7 +252,8 @@ def test_an_allowlist_without_the_client_address_guards_nothing(allowlist_run):
             return True
         return False
     for change in (cluster, everyone):
-        assert sorted(p.split()[1] for p in access.violations(planted(system, change=change))) == sorted(ALLOWLIST_HOSTS)
+        found = access.violations(planted(system, change=change))
+        assert sorted(p.split()[1] for p in found) == sorted(ALLOWLIST_HOSTS)
 
 
 def test_an_nginx_ingress_to_an_operator_tool_is_caught(sso_system):
@@ -347,7 +349,8 @@ def test_the_capacity_check_counts_the_gate(sso_system):
 
 
 def test_the_oauth2_proxy_values_pass_the_chart_and_its_schema(sso_run):
-    (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "oauth2-proxy"]
+    (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release")
+                  if r.plain["name"] == "oauth2-proxy"]
     assert (release["chart"], release["version"], release["namespace"]) == ("oauth2-proxy", "10.7.0", "oauth2-proxy")
     assert release["repositoryOpts"]["repo"] == versions.OAUTH2_PROXY.repo
     chart = vendored_chart("oauth2-proxy", "10.7.0")
@@ -375,7 +378,8 @@ def test_every_oauth2_proxy_value_is_a_key_of_the_chart(sso_run):
     chart = vendored_chart("oauth2-proxy", "10.7.0")
     assert not (chart / "values.schema.json").exists()
     defaults = yaml.safe_load((chart / "values.yaml").read_text())
-    (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "oauth2-proxy"]
+    (release,) = [r.plain for r in sso_run.of_type("kubernetes:helm.sh/v3:Release")
+                  if r.plain["name"] == "oauth2-proxy"]
     assert _unknown_keys(release["values"], defaults) == []
     assert _unknown_keys({"config": {"existingSecrets": "x"}}, defaults) == ["config.existingSecrets"]  # a typo
 
@@ -430,7 +434,8 @@ def test_the_generated_cookie_secret_is_an_aes_key_for_oauth2_proxy(sso_run):
     assert not cookie.protect  # it holds no data (tests/test_audits.py NOT_STATEFUL)
     sample = (string.ascii_letters + string.digits)[:32]  # any 32 characters of that alphabet
     assert len(base64.urlsafe_b64decode(sample)) == 24
-    (secret,) = [r for r in sso_run.of_type("kubernetes:core/v1:Secret") if r.plain["metadata"]["name"] == "oauth2-proxy"]
+    (secret,) = [r for r in sso_run.of_type("kubernetes:core/v1:Secret")
+                 if r.plain["metadata"]["name"] == "oauth2-proxy"]
     assert isinstance(secret.inputs["stringData"], Secret)  # both keys reach the engine as a Pulumi secret
     assert set(secret.inputs["stringData"].value) == {"client-secret", "cookie-secret"}
 

@@ -100,7 +100,8 @@ def test_values_refuse_a_required_variable_nothing_provides(monkeypatch):
 def test_a_service_switched_off_is_not_a_gap():
     """README: `services.revenue-service.enabled false`. The gateway then has no REVENUE_SERVICE_URL,
     which is not a missing variable (its revenue routes fail, as switching revenue off means)."""
-    values = chart_values(build_settings({"environment": "prod", "services": {"revenue-service": {"enabled": False}}}).tartware)
+    settings = build_settings({"environment": "prod", "services": {"revenue-service": {"enabled": False}}})
+    values = chart_values(settings.tartware)
     deployments = deployments_of(values)
     assert "revenue-service" not in deployments
     assert "REVENUE_SERVICE_URL" not in container_env(deployments["api-gateway"])

@@ -111,7 +111,8 @@ def test_crd_a_custom_resource_of_the_program_before_its_crd():
 def test_crd_a_crd_among_the_same_releases_templates_is_too_late():
     issuer = {"apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "metadata": {"name": "planted"},
               "spec": {"selfSigned": {}}}
-    m = planted(model("dev"), "platform-certs-release", objects=lambda objs: objs + [Obj(issuer, objs[0].node, "template")])
+    m = planted(model("dev"), "platform-certs-release",
+                objects=lambda objs: objs + [Obj(issuer, objs[0].node, "template")])
     (v,) = [v for v in violations(first_run(m), "crd") if "planted" in v.what]
     assert "the same release renders as a template" in v.needs and "ensure CRDs are installed first" in v.error
 
@@ -252,7 +253,8 @@ def test_connection_the_migration_before_its_database_policy():
     m = planted(model("dev"), CLUSTER, drop=("platform-network-database-allow-migration",))
     (v,) = violations(first_run(m), "connection")
     assert v.what == f"the pods of {MIGRATION_JOB}"
-    assert v.needs.startswith("NetworkPolicy database/allow-migration (NetworkPolicy platform-network-database-allow-migration) "
+    assert v.needs.startswith("NetworkPolicy database/allow-migration "
+                             "(NetworkPolicy platform-network-database-allow-migration) "
                              "admitting it to Pod database/postgres-1, which it does not wait for")
     assert v.needs.endswith("isolates it")
     assert v.error == ("Error: INSTALLATION FAILED: failed pre-install: job tartware-migrate failed: "
@@ -345,7 +347,8 @@ def test_pre_delete_hook_longhorn_without_its_confirmation_flag():
 
 
 def test_detach_volumes_before_their_provisioner_goes():
-    m = planted(model("baremetal-unprotected"), CLUSTER, drop=("baremetal-cluster-storage-longhorn", *THROUGH_THE_PLUGIN))
+    m = planted(model("baremetal-unprotected"), CLUSTER,
+                drop=("baremetal-cluster-storage-longhorn", *THROUGH_THE_PLUGIN))
     found = violations(destroy(m), "detach")
     assert found and {v.node.name for v in found} == {CLUSTER}
     assert found[0].what == "Pod database/postgres-1 mounting postgres-1"

@@ -83,7 +83,8 @@ def test_stateful_resources_protected_in_prod(target):
         assert "aws:eks/cluster:Cluster" in kinds
     if target in ("vsphere", "baremetal"):
         assert "rancher2:index/clusterV2:ClusterV2" in kinds
-    for r in run.of_type("kubernetes:core/v1:PersistentVolumeClaim") + run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster"):
+    for r in (run.of_type("kubernetes:core/v1:PersistentVolumeClaim")
+              + run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster")):
         assert r.retain_on_delete, f"{r.name} would delete its volume with the stack"
     for r in run.of_type("kubernetes:storage.k8s.io/v1:StorageClass"):
         assert r.plain["reclaimPolicy"] == "Retain", f"{r.name} deletes volumes with their claims"
@@ -149,7 +150,8 @@ def test_load_test_generators_are_admitted_to_the_gateway():
     gateway_policies = [d for d in docs if d["kind"] == "NetworkPolicy"
                         and d["spec"]["podSelector"].get("matchLabels", {}).get("app") == "api-gateway"]
     peers = [peer for p in gateway_policies for rule in p["spec"].get("ingress", []) for peer in rule.get("from", [])]
-    assert any(peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == "tartware-ops"
+    assert any(peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
+               == "tartware-ops"
                and all(k6_labels.get(k) == v for k, v in peer.get("podSelector", {}).get("matchLabels", {}).items())
                for peer in peers), peers
 

@@ -42,7 +42,8 @@ def test_sh_parses_every_script():
 # dump, which key, refusing partial files, failing loudly) without an object store. The S3 options
 # themselves are the CronJob's environment (tests/test_backups.py).
 UPLOAD = ROOT / "ops" / "backup" / "upload.sh"
-needs_rclone = pytest.mark.skipif(shutil.which("rclone") is None, reason="rclone not installed (apt-get install rclone)")
+needs_rclone = pytest.mark.skipif(shutil.which("rclone") is None,
+                                  reason="rclone not installed (apt-get install rclone)")
 
 
 def _upload(tmp_path, backup_dir, **extra):
@@ -75,7 +76,8 @@ def test_upload_sends_every_verified_dump_not_in_the_bucket_yet(tmp_path):
     done = _upload(tmp_path, dumps)
     assert done.returncode == 0, done.stderr
     bucket = tmp_path / "bucket" / "tartware" / "postgres"
-    assert sorted(p.name for p in bucket.iterdir()) == [one.name, f"{one.name}.manifest", two.name, f"{two.name}.manifest"]
+    assert sorted(p.name for p in bucket.iterdir()) == [one.name, f"{one.name}.manifest",
+                                                        two.name, f"{two.name}.manifest"]
     assert (bucket / two.name).read_bytes() == two.read_bytes()
     assert done.stdout.index(one.name) < done.stdout.index(two.name)  # oldest first
     again = _upload(tmp_path, dumps)

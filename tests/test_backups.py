@@ -236,7 +236,8 @@ def test_alerts_use_real_kube_state_metrics_series(prod_run):
     alerts = {r["alert"]: r for g in rule["spec"]["groups"] for r in g["rules"]}
     missing, failed = alerts["PostgresBackupMissing"], alerts["PostgresBackupJobFailed"]
     # kubernetes/kube-state-metrics@v2.20.0 docs/metrics/workload/{cronjob,job}-metrics.md
-    assert 'kube_cronjob_status_last_successful_time{namespace="tartware-ops", cronjob="postgres-backup"}' in missing["expr"]
+    assert ('kube_cronjob_status_last_successful_time{namespace="tartware-ops", cronjob="postgres-backup"}'
+            in missing["expr"])
     assert "kube_cronjob_created" in missing["expr"]
     assert "kube_job_status_failed" in failed["expr"] and 'owner_name="postgres-backup"' in failed["expr"]
     assert 'owner_kind="CronJob"' in failed["expr"]
@@ -317,7 +318,9 @@ def test_the_encryption_default_fits_the_provider():
     def encryption(provider: str, given: str = "") -> str:
         raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteProvider": provider,
                "backupOffsiteRoleArn": ROLE, "backupOffsiteEncryption": given}
-        return build_settings(raw).ops.backup.offsite.encryption
+        backup = build_settings(raw).ops.backup
+        assert backup is not None and backup.offsite is not None
+        return backup.offsite.encryption
 
     assert encryption("AWS") == "AES256"  # AWS S3 encrypts with SSE-S3 on request
     for provider in ("Minio", "Ceph", "Cloudflare", "DigitalOcean", "Wasabi", "Other"):
@@ -329,7 +332,8 @@ def test_the_default_prefix_holds_the_stack():
     from program.load import build_settings
 
     raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteRoleArn": ROLE}
-    folders = {stack: build_settings(raw, stack=stack).ops.backup.offsite.folder("postgres") for stack in ("dev", "prod")}
+    folders = {stack: build_settings(raw, stack=stack).ops.backup.offsite.folder("postgres")
+               for stack in ("dev", "prod")}
     assert folders == {"dev": "tartware/dev/postgres", "prod": "tartware/prod/postgres"}
     given = build_settings({**raw, "backupOffsitePrefix": "shared/tartware"}, stack="prod")
     assert given.ops.backup.offsite.folder("postgres") == "shared/tartware/postgres"
@@ -349,9 +353,11 @@ BAD = [
     ({**OFFSITE, "backupOffsiteRegion": ""}, KEYS, "backupOffsiteRegion", ["required when backupOffsiteBucket"]),
     ({"backupOffsiteBucket": "Tartware_Backups"}, {}, "backupOffsiteBucket", ["S3 bucket name"]),
     ({**OFFSITE, "backupOffsiteEndpoint": "minio.example.com"}, KEYS, "backupOffsiteEndpoint", ["http(s) URL"]),
-    ({**OFFSITE, "backupOffsiteEncryption": "none"}, KEYS, "backupOffsiteEncryption", ["'AES256', 'aws:kms' or 'bucket-default'"]),
+    ({**OFFSITE, "backupOffsiteEncryption": "none"}, KEYS, "backupOffsiteEncryption",
+     ["'AES256', 'aws:kms' or 'bucket-default'"]),
     ({**OFFSITE, "backupOffsiteRoleArn": ROLE}, KEYS, "backupOffsiteAccessKeyId", ["not both"]),
-    ({**OFFSITE, **VSPHERE, "backupOffsiteRoleArn": ROLE}, VSPHERE_SECRETS, "backupOffsiteRoleArn", ["IRSA is for EKS"]),
+    ({**OFFSITE, **VSPHERE, "backupOffsiteRoleArn": ROLE}, VSPHERE_SECRETS, "backupOffsiteRoleArn",
+     ["IRSA is for EKS"]),
     ({**OFFSITE, "backupOffsiteOptOut": True}, KEYS, "backupOffsiteOptOut", ["not both"]),
     ({"backupRestoreFrom": "yesterday"}, {}, "backupRestoreFrom", ["'latest' or a dump name"]),
     ({"backupRestoreFrom": "offsite:latest"}, {}, "backupRestoreFrom", ["needs backupOffsiteBucket"]),
@@ -395,7 +401,8 @@ def test_a_retried_upload_raises_the_retry_alert(tmp_path):
     from components.operations import backup_alert_rules
 
     (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": backup_alert_rules("0 2 * * *", 111600)}))
-    series = 'kube_pod_container_status_restarts_total{namespace="tartware-ops", pod="postgres-backup-29000000-abcde", container="%s"}'
+    series = ('kube_pod_container_status_restarts_total{namespace="tartware-ops", '
+              'pod="postgres-backup-29000000-abcde", container="%s"}')
     (tmp_path / "test.yaml").write_text(yaml.safe_dump({
         "rule_files": ["rules.yaml"], "evaluation_interval": "1m",
         "tests": [{"interval": "1m",
@@ -409,6 +416,7 @@ def test_a_retried_upload_raises_the_retry_alert(tmp_path):
                            "exp_annotations": {
                                "summary": "A PostgreSQL backup container was retried",
                                "description": "postgres-backup-29000000-abcde/upload restarted: kubectl logs -n "
-                                              "tartware-ops postgres-backup-29000000-abcde -c upload --previous"}}]}]}]}))
+                                              "tartware-ops postgres-backup-29000000-abcde -c upload "
+                                              "--previous"}}]}]}]}))
     done = subprocess.run(["promtool", "test", "rules", "test.yaml"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

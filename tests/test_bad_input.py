@@ -13,13 +13,19 @@ CASES = [
     ("core", {"environment": "staging"}, "environment", ["'dev' or 'prod'"]),
     ("core", {"hpaCpuTarget": "high"}, "hpaCpuTarget", ["valid integer"]),
     ("core", {"hpaMemoryTarget": 0}, "hpaMemoryTarget", ["1 to 100"]),
-    ("core", {"services": {"api-gateway": {"minReplicas": 0}}}, "services.api-gateway.minReplicas", ["greater than or equal to 1"]),
-    ("core", {"services": {"api-gateway": {"maxReplicas": 4}}}, "services.api-gateway.maxReplicas", ["must not exceed"]),
-    ("core", {"services": {"core-service": {"cpuLimit": "2000mm"}}}, "services.core-service.cpuLimit", ["'500m' (millicores)"]),
-    ("core", {"services": {"core-service": {"memoryLimit": "4GB"}}}, "services.core-service.memoryLimit", ["Ki Mi Gi Ti"]),
-    ("core", {"services": {"core-service": {"memoryRequest": "8Gi"}}}, "services.core-service.memoryRequest", ["must not exceed its limit"]),
+    ("core", {"services": {"api-gateway": {"minReplicas": 0}}}, "services.api-gateway.minReplicas",
+     ["greater than or equal to 1"]),
+    ("core", {"services": {"api-gateway": {"maxReplicas": 4}}}, "services.api-gateway.maxReplicas",
+     ["must not exceed"]),
+    ("core", {"services": {"core-service": {"cpuLimit": "2000mm"}}}, "services.core-service.cpuLimit",
+     ["'500m' (millicores)"]),
+    ("core", {"services": {"core-service": {"memoryLimit": "4GB"}}}, "services.core-service.memoryLimit",
+     ["Ki Mi Gi Ti"]),
+    ("core", {"services": {"core-service": {"memoryRequest": "8Gi"}}}, "services.core-service.memoryRequest",
+     ["must not exceed its limit"]),
     ("core", {"services": {"spa-service": {}}}, "services.spa-service", ["unknown service", "api-gateway"]),
-    ("core", {"registryServer": "registry.example.com", "registryUsername": "ci"}, "registryPassword", ["missing required secret"]),
+    ("core", {"registryServer": "registry.example.com", "registryUsername": "ci"}, "registryPassword",
+     ["missing required secret"]),
     ("core", {"imageTag": "latest please"}, "imageTag", ["Docker tag"]),
     ("core", {"services": {"api-gateway": {"imageDigest": "sha256:abc"}}}, "services.api-gateway.imageDigest",
      ["'sha256:' followed by 64 lower-case hex digits"]),
@@ -89,7 +95,8 @@ CASES = [
     ("platform", {"istioVersion": "1.15.0"}, "istioVersion", ["'1.22.8'"]),
     ("platform", {"apiRoute": "gateway-api"}, "apiRoute", ["'istio' or 'ingress'"]),
     ("platform", {"loadBalancer": "f5"}, "loadBalancer", ["'none', 'cloud', 'metallb' or 'cloud-provider-kind'"]),
-    ("platform", {"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]}, "loadBalancer", ["kind clusters"]),
+    ("platform", {"loadBalancer": "cloud-provider-kind", "clusterTarget": "eks",
+                  "eksPublicAccessCidrs": ["203.0.113.0/24"]}, "loadBalancer", ["kind clusters"]),
     ("platform", {"tlsClusterIssuer": "letsencrypt-prod"}, "tlsClusterIssuer", ["no such ClusterIssuer"]),
     ("platform", {"hpaRequestsPerSecondTarget": 300, "observabilityComponents": {"prometheusAdapter": False}},
      "hpaRequestsPerSecondTarget", ["no metrics adapter serves it"]),
@@ -103,7 +110,8 @@ CASES = [
     ("data", {"redpandaBrokers": 1}, "redpandaBrokers", ["at least 3 brokers"]),
     ("data", {"dataComponents": {"mysql": True}}, "dataComponents.mysql", ["unknown setting", "postgres"]),
     # observability
-    ("observability", {"observabilityComponents": {"tempo": True}}, "observabilityComponents.tempo", ["unknown setting"]),
+    ("observability", {"observabilityComponents": {"tempo": True}}, "observabilityComponents.tempo",
+     ["unknown setting"]),
     ("observability", {"prometheusRetention": "forever"}, "prometheusRetention", ["'15d'"]),
     # operations
     ("ops", {"loadTest": "stress"}, "loadTest", ["'off', 'smoke', 'load' or 'locust'"]),
@@ -134,8 +142,9 @@ CASES = [
     ("ops", {"backupSchedule": "0 0 31 2 *"}, "backupSchedule", ["never fires"]),
     ("ops", {"backupOffsiteEndpoint": "https://minio.example.com"}, "backupOffsiteBucket",
      ["required when backupOffsiteEndpoint is set"]),
-    ("ops", {"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1",
-             "backupOffsiteAccessKeyId": "AKIAEXAMPLE", "backupOffsiteSecretAccessKey": "plain-text"},
+    ("ops", {"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups",
+             "backupOffsiteRegion": "eu-west-1", "backupOffsiteAccessKeyId": "AKIAEXAMPLE",
+             "backupOffsiteSecretAccessKey": "plain-text"},
      "backupOffsiteSecretAccessKey", ["must be stored encrypted"]),
     ("ops", {"backupOffsiteOptOut": False}, "backupOffsiteBucket", ["backupOffsiteOptOut=true"]),
     # security
@@ -153,7 +162,8 @@ def test_malformed_setting_is_refused_before_anything_is_registered(area, settin
 
 def test_the_suite_covers_every_area_with_at_least_30_cases():
     assert len(CASES) >= 30
-    assert {c[0] for c in CASES} == {"core", "cluster", "capacity", "platform", "data", "observability", "ops", "security"}
+    assert {c[0] for c in CASES} == {"core", "cluster", "capacity", "platform", "data", "observability", "ops",
+                                     "security"}
 
 
 # Secrets are not declared `secret: true` in Pulumi.yaml (the CLI would then require them on every
@@ -176,7 +186,8 @@ PLAINTEXT_SECRETS = [
 ]
 
 
-@pytest.mark.parametrize("secret,context", PLAINTEXT_SECRETS, ids=[f"{s}#{i}" for i, (s, _) in enumerate(PLAINTEXT_SECRETS)])
+@pytest.mark.parametrize("secret,context", PLAINTEXT_SECRETS,
+                         ids=[f"{s}#{i}" for i, (s, _) in enumerate(PLAINTEXT_SECRETS)])
 def test_a_secret_stored_in_plaintext_is_refused_naming_the_key(secret, context):
     message = run_with({f"{NS}:{k}": v for k, v in {**context, secret: "plaintext-value"}.items()})
     assert f"{NS}:{secret}" in message and "must be stored encrypted" in message, message

@@ -75,7 +75,8 @@ def expected_valid(env, services, pool=1, max_connections=20000, phase="none"):
             return False
         if Cpu.parse(o.get("cpuRequest", base.cpu_request)) > Cpu.parse(o.get("cpuLimit", base.cpu_limit)):
             return False
-        if Memory.parse(o.get("memoryRequest", base.memory_request)) > Memory.parse(o.get("memoryLimit", base.memory_limit)):
+        if (Memory.parse(o.get("memoryRequest", base.memory_request))
+                > Memory.parse(o.get("memoryLimit", base.memory_limit))):
             return False
     return True
 

@@ -79,7 +79,8 @@ def test_hpas_follow_the_guide(rendered):
         assert resource["memory"] == {"type": "Utilization", "averageUtilization": guide.HPA_MEMORY}
         up, down = spec["behavior"]["scaleUp"], spec["behavior"]["scaleDown"]
         assert [(p["type"], p["value"], p["periodSeconds"]) for p in up["policies"]] == [("Percent", *guide.SCALE_UP)]
-        assert [(p["type"], p["value"], p["periodSeconds"]) for p in down["policies"]] == [("Percent", *guide.SCALE_DOWN)]
+        assert ([(p["type"], p["value"], p["periodSeconds"]) for p in down["policies"]]
+                == [("Percent", *guide.SCALE_DOWN)])
         assert down["stabilizationWindowSeconds"] == guide.SCALE_DOWN_WINDOW
 
 
@@ -125,9 +126,11 @@ def test_deployments_are_hardened_and_wired(rendered):
         if "DB_HOST" in env_vars:
             assert env_vars["DB_HOST"]["value"] == "postgres-postgresql.database.svc.cluster.local"
             assert env_vars["DB_PORT"]["value"] == "5432"
-            assert env_vars["DB_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "database-credentials", "key": "password"}
+            assert (env_vars["DB_PASSWORD"]["valueFrom"]["secretKeyRef"]
+                    == {"name": "database-credentials", "key": "password"})
         if "REDIS_PASSWORD" in env_vars:
-            assert env_vars["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "redis-credentials", "key": "password"}
+            assert (env_vars["REDIS_PASSWORD"]["valueFrom"]["secretKeyRef"]
+                    == {"name": "redis-credentials", "key": "password"})
         if env == "prod":
             lo, hi, cpu_req, cpu_lim, mem_req, mem_lim = guide.TABLE[guide.ROW_OF[name]]
             r = c["resources"]
@@ -405,7 +408,8 @@ def test_the_migration_runs_as_a_pre_install_and_pre_upgrade_hook(rendered):
     # pkg/specs/services.go), not the Pooler at the app's address
     assert env["PGHOST"]["value"] == "postgres-rw.database.svc.cluster.local" and env["PGPORT"]["value"] == "5432"
     assert env["SERVICE_AUTH_USERNAME"]["value"] == "tartware.service"
-    assert env["SERVICE_AUTH_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "tartware-auth", "key": "service-password"}
+    assert (env["SERVICE_AUTH_PASSWORD"]["valueFrom"]["secretKeyRef"]
+            == {"name": "tartware-auth", "key": "service-password"})
     assert env["AUTH_DEFAULT_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "tartware-auth"
     assert env["APP_DB_USER"]["valueFrom"]["secretKeyRef"] == {"name": "database-credentials", "key": "username"}
 

@@ -83,7 +83,8 @@ def assert_provider_is_this_clusters(run, cls, kubeconfig_from=None):
     for r in run.resources:
         if r.type.startswith("kubernetes:"):
             if any(r.provider.startswith(m + "::") for m in management):
-                assert "tartware:cluster:RancherServer" in r.parent, r.name  # only Rancher itself goes to the management cluster
+                # only Rancher itself goes to the management cluster
+                assert "tartware:cluster:RancherServer" in r.parent, r.name
                 continue
             assert r.provider.startswith(provider.urn + "::"), f"{r.name} uses {r.provider!r}"
     return provider
@@ -196,7 +197,8 @@ def test_eks_storage_and_autoscaler(eks):
     sa = values["rbac"]["serviceAccount"]
     assert sa["annotations"]["eks.amazonaws.com/role-arn"] == roles["prod-cluster-cluster-autoscaler"].outputs["arn"]
     ca_trust = json.loads(roles["prod-cluster-cluster-autoscaler"].plain["assumeRolePolicy"])
-    assert f"system:serviceaccount:kube-system:{sa['name']}" in ca_trust["Statement"][0]["Condition"]["StringEquals"].values()
+    trusted = ca_trust["Statement"][0]["Condition"]["StringEquals"].values()
+    assert f"system:serviceaccount:kube-system:{sa['name']}" in trusted
     policy = json.loads(eks.one("aws:iam/rolePolicy:RolePolicy").plain["policy"])
     assert "autoscaling:SetDesiredCapacity" in policy["Statement"][0]["Action"]
 
@@ -352,7 +354,8 @@ def test_vsphere_machine_pools_follow_the_guide(vsphere):
         assert c["cfgparams"] == ["disk.enableUUID=TRUE"]
         assert c["creationType"] == "template"
         assert c["cloneFrom"] == "/DC1/vm/ubuntu-22.04-cloudinit"
-        assert (c["datacenter"], c["datastore"], c["networks"]) == ("/DC1", "/DC1/datastore/ds-ssd", ["/DC1/network/VM Network"])
+        assert ((c["datacenter"], c["datastore"], c["networks"])
+                == ("/DC1", "/DC1/datastore/ds-ssd", ["/DC1/network/VM Network"]))
         assert c["pool"] == "/DC1/host/Cluster1/Resources/tartware" and c["folder"] == "/DC1/vm/tartware"
     cluster = vsphere.one("rancher2:index/clusterV2:ClusterV2")
     assert cluster.plain["kubernetesVersion"] == "v1.34.1+rke2r1"
@@ -362,7 +365,8 @@ def test_vsphere_machine_pools_follow_the_guide(vsphere):
     assert rke["etcd"]["snapshotScheduleCron"] and rke["etcd"]["snapshotRetention"] >= 1
     pools = {p["name"]: p for p in rke["machinePools"]}
     cp = pools["controlplane"]
-    assert (cp["quantity"], cp["controlPlaneRole"], cp["etcdRole"], cp.get("workerRole", False)) == (CONTROL_PLANE_NODES, True, True, False)
+    assert ((cp["quantity"], cp["controlPlaneRole"], cp["etcdRole"], cp.get("workerRole", False))
+            == (CONTROL_PLANE_NODES, True, True, False))
     for name, (lo, hi) in (("compute", COMPUTE_NODES), ("memory", MEMORY_NODES)):
         assert pools[name]["quantity"] == lo and pools[name]["workerRole"] is True
         assert pools[name]["annotations"] == {"cluster.provisioning.cattle.io/autoscaler-min-size": str(lo),
@@ -417,7 +421,8 @@ def test_baremetal_custom_cluster_and_secret_registration(baremetal):
     # machines join through Rancher's system agent only: no RKE2 token of our own
     assert "joinToken" not in out
     assert not [r for r in baremetal.of_type("random:index/randomPassword:RandomPassword") if "join" in r.name]
-    commands = out["registrationCommands"].value if isinstance(out["registrationCommands"], Secret) else out["registrationCommands"]
+    commands = (out["registrationCommands"].value if isinstance(out["registrationCommands"], Secret)
+                else out["registrationCommands"])
     commands = {k: (v.value if isinstance(v, Secret) else v) for k, v in commands.items()}
     assert "--etcd --controlplane" in commands["controlPlane"]
     assert "--worker" in commands["compute"] and "tartware.io/pool=compute" in commands["compute"]
@@ -535,7 +540,8 @@ def test_baremetal_local_path_option():
 def render_autoscaler(values):
     rendered = helm_python.Chart.load(str(AUTOSCALER_CHART)).render(
         values, name="cluster-autoscaler", namespace="kube-system", is_install=True)
-    return [d for path, text in rendered.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text) if isinstance(d, dict) and "kind" in d]
+    return [d for path, text in rendered.items() if path.endswith(".yaml")
+            for d in yaml.safe_load_all(text) if isinstance(d, dict) and "kind" in d]
 
 
 def test_rancher_autoscaler_values_make_the_chart_render_its_deployment(vsphere):
@@ -693,16 +699,21 @@ def test_dev_stays_on_the_existing_cluster(dev_run):
 # ------------------------------------------------------------------------------------- bad input
 
 BAD = [
-    ({"clusterTarget": "openstack"}, {}, "clusterTarget", ["'openstack'", "'existing', 'eks', 'vsphere' or 'baremetal'"]),
-    ({**VSPHERE, "vsphereDatacenter": ""}, VSPHERE_SECRETS, "vsphereDatacenter", ["required for clusterTarget=vsphere"]),
-    ({**VSPHERE, "rancherApiUrl": None}, VSPHERE_SECRETS, "rancherApiUrl", ["required for clusterTarget=vsphere", "rancherInstall"]),
+    ({"clusterTarget": "openstack"}, {}, "clusterTarget",
+     ["'openstack'", "'existing', 'eks', 'vsphere' or 'baremetal'"]),
+    ({**VSPHERE, "vsphereDatacenter": ""}, VSPHERE_SECRETS, "vsphereDatacenter",
+     ["required for clusterTarget=vsphere"]),
+    ({**VSPHERE, "rancherApiUrl": None}, VSPHERE_SECRETS, "rancherApiUrl",
+     ["required for clusterTarget=vsphere", "rancherInstall"]),
     ({"clusterTarget": "baremetal"}, {}, "rancherApiUrl", ["required for clusterTarget=baremetal"]),
     ({"clusterTarget": "eks", "nodePools": {"compute": {"minNodes": 20, "maxNodes": 10}}}, {},
      "nodePools.compute.maxNodes", ["minNodes (20) must not exceed maxNodes (10)"]),
     ({"clusterTarget": "eks", "nodePools": {"memory": {"minNodes": 60}}}, {},
      "nodePools.memory.minNodes", ["= 60", "minNodes (60) must not exceed maxNodes (50)"]),
-    ({"clusterTarget": "eks", "kubernetesVersion": "1.27"}, {}, "kubernetesVersion", ["'1.27'", "below the guide's floor 1.28"]),
-    ({"clusterTarget": "eks", "kubernetesVersion": "1.28"}, {}, "kubernetesVersion", ["no longer creates 1.28", "2025-11-26"]),
+    ({"clusterTarget": "eks", "kubernetesVersion": "1.27"}, {}, "kubernetesVersion",
+     ["'1.27'", "below the guide's floor 1.28"]),
+    ({"clusterTarget": "eks", "kubernetesVersion": "1.28"}, {}, "kubernetesVersion",
+     ["no longer creates 1.28", "2025-11-26"]),
     ({**VSPHERE, "rke2Version": "v1.27.9+rke2r1"}, VSPHERE_SECRETS, "rke2Version", ["below the guide's floor 1.28"]),
     ({**VSPHERE, "nodePools": {"controlPlane": {"count": 1}}}, VSPHERE_SECRETS, "nodePools.controlPlane.count",
      ["= 1", "at least 3 nodes"]),
@@ -713,7 +724,8 @@ BAD = [
     ({"clusterTarget": "eks", "nodePools": {"compute": {"instanceTypes": ["x9z.huge"]}}}, {},
      "nodePools.compute.instanceTypes", ["unknown size of x9z.huge", "cpus and memoryGb"]),
     ({**VSPHERE, "nodePools": {"compute": {"spot": True}}}, VSPHERE_SECRETS, "nodePools.compute.spot", ["eks only"]),
-    ({"clusterTarget": "eks", "nodePools": {"gpu": {"maxNodes": 3}}}, {}, "nodePools.gpu", ["allowed: compute, memory"]),
+    ({"clusterTarget": "eks", "nodePools": {"gpu": {"maxNodes": 3}}}, {}, "nodePools.gpu",
+     ["allowed: compute, memory"]),
     ({"clusterTarget": "eks", "nodePools": {"compute": {"maxNode": 3}}}, {}, "nodePools.compute.maxNode",
      ["unknown setting", "maxNodes"]),
 ]

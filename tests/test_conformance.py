@@ -305,7 +305,8 @@ def test_flow_check_fails_when_the_gateway_cannot_reach_the_rate_limit_service(s
     """Without the policy admitting the gateway into namespace ratelimit, the flow its EnvoyFilter
     needs is blocked."""
     require_complete(system)
-    bad = SystemRender(system.stack, [i for i in system.items if i.key != "NetworkPolicy ratelimit/allow-ingressgateway"],
+    bad = SystemRender(system.stack,
+                       [i for i in system.items if i.key != "NetworkPolicy ratelimit/allow-ingressgateway"],
                        system.releases, system.skipped)
     assert len(bad.items) == len(system.items) - 1
     net = netpol.build_network(bad)
@@ -321,7 +322,8 @@ def test_unused_rule_is_reported():
                "spec": {"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}], "ports": [{"port": 80}]}]}},
               PROGRAM)], {})
     assert netpol.unused_rules(net, set()) == [
-        "NetworkPolicy a/p ingress[0] allows traffic no flow needs: {'from': [{'podSelector': {}}], 'ports': [{'port': 80}]}"]
+        "NetworkPolicy a/p ingress[0] allows traffic no flow needs: "
+        "{'from': [{'podSelector': {}}], 'ports': [{'port': 80}]}"]
 
 
 @pytest.mark.parametrize("peer, src, allowed", [
@@ -418,7 +420,8 @@ def test_secrets_from_external_secrets_and_certificates_count_as_existing():
     pod = deployment("app", "a", {"app": "x"}, {**HARDENED, "env": [
         {"name": "P", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}]},
         volumes=[{"name": "tls", "secret": {"secretName": "tls"}}])
-    es = {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret", "metadata": {"name": "db", "namespace": "a"},
+    es = {"apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+          "metadata": {"name": "db", "namespace": "a"},
           "spec": {"target": {"name": "db"}, "data": [{"secretKey": "password", "remoteRef": {"key": "x"}}]}}
     cert = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c", "namespace": "a"},
             "spec": {"secretName": "tls"}}
@@ -492,7 +495,8 @@ def test_cloudnative_pg_admits_the_database_objects(system):
     ("Cluster", lambda d: d["spec"]["bootstrap"].update(recovery={"source": "x"}), "Only one bootstrap method"),
     ("Cluster", lambda d: d["spec"]["bootstrap"].update(initdb=None, recovery={"source": "origin"}),
      "External cluster origin not found"),
-    ("Cluster", lambda d: d["spec"]["postgresql"].update(synchronous={"method": "any", "number": d["spec"]["instances"]}),
+    ("Cluster",
+     lambda d: d["spec"]["postgresql"].update(synchronous={"method": "any", "number": d["spec"]["instances"]}),
      "number of synchronous replicas must be less than"),
     ("Cluster", lambda d: d["spec"]["bootstrap"]["initdb"].update(secret={"name": "database-credentials"}),
      "must hold username and password (has no such Secret)"),
@@ -590,7 +594,8 @@ def test_psa_sees_the_pods_cloudnative_pg_creates(system):
 
 def test_flow_check_fails_when_the_pooler_cannot_reach_the_primary(system, networks):
     require_complete(system)
-    reduced = planted(system, change=lambda key, doc: key == "NetworkPolicy database/allow-pooler", kinds={"NetworkPolicy"})
+    reduced = planted(system, change=lambda key, doc: key == "NetworkPolicy database/allow-pooler",
+                      kinds={"NetworkPolicy"})
     reduced.items = [i for i in reduced.items if i.key != "NetworkPolicy database/allow-pooler"]
     problems = derived.violations(reduced)
     assert any(p.startswith("Pooler database/postgres-postgresql -> cluster postgres") for p in problems), problems

@@ -104,7 +104,8 @@ class Generator:
         out = []
         weights = sum(w for *_, w in STEPS)
         for i in range(n):
-            name, method, status, _ = next(s for k, s in enumerate(STEPS) if i % weights < sum(w for *_, w in STEPS[:k + 1]))
+            name, method, status, _ = next(s for k, s in enumerate(STEPS)
+                                           if i % weights < sum(w for *_, w in STEPS[:k + 1]))
             if self.forbidden_share and (i % 10) < self.forbidden_share * 10:
                 status = 403  # the gateway's over-limit answer: not in the mix's expect
             out.append((name, method, status, duration_of(self.index, i)))
@@ -188,7 +189,8 @@ def check_run(url: str, testid: str, tags: list[str]) -> dict:
     assert values["within_1s"] == pytest.approx(sum(d <= GUIDE_P99_S for d in durations) / len(durations), abs=1e-12)
     for q, key in ((0.95, "p95_seconds"), (0.99, "p99_seconds")):
         true_q = durations[math.ceil(q * len(durations)) - 1]
-        assert true_q / SCHEMA3_BUCKET_GROWTH <= values[key] <= true_q * SCHEMA3_BUCKET_GROWTH, (key, values[key], true_q)
+        assert true_q / SCHEMA3_BUCKET_GROWTH <= values[key] <= true_q * SCHEMA3_BUCKET_GROWTH, \
+            (key, values[key], true_q)
     assert values["generator_requests"] == {str(g.index): 600.0 for g in gens}
     return run_judge(values, EXPECTED)
 

@@ -10,7 +10,8 @@ from facts import versions
 from components.platform.data_tier import DataArgs, postgres_args
 from program.load import build_settings
 from tests import guide
-from tests.helpers import CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, EXAMPLE_STACKS, example_run, platform_run, releases
+from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, EXAMPLE_STACKS,
+                           example_run, platform_run, releases)
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
 
@@ -64,7 +65,8 @@ def test_guide_names(run):
     """The app's two addresses and the credentials contract are unchanged: the Pooler named
     postgres-postgresql (CloudNativePG names its Service after it) and Redis' redis-master."""
     (pooler,) = run.of_type(POOLER)
-    assert pooler.plain["metadata"] == {**pooler.plain["metadata"], "name": "postgres-postgresql", "namespace": "database"}
+    assert pooler.plain["metadata"] == {**pooler.plain["metadata"], "name": "postgres-postgresql",
+                                        "namespace": "database"}
     app = releases(run)["tartware"].plain["values"]["global"]["dataTier"]
     assert app["database"]["host"] == "postgres-postgresql.database.svc.cluster.local"
     assert app["database"]["port"] == 5432 and app["database"]["name"] == "tartware"
@@ -74,7 +76,8 @@ def test_guide_names(run):
     assert len(master) == 1 and master[0].plain["metadata"]["namespace"] == "cache"
     # redis-ha's HAProxy pods (the chart's labels) on their container port "redis"
     assert master[0].plain["spec"]["selector"] == {"app": "redis-ha-haproxy", "release": "redis"}
-    assert master[0].plain["spec"]["ports"][0]["port"] == 6379 and master[0].plain["spec"]["ports"][0]["targetPort"] == "redis"
+    assert master[0].plain["spec"]["ports"][0]["port"] == 6379
+    assert master[0].plain["spec"]["ports"][0]["targetPort"] == "redis"
     assert releases(run)["redis"].urn in master[0].dependencies  # after Helm removed the bitnami Service of that name
     spec = cluster(run).plain["spec"]
     assert spec["bootstrap"]["initdb"] == {"database": "tartware", "owner": "tartware",
@@ -127,7 +130,8 @@ def test_zero_loss_failover_is_a_setting():
     from components.platform.postgres import cluster_spec
 
     preferred = build_settings({"environment": "prod", "postgresSynchronous": "preferred"}).data
-    spec = cluster_spec(postgres_args(DataArgs(preferred, True, None, None), None, None, "tartware", "tartware"))
+    spec = cluster_spec(postgres_args(DataArgs(preferred, True, None, None), None, None,
+                                              "tartware", "tartware"))
     assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "preferred"}
 
 
@@ -201,8 +205,8 @@ def test_backups_dial_the_primary_not_the_pooler():
     """pg_dump keeps a snapshot and session settings: a transaction pooler cannot carry them."""
     run = platform_run("prod")
     (cron,) = run.of_type("kubernetes:batch/v1:CronJob")
-    env = {e["name"]: e.get("value") for c in cron.plain["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
-           for e in c.get("env") or []}
+    containers = cron.plain["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for c in containers for e in c.get("env") or []}
     # prod has standbys: the dump reads from their read-only Service, still never the pooler
     assert env["PGHOST"] == "postgres-ro.database.svc.cluster.local"
 
@@ -291,7 +295,8 @@ def test_topics_created_by_a_job_after_redpanda(run):
     for rf in [int(part.split()[0]) for part in script.split(" -r ")[1:]]:
         assert 1 <= rf <= brokers
     if run.stack == "prod":
-        assert "create commands.primary -p 128 -r 3" in script  # red2n/tartware@a2583469 platform/helmfile.yaml: 128 partitions
+        # red2n/tartware@a2583469 platform/helmfile.yaml: 128 partitions
+        assert "create commands.primary -p 128 -r 3" in script
         assert "create commands.primary.dlq -p 64 -r 3" in script
 
 
@@ -323,7 +328,8 @@ def test_the_bitnami_release_keeps_its_max_connections_while_importing():
         assert values[side]["extendedConfiguration"] == "max_connections = 1500\n"
     rendered = render(vendored_chart("postgresql", versions.POSTGRESQL.version), values, "postgres", "database")
     for template in ("primary", "read"):
-        assert "override.conf: |-\n    max_connections = 1500" in rendered[f"postgresql/templates/{template}/extended-configmap.yaml"]
+        configmap = rendered[f"postgresql/templates/{template}/extended-configmap.yaml"]
+        assert "override.conf: |-\n    max_connections = 1500" in configmap
 
 
 BAD = [
@@ -331,11 +337,13 @@ BAD = [
     ({"redisStorageSize": "100Mi"}, f"{NS}:redisStorageSize", ["100Mi", "1Gi to 16Ti"]),
     ({"redpandaStorageSize": "20Ti"}, f"{NS}:redpandaStorageSize", ["20Ti", "1Gi to 16Ti"]),
     ({"postgresReadReplicas": 9}, f"{NS}:postgresReadReplicas", ["less than or equal to 8"]),
-    ({"environment": "prod", "postgresReadReplicas": 1}, f"{NS}:postgresReadReplicas", ["3 PostgreSQL instances", "2-8"]),
+    ({"environment": "prod", "postgresReadReplicas": 1}, f"{NS}:postgresReadReplicas",
+     ["3 PostgreSQL instances", "2-8"]),
     ({"postgresSynchronous": "always"}, f"{NS}:postgresSynchronous", ["'off'", "'preferred'", "'required'"]),
     ({"environment": "dev", "postgresSynchronous": "preferred"}, f"{NS}:postgresSynchronous",
      ["at least 1 standby", "postgresReadReplicas is 0"]),
-    ({"environment": "prod", "postgresReadReplicas": 2, "postgresSynchronous": "required", "postgresCluster": "Postgres"},
+    ({"environment": "prod", "postgresReadReplicas": 2, "postgresSynchronous": "required",
+      "postgresCluster": "Postgres"},
      f"{NS}:postgresCluster", ["lower-case name"]),
     # the six-field trap: robfig/cron v1.2.0 would read '0 2 * * *' as minute 2 of every hour
     ({"postgresBaseBackupSchedule": "0 2 * * *"}, f"{NS}:postgresBaseBackupSchedule",
@@ -352,7 +360,8 @@ BAD = [
     ({"consulServers": 4}, f"{NS}:consulServers", ["= 4", "1, 3 or 5"]),
     ({"redisNodes": 2}, f"{NS}:redisNodes", ["= 2", "3-9"]),
     ({"redpandaBrokers": 2, "environment": "prod"}, f"{NS}:redpandaBrokers", ["= 2", "at least 3 brokers"]),
-    ({"dataComponents": {"kafka": False}}, f"{NS}:dataComponents.kafka", ["unknown setting", "postgres, redis, redpanda, consul"]),
+    ({"dataComponents": {"kafka": False}}, f"{NS}:dataComponents.kafka",
+     ["unknown setting", "postgres, redis, redpanda, consul"]),
     ({"dataComponents": {"redis": "maybe"}}, f"{NS}:dataComponents.redis", ["valid boolean"]),
     ({"dataStorageClass": "Fast SSD"}, f"{NS}:dataStorageClass", ["StorageClass name"]),
 ]
@@ -364,8 +373,8 @@ def test_bad_data_input(overrides, key, fragments):
 
 
 def test_archiving_needs_cert_manager():
-    assert_refused({"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups", "backupOffsiteRegion": "eu-west-1",
-                    "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",
+    assert_refused({"backupOffsiteOptOut": False, "backupOffsiteBucket": "tartware-backups",
+                    "backupOffsiteRegion": "eu-west-1", "backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/b",
                     "platformComponents": {"certManager": False}},
                    f"{NS}:platformComponents.certManager", ["Barman Cloud plugin", "cert-manager"])
 

@@ -6,6 +6,7 @@ before anything changes. Each rule also fails on the defect it exists for."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -110,7 +111,8 @@ def test_instance_changes_update_the_cluster_in_place():
     # the first standby needs the allow it streams through, made before the Cluster that waits for it
     assert dev["platform-network-database-allow-replication"] == "create"
     change = next(c for c, _ in result("standby-dev").changes if c.name == CLUSTER)
-    policy = next(c for c, _ in result("standby-dev").changes if c.name == "platform-network-database-allow-replication")
+    policy = next(c for c, _ in result("standby-dev").changes
+                  if c.name == "platform-network-database-allow-replication")
     assert policy.new.urn in change.new.dependencies
     assert actions("max-connections") == {CLUSTER: "update"}
     assert "rolling restart" in outcome("max-connections", CLUSTER).text
@@ -178,7 +180,7 @@ def test_planted_resize_through_the_chart_fails_on_the_statefulset():
 def test_provider_replacement_rules(type_, path, action):
     from tools.offline import Registered
 
-    def reg(value):
+    def reg(value: Any) -> Registered:
         inputs = {"metadata": {"name": "x"}}
         node: dict = inputs
         *parents, leaf = path.split(".")

@@ -10,6 +10,7 @@ import json
 import threading
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Callable, Iterator
 
 import pytest
 
@@ -27,7 +28,7 @@ class Canned:
     """A local HTTP server answering from a list of (status, body), the last one repeated."""
 
     def __init__(self, answers: list[tuple[int, str]]):
-        self.answers, self.paths = list(answers), []
+        self.answers, self.paths = list(answers), list[str]()
         canned = self
 
         class Handler(http_server.BaseHTTPRequestHandler):
@@ -58,7 +59,7 @@ class Canned:
 
 
 @pytest.fixture
-def canned():
+def canned() -> Iterator[Callable[[list[tuple[int, str]]], Canned]]:
     servers: list[Canned] = []
 
     def make(answers: list[tuple[int, str]]) -> Canned:
@@ -98,7 +99,7 @@ def test_a_4xx_is_the_services_verdict_and_is_not_retried(canned):
     assert outcome.code == 403 and len(server.paths) == 1 and not outcome.retried
 
 
-def test_no_answer_is_retried_and_reported_as_such():
+def test_no_answer_is_retried_and_reported_as_such() -> None:
     calls: list[float] = []
 
     def refused(timeout: float) -> tuple[int, str]:

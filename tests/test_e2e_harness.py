@@ -45,7 +45,8 @@ def resource(type_, name, inputs, outputs=None):
 
 
 def test_secret_values_replace_the_mock_results_by_real_ones():
-    pw = resource("random:index/randomPassword:RandomPassword", "credentials-database", {"length": 32, "special": False})
+    pw = resource("random:index/randomPassword:RandomPassword", "credentials-database",
+                  {"length": 32, "special": False})
     secret = resource("kubernetes:core/v1:Secret", "s", {
         "metadata": {"name": "database-credentials", "namespace": "tartware-system"},
         "stringData": {"username": "tartware", "password": "mock-credentials-database-0123456789abcdef"}})
@@ -67,8 +68,9 @@ def deployment(env):
     }]}}}}
 
 
-def test_env_resolves_secret_refs_and_refuses_a_missing_key():
-    ref = {"name": "AUTH_DEFAULT_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "tartware-auth", "key": "default-password"}}}
+def test_env_resolves_secret_refs_and_refuses_a_missing_key() -> None:
+    ref = {"name": "AUTH_DEFAULT_PASSWORD",
+           "valueFrom": {"secretKeyRef": {"name": "tartware-auth", "key": "default-password"}}}
     spec = service_spec(deployment([{"name": "NODE_ENV", "value": "production"}, ref]),
                         {("tartware-auth", "default-password"): "s3cret"})
     assert spec.env == {"NODE_ENV": "production", "AUTH_DEFAULT_PASSWORD": "s3cret"}
@@ -119,8 +121,9 @@ def roundtrip(port, request, version, response_class):
 def test_the_kafka_standin_refuses_unknown_topics_and_records_what_it_receives():
     broker = KafkaStandIn({"commands.primary": 2}).start()
     try:
-        meta = roundtrip(broker.port, MetadataRequest[1](topics=[MetadataRequest.MetadataRequestTopic(name="commands.primary"),
-                                                                   MetadataRequest.MetadataRequestTopic(name="nope")]),
+        topics = [MetadataRequest.MetadataRequestTopic(name="commands.primary"),
+                  MetadataRequest.MetadataRequestTopic(name="nope")]
+        meta = roundtrip(broker.port, MetadataRequest[1](topics=topics),
                          1, MetadataResponse)
         by_name = {t.name: t for t in meta.topics}
         assert by_name["commands.primary"].error_code == 0 and len(by_name["commands.primary"].partitions) == 2
@@ -223,7 +226,8 @@ def test_only_the_services_runtime_workspace_packages_are_transpiled_by_their_sw
     package(tmp_path, "Apps/config", "@tartware/config", swc + " && tsc --emitDeclarationOnly",
             {"@tartware/schemas": "workspace:*"})
     package(tmp_path, "Apps/unused", "@tartware/unused", swc)
-    package(tmp_path, "schema", "@tartware/schemas", "tsc", tsconfig='{ /* c */ "compilerOptions": {"isolatedModules": true}}')
+    package(tmp_path, "schema", "@tartware/schemas", "tsc",
+            tsconfig='{ /* c */ "compilerOptions": {"isolatedModules": true}}')
     closure = runtime_closure(tmp_path, ["core-service"])
     assert sorted(closure) == ["@tartware/config", "@tartware/core-service", "@tartware/schemas"]
     assert transpile_command(closure["@tartware/config"], tmp_path) == swc.split()  # declarations left out

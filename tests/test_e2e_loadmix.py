@@ -24,7 +24,7 @@ class Record:  # what e2e/kafka_standin.py records
 
 
 class Report:
-    def __init__(self):
+    def __init__(self) -> None:
         self.failures: list[str] = []
 
     def fail(self, message: str) -> None:
@@ -63,7 +63,8 @@ def test_planted_copies_change_only_what_they_say(tmp_path):
     assert (copy / "locust" / "locustfile.py").read_text() == (ROOT / "loadtest/locust/locustfile.py").read_text()
     copy = loadmix.plant_copy([["mix-id-field", "room_type"]], tmp_path / "b")
     lookups = {x["name"]: x for x in json.loads((copy / "mix.json").read_text())["lookups"]}
-    assert lookups["room_type"]["id"] == "id" and lookups["guest"] == next(x for x in MIX["lookups"] if x["name"] == "guest")
+    assert lookups["room_type"]["id"] == "id"
+    assert lookups["guest"] == next(x for x in MIX["lookups"] if x["name"] == "guest")
     assert {kind for kind, _ in loadmix.STANDARD_PLANTS} == set(loadmix.PLANTS)
 
 

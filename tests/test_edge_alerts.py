@@ -46,7 +46,8 @@ def latency(p99_bucket: str) -> list[dict]:
 # (alert, input series of a bad edge, input series of a healthy one)
 CASES = [
     ("TartwareEdgeRateLimited", [series(HITS, 60000), series(OVER, 3000)], [series(HITS, 60000), series(OVER, 60)]),
-    ("TartwareEdgeBackstopRateLimited", [series("envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited", 600)],
+    ("TartwareEdgeBackstopRateLimited",
+     [series("envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited", 600)],
      [series("envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited", 0)]),
     ("TartwareGatewayForbiddenShare",
      [series(f'istio_requests_total{{{GW},response_code="200"}}', 60000),

@@ -50,7 +50,8 @@ def run(request, dev_run, prod_run):
 
 def test_no_gateway_chart_release_on_any_line(run):
     charts = [r.plain.get("chart") for r in run.of_type("kubernetes:helm.sh/v3:Release")]
-    assert "gateway" not in charts and NAME not in [r.plain.get("name") for r in run.of_type("kubernetes:helm.sh/v3:Release")]
+    assert "gateway" not in charts
+    assert NAME not in [r.plain.get("name") for r in run.of_type("kubernetes:helm.sh/v3:Release")]
 
 
 def test_the_objects_the_chart_renders(run):
@@ -80,8 +81,10 @@ def test_the_objects_the_chart_renders(run):
     assert pod["spec"]["terminationGracePeriodSeconds"] == 30
     svc = objs["Service"].plain["spec"]
     assert svc["ports"] == SERVICE_PORTS and svc["selector"] == SELECTOR
-    assert objs["Role"].plain["rules"] == [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "watch", "list"]}]
-    assert objs["RoleBinding"].plain["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": NAME}
+    assert objs["Role"].plain["rules"] == [{"apiGroups": [""], "resources": ["secrets"],
+                                            "verbs": ["get", "watch", "list"]}]
+    assert objs["RoleBinding"].plain["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                                                    "name": NAME}
     assert objs["RoleBinding"].plain["subjects"] == [{"kind": "ServiceAccount", "name": NAME}]
     if run.stack == "prod":
         hpa = objs["HorizontalPodAutoscaler"].plain["spec"]
@@ -102,7 +105,8 @@ def test_gateway_waits_for_istiod_and_the_app_does_not_wait_for_it(run):
 def test_network_policy_selects_the_gateway_pods(run):
     pods = objects(run)["Deployment"].plain["spec"]["template"]["metadata"]["labels"]
     (policy,) = [r for r in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
-                 if r.plain["metadata"]["name"] == "allow-ingressgateway" and r.plain["metadata"]["namespace"] == "istio-system"]
+                 if r.plain["metadata"]["name"] == "allow-ingressgateway"
+                 and r.plain["metadata"]["namespace"] == "istio-system"]
     selector = policy.plain["spec"]["podSelector"]["matchLabels"]
     assert selector and all(pods.get(k) == v for k, v in selector.items())
 
@@ -181,7 +185,8 @@ def test_same_objects_as_the_gateway_chart_renders(version, environment, tmp_pat
         values["replicaCount"] = p.gateway_min_replicas
     if p.gateway_min_replicas > 1:
         values["podDisruptionBudget"] = {"minAvailable": 1}
-    rendered = helm_python.Chart.load(str(copy_dir)).render(values, name=NAME, namespace="istio-system", is_install=True)
+    rendered = helm_python.Chart.load(str(copy_dir)).render(values, name=NAME, namespace="istio-system",
+                                                            is_install=True)
     theirs = [d for path, text in rendered.items() if path.endswith(".yaml") for d in yaml.safe_load_all(text) if d]
     assert {d["kind"] for d in theirs} == {d["kind"] for d in ours}
     by_kind = {d["kind"]: _comparable(d) for d in theirs}

@@ -55,7 +55,8 @@ def test_the_k6_driver_runs_the_whole_mix_as_the_app_expects(tmp_path):
     assert set(names[5:]) == {s["name"] for s in MIX["steps"]}
     login = out["requests"][0]
     assert login["headers"]["Host"] == "api.tartware.local"
-    keys = [r["headers"].get("Idempotency-Key") for r in out["requests"] if r["method"] == "POST" and r["name"] != "login"]
+    keys = [r["headers"].get("Idempotency-Key") for r in out["requests"]
+            if r["method"] == "POST" and r["name"] != "login"]
     replays = [s["name"] for s in MIX["steps"] if s.get("replay")]
     fresh = [r["headers"]["Idempotency-Key"] for r in out["requests"]
              if r["method"] == "POST" and r["name"] not in ("login", *replays)]

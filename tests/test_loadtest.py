@@ -318,7 +318,8 @@ def locust_run():
     # the guide's 5000 users through the edge: sized below the per-client limit, nothing exempt; its
     # UI is routed where the operator tools are public (here an allowlist; docs/platform.md
     # "Operator access")
-    return load_test_run("locust", {f"{NS}:operatorAccess": "allowlist", f"{NS}:operatorAllowedCidrs": ["203.0.113.0/24"]})
+    return load_test_run("locust", {f"{NS}:operatorAccess": "allowlist",
+                                    f"{NS}:operatorAllowedCidrs": ["203.0.113.0/24"]})
 
 
 def test_no_load_test_by_default(dev_run, prod_run):
@@ -393,7 +394,8 @@ def test_coordinator_aggregates_every_generator_and_keeps_the_summary(load_run):
     assert kps["enableRemoteWriteReceiver"] is True and "native-histograms" in kps["enableFeatures"]
     policy = docs["NetworkPolicy/allow-load-test"]
     assert policy["metadata"]["namespace"] == "observability"
-    assert docs["NetworkPolicy/allow-k6-coordinator"]["spec"]["ingress"][0]["ports"] == [{"protocol": "TCP", "port": 6565}]
+    assert (docs["NetworkPolicy/allow-k6-coordinator"]["spec"]["ingress"][0]["ports"]
+            == [{"protocol": "TCP", "port": 6565}])
 
 
 def test_load_test_pods_run_as_a_high_uid_hardened(load_run, locust_run):
@@ -501,7 +503,8 @@ def test_locust_settings_are_settings():
     # past the edge: no worker asked for more than one Locust process does at best
     assert LOCUST_USERS * LOCUST_RPS_PER_USER / loc.workers(0) <= LOCUST_PROCESS_BEST_RPS
     # through it: each worker one client address under the per-address limit
-    assert below_the_limit_not_idle(LOCUST_USERS * LOCUST_RPS_PER_USER / loc.workers(EDGE_PER_ADDRESS), EDGE_PER_ADDRESS)
+    assert below_the_limit_not_idle(LOCUST_USERS * LOCUST_RPS_PER_USER / loc.workers(EDGE_PER_ADDRESS),
+                                    EDGE_PER_ADDRESS)
 
 
 @pytest.mark.parametrize("overrides,key,fragments", [

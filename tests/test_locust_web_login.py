@@ -128,7 +128,8 @@ def test_every_ui_route_needs_the_login_and_only_the_password_opens_it(master_co
         assert call(base, "/swarm", {"user_count": 5000, "spawn_rate": 100})[0] == 302
         assert call(base, "/stats/requests")[0] == 302
         assert call(base, "/login_submit", {"username": "locust", "password": "wrong"}) == (302, "/login")
-        assert call(base, "/login_submit", {"username": "admin", "password": "correct horse battery"}) == (302, "/login")
+        assert (call(base, "/login_submit", {"username": "admin", "password": "correct horse battery"})
+                == (302, "/login"))
         assert call(base, "/")[0] == 302
         assert call(base, "/login_submit", {"username": "locust", "password": "correct horse battery"}) == (302, "/")
         assert call(base, "/")[0] == 200

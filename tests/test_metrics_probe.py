@@ -85,7 +85,7 @@ def test_no_kubectl_or_a_kubeconfig_setting_cannot_be_asked(tmp_path):
     assert not (tmp_path / "args").exists()  # kubectl was not run
 
 
-def test_unknown_falls_back_to_the_context_rule_and_warns(monkeypatch):
+def test_unknown_falls_back_to_the_context_rule_and_warns(monkeypatch) -> None:
     platform = settings(environment="dev").platform
     unknown = Found("unknown", "kubectl is not on PATH")
     assert metrics_server_wanted(platform, "existing", "kind-tartware", unknown)

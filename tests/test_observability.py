@@ -74,7 +74,8 @@ def test_grafana_admin_password_is_generated_and_never_in_values(run):
     assert "adminPassword" not in kps.plain["values"]["grafana"]
     assert password not in repr(kps.plain["values"]) and not contains_secret(kps.inputs["values"])
     assert secret.urn in kps.dependencies
-    assert any(p.name.endswith("observability-grafana-admin") for p in run.of_type("random:index/randomPassword:RandomPassword"))
+    assert any(p.name.endswith("observability-grafana-admin")
+               for p in run.of_type("random:index/randomPassword:RandomPassword"))
 
 
 def test_tartware_service_monitor_selects_what_the_chart_renders(run):
@@ -123,7 +124,9 @@ def _rule(run, alert):
 
 
 def _threshold(expr: str) -> float:
-    return float(re.search(r"(>=?|<)\s*([0-9.]+)\s*$", expr).group(2))
+    m = re.search(r"(>=?|<)\s*([0-9.]+)\s*$", expr)
+    assert m is not None, expr
+    return float(m.group(2))
 
 
 @pytest.mark.parametrize("alert,expected,metric", [
@@ -142,7 +145,8 @@ def test_prometheus_rule_thresholds_are_the_guides(run, alert, expected, metric)
 
 
 def test_dashboards_provisioned_as_configmaps(run):
-    maps = [c.plain for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.plain["metadata"].get("labels", {}).get("grafana_dashboard") == "1"]
+    maps = [c.plain for c in run.of_type("kubernetes:core/v1:ConfigMap")
+            if c.plain["metadata"].get("labels", {}).get("grafana_dashboard") == "1"]
     titles = {json.loads(next(iter(c["data"].values())))["title"] for c in maps}
     assert titles == {"Tartware Overview", "Service Metrics", "Infrastructure", "Edge"}
     sidecar = releases(run)["kube-prometheus-stack"].plain["values"]["grafana"]["sidecar"]["dashboards"]
@@ -193,7 +197,8 @@ def test_adapter_serves_every_metric_the_hpas_scale_on():
     assert "istio_request_duration_milliseconds_bucket" in served["http_request_duration_p95"]["seriesQuery"]
     assert served["http_request_duration_p95"]["metricsQuery"].endswith("/ 1000")  # ms -> s ("450m" = 450 ms)
     assert adapter["prometheus"]["url"] == "http://kube-prometheus-stack-prometheus.observability.svc.cluster.local"
-    hpas = [d for d in render_chart(releases(run)["tartware"].plain["values"]) if d["kind"] == "HorizontalPodAutoscaler"]
+    hpas = [d for d in render_chart(releases(run)["tartware"].plain["values"])
+            if d["kind"] == "HorizontalPodAutoscaler"]
     wanted = {m["pods"]["metric"]["name"] for h in hpas for m in h["spec"]["metrics"] if m["type"] == "Pods"}
     assert wanted and wanted <= set(served)
 

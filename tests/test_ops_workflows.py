@@ -115,7 +115,8 @@ def test_refresh_before_preview_where_rancher_tokens_expire(tmp_path):
     assert ci_stack.target("x", tmp_path) == "vsphere"
     assert set(ci_stack.EXPIRING) == {"vsphere", "baremetal"}
     assert ci_stack.target("dev") == "existing"
-    (pulumi,) = [s for s in steps(load("pull-request.yml")["jobs"]["preview"]) if s.get("uses", "").startswith("pulumi/actions@")]
+    (pulumi,) = [s for s in steps(load("pull-request.yml")["jobs"]["preview"])
+                 if s.get("uses", "").startswith("pulumi/actions@")]
     assert pulumi["with"]["refresh"] == "${{ steps.setup.outputs.refresh }}"
     action = yaml.safe_load((ROOT / ".github" / "actions" / "stack-setup" / "action.yml").read_text())
     assert "python -m tools.ci_stack" in action["runs"]["steps"][-1]["run"]
@@ -151,8 +152,8 @@ def test_workflows_and_the_action_pass_githubs_schemas():
 
     exe = Path(sys.executable).parent / "check-jsonschema"
     files = [str(f) for f in sorted(WORKFLOWS.glob("*.yml"))]
-    for schema, paths in (("vendor.github-workflows", files),
-                          ("vendor.github-actions", [str(ROOT / ".github" / "actions" / "stack-setup" / "action.yml")])):
+    action = ROOT / ".github" / "actions" / "stack-setup" / "action.yml"
+    for schema, paths in (("vendor.github-workflows", files), ("vendor.github-actions", [str(action)])):
         result = subprocess.run([str(exe), "--builtin-schema", schema, *paths], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
 

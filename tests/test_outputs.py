@@ -103,7 +103,8 @@ def test_record_type_follows_the_address(address, kind):
 
 
 class LoadBalancerMocks(DefaultMocks):
-    """The edge Service (read by the platform) reports an AWS Classic Load Balancer hostname, as on EKS (docs/platform.md)."""
+    """The edge Service (read by the platform) reports an AWS Classic Load Balancer hostname, as on EKS
+    (docs/platform.md)."""
 
     def new_resource(self, args):
         rid, outputs = super().new_resource(args)

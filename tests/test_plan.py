@@ -52,7 +52,8 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
     assert db["instances"] == 3 and db["pooler"]["poolMode"] == "transaction"
     assert db["walArchive"] == "" and db["rpo"].startswith("up to 24 h")
     assert "postgres-postgresql.database.svc.cluster.local -U tartware -d tartware" in db["runbook"]["psql"]
-    assert "cnpg.io/instanceRole=primary" in db["runbook"]["pgDump"] and "pg_dump -d tartware" in db["runbook"]["pgDump"]
+    assert "cnpg.io/instanceRole=primary" in db["runbook"]["pgDump"]
+    assert "pg_dump -d tartware" in db["runbook"]["pgDump"]
 
 
 def test_plan_states_the_rpo_with_a_wal_archive():
@@ -126,7 +127,8 @@ def test_critical_path_on_a_hand_built_graph():
 
 
 def test_node_pool_fit_with_the_published_pools():
-    # red2n/tartware@a2583469 platform/rancher/cluster-config.yaml: worker-compute 16 vCPU / 32 GiB, worker-memory 12 vCPU / 64 GiB
+    # red2n/tartware@a2583469 platform/rancher/cluster-config.yaml: worker-compute 16 vCPU / 32 GiB,
+    # worker-memory 12 vCPU / 64 GiB
     # (fixed 5 and 3 nodes; the guide says 5-100 and 3-50), control plane tainted.
     pools = (
         NodePool(name="compute", min_nodes=5, max_nodes=100, cpu_millicores=16000, memory_bytes=32 * GI, labels={}),

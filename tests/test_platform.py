@@ -74,7 +74,8 @@ def test_each_release_chart_repository_version_namespace(run):
     found = releases(run)
     for name, (chart, repo, version, namespace) in EXPECTED.items():
         r = found[name].plain
-        assert (r["chart"], r["repositoryOpts"]["repo"], r["version"], r["namespace"]) == (chart, repo, version, namespace), name
+        assert ((r["chart"], r["repositoryOpts"]["repo"], r["version"], r["namespace"])
+                == (chart, repo, version, namespace)), name
         assert r["createNamespace"] is False
 
 
@@ -85,7 +86,9 @@ def test_prod_is_highly_available(prod_run):
     assert "replicas" not in gateway(prod_run, "Deployment").plain["spec"]  # the HPA owns it, as in the chart
     # prod on `existing` says nothing about a load balancer: NodePort, nothing waits for an address
     assert gateway(prod_run, "Service").plain["spec"]["type"] == "NodePort"
-    pilot = values(prod_run, "istiod")["pilot"]  # 1.22 reads pilot.* (flattened from 1.24: istio/istio@1.24.0 manifests/charts/istio-control/istio-discovery/values.yaml)
+    # 1.22 reads pilot.* (flattened from 1.24: istio/istio@1.24.0
+    # manifests/charts/istio-control/istio-discovery/values.yaml)
+    pilot = values(prod_run, "istiod")["pilot"]
     assert pilot["autoscaleEnabled"] is True and pilot["autoscaleMin"] >= 2 and pilot["autoscaleMax"] >= 5
     assert values(prod_run, "istiod")["global"]["defaultPodDisruptionBudget"]["enabled"] is True
     nginx = values(prod_run, "ingress-nginx")["controller"]
@@ -328,7 +331,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("overrides,key,fragments", CASES, ids=[c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize("overrides,key,fragments", CASES,
+                         ids=[c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(CASES)])
 def test_bad_platform_input_is_rejected_before_any_resource(overrides, key, fragments):
     assert_refused(overrides, key, fragments)
 

@@ -110,7 +110,8 @@ def test_a_point_in_time_recovery_keeps_the_old_cluster_running():
 def test_the_engine_model_refuses_what_the_engine_refuses():
     """Planted: the same move with protect off in the state, and a renamed Helm release."""
     old = main_state("prod")
-    assert not engine.refused(engine.steps(engine.unprotect(old, BITNAMI), engine.state_of_run(program("prod")).values()))
+    assert not engine.refused(engine.steps(engine.unprotect(old, BITNAMI),
+                                           engine.state_of_run(program("prod")).values()))
     redis = next(e for e in engine.state_of_run(program("prod")).values() if e.urn.endswith("::" + REDIS))
     renamed = engine.StateEntry(redis.urn, redis.type, ("redis-ha", "cache"), redis.inputs, True, False)
     (step,) = [s for s in engine.steps(old, [renamed]) if s.name == REDIS]

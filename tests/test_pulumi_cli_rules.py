@@ -35,7 +35,8 @@ def test_the_documented_target_examples_exist():
     assert set(EXAMPLES) == {"eks", "vsphere", "baremetal", "vault", "existing"}
     docs = {name: yaml.safe_load(p.read_text())["config"] for name, p in EXAMPLES.items()}
     assert docs["eks"][f"{NS}:clusterTarget"] == "eks"
-    assert {f"{NS}:rancherApiUrl", f"{NS}:rancherToken", f"{NS}:vsphereVcenter", f"{NS}:vspherePassword"} <= set(docs["vsphere"])
+    assert ({f"{NS}:rancherApiUrl", f"{NS}:rancherToken", f"{NS}:vsphereVcenter", f"{NS}:vspherePassword"}
+            <= set(docs["vsphere"]))
     assert docs["baremetal"][f"{NS}:rancherInstall"] is True
     assert docs["vault"][f"{NS}:secretsBackend"] == "vault"
 
@@ -103,7 +104,8 @@ def test_the_previous_project_file_also_fails_on_its_secrets():
     typed = {"integer": cli.Value("1"), "boolean": cli.Value("true"), "array": cli.Value("[]", object=True),
              "string": cli.Value("x")}
     stack = {f"{NS}:{k}": typed[d["type"]] for k, d in old["config"].items() if d.get("default") is None}
-    with pytest.raises(cli.CliError, match=r"^Stack 'dev' with configuration key 'kubeconfig' must be encrypted as it's secret$"):
+    with pytest.raises(cli.CliError,
+                       match=r"^Stack 'dev' with configuration key 'kubeconfig' must be encrypted as it's secret$"):
         cli.merge_config(old, "dev", stack)
 
 

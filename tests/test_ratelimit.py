@@ -24,7 +24,8 @@ SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 
 
 def gateway_env(run) -> dict[str, str]:
-    values = next(r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain["name"] == "tartware").plain["values"]
+    values = next(r for r in run.of_type("kubernetes:helm.sh/v3:Release")
+                  if r.plain["name"] == "tartware").plain["values"]
     docs = render_chart(values)
     dep = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "api-gateway")
     (c,) = [c for c in dep["spec"]["template"]["spec"]["containers"] if c["name"] == "api-gateway"]
@@ -126,7 +127,8 @@ def test_prod_limits_each_client_address_at_the_gateway(prod_run):
     # probe, then liveness on the port; readiness on /healthcheck
     assert c["startupProbe"]["tcpSocket"] == {"port": 8080}
     assert c["startupProbe"]["periodSeconds"] * c["startupProbe"]["failureThreshold"] >= 300
-    mount = f"{env['RUNTIME_ROOT']['value']}/{env['RUNTIME_SUBDIRECTORY']['value']}/{env['RUNTIME_APPDIRECTORY']['value']}"
+    mount = (f"{env['RUNTIME_ROOT']['value']}/{env['RUNTIME_SUBDIRECTORY']['value']}"
+             f"/{env['RUNTIME_APPDIRECTORY']['value']}")
     assert [m["mountPath"] for m in c["volumeMounts"]] == [mount] and env["RUNTIME_WATCH_ROOT"]["value"] == "false"
     assert {p["containerPort"] for p in c["ports"]} == {8080, 8081, 9090}  # PORT, GRPC_PORT, PROMETHEUS_ADDR
     assert c["readinessProbe"]["httpGet"] == {"path": "/healthcheck", "port": 8080}
@@ -134,7 +136,8 @@ def test_prod_limits_each_client_address_at_the_gateway(prod_run):
     grpc = next(p for p in svc["spec"]["ports"] if p["port"] == 8081)
     assert grpc["name"].startswith("grpc")  # istiod gives the cluster HTTP/2 for gRPC
     secret = next(r for r in prod_run.of_type("kubernetes:core/v1:Secret")
-                  if r.plain["metadata"]["name"] == "redis-credentials" and r.plain["metadata"]["namespace"] == "ratelimit")
+                  if r.plain["metadata"]["name"] == "redis-credentials"
+                  and r.plain["metadata"]["namespace"] == "ratelimit")
     assert type(secret.inputs["stringData"]).__name__ == "Secret"  # a Pulumi secret end to end
     gateway = docs["Service/istio-system/istio-ingressgateway"]
     assert gateway["spec"]["externalTrafficPolicy"] == "Local"  # no SNAT: the gateway sees the client

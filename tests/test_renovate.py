@@ -11,7 +11,8 @@ from facts import versions
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = (ROOT / "facts" / "versions.py").read_text()
 # A pin: a ChartRef, an Istio line, an image, a Bitnami image entry, a release version.
-PIN = re.compile(r'^\s*(?:[A-Z0-9_]+ = ChartRef\(|IstioLine\("|[A-Z0-9_]+_IMAGE = "|"[^"]+": \("|[A-Z0-9_]+_VERSION = ")')
+PIN = re.compile(r'^\s*(?:[A-Z0-9_]+ = ChartRef\(|IstioLine\("|[A-Z0-9_]+_IMAGE = "|"[^"]+": \("'
+                 r'|[A-Z0-9_]+_VERSION = ")')
 DATASOURCES = {"helm", "docker", "github-tags"}
 
 

@@ -54,7 +54,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("overrides,key,fragments", CASES, ids=[c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize("overrides,key,fragments", CASES,
+                         ids=[c[1].split(":", 1)[1] + f"#{i}" for i, c in enumerate(CASES)])
 def test_bad_input_is_rejected_before_any_resource(overrides, key, fragments):
     assert "nothing was deployed" in assert_refused(overrides, key, fragments)
 

@@ -68,7 +68,7 @@ def test_the_scan_sees_every_kind_of_import():
                      "tests.components.conftest"]
 
 
-def test_no_two_test_modules_share_a_basename():
+def test_no_two_test_modules_share_a_basename() -> None:
     by_name: dict[str, list[str]] = defaultdict(list)
     for path in TESTS.rglob("test_*.py"):
         by_name[path.name].append(str(path.relative_to(ROOT)))

@@ -65,7 +65,8 @@ class FakeClock:
 
 class Answer:
     def __init__(self, status: int, body) -> None:
-        self.status_code, self.body, self.failed = status, body, None
+        self.status_code, self.body = status, body
+        self.failed: str | None = None
 
     def json(self):
         return self.body
@@ -87,7 +88,8 @@ class FakeApp:
     """The answers the mix expects (the app's field names, as tests/test_loadtest.py checks them)."""
 
     def __init__(self, expires_in=TOKEN_SECONDS, login_ok=True) -> None:
-        self.expires_in, self.login_ok, self.logins, self.tokens_used = expires_in, login_ok, 0, []
+        self.expires_in, self.login_ok, self.logins = expires_in, login_ok, 0
+        self.tokens_used: list[str | None] = []
 
     def request(self, method: str, url: str, headers=None, **_):
         if url == MIX["login"]["path"]:

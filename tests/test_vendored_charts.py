@@ -199,7 +199,8 @@ def test_cert_manager_chart_is_built_from_its_template():
 
 
 def test_rancher_chart_placeholders_are_filled():
-    """rancher/rancher@v2.13.3 scripts/chart/build; hook images = build.yaml defaultShellVersion rancher/shell:v0.6.2."""
+    """rancher/rancher@v2.13.3 scripts/chart/build; hook images = build.yaml defaultShellVersion
+    rancher/shell:v0.6.2."""
     path = vendored_chart("rancher", "2.13.3")
     assert "%" not in (path / "Chart.yaml").read_text()
     assert not re.search(r"%[A-Z_]+%", (path / "values.yaml").read_text())

@@ -19,11 +19,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -59,32 +60,46 @@ DOCS: dict[str, str] = {
     "global.image.registry": "Registry and path of the Tartware images (`<registry>/<service image>:<tag>`).",
     "global.image.tag": "Image tag of every service (the guide's upgrade command sets `global.image.tag`).",
     "global.image.pullPolicy": "`Always`, `IfNotPresent` or `Never`.",
-    "global.imagePullSecrets": "Names of pull secrets in the namespace (the program creates `regcred` when a registry is set).",
+    "global.imagePullSecrets":
+        "Names of pull secrets in the namespace (the program creates `regcred` when a registry is set).",
     "global.podSecurity.runAsUser": "UID and GID every container runs as (non-root; the images run any UID).",
     "global.topologySpread.zoneWhenUnsatisfiable": "Zone spread: `ScheduleAnyway` or `DoNotSchedule`.",
-    "global.podDisruptionBudget.maxUnavailable": "`maxUnavailable` of every PodDisruptionBudget: a count or a percentage.",
-    "global.autoscaling.behavior": "HPA scaling policies (the guide: up 100 % every 15 s; down 10 % every 60 s after 300 s).",
+    "global.podDisruptionBudget.maxUnavailable":
+        "`maxUnavailable` of every PodDisruptionBudget: a count or a percentage.",
+    "global.autoscaling.behavior":
+        "HPA scaling policies (the guide: up 100 % every 15 s; down 10 % every 60 s after 300 s).",
     "global.auth.secretName": "Secret holding `jwt-secret` (read as `AUTH_JWT_SECRET`).",
     "global.auth.issuer": "`AUTH_JWT_ISSUER` of every service: the issuer core-service signs tokens with.",
     "global.auth.audience": "`AUTH_JWT_AUDIENCE` of every service: the audience core-service signs tokens with.",
-    "global.dataTier": "Addresses of PostgreSQL, Redis, Redpanda and the OTLP traces endpoint (full URL), and the Secrets with their credentials.",
-    "services": "One entry per Tartware service, keyed by its Deployment and Service name. The fields are shown once, for `api-gateway`.",
+    "global.dataTier": ("Addresses of PostgreSQL, Redis, Redpanda and the OTLP traces endpoint (full URL), and the "
+                        "Secrets with their credentials."),
+    "services": ("One entry per Tartware service, keyed by its Deployment and Service name. The fields are shown "
+                 "once, for `api-gateway`."),
     f"services.{SAMPLE}.enabled": "Render this service.",
     f"services.{SAMPLE}.image": "Image name under `global.image.registry`.",
-    f"services.{SAMPLE}.port": "The port the service listens on (the app's code: red2n/tartware@a2583469 package.json dev:* scripts).",
-    f"services.{SAMPLE}.extraPorts": "More container and Service ports (`name`, `port`, `appProtocol`), e.g. the availability guard's gRPC port.",
+    f"services.{SAMPLE}.port":
+        "The port the service listens on (the app's code: red2n/tartware@a2583469 package.json dev:* scripts).",
+    f"services.{SAMPLE}.extraPorts": ("More container and Service ports (`name`, `port`, `appProtocol`), e.g. the "
+                                      "availability guard's gRPC port."),
     f"services.{SAMPLE}.envPrefix": "Prefix of the service's own environment variables (`<PREFIX>_PORT`, ...).",
-    f"services.{SAMPLE}.calls": "Services this one calls over HTTP: their addresses go into its env and NetworkPolicies admit the calls.",
+    f"services.{SAMPLE}.calls": ("Services this one calls over HTTP: their addresses go into its env and "
+                                 "NetworkPolicies admit the calls."),
     f"services.{SAMPLE}.uses": "Which of the data tier the service connects to (database, redis, kafka).",
     f"services.{SAMPLE}.probes": "HTTP paths of the liveness and readiness probes.",
     f"services.{SAMPLE}.replicas": "HPA `minReplicas` and `maxReplicas` (the guide's table).",
     f"services.{SAMPLE}.resources": "Container requests and limits (the guide's table).",
-    f"services.{SAMPLE}.autoscaling": "HPA targets: CPU and memory utilisation percent, and Pods metrics served by a metrics adapter.",
+    f"services.{SAMPLE}.autoscaling":
+        "HPA targets: CPU and memory utilisation percent, and Pods metrics served by a metrics adapter.",
     f"services.{SAMPLE}.env": "Extra environment variables of the container.",
-    f"services.{SAMPLE}.secretEnv": "Environment variables read from Secrets: name -> `{secretName, key}` (secretKeyRef).",
-    f"services.{SAMPLE}.dbPoolMax": "`DB_POOL_MAX`: the most database connections one pod's pool opens (the connection budget).",
-    f"services.{SAMPLE}.scheduling": "Node placement: `tolerations`, and `preferredNodes` (`weight`, `labels`) rendered as preferred node affinity; the program fills them for the services in `spotServices` when the cluster has a spot pool.",
-    "ingress": "The Ingress for `api.<domain>` (used when the API is routed by ingress-nginx instead of the Istio gateway).",
+    f"services.{SAMPLE}.secretEnv":
+        "Environment variables read from Secrets: name -> `{secretName, key}` (secretKeyRef).",
+    f"services.{SAMPLE}.dbPoolMax":
+        "`DB_POOL_MAX`: the most database connections one pod's pool opens (the connection budget).",
+    f"services.{SAMPLE}.scheduling": ("Node placement: `tolerations`, and `preferredNodes` (`weight`, `labels`) "
+                                      "rendered as preferred node affinity; the program fills them for the services "
+                                      "in `spotServices` when the cluster has a spot pool."),
+    "ingress":
+        "The Ingress for `api.<domain>` (used when the API is routed by ingress-nginx instead of the Istio gateway).",
     "ingress.enabled": "Render the Ingress.",
     "ingress.className": "Its IngressClass.",
     "ingress.host": "Its host.",
@@ -92,11 +107,16 @@ DOCS: dict[str, str] = {
     "ingress.annotations": "Extra annotations.",
     "ingress.tls.clusterIssuer": "cert-manager ClusterIssuer for the certificate; empty: no TLS.",
     "ingress.tls.secretName": "Secret the certificate is stored in.",
-    "migration": "The migration hook Job: before every install and upgrade, ops/migrate/migrate.sh in the db-migrate image applies the app's schema and seed (docs/app.md).",
+    "migration": ("The migration hook Job: before every install and upgrade, ops/migrate/migrate.sh in the "
+                  "db-migrate image applies the app's schema and seed (docs/app.md)."),
     "migration.appCommit": "The app commit the db-migrate image must hold (facts/app_source.py `APP_COMMIT`).",
-    "migration.admin": "The PostgreSQL superuser the migration connects as, the Secret key holding its password, and the primary's address (not the Pooler: the app's SQL keeps session state).",
-    "migration.bootstrapPassword": "Secret key holding `AUTH_DEFAULT_PASSWORD`, the bootstrap admin's password (first install).",
-    "migration.serviceAccount": "The account guests-service logs in to core as (`SERVICE_AUTH_USERNAME`) and the Secret key holding its password; the migration creates it and keeps its password and memberships current on every run.",
+    "migration.admin": ("The PostgreSQL superuser the migration connects as, the Secret key holding its password, "
+                        "and the primary's address (not the Pooler: the app's SQL keeps session state)."),
+    "migration.bootstrapPassword":
+        "Secret key holding `AUTH_DEFAULT_PASSWORD`, the bootstrap admin's password (first install).",
+    "migration.serviceAccount": ("The account guests-service logs in to core as (`SERVICE_AUTH_USERNAME`) and the "
+                                 "Secret key holding its password; the migration creates it and keeps its password "
+                                 "and memberships current on every run."),
     "migration.script": "ops/migrate/migrate.sh, shipped in a hook ConfigMap.",
     "mesh": "Istio: the namespace's PeerAuthentication and the sidecar start-up order.",
     "mesh.enabled": "The namespace is in the mesh.",
@@ -241,8 +261,8 @@ def render_one_service() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    files = {VALUES_FILE: render, README_FILE: render_readme}
-    files.update({CI_DIR / f"{s}-values.yaml": (lambda s=s: render_ci(s)) for s in CI_STACKS})
+    files: dict[Path, Callable[[], str]] = {VALUES_FILE: render, README_FILE: render_readme}
+    files.update({CI_DIR / f"{s}-values.yaml": functools.partial(render_ci, s) for s in CI_STACKS})
     files[ONE_SERVICE_FILE] = render_one_service
     return generated.main_many(files, "python -m tools.chart_values", __doc__, argv)
 

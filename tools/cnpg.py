@@ -74,7 +74,11 @@ def pod_security(spec: dict[str, Any], uid: int = POSTGRES_UID, gid: int = POSTG
             "fsGroup": gid}
 
 
-def object_stores(items: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+# (namespace, name) -> ObjectStore; looked up with the name a Cluster gives, which it may leave out
+ObjectStores = dict[tuple[str, Optional[str]], dict[str, Any]]
+
+
+def object_stores(items: Iterable[dict[str, Any]]) -> ObjectStores:
     return {((d.get("metadata") or {}).get("namespace", ""), d["metadata"]["name"]): d for d in items
             if d.get("kind") == "ObjectStore" and str(d.get("apiVersion", "")).startswith("barmancloud.cnpg.io/")}
 
@@ -93,7 +97,7 @@ def sidecar(store: Optional[dict[str, Any]], spec: dict[str, Any]) -> dict[str, 
             "env": [{"name": "NAMESPACE"}, {"name": "CLUSTER_NAME"}]}
 
 
-def _archive_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> Optional[dict[str, Any]]:
+def _archive_store(cluster: dict[str, Any], stores: ObjectStores) -> Optional[dict[str, Any]]:
     """The ObjectStore the instances archive to (a plugin entry naming barmanObjectName), if any."""
     ns = cluster["metadata"].get("namespace", "")
     for plugin in (cluster.get("spec") or {}).get("plugins") or []:
@@ -103,7 +107,7 @@ def _archive_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[s
     return None
 
 
-def _recovery_store(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> Optional[dict[str, Any]]:
+def _recovery_store(cluster: dict[str, Any], stores: ObjectStores) -> Optional[dict[str, Any]]:
     spec = cluster.get("spec") or {}
     source = ((spec.get("bootstrap") or {}).get("recovery") or {}).get("source")
     for ext in spec.get("externalClusters") or []:
@@ -165,12 +169,13 @@ def _postgres_container(cluster: dict[str, Any], command: list[str], name: str =
         c["ports"] = [{"name": "postgresql", "containerPort": 5432, "protocol": "TCP"},
                       {"name": "metrics", "containerPort": 9187, "protocol": "TCP"},
                       {"name": "status", "containerPort": 8000, "protocol": "TCP"}]
-        for probe, path in (("startupProbe", "/startupz"), ("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+        for probe, path in (("startupProbe", "/startupz"), ("readinessProbe", "/readyz"),
+                            ("livenessProbe", "/healthz")):
             c[probe] = {"httpGet": {"path": path, "port": 8000}, "timeoutSeconds": 5}
     return c
 
 
-def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
+def cluster_objects(cluster: dict[str, Any], stores: ObjectStores) -> list[dict[str, Any]]:
     spec = cluster.get("spec") or {}
     name, ns = cluster["metadata"]["name"], cluster["metadata"].get("namespace", "default")
     instances = int(spec.get("instances", 1))
@@ -181,9 +186,11 @@ def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[
     sa_meta = (spec.get("serviceAccountTemplate") or {}).get("metadata") or {}
     out.append({"apiVersion": "v1", "kind": "ServiceAccount",
                 "metadata": _meta(spec.get("serviceAccountName") or name, ns, {**sa_meta.get("labels", {})} or None,
-                                  **({"annotations": dict(sa_meta["annotations"])} if sa_meta.get("annotations") else {}))})
+                                  **({"annotations": dict(sa_meta["annotations"])}
+                                     if sa_meta.get("annotations") else {}))})
     for suffix in ("-ca", "-server", "-replication"):
-        out.append({"apiVersion": "v1", "kind": "Secret", "metadata": _meta(name + suffix, ns, {"cnpg.io/cluster": name}),
+        out.append({"apiVersion": "v1", "kind": "Secret",
+                    "metadata": _meta(name + suffix, ns, {"cnpg.io/cluster": name}),
                     "type": "kubernetes.io/tls" if suffix != "-ca" else "Opaque"})
     port = [{"name": "postgres", "port": 5432, "targetPort": 5432, "protocol": "TCP"}]
     for role, selector in (("rw", {"cnpg.io/cluster": name, "cnpg.io/instanceRole": "primary"}),
@@ -194,7 +201,8 @@ def cluster_objects(cluster: dict[str, Any], stores: dict[tuple[str, str], dict[
     if instances >= 3:
         out.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(name, ns, dict(common)),
                     "spec": {"minAvailable": instances - 2,
-                             "selector": {"matchLabels": {"cnpg.io/cluster": name, "cnpg.io/instanceRole": "replica"}}}})
+                             "selector": {"matchLabels": {"cnpg.io/cluster": name,
+                                                          "cnpg.io/instanceRole": "replica"}}}})
     out.append({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                 "metadata": _meta(f"{name}-primary", ns, dict(common)),
                 "spec": {"minAvailable": 1,
@@ -259,7 +267,8 @@ def pooler_objects(pooler: dict[str, Any], clusters: dict[tuple[str, str], dict[
                  "securityContext": container_security(cluster_spec),
                  "volumeMounts": [{"name": "scratch-data", "mountPath": "/controller"}]}
     containers = _merge_containers([pgbouncer], tspec.get("containers") or [])
-    resources = copy.deepcopy(next((c.get("resources") for c in containers if c["name"] == "pgbouncer"), {}) or {})
+    found: Optional[dict[str, Any]] = next((c.get("resources") for c in containers if c["name"] == "pgbouncer"), {})
+    resources: dict[str, Any] = copy.deepcopy(found or {})
     pod_spec = {k: copy.deepcopy(v) for k, v in tspec.items() if k not in ("containers", "initContainers", "volumes")}
     pod_spec.update({
         "initContainers": [{"name": "bootstrap-controller", "image": OPERATOR_IMAGE,

@@ -48,7 +48,8 @@ def _load_manifests():
     checkout's own ``tools`` package (its harness), so this module does not import ``tools``."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_tartware_manifests", Path(__file__).resolve().with_name("manifests.py"))
+    spec = importlib.util.spec_from_file_location("_tartware_manifests",
+                                                  Path(__file__).resolve().with_name("manifests.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -264,7 +265,8 @@ def markdown(changes: Mapping[str, Any], stack: str, base_label: str, head_label
         out += ["No budget changes.", ""]
     else:
         out += ["| service | field | base | head |", "|---|---|---|---|"]
-        out += [f"| {r['service']} | {r['field']} | {_cell(r['base'])} | {_cell(r['head'])} |" for r in changes["budget"]]
+        out += [f"| {r['service']} | {r['field']} | {_cell(r['base'])} | {_cell(r['head'])} |"
+                for r in changes["budget"]]
         out += [f"| **total at {r['scale']}** | {r['field']} | {_cell(r['base'])} | {_cell(r['head'])} |"
                 for r in changes["totals"]]
         out.append("")

@@ -103,7 +103,8 @@ def read_files(repo: str, commit: str, paths: list[str]) -> dict[str, str]:
 def source_files(repo: str, commit: str) -> dict[str, str]:
     """Every TypeScript source under Apps/*/src (tests excluded), plus the command table's SQL."""
     files = [f for f in git(repo, "ls-tree", "-r", "--name-only", commit, "Apps").splitlines()
-             if f.endswith(".ts") and "/src/" in f and ".test." not in f and "__tests__" not in f and "/tests/" not in f]
+             if f.endswith(".ts") and "/src/" in f
+             and ".test." not in f and "__tests__" not in f and "/tests/" not in f]
     return read_files(repo, commit, files + [COMMAND_TABLE])
 
 
@@ -136,7 +137,8 @@ def first_group(pattern: str, text: str, path: str) -> str:
 
 def service_of(path: str) -> str | None:
     parts = path.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "Apps" and parts[2] == "src" and parts[1] in SERVICE_NAMES else None
+    in_src = len(parts) > 2 and parts[0] == "Apps" and parts[2] == "src"
+    return parts[1] if in_src and parts[1] in SERVICE_NAMES else None
 
 
 def extract(texts: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -320,7 +322,8 @@ def required_env(texts: dict[str, str]) -> dict[str, dict[str, tuple[str, str, s
                 need(svc, var, site, "cors", site)
             if "ensureAuthDefaults(" in line and jwt_disagree:
                 for var in ("AUTH_JWT_ISSUER", "AUTH_JWT_AUDIENCE"):
-                    need(svc, var, site, "jwt-agreement", f"{CONFIG_HELPERS}:{line_of(texts, CONFIG_HELPERS, var + ' =')}")
+                    basis = f"{CONFIG_HELPERS}:{line_of(texts, CONFIG_HELPERS, var + ' =')}"
+                    need(svc, var, site, "jwt-agreement", basis)
     for svc, needs in found.items():
         if not needs:
             raise SystemExit(f"{svc}: no requirement found: the app changed; revisit tools/extract_app.py")
@@ -350,8 +353,42 @@ def db_pool(texts: dict[str, str]) -> tuple[str, int, str]:
     raise SystemExit("databaseSchema has no DB_POOL_MAX: the app changed; revisit tools/extract_app.py")
 
 
+WIDTH = 120  # the linter's line length (pyproject.toml)
+
+
+def _string(s: str, indent: str, end: str) -> list[str]:
+    """A string literal on lines of at most WIDTH columns: whole if it fits, else split between words
+    (or anywhere, for a word too long) into adjacent literals in parentheses, which Python joins."""
+    if len(indent) + len(repr(s)) + len(end) <= WIDTH:
+        return [f"{indent}{s!r}{end}"]
+    room = WIDTH - len(indent) - 4 - 2  # the inner indent and the quotes
+    pieces: list[str] = []
+    for word in re.split(r"(?<= )", s):
+        if pieces and len(repr(pieces[-1] + word)) - 2 <= room:
+            pieces[-1] += word
+        else:
+            while len(repr(word)) - 2 > room:
+                pieces.append(word[:room])
+                word = word[room:]
+            pieces.append(word)
+    return [f"{indent}(", *[f"{indent}    {p!r}" for p in pieces], f"{indent}){end}"]
+
+
+def _entry(key: str, value: object, indent: str) -> list[str]:
+    """``key: value,`` on one line if it fits in WIDTH columns; else a tuple's items one per line, or
+    a string on the lines after its key."""
+    line = f"{indent}{key!r}: {value!r},"
+    if len(line) <= WIDTH:
+        return [line]
+    if isinstance(value, tuple):
+        items = [item for v in value for item in _string(v, indent + "    ", ",")]
+        return [f"{indent}{key!r}: (", *items, f"{indent}),"]
+    return [f"{indent}{key!r}:", *_string(str(value), indent + "    ", ",")]
+
+
 def _dict(name: str, comment: str, items: dict, value_type: str) -> list[str]:
-    return [f"# {comment}", f"{name}: {value_type} = {{", *[f"    {k!r}: {v!r}," for k, v in items.items()], "}", ""]
+    entries = [line for k, v in items.items() for line in _entry(k, v, "    ")]
+    return [f"# {comment}", f"{name}: {value_type} = {{", *entries, "}", ""]
 
 
 def render(commit: str, texts: dict[str, str]) -> str:
@@ -370,7 +407,8 @@ def render(commit: str, texts: dict[str, str]) -> str:
         f"APP_COMMIT = \"{commit}\"",
         "",
         *_dict("APP_METRICS", "metric name -> file that registers it (prom-client)", metrics, "dict[str, str]"),
-        *_dict("APP_METRIC_TYPES", "metric name -> prom-client type (a histogram is exposed as <name>_bucket, _sum, _count)",
+        *_dict("APP_METRIC_TYPES",
+               "metric name -> prom-client type (a histogram is exposed as <name>_bucket, _sum, _count)",
                kinds, "dict[str, str]"),
         *_dict("GATEWAY_ROUTES", "\"METHOD /path\" -> gateway route file (fastify; ALL = any method)", routes,
                "dict[str, str]"),
@@ -382,7 +420,7 @@ def render(commit: str, texts: dict[str, str]) -> str:
     ]
     for svc, needs in env.items():
         lines.append(f"    {svc!r}: {{")
-        lines += [f"        {var!r}: {need!r}," for var, need in needs.items()]
+        lines += [line for var, need in needs.items() for line in _entry(var, need, "        ")]
         lines.append("    },")
     lines += [
         "}",

@@ -91,7 +91,7 @@ _SEPARATOR = re.compile(r"(?:^|\s*\n)---\s*")
 
 
 def split_manifests(text: str) -> list[dict[str, Any]]:
-    docs = []
+    docs: list[dict[str, Any]] = []
     for part in _SEPARATOR.split(text):
         if part.strip():
             docs.extend(d for d in load_all(part) if isinstance(d, dict) and d)

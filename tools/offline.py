@@ -300,6 +300,11 @@ pulumi_resource_runtime._get_stack_trace = _no_stack_trace
 _RUNS: dict[tuple, "ProgramRun"] = {}
 
 
+def _run_main(program: Path) -> None:
+    """Run ``program`` as ``__main__``, as Pulumi's Python host does (the module's globals are not needed)."""
+    runpy.run_path(str(program), run_name="__main__")
+
+
 def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
                 secret_keys: Iterable[str] = (), mocks: Optional[pulumi_mocks.Mocks] = None,
                 program: Path = ROOT / "__main__.py",
@@ -324,7 +329,9 @@ def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
     monitor = monitor or RecordingMonitor(mocks or DefaultMocks())
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
     pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    pulumi_settings.set_root_resource(None)  # run_in_stack makes a fresh Stack for the exports
+    # run_in_stack makes a fresh Stack for the exports. pulumi annotates ``root`` as a Resource, but
+    # None is what it holds before any stack (pulumi/runtime/settings.py ROOT, default None)
+    pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
 
     import sys
 
@@ -332,7 +339,7 @@ def run_program(stack: str, config: Optional[Mapping[str, str]] = None,
     if added:
         sys.path.insert(0, str(ROOT))
     try:
-        _sync_await(run_in_stack(lambda: runpy.run_path(str(program), run_name="__main__")))
+        _sync_await(run_in_stack(lambda: _run_main(program)))
     finally:
         if added:
             sys.path.remove(str(ROOT))
@@ -351,7 +358,7 @@ def run_components(build: Callable[[], Any], stack: str = "components",
     monitor = RecordingMonitor(mocks or DefaultMocks())
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys))
     pulumi_mocks.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    pulumi_settings.set_root_resource(None)
+    pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]  # as in run_program
     built: list[Any] = []
     _sync_await(run_in_stack(lambda: built.append(build())))
     run = ProgramRun(stack=stack, resources=monitor.registered, outputs=monitor.stack_outputs,

@@ -57,7 +57,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, NoReturn, Optional
 
 from tools.pitr_settings import ArchiveSettings, archive_settings
 
@@ -73,7 +73,7 @@ class DrillFailure(AssertionError):
     """An expectation of the drill did not hold."""
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise DrillFailure(message)
 
 
@@ -414,7 +414,8 @@ class Drill:
         server.start(settings, wait=False)
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
-            if server.sql("SELECT 1", check=False) == "1" and server.sql("SELECT pg_is_in_recovery()", check=False) == "f":
+            if (server.sql("SELECT 1", check=False) == "1"
+                    and server.sql("SELECT pg_is_in_recovery()", check=False) == "f"):
                 break
             if not server.alive() and time.monotonic() - restored > 2:
                 lines = server.log.read_text().strip().splitlines()
@@ -563,7 +564,8 @@ class Drill:
         return self.m
 
     def insert(self, server: Server, batch: str, rows: int) -> None:
-        server.sql(f"INSERT INTO {TABLE} (batch, room, nights, amount, notes) SELECT '{batch}', 'R' || (100 + i % 250), "
+        server.sql(f"INSERT INTO {TABLE} (batch, room, nights, amount, notes) "
+                   f"SELECT '{batch}', 'R' || (100 + i % 250), "
                    f"1 + i % 14, (i * 37.5) / 3, repeat(md5(i::text), 4) FROM generate_series(1, {rows}) AS i")
 
     def base_backup(self, primary: Server, server_name: str) -> None:
@@ -571,8 +573,9 @@ class Drill:
         # [--endpoint-url] --cloud-provider ... (--immediate-checkpoint: the drill's, for speed)
         compression = [f"--{self.settings.backup_compression}"] if self.settings.backup_compression else []
         jobs = ["--jobs", str(self.settings.backup_jobs)] if self.settings.backup_jobs else []
-        self.runner.run([self.tool("barman-cloud-backup"), *compression, *jobs, *self.common(), "--immediate-checkpoint",
-                         "-h", self.sock, "-p", primary.port, "-U", "postgres", self.destination(), server_name],
+        self.runner.run([self.tool("barman-cloud-backup"), *compression, *jobs, *self.common(),
+                         "--immediate-checkpoint", "-h", self.sock, "-p", primary.port, "-U", "postgres",
+                         self.destination(), server_name],
                         timeout=1800)
 
     def wal_key_of(self, server_name: str, segment: str) -> str:

@@ -1,7 +1,7 @@
 """Offline plan: run the real program for a stack under Pulumi's mock engine and print what it
 would create — (a) the resource tree by component, (b) the service budget at min and max scale
-with the node-pool fit and the database connection budget, (c) the DNS records, (d) an estimated time-to-ready of a fresh
-environment (from the registered dependency graph and a table of typical creation times) with
+with the node-pool fit and the database connection budget, (c) the DNS records, (d) an estimated
+time-to-ready of a fresh environment (from the registered dependency graph and a table of typical creation times) with
 its critical path.
 
     python -m tools.plan --stack prod
@@ -140,7 +140,8 @@ def node_pool_lines(fit: dict[str, Any]) -> list[str]:
     lines = [f"{'pool':<20} {'nodes':>9} {'cpu/node':>9} {'mem/node':>10} {'pods/node':>9}  Tartware pods"]
     for p in fit["pools"]:
         lines.append(f"{p['name']:<20} {p['minNodes']:>4}-{p['maxNodes']:<4} {p['cpuCoresPerNode']:>9g} "
-                     f"{p['memoryGiPerNode']:>8g}Gi {p['maxPodsPerNode']:>9}  {'yes' if p['schedulable'] else 'no (' + p['role'] + ', tainted)'}")
+                     f"{p['memoryGiPerNode']:>8g}Gi {p['maxPodsPerNode']:>9}  "
+                     f"{'yes' if p['schedulable'] else 'no (' + p['role'] + ', tainted)'}")
     c, u = fit["capacityAtMax"], fit["percentUsedAtMax"]
     lines.append(f"capacity at max: {c['pods']} pods, {c['cpuCores']:g} cores, {c['memoryGi']:g} GiB ({fit['model']})")
     lines.append(f"budget at max uses: pods {u['pods']}%, CPU {u['cpu']}%, memory {u['memory']}% of it "
@@ -163,7 +164,8 @@ ESTIMATE = "estimate (observed range of typical installs; not measured here)"
 # vendor states a figure; everything else is an estimate and labelled so (docs/operations.md).
 TYPICAL_BY_TYPE: dict[str, Typical] = {
     "aws:eks/cluster:Cluster": Typical(600, "EKS control plane ~10 min (AWS EKS user guide, 'Create a cluster': "
-                                            "'Cluster provisioning takes several minutes'; 10-15 min typical) — estimate"),
+                                            "'Cluster provisioning takes several minutes'; 10-15 min typical) "
+                                            "— estimate"),
     "aws:eks/nodeGroup:NodeGroup": Typical(240, "EKS managed node group ~4 min (EC2 launch + kubelet join) — estimate"),
     "aws:eks/addon:Addon": Typical(60, ESTIMATE),
     "aws:ec2/natGateway:NatGateway": Typical(120, "NAT gateway 1-2 min to become available — estimate"),
@@ -223,7 +225,8 @@ TYPICAL_BY_CHART: dict[str, Typical] = {
     "cluster-autoscaler": Typical(60, ESTIMATE),
     "rancher": Typical(420, "Rancher server 3 replicas ~5-8 min — estimate"),
     "vpa": Typical(60, "VPA recommender only ~1 min — estimate"),
-    "tartware": Typical(300, "the services' Deployments pull images and pass /ready ~5 min (the guide waits up to 15 min) — estimate"),
+    "tartware": Typical(300, "the services' Deployments pull images and pass /ready ~5 min (the guide waits up to "
+                             "15 min) — estimate"),
 }
 DEFAULT_RELEASE = Typical(120, "Helm release, unknown chart — estimate")
 DEFAULT = Typical(10, "unknown resource type — estimate")
@@ -384,6 +387,7 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
     settings = load_settings()  # the config the run used is still set; validated again, cheap
     outputs = {k: _secret_safe(v) for k, v in run.outputs.items()}
     budget = outputs.get("budget")
+    assert budget is not None, "the program exports its budget (__main__.py)"
     return {
         "stack": stack,
         "resourceCount": len(run.resources),
@@ -443,10 +447,12 @@ def edge_lines(edge: dict[str, Any]) -> list[str]:
              f"{' (PROXY protocol from the load balancer)' if edge['proxyProtocol'] else ''}"]
     r = edge.get("ratelimit")
     if r:
-        lines.append(f"ratelimit service: {r['minReplicas']}-{r['maxReplicas']} pods (HPA on CPU, {r['cpuTargetPercent']} % of "
-                     f"{r['cpuRequest']}); at {ratelimit.GUIDE_RATE:,} req/s {r['coresAtGuideRate']:g} cores = "
-                     f"{r['podsAtGuideRate']} pods, at {ratelimit.HEADROOM_RATE:,} req/s {r['podsAtHeadroomRate']} pods")
-        lines.append(f"  REDIS_PIPELINE_WINDOW {r['redisPipelineWindow']}, REDIS_POOL_SIZE {r['redisPoolSize']} per pod "
+        lines.append(f"ratelimit service: {r['minReplicas']}-{r['maxReplicas']} pods (HPA on CPU, "
+                     f"{r['cpuTargetPercent']} % of {r['cpuRequest']}); at {ratelimit.GUIDE_RATE:,} req/s "
+                     f"{r['coresAtGuideRate']:g} cores = {r['podsAtGuideRate']} pods, at "
+                     f"{ratelimit.HEADROOM_RATE:,} req/s {r['podsAtHeadroomRate']} pods")
+        lines.append(f"  REDIS_PIPELINE_WINDOW {r['redisPipelineWindow']}, REDIS_POOL_SIZE {r['redisPoolSize']} "
+                     "per pod "
                      f"(at most {r['redisConnectionsAtMax']} connections)")
         lines.append(f"data tier Redis (redis-master): {r['redisCommandsPerSecondAtGuideRate']:,} commands/s at "
                      f"{ratelimit.GUIDE_RATE:,} req/s, {r['redisCommandsPerSecondAtHeadroomRate']:,} at "
@@ -457,7 +463,8 @@ def edge_lines(edge: dict[str, Any]) -> list[str]:
         host = f" with Host {t['hostHeader']}" if t["hostHeader"] else ""
         kind = "workers" if t["profile"] == "locust" else "generators"
         limit = f" (per-client limit {t['perClientLimit']})" if t["perClientLimit"] else ""
-        lines.append(f"load test {t['profile']}{rate} via the {t['path']} path: {t['url']}{host}; {t['sources']} {kind} at "
+        lines.append(f"load test {t['profile']}{rate} via the {t['path']} path: {t['url']}{host}; "
+                     f"{t['sources']} {kind} at "
                      f"{t['perSourceRps']} req/s each{limit}; {t['accounts']} accounts")
         if t.get("edgeUnavailable"):
             lines.append(f"  edge path unavailable: {t['edgeUnavailable']}; the load test does not exercise the "
@@ -501,7 +508,8 @@ def database_lines(db: dict[str, Any]) -> list[str]:
         f"cluster {db['cluster']}: {db['instances']} instance(s), primary {db['primary']}"
         + (f", standbys {db['replicas']}" if db["replicas"] else "") + f", synchronous {db['synchronous']}",
         f"WAL archive: {db['walArchive'] or 'none (no backupOffsiteBucket)'}"
-        + (f", base backups '{db['baseBackupSchedule']}' (six fields, seconds first)" if db["baseBackupSchedule"] else ""),
+        + (f", base backups '{db['baseBackupSchedule']}' (six fields, seconds first)"
+           if db["baseBackupSchedule"] else ""),
         f"RPO: {db['rpo']}",
         "runbook (the guide's commands here):",
         *(f"  {cmd}" for cmd in db["runbook"].values()),
@@ -547,7 +555,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nEdge:")
     print("\n".join("  " + line for line in edge_lines(result["edge"])))
     if result["redis"]:
-        print("\nData tier Redis (redis-master: the limiters' commands and the clients at max scale vs what it admits):")
+        print("\nData tier Redis (redis-master: the limiters' commands and the clients at max scale "
+              "vs what it admits):")
         print("\n".join("  " + line for line in redis_lines(result["redis"])))
     print("\nDNS records:")
     print("\n".join("  " + line for line in dns_lines(result["dnsRecords"], result["ingressAddress"])))

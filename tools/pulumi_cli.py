@@ -190,9 +190,11 @@ def load_project(text: str, schema: Optional[Mapping[str, Any]] = None) -> dict[
                                f"expected type '{full_type_name(decl['type'], decl.get('items'))}'")
         else:
             if typed:
-                raise CliError(f"Configuration key '{key}' is not namespaced by the project and should not define a type")
+                raise CliError(f"Configuration key '{key}' is not namespaced by the project "
+                               "and should not define a type")
             if decl.get("default") is not None:
-                raise CliError(f"Configuration key '{key}' is not namespaced by the project and should not define a default value. "
+                raise CliError(f"Configuration key '{key}' is not namespaced by the project "
+                               "and should not define a default value. "
                                "Did you mean to use the 'value' attribute instead of 'default'?")
             if decl.get("value") is None:
                 raise CliError(f"Configuration key '{key}' is namespaced and must provide an attribute 'value'")

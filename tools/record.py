@@ -22,10 +22,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 
-def _encode(value: Any, secret_type: type) -> Any:
+class _Secret(Protocol):
+    """What ``_encode`` reads of a secret (tools/offline.py ``Secret``)."""
+
+    value: Any
+
+
+def _encode(value: Any, secret_type: type[_Secret]) -> Any:
     if isinstance(value, secret_type):
         return {"__secret__": _encode(value.value, secret_type)}
     if isinstance(value, dict):

@@ -1,4 +1,5 @@
-"""Render our Tartware chart (or, with --all, the whole system) offline (helm-python-sdk) and validate what Kubernetes would receive.
+"""Render our Tartware chart (or, with --all, the whole system) offline (helm-python-sdk) and validate what
+Kubernetes would receive.
 
     python -m tools.render --stack prod --out rendered/prod   # write one file per object
     python -m tools.render --stack prod --all                 # the whole system: every release from its

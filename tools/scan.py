@@ -93,7 +93,8 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "prod-backup-restore": ("prod", {"tartware-infra:backupOffsiteOptOut": False,
                                      "tartware-infra:backupOffsiteBucket": "tartware-prod-backups",
                                      "tartware-infra:backupOffsiteRegion": "eu-west-1",
-                                     "tartware-infra:backupOffsiteRoleArn": "arn:aws:iam::123456789012:role/tartware-backups",
+                                     "tartware-infra:backupOffsiteRoleArn":
+                                         "arn:aws:iam::123456789012:role/tartware-backups",
                                      "tartware-infra:backupRestoreFrom": "offsite:latest",
                                      "tartware-infra:backupRestoreOverwrite": True}),
     "prod-sso": ("prod", SSO_EXAMPLE),
@@ -172,7 +173,8 @@ def run_checkov(checkov: Path, folder: Path) -> dict[str, Any]:
 def report_for(keys: set[str], reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The part of checkov's reports about the objects ``keys`` (files are named by content key), in
     checkov's own report shape."""
-    passed, failed = [], []
+    passed: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
     for report in reports:
         results = report.get("results") or {}
         for kind, into in (("passed_checks", passed), ("failed_checks", failed)):

@@ -141,8 +141,10 @@ def without_schema(chart: Path) -> Path:
 # templates below choose between two apiVersions and nothing else, so the branch a real install
 # takes is restored here: consul-1.9.11 templates/server-disruptionbudget.yaml ("policy/v1/
 # PodDisruptionBudget"), prometheus-adapter-5.3.0 templates/*-apiservice.yaml ("apiregistration.k8s.io/v1").
-CAPABILITY_BRANCHES = {("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
-                       ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1"}
+# (apiVersion, kind) of a rendered document (either may be missing) -> the apiVersion served instead
+CAPABILITY_BRANCHES: dict[tuple[Optional[str], Optional[str]], str] = {
+    ("policy/v1beta1", "PodDisruptionBudget"): "policy/v1",
+    ("apiregistration.k8s.io/v1beta1", "APIService"): "apiregistration.k8s.io/v1"}
 
 
 def render_release(info: ReleaseInfo, schema_errors: Optional[list] = None) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import yaml
 
@@ -335,7 +335,7 @@ def vendor(chart: str, version: str, dest: Path, open_: Callable[[str], Repo], s
     if (meta["name"], str(meta["version"])) != (chart, version):
         raise SystemExit(f"{source.repo}@{source.ref} {source.path}: Chart.yaml is {meta['name']} "
                          f"{meta['version']}, not {chart} {version}")
-    entry = {"chart": chart, "version": version, "repository": f"https://github.com/{source.repo}",
+    entry: dict[str, Any] = {"chart": chart, "version": version, "repository": f"https://github.com/{source.repo}",
              "ref": source.ref, "commit": commit, "path": source.path,
              "stamped": bool(source.stamp), "dependencies": []}
     lock = dest / "Chart.lock"

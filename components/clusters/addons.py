@@ -40,12 +40,14 @@ def pool_tolerations(args: RancherClusterArgs) -> list[dict[str, str]]:
     """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
     out: list[dict[str, str]] = []
     for pool in args.worker_pools:
-        out += [t for t in tolerations_for(pool) if t not in out]
+        # tolerations_for reads a pool's taints only; settings/nodes.py annotates it with NodePool, not PoolArgs
+        out += [t for t in tolerations_for(pool) if t not in out]  # type: ignore[arg-type]
     return out
 
 
 def _release(owner: TartwareComponent, name: str, chart: versions.ChartRef, namespace_name: str, values: dict,
-             provider: k8s.Provider, depends_on: Sequence[pulumi.Resource], protect: bool = False) -> k8s.helm.v3.Release:
+             provider: k8s.Provider, depends_on: Sequence[pulumi.Resource],
+             protect: bool = False) -> k8s.helm.v3.Release:
     return k8s.helm.v3.Release(
         name, name=chart.chart, namespace=namespace_name, create_namespace=False, values=values,
         timeout=900, cleanup_on_fail=True, max_history=10, **chart_args(chart),

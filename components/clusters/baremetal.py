@@ -63,13 +63,14 @@ class BareMetalRke2Cluster(TartwareComponent):
         token = self.cluster.cluster_registration_token
         self.ca = rancher_ca(self, self.rancher)
         plain_command = token.apply(lambda t: t.node_command)
-        node_command = pulumi.Output.secret(pulumi.Output.all(plain_command, self.ca).apply(
+        node_command: pulumi.Output[str] = pulumi.Output.secret(pulumi.Output.all(plain_command, self.ca).apply(
             lambda a: command_with_ca(a[0], a[1])))
         insecure_command = pulumi.Output.secret(token.apply(lambda t: t.insecure_node_command))
-        self.registration_commands = {
-            p.name: pulumi.Output.secret(node_command.apply(lambda c, p=p: f"{c} {role_flags(p)}"))
-            for p in args.node_pools
-        }
+
+        def with_flags(pool: PoolArgs) -> pulumi.Output[str]:
+            return pulumi.Output.secret(node_command.apply(lambda c: f"{c} {role_flags(pool)}"))
+
+        self.registration_commands = {p.name: with_flags(p) for p in args.node_pools}
         # waits for the registered machines to make the cluster Active (not during the first run:
         # docs/clusters.md), then its kubeconfig reaches the cluster
         self.sync = rancher2.ClusterSync(

@@ -70,8 +70,8 @@ def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulum
 def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider,
                        args: EksClusterArgs | RancherClusterArgs,
                        values: dict, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.helm.v3.Release:
-    """cluster-autoscaler (chart pinned in facts/versions.py; keys per kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0
-    charts/cluster-autoscaler/values.yaml)."""
+    """cluster-autoscaler (chart pinned in facts/versions.py; keys per
+    kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0 charts/cluster-autoscaler/values.yaml)."""
     chart = versions.CLUSTER_AUTOSCALER
     base = {
         "image": {"tag": autoscaler_image_tag(args)},

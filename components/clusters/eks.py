@@ -2,7 +2,8 @@
 
 Plain pulumi-aws, not pulumi-eks: pulumi-eks is a remote (multi-language) component whose
 children are invisible to the mock engine (pulumi/pulumi#15731), and plain resources give exact
-control over tags, IRSA and node groups. Argument names: the generated pulumi-aws 7.51.1 SDK (pinned in requirements.txt).
+control over tags, IRSA and node groups. Argument names: the generated pulumi-aws 7.51.1 SDK (pinned in
+requirements.txt).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _kubeconfig(args: list, role_arn: Optional[str] = None) -> str:
 def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
     """Private /18s (pods take VPC IPs with the VPC CNI) and public /20s from a /16."""
     vpc = ipaddress.ip_network(vpc_cidr, strict=False)
-    quarters = list(vpc.subnets(new_prefix=18))
+    quarters: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = list(vpc.subnets(new_prefix=18))
     private = [str(q) for q in quarters[:zones]]
     public = [str(s) for s in list(quarters[3].subnets(new_prefix=20))[:zones]]
     return private, public
@@ -252,7 +253,9 @@ class EksCluster(TartwareComponent):
                          for k, arn in NODE_POLICIES.items()]
         self.node_groups: dict[str, aws.eks.NodeGroup] = {}
         for p in args.worker_pools:
-            for key, group in self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones).items():
+            assert isinstance(p, NodeGroupArgs)  # EksClusterArgs.node_pools holds NodeGroupArgs
+            groups = self._node_groups(name, p, node_role, [*node_policies, self.vpc_cni], tags, zones)
+            for key, group in groups.items():
                 self.node_groups[key] = group
 
         # --- storage: EBS CSI add-on (IRSA) + a default gp3 StorageClass ---------------------
@@ -268,7 +271,7 @@ class EksCluster(TartwareComponent):
 
         # --- kubeconfig and the provider handed upward --------------------------------------
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        self.kubeconfig = pulumi.Output.secret(pulumi.Output.all(
+        self.kubeconfig: pulumi.Output[str] = pulumi.Output.secret(pulumi.Output.all(
             self.cluster.name, self.cluster.endpoint, self.cluster.certificate_authority.data, region,
         ).apply(lambda a: _kubeconfig(a, args.kubeconfig_role_arn)))
         # The first Kubernetes call needs nodes (the add-ons' pods) and, when the kubeconfig assumes

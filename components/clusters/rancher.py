@@ -29,7 +29,8 @@ from settings.targets.base import PoolArgs
 from settings.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
 from settings.targets.vsphere import VsphereClusterArgs
 from components.handles import ClusterHandle
-from .common import CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint, pool_summary
+from .common import (CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint,
+                     pool_summary)
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it
 CERT_MANAGER_NAMESPACE = "cert-manager"
@@ -123,6 +124,8 @@ def rancher_provider(component: TartwareComponent, name: str, args: RancherClust
         token = server.token
         api_url = server.url
     else:
+        # without rancherInstall both are required (settings/targets/rancher.py refuses the stack otherwise)
+        assert rs.api_url is not None and rs.token is not None, "an existing Rancher without its URL or token"
         url = rs.api_url
         token = rs.token
         api_url = rs.api_url
@@ -165,7 +168,8 @@ def command_with_ca(node_command: str, ca_pem: str) -> str:
     """
     if not ca_pem:
         return node_command
-    command = node_command.replace("curl --insecure ", "curl ", 1).replace("curl ", f"curl --cacert {CA_FILE_ON_NODE} ", 1)
+    command = (node_command.replace("curl --insecure ", "curl ", 1)
+               .replace("curl ", f"curl --cacert {CA_FILE_ON_NODE} ", 1))
     if "--ca-checksum" not in command:
         command += f" --ca-checksum {ca_checksum(ca_pem)}"
     pem = ca_pem.replace("'", "")
@@ -219,7 +223,15 @@ def autoscaler_annotations(pool: PoolArgs, enabled: bool) -> dict[str, str]:
     return {AUTOSCALER_MIN: str(pool.min_nodes), AUTOSCALER_MAX: str(pool.max_nodes)}
 
 
-def autoscaler_identity(component: TartwareComponent, name: str, args: RancherClusterArgs,
+class RancherAutoscaled(TartwareComponent):
+    """A Rancher cluster whose cluster-autoscaler logs in as a Rancher user of its own
+    (``autoscaler_identity`` keeps the user and its GlobalRole here)."""
+
+    autoscaler_user: rancher2.User
+    autoscaler_role: rancher2.GlobalRole
+
+
+def autoscaler_identity(component: RancherAutoscaled, name: str, args: RancherClusterArgs,
                         rancher: rancher2.Provider) -> pulumi.Output:
     """A Rancher user that may only scale machine pools, and a token of that user (secret).
 
@@ -278,7 +290,7 @@ def autoscaler_values(cluster_name: pulumi.Input[str], ca_pem: pulumi.Input[str]
     }
 
 
-def rancher_autoscaler(component: TartwareComponent, name: str, args: VsphereClusterArgs,
+def rancher_autoscaler(component: RancherAutoscaled, name: str, args: VsphereClusterArgs,
                        rancher: rancher2.Provider, api_url: str, cluster_name: pulumi.Input[str],
                        workload: k8s.Provider, depends_on: list, ca_pem: pulumi.Input[str] = "") -> k8s.helm.v3.Release:
     """cluster-autoscaler --cloud-provider=rancher inside the downstream cluster.
@@ -289,7 +301,7 @@ def rancher_autoscaler(component: TartwareComponent, name: str, args: VsphereClu
     reaches its client through SSL_CERT_FILE (``autoscaler_values``).
     """
     token = autoscaler_identity(component, name, args, rancher)
-    cloud_config = pulumi.Output.secret(pulumi.Output.all(token, cluster_name).apply(
+    cloud_config: pulumi.Output[str] = pulumi.Output.secret(pulumi.Output.all(token, cluster_name).apply(
         lambda a: yaml.safe_dump({"url": api_url, "token": a[0], "clusterName": a[1],
                                   "clusterNamespace": FLEET_NAMESPACE})))
     data = {"cloud-config": cloud_config, "ca.crt": pulumi.Output.from_input(ca_pem)}

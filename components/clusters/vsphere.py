@@ -15,12 +15,12 @@ import pulumi_vsphere as vsphere
 import yaml
 
 from settings.targets.base import VmPoolArgs
-from settings.targets.vsphere import VsphereClusterArgs
+from settings.targets.vsphere import VsphereClusterArgs, VsphereSettings
 
-from ..base import TartwareComponent
 from .addons import MetalLb, pool_tolerations
 from .common import cluster_identifier, timeouts, workload_provider
 from .rancher import (
+    RancherAutoscaled,
     autoscaler_annotations,
     etcd_args,
     machine_global_config,
@@ -42,9 +42,16 @@ CPI_CHART, CSI_CHART = "rancher-vsphere-cpi", "rancher-vsphere-csi"
 CSI_STORAGE_CLASS = "vsphere-csi-sc"  # charts/rancher-vsphere-csi/values.yaml storageClass.name
 
 
+def vcenter_of(args: VsphereClusterArgs) -> VsphereSettings:
+    """The target's vCenter settings. ``VsphereClusterArgs.vsphere`` is Optional only because it follows
+    fields with defaults; settings/targets/vsphere.py ``cluster_args`` always sets it."""
+    assert args.vsphere is not None, "VsphereClusterArgs without vsphere settings"
+    return args.vsphere
+
+
 def vsphere_chart_values(args: VsphereClusterArgs, password: str) -> str:
     """chartValues for the CPI and CSI charts (keys: rancher/vsphere-charts@9db6d94 values.yaml)."""
-    vs = args.vsphere
+    vs = vcenter_of(args)
     vcenter = {"host": vs.vcenter, "port": 443, "datacenters": vs.datacenter, "username": vs.username,
                "password": password}
     return yaml.safe_dump({
@@ -68,12 +75,12 @@ def vsphere_chart_values(args: VsphereClusterArgs, password: str) -> str:
     }, sort_keys=False)
 
 
-class VsphereRancherCluster(TartwareComponent):
+class VsphereRancherCluster(RancherAutoscaled):
     AREA = "cluster"
 
     def __init__(self, name: str, args: VsphereClusterArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(name, opts)
-        vs = args.vsphere
+        vs = vcenter_of(args)
         self.rancher, self.server, api_url, _ = rancher_provider(self, name, args)
 
         # --- vCenter objects, looked up by name ------------------------------------------------
@@ -105,6 +112,9 @@ class VsphereRancherCluster(TartwareComponent):
                 vcenter=vs.vcenter, username=vs.username, password=vs.password, vcenter_port="443"),
             opts=self.child(self.rancher))
         self.machine_configs = {p.name: self._machine_config(name, args, p) for p in args.node_pools}
+        # None only on a stack refused for the missing secret (settings/targets/vsphere.py VsphereSettings)
+        assert vs.password is not None, "vspherePassword missing"
+        password: pulumi.Output[str] = pulumi.Output.secret(vs.password)
         pools = [self._machine_pool(args, p) for p in args.node_pools]
         # the autoscaler owns the quantity of autoscaled pools (indexes are stable: pool order is fixed)
         ignore = [f"rkeConfig.machinePools[{i}].quantity" for i, p in enumerate(args.node_pools)
@@ -119,7 +129,7 @@ class VsphereRancherCluster(TartwareComponent):
                 machine_pools=pools,
                 machine_global_config=machine_global_config(CLOUD_PROVIDER),
                 # vCenter password inside: a secret Output, so the whole rkeConfig is stored encrypted
-                chart_values=pulumi.Output.secret(vs.password).apply(lambda pw: vsphere_chart_values(args, pw)),
+                chart_values=password.apply(lambda pw: vsphere_chart_values(args, pw)),
                 etcd=etcd_args(args, self, self.rancher, name),
                 upgrade_strategy=rancher2.ClusterV2RkeConfigUpgradeStrategyArgs(
                     control_plane_concurrency="1", worker_concurrency="10%"),
@@ -151,7 +161,7 @@ class VsphereRancherCluster(TartwareComponent):
             f"{name}-{pool.name}",
             generate_name=f"{args.name}-{pool.name.lower()}",
             vsphere_config=rancher2.MachineConfigV2VsphereConfigArgs(
-                vcenter=args.vsphere.vcenter,
+                vcenter=vcenter_of(args).vcenter,
                 vcenter_port="443",
                 datacenter=inv["datacenter"],
                 datastore=inv["datastore"],
@@ -160,7 +170,8 @@ class VsphereRancherCluster(TartwareComponent):
                 networks=[inv["network"]],
                 creation_type="template",
                 clone_from=inv["template"],
-                cpu_count=str(pool.cpus),  # strings; memory and disk in MB (pulumi-rancher2 MachineConfigV2VsphereConfigArgs)
+                # strings; memory and disk in MB (pulumi-rancher2 MachineConfigV2VsphereConfigArgs)
+                cpu_count=str(pool.cpus),
                 memory_size=str(pool.memory_gib * GIB_MB),
                 disk_size=str(pool.disk_gib * GIB_MB),
                 cloud_config=CLOUD_CONFIG,

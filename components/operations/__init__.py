@@ -104,6 +104,8 @@ class Operations(TartwareComponent):
             self.vpa_names = vpas.vpa_names
         self.load_test = None
         if ops.load_test is not None:
+            # the namespace is made when there is a load test, and so is its edge path (program/compose.py)
+            assert self.namespace is not None and args.load_test_edge is not None
             self.load_test = LoadTest(f"{name}-load-test", LoadTestArgs(ops.load_test, args.domain, self.namespace,
                                                                         release, platform.hosts.get("locust"),
                                                                         args.load_test_edge, platform.edge),

@@ -16,7 +16,7 @@ Every resource is a child of the Operations component (``owner``), under the nam
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -200,13 +200,13 @@ class Backups:
             {"name": "HOME", "value": "/tmp"},
             {"name": "TMPDIR", "value": "/tmp"},
         ]
-        postgres_mounts = [
+        postgres_mounts: list[dict] = [
             {"name": "backups", "mountPath": BACKUP_DIR},
             {"name": "tmp", "mountPath": "/tmp"},
             {"name": "scripts", "mountPath": SCRIPTS_MOUNT, "readOnly": True},
             {"name": "credentials", "mountPath": SECRETS_MOUNT, "readOnly": True},
         ]
-        volumes = [
+        volumes: list[dict] = [
             {"name": "backups", "persistentVolumeClaim": {"claimName": "postgres-backups"}},
             {"name": "tmp", "emptyDir": {"sizeLimit": "256Mi"}},
             {"name": "scripts", "configMap": {"name": "postgres-backup-scripts", "defaultMode": 0o555}},
@@ -240,7 +240,7 @@ class Backups:
             # OnFailure): the dump is not taken again.
             init_containers, containers = [dump], [upload]
             volumes = volumes + offsite_volumes
-        pod_extra = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
+        pod_extra: dict[str, Any] = {"serviceAccountName": BACKUP_SERVICE_ACCOUNT}
         if init_containers:
             pod_extra["initContainers"] = init_containers
         self.backup_cronjob = k8s.batch.v1.CronJob(
@@ -352,8 +352,9 @@ class Backups:
 
     def _offsite_credentials(self, off) -> pulumi.Resource:
         """The access keys as an AWS shared credentials file (AWS_SHARED_CREDENTIALS_FILE), never env vars."""
-        body = pulumi.Output.secret(pulumi.Output.all(off.access_key_id, off.secret_access_key).apply(
-            lambda k: f"[default]\naws_access_key_id = {k[0]}\naws_secret_access_key = {k[1]}\n"))
+        body: pulumi.Output[str] = pulumi.Output.secret(
+            pulumi.Output.all(off.access_key_id, off.secret_access_key).apply(
+                lambda k: f"[default]\naws_access_key_id = {k[0]}\naws_secret_access_key = {k[1]}\n"))
         return k8s.core.v1.Secret(
             f"{self._name}-backup-offsite-credentials",
             metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backup-offsite", namespace=OPS_NAMESPACE,

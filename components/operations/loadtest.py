@@ -220,8 +220,8 @@ class LoadTest(TartwareComponent):
                     {"name": "HOME", "value": "/tmp"}]
         mounts = [{"name": "scripts", "mountPath": K6_MOUNT, "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}]
 
-        def container(args: list[str], env: list[dict], resources: dict, extra_mounts: list[dict] = (),
-                      ports: list[dict] = ()) -> dict:
+        def container(args: list[str], env: list[dict], resources: dict, extra_mounts: Sequence[dict] = (),
+                      ports: Sequence[dict] = ()) -> dict:
             c = {"name": "k6", "image": versions.K6_IMAGE, "imagePullPolicy": "Always", "command": ["k6"],
                  "args": args, "env": env, "resources": resources,
                  "securityContext": restricted_container_security(K6_UID),
@@ -328,6 +328,7 @@ class LoadTest(TartwareComponent):
     def _locust(self, domain: str, waits_for: list[pulumi.Resource]) -> None:
         name, provider, lt = self._name, self._provider, self._lt
         loc = lt.locust
+        assert loc is not None, "the locust profile comes with its settings (settings/ops.py)"
         workers = loc.workers(self._edge_limit)
         self.job_name = "locust"
         ui = (f"https://{self._ui_host}" if self._ui_host
@@ -356,7 +357,7 @@ class LoadTest(TartwareComponent):
                + self._credentials_env("LOCUST_USERNAME", "LOCUST_PASSWORD"))
         common = ["locust", "-f", f"{LOCUST_MOUNT}/{LOCUST_FILE}", "--host", self.endpoint.url]
         # the master serves the UI: --web-login (locust 2.47.0 argument_parser.py) with web_login.py
-        web_login = {
+        web_login: dict[str, Any] = {
             "args": ["-f", f"{LOCUST_MOUNT}/{LOCUST_FILE},{LOCUST_MOUNT}/{LOCUST_WEB_LOGIN_FILE}", "--web-login"],
             "env": [{"name": "LOCUST_WEB_USERNAME", "value": LOCUST_WEB_USER},
                     {"name": "LOCUST_WEB_PASSWORD_FILE", "value": f"{WEB_LOGIN_DIR}/password"}],
@@ -395,7 +396,8 @@ class LoadTest(TartwareComponent):
             "--master", "--master-port", str(LOCUST_MASTER_PORT), "--web-port", str(LOCUST_WEB_PORT),
             "--users", str(loc.users), "--spawn-rate", str(loc.spawn_rate), "--expect-workers", str(workers),
         ], {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"cpu": "2000m", "memory": "1Gi"}},
-            [{"name": "web", "containerPort": LOCUST_WEB_PORT}, {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
+            [{"name": "web", "containerPort": LOCUST_WEB_PORT},
+             {"name": "master", "containerPort": LOCUST_MASTER_PORT}],
             web)
         self.master_service = k8s.core.v1.Service(
             f"{name}-locust-master-service",

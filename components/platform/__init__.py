@@ -109,7 +109,8 @@ class Platform(TartwareComponent):
         # cert-manager and ingress-nginx render ServiceMonitors: they wait for the release installing its CRD
         monitoring = (self.observability.crd_release,)
         self.certs = (cert_manager.CertManager(f"{name}-certs", dataclasses.replace(
-            args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child) if args.certs is not None else None)
+            args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child)
+            if args.certs is not None else None)
         # the data tier's PodMonitors/PrometheusRule need the monitoring CRDs, the Barman Cloud
         # plugin cert-manager's (its gRPC certificates); its PostgreSQL part makes the allows its
         # Cluster needs where the NetworkPolicies below keep theirs (components/network.py PolicyHome)
@@ -156,7 +157,8 @@ class Platform(TartwareComponent):
                                 catalog.SERVICES[catalog.GATEWAY].port, after=[api_paths])
             operator: dict[str, tuple[str, str, str, int]] = {}  # route -> host, Service, namespace, port
             if args.load_test_profile == "locust":
-                # the Locust web UI (tartware-ops/locust-master:8089, components/operations/loadtest.py) behind the gateway
+                # the Locust web UI (tartware-ops/locust-master:8089, components/operations/loadtest.py) behind
+                # the gateway
                 operator["locust"] = (f"locust.{domain}", "locust-master", OPS_NAMESPACE, 8089)
             obs_services = self.observability.services
             for route in ("grafana", "jaeger", "prometheus"):

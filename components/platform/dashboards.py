@@ -69,7 +69,8 @@ def overview() -> dict[str, Any]:
         ], "s"),
         ("Error rate (5xx share, API gateway)", [(signals.error_ratio(signals.API), "errors")], "percentunit"),
         ("Pods", [(f"count(kube_pod_info{{{NS}}})", "pods")], "short"),
-        ("CPU usage (cores)", [(f'sum(rate(container_cpu_usage_seconds_total{{{NS},container!=""}}[5m]))', "cpu")], "short"),
+        ("CPU usage (cores)", [(f'sum(rate(container_cpu_usage_seconds_total{{{NS},container!=""}}[5m]))', "cpu")],
+         "short"),
         ("Memory working set", [(f'sum(container_memory_working_set_bytes{{{NS},container!=""}})', "memory")], "bytes"),
     ])
 
@@ -98,25 +99,29 @@ def service_metrics() -> dict[str, Any]:
 def infrastructure() -> dict[str, Any]:
     data_ns = 'namespace=~"database|cache|messaging|consul"'
     return _dashboard("tartware-infrastructure", "Infrastructure", [
-        ("Node CPU utilisation", [('1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', "{{instance}}")],
+        ("Node CPU utilisation",
+         [('1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', "{{instance}}")],
          "percentunit"),
-        ("Node memory utilisation", [("1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}")],
+        ("Node memory utilisation",
+         [("1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}")],
          "percentunit"),
-        ("CPU by namespace (cores)", [('sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))',
-                                       "{{namespace}}")], "short"),
-        ("Memory by namespace", [('sum by (namespace) (container_memory_working_set_bytes{container!=""})', "{{namespace}}")],
+        ("CPU by namespace (cores)",
+         [('sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))', "{{namespace}}")],
+         "short"),
+        ("Memory by namespace",
+         [('sum by (namespace) (container_memory_working_set_bytes{container!=""})', "{{namespace}}")],
          "bytes"),
         # server backends (CloudNativePG's default "backends" query) and the Pooler's clients
         ("PostgreSQL connections", [("sum(cnpg_backends_total)", "server backends"),
                                     ("sum(cnpg_pgbouncer_pools_cl_active)", "pooler clients active"),
                                     ("sum(cnpg_pgbouncer_pools_cl_waiting)", "pooler clients waiting")], "short"),
-        ("Redis memory / clients", [("sum(redis_memory_used_bytes)", "used"), ("sum(redis_connected_clients)", "clients")],
-         "short"),
+        ("Redis memory / clients", [("sum(redis_memory_used_bytes)", "used"),
+                                    ("sum(redis_connected_clients)", "clients")], "short"),
         ("Kafka (Redpanda) request bytes/s", [("sum(rate(redpanda_kafka_request_bytes_total[5m]))", "bytes/s")], "Bps"),
         ("Data-tier pod restarts", [(f"sum by (namespace) (kube_pod_container_status_restarts_total{{{data_ns}}})",
                                      "{{namespace}}")], "short"),
-        ("PVC usage", [("kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes", "{{namespace}}/{{persistentvolumeclaim}}")],
-         "percentunit"),
+        ("PVC usage", [("kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes",
+                        "{{namespace}}/{{persistentvolumeclaim}}")], "percentunit"),
     ])
 
 

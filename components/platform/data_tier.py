@@ -306,7 +306,9 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
                                          "storageClass": s.storage_class}},
         "monitoring": {"enabled": False},  # scraped by the ServiceMonitor observability creates
         "config": {"cluster": {
-            "auto_create_topics_enabled": False,  # topics come from the topic Job (red2n/tartware@a2583469 platform/helmfile.yaml redpanda values: auto-create off)
+            # topics come from the topic Job (red2n/tartware@a2583469 platform/helmfile.yaml redpanda values:
+            # auto-create off)
+            "auto_create_topics_enabled": False,
             "default_topic_replications": min(3, s.redpanda_brokers),
             "default_topic_partitions": DEFAULT_PARTITIONS[s.environment],
         }},
@@ -433,7 +435,8 @@ class DataTier(TartwareComponent):
                                       protect=protect)
             self.redis_master = k8s.core.v1.Service(
                 f"{name}-redis-master",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=REDIS_MASTER_SERVICE, namespace=CACHE_NAMESPACE, labels=labels),
+                metadata=k8s.meta.v1.ObjectMetaArgs(name=REDIS_MASTER_SERVICE, namespace=CACHE_NAMESPACE,
+                                                    labels=labels),
                 spec=k8s.core.v1.ServiceSpecArgs(
                     type="ClusterIP", selector=dict(REDIS_HAPROXY_PODS),
                     # the HAProxy container's port "redis" (templates/redis-haproxy-deployment.yaml)
@@ -543,7 +546,8 @@ class DataTier(TartwareComponent):
                                   [Peer(DATABASE_NAMESPACE, BITNAMI_POSTGRES_PODS)], (pg_part.POSTGRES_PORT,)))
         if migration == "import":
             database.append(Allow("allow-import", BITNAMI_POSTGRES_PODS,
-                                  [Peer(DATABASE_NAMESPACE, {pg_part.CLUSTER_LABEL: cluster, "cnpg.io/jobRole": "import"})],
+                                  [Peer(DATABASE_NAMESPACE,
+                                        {pg_part.CLUSTER_LABEL: cluster, "cnpg.io/jobRole": "import"})],
                                   (pg_part.POSTGRES_PORT,)))
         if s.pg.pooled:
             database.append(Allow("allow-pooler", instances, [Peer(DATABASE_NAMESPACE, pg_part.POOLER_POD_LABELS)],

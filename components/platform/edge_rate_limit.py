@@ -91,7 +91,8 @@ UID = 65532  # gcr.io/distroless/static-debian12:nonroot (envoyproxy/ratelimit D
 # envoyproxy/ratelimit src/settings/settings.go: PORT 8080 (HTTP: /healthcheck, /json), GRPC_PORT
 # 8081, DEBUG_PORT 6070 (not exposed), PROMETHEUS_ADDR ":9090" with USE_PROMETHEUS.
 HTTP_PORT, GRPC_PORT, DEBUG_PORT, METRICS_PORT = 8080, 8081, 6070, 9090
-REDIS_SECRET = "redis-credentials"  # the Redis password, copied into this namespace (a pod reads its own namespace's Secrets)
+# the Redis password, copied into this namespace (a pod reads its own namespace's Secrets)
+REDIS_SECRET = "redis-credentials"
 CONFIG_MAP = "ratelimit-config"
 # Config files: RUNTIME_ROOT/RUNTIME_SUBDIRECTORY/RUNTIME_APPDIRECTORY/*.yaml (README "Loading Configuration").
 RUNTIME_ROOT, RUNTIME_SUBDIRECTORY, RUNTIME_APPDIRECTORY = "/data", "ratelimit", "config"

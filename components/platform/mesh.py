@@ -39,7 +39,8 @@ from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, custom_res
 
 NAMESPACE = "istio-system"
 CNI_NAMESPACE = "kube-system"  # node-level, privileged DaemonSet: kept out of istio-system (see docs/platform.md)
-GATEWAY_RELEASE = "istio-ingressgateway"  # the Service the guide reads: kubectl get svc -n istio-system istio-ingressgateway
+# the Service the guide reads: kubectl get svc -n istio-system istio-ingressgateway
+GATEWAY_RELEASE = "istio-ingressgateway"
 GATEWAY_POD_LABELS = {"app": "istio-ingressgateway", "istio": "ingressgateway"}
 ISTIOD_POD_LABELS = {"app": "istiod", "istio": "pilot"}
 ISTIOD_PORTS = (15010, 15012)  # xDS plain/mTLS the sidecars dial
@@ -322,7 +323,7 @@ class Mesh(TartwareComponent):
         self.gateway_objects: dict[str, pulumi.CustomResource] = {}
         for doc in gateway_manifests(p, self.version, service_type, proxy_protocol):
             kind = doc["kind"]
-            args = {_PYTHON_ARGS.get(k, k): v for k, v in doc.items() if k not in ("apiVersion", "kind")}
+            fields = {_PYTHON_ARGS.get(k, k): v for k, v in doc.items() if k not in ("apiVersion", "kind")}
             waits: list[pulumi.Resource] = [self.istiod, self.namespace]
             if kind == "Deployment":  # its pods run as the ServiceAccount, with the Role's secret access
                 waits += [self.gateway_objects[k] for k in ("ServiceAccount", "Role", "RoleBinding")
@@ -330,7 +331,7 @@ class Mesh(TartwareComponent):
             if kind == "Service":  # a LoadBalancer Service is awaited until it has an address
                 waits += list(p.load_balancers)
             self.gateway_objects[kind] = _GATEWAY_KINDS[kind](
-                f"{name}-gateway-{kind.lower()}", **args, opts=self.child(provider, depends_on=waits))
+                f"{name}-gateway-{kind.lower()}", **fields, opts=self.child(provider, depends_on=waits))
         self.gateway = self.gateway_objects["Deployment"]
 
         self.tls = tls
@@ -395,7 +396,7 @@ class Mesh(TartwareComponent):
         Service (pulumi/pulumi-kubernetes@v4.32.0 provider/pkg/await/service.go 299-315), so the
         status carries it; a NodePort Service (loadBalancer=none) has none: "" in the outputs.
         """
-        svc = self.gateway_objects["Service"]
+        svc: k8s.core.v1.Service = self.gateway_objects["Service"]  # made from _GATEWAY_KINDS["Service"]
 
         def field(obj: Any, attr: str, key: str) -> Any:
             if obj is None:

@@ -98,7 +98,8 @@ class Observability(TartwareComponent):
             self.services["jaeger"] = JAEGER_SERVICE
         if s.loki:
             self.services["loki"] = LOKI_SERVICE
-        self.hosts = {"grafana": f"grafana.{domain}", "prometheus": f"prometheus.{domain}", "jaeger": f"jaeger.{domain}"}
+        self.hosts = {"grafana": f"grafana.{domain}", "prometheus": f"prometheus.{domain}",
+                      "jaeger": f"jaeger.{domain}"}
 
         ns_obs = namespace(f"{name}-namespace", OBSERVABILITY_NAMESPACE, "baseline", provider, self, protect=protect)
         ns_node = namespace(f"{name}-node-exporter-namespace", NODE_EXPORTER_NAMESPACE, "privileged", provider, self,
@@ -128,14 +129,15 @@ class Observability(TartwareComponent):
                 {"client-secret": g.client_secret if g.client_secret is not None else ""}, "operator-sso",
                 depends_on=[ns_obs], labels={"app.kubernetes.io/part-of": catalog.PART_OF,
                                              "app.kubernetes.io/managed-by": "pulumi"}))
-        self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", versions.KUBE_PROMETHEUS_STACK, KPS_RELEASE,
-                                        OBSERVABILITY_NAMESPACE, values.kps_values(args), provider,
+        self.crd_release = helm_release(self, f"{name}-kube-prometheus-stack", versions.KUBE_PROMETHEUS_STACK,
+                                        KPS_RELEASE, OBSERVABILITY_NAMESPACE, values.kps_values(args), provider,
                                         kps_waits, protect=protect)
         self.releases: list[pulumi.Resource] = [self.crd_release]
         if s.prometheus_adapter:
             # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
-            self.adapter = helm_release(self, f"{name}-prometheus-adapter", versions.PROMETHEUS_ADAPTER, "prometheus-adapter",
-                                        OBSERVABILITY_NAMESPACE, values.adapter_values(s), provider, [ns_obs])
+            self.adapter = helm_release(self, f"{name}-prometheus-adapter", versions.PROMETHEUS_ADAPTER,
+                                        "prometheus-adapter", OBSERVABILITY_NAMESPACE, values.adapter_values(s),
+                                        provider, [ns_obs])
             self.releases.append(self.adapter)
         if s.jaeger:
             self.jaeger = helm_release(self, f"{name}-jaeger", versions.JAEGER, JAEGER_RELEASE, OBSERVABILITY_NAMESPACE,
@@ -143,8 +145,9 @@ class Observability(TartwareComponent):
             self.releases.append(self.jaeger)
         if s.loki:
             # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
-            self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE, values.loki_values(args),
-                                     provider, [ns_obs, self.crd_release, *args.volumes], protect=protect)
+            self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE,
+                                     values.loki_values(args), provider, [ns_obs, self.crd_release, *args.volumes],
+                                     protect=protect)
             self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, "alloy", OBSERVABILITY_NAMESPACE,
                                       values.alloy_values(s), provider, [ns_obs])
             self.releases += [self.loki, self.alloy]
@@ -154,8 +157,9 @@ class Observability(TartwareComponent):
                 f"{name}-{resource}",
                 api_version=MONITORING_API,
                 kind=kind,
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=obj_name, namespace=OBSERVABILITY_NAMESPACE,
-                                                    labels={**RELEASE_LABEL, "app.kubernetes.io/part-of": catalog.PART_OF}),
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=obj_name, namespace=OBSERVABILITY_NAMESPACE,
+                    labels={**RELEASE_LABEL, "app.kubernetes.io/part-of": catalog.PART_OF}),
                 spec=spec,
                 opts=self.child(provider, depends_on=[self.crd_release]),
             )
@@ -174,7 +178,8 @@ class Observability(TartwareComponent):
             }),
             custom("redpanda-servicemonitor", "ServiceMonitor", "redpanda", {
                 "namespaceSelector": {"matchNames": [MESSAGING_NAMESPACE]},
-                "selector": {"matchLabels": {"app.kubernetes.io/name": "redpanda", "app.kubernetes.io/instance": REDPANDA_RELEASE}},
+                "selector": {"matchLabels": {"app.kubernetes.io/name": "redpanda",
+                                             "app.kubernetes.io/instance": REDPANDA_RELEASE}},
                 "endpoints": [{"port": "admin", "path": "/public_metrics", "interval": "30s"}],
             }),
             custom("consul-servicemonitor", "ServiceMonitor", "consul-server", {
@@ -186,7 +191,8 @@ class Observability(TartwareComponent):
         ]
         if s.jaeger:
             self.service_monitors.append(custom("jaeger-servicemonitor", "ServiceMonitor", "jaeger", {
-                "selector": {"matchLabels": {"app.kubernetes.io/name": "jaeger", "app.kubernetes.io/instance": JAEGER_RELEASE}},
+                "selector": {"matchLabels": {"app.kubernetes.io/name": "jaeger",
+                                             "app.kubernetes.io/instance": JAEGER_RELEASE}},
                 "endpoints": [{"port": "internal-metrics", "interval": "30s"}],
             }))
         if self.meshed:
@@ -208,8 +214,9 @@ class Observability(TartwareComponent):
         self.dashboards = [
             k8s.core.v1.ConfigMap(
                 f"{name}-dashboard-{dash}",
-                metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{dash}-dashboard", namespace=OBSERVABILITY_NAMESPACE,
-                                                    labels={"grafana_dashboard": "1", "app.kubernetes.io/part-of": catalog.PART_OF}),
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=f"{dash}-dashboard", namespace=OBSERVABILITY_NAMESPACE,
+                    labels={"grafana_dashboard": "1", "app.kubernetes.io/part-of": catalog.PART_OF}),
                 data={f"{dash}.json": dashboard_json(dash)},
                 opts=self.child(provider, depends_on=[ns_obs]),
             )

@@ -180,7 +180,8 @@ def sso_policy(hosts: Sequence[str], selector: dict[str, str], acme: bool) -> di
             "rules": [policy_rule(hosts, acme)]}
 
 
-def allowlist_policy(hosts: Sequence[str], selector: dict[str, str], cidrs: Sequence[str], acme: bool) -> dict[str, Any]:
+def allowlist_policy(hosts: Sequence[str], selector: dict[str, str], cidrs: Sequence[str],
+                     acme: bool) -> dict[str, Any]:
     rule = policy_rule(hosts, acme)
     rule["from"] = [{"source": {"notRemoteIpBlocks": list(cidrs)}}]
     return {"selector": {"matchLabels": dict(selector)}, "action": "DENY", "rules": [rule]}
@@ -230,7 +231,8 @@ class OperatorAccess(TartwareComponent):
                                     [self.namespace, self.secret, *([monitoring] if monitoring else [])])
         self.provider_entry = ext_authz_provider()
 
-    def guard(self, hosts: Sequence[str], acme: bool, depends_on: Sequence[pulumi.Resource]) -> Optional[pulumi.Resource]:
+    def guard(self, hosts: Sequence[str], acme: bool,
+              depends_on: Sequence[pulumi.Resource]) -> Optional[pulumi.Resource]:
         """The AuthorizationPolicy on the gateway for ``hosts`` (``depends_on``: Istio's CRDs). It does not
         wait for oauth2-proxy: the routes wait for it instead, so no operator route is ever served
         unguarded; until the gate answers, the check fails closed."""

@@ -395,7 +395,8 @@ class Postgres(TartwareComponent):
                                                                   update=CLUSTER_READY_TIMEOUT)))
         self.releases.append(self.cluster)
         if self.pooled:
-            self.pooler = self._custom(name, "pooler", CNPG_API, "Pooler", POOLER_NAME, pooler_spec(args), [self.cluster])
+            self.pooler = self._custom(name, "pooler", CNPG_API, "Pooler", POOLER_NAME, pooler_spec(args),
+                                       [self.cluster])
             self.releases.append(self.pooler)
             if args.pooler.instances > 1:
                 self.pooler_pdb = k8s.policy.v1.PodDisruptionBudget(
@@ -421,7 +422,8 @@ class Postgres(TartwareComponent):
                           "podMetricsEndpoints": [{"port": "metrics", "interval": "30s"}]},
                          [args.monitoring_crds, self.operator], labels=RELEASE_LABEL, namespace_name=CNPG_NAMESPACE)
             self.alerts = self._custom(name, "alerts", MONITORING_API, "PrometheusRule", "postgres",
-                                       {"groups": alert_groups(args.pg, args.instances, args.archive is not None)}, [args.monitoring_crds],
+                                       {"groups": alert_groups(args.pg, args.instances, args.archive is not None)},
+                                       [args.monitoring_crds],
                                        labels=RELEASE_LABEL, namespace_name=OBSERVABILITY_NAMESPACE)
         self.register_outputs({
             "cluster": pg.cluster,

@@ -43,7 +43,8 @@ def alert_groups(pg: PostgresSettings, instances: int, archived: bool) -> list[d
     rules only when it archives (``PostgresArgs.archive``)."""
     cluster = pg.cluster
     sel = f'namespace="{DATABASE_NAMESPACE}", cluster="{cluster}"'
-    kubectl = f"kubectl get cluster -n {DATABASE_NAMESPACE} {cluster}; kubectl get pods -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster} -L cnpg.io/instanceRole"
+    kubectl = (f"kubectl get cluster -n {DATABASE_NAMESPACE} {cluster}; "
+               f"kubectl get pods -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster} -L cnpg.io/instanceRole")
     rules = [
         _alert("PostgresInstanceDown", f"cnpg_collector_up{{{sel}}} == 0", "2m", "critical",
                "A PostgreSQL instance is not running",
@@ -83,11 +84,14 @@ def alert_groups(pg: PostgresSettings, instances: int, archived: bool) -> list[d
         ]
     if archived:
         stale = pg.base_backup_stale_after_seconds
-        last_ok = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{{{sel}}})"
-        last_failed = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{{{sel}}})"
+        last_ok = ("max by (namespace, cluster) "
+                   f"(barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{{{sel}}})")
+        last_failed = ("max by (namespace, cluster) "
+                       f"(barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{{{sel}}})")
         rules += [
             _alert("PostgresWALArchivingFailing",
-                   f"(cnpg_pg_stat_archiver_last_failed_time{{{sel}}} - cnpg_pg_stat_archiver_last_archived_time{{{sel}}}) > 1",
+                   f"(cnpg_pg_stat_archiver_last_failed_time{{{sel}}}"
+                   f" - cnpg_pg_stat_archiver_last_archived_time{{{sel}}}) > 1",
                    "5m", "critical", "PostgreSQL cannot archive WAL to the off-site bucket",
                    "{{ $labels.pod }}: the last archive attempt failed after the last success; WAL piles up in "
                    "pg_wal and the point-in-time recovery window stops moving. kubectl logs -n "

@@ -71,7 +71,8 @@ def adapter_rules(rps_name: str, p95_name: str) -> list[dict]:
             "resources": POD_RESOURCES,
             "name": {"matches": f"^{DURATION_BUCKET}$", "as": p95_name},
             # seconds (the histogram is in ms): an HPA target of "450m" means 450 ms
-            "metricsQuery": ('histogram_quantile(0.95, sum(rate(<<.Series>>{<<.LabelMatchers>>,reporter="destination"}[5m]))'
+            "metricsQuery": ("histogram_quantile(0.95, sum(rate("
+                             '<<.Series>>{<<.LabelMatchers>>,reporter="destination"}[5m]))'
                              " by (le, <<.GroupBy>>)) / 1000"),
         },
     ]

@@ -36,7 +36,8 @@ def on(p: k8s.Provider, **kwargs: Any) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(provider=p, **kwargs)
 
 
-def _stand_in_secret(name: str, required: bool, problems: Any, why: str = "") -> str:
+def _stand_in_secret(name: str, required: bool, problems: Any, why: str = "") -> Any:
+    """A plain string in place of the secret Output build_settings' reader returns."""
     return f"{name}-stand-in"
 
 

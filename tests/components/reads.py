@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 IGNORED_CALLERS = ("<string>", dataclasses.__file__)
 LAYERS = ("facts.", "settings.", "rules.", "components.")
@@ -81,7 +81,9 @@ class ReadRecorder:
         paths, read = self._paths, self.read
         names = {f.name for f in dataclasses.fields(cls)}
         self._saved[cls] = cls.__dict__.get("__getattribute__")
-        original = cls.__getattribute__
+        # what instances look names up with (object's, or the class's own): a function of (obj, name);
+        # mypy reads ``cls.__getattribute__`` as type's own method, bound to the class
+        original: Callable[[Any, str], Any] = getattr(cls, "__getattribute__")
 
         def recording(obj: Any, name: str) -> Any:
             # reads by the generated __eq__/__hash__/__repr__ (compiled from "<string>") and by
@@ -91,7 +93,7 @@ class ReadRecorder:
                     read.add(f"{path}.{name}")
             return original(obj, name)
 
-        cls.__getattribute__ = recording  # type: ignore[method-assign]
+        setattr(cls, "__getattribute__", recording)  # setattr: mypy types the attribute as above
 
     def __enter__(self) -> "ReadRecorder":
         """Record from here on; ``track`` may be called inside the block (args made in the build)."""

@@ -64,7 +64,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "stacks"
 # fields it reads and the others do not (``only``), so the test stays quick.
 # (base stack, overrides, secrets, the args built: None for all)
 OFFSITE = dict(backupOffsiteOptOut=None, backupOffsiteBucket="tartware-backups", backupOffsiteRegion="us-east-1")
-CONFIGS = {
+# name -> (base stack, overrides, secrets, the args classes it is for: None for all)
+CONFIGS: dict[str, tuple[str, dict[str, Any], dict[str, Any], set[str] | None]] = {
     "prod-full": ("prod", dict(OFFSITE, backupRestoreFrom="latest", loadTest="load", loadTestUsername="admin",
                                domain="example.com", acmeEmail="ops@example.com",
                                registryServer="registry.example.com", registryUsername="ci",
@@ -224,7 +225,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
     run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(PostgresArgs,))
     run("PostgresArgs", lambda s, k8s: postgres_args(  # as the DataTier makes it
-        data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s), "tartware", "tartware",
+        data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s),
+        "tartware", "tartware",
         waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else (),
         allows=tuple(DataTier._postgres_policies(s.data, s.data.pg.migration, s.ops.offsite is not None)["database"])),
         lambda a, k8s: Postgres("postgres", a, on(k8s)))
@@ -233,7 +235,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
                                                        tracing=("jaeger-collector.observability", 4317)),
         lambda a, k8s: _use_mesh(mesh.Mesh("mesh", a, on(k8s))))
     run("CertManagerArgs", part("certs"), lambda a, k8s: cert_manager.CertManager("certs", a, on(k8s)))
-    run("OperatorAccessArgs", _access_args, lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
+    run("OperatorAccessArgs", _access_args,
+        lambda a, k8s: _use_access(operator_access.OperatorAccess("access", a, on(k8s))))
     run("IngressNginxArgs", part("edge"), lambda a, k8s: ingress_nginx.IngressNginx("edge", a, on(k8s)))
     run("MetricsServerArgs", part("metrics_server"), lambda a, k8s: metrics_server.MetricsServer("metrics", a, on(k8s)))
     run("TartwareArgs", lambda s, k8s: compose.tartware_args(s, credentials(), _handle(k8s), _source(s, k8s)),
@@ -257,7 +260,7 @@ def _stack_builds(reads: Reads, name: str) -> None:
 
 # Each target from its example stack; the Rancher targets also with the other kind of Rancher
 # (the vSphere example uses an existing Rancher, the bare-metal one installs it).
-CLUSTER_BUILDS = [(t, {}, {}) for t in targets.TARGETS] + [
+CLUSTER_BUILDS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [(t, {}, {}) for t in targets.TARGETS] + [
     ("vsphere", dict(rancherInstall=True, rancherApiUrl=None, rancherKubeContext="mgmt"), {}),
     ("baremetal", dict(rancherInstall=False, rancherApiUrl="https://rancher.example.com"),
      dict(rancherToken="token")),

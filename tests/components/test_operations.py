@@ -18,7 +18,8 @@ def test_backups_and_vpas_wait_for_the_release_and_protect_the_claim():
         source = SecretSource("external-secrets", SecretsArgs(), on(p))
         args = OperationsArgs(ops=s.ops, dump_host="postgres-ro.database.svc.cluster.local",
                               domain="tartware.local", protect=True, network_policies=True,
-                              tartware_namespace="tartware-system", vpa_services=tuple(svc.name for svc in s.tartware.enabled_services),
+                              tartware_namespace="tartware-system",
+                              vpa_services=tuple(svc.name for svc in s.tartware.enabled_services),
                               platform=PlatformHandle(), release=release, credentials=credentials(), secrets=source)
         return Operations("operations", args, on(p))
 

@@ -45,7 +45,8 @@ export function ensureServiceAuthPassword(): void {
 }
 """
 KAFKA = 'throw new Error("Production requires explicit KAFKA_BROKERS; no default");\n'
-TELEMETRY = "const traceEndpoint =\n  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;\n"
+TELEMETRY = ("const traceEndpoint =\n"
+             "  process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;\n")
 TABLE = "    default_topic VARCHAR(150) NOT NULL DEFAULT 'commands.main',\n"
 
 
@@ -54,7 +55,8 @@ def synthetic(**services: str) -> dict[str, str]:
     texts = {app_source.CONFIG_INDEX: INDEX, app_source.CONFIG_HELPERS: HELPERS, app_source.CONFIG_KAFKA: KAFKA,
              app_source.TELEMETRY: TELEMETRY, app_source.COMMAND_TABLE: TABLE}
     for name in SERVICE_NAMES:
-        texts[f"Apps/{name}/src/config.ts"] = services.get(name.replace("-", "_"), "const c = loadServiceConfig(baseConfigSchema);\n")
+        texts[f"Apps/{name}/src/config.ts"] = services.get(name.replace("-", "_"),
+                                                           "const c = loadServiceConfig(baseConfigSchema);\n")
     return texts
 
 
@@ -63,7 +65,8 @@ ensureAuthDefaults();
 ensureServiceAuthPassword();
 const configValues = loadServiceConfig(databaseSchema);
 const key = process.env.GUEST_KEY ?? "placeholder-key";
-const urls = { roomsUrl: process.env.ROOMS_URL ?? "http://localhost:3015", unusedUrl: process.env.UNUSED_URL ?? "http://localhost:5000" };
+const urls = { roomsUrl: process.env.ROOMS_URL ?? "http://localhost:3015", \
+unusedUrl: process.env.UNUSED_URL ?? "http://localhost:5000" };
 fetch(config.urls.roomsUrl);
 const topic = process.env.GUEST_TOPIC ?? "guests.events";
 """
@@ -87,13 +90,15 @@ def test_each_rule_reads_its_variable_and_line():
     # the two services default to different issuers: both must be told the same one
     assert guests["AUTH_JWT_ISSUER"][1] == env["core-service"]["AUTH_JWT_AUDIENCE"][1] == "jwt-agreement"
     jwt, signer = app_source.jwt_defaults(synthetic(guests_service=GUESTS, core_service=CORE))
-    assert jwt["guests-service"][:2] == ("issuer-a", "audience-a") and jwt["core-service"][:2] == ("issuer-b", "audience-b")
+    assert jwt["guests-service"][:2] == ("issuer-a", "audience-a")
+    assert jwt["core-service"][:2] == ("issuer-b", "audience-b")
     assert signer == ("core-service", "Apps/core-service/src/config.ts:2")
 
 
 def test_a_planted_removal_drops_the_requirement():
     without = GUESTS.replace("ensureServiceAuthPassword();\n", "\n")
-    assert "SERVICE_AUTH_PASSWORD" not in app_source.required_env(synthetic(guests_service=without, core_service=CORE))["guests-service"]
+    env = app_source.required_env(synthetic(guests_service=without, core_service=CORE))
+    assert "SERVICE_AUTH_PASSWORD" not in env["guests-service"]
 
 
 def test_no_jwt_agreement_needed_when_every_default_agrees():
@@ -115,6 +120,18 @@ def test_topics_from_defaults_literals_and_the_command_table():
                       "guests.events": ("Apps/guests-service/src/config.ts:7",)}
 
 
-@pytest.mark.skipif(not os.environ.get("TARTWARE_APP_SRC"), reason="TARTWARE_APP_SRC (a red2n/tartware git checkout) not set")
+@pytest.mark.skipif(not os.environ.get("TARTWARE_APP_SRC"),
+                    reason="TARTWARE_APP_SRC (a red2n/tartware git checkout) not set")
 def test_generated_file_is_current():
     assert app_source.main(["--repo", os.environ["TARTWARE_APP_SRC"], "--commit", APP_COMMIT, "--check"]) == 0
+
+
+def test_long_entries_are_wrapped_within_the_line_length_and_read_back_the_same() -> None:
+    long = "Apps/a-service/src/lib/metrics.ts via " * 6
+    items = {"short": "x.ts", "a_long_value": long, "a_tuple": ("Apps/a/src/config.ts:1", long, "rule", "")}
+    lines = app_source._dict("D", "comment", items, "dict[str, object]")
+    assert max(len(line) for line in lines) <= app_source.WIDTH
+    assert '    \'short\': \'x.ts\',' in lines
+    namespace: dict[str, object] = {}
+    exec("\n".join(lines), namespace)
+    assert namespace["D"] == items

@@ -101,7 +101,8 @@ def test_latest_is_the_newest_manifest_by_server_time_and_a_future_dated_dump_ca
     result = pg.script(RESTORE, directory, PGDATABASE=db)
     assert result.returncode == 0, result.stderr
     assert _count(pg, db) == newest_rows == 5005
-    assert f"restore OK: {directory}/{second.stdout.split('backup OK: ')[1].split('/')[-1].split(' ')[0]}" in result.stdout
+    backup_id = second.stdout.split('backup OK: ')[1].split('/')[-1].split(' ')[0]
+    assert f"restore OK: {directory}/{backup_id}" in result.stdout
 
     time.sleep(1.1)  # the stamp has one-second resolution: the third dump must not take the second's name
     third = pg.script(BACKUP, directory, PGDATABASE=db)

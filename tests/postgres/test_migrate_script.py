@@ -232,7 +232,7 @@ def test_an_adopted_database_is_refused_until_it_is_recorded(app):
     ("not a superuser", {"PGUSER": "tartware", "PGPASSWORD": "synthetic-app-password"},
      "tartware is not a superuser"),
 ])
-def test_the_contracts_refusals_name_what_is_wrong_and_change_nothing(app, case, change, message):
+def test_the_contracts_refusals_name_what_is_wrong_and_change_nothing(app, case, change, message) -> None:
     env: dict[str, str] = {}
     for key, value in change.items():
         if key == "COMMIT":

@@ -43,7 +43,9 @@ def _problems(settings) -> dict[str, str]:
 
 def rendered_pooler(settings) -> tuple[int, dict[str, int]]:
     """The Pooler's pods and PgBouncer parameters as the program renders them."""
-    spec = pooler_spec(postgres_args(DataArgs(settings.data, True, None, None), None, None,
+    # postgres_args reads neither the credentials nor the secret maker: None stands in for both
+    data = DataArgs(settings.data, True, None, None)  # type: ignore[arg-type]
+    spec = pooler_spec(postgres_args(data, None, None,
                                              "tartware", "tartware"))
     return spec["instances"], {k: int(v) for k, v in spec["pgbouncer"]["parameters"].items()}
 
@@ -61,7 +63,8 @@ def pooler_by_hand(settings) -> dict[str, int]:
 def test_the_budget_is_pods_times_the_pool_at_both_scales():
     totals = guide.expected_totals()
     for pool in (1, 2, 7):
-        b = connections.budget(build_settings({"environment": "prod", "dbPoolMax": pool, "postgresMaxConnections": 5000}))
+        b = connections.budget(build_settings({"environment": "prod", "dbPoolMax": pool,
+                                               "postgresMaxConnections": 5000}))
         assert (b.min, b.max) == (totals["min"]["pods"] * pool, totals["max"]["pods"] * pool)
         assert {s.name for s in b.services} == set(guide.ROW_OF)  # every service opens a pool
 

@@ -57,7 +57,8 @@ SELF_AUTHENTICATING = {
 }
 # ... but some of their paths answer without a token: on a public host each must be refused at the
 # edge by a DENY AuthorizationPolicy from any source (facts/api_paths.py, with the app's files).
-UNAUTHENTICATED_PATHS = {("tartware-system", "api-gateway"): tuple(UNAUTHENTICATED_API_PATHS)}
+UNAUTHENTICATED_PATHS: dict[tuple[Optional[str], str], tuple[str, ...]] = {
+    ("tartware-system", "api-gateway"): tuple(UNAUTHENTICATED_API_PATHS)}
 # Paths a guard may leave out: RFC 8555 section 8.3, the CA fetches the HTTP-01 token from every host
 # of the certificate, and cert-manager's solver answers it.
 EXEMPT_PATHS = ("/.well-known/acme-challenge/*",)
@@ -89,7 +90,7 @@ class Door:
     pods: list[PodTemplate]
     services: list[Item]
     istio: bool
-    hosts: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # host -> {(namespace, Service)}
+    hosts: dict[str, set[tuple[Optional[str], str]]] = field(default_factory=dict)  # host -> {(namespace, Service)}
 
 
 def mesh_config(system: SystemRender) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def _labels(pod: PodTemplate) -> dict[str, str]:
     return dict((pod.metadata or {}).get("labels") or {})
 
 
-def _backend(host: str, default_ns: str) -> tuple[str, str]:
+def _backend(host: str, default_ns: Optional[str]) -> tuple[Optional[str], str]:
     parts = host.split(".")
     return (parts[1] if len(parts) > 1 else default_ns, parts[0])
 
@@ -236,10 +237,12 @@ def keeps_client_address(door: Door) -> bool:
     if any((s.doc.get("spec") or {}).get("externalTrafficPolicy") == "Local" for s in door.services):
         return True
     annotations = (door.pods[0].metadata or {}).get("annotations") or {}
-    topology = (json.loads(annotations[PROXY_CONFIG]) if PROXY_CONFIG in annotations else {}).get("gatewayTopology") or {}
+    proxy_config = json.loads(annotations[PROXY_CONFIG]) if PROXY_CONFIG in annotations else {}
+    topology = proxy_config.get("gatewayTopology") or {}
     if topology.get("numTrustedProxies"):
         return True
-    lb_sends = any(((s.doc.get("metadata") or {}).get("annotations") or {}).get(AWS_PROXY_PROTOCOL) for s in door.services)
+    lb_sends = any(((s.doc.get("metadata") or {}).get("annotations") or {}).get(AWS_PROXY_PROTOCOL)
+                   for s in door.services)
     return "proxyProtocol" in topology and lb_sends
 
 
@@ -306,7 +309,8 @@ def _path_denied(pol: Item, host: str, path: str) -> bool:
     return False
 
 
-def open_paths(system: SystemRender, door: Door, host: str, targets: set[tuple[str, str]], root: str) -> list[str]:
+def open_paths(system: SystemRender, door: Door, host: str, targets: set[tuple[Optional[str], str]],
+               root: str) -> list[str]:
     """The token-less paths of ``host``'s self-authenticating backends that no policy refuses on ``door``."""
     policies = policies_for(system, door, root) if door.istio else []
     wanted = sorted({p for t in targets for p in UNAUTHENTICATED_PATHS.get(t, ())})

@@ -311,8 +311,9 @@ PROVISIONERS: dict[str, tuple[Any, str]] = {
                               "rancher/local-path-provisioner deploy/local-path-storage.yaml"),
     "csi.vsphere.vmware.com": (lambda n: n.type == "rancher2:index/clusterV2:ClusterV2"
                                and "rancher-vsphere-csi" in str(n.plain.get("rkeConfig", {}).get("chartValues", "")),
-                               "RKE2's rancher-vsphere-csi chart (rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-csi), "
-                               "counted ready with the ClusterV2 — an assumption without a source: RKE2's helm-controller "
+                               "RKE2's rancher-vsphere-csi chart (rancher/vsphere-charts@9db6d94 "
+                               "charts/rancher-vsphere-csi), counted ready with the ClusterV2 — an assumption "
+                               "without a source: RKE2's helm-controller "
                                "installs the chart, and nothing read here ties the ClusterV2's Active state to that "
                                "install (docs/conformance.md \"vSphere storage\")"),
 }
@@ -468,7 +469,8 @@ def creators(model: Model, all_pods: list[Pod]) -> dict[tuple[str, str, str], li
             if args[:1] == ["create"]:
                 opts = dict(a[2:].split("=", 1) for a in args if a.startswith("--") and "=" in a)
                 if "secret-name" in opts:
-                    ns = opts.get("namespace", pod.template.namespace).replace("$(POD_NAMESPACE)", pod.template.namespace)
+                    ns = (opts.get("namespace", pod.template.namespace)
+                          .replace("$(POD_NAMESPACE)", pod.template.namespace))
                     add("Secret", ns, opts["secret-name"], Creator(pod.node, "runtime", pod.owner))
     return out
 
@@ -611,7 +613,8 @@ def isolating_and_admitting(model: Model, source: Pod, dest_ns: str, dest_labels
                 ns_sel, pod_sel = peer.get("namespaceSelector"), peer.get("podSelector")
                 if ns_sel is None and pod_sel is None:
                     continue
-                ns_ok = selector_matches(ns_sel, src_ns_labels) if ns_sel is not None else source.template.namespace == dest_ns
+                ns_ok = (selector_matches(ns_sel, src_ns_labels) if ns_sel is not None
+                         else source.template.namespace == dest_ns)
                 pod_ok = selector_matches(pod_sel, src_labels) if pod_sel is not None else True
                 if ns_ok and pod_ok:
                     admitting.append(o)

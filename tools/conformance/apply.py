@@ -131,15 +131,16 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 614-650 deleteProtectedError"),
     Rule("retain", "a retainOnDelete object survives only if its namespace does: deleting a namespace deletes "
          "everything in it",
-         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); kubernetes/kubernetes@v1.32.0 "
-         "pkg/controller/namespace/deletion/namespaced_resources_deleter.go"),
+         "pulumi/pulumi@v3.259.0 pkg/resource/deploy/step.go 661 (RetainOnDelete: no delete call); "
+         "kubernetes/kubernetes@v1.32.0 pkg/controller/namespace/deletion/namespaced_resources_deleter.go"),
     Rule("pre-delete-hook", "a release's pre-delete hooks must succeed or Helm's uninstall (and the destroy) fails",
          "helm/helm@v3.20.2 pkg/action/uninstall.go 109-113 (execHook HookPreDelete), pkg/action/hooks.go 86"),
     Rule("detach", "a volume provisioner is uninstalled only after every workload mounting its volumes is gone",
          "longhorn/longhorn@v1.12.1 chart/README.md \"Uninstallation\"; longhorn-manager uninstall (deletes every "
          "Longhorn volume); pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go ScheduleDeletes"),
     Rule("finalizer", "an object whose controller adds a finalizer is deleted while that controller still runs",
-         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go Delete (metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
+         "kubernetes/kubernetes@v1.32.0 staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go Delete "
+         "(metadata.finalizers block deletion); pulumi/pulumi-kubernetes@v4.32.0 "
          "provider/pkg/await/await.go Deletion (waits until the object is gone)"),
 )}
 
@@ -419,7 +420,8 @@ class FirstRun:
                 if helm_order(w.config) < helm_order(o):
                     self.add("webhook", o.node, o.key,
                              f"webhook {w.name} of the same release, created before this object (Helm creates kinds "
-                             "in order without waiting) and not serving yet", self.creation_error(o, self._webhook_error(w)))
+                             "in order without waiting) and not serving yet",
+                             self.creation_error(o, self._webhook_error(w)))
                 continue
             missing = self._needs_serving(o.node, w)
             if missing:
@@ -497,9 +499,9 @@ class FirstRun:
             for kind, name, _ in adm.pod_references(pod):
                 if kind != "PersistentVolumeClaim":
                     continue
-                for c in self.creators.get((kind, pod.template.namespace, name), []):
-                    if c.node is not pod.node:
-                        cls = (c.obj.doc.get("spec") or {}).get("storageClassName")
+                for creator in self.creators.get((kind, pod.template.namespace, name), []):
+                    if creator.node is not pod.node:
+                        cls = (creator.obj.doc.get("spec") or {}).get("storageClassName")
                         self.claim_class(pod.node, f"claim {name} mounted by {pod.owner.key}", cls)
 
     def claim_class(self, node: Node, what: str, cls: Optional[str]) -> None:
@@ -525,7 +527,8 @@ class FirstRun:
         if not providers:
             if targets.target(self.m.target).environment_storage:
                 return
-            self.add("volume", node, what, f"provisioner {provisioner}, which no resource of this stack installs", error)
+            self.add("volume", node, what, f"provisioner {provisioner}, which no resource of this stack installs",
+                     error)
             return
         if not any(p is node or self.done_before(node, p) for p in providers):
             self.add("volume", node, what, f"provisioner {provisioner} from {providers[0].label} "
@@ -543,8 +546,10 @@ class FirstRun:
             for o in self.m.objects:
                 if o.key in keys and o.node.release is not None:
                     kind, _, name = o.key.partition(" ")
-                    self.add("bundled", o.node, o.key, f"{o.key} not to exist, but {distribution} deploys it ({source})",
-                             f"Error: INSTALLATION FAILED: Unable to continue with install: {kind} \"{name.rsplit('/', 1)[-1]}\""
+                    self.add("bundled", o.node, o.key,
+                             f"{o.key} not to exist, but {distribution} deploys it ({source})",
+                             "Error: INSTALLATION FAILED: Unable to continue with install: "
+                             f"{kind} \"{name.rsplit('/', 1)[-1]}\""
                              f" in namespace \"{o.namespace or ''}\" exists and cannot be imported into the current "
                              "release: invalid ownership metadata")
 
@@ -605,7 +610,8 @@ class FirstRun:
                 continue
             selector = (svc.doc.get("spec") or {}).get("selector") or {}
             backing = [p for p in self.pods if p.template.namespace == ns and selector and not p.run_once
-                       and adm.selector_matches({"matchLabels": selector}, (p.template.metadata or {}).get("labels") or {})]
+                       and adm.selector_matches({"matchLabels": selector},
+                                                (p.template.metadata or {}).get("labels") or {})]
             if not backing:
                 continue
             server = backing[0]
@@ -762,11 +768,12 @@ def targeted_run(model: Model, targets: Iterable[str]) -> list[str]:
 
 
 def _value(values: dict, path: tuple[str, ...]) -> object:
+    node: object = values
     for key in path:
-        if not isinstance(values, dict):
+        if not isinstance(node, dict):
             return None
-        values = values.get(key)
-    return values
+        node = node.get(key)
+    return node
 
 
 def destroy(model: Model) -> Report:

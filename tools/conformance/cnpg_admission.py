@@ -88,7 +88,8 @@ def cluster_errors(doc: dict[str, Any]) -> list[str]:
             out.append(f"import source: external cluster {ext_name} not found")
     sync = (spec.get("postgresql") or {}).get("synchronous")
     if sync is not None:
-        total = int(spec.get("instances", 1)) + len(sync.get("standbyNamesPost") or []) + len(sync.get("standbyNamesPre") or [])
+        total = (int(spec.get("instances", 1)) + len(sync.get("standbyNamesPost") or [])
+                 + len(sync.get("standbyNamesPre") or []))
         if int(sync.get("number", 0)) >= total:
             out.append("Invalid synchronous configuration: the number of synchronous replicas must be less than "
                        "the total number of instances and the provided standby names.")
@@ -125,7 +126,8 @@ def violations(system: SystemRender) -> list[str]:
         for method in ("initdb", "recovery"):
             ref = ((bootstrap.get(method) or {}).get("secret") or {}).get("name")
             key = (item.namespace or "default", ref)
-            if ref and (key not in secrets or (secrets[key] is not None and not {"username", "password"} <= set(secrets[key]))):
+            if ref and (key not in secrets
+                        or (secrets[key] is not None and not {"username", "password"} <= set(secrets[key]))):
                 has = sorted(secrets[key]) if key in secrets else "no such Secret"
                 out.append(f"{item.key}: bootstrap.{method}.secret {ref} must hold username and password (has {has})")
         names = [(p.get("parameters") or {}).get("barmanObjectName") for p in spec.get("plugins") or []]

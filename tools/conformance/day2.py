@@ -267,20 +267,28 @@ def eks_scaling(change: Change, live: dict[str, LiveGroup]) -> Outcome:
     (CreateNodegroup, same limits) before the old group is drained (create-before-delete)."""
     new = change.new.plain["scalingConfig"] if change.new else None
     old = change.old.plain["scalingConfig"] if change.old else None
-    prefix = (change.new or change.old).plain["nodeGroupNamePrefix"]
+    side = change.new or change.old
+    scaling = old or new
+    assert side is not None and scaling is not None, "a change has an old side, a new one or both"
+    prefix = side.plain["nodeGroupNamePrefix"]
     group = live.get(prefix)
-    current = group.desired if group else (old or new)["desiredSize"]
+    current = group.desired if group else scaling["desiredSize"]
     if change.action == "update" and any(p.startswith("scalingConfig") for p in change.paths):
-        sent = new["desiredSize"] if "scalingConfig.desiredSize" not in change.new.ignore_changes else old["desiredSize"]
+        assert change.new is not None and new is not None and old is not None, "an update has both sides"
+        sent = (new["desiredSize"] if "scalingConfig.desiredSize" not in change.new.ignore_changes
+                else old["desiredSize"])
         if not new["minSize"] <= sent <= new["maxSize"]:
             which = (f"Minimum capacity {new['minSize']} can't be greater than desired size {sent}"
-                     if sent < new["minSize"] else f"Desired capacity {sent} can't be greater than max size {new['maxSize']}")
-            return Outcome(f"EKS refuses UpdateNodegroupConfig: InvalidParameterException: {which}", provider_refused=which)
+                     if sent < new["minSize"]
+                     else f"Desired capacity {sent} can't be greater than max size {new['maxSize']}")
+            return Outcome(f"EKS refuses UpdateNodegroupConfig: InvalidParameterException: {which}",
+                           provider_refused=which)
         delta = sent - current
         text = ("nodes unchanged" if delta == 0 else f"{delta:+d} nodes ({current} -> {sent})")
         return Outcome(f"in place: min {old['minSize']}->{new['minSize']}, max {old['maxSize']}->{new['maxSize']}, "
                        f"desired {sent} (live {current}): {text}", drained_pool=sent == 0 < current)
     if change.action.startswith("replace"):
+        assert change.new is not None and new is not None and old is not None, "a replacement has both sides"
         # the replacement is created with the inputs the diff saw: ignored properties keep their old values
         desired = old["desiredSize"] if "scalingConfig.desiredSize" in change.new.ignore_changes else new["desiredSize"]
         if not new["minSize"] <= desired <= new["maxSize"]:
@@ -317,12 +325,14 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
         return eks_scaling(change, live)
     stateful = (change.action.startswith("replace") and (is_stateful(change.old) if change.old else False))
     if change.type == "kubernetes:helm.sh/v3:Release" and change.action == "update":
+        assert change.old is not None and change.new is not None, "an update has both sides"
         before, after = statefulset_claims(change.old), statefulset_claims(change.new)
         for sts, templates in after.items():
             if sts in before and _sizes(before[sts]) != _sizes(templates):
                 refusal = (f"StatefulSet.apps \"{sts}\" is invalid: spec: Forbidden: updates to "
                            "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                           "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")
+                           "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                           "forbidden")
                 return Outcome(f"helm upgrade fails: {refusal} (kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation "
                                "ValidateStatefulSetUpdate)", provider_refused=refusal)
         crds = "version" in change.paths and _chart(change.new) == "kube-prometheus-stack"
@@ -337,7 +347,7 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
         return Outcome(cnpg_cluster_update(change))
     if change.type == "random:index/randomPassword:RandomPassword" and change.action.startswith("replace"):
         return Outcome("a new value; the Secrets built from it update in place, the pods read it at their next start")
-    if change.type == "kubernetes:core/v1:Secret" and change.action == "update" and \
+    if change.type == "kubernetes:core/v1:Secret" and change.action == "update" and change.new is not None and \
             (change.new.plain.get("metadata") or {}).get("namespace") == "database":
         return Outcome("CloudNativePG sets the owner's password from the changed Secret on the primary (a new "
                        f"resourceVersion: {CNPG} internal/management/controller/instance_controller.go "
@@ -350,6 +360,7 @@ def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
 
 def cnpg_cluster_update(change: Change) -> str:
     """What CloudNativePG does with an updated ``Cluster`` (the paths the diff holds), from its source."""
+    assert change.old is not None and change.new is not None, "an update has both sides"
     old, new = change.old.plain.get("spec") or {}, change.new.plain.get("spec") or {}
     out = []
     if (old.get("storage") or {}).get("size") != (new.get("storage") or {}).get("size"):
@@ -399,6 +410,19 @@ class Scenario:
     mocks: Optional[Callable[[], Any]] = None
 
 
+@contextlib.contextmanager
+def _pin(*pins: tuple[str, str]) -> Iterator[None]:
+    """facts/versions.py with other chart versions (what a renovate bump changes)."""
+    old = {name: getattr(versions, name) for name, _ in pins}
+    for name, version in pins:
+        setattr(versions, name, dataclasses.replace(old[name], version=version))
+    try:
+        yield
+    finally:
+        for name, ref in old.items():
+            setattr(versions, name, ref)
+
+
 # The EKS example's pools (settings/targets/eks.py prod defaults): compute 5-100, memory 3-50 (one
 # group per zone: 1-17 each), spot 3-6. Live sizes: what the autoscaler has made of them.
 COMPUTE_IDLE = LiveGroup("compute-", 5, 5, 100, ("c6i.4xlarge",))
@@ -427,7 +451,8 @@ SCENARIOS = (
     Scenario("kubernetes-next", "bump `kubernetesVersion` 1.35 -> 1.36", "eks", {"kubernetesVersion": "1.36"},
              scope="cluster", live=_eks(COMPUTE_BUSY)),
     Scenario("chart", f"bump chart versions (cert-manager {versions.CERT_MANAGER.version} -> v1.19.7, "
-             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev", mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
+             f"kube-prometheus-stack {versions.KUBE_PROMETHEUS_STACK.version} -> 81.6.0)", "dev",
+             mocks=lambda: _pin(("CERT_MANAGER", "v1.19.7"), ("KUBE_PROMETHEUS_STACK", "81.6.0"))),
     Scenario("resize", "resize the PostgreSQL volume (`postgresStorageSize` 8Gi -> 16Gi)", "dev",
              {"postgresStorageSize": "16Gi"}),
     Scenario("resize-prod", "resize the PostgreSQL volumes in prod (`postgresStorageSize` 500Gi -> 1Ti)", "prod",
@@ -449,19 +474,6 @@ SCENARIOS = (
              replace=("credentials-database",)),
     Scenario("rotate-prod", "rotate a generated password in prod", "prod", replace=("credentials-database",)),
 )
-
-
-@contextlib.contextmanager
-def _pin(*pins: tuple[str, str]) -> Iterator[None]:
-    """facts/versions.py with other chart versions (what a renovate bump changes)."""
-    old = {name: getattr(versions, name) for name, _ in pins}
-    for name, version in pins:
-        setattr(versions, name, dataclasses.replace(old[name], version=version))
-    try:
-        yield
-    finally:
-        for name, ref in old.items():
-            setattr(versions, name, ref)
 
 
 class RotatedMocks(DefaultMocks):

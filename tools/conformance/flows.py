@@ -28,8 +28,8 @@ from tools.system import Item, SystemRender
 
 # <service>.<namespace>.svc[.cluster.local][:port], optionally behind a pod's name on a headless
 # Service (redpanda-0.redpanda.messaging.svc...): groups "service", "namespace", "port"
-ADDRESS = re.compile(r"(?<![\w.-])(?:[a-z0-9][-a-z0-9]*\.)?(?P<service>[a-z0-9][-a-z0-9]*)\.(?P<namespace>[a-z0-9][-a-z0-9]*)"
-                     r"\.svc(?:\.cluster\.local)?(?![\w-])(?::(?P<port>\d+))?")
+ADDRESS = re.compile(r"(?<![\w.-])(?:[a-z0-9][-a-z0-9]*\.)?(?P<service>[a-z0-9][-a-z0-9]*)"
+                     r"\.(?P<namespace>[a-z0-9][-a-z0-9]*)\.svc(?:\.cluster\.local)?(?![\w-])(?::(?P<port>\d+))?")
 SCHEME_PORTS = {"http": 80, "https": 443, "grpc": 80, "redis": 6379, "postgres": 5432, "postgresql": 5432}
 
 
@@ -54,7 +54,7 @@ def service_pods(net: Network, svc: Item) -> list[Pod]:
             and all(p.labels.get(k) == v for k, v in sel.items())]
 
 
-def service_target(svc: Item, port: Port) -> Optional[Port]:
+def service_target(svc: Item, port: Optional[Port]) -> Optional[Port]:
     """The targetPort behind a Service port (number or name); None if the Service has no such port."""
     for sp in (svc.doc.get("spec") or {}).get("ports") or []:
         if sp.get("port") == port or (isinstance(port, str) and sp.get("name") == port):
@@ -62,7 +62,7 @@ def service_target(svc: Item, port: Port) -> Optional[Port]:
     return None
 
 
-def _to_service(net: Network, svcs, src: str, ns: str, name: str, port: Port, why: str,
+def _to_service(net: Network, svcs, src: str, ns: Optional[str], name: str, port: Optional[Port], why: str,
                 problems: list[str], protocol: str = "TCP") -> list[Flow]:
     svc = svcs.get((ns, name))
     if svc is None:
@@ -94,12 +94,14 @@ def addresses_in(text: str) -> list[tuple[str, str, Optional[int], str]]:
     out = []
     for m in ADDRESS.finditer(text):
         before = text[:m.start()]
-        scheme = before[-12:].rsplit("://", 1)[0].split("/")[-1].split("=")[-1].strip('"\' ') if before.endswith("://") else ""
+        scheme = (before[-12:].rsplit("://", 1)[0].split("/")[-1].split("=")[-1].strip('"\' ')
+                  if before.endswith("://") else "")
         out.append((m["service"], m["namespace"], int(m["port"]) if m["port"] else None, scheme))
     return out
 
 
-ENVOY_CLUSTER = re.compile(r"outbound\|(?P<port>\d+)\|[^|]*\|(?P<service>[a-z0-9-]+)\.(?P<namespace>[a-z0-9-]+)\.svc\.cluster\.local")
+ENVOY_CLUSTER = re.compile(r"outbound\|(?P<port>\d+)\|[^|]*\|"
+                           r"(?P<service>[a-z0-9-]+)\.(?P<namespace>[a-z0-9-]+)\.svc\.cluster\.local")
 
 
 def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple[list[Flow], list[str]]:
@@ -184,10 +186,10 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     d = dest.get("destination") or {}
                     host = d.get("host", "")
                     parts = host.split(".")
-                    name, ns = parts[0], parts[1] if len(parts) > 1 else vs.namespace
+                    name, dest_ns = parts[0], parts[1] if len(parts) > 1 else vs.namespace
                     port = (d.get("port") or {}).get("number")
                     for gw in gateway_pods:
-                        flows += _to_service(net, svcs, gw.owner, ns, name, port, f"gateway -> VirtualService "
+                        flows += _to_service(net, svcs, gw.owner, dest_ns, name, port, f"gateway -> VirtualService "
                                              f"{vs.namespace}/{vs.name} destination {host}:{port}", problems)
 
     # ... and every EnvoyFilter's upstream cluster (outbound|<port>||<service>.<ns>.svc.cluster.local,
@@ -219,7 +221,8 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
     for ing, svc_name, port in ingress_backends(system):
         for ctl in nginx:
             flows += _to_service(net, svcs, ctl.owner, ing.namespace or "default", svc_name, port,
-                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}", problems)
+                                 f"ingress-nginx -> Ingress {ing.namespace}/{ing.name} backend {svc_name}:{port}",
+                                 problems)
 
     # 5. every pod -> each in-cluster address in its env, args and the ConfigMaps it reads
     configmaps = {(i.namespace, i.name): i for i in system.of_kind("ConfigMap")}
@@ -243,7 +246,8 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
                     continue  # a name in a template string, not a Service of the render: references check
                 if port is None:
                     ports = [sp["port"] for sp in (svcs[(ns, name)].doc.get("spec") or {}).get("ports") or []]
-                    port = SCHEME_PORTS.get(scheme) if SCHEME_PORTS.get(scheme) in ports else (ports[0] if len(ports) == 1 else None)
+                    port = (SCHEME_PORTS.get(scheme) if SCHEME_PORTS.get(scheme) in ports
+                            else (ports[0] if len(ports) == 1 else None))
                 if port is None or (ns, name, port) in seen:
                     continue
                 seen.add((ns, name, port))
@@ -255,29 +259,29 @@ def platform_flows(system: SystemRender, net: Optional[Network] = None) -> tuple
     injected_ns = {ns for ns, labels in net.namespaces.items() if labels.get("istio-injection") == "enabled"}
     tracing = tracing_endpoints(system)
     for pod in net.pods:
-        tpl = by_owner_tpl.get(pod.owner)
-        if tpl is None:
+        own_tpl = by_owner_tpl.get(pod.owner)
+        if own_tpl is None:
             continue
-        inject = (tpl.metadata.get("annotations") or {}).get("sidecar.istio.io/inject",
+        inject = (own_tpl.metadata.get("annotations") or {}).get("sidecar.istio.io/inject",
                                                              pod.labels.get("sidecar.istio.io/inject"))
         if pod.namespace in injected_ns and inject != "false" and not pod.host_network:
             for d in istiod:
                 flows.append(Flow(pod.owner, d.owner, 15012, "TCP", f"sidecar of {pod.owner} -> istiod xDS"))
-            for ns, name, port in tracing:
-                flows += _to_service(net, svcs, pod.owner, ns, name, port,
-                                     f"sidecar of {pod.owner} -> tracing {name}.{ns}:{port}", problems)
+            for trace_ns, name, port in tracing:
+                flows += _to_service(net, svcs, pod.owner, trace_ns, name, port,
+                                     f"sidecar of {pod.owner} -> tracing {name}.{trace_ns}:{port}", problems)
     # 8. members of one clustered release talk to each other; 9. calls to the public internet
-    for ns, owners, ports, why in CLUSTER_PEERS:
+    for ns, owners, peer_ports, why in CLUSTER_PEERS:
         members = [p for p in net.pods if p.namespace == ns and p.owner in owners]
         for src in members:
             for dst in members:
                 if src.owner == dst.owner and resources_replicas(system, src.owner) < 2:
                     continue
                 flows += [Flow(src.owner, dst.owner, port, "TCP", f"{why} ({src.owner} -> {dst.owner})")
-                          for port in ports]
-    for src, dst, ports, why in RELEASE_CLIENTS:
-        if net.by_owner.get(src) and net.by_owner.get(dst):
-            flows += [Flow(src, dst, port, "TCP", why) for port in ports]
+                          for port in peer_ports]
+    for client, server, client_ports, why in RELEASE_CLIENTS:
+        if net.by_owner.get(client) and net.by_owner.get(server):
+            flows += [Flow(client, server, port, "TCP", why) for port in client_ports]
     flows += cnpg_flows(system, net, svcs, problems)
     for pod, ns, name, port, why in RUNBOOK:
         flows += _to_service(net, svcs, pod.owner, ns, name, port, why, problems)
@@ -306,7 +310,8 @@ CLUSTER_PEERS = [
     ("messaging", {"StatefulSet messaging/redpanda"}, (33145, 9644),
      "Redpanda internal RPC and admin API between brokers (chart listeners.rpc.port 33145, admin 9644)"),
     ("consul", {"StatefulSet consul/consul-server"}, (8300, 8301, 8302),
-     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 (developer.hashicorp.com/consul/docs/install/ports)"),
+     "Consul server RPC/Raft 8300 and Serf LAN/WAN gossip 8301/8302 "
+     "(developer.hashicorp.com/consul/docs/install/ports)"),
 ]
 # One workload of a release calling another through names its config holds in short form (no
 # namespace, so the address scan above does not see them): (source, destination, ports, why)
@@ -322,7 +327,8 @@ RUNBOOK = [
     (RUNBOOK_DEBUG, "database", "postgres-postgresql", 5432,
      "the guide's runbook debug pod -> PostgreSQL"),
 ]
-# Calls to addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts): (namespace, Deployment, port, why)
+# Calls to addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts):
+# (namespace, Deployment, port, why)
 INTERNET = [
     ("tartware-system", "availability-guard-service", 443,
      "availability guard -> the notification webhooks/APIs of its six secret-sourced keys"),
@@ -352,7 +358,8 @@ def cnpg_flows(system: SystemRender, net: Network, svcs, problems: list[str]) ->
     * an import Job reads the external cluster's host (api/v1 ExternalCluster connectionParameters)."""
     flows: list[Flow] = []
     operator = [p for p in net.pods if p.labels.get("app.kubernetes.io/name") == "cloudnative-pg"]
-    stores = {(i.namespace, i.name): i.doc for i in system.of_kind("ObjectStore")}
+    stores: dict[tuple[Optional[str], Optional[str]], dict[str, Any]] = {
+        (i.namespace, i.name): i.doc for i in system.of_kind("ObjectStore")}
     for item in system.of_kind("Cluster"):
         if not str(item.doc.get("apiVersion", "")).startswith("postgresql.cnpg.io/"):
             continue
@@ -367,8 +374,8 @@ def cnpg_flows(system: SystemRender, net: Network, svcs, problems: list[str]) ->
             if i.labels.get("cnpg.io/instanceRole") == "replica":
                 flows += _to_service(net, svcs, i.owner, ns, f"{name}-rw", 5432,
                                      f"{why}: streaming replication from the primary", problems)
-        archive = [stores.get((ns, (p.get("parameters") or {}).get("barmanObjectName"))) for p in spec.get("plugins") or []
-                   if p.get("isWALArchiver")]
+        archive = [stores.get((ns, (p.get("parameters") or {}).get("barmanObjectName")))
+                   for p in spec.get("plugins") or [] if p.get("isWALArchiver")]
         for store in archive:
             if store is None:
                 problems.append(f"{why}: its archiving plugin names an ObjectStore that does not exist")
@@ -380,9 +387,9 @@ def cnpg_flows(system: SystemRender, net: Network, svcs, problems: list[str]) ->
             host = (ext.get("connectionParameters") or {}).get("host", "")
             jobs = [p for p in net.pods if p.namespace == ns and p.labels.get("cnpg.io/cluster") == name
                     and p.labels.get("cnpg.io/jobRole")]
-            for name_, ns_, port, _ in addresses_in(host + ":5432" if host and ":" not in host else host):
+            for name_, ns_, addr_port, _ in addresses_in(host + ":5432" if host and ":" not in host else host):
                 for job in jobs:
-                    flows += _to_service(net, svcs, job.owner, ns_, name_, port or 5432,
+                    flows += _to_service(net, svcs, job.owner, ns_, name_, addr_port or 5432,
                                          f"{why}: bootstrap from external cluster {ext.get('name')}", problems)
             plugin = (ext.get("plugin") or {}).get("parameters") or {}
             store = stores.get((ns, plugin.get("barmanObjectName")))
@@ -457,7 +464,7 @@ def ext_authz_calls(system: SystemRender, net: Network) -> list[tuple[Item, Pod,
     return out
 
 
-def ingress_backends(system: SystemRender) -> list[tuple[Item, str, Port]]:
+def ingress_backends(system: SystemRender) -> list[tuple[Item, str, Optional[Port]]]:
     """(Ingress, Service name, port number or name) of every backend of every Ingress."""
     out = []
     for ing in system.of_kind("Ingress"):
@@ -483,7 +490,7 @@ def resources_replicas(system: SystemRender, owner: str) -> int:
     return 1 if replicas is None else int(replicas)
 
 
-def tracing_endpoints(system: SystemRender) -> list[tuple[str, str, int]]:
+def tracing_endpoints(system: SystemRender) -> list[tuple[Optional[str], str, int]]:
     """(namespace, service, port) of the tracing providers in the mesh config (istiod's ConfigMap
     ``istio``, key ``mesh``: ``extensionProviders[].{opentelemetry,zipkin}.service/port``)."""
     import yaml

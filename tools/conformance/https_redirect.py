@@ -15,6 +15,8 @@ exists, so those hosts keep port 80 open (docs/platform.md says so).
 
 from __future__ import annotations
 
+from typing import Optional
+
 from tools.conformance.access import SELF_AUTHENTICATING, front_doors
 from tools.system import SystemRender
 
@@ -31,7 +33,7 @@ def violations(system: SystemRender) -> list[str]:
     """Hosts a TLS gateway serves in plain HTTP without a redirect that are not the API."""
     if acme_in_use(system):
         return []
-    targets: dict[str, set[tuple[str, str]]] = {}
+    targets: dict[str, set[tuple[Optional[str], str]]] = {}
     for door in front_doors(system):
         for host, leads in door.hosts.items():
             targets.setdefault(host, set()).update(leads)

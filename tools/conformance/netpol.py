@@ -118,7 +118,7 @@ class Network:
                 out.append(pol)
         return out
 
-    def peer_matches(self, peer: Mapping[str, Any], policy_ns: str, other: Pod) -> bool:
+    def peer_matches(self, peer: Mapping[str, Any], policy_ns: Optional[str], other: Pod) -> bool:
         if "ipBlock" in peer:
             block = peer["ipBlock"]
             net = ipaddress.ip_network(block["cidr"], strict=False)

@@ -27,7 +27,8 @@ OPERATOR_POD_KINDS = {"Prometheus": "prometheus", "Alertmanager": "alertmanager"
 OPERATOR_CONTAINER_SECURITY = {"readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
                                "capabilities": {"drop": ["ALL"]}}
 OPERATOR_WEB_PORTS = {"Prometheus": 9090, "Alertmanager": 9093}
-RELOADER_FLAGS = {("requests", "cpu"): "--config-reloader-cpu-request", ("limits", "cpu"): "--config-reloader-cpu-limit",
+RELOADER_FLAGS = {("requests", "cpu"): "--config-reloader-cpu-request",
+                  ("limits", "cpu"): "--config-reloader-cpu-limit",
                   ("requests", "memory"): "--config-reloader-memory-request",
                   ("limits", "memory"): "--config-reloader-memory-limit"}
 

@@ -73,14 +73,15 @@ def _ns(item_ns: Optional[str]) -> str:
     return item_ns or "default"
 
 
-def existing(system: SystemRender) -> dict[str, dict[tuple[str, str], Any]]:
-    out: dict[str, dict[tuple[str, str], Any]] = {k: {} for k in
-                                                  ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service")}
+def existing(system: SystemRender) -> dict[str, dict[tuple[str, Optional[str]], Any]]:
+    out: dict[str, dict[tuple[str, Optional[str]], Any]] = {  # a Certificate may lack secretName
+        k: {} for k in ("Secret", "ConfigMap", "ServiceAccount", "PersistentVolumeClaim", "Service")}
     for i in list(system.items) + [Item(d, "runtime") for d in runtime_objects(system)]:
         if i.kind in out:
             data = {}
             if i.kind in ("Secret", "ConfigMap"):
-                data = {**(i.doc.get("data") or {}), **(i.doc.get("stringData") or {}), **(i.doc.get("binaryData") or {})}
+                data = {**(i.doc.get("data") or {}), **(i.doc.get("stringData") or {}),
+                        **(i.doc.get("binaryData") or {})}
             out[i.kind][(_ns(i.namespace), i.name)] = data
         if i.kind == "ExternalSecret":
             spec = i.doc.get("spec") or {}
@@ -237,7 +238,8 @@ def service_references(system: SystemRender, have: dict) -> list[str]:
     for item in system.of_kind("APIService"):
         svc = (item.doc.get("spec") or {}).get("service")
         if svc:
-            out += _service(have, system, svc["namespace"], svc["name"], svc.get("port", 443), f"APIService {item.name}")
+            out += _service(have, system, svc["namespace"], svc["name"], svc.get("port", 443),
+                            f"APIService {item.name}")
     # in-cluster addresses in containers, ConfigMaps and Secrets (datasources, adapter URLs, mesh config)
     sources: list[tuple[str, Iterable[str]]] = []
     for pod in pod_templates(system):
@@ -263,11 +265,13 @@ def binding_references(system: SystemRender, have: dict) -> list[str]:
         for s in b.doc.get("subjects") or []:
             if s.get("kind") == "ServiceAccount":
                 ns = s.get("namespace") or _ns(b.namespace)
-                if not _has(have["ServiceAccount"], ns, s["name"]) and ns in {i.name for i in system.of_kind("Namespace")}:
+                if (not _has(have["ServiceAccount"], ns, s["name"])
+                        and ns in {i.name for i in system.of_kind("Namespace")}):
                     out.append(f"{b.kind} {b.name}: ServiceAccount {ns}/{s['name']} does not exist")
     return out
 
 
 def violations(system: SystemRender) -> list[str]:
     have = existing(system)
-    return sorted(set(pod_references(system, have) + service_references(system, have) + binding_references(system, have)))
+    return sorted(set(pod_references(system, have) + service_references(system, have)
+                      + binding_references(system, have)))

@@ -97,7 +97,7 @@ def pod_totals(pod: PodTemplate) -> tuple[float, float, float, float]:
             else:
                 init = max(init, amount(c, section, r) + sidecars)
         vals.append(max(main, init))
-    return tuple(vals)  # type: ignore[return-value]
+    return tuple(vals)
 
 
 def platform_totals(system: SystemRender, daemonsets: bool = False,

@@ -15,9 +15,10 @@ from tools.render import KUBE_VERSION, is_builtin, validate
 from tools.system import SystemRender
 
 
-def crd_schemas(system: SystemRender) -> dict[tuple[str, str], dict[str, Any]]:
-    """(apiVersion, kind) -> openAPIV3Schema of every served version of every CRD in the render."""
-    out = {}
+def crd_schemas(system: SystemRender) -> dict[tuple[str, Optional[str]], dict[str, Any]]:
+    """(apiVersion, kind) -> openAPIV3Schema of every served version of every CRD in the render (a CRD
+    without ``spec.names.kind``, which the API server refuses, is keyed by None)."""
+    out: dict[tuple[str, Optional[str]], dict[str, Any]] = {}
     for crd in system.of_kind("CustomResourceDefinition"):
         spec = crd.doc.get("spec") or {}
         group, kind = spec.get("group"), (spec.get("names") or {}).get("kind")

@@ -66,7 +66,8 @@ def test_bare_metal_storage_keeps_volumes_when_protected():
     def reclaim(run):
         storage = run.one("tartware:cluster:BareMetalStorage", "c-storage")
         values = [r.plain["values"] for r in descendants(run, storage.urn) if r.type == "kubernetes:helm.sh/v3:Release"]
-        classes = [r.plain for r in descendants(run, storage.urn) if r.type == "kubernetes:storage.k8s.io/v1:StorageClass"]
+        classes = [r.plain for r in descendants(run, storage.urn)
+                   if r.type == "kubernetes:storage.k8s.io/v1:StorageClass"]
         return ({v["persistence"]["reclaimPolicy"] for v in values if "persistence" in v}
                 | {c.get("reclaimPolicy") for c in classes if c.get("reclaimPolicy")})
 

@@ -22,7 +22,8 @@ def test_acme_issuer_with_the_solver_from_the_args():
 
 
 def test_cert_manager_installs_its_crds_before_the_issuers():
-    run, certs = build(lambda: CertManager("certs", CertManagerArgs(True, "tartware.local", "tartware-ca"), on(provider())))
+    run, certs = build(lambda: CertManager("certs", CertManagerArgs(True, "tartware.local", "tartware-ca"),
+                                           on(provider())))
     comp = wired(run, "tartware:platform:CertManager", "certs")
     release = run.one(RELEASE, "certs-release")
     assert release.parent == comp.urn and release.plain["name"] == "cert-manager"

@@ -15,14 +15,15 @@ from tests.components.helpers import build, deps_names, on, provider, settings, 
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
 KEYS = ArchiveArgs(destination="s3://tartware-backups/tartware/pitr", endpoint="https://minio.example.com:9000",
                    region="us-east-1", encryption="aws:kms", kms_key_id="arn:aws:kms:us-east-1:123456789012:key/k",
-                   role_arn="", access_key_id=pulumi.Output.secret("AKID"), secret_access_key=pulumi.Output.secret("sk"))
+                   role_arn="", access_key_id=pulumi.Output.secret("AKID"),
+                   secret_access_key=pulumi.Output.secret("sk"))
 
 
 def _args(archive=KEYS, protect=True, **raw):
     s = settings(environment="prod", **raw)
 
     def make(p):
-        data = DataArgs(s.data, protect, None, None, archive=archive,  # type: ignore[arg-type]
+        data = DataArgs(s.data, protect, None, None, archive=archive,
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p))
         legacy = (stand_in("bitnami", p),) if s.data.pg.migration == "import" else ()
         return postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
@@ -98,10 +99,11 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     from components.network import PolicyHome
 
     s = settings(environment="prod", postgresMigration="import")
-    home_urn = "urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies::platform-network"
+    home_urn = ("urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies"
+                "::platform-network")
 
     def make(p):
-        data = DataArgs(s.data, True, None, None, archive=None,  # type: ignore[arg-type]
+        data = DataArgs(s.data, True, None, None, archive=None,
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p),
                         policies=PolicyHome("platform-network", pulumi.Output.from_input(home_urn)))
         allows = DataTier._postgres_policies(s.data, "import", archived=False)["database"]
