@@ -1,6 +1,6 @@
-"""tartware-infra: compose the stack. No logic here; see stacks/ and components/.
+"""tartware-infra: compose the stack. No logic here; see program/ and components/.
 
-Each layer is built as ``Component(name, args, opts)``: stacks/compose.py turns the validated
+Each layer is built as ``Component(name, args, opts)``: program/compose.py turns the validated
 settings and the handles of the layers below into that component's args; the Kubernetes provider
 of the cluster goes in ``opts``.
 """
@@ -14,8 +14,8 @@ from components.outputs import export_outputs
 from components.platform import Platform
 from components.secrets import SecretSource
 from components.tartware import TartwareRelease
-from stacks import compose
-from stacks.settings import load_settings
+from program import compose
+from program.load import load_settings
 
 settings = load_settings()  # validates everything before any resource is registered
 

@@ -11,8 +11,8 @@ from typing import Optional
 
 import pulumi
 
-from stacks.targets.base import ClusterArgs
-from stacks.handles import ClusterHandle
+from settings.targets.base import ClusterArgs
+from components.handles import ClusterHandle
 
 from .clusters.baremetal import BareMetalRke2Cluster
 from .clusters.eks import EksCluster
@@ -31,7 +31,7 @@ __all__ = ["TARGETS", "build_cluster", "ExistingCluster", "EksCluster", "Vsphere
 
 
 def build_cluster(name: str, args: ClusterArgs, opts: Optional[pulumi.ResourceOptions] = None) -> ClusterHandle:
-    """The cluster target of ``args`` (one args class per target, stacks/targets/).
+    """The cluster target of ``args`` (one args class per target, settings/targets/).
 
     The target's exports (registration commands, join token, ...) are published by
     components/outputs.py with the other stack outputs.

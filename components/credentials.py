@@ -16,19 +16,39 @@ does not rotate them: docs/app.md "Data-encryption keys".
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import dataclass
+from typing import Optional, Protocol
 
 import pulumi
 import pulumi_random as random
 
-from stacks.args import CredentialsArgs
-from stacks.endpoints import DEFAULT_ENDPOINTS
+from facts.endpoints import DEFAULT_ENDPOINTS
 
 from .base import TartwareComponent
 
 # 32 random bytes (256 bits) per data-encryption key, given to the app as 64 hex characters: hex can
 # never start like one of the app's insecure patterns, and 64 characters pass its 16-character floor.
 DATA_KEY_BYTES = 32
+
+
+class CredentialOutputs(Protocol):
+    """The generated credentials (``Credentials`` below): Pulumi secrets."""
+
+    database_username: str
+    database_password: pulumi.Output
+    database_admin_password: pulumi.Output
+    database_replication_password: pulumi.Output
+    redis_password: pulumi.Output
+    jwt_secret: pulumi.Output
+    default_password: pulumi.Output  # AUTH_DEFAULT_PASSWORD
+    service_password: pulumi.Output  # SERVICE_AUTH_PASSWORD
+    guest_data_key: pulumi.Output  # GUEST_DATA_ENCRYPTION_KEY
+    billing_data_key: pulumi.Output  # BILLING_DATA_ENCRYPTION_KEY
+
+
+@dataclass(frozen=True)
+class CredentialsArgs:
+    protect: bool
 
 
 class Credentials(TartwareComponent):

@@ -2,29 +2,36 @@
 restricted pod security, namespaces with Pod Security Admission labels, and NetworkPolicies.
 
 NetworkPolicies: default-deny ingress per namespace, then explicit allows (the vocabulary,
-``Peer``/``Allow``/``NamespacePolicies``, is stacks/network.py). tartware-system's policies are
+``Peer``/``Allow``/``NamespacePolicies``, is components/network.py). tartware-system's policies are
 rendered by the Tartware chart (``networkPolicy`` values), because the namespace and the services'
 ports belong to that release.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog
-from stacks.args import NetworkPoliciesArgs
+from facts import catalog
 # the vocabulary the components build their policies with, re-exported next to NetworkPolicies
-from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, default_deny  # noqa: F401
-from stacks.versions import ChartRef
+from components.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, default_deny  # noqa: F401
+from facts.versions import ChartRef
 
 from .base import TartwareComponent
 
 # ---------------------------------------------------------------- Helm releases, custom resources, pod security
 
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
+
+
+@dataclass(frozen=True)
+class NetworkPoliciesArgs:
+    """``NetworkPolicies``' args: default-deny ingress plus the allows, per namespace."""
+
+    namespaces: Sequence[NamespacePolicies]
 
 
 def chart_args(ref: ChartRef) -> dict[str, Any]:
@@ -39,7 +46,7 @@ def helm_release(owner: TartwareComponent, resource_name: str, chart: ChartRef, 
                  namespace: str, values: Mapping[str, Any], provider: k8s.Provider,
                  depends_on: Sequence[pulumi.Resource] = (), timeout: int = 900,
                  protect: bool = False, ignore_changes: Sequence[str] = ()) -> k8s.helm.v3.Release:
-    """A third-party chart from its official repository, pinned in stacks/versions.py.
+    """A third-party chart from its official repository, pinned in facts/versions.py.
 
     ``helm.v3.Release`` (not ``helm.v4.Chart``): a real Helm release the `helm` CLI sees, and it runs
     the charts' hooks (ingress-nginx admission certificate Jobs, cert-manager startupapicheck,
@@ -155,7 +162,7 @@ class NetworkPolicies(TartwareComponent):
 def network_policy(owner: TartwareComponent, prefix: str, ns: str, name: str, spec: dict[str, Any],
                    depends_on: Sequence[pulumi.Resource], aliases: Sequence[pulumi.Alias] = ()
                    ) -> k8s.networking.v1.NetworkPolicy:
-    """One NetworkPolicy ``name`` in ``ns``, the resource ``<prefix>-<ns>-<name>`` (stacks/network.py
+    """One NetworkPolicy ``name`` in ``ns``, the resource ``<prefix>-<ns>-<name>`` (components/network.py
     ``PolicyHome``)."""
     return k8s.networking.v1.NetworkPolicy(
         f"{prefix}-{ns}-{name}",

@@ -9,15 +9,32 @@ when the ambient kubeconfig is used); inside objects it is ``null`` (a DNS recor
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 import pulumi
 
-from stacks.args import OperationsOutputs, OutputsArgs
-from stacks.handles import PlatformHandle
+from components.operations import OperationsOutputs
+from components.handles import ClusterHandle, PlatformHandle
 
 # Public names under the stack's domain, in output order; `rancher` only when the stack manages it.
 DNS_NAMES = ("api", "grafana", "jaeger", "prometheus")
+
+
+@dataclass(frozen=True)
+class OutputsArgs:
+    environment: str
+    domain: str
+    tartware_namespace: str
+    release_name: str  # the Tartware Helm release
+    tls_cluster_issuer: str  # the chart's Ingress certificate issuer ("" = none)
+    budget: Mapping[str, Any]  # the guide's budget of the enabled services (rules/budget.py as_output)
+    cluster: ClusterHandle
+    platform: PlatformHandle
+    api_url: Any  # str or Output[str]
+    secret_names: Any
+    operations: OperationsOutputs
+    database: Mapping[str, Any]  # PostgreSQL's addresses, pooler, archive, RPO, runbook (program/compose.py)
 
 
 def record_type(address: Optional[str]) -> Optional[str]:
@@ -82,7 +99,7 @@ def namespaces(tartware_namespace: str, platform: PlatformHandle, operations: Op
 
 
 def export_outputs(args: OutputsArgs) -> None:
-    """Every stack output, from the layers' handles (stacks/compose.py ``outputs_args``)."""
+    """Every stack output, from the layers' handles (program/compose.py ``outputs_args``)."""
     cluster, platform, operations = args.cluster, args.platform, args.operations
     pulumi.export("environment", args.environment)
     pulumi.export("clusterTarget", cluster.target)

@@ -8,16 +8,16 @@ path, producing a Secret with the same name and keys — so charts and pods are 
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Protocol, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import versions
-from stacks.args import ExternalSecretsArgs, NetworkPoliciesArgs, SecretsArgs
+from facts import versions
 
 from .base import TartwareComponent
-from .kit import ANYWHERE, Allow, NamespacePolicies, helm_release, namespace, NetworkPolicies
+from .kit import ANYWHERE, Allow, NamespacePolicies, helm_release, namespace, NetworkPolicies, NetworkPoliciesArgs
 
 ESO_NAMESPACE = "external-secrets"
 STORE_NAME = "vault"
@@ -31,6 +31,46 @@ ESO_API = "external-secrets.io/v1"  # v1beta1 is not served: external-secrets/ex
 # condition type ExternalSecretReady of external-secrets apis/externalsecrets/v1), so a missing Vault
 # path fails here, naming the ExternalSecret, instead of as a Helm time-out of the release using it.
 SYNCED = {"pulumi.com/waitFor": "condition=Ready"}
+
+
+class SecretMaker(Protocol):
+    """Where credential Secrets come from (``SecretSource`` below)."""
+
+    @property
+    def uses_vault(self) -> bool: ...
+
+    def secret(self, parent: Any, resource_name: str, secret_name: str, namespace_name: str,
+               generated: Mapping[str, pulumi.Input[str]], vault_item: str, secret_type: str = "Opaque",
+               depends_on: Sequence[pulumi.Resource] = (),
+               labels: Optional[Mapping[str, str]] = None) -> pulumi.Resource: ...
+
+
+@dataclass(frozen=True)
+class ExternalSecretsArgs:
+    """The external-secrets operator and its ClusterSecretStore for Vault's Kubernetes auth."""
+
+    server: str  # Vault address
+    kv_mount: str  # KV v2 mount the store reads
+    auth_mount: str  # Kubernetes auth mount
+    role: str  # Vault role external-secrets logs in as
+    prod: bool
+    network_policies: bool = True
+
+
+@dataclass(frozen=True)
+class VaultSecretsArgs:
+    """Credential Secrets synced from Vault: the operator, and where each credential set lives."""
+
+    operator: ExternalSecretsArgs
+    path_prefix: str  # credential set <item> is the KV key <path_prefix>/<item>
+    refresh_interval: str  # ExternalSecret refreshInterval
+
+
+@dataclass(frozen=True)
+class SecretsArgs:
+    """``SecretSource``'s args: ``vault`` None generates the Secrets here."""
+
+    vault: Optional[VaultSecretsArgs] = None
 
 
 class ExternalSecretsOperator(TartwareComponent):

@@ -10,15 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog
-from stacks.tartware_values import chart_values
-from stacks.endpoints import (
+from facts import catalog
+from components.tartware_values import chart_values
+from facts.endpoints import (
     ADMIN_DATABASE_SECRET,
     AUTH_SECRET,
     BILLING_DATA_KEY,
@@ -32,16 +33,27 @@ from stacks.endpoints import (
     SERVICE_PASSWORD_KEY,
     SUPERUSER_VAULT_ITEM,
 )
-from stacks.settings import RegistrySettings
+from settings.model import RegistrySettings, TartwareSettings
 
 from .base import TartwareComponent
-from stacks.args import TartwareArgs
+from .credentials import CredentialOutputs
+from .handles import PlatformHandle
 from .kit import namespace
+from .secrets import SecretMaker
 
 CHART_PATH = Path(__file__).resolve().parent.parent / "charts" / "tartware"
 # Pulumi runs the program from the project directory; a relative path keeps state identical
 # across checkouts.
 CHART_REF = "./charts/tartware"
+
+
+@dataclass(frozen=True)
+class TartwareArgs:
+    tartware: TartwareSettings
+    credentials: CredentialOutputs
+    platform: PlatformHandle
+    secrets: SecretMaker
+    protect: bool = False
 
 
 def chart_digest(path: Path = CHART_PATH) -> str:
@@ -112,7 +124,7 @@ class TartwareRelease(TartwareComponent):
                    {"username": credentials.database_username, "password": credentials.database_password},
                    "database"),
             # The superuser's password, for the migration hook Job only (docs/app.md "Migration contract"):
-            # the one the data tier's Cluster gives `postgres` (stacks/endpoints.py SUPERUSER_SECRET).
+            # the one the data tier's Cluster gives `postgres` (facts/endpoints.py SUPERUSER_SECRET).
             secret("database-admin-credentials", ADMIN_DATABASE_SECRET,
                    {"password": credentials.database_admin_password}, SUPERUSER_VAULT_ITEM),
             secret("redis-credentials", REDIS_SECRET, {"password": credentials.redis_password}, "redis"),

@@ -3,7 +3,7 @@
     python3 -m e2e.app            # toolchain and build into the cache, nothing else (stdlib only)
 
 * ``TARTWARE_APP_SRC``: a git checkout of red2n/tartware that contains ``APP_COMMIT``
-  (stacks/app_source.py). Never vendored: the app's package.json says "license": "UNLICENSED".
+  (facts/app_source.py). Never vendored: the app's package.json says "license": "UNLICENSED".
 * The cache (``TARTWARE_E2E_CACHE``, default ``~/.cache/tartware-e2e``): the Node toolchain from
   npm as pinned in e2e/package.json + package-lock.json (``npm ci``), and ``app-<commit>``: the
   tree of that commit (``git archive``, so local changes in the checkout never leak in),
@@ -47,8 +47,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from stacks.app_source import APP_COMMIT
-from stacks.catalog import SERVICES
+from facts.app_source import APP_COMMIT
+from facts.catalog import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLCHAIN_FILES = (ROOT / "e2e" / "package.json", ROOT / "e2e" / "package-lock.json")

@@ -58,10 +58,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from stacks.app_source import APP_COMMIT, APP_TOPICS
-from stacks.catalog import GATEWAY, NAMESPACE
-from stacks.endpoints import (DATABASE_NAMESPACE, DEFAULT_ENDPOINTS, JAEGER_RELEASE, KAFKA_PORT, MESSAGING_NAMESPACE,
-                              OBSERVABILITY_NAMESPACE, OTLP_HTTP_PORT, REDPANDA_RELEASE, SUPERUSER_SECRET, service_host)
+from facts.app_source import APP_COMMIT, APP_TOPICS
+from facts.catalog import GATEWAY, NAMESPACE
+from facts.endpoints import (
+    DATABASE_NAMESPACE,
+    DEFAULT_ENDPOINTS,
+    JAEGER_RELEASE,
+    KAFKA_PORT,
+    MESSAGING_NAMESPACE,
+    OBSERVABILITY_NAMESPACE,
+    OTLP_HTTP_PORT,
+    REDPANDA_RELEASE,
+    SUPERUSER_SECRET,
+    service_host,
+)
 
 from e2e import app as app_build
 from e2e import loadmix
@@ -207,7 +217,7 @@ class Seed:
 
 def plant_services(kind: str, rest: list[str], services: dict[str, ServiceSpec]) -> list[str]:
     """The services a planted defect touches: the one losing a variable, or those whose own
-    source names a topic (stacks/app_source.py APP_TOPICS sites under Apps/<service>/)."""
+    source names a topic (facts/app_source.py APP_TOPICS sites under Apps/<service>/)."""
     if kind == "missing-env":
         return [rest[0]]
     if kind == "missing-topic":
@@ -322,7 +332,7 @@ def start_system(rendered: Rendered, tree: Path, tools: app_build.Toolchain, wor
              (ep.redis_host, ep.redis_port): redis.port,
              (service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE), KAFKA_PORT): kafka.port,
              (service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE), OTLP_HTTP_PORT): otlp.port}
-    for i in range(16):  # the brokers' stable names (stacks/endpoints.py kafka_seed_brokers)
+    for i in range(16):  # the brokers' stable names (facts/endpoints.py kafka_seed_brokers)
         ports[(f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}", KAFKA_PORT)] = kafka.port
     for name, s in rendered.services.items():
         for p in s.ports.values():

@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
-from stacks.endpoints import CLUSTER_DOMAIN
+from facts.endpoints import CLUSTER_DOMAIN
 
 RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword"
 RANDOM_BYTES = "random:index/randomBytes:RandomBytes"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from stacks import compose
-from stacks.args import ArchiveArgs, DataArgs
-from stacks.errors import SettingsError
-from stacks.settings import build_settings
+from components.platform.postgres import ArchiveArgs
+from components.platform.data_tier import DataArgs, postgres_args
+from settings.errors import SettingsError
+from program.load import build_settings
 from tools.offline import DefaultMocks, RecordingMonitor, recorded_run, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS
 from tools.system import PROGRAM, Item, SystemRender, system_of
@@ -211,7 +211,7 @@ def sample_args(archive: bool = True, synchronous: str = "required"):
     base backup), with or without an archive."""
     settings = build_settings({"environment": "prod", "postgresSynchronous": synchronous})
     data = DataArgs(settings.data, True, None, None, archive=ARCHIVE if archive else None)  # type: ignore[arg-type]
-    return compose.postgres_args(data, None, None, "tartware", "tartware")
+    return postgres_args(data, None, None, "tartware", "tartware")
 
 
 # --- what waits for a LoadBalancer address (tests/test_real_waits.py, tests/test_platform.py) --------

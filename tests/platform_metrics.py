@@ -2,7 +2,7 @@
 
 Every metric named in PromQL we ship (dashboards, PrometheusRules, prometheus-adapter rules, the
 load-test collector's queries) must be one of these or one of the app's own
-(``stacks/app_source.APP_METRICS`` at the pinned app commit); tests/test_promql_metrics.py
+(``facts/app_source.APP_METRICS`` at the pinned app commit); tests/test_promql_metrics.py
 checks it. Histograms are listed by their exposed series (``_bucket``).
 """
 

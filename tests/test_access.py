@@ -18,7 +18,7 @@ import string
 import pytest
 import yaml
 
-from stacks import versions
+from facts import versions
 from components.platform.operator_access import ext_authz_provider
 from tools.charts import schema_errors, vendored_chart
 from tools.conformance import flows as derived  # the flows the platform needs
@@ -27,8 +27,8 @@ from tools.conformance.pods import pod_templates
 from tools.offline import Secret, run_program, stack_config
 from tools.scan import SSO_EXAMPLE, VARIANTS, variant_config, variant_system
 from tools.system import SystemRender, program_system
-from stacks.api_paths import POLICY_NAME as API_PATHS_POLICY
-from stacks.settings import build_settings
+from facts.api_paths import POLICY_NAME as API_PATHS_POLICY
+from program.load import build_settings
 from tests.helpers import assert_refused, planted_system
 
 NS = "tartware-infra"

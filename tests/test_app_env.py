@@ -1,6 +1,6 @@
 """Everything the Tartware app requires at start is set by the rendered Deployments.
 
-The required variables are read from the app's source (stacks/app_source.py, generated); the
+The required variables are read from the app's source (facts/app_source.py, generated); the
 expected values below (issuer, audience, ports, source lines) are read by hand from
 red2n/tartware@a2583469, not from the code under test.
 """
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-import stacks.app_env as app_env
-from stacks.app_source import APP_REQUIRED_ENV, APP_TOPICS
-from stacks.catalog import SERVICE_NAMES
-from stacks.tartware_values import chart_values
-from stacks.settings import build_settings
+from facts import app_env
+from facts.app_source import APP_REQUIRED_ENV, APP_TOPICS
+from facts.catalog import SERVICE_NAMES
+from components.tartware_values import chart_values
+from program.load import build_settings
 from tests import guide
 from tests.helpers import assert_refused
 from tools.app_contract import container_env, missing_env
@@ -86,7 +86,7 @@ def test_a_planted_refused_value_is_found(rendered):
 
 
 def test_values_refuse_a_required_variable_nothing_provides(monkeypatch):
-    """A variable the app starts to require with no provider in stacks/app_env.py stops the program
+    """A variable the app starts to require with no provider in facts/app_env.py stops the program
     when it computes the chart values, naming the service and the line."""
     required = copy.deepcopy(app_env.APP_REQUIRED_ENV)
     required["rooms-service"]["NEW_REQUIRED_SETTING"] = (

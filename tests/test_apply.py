@@ -432,7 +432,7 @@ def test_bundled_metrics_server_on_k3d():
     assert {v.what for v in found} == {"APIService v1beta1.metrics.k8s.io", "Deployment kube-system/metrics-server"}
     assert found[0].error.startswith("Error: INSTALLATION FAILED: Unable to continue with install:")
     # and the program does not install one there (metricsServer: auto)
-    from stacks.platform_settings import metrics_server_wanted
+    from settings.platform import metrics_server_wanted
     from tests.components.helpers import settings
 
     platform = settings(environment="dev").platform

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stacks import cron
+from settings import cron
 from tests.helpers import VSPHERE, VSPHERE_SECRETS
 from tests.helpers import assert_refused, run_with
 from tools.diff import kubernetes_objects
@@ -255,7 +255,7 @@ def test_alerts_use_real_kube_state_metrics_series(prod_run):
 
 def test_alert_threshold_follows_the_schedule():
     from components.operations import backup_alert_rules
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     backup = build_settings({"backupSchedule": "0 */6 * * *"}).ops.backup
     (group,) = backup_alert_rules(backup.schedule, backup.stale_after_seconds)
@@ -290,8 +290,8 @@ def test_prod_without_an_offsite_target_is_refused_unless_opted_out_by_name():
 
 
 def test_the_offsite_rule_is_a_deployment_policy_of_prod_only():
-    from stacks.errors import SettingsError
-    from stacks.settings import build_settings
+    from settings.errors import SettingsError
+    from program.load import build_settings
 
     with pytest.raises(SettingsError, match="backupOffsiteBucket"):
         build_settings({"environment": "prod"}, deploying=True)
@@ -312,7 +312,7 @@ def test_prod_may_drop_the_nightly_dump_only_by_name():
 
 
 def test_the_encryption_default_fits_the_provider():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     def encryption(provider: str, given: str = "") -> str:
         raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteProvider": provider,
@@ -326,7 +326,7 @@ def test_the_encryption_default_fits_the_provider():
 
 
 def test_the_default_prefix_holds_the_stack():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     raw = {"backupOffsiteBucket": BUCKET, "backupOffsiteRegion": "us-east-1", "backupOffsiteRoleArn": ROLE}
     folders = {stack: build_settings(raw, stack=stack).ops.backup.offsite.folder("postgres") for stack in ("dev", "prod")}

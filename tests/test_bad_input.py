@@ -109,7 +109,7 @@ CASES = [
     ("ops", {"loadTest": "stress"}, "loadTest", ["'off', 'smoke', 'load' or 'locust'"]),
     ("ops", {"loadTest": "locust"}, "loadTestUsername", ["required when loadTest is locust"]),
     ("ops", {"locustSpawnRate": "fast"}, "locustSpawnRate", ["valid integer"]),
-    # rate limits (stacks/ratelimit.py)
+    # rate limits (facts/ratelimit.py)
     ("core", {"environment": "prod", "gatewayRateMax": 200}, "gatewayRateMax",
      ["caps the whole platform below the guide's 20000 req/s", "at least 1200000 per '1 minute'"]),
     ("core", {"gatewayRateWindow": "1 fortnight"}, "gatewayRateWindow", ["'1 minute'"]),
@@ -184,7 +184,7 @@ def test_a_secret_stored_in_plaintext_is_refused_naming_the_key(secret, context)
 
 
 def test_every_secret_setting_is_covered_by_the_plaintext_cases():
-    from stacks.settings import all_declared
+    from settings.declared import all_declared
 
     assert {s.name for s in all_declared() if s.secret} == {s for s, _ in PLAINTEXT_SECRETS}
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stacks.quantities import Cpu, Memory
+from settings.quantities import Cpu, Memory
 from tests import guide
 
 RELEASE = "kubernetes:helm.sh/v3:Release"

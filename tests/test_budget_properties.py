@@ -2,11 +2,11 @@
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from stacks.budget import Budget
-from stacks.catalog import SERVICE_NAMES
-from stacks.errors import SettingsError
-from stacks.quantities import Cpu, Memory
-from stacks.settings import build_settings
+from rules.budget import Budget
+from facts.catalog import SERVICE_NAMES
+from settings.errors import SettingsError
+from settings.quantities import Cpu, Memory
+from program.load import build_settings
 
 GI = 2**30
 MI = 2**20
@@ -43,9 +43,9 @@ def connections_fit(env, pods, pool, max_connections, phase):
     them against PgBouncer's and CloudNativePG's sources)."""
     import math
 
-    from stacks.connections import reserved
-    from stacks.data_settings import POOLER_SIZES
-    from stacks.settings import build_settings as plain
+    from rules.connections import reserved
+    from settings.data import POOLER_SIZES
+    from program.load import build_settings as plain
 
     reserve = sum(n for _, n, _ in reserved(plain({"environment": env, "postgresMigration": phase,
                                                    "postgresMaxConnections": 20000})))
@@ -60,7 +60,7 @@ def connections_fit(env, pods, pool, max_connections, phase):
 def expected_valid(env, services, pool=1, max_connections=20000, phase="none"):
     """Independent oracle for validity (the services.<name>.* rules of the README's "Settings" section
     and docs/budget.md "Database connections"), and the connection budget."""
-    from stacks.catalog import PROFILES
+    from facts.catalog import PROFILES
 
     pods = sum(services.get(name, {}).get("maxReplicas", PROFILES[env][name].max_replicas) for name in SERVICE_NAMES)
     if not connections_fit(env, pods, pool, max_connections, phase):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from stacks.nodes import kube_reserved_bytes, kube_reserved_millicores
-from stacks.errors import SettingsError
-from stacks.settings import build_settings
+from settings.nodes import kube_reserved_bytes, kube_reserved_millicores
+from settings.errors import SettingsError
+from program.load import build_settings
 from tests import guide
 from tests.helpers import run_with
 

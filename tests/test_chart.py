@@ -5,9 +5,9 @@ import copy
 import helm_python
 import pytest
 
-from stacks.app_source import APP_COMMIT
+from facts.app_source import APP_COMMIT
 
-from stacks.quantities import Cpu, Memory
+from settings.quantities import Cpu, Memory
 from tools.render import CHART, ROOT, render_chart, validate
 from tests import guide
 from tests.helpers import APP_RELEASE, RELEASE
@@ -359,8 +359,8 @@ def test_scenario_private_registry():
 def test_image_digest_pins_the_pull():
     """services.<name>.imageDigest: the image is <registry>/<image>:<tag>@<digest>; a reference with a
     digest is pulled by digest (distribution/reference grammar: name[:tag][@digest])."""
-    from stacks.tartware_values import chart_values
-    from stacks.settings import build_settings
+    from components.tartware_values import chart_values
+    from program.load import build_settings
 
     digest = "sha256:" + "0123456789abcdef" * 4
     settings = build_settings({"environment": "prod", "services": {"api-gateway": {"imageDigest": digest}}})

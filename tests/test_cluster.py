@@ -10,9 +10,9 @@ import yaml
 
 from components.clusters.rancher import command_with_ca
 from components.cluster import build_cluster
-from stacks import compose
-from stacks.settings import load_settings
-from stacks.targets.rancher import MOCK_RANCHER_CA
+from program import compose
+from program.load import load_settings
+from settings.targets.rancher import MOCK_RANCHER_CA
 from tools.offline import DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
 from tests.helpers import LB_POOL, VSPHERE, VSPHERE_SECRETS, assert_refused, run_with
@@ -455,7 +455,7 @@ def test_rancher_install_bootstraps_with_generated_password(baremetal):
 # ------------------------------------------------------------- Rancher targets: what RKE2 lacks
 
 ROOT = Path(__file__).resolve().parent.parent
-# The vendored chart at its pin (stacks/versions.py CLUSTER_AUTOSCALER = 9.59.0).
+# The vendored chart at its pin (facts/versions.py CLUSTER_AUTOSCALER = 9.59.0).
 AUTOSCALER_CHART = ROOT / "charts" / "vendor" / "cluster-autoscaler-9.59.0"
 MEMORY_TAINT_TOLERATION = {"key": "tartware.io/pool", "operator": "Equal", "value": "memory", "effect": "NoSchedule"}
 

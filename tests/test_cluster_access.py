@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from components.cluster import build_cluster
-from stacks import compose
-from stacks.settings import load_settings
+from program import compose
+from program.load import load_settings
 from tests.apply_model import EXAMPLES, STACKS, model, violations
 from tools.conformance import admission, cluster_access, resize
 from tools.conformance.apply import first_run

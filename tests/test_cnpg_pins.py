@@ -1,4 +1,4 @@
-"""What CloudNativePG and its Barman Cloud plugin run follows the pins in stacks/versions.py.
+"""What CloudNativePG and its Barman Cloud plugin run follows the pins in facts/versions.py.
 
 * The images tools/cnpg.py puts in the pods the operator makes come from the vendored charts of the
   pins (tools/cnpg_images.py), and a chart of another operator or plugin version than the model was
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stacks import versions
+from facts import versions
 from tools import cnpg, cnpg_images
 from tools.charts import vendored_chart
 

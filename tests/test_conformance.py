@@ -149,10 +149,10 @@ def test_limits_check_fails_on_a_container_without_limits(system):
 
 
 def test_platform_pods_are_within_what_the_capacity_check_counts(system, request):
-    """The capacity check (stacks/capacity.py) adds the platform's fixed overhead to the Tartware
+    """The capacity check (rules/capacity.py) adds the platform's fixed overhead to the Tartware
     budget. The requests the rendered platform pods really make must not exceed it, or the check
     would pass a cluster the platform does not fit on."""
-    from stacks.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
+    from rules.capacity import CLUSTER_DAEMONSETS, fixed_overhead, per_node_daemonsets
 
     require_complete(system)
     settings = _settings(system.stack)
@@ -169,7 +169,7 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
 def _settings(stack: str):
     import yaml
 
-    from stacks.settings import build_settings
+    from program.load import build_settings
     from tools.offline import ROOT
 
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
@@ -203,7 +203,7 @@ def test_section_overheads_are_the_rendered_requests(system, section, namespaces
 
 def test_observability_pods_are_its_workload_table(system):
     """Every pod the observability releases render (the charts at their pins) is a workload of
-    stacks/observability_workloads.py with its replicas, containers and sizes; the table's sums,
+    settings/observability_workloads.py with its replicas, containers and sizes; the table's sums,
     ``fixed_overhead`` and ``per_node_overhead``, are the rendered pods' requests."""
     require_complete(system)
     s = _settings(system.stack).observability
@@ -217,8 +217,8 @@ def test_observability_pods_are_its_workload_table(system):
 def observability_off():
     """prod with Loki (and Alloy), Jaeger and prometheus-adapter off: the Observability component
     alone (tests/components), its releases rendered from their charts like the whole system's."""
-    from stacks.args import ObservabilityArgs
     from components.platform.observability import Observability
+    from components.platform.observability_values import ObservabilityArgs
     from tests.components.helpers import build, on, provider, settings
     from tools.system import render_system
 
@@ -252,7 +252,7 @@ def test_planted_pod_of_a_release_outside_the_table_is_named(observability_off):
     planted_render = SystemRender(system.stack, system.items + [renderer], system.releases)
     assert workloads.violations(planted_render, s) == [
         "Deployment observability/kube-prometheus-stack-grafana-image-renderer (release kube-prometheus-stack) "
-        "is rendered but is not a workload of stacks/observability_workloads.py"]
+        "is rendered but is not a workload of settings/observability_workloads.py"]
     assert workloads.rendered_overhead(planted_render)[0][0] == s.fixed_overhead()[0] + 50
 
 
@@ -276,7 +276,7 @@ def test_planted_sidecar_and_size_outside_the_table_are_named(observability_off)
 def test_planted_wrong_count_is_named(observability_off):
     """A count the table gets wrong (Grafana runs the chart's default of one) and a count the
     render changes behind the table's back (Alertmanager)."""
-    from stacks import observability_workloads as table
+    from settings import observability_workloads as table
 
     s, system = observability_off
     kps = table.KUBE_PROMETHEUS_STACK
@@ -667,7 +667,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     blocked, _ = netpol.check_flows(netpol.build_network(planted(system, add=[deny])), to_bucket)
     assert len(blocked) == 3 and all("denied by the egress policies of database" in b for b in blocked)
     # the capacity check counts the plugin and the sidecars (restartable init containers add up)
-    from stacks.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
+    from rules.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
     cpu = mem = 0.0
     for pod in pod_templates(system):
         if pod.namespace in ("database", "cnpg-system", "cache", "messaging", "consul") and pod.long_running:

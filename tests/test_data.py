@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from stacks import versions
-from stacks import compose
-from stacks.args import DataArgs
-from stacks.settings import build_settings
+from facts import versions
+from components.platform.data_tier import DataArgs, postgres_args
+from program.load import build_settings
 from tests import guide
 from tests.helpers import CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, EXAMPLE_STACKS, example_run, platform_run, releases
 from tools.charts import render, vendored_chart
@@ -21,7 +20,7 @@ POOLER = "kubernetes:postgresql.cnpg.io/v1:Pooler"
 SCHEDULED_BACKUP = "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup"
 OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore"
 
-# Official chart locations, written out by hand (not read from stacks/versions.py): the chart
+# Official chart locations, written out by hand (not read from facts/versions.py): the chart
 # READMEs' `helm repo add` lines (cloudnative-pg/charts README.md, DandyDeveloper/charts README.md).
 OFFICIAL = {
     "cnpg": ("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "cnpg-system"),
@@ -128,7 +127,7 @@ def test_zero_loss_failover_is_a_setting():
     from components.platform.postgres import cluster_spec
 
     preferred = build_settings({"environment": "prod", "postgresSynchronous": "preferred"}).data
-    spec = cluster_spec(compose.postgres_args(DataArgs(preferred, True, None, None), None, None, "tartware", "tartware"))
+    spec = cluster_spec(postgres_args(DataArgs(preferred, True, None, None), None, None, "tartware", "tartware"))
     assert spec["postgresql"]["synchronous"] == {"method": "any", "number": 1, "dataDurability": "preferred"}
 
 
@@ -212,7 +211,7 @@ def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
     """Transaction pooling in front of the primary, sized so the budget at maximum scale (every pod x
     DB_POOL_MAX 15, docs/budget.md) fits even with one pooler pod down, and the pooler's
     server connections with a rollout's surge pod fit the Cluster's max_connections (the whole server
-    side, reserve included: tests/stacks/test_connections.py)."""
+    side, reserve included: tests/rules/test_connections.py)."""
     run = platform_run("prod")
     (pooler,) = run.of_type(POOLER)
     spec = pooler.plain["spec"]
@@ -302,7 +301,7 @@ def test_volume_sizes_from_settings():
 
     data = build_settings({"environment": "prod", "postgresStorageSize": "750Gi", "redpandaStorageSize": "1Ti",
                            "dataComponents": {"consul": False}, "postgresMaxConnections": 1500}).data
-    spec = cluster_spec(compose.postgres_args(DataArgs(data, True, None, None), None, None, "tartware", "tartware"))
+    spec = cluster_spec(postgres_args(DataArgs(data, True, None, None), None, None, "tartware", "tartware"))
     assert spec["storage"]["size"] == "750Gi"
     # max_connections is a cluster-wide parameter: CloudNativePG writes spec.postgresql.parameters into
     # every instance's configuration, so the standbys never have fewer than the primary, which a hot
@@ -379,7 +378,7 @@ def test_cloudnative_pg_needs_kubernetes_1_29():
 
 
 def test_fixed_overhead_counts_ha_size():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     dev = build_settings({"environment": "dev"}).data.fixed_overhead()
     prod = build_settings({"environment": "prod"}).data.fixed_overhead()

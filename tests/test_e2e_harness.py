@@ -158,7 +158,7 @@ def test_plants_start_only_what_they_touch_and_bad_plants_are_refused_before_any
                 ("api-gateway", "core-service", "billing-service", "availability-guard-service",
                  "reservations-command-service", "notification-service")}
     assert plant_services("missing-env", ["billing-service", "NODE_ENV"], services) == ["billing-service"]
-    # the services whose own files name the topic (stacks/app_source.py APP_TOPICS), not the shared config's users
+    # the services whose own files name the topic (facts/app_source.py APP_TOPICS), not the shared config's users
     assert plant_services("missing-topic", ["commands.primary"], services) == [
         "api-gateway", "availability-guard-service", "billing-service", "reservations-command-service"]
     assert plant_services("missing-topic", ["notifications.events"], services) == ["notification-service"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 from e2e import loadmix
-from stacks import versions
+from facts import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 MIX = json.loads((ROOT / "loadtest" / "mix.json").read_text())

@@ -1,5 +1,5 @@
 """The offline plan's Edge section and the data tier's Redis budget, against the guide and the
-upstream sources each number comes from (never against stacks/ratelimit.py's constants).
+upstream sources each number comes from (never against facts/ratelimit.py's constants).
 
 * the guide: 20,000 req/s ("20,000 operations per second"), HPA on CPU at 70 % (tests/guide.py HPA_CPU);
 * the alert's headroom rate, 25,000 req/s: red2n/tartware@a2583469
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stacks import redis_load
+from rules import redis_load
 from tests import guide
 from tests.components.helpers import settings
 from tests.redis_server import PASSWORD, REDIS, redis  # noqa: F401  (redis: a fixture)
@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _plan(**overrides) -> dict:
-    """The plan's Edge and Redis sections (tools/plan.py edge_plan, stacks/redis_load.py) for the
+    """The plan's Edge and Redis sections (tools/plan.py edge_plan, rules/redis_load.py) for the
     committed prod stack with a k6 load test, from its validated settings (no program run needed)."""
     doc = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())["config"]
     raw = {k.split(":", 1)[1]: v for k, v in doc.items()}

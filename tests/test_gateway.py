@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stacks.settings import build_settings
+from program.load import build_settings
 from components.platform import mesh
 from tools.offline import run_program, stack_config
 from tools.render import validate

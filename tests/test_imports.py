@@ -1,4 +1,10 @@
-"""No import circles among the project's modules (stacks/, components/, tools/, __main__.py).
+"""The project's layers point one way, and its modules import no circle.
+
+The layers, lowest first: ``facts/`` (the catalog, the pins, the endpoints, what the app is),
+``settings/`` (the stack settings model), ``rules/`` (checks across settings sections),
+``components/`` (the ComponentResources, each with its args), ``program/`` (one stack read and
+composed), ``__main__.py``; ``tools/`` on top. A module imports its own package and the layers
+below it, never one above; ``__main__.py`` imports only ``program/`` and ``components/``.
 
 Every import counts, module-level and inside functions (an import tucked into a function still
 ties the modules together); ``if TYPE_CHECKING:`` imports count too. A project import inside a
@@ -13,7 +19,9 @@ import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("stacks", "components", "tools")
+# The layers, lowest first (docs/architecture.md "One-way layers"); tools/ is on top.
+LAYERS = ("facts", "settings", "rules", "components", "program", "__main__", "tools")
+PACKAGES = ("facts", "settings", "rules", "components", "program", "tools")
 
 
 def _modules() -> dict[str, Path]:
@@ -126,8 +134,9 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_sees_the_layers():
     edges, _ = _graph()
     assert len(MODULES) > 60
-    assert "stacks.model" in edges["stacks.settings"]  # the loader builds the model
-    assert "stacks.budget" in edges["stacks.capacity"]  # a rule uses another rule
+    assert "settings.model" in edges["program.load"]  # the loader builds the model
+    assert "settings.data" in edges["settings.model"]  # the model gathers the sections
+    assert "rules.budget" in edges["rules.capacity"]  # a rule uses another rule
     assert "components.kit" in edges["components.secrets"]
 
 
@@ -147,13 +156,56 @@ def test_project_imports_inside_functions_say_why():
     assert unexplained == []
 
 
-def test_components_do_not_import_upward_and_stacks_import_no_components():
+def _layer(module: str) -> int:
+    return LAYERS.index(module.split(".", 1)[0])
+
+
+def upward(edges: dict[str, set[str]]) -> list[str]:
+    """Each import of a module of a higher layer than the importer's (its own package is its layer),
+    and each import of ``__main__.py`` of anything but ``program/`` and ``components/``."""
+    found = []
+    for module, targets in sorted(edges.items()):
+        for target in sorted(targets):
+            if _layer(target) > _layer(module):
+                found.append(f"{module} imports {target}")
+            elif module == "__main__" and target.split(".", 1)[0] not in ("program", "components"):
+                found.append(f"{module} imports {target}")
+    return found
+
+
+def test_every_import_points_down_the_layers():
     edges, _ = _graph()
-    for module, targets in edges.items():
-        if module.startswith("stacks"):
-            assert not [t for t in targets if t.startswith(("components", "tools")) or t == "__main__"], module
-        if module.startswith("components"):
-            assert not [t for t in targets if t.startswith("tools") or t == "__main__"], module
+    assert upward(edges) == []
+
+
+def test_an_upward_import_is_found():
+    """Planted: a fact importing the settings, the settings a rule, a rule a component, a component the
+    program, the program a tool, and ``__main__.py`` the settings are each reported; imports inside a
+    layer, and downward, are not."""
+    planted = {
+        "facts.catalog": {"settings.model", "facts.versions"},
+        "settings.model": {"rules.budget", "facts.catalog", "settings.data"},
+        "settings.data": set(),
+        "rules.budget": {"components.kit", "settings.model"},
+        "components.kit": {"program.compose", "facts.versions"},
+        "program.compose": {"tools.offline", "components.kit", "rules.budget"},
+        "__main__": {"settings.model", "program.compose", "components.kit"},
+        "tools.offline": {"__main__", "program.compose", "facts.catalog"},
+    }
+    assert upward(planted) == [
+        "__main__ imports settings.model",
+        "components.kit imports program.compose",
+        "facts.catalog imports settings.model",
+        "program.compose imports tools.offline",
+        "rules.budget imports components.kit",
+        "settings.model imports rules.budget",
+    ]
+
+
+def test_every_package_is_a_layer():
+    """A new top-level package of the program takes its place in LAYERS (and PACKAGES) first."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "e2e", "loadtest"}
+    assert packages == set(PACKAGES)
 
 
 def test_the_program_and_its_tools_import_nothing_from_tests():

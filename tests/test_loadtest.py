@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks.app_source import GATEWAY_ROUTES
+from facts.app_source import GATEWAY_ROUTES
 from tools.diff import kubernetes_objects
 from tools.offline import Secret, run_program, stack_config
 from tools.render import validate
@@ -411,7 +411,7 @@ def test_load_test_pods_run_as_a_high_uid_hardened(load_run, locust_run):
 
 
 def test_k6_jobs_pull_grafana_k6_by_digest(load_run):
-    """k6 1.7.1 by tag and digest (stacks/versions.py; tests/test_conformance.py checks the grammar)."""
+    """k6 1.7.1 by tag and digest (facts/versions.py; tests/test_conformance.py checks the grammar)."""
     jobs = [d for k, d in objects(load_run).items() if k.startswith("Job/k6-")]
     assert len(jobs) == 2  # the generators and the coordinator
     for job in jobs:
@@ -485,9 +485,9 @@ def test_locust_master_and_workers_with_the_guides_settings(locust_run):
 
 
 def test_locust_settings_are_settings():
-    from stacks.schema import BuildContext
-    from stacks.errors import ProblemCollector
-    from stacks import ops_settings
+    from settings.schema import BuildContext
+    from settings.errors import ProblemCollector
+    from settings import ops as ops_settings
 
     raw = {x.name: x.default for x in ops_settings.DECLARED if x.default is not None and not x.secret}
     raw.update({"loadTest": "locust", "loadTestUsername": "u", "locustUsers": 200, "locustSpawnRate": 10,

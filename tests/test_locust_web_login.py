@@ -1,6 +1,6 @@
 """Locust's own web login, run for real: the master command the program deploys, on loopback.
 
-Locust 2.47.0 (the image's version, stacks/versions.py) is installed from PyPI into its own virtualenv
+Locust 2.47.0 (the image's version, facts/versions.py) is installed from PyPI into its own virtualenv
 by ``.ci/run`` (requirements-locust.txt) and this file runs as its own step there, with
 ``TARTWARE_LOCUST`` naming the ``locust`` executable; in the main suite it is skipped. The command,
 arguments and environment are those of the ``locust-master`` Deployment in the render, with the

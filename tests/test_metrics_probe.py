@@ -1,4 +1,4 @@
-"""metricsServer=auto on an existing cluster asks the cluster first (stacks/metrics_probe.py).
+"""metricsServer=auto on an existing cluster asks the cluster first (facts/metrics_probe.py).
 
 A fake ``kubectl`` (a shell script in a temporary directory) answers the way the real one does for
 each case: NotFound, our Helm release's APIService, someone else's, an unreachable server; its
@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from stacks import compose, metrics_probe
-from stacks.metrics_probe import Found, kubectl_probe
-from stacks.platform_settings import metrics_server_wanted
+from program import compose
+from facts import metrics_probe
+from facts.metrics_probe import Found, kubectl_probe
+from settings.platform import metrics_server_wanted
 from tests.components.helpers import settings
 
 OURS = {"metadata": {"name": "v1beta1.metrics.k8s.io",
@@ -89,7 +90,7 @@ def test_unknown_falls_back_to_the_context_rule_and_warns(monkeypatch):
     unknown = Found("unknown", "kubectl is not on PATH")
     assert metrics_server_wanted(platform, "existing", "kind-tartware", unknown)
     assert not metrics_server_wanted(platform, "existing", "k3d-tartware", unknown)
-    # the program's decision (stacks/compose.py) and its pulumi.log.warn
+    # the program's decision (program/compose.py) and its pulumi.log.warn
     warned: list[str] = []
     monkeypatch.setattr(compose.pulumi.log, "warn", lambda message, *args, **kwargs: warned.append(message))
     s = settings(environment="dev")

@@ -1,6 +1,6 @@
 """Network policies (docs/platform.md): default-deny everywhere we create a namespace, explicit allows whose
 selectors match labels that exist — the Tartware chart's rendered pod labels, and for third-party
-pods the labels their charts set at the pinned versions (sources in stacks/versions.py), written out
+pods the labels their charts set at the pinned versions (sources in facts/versions.py), written out
 here by hand."""
 
 import pytest
@@ -213,8 +213,8 @@ def test_prometheus_may_scrape_everywhere(prod_run):
 
 
 def test_policies_off_keep_todays_chart():
-    from stacks.tartware_values import chart_values
-    from stacks.settings import build_settings
+    from components.tartware_values import chart_values
+    from program.load import build_settings
     values = chart_values(build_settings({"environment": "prod"}).tartware)
     kinds = {d["kind"] for d in render_chart(values)}
     assert "NetworkPolicy" not in kinds and "PeerAuthentication" not in kinds

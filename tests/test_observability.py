@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from stacks import observability_workloads as table
-from stacks import versions
+from facts import versions
+from settings import observability_workloads as table
 from tests.helpers import NS, SECRET, case_ids, platform_run, releases
 from tests.helpers import assert_refused
 from tools.offline import contains_secret
@@ -225,7 +225,7 @@ def test_components_can_be_switched_off():
 
 
 def test_fixed_overhead():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     dev = build_settings({"environment": "dev"}).observability
     prod = build_settings({"environment": "prod"}).observability
@@ -236,7 +236,7 @@ def test_fixed_overhead():
 def test_the_workload_table_is_the_one_place_for_resources_and_replicas():
     """Planted: values that set a path the table sets, and two containers of the table that share a
     values path with different sizes, are refused, naming the path."""
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     s = build_settings({"environment": "prod"}).observability
     with pytest.raises(ValueError, match="values set replicas"):

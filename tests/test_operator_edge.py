@@ -25,7 +25,7 @@ def test_an_allowlist_behind_an_unknown_cloud_load_balancer_is_refused_naming_th
 
 
 def test_an_allowlist_that_says_its_cloud_is_accepted():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     for cloud in ("aws", "other"):
         assert build_settings({"environment": "prod", **ALLOW, "edgeRateLimit": 0, "existingClusterCloud": cloud})

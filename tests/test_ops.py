@@ -145,7 +145,7 @@ def test_vpa_validates_against_the_pinned_charts_crd(prod_run):
 
 
 def test_vpa_recommender_only_release(prod_run):
-    from stacks import versions
+    from facts import versions
 
     rel = prod_run.one("kubernetes:helm.sh/v3:Release", "operations-vpa")
     assert rel.plain["chart"] == "vpa" and rel.plain["version"] == versions.VPA.version

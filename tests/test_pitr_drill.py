@@ -11,7 +11,7 @@ from tools.pitr_settings import archive_settings
 
 
 def test_the_drill_reads_the_programs_archiving_settings():
-    from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS
+    from settings.data import ARCHIVE_TIMEOUT_SECONDS
 
     settings = archive_settings()
     assert settings.archive_timeout == ARCHIVE_TIMEOUT_SECONDS

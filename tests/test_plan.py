@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from stacks.nodes import NodePool
-from stacks.settings import build_settings
+from settings.nodes import NodePool
+from program.load import build_settings
 from tools import plan
 from tools.offline import Registered
 from tests import guide
@@ -31,7 +31,7 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
             assert result["budget"][side][k] == pytest.approx(v), (side, k)
     assert any("tartware:app:TartwareRelease" in line for line in result["tree"])
     assert {"nodePoolFit", "connections", "dnsRecords", "timeToReady", "etcdSnapshots", "edge", "redis"} <= set(result)
-    # the data tier's Redis budget (stacks/redis_load.py; its numbers: tests/test_edge_plan.py)
+    # the data tier's Redis budget (rules/redis_load.py; its numbers: tests/test_edge_plan.py)
     assert result["redis"]["connectionsAtMax"] <= result["redis"]["maxClients"] == 10000
     # the database connection budget: every pod at max scale with the app's own pool (15,
     # red2n/tartware@a2583469 Apps/config/src/index.ts:43) against the Pooler's clients, and the
@@ -58,8 +58,8 @@ def test_plan_prod_json(capsys, monkeypatch, prod_plan):
 def test_plan_states_the_rpo_with_a_wal_archive():
     """With the bucket the archive bounds the RPO at archive_timeout: <= 5 minutes
     (docs/data-and-observability.md, "Continuous archiving, base backups, recovery objectives")."""
-    from stacks.compose import database_output
-    from stacks.handles import PlatformHandle
+    from program.compose import database_output
+    from components.handles import PlatformHandle
 
     s = build_settings({"environment": "prod", "backupOffsiteBucket": "tartware-prod-backups",
                         "backupOffsiteRegion": "eu-west-1",

@@ -1,12 +1,12 @@
 """Platform layer, mesh and edge (docs/platform.md): releases, HA, the guide's names, issuers, wiring,
 dependencies, bad input. Expected values are written out here from the guide and the charts
-(the charts' sources at the versions pinned in stacks/versions.py), not read from the code under test."""
+(the charts' sources at the versions pinned in facts/versions.py), not read from the code under test."""
 
 import pytest
 
-from stacks import platform_settings
-from stacks.errors import ProblemCollector, SettingsError
-from stacks.settings import build_settings
+from settings import platform as platform_settings
+from settings.errors import ProblemCollector, SettingsError
+from program.load import build_settings
 from tools.offline import DefaultMocks, run_program, stack_config
 from tests import guide
 from tests.helpers import assert_refused, waiting_load_balancers

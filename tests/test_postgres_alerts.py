@@ -19,6 +19,14 @@ import yaml
 from components.platform.postgres_alerts import REPLICATION_LAG_SECONDS, alert_groups
 from tests.helpers import sample_args
 
+
+
+
+def _groups(args) -> list:
+    """The rules the Postgres part ships for ``args`` (components/platform/postgres.py)."""
+    return alert_groups(args.pg, args.instances, args.archive is not None)
+
+
 PROMTOOL = shutil.which("promtool")
 pytestmark = pytest.mark.skipif(PROMTOOL is None, reason="promtool (Debian package prometheus) not installed")
 
@@ -126,23 +134,23 @@ def promtool_test(tmp_path: Path, groups, cases=CASES) -> subprocess.CompletedPr
 def test_promtool_accepts_the_rules(tmp_path):
     files = []
     for i, args in enumerate((sample_args(), sample_args(archive=False, synchronous="off"))):
-        (tmp_path / f"rules{i}.yaml").write_text(yaml.safe_dump({"groups": alert_groups(args)}))
+        (tmp_path / f"rules{i}.yaml").write_text(yaml.safe_dump({"groups": _groups(args)}))
         files.append(f"rules{i}.yaml")
     out = subprocess.run([PROMTOOL, "check", "rules", *files], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.count("SUCCESS") == 2, out.stdout + out.stderr
 
 
 def test_every_alert_fires_on_trouble_and_not_on_health(tmp_path):
-    out = promtool_test(tmp_path, alert_groups(sample_args()))
+    out = promtool_test(tmp_path, _groups(sample_args()))
     assert out.returncode == 0, out.stdout + out.stderr
-    names = {r["alert"] for g in alert_groups(sample_args()) for r in g["rules"]}
+    names = {r["alert"] for g in _groups(sample_args()) for r in g["rules"]}
     tested = {a for _, _, evals in CASES for _, a, _ in evals}
     assert names == tested  # no rule goes untested
 
 
 def test_the_test_fails_on_a_planted_24_hour_threshold(tmp_path):
     """A rule that fires after 24 h instead of the 26 h of docs/data-and-observability.md ("Alerts") is caught."""
-    groups = alert_groups(sample_args())
+    groups = _groups(sample_args())
     for r in groups[0]["rules"]:
         if r["alert"] == "PostgresBaseBackupMissing":
             r["expr"] = r["expr"].replace(str(26 * 3600), str(24 * 3600))
@@ -151,7 +159,7 @@ def test_the_test_fails_on_a_planted_24_hour_threshold(tmp_path):
 
 
 def test_without_an_archive_there_are_no_archive_alerts():
-    names = {r["alert"] for g in alert_groups(sample_args(archive=False, synchronous="off")) for r in g["rules"]}
+    names = {r["alert"] for g in _groups(sample_args(archive=False, synchronous="off")) for r in g["rules"]}
     assert not names & {"PostgresWALArchivingFailing", "PostgresWALArchiveBacklog", "PostgresBaseBackupMissing",
                         "PostgresBaseBackupFailed"}
     assert "PostgresFailover" in names and "PostgresInstanceFenced" in names

@@ -3,7 +3,7 @@
 PromQL we ship: the Grafana dashboards, the PrometheusRule (recording rules and alerts), the
 prometheus-adapter rules and the load-test coordinator's queries (loadtest/k6/coordinator-queries.json).
 Known series: tests/platform_metrics.py (per exporter, with the source that documents each) and
-stacks/app_source.py (generated from red2n/tartware at APP_COMMIT: every prom-client metric the
+facts/app_source.py (generated from red2n/tartware at APP_COMMIT: every prom-client metric the
 app registers, with its file).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from components.platform import dashboards, observability, observability_values, postgres_alerts
-from stacks.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
+from facts.app_source import APP_COMMIT, APP_METRIC_TYPES, APP_METRICS
 from tests.platform_metrics import EXPORTERS, PLATFORM_METRICS
 from tests.helpers import sample_args
 
@@ -61,7 +61,8 @@ def shipped_promql() -> dict[str, str]:
     for group in observability.prometheus_rules():
         for rule in group["rules"]:
             exprs[f"rule {rule.get('alert') or rule.get('record')}"] = rule["expr"]
-    for group in postgres_alerts.alert_groups(sample_args()):  # the prod cluster's, archive included
+    pg_args = sample_args()  # the prod cluster's, archive included
+    for group in postgres_alerts.alert_groups(pg_args.pg, pg_args.instances, pg_args.archive is not None):
         for rule in group["rules"]:
             exprs[f"rule {rule['alert']}"] = rule["expr"]
     for rule in observability_values.ADAPTER_RULES:

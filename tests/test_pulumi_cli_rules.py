@@ -14,8 +14,9 @@ import yaml
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
-from stacks.errors import SettingsError
-from stacks.settings import all_declared, load_settings
+from settings.errors import SettingsError
+from settings.declared import all_declared
+from program.load import load_settings
 from tools import pulumi_cli as cli
 from tools.offline import DefaultMocks
 

@@ -192,8 +192,8 @@ def test_an_existing_cluster_behind_a_cloud_load_balancer_says_which_cloud():
 
 def test_the_capacity_check_counts_the_rate_limit_pods(prod_run):
     """What the rendered ratelimit Deployment requests (replicas x requests) is what the platform's
-    fixed overhead adds when the per-client limit is on (stacks/capacity.py sums that overhead)."""
-    from stacks.quantities import Cpu, Memory
+    fixed overhead adds when the per-client limit is on (rules/capacity.py sums that overhead)."""
+    from settings.quantities import Cpu, Memory
     from tests.components.helpers import settings
 
     docs = objects(prod_run)

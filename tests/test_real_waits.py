@@ -45,7 +45,7 @@ def test_every_release_on_existing_is_checked_for_load_balancers(dev_run):
 
 
 def test_eks_defaults_to_its_cloud_load_balancer():
-    from stacks.settings import build_settings
+    from program.load import build_settings
 
     s = build_settings({"environment": "prod", "clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"]})
     assert s.platform.load_balancer_for(s.cluster.target) == "cloud"

@@ -1,4 +1,4 @@
-"""Every pin in stacks/versions.py carries a `# renovate:` marker that renovate.json's regex
+"""Every pin in facts/versions.py carries a `# renovate:` marker that renovate.json's regex
 manager reads (https://docs.renovatebot.com/modules/manager/regex/: named groups datasource,
 depName, registryUrl, currentValue, currentDigest), and the manager captures exactly the pinned version."""
 
@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from stacks import versions
+from facts import versions
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = (ROOT / "stacks" / "versions.py").read_text()
+SOURCE = (ROOT / "facts" / "versions.py").read_text()
 # A pin: a ChartRef, an Istio line, an image, a Bitnami image entry, a release version.
 PIN = re.compile(r'^\s*(?:[A-Z0-9_]+ = ChartRef\(|IstioLine\("|[A-Z0-9_]+_IMAGE = "|"[^"]+": \("|[A-Z0-9_]+_VERSION = ")')
 DATASOURCES = {"helm", "docker", "github-tags"}
@@ -19,7 +19,7 @@ def _match_strings() -> list[re.Pattern]:
     config = json.loads((ROOT / "renovate.json").read_text())
     (manager,) = config["customManagers"]
     assert manager["customType"] == "regex"
-    assert any(re.search(p.strip("/"), "stacks/versions.py") for p in manager["managerFilePatterns"])
+    assert any(re.search(p.strip("/"), "facts/versions.py") for p in manager["managerFilePatterns"])
     # JavaScript named groups (?<name>...) are Python's (?P<name>...)
     return [re.compile(m.replace("(?<", "(?P<")) for m in manager["matchStrings"]]
 

@@ -69,7 +69,7 @@ def test_every_skip_names_objects_of_the_whole_render():
     names |= {f"{i.kind}.{i.namespace or 'default'}.{i.name}" for i in variant_system("prod-sso").items}
     # the Vault backend's external-secrets release (scan variant prod-vault): its object names do not
     # depend on our values, so the vendored chart rendered with its defaults names them
-    from stacks.versions import BARMAN_CLOUD_PLUGIN, EXTERNAL_SECRETS
+    from facts.versions import BARMAN_CLOUD_PLUGIN, EXTERNAL_SECRETS
     from tools.charts import vendored_chart
     from tools.system import ReleaseInfo, render_release
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from stacks.settings import all_declared, build_settings
+from settings.declared import all_declared
+from program.load import build_settings
 from tests.helpers import NS, assert_refused, run_with
 
 # (config overrides, the key the message must name, fragments it must contain)

@@ -10,9 +10,9 @@ affinity, weight 1-100).
 
 import pytest
 
-from stacks.tartware_values import chart_values
-from stacks.errors import SettingsError
-from stacks.settings import build_settings
+from components.tartware_values import chart_values
+from settings.errors import SettingsError
+from program.load import build_settings
 from tests import guide
 from tests.helpers import APP_RELEASE, RELEASE
 

@@ -1,6 +1,6 @@
-"""The cluster targets are plug-ins (stacks/targets/): nothing outside them compares target names.
+"""The cluster targets are plug-ins (settings/targets/): nothing outside them compares target names.
 
-Everything above the cluster asks a target's traits (``stacks.targets.target(name).<trait>``);
+Everything above the cluster asks a target's traits (``settings.targets.target(name).<trait>``);
 a comparison with a target's name (``target == "eks"``, ``target in ("vsphere", "baremetal")``)
 or a table keyed by target names outside the target modules is a second place a target is
 written down, and adding one would mean finding them all. The scan parses every module with
@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from components.cluster import TARGETS as COMPONENTS  # the components' dispatch table
-from stacks import targets
+from settings import targets
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("stacks", "components", "tools", "e2e", "loadtest", "ops")
-# The target modules: each target's own (stacks/targets/), its component (components/clusters/) and
+SCANNED = ("facts", "settings", "rules", "components", "program", "tools", "e2e", "loadtest", "ops")
+# The target modules: each target's own (settings/targets/), its component (components/clusters/) and
 # the components' dispatch table (components/cluster.py).
-PLUGINS = ("stacks/targets/", "components/clusters/", "components/cluster.py")
+PLUGINS = ("settings/targets/", "components/clusters/", "components/cluster.py")
 NAMES = frozenset(targets.TARGETS)
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from stacks import ops_settings
-from stacks.settings import build_settings
+from settings import ops as ops_settings
+from program.load import build_settings
 from tests.helpers import assert_refused, locustfile  # noqa: F401  (locustfile: a fixture)
 from tools.render import render_chart
 

@@ -9,7 +9,7 @@ import helm_python
 import pytest
 import yaml
 
-from stacks import versions
+from facts import versions
 from tools.charts import VENDOR, coalesced_values, load, release_charts, render, schema_errors, vendored_chart
 from tests.helpers import program_run, target_run
 
@@ -17,7 +17,7 @@ ISTIO_CHARTS = ("base", "istiod", "gateway", "cni")  # published names of manife
 
 
 def pins():
-    """(chart, version) of every third-party chart stacks/versions.py pins, every Istio line included."""
+    """(chart, version) of every third-party chart facts/versions.py pins, every Istio line included."""
     found = {(c, line) for line in versions.ISTIO_LINES for c in ISTIO_CHARTS}
     found |= {(v.chart, v.version) for v in vars(versions).values() if isinstance(v, versions.ChartRef)}
     return sorted(found)
@@ -47,7 +47,7 @@ def test_every_vendored_chart_is_pinned():
 
 
 def test_both_istio_lines_and_all_four_istio_charts_are_vendored():
-    # stacks/versions.py ISTIO_LINES: the guide's 1.22 line and 1.29 for Kubernetes >= 1.31
+    # facts/versions.py ISTIO_LINES: the guide's 1.22 line and 1.29 for Kubernetes >= 1.31
     assert {v for c, v in pins() if c == "gateway"} == {"1.22.8", "1.29.6"}
     for line in ("1.22.8", "1.29.6"):
         for chart in ISTIO_CHARTS:
@@ -77,7 +77,7 @@ def test_refresh_script_knows_a_source_for_every_pin_and_wrote_this_manifest():
 
 
 def test_a_pinned_charts_source_is_written_once_in_its_pin():
-    """The refresh script reads a pinned chart's source from the pin (stacks/versions.py ``upstream``); its
+    """The refresh script reads a pinned chart's source from the pin (facts/versions.py ``upstream``); its
     own table holds only charts that are vendored as a dependency and pinned nowhere."""
     from tools import vendor_charts
 

@@ -1,4 +1,4 @@
-"""A chart's version is written once, in its pin (stacks/versions.py, where Renovate bumps it).
+"""A chart's version is written once, in its pin (facts/versions.py, where Renovate bumps it).
 
 Elsewhere in the code a pinned version may appear only inside a citation of a source at a tag
 (``owner/repo@<tag> path``, which the project's rule "cite the source" asks for and which a bump
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from stacks import versions
+from facts import versions
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = ("stacks", "components", "tools", "e2e", "loadtest")
+SCANNED = ("facts", "settings", "rules", "components", "program", "tools", "e2e", "loadtest")
 PINS = sorted({v.version.lstrip("v") for v in vars(versions).values()
                if dataclasses.is_dataclass(v) and isinstance(v, versions.ChartRef)} - set(versions.ISTIO_LINES),
               key=len, reverse=True)
@@ -32,7 +32,7 @@ def in_prose(line: str) -> list[str]:
 
 def test_no_pinned_version_in_prose():
     found = [f"{p.relative_to(ROOT)}:{i}: {v}" for d in SCANNED for p in sorted((ROOT / d).rglob("*.py"))
-             if p != ROOT / "stacks" / "versions.py"
+             if p != ROOT / "facts" / "versions.py"
              for i, line in enumerate(p.read_text().split("\n"), 1) for v in in_prose(line)]
     assert found == []
 

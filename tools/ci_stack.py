@@ -2,7 +2,7 @@
 
     python -m tools.ci_stack prod      # prints target=<clusterTarget> and refresh=true|false
 
-The targets whose API tokens expire (``tokens_expire``, stacks/targets/: vsphere and baremetal talk
+The targets whose API tokens expire (``tokens_expire``, settings/targets/: vsphere and baremetal talk
 to Rancher with rancher2 Token resources and the Bootstrap token) may have a stale token in the
 state read from the backend, so the workflows run ``pulumi preview --refresh`` / ``pulumi up
 --refresh`` there (docs/operations.md "CI").
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from stacks import targets
+from settings import targets
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPIRING = targets.having("tokens_expire")

@@ -2,7 +2,7 @@
 
 tools/cnpg.py models the pods the operator makes (instances, bootstrap Jobs, the Pooler's
 Deployment, the plugin's sidecar). Their images come from here, read from the vendored charts of
-the pins in stacks/versions.py (``CLOUDNATIVE_PG``, ``BARMAN_CLOUD_PLUGIN``), so a chart bump moves
+the pins in facts/versions.py (``CLOUDNATIVE_PG``, ``BARMAN_CLOUD_PLUGIN``), so a chart bump moves
 them, or stops the model until it is re-read:
 
 * the operator's image, which the operator also runs as the ``bootstrap-controller`` init container
@@ -32,11 +32,11 @@ from typing import Optional
 
 import yaml
 
-from stacks import versions
+from facts import versions
 from tools.charts import vendored_chart
 
 # The versions tools/cnpg.py was read at: the operator (cloudnative-pg/cloudnative-pg@v1.30.0 pkg/specs,
-# the appVersion of the pinned cloudnative-pg chart, stacks/versions.py) and the plugin
+# the appVersion of the pinned cloudnative-pg chart, facts/versions.py) and the plugin
 # (cloudnative-pg/plugin-barman-cloud@v0.13.0 internal/cnpgi/operator/lifecycle.go, the appVersion of
 # the pinned plugin-barman-cloud chart).
 MODELLED = {"cloudnative-pg": "1.30.0", "plugin-barman-cloud": "v0.13.0"}

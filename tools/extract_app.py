@@ -1,4 +1,4 @@
-"""Regenerate stacks/app_source.py: what the Tartware app is and needs, read from a git checkout of
+"""Regenerate facts/app_source.py: what the Tartware app is and needs, read from a git checkout of
 github.com/red2n/tartware at one commit.
 
     git clone https://github.com/red2n/tartware /tmp/tartware
@@ -30,10 +30,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from stacks.catalog import SERVICE_NAMES
+from facts.catalog import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "stacks" / "app_source.py"
+OUT = ROOT / "facts" / "app_source.py"
 
 METRIC = re.compile(r"new\s+(?:client\.)?(Counter|Gauge|Histogram|Summary)\s*\(\s*\{\s*name:\s*([\"'`])([^\"'`]+)\2")
 CONSUMER_CALL = re.compile(r"createCommandConsumerMetrics\(\s*\"([a-z_]+)\"\s*\)")
@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo", required=True, help="git directory of a red2n/tartware clone")
     parser.add_argument("--commit", required=True)
-    parser.add_argument("--check", action="store_true", help="exit 1 if stacks/app_source.py is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if facts/app_source.py is out of date")
     args = parser.parse_args(argv)
     commit = git(args.repo, "rev-parse", args.commit).strip()
     text = render(commit, source_files(args.repo, commit))

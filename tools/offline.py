@@ -29,8 +29,8 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from stacks import metrics_probe
-from stacks.targets import FAMILIES, eks
+from facts import metrics_probe
+from settings.targets import FAMILIES, eks
 from tools.pulumi_cli import apply_project_defaults, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 # Under the mocks there is no cluster to ask whether it serves the metrics API: the program falls back
-# to its context rule and says so (stacks/metrics_probe.py), the same on every run, never calling kubectl.
+# to its context rule and says so (facts/metrics_probe.py), the same on every run, never calling kubectl.
 OFFLINE_METRICS = metrics_probe.Found("unknown", "offline: the mock engine has no cluster to ask")
 metrics_probe.use(lambda context, ambient: OFFLINE_METRICS)
 
@@ -155,7 +155,7 @@ class DefaultMocks(pulumi_mocks.Mocks):
     secrets, because the mock monitor does not apply that option itself.
     """
 
-    # type -> output keys the real provider marks secret (the cluster targets' own, stacks/targets/)
+    # type -> output keys the real provider marks secret (the cluster targets' own, settings/targets/)
     SECRET_OUTPUTS = {
         "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
         "random:index/randomBytes:RandomBytes": ("hex", "base64"),

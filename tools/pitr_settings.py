@@ -2,11 +2,11 @@
 drill exercises what a stack deploys rather than a copy of it.
 
 They come from the places the program itself reads them: the prod stack file (``Pulumi.prod.yaml``)
-with an off-site bucket set, validated by ``stacks.settings.build_settings``; the archive's
-destination from ``stacks.compose.archive_args`` (``s3://<bucket>/<backupOffsitePrefix>/pitr``); the
+with an off-site bucket set, validated by ``program.load.build_settings``; the archive's
+destination from ``program.compose.archive_args`` (``s3://<bucket>/<backupOffsitePrefix>/pitr``); the
 ``ObjectStore`` configuration from ``components.platform.postgres.object_store_spec`` (the WAL and
 base-backup compression, the upload jobs); ``archive_timeout`` from
-``stacks.data_settings.ARCHIVE_TIMEOUT_SECONDS``; the ``serverName`` is the cluster's name
+``settings.data.ARCHIVE_TIMEOUT_SECONDS``; the ``serverName`` is the cluster's name
 (``postgresCluster``).
 """
 
@@ -19,9 +19,10 @@ from typing import Any
 import yaml
 
 from components.platform.postgres import object_store_spec
-from stacks import compose
-from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS
-from stacks.settings import CONFIG_NAMESPACE, build_settings
+from program import compose
+from settings.data import ARCHIVE_TIMEOUT_SECONDS
+from settings.errors import CONFIG_NAMESPACE
+from program.load import build_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # The drill's bucket, and the settings that make the stack archive to it. IRSA (a role ARN) is the

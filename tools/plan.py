@@ -21,10 +21,11 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-from stacks.errors import SettingsError
-from stacks import capacity, connections, ratelimit, redis_load
-from stacks.catalog import SERVICE_NAMES
-from stacks.settings import load_settings
+from settings.errors import SettingsError
+from rules import capacity, connections, redis_load
+from facts import ratelimit
+from facts.catalog import SERVICE_NAMES
+from program.load import load_settings
 from tools.offline import ProgramRun, Registered, run_program, stack_config, unsecret
 
 GIB = 2**30
@@ -69,7 +70,7 @@ def budget_table(budget: dict[str, Any]) -> list[str]:
 
 
 def connection_lines(c: Optional[dict[str, Any]]) -> list[str]:
-    """The database connection budget (stacks/connections.py): pods x DB_POOL_MAX against the server."""
+    """The database connection budget (rules/connections.py): pods x DB_POOL_MAX against the server."""
     if c is None:
         return ["not checked: the data tier's PostgreSQL is switched off (dataComponents.postgres)"]
     rows = [f"{'service':<30} {c['variable']:>11}  {'at min':>7}  {'at max':>7}"]
@@ -90,7 +91,7 @@ def connection_lines(c: Optional[dict[str, Any]]) -> list[str]:
 def node_pool_fit(settings: Any, budget: dict[str, Any]) -> dict[str, Any]:
     """Max capacity of the node pools against the budget's requests at max scale.
 
-    The cluster area's capacity model (stacks/capacity.py: allocatable per node minus DaemonSets,
+    The cluster area's capacity model (rules/capacity.py: allocatable per node minus DaemonSets,
     minus the headroom setting). Only pools a pod without tolerations can use count for the
     Tartware pods. Requests, not limits, decide scheduling.
     """
@@ -106,7 +107,7 @@ def node_pool_fit(settings: Any, budget: dict[str, Any]) -> dict[str, Any]:
     usable = capacity.pool_capacity(open_pools, daemonsets, headroom)
     cpu_m, mem_b = usable.cpu, usable.memory
     model = (f"allocatable minus DaemonSets ({daemonsets[0]}m / {round(daemonsets[1] / GIB, 2)} GiB per node) "
-             f"minus {headroom}% headroom (stacks/capacity.py)")
+             f"minus {headroom}% headroom (rules/capacity.py)")
     rows = []
     for p in pools:
         rows.append({
@@ -402,7 +403,7 @@ def plan(stack: str, overrides: Optional[dict[str, Any]] = None,
 
 def edge_plan(settings: Any) -> dict[str, Any]:
     """The edge at the guide's rate: the per-client limit, the ratelimit service's sizing
-    (stacks/ratelimit.py) and its load on the data tier's Redis, and the load test's path."""
+    (facts/ratelimit.py) and its load on the data tier's Redis, and the load test's path."""
     p, target, lt = settings.platform, settings.cluster.target, settings.ops.load_test
     out: dict[str, Any] = {"perClientLimit": p.edge_rate_limit, "proxyProtocol": p.edge_proxy_protocol(target)}
     if p.istio and p.edge_rate_limit and settings.data.redis:
@@ -465,7 +466,7 @@ def edge_lines(edge: dict[str, Any]) -> list[str]:
 
 
 def redis_lines(r: dict[str, Any]) -> list[str]:
-    """The data tier's Redis budget (stacks/redis_load.py)."""
+    """The data tier's Redis budget (rules/redis_load.py)."""
     def per(commands: dict[str, int]) -> str:
         return " + ".join(f"{who} {n:,}" for who, n in commands.items()) or "none"
     return [

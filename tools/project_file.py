@@ -1,6 +1,6 @@
 """Write the ``config:`` block of Pulumi.yaml, the settings reference (docs/settings.md) and the
 README's settings table (between its marker comments) from the declared settings
-(stacks/settings.py): each setting's one declaration (``stacks.schema.Setting``).
+(settings/declared.py): each setting's one declaration (``settings.schema.Setting``).
 
     python -m tools.project_file          # rewrite Pulumi.yaml, docs/settings.md and the README's table
     python -m tools.project_file --check  # exit 1 if any is out of date
@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from stacks.schema import Setting
-from stacks import model
-from stacks.settings import OBJECT_DOCS, SECTIONS, all_declared
+from settings.schema import Setting
+from settings import model
+from settings.declared import OBJECT_DOCS, SECTIONS, all_declared
 from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ runtime:
 # (Pulumi project file `options.refresh: always`; docs/clusters.md, "Token refresh").
 options:
   refresh: always
-# GENERATED from stacks/settings.py by `python -m tools.project_file`; a test keeps the two identical,
+# GENERATED from settings/declared.py by `python -m tools.project_file`; a test keeps the two identical,
 # another applies the Pulumi CLI's own rules to it and to every stack file (tests/test_pulumi_cli_rules.py).
 #
 # Every key declared under `config:` has a default: the CLI treats a declared key without `default`
@@ -159,7 +159,7 @@ def render_readme() -> str:
 def render_doc() -> str:
     """Every setting, per section, with its type, default and description: the settings reference."""
     out = ["# Settings reference", "",
-           "GENERATED from the settings' declarations (stacks/, `Setting`) by `python -m tools.project_file`;",
+           "GENERATED from the settings' declarations (settings/, `Setting`) by `python -m tools.project_file`;",
            "a test keeps it current. Set a key with `pulumi config set <key> <value>` (secrets with `--secret`,",
            "objects with `--path`). \"unset\": the program computes the value (the description says how).", ""]
     for name, declared, _ in _sections():

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from stacks.errors import SettingsError
+from settings.errors import SettingsError
 from tools.offline import recorded_run
 from tools.system import skipped_report, system_of
 from tools.manifests import CHART, ROOT, object_filename, render_chart, write_manifests  # noqa: F401 (re-exported)

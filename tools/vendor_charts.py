@@ -3,7 +3,7 @@
     python -m tools.vendor_charts --mirrors /work/.mirror      # local mirrors laid out <owner>+<name>/repo
     python -m tools.vendor_charts --cache ~/.cache/tartware    # bare clones of https://github.com/<owner>/<name>
 
-For every chart pinned in stacks/versions.py (every Istio line too) it exports the chart directory from the
+For every chart pinned in facts/versions.py (every Istio line too) it exports the chart directory from the
 upstream tag, applies the release-time stamping upstream applies before `helm package`, drops what the chart's
 .helmignore drops, places each dependency (Chart.lock versions, else Chart.yaml) unpacked under `charts/<name>/`,
 and writes charts/vendor/manifest.yaml (repository, tag, commit, path per chart and dependency).
@@ -28,7 +28,7 @@ from typing import Callable, Optional
 
 import yaml
 
-from stacks import versions
+from facts import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "charts" / "vendor"
@@ -178,7 +178,7 @@ def _prometheus(name: str) -> versions.Upstream:
 
 # Charts vendored only as a dependency of a pinned chart (their version comes from the parent's Chart.lock,
 # else its Chart.yaml): no pin names their source, so it is written here. A pinned chart's source is its
-# pin's ``upstream`` (stacks/versions.py); tests/test_vendored_charts.py checks no chart is in both.
+# pin's ``upstream`` (facts/versions.py); tests/test_vendored_charts.py checks no chart is in both.
 DEPENDENCIES: dict[str, versions.Upstream] = {
     # cloudnative-pg's optional Grafana-dashboard subchart (alias `monitoring`), from its own repository
     "cluster": versions.Upstream("cloudnative-pg/grafana-dashboards", "cluster-v{version}", "charts/cluster"),
@@ -202,7 +202,7 @@ DEPENDENCIES: dict[str, versions.Upstream] = {
 
 
 def pins() -> list[versions.ChartRef]:
-    """Every third-party chart stacks/versions.py pins, each Istio chart of every Istio line included."""
+    """Every third-party chart facts/versions.py pins, each Istio chart of every Istio line included."""
     found = [versions.istio_chart(c, v) for v in versions.ISTIO_LINES for c in versions.ISTIO_CHART_PATHS]
     found += [value for value in vars(versions).values() if isinstance(value, versions.ChartRef)]
     return found
@@ -239,7 +239,7 @@ SUBSTITUTED = {
 
 
 def pinned() -> list[tuple[str, str]]:
-    """(chart, version) of every third-party chart stacks/versions.py pins, Istio lines included."""
+    """(chart, version) of every third-party chart facts/versions.py pins, Istio lines included."""
     return sorted({(pin.chart, pin.version) for pin in pins()})
 
 

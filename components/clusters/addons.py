@@ -1,6 +1,6 @@
 """What an RKE2 cluster on vSphere or bare metal lacks and the platform needs: load balancers, volumes.
 
-* ``MetalLb``: MetalLB (chart pinned in stacks/versions.py) with one ``IPAddressPool`` =
+* ``MetalLb``: MetalLB (chart pinned in facts/versions.py) with one ``IPAddressPool`` =
   ``loadBalancerAddresses`` and an ``L2Advertisement``, so the Istio gateway and ingress-nginx
   ``LoadBalancer`` Services get an address (metallb/metallb@v0.15.2 website/content/configuration).
 * ``BareMetalStorage``: the ``bareMetalStorage`` choice — Longhorn (replicated, default) or
@@ -19,10 +19,10 @@ from typing import Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import versions
-from stacks.targets.baremetal import BareMetalClusterArgs
-from stacks.targets.rancher import RancherClusterArgs
-from stacks.nodes import tolerations_for
+from facts import versions
+from settings.targets.baremetal import BareMetalClusterArgs
+from settings.targets.rancher import RancherClusterArgs
+from settings.nodes import tolerations_for
 
 from ..base import TartwareComponent
 from ..kit import chart_args, namespace

@@ -18,8 +18,8 @@ from typing import Optional
 import pulumi
 import pulumi_rancher2 as rancher2
 
-from stacks.targets.base import PoolArgs
-from stacks.targets.baremetal import BareMetalClusterArgs
+from settings.targets.base import PoolArgs
+from settings.targets.baremetal import BareMetalClusterArgs
 
 from ..base import TartwareComponent
 from .addons import BareMetalStorage, MetalLb

@@ -7,10 +7,10 @@ from typing import Sequence
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import versions
-from stacks.targets.base import PoolArgs
-from stacks.targets.eks import EksClusterArgs
-from stacks.targets.rancher import RancherClusterArgs
+from facts import versions
+from settings.targets.base import PoolArgs
+from settings.targets.eks import EksClusterArgs
+from settings.targets.rancher import RancherClusterArgs
 
 from ..base import TartwareComponent
 
@@ -70,7 +70,7 @@ def workload_provider(component: TartwareComponent, name: str, kubeconfig: pulum
 def autoscaler_release(component: TartwareComponent, name: str, provider: k8s.Provider,
                        args: EksClusterArgs | RancherClusterArgs,
                        values: dict, depends_on: Sequence[pulumi.Resource] = ()) -> k8s.helm.v3.Release:
-    """cluster-autoscaler (chart pinned in stacks/versions.py; keys per kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0
+    """cluster-autoscaler (chart pinned in facts/versions.py; keys per kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0
     charts/cluster-autoscaler/values.yaml)."""
     chart = versions.CLUSTER_AUTOSCALER
     base = {

@@ -17,12 +17,12 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from stacks.targets.eks import EksClusterArgs, NodeGroupArgs
-from stacks.errors import Problem, SettingsError
-from stacks.errors import key as config_key
+from settings.targets.eks import EksClusterArgs, NodeGroupArgs
+from settings.errors import Problem, SettingsError
+from settings.errors import key as config_key
 
 from ..base import TartwareComponent
-from stacks.handles import ClusterHandle
+from components.handles import ClusterHandle
 from .common import (
     AUTOSCALER_NAMESPACE,
     AUTOSCALER_SERVICE_ACCOUNT,

@@ -7,10 +7,10 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks.targets.existing import ExistingClusterArgs
+from settings.targets.existing import ExistingClusterArgs
 
 from ..base import TartwareComponent
-from stacks.handles import ClusterHandle
+from components.handles import ClusterHandle
 from .common import CURRENT_CONTEXT, cluster_identifier, current_context_warning
 
 

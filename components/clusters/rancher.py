@@ -22,13 +22,13 @@ import pulumi_random as random
 import pulumi_rancher2 as rancher2
 import yaml
 
-from stacks import versions
+from facts import versions
 
 from ..base import TartwareComponent
-from stacks.targets.base import PoolArgs
-from stacks.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
-from stacks.targets.vsphere import VsphereClusterArgs
-from stacks.handles import ClusterHandle
+from settings.targets.base import PoolArgs
+from settings.targets.rancher import EtcdOffsiteArgs, RancherClusterArgs, RancherServerArgs
+from settings.targets.vsphere import VsphereClusterArgs
+from components.handles import ClusterHandle
 from .common import CURRENT_CONTEXT, autoscaler_release, cluster_identifier, current_context_warning, parse_taint, pool_summary
 
 RANCHER_NAMESPACE = "cattle-system"  # the chart requires it

@@ -14,8 +14,8 @@ import pulumi_rancher2 as rancher2
 import pulumi_vsphere as vsphere
 import yaml
 
-from stacks.targets.base import VmPoolArgs
-from stacks.targets.vsphere import VsphereClusterArgs
+from settings.targets.base import VmPoolArgs
+from settings.targets.vsphere import VsphereClusterArgs
 
 from ..base import TartwareComponent
 from .addons import MetalLb, pool_tolerations

@@ -13,22 +13,54 @@ Everything runs in its own namespace except the VPA objects, which must live nex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
 
-from stacks.args import LoadTestArgs, NetworkPoliciesArgs, OperationsArgs
-from stacks.endpoints import OPS_NAMESPACE
+from components.credentials import CredentialOutputs
+from components.handles import PlatformHandle
+from components.secrets import SecretMaker
+from facts.endpoints import OPS_NAMESPACE
+from settings.ops import EdgePath, OpsSettings
 
 from ..base import TartwareComponent
-from ..kit import NamespacePolicies, NetworkPolicies, namespace
+from ..kit import NamespacePolicies, NetworkPolicies, NetworkPoliciesArgs, namespace
 from ..platform.mesh import GATEWAY_POD_LABELS
 from ..platform.mesh import NAMESPACE as MESH_NAMESPACE
 from .backups import Backups, backup_alert_rules, backup_scripts
-from .loadtest import LoadTest, network_allows
+from .loadtest import LoadTest, LoadTestArgs, network_allows
 from .vpa import Vpas
 
 __all__ = ["Operations", "backup_alert_rules", "backup_scripts"]
+
+
+@dataclass(frozen=True)
+class OperationsArgs:
+    ops: OpsSettings
+    dump_host: str  # where the nightly pg_dump connects: a replica's Service when there is one
+    domain: str
+    protect: bool
+    network_policies: bool
+    tartware_namespace: str
+    vpa_services: tuple[str, ...]  # the enabled Tartware services: one VerticalPodAutoscaler each
+    platform: PlatformHandle
+    release: pulumi.Resource  # the Tartware release
+    credentials: CredentialOutputs
+    secrets: SecretMaker
+    load_test_edge: Optional[EdgePath] = None  # the edge path the load test may take (load_test_edge)
+
+
+@dataclass(frozen=True)
+class OperationsOutputs:
+    namespace: Optional[str]
+    backup_claim: Optional[str]
+    backup_schedule: Optional[str]
+    backup_offsite: Optional[str]
+    restore_job: Optional[str]
+    load_test_job: Optional[str]
+    load_test_summary: Optional[str]
+    vpa_names: tuple[str, ...]
 
 
 class Operations(TartwareComponent):
@@ -62,12 +94,13 @@ class Operations(TartwareComponent):
         if ops.backup is not None:
             assert self.namespace is not None
             backups = Backups(self, name, self.namespace)
-            backups.build(ops.backup, args, platform, credentials, secrets)
+            backups.build(ops.backup, args.protect, args.dump_host, platform, credentials, secrets)
             self.backup_claim_name, self.backup_schedule = backups.backup_claim_name, backups.backup_schedule
             self.backup_offsite, self.restore_job_name = backups.backup_offsite, backups.restore_job_name
         if ops.vpa_enabled:
             vpas = Vpas(self, name)
-            vpas.build(args, release, install_recommender=ops.vpa_install_recommender)
+            vpas.build(args.vpa_services, args.tartware_namespace, args.network_policies, release,
+                       install_recommender=ops.vpa_install_recommender)
             self.vpa_names = vpas.vpa_names
         self.load_test = None
         if ops.load_test is not None:

@@ -21,11 +21,12 @@ from typing import Optional
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog, versions
-from stacks.args import CredentialOutputs, OperationsArgs, SecretMaker
-from stacks.endpoints import BACKUP_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, RESTORE_POD_LABELS
-from stacks.handles import PlatformHandle
-from stacks.ops_settings import BACKUP_ACTIVE_DEADLINE_SECONDS, BACKUP_STARTING_DEADLINE_SECONDS, BackupSettings
+from components.credentials import CredentialOutputs
+from components.handles import PlatformHandle
+from components.secrets import SecretMaker
+from facts import catalog, versions
+from facts.endpoints import BACKUP_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, RESTORE_POD_LABELS
+from settings.ops import BACKUP_ACTIVE_DEADLINE_SECONDS, BACKUP_STARTING_DEADLINE_SECONDS, BackupSettings
 
 from ..base import TartwareComponent
 from ..kit import restricted_container_security
@@ -148,7 +149,7 @@ class Backups:
         self.backup_offsite: Optional[str] = None
         self.restore_job_name: Optional[str] = None
 
-    def build(self, backup: BackupSettings, args: OperationsArgs, platform: PlatformHandle,
+    def build(self, backup: BackupSettings, protect: bool, dump_host: str, platform: PlatformHandle,
               credentials: CredentialOutputs, secrets: SecretMaker) -> None:
         name, provider = self._name, self._provider
         ep = platform.endpoints
@@ -168,7 +169,7 @@ class Backups:
             metadata=k8s.meta.v1.ObjectMetaArgs(name="postgres-backups", namespace=OPS_NAMESPACE, labels=LABELS,
                                                 annotations=SKIP_AWAIT),
             spec=claim_spec,
-            opts=self.owner.child(provider, depends_on=[self.namespace], protect=args.protect,
+            opts=self.owner.child(provider, depends_on=[self.namespace], protect=protect,
                             retain_on_delete=True),
         )
         scripts = k8s.core.v1.ConfigMap(
@@ -212,8 +213,8 @@ class Backups:
             {"name": "credentials", "secret": {"secretName": "postgres-backup-credentials", "defaultMode": 0o440}},
         ]
         labels = {**LABELS, **BACKUP_POD_LABELS}
-        # The dump reads from a replica when the database has one (args.dump_host), sparing the primary.
-        dump_env = [{"name": "PGHOST", "value": args.dump_host} if e["name"] == "PGHOST" else e for e in postgres_env]
+        # The dump reads from a replica when the database has one (dump_host), sparing the primary.
+        dump_env = [{"name": "PGHOST", "value": dump_host} if e["name"] == "PGHOST" else e for e in postgres_env]
         dump = {
             "name": "pg-dump",
             "image": versions.PG_DUMP_IMAGE,

@@ -26,17 +26,17 @@ seccomp RuntimeDefault, no service-account token.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from stacks import catalog, versions
-from stacks.args import LoadTestArgs
-from stacks.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, service_host
-from stacks.ops_settings import LoadTestSettings
+from facts import catalog, versions
+from facts.endpoints import LOAD_TEST_POD_LABELS, OBSERVABILITY_NAMESPACE, OPS_NAMESPACE, service_host
+from settings.ops import EdgePath, LoadTestSettings
 
 from ..base import TartwareComponent
 from ..kit import Allow, Peer, restricted_container_security
@@ -78,6 +78,17 @@ START_TIMEOUT_SECONDS = 900  # how long the coordinator waits for every generato
 PROMETHEUS_POD = "prometheus-kube-prometheus-stack-prometheus-0"
 PROMETHEUS_URL = f"http://{PROMETHEUS_POD}.{service_host('prometheus-operated', OBSERVABILITY_NAMESPACE)}:9090"
 PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
+
+
+@dataclass(frozen=True)
+class LoadTestArgs:
+    load_test: LoadTestSettings
+    domain: str
+    namespace: pulumi.Resource  # tartware-ops
+    release: pulumi.Resource  # the Tartware release under test
+    ui_host: Optional[str] = None  # Locust's web UI host on the gateway; None: not routed (port-forward)
+    edge: EdgePath = EdgePath(False, "", "", 0)  # PlatformSettings.load_test_edge
+    edge_ready: Sequence[pulumi.Resource] = ()  # PlatformHandle.edge: awaited when the test goes through the edge
 
 
 def k6_files(root: Path = LOADTEST_DIR) -> dict[str, str]:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog, versions
-from stacks.args import NetworkPoliciesArgs, OperationsArgs
+from facts import catalog, versions
 
 from ..base import TartwareComponent
-from ..kit import NamespacePolicies, NetworkPolicies, helm_release, namespace
+from ..kit import NamespacePolicies, NetworkPolicies, NetworkPoliciesArgs, helm_release, namespace
 
 VPA_NAMESPACE = "vpa-system"
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
@@ -32,12 +31,15 @@ class Vpas:
         self._provider = owner.provider
         self.vpa_names: list[str] = []
 
-    def build(self, args: OperationsArgs, release: pulumi.Resource, install_recommender: bool) -> None:
+    def build(self, services: tuple[str, ...], tartware_namespace: str, network_policies: bool,
+              release: pulumi.Resource, install_recommender: bool) -> None:
+        """One VPA per service of ``services`` in ``tartware_namespace``; the recommender (with its
+        namespace's NetworkPolicies when ``network_policies``) when ``install_recommender``."""
         name, provider = self._name, self._provider
         waits_for: list[pulumi.Resource] = [release]  # the namespace and the Deployments it targets
         if install_recommender:
             vpa_ns = namespace(f"{name}-vpa-namespace", VPA_NAMESPACE, "restricted", provider, self.owner)
-            if args.network_policies:  # the recommender only calls out (API server, metrics)
+            if network_policies:  # the recommender only calls out (API server, metrics)
                 NetworkPolicies(f"{name}-vpa-network",
                                 NetworkPoliciesArgs((NamespacePolicies(VPA_NAMESPACE, (), (vpa_ns,)),)),
                                 opts=pulumi.ResourceOptions(parent=self.owner, provider=provider))
@@ -53,14 +55,14 @@ class Vpas:
                 "metrics-server": {"enabled": False},
             }, provider, [vpa_ns])
             waits_for.append(self.vpa_release)  # the CRDs
-        for service in args.vpa_services:
+        for service in services:
             vpa_name = f"{service}-vpa"
             k8s.apiextensions.CustomResource(
                 f"{name}-vpa-{service}",
                 api_version="autoscaling.k8s.io/v1",
                 kind="VerticalPodAutoscaler",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=vpa_name, namespace=args.tartware_namespace,
+                    name=vpa_name, namespace=tartware_namespace,
                     labels={**LABELS, "app": service, "app.kubernetes.io/name": service},
                 ),
                 spec={

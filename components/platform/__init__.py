@@ -10,30 +10,68 @@ releases, ingress-nginx only when the chart renders an Ingress its admission web
 from __future__ import annotations
 
 import dataclasses
-
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
 
-from stacks import catalog
-from stacks.endpoints import LOAD_TEST_POD_LABELS, OPS_NAMESPACE
-from stacks.endpoints import DataTierEndpoints
-from stacks.args import EdgeRateLimitArgs, MeshArgs, NetworkPoliciesArgs, PlatformArgs, RateLimitServiceArgs
-from stacks.network import PolicyHome
+from components.handles import PlatformHandle
+from components.network import PolicyHome
+from facts import catalog
+from facts.endpoints import LOAD_TEST_POD_LABELS, OPS_NAMESPACE
+from facts.endpoints import DataTierEndpoints
+from facts.ratelimit import Exemption
+from settings.platform import CpuMemory
 
 from ..base import TartwareComponent, type_token
-from stacks.handles import PlatformHandle
 from . import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
-from ..kit import NamespacePolicies, NetworkPolicies, Peer, psa_labels
-
-from .data_tier import USES, DataTier
+from ..kit import NamespacePolicies, NetworkPolicies, NetworkPoliciesArgs, Peer, psa_labels
+from .cert_manager import CertManagerArgs
+from .data_tier import USES, DataArgs, DataTier
+from .edge_rate_limit import EdgeRateLimitArgs, RateLimitServiceArgs
+from .ingress_nginx import IngressNginxArgs
+from .mesh import MeshArgs
+from .metrics_server import MetricsServerArgs
 from .observability import OTLP_PORTS, Observability
+from .observability_values import ObservabilityArgs
+from .operator_access import OperatorAccessArgs
 
 ROUTES = ("api", "grafana", "jaeger", "prometheus")
 # Every host on the gateway but the API's is an operator tool's: guarded by operatorAccess (sso,
 # allowlist), or not routed at all (internal). docs/platform.md "Operator access".
 OPERATOR_ROUTES = ("grafana", "jaeger", "prometheus", "locust")
 MESH_METRICS_PORTS = (15020, 15090)  # merged app+agent metrics, Envoy stats
+
+
+@dataclass(frozen=True)
+class PlatformArgs:
+    """The platform layer: its parts' args, and what it reads of the other layers."""
+
+    domain: str
+    data: DataArgs
+    observability: ObservabilityArgs
+    api_route: str  # istio | ingress: how api.<domain> reaches the API gateway
+    network_policies: bool
+    acme_solver: str  # istio | nginx: which ingress the HTTP-01 solver pods are reached through
+    mesh: Optional[MeshArgs] = None  # tls and tracing are filled from the certs and observability parts
+    certs: Optional[CertManagerArgs] = None
+    edge: Optional[IngressNginxArgs] = None
+    metrics_server: Optional[MetricsServerArgs] = None
+    edge_rate_limit: int = 0  # requests per second per client connection at the gateway; 0 = off
+    edge_rate_limit_burst: int = 0
+    # (replicas, request, limit) of the envoyproxy/ratelimit Deployment behind the per-client limit
+    edge_rate_limit_pods: tuple[int, CpuMemory, CpuMemory] = (1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi"))
+    edge_rate_limit_max_replicas: int = 1  # the ratelimit HPA's ceiling
+    tartware_namespace: str = "tartware-system"
+    chart_ingress: bool = False  # the Tartware chart renders its Ingress (ingress-nginx routes the API)
+    load_test_profile: Optional[str] = None  # "load", "locust", ... ; None when no load test is set
+    backup: bool = False  # the nightly pg_dump CronJob reaches the database
+    restore: bool = False  # the restore Job reaches the database
+    edge_exempt: Exemption = Exemption()  # what the per-client edge limit spares (edge_exemption)
+    # how operators reach the operator tools: the guard of the operator hosts (sso, allowlist; the gateway
+    # selector and CRDs are filled by the platform), and whether they are routed at all (not: internal)
+    operator_access: Optional[OperatorAccessArgs] = None
+    public_operator_hosts: bool = True
 
 
 def _host_ns_port(address: str) -> tuple[str, int]:
@@ -74,7 +112,7 @@ class Platform(TartwareComponent):
             args.certs, waits_for=(*args.certs.waits_for, *monitoring)), opts=child) if args.certs is not None else None)
         # the data tier's PodMonitors/PrometheusRule need the monitoring CRDs, the Barman Cloud
         # plugin cert-manager's (its gRPC certificates); its PostgreSQL part makes the allows its
-        # Cluster needs where the NetworkPolicies below keep theirs (stacks/network.py PolicyHome)
+        # Cluster needs where the NetworkPolicies below keep theirs (components/network.py PolicyHome)
         network_name = f"{name}-network"
         policy_home = (PolicyHome(network_name, pulumi.resource.create_urn(
             network_name, type_token(NetworkPolicies.AREA, NetworkPolicies.__name__), parent=self))
@@ -112,7 +150,7 @@ class Platform(TartwareComponent):
         if self.mesh is not None:
             if args.api_route == "istio":
                 # the gateway's token-less paths (/metrics, /docs) are refused at the edge before the
-                # API host is served (stacks/api_paths.py)
+                # API host is served (facts/api_paths.py)
                 api_paths = self.mesh.deny_unauthenticated_paths(hosts["api"])
                 self.mesh.route("api", hosts["api"], catalog.GATEWAY, args.tartware_namespace,
                                 catalog.SERVICES[catalog.GATEWAY].port, after=[api_paths])
@@ -256,7 +294,7 @@ class Platform(TartwareComponent):
                 data_tier[use] = peer(self.data.namespaces[logical], self.data.pod_selectors.get(logical),
                                       self.data.ports[logical])
         if "database" in data_tier and self.data.backup_target_pods:
-            # the migration hook Job connects to the primary itself (stacks/tartware_values.py migration.admin)
+            # the migration hook Job connects to the primary itself (components/tartware_values.py migration.admin)
             data_tier["databasePrimary"] = peer(self.data.namespaces["database"], self.data.backup_target_pods,
                                                 self.data.ports["database"])
 

@@ -11,14 +11,14 @@ the ClusterIssuers' "cluster resource namespace"), which backs the CA ClusterIss
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import versions
-from stacks.args import CertManagerArgs
-from stacks.platform_settings import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER
+from facts import versions
+from settings.platform import ACME_ISSUER, CA_ISSUER, SELF_SIGNED_ISSUER
 
 from ..base import TartwareComponent
 from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
@@ -36,6 +36,19 @@ SOLVER_PORT = 8089
 
 CONTROLLER_RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}
 SMALL_RESOURCES = {"requests": {"cpu": "10m", "memory": "64Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}}
+
+
+@dataclass(frozen=True)
+class CertManagerArgs:
+    prod: bool
+    domain: str
+    issuer: str  # the ClusterIssuer the routes use: selfsigned/CA, or ACME for a public domain
+    acme_server: str = ""
+    acme_email: str = ""
+    acme_solver: str = "istio"  # which ingress answers the HTTP-01 challenge: istio or nginx
+    # what the release waits for besides its namespace: the monitoring CRDs for its ServiceMonitor
+    # (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 def cert_manager_values(prod: bool) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
-from stacks import catalog
+from facts import catalog
 
 from . import signals
 

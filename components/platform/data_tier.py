@@ -6,7 +6,7 @@ Names are the deployment guide's contract: in namespace ``database`` the Service
 ``postgres-postgresql-0`` becomes the cluster's primary, docs/data-and-observability.md "The
 guide's names"), release ``redis`` in ``cache`` (Service ``redis-master``, ours, in front of the
 chart's HAProxy), release ``redpanda`` in ``messaging``, release ``consul`` in ``consul``. Every
-value key below was checked against the pinned chart (stacks/versions.py gives the tag and file)
+value key below was checked against the pinned chart (facts/versions.py gives the tag and file)
 and the charts are rendered with these values by the whole-system render.
 
 Passwords never enter Helm values (Release values land in the state in plaintext,
@@ -21,15 +21,19 @@ cluster imports from it.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog, compose, versions
-from stacks.args import DataArgs, Placement
-from stacks.data_settings import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
-from stacks.endpoints import (
+from components.credentials import CredentialOutputs
+from components.network import ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
+from components.secrets import SecretMaker
+from facts import catalog, versions
+from settings.nodes import Placement
+from settings.data import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
+from facts.endpoints import (
     BACKUP_POD_LABELS,
     CACHE_NAMESPACE,
     CNPG_NAMESPACE,
@@ -50,13 +54,13 @@ from stacks.endpoints import (
     DataTierEndpoints,
     kafka_seed_brokers,
 )
-from stacks.network import ANYWHERE, Allow, NamespacePolicies, Peer
-from stacks.quantities import Memory
-from stacks.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
+from settings.quantities import Memory
+from facts.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
 
 from ..base import TartwareComponent
 from ..kit import helm_release, namespace, restricted_pod
 from . import postgres as pg_part
+from .postgres import ArchiveArgs, PostgresArgs
 
 POSTGRES_SECRET = pg_part.APP_SECRET  # in ns database: username, password (+ the bitnami chart's keys while it moves)
 # The bitnami release's claim sizes, as it was installed (only while a stack moves from it):
@@ -65,7 +69,7 @@ POSTGRES_SECRET = pg_part.APP_SECRET  # in ns database: username, password (+ th
 # pkg/apis/apps/validation ValidateStatefulSetUpdate), failing the helm upgrade of the release.
 LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readReplicas.persistence.size")
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
-REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (stacks/endpoints.py)
+REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (facts/endpoints.py)
 
 # The bitnami release's pods (bitnami common.labels.matchLabels at the postgresql pin): only while a
 # stack moves from it.
@@ -113,6 +117,25 @@ REDPANDA_UID = 101  # the chart's default runAsUser/fsGroup
 JOB_UID = 10001  # our own Jobs run as a high UID (checkov CKV_K8S_40)
 # DataTier logical names -> the Tartware chart's `uses` keys (what its services connect to)
 USES = {"database": "database", "cache": "redis", "messaging": "kafka"}
+
+
+@dataclass(frozen=True)
+class DataArgs:
+    data: DataSettings
+    protect: bool
+    credentials: CredentialOutputs
+    secrets: SecretMaker
+    placement: Placement = Placement()
+    zone_spread: str = "ScheduleAnyway"  # whenUnsatisfiable of the instances' and poolers' zone spread
+    archive: Optional[ArchiveArgs] = None  # None: no off-site bucket, no WAL archive
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
+    # filled by the platform from its siblings: cert-manager's release (the Barman Cloud plugin's
+    # certificates) and kube-prometheus-stack's (the PodMonitor/PrometheusRule CRDs)
+    cert_manager: Optional[pulumi.Resource] = None
+    monitoring_crds: Optional[pulumi.Resource] = None
+    # where the platform keeps its NetworkPolicies (None: networkPolicies off); the PostgreSQL part
+    # makes the allows its Cluster needs there itself, before the Cluster (filled by the platform)
+    policies: Optional[PolicyHome] = None
 
 
 def _image(name: str) -> dict[str, str]:
@@ -330,6 +353,25 @@ def topic_script(topics: Sequence[Topic], brokers: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str, database: str,
+                  waits_for: tuple[Any, ...] = (), allows: tuple[Any, ...] = ()) -> PostgresArgs:
+    """What the DataTier hands its PostgreSQL part: the settings it reads, the namespace and app
+    Secret it created, what the cluster waits for besides its operator: the cluster's StorageClass
+    and provisioner (ClusterHandle.volumes: its claims bind only then) and, while a stack moves from
+    it, the bitnami release the cluster imports from; and the allows of the database namespace it
+    makes before the cluster (where the platform keeps NetworkPolicies)."""
+    d = data.data
+    return PostgresArgs(
+        operator_replicas=d.cnpg_operator_replicas, pg=d.pg, instances=d.postgres_instances, storage=d.postgres_storage,
+        storage_class=d.storage_class, postgres_size=d.size("postgres"), sidecar_size=d.size("barman-sidecar"),
+        pooler_size=d.size("pooler"), operator_size=d.size("cnpg-operator"), plugin_size=d.size("barman-plugin"),
+        pooler=d.pooler, max_connections=d.max_connections, username=username, database=database,
+        protect=data.protect, placement=data.placement, zone_spread=data.zone_spread, namespace=namespace,
+        app_secret=app_secret, archive=data.archive, cert_manager=data.cert_manager,
+        monitoring_crds=data.monitoring_crds, waits_for=(*data.volumes, *waits_for),
+        policies=data.policies, allows=tuple(allows) if data.policies is not None else ())
+
+
 class DataTier(TartwareComponent):
     """PostgreSQL, Redis, Redpanda and Consul, each in its own namespace, in parallel."""
 
@@ -446,7 +488,7 @@ class DataTier(TartwareComponent):
                          "replication-password": credentials.database_replication_password})
         self.postgres_secret = secret("postgres-credentials", POSTGRES_SECRET, DATABASE_NAMESPACE, nsr, data,
                                       "database")
-        # the superuser's login (the Cluster's superuserSecret; stacks/endpoints.py SUPERUSER_SECRET):
+        # the superuser's login (the Cluster's superuserSecret; facts/endpoints.py SUPERUSER_SECRET):
         # the same generated password the bitnami release's postgres-password carried
         self.superuser_secret = secret("postgres-superuser", SUPERUSER_SECRET, DATABASE_NAMESPACE, nsr,
                                        {"username": SUPERUSER, "password": credentials.database_admin_password},
@@ -472,7 +514,7 @@ class DataTier(TartwareComponent):
         # the Cluster that waits for them (docs/conformance.md, the apply simulation's update runs).
         self.postgres = pg_part.Postgres(
             f"{name}-postgresql",
-            compose.postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
+            postgres_args(args, nsr, self.postgres_secret, credentials.database_username,
                                   DEFAULT_ENDPOINTS.database_name, waits_for=(*legacy, self.superuser_secret),
                                   allows=tuple(policies.pop("database"))),
             pulumi.ResourceOptions(parent=self, provider=provider))

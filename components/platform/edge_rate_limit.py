@@ -2,7 +2,7 @@
 the client's address, plus a per-connection local limit as backstop.
 
 Why here and not in the app: the api-gateway's own limiter keys on ``request.ip`` without
-``trustProxy``, so behind the Istio sidecar every client shares one key (stacks/ratelimit.py). The
+``trustProxy``, so behind the Istio sidecar every client shares one key (facts/ratelimit.py). The
 ingress gateway is the first hop that knows the client's address (``externalTrafficPolicy: Local``,
 or the PROXY protocol on EKS: components/platform/mesh.py).
 
@@ -11,8 +11,8 @@ so only the global rate limit gives every client address its own counter. The pi
 Istio's "Enabling Rate Limits using Envoy" task (istio.io/latest/docs/tasks/policy-enforcement/
 rate-limit, "Global rate limit", and istio/istio@1.22.8 samples/ratelimit/rate-limit-service.yaml):
 
-* the envoyproxy/ratelimit service (stacks/versions.py RATELIMIT_IMAGE) in namespace ``ratelimit``
-  on the data tier's Redis: ConfigMap ``ratelimit-config`` (stacks/ratelimit.py
+* the envoyproxy/ratelimit service (facts/versions.py RATELIMIT_IMAGE) in namespace ``ratelimit``
+  on the data tier's Redis: ConfigMap ``ratelimit-config`` (facts/ratelimit.py
   ``ratelimit_service_config``), Deployment, Service (HTTP 8080, gRPC 8081, Prometheus 9090),
   PodDisruptionBudget in prod, ServiceMonitor;
 * EnvoyFilter ``istio-system/ingressgateway-ratelimit`` (networking.istio.io/v1alpha3, selector
@@ -51,20 +51,23 @@ per-connection backstop is applied.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
 
-from stacks import ratelimit as rl
-from stacks import versions
-from stacks.args import EdgeRateLimitArgs, RateLimitServiceArgs
-from stacks.endpoints import service_host
+from facts import ratelimit as rl
+from facts import versions
+from facts.endpoints import service_host
+from facts.ratelimit import Exemption
+from settings.platform import CpuMemory
 
 from ..base import TartwareComponent
 from ..kit import (LABELS, Allow, NamespacePolicies, Peer, custom_resource, namespace,
                    restricted_container_security, restricted_pod)
+from ..secrets import SecretMaker
 
 NETWORKING = "networking.istio.io/v1alpha3"
 MONITORING = "monitoring.coreos.com/v1"
@@ -92,6 +95,36 @@ REDIS_SECRET = "redis-credentials"  # the Redis password, copied into this names
 CONFIG_MAP = "ratelimit-config"
 # Config files: RUNTIME_ROOT/RUNTIME_SUBDIRECTORY/RUNTIME_APPDIRECTORY/*.yaml (README "Loading Configuration").
 RUNTIME_ROOT, RUNTIME_SUBDIRECTORY, RUNTIME_APPDIRECTORY = "/data", "ratelimit", "config"
+
+
+@dataclass(frozen=True)
+class EdgeRateLimitArgs:
+    """The per-client edge limit: the EnvoyFilter on the gateway, and the envoyproxy/ratelimit
+    service it calls (None: no Redis to back it; only the per-connection backstop is applied)."""
+
+    gateway_namespace: str
+    requests_per_second: int  # per client address, and the per-connection backstop's rate
+    burst: int  # the per-connection backstop's bucket
+    gateway_selector: Mapping[str, str]
+    depends_on: Sequence[pulumi.Resource] = ()  # what installs the EnvoyFilter CRD
+    service: Optional["RateLimitServiceArgs"] = None
+
+
+@dataclass(frozen=True)
+class RateLimitServiceArgs:
+    """envoyproxy/ratelimit in its own namespace, on the data tier's Redis."""
+
+    replicas: int  # at least (the HPA's floor)
+    request: CpuMemory
+    limit: CpuMemory
+    exempt: Exemption  # networks of one prefix length the per-client limit spares
+    redis_host: str
+    redis_port: int
+    redis_password: pulumi.Input[str]  # secret
+    secrets: SecretMaker  # the Redis password Secret in the ratelimit namespace (generated or Vault)
+    redis: Sequence[pulumi.Resource] = ()  # the Redis release it waits for
+    monitoring_crds: Optional[pulumi.Resource] = None  # ServiceMonitor CRD; None: no ServiceMonitor
+    max_replicas: int = 1  # the HPA's ceiling; an HPA on CPU when above replicas (facts/ratelimit.py)
 
 
 def cluster_name(ns: str = NAMESPACE, service: str = NAME, port: int = GRPC_PORT) -> str:
@@ -168,7 +201,7 @@ def service_env(s: RateLimitServiceArgs) -> list[dict[str, Any]]:
         value("REDIS_TYPE", "SINGLE"),
         value("REDIS_URL", f"{s.redis_host}:{s.redis_port}"),
         {"name": "REDIS_AUTH", "valueFrom": {"secretKeyRef": {"name": REDIS_SECRET, "key": "password"}}},
-        # sized for the headroom rate (stacks/ratelimit.py): buffered writes, 20 connections per pod
+        # sized for the headroom rate (facts/ratelimit.py): buffered writes, 20 connections per pod
         value("REDIS_PIPELINE_WINDOW", rl.REDIS_PIPELINE_WINDOW),  # default 0 (flush every write)
         value("REDIS_POOL_SIZE", str(rl.REDIS_POOL_SIZE)),  # default 10
         value("USE_STATSD", "false"),  # default true; one sink only (runner.go refuses two)
@@ -290,7 +323,7 @@ class EdgeRateLimit(TartwareComponent):
             opts=self.child(provider, depends_on=[self.namespace]))
         self.hpa = None
         if s.max_replicas > s.replicas:
-            # CPU is what a call costs the service (stacks/ratelimit.py sizing)
+            # CPU is what a call costs the service (facts/ratelimit.py sizing)
             self.hpa = k8s.autoscaling.v2.HorizontalPodAutoscaler(
                 f"{name}-hpa", metadata=meta(f"{NAME}-hpa"),
                 spec={"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": NAME},

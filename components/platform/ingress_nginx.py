@@ -8,12 +8,12 @@ the Istio gateway. Values keys: kubernetes/ingress-nginx@helm-chart-4.12.8 chart
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import pulumi
 
-from stacks import versions
-from stacks.args import IngressNginxArgs
+from facts import versions
 
 from ..base import TartwareComponent
 from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, helm_release, namespace
@@ -28,6 +28,16 @@ METRICS_PORT = 10254
 
 
 JOB_RESOURCES = {"requests": {"cpu": "10m", "memory": "32Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}}
+
+
+@dataclass(frozen=True)
+class IngressNginxArgs:
+    prod: bool
+    replicas: int
+    service_type: str = "LoadBalancer"
+    # what the release waits for besides its namespace: the cluster's load balancer for its
+    # LoadBalancer Service, the monitoring CRDs for its ServiceMonitor (filled by the platform)
+    waits_for: tuple[pulumi.Resource, ...] = ()
 
 
 def ingress_nginx_values(args: IngressNginxArgs) -> dict[str, Any]:

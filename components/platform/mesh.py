@@ -25,13 +25,14 @@ istiod reads ``autoscaleMin`` ... and the cni chart ``cniBinDir`` ... at top lev
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import api_paths, versions
-from stacks.args import MeshArgs
+from facts import api_paths, versions
+from settings.platform import CpuMemory
 
 from ..base import TartwareComponent
 from ..kit import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
@@ -48,6 +49,37 @@ GATEWAY_NAME = "tartware-gateway"
 GATEWAY_TLS_SECRET = "tartware-gateway-tls"
 NETWORKING = "networking.istio.io/v1beta1"  # served by 1.22 and 1.29
 SECURITY = "security.istio.io/v1"  # AuthorizationPolicy, served by Istio 1.22 (base chart crd-all.gen.yaml)
+
+
+@dataclass(frozen=True)
+class MeshArgs:
+    """Istio (base, istio-cni, istiod, the ingress gateway): what components/platform/mesh.py reads
+    of the platform section, the chart version already resolved against the cluster's Kubernetes
+    version (``PlatformSettings.istio_version_for``)."""
+
+    is_prod: bool
+    domain: str
+    version: str  # the Istio chart version: a key of facts/versions.py ISTIO_LINES
+    istio_cni: bool
+    cni_bin_dir: str
+    cni_conf_dir: str
+    cni_request: CpuMemory
+    istiod_min_replicas: int
+    istiod_max_replicas: int
+    gateway_min_replicas: int
+    gateway_max_replicas: int
+    edge_external_traffic_policy: str  # Local | Cluster
+    edge_trusted_proxies: int  # gatewayTopology.numTrustedProxies: L7 proxies in front of the load balancer
+    sidecar_request: CpuMemory
+    sidecar_limit: CpuMemory
+    tls: bool = False  # the gateway serves HTTPS with a cert-manager certificate
+    tracing: Optional[tuple[str, int]] = None  # OTLP/gRPC host and port of the trace collector
+    service_type: str = "LoadBalancer"
+    proxy_protocol: bool = False  # the load balancer sends the PROXY protocol (EKS: settings/platform.py)
+    # what the gateway's LoadBalancer Service waits for (ClusterHandle.load_balancers)
+    load_balancers: tuple[pulumi.Resource, ...] = ()
+    # meshConfig.extensionProviders entry of the SSO gate (filled by the platform from OperatorAccess)
+    ext_authz: Optional[Mapping[str, Any]] = None
 
 
 def _nest(flat: bool, key: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -337,7 +369,7 @@ class Mesh(TartwareComponent):
 
     def deny_unauthenticated_paths(self, api_host: str) -> k8s.apiextensions.CustomResource:
         """AuthorizationPolicy ``api-deny-unauthenticated-paths``: the paths the API gateway serves
-        without a token are refused at the edge for ``api_host`` (stacks/api_paths.py)."""
+        without a token are refused at the edge for ``api_host`` (facts/api_paths.py)."""
         self.api_paths_policy = custom_resource(
             self, f"{self.res_name}-api-paths-policy", SECURITY, "AuthorizationPolicy", api_paths.POLICY_NAME,
             NAMESPACE, api_paths.deny_policy_spec(api_host, {"istio": GATEWAY_POD_LABELS["istio"]}),

@@ -2,9 +2,9 @@
 guide's `kubectl top pods -n tartware-system` and the VPA recommender read.
 
 EKS and kind do not ship it; RKE2 (rke2-metrics-server) and k3s/k3d (a packaged component) do, and a
-second one collides with theirs, hence ``metricsServer: auto`` (stacks/platform_settings.py
+second one collides with theirs, hence ``metricsServer: auto`` (settings/platform.py
 ``metrics_server_wanted``: the target, and on an existing cluster what the cluster says,
-stacks/metrics_probe.py, or its kubeconfig context when it cannot be asked).
+facts/metrics_probe.py, or its kubeconfig context when it cannot be asked).
 Chart: kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1, charts/metrics-server/
 values.yaml (keys: args, replicas, podDisruptionBudget.enabled/minAvailable; its securityContext is
 already non-root, read-only, drop ALL, seccomp RuntimeDefault).
@@ -12,14 +12,20 @@ already non-root, read-only, drop ALL, seccomp RuntimeDefault).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import pulumi
 
-from stacks import versions
-from stacks.args import MetricsServerArgs
+from facts import versions
 
 from ..base import TartwareComponent
 from ..kit import helm_release
+
+@dataclass(frozen=True)
+class MetricsServerArgs:
+    prod: bool
+    insecure_tls: bool  # --kubelet-insecure-tls (kubelets with self-signed serving certificates)
+
 
 class MetricsServer(TartwareComponent):
     AREA = "platform"

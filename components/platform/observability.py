@@ -27,9 +27,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from stacks import catalog, versions
-from stacks.args import ObservabilityArgs
-from stacks.endpoints import (
+from facts import catalog, versions
+from components.platform.observability_values import ObservabilityArgs
+from facts.endpoints import (
     CACHE_NAMESPACE,
     CONSUL_NAMESPACE,
     DEFAULT_ENDPOINTS,
@@ -42,7 +42,7 @@ from stacks.endpoints import (
     REDPANDA_RELEASE,
     service_host,
 )
-from stacks.observability_workloads import ADAPTER_RELEASE, ALLOY_RELEASE, LOKI_RELEASE
+from settings.observability_workloads import ADAPTER_RELEASE, ALLOY_RELEASE, LOKI_RELEASE
 
 from ..base import TartwareComponent
 from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, helm_release, namespace

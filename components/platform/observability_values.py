@@ -2,20 +2,23 @@
 observability.py), and the names, alerts and Alloy configuration they carry.
 
 Each function is what one Helm release of components/platform/observability.py receives; the keys
-are checked against the chart's values.yaml at its pin (stacks/versions.py). The pods' resources and
-replica counts come from the workload table, stacks/observability_workloads.py (``with_workloads``),
+are checked against the chart's values.yaml at its pin (facts/versions.py). The pods' resources and
+replica counts come from the workload table, settings/observability_workloads.py (``with_workloads``),
 which the capacity check sums too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
-from stacks import catalog
-from stacks.args import GrafanaSsoArgs, ObservabilityArgs
-from stacks.endpoints import JAEGER_RELEASE, OBSERVABILITY_NAMESPACE, service_host
-from stacks.observability_settings import HTTP_P95, HTTP_RPS, ObservabilitySettings
-from stacks.observability_workloads import (
+import pulumi
+
+from facts import catalog
+from facts.endpoints import JAEGER_RELEASE, OBSERVABILITY_NAMESPACE, service_host
+from settings.nodes import Placement
+from settings.observability import HTTP_P95, HTTP_RPS, ObservabilitySettings
+from settings.observability_workloads import (
     ALLOY,
     JAEGER,
     KPS_RELEASE,
@@ -28,6 +31,7 @@ from stacks.observability_workloads import (
 )
 
 from ..kit import restricted_pod
+from ..secrets import SecretMaker
 from . import signals
 
 GRAFANA_SECRET = "grafana-admin"
@@ -62,6 +66,32 @@ MEMORY_UTILISATION_MAX = 0.80  # top of the guide's expected 70-80 %
 POD_COUNT_MAX = 400  # the guide's total capacity "~400 pods"
 
 NS = signals.NS
+
+
+@dataclass(frozen=True)
+class GrafanaSsoArgs:
+    """Grafana's own generic OAuth against the operators' OIDC provider: per-person sign-in and roles."""
+
+    client_id: str
+    auth_url: str
+    token_url: str
+    userinfo_url: str
+    admin_groups: tuple[str, ...]
+    editor_groups: tuple[str, ...]
+    client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
+    secrets: SecretMaker
+
+
+@dataclass(frozen=True)
+class ObservabilityArgs:
+    observability: ObservabilitySettings
+    protect: bool
+    domain: str
+    meshed: bool = False
+    placement: Placement = Placement()
+    remote_write_receiver: bool = False  # the k6 load profile writes its samples to Prometheus
+    volumes: tuple[pulumi.Resource, ...] = ()  # what the releases' claims wait for (ClusterHandle.volumes)
+    grafana_sso: Optional[GrafanaSsoArgs] = None  # operatorAccess=sso: Grafana's own OAuth sign-in
 
 
 def prometheus_rules() -> list[dict[str, Any]]:
@@ -144,7 +174,7 @@ def grafana_role_path(admin: tuple[str, ...], editor: tuple[str, ...]) -> str:
     """JMESPath over the ID token/UserInfo claims that gives each person a Grafana role from the
     ``groups`` claim: Admin, Editor, else Viewer (grafana.com/docs/grafana/latest/setup-grafana/
     configure-security/configure-authentication/generic-oauth, "role_attribute_path"). Group names
-    cannot hold quotes (stacks/access_settings.py), so they are safe inside the literals."""
+    cannot hold quotes (settings/access.py), so they are safe inside the literals."""
     def any_of(groups: tuple[str, ...]) -> str:
         return " || ".join(f"contains(groups || `[]`, '{g}')" for g in groups)
     parts = [f"({any_of(groups)}) && '{role}'" for role, groups in (("Admin", admin), ("Editor", editor)) if groups]
@@ -222,7 +252,7 @@ def _pvc(s: ObservabilitySettings, size) -> dict[str, Any]:
     return {"volumeClaimTemplate": {"spec": spec}}
 
 def kps_values(args: ObservabilityArgs) -> dict[str, Any]:
-    """kube-prometheus-stack (values.yaml at the pin, stacks/versions.py; its grafana subchart 10.5.15)."""
+    """kube-prometheus-stack (values.yaml at the pin, facts/versions.py; its grafana subchart 10.5.15)."""
     s, domain = args.observability, args.domain
     datasources = []
     if s.loki:

@@ -1,8 +1,8 @@
 """Operator access: what guards the operator hosts on the public gateway (docs/platform.md "Operator access").
 
-``operatorAccess`` (stacks/access_settings.py) chooses; this component builds the guard:
+``operatorAccess`` (settings/access.py) chooses; this component builds the guard:
 
-* ``sso``: oauth2-proxy (chart pinned in stacks/versions.py) in namespace ``oauth2-proxy``, Istio's
+* ``sso``: oauth2-proxy (chart pinned in facts/versions.py) in namespace ``oauth2-proxy``, Istio's
   extension provider ``oauth2-proxy`` (``envoyExtAuthzHttp``, placed in istiod's meshConfig by the
   mesh, ``ext_authz``), and the ``AuthorizationPolicy`` ``operator-sso`` (``action: CUSTOM``) on the
   gateway for the operator hosts: the gateway asks oauth2-proxy about every request to them and lets
@@ -27,17 +27,19 @@ to cert-manager's solver (``notPaths``), or no certificate for the operator host
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_random as random
 
-from stacks import versions
-from stacks.args import OAuth2ProxyArgs, OperatorAccessArgs
-from stacks.endpoints import service_host
+from facts import versions
+from facts.endpoints import service_host
+from settings.platform import CpuMemory
 
 from ..base import TartwareComponent
 from ..kit import LABELS, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
+from ..secrets import SecretMaker
 
 NAMESPACE = "oauth2-proxy"
 RELEASE = "oauth2-proxy"  # the chart's fullname is the release name (it contains the chart name)
@@ -58,6 +60,35 @@ ACME_CHALLENGE_PATHS = ("/.well-known/acme-challenge/*",)
 # How long the gateway waits for the gate; the OAuth callback (code exchange with the provider) runs
 # inside the check. Istio's default is 600 s (extauthz.go timeoutOrDefault).
 CHECK_TIMEOUT = "10s"
+
+
+@dataclass(frozen=True)
+class OAuth2ProxyArgs:
+    """The single sign-on gate (operatorAccess=sso): oauth2-proxy in its own namespace, asked by the
+    gateway about every request to an operator host (``OperatorAccess`` below)."""
+
+    issuer_url: str
+    client_id: str
+    email_domains: tuple[str, ...]
+    allowed_groups: tuple[str, ...]
+    client_secret: Optional[pulumi.Input[str]]  # secret; None with the Vault backend
+    secrets: SecretMaker  # the gate's Secret (generated, or synced from <vaultPathPrefix>/operator-sso)
+    replicas: int
+    request: CpuMemory
+    limit: CpuMemory
+
+
+@dataclass(frozen=True)
+class OperatorAccessArgs:
+    """How the operator hosts on the public gateway are guarded (settings/access.py)."""
+
+    mode: str  # sso | allowlist | internal | lab
+    allowed_cidrs: tuple[str, ...] = ()  # allowlist
+    sso: Optional[OAuth2ProxyArgs] = None
+    # filled by the platform: the gateway the policies select, and the ServiceMonitor CRD's release
+    gateway_namespace: str = ""
+    gateway_selector: Mapping[str, str] = field(default_factory=dict)
+    monitoring_crds: Optional[pulumi.Resource] = None
 
 
 def ext_authz_provider() -> dict[str, Any]:

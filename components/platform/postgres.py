@@ -27,15 +27,23 @@ the whole-system render checks each object against the CRDs the charts install
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from stacks import catalog, versions
-from stacks.args import ArchiveArgs, PostgresArgs
-from stacks.data_settings import ARCHIVE_TIMEOUT_SECONDS, POOLER_MAX_UNAVAILABLE, ContainerSizing
-from stacks.endpoints import (
+from components.network import Allow, PolicyHome
+from facts import catalog, versions
+from settings.data import (
+    ARCHIVE_TIMEOUT_SECONDS,
+    POOLER_MAX_UNAVAILABLE,
+    ContainerSizing,
+    PoolerSizing,
+    PostgresSettings,
+)
+from settings.nodes import Placement
+from facts.endpoints import (
     CNPG_NAMESPACE,
     DATABASE_NAMESPACE,
     OBSERVABILITY_NAMESPACE,
@@ -78,13 +86,65 @@ POOLER_PORT, POOLER_METRICS_PORT = 5432, 9127
 WEBHOOK_PORT, OPERATOR_METRICS_PORT, PLUGIN_PORT = 9443, 8080, 9090
 
 
+@dataclass(frozen=True)
+class ArchiveArgs:
+    """Where PostgreSQL archives its WAL and base backups: a folder of the backups' off-site bucket
+    (settings/ops.py ``OffsiteSettings``), reached with the same credentials or IRSA role."""
+
+    destination: str  # s3://<bucket>/<prefix>/<folder>: barman's destinationPath (one folder per serverName)
+    endpoint: str  # "" = AWS S3
+    region: str
+    encryption: str  # AES256 | aws:kms | bucket-default
+    kms_key_id: str
+    role_arn: str  # IRSA: the instances' ServiceAccount assumes it ("" = access keys)
+    access_key_id: Optional[pulumi.Output] = None  # secret
+    secret_access_key: Optional[pulumi.Output] = None  # secret
+
+
+@dataclass(frozen=True)
+class PostgresArgs:
+    """The PostgreSQL part of the data tier (``Postgres`` below): the DataTier makes it from its
+    DataArgs with ``postgres_args`` (components/platform/data_tier.py) and hands over the
+    namespace and the app Secret it created."""
+
+    operator_replicas: int
+    pg: PostgresSettings
+    instances: int
+    storage: Any  # Memory
+    storage_class: str
+    postgres_size: ContainerSizing
+    sidecar_size: ContainerSizing
+    pooler_size: ContainerSizing
+    operator_size: ContainerSizing
+    plugin_size: ContainerSizing
+    pooler: PoolerSizing
+    max_connections: int
+    username: str
+    database: str
+    protect: bool
+    placement: Placement
+    zone_spread: str
+    namespace: pulumi.Resource  # database
+    app_secret: pulumi.Resource  # postgres-credentials
+    archive: Optional[ArchiveArgs] = None
+    cert_manager: Optional[pulumi.Resource] = None
+    monitoring_crds: Optional[pulumi.Resource] = None
+    # what the Cluster waits for besides the operator: the StorageClass and provisioner its claims
+    # need, and the bitnami release while the cluster imports from it
+    waits_for: Sequence[pulumi.Resource] = ()
+    # the allows inside the database namespace the Cluster needs (operator, standbys, import, pooler),
+    # made before it where the platform keeps its policies (None: networkPolicies off)
+    policies: Optional[PolicyHome] = None
+    allows: tuple[Allow, ...] = ()
+
+
 def instance_labels(cluster: str) -> dict[str, str]:
     """The labels selecting every instance of ``cluster`` (whatever its role after a failover)."""
     return {CLUSTER_LABEL: cluster, POD_ROLE_LABEL: "instance"}
 
 
 def operator_values(args: PostgresArgs) -> dict[str, Any]:
-    """cloudnative-pg values (charts/cloudnative-pg/values.yaml at the pin, stacks/versions.py). The chart's own
+    """cloudnative-pg values (charts/cloudnative-pg/values.yaml at the pin, facts/versions.py). The chart's own
     PodMonitor stays off (``monitoring.podMonitorEnabled``): it would make the operator, and so the
     database, wait for the monitoring CRDs; ours below waits for them instead."""
     return {
@@ -95,7 +155,7 @@ def operator_values(args: PostgresArgs) -> dict[str, Any]:
 
 
 def plugin_values(args: PostgresArgs) -> dict[str, Any]:
-    """plugin-barman-cloud values (charts/plugin-barman-cloud/values.yaml at the pin, stacks/versions.py)."""
+    """plugin-barman-cloud values (charts/plugin-barman-cloud/values.yaml at the pin, facts/versions.py)."""
     return {"resources": args.plugin_size.k8s()}
 
 
@@ -302,7 +362,7 @@ class Postgres(TartwareComponent):
         cluster_deps += self.policies
         if args.archive is not None:
             if args.cert_manager is None:
-                raise ValueError("the Barman Cloud plugin needs cert-manager (stacks/rules.py check_data)")
+                raise ValueError("the Barman Cloud plugin needs cert-manager (rules/cross_section.py check_data)")
             self.plugin = helm_release(self, f"{name}-barman-cloud", versions.BARMAN_CLOUD_PLUGIN, PLUGIN_RELEASE,
                                        CNPG_NAMESPACE, plugin_values(args), provider,
                                        [ns, args.cert_manager, self.operator], protect=protect)
@@ -361,7 +421,7 @@ class Postgres(TartwareComponent):
                           "podMetricsEndpoints": [{"port": "metrics", "interval": "30s"}]},
                          [args.monitoring_crds, self.operator], labels=RELEASE_LABEL, namespace_name=CNPG_NAMESPACE)
             self.alerts = self._custom(name, "alerts", MONITORING_API, "PrometheusRule", "postgres",
-                                       {"groups": alert_groups(args)}, [args.monitoring_crds],
+                                       {"groups": alert_groups(args.pg, args.instances, args.archive is not None)}, [args.monitoring_crds],
                                        labels=RELEASE_LABEL, namespace_name=OBSERVABILITY_NAMESPACE)
         self.register_outputs({
             "cluster": pg.cluster,

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stacks.args import PostgresArgs
-from stacks.endpoints import DATABASE_NAMESPACE
+from facts.endpoints import DATABASE_NAMESPACE
+from settings.data import PostgresSettings
 
 # A failover with asynchronous replication loses what the promoted standby had not received: warn
 # when a standby is this far behind (seconds) for 5 minutes.
@@ -38,9 +38,10 @@ def _alert(name: str, expr: str, for_: str, severity: str, summary: str, descrip
             "annotations": {"summary": summary, "description": description}}
 
 
-def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
-    """The rules for the serving cluster of ``args``; archiving and backup rules only with an archive."""
-    cluster = args.pg.cluster
+def alert_groups(pg: PostgresSettings, instances: int, archived: bool) -> list[dict[str, Any]]:
+    """The rules for the serving cluster ``pg.cluster`` of ``instances`` instances; archiving and backup
+    rules only when it archives (``PostgresArgs.archive``)."""
+    cluster = pg.cluster
     sel = f'namespace="{DATABASE_NAMESPACE}", cluster="{cluster}"'
     kubectl = f"kubectl get cluster -n {DATABASE_NAMESPACE} {cluster}; kubectl get pods -n {DATABASE_NAMESPACE} -l cnpg.io/cluster={cluster} -L cnpg.io/instanceRole"
     rules = [
@@ -60,7 +61,7 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
                "warning", "A PostgreSQL update waits for a manual switchover",
                "{{ $labels.pod }}: primaryUpdateStrategy needs a switchover to finish an update. " + kubectl),
     ]
-    standbys = args.instances - 1
+    standbys = instances - 1
     if standbys > 0:
         rules += [
             _alert("PostgresReplicationLag", f"cnpg_pg_replication_lag{{{sel}}} > {REPLICATION_LAG_SECONDS}", "5m",
@@ -74,14 +75,14 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
             _alert("PostgresStandbysMissing",
                    f"max by (namespace, cluster) (cnpg_pg_replication_streaming_replicas{{{sel}}} "
                    f"and on (pod) (cnpg_pg_replication_in_recovery{{{sel}}} == 0)) < {standbys}",
-                   "5m", "critical" if args.pg.synchronous == "required" else "warning",
+                   "5m", "critical" if pg.synchronous == "required" else "warning",
                    f"Fewer than {standbys} standbys stream from the PostgreSQL primary",
                    "{{ $value }} standby(s) connected: a failover has fewer targets"
                    + ("; with postgresSynchronous=required, writes stop when none is left."
-                      if args.pg.synchronous == "required" else ".")),
+                      if pg.synchronous == "required" else ".")),
         ]
-    if args.archive is not None:
-        stale = args.pg.base_backup_stale_after_seconds
+    if archived:
+        stale = pg.base_backup_stale_after_seconds
         last_ok = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp{{{sel}}})"
         last_failed = f"max by (namespace, cluster) (barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp{{{sel}}})"
         rules += [
@@ -98,7 +99,7 @@ def alert_groups(args: PostgresArgs) -> list[dict[str, Any]]:
             _alert("PostgresBaseBackupMissing", f"time() - {last_ok} > {stale}", "10m", "critical",
                    f"No PostgreSQL base backup for more than {stale // 3600} h",
                    f"The last base backup of {cluster} is " + "{{ $value | humanizeDuration }} old (ScheduledBackup "
-                   f"'{args.pg.base_backup_schedule}'). kubectl get backups -n {DATABASE_NAMESPACE}"),
+                   f"'{pg.base_backup_schedule}'). kubectl get backups -n {DATABASE_NAMESPACE}"),
             _alert("PostgresBaseBackupFailed", f"{last_failed} > {last_ok}", "0m", "warning",
                    "The last PostgreSQL base backup failed",
                    f"kubectl get backups -n {DATABASE_NAMESPACE} --sort-by=.metadata.creationTimestamp"),

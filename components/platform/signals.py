@@ -1,7 +1,7 @@
 """The golden signals of every Tartware service, from series that exist.
 
 No Tartware service emits ``http_requests_total`` or ``http_request_duration_seconds`` (the
-app's metrics, listed with their source in ``stacks/app_source.py``, are ``gateway_*``,
+app's metrics, listed with their source in ``facts/app_source.py``, are ``gateway_*``,
 ``availability_guard_*``, ... plus prom-client's defaults). The mesh does: the Istio sidecar of
 every meshed pod reports each request it receives as ``istio_requests_total`` and
 ``istio_request_duration_milliseconds`` (a histogram in milliseconds) with
@@ -18,7 +18,7 @@ metrics.ts) adds the gateway's upstream latency per target service.
 
 from __future__ import annotations
 
-from stacks import catalog
+from facts import catalog
 
 NS = f'namespace="{catalog.NAMESPACE}"'
 DEST = f'reporter="destination",{NS}'

@@ -44,7 +44,7 @@ PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
 WHOLE = re.compile(r"^\$\{([a-z_]+)\}$")
 _users = itertools.count()
 # Log in again this long before the token ends: a request started just before it must still carry a
-# valid token (the same margin k6's runs keep: stacks/ops_settings.py LOAD_TEST_TOKEN_MARGIN_SECONDS).
+# valid token (the same margin k6's runs keep: settings/ops.py LOAD_TEST_TOKEN_MARGIN_SECONDS).
 RELOGIN_MARGIN_SECONDS = 60
 
 

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.base import TartwareComponent
-from stacks.settings import build_settings
+from program.load import build_settings
 from tools.offline import ProgramRun, Registered, run_components
 
 PROVIDER = "k8s"  # resource name of the provider every build creates

@@ -1,7 +1,8 @@
 """Which fields of a component's args its build reads.
 
-``ReadRecorder.track(label, args)`` walks ``args`` and every frozen dataclass of ``stacks/`` it
-holds (through tuples, lists and mappings), and remembers each field under its path
+``ReadRecorder.track(label, args)`` walks ``args`` and every frozen dataclass of the project
+(``facts/``, ``settings/``, ``rules/``, ``components/``: the args, the settings sections, the
+NetworkPolicy vocabulary) it holds (through tuples, lists and mappings), and remembers each field under its path
 (``EksClusterArgs.node_pools[].spot``). Inside ``with recorder:`` the ``__getattribute__`` of
 those classes is wrapped, so every read of a field of a tracked instance, by the component, a
 helper or a property of the dataclass itself, marks that path. ``unread()`` is what was never
@@ -10,7 +11,7 @@ reads outside the block (building the args, the test's own assertions) are not r
 the reads of every field by a generated ``__eq__``/``__hash__``/``__repr__`` or by
 ``dataclasses.replace``.
 
-Handles (``stacks/handles.py``) and the catalog's facts are the interfaces of other layers, not
+Handles (``components/handles.py``) and the catalog's facts are the interfaces of other layers, not
 settings: they are leaves here.
 """
 
@@ -22,14 +23,16 @@ from collections.abc import Mapping
 from typing import Any
 
 IGNORED_CALLERS = ("<string>", dataclasses.__file__)
-LEAF_MODULES = ("stacks.handles", "stacks.catalog", "stacks.endpoints", "stacks.versions", "stacks.quantities")
+LAYERS = ("facts.", "settings.", "rules.", "components.")
+LEAF_MODULES = (
+    "components.handles", "facts.catalog", "facts.endpoints", "facts.versions", "settings.quantities")
 
 
 def _in_scope(value: Any) -> bool:
     if not dataclasses.is_dataclass(value) or isinstance(value, type):
         return False
     module = type(value).__module__
-    return module.startswith("stacks.") and module not in LEAF_MODULES
+    return module.startswith(LAYERS) and module not in LEAF_MODULES
 
 
 class ReadRecorder:
@@ -47,7 +50,7 @@ class ReadRecorder:
         """Record the reads of ``args``' fields; fields holding one of ``own_builds`` (the args of
         a part the component builds, checked by that part's own build) count as read when the
         component reads the field, without looking inside."""
-        assert _in_scope(args), f"{label}: not a dataclass of stacks/"
+        assert _in_scope(args), f"{label}: not a dataclass of the project"
         self._own_builds = own_builds
         self._walk(label, args, root=True)
         return args

@@ -1,6 +1,6 @@
 """Every args object holds exactly what its component reads.
 
-Each component is built alone under the recording mocks, from the args ``stacks/compose.py``
+Each component is built alone under the recording mocks, from the args ``program/compose.py``
 makes of validated settings (or, for the parts the platform makes itself, the args the platform
 would hand them), with every field of the args, and of the frozen dataclasses it holds, recorded
 when read (tests/components/reads.py). A field no build reads is a field the component does not
@@ -19,20 +19,17 @@ from typing import Any, Callable
 import pulumi
 import pytest
 
-from stacks import args as args_module
-from stacks import compose, targets
-from stacks.args import (
-    EdgeRateLimitArgs,
-    LoadTestArgs,
-    NetworkPoliciesArgs,
-    RateLimitServiceArgs,
-    SecretsArgs,
-)
-from stacks.handles import ClusterHandle, PlatformHandle
-from stacks.platform_settings import CpuMemory
-from stacks.ratelimit import Exemption
-from stacks.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
-from stacks.settings import load_settings
+from program import compose
+from settings import targets
+from components.platform.edge_rate_limit import EdgeRateLimitArgs, RateLimitServiceArgs
+from components.operations.loadtest import LoadTestArgs
+from components.kit import NetworkPoliciesArgs
+from components.secrets import SecretsArgs
+from components.handles import ClusterHandle, PlatformHandle
+from settings.platform import CpuMemory
+from facts.ratelimit import Exemption
+from components.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
+from program.load import load_settings
 
 from components.cluster import build_cluster
 from components.credentials import Credentials
@@ -42,9 +39,15 @@ from components.operations import Operations
 from components.outputs import export_outputs
 from components.platform import Platform
 from components.platform import cert_manager, edge_rate_limit, ingress_nginx, mesh, metrics_server, operator_access
-from components.platform.data_tier import DataTier
-from components.platform.postgres import Postgres
+from components.platform.cert_manager import CertManagerArgs
+from components.platform.data_tier import DataArgs, DataTier, postgres_args
+from components.platform.ingress_nginx import IngressNginxArgs
+from components.platform.mesh import MeshArgs
+from components.platform.metrics_server import MetricsServerArgs
 from components.platform.observability import Observability
+from components.platform.observability_values import ObservabilityArgs
+from components.platform.operator_access import OperatorAccessArgs
+from components.platform.postgres import Postgres, PostgresArgs
 from components.secrets import ExternalSecretsOperator, SecretSource
 from components.tartware import TartwareRelease
 from tests.components.helpers import Owner, credentials, on, provider, stand_in
@@ -97,9 +100,8 @@ CONFIGS = {
 
 
 # The args of the parts the platform builds: each part's own build below checks them.
-PLATFORM_PARTS = (args_module.DataArgs, args_module.ObservabilityArgs, args_module.MeshArgs,
-                  args_module.CertManagerArgs, args_module.IngressNginxArgs, args_module.MetricsServerArgs,
-                  args_module.OperatorAccessArgs)
+PLATFORM_PARTS = (DataArgs, ObservabilityArgs, MeshArgs, CertManagerArgs, IngressNginxArgs, MetricsServerArgs,
+                  OperatorAccessArgs)
 
 
 class Reads:
@@ -220,8 +222,8 @@ def _stack_builds(reads: Reads, name: str) -> None:
                                    monitoring_crds=stand_in("kps", k8s),
                                    policies=PolicyHome("network", pulumi.Output.from_input("urn:network")))
 
-    run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(args_module.PostgresArgs,))
-    run("PostgresArgs", lambda s, k8s: compose.postgres_args(  # as the DataTier makes it
+    run("DataArgs", data, lambda a, k8s: DataTier("data", a, on(k8s)), own_builds=(PostgresArgs,))
+    run("PostgresArgs", lambda s, k8s: postgres_args(  # as the DataTier makes it
         data(s, k8s), stand_in("database-namespace", k8s), stand_in("postgres-credentials", k8s), "tartware", "tartware",
         waits_for=(stand_in("bitnami", k8s),) if s.data.pg.migration == "import" else (),
         allows=tuple(DataTier._postgres_policies(s.data, s.data.pg.migration, s.ops.offsite is not None)["database"])),
@@ -318,13 +320,15 @@ def test_every_args_field_is_read_by_its_component(reads):
 
 
 def test_every_args_type_is_covered(reads):
-    """Every frozen args dataclass of stacks/args.py and of the cluster targets (stacks/targets/) was
-    checked: built as a component's args, or held by one (a pool, the Rancher server, the etcd
-    off-site target, the operations' outputs). The two bases only share fields with their targets."""
-    modules = [args_module] + [m for name, m in sorted(sys.modules.items()) if name.startswith(f"{targets.__name__}.")]
+    """Every frozen args dataclass of the components (``*Args``, each in its component's module, and
+    the operations' outputs) and of the cluster targets (settings/targets/) was checked: built as a
+    component's args, or held by one (a pool, the Rancher server, the etcd off-site target, the
+    operations' outputs). The two bases only share fields with their targets."""
+    modules = [m for name, m in sorted(sys.modules.items())
+               if name.startswith((f"{targets.__name__}.", "components.")) and m is not None]
     declared = {name for m in modules for name, obj in vars(m).items()
                 if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == m.__name__
-                and (m is args_module or name.endswith("Args"))}
+                and name.endswith(("Args", "Outputs"))}
     assert declared - {t.__name__ for t in reads.types} == {"ClusterArgs", "RancherClusterArgs"}
     assert {"PlatformArgs", "MeshArgs", "NetworkPoliciesArgs", "EksClusterArgs", "OutputsArgs"} <= reads.built
 

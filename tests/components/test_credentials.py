@@ -1,6 +1,6 @@
 """components/credentials.py alone."""
 
-from stacks.args import CredentialsArgs
+from components.credentials import CredentialsArgs
 
 from components.credentials import Credentials
 from tests.components.helpers import build, wired

@@ -2,8 +2,8 @@
 
 import pulumi
 
-from stacks.args import NetworkPoliciesArgs
-from stacks.network import ANYWHERE, Allow, NamespacePolicies, Peer
+from components.kit import NetworkPoliciesArgs
+from components.network import ANYWHERE, Allow, NamespacePolicies, Peer
 
 from components.kit import NetworkPolicies, namespace
 from tests.components.helpers import build, on, provider, provider_name, stand_in, wired

@@ -2,7 +2,7 @@
 
 import pulumi
 
-from stacks.args import LoadTestArgs
+from components.operations.loadtest import LoadTestArgs
 
 from components.operations.loadtest import LoadTest
 from tests.components.helpers import build, deps_names, on, provider, settings, stand_in, wired

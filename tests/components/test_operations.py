@@ -1,7 +1,8 @@
 """components/operations/ alone (backups, VPA, load test composed by Operations)."""
 
-from stacks.args import OperationsArgs, SecretsArgs
-from stacks.handles import PlatformHandle
+from components.operations import OperationsArgs
+from components.secrets import SecretsArgs
+from components.handles import PlatformHandle
 
 from components.operations import Operations
 from components.secrets import SecretSource

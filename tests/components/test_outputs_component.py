@@ -1,8 +1,9 @@
 """components/outputs.py alone: every stack output from a hand-made OutputsArgs."""
 
-from stacks.args import OperationsOutputs, OutputsArgs
-from stacks.budget import Budget
-from stacks.handles import ClusterHandle, PlatformHandle
+from components.operations import OperationsOutputs
+from components.outputs import OutputsArgs
+from rules.budget import Budget
+from components.handles import ClusterHandle, PlatformHandle
 
 from components.outputs import export_outputs
 from tests.components.helpers import build, provider, settings

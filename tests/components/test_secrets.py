@@ -2,7 +2,7 @@
 
 import pulumi
 
-from stacks.args import ExternalSecretsArgs, SecretsArgs, VaultSecretsArgs
+from components.secrets import ExternalSecretsArgs, SecretsArgs, VaultSecretsArgs
 
 from components.secrets import SecretSource
 from tests.components.helpers import Owner, build, on, provider, provider_name, wired

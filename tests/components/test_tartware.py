@@ -2,8 +2,9 @@
 
 import pulumi
 
-from stacks.args import SecretsArgs, TartwareArgs
-from stacks.handles import PlatformHandle
+from components.secrets import SecretsArgs
+from components.tartware import TartwareArgs
+from components.handles import PlatformHandle
 
 from components.secrets import SecretSource
 from components.tartware import TartwareRelease

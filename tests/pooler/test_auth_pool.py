@@ -7,7 +7,7 @@ config.go). PgBouncer runs it on a server connection of a pool of its own, (auth
 (pgbouncer src/client.c start_auth_query), sized like every pool: ``default_pool_size``. One login
 takes one connection of it; a burst of logins (the app's pods reconnecting after a pooler pod went)
 fills it. So the connection budget reserves, per pooler pod, the pool's size and not one connection
-(stacks/data_settings.py ``PoolerLimits.of``, stacks/connections.py ``reserved``, docs/budget.md).
+(settings/data.py ``PoolerLimits.of``, rules/connections.py ``reserved``, docs/budget.md).
 
 Debian's PgBouncer 1.18 runs the auth query in the client's database; 1.19 added ``auth_dbname``,
 which CloudNativePG sets to ``postgres`` (api/v1/pooler_types.go PoolerAuthDBName): the pool rule is

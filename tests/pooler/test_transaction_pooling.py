@@ -6,7 +6,7 @@ One server connection (``default_pool_size = 1``) is shared by every client, as 
 pool shares them: the app's ``SELECT set_config('app.current_tenant_id', $1, true)`` inside
 ``BEGIN ... COMMIT`` (red2n/tartware@a2583469 Apps/config/src/db.ts) ends with the transaction and
 never reaches the next client; a session ``SET`` would (the app has none: docs/data-and-observability.md,
-"Connection pooling"). The Pooler's own parameters (stacks/data_settings.py ``POOLER_SIZES``) are
+"Connection pooling"). The Pooler's own parameters (settings/data.py ``POOLER_SIZES``) are
 accepted by PgBouncer.
 
 A step of .ci/run of its own (it starts two servers): ``TARTWARE_REAL_POOLER=1 pytest -n 0 tests/pooler``.
@@ -21,9 +21,8 @@ import time
 import pytest
 
 from components.platform.postgres import pooler_parameters
-from stacks import compose
-from stacks.args import DataArgs
-from stacks.settings import build_settings
+from components.platform.data_tier import DataArgs, postgres_args
+from program.load import build_settings
 from tests.pooler.helpers import BINDIRS, PGBOUNCER, _port, server
 
 pytestmark = pytest.mark.skipif(not BINDIRS or PGBOUNCER is None,
@@ -40,7 +39,7 @@ def pooled():
         for sql in (f"CREATE ROLE tartware LOGIN PASSWORD '{PASSWORD}'", "CREATE DATABASE tartware OWNER tartware"):
             pg.sql(sql)
         prod = build_settings({"environment": "prod"}).data
-        params = pooler_parameters(compose.postgres_args(DataArgs(prod, True, None, None), None, None, "tartware",
+        params = pooler_parameters(postgres_args(DataArgs(prod, True, None, None), None, None, "tartware",
                                                          "tartware"))
         params.update(default_pool_size="1", reserve_pool_size="0")  # one server connection for every client
         (base / "users.txt").write_text(f'"tartware" "{PASSWORD}"\n')

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import yaml
 
-from stacks.api_paths import UNAUTHENTICATED_API_PATHS
+from facts.api_paths import UNAUTHENTICATED_API_PATHS
 from tools.conformance.netpol import selector_matches
 from tools.conformance.pods import PodTemplate, pod_templates
 from tools.system import Item, SystemRender
@@ -56,7 +56,7 @@ SELF_AUTHENTICATING = {
         "Apps/api-gateway/src/plugins/auth-context.ts, lib/jwt.ts verifyAccessToken)",
 }
 # ... but some of their paths answer without a token: on a public host each must be refused at the
-# edge by a DENY AuthorizationPolicy from any source (stacks/api_paths.py, with the app's files).
+# edge by a DENY AuthorizationPolicy from any source (facts/api_paths.py, with the app's files).
 UNAUTHENTICATED_PATHS = {("tartware-system", "api-gateway"): tuple(UNAUTHENTICATED_API_PATHS)}
 # Paths a guard may leave out: RFC 8555 section 8.3, the CA fetches the HTTP-01 token from every host
 # of the certificate, and cert-manager's solver answers it.
@@ -327,7 +327,7 @@ def violations(system: SystemRender) -> list[str]:
             if targets and all(t in SELF_AUTHENTICATING for t in targets):
                 for path in open_paths(system, door, host, targets, root):
                     problems.append(f"host {host} on {door.name} (public through {public}) serves {path} without a "
-                                    "token and no DENY AuthorizationPolicy refuses it there (stacks/api_paths.py)")
+                                    "token and no DENY AuthorizationPolicy refuses it there (facts/api_paths.py)")
                 continue
             if any(_guard(pol, host, door, providers) for pol in policies):
                 continue

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
-from stacks import versions
+from facts import versions
 from tools.conformance.graph import Model, Node, Obj
 from tools.conformance.netpol import selector_matches
 from tools.conformance.pods import PodTemplate, pod_templates

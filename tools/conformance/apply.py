@@ -55,7 +55,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from stacks import targets, versions
+from settings import targets
+from facts import versions
 from tools import engine
 from tools.conformance import admission as adm
 from tools.conformance import cluster_access

@@ -35,10 +35,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from components.cluster import build_cluster
-from stacks import compose, versions
-from stacks.errors import SettingsError
-from stacks.schema import no_secrets
-from stacks.settings import build_settings
+from program import compose
+from facts import versions
+from settings.errors import SettingsError
+from settings.schema import no_secrets
+from program.load import build_settings
 from tools.conformance.graph import release_info
 from tools.offline import DefaultMocks, ProgramRun, Registered, run_components, run_program, stack_config
 from tools.pulumi_cli import parse_yaml
@@ -398,7 +399,7 @@ class Scenario:
     mocks: Optional[Callable[[], Any]] = None
 
 
-# The EKS example's pools (stacks/targets/eks.py prod defaults): compute 5-100, memory 3-50 (one
+# The EKS example's pools (settings/targets/eks.py prod defaults): compute 5-100, memory 3-50 (one
 # group per zone: 1-17 each), spot 3-6. Live sizes: what the autoscaler has made of them.
 COMPUTE_IDLE = LiveGroup("compute-", 5, 5, 100, ("c6i.4xlarge",))
 COMPUTE_BUSY = LiveGroup("compute-", 60, 5, 100, ("c6i.4xlarge",))
@@ -452,7 +453,7 @@ SCENARIOS = (
 
 @contextlib.contextmanager
 def _pin(*pins: tuple[str, str]) -> Iterator[None]:
-    """stacks/versions.py with other chart versions (what a renovate bump changes)."""
+    """facts/versions.py with other chart versions (what a renovate bump changes)."""
     old = {name: getattr(versions, name) for name, _ in pins}
     for name, version in pins:
         setattr(versions, name, dataclasses.replace(old[name], version=version))
@@ -584,7 +585,7 @@ def table(results: list[Result]) -> str:
         s = res.scenario
         if res.refused:
             lines.append(f"| {s.change} | refused by the program before any resource is registered | "
-                         f"settings validation (stacks/settings.py) | {res.refused} |")
+                         f"settings validation (program/load.py) | {res.refused} |")
             continue
         if not res.changes:
             lines.append(f"| {s.change} | no change | | nothing happens |")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stacks.quantities import Cpu, Memory
+from settings.quantities import Cpu, Memory
 from tools.conformance.pods import PodTemplate, pod_templates
 from tools.system import SystemRender
 

@@ -1,4 +1,4 @@
-"""The observability workload table (stacks/observability_workloads.py) against the charts rendered
+"""The observability workload table (settings/observability_workloads.py) against the charts rendered
 at their pins: every pod a table release renders, and every pod any release renders in the
 observability namespaces, is a workload of the table, with the table's replica count, its containers
 (init containers included) by name, and each container's requests the size the table names; every
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from stacks.observability_workloads import (
+from settings.observability_workloads import (
     NODE_EXPORTER_NAMESPACE,
     RELEASES,
     Release,
@@ -23,8 +23,8 @@ from stacks.observability_workloads import (
     count,
     installed,
 )
-from stacks.endpoints import OBSERVABILITY_NAMESPACE
-from stacks.quantities import Cpu, Memory
+from facts.endpoints import OBSERVABILITY_NAMESPACE
+from settings.quantities import Cpu, Memory
 from tools.conformance import resources
 from tools.conformance.pods import PodTemplate, pod_templates
 from tools.system import SystemRender
@@ -54,7 +54,7 @@ def violations(system: SystemRender, s: Settings, releases: tuple[Release, ...] 
         origin = pod.origin.removeprefix("release:")
         if pod.owner not in table:
             problems.append(f"{pod.owner} (release {origin}) is rendered but is not a workload of "
-                            "stacks/observability_workloads.py")
+                            "settings/observability_workloads.py")
             continue
         release, w = table[pod.owner]
         seen.add(pod.owner)

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from stacks import compose, targets
-from stacks.settings import load_settings
+from program import compose
+from settings import targets
+from program.load import load_settings
 
 from components.cluster import TARGETS, build_cluster
 from tests.components.helpers import build, descendants, provider_name
 from tools.offline import stack_config
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "stacks"
-ARGS = targets.CLUSTER_ARGS  # the registry (stacks/targets/)
+ARGS = targets.CLUSTER_ARGS  # the registry (settings/targets/)
 TOKENS = {"existing": "tartware:cluster:ExistingCluster", "eks": "tartware:cluster:EksCluster",
           "vsphere": "tartware:cluster:VsphereRancherCluster", "baremetal": "tartware:cluster:BareMetalRke2Cluster"}
 
@@ -75,7 +76,7 @@ def test_bare_metal_storage_keeps_volumes_when_protected():
 
 def test_cluster_args_hold_only_their_targets_fields():
     """Each target's args class declares its own fields: no EKS field on a Rancher target, no
-    vSphere field on bare metal (stacks/compose.py picks the class and fills it)."""
+    vSphere field on bare metal (program/compose.py picks the class and fills it)."""
     fields = {t: {f.name for f in dataclasses.fields(a)} for t, a in ARGS.items()}
     assert fields["existing"] == {"kubeconfig", "context"}
     assert "vpc_cidr" in fields["eks"] and not fields["eks"] & {"vsphere", "rancher", "etcd_offsite"}

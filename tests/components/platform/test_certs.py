@@ -1,6 +1,6 @@
 """components/platform/cert_manager.py alone."""
 
-from stacks.args import CertManagerArgs
+from components.platform.cert_manager import CertManagerArgs
 
 from components.platform.cert_manager import CertManager
 from tests.components.helpers import build, deps_names, on, provider, settings, wired

@@ -1,6 +1,7 @@
 """components/platform/data_tier.py alone: the data tier with a hand-made secret source."""
 
-from stacks.args import DataArgs, SecretsArgs
+from components.platform.data_tier import DataArgs
+from components.secrets import SecretsArgs
 
 from components.platform.data_tier import DataTier
 from components.secrets import SecretSource

@@ -1,6 +1,6 @@
 """components/platform/ingress_nginx.py alone."""
 
-from stacks.args import IngressNginxArgs
+from components.platform.ingress_nginx import IngressNginxArgs
 
 from components.platform.ingress_nginx import IngressNginx
 from tests.components.helpers import build, deps_names, on, provider, settings, wired

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from stacks import compose
+from program import compose
 
 from components.platform.mesh import Mesh
 from tests.components.helpers import build, deps_names, on, provider, settings, wired

@@ -1,6 +1,6 @@
 """components/platform/metrics_server.py alone."""
 
-from stacks.args import MetricsServerArgs
+from components.platform.metrics_server import MetricsServerArgs
 
 from components.platform.metrics_server import MetricsServer
 from tests.components.helpers import build, on, provider, settings, wired

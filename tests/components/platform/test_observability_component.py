@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from stacks.args import ObservabilityArgs
+from components.platform.observability_values import ObservabilityArgs
 
 from components.platform.observability import Observability
 from tests.components.helpers import build, on, provider, settings, wired

@@ -1,14 +1,12 @@
 """components/platform/__init__.py alone: the platform parts composed from hand-made args."""
 
-from stacks.args import (
-    CertManagerArgs,
-    DataArgs,
-    IngressNginxArgs,
-    ObservabilityArgs,
-    PlatformArgs,
-    SecretsArgs,
-)
-from stacks import compose
+from components.platform.cert_manager import CertManagerArgs
+from components.platform.data_tier import DataArgs
+from components.platform.ingress_nginx import IngressNginxArgs
+from components.platform.observability_values import ObservabilityArgs
+from components.platform import PlatformArgs
+from components.secrets import SecretsArgs
+from program import compose
 
 from components.platform import Platform
 from components.secrets import SecretSource

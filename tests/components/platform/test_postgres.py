@@ -8,8 +8,8 @@ import dataclasses
 import pulumi
 
 from components.platform.postgres import Postgres, cluster_spec, object_store_spec
-from stacks import compose
-from stacks.args import ArchiveArgs, DataArgs
+from components.platform.postgres import ArchiveArgs
+from components.platform.data_tier import DataArgs, postgres_args
 from tests.components.helpers import build, deps_names, on, provider, settings, stand_in, wired
 
 CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster"
@@ -25,7 +25,7 @@ def _args(archive=KEYS, protect=True, **raw):
         data = DataArgs(s.data, protect, None, None, archive=archive,  # type: ignore[arg-type]
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p))
         legacy = (stand_in("bitnami", p),) if s.data.pg.migration == "import" else ()
-        return compose.postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
+        return postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
                                      "tartware", "tartware", waits_for=legacy)
     return make
 
@@ -95,7 +95,7 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
     a stack deployed before held them: no replacement). The schema migration's allow too: the
     Tartware release, whose pre-install hook it admits, waits for the Cluster."""
     from components.platform.data_tier import DataTier
-    from stacks.network import PolicyHome
+    from components.network import PolicyHome
 
     s = settings(environment="prod", postgresMigration="import")
     home_urn = "urn:pulumi:prod::tartware-infra::tartware:platform:Platform$tartware:platform:NetworkPolicies::platform-network"
@@ -105,7 +105,7 @@ def test_the_cluster_waits_for_the_allows_it_needs_made_where_the_platform_keeps
                         cert_manager=stand_in("cert-manager", p), monitoring_crds=stand_in("kps", p),
                         policies=PolicyHome("platform-network", pulumi.Output.from_input(home_urn)))
         allows = DataTier._postgres_policies(s.data, "import", archived=False)["database"]
-        return compose.postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
+        return postgres_args(data, stand_in("database-namespace", p), stand_in("postgres-credentials", p),
                                      "tartware", "tartware", waits_for=(stand_in("bitnami", p),), allows=tuple(allows))
 
     run, pg = _build(make)

@@ -3,9 +3,10 @@ service, with a hand-made secret source, Redis and CRD stand-ins."""
 
 import yaml
 
-from stacks.args import EdgeRateLimitArgs, RateLimitServiceArgs, SecretsArgs
-from stacks.platform_settings import CpuMemory
-from stacks.ratelimit import Exemption
+from components.platform.edge_rate_limit import EdgeRateLimitArgs, RateLimitServiceArgs
+from components.secrets import SecretsArgs
+from settings.platform import CpuMemory
+from facts.ratelimit import Exemption
 
 from components.platform.edge_rate_limit import EdgeRateLimit
 from components.secrets import SecretSource
