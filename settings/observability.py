@@ -14,6 +14,7 @@ from pydantic import Field
 
 from .data import GI, MI, ContainerSizing, check_volume, resolve, validate_with_components
 from .errors import key
+from .observability_workloads import overhead
 from .quantities import Memory
 from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults
 
@@ -86,10 +87,6 @@ SIZES: dict[str, dict[str, ContainerSizing]] = {
         "admission-job": ContainerSizing(10, 32 * MI, 100, 64 * MI),
     },
 }
-REPLICAS = {  # components without a setting: (dev, prod)
-    "adapter": (1, 2),
-    "alloy": (1, 2),
-}
 
 
 # Pods metrics the prometheus-adapter serves (its rules: components/platform/observability_values.py).
@@ -122,9 +119,6 @@ class ObservabilitySettings:
     def size(self, container: str) -> ContainerSizing:
         return SIZES[self.environment][container]
 
-    def replicas(self, component: str) -> int:
-        return REPLICAS[component][1 if self.is_prod else 0]
-
     def memory_pool_pods(self) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) pinned to the memory pool when the cluster has one:
         Prometheus and Loki (components/platform/observability.py Placement)."""
@@ -135,40 +129,15 @@ class ObservabilitySettings:
         return pods
 
     def fixed_overhead(self) -> tuple[int, int]:
-        """(millicores, bytes) requested by every Deployment/StatefulSet pod we install.
-
-        The node-exporter DaemonSet scales with the node count: see ``per_node_overhead``.
-        """
-        cpu = mem = 0
-
-        def add(name: str, count: int = 1) -> None:
-            nonlocal cpu, mem
-            s = self.size(name)
-            cpu += s.cpu_request * count
-            mem += s.memory_request * count
-
-        add("prometheus", self.prometheus_replicas)
-        add("alertmanager", self.alertmanager_replicas)
-        add("config-reloader", self.prometheus_replicas + self.alertmanager_replicas)
-        add("grafana")
-        add("grafana-sidecar", 2)
-        add("operator")
-        add("kube-state-metrics")
-        if self.prometheus_adapter:
-            add("adapter", self.replicas("adapter"))
-        if self.jaeger:
-            add("jaeger")
-        if self.loki:
-            add("loki")
-            add("loki-sidecar")
-            add("alloy", self.replicas("alloy"))
-            add("config-reloader", self.replicas("alloy"))
-        return cpu, mem
+        """(millicores, bytes) requested by every Deployment/StatefulSet pod the observability releases
+        run, replicas counted: the pods of settings/observability_workloads.py, whose table the charts'
+        values are sized from too. The node-exporter DaemonSet scales with the node count: see
+        ``per_node_overhead``."""
+        return overhead(self, per_node=False)
 
     def per_node_overhead(self) -> tuple[int, int]:
-        """(millicores, bytes) requested on every node (node-exporter DaemonSet)."""
-        s = self.size("node-exporter")
-        return s.cpu_request, s.memory_request
+        """(millicores, bytes) requested on every node (the node-exporter DaemonSet)."""
+        return overhead(self, per_node=True)
 
     @property
     def retention_hours(self) -> int:

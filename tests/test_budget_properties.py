@@ -58,7 +58,7 @@ def connections_fit(env, pods, pool, max_connections, phase):
 
 
 def expected_valid(env, services, pool=1, max_connections=20000, phase="none"):
-    """Independent oracle for validity (the services.<name>.* rules of the README's settings table
+    """Independent oracle for validity (the services.<name>.* rules of the README's "Settings" section
     and docs/budget.md "Database connections"), and the connection budget."""
     from facts.catalog import PROFILES
 

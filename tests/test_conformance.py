@@ -6,12 +6,13 @@ it exists for and sees it fail."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 import pytest
 
 from tools.conformance import flows as derived  # the flows the platform needs
-from tools.conformance import cnpg_admission, netpol, psa, references, resources, schemas
+from tools.conformance import cnpg_admission, netpol, psa, references, resources, schemas, workloads
 from tools.conformance.pods import pod_templates
 from tests.helpers import planted_system
 from tools.system import PROGRAM, Item, SystemRender, skipped_report
@@ -177,7 +178,7 @@ def _settings(stack: str):
 
 
 @pytest.mark.parametrize("section, namespaces, jobs", [
-    ("observability", ("observability",), ()),
+    # (observability: its workload table, below)
     # the data tier also counts the topic Job it runs next to the brokers, and the CloudNativePG
     # operator (and the Barman Cloud plugin) in cnpg-system
     ("data", ("database", "cnpg-system", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
@@ -195,6 +196,113 @@ def test_section_overheads_are_the_rendered_requests(system, section, namespaces
             cpu, mem = cpu + n * cr, mem + n * mr
     counted = getattr(_settings(system.stack), section).fixed_overhead()
     assert (cpu, mem * 2**20) == (counted[0], counted[1])
+
+
+# ------------------------------------------------------------------------------ observability's workload table
+
+
+def test_observability_pods_are_its_workload_table(system):
+    """Every pod the observability releases render (the charts at their pins) is a workload of
+    settings/observability_workloads.py with its replicas, containers and sizes; the table's sums,
+    ``fixed_overhead`` and ``per_node_overhead``, are the rendered pods' requests."""
+    require_complete(system)
+    s = _settings(system.stack).observability
+    assert workloads.violations(system, s) == []
+    fixed, per_node = workloads.rendered_overhead(system)
+    assert fixed == s.fixed_overhead() and per_node == s.per_node_overhead()
+    assert fixed[0] > 0 and per_node[0] > 0
+
+
+@pytest.fixture(scope="module")
+def observability_off():
+    """prod with Loki (and Alloy), Jaeger and prometheus-adapter off: the Observability component
+    alone (tests/components), its releases rendered from their charts like the whole system's."""
+    from components.platform.observability import Observability
+    from components.platform.observability_values import ObservabilityArgs
+    from tests.components.helpers import build, on, provider, settings
+    from tools.system import render_system
+
+    s = settings(environment="prod",
+                 observabilityComponents={"loki": False, "jaeger": False, "prometheusAdapter": False}).observability
+    run, _ = build(lambda: Observability("observability", ObservabilityArgs(s, True, "example.com"), on(provider())))
+    return s, render_system(run)
+
+
+def test_observability_components_off_are_out_of_the_table_and_the_render(observability_off):
+    s, system = observability_off
+    assert {r.name for r in system.releases} == {"kube-prometheus-stack"}
+    assert workloads.violations(system, s) == []
+    fixed, per_node = workloads.rendered_overhead(system)
+    assert fixed == s.fixed_overhead() and per_node == s.per_node_overhead()
+    on = _settings("prod").observability
+    assert 0 < s.fixed_overhead()[0] < on.fixed_overhead()[0]
+
+
+def _kps_pod(name, containers, kind="Deployment", ns="observability"):
+    return Item({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name, "namespace": ns},
+                 "spec": {"replicas": 1, "template": {"spec": {"containers": containers}}}},
+                "release:kube-prometheus-stack")
+
+
+def test_planted_pod_of_a_release_outside_the_table_is_named(observability_off):
+    """A pod the values switch on (Grafana's image renderer, say) but the table does not list."""
+    s, system = observability_off
+    renderer = _kps_pod("kube-prometheus-stack-grafana-image-renderer",
+                        [{"name": "image-renderer", "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}}}])
+    planted_render = SystemRender(system.stack, system.items + [renderer], system.releases)
+    assert workloads.violations(planted_render, s) == [
+        "Deployment observability/kube-prometheus-stack-grafana-image-renderer (release kube-prometheus-stack) "
+        "is rendered but is not a workload of settings/observability_workloads.py"]
+    assert workloads.rendered_overhead(planted_render)[0][0] == s.fixed_overhead()[0] + 50
+
+
+def test_planted_sidecar_and_size_outside_the_table_are_named(observability_off):
+    s, system = observability_off
+
+    def change(key, doc):
+        if key == "Deployment observability/kube-prometheus-stack-grafana":
+            containers = doc["spec"]["template"]["spec"]["containers"]
+            containers.append({"name": "grafana-sc-notifiers", "resources": {"requests": {"cpu": "10m"}}})
+            next(c for c in containers if c["name"] == "grafana")["resources"]["requests"]["cpu"] = "999m"
+            return True
+        return False
+    problems = workloads.violations(planted(system, change=change, kinds=("Deployment",)), s)
+    owner = "Deployment observability/kube-prometheus-stack-grafana"
+    assert problems == [f"{owner}: container grafana-sc-notifiers is rendered but not in the table",
+                        f"{owner}: container grafana requests 999m/{512 * 2**20} bytes, the table's size 'grafana' "
+                        f"is 250m/{512 * 2**20} bytes"]
+
+
+def test_planted_wrong_count_is_named(observability_off):
+    """A count the table gets wrong (Grafana runs the chart's default of one) and a count the
+    render changes behind the table's back (Alertmanager)."""
+    from settings import observability_workloads as table
+
+    s, system = observability_off
+    kps = table.KUBE_PROMETHEUS_STACK
+    wrong = dataclasses.replace(kps, workloads=tuple(
+        dataclasses.replace(w, replicas=2) if w.name.endswith("-grafana") else w for w in kps.workloads))
+    assert workloads.violations(system, s, (wrong,)) == [
+        "Deployment observability/kube-prometheus-stack-grafana: 1 replicas rendered, the table counts 2"]
+
+    def five(key, doc):
+        if key == "Alertmanager observability/kube-prometheus-stack-alertmanager":
+            doc["spec"]["replicas"] = 5
+            return True
+        return False
+    assert workloads.violations(planted(system, change=five, kinds=("Alertmanager",)), s) == [
+        "Alertmanager observability/kube-prometheus-stack-alertmanager: 5 replicas rendered, the table counts 3"]
+
+
+def test_planted_workload_the_render_lacks_and_a_release_that_should_be_off_are_named(system):
+    require_complete(system)
+    s = _settings(system.stack).observability
+    missing = planted_system(system, drop=("StatefulSet observability/loki",))
+    assert workloads.violations(missing, s) == [
+        "StatefulSet observability/loki: a workload of release loki in the table, not rendered"]
+    off = dataclasses.replace(s, jaeger=False)
+    assert workloads.violations(system, off) == [
+        "Deployment observability/jaeger: rendered, but the table says release jaeger is off (jaeger is false)"]
 
 
 # ------------------------------------------------------------------------------ NetworkPolicy reachability

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
 from facts import versions
+from settings import observability_workloads as table
 from tests.helpers import NS, SECRET, case_ids, platform_run, releases
 from tests.helpers import assert_refused
 from tools.offline import contains_secret
@@ -234,3 +236,20 @@ def test_fixed_overhead():
     prod = build_settings({"environment": "prod"}).observability
     assert prod.fixed_overhead()[0] > dev.fixed_overhead()[0] > 0
     assert prod.per_node_overhead()[0] > 0
+
+
+def test_the_workload_table_is_the_one_place_for_resources_and_replicas():
+    """Planted: values that set a path the table sets, and two containers of the table that share a
+    values path with different sizes, are refused, naming the path."""
+    from program.load import build_settings
+
+    s = build_settings({"environment": "prod"}).observability
+    with pytest.raises(ValueError, match="values set replicas"):
+        table.with_workloads({"replicas": 3}, table.PROMETHEUS_ADAPTER, s)
+    with pytest.raises(ValueError, match=r"values set grafana\.sidecar\.resources"):
+        table.with_workloads({"grafana": {"sidecar": {"resources": {}}}}, table.KUBE_PROMETHEUS_STACK, s)
+    (alloy,) = table.ALLOY.workloads
+    reloader = dataclasses.replace(alloy.containers[1], values=("alloy", "resources"))
+    clash = dataclasses.replace(alloy, containers=(alloy.containers[0], reloader))
+    with pytest.raises(ValueError, match=r"container config-reloader: alloy\.resources is set to"):
+        table.release_values(dataclasses.replace(table.ALLOY, workloads=(clash,)), s)

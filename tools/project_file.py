@@ -1,8 +1,9 @@
-"""Write the ``config:`` block of Pulumi.yaml and the settings reference (docs/settings.md) from the
-declared settings (settings/declared.py): each setting's one declaration (``settings.schema.Setting``).
+"""Write the ``config:`` block of Pulumi.yaml, the settings reference (docs/settings.md) and the
+README's settings table (between its marker comments) from the declared settings
+(settings/declared.py): each setting's one declaration (``settings.schema.Setting``).
 
-    python -m tools.project_file          # rewrite Pulumi.yaml and docs/settings.md
-    python -m tools.project_file --check  # exit 1 if either is out of date
+    python -m tools.project_file          # rewrite Pulumi.yaml, docs/settings.md and the README's table
+    python -m tools.project_file --check  # exit 1 if any is out of date
 """
 
 from __future__ import annotations
@@ -21,6 +22,29 @@ from tools import generated
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILE = ROOT / "Pulumi.yaml"
 SETTINGS_DOC = ROOT / "docs" / "settings.md"
+README = ROOT / "README.md"
+README_BEGIN = ("<!-- BEGIN settings table: generated from the settings' declarations by "
+                "`python -m tools.project_file`; edit the declarations, not this table -->")
+README_END = "<!-- END settings table -->"
+
+# How the README presents each section: what it is about, and the guides that explain it (the keys,
+# their defaults and descriptions come from the declarations).
+AREAS: dict[str, tuple[str, str]] = {
+    "core": ("the stack, images, the services and their autoscaling, the app's own limits",
+             "[budget](docs/budget.md), [app](docs/app.md), [image contract](docs/app.md#the-image-contract)"),
+    "cluster": ("where Kubernetes comes from (the target) and its node pools", "[clusters](docs/clusters.md)"),
+    "platform": ("mesh and edge, certificates, load balancer, metrics-server, the edge rate limit",
+                 "[platform](docs/platform.md), [rate limiting](docs/platform.md#rate-limiting), "
+                 "[real tools](docs/real-tools.md)"),
+    "data": ("PostgreSQL, Redis, Redpanda, Consul: sizes, replicas, backups, recovery",
+             "[data and observability](docs/data-and-observability.md)"),
+    "observability": ("metrics, logs, traces, the custom-metrics adapter",
+                      "[data and observability](docs/data-and-observability.md)"),
+    "ops": ("load tests, the nightly dump and its off-site copies, restore, VPA", "[operations](docs/operations.md)"),
+    "security": ("where the application secrets come from", "[Secrets](#secrets)"),
+    "access": ("how people reach Grafana, Prometheus, Jaeger, Locust",
+               "[Operator access](#operator-access), [platform](docs/platform.md#operator-access)"),
+}
 
 HEADER = """\
 name: tartware-infra
@@ -105,14 +129,40 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def _sections() -> list[tuple[str, tuple[Setting, ...], tuple[str, ...]]]:
+    """(name, declared settings, object settings) of the core keys and of every section."""
+    return ([("core", model.DECLARED, model.OBJECT_SETTINGS)]
+            + [(section.NAME, section.DECLARED, section.OBJECT_SETTINGS) for section in SECTIONS])
+
+
+def render_readme_table() -> str:
+    """One row per section: what it is about, every key (secrets and objects marked), the section of
+    the settings reference and the guides."""
+    out = [README_BEGIN, "", "| area | keys | reference | guides |", "|---|---|---|---|"]
+    for name, declared, objects in _sections():
+        what, guides = AREAS[name]
+        keys = [f"`{s.name}`" + (" (secret)" if s.secret else "") for s in declared]
+        keys += [f"`{o}` ([object](docs/settings.md#object-settings))" for o in objects]
+        out.append(f"| **{name}**: {what} | {', '.join(keys)} | [{name}](docs/settings.md#{name}) | {guides} |")
+    return "\n".join(out + ["", README_END])
+
+
+def render_readme() -> str:
+    """README.md with the settings table between its markers regenerated."""
+    text = README.read_text()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{README.name}: the settings table's markers are missing:\n{README_BEGIN}\n{README_END}")
+    return text[:begin] + render_readme_table() + text[end + len(README_END):]
+
+
 def render_doc() -> str:
     """Every setting, per section, with its type, default and description: the settings reference."""
     out = ["# Settings reference", "",
            "GENERATED from the settings' declarations (settings/, `Setting`) by `python -m tools.project_file`;",
            "a test keeps it current. Set a key with `pulumi config set <key> <value>` (secrets with `--secret`,",
            "objects with `--path`). \"unset\": the program computes the value (the description says how).", ""]
-    sections = [("core", model.DECLARED)] + [(section.NAME, section.DECLARED) for section in SECTIONS]
-    for name, declared in sections:
+    for name, declared, _ in _sections():
         out += [f"## {name}", "", "| key | type | default | description |", "|---|---|---|---|"]
         for s in declared:
             kind = f"{s.type}<{s.items}>" if s.items else s.type
@@ -125,8 +175,8 @@ def render_doc() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return generated.main_many({PROJECT_FILE: render, SETTINGS_DOC: render_doc}, "python -m tools.project_file",
-                               __doc__, argv)
+    return generated.main_many({PROJECT_FILE: render, SETTINGS_DOC: render_doc, README: render_readme},
+                               "python -m tools.project_file", __doc__, argv)
 
 
 if __name__ == "__main__":

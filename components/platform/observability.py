@@ -42,6 +42,7 @@ from facts.endpoints import (
     REDPANDA_RELEASE,
     service_host,
 )
+from settings.observability_workloads import ADAPTER_RELEASE, ALLOY_RELEASE, LOKI_RELEASE
 
 from ..base import TartwareComponent
 from ..kit import ANYWHERE, Allow, NamespacePolicies, Peer, helm_release, namespace
@@ -136,7 +137,7 @@ class Observability(TartwareComponent):
         if s.prometheus_adapter:
             # The adapter only queries Prometheus over HTTP: it does not wait for the kps release.
             self.adapter = helm_release(self, f"{name}-prometheus-adapter", versions.PROMETHEUS_ADAPTER,
-                                        "prometheus-adapter", OBSERVABILITY_NAMESPACE, values.adapter_values(s),
+                                        ADAPTER_RELEASE, OBSERVABILITY_NAMESPACE, values.adapter_values(s),
                                         provider, [ns_obs])
             self.releases.append(self.adapter)
         if s.jaeger:
@@ -145,10 +146,10 @@ class Observability(TartwareComponent):
             self.releases.append(self.jaeger)
         if s.loki:
             # Loki's own ServiceMonitor needs the CRDs: real dependency on kube-prometheus-stack.
-            self.loki = helm_release(self, f"{name}-loki", versions.LOKI, "loki", OBSERVABILITY_NAMESPACE,
+            self.loki = helm_release(self, f"{name}-loki", versions.LOKI, LOKI_RELEASE, OBSERVABILITY_NAMESPACE,
                                      values.loki_values(args), provider, [ns_obs, self.crd_release, *args.volumes],
                                      protect=protect)
-            self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, "alloy", OBSERVABILITY_NAMESPACE,
+            self.alloy = helm_release(self, f"{name}-alloy", versions.ALLOY, ALLOY_RELEASE, OBSERVABILITY_NAMESPACE,
                                       values.alloy_values(s), provider, [ns_obs])
             self.releases += [self.loki, self.alloy]
 

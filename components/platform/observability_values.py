@@ -2,7 +2,9 @@
 observability.py), and the names, alerts and Alloy configuration they carry.
 
 Each function is what one Helm release of components/platform/observability.py receives; the keys
-are checked against the chart's values.yaml at its pin (facts/versions.py).
+are checked against the chart's values.yaml at its pin (facts/versions.py). The pods' resources and
+replica counts come from the workload table, settings/observability_workloads.py (``with_workloads``),
+which the capacity check sums too.
 """
 
 from __future__ import annotations
@@ -16,13 +18,21 @@ from facts import catalog
 from facts.endpoints import JAEGER_RELEASE, OBSERVABILITY_NAMESPACE, service_host
 from settings.nodes import Placement
 from settings.observability import HTTP_P95, HTTP_RPS, ObservabilitySettings
+from settings.observability_workloads import (
+    ALLOY,
+    JAEGER,
+    KPS_RELEASE,
+    KUBE_PROMETHEUS_STACK,
+    LOKI,
+    NODE_EXPORTER_NAMESPACE,
+    PROMETHEUS_ADAPTER,
+    count,
+    with_workloads,
+)
 
 from ..kit import restricted_pod
 from ..secrets import SecretMaker
 from . import signals
-
-KPS_RELEASE = "kube-prometheus-stack"
-NODE_EXPORTER_NAMESPACE = "node-exporter"
 
 GRAFANA_SECRET = "grafana-admin"
 GRAFANA_OAUTH_SECRET = "grafana-oauth"  # key client-secret (operatorAccess=sso)
@@ -256,11 +266,9 @@ def kps_values(args: ObservabilityArgs) -> dict[str, Any]:
     grafana: dict[str, Any] = {
         "enabled": True,
         "admin": {"existingSecret": GRAFANA_SECRET, "userKey": "admin-user", "passwordKey": "admin-password"},
-        "resources": s.size("grafana").k8s(),
         "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard", "labelValue": "1",
                                    "searchNamespace": "ALL"},
-                    "datasources": {"enabled": True},
-                    "resources": s.size("grafana-sidecar").k8s()},
+                    "datasources": {"enabled": True}},
         "additionalDataSources": datasources,
         "grafana.ini": {"server": {"root_url": f"https://grafana.{domain}"}},
     }
@@ -275,31 +283,21 @@ def kps_values(args: ObservabilityArgs) -> dict[str, Any]:
         grafana["persistence"] = {"enabled": True, "size": "10Gi",
                                   **({"storageClassName": s.storage_class} if s.storage_class else {})}
         grafana["initChownData"] = {"enabled": False}
-    return {
+    # resources and replicas of the operator, its config-reloader (the operator's
+    # --config-reloader-{cpu,memory}-{request,limit} flags for every Prometheus/Alertmanager pod), the
+    # admission hook Jobs, kube-state-metrics, node-exporter, Alertmanager, Prometheus and Grafana:
+    # the workload table (with_workloads below)
+    return with_workloads({
         "crds": {"enabled": True},
-        # prometheusOperator.prometheusConfigReloader.resources -> the operator's
-        # --config-reloader-{cpu,memory}-{request,limit} flags for every Prometheus/Alertmanager pod;
-        # admissionWebhooks.patch.resources: the admission-create and admission-patch hook Jobs
-        # (kube-prometheus-stack-81.5.0 values.yaml, templates/prometheus-operator/deployment.yaml,
-        # admission-webhooks/job-patch/job-{createSecret,patchWebhook}.yaml)
-        "prometheusOperator": {"resources": s.size("operator").k8s(),
-                               "prometheusConfigReloader": {"resources": s.size("config-reloader").k8s()},
-                               "admissionWebhooks": {"patch": {"resources": s.size("admission-job").k8s()}}},
-        "kube-state-metrics": {"resources": s.size("kube-state-metrics").k8s()},
         "nodeExporter": {"enabled": True},
         # hostNetwork/hostPID/hostPath: its own privileged namespace
-        "prometheus-node-exporter": {"namespaceOverride": NODE_EXPORTER_NAMESPACE,
-                                     "resources": s.size("node-exporter").k8s()},
+        "prometheus-node-exporter": {"namespaceOverride": NODE_EXPORTER_NAMESPACE},
         "alertmanager": {"enabled": True, "alertmanagerSpec": {
-            "replicas": s.alertmanager_replicas,
-            "resources": s.size("alertmanager").k8s(),
             **({"storage": _pvc(s, "2Gi")} if s.is_prod else {}),
         }},
         "prometheus": {"prometheusSpec": {
-            "replicas": s.prometheus_replicas,
             "retention": s.prometheus_retention,
             "scrapeInterval": "15s",  # the stack interval of red2n/tartware@a2583469 platform/observability/
-            "resources": s.size("prometheus").k8s(),
             "storageSpec": _pvc(s, s.prometheus_storage),
             "serviceMonitorSelectorNilUsesHelmValues": False,
             "podMonitorSelectorNilUsesHelmValues": False,
@@ -315,31 +313,28 @@ def kps_values(args: ObservabilityArgs) -> dict[str, Any]:
                if args.remote_write_receiver else {}),
         }},
         "grafana": grafana,
-    }
+    }, KUBE_PROMETHEUS_STACK, s)
 
 def adapter_values(s: ObservabilitySettings) -> dict[str, Any]:
     """prometheus-adapter (values.yaml at the pin). No resource rules: metrics-server keeps metrics.k8s.io."""
     host = service_host(PROMETHEUS_SERVICE[0], OBSERVABILITY_NAMESPACE)
-    return {
+    (deployment,) = PROMETHEUS_ADAPTER.workloads
+    return with_workloads({
         "prometheus": {"url": f"http://{host}", "port": PROMETHEUS_SERVICE[1]},
-        "replicas": s.replicas("adapter"),
-        "podDisruptionBudget": {"enabled": s.replicas("adapter") > 1},
-        "resources": s.size("adapter").k8s(),
+        "podDisruptionBudget": {"enabled": count(deployment, s) > 1},
         "rules": {"default": False, "custom": ADAPTER_RULES},
-    }
+    }, PROMETHEUS_ADAPTER, s)
 
 def jaeger_values(s: ObservabilitySettings) -> dict[str, Any]:
     """jaeger (Jaeger v2 all-in-one, built-in config: OTLP receivers, bounded in-memory store)."""
-    return {
-        "jaeger": {
-            "replicas": 1,  # the in-memory store is per pod: more replicas would split traces
-            "resources": s.size("jaeger").k8s(),
+    return with_workloads({
+        "jaeger": {  # one replica (the workload table): the in-memory store is per pod
             "podSecurityContext": restricted_pod(10001),
             "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
             # Jaeger never calls the Kubernetes API: no token in the pod
             "serviceAccount": {"automountServiceAccountToken": False},
         },
-    }
+    }, JAEGER, s)
 
 def loki_values(args: ObservabilityArgs) -> dict[str, Any]:
     """loki, SingleBinary (Service `loki` on 3100, the guide's port-forward), filesystem store on a PVC."""
@@ -348,7 +343,7 @@ def loki_values(args: ObservabilityArgs) -> dict[str, Any]:
     persistence: dict[str, Any] = {"enabled": True, "size": str(s.loki_storage)}
     if s.storage_class:
         persistence["storageClass"] = s.storage_class
-    return {
+    return with_workloads({
         "deploymentMode": "SingleBinary",
         "loki": {
             "auth_enabled": False,
@@ -361,8 +356,7 @@ def loki_values(args: ObservabilityArgs) -> dict[str, Any]:
             "podSecurityContext": restricted_pod(10001),
         },
         # singleBinary.nodeSelector / .tolerations (values.yaml at the pin)
-        "singleBinary": {"replicas": 1, "persistence": persistence, "resources": s.size("loki").k8s(),
-                         **args.placement.pod_keys()},
+        "singleBinary": {"persistence": persistence, **args.placement.pod_keys()},
         "read": {"replicas": 0}, "write": {"replicas": 0}, "backend": {"replicas": 0},
         "gateway": {"enabled": False},
         "chunksCache": {"enabled": False},
@@ -370,28 +364,24 @@ def loki_values(args: ObservabilityArgs) -> dict[str, Any]:
         "lokiCanary": {"enabled": False},
         "test": {"enabled": False},
         "monitoring": {"serviceMonitor": {"enabled": True}},
-        # the loki-sc-rules sidecar (sidecar.resources, grafana/loki@helm-loki-6.55.0 values.yaml)
-        "sidecar": {"resources": s.size("loki-sidecar").k8s()},
-    }
+    }, LOKI, s)  # singleBinary's and the loki-sc-rules sidecar's resources, one replica: the workload table
 
 def alloy_values(s: ObservabilitySettings) -> dict[str, Any]:
     """alloy: a clustered Deployment reading logs via the API server (no /var/log hostPath)."""
     push = f"http://{service_host(LOKI_SERVICE[0], OBSERVABILITY_NAMESPACE)}:{LOKI_SERVICE[1]}/loki/api/v1/push"
-    return {
+    return with_workloads({
         "crds": {"create": False},  # PodLogs CRD unused
         "global": {"podSecurityContext": restricted_pod(473)},  # uid of the alloy user in the image
-        "controller": {"type": "deployment", "replicas": s.replicas("alloy")},
+        "controller": {"type": "deployment"},
         "alloy": {
             "configMap": {"create": True, "content": alloy_config(push)},
             "clustering": {"enabled": True},
             "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
                                 "runAsNonRoot": True},
-            "resources": s.size("alloy").k8s(),
         },
-        # configReloader.resources (grafana/alloy@helm-chart/1.11.1 values.yaml; the chart's
-        # default sets requests only)
-        "configReloader": {"resources": s.size("config-reloader").k8s()},
-    }
+        # alloy.resources, configReloader.resources (the chart's default sets requests only) and
+        # controller.replicas: the workload table
+    }, ALLOY, s)
 
 def tartware_service_monitor(meshed: bool = False) -> dict[str, Any]:
     """Selects the Services the Tartware chart renders (labels in charts/tartware/templates/_helpers.tpl).

@@ -64,3 +64,25 @@ def test_the_section_defaults_are_the_declared_ones():
 
 def test_the_settings_reference_is_current():
     assert project_file.SETTINGS_DOC.read_text() == project_file.render_doc(), "run python -m tools.project_file"
+
+
+def test_the_readme_settings_table_is_current():
+    assert project_file.README.read_text() == project_file.render_readme(), "run python -m tools.project_file"
+
+
+def test_the_readme_table_names_every_key_and_every_section_once():
+    table = project_file.render_readme_table()
+    assert all(f"`{s.name}`" in table for s in all_declared())
+    assert set(project_file.AREAS) == {name for name, _, _ in project_file._sections()}
+
+
+def test_the_readme_table_needs_its_markers(monkeypatch, tmp_path):
+    """Planted: a README whose table lost its end marker is refused, naming both markers."""
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{project_file.README_BEGIN}\n| stale |\n")
+    monkeypatch.setattr(project_file, "README", readme)
+    with pytest.raises(ValueError, match="markers are missing") as info:
+        project_file.render_readme()
+    assert project_file.README_END in str(info.value)
+    readme.write_text(f"# x\n\n{project_file.README_BEGIN}\n| stale |\n{project_file.README_END}\n")
+    assert "| stale |" not in project_file.render_readme() and "`prometheusReplicas`" in project_file.render_readme()
