@@ -266,7 +266,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core_raw = section_raw(DECLARED, ())
     core_raw["services"] = _services_raw(raw, problems)
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
-    environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
+    given = raw.get("environment")
+    environment: str = core.environment if core else (given if given in ENVIRONMENTS else "dev")
     ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, stack=stack,
                        deploying=deploying)
     built = {

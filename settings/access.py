@@ -198,7 +198,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[AccessSettings]
         "operatorSsoGrafanaEditorGroups": inp.operator_sso_grafana_editor_groups,
     }
     for name in ("operatorSsoIssuerUrl", "operatorSsoAuthUrl", "operatorSsoTokenUrl", "operatorSsoUserinfoUrl"):
-        why = https_url_problem(values[name]) if values[name] else None
+        url = values[name]
+        assert isinstance(url, str)  # the four URL keys hold str fields
+        why = https_url_problem(url) if url else None
         if why:
             problems.add(key(name), f"{why}; allowed: an https URL such as https://idp.example.com/realms/ops",
                          values[name])
