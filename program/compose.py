@@ -204,7 +204,8 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
     dump_host = ep.database_replica_host if s.data.postgres_read_replicas > 0 else ep.database_primary_host
     return OperationsArgs(ops=s.ops, dump_host=dump_host, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
-                          vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,
+                          vpa_services=tuple(svc.name for svc in s.tartware.enabled_services),
+                          platform=platform, release=release,
                           credentials=credentials, secrets=secrets,
                           load_test_edge=(s.platform.load_test_edge(s.cluster.target, s.domain)
                                           if s.ops.load_test is not None else None))

@@ -131,7 +131,8 @@ def _resolve_service(definition: ServiceDefinition, base: BudgetRow, override: S
 
     def check_pair(kind: str, req: Any, lim: Any) -> None:
         if req > lim:
-            culprit = f"{kind}Request" if overridden(f"{kind}_request") and not overridden(f"{kind}_limit") else f"{kind}Limit"
+            culprit = (f"{kind}Request" if overridden(f"{kind}_request") and not overridden(f"{kind}_limit")
+                       else f"{kind}Limit")
             problems.add(key("services", svc, culprit),
                          f"{kind} request ({req}) must not exceed its limit ({lim})",
                          str(req if culprit.endswith("Request") else lim))

@@ -66,7 +66,8 @@ def _number(text: str, low: int, high: int, names: dict[str, int], field: str) -
     value = names.get(text.lower())
     if value is None:
         if not text.isdigit():
-            raise CronError(f"{field}: {text!r} is not a number" + (f" or a name ({', '.join(names)})" if names else ""))
+            raise CronError(f"{field}: {text!r} is not a number"
+                            + (f" or a name ({', '.join(names)})" if names else ""))
         value = int(text)
     if not low <= value <= high:
         raise CronError(f"{field}: {value} is outside {low}-{high}")
