@@ -56,9 +56,9 @@ def _callers(t: TartwareSettings) -> dict[str, list[str]]:
     return found
 
 
-# The services that call addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts, each service's env): the
-# availability guard's six notification webhook/API keys, the notification service's
-# NOTIFICATION_WEBHOOK_URL. Only these get the public-egress rule.
+# The services that call addresses outside the cluster (red2n/tartware@a2583469 Apps/config/src/index.ts,
+# each service's env): the availability guard's six notification webhook/API keys, the notification
+# service's NOTIFICATION_WEBHOOK_URL. Only these get the public-egress rule.
 PUBLIC_EGRESS_SERVICES = ("availability-guard-service", "notification-service")
 
 
@@ -200,7 +200,8 @@ def chart_values(t: TartwareSettings, endpoints: DataTierEndpoints = DEFAULT_END
 MIGRATE_SCRIPT = Path(__file__).resolve().parent.parent / "ops" / "migrate" / "migrate.sh"
 MIGRATION_IMAGE = "db-migrate"
 # The app's schema install took 17 s against PostgreSQL 15 on 2 cores (the harness, docs/app.md);
-# the deadline leaves room for a slow volume, within the release timeout (helmTimeoutSeconds, 900). Requests/limits: psql and one node process.
+# the deadline leaves room for a slow volume, within the release timeout (helmTimeoutSeconds, 900).
+# Requests/limits: psql and one node process.
 MIGRATION_DEADLINE_SECONDS = 600
 
 

@@ -96,7 +96,8 @@ _DEFINITIONS: tuple[ServiceDefinition, ...] = (
         guide_row="Reservations",
         port=3020,
         env_prefix="RESERVATION_COMMAND",
-        # reservations dials the guard over gRPC (red2n/tartware@a2583469 Apps/: AVAILABILITY_GUARD_ADDRESS), not over HTTP
+        # reservations dials the guard over gRPC (red2n/tartware@a2583469 Apps/: AVAILABILITY_GUARD_ADDRESS),
+        # not over HTTP
         extra_env=MappingProxyType(
             {
                 "AVAILABILITY_GUARD_ADDRESS": f"availability-guard-service.{NAMESPACE}.svc.cluster.local:4400",
@@ -142,7 +143,8 @@ _DEFINITIONS: tuple[ServiceDefinition, ...] = (
         port=3045,
         env_prefix="AVAILABILITY_GUARD",
         # gRPC on 4400 is what reservations dials (AVAILABILITY_GUARD_ADDRESS); the published
-        # chart (red2n/tartware@a2583469 platform/helm/charts/service-template/) forgot it on the Service, ours exposes it.
+        # chart (red2n/tartware@a2583469 platform/helm/charts/service-template/) forgot it on the Service,
+        # ours exposes it.
         extra_ports=(ExtraPort(name="grpc", port=4400, app_protocol="grpc"),),
         uses_redis=False,
     ),

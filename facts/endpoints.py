@@ -41,7 +41,8 @@ OTLP_TRACES_PATH = "/v1/traces"
 def kafka_seed_brokers(brokers: int) -> str:
     """Comma-separated seed list of every broker (stable pod DNS names of the StatefulSet)."""
     return ",".join(
-        f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}:{KAFKA_PORT}" for i in range(brokers)
+        f"{REDPANDA_RELEASE}-{i}.{service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE)}:{KAFKA_PORT}"
+        for i in range(brokers)
     )
 
 
@@ -71,8 +72,9 @@ class DataTierEndpoints:
     redis_host: str = service_host(f"{REDIS_RELEASE}-master", CACHE_NAMESPACE)
     redis_port: int = 6379
     kafka_brokers: str = service_host(REDPANDA_RELEASE, MESSAGING_NAMESPACE) + f":{KAFKA_PORT}"
-    # The apps export with OTLP over HTTP (red2n/tartware@a2583469 Apps/telemetry/package.json), so the HTTP port, not 4317. Jaeger
-    # chart 4.x (Jaeger v2 all-in-one) has one Service named after the release: no -collector.
+    # The apps export with OTLP over HTTP (red2n/tartware@a2583469 Apps/telemetry/package.json), so the
+    # HTTP port, not 4317. Jaeger chart 4.x (Jaeger v2 all-in-one) has one Service named after the
+    # release: no -collector.
     otlp_endpoint: str = f"http://{service_host(JAEGER_RELEASE, OBSERVABILITY_NAMESPACE)}:{OTLP_HTTP_PORT}"
 
     @property

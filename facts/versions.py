@@ -4,7 +4,9 @@ Each entry names the chart's official repository and the exact chart version; th
 the components pass were checked against that version's values.yaml (source in the comment).
 Each pin has a ``# renovate:`` marker on the line above (datasource, package, registry), read by
 the regex manager in renovate.json (https://docs.renovatebot.com/modules/manager/regex/), so a bot
-can propose bumps; a bump still needs the values keys re-checked at the new version.
+can propose bumps; a bump still needs the values keys re-checked at the new version. The regex reads
+a pin whole from the line below its marker (a ChartRef's repository, chart and version; an image's
+name, tag and digest), so the few such lines longer than 120 columns stay whole (``# noqa: E501``).
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ CERT_MANAGER = ChartRef("https://charts.jetstack.io", "cert-manager", "v1.19.6",
 
 # renovate: datasource=helm depName=metrics-server registryUrl=https://kubernetes-sigs.github.io/metrics-server/
 METRICS_SERVER = ChartRef("https://kubernetes-sigs.github.io/metrics-server/", "metrics-server", "3.13.1",
-                          Upstream("kubernetes-sigs/metrics-server", "metrics-server-helm-chart-{version}", "charts/metrics-server"),
+                          Upstream("kubernetes-sigs/metrics-server", "metrics-server-helm-chart-{version}",
+                                   "charts/metrics-server"),
                           "values.yaml")
 
 # --- data tier ----------------------------------------------------------------------------------
@@ -136,14 +139,15 @@ CLOUDNATIVE_PG = ChartRef("https://cloudnative-pg.github.io/charts", "cloudnativ
 # releases not vendored"); the marker below lets renovate propose them.
 # renovate: datasource=helm depName=plugin-barman-cloud registryUrl=https://cloudnative-pg.github.io/charts
 BARMAN_CLOUD_PLUGIN = ChartRef("https://cloudnative-pg.github.io/charts", "plugin-barman-cloud", "0.7.0",
-                               Upstream("cloudnative-pg/charts", "plugin-barman-cloud-v{version}", "charts/plugin-barman-cloud"),
+                               Upstream("cloudnative-pg/charts", "plugin-barman-cloud-v{version}",
+                                        "charts/plugin-barman-cloud"),
                                "values.yaml, cloudnative-pg/plugin-barman-cloud@v0.13.0 api/v1/objectstore_types.go")
 # The PostgreSQL operand: PostgreSQL 17 (the major the bitnami release ran, 17.6, so pg_dump 17 of
 # the nightly dump and a logical import both work), the "standard" image (no in-core barman-cloud:
 # the plugin's sidecar brings it), pinned by tag and digest as published in the official image catalog
 # (cloudnative-pg/artifacts@ce5057c5 image-catalogs/catalog-standard-trixie.yaml, 2026-08-17).
 # renovate: datasource=docker depName=ghcr.io/cloudnative-pg/postgresql
-POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-202608170816-standard-trixie@sha256:91e0de662d53895a45f1396f4ee1a75daeb0c26fc87853afc9c8f43e01fdaa21"
+POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.11-202608170816-standard-trixie@sha256:91e0de662d53895a45f1396f4ee1a75daeb0c26fc87853afc9c8f43e01fdaa21"  # noqa: E501 (renovate reads the pin from one line)
 POSTGRES_MAJOR = 17
 # The Pooler runs the operator's default PgBouncer image (cloudnative-pg/cloudnative-pg@v1.30.0
 # pkg/versions/versions.go DefaultPgbouncerImage): it moves with the operator pin; tools/cnpg_images.py
@@ -183,7 +187,7 @@ REDPANDA = ChartRef("https://charts.redpanda.com", "redpanda", "25.3.2",
                     "values.yaml")
 # The broker image of that chart (Chart.yaml appVersion); the topic Job runs rpk from it.
 # renovate: datasource=docker depName=docker.io/redpandadata/redpanda
-REDPANDA_IMAGE = "docker.io/redpandadata/redpanda:v25.3.6@sha256:ac152ec27adccf9482af2649d293f398eb03c860d7469fc49f86e30d870ea408"
+REDPANDA_IMAGE = "docker.io/redpandadata/redpanda:v25.3.6@sha256:ac152ec27adccf9482af2649d293f398eb03c860d7469fc49f86e30d870ea408"  # noqa: E501 (renovate reads the pin from one line)
 # 1.9.11 (Consul 1.22.7): latest 1.9.x patch; renders identically to 1.9.3 with our values.
 # renovate: datasource=helm depName=consul registryUrl=https://helm.releases.hashicorp.com
 CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
@@ -192,12 +196,14 @@ CONSUL = ChartRef("https://helm.releases.hashicorp.com", "consul", "1.9.11",
 
 # --- observability ------------------------------------------------------------------------------
 # renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
-KUBE_PROMETHEUS_STACK = ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "81.5.0",
-                                 Upstream("prometheus-community/helm-charts", "kube-prometheus-stack-{version}", "charts/kube-prometheus-stack"),
+KUBE_PROMETHEUS_STACK = ChartRef("https://prometheus-community.github.io/helm-charts", "kube-prometheus-stack", "81.5.0",  # noqa: E501 (renovate reads the pin from one line)
+                                 Upstream("prometheus-community/helm-charts", "kube-prometheus-stack-{version}",
+                                          "charts/kube-prometheus-stack"),
                                  "values.yaml (+ grafana/helm-charts@grafana-10.5.15, prometheus-node-exporter-4.51.1)")
 # renovate: datasource=helm depName=prometheus-adapter registryUrl=https://prometheus-community.github.io/helm-charts
 PROMETHEUS_ADAPTER = ChartRef("https://prometheus-community.github.io/helm-charts", "prometheus-adapter", "5.3.0",
-                              Upstream("prometheus-community/helm-charts", "prometheus-adapter-{version}", "charts/prometheus-adapter"),
+                              Upstream("prometheus-community/helm-charts", "prometheus-adapter-{version}",
+                                       "charts/prometheus-adapter"),
                               "values.yaml")
 # Jaeger v2 all-in-one (chart 4.x); one Service `jaeger` (OTLP 4317/4318, query 16686).
 # renovate: datasource=helm depName=jaeger registryUrl=https://jaegertracing.github.io/helm-charts
@@ -217,7 +223,8 @@ ALLOY = ChartRef("https://grafana.github.io/helm-charts", "alloy", "1.11.1",
 # --- secrets ------------------------------------------------------------------------------------
 # renovate: datasource=helm depName=external-secrets registryUrl=https://charts.external-secrets.io
 EXTERNAL_SECRETS = ChartRef("https://charts.external-secrets.io", "external-secrets", "2.9.0",
-                            Upstream("external-secrets/external-secrets", "helm-chart-{version}", "deploy/charts/external-secrets"))
+                            Upstream("external-secrets/external-secrets", "helm-chart-{version}",
+                                     "deploy/charts/external-secrets"))
 
 # --- operator access (docs/platform.md "Operator access") -------------------------------------
 # oauth2-proxy, the single sign-on gate in front of the operator tools (operatorAccess=sso): an Istio
@@ -237,14 +244,15 @@ OAUTH2_PROXY = ChartRef("https://oauth2-proxy.github.io/manifests", "oauth2-prox
 # oauth2-proxy@v7.15.3 Makefile DOCKER_BUILD_RUNTIME_IMAGE). Check with
 # `docker buildx imagetools inspect quay.io/oauth2-proxy/oauth2-proxy:v7.15.3` before bumping.
 # renovate: datasource=docker depName=quay.io/oauth2-proxy/oauth2-proxy
-OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3@sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561"
+OAUTH2_PROXY_IMAGE = "quay.io/oauth2-proxy/oauth2-proxy:v7.15.3@sha256:10a1165743a192e1940b4708fb9647027185ce11a681a1c5519b442ff7f1f561"  # noqa: E501 (renovate reads the pin from one line)
 
 # --- cluster ------------------------------------------------------------------------------------
 # cluster-autoscaler: the chart is version-agnostic; components set image.tag to v<cluster minor>.0
 # because the binary's minor must match the cluster's (kubernetes/autoscaler README, "Releases").
 # renovate: datasource=helm depName=cluster-autoscaler registryUrl=https://kubernetes.github.io/autoscaler
 CLUSTER_AUTOSCALER = ChartRef("https://kubernetes.github.io/autoscaler", "cluster-autoscaler", "9.59.0",
-                              Upstream("kubernetes/autoscaler", "cluster-autoscaler-chart-{version}", "cluster-autoscaler/charts/cluster-autoscaler"))
+                              Upstream("kubernetes/autoscaler", "cluster-autoscaler-chart-{version}",
+                                       "cluster-autoscaler/charts/cluster-autoscaler"))
 # Rancher: the guide names 2.8, but 2.8 is EOL (2025-07-22, SUSE lifecycle), its last community
 # chart 2.8.5 refuses Kubernetes >= 1.29 (chart kubeVersion "< 1.29.0-0") and 2.8.6+ are Prime-only
 # (rancher/rancher#46562). 2.13 matches pulumi-rancher2 13.x (provider major = Rancher minor) and
@@ -282,7 +290,8 @@ LOCAL_PATH_SOURCE = "rancher/local-path-provisioner@v0.0.37 deploy/local-path-st
 # deploys them with `cloud-provider-name: rancher-vsphere`; Rancher passes our values to them
 # through ClusterV2 rkeConfig.chartValues. Keys read at rancher/vsphere-charts@9db6d94
 # charts/rancher-vsphere-{cpi,csi}/values.yaml (cpi 1.15.3, csi 3.7.2-rancher4).
-VSPHERE_CHARTS_SOURCE = "rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-cpi/values.yaml, charts/rancher-vsphere-csi/values.yaml"
+VSPHERE_CHARTS_SOURCE = ("rancher/vsphere-charts@9db6d94 charts/rancher-vsphere-cpi/values.yaml, "
+                         "charts/rancher-vsphere-csi/values.yaml")
 
 # --- operations (docs/operations.md) --------------------------------------------------------------------------
 # VPA recommender + CRDs only (updater and admission controller off): FairwindsOps/charts
@@ -317,7 +326,7 @@ K6_IMAGE = "docker.io/grafana/k6:1.7.1@sha256:4fd3a694926b064d3491d9b02b01cde886
 # renovate: datasource=docker depName=docker.io/locustio/locust
 LOCUST_IMAGE = "docker.io/locustio/locust:2.47.0"
 # renovate: datasource=docker depName=docker.io/library/postgres
-PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94"
+PG_DUMP_IMAGE = "docker.io/library/postgres:17.6-alpine@sha256:ef257d85f76e48da1c64832459b59fcaba1a4dac97bf5d7450c77753542eee94"  # noqa: E501 (renovate reads the pin from one line)
 # Off-site upload of the dumps: rclone, one static binary on alpine (/bin/sh for upload.sh), speaks
 # S3 to AWS and S3-compatible stores, reads credentials through the AWS SDK chain (shared
 # credentials file or IRSA web identity) and verifies size and checksum after each copy.

@@ -66,6 +66,16 @@ def secrets_args(s: StackSettings) -> SecretsArgs:
                                         refresh_interval=vault.refresh_interval))
 
 
+def cert_manager_args(p: PlatformSettings, domain: str) -> Optional[CertManagerArgs]:
+    """cert-manager's args with the issuer that signs ``domain`` (None without cert-manager)."""
+    if not p.cert_manager:
+        return None
+    issuer = p.issuer_for(domain)
+    assert issuer is not None  # cert-manager is on: there is an issuer
+    return CertManagerArgs(p.is_prod, domain, issuer, acme_server=p.acme_server,
+                           acme_email=p.acme_email, acme_solver=p.acme_solver)
+
+
 def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: CredentialOutputs,
                   secrets: SecretMaker) -> PlatformArgs:
     p = s.platform
@@ -88,8 +98,7 @@ def platform_args(s: StackSettings, cluster: ClusterHandle, credentials: Credent
         acme_solver=p.acme_solver,
         mesh=(mesh_args(s, cluster.kubernetes_version or s.cluster.kubernetes_minor, service_type,
                         load_balancer_waits(service_type, cluster)) if p.istio else None),
-        certs=(CertManagerArgs(p.is_prod, s.domain, p.issuer_for(s.domain), acme_server=p.acme_server,
-                               acme_email=p.acme_email, acme_solver=p.acme_solver) if p.cert_manager else None),
+        certs=cert_manager_args(p, s.domain),
         edge=(IngressNginxArgs(p.is_prod, p.ingress_nginx_replicas, service_type=service_type,
                                waits_for=load_balancer_waits(service_type, cluster))
               if p.ingress_nginx else None),
@@ -195,7 +204,8 @@ def operations_args(s: StackSettings, platform: PlatformHandle, release: Any, cr
     dump_host = ep.database_replica_host if s.data.postgres_read_replicas > 0 else ep.database_primary_host
     return OperationsArgs(ops=s.ops, dump_host=dump_host, domain=s.domain, protect=s.protect,
                           network_policies=s.platform.network_policies, tartware_namespace=s.tartware.namespace,
-                          vpa_services=tuple(svc.name for svc in s.tartware.enabled_services), platform=platform, release=release,
+                          vpa_services=tuple(svc.name for svc in s.tartware.enabled_services),
+                          platform=platform, release=release,
                           credentials=credentials, secrets=secrets,
                           load_test_edge=(s.platform.load_test_edge(s.cluster.target, s.domain)
                                           if s.ops.load_test is not None else None))

@@ -131,7 +131,8 @@ def _resolve_service(definition: ServiceDefinition, base: BudgetRow, override: S
 
     def check_pair(kind: str, req: Any, lim: Any) -> None:
         if req > lim:
-            culprit = f"{kind}Request" if overridden(f"{kind}_request") and not overridden(f"{kind}_limit") else f"{kind}Limit"
+            culprit = (f"{kind}Request" if overridden(f"{kind}_request") and not overridden(f"{kind}_limit")
+                       else f"{kind}Limit")
             problems.add(key("services", svc, culprit),
                          f"{kind} request ({req}) must not exceed its limit ({lim})",
                          str(req if culprit.endswith("Request") else lim))
@@ -266,7 +267,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
     core_raw = section_raw(DECLARED, ())
     core_raw["services"] = _services_raw(raw, problems)
     core = validate_section(CoreInput, core_raw, problems, _allowed_fields)
-    environment = core.environment if core else (raw.get("environment") if raw.get("environment") in ENVIRONMENTS else "dev")
+    given = raw.get("environment")
+    environment: str = core.environment if core else (given if given in ENVIRONMENTS else "dev")
     ctx = BuildContext(environment=environment, problems=problems, read_secret=read_secret, stack=stack,
                        deploying=deploying)
     built = {

@@ -93,7 +93,8 @@ def reserved(settings: StackSettings) -> tuple[Reserve, ...]:
     if pooler is not None:
         out += (("pooler auth_query pools", pooler.auth_connections,
                  f"{pooler.server_pods} pooler pods x {pooler.auth_pool_size} (auth_user cnpg_pooler_pgbouncer on "
-                 "database postgres: cloudnative-pg/cloudnative-pg@v1.30.0 pkg/management/pgbouncer/config/config.go)"),)
+                 "database postgres: cloudnative-pg/cloudnative-pg@v1.30.0 "
+                 "pkg/management/pgbouncer/config/config.go)"),)
     out += (("backup or restore Job", 1, "pg_dump, or pg_restore --single-transaction: one connection each "
              "(ops/backup/)"),)
     return out + people
@@ -194,7 +195,8 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     b = budget(settings)
     pooler = settings.data.pooler_limits()
     biggest = sorted(b.services, key=lambda s: s.max, reverse=True)[:3]
-    largest = ", ".join(f"{key('services', s.name, 'maxReplicas')} ({s.max_pods} x {s.pool} = {s.max})" for s in biggest)
+    largest = ", ".join(f"{key('services', s.name, 'maxReplicas')} ({s.max_pods} x {s.pool} = {s.max})"
+                        for s in biggest)
     pools = ", ".join(str(p) for p in sorted({s.pool for s in b.services}))
     if b.max > b.limit:
         where = (f"PostgreSQL admits {b.limit} ({b.limit_text}; postgresMaxConnections)" if pooler is None

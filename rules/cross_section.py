@@ -101,8 +101,8 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
     if issuer and p.cert_manager:
         ours = {SELF_SIGNED_ISSUER, CA_ISSUER} | ({ACME_ISSUER} if p.issuer_for(domain) == ACME_ISSUER else set())
         if issuer not in ours:
-            problems.add(key("tlsClusterIssuer"), f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}",
-                         issuer)
+            problems.add(key("tlsClusterIssuer"),
+                         f"no such ClusterIssuer in this stack; allowed: {', '.join(sorted(ours))}", issuer)
     target = settings.cluster.target
     traits = targets.target(target)
     if p.load_balancer_setting == "cloud-provider-kind" and not traits.kind_load_balancer:
@@ -111,7 +111,8 @@ def check_platform(settings: StackSettings, problems: ProblemCollector,
                      f"clusterTarget={target}; allowed: {', '.join(LOAD_BALANCERS)}", p.load_balancer_setting)
     if p.load_balancer_setting == "cloud" and not traits.cloud_load_balancer:
         problems.add(key("loadBalancer"), f"clusterTarget={target} (RKE2 through Rancher) installs no cloud load "
-                     "balancer; use metallb (installed there from loadBalancerAddresses) or none", p.load_balancer_setting)
+                     "balancer; use metallb (installed there from loadBalancerAddresses) or none",
+                     p.load_balancer_setting)
     kubernetes_version = kubernetes_version or settings.cluster.kubernetes_minor
     if kubernetes_version:
         check_kubernetes(p, kubernetes_version, problems)
@@ -135,7 +136,8 @@ def check_load_test(settings: StackSettings, problems: ProblemCollector) -> None
     if lt is None:
         return
     p, target = settings.platform, settings.cluster.target
-    for name, message, value in lt.problems(p.load_test_edge(target, settings.domain), p.edge_unavailable_because(target)):
+    for name, message, value in lt.problems(p.load_test_edge(target, settings.domain),
+                                            p.edge_unavailable_because(target)):
         problems.add(key(name), message, value)
 
 

@@ -51,14 +51,17 @@ DECLARED: tuple[Setting, ...] = (
             "lab (public hosts with only the tools' own logins: a lab, refused in prod). Unset: lab in dev, "
             "required in prod."),
     Setting("operatorSsoIssuerUrl", "string",
-            "OIDC issuer (https) oauth2-proxy discovers the provider from, e.g. https://idp.example.com/realms/ops.", ""),
-    Setting("operatorSsoClientId", "string", "OIDC client ID registered for the operator tools.", "", example="a client ID: letters, digits and . _ : @ / - (at most 255)"),
+            "OIDC issuer (https) oauth2-proxy discovers the provider from, e.g. "
+            "https://idp.example.com/realms/ops.", ""),
+    Setting("operatorSsoClientId", "string", "OIDC client ID registered for the operator tools.", "",
+            example="a client ID: letters, digits and . _ : @ / - (at most 255)"),
     Setting("operatorSsoClientSecret", "string",
             "OIDC client secret (secret; with secretsBackend=vault it comes from <vaultPathPrefix>/operator-sso "
             "{client-secret, cookie-secret} instead).", secret=True),
     Setting("operatorSsoEmailDomains", "array",
             "E-mail domains oauth2-proxy admits (oauth2-proxy --email-domain), e.g. ['example.com']; ['*'] admits "
-            "every account the provider signs in.", items="string", example="e-mail domains such as 'example.com', or '*'"),
+            "every account the provider signs in.", items="string",
+            example="e-mail domains such as 'example.com', or '*'"),
     Setting("operatorSsoAllowedGroups", "array",
             "Groups (the ID token's groups claim) oauth2-proxy admits (--allowed-group); unset: any group.",
             items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
@@ -67,7 +70,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("operatorSsoUserinfoUrl", "string", "UserInfo endpoint (https) for Grafana's generic OAuth (api_url).", ""),
     Setting("operatorSsoGrafanaAdminGroups", "array", "Groups that become Grafana Admins (everyone else: Viewer).",
             items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
-    Setting("operatorSsoGrafanaEditorGroups", "array", "Groups that become Grafana Editors.", items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
+    Setting("operatorSsoGrafanaEditorGroups", "array", "Groups that become Grafana Editors.",
+            items="string", example="group names of letters, digits, spaces and . _ @ / : - (no quotes or commas)"),
     Setting("operatorAllowedCidrs", "array",
             "Client networks (IPv4 or IPv6 CIDRs) that may reach the operator hosts with operatorAccess=allowlist, "
             "e.g. the office or VPN egress ['203.0.113.0/24'].", items="string"),
@@ -198,7 +202,9 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[AccessSettings]
         "operatorSsoGrafanaEditorGroups": inp.operator_sso_grafana_editor_groups,
     }
     for name in ("operatorSsoIssuerUrl", "operatorSsoAuthUrl", "operatorSsoTokenUrl", "operatorSsoUserinfoUrl"):
-        why = https_url_problem(values[name]) if values[name] else None
+        url = values[name]
+        assert isinstance(url, str)  # the four URL keys hold str fields
+        why = https_url_problem(url) if url else None
         if why:
             problems.add(key(name), f"{why}; allowed: an https URL such as https://idp.example.com/realms/ops",
                          values[name])

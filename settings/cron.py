@@ -22,10 +22,13 @@ import datetime
 import functools
 from dataclasses import dataclass
 
-FIELDS = (("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
-          ("month", 1, 12, {m: i + 1 for i, m in enumerate(
-              ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}),
-          ("day of week", 0, 6, {d: i for i, d in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}))
+# (field, lowest, highest, the names it accepts for values)
+FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
+    ("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
+    ("month", 1, 12, {m: i + 1 for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}),
+    ("day of week", 0, 6, {d: i for i, d in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}),
+)
 DESCRIPTORS = {
     "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
     "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
@@ -63,7 +66,8 @@ def _number(text: str, low: int, high: int, names: dict[str, int], field: str) -
     value = names.get(text.lower())
     if value is None:
         if not text.isdigit():
-            raise CronError(f"{field}: {text!r} is not a number" + (f" or a name ({', '.join(names)})" if names else ""))
+            raise CronError(f"{field}: {text!r} is not a number"
+                            + (f" or a name ({', '.join(names)})" if names else ""))
         value = int(text)
     if not low <= value <= high:
         raise CronError(f"{field}: {value} is outside {low}-{high}")

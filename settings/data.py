@@ -31,24 +31,50 @@ MAX_VOLUME = 16 * 1024 * GI
 
 DECLARED: tuple[Setting, ...] = (
     # prod: the platform README's "3 replicas, 500GB"
-    Setting("postgresStorageSize", "string", "PVC size of the PostgreSQL primary and each read replica (1Gi-16Ti).", per_env=("8Gi", "500Gi")),
-    Setting("postgresReadReplicas", "integer", "PostgreSQL standby instances of the CloudNativePG cluster (0-8): hot standbys that take over on a failover and serve the read-only Service <cluster>-ro; the cluster runs 1 + this many instances, spread over zones; at least 2 in prod.", per_env=(0, 2)),
-    Setting("postgresSynchronous", "string", "Commit durability across instances: off (asynchronous streaming; a failover can lose the last commits), preferred (synchronous to one standby while one is reachable), required (zero-loss failover: every commit waits for a standby; writes stop when none answers; needs 2 standbys).", "off"),
-    Setting("postgresBaseBackupSchedule", "string", "When the ScheduledBackup takes a base backup to the off-site bucket: six cron fields, seconds first (0 0 3 * * * = 03:00 UTC daily), or @daily/@weekly.", "0 0 3 * * *"),
-    Setting("postgresBackupRetentionDays", "integer", "Days of base backups and archived WAL kept in the off-site bucket (1-365): the point-in-time recovery window.", 30),
-    Setting("postgresCluster", "string", "Name of the serving CloudNativePG cluster (pods <name>-N, Services <name>-rw/-ro/-r) and of its folder (serverName) in the bucket. A point-in-time recovery moves to a new name (postgresRecoverySource).", "postgres", example="a lower-case name of 1-40 letters, digits and '-', starting with a letter, such as 'postgres' "
-     "or 'postgres-pitr1'"),
-    Setting("postgresRecoverySource", "string", "Bootstrap postgresCluster by point-in-time recovery from the archive of this cluster (its serverName in the off-site bucket, e.g. postgres); empty = a new database (initdb).", "", example="the name (serverName) of the cluster whose archive to recover from, such as "
-     "'postgres', or empty"),
-    Setting("postgresRecoveryTarget", "string", "With postgresRecoverySource: latest (every archived transaction) or a UTC time such as 2026-08-01T10:15:00Z (the last transaction committed before it).", "latest", example="'latest' or a UTC time such as '2026-08-01T10:15:00Z'"),
-    Setting("postgresMigration", "string", "Moving a stack from the bitnami PostgreSQL release (docs/data-and-observability.md): none, import (the old release stays; the new cluster imports the tartware database from it), cutover (the old release is removed).", "none"),
+    Setting("postgresStorageSize", "string",
+            "PVC size of the PostgreSQL primary and each read replica (1Gi-16Ti).", per_env=("8Gi", "500Gi")),
+    Setting("postgresReadReplicas", "integer",
+            "PostgreSQL standby instances of the CloudNativePG cluster (0-8): hot standbys that take over on a "
+            "failover and serve the read-only Service <cluster>-ro; the cluster runs 1 + this many instances, "
+            "spread over zones; at least 2 in prod.", per_env=(0, 2)),
+    Setting("postgresSynchronous", "string",
+            "Commit durability across instances: off (asynchronous streaming; a failover can lose the last "
+            "commits), preferred (synchronous to one standby while one is reachable), required (zero-loss "
+            "failover: every commit waits for a standby; writes stop when none answers; needs 2 standbys).", "off"),
+    Setting("postgresBaseBackupSchedule", "string",
+            "When the ScheduledBackup takes a base backup to the off-site bucket: six cron fields, seconds first "
+            "(0 0 3 * * * = 03:00 UTC daily), or @daily/@weekly.", "0 0 3 * * *"),
+    Setting("postgresBackupRetentionDays", "integer",
+            "Days of base backups and archived WAL kept in the off-site bucket (1-365): the point-in-time "
+            "recovery window.", 30),
+    Setting("postgresCluster", "string",
+            "Name of the serving CloudNativePG cluster (pods <name>-N, Services <name>-rw/-ro/-r) and of its "
+            "folder (serverName) in the bucket. A point-in-time recovery moves to a new name "
+            "(postgresRecoverySource).", "postgres",
+            example="a lower-case name of 1-40 letters, digits and '-', starting with a letter, such as 'postgres' "
+                    "or 'postgres-pitr1'"),
+    Setting("postgresRecoverySource", "string",
+            "Bootstrap postgresCluster by point-in-time recovery from the archive of this cluster (its serverName "
+            "in the off-site bucket, e.g. postgres); empty = a new database (initdb).", "",
+            example="the name (serverName) of the cluster whose archive to recover from, such as "
+                    "'postgres', or empty"),
+    Setting("postgresRecoveryTarget", "string",
+            "With postgresRecoverySource: latest (every archived transaction) or a UTC time such as "
+            "2026-08-01T10:15:00Z (the last transaction committed before it).", "latest",
+            example="'latest' or a UTC time such as '2026-08-01T10:15:00Z'"),
+    Setting("postgresMigration", "string",
+            "Moving a stack from the bitnami PostgreSQL release (docs/data-and-observability.md): none, import "
+            "(the old release stays; the new cluster imports the tartware database from it), cutover (the old "
+            "release is removed).", "none"),
     Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti).", per_env=("2Gi", "16Gi")),
     Setting("redisNodes", "integer", "Redis nodes: 1 = standalone, 3-9 = replication with Sentinel.", per_env=(1, 3)),
     Setting("redpandaBrokers", "integer", "Redpanda brokers (1-15; at least 3 in prod).", per_env=(1, 3)),
     Setting("redpandaStorageSize", "string", "PVC size of each Redpanda broker (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
     Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod).", per_env=(1, 3)),
     Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti).", per_env=("1Gi", "10Gi")),
-    Setting("dataStorageClass", "string", "StorageClass of every data-tier PVC; empty = the cluster's default class.", "", example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
+    Setting("dataStorageClass", "string",
+            "StorageClass of every data-tier PVC; empty = the cluster's default class.", "",
+            example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
     Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on every instance of the "
             "cluster (and of the bitnami release while a stack moves from it). The Pooler's server connections and "
             "the reserve (or, without the Pooler, the Tartware pods' pools at max scale) must fit in it "
@@ -445,16 +471,19 @@ def resolve(inp: Any, defaults: Mapping[str, tuple[Any, Any]], is_prod: bool) ->
     return out
 
 
-def components_raw(raw: Mapping[str, Any], ctx: BuildContext, setting: str, components: tuple[str, ...]) -> Mapping[str, Any]:
+def components_raw(raw: Mapping[str, Any], ctx: BuildContext, setting: str,
+                   components: tuple[str, ...]) -> Mapping[str, Any]:
     """``raw`` without a component switch object that is not a map (reported)."""
     value = raw.get(setting)
     if value is None or isinstance(value, dict):
         return raw
-    ctx.problems.add(key(setting), f"must be a map of component to true/false; components: {', '.join(components)}", value)
+    ctx.problems.add(key(setting), f"must be a map of component to true/false; components: {', '.join(components)}",
+                     value)
     return {k: v for k, v in raw.items() if k != setting}
 
 
-def validate_with_components(model, raw: Mapping[str, Any], ctx: BuildContext, setting: str, components: tuple[str, ...]):
+def validate_with_components(model, raw: Mapping[str, Any], ctx: BuildContext, setting: str,
+                             components: tuple[str, ...]):
     raw = components_raw(raw, ctx, setting, components)
     return validate_section(model, raw, ctx.problems,
                             lambda loc: ", ".join(components) if loc[0] == setting else "see Pulumi.yaml")
@@ -522,13 +551,17 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
     env = "prod" if ctx.is_prod else "dev"
     problems = ctx.problems
     resolved = resolve(inp, DEFAULTS, ctx.is_prod)
-    for field, config_key in (("postgres_storage_size", "postgresStorageSize"), ("redis_storage_size", "redisStorageSize"),
-                              ("redpanda_storage_size", "redpandaStorageSize"), ("consul_storage_size", "consulStorageSize")):
+    for field, config_key in (("postgres_storage_size", "postgresStorageSize"),
+                              ("redis_storage_size", "redisStorageSize"),
+                              ("redpanda_storage_size", "redpandaStorageSize"),
+                              ("consul_storage_size", "consulStorageSize")):
         check_volume(problems, config_key, resolved[field])
     if resolved["redis_nodes"] == 2:
-        problems.add(key("redisNodes"), "Sentinel needs a majority that survives one failure; allowed: 1 (standalone) or 3-9", 2)
+        problems.add(key("redisNodes"),
+                     "Sentinel needs a majority that survives one failure; allowed: 1 (standalone) or 3-9", 2)
     if resolved["consul_servers"] not in (1, 3, 5):
-        problems.add(key("consulServers"), "Raft needs an odd number of servers; allowed: 1, 3 or 5", resolved["consul_servers"])
+        problems.add(key("consulServers"), "Raft needs an odd number of servers; allowed: 1, 3 or 5",
+                     resolved["consul_servers"])
     if ctx.is_prod:
         if resolved["postgres_read_replicas"] < 2:
             problems.add(key("postgresReadReplicas"), "prod runs 3 PostgreSQL instances across zones (a failover "
@@ -537,7 +570,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[DataSettings]:
             problems.add(key("redpandaBrokers"), "prod needs at least 3 brokers (replication factor 3); allowed: 3-15",
                          resolved["redpanda_brokers"])
         if resolved["consul_servers"] < 3:
-            problems.add(key("consulServers"), "prod needs 3 or 5 servers to survive a node loss", resolved["consul_servers"])
+            problems.add(key("consulServers"), "prod needs 3 or 5 servers to survive a node loss",
+                         resolved["consul_servers"])
     c = inp.data_components
     return DataSettings(
         environment=env,

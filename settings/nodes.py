@@ -9,7 +9,7 @@ can compare the budget with it before anything is built.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Mapping, Optional, Sequence
+from typing import Annotated, Any, Mapping, Optional, Protocol, Sequence
 
 from pydantic import Field
 
@@ -140,8 +140,17 @@ def spot_pool(pools) -> Optional[NodePool]:
     return next((p for p in pools if p.name == SPOT_POOL and p.role == "worker"), None)
 
 
-def tolerations_for(pool: NodePool) -> list[dict[str, str]]:
-    """Kubernetes tolerations matching every taint of ``pool`` ('key=value:Effect')."""
+class Tainted(Protocol):
+    """A pool as far as its tolerations go: a ``NodePool``, or the ``PoolArgs`` a cluster builds from
+    one (settings/targets/base.py)."""
+
+    @property
+    def taints(self) -> Sequence[str]: ...  # "key=value:Effect"
+
+
+def tolerations_for(pool: Tainted) -> list[dict[str, str]]:
+    """Kubernetes tolerations matching every taint of ``pool`` ('key=value:Effect'); it reads the
+    taints only, so a cluster's ``PoolArgs`` serve as well as a ``NodePool``."""
     out = []
     for taint in pool.taints:
         kv, effect = taint.rsplit(":", 1)

@@ -24,11 +24,15 @@ COMPONENTS = ("loki", "jaeger", "prometheusAdapter")
 
 DECLARED: tuple[Setting, ...] = (
     Setting("prometheusReplicas", "integer", "Prometheus replicas (1-5).", per_env=(1, 2)),
-    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d).", per_env=("2d", "15d"), example="a duration such as '15d', '48h' or '2w'"),
-    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("prometheusRetention", "string", "How long Prometheus keeps samples, e.g. 15d or 48h (1h-365d).",
+            per_env=("2d", "15d"), example="a duration such as '15d', '48h' or '2w'"),
+    Setting("prometheusStorageSize", "string", "PVC size of each Prometheus replica (1Gi-16Ti).",
+            per_env=("10Gi", "200Gi")),
     Setting("alertmanagerReplicas", "integer", "Alertmanager replicas (1-5).", per_env=(1, 3)),
     Setting("lokiStorageSize", "string", "PVC size of Loki (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
-    Setting("observabilityStorageClass", "string", "StorageClass of the observability PVCs; empty = the cluster's default class.", "", example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
+    Setting("observabilityStorageClass", "string",
+            "StorageClass of the observability PVCs; empty = the cluster's default class.", "",
+            example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ("observabilityComponents",)
 
@@ -165,5 +169,6 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[ObservabilitySe
         storage_class=inp.observability_storage_class,
     )
     if settings.retention_hours > 365 * 24:
-        ctx.problems.add(key("prometheusRetention"), "retention out of range; allowed: 1h to 365d", settings.prometheus_retention)
+        ctx.problems.add(key("prometheusRetention"), "retention out of range; allowed: 1h to 365d",
+                         settings.prometheus_retention)
     return settings

@@ -50,44 +50,111 @@ BACKUP_STARTING_DEADLINE_SECONDS = 3600
 BACKUP_ACTIVE_DEADLINE_SECONDS = 6 * 3600
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("loadTest", "string", "In-cluster load test: off, smoke (k6, 30 s), load (k6 generators at loadTestRate, one aggregate result) or locust (Locust master + workers, the guide's alternative).", "off"),
-    Setting("loadTestTarget", "string", "Where the load tests send their requests: edge (the in-cluster istio-ingressgateway Service with Host api.<domain>: the gateway and the per-client limit, every generator below edgeRateLimit) or service (the api-gateway Service, past the edge). Unset: edge where the API is routed through Istio and the gateway takes connections without the PROXY protocol, else service (docs/operations.md \"Load tests\")."),
-    Setting("loadTestTargetUrl", "string", "Base URL the load tests call instead of loadTestTarget's (sent with its own Host); empty = from loadTestTarget.", "", example="an http(s) URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', or empty"),
-    Setting("loadTestRate", "integer", "Requests per second of the load profile, summed over all generator pods (the guide: 20000).", GUIDE_RATE),
-    Setting("loadTestDuration", "string", "How long the load profile holds its rate, e.g. 10m (k6 duration: <n>s, <n>m or <n>h); at most 59m, the app's access token's life less setup and k6's graceful stop (docs/operations.md).", "10m", example="a k6 duration such as '30s', '10m' or '1h'"),
-    Setting("loadTestGenerators", "integer", "Number of k6 generator pods. Unset: ceil(loadTestRate / 2500), 2500 req/s per pod, and on the edge path enough pods that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
-    Setting("loadTestRunId", "string", "Suffix of the load-test Job name; change it to run the test again.", "1", example="a short lower-case name such as '1' or 'after-upgrade' (at most 20 characters)"),
-    Setting("loadTestUsername", "string", "Prefix of the load-test accounts <prefix>-1 .. <prefix>-<loadTestAccounts> (loadtest/mix.json accounts; each with the ADMIN role in the tenant, created with loadtest/accounts.py). Required when loadTest is not off.", ""),
-    Setting("loadTestPassword", "string", "Password of the load-test accounts (required when loadTest is not off).", secret=True),
-    Setting("loadTestAccounts", "integer", "How many load-test accounts the logins are spread over. Unset: the fewest that keep every account within core-service's login throttle (20 logins per 60 s per username).", None),
-    Setting("loadTestTenantId", "string", "Tenant (UUID) the load tests act in; empty = the user's first membership.", "", example="a tenant UUID such as '3f2504e0-4f89-11d3-9a0c-0305e82c3301', or empty"),
+    Setting("loadTest", "string",
+            "In-cluster load test: off, smoke (k6, 30 s), load (k6 generators at loadTestRate, one aggregate result) "
+            "or locust (Locust master + workers, the guide's alternative).", "off"),
+    Setting("loadTestTarget", "string",
+            "Where the load tests send their requests: edge (the in-cluster istio-ingressgateway Service with Host "
+            "api.<domain>: the gateway and the per-client limit, every generator below edgeRateLimit) or service (the "
+            "api-gateway Service, past the edge). Unset: edge where the API is routed through Istio and the gateway "
+            "takes connections without the PROXY protocol, else service (docs/operations.md \"Load tests\")."),
+    Setting("loadTestTargetUrl", "string",
+            "Base URL the load tests call instead of loadTestTarget's (sent with its own Host); empty = from "
+            "loadTestTarget.", "",
+            example="an http(s) URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', or empty"),
+    Setting("loadTestRate", "integer",
+            "Requests per second of the load profile, summed over all generator pods (the guide: 20000).", GUIDE_RATE),
+    Setting("loadTestDuration", "string",
+            "How long the load profile holds its rate, e.g. 10m (k6 duration: <n>s, <n>m or <n>h); at most 59m, the "
+            "app's access token's life less setup and k6's graceful stop (docs/operations.md).", "10m",
+            example="a k6 duration such as '30s', '10m' or '1h'"),
+    Setting("loadTestGenerators", "integer",
+            "Number of k6 generator pods. Unset: ceil(loadTestRate / 2500), 2500 req/s per pod, and on the edge path "
+            "enough pods that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
+    Setting("loadTestRunId", "string", "Suffix of the load-test Job name; change it to run the test again.", "1",
+            example="a short lower-case name such as '1' or 'after-upgrade' (at most 20 characters)"),
+    Setting("loadTestUsername", "string",
+            "Prefix of the load-test accounts <prefix>-1 .. <prefix>-<loadTestAccounts> (loadtest/mix.json accounts; "
+            "each with the ADMIN role in the tenant, created with loadtest/accounts.py). Required when loadTest is "
+            "not off.", ""),
+    Setting("loadTestPassword", "string", "Password of the load-test accounts (required when loadTest is not off).",
+            secret=True),
+    Setting("loadTestAccounts", "integer",
+            "How many load-test accounts the logins are spread over. Unset: the fewest that keep every account within "
+            "core-service's login throttle (20 logins per 60 s per username).", None),
+    Setting("loadTestTenantId", "string", "Tenant (UUID) the load tests act in; empty = the user's first membership.",
+            "", example="a tenant UUID such as '3f2504e0-4f89-11d3-9a0c-0305e82c3301', or empty"),
     Setting("locustUsers", "integer", "Locust users (the guide: 5000).", 5000),
     Setting("locustSpawnRate", "integer", "Locust users started per second (the guide: 100).", 100),
-    Setting("locustHost", "string", "Base URL Locust calls instead of loadTestTarget's. Empty: the same target as k6.", "", example="an http(s) base URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', or empty for loadTestTarget's"),
-    Setting("locustWorkers", "integer", "Locust worker pods. Unset: ceil(locustUsers / 250), 250 users per worker, and on the edge path enough workers that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
-    Setting("backupEnabled", "boolean", "Scheduled pg_dump of the tartware database to a PersistentVolumeClaim. prod refuses false unless backupOptOut=true.", True),
-    Setting("backupOptOut", "boolean", "prod only: run without the nightly logical dump (backupEnabled=false). Says so explicitly; false refuses such a prod stack.", False),
-    Setting("backupSchedule", "string", "Cron schedule of the backup CronJob (UTC).", "0 2 * * *", example="a 5-field cron expression such as '0 2 * * *' or @daily"),
+    Setting("locustHost", "string", "Base URL Locust calls instead of loadTestTarget's. Empty: the same target as k6.",
+            "", example="an http(s) base URL such as 'http://api-gateway.tartware-system.svc.cluster.local:8080', "
+                        "or empty for loadTestTarget's"),
+    Setting("locustWorkers", "integer",
+            "Locust worker pods. Unset: ceil(locustUsers / 250), 250 users per worker, and on the edge path enough "
+            "workers that each stays at or below 80 % of edgeRateLimit (docs/operations.md).", None),
+    Setting("backupEnabled", "boolean",
+            "Scheduled pg_dump of the tartware database to a PersistentVolumeClaim. prod refuses false unless "
+            "backupOptOut=true.", True),
+    Setting("backupOptOut", "boolean",
+            "prod only: run without the nightly logical dump (backupEnabled=false). Says so explicitly; false refuses "
+            "such a prod stack.", False),
+    Setting("backupSchedule", "string", "Cron schedule of the backup CronJob (UTC).", "0 2 * * *",
+            example="a 5-field cron expression such as '0 2 * * *' or @daily"),
     Setting("backupRetentionDays", "integer", "Backups older than this many days are pruned (1-365).", 7),
     Setting("backupStorageSize", "string", "Size of the backup PersistentVolumeClaim.", per_env=("5Gi", "100Gi")),
-    Setting("backupStorageClass", "string", "StorageClass of the backup PersistentVolumeClaim; empty = the cluster default.", "", example="a lower-case StorageClass name, or empty for the cluster default"),
-    Setting("backupOffsiteBucket", "string", "S3-compatible bucket every verified dump is copied to (and, on vsphere/baremetal, the etcd snapshots); empty = no off-site copy. prod requires it unless backupOffsiteOptOut=true.", "", example="an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (or empty: no off-site copy)"),
-    Setting("backupOffsitePrefix", "string", "Key prefix in the bucket: dumps under <prefix>/postgres/, etcd snapshots under <prefix>/etcd/. Empty: tartware/<stack>, one folder per stack.", "", example="a key prefix such as 'tartware/prod' (no leading or trailing '/'), or empty for tartware/<stack>"),
-    Setting("backupOffsiteEndpoint", "string", "Endpoint URL of an S3-compatible store (https://minio.example.com); empty = AWS S3.", "", example="an http(s) URL of the store such as 'https://minio.example.com:9000' (or empty for AWS S3)"),
-    Setting("backupOffsiteRegion", "string", "Region of the bucket (required with backupOffsiteBucket; e.g. eu-west-1, or us-east-1 for most S3-compatible stores).", "", example="a region name such as 'eu-west-1'"),
-    Setting("backupOffsiteProvider", "string", "rclone S3 provider of the store: " + ", ".join(OFFSITE_PROVIDERS) + ".", "AWS"),
-    Setting("backupOffsiteAccessKeyId", "string", "Access key ID for the bucket (secret). Required with backupOffsiteBucket unless backupOffsiteRoleArn is set.", secret=True),
-    Setting("backupOffsiteSecretAccessKey", "string", "Secret access key for the bucket (secret). Required with backupOffsiteAccessKeyId.", secret=True),
-    Setting("backupOffsiteRoleArn", "string", "IAM role the backup pods assume with their service-account token (IRSA; EKS clusters) instead of access keys.", "", example="an IAM role ARN such as 'arn:aws:iam::123456789012:role/tartware-backups'"),
-    Setting("backupOffsiteEncryption", "string", "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every object itself; it must be configured to). Empty: AES256 on AWS, bucket-default on every other provider (MinIO without a KMS rejects AES256).", ""),
-    Setting("backupOffsiteKmsKeyId", "string", "KMS key ARN for backupOffsiteEncryption=aws:kms; empty = the account's aws/s3 key.", "", example="a KMS key ARN such as 'arn:aws:kms:eu-west-1:123456789012:key/<id>'"),
-    Setting("backupOffsiteOptOut", "boolean", "prod only: accept backups that never leave the cluster (no backupOffsiteBucket). Says so explicitly; false refuses such a prod stack.", False),
-    Setting("backupRestoreFrom", "string", "Run the restore Job: latest (newest dump in the claim) or a dump name such as tartware-20260101T020000Z.dump; offsite:latest or offsite:<name> fetches it from backupOffsiteBucket first; empty = no restore Job.", "", example="'latest' or a dump name such as 'tartware-20260101T020000Z.dump', each optionally "
-                         "prefixed 'offsite:' (or empty: no restore)"),
-    Setting("backupRestoreRunId", "string", "Suffix of the restore Job name (postgres-restore-<runId>); change it to restore again.", "1", example="a short lower-case name such as '1' or 'after-incident' (at most 20 characters)"),
-    Setting("backupRestoreOverwrite", "boolean", "Let the restore Job replace the objects of a database that already holds tables (the runbook's case); false refuses a non-empty database.", False),
-    Setting("vpaEnabled", "boolean", "VerticalPodAutoscalers in recommendation mode (updateMode Off) for every enabled Tartware service.", True),
-    Setting("vpaInstallRecommender", "boolean", "Install the VPA CRDs and recommender (fairwinds vpa chart); false if the cluster already runs VPA.", True),
+    Setting("backupStorageClass", "string",
+            "StorageClass of the backup PersistentVolumeClaim; empty = the cluster default.", "",
+            example="a lower-case StorageClass name, or empty for the cluster default"),
+    Setting("backupOffsiteBucket", "string",
+            "S3-compatible bucket every verified dump is copied to (and, on vsphere/baremetal, the etcd snapshots); "
+            "empty = no off-site copy. prod requires it unless backupOffsiteOptOut=true.", "",
+            example="an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-' (or empty: no off-site copy)"),
+    Setting("backupOffsitePrefix", "string",
+            "Key prefix in the bucket: dumps under <prefix>/postgres/, etcd snapshots under <prefix>/etcd/. Empty: "
+            "tartware/<stack>, one folder per stack.", "",
+            example="a key prefix such as 'tartware/prod' (no leading or trailing '/'), or empty for tartware/<stack>"),
+    Setting("backupOffsiteEndpoint", "string",
+            "Endpoint URL of an S3-compatible store (https://minio.example.com); empty = AWS S3.", "",
+            example="an http(s) URL of the store such as 'https://minio.example.com:9000' (or empty for AWS S3)"),
+    Setting("backupOffsiteRegion", "string",
+            "Region of the bucket (required with backupOffsiteBucket; e.g. eu-west-1, or us-east-1 for most "
+            "S3-compatible stores).", "", example="a region name such as 'eu-west-1'"),
+    Setting("backupOffsiteProvider", "string",
+            "rclone S3 provider of the store: " + ", ".join(OFFSITE_PROVIDERS) + ".", "AWS"),
+    Setting("backupOffsiteAccessKeyId", "string",
+            "Access key ID for the bucket (secret). Required with backupOffsiteBucket unless backupOffsiteRoleArn is "
+            "set.", secret=True),
+    Setting("backupOffsiteSecretAccessKey", "string",
+            "Secret access key for the bucket (secret). Required with backupOffsiteAccessKeyId.", secret=True),
+    Setting("backupOffsiteRoleArn", "string",
+            "IAM role the backup pods assume with their service-account token (IRSA; EKS clusters) instead of access "
+            "keys.", "", example="an IAM role ARN such as 'arn:aws:iam::123456789012:role/tartware-backups'"),
+    Setting("backupOffsiteEncryption", "string",
+            "Server-side encryption of uploaded dumps: AES256, aws:kms, or bucket-default (the store encrypts every "
+            "object itself; it must be configured to). Empty: AES256 on AWS, bucket-default on every other provider "
+            "(MinIO without a KMS rejects AES256).", ""),
+    Setting("backupOffsiteKmsKeyId", "string",
+            "KMS key ARN for backupOffsiteEncryption=aws:kms; empty = the account's aws/s3 key.", "",
+            example="a KMS key ARN such as 'arn:aws:kms:eu-west-1:123456789012:key/<id>'"),
+    Setting("backupOffsiteOptOut", "boolean",
+            "prod only: accept backups that never leave the cluster (no backupOffsiteBucket). Says so explicitly; "
+            "false refuses such a prod stack.", False),
+    Setting("backupRestoreFrom", "string",
+            "Run the restore Job: latest (newest dump in the claim) or a dump name such as "
+            "tartware-20260101T020000Z.dump; offsite:latest or offsite:<name> fetches it from backupOffsiteBucket "
+            "first; empty = no restore Job.", "",
+            example="'latest' or a dump name such as 'tartware-20260101T020000Z.dump', each optionally "
+                    "prefixed 'offsite:' (or empty: no restore)"),
+    Setting("backupRestoreRunId", "string",
+            "Suffix of the restore Job name (postgres-restore-<runId>); change it to restore again.", "1",
+            example="a short lower-case name such as '1' or 'after-incident' (at most 20 characters)"),
+    Setting("backupRestoreOverwrite", "boolean",
+            "Let the restore Job replace the objects of a database that already holds tables (the runbook's case); "
+            "false refuses a non-empty database.", False),
+    Setting("vpaEnabled", "boolean",
+            "VerticalPodAutoscalers in recommendation mode (updateMode Off) for every enabled Tartware service.", True),
+    Setting("vpaInstallRecommender", "boolean",
+            "Install the VPA CRDs and recommender (fairwinds vpa chart); false if the cluster already runs VPA.", True),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ()
 
@@ -197,7 +264,8 @@ class OpsInput(SettingsModel):
     load_test_run_id: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")]
     load_test_username: Annotated[str, Field(max_length=40)]
     load_test_accounts: Optional[Annotated[int, Field(ge=1, le=10000)]] = None
-    load_test_tenant_id: Annotated[str, Field(pattern=r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
+    load_test_tenant_id: Annotated[str, Field(
+        pattern=r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     locust_users: Annotated[int, Field(ge=1, le=100000)]
     locust_spawn_rate: Annotated[int, Field(ge=1, le=10000)]
     locust_host: Annotated[str, Field(pattern=r"^(https?://[A-Za-z0-9.-]+(:\d+)?)?$")]
@@ -211,13 +279,16 @@ class OpsInput(SettingsModel):
     # AWS "General purpose bucket naming rules": 3-63 characters, lower-case letters, digits, '.'
     # and '-', beginning and ending with a letter or digit.
     backup_offsite_bucket: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")]
-    backup_offsite_prefix: Annotated[str, Field(pattern=r"^([A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*)?$", max_length=200)]
+    backup_offsite_prefix: Annotated[str, Field(pattern=r"^([A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*)?$",
+                                                max_length=200)]
     backup_offsite_endpoint: Annotated[str, Field(pattern=r"^(https?://[A-Za-z0-9.-]+(:\d+)?/?)?$")]
     backup_offsite_region: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]{0,30})?$")]
     backup_offsite_provider: Literal["AWS", "Ceph", "Cloudflare", "DigitalOcean", "Minio", "Wasabi", "Other"]
-    backup_offsite_role_arn: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$")]
+    backup_offsite_role_arn: Annotated[str, Field(
+        pattern=r"^(arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512})?$")]
     backup_offsite_encryption: Literal["", "AES256", "aws:kms", "bucket-default"]
-    backup_offsite_kms_key_id: Annotated[str, Field(pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)?$")]
+    backup_offsite_kms_key_id: Annotated[str, Field(
+        pattern=r"^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[A-Za-z0-9/_-]+)?$")]
     backup_offsite_opt_out: bool
     backup_restore_from: Annotated[str, Field(pattern=r"^((offsite:)?(latest|[A-Za-z0-9_-]+-\d{8}T\d{6}Z\.dump))?$")]
     backup_restore_run_id: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$")]
@@ -312,7 +383,8 @@ class LoadTestSettings:
             if per_worker > limit * EDGE_SHARE:
                 found.append(("locustWorkers", f"each of {workers} workers would send ~{per_worker} req/s through the "
                               f"edge, above {int(EDGE_SHARE * 100)} % of edgeRateLimit={limit} per client address; "
-                              f"allowed: at least {math.ceil(self.locust.users * LOCUST_RPS_PER_USER / (limit * EDGE_SHARE))}"
+                              "allowed: at least "
+                              f"{math.ceil(self.locust.users * LOCUST_RPS_PER_USER / (limit * EDGE_SHARE))}"
                               " (or unset), or loadTestTarget=service", self.locust.workers_setting))
         if self.profile == "load" and self.duration_seconds > MAX_LOAD_TEST_SECONDS:
             found.append(("loadTestDuration", f"{self.duration} ({self.duration_seconds} s) outlives the app's access "
@@ -486,7 +558,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
         )
     backup = None
     if inp.backup_enabled:
-        size = str(inp.backup_storage_size) if inp.backup_storage_size is not None else env_default(DECLARED, "backupStorageSize", ctx.is_prod)
+        size = (str(inp.backup_storage_size) if inp.backup_storage_size is not None
+                else env_default(DECLARED, "backupStorageSize", ctx.is_prod))
         try:
             interval = cron.max_interval_seconds(inp.backup_schedule)
         except cron.CronError as exc:
@@ -504,7 +577,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[OpsSettings]:
             restore = RestoreSettings(source, inp.backup_restore_run_id, inp.backup_restore_overwrite, from_offsite)
         backup = BackupSettings(inp.backup_schedule, inp.backup_retention_days, size, inp.backup_storage_class,
                                 max_interval_seconds=interval, offsite=offsite, restore=restore)
-        if ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == "" and not inp.backup_offsite_opt_out:
+        if (ctx.deploying and ctx.is_prod and backup.offsite is None and inp.backup_offsite_bucket == ""
+                and not inp.backup_offsite_opt_out):
             ctx.problems.add(key("backupOffsiteBucket"),
                              "prod keeps a copy of every backup outside the cluster: set backupOffsiteBucket "
                              "(with backupOffsiteRegion and credentials), or set backupOffsiteOptOut=true to accept "

@@ -39,14 +39,17 @@ COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolici
 
 DECLARED: tuple[Setting, ...] = (
     Setting("istioVersion", "string",
-            "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): " + " or ".join(versions.ISTIO_LINES)
-            + ". Unset: the guide's " + versions.ISTIO_VERSION + ", or the newest pinned line that supports the "
+            "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): "
+            + " or ".join(versions.ISTIO_LINES) + ". Unset: the guide's " + versions.ISTIO_VERSION
+            + ", or the newest pinned line that supports the "
             "cluster's Kubernetes version when the target pins one (1.22 supports Kubernetes 1.27-1.30 only)."),
     Setting("istioGatewayMinReplicas", "integer", "istio-ingressgateway replicas at least (1-50).", per_env=(1, 3)),
     Setting("istioGatewayMaxReplicas", "integer", "istio-ingressgateway replicas at most (1-50).", per_env=(1, 10)),
-    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).", per_env=(1, 2)),
+    Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).",
+            per_env=(1, 2)),
     Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20).", per_env=(1, 2)),
-    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).", "/opt/cni/bin", example="an absolute host path such as '/opt/cni/bin'"),
+    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).",
+            "/opt/cni/bin", example="an absolute host path such as '/opt/cni/bin'"),
     Setting("istioCniConfDir", "string",
             "Host directory of CNI configuration for istio-cni (RKE2: /var/lib/rancher/rke2/agent/etc/cni/net.d).",
             "/etc/cni/net.d", example="an absolute host path such as '/etc/cni/net.d'"),
@@ -56,7 +59,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("certIssuer", "string",
             "Issuer of the gateway certificate: auto (ACME for a public domain when acmeEmail is set, else the "
             "self-signed CA), selfSigned, or acme.", "auto"),
-    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", "", example="an e-mail address such as 'ops@example.com', or empty"),
+    Setting("acmeEmail", "string", "ACME (Let's Encrypt) account e-mail; required for certIssuer=acme.", "",
+            example="an e-mail address such as 'ops@example.com', or empty"),
     Setting("acmeServer", "string", "Let's Encrypt environment: production or staging.", "production"),
     Setting("acmeSolver", "string",
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
@@ -151,7 +155,8 @@ class PlatformInput(SettingsModel):
     load_balancer: Optional[Literal[LOAD_BALANCERS]] = None  # type: ignore[valid-type]
     edge_rate_limit: Annotated[int, Field(ge=0, le=1_000_000)]
     edge_rate_limit_burst: Annotated[int, Field(ge=1, le=10_000_000)]
-    edge_rate_limit_exempt_cidrs: Optional[tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...]] = None
+    edge_rate_limit_exempt_cidrs: Optional[
+        tuple[Annotated[str, Field(pattern=r"^(\d{1,3}\.){3}\d{1,3}/\d{1,2}$")], ...]] = None
     edge_trusted_proxies: Annotated[int, Field(ge=0, le=10)]
     edge_external_traffic_policy: Literal["Local", "Cluster"]
     existing_cluster_cloud: Optional[Literal["aws", "other"]] = None
@@ -243,7 +248,8 @@ class PlatformSettings:
         per zone of the EKS target's three, a PodDisruptionBudget keeps 2), 1 in dev; the HPA scales
         prod up to ratelimit.RATELIMIT_MAX_REPLICAS (facts/ratelimit.py, the sizing)."""
         if self.is_prod:
-            return (ratelimit.RATELIMIT_MIN_REPLICAS, CpuMemory(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
+            return (ratelimit.RATELIMIT_MIN_REPLICAS,
+                    CpuMemory(f"{ratelimit.RATELIMIT_CPU_REQUEST_MILLICORES}m", "128Mi"),
                     CpuMemory(f"{ratelimit.RATELIMIT_CPU_LIMIT_MILLICORES}m", "256Mi"))
         return 1, CpuMemory("50m", "64Mi"), CpuMemory("250m", "128Mi")
 

@@ -22,13 +22,25 @@ from .schema import BuildContext, Setting, SettingsModel, validate_section
 NAME = "security"
 
 DECLARED: tuple[Setting, ...] = (
-    Setting("secretsBackend", "string", "Where app secrets come from: generated (pulumi-random) or vault (external-secrets + Vault KV v2).", "generated"),
-    Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.", "", example="an http(s) URL such as 'https://vault.example.com:8200'"),
-    Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret", example="a Vault path such as 'secret'"),
-    Setting("vaultPathPrefix", "string", "Path prefix under the mount: <prefix>/database {username, password, postgres-password, replication-password}, <prefix>/postgres-superuser {username, password}, <prefix>/redis {password}, <prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, billing-data-key}, <prefix>/registry {dockerconfigjson}.", "tartware", example="a Vault path such as 'tartware' or 'apps/tartware'"),
-    Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes", example="a Vault path such as 'kubernetes'"),
-    Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.", "tartware-external-secrets", example="a Vault role name (letters, digits, '-', '_')"),
-    Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h", example="a duration such as '1h', '15m' or '30s'"),
+    Setting("secretsBackend", "string",
+            "Where app secrets come from: generated (pulumi-random) or vault (external-secrets + Vault KV v2).",
+            "generated"),
+    Setting("vaultServer", "string", "Vault address for secretsBackend=vault, e.g. https://vault.example.com:8200.",
+            "", example="an http(s) URL such as 'https://vault.example.com:8200'"),
+    Setting("vaultKvMount", "string", "Vault KV v2 mount holding the Tartware secrets.", "secret",
+            example="a Vault path such as 'secret'"),
+    Setting("vaultPathPrefix", "string",
+            "Path prefix under the mount: <prefix>/database {username, password, postgres-password, "
+            "replication-password}, <prefix>/postgres-superuser {username, password}, <prefix>/redis {password}, "
+            "<prefix>/auth {jwt-secret, default-password, service-password}, <prefix>/data-keys {guest-data-key, "
+            "billing-data-key}, <prefix>/registry {dockerconfigjson}.",
+            "tartware", example="a Vault path such as 'tartware' or 'apps/tartware'"),
+    Setting("vaultAuthMount", "string", "Vault Kubernetes auth mount path.", "kubernetes",
+            example="a Vault path such as 'kubernetes'"),
+    Setting("vaultRole", "string", "Vault Kubernetes auth role bound to the external-secrets service account.",
+            "tartware-external-secrets", example="a Vault role name (letters, digits, '-', '_')"),
+    Setting("vaultRefreshInterval", "string", "How often external-secrets re-reads Vault (e.g. 1h, 15m).", "1h",
+            example="a duration such as '1h', '15m' or '30s'"),
 )
 OBJECT_SETTINGS: tuple[str, ...] = ()
 
@@ -76,7 +88,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[SecuritySetting
     if inp.secrets_backend != "vault":
         return SecuritySettings()
     if not inp.vault_server:
-        ctx.problems.add(key("vaultServer"), "required when secretsBackend is vault; e.g. https://vault.example.com:8200", "")
+        ctx.problems.add(key("vaultServer"),
+                         "required when secretsBackend is vault; e.g. https://vault.example.com:8200", "")
         return None
     if ctx.is_prod and inp.vault_server.startswith("http://") and ".svc" not in inp.vault_server:
         ctx.problems.add(key("vaultServer"), "must use https outside the cluster in prod", inp.vault_server)

@@ -40,8 +40,7 @@ def pool_tolerations(args: RancherClusterArgs) -> list[dict[str, str]]:
     """Kubernetes tolerations for every taint our worker pools carry (the memory pool's), once each."""
     out: list[dict[str, str]] = []
     for pool in args.worker_pools:
-        # tolerations_for reads a pool's taints only; settings/nodes.py annotates it with NodePool, not PoolArgs
-        out += [t for t in tolerations_for(pool) if t not in out]  # type: ignore[arg-type]
+        out += [t for t in tolerations_for(pool) if t not in out]
     return out
 
 
