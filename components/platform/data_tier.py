@@ -34,7 +34,7 @@ from facts import catalog, versions
 from settings.nodes import Placement
 from settings import data_workloads as table
 from settings.data import DataSettings, ContainerSizing
-from settings.workloads import container_size, count, release_values, with_workloads, workload
+from settings.workloads import Sizing, container_size, count, release_values, with_workloads, workload
 from facts.endpoints import (
     BACKUP_POD_LABELS,
     CACHE_NAMESPACE,
@@ -578,7 +578,7 @@ class DataTier(TartwareComponent):
         return {"database": database, "database-operator": operator_ns}
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
-                   size: Any) -> k8s.batch.v1.Job:
+                   size: Sizing) -> k8s.batch.v1.Job:
         """A Job running rpk from the broker image: creates the Tartware topics after the release.
 
         A changed topic list changes the pod template, so Pulumi replaces the Job and it runs again
