@@ -345,6 +345,38 @@ def test_data_import_runs_the_bitnami_release_of_the_table(data_import):
     assert "Pooler database/postgres-postgresql" not in pods
 
 
+def test_data_recovery_runs_the_full_recovery_job_of_the_table():
+    """A point-in-time recovery into a new cluster (PostgreSQL alone, the ``Postgres`` part built alone
+    with the bucket, its charts rendered): the Cluster's name and the bootstrap Job's role come from
+    the settings, and the plugin's sidecar runs in the full-recovery Job too."""
+    import pulumi
+
+    from components.platform.data_tier import DataArgs, postgres_args
+    from components.platform.postgres import ArchiveArgs, Postgres
+    from settings.data_workloads import DataWorkloads
+    from tests.components.helpers import build, on, provider, settings, stand_in
+    from tools.system import render_system
+
+    s = settings(environment="prod", postgresCluster="postgres-pitr1", postgresRecoverySource="postgres",
+                 backupOffsiteBucket="tartware-backups", backupOffsiteRegion="us-east-1",
+                 dataComponents={"redis": False, "redpanda": False, "consul": False}).data
+    archive = ArchiveArgs("s3://tartware-backups/tartware/pitr", "", "us-east-1", "AES256", "", "",
+                          pulumi.Output.secret("AKID"), pulumi.Output.secret("sk"))
+
+    def b():
+        p = provider()
+        data = DataArgs(s, False, None, None, archive=archive, cert_manager=stand_in("cert-manager", p))
+        return Postgres("postgres", postgres_args(data, stand_in("database-namespace", p),
+                                                  stand_in("postgres-credentials", p), "tartware", "tartware"), on(p))
+    run, _ = build(b)
+    system = render_system(run)
+    view = DataWorkloads(s, archive=True)
+    assert workloads.violations(system, view, table=workloads.DATA) == []
+    assert workloads.rendered_overhead(system, table=workloads.DATA)[0] == s.fixed_overhead(archiving=True)
+    job = next(p for p in pod_templates(system) if p.owner == "Job database/postgres-pitr1-1-full-recovery")
+    assert [c["name"] for c in job.spec["initContainers"]] == ["bootstrap-controller", "plugin-barman-cloud"]
+
+
 def _operator_redone(system):
     """``system`` with what CloudNativePG makes of its (changed) custom resources made again."""
     from tools import cnpg
