@@ -67,7 +67,8 @@ def redpanda_resources(size: Sizing) -> dict[str, Any]:
     whole cores (``resources.cpu.cores``) and the container's memory (``resources.memory.container``),
     from which the chart writes requests = limits (rendered: the table's check)."""
     cores, rest = divmod(size.cpu_request, 1000)
-    assert not rest, f"Redpanda runs on whole cores, not {size.cpu_request}m"
+    if rest:
+        raise ValueError(f"the redpanda chart sizes a broker in whole cores, not {size.cpu_request}m")
     memory = str(Memory(size.memory_request))
     return {"cpu": {"cores": cores}, "memory": {"container": {"min": memory, "max": memory}}}
 
