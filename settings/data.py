@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Mapping, Optional
 
 from pydantic import Field
 
-from . import cron
+from . import cron, data_workloads
 from .errors import key
 from .quantities import Memory
 from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults, validate_section
@@ -177,6 +177,9 @@ SIZES: dict[str, dict[str, ContainerSizing]] = {
         "consul": ContainerSizing(100, 200 * MI, 100, 200 * MI),  # the chart's default (requests = limits)
         "exporter": ContainerSizing(25, 32 * MI, 100, 64 * MI),
         "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
+        "redpanda": ContainerSizing(1000, 5 * GI // 2, 1000, 5 * GI // 2),
+        "redpanda-sidecar": ContainerSizing(100, 128 * MI, 100, 128 * MI),
+        "redpanda-bootstrap": ContainerSizing(100, 125 * MI, 100, 125 * MI),
     },
     "prod": {
         "postgres": ContainerSizing(2000, 8 * GI, 4000, 16 * GI),
@@ -194,15 +197,18 @@ SIZES: dict[str, dict[str, ContainerSizing]] = {
         "consul": ContainerSizing(500, 1 * GI, 1000, 2 * GI),
         "exporter": ContainerSizing(50, 64 * MI, 200, 128 * MI),
         "topic-job": ContainerSizing(100, 128 * MI, 500, 256 * MI),
+        "redpanda": ContainerSizing(4000, 10 * GI, 4000, 10 * GI),
+        "redpanda-sidecar": ContainerSizing(100, 128 * MI, 100, 128 * MI),
+        "redpanda-bootstrap": ContainerSizing(100, 125 * MI, 100, 125 * MI),
     },
 }
-# Redpanda sizes by whole cores and container memory (chart keys resources.cpu.cores and
-# resources.memory.container.max; requests = limits). The chart asks for >= 2.5Gi per core and
-# "4 cores, 10Gi or greater" for production (values.yaml comments at the pin, facts/versions.py).
-REDPANDA_CORES = {"dev": 1, "prod": 4}
-REDPANDA_MEMORY = {"dev": 5 * GI // 2, "prod": 10 * GI}
-# Sidecar + configurator containers of each broker pod (chart sets no requests; our estimate).
-REDPANDA_SIDECAR = ContainerSizing(100, 128 * MI, 100, 128 * MI)
+# "redpanda" is each broker, in whole cores and container memory (the chart's keys resources.cpu.cores
+# and resources.memory.container, requests = limits: settings/data_workloads.py redpanda_resources).
+# The chart asks for >= 2.5Gi per core and "4 cores, 10Gi or greater" for production (values.yaml
+# comments at the pin, facts/versions.py). "redpanda-sidecar" is each broker's sidecar and configurator
+# and the post-install Job (the chart sets no requests; our estimate); "redpanda-bootstrap" the
+# chart's own size of its bootstrap-yaml-envsubst init containers (templates/_statefulset.go.tpl,
+# _post-install-upgrade-job.go.tpl at the pin). Which pod runs which size: settings/data_workloads.py.
 
 
 @dataclass(frozen=True)
@@ -388,59 +394,16 @@ class DataSettings:
     def memory_pool_pods(self, archiving: bool = False) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) of the pods pinned to the memory pool when the
         cluster has one: PostgreSQL instances (with the backup sidecar when WAL is archived), Redis
-        nodes and Redpanda brokers with their sidecars (components/platform/data_tier.py Placement).
-        Consul, the pooler, the operators and the topic Job are not pinned."""
-        pods = []
-        if self.postgres:
-            pg = self.size("postgres")
-            side = self.size("barman-sidecar") if archiving else ContainerSizing(0, 0, 0, 0)
-            pods.append(("postgres", self.postgres_instances, pg.cpu_request + side.cpu_request,
-                         pg.memory_request + side.memory_request))
-        if self.redis:
-            node = [self.size(c) for c in ("redis", "redis-sentinel", "redis-split-brain", "exporter")]
-            pods.append(("redis", self.redis_nodes, sum(n.cpu_request for n in node),
-                         sum(n.memory_request for n in node)))
-        if self.redpanda:
-            env = self.environment
-            pods.append(("redpanda", self.redpanda_brokers, REDPANDA_CORES[env] * 1000 + REDPANDA_SIDECAR.cpu_request,
-                         REDPANDA_MEMORY[env] + REDPANDA_SIDECAR.memory_request))
-        return pods
+        nodes and Redpanda brokers with their sidecars (components/platform/data_tier.py Placement;
+        settings/data_workloads.py MEMORY_POOL). Consul, the pooler, the operators and the topic Job
+        are not pinned."""
+        return data_workloads.memory_pool_pods(data_workloads.DataWorkloads(self, archiving))
 
     def fixed_overhead(self, archiving: bool = False) -> tuple[int, int]:
-        """(millicores, bytes) requested by every pod the data tier runs, at its configured size:
-        with ``archiving`` (an off-site bucket) the Barman Cloud plugin and its sidecars too."""
-        cpu = mem = 0
-
-        def add(sizing: ContainerSizing, count: int = 1) -> None:
-            nonlocal cpu, mem
-            cpu += sizing.cpu_request * count
-            mem += sizing.memory_request * count
-
-        if self.postgres:
-            add(self.size("postgres"), self.postgres_instances)
-            add(self.size("cnpg-operator"), self.cnpg_operator_replicas)
-            if archiving:
-                add(self.size("barman-sidecar"), self.postgres_instances)
-                add(self.size("barman-plugin"))
-            if self.pg.migration == "import":
-                # the bitnami release keeps running beside the new cluster (its primary, read
-                # replicas and their exporters)
-                add(self.size("postgres"), self.postgres_instances)
-                add(self.size("exporter"), self.postgres_instances)
-            if self.pg.pooled:  # the Pooler takes the bitnami Service's name after the move
-                add(self.size("pooler"), self.pooler.instances)
-        if self.redis:
-            for container in ("redis", "redis-sentinel", "redis-split-brain", "exporter"):
-                add(self.size(container), self.redis_nodes)
-            add(self.size("haproxy"), self.haproxy_replicas)
-        if self.redpanda:
-            env = self.environment
-            add(ContainerSizing(REDPANDA_CORES[env] * 1000, REDPANDA_MEMORY[env], 0, 0), self.redpanda_brokers)
-            add(REDPANDA_SIDECAR, self.redpanda_brokers)
-            add(self.size("topic-job"))
-        if self.consul:
-            add(self.size("consul"), self.consul_servers)
-        return cpu, mem
+        """(millicores, bytes) requested by every pod the data tier runs, at its configured size
+        (the pods of settings/data_workloads.py): with ``archiving`` (an off-site bucket) the Barman
+        Cloud plugin and its sidecars too."""
+        return data_workloads.overhead(data_workloads.DataWorkloads(self, archiving))
 
     @property
     def cnpg_operator_replicas(self) -> int:

@@ -17,9 +17,23 @@ a release renders is here, with its containers, sizes and replica count (tests/t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, Union
 
 from facts.endpoints import JAEGER_RELEASE, OBSERVABILITY_NAMESPACE
+
+from . import workloads
+from .workloads import (  # noqa: F401  (the vocabulary of the table, settings/workloads.py)
+    Container,
+    Path,
+    Release,
+    Replicas,
+    Settings,
+    Sizing,
+    count,
+    installed,
+    pod_request,
+    release_values,
+    with_workloads,
+)
 
 KPS_RELEASE = "kube-prometheus-stack"
 ADAPTER_RELEASE = "prometheus-adapter"
@@ -28,66 +42,12 @@ ALLOY_RELEASE = "alloy"
 # node-exporter needs hostNetwork/hostPID/hostPath: its own privileged namespace
 NODE_EXPORTER_NAMESPACE = "node-exporter"
 
-Path = tuple[str, ...]
-# A replica count: a fixed number, (dev, prod), or the name of the ObservabilitySettings field that holds it.
-Replicas = Union[int, tuple[int, int], str]
-
-
-class Sizing(Protocol):
-    @property
-    def cpu_request(self) -> int: ...
-
-    @property
-    def memory_request(self) -> int: ...
-
-    def k8s(self) -> dict[str, dict[str, str]]: ...
-
-
-class Settings(Protocol):
-    """What the table reads of ``ObservabilitySettings`` (flags and replica fields by name)."""
-
-    @property
-    def is_prod(self) -> bool: ...
-
-    def size(self, container: str) -> Sizing: ...
-
 
 @dataclass(frozen=True)
-class Container:
-    name: str  # the container's name in the rendered pod
-    size: str  # its key in observability_settings.SIZES
-    values: Path  # where the release's values set its resources
-    init: bool = False  # an init container: runs before the others, so it adds nothing to the pod's request
+class Workload(workloads.Workload):
+    """A workload of settings/workloads.py, in the observability namespace unless it says otherwise."""
 
-
-@dataclass(frozen=True)
-class Workload:
-    kind: str  # Deployment, StatefulSet, DaemonSet, Job, or the operator's Prometheus / Alertmanager
-    name: str
-    containers: tuple[Container, ...]
-    replicas: Replicas = 1
-    replicas_at: Optional[Path] = None  # where the values set the count; None: the chart's default, one
     namespace: str = OBSERVABILITY_NAMESPACE
-
-    @property
-    def owner(self) -> str:
-        """How tools/conformance/pods.py names the pod's owner: ``Deployment observability/jaeger``."""
-        return f"{self.kind} {self.namespace}/{self.name}"
-
-    @property
-    def per_node(self) -> bool:
-        return self.kind == "DaemonSet"
-
-    @property
-    def long_running(self) -> bool:
-        return self.kind != "Job"
-
-
-@dataclass(frozen=True)
-class Release:
-    name: str
-    enabled: Optional[str]  # the ObservabilitySettings flag that installs it; None: always installed
-    workloads: tuple[Workload, ...]
 
 
 # kube-prometheus-stack at its pin (facts/versions.py; values.yaml): object names from its templates
@@ -155,80 +115,7 @@ ALLOY = Release(ALLOY_RELEASE, "loki", (
 RELEASES: tuple[Release, ...] = (KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER, JAEGER, LOKI, ALLOY)
 
 
-def installed(release: Release, s: Settings) -> bool:
-    return release.enabled is None or bool(getattr(s, release.enabled))
-
-
-def count(workload: Workload, s: Settings) -> int:
-    """The workload's replicas for these settings (a DaemonSet: one, on every node)."""
-    r = workload.replicas
-    if isinstance(r, str):
-        return int(getattr(s, r))
-    if isinstance(r, tuple):
-        return r[1 if s.is_prod else 0]
-    return r
-
-
-def pod_request(workload: Workload, s: Settings) -> tuple[int, int]:
-    """(millicores, bytes) one pod requests: its containers' sum, or its largest init container if
-    that is more (kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers)."""
-    main = [s.size(c.size) for c in workload.containers if not c.init]
-    init = [s.size(c.size) for c in workload.containers if c.init]
-    return (max(sum(z.cpu_request for z in main), max((z.cpu_request for z in init), default=0)),
-            max(sum(z.memory_request for z in main), max((z.memory_request for z in init), default=0)))
-
-
 def overhead(s: Settings, per_node: bool, releases: tuple[Release, ...] = RELEASES) -> tuple[int, int]:
-    """(millicores, bytes) the installed releases' long-running pods request: in total, replicas
-    counted (``per_node=False``), or on every node, one pod of each DaemonSet (``per_node=True``)."""
-    cpu = mem = 0
-    for release in releases:
-        if not installed(release, s):
-            continue
-        for w in release.workloads:
-            if w.long_running and w.per_node == per_node:
-                n = 1 if w.per_node else count(w, s)
-                c, m = pod_request(w, s)
-                cpu, mem = cpu + n * c, mem + n * m
-    return cpu, mem
-
-
-def release_values(release: Release, s: Settings) -> dict[str, Any]:
-    """The values that size ``release``'s pods: each container's resources and each declared replica
-    count at its path. Two containers that share a path must share a size."""
-    out: dict[str, Any] = {}
-    for w in release.workloads:
-        for c in w.containers:
-            _put(out, c.values, s.size(c.size).k8s(), f"{w.owner} container {c.name}")
-        if w.replicas_at is not None:
-            _put(out, w.replicas_at, count(w, s), f"{w.owner} replicas")
-    return out
-
-
-def with_workloads(values: dict[str, Any], release: Release, s: Settings) -> dict[str, Any]:
-    """``values`` with ``release_values`` merged in; a path the values already set is an error (the
-    table is the one place these are written)."""
-    def merge(into: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
-        for k, v in extra.items():
-            if isinstance(v, dict) and isinstance(into.get(k), dict) and not _is_leaf(v):
-                merge(into[k], v, (*path, k))
-            elif k in into:
-                raise ValueError(f"release {release.name}: values set {'.'.join((*path, k))}, "
-                                 "which settings/observability_workloads.py sets")
-            else:
-                into[k] = v
-    merge(values, release_values(release, s), ())
-    return values
-
-
-def _is_leaf(v: dict[str, Any]) -> bool:
-    return set(v) <= {"requests", "limits"}
-
-
-def _put(tree: dict[str, Any], path: Path, value: Any, what: str) -> None:
-    *parents, leaf = path
-    for p in parents:
-        tree = tree.setdefault(p, {})
-    if leaf in tree and tree[leaf] != value:
-        raise ValueError(f"{what}: {'.'.join(path)} is set to {tree[leaf]!r} by another entry, not {value!r}")
-    tree[leaf] = value
+    """(millicores, bytes) the installed releases' long-running pods request (settings/workloads.py
+    ``overhead``): in total, replicas counted, or on every node, one pod of each DaemonSet."""
+    return workloads.overhead(s, per_node, releases)

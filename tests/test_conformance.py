@@ -177,27 +177,6 @@ def _settings(stack: str):
                            if not (isinstance(v, dict) and "secure" in v)}, stack=stack)
 
 
-@pytest.mark.parametrize("section, namespaces, jobs", [
-    # (observability: its workload table, below)
-    # the data tier also counts the topic Job it runs next to the brokers, and the CloudNativePG
-    # operator (and the Barman Cloud plugin) in cnpg-system
-    ("data", ("database", "cnpg-system", "cache", "messaging", "consul"), ("Job messaging/redpanda-topics",)),
-])
-def test_section_overheads_are_the_rendered_requests(system, section, namespaces, jobs):
-    """What the capacity check adds for the data tier and observability is exactly what their
-    rendered pods request (replicas counted): the sizes the charts get are the sizes it sums."""
-    require_complete(system)
-    cpu = mem = 0.0
-    for pod in pod_templates(system):
-        if pod.namespace in namespaces and not pod.owner.startswith("DaemonSet ") and (
-                pod.long_running or pod.owner in jobs):
-            n = resources.replicas(system, pod)
-            cr, _, mr, _ = resources.pod_totals(pod)
-            cpu, mem = cpu + n * cr, mem + n * mr
-    counted = getattr(_settings(system.stack), section).fixed_overhead()
-    assert (cpu, mem * 2**20) == (counted[0], counted[1])
-
-
 # ------------------------------------------------------------------------------ observability's workload table
 
 
@@ -303,6 +282,167 @@ def test_planted_workload_the_render_lacks_and_a_release_that_should_be_off_are_
     off = dataclasses.replace(s, jaeger=False)
     assert workloads.violations(system, off) == [
         "Deployment observability/jaeger: rendered, but the table says release jaeger is off (jaeger is false)"]
+
+
+# ------------------------------------------------------------------------------ the data tier's workload table
+
+
+def _data_view(stack: str, archive: bool = False):
+    from settings.data_workloads import DataWorkloads
+
+    return DataWorkloads(_settings(stack).data, archive)
+
+
+@pytest.mark.parametrize("variant", ["dev", "prod", "prod-backup-restore"])
+def test_data_pods_are_its_workload_table(variant):
+    """Every pod of the data tier (its charts at their pins, what CloudNativePG makes of the Cluster and
+    the Pooler, the program's topic Job) is a workload of settings/data_workloads.py with its replicas,
+    containers and sizes; the table's sum, ``DataSettings.fixed_overhead``, is the rendered pods'
+    requests (with the off-site bucket of prod-backup-restore: the Barman Cloud plugin and sidecars)."""
+    from tests.helpers import system_render
+
+    system = system_render(variant)
+    require_complete(system)
+    archive = variant == "prod-backup-restore"
+    s = _data_view(variant.split("-")[0], archive)
+    assert workloads.violations(system, s, table=workloads.DATA) == []
+    fixed, per_node = workloads.rendered_overhead(system, table=workloads.DATA)
+    assert fixed == s.data.fixed_overhead(archive) and per_node == (0, 0)
+    assert fixed[0] > 0
+
+
+@pytest.fixture(scope="module")
+def data_import():
+    """prod moving from the bitnami release (postgresMigration=import): PostgreSQL alone (the data tier
+    component built alone, tests/components), its releases rendered from their charts."""
+    from components.platform.data_tier import DataArgs, DataTier
+    from components.secrets import SecretsArgs, SecretSource
+    from settings.data_workloads import DataWorkloads
+    from tests.components.helpers import build, credentials, on, provider, settings
+    from tools.system import render_system
+
+    s = settings(environment="prod", postgresMigration="import",
+                 dataComponents={"redis": False, "redpanda": False, "consul": False}).data
+
+    def b():
+        p = provider()
+        source = SecretSource("external-secrets", SecretsArgs(), on(p))
+        return DataTier("data", DataArgs(s, False, credentials(), source), on(p))
+    run, _ = build(b)
+    return DataWorkloads(s), render_system(run)
+
+
+def test_data_import_runs_the_bitnami_release_of_the_table(data_import):
+    s, system = data_import
+    assert {r.name for r in system.releases} == {"cnpg", "postgres"}
+    assert workloads.violations(system, s, table=workloads.DATA) == []
+    fixed, _ = workloads.rendered_overhead(system, table=workloads.DATA)
+    assert fixed == s.data.fixed_overhead()
+    # the bitnami primary and read replicas beside the cluster, no Pooler while the import runs
+    pods = {workloads.owner(p) for p in pod_templates(system)}
+    assert {"StatefulSet database/postgres-postgresql", "StatefulSet database/postgres-postgresql-read",
+            "Cluster database/postgres", "Job database/postgres-1-import"} <= pods
+    assert "Pooler database/postgres-postgresql" not in pods
+
+
+def test_data_recovery_runs_the_full_recovery_job_of_the_table():
+    """A point-in-time recovery into a new cluster (PostgreSQL alone, the ``Postgres`` part built alone
+    with the bucket, its charts rendered): the Cluster's name and the bootstrap Job's role come from
+    the settings, and the plugin's sidecar runs in the full-recovery Job too."""
+    import pulumi
+
+    from components.platform.data_tier import DataArgs, postgres_args
+    from components.platform.postgres import ArchiveArgs, Postgres
+    from settings.data_workloads import DataWorkloads
+    from tests.components.helpers import build, on, provider, settings, stand_in
+    from tools.system import render_system
+
+    s = settings(environment="prod", postgresCluster="postgres-pitr1", postgresRecoverySource="postgres",
+                 backupOffsiteBucket="tartware-backups", backupOffsiteRegion="us-east-1",
+                 dataComponents={"redis": False, "redpanda": False, "consul": False}).data
+    archive = ArchiveArgs("s3://tartware-backups/tartware/pitr", "", "us-east-1", "AES256", "", "",
+                          pulumi.Output.secret("AKID"), pulumi.Output.secret("sk"))
+
+    def b():
+        p = provider()
+        data = DataArgs(s, False, None, None, archive=archive, cert_manager=stand_in("cert-manager", p))
+        return Postgres("postgres", postgres_args(data, stand_in("database-namespace", p),
+                                                  stand_in("postgres-credentials", p), "tartware", "tartware"), on(p))
+    run, _ = build(b)
+    system = render_system(run)
+    view = DataWorkloads(s, archive=True)
+    assert workloads.violations(system, view, table=workloads.DATA) == []
+    assert workloads.rendered_overhead(system, table=workloads.DATA)[0] == s.fixed_overhead(archiving=True)
+    job = next(p for p in pod_templates(system) if p.owner == "Job database/postgres-pitr1-1-full-recovery")
+    assert [c["name"] for c in job.spec["initContainers"]] == ["bootstrap-controller", "plugin-barman-cloud"]
+
+
+def _operator_redone(system):
+    """``system`` with what CloudNativePG makes of its (changed) custom resources made again."""
+    from tools import cnpg
+
+    system.items = [i for i in system.items if i.origin != cnpg.OPERATOR]
+    system.items += [Item(d, cnpg.OPERATOR) for d in cnpg.operator_objects(system.docs)]
+    return system
+
+
+def test_planted_cluster_instances_and_pooler_size_outside_the_table_are_named(system):
+    """The operator's pods follow the Cluster and the Pooler: an instance more than the table counts,
+    and a PgBouncer size the table does not give, are named by the custom resource."""
+    require_complete(system)
+    s = _data_view(system.stack)
+
+    def change(key, doc):
+        if key == "Cluster database/postgres":
+            doc["spec"]["instances"] += 1
+        elif key == "Pooler database/postgres-postgresql":
+            doc["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "999m"
+        return True
+    problems = workloads.violations(_operator_redone(planted(system, change=change, kinds={"Cluster", "Pooler"})), s,
+                                    table=workloads.DATA)
+    n, pooler = s.postgres_instances, s.size("pooler")
+    owner = "Pooler database/postgres-postgresql"
+    assert problems == [
+        f"Cluster database/postgres: {n + 1} replicas rendered, the table counts {n}",
+        f"{owner}: container bootstrap-controller requests 999m/{pooler.memory_request} bytes, the table's size "
+        f"'pooler' is {pooler.cpu_request}m/{pooler.memory_request} bytes",
+        f"{owner}: container pgbouncer requests 999m/{pooler.memory_request} bytes, the table's size "
+        f"'pooler' is {pooler.cpu_request}m/{pooler.memory_request} bytes"]
+
+
+def test_planted_data_pods_outside_the_table_are_named(system):
+    """A Job the program registers in a data namespace, a container a chart adds (redis-ha's HAProxy),
+    a workload the render lacks (Consul's servers), each named."""
+    require_complete(system)
+    s = _data_view(system.stack)
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "planted", "namespace": "messaging"},
+           "spec": {"template": {"spec": {"containers": [{"name": "rpk"}]}}}}  # the program's own (tools/system.py)
+
+    def change(key, doc):
+        if key == "Deployment cache/redis-redis-ha-haproxy":
+            doc["spec"]["template"]["spec"]["containers"].append({"name": "haproxy-exporter"})
+            return True
+        return False
+    changed = planted_system(planted(system, add=[job], change=change, kinds=("Deployment",)),
+                             drop=("StatefulSet consul/consul-server",))
+    assert workloads.violations(changed, s, table=workloads.DATA) == [
+        "Deployment cache/redis-redis-ha-haproxy: container haproxy-exporter is rendered but not in the table",
+        "Job messaging/planted (program) is rendered but is not a workload of settings/data_workloads.py",
+        "StatefulSet consul/consul-server: a workload of release consul in the table, not rendered"]
+
+
+def test_planted_archive_the_table_does_not_expect_is_named():
+    """The render archives WAL (prod-backup-restore) but the table is read without the bucket: the
+    plugin's Deployment and the sidecar it injects into every instance are named."""
+    from tests.helpers import system_render
+
+    system = system_render("prod-backup-restore")
+    require_complete(system)
+    problems = workloads.violations(system, _data_view("prod", archive=False), table=workloads.DATA)
+    assert problems == [
+        "Deployment cnpg-system/plugin-barman-cloud: rendered, but the table says release plugin-barman-cloud is "
+        "off (archiving is false)",
+        "Cluster database/postgres: init container plugin-barman-cloud is rendered but not in the table"]
 
 
 # ------------------------------------------------------------------------------ NetworkPolicy reachability

@@ -398,6 +398,24 @@ def test_fixed_overhead_counts_ha_size():
     assert archiving[0] > prod[0]  # the plugin and its sidecar in every instance
 
 
+def test_the_data_workload_table_is_the_one_place_for_resources_and_replicas():
+    """Planted: a values function that sets a path the table sets is refused, naming the path and the
+    table; Redpanda's chart takes whole cores only, so a fractional size is refused."""
+    import dataclasses
+
+    from settings import data_workloads as table
+    from settings.workloads import with_workloads
+
+    s = table.DataWorkloads(build_settings({"environment": "prod"}).data)
+    with pytest.raises(ValueError, match=r"values set haproxy\.replicas, which settings/data_workloads\.py sets"):
+        with_workloads({"haproxy": {"replicas": 3}}, table.REDIS_HA, s, table.TABLE)
+    with pytest.raises(ValueError, match=r"values set server\.resources"):
+        with_workloads({"server": {"resources": {}}}, table.CONSUL, s, table.TABLE)
+    half = dataclasses.replace(s.size("redpanda"), cpu_request=1500)
+    with pytest.raises(ValueError, match="whole cores, not 1500m"):
+        table.redpanda_resources(half)
+
+
 # --- the documented prod stacks with a bucket archive WAL ---------------------------------------
 # The committed Pulumi.prod.yaml opts out of the off-site copy (an existing cluster with no bucket),
 # so it has no WAL archive; the prod examples of docs/clusters.md set a bucket and must show the

@@ -32,7 +32,9 @@ from components.network import ANYWHERE, Allow, NamespacePolicies, Peer, PolicyH
 from components.secrets import SecretMaker
 from facts import catalog, versions
 from settings.nodes import Placement
-from settings.data import REDPANDA_CORES, REDPANDA_MEMORY, REDPANDA_SIDECAR, DataSettings, ContainerSizing
+from settings import data_workloads as table
+from settings.data import DataSettings, ContainerSizing
+from settings.workloads import Sizing, container_size, count, release_values, with_workloads, workload
 from facts.endpoints import (
     BACKUP_POD_LABELS,
     CACHE_NAMESPACE,
@@ -44,6 +46,7 @@ from facts.endpoints import (
     KAFKA_PORT,
     MESSAGING_NAMESPACE,
     OPS_NAMESPACE,
+    POOLER_NAME,
     POSTGRES_RELEASE,
     REDIS_RELEASE,
     REDPANDA_RELEASE,
@@ -54,7 +57,6 @@ from facts.endpoints import (
     DataTierEndpoints,
     kafka_seed_brokers,
 )
-from settings.quantities import Memory
 from facts.topics import DEFAULT_PARTITIONS, Topic, tartware_topics
 
 from ..base import TartwareComponent
@@ -166,7 +168,6 @@ def bitnami_postgres_values(s: DataSettings, username: str, database: str,
     replication = s.postgres_read_replicas > 0
     server = {
         **placement.pod_keys(),
-        "resources": s.size("postgres").k8s(),
         "persistence": _persistence(s.postgres_storage, s.storage_class),
         # Our NetworkPolicies (components/kit.py) govern this namespace; the chart's
         # own ones default to allowExternal=true, opening 5432 to every pod (values.yaml
@@ -203,12 +204,12 @@ def bitnami_postgres_values(s: DataSettings, username: str, database: str,
         "metrics": {
             "enabled": True,
             "image": _image("postgres-exporter"),
-            "resources": s.size("exporter").k8s(),
         },
     }
     if replication:
-        values["readReplicas"] = {"name": "read", "replicaCount": s.postgres_read_replicas, **server}
-    return values
+        values["readReplicas"] = {"name": "read", **server}
+    # the pods' resources and the read replicas' count: settings/data_workloads.py
+    return with_workloads(values, table.BITNAMI_POSTGRESQL, table.DataWorkloads(s), table.TABLE)
 
 
 def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
@@ -230,14 +231,11 @@ def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[st
         # needs one replica within 5 s) keeps a failover from losing acknowledged writes
         "min-replicas-to-write": 1 if nodes > 1 else 0,
     }
-    return {
-        "replicas": nodes,
+    values: dict[str, Any] = {
         "auth": True, "existingSecret": REDIS_SECRET, "authKey": "password",
-        "redis": {"resources": s.size("redis").k8s(), "config": config},
-        "sentinel": {"quorum": nodes // 2 + 1, "resources": s.size("redis-sentinel").k8s()},
-        "splitBrainDetection": {"resources": s.size("redis-split-brain").k8s()},
-        "init": {"resources": s.size("redis-init").k8s()},
-        "exporter": {"enabled": True, "resources": s.size("exporter").k8s()},
+        "redis": {"config": config},
+        "sentinel": {"quorum": nodes // 2 + 1},
+        "exporter": {"enabled": True},
         "persistentVolume": {"enabled": True, "size": str(s.redis_storage),
                              **({"storageClass": s.storage_class} if s.storage_class else {})},
         "hardAntiAffinity": s.is_prod,  # one node per machine in prod; a one-node kind cluster in dev
@@ -248,12 +246,9 @@ def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[st
         **placement.pod_keys(),
         "haproxy": {
             "enabled": True,
-            "replicas": s.haproxy_replicas,
             "hardAntiAffinity": s.is_prod,
             # the config (/usr/local/etc/haproxy) and the runtime socket (/run/haproxy) are emptyDirs
             "containerSecurityContext": {"readOnlyRootFilesystem": True},
-            "resources": s.size("haproxy").k8s(),
-            "init": {"resources": s.size("redis-init").k8s()},
             "metrics": {"enabled": True},  # HAProxy's own exporter on 9101 (scraped by our ServiceMonitor)
             "podDisruptionBudget": {"maxUnavailable": 1},
             # HAProxy needs no API access (its config comes from a ConfigMap)
@@ -262,25 +257,28 @@ def redis_values(s: DataSettings, placement: Placement = Placement()) -> dict[st
         # Our NetworkPolicies (components/kit.py) govern the namespace
         "networkPolicy": {"enabled": False},
     }
+    # the pods' resources and counts (nodes, HAProxy pods): settings/data_workloads.py
+    return with_workloads(values, table.REDIS_HA, table.DataWorkloads(s), table.TABLE)
 
 
 def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict[str, Any]:
     """redpanda values (redpanda-data/redpanda-operator charts/redpanda/chart/values.yaml at the pin)."""
-    env = s.environment
-    memory = str(Memory(REDPANDA_MEMORY[env]))
+    view = table.DataWorkloads(s)
     # podTemplate specs are merged by container name (chart "Merge Semantics"); these make every
     # container restricted-compatible (rendered: redpanda, sidecar, redpanda-configurator,
     # bootstrap-yaml-envsubst; the post-install Job's post-install + bootstrap-yaml-envsubst).
     # The chart gives the sidecar, redpanda-configurator and post-install containers no resources:
-    # set them here (REDPANDA_SIDECAR, counted by DataSettings.fixed_overhead).
-    small = REDPANDA_SIDECAR.k8s()
+    # set them here, in the lists the chart merges by name, with the sizes of settings/data_workloads.py.
+    def size(kind: str, name: str, container: str) -> dict[str, dict[str, str]]:
+        return container_size(table.REDPANDA, kind, name, container, view).k8s()
     sts_containers = [{"name": "redpanda", "securityContext": RESTRICTED_CONTAINER},
-                      {"name": "sidecar", "securityContext": RESTRICTED_CONTAINER, "resources": small}]
-    sts_init = [{"name": "redpanda-configurator", "securityContext": RESTRICTED_CONTAINER, "resources": small},
+                      {"name": "sidecar", "securityContext": RESTRICTED_CONTAINER,
+                       "resources": size("StatefulSet", "redpanda", "sidecar")}]
+    sts_init = [{"name": "redpanda-configurator", "securityContext": RESTRICTED_CONTAINER,
+                 "resources": size("StatefulSet", "redpanda", "redpanda-configurator")},
                 {"name": "bootstrap-yaml-envsubst", "securityContext": RESTRICTED_CONTAINER}]
-    return {
+    values: dict[str, Any] = {
         "statefulset": {
-            "replicas": s.redpanda_brokers,
             # statefulset.podTemplate.spec.nodeSelector / .tolerations (values.yaml at the pin)
             "podTemplate": {"spec": {"securityContext": restricted_pod(REDPANDA_UID),
                                      "containers": sts_containers, "initContainers": sts_init,
@@ -289,7 +287,8 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
         "post_install_job": {
             "podTemplate": {"spec": {
                 "securityContext": restricted_pod(REDPANDA_UID),
-                "containers": [{"name": "post-install", "securityContext": RESTRICTED_CONTAINER, "resources": small}],
+                "containers": [{"name": "post-install", "securityContext": RESTRICTED_CONTAINER,
+                                "resources": size("Job", "redpanda-configuration", "post-install")}],
                 "initContainers": [{"name": "bootstrap-yaml-envsubst", "securityContext": RESTRICTED_CONTAINER}],
             }},
         },
@@ -300,8 +299,6 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
         "external": {"enabled": False},
         "auth": {"sasl": {"enabled": False}},
         "console": {"enabled": False},
-        "resources": {"cpu": {"cores": REDPANDA_CORES[env]},
-                      "memory": {"container": {"min": memory, "max": memory}}},
         "storage": {"persistentVolume": {"enabled": True, "size": str(s.redpanda_storage),
                                          "storageClass": s.storage_class}},
         "monitoring": {"enabled": False},  # scraped by the ServiceMonitor observability creates
@@ -313,6 +310,8 @@ def redpanda_values(s: DataSettings, placement: Placement = Placement()) -> dict
             "default_topic_partitions": DEFAULT_PARTITIONS[s.environment],
         }},
     }
+    # the brokers' resources (the chart's own format) and count: settings/data_workloads.py
+    return with_workloads(values, table.REDPANDA, view, table.TABLE)
 
 
 # Defaults the consul namespace's LimitRange gives containers without resources (locality-init)
@@ -321,20 +320,20 @@ CONTAINER_DEFAULTS = {"defaultRequest": {"cpu": "10m", "memory": "32Mi"}, "defau
 
 def consul_values(s: DataSettings) -> dict[str, Any]:
     """hashicorp/consul values (at the pin). Service catalog/KV only: Istio is the mesh, so no connect injection."""
-    return {
+    values = {
         "global": {"name": "consul", "datacenter": "dc1",
                    "metrics": {"enabled": True, "enableAgentMetrics": True}},
         "server": {
-            "replicas": s.consul_servers,
             "storage": str(s.consul_storage),
             **({"storageClass": s.storage_class} if s.storage_class else {}),
-            "resources": s.size("consul").k8s(),
             "disruptionBudget": {"enabled": True},
         },
         "ui": {"enabled": True},
         "connectInject": {"enabled": False},
         "client": {"enabled": False},
     }
+    # the servers' resources and count: settings/data_workloads.py
+    return with_workloads(values, table.CONSUL, table.DataWorkloads(s), table.TABLE)
 
 
 def topic_script(topics: Sequence[Topic], brokers: str) -> str:
@@ -363,10 +362,22 @@ def postgres_args(data: DataArgs, namespace: Any, app_secret: Any, username: str
     it, the bitnami release the cluster imports from; and the allows of the database namespace it
     makes before the cluster (where the platform keeps NetworkPolicies)."""
     d = data.data
+    # the pods' sizes and counts: settings/data_workloads.py (the operator's and the plugin's values;
+    # the specs the program writes for the Cluster, the Pooler and the ObjectStore's sidecar)
+    view = table.DataWorkloads(d, archive=data.archive is not None)
+    pods = table.CLOUDNATIVE_PG_PODS
+
+    def size(kind: str, name: str, container: str) -> ContainerSizing:
+        found = container_size(pods, kind, name, container, view)
+        assert isinstance(found, ContainerSizing)
+        return found
     return PostgresArgs(
-        operator_replicas=d.cnpg_operator_replicas, pg=d.pg, instances=d.postgres_instances, storage=d.postgres_storage,
-        storage_class=d.storage_class, postgres_size=d.size("postgres"), sidecar_size=d.size("barman-sidecar"),
-        pooler_size=d.size("pooler"), operator_size=d.size("cnpg-operator"), plugin_size=d.size("barman-plugin"),
+        operator_values=release_values(table.CLOUDNATIVE_PG, view), pg=d.pg,
+        instances=count(workload(pods, "Cluster", "{cluster}"), view), storage=d.postgres_storage,
+        storage_class=d.storage_class, postgres_size=size("Cluster", "{cluster}", "postgres"),
+        sidecar_size=size("Cluster", "{cluster}", "plugin-barman-cloud"),
+        pooler_size=size("Pooler", POOLER_NAME, "pgbouncer"),
+        plugin_values=release_values(table.BARMAN_CLOUD_PLUGIN, view),
         pooler=d.pooler, max_connections=d.max_connections, username=username, database=database,
         protect=data.protect, placement=data.placement, zone_spread=data.zone_spread, namespace=namespace,
         app_secret=app_secret, archive=data.archive, cert_manager=data.cert_manager,
@@ -453,7 +464,9 @@ class DataTier(TartwareComponent):
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
             self.topics = tartware_topics(s.environment, s.redpanda_brokers)  # the app's own list
-            self.topic_job = self._topic_job(name, provider, brokers, labels, s.size("topic-job"))
+            self.topic_job = self._topic_job(
+                name, provider, brokers, labels,
+                container_size(table.TOPICS, "Job", "redpanda-topics", "rpk", table.DataWorkloads(s)))
             self.releases.append(self.topic_job)
         if s.consul:
             nsr = ns("consul", CONSUL_NAMESPACE)
@@ -565,7 +578,7 @@ class DataTier(TartwareComponent):
         return {"database": database, "database-operator": operator_ns}
 
     def _topic_job(self, name: str, provider: k8s.Provider, brokers: str, labels: Mapping[str, str],
-                   size: ContainerSizing) -> k8s.batch.v1.Job:
+                   size: Sizing) -> k8s.batch.v1.Job:
         """A Job running rpk from the broker image: creates the Tartware topics after the release.
 
         A changed topic list changes the pod template, so Pulumi replaces the Job and it runs again

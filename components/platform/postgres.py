@@ -28,7 +28,7 @@ the whole-system render checks each object against the CRDs the charts install
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -42,6 +42,7 @@ from settings.data import (
     PoolerSizing,
     PostgresSettings,
 )
+from settings.data_workloads import CNPG_RELEASE, PLUGIN_RELEASE  # the releases' names, with their pods
 from settings.nodes import Placement
 from facts.endpoints import (
     CNPG_NAMESPACE,
@@ -57,8 +58,6 @@ from ..base import TartwareComponent
 from ..kit import helm_release, namespace, network_policy
 from .postgres_alerts import alert_groups
 
-CNPG_RELEASE = "cnpg"  # the chart README's release name; Deployment cnpg-cloudnative-pg
-PLUGIN_RELEASE = "plugin-barman-cloud"  # the chart README's release name
 PLUGIN_NAME = "barman-cloud.cloudnative-pg.io"  # plugin-barman-cloud@v0.13.0 internal/cnpgi/metadata/constants.go
 APP_SECRET = "postgres-credentials"  # in ns database: username, password (+ the bitnami keys while it moves)
 OBJECT_STORE = "postgres-archive"
@@ -107,7 +106,8 @@ class PostgresArgs:
     DataArgs with ``postgres_args`` (components/platform/data_tier.py) and hands over the
     namespace and the app Secret it created."""
 
-    operator_replicas: int
+    # the operator's and the plugin's replicas and resources (settings/data_workloads.py release_values)
+    operator_values: Mapping[str, Any]
     pg: PostgresSettings
     instances: int
     storage: Any  # Memory
@@ -115,8 +115,7 @@ class PostgresArgs:
     postgres_size: ContainerSizing
     sidecar_size: ContainerSizing
     pooler_size: ContainerSizing
-    operator_size: ContainerSizing
-    plugin_size: ContainerSizing
+    plugin_values: Mapping[str, Any]
     pooler: PoolerSizing
     max_connections: int
     username: str
@@ -147,16 +146,12 @@ def operator_values(args: PostgresArgs) -> dict[str, Any]:
     """cloudnative-pg values (charts/cloudnative-pg/values.yaml at the pin, facts/versions.py). The chart's own
     PodMonitor stays off (``monitoring.podMonitorEnabled``): it would make the operator, and so the
     database, wait for the monitoring CRDs; ours below waits for them instead."""
-    return {
-        "replicaCount": args.operator_replicas,
-        "resources": args.operator_size.k8s(),
-        "config": {"clusterWide": True},
-    }
+    return {**args.operator_values, "config": {"clusterWide": True}}
 
 
 def plugin_values(args: PostgresArgs) -> dict[str, Any]:
     """plugin-barman-cloud values (charts/plugin-barman-cloud/values.yaml at the pin, facts/versions.py)."""
-    return {"resources": args.plugin_size.k8s()}
+    return dict(args.plugin_values)
 
 
 def _secret_ref(key: str) -> dict[str, str]:
