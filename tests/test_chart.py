@@ -273,8 +273,8 @@ def test_ci_values_are_what_the_program_passes(stack, dev_run, prod_run):
     run = {"dev": dev_run, "prod": prod_run}[stack]
     passed = copy.deepcopy(app_values(run))
     passed["global"].pop("chartDigest")  # the program's hash of the chart files (components/tartware.py)
-    scenario = yaml.safe_load((CHART / "ci" / f"{stack}-values.yaml").read_text())
-    assert coalesce(yaml.safe_load(VALUES), scenario) == passed, "run python -m tools.chart_values"
+    scenario = yaml.load((CHART / "ci" / f"{stack}-values.yaml").read_text(), Loader=yaml.CSafeLoader)
+    assert coalesce(yaml.load(VALUES, Loader=yaml.CSafeLoader), scenario) == passed, "run python -m tools.chart_values"
     # and Helm itself, which coalesces the file with values.yaml, renders what the program's values render
     assert render_chart(scenario) == render_chart(passed)
 
@@ -284,7 +284,7 @@ def test_the_coalescing_follows_helm():
     key, a list replaces the default list, maps merge)."""
     import yaml
 
-    defaults = yaml.safe_load(VALUES)
+    defaults = yaml.load(VALUES, Loader=yaml.CSafeLoader)
     gw = defaults["services"]["api-gateway"]
     planted = {"global": {"podDisruptionBudget": {"maxUnavailable": "10%"}},
                "services": {"api-gateway": {"autoscaling": {"customMetrics": [
@@ -306,14 +306,14 @@ def test_the_coalescing_follows_helm():
 def _scenario(name):
     import yaml
 
-    return render_chart(yaml.safe_load((CHART / "ci" / f"{name}-values.yaml").read_text()))
+    return render_chart(yaml.load((CHART / "ci" / f"{name}-values.yaml").read_text(), Loader=yaml.CSafeLoader))
 
 
 @pytest.mark.parametrize("path", CI_FILES, ids=lambda p: p.name)
 def test_ci_values_render_validate_and_lint_alone(path):
     import yaml
 
-    values = yaml.safe_load(path.read_text())
+    values = yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
     docs = render_chart(values)  # the chart's defaults coalesced with the file, as `helm install -f`
     assert docs and validate([d for d in docs if d["kind"] not in ISTIO_KINDS], "1.28.0") == []
     result = helm_python.lint(str(CHART), values, strict=True)

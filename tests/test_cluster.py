@@ -486,7 +486,7 @@ def test_vsphere_cpi_csi_and_default_storage_class(vsphere):
     assert rke2_config(vsphere)["cloud-provider-name"] == "rancher-vsphere"
     cluster = vsphere.one("rancher2:index/clusterV2:ClusterV2")
     assert contains_secret(cluster.inputs["rkeConfig"])  # the vCenter password is inside chartValues
-    values = yaml.safe_load(cluster.plain["rkeConfig"]["chartValues"])
+    values = yaml.load(cluster.plain["rkeConfig"]["chartValues"], Loader=yaml.CSafeLoader)
     cpi, csi = values["rancher-vsphere-cpi"]["vCenter"], values["rancher-vsphere-csi"]["vCenter"]
     for vc in (cpi, csi):
         assert (vc["host"], vc["datacenters"], vc["username"], vc["password"]) == (
@@ -599,7 +599,7 @@ def test_rancher_autoscaler_has_its_own_least_privileged_user(vsphere):
 
 def test_pulumi_refreshes_before_every_update_so_expired_rancher_tokens_are_replaced():
     # Pulumi project file: options.refresh "always" runs a refresh as part of preview/update/destroy
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    project = yaml.load((ROOT / "Pulumi.yaml").read_text(), Loader=yaml.CSafeLoader)
     assert project["options"]["refresh"] == "always"
 
 
@@ -675,8 +675,9 @@ def test_prometheus_and_loki_run_on_the_memory_pool(vsphere):
         assert spec["nodeSelector"] == MEMORY_SELECTOR and MEMORY_TAINT_TOLERATION in spec["tolerations"]
     # the keys exist at the pinned charts (vendored values.yaml)
     vendor = ROOT / "charts" / "vendor"
-    kps_defaults = yaml.safe_load((vendor / "kube-prometheus-stack-81.5.0" / "values.yaml").read_text())
-    loki_defaults = yaml.safe_load((vendor / "loki-6.55.0" / "values.yaml").read_text())
+    kps_values = (vendor / "kube-prometheus-stack-81.5.0" / "values.yaml").read_text()
+    kps_defaults = yaml.load(kps_values, Loader=yaml.CSafeLoader)
+    loki_defaults = yaml.load((vendor / "loki-6.55.0" / "values.yaml").read_text(), Loader=yaml.CSafeLoader)
     for defaults in (kps_defaults["prometheus"]["prometheusSpec"], loki_defaults["singleBinary"]):
         assert defaults["nodeSelector"] == {} and defaults["tolerations"] == []
 

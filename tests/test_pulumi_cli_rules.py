@@ -33,7 +33,7 @@ def test_the_documented_target_examples_exist():
     # eks; vsphere with its Rancher and vCenter settings; baremetal with rancherInstall;
     # secretsBackend=vault; an existing cluster given by its kubeconfig.
     assert set(EXAMPLES) == {"eks", "vsphere", "baremetal", "vault", "existing"}
-    docs = {name: yaml.safe_load(p.read_text())["config"] for name, p in EXAMPLES.items()}
+    docs = {name: yaml.load(p.read_text(), Loader=yaml.CSafeLoader)["config"] for name, p in EXAMPLES.items()}
     assert docs["eks"][f"{NS}:clusterTarget"] == "eks"
     assert ({f"{NS}:rancherApiUrl", f"{NS}:rancherToken", f"{NS}:vsphereVcenter", f"{NS}:vspherePassword"}
             <= set(docs["vsphere"]))
@@ -53,7 +53,7 @@ def test_pulumi_yaml_passes_the_project_schema_and_project_validate():
 def test_the_cli_accepts_every_stack_file_and_target_example(stack):
     merged = cli.preflight(PROJECT, ALL_STACKS[stack].read_text(), stack)
     # Every declared key reaches the program (its stack value or the declared default).
-    declared = yaml.safe_load(PROJECT)["config"]
+    declared = yaml.load(PROJECT, Loader=yaml.CSafeLoader)["config"]
     assert {f"{NS}:{k}" for k in declared} <= set(merged)
 
 
@@ -69,7 +69,7 @@ def test_the_program_accepts_what_the_cli_hands_it(stack):
     empty strings included: the program reads those as unset and refuses none of them."""
     config, secret_keys = cli.wire_config(cli.preflight(PROJECT, ALL_STACKS[stack].read_text(), stack))
     settings = _load_settings(stack, config, secret_keys)
-    target = yaml.safe_load(ALL_STACKS[stack].read_text())["config"][f"{NS}:clusterTarget"]
+    target = yaml.load(ALL_STACKS[stack].read_text(), Loader=yaml.CSafeLoader)["config"][f"{NS}:clusterTarget"]
     assert settings.cluster.target == target
 
 
@@ -200,7 +200,7 @@ def test_the_vendored_schema_is_pulumis():
 
 
 def test_every_secret_setting_is_left_undeclared():
-    declared = yaml.safe_load(PROJECT)["config"]
+    declared = yaml.load(PROJECT, Loader=yaml.CSafeLoader)["config"]
     secrets = {s.name for s in all_declared() if s.secret}
     assert secrets == {"registryPassword", "kubeconfig", "rancherToken", "rancherKubeconfig", "vspherePassword",
                        "loadTestPassword", "backupOffsiteAccessKeyId", "backupOffsiteSecretAccessKey",

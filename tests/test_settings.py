@@ -92,7 +92,7 @@ def test_pulumi_yaml_declares_every_setting():
 
     assert PROJECT_FILE.read_text() == render(), "run python -m tools.project_file"
     text = PROJECT_FILE.read_text()
-    declared = yaml.safe_load(text)["config"]
+    declared = yaml.load(text, Loader=yaml.CSafeLoader)["config"]
     settings = {s.name: s for s in all_declared()}
     # Declared (with a default) or listed in the header as an optional, undeclared setting.
     for name, s in settings.items():
@@ -102,7 +102,7 @@ def test_pulumi_yaml_declares_every_setting():
         assert "default" in entry and not entry.get("secret"), name
         assert not settings[name].secret, name
     for stack in ("dev", "prod"):
-        doc = yaml.safe_load((PROJECT_FILE.parent / f"Pulumi.{stack}.yaml").read_text())
+        doc = yaml.load((PROJECT_FILE.parent / f"Pulumi.{stack}.yaml").read_text(), Loader=yaml.CSafeLoader)
         for k in doc["config"]:
             ns, name = k.split(":", 1)
             assert ns == NS and (name in settings or name == "services"), k

@@ -24,11 +24,12 @@ def pins():
 
 
 def chart_yaml(path: Path) -> dict:
-    return yaml.safe_load((path / "Chart.yaml").read_text())
+    return yaml.load((path / "Chart.yaml").read_text(), Loader=yaml.CSafeLoader)
 
 
 def manifest():
-    return {(e["chart"], e["version"]): e for e in yaml.safe_load((VENDOR / "manifest.yaml").read_text())["charts"]}
+    charts = yaml.load((VENDOR / "manifest.yaml").read_text(), Loader=yaml.CSafeLoader)["charts"]
+    return {(e["chart"], e["version"]): e for e in charts}
 
 
 # ----------------------------------------------------------------------------- pins <-> vendored copies

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -40,8 +42,28 @@ def dump(doc: Any) -> str:
     return yaml.dump(doc, Dumper=_Dumper, sort_keys=True)
 
 
+# The documents of each YAML text parsed so far in this process, as JSON. Renders of one chart with
+# other values repeat most of its documents (the CRDs, most templates), and the tests render the same
+# charts for many stacks: parsing them again with PyYAML's constructor (Python, ~1 MB/s) is the
+# larger cost, decoding JSON (C) the smaller. Each call still returns new objects (callers may change
+# them). Only texts whose documents survive the JSON round trip unchanged are kept (no timestamps,
+# binary or non-string keys).
+_PARSED: dict[bytes, str] = {}
+
+
 def load_all(text: str) -> list[Any]:
-    return list(yaml.load_all(text, Loader=_Loader))
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    known = _PARSED.get(key)
+    if known is not None:
+        return json.loads(known)
+    docs = list(yaml.load_all(text, Loader=_Loader))
+    try:
+        encoded = json.dumps(docs)
+    except (TypeError, ValueError):
+        return docs
+    if json.loads(encoded) == docs:
+        _PARSED[key] = encoded
+    return docs
 
 
 ROOT = Path(__file__).resolve().parent.parent
