@@ -255,7 +255,8 @@ def build_settings(raw: Mapping[str, Any], read_secret: SecretReader = no_secret
 
     def section_raw(declared: tuple[Setting, ...], objects: tuple[str, ...]) -> dict[str, Any]:
         values = {s.name: s.default for s in declared if not s.secret and s.default is not None}
-        values.update({k: v for k, v in raw.items() if k in {s.name for s in declared} or k in objects})
+        names = {s.name for s in declared}
+        values.update({k: v for k, v in raw.items() if k in names or k in objects})
         # An optional setting (no default of its own) given as "" is unset: Pulumi.yaml declares
         # optional strings with default "", which the CLI writes onto the stack config in plaintext
         # (tools/pulumi_cli.py), and the program computes the value instead.

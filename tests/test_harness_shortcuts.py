@@ -4,6 +4,8 @@ memo of parsed YAML in tools/manifests.py ``load_all`` (PyYAML itself)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from pulumi import output as pulumi_output
@@ -14,7 +16,7 @@ from tools import manifests, offline
 UNKNOWN = pulumi_output.UNKNOWN
 
 
-def _cases():
+def _cases() -> list[Any]:
     shared = {"a": [1, "b"]}
     cyclic: dict = {"x": 1}
     cyclic["self"] = cyclic
