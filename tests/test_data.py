@@ -224,7 +224,7 @@ def test_the_pooler_pools_transactions_and_admits_the_guides_connections():
     pods = spec["instances"]
     assert pods >= 2
     pods_at_max = sum(guide.TABLE[row][1] for row in guide.ROW_OF.values())
-    assert (pods - 1) * params["max_client_conn"] >= pods_at_max * 15 == 6300  # the PDB lets one pod go
+    assert (pods - 1) * params["max_client_conn"] >= pods_at_max * 15  # the PDB lets one pod go
     max_connections = int(cluster(run).plain["spec"]["postgresql"]["parameters"]["max_connections"])
     surge = -(-pods // 4)  # the Deployment's default maxSurge, 25 % rounded up
     assert (pods + surge) * params["max_db_connections"] < max_connections

@@ -156,7 +156,7 @@ def test_without_the_pooler_the_pods_meet_postgresql_directly():
                    [f"{totals['max']['pods'] * APP_DEFAULT_POOL} connections", "postgresMaxConnections",
                     f"{NS}:services.api-gateway.maxReplicas (100 x 15 = 1500)"])
     assert_refused({"postgresMigration": "import", "dbPoolMax": 3}, "dbPoolMax",
-                   ["1260 connections", "PostgreSQL admits"])
+                   [f"{totals['max']['pods'] * 3} connections", "PostgreSQL admits"])
 
 
 def test_not_checked_without_our_database():
