@@ -17,6 +17,7 @@ import pytest
 
 from components.platform.postgres import ArchiveArgs
 from components.platform.data_tier import DataArgs, postgres_args
+from settings import targets
 from settings.errors import SettingsError
 from program.load import build_settings
 from tools.offline import DefaultMocks, ProgramRun, RecordingMonitor, recorded_run, run_program, stack_config
@@ -135,6 +136,10 @@ IMPORT = {f"{NS}:postgresMigration": "import"}
 CUTOVER = {f"{NS}:postgresMigration": "cutover"}
 PITR = {**IRSA, f"{NS}:postgresCluster": "postgres-pitr1", f"{NS}:postgresRecoverySource": "postgres",
         f"{NS}:postgresRecoveryTarget": "2026-08-01T10:15:00Z", f"{NS}:postgresSynchronous": "required"}
+
+# clusterTarget's allowed values as pydantic's Literal error lists them ('a', 'b' or 'c'): the registry's
+_QUOTED_TARGETS = [f"'{t}'" for t in targets.TARGETS]
+ALLOWED_TARGETS = f"{', '.join(_QUOTED_TARGETS[:-1])} or {_QUOTED_TARGETS[-1]}"
 
 # --- cluster targets ----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ a message naming the key and what is allowed, and nothing is registered (run_wit
 import pytest
 
 from tests.helpers import VSPHERE
-from tests.helpers import NS, assert_refused, run_with
+from tests.helpers import ALLOWED_TARGETS, NS, assert_refused, run_with
 
 # (area, settings, the key the message names, fragments it must contain)
 CASES = [
@@ -31,7 +31,7 @@ CASES = [
      ["'sha256:' followed by 64 lower-case hex digits"]),
     ("core", {"hpaCpuTaret": 70}, "hpaCpuTaret", ["unknown setting"]),
     # cluster
-    ("cluster", {"clusterTarget": "openshift"}, "clusterTarget", ["'existing', 'eks', 'vsphere' or 'baremetal'"]),
+    ("cluster", {"clusterTarget": "openshift"}, "clusterTarget", [ALLOWED_TARGETS]),
     ("cluster", {"clusterTarget": "eks", "kubernetesVersion": "1.27"}, "kubernetesVersion", ["1.28"]),
     ("cluster", {**VSPHERE, "vsphereDatacenter": ""}, "vsphereDatacenter", ["required for clusterTarget=vsphere"]),
     ("cluster", {"clusterTarget": "baremetal"}, "rancherApiUrl", ["required for clusterTarget=baremetal"]),

@@ -15,7 +15,7 @@ from program.load import load_settings
 from settings.targets.rancher import MOCK_RANCHER_CA
 from tools.offline import DefaultMocks, Secret, contains_secret, run_components, run_program, stack_config
 from tests import guide
-from tests.helpers import LB_POOL, VSPHERE, VSPHERE_SECRETS, assert_refused, run_with
+from tests.helpers import ALLOWED_TARGETS, LB_POOL, VSPHERE, VSPHERE_SECRETS, assert_refused, run_with
 from tools.render import render_chart, validate
 
 NS = "tartware-infra"
@@ -701,7 +701,7 @@ def test_dev_stays_on_the_existing_cluster(dev_run):
 
 BAD = [
     ({"clusterTarget": "openstack"}, {}, "clusterTarget",
-     ["'openstack'", "'existing', 'eks', 'vsphere' or 'baremetal'"]),
+     ["'openstack'", ALLOWED_TARGETS]),
     ({**VSPHERE, "vsphereDatacenter": ""}, VSPHERE_SECRETS, "vsphereDatacenter",
      ["required for clusterTarget=vsphere"]),
     ({**VSPHERE, "rancherApiUrl": None}, VSPHERE_SECRETS, "rancherApiUrl",

@@ -14,6 +14,7 @@ import yaml
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
+from settings import targets
 from settings.errors import SettingsError
 from settings.declared import all_declared
 from program.load import load_settings
@@ -30,9 +31,9 @@ ALL_STACKS = {**STACK_FILES, **EXAMPLES}
 
 
 def test_the_documented_target_examples_exist():
-    # eks; vsphere with its Rancher and vCenter settings; baremetal with rancherInstall;
-    # secretsBackend=vault; an existing cluster given by its kubeconfig.
-    assert set(EXAMPLES) == {"eks", "vsphere", "baremetal", "vault", "existing"}
+    # one per cluster target (the registry's): eks; vsphere with its Rancher and vCenter settings;
+    # baremetal with rancherInstall; an existing cluster given by its kubeconfig; and secretsBackend=vault.
+    assert set(EXAMPLES) == {*targets.TARGETS, "vault"}
     docs = {name: yaml.load(p.read_text(), Loader=yaml.CSafeLoader)["config"] for name, p in EXAMPLES.items()}
     assert docs["eks"][f"{NS}:clusterTarget"] == "eks"
     assert ({f"{NS}:rancherApiUrl", f"{NS}:rancherToken", f"{NS}:vsphereVcenter", f"{NS}:vspherePassword"}
