@@ -37,6 +37,16 @@ NAME = "platform"
 
 COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolicies")
 
+
+def _default_load_balancers() -> str:
+    """Each target's default load balancer (its trait), grouped: 'none on existing, cloud on eks, ...'."""
+    by: dict[str, list[str]] = {}
+    for t in targets.TARGETS.values():
+        by.setdefault(t.default_load_balancer, []).append(t.name)
+    return ", ".join(f"{lb} on {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}"
+                     for lb, names in by.items())
+
+
 DECLARED: tuple[Setting, ...] = (
     Setting("istioVersion", "string",
             "Istio chart version (base, istiod, cni; the gateway proxy follows istiod): "
@@ -73,8 +83,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("loadBalancer", "string",
             "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
             "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
-            "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: cloud on eks, metallb on vsphere "
-            "and baremetal (installed there with loadBalancerAddresses), none on existing."),
+            "provider, e.g. AWS), metallb, or cloud-provider-kind (kind). Unset: " + _default_load_balancers()
+            + " (the cluster layer installs MetalLB with loadBalancerAddresses)."),
     Setting("metricsServerInsecureTls", "boolean",
             "Pass --kubelet-insecure-tls (kind/k3d kubelets serve self-signed certificates).",
             per_env=(True, False)),
