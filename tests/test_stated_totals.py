@@ -1,8 +1,10 @@
 """The totals the docs state, recomputed from tests/guide.py (the spec's table written out by hand).
 
-docs/budget.md is the one document that works the budget out; the other docs quote a few of its
-numbers. Every number is computed here from ``guide.TABLE`` / ``guide.ROW_OF``, never copied, so a
-change to the table (a service added, a row resized) fails here until the docs say the new totals.
+docs/budget.md is the one document that works the budget out; docs/clusters.md quotes the requests
+at max, docs/data-and-observability.md links to the budget instead. Those figures are written by
+``python -m tools.budget_doc`` from the code (tests/test_budget_doc.py checks they are current);
+here every number is computed independently from ``guide.TABLE`` / ``guide.ROW_OF``, never copied
+and never taken from the code, so a generator or catalog that disagrees with the spec fails here.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ BUDGET = (DOCS / "budget.md").read_text()
 APP_POOL = 15
 # The prod profile's pool per pod without the Pooler in front (docs/budget.md "Why these numbers").
 DIRECT_POOL = 2
+DEV_DIRECT_POOL = 4  # the dev profile's (the same section)
 
 
 def _n(x: float) -> str:
@@ -78,6 +81,7 @@ def _stated() -> list[tuple[str, str]]:
     one_other = pods_max - (others - 1) * guide.TABLE["Others"][1]
     one_other_cpu = mx["cpuLimitCores"] - (others - 1) * guide.TABLE["Others"][1] * guide.TABLE["Others"][3] / 1000
     memory_tb = mx["memoryLimitGi"] * guide.GI / 1e12
+    dev_max = guide.DEV_REPLICAS[1] * len(guide.ROW_OF)
     return [
         ("budget.md", f"| pods | ~{guide.STATED_MAX['pods']} | {pods_max} |"),
         ("budget.md", f"(one \"Others\" would give {one_other})"),
@@ -86,20 +90,20 @@ def _stated() -> list[tuple[str, str]]:
         ("budget.md", f"the table's own limits sum to {_n(mx['cpuLimitCores'])} ({_n(one_other_cpu)} even"),
         ("budget.md", f"requests are {_n(mx['cpuRequestCores'])}."),
         ("budget.md", f"the requests ({_n(mx['cpuRequestCores'])} cores, {_n(mx['memoryRequestGi'])} GiB)"),
-        ("budget.md", f"All {'ten' if len(guide.ROW_OF) == 10 else len(guide.ROW_OF)} services use the database"),
+        ("budget.md", f"All {len(guide.ROW_OF)} services use the database"),
         ("budget.md", f"{pods_min} x {APP_POOL} = {_thousands(pods_min * APP_POOL)} connections at minimum scale"),
         ("budget.md", f"{pods_max} x {APP_POOL} = {_thousands(pods_max * APP_POOL)} at"),
         ("budget.md", f"| pods at min / max | {guide.DEV_REPLICAS[0] * len(guide.ROW_OF)} / "
                       f"{guide.DEV_REPLICAS[1] * len(guide.ROW_OF)} | {pods_min} / {pods_max} |"),
         ("budget.md", f"| {_thousands(pods_min * APP_POOL)} / {_thousands(pods_max * APP_POOL)} |"),
-        ("budget.md", f"{_thousands(pods_max * APP_POOL)} clients fill"),
-        ("budget.md", f"and {pods_max} × {APP_POOL} would not fit. {pods_max} × {DIRECT_POOL} = "
-                      f"{pods_max * DIRECT_POOL} within"),
-        ("budget.md", f"over {pods_max} pods is under"),
+        ("budget.md", f"| prod | `import` | {pods_max} × {DIRECT_POOL} = {pods_max * DIRECT_POOL} |"),
+        ("budget.md", f"| prod | `cutover` | {pods_max} × {DIRECT_POOL} = {pods_max * DIRECT_POOL} |"),
+        ("budget.md", f"| dev | `import` | {dev_max} × {DEV_DIRECT_POOL} = {dev_max * DEV_DIRECT_POOL} |"),
+        ("budget.md", f"over {pods_max} pods is"),
         ("clusters.md", f"requests {_n(mx['cpuRequestCores'])} cores / {_n(mx['memoryRequestGi'])} GiB "
                         "at `maxReplicas`"),
-        ("data-and-observability.md", f"at the guide's maximum scale {pods_max}\npods × {APP_POOL}"),
-        ("data-and-observability.md", f"= {_thousands(pods_max * APP_POOL)}, which two pooler pods admit"),
+        ("clusters.md", f"of mesh sidecars for {pods_max} pods)"),
+        ("data-and-observability.md", "[budget.md](budget.md#database-connections), generated"),
     ]
 
 
@@ -115,3 +119,9 @@ def test_the_readme_points_to_the_budget_rather_than_restating_it():
     for figure in (f"{e['pods']} pods", f"{_n(e['cpuRequestCores'])}/{_n(e['cpuLimitCores'])} cores"):
         assert figure not in readme
     assert re.search(r"\[docs/budget\.md\]\(docs/budget\.md\)", readme)
+
+
+def test_data_and_observability_links_the_budget_rather_than_restating_it():
+    text = (DOCS / "data-and-observability.md").read_text()
+    pods_max = guide.expected_totals()["max"]["pods"]
+    assert _thousands(pods_max * APP_POOL) not in text and f"{pods_max} pods" not in text
