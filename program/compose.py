@@ -183,9 +183,10 @@ def mesh_args(s: StackSettings, kubernetes_version: Optional[str], service_type:
               load_balancers: tuple[Any, ...] = ()) -> MeshArgs:
     """Istio's args; the chart version is the set one, or the line that supports the cluster."""
     p = s.platform
+    cni_bin_dir, cni_conf_dir = p.cni_dirs_for(s.cluster.target)
     return MeshArgs(
         is_prod=p.is_prod, domain=s.domain, version=p.istio_version_for(kubernetes_version),
-        istio_cni=p.istio_cni, cni_bin_dir=p.cni_bin_dir, cni_conf_dir=p.cni_conf_dir, cni_request=p.cni_request,
+        istio_cni=p.istio_cni, cni_bin_dir=cni_bin_dir, cni_conf_dir=cni_conf_dir, cni_request=p.cni_request,
         istiod_min_replicas=p.istiod_min_replicas, istiod_max_replicas=p.istiod_max_replicas,
         gateway_min_replicas=p.gateway_min_replicas, gateway_max_replicas=p.gateway_max_replicas,
         edge_external_traffic_policy=p.edge_external_traffic_policy, edge_trusted_proxies=p.edge_trusted_proxies,

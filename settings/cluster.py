@@ -53,7 +53,8 @@ DECLARED: tuple[Setting, ...] = (
             f"Where Kubernetes comes from: {', '.join(_SUMMARIES[:-1])} or {_SUMMARIES[-1]}.",
             _NAMES[0]),
     Setting("kubeconfig", "string",
-            "Kubeconfig contents for clusterTarget=existing. Unset: the ambient KUBECONFIG / ~/.kube/config.",
+            "Kubeconfig contents for clusterTarget=" + " or ".join(having("kubeconfig_access"))
+            + ". Unset: the ambient KUBECONFIG / ~/.kube/config.",
             secret=True),
     Setting("kubeContext", "string", "Context in the kubeconfig. Empty: its current context.", ""),
     Setting("clusterName", "string",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Callable, Literal, Mapping, Optional
 
 
 from pydantic import Field
@@ -38,13 +38,35 @@ NAME = "platform"
 COMPONENTS = ("istio", "istioCni", "ingressNginx", "certManager", "networkPolicies")
 
 
-def _default_load_balancers() -> str:
-    """Each target's default load balancer (its trait), grouped: 'none on existing, cloud on eks, ...'."""
+def _by_target(trait: Callable[[targets.Target], str]) -> str:
+    """A trait of each target, grouped: 'none on existing, cloud on eks, ...'."""
     by: dict[str, list[str]] = {}
     for t in targets.TARGETS.values():
-        by.setdefault(t.default_load_balancer, []).append(t.name)
+        by.setdefault(trait(t), []).append(t.name)
     return ", ".join(f"{lb} on {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}"
                      for lb, names in by.items())
+
+
+def _default_load_balancers() -> str:
+    return _by_target(lambda t: t.default_load_balancer)
+
+
+def _metrics_server_auto() -> str:
+    """metricsServer=auto on each target, from its traits (settings/targets/base.py): never where the
+    cluster bundles one; asked of the cluster where the target asks, else by the kubeconfig context."""
+    ships: dict[str, list[str]] = {}
+    for t in targets.TARGETS.values():
+        if t.bundled_metrics_server:
+            ships.setdefault(t.bundled_metrics_server.distribution, []).append(t.name)
+    asks = [t.name for t in targets.TARGETS.values() if t.asks_for_metrics_server]
+    prefixes = [f"{p}*" for t in targets.TARGETS.values() for p in t.bundled_metrics_contexts]
+    text = [f"never on {' and '.join(names)} ({d} bundles it)" for d, names in ships.items()]
+    if asks:
+        text.append("on " + " and ".join(asks) + ", kubectl asks the cluster whether APIService "
+                    "v1beta1.metrics.k8s.io exists and whose it is: installed unless someone else's serves it; "
+                    "when the cluster cannot be asked, installed unless the context is " + " or ".join(prefixes)
+                    + ", with a warning")
+    return "; ".join(text)
 
 
 DECLARED: tuple[Setting, ...] = (
@@ -58,11 +80,12 @@ DECLARED: tuple[Setting, ...] = (
     Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).",
             per_env=(1, 2)),
     Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20).", per_env=(1, 2)),
-    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni (RKE2: /opt/cni/bin).",
-            "/opt/cni/bin", example="an absolute host path such as '/opt/cni/bin'"),
-    Setting("istioCniConfDir", "string",
-            "Host directory of CNI configuration for istio-cni (RKE2: /var/lib/rancher/rke2/agent/etc/cni/net.d).",
-            "/etc/cni/net.d", example="an absolute host path such as '/etc/cni/net.d'"),
+    Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni. Unset: "
+            + _by_target(lambda t: t.cni_dirs.bin_dir) + ".",
+            example="an absolute host path such as '/opt/cni/bin'"),
+    Setting("istioCniConfDir", "string", "Host directory of CNI configuration for istio-cni (RKE2: "
+            "/var/lib/rancher/rke2/agent/etc/cni/net.d). Unset: " + _by_target(lambda t: t.cni_dirs.conf_dir) + ".",
+            example="an absolute host path such as '/etc/cni/net.d'"),
     Setting("apiRoute", "string",
             "How api.<domain> reaches api-gateway: istio (VirtualService on istio-ingressgateway) or ingress "
             "(the chart's Ingress through ingress-nginx). Unset: istio when Istio is on, else ingress."),
@@ -75,11 +98,9 @@ DECLARED: tuple[Setting, ...] = (
     Setting("acmeSolver", "string",
             "Ingress that answers ACME http01 challenges: istio (istio-ingressgateway) or nginx.", "istio"),
     Setting("metricsServer", "string",
-            "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto "
-            "(never on RKE2, which bundles it; on existing, kubectl asks the cluster whether APIService "
-            "v1beta1.metrics.k8s.io exists and whose it is: installed unless someone else's serves it; when "
-            "the cluster cannot be asked, installed unless the context is k3d-*, with a warning), install, or "
-            "skip (the cluster already has one: GKE, AKS, k3s, RKE2).", "auto"),
+            "metrics-server for the HPAs' CPU/memory metrics, kubectl top and the VPA recommender: auto ("
+            + _metrics_server_auto() + "), install, or skip (the cluster already has one: GKE, AKS, k3s, RKE2).",
+            "auto"),
     Setting("loadBalancer", "string",
             "What gives Services of type LoadBalancer an address: none (the edge Services, istio-ingressgateway "
             "and ingress-nginx-controller, become NodePort so nothing waits for an address), cloud (the cloud "
@@ -153,8 +174,8 @@ class PlatformInput(SettingsModel):
     istio_gateway_max_replicas: Optional[Count] = None
     istiod_min_replicas: Optional[Annotated[int, Field(ge=1, le=10)]] = None
     ingress_nginx_replicas: Optional[Annotated[int, Field(ge=1, le=20)]] = None
-    istio_cni_bin_dir: HostPath
-    istio_cni_conf_dir: HostPath
+    istio_cni_bin_dir: Optional[HostPath] = None
+    istio_cni_conf_dir: Optional[HostPath] = None
     api_route: Optional[Literal["istio", "ingress"]] = None
     cert_issuer: Literal["auto", "selfSigned", "acme"]
     acme_email: Annotated[str, Field(pattern=r"^([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?$")]
@@ -201,8 +222,6 @@ class PlatformSettings:
     istiod_min_replicas: int
     istiod_max_replicas: int
     ingress_nginx_replicas: int
-    cni_bin_dir: str
-    cni_conf_dir: str
     api_route: str  # "istio" | "ingress"
     cert_issuer: str  # "auto" | "selfSigned" | "acme"
     acme_email: str
@@ -217,6 +236,8 @@ class PlatformSettings:
     sidecar_limit: CpuMemory
     cni_request: CpuMemory
     load_balancer_setting: Optional[str] = None  # None: resolved against the target (load_balancer_for)
+    cni_bin_dir_setting: Optional[str] = None  # None: the target's (cni_dirs_for)
+    cni_conf_dir_setting: Optional[str] = None
     edge_rate_limit_exempt: Optional[tuple[str, ...]] = None  # None: per target (edge_exempt_for)
     edge_trusted_proxies: int = 0
     existing_cluster_cloud: Optional[str] = None  # aws | other; None: not said (rules.check_platform)
@@ -271,6 +292,11 @@ class PlatformSettings:
         ``metallb`` on the Rancher targets, the cluster layer installs it, docs/clusters.md; ``none`` on
         an existing cluster)."""
         return self.load_balancer_setting or targets.target(target).default_load_balancer
+
+    def cni_dirs_for(self, target: str) -> tuple[str, str]:
+        """istio-cni's host directories (binaries, configuration): the set ones, else the target's."""
+        dirs = targets.target(target).cni_dirs
+        return self.cni_bin_dir_setting or dirs.bin_dir, self.cni_conf_dir_setting or dirs.conf_dir
 
     def edge_service_type(self, target: str) -> str:
         """LoadBalancer only where something assigns the address Helm's and Pulumi's waits need."""
@@ -410,8 +436,8 @@ def build(raw: Mapping[str, Any], ctx: BuildContext) -> Optional[PlatformSetting
         istiod_min_replicas=istiod_min,
         istiod_max_replicas=max(5, istiod_min) if prod else istiod_min,
         ingress_nginx_replicas=inp.ingress_nginx_replicas or default("ingressNginxReplicas"),
-        cni_bin_dir=inp.istio_cni_bin_dir,
-        cni_conf_dir=inp.istio_cni_conf_dir,
+        cni_bin_dir_setting=inp.istio_cni_bin_dir,
+        cni_conf_dir_setting=inp.istio_cni_conf_dir,
         api_route=api_route,
         acme_server=ACME_SERVERS[inp.acme_server],
         metrics_server_insecure_tls=(inp.metrics_server_insecure_tls

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from settings import targets
 from tests.apply_model import NS, STACKS, VARIANTS, model, violations
 from tests.helpers import variant_run
 from tools import engine
@@ -442,6 +443,19 @@ def test_bundled_metrics_server_on_k3d():
     assert metrics_server_wanted(platform, "existing", "kind-tartware")
     assert not metrics_server_wanted(platform, "existing", "k3d-tartware")
     assert not metrics_server_wanted(platform, "baremetal", "")
+
+
+def test_bundled_metrics_server_asks_the_target():
+    """A target whose distribution ships metrics-server (its ``bundled_metrics_server`` trait: RKE2 on
+    the Rancher targets) collides with ours whatever its context: the prod stack's objects (metrics-server
+    from our release) on each such target of the registry."""
+    m = model("prod")
+    shipping = [t for t in targets.TARGETS.values() if t.bundled_metrics_server]
+    assert shipping  # the Rancher targets (rancher/rke2-docs: rke2-metrics-server)
+    for t in shipping:
+        found = violations(first_run(Model(m.stack, t.name, m.nodes, m.run)), "bundled")
+        assert {v.what for v in found} == set(t.bundled_metrics_server.objects), t.name
+    assert violations(first_run(m), "bundled") == []  # existing through its current context: none known
 
 
 # ------------------------------------------------------------------------------ updates of a deployed stack

@@ -17,6 +17,7 @@ import yaml
 from components.cluster import build_cluster
 from program import compose
 from program.load import load_settings
+from settings import targets
 from tests.apply_model import EXAMPLES, STACKS, model, violations
 from tools.conformance import admission, cluster_access, resize
 from tools.conformance.apply import first_run
@@ -45,12 +46,12 @@ def test_every_kubernetes_provider_names_its_cluster(stack):
     providers = run.of_type(PROVIDER)
     assert providers and unidentified(providers) == []
     cfg = config_of(stack)
-    target = cfg.get("clusterTarget", "existing")
+    target = targets.target(cfg.get("clusterTarget") or next(iter(targets.TARGETS)))  # unset: the first
     for p in providers:
         identifier = p.plain["clusterIdentifier"]
         if p.name.endswith("-management-k8s"):  # Rancher's management cluster, reached by its context
             assert identifier.endswith("/" + (cfg.get("rancherKubeContext") or "current-context")), identifier
-        elif target == "existing":
+        elif target.kubeconfig_access:  # a cluster made elsewhere, reached by its context
             assert identifier.endswith("/" + (cfg.get("kubeContext") or "current-context")), identifier
         else:  # the cluster this stack creates: its clusterName setting, tartware-<environment> unset
             name = cfg.get("clusterName") or f"tartware-{cfg.get('environment', stack)}"

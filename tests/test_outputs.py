@@ -2,30 +2,13 @@
 
 import pytest
 
-from components.cluster import TARGETS
 from components.outputs import dns_records, public_hosts, record_type
+from settings import targets
 from tools.offline import DefaultMocks, Secret, run_program, stack_config
 from tests import guide
-from tests.helpers import program_run
+from tests.helpers import EXAMPLE_STACKS, example_run
 
 NS = "tartware-infra"
-
-# Hook: the config each cluster target needs to run offline (keys without the namespace).
-# A new target in components/cluster.py TARGETS must get an entry here.
-TARGET_CONFIG = {
-    "existing": ({}, {}),
-    # operator tools on the public gateway for an allowlist (the PROXY protocol keeps the client address)
-    "eks": ({"clusterTarget": "eks", "eksPublicAccessCidrs": ["203.0.113.0/24"], "operatorAccess": "allowlist",
-             "operatorAllowedCidrs": ["203.0.113.0/24"]}, {}),
-    "vsphere": ({"clusterTarget": "vsphere", "vsphereVcenter": "vcenter.tartware.local", "vsphereUsername": "svc-k8s",
-                 "vsphereDatacenter": "Datacenter", "vsphereDatastore": "prod-storage", "vsphereNetwork": "k8s-network",
-                 "vsphereResourcePool": "Cluster/Resources/kubernetes", "rancherInstall": True,
-                 "loadBalancerAddresses": "192.168.10.224/28"},
-                {"vspherePassword": "vsphere-pw"}),
-    "baremetal": ({"clusterTarget": "baremetal", "rancherApiUrl": "https://rancher.example.com",
-                   "loadBalancerAddresses": "192.168.20.200-192.168.20.220"},
-                  {"rancherToken": "rancher-token"}),
-}
 
 # Every documented key and its JSON type (docs/operations.md, "Stack outputs").
 DOCUMENTED = {
@@ -38,21 +21,17 @@ DOCUMENTED = {
 GUIDE_NAMES = {"api", "grafana", "jaeger", "prometheus"}
 
 
-@pytest.fixture(scope="module", params=sorted(TARGETS))
+@pytest.fixture(scope="module", params=sorted(targets.TARGETS))
 def target_run(request):
+    """Each target of the registry (settings/targets/) through its example stack of docs/examples/stacks
+    (tests/test_pulumi_cli_rules.py: one per target): the target, its example's config, the run."""
     target = request.param
-    if target not in TARGET_CONFIG:
-        pytest.fail(f"cluster target {target!r} has no offline config: add it to TARGET_CONFIG in {__file__}")
-    overrides, secrets = TARGET_CONFIG[target]
-    if not overrides and not secrets:
-        return target, program_run("prod")  # the session's prod run
-    config, keys = stack_config("prod", overrides={f"{NS}:{k}": v for k, v in overrides.items()},
-                                secrets={f"{NS}:{k}": v for k, v in secrets.items()})
-    return target, run_program("prod", config, keys)
+    config, secret_keys = stack_config(target, path=EXAMPLE_STACKS[target])
+    return target, config, secret_keys, example_run(target)
 
 
 def test_documented_outputs_have_their_shapes(target_run):
-    target, run = target_run
+    target, _, _, run = target_run
     out = run.outputs
     assert set(DOCUMENTED) <= set(out), sorted(set(DOCUMENTED) - set(out))
     for name, kind in DOCUMENTED.items():
@@ -65,15 +44,15 @@ def test_documented_outputs_have_their_shapes(target_run):
 
 
 def test_dns_records_and_urls(target_run):
-    target, run = target_run
+    _, config, _, run = target_run
     out = run.outputs
     records = {r["name"]: r for r in out["dnsRecords"]}
-    # the operator tools' names only where they are on the public gateway: eks (allowlist) here; the
-    # committed prod stack the others run keeps them internal (operatorAccess: internal)
-    names = GUIDE_NAMES if target == "eks" else {"api"}
-    expected = {f"{n}.tartware.local" for n in names}
-    if target == "vsphere":  # Rancher installed by this stack: its name is published too
-        expected.add("rancher.tartware.local")
+    # the operator tools' names only where they are on the public gateway (operatorAccess allowlist or
+    # sso); internal keeps them off it (docs/platform.md)
+    names = {"api"} if config.get(f"{NS}:operatorAccess", "internal") == "internal" else GUIDE_NAMES
+    expected = {f"{n}.{out['domain']}" for n in names}
+    if config.get(f"{NS}:rancherInstall") == "true":  # Rancher installed by this stack: its name is published too
+        expected.add(config.get(f"{NS}:rancherHostname") or f"rancher.{out['domain']}")
     assert set(records) == expected
     for r in records.values():
         assert set(r) == {"name", "type", "value"}
@@ -84,10 +63,10 @@ def test_dns_records_and_urls(target_run):
 
 
 def test_kubeconfig_is_secret_and_nothing_else_leaks(target_run):
-    _, run = target_run
+    _, config, secret_keys, run = target_run
     assert isinstance(run.outputs["kubeconfig"], Secret)
     text = repr({k: v for k, v in run.outputs.items() if k != "kubeconfig"})
-    for leaked in ("mock-credentials", "vsphere-pw", "rancher-token"):
+    for leaked in ("mock-credentials", *(config[k] for k in secret_keys)):
         assert leaked not in text
 
 

@@ -5,7 +5,9 @@ dependencies, bad input. Expected values are written out here from the guide and
 import pytest
 
 from settings import platform as platform_settings
+from settings import targets
 from settings.errors import ProblemCollector, SettingsError
+from program import compose
 from program.load import build_settings
 from tools.offline import DefaultMocks, run_program, stack_config
 from tests import guide
@@ -118,6 +120,18 @@ def test_cert_manager_installs_its_crds(run):
 def test_istio_cni_is_used_and_injection_runs_without_net_admin(run):
     assert values(run, "istiod")["pilot"]["cni"] == {"enabled": True}
     assert values(run, "istio-cni")["cni"]["cniConfDir"] == "/etc/cni/net.d"
+
+
+@pytest.mark.parametrize("target", sorted(targets.TARGETS))
+def test_istio_cni_directories_are_the_targets_unless_set(target):
+    """istioCniBinDir / istioCniConfDir unset: the target's CNI directories (its ``cni_dirs`` trait);
+    set: the set ones, on every target."""
+    p = build_settings({"environment": "prod"}).platform
+    dirs = targets.target(target).cni_dirs
+    assert p.cni_dirs_for(target) == (dirs.bin_dir, dirs.conf_dir)
+    set_dirs = build_settings({"environment": "prod", "istioCniBinDir": "/var/lib/cni/bin",
+                               "istioCniConfDir": "/var/lib/cni/net.d"}).platform
+    assert set_dirs.cni_dirs_for(target) == ("/var/lib/cni/bin", "/var/lib/cni/net.d")
 
 
 # ------------------------------------------------------------------ the guide's names
@@ -382,7 +396,8 @@ def test_istio_version_against_a_pinned_kubernetes_version():
 
 def test_istio_1_29_uses_the_flattened_istiod_keys():
     from components.platform.mesh import cni_values, istiod_values
-    p = build_settings({"environment": "prod", "istioVersion": "1.29.6"}).platform
+    # istio's args as the program builds them (the CNI directories are the target's unless set)
+    p = compose.mesh_args(build_settings({"environment": "prod", "istioVersion": "1.29.6"}), None, "LoadBalancer")
     v = istiod_values(p, "1.29.6")
     assert "pilot" not in v and v["autoscaleMin"] == 2 and v["cni"] == {"enabled": True}
     assert "cni" not in cni_values(p, "1.29.6") and cni_values(p, "1.29.6")["cniBinDir"] == "/opt/cni/bin"

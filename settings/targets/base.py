@@ -167,6 +167,25 @@ class Family:
     resource_ids: Mapping[str, str] = field(default_factory=dict)  # type -> id prefix before the name
 
 
+@dataclass(frozen=True)
+class BundledMetricsServer:
+    """The metrics-server a cluster's distribution deploys itself: a second one from our release
+    collides with these objects (Helm: "invalid ownership metadata"; tools/conformance/apply.py)."""
+
+    distribution: str  # how the messages name it
+    objects: tuple[str, ...]  # "<Kind> <namespace>/<name>", or "<Kind> <name>" cluster-wide
+    source: str  # where the distribution says it deploys them
+
+
+@dataclass(frozen=True)
+class CniDirs:
+    """The host directories of the cluster's CNI: where istio-cni installs its plugin binary and
+    chains its configuration (the istioCniBinDir / istioCniConfDir settings, when they are unset)."""
+
+    bin_dir: str = "/opt/cni/bin"
+    conf_dir: str = "/etc/cni/net.d"
+
+
 @dataclass(frozen=True, eq=False)  # one object per target
 class Target:
     """One cluster target: the traits everything above the cluster asks, and how it is built."""
@@ -194,15 +213,22 @@ class Target:
     cloud_load_balancer: bool = True  # "cloud": a cloud provider assigns LoadBalancer addresses
     kind_load_balancer: bool = False  # "cloud-provider-kind": kind clusters only
     on_aws: Optional[bool] = False  # None: the stack says so (existingClusterCloud)
+    # the stack reaches a cluster made elsewhere through the kubeconfig/kubeContext settings (it
+    # creates none): the Kubernetes provider's identity is the context, not clusterName
+    kubeconfig_access: bool = False
     # metrics-server: shipped with the cluster (RKE2), or where the kubeconfig context says so
-    bundled_metrics_server: bool = False
-    bundled_metrics_contexts: tuple[str, ...] = ()
+    # (context prefix -> what that distribution ships; an existing cluster says what it runs only
+    # through its context's name)
+    bundled_metrics_server: Optional[BundledMetricsServer] = None
+    bundled_metrics_contexts: Mapping[str, BundledMetricsServer] = field(default_factory=dict)
     # metricsServer=auto asks the cluster first whether the metrics API is served (facts/metrics_probe.py)
     asks_for_metrics_server: bool = False
     # etcd snapshots go to the backups' bucket through Rancher (access keys and https only)
     etcd_offsite: bool = False
     # API tokens that expire (CI refreshes state before preview/up; tools/ci_stack.py)
     tokens_expire: bool = False
+    # istio-cni's host directories where istioCniBinDir / istioCniConfDir are unset
+    cni_dirs: CniDirs = CniDirs()
     # apply simulation (tools/conformance/apply.py): what the environment gives outside this stack
     environment_load_balancer: bool = False  # LoadBalancer addresses (the cloud, or `loadBalancer`)
     environment_storage: bool = False  # the default StorageClass and its provisioner
@@ -210,8 +236,13 @@ class Target:
     def uses(self, family: Family) -> bool:
         return family in self.families
 
+    def bundled_metrics(self, context: str) -> Optional[BundledMetricsServer]:
+        """The metrics-server the cluster reached through ``context`` ships, if it ships one."""
+        return self.bundled_metrics_server or next(
+            (b for prefix, b in self.bundled_metrics_contexts.items() if context.startswith(prefix)), None)
+
     def ships_metrics_server(self, context: str) -> bool:
-        return self.bundled_metrics_server or context.startswith(self.bundled_metrics_contexts)
+        return self.bundled_metrics(context) is not None
 
     def aws_load_balancer(self, existing_cluster_cloud: Optional[str]) -> bool:
         """True where a Service of type LoadBalancer gets an AWS load balancer."""

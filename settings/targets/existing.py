@@ -11,7 +11,7 @@ from typing import ClassVar, Optional
 import pulumi
 
 from ..nodes import WORKER_POOLS
-from .base import ArgsContext, ClusterArgs, ClusterSettings, Target
+from .base import ArgsContext, BundledMetricsServer, ClusterArgs, ClusterSettings, Target
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,12 +32,17 @@ def cluster_args(c: ExistingSettings, ctx: ArgsContext) -> ExistingClusterArgs:
     return ExistingClusterArgs(kubeconfig=c.kubeconfig, context=c.context)
 
 
-# An existing cluster's kubeconfig context names the distribution that made it: k3d names its
-# contexts k3d-<cluster> (k3d.io "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s,
-# which deploys metrics-server itself (docs.k3s.io "Packaged Components": metrics-server in
-# kube-system); a second one from our release collides with it (Helm: "invalid ownership metadata").
-# kind's contexts are kind-<cluster> (kind.sigs.k8s.io quick start) and kind ships none.
-BUNDLED_METRICS_CONTEXTS = ("k3d-",)
+# An existing cluster says which distribution made it only through its kubeconfig context's name
+# (the stack cannot ask the cluster before it runs): k3d names its contexts k3d-<cluster> (k3d.io
+# "k3d cluster create": "kubeconfig context k3d-<name>") and runs k3s, which deploys metrics-server
+# itself (docs.k3s.io "Packaged Components": metrics-server in kube-system); a second one from our
+# release collides with it (Helm: "invalid ownership metadata"). kind's contexts are kind-<cluster>
+# (kind.sigs.k8s.io quick start) and kind ships none.
+BUNDLED_METRICS_CONTEXTS = {
+    "k3d-": BundledMetricsServer(
+        "k3s (k3d)", ("APIService v1beta1.metrics.k8s.io", "Deployment kube-system/metrics-server"),
+        "docs.k3s.io \"Packaged Components\" (metrics-server); k3d names its contexts k3d-<cluster>"),
+}
 
 TARGET = Target(
     name=ExistingClusterArgs.TARGET,
@@ -49,6 +54,7 @@ TARGET = Target(
     prod_pools={},
     dev_pools={},
     pools_declared_only=True,
+    kubeconfig_access=True,
     # `loadBalancer` unset: none (kind has no load balancer; docs/real-tools.md); cloud-provider-kind
     # serves kind clusters only; the stack says whether its cloud is AWS (existingClusterCloud)
     default_load_balancer="none",

@@ -20,7 +20,8 @@ from facts import versions
 from ..errors import key
 from ..nodes import POOL_NAMES
 from ..schema import BuildContext, Setting, SettingsModel, env_default
-from .base import MIN_KUBERNETES_MINOR, ArgsContext, ClusterArgs, ClusterSettings, Family, Pools, Target
+from .base import (MIN_KUBERNETES_MINOR, ArgsContext, BundledMetricsServer, ClusterArgs, ClusterSettings, Family, Pools,
+                   Target)
 
 # RKE2: v1.28.5+rke2r1 (the guide's) is in no Rancher KDM channel and no maintained Rancher (2.12+)
 # offers 1.28 any more; v1.34.1+rke2r1 is offered by Rancher 2.13 (rancher/rancher test fixtures,
@@ -394,7 +395,9 @@ TRAITS: dict[str, Any] = dict(
     default_load_balancer="metallb",
     cloud_load_balancer=False,
     # Rancher-provisioned RKE2 bundles rke2-metrics-server
-    bundled_metrics_server=True,
+    bundled_metrics_server=BundledMetricsServer(
+        "RKE2", ("APIService v1beta1.metrics.k8s.io",),
+        "rancher/rke2-docs docs/reference/server_config.md (rke2-metrics-server is deployed unless disabled)"),
     etcd_offsite=True,
     # rancher2 Token resources and the Bootstrap token expire: CI refreshes state first
     tokens_expire=True,

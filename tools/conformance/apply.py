@@ -172,19 +172,6 @@ PRE_DELETE_CHECKS = {
                  "longhorn-manager uninstall), chart/templates/default-setting.yaml, chart/README.md "
                  "\"Uninstallation\"; longhorn-manager app/uninstall.go"),
 }
-# Objects a cluster's distribution deploys itself, by how the stack reaches it: a release rendering
-# one of them fails (Helm: "Unable to continue with install: <kind> \"<name>\" ... exists and cannot
-# be imported into the current release: invalid ownership metadata", helm/helm@v3.20.2
-# pkg/action/install.go existingResourceConflict). (test on the cluster's provider node, distribution,
-# objects, source)
-BUNDLED = (
-    (lambda p: str(p.plain.get("context") or "").startswith("k3d-"), "k3s (k3d)",
-     ("APIService v1beta1.metrics.k8s.io", "Deployment kube-system/metrics-server"),
-     "docs.k3s.io \"Packaged Components\" (metrics-server); k3d names its contexts k3d-<cluster>"),
-    (lambda p: str(p.plain.get("clusterIdentifier") or "").startswith("rancher/"), "RKE2",
-     ("APIService v1beta1.metrics.k8s.io",),
-     "rancher/rke2-docs docs/reference/server_config.md (rke2-metrics-server is deployed unless disabled)"),
-)
 # The operator's step of a custom (bare-metal) cluster: ClusterSync waits until the machines
 # registered with the cluster's registration command made it Active (pulumi-rancher2 13.0.1
 # ClusterSync; docs/clusters.md "baremetal").
@@ -540,14 +527,18 @@ class FirstRun:
         provider = self.m.nodes.get(self.m.cluster or "")
         if provider is None:
             return
-        for test, distribution, keys, source in BUNDLED:
-            if not test(provider):
-                continue
+        # What the target's distribution deploys itself (its trait; an existing cluster's by its
+        # kubeconfig context, settings/targets/existing.py): a release rendering one of them fails
+        # (Helm: "Unable to continue with install: <kind> \"<name>\" ... exists and cannot be imported
+        # into the current release: invalid ownership metadata", helm/helm@v3.20.2 pkg/action/install.go
+        # existingResourceConflict).
+        bundled = targets.target(self.m.target).bundled_metrics(str(provider.plain.get("context") or ""))
+        if bundled is not None:
             for o in self.m.objects:
-                if o.key in keys and o.node.release is not None:
+                if o.key in bundled.objects and o.node.release is not None:
                     kind, _, name = o.key.partition(" ")
                     self.add("bundled", o.node, o.key,
-                             f"{o.key} not to exist, but {distribution} deploys it ({source})",
+                             f"{o.key} not to exist, but {bundled.distribution} deploys it ({bundled.source})",
                              "Error: INSTALLATION FAILED: Unable to continue with install: "
                              f"{kind} \"{name.rsplit('/', 1)[-1]}\""
                              f" in namespace \"{o.namespace or ''}\" exists and cannot be imported into the current "

@@ -9,14 +9,16 @@ from program import compose
 from settings import targets
 from program.load import load_settings
 
+from components.base import TartwareComponent, type_token
 from components.cluster import TARGETS, build_cluster
 from tests.components.helpers import build, descendants, provider_name
 from tools.offline import stack_config
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples" / "stacks"
 ARGS = targets.CLUSTER_ARGS  # the registry (settings/targets/)
-TOKENS = {"existing": "tartware:cluster:ExistingCluster", "eks": "tartware:cluster:EksCluster",
-          "vsphere": "tartware:cluster:VsphereRancherCluster", "baremetal": "tartware:cluster:BareMetalRke2Cluster"}
+# each target's component type token, from its class (components/base.py: tartware:<area>:<Class>)
+TOKENS = {name: type_token(cls.AREA, cls.__name__) for name, cls in TARGETS.items()
+          if issubclass(cls, TartwareComponent)}
 
 
 def _target(target: str, protect: bool):
