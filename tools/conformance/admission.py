@@ -8,6 +8,7 @@ them, with the errors a real run gives, are in tools/conformance/apply.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -102,10 +103,8 @@ def pods(model: Model) -> list[Pod]:
 def namespace_labels(model: Model, namespace: str) -> dict[str, str]:
     """A namespace's labels as the API server holds them: its object's, plus the
     ``kubernetes.io/metadata.name`` label it always sets (NamespaceDefaultLabelName, k8s >= 1.22)."""
-    for o in model.objects:
-        if o.kind == "Namespace" and o.name == namespace:
-            return {**o.labels, "kubernetes.io/metadata.name": namespace}
-    return {"kubernetes.io/metadata.name": namespace}
+    o = model.namespaces.get(namespace)
+    return {**(o.labels if o is not None else {}), "kubernetes.io/metadata.name": namespace}
 
 
 # ------------------------------------------------------------------------------ admission webhooks
@@ -122,6 +121,19 @@ class Webhook:
     namespace_selector: Optional[dict[str, Any]]
     object_selector: Optional[dict[str, Any]]
     service: Optional[tuple[str, str, int]]  # namespace, name, port
+
+    @functools.cached_property
+    def _rule_answers(self) -> dict[tuple[str, str, str, bool], bool]:
+        return {}
+
+    def rules_match(self, group: str, version: str, resource: str, namespaced: bool) -> bool:
+        """Whether any of the webhook's rules selects a CREATE of such an object (``_rule_matches``),
+        remembered per kind: the apply check asks it for every object of a stack."""
+        key = (group, version, resource, namespaced)
+        answers = self._rule_answers
+        if key not in answers:
+            answers[key] = any(_rule_matches(r, group, version, resource, namespaced) for r in self.rules)
+        return answers[key]
 
 
 def _patched_policy(model: Model, config: Obj) -> Optional[str]:
@@ -179,7 +191,7 @@ def matches(model: Model, webhook: Webhook, group: str, version: str, resource: 
     predicates/rules/rules.go, namespace/matcher.go, object/matcher.go: the namespaceSelector is
     matched against the object's namespace's labels and has no effect on cluster-scoped objects).
     ``matchConditions`` (CEL) are not evaluated: a webhook that has them counts as matching."""
-    if not any(_rule_matches(r, group, version, resource, namespace is not None) for r in webhook.rules):
+    if not webhook.rules_match(group, version, resource, namespace is not None):
         return False
     if namespace is not None and webhook.namespace_selector is not None:
         if not selector_matches(webhook.namespace_selector, namespace_labels(model, namespace)):

@@ -225,6 +225,15 @@ class Model:
                 for o in n.objects]
 
     @functools.cached_property
+    def namespaces(self) -> dict[str, Obj]:
+        """The first Namespace object of each name among ``objects`` (what the API server holds)."""
+        out: dict[str, Obj] = {}
+        for o in self.objects:
+            if o.kind == "Namespace":
+                out.setdefault(o.name, o)
+        return out
+
+    @functools.cached_property
     def closure(self) -> dict[str, frozenset[str]]:
         """Every node a node transitively waits for (what is done before it starts)."""
         memo: dict[str, frozenset[str]] = {}
