@@ -455,6 +455,10 @@ def test_bundled_metrics_server_asks_the_target():
     for t in shipping:
         found = violations(first_run(Model(m.stack, t.name, m.nodes, m.run)), "bundled")
         assert {v.what for v in found} == set(t.bundled_metrics_server.objects), t.name
+        # whatever else a distribution ships, the resource metrics API is registered by it (and by ours:
+        # kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1
+        # charts/metrics-server/templates/apiservice.yaml)
+        assert "APIService v1beta1.metrics.k8s.io" in {v.what for v in found}, t.name
     assert violations(first_run(m), "bundled") == []  # existing through its current context: none known
 
 

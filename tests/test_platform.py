@@ -129,6 +129,9 @@ def test_istio_cni_directories_are_the_targets_unless_set(target):
     p = build_settings({"environment": "prod"}).platform
     dirs = targets.target(target).cni_dirs
     assert p.cni_dirs_for(target) == (dirs.bin_dir, dirs.conf_dir)
+    if dirs == targets.base.CniDirs():  # a target without its own: the istio-cni chart's defaults
+        # istio/istio@1.29.6 manifests/charts/istio-cni/values.yaml: cniBinDir /opt/cni/bin, cniConfDir /etc/cni/net.d
+        assert p.cni_dirs_for(target) == ("/opt/cni/bin", "/etc/cni/net.d")
     set_dirs = build_settings({"environment": "prod", "istioCniBinDir": "/var/lib/cni/bin",
                                "istioCniConfDir": "/var/lib/cni/net.d"}).platform
     assert set_dirs.cni_dirs_for(target) == ("/var/lib/cni/bin", "/var/lib/cni/net.d")
