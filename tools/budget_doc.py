@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-import yaml
 
 from facts import catalog
 from facts.ratelimit import GUIDE_RATE
@@ -29,6 +28,7 @@ from rules.budget import GIB, Budget, ScaleTotals
 from settings.errors import CONFIG_NAMESPACE
 from settings.model import StackSettings
 from tools import generated
+from tools.pulumi_cli import plain_stack_values
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -53,11 +53,8 @@ def end(name: str) -> str:
 
 def splice(text: str, name: str, body: str, where: str) -> str:
     """``text`` with the part between the ``name`` markers replaced by ``body``."""
-    b, e = begin(name), end(name)
-    i, j = text.find(b), text.find(e)
-    if i < 0 or j < i:
-        raise ValueError(f"{where}: the markers of {name!r} are missing:\n{b}\n{e}")
-    return text[:i] + b + "\n" + body.rstrip("\n") + "\n" + text[j:]
+    return generated.splice(text, begin(name), end(name), body.rstrip("\n"),
+                            f"{where}: the markers of {name!r} are missing")
 
 
 # ------------------------------------------------------------------------------ figures as printed
@@ -89,16 +86,8 @@ def gib(nbytes: float) -> str:
 # ------------------------------------------------------------------------------ the stacks
 
 
-def stack_values(stack: str) -> dict[str, Any]:
-    """The plain (not ``secure:``) values ``Pulumi.<stack>.yaml`` sets, by setting name."""
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()).get("config") or {}
-    prefix = f"{CONFIG_NAMESPACE}:"
-    return {k[len(prefix):]: v for k, v in config.items()
-            if k.startswith(prefix) and not (isinstance(v, dict) and "secure" in v)}
-
-
 def settings_of(stack: str, **overrides: Any) -> StackSettings:
-    return build_settings({**stack_values(stack), **overrides}, stack=stack)
+    return build_settings({**plain_stack_values(stack, CONFIG_NAMESPACE), **overrides}, stack=stack)
 
 
 # ------------------------------------------------------------------------------ docs/budget.md

@@ -31,3 +31,12 @@ def main_many(files: Mapping[Path, Callable[[], str]], command: str, doc: str, a
         print(f"{', '.join(stale)} out of date; run {command}", file=sys.stderr)
         return 1
     return 0
+
+
+def splice(text: str, begin: str, end: str, body: str, missing: str) -> str:
+    """``text`` with what stands between the ``begin`` and ``end`` marker lines replaced by ``body``
+    (the markers kept); ``ValueError(missing + the two markers)`` when either is not there."""
+    i, j = text.find(begin), text.find(end)
+    if i < 0 or j < i:
+        raise ValueError(f"{missing}:\n{begin}\n{end}")
+    return text[:i] + begin + "\n" + body + "\n" + text[j:]

@@ -136,24 +136,21 @@ def _sections() -> list[tuple[str, tuple[Setting, ...], tuple[str, ...]]]:
 
 
 def render_readme_table() -> str:
-    """One row per section: what it is about, every key (secrets and objects marked), the section of
-    the settings reference and the guides."""
-    out = [README_BEGIN, "", "| area | keys | reference | guides |", "|---|---|---|---|"]
+    """The table between the README's markers, one row per section: what it is about, every key
+    (secrets and objects marked), the section of the settings reference and the guides."""
+    out = ["", "| area | keys | reference | guides |", "|---|---|---|---|"]
     for name, declared, objects in _sections():
         what, guides = AREAS[name]
         keys = [f"`{s.name}`" + (" (secret)" if s.secret else "") for s in declared]
         keys += [f"`{o}` ([object](docs/settings.md#object-settings))" for o in objects]
         out.append(f"| **{name}**: {what} | {', '.join(keys)} | [{name}](docs/settings.md#{name}) | {guides} |")
-    return "\n".join(out + ["", README_END])
+    return "\n".join(out + [""])
 
 
 def render_readme() -> str:
     """README.md with the settings table between its markers regenerated."""
-    text = README.read_text()
-    begin, end = text.find(README_BEGIN), text.find(README_END)
-    if begin < 0 or end < begin:
-        raise ValueError(f"{README.name}: the settings table's markers are missing:\n{README_BEGIN}\n{README_END}")
-    return text[:begin] + render_readme_table() + text[end + len(README_END):]
+    return generated.splice(README.read_text(), README_BEGIN, README_END, render_readme_table(),
+                            f"{README.name}: the settings table's markers are missing")
 
 
 def render_doc() -> str:
