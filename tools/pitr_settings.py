@@ -13,18 +13,14 @@ base-backup compression, the upload jobs); ``archive_timeout`` from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import yaml
 
 from components.platform.postgres import object_store_spec
 from program import compose
 from settings.data import ARCHIVE_TIMEOUT_SECONDS
 from settings.errors import CONFIG_NAMESPACE
 from program.load import build_settings
+from tools.pulumi_cli import plain_stack_values
 
-ROOT = Path(__file__).resolve().parent.parent
 # The drill's bucket, and the settings that make the stack archive to it. IRSA (a role ARN) is the
 # way to name credentials without a secret; the drill's own keys are moto's.
 DRILL_BUCKET = "tartware-drill"
@@ -43,17 +39,9 @@ class ArchiveSettings:
     backup_jobs: int  # barman-cloud-backup --jobs, 0 = its default
 
 
-def _stack_values(stack: str) -> dict[str, Any]:
-    """The plain (not ``secure:``) values a stack file sets, by setting name."""
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text()).get("config") or {}
-    prefix = f"{CONFIG_NAMESPACE}:"
-    return {k[len(prefix):]: v for k, v in config.items()
-            if k.startswith(prefix) and not (isinstance(v, dict) and "secure" in v)}
-
-
 def archive_settings(stack: str = "prod") -> ArchiveSettings:
     """``stack``'s archiving settings, with the drill's bucket as its off-site target."""
-    settings = build_settings({**_stack_values(stack), **WITH_A_BUCKET}, stack=stack)
+    settings = build_settings({**plain_stack_values(stack, CONFIG_NAMESPACE), **WITH_A_BUCKET}, stack=stack)
     archive = compose.archive_args(settings)
     assert archive is not None, "the stack archives no WAL (no PostgreSQL?)"
     spec = object_store_spec(archive, settings.data.pg.backup_retention_days,

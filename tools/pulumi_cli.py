@@ -85,6 +85,14 @@ def _is_secure_map(v: Any) -> bool:
     return isinstance(v, dict) and list(v) == ["secure"] and isinstance(v["secure"], str)
 
 
+def plain_stack_values(stack: str, namespace: str) -> dict[str, Any]:
+    """The plain (not ``secure:``) values ``Pulumi.<stack>.yaml`` sets under ``namespace``, by setting
+    name: the settings a stack file gives the program, where its secrets cannot be decrypted."""
+    config = (parse_yaml((ROOT / f"Pulumi.{stack}.yaml").read_text()) or {}).get("config") or {}
+    prefix = f"{namespace}:"
+    return {k[len(prefix):]: v for k, v in config.items() if k.startswith(prefix) and not _is_secure_map(v)}
+
+
 def _has_secure_leaf(v: Any) -> bool:
     if _is_secure_map(v):
         return True
