@@ -33,6 +33,8 @@ SAME_UNIT = {"tests/test_scan.py": "tests/test_conformance.py", "tests/test_ops.
              "tests/test_apply.py": "tests/test_conformance.py", "tests/test_day2.py": "tests/test_conformance.py",
              "tests/test_access.py": "tests/test_conformance.py",
              "tests/test_cluster_access.py": "tests/test_conformance.py",
+             # the example stacks' runs (tests/helpers.py example_run), which the apply models are built from
+             "tests/test_outputs.py": "tests/test_conformance.py",
              "tests/test_audits.py": "tests/test_vendored_charts.py"}
 SLOW_FIRST = ("tests/test_conformance.py", "tests/test_vendored_charts.py", "tests/test_diff.py",
               "tests/test_cluster.py",
