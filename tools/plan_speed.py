@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Like with like: pip compiles the SDKs' bytecode when it installs them
+# (https://pip.pypa.io/en/stable/cli/pip_install/ --no-compile), and Python caches the program's on its
+# first import; a PYTHONDONTWRITEBYTECODE in the environment (set on some CI machines) would have the
+# program compiled from source at every run while the SDKs are not. The first run (``sdks``) writes
+# the program's cache; every measured run reads it.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 _LIST_SDKS = """
 import json, runpy, sys, sysconfig
@@ -39,7 +47,7 @@ print(json.dumps(top))
 def sdks(stack: str) -> list[str]:
     """The third-party top-level packages the plan loads."""
     out = subprocess.run([sys.executable, "-c", _LIST_SDKS.replace("STACK", repr(stack))], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+                         capture_output=True, text=True, check=True, env=ENV).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -47,7 +55,7 @@ def wall(argv: list[str], runs: int) -> float:
     best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=ENV)
         best = min(best, time.perf_counter() - start)
     return best
 
