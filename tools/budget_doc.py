@@ -14,6 +14,7 @@ figures independently from ``tests/guide.py`` (the spec's table written out by h
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ from facts.ratelimit import GUIDE_RATE
 from program.load import build_settings
 from rules import connections
 from rules.budget import GIB, Budget, ScaleTotals
+from settings.data import PoolerLimits
 from settings.errors import CONFIG_NAMESPACE
 from settings.model import StackSettings
 from tools import generated
@@ -215,6 +217,22 @@ def connections_table(stacks: Mapping[str, StackSettings], with_bucket: Mapping[
     return "\n".join(rows)
 
 
+def one_more_pooler_pod(prod: StackSettings) -> str:
+    """What one more prod pooler pod would take of max_connections at worst: its pods with surge, their
+    auth_query pools, and the rest of the reserve (rules/connections.py ``reserved``)."""
+    b = connections.budget(prod)
+    now = prod.data.pooler_limits()
+    assert now is not None, "the committed prod stack runs the Pooler"
+    more = PoolerLimits.of(dataclasses.replace(prod.data.pooler, instances=now.instances + 1))
+    rest = b.reserved_total - now.auth_connections
+    need = more.server_connections + more.auth_connections + rest
+    return (f"One more prod pooler pod ({more.instances}; {more.server_pods} pods with surge) would take "
+            f"{more.server_pods} × {more.max_db_connections} = {more.server_connections} server connections, "
+            f"{more.server_pods} × {more.auth_pool_size} = {more.auth_connections} for the auth_query pools and "
+            f"{rest} more reserved: {need:,}, {'within' if need <= b.max_connections else 'more than'} "
+            f"{b.max_connections:,}.")
+
+
 def direct_table(phases: Mapping[str, Mapping[str, StackSettings]]) -> str:
     """While the pods reach PostgreSQL directly: their pools at max scale against max_connections."""
     rows = ["| stack | phase (`postgresMigration`) | pods at max × `dbPoolMax` | reserved | needed | "
@@ -270,7 +288,7 @@ def _parts() -> dict[Path, dict[str, Callable[[], str]]]:
             "totals": lambda: totals_table(budget),
             "against the guide": lambda: against_the_guide(budget),
             "clients at scale": lambda: clients_at_scale(prod),
-            "connections": lambda: connections_table(stacks, with_bucket),
+            "connections": lambda: connections_table(stacks, with_bucket) + "\n\n" + one_more_pooler_pod(prod),
             "direct": lambda: direct_table(phases) + "\n\n" + throughput(prod),
         },
         CLUSTERS_DOC: {"requests at max": lambda: requests_at_max(prod)},
