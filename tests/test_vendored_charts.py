@@ -67,6 +67,32 @@ def test_manifest_names_the_upstream_commit_of_every_chart_and_dependency():
         check(entry)
 
 
+DOC = Path(__file__).resolve().parent.parent / "docs" / "vendored-charts.md"
+
+
+def doc_rows() -> dict[tuple[str, str], list[str]]:
+    """The rows of docs/vendored-charts.md "What is vendored", by (chart, version): the cells without
+    their code quotes."""
+    text = DOC.read_text().split("## What is vendored", 1)[1]
+    rows = {}
+    for line in text.split("\n\n", 2)[1].splitlines()[2:]:
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        rows[(cells[0], cells[1])] = cells
+    return rows
+
+
+def test_the_docs_table_says_what_the_manifest_says():
+    """docs/vendored-charts.md lists each vendored chart once, with the manifest's upstream, tag,
+    commit, path and stamping (the dependency notes are the doc's own words)."""
+    rows, entries = doc_rows(), manifest()
+    assert set(rows) == set(entries), (sorted(set(entries) - set(rows)), sorted(set(rows) - set(entries)))
+    for key, e in entries.items():
+        repo = e["repository"].removeprefix("https://github.com/")
+        tag = e["ref"] if e["ref"] != e["commit"] else f"commit `{e['commit'][:8]}` (no tags)"  # a chart with no tag
+        want = [e["chart"], e["version"], repo, tag, e["commit"][:12], e["path"], "yes" if e["stamped"] else "—"]
+        assert rows[key][:7] == want, (key, rows[key][:7], want)
+
+
 def test_refresh_script_knows_a_source_for_every_pin_and_wrote_this_manifest():
     from tools import vendor_charts
 
