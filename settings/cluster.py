@@ -33,7 +33,7 @@ from .nodes import (
     kube_reserved_millicores,
 )
 from .schema import BuildContext, Setting, SettingsModel, decode_arrays, hint, validate_section
-from .targets import FAMILIES, TARGETS, ClusterSettings, Target, having, owners
+from .targets import FAMILIES, TARGETS, ClusterSettings, Target, having, owners, reading
 from .targets.base import STAGES
 
 NAME = "cluster"
@@ -47,6 +47,13 @@ DEFAULT_SPOT_SERVICES = ("housekeeping-service", "notification-service", "revenu
 
 _NAMES = tuple(TARGETS)
 _SUMMARIES = [t.summary for t in TARGETS.values()]
+# the targets that create their cluster (the others reach one through a kubeconfig)
+_CREATING = tuple(t.name for t in TARGETS.values() if not t.kubeconfig_access)
+
+
+def _or(names: tuple[str, ...]) -> str:
+    return " or ".join(names)
+
 
 DECLARED: tuple[Setting, ...] = (
     Setting("clusterTarget", "string",
@@ -58,13 +65,14 @@ DECLARED: tuple[Setting, ...] = (
             secret=True),
     Setting("kubeContext", "string", "Context in the kubeconfig. Empty: its current context.", ""),
     Setting("clusterName", "string",
-            "Name of the cluster this stack creates (EKS cluster / Rancher cluster). Unset: tartware-<environment>.",
+            f"Name of the cluster this stack creates (clusterTarget={_or(_CREATING)}). Unset: tartware-<environment>.",
             example="a lower-case name of letters, digits and '-' (at most 40 characters)"),
     Setting("capacityHeadroomPercent", "integer",
             "Share of the max pool capacity kept free by the capacity check (0-50).",
             15),
     Setting("clusterAutoscaler", "boolean",
-            "Install cluster-autoscaler (eks, vsphere) honouring each pool's minNodes/maxNodes.",
+            f"Install cluster-autoscaler (clusterTarget={_or(reading('autoscaler'))}) honouring each pool's "
+            "minNodes/maxNodes.",
             True),
     Setting("spotServices", "array",
             "EKS: Tartware services that prefer the spot node pool (they tolerate its taint and fall back to "

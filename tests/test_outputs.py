@@ -4,6 +4,7 @@ import pytest
 
 from components.outputs import dns_records, public_hosts, record_type
 from settings import targets
+from settings.declared import all_declared
 from tools.offline import DefaultMocks, Secret, run_program, stack_config
 from tests import guide
 from tests.helpers import EXAMPLE_STACKS, example_run
@@ -102,3 +103,13 @@ def test_records_follow_a_known_load_balancer_address():
         pytest.skip("the platform publishes no edge LoadBalancer address in this stack")
     assert out["ingressAddress"] == ELB
     assert {(r["type"], r["value"]) for r in out["dnsRecords"]} == {("CNAME", ELB)}
+
+
+def test_the_autoscaler_setting_names_the_targets_whose_run_installs_it(target_run):
+    """clusterAutoscaler's description (generated from the targets' cluster args) names this target
+    exactly when its example stack's run installs cluster-autoscaler (a release of that name)."""
+    target, _, _, run = target_run
+    installs = any(r.plain.get("name") == "cluster-autoscaler" for r in run.of_type("kubernetes:helm.sh/v3:Release"))
+    described = next(s for s in all_declared() if s.name == "clusterAutoscaler").description
+    named = described.split("(clusterTarget=", 1)[1].split(")", 1)[0].split(" or ")
+    assert installs == (target in named), (target, installs, described)

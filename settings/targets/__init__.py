@@ -6,6 +6,7 @@ component in components/clusters/), register it here and in components/cluster.p
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Mapping
 
 from . import baremetal, eks, existing, vsphere
@@ -38,5 +39,11 @@ def having(trait: str) -> tuple[str, ...]:
     return tuple(t.name for t in TARGETS.values() if getattr(t, trait))
 
 
-__all__ = ["CLUSTER_ARGS", "FAMILIES", "TARGETS", "ClusterSettings", "Family", "Target", "having", "owners",
+def reading(arg: str) -> tuple[str, ...]:
+    """The targets whose cluster args (``CLUSTER_ARGS``) hold the field ``arg``: those whose cluster
+    component reads that setting."""
+    return tuple(name for name, args in CLUSTER_ARGS.items() if arg in {f.name for f in dataclasses.fields(args)})
+
+
+__all__ = ["CLUSTER_ARGS", "FAMILIES", "TARGETS", "ClusterSettings", "Family", "Target", "having", "owners", "reading",
            "target"]
