@@ -80,11 +80,20 @@ DECLARED: tuple[Setting, ...] = (
     Setting("istiodMinReplicas", "integer", "istiod replicas at least (1-10; autoscaled to 5 in prod).",
             per_env=(1, 2)),
     Setting("ingressNginxReplicas", "integer", "ingress-nginx controller replicas at least (1-20).", per_env=(1, 2)),
+    # RKE2 (vsphere, baremetal) keeps its CNI in the standard host directories, not under
+    # /var/lib/rancher/rke2: its default CNI, canal, installs into hostPath /opt/cni/bin and /etc/cni/net.d
+    # (rancher/rke2@v1.34.1+rke2r1 charts/chart_versions.yaml pins rke2-canal v3.30.3-build2025090900;
+    # rancher/rke2-charts@792a8f4 charts/rke2-canal/rke2-canal/v3.30.3-build2025090900/templates/daemonset.yaml,
+    # volumes cni-bin-dir and cni-net-dir), and RKE2's istio-cni note says the same
+    # (rancher/rke2-docs@9477b7b docs/known_issues.md, "Istio in Selinux Enforcing System Fails by Default").
+    # The /var/lib/rancher/k3s/... paths are k3s's with its embedded flannel
+    # (istio/istio@1.29.6 manifests/helm-profiles/platform-k3s.yaml), which RKE2 turns off
+    # (rancher/rke2@v1.34.1+rke2r1 pkg/cli/defaults/defaults.go: FlannelBackend = "none").
     Setting("istioCniBinDir", "string", "Host directory of CNI binaries for istio-cni. Unset: "
             + _by_target(lambda t: t.cni_dirs.bin_dir) + ".",
             example="an absolute host path such as '/opt/cni/bin'"),
-    Setting("istioCniConfDir", "string", "Host directory of CNI configuration for istio-cni (RKE2: "
-            "/var/lib/rancher/rke2/agent/etc/cni/net.d). Unset: " + _by_target(lambda t: t.cni_dirs.conf_dir) + ".",
+    Setting("istioCniConfDir", "string", "Host directory of CNI configuration for istio-cni. Unset: "
+            + _by_target(lambda t: t.cni_dirs.conf_dir) + ".",
             example="an absolute host path such as '/etc/cni/net.d'"),
     Setting("apiRoute", "string",
             "How api.<domain> reaches api-gateway: istio (VirtualService on istio-ingressgateway) or ingress "

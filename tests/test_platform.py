@@ -6,6 +6,7 @@ import pytest
 
 from settings import platform as platform_settings
 from settings import targets
+from settings.targets import rancher as rancher_targets
 from settings.errors import ProblemCollector, SettingsError
 from program import compose
 from program.load import build_settings
@@ -135,6 +136,18 @@ def test_istio_cni_directories_are_the_targets_unless_set(target):
     set_dirs = build_settings({"environment": "prod", "istioCniBinDir": "/var/lib/cni/bin",
                                "istioCniConfDir": "/var/lib/cni/net.d"}).platform
     assert set_dirs.cni_dirs_for(target) == ("/var/lib/cni/bin", "/var/lib/cni/net.d")
+
+
+def test_istio_cni_on_rke2_uses_the_directories_canal_installs_into():
+    """The Rancher targets (RKE2, ``cni: canal``): istio-cni chains into canal's directories, the
+    rke2-canal chart's hostPaths, not a path under /var/lib/rancher/rke2."""
+    rke2 = [t.name for t in targets.TARGETS.values() if rancher_targets.FAMILY in t.families]
+    assert rke2
+    p = build_settings({"environment": "prod"}).platform
+    for target in rke2:
+        # rancher/rke2-charts@792a8f4 charts/rke2-canal/rke2-canal/v3.30.3-build2025090900/templates/daemonset.yaml
+        # (pinned by rancher/rke2@v1.34.1+rke2r1 charts/chart_versions.yaml): volumes cni-bin-dir, cni-net-dir
+        assert p.cni_dirs_for(target) == ("/opt/cni/bin", "/etc/cni/net.d")
 
 
 # ------------------------------------------------------------------ the guide's names

@@ -399,6 +399,9 @@ TRAITS: dict[str, Any] = dict(
         "RKE2", ("APIService v1beta1.metrics.k8s.io",),
         "rancher/rke2-docs docs/reference/server_config.md (rke2-metrics-server is deployed unless disabled)"),
     etcd_offsite=True,
+    # cni_dirs: the default (/opt/cni/bin, /etc/cni/net.d) is RKE2's, whose default CNI canal installs there
+    # (rancher/rke2-charts@792a8f4 charts/rke2-canal/rke2-canal/v3.30.3-build2025090900/templates/daemonset.yaml,
+    # the chart rancher/rke2@v1.34.1+rke2r1 charts/chart_versions.yaml pins; more at settings/platform.py)
     # rancher2 Token resources and the Bootstrap token expire: CI refreshes state first
     tokens_expire=True,
 )
