@@ -204,4 +204,9 @@ def test_restore_with_a_wrong_password_fails_clearly(pg, good_dump):
 
 
 def test_the_server_starts_fast(pg):
-    assert pg.startup_seconds < 8
+    """The fixture's server is quick because it never waits for the disk (initdb --no-sync, fsync=off:
+    https://www.postgresql.org/docs/15/runtime-config-wal.html#GUC-FSYNC); that is what is asserted.
+    The time is only a loose guard: this step runs beside the app's harness in .ci/run, where a
+    seconds-tight bound measures the machine's load, not the fixture (0.8 s alone on a quiet 2-core machine)."""
+    assert pg.sql("SHOW fsync").strip() == "off"
+    assert pg.startup_seconds < 30
