@@ -125,6 +125,8 @@ def export_outputs(args: OutputsArgs) -> None:
     kubeconfig = cluster.kubeconfig
     pulumi.export("kubeconfig", pulumi.Output.secret(kubeconfig if kubeconfig is not None else ""))
     pulumi.export("kubernetesVersion", cluster.kubernetes_version or "")
+    # where the pods' traffic to the internet comes from, for third parties' allowlists
+    pulumi.export("egressAddresses", list(cluster.egress_addresses))
     pulumi.export("namespaces", namespaces(args.tartware_namespace, platform, operations))
     pulumi.export("budgetTotals", {"min": args.budget["min"], "max": args.budget["max"]})
     # target-specific outputs (bare-metal registration command and join token, Rancher URL, ...)

@@ -16,6 +16,7 @@ DOCUMENTED = {
     "environment": str, "clusterTarget": str, "clusterName": str, "namespace": str, "releaseName": str,
     "apiUrl": str, "secretNames": list, "budget": dict, "domain": str, "ingressAddress": str,
     "dnsRecords": list, "urls": dict, "kubeconfig": Secret, "kubernetesVersion": str, "namespaces": dict,
+    "egressAddresses": list,
     "budgetTotals": dict, "operations": dict, "database": dict,
 }
 # The guide's "Configure Ingress and DNS" / "Access Points" names.
@@ -113,3 +114,12 @@ def test_the_autoscaler_setting_names_the_targets_whose_run_installs_it(target_r
     described = next(s for s in all_declared() if s.name == "clusterAutoscaler").description
     named = described.split("(clusterTarget=", 1)[1].split(")", 1)[0].split(" or ")
     assert installs == (target in named), (target, installs, described)
+
+
+def test_egress_addresses_are_the_nat_gateways_public_ips(target_run):
+    """egressAddresses: the public IP of each Elastic IP the NAT gateways use, where the stack builds the
+    network (eks); none elsewhere."""
+    _, _, _, run = target_run
+    nat_ips = [r.outputs["publicIp"] for r in run.of_type("aws:ec2/eip:Eip")]
+    assert run.outputs["egressAddresses"] == nat_ips
+    assert bool(nat_ips) == (run.outputs["clusterTarget"] == "eks")
