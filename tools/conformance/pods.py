@@ -9,7 +9,8 @@
   every container with readOnlyRootFilesystem, no privilege escalation and ALL capabilities dropped,
   and ``spec.containers``/``spec.initContainers`` merged by name; ports ``web`` (9090 / 9093) and
   ``reloader-web`` (8080); pod labels ``app.kubernetes.io/{name,instance,managed-by}``, ``<kind>: <name>``
-  and, for Prometheus, ``operator.prometheus.io/{name,shard}``
+  and, for Prometheus, ``operator.prometheus.io/{name,shard}``; the resource's ``nodeSelector``,
+  ``tolerations`` and ``affinity``
   (prometheus-operator/prometheus-operator@v0.88.0 pkg/prometheus/server/statefulset.go,
   pkg/alertmanager/statefulset.go, pkg/operator/config_reloader.go).
 """
@@ -101,6 +102,9 @@ def operator_pod(item: Item, reloader: dict[str, Any]) -> PodTemplate:
         "volumes": copy.deepcopy(spec.get("volumes") or []),
         "serviceAccountName": spec.get("serviceAccountName", "default"),
         "hostNetwork": bool(spec.get("hostNetwork", False)),
+        # where it runs, as the custom resource says (prometheus-operator@v0.88.0
+        # pkg/prometheus/server/statefulset.go 355-360, pkg/alertmanager/statefulset.go 802-811)
+        **{k: copy.deepcopy(spec[k]) for k in ("nodeSelector", "tolerations", "affinity") if spec.get(k)},
     }
     labels = {"app.kubernetes.io/name": main, main: item.name,
               "app.kubernetes.io/instance": item.name, "app.kubernetes.io/managed-by": "prometheus-operator",
