@@ -145,7 +145,7 @@ def archive_args(s: StackSettings) -> Optional[ArchiveArgs]:
     """PostgreSQL's WAL archive in the backups' off-site bucket, or None without one (the plan then
     states the RPO of the nightly dump)."""
     off = s.ops.offsite
-    if off is None or not s.data.postgres:
+    if off is None or not s.archives_wal:
         return None
     return ArchiveArgs(destination=f"s3://{off.bucket}/{off.folder(ARCHIVE_FOLDER)}", endpoint=off.endpoint,
                        region=off.region, encryption=off.encryption, kms_key_id=off.kms_key_id,

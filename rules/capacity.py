@@ -70,7 +70,7 @@ def per_node_daemonsets(settings: StackSettings) -> tuple[int, int]:
 
 
 def fixed_overhead(settings: StackSettings) -> Demand:
-    parts = [settings.platform.fixed_overhead(), settings.data.fixed_overhead(),
+    parts = [settings.platform.fixed_overhead(), settings.data.fixed_overhead(settings.archives_wal),
              settings.observability.fixed_overhead(), settings.access.fixed_overhead()]
     return Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
 
@@ -99,7 +99,7 @@ def check(settings: StackSettings, problems: ProblemCollector) -> None:
     headroom = cluster.headroom_percent
     open_pools = [p for p in workers if p.schedulable_for_any_pod]
     memory = memory_pool(workers)
-    pinned_pods = settings.data.memory_pool_pods() + settings.observability.memory_pool_pods()
+    pinned_pods = settings.data.memory_pool_pods(settings.archives_wal) + settings.observability.memory_pool_pods()
     pinned = Demand(sum(n * c for _, n, c, _ in pinned_pods), sum(n * m for _, n, _, m in pinned_pods))
     fixed = fixed_overhead(settings)
     if memory is not None:

@@ -38,7 +38,7 @@ from facts.endpoints import (
 from settings.quantities import Memory
 
 from . import workloads
-from .workloads import Container, Release, Sizing, count, pod_request
+from .workloads import Container, Release, Sizing
 
 CNPG_RELEASE = "cnpg"  # the chart README's release name; Deployment cnpg-cloudnative-pg
 PLUGIN_RELEASE = "plugin-barman-cloud"  # the chart README's release name
@@ -340,10 +340,18 @@ CONSUL = Release(CONSUL_RELEASE, "consul", (
 RELEASES: tuple[Release, ...] = (CLOUDNATIVE_PG, BARMAN_CLOUD_PLUGIN, CLOUDNATIVE_PG_PODS, BITNAMI_POSTGRESQL,
                                  REDIS_HA, REDPANDA, TOPICS, CONSUL)
 # The pods pinned to the memory pool when the cluster has one (components/platform/data_tier.py
-# Placement): the PostgreSQL instances, the Redis nodes, the Redpanda brokers
-MEMORY_POOL: tuple[tuple[str, Release, str, str], ...] = (
+# Placement): the PostgreSQL instances (and, while a stack moves from it, the bitnami release's primary
+# and read replicas: its primary and readReplicas nodeSelector/tolerations), the Redis nodes and the
+# HAProxy pods in front of them (redis-ha's
+# top-level nodeSelector/tolerations apply to its haproxy Deployment too: templates/
+# redis-haproxy-deployment.yaml at the pin), the Redpanda brokers. tools/conformance/workloads.py
+# ``memory_pool_violations`` checks them against the pods rendered with the memory pool's nodeSelector.
+MEMORY_POOL: tuple[workloads.MemoryPoolEntry, ...] = (
     ("postgres", CLOUDNATIVE_PG_PODS, "Cluster", "{cluster}"),
+    ("bitnami postgres primary", BITNAMI_POSTGRESQL, "StatefulSet", "postgres-postgresql"),
+    ("bitnami postgres read replicas", BITNAMI_POSTGRESQL, "StatefulSet", "postgres-postgresql-read"),
     ("redis", REDIS_HA, "StatefulSet", "redis-redis-ha-server"),
+    ("redis haproxy", REDIS_HA, "Deployment", "redis-redis-ha-haproxy"),
     ("redpanda", REDPANDA, "StatefulSet", "redpanda"),
 )
 
@@ -355,9 +363,4 @@ def overhead(s: DataWorkloads) -> tuple[int, int]:
 
 def memory_pool_pods(s: DataWorkloads) -> list[tuple[str, int, int, int]]:
     """(what, count, millicores, bytes per pod) of the installed ``MEMORY_POOL`` workloads."""
-    out = []
-    for what, release, kind, name in MEMORY_POOL:
-        if workloads.installed(release, s):
-            w = workloads.workload(release, kind, name)
-            out.append((what, count(w, s), *pod_request(w, s)))
-    return out
+    return workloads.memory_pool_pods(s, MEMORY_POOL)

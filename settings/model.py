@@ -270,3 +270,9 @@ class StackSettings:
     @property
     def is_prod(self) -> bool:
         return self.environment == "prod"
+
+    @property
+    def archives_wal(self) -> bool:
+        """PostgreSQL archives its WAL to the backups' off-site bucket (docs/data-and-observability.md
+        "Continuous archiving"): the Barman Cloud plugin runs, with a sidecar in every instance."""
+        return self.ops.offsite is not None and self.data.postgres

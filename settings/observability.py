@@ -14,7 +14,7 @@ from pydantic import Field
 
 from .data import GI, MI, ContainerSizing, check_volume, resolve, validate_with_components
 from .errors import key
-from .observability_workloads import overhead
+from .observability_workloads import memory_pool_pods, overhead
 from .quantities import Memory
 from .schema import BuildContext, MemQ, Setting, SettingsModel, env_defaults
 
@@ -125,12 +125,8 @@ class ObservabilitySettings:
 
     def memory_pool_pods(self) -> list[tuple[str, int, int, int]]:
         """(what, count, millicores, bytes per pod) pinned to the memory pool when the cluster has one:
-        Prometheus and Loki (components/platform/observability.py Placement)."""
-        pods = [("prometheus", self.prometheus_replicas, self.size("prometheus").cpu_request,
-                 self.size("prometheus").memory_request)]
-        if self.loki:
-            pods.append(("loki", 1, self.size("loki").cpu_request, self.size("loki").memory_request))
-        return pods
+        Prometheus and Loki with their sidecars (settings/observability_workloads.py MEMORY_POOL)."""
+        return memory_pool_pods(self)
 
     def fixed_overhead(self) -> tuple[int, int]:
         """(millicores, bytes) requested by every Deployment/StatefulSet pod the observability releases

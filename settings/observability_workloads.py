@@ -113,9 +113,21 @@ ALLOY = Release(ALLOY_RELEASE, "loki", (
     ), (1, 2), ("controller", "replicas")),
 ))
 RELEASES: tuple[Release, ...] = (KUBE_PROMETHEUS_STACK, PROMETHEUS_ADAPTER, JAEGER, LOKI, ALLOY)
+# The pods pinned to the memory pool when the cluster has one (components/platform/observability_values.py
+# Placement: prometheus.prometheusSpec and singleBinary), with their sidecars; checked against the render
+# by tools/conformance/workloads.py ``memory_pool_violations``.
+MEMORY_POOL: tuple[workloads.MemoryPoolEntry, ...] = (
+    ("prometheus", KUBE_PROMETHEUS_STACK, "Prometheus", f"{KPS_RELEASE}-prometheus"),
+    ("loki", LOKI, "StatefulSet", LOKI_RELEASE),
+)
 
 
 def overhead(s: Settings, per_node: bool, releases: tuple[Release, ...] = RELEASES) -> tuple[int, int]:
     """(millicores, bytes) the installed releases' long-running pods request (settings/workloads.py
     ``overhead``): in total, replicas counted, or on every node, one pod of each DaemonSet."""
     return workloads.overhead(s, per_node, releases)
+
+
+def memory_pool_pods(s: Settings) -> list[tuple[str, int, int, int]]:
+    """(what, count, millicores, bytes per pod) of the installed ``MEMORY_POOL`` workloads."""
+    return workloads.memory_pool_pods(s, MEMORY_POOL)

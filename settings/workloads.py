@@ -194,6 +194,22 @@ def with_workloads(values: dict[str, Any], release: Release, s: Settings,
     return values
 
 
+# A workload a table places on the memory pool when the cluster has one: (what, its release, kind, name).
+MemoryPoolEntry = tuple[str, "Release", str, str]
+
+
+def memory_pool_pods(s: Settings, entries: tuple[MemoryPoolEntry, ...]) -> list[tuple[str, int, int, int]]:
+    """(what, count, millicores, bytes per pod) of the installed workloads of ``entries``: each pod
+    with every container that runs beside its main one (``pod_request``)."""
+    out = []
+    for what, release, kind, name in entries:
+        if installed(release, s):
+            w = workload(release, kind, name)
+            if active(w, s):
+                out.append((what, count(w, s), *pod_request(w, s)))
+    return out
+
+
 def workload(release: Release, kind: str, name: str) -> Workload:
     """The workload ``kind``/``name`` (its name as declared) of ``release``."""
     (w,) = [w for w in release.workloads if (w.kind, w.name) == (kind, name)]

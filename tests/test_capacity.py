@@ -119,8 +119,9 @@ def test_the_data_tier_is_placed_on_the_memory_pool_and_fits_it():
     s = settings_for("vsphere")
     pinned = {what: (n, cpu, mem) for what, n, cpu, mem in
               s.data.memory_pool_pods() + s.observability.memory_pool_pods()}
-    # Consul, Grafana, Jaeger and the Jobs stay on compute
-    assert set(pinned) == {"postgres", "redis", "redpanda", "prometheus", "loki"}
+    # Consul, the pooler, Grafana, Jaeger and the Jobs stay on compute; the HAProxy pods in front of
+    # Redis follow redis-ha's top-level nodeSelector (templates/redis-haproxy-deployment.yaml at the pin)
+    assert set(pinned) == {"postgres", "redis", "redis haproxy", "redpanda", "prometheus", "loki"}
     assert pinned["redpanda"][0] == 3 and pinned["redpanda"][1] >= REDPANDA_BROKER_CORES * 1000
     assert pinned["redpanda"][2] >= REDPANDA_BROKER_GIB * GI
     assert pinned["postgres"][0] == 3 and pinned["redis"][0] == 3

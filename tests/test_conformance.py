@@ -166,15 +166,19 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
     assert per_node.cpu_request_m <= cpu and per_node.memory_request_mi * 2**20 <= mem, (per_node, cpu, mem)
 
 
-def _settings(stack: str):
+def _settings_raw(stack: str) -> dict:
     import yaml
 
-    from program.load import build_settings
     from tools.offline import ROOT
 
     config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return build_settings({k.split(":", 1)[1]: v for k, v in config.items()
-                           if not (isinstance(v, dict) and "secure" in v)}, stack=stack)
+    return {k.split(":", 1)[1]: v for k, v in config.items() if not (isinstance(v, dict) and "secure" in v)}
+
+
+def _settings(stack: str):
+    from program.load import build_settings
+
+    return build_settings(_settings_raw(stack), stack=stack)
 
 
 # ------------------------------------------------------------------------------ observability's workload table
@@ -779,6 +783,50 @@ def test_a_five_field_base_backup_schedule_is_refused():
     assert "import source: external cluster x not found" in errors
 
 
+# ------------------------------------------------------------------------------ what runs on the memory pool
+
+# The example stacks whose cluster has a memory pool (docs/examples/stacks), and the move from the
+# bitnami release, which runs its pods there beside the new cluster's.
+MEMORY_POOL_STACKS = {"eks": {}, "vsphere": {}, "eks-import": {"tartware-infra:postgresMigration": "import"}}
+
+
+def _memory_pool_case(name: str):
+    """(the render of the stack, its memory pool's nodeSelector, what the tables count there)."""
+    from program.load import load_settings
+    from settings.nodes import Placement
+    from tests.helpers import EXAMPLE_STACKS
+    from tools.offline import run_program, stack_config
+    from tools.system import render_system
+
+    example = name.split("-", 1)[0]
+    run = run_program(example, *stack_config(example, path=EXAMPLE_STACKS[example],
+                                             overrides=MEMORY_POOL_STACKS[name]))
+    s = load_settings()  # the config of the run just made (tools/offline.py leaves it set)
+    selector = Placement.for_pools(s.cluster.node_pools).node_selector
+    assert selector, f"{name}: the example's cluster has a memory pool"
+    return render_system(run), selector, s.data.memory_pool_pods(s.archives_wal) + s.observability.memory_pool_pods()
+
+
+@pytest.mark.parametrize("name", sorted(MEMORY_POOL_STACKS))
+def test_the_memory_pool_holds_what_the_capacity_check_counts_there(name):
+    """Every long-running pod rendered with the memory pool's nodeSelector (the PostgreSQL instances
+    with the archive's sidecar, Redis with HAProxy, Redpanda, Prometheus and Loki with their sidecars,
+    the bitnami release while a stack moves from it) is what rules/capacity.py holds against that
+    pool, pod for pod and request for request."""
+    system, selector, counted = _memory_pool_case(name)
+    assert workloads.memory_pool_violations(system, selector, counted) == []
+
+
+def test_a_memory_pool_pod_left_out_of_the_count_is_named():
+    system, selector, counted = _memory_pool_case("vsphere")
+    # planted: the count without the HAProxy pods, and Prometheus without its config-reloader sidecar
+    without_haproxy = [c for c in counted if c[0] != "redis haproxy"]
+    (problem,) = workloads.memory_pool_violations(system, selector, without_haproxy)
+    assert "Deployment cache/redis-redis-ha-haproxy 3 x 250m/128Mi" in problem and "the tables count" in problem
+    main_only = [(w, n, c - 10, m) if w == "prometheus" else (w, n, c, m) for w, n, c, m in counted]
+    assert workloads.memory_pool_violations(system, selector, main_only)
+
+
 # ------------------------------------------------------------------------------ with the WAL archive
 
 
@@ -811,7 +859,7 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     blocked, _ = netpol.check_flows(netpol.build_network(planted(system, add=[deny])), to_bucket)
     assert len(blocked) == 3 and all("denied by the egress policies of database" in b for b in blocked)
     # the capacity check counts the plugin and the sidecars (restartable init containers add up)
-    from rules.capacity import fixed_overhead  # noqa: F401  (the data section's overhead below)
+    from rules.capacity import Demand, fixed_overhead
     cpu = mem = 0.0
     for pod in pod_templates(system):
         if pod.namespace in ("database", "cnpg-system", "cache", "messaging", "consul") and pod.long_running:
@@ -821,6 +869,15 @@ def test_the_archiving_stack_conforms_and_reaches_its_bucket():
     counted = _settings("prod").data.fixed_overhead(archiving=True)
     topic_job = _settings("prod").data.size("topic-job")
     assert (cpu + topic_job.cpu_request, mem * 2**20 + topic_job.memory_request) == counted
+    # and the capacity check adds this data-tier figure, the archive's pods with it, for this stack
+    from program.load import build_settings
+    from tests.helpers import IRSA
+
+    raw = {k.split(":", 1)[1]: v for k, v in IRSA.items()}
+    s = build_settings({**_settings_raw("prod"), **raw}, stack="prod")
+    assert s.archives_wal
+    parts = (s.platform.fixed_overhead(), counted, s.observability.fixed_overhead(), s.access.fixed_overhead())
+    assert fixed_overhead(s) == Demand(sum(p[0] for p in parts), sum(p[1] for p in parts))
 
 
 def test_psa_sees_the_pods_cloudnative_pg_creates(system):

@@ -21,7 +21,7 @@ must add, taken from the render alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from settings import data_workloads
 from settings.observability_workloads import NODE_EXPORTER_NAMESPACE, RELEASES
@@ -153,3 +153,29 @@ def rendered_overhead(system: SystemRender, releases: Optional[tuple[Release, ..
         into[0] += n * cpu
         into[1] += n * mem_mi * 2**20
     return (fixed[0], fixed[1]), (per_node[0], per_node[1])
+
+
+def memory_pool_violations(system: SystemRender, selector: Mapping[str, str],
+                           counted: Iterable[tuple[str, int, int, int]]) -> list[str]:
+    """The long-running pods rendered with the memory pool's ``nodeSelector`` (every pod the scheduler
+    may only place there), replicas counted, against what the tables count on the memory pool
+    (``DataSettings.memory_pool_pods``, ``ObservabilitySettings.memory_pool_pods``: what the capacity
+    check, rules/capacity.py, holds against that pool). Empty when they agree in pods and requests."""
+    pods, cpu, mem = 0, 0.0, 0.0
+    rendered = []
+    for pod in pod_templates(system):
+        node_selector = pod.spec.get("nodeSelector") or {}
+        if not pod.long_running or any(node_selector.get(k) != v for k, v in selector.items()):
+            continue
+        n = resources.replicas(system, pod)
+        c, _, m_mi, _ = resources.pod_totals(pod)
+        pods, cpu, mem = pods + n, cpu + n * c, mem + n * m_mi * 2**20
+        rendered.append(f"{owner(pod)} {n} x {c:g}m/{m_mi:g}Mi")
+    counted = list(counted)
+    want = (sum(n for _, n, _, _ in counted), sum(n * c for _, n, c, _ in counted),
+            sum(n * m for _, n, _, m in counted))
+    if (pods, cpu, mem) == want:
+        return []
+    listed = ", ".join(f"{what} {n} x {c}m/{m // 2**20}Mi" for what, n, c, m in counted)
+    return [f"the memory pool runs {pods} pods requesting {cpu:g}m/{mem / 2**20:g}Mi as rendered "
+            f"({'; '.join(rendered)}), the tables count {want[0]} pods, {want[1]}m/{want[2] / 2**20:g}Mi ({listed})"]
