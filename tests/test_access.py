@@ -410,6 +410,25 @@ def test_the_egress_policies_close_the_gates_way_to_the_data_tier_and_elsewhere(
     assert netpol.check_flows(before_net, outside)[0] == []
 
 
+def test_a_redis_session_store_would_be_a_flow_the_egress_policies_deny(sso_system):
+    """Planted: oauth2-proxy pointed at the platform's Redis (the chart's sessionStorage.redis, which sets
+    OAUTH2_PROXY_REDIS_CONNECTION_URL: oauth2-proxy/manifests@oauth2-proxy-10.7.0 templates/deployment.yaml)
+    is a flow the check derives from its environment, and one the gate's egress policies deny."""
+    def redis_sessions(key, doc):
+        if key != GATE:
+            return False
+        (c,) = doc["spec"]["template"]["spec"]["containers"]
+        c["env"] = [*(c.get("env") or []), {"name": "OAUTH2_PROXY_REDIS_CONNECTION_URL",
+                                             "value": "redis://redis-master.cache.svc.cluster.local:6379"}]
+        return True
+
+    problems = derived.violations(planted(sso_system, change=redis_sessions, kinds=("Deployment",)))
+    assert problems == [f"{GATE} -> redis-master.cache:6379 (its configuration): {GATE} -> Deployment "
+                        f"cache/redis-redis-ha-haproxy:6379/TCP {DENIED_OUT}",
+                        f"{GATE} -> redis-master.cache:6379 (its configuration): {GATE} -> Deployment "
+                        "cache/redis-redis-ha-haproxy:6379/TCP denied by the ingress policies of cache"]
+
+
 @pytest.mark.parametrize("dropped,needed", [
     ("allow-egress-dns", [f"{GATE} -> DNS: {GATE} -> Deployment kube-system/coredns:53/{p} {DENIED_OUT}"
                           for p in ("UDP", "TCP")]),

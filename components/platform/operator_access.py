@@ -189,14 +189,17 @@ def gate_egress(issuer_url: str) -> tuple[EgressAllow, ...]:
       (pkg/providers/oidc/provider.go ``NewProvider``), then the endpoints it names: ``jwks_uri`` to
       verify ID tokens (pkg/providers/oidc/provider_verifier.go ``getVerifierBuilder``),
       ``token_endpoint`` to redeem and refresh codes (providers/oidc.go ``Redeem``,
-      ``redeemRefreshToken``), ``userinfo_endpoint`` as the profile URL (providers/providers.go); the
-      provider serves them on its HTTPS port, the issuer's.
+      ``redeemRefreshToken``), ``userinfo_endpoint`` as the profile URL (providers/providers.go). The rule
+      assumes the provider serves those on the issuer's port (docs/platform.md "Operator access").
 
     Nothing else: sessions live in the cookie (``session-store-type`` defaults to ``cookie``,
     pkg/apis/options/options.go; the chart's ``sessionStorage.type: cookie`` and ``redis-ha.enabled:
     false`` at oauth2-proxy/manifests@oauth2-proxy-10.7.0 helm/oauth2-proxy values.yaml render no Redis
     and no wait-for-redis init container), the upstream ``static://200`` is answered in process
-    (pkg/upstream/static.go), and it never calls the Kubernetes API (no service account token)."""
+    (pkg/upstream/static.go), and it never calls the Kubernetes API (no service account token). A Redis
+    session store or a real upstream named ``<service>.<namespace>.svc`` in its arguments, environment
+    or ConfigMap would be a flow tools/conformance/flows.py derives, which the conformance check would
+    name as denied here (tests/test_access.py)."""
     return (
         EgressAllow("allow-egress-dns", POD_LABELS, [Peer(DNS_NAMESPACE)], (DNS_PORT,), ("UDP", "TCP")),
         EgressAllow("allow-egress-identity-provider", POD_LABELS, [Peer(cidr=EVERY_IPV4_ADDRESS)],
