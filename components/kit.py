@@ -1,8 +1,9 @@
 """The helpers every component shares, below the components: pinned Helm releases, custom resources,
 restricted pod security, namespaces with Pod Security Admission labels, and NetworkPolicies.
 
-NetworkPolicies: default-deny ingress per namespace, then explicit allows (the vocabulary,
-``Peer``/``Allow``/``NamespacePolicies``, is components/network.py). tartware-system's policies are
+NetworkPolicies: default-deny ingress per namespace, then explicit allows; where a namespace declares its
+egress, default-deny egress too, then the egress allows (the vocabulary, ``Peer``/``Allow``/
+``EgressAllow``/``NamespacePolicies``, is components/network.py). tartware-system's policies are
 rendered by the Tartware chart (``networkPolicy`` values), because the namespace and the services'
 ports belong to that release.
 """
@@ -17,7 +18,8 @@ import pulumi_kubernetes as k8s
 
 from facts import catalog
 # the vocabulary the components build their policies with, re-exported next to NetworkPolicies
-from components.network import ALL_PODS, ANYWHERE, Allow, NamespacePolicies, Peer, default_deny  # noqa: F401
+from components.network import (ALL_PODS, ANYWHERE, Allow, EgressAllow, NamespacePolicies, Peer,  # noqa: F401
+                                default_deny, default_deny_egress)
 from facts.versions import ChartRef
 
 from .base import TartwareComponent
@@ -29,7 +31,8 @@ LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/manag
 
 @dataclass(frozen=True)
 class NetworkPoliciesArgs:
-    """``NetworkPolicies``' args: default-deny ingress plus the allows, per namespace."""
+    """``NetworkPolicies``' args: default-deny ingress plus the allows (and, where declared, default-deny
+    egress plus the egress allows), per namespace."""
 
     namespaces: Sequence[NamespacePolicies]
 
@@ -153,6 +156,10 @@ class NetworkPolicies(TartwareComponent):
             self._policy(ns.namespace, "default-deny-ingress", default_deny(), ns.depends_on)
             for allow in ns.allows:
                 self._policy(ns.namespace, allow.name, allow.spec(), ns.depends_on)
+            if ns.egress is not None:
+                self._policy(ns.namespace, "default-deny-egress", default_deny_egress(), ns.depends_on)
+                for out in ns.egress:
+                    self._policy(ns.namespace, out.name, out.spec(), ns.depends_on)
         self.register_outputs({})
 
     def _policy(self, ns: str, name: str, spec: dict[str, Any], depends_on: Sequence[pulumi.Resource]) -> None:

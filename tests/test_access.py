@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from facts import versions
-from components.platform.operator_access import ext_authz_provider
+from components.platform.operator_access import ext_authz_provider, gate_egress
 from tools.charts import schema_errors, vendored_chart
 from tools.conformance import flows as derived  # the flows the platform needs
 from tools.conformance import access, https_redirect, netpol, psa, references, resources, schemas
@@ -326,6 +326,11 @@ def test_the_sso_flows_are_allowed_and_every_rule_carries_one(sso_system):
     assert any(f.src == gate and f.dst == netpol.EXTERNAL and f.port == 443 and "--oidc-issuer-url" in f.why
                for f in flows)
     assert any(f.dst == gate and f.src.startswith("Prometheus ") for f in flows)
+    assert {(f.port, f.protocol) for f in flows if f.src == gate and f.dst == netpol.KUBE_DNS.owner} == {
+        (53, "UDP"), (53, "TCP")}
+    # everything the gate needs, and with its egress policies nothing else (tools/conformance/flows.py)
+    assert {(f.dst, f.port, f.protocol) for f in flows if f.src == gate} == {
+        (netpol.EXTERNAL, 443, "TCP"), (netpol.KUBE_DNS.owner, 53, "UDP"), (netpol.KUBE_DNS.owner, 53, "TCP")}
 
 
 def test_the_gateway_cannot_reach_the_gate_without_its_policy(sso_system):
@@ -333,6 +338,106 @@ def test_the_gateway_cannot_reach_the_gate_without_its_policy(sso_system):
     net = netpol.build_network(bad)
     blocked, _ = netpol.check_flows(net, derived.platform_flows(bad, net)[0])
     assert any("operator-sso (CUSTOM)" in b and "ingress policies of oauth2-proxy" in b for b in blocked), blocked
+
+
+# ------------------------------------------------------------------------------ the gate's egress
+
+GATE = "Deployment oauth2-proxy/oauth2-proxy"
+GATE_EGRESS = {f"NetworkPolicy oauth2-proxy/{n}"
+               for n in ("default-deny-egress", "allow-egress-dns", "allow-egress-identity-provider")}
+DENIED_OUT = "denied by the egress policies of oauth2-proxy"
+
+
+def _from_gate_to(system: SystemRender, net: netpol.Network, ns: str, service: str, port: int) -> list[netpol.Flow]:
+    """Flows from the gate to the pods behind ``service`` (the way tools/conformance/flows.py resolves a
+    Service port to its pods' target port)."""
+    svc = derived.services(system)[(ns, service)]
+    target = derived.service_target(svc, port)
+    pods = derived.service_pods(net, svc)
+    assert target is not None and pods, (ns, service)
+    return [netpol.Flow(GATE, p.owner, target, "TCP", f"planted: the gate -> {service}.{ns}:{port}") for p in pods]
+
+
+def test_the_gate_declares_its_egress_dns_and_the_identity_provider_only(sso_system):
+    policies = {i.key: i.doc["spec"] for i in sso_system.of_kind("NetworkPolicy") if i.namespace == "oauth2-proxy"}
+    assert GATE_EGRESS <= set(policies)
+    assert policies["NetworkPolicy oauth2-proxy/default-deny-egress"] == {"podSelector": {}, "policyTypes": ["Egress"]}
+    rules = [r for k in sorted(GATE_EGRESS) for r in policies[k].get("egress") or []]
+    assert rules == [
+        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}]
+    # the ingress policies keep their names (and URNs); the egress ones are new
+    assert {"NetworkPolicy oauth2-proxy/default-deny-ingress", "NetworkPolicy oauth2-proxy/allow-ingressgateway",
+            "NetworkPolicy oauth2-proxy/allow-prometheus"} <= set(policies)
+
+
+def test_the_identity_provider_is_allowed_on_the_issuers_port_only():
+    """https issuers only (settings/access.py): 443, or the port the URL names."""
+    for url, port in (("https://idp.example.com/realms/ops", 443), ("https://idp.example.com:8443/realms/ops", 8443)):
+        (idp,) = [e for e in gate_egress(url) if e.name == "allow-egress-identity-provider"]
+        assert idp.spec()["egress"] == [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                                         "ports": [{"protocol": "TCP", "port": port}]}]
+
+
+def test_the_egress_policies_close_the_gates_way_to_the_data_tier_and_elsewhere(sso_system):
+    """A compromised gate: to PostgreSQL (the guide's pooler Service and the primary's), to Redis, and to
+    an address outside the cluster on a port other than the provider's (the API server's 6443, HTTP 80:
+    the cloud's instance metadata). With the egress policies each is denied at the gate; without them
+    (the render before) the gate's side lets every one out, and the outside ones go through."""
+    before = planted(sso_system, drop=GATE_EGRESS, kinds=())
+    after_net, before_net = netpol.build_network(sso_system), netpol.build_network(before)
+    to_data = [*_from_gate_to(sso_system, after_net, "database", "postgres-postgresql", 5432),
+               *_from_gate_to(sso_system, after_net, "database", "postgres-rw", 5432),
+               *_from_gate_to(sso_system, after_net, "cache", "redis-master", 6379)]
+    outside = [netpol.Flow(GATE, netpol.EXTERNAL, port, "TCP", f"planted: the gate -> outside:{port}")
+               for port in (6443, 80)]
+    gate = after_net.by_owner[GATE]
+    for flow in to_data:
+        dst = after_net.by_owner[flow.dst]
+        port = after_net.resolve_port(dst, flow.port)
+        assert port in (5432, 6379), flow
+        # the gate's side: not isolated before (None: egress open), no rule admits it after
+        assert before_net.rules_admitting(gate, dst, port, "TCP", "Egress") is None
+        assert after_net.rules_admitting(gate, dst, port, "TCP", "Egress") == []
+        blocked, _ = netpol.check_flows(after_net, [flow])
+        assert any(f"-> {dst.owner}:{port}/TCP {DENIED_OUT}" in b for b in blocked), blocked
+        blocked_before, _ = netpol.check_flows(before_net, [flow])
+        assert not any(DENIED_OUT in b for b in blocked_before), blocked_before
+    blocked, _ = netpol.check_flows(after_net, outside)
+    assert blocked == [f"planted: the gate -> outside:{p}: {GATE} -> outside the cluster:{p}/TCP {DENIED_OUT}"
+                       for p in (6443, 80)]
+    assert netpol.check_flows(before_net, outside)[0] == []
+
+
+def test_a_redis_session_store_would_be_a_flow_the_egress_policies_deny(sso_system):
+    """Planted: oauth2-proxy pointed at the platform's Redis (the chart's sessionStorage.redis, which sets
+    OAUTH2_PROXY_REDIS_CONNECTION_URL: oauth2-proxy/manifests@oauth2-proxy-10.7.0 templates/deployment.yaml)
+    is a flow the check derives from its environment, and one the gate's egress policies deny."""
+    def redis_sessions(key, doc):
+        if key != GATE:
+            return False
+        (c,) = doc["spec"]["template"]["spec"]["containers"]
+        c["env"] = [*(c.get("env") or []), {"name": "OAUTH2_PROXY_REDIS_CONNECTION_URL",
+                                             "value": "redis://redis-master.cache.svc.cluster.local:6379"}]
+        return True
+
+    problems = derived.violations(planted(sso_system, change=redis_sessions, kinds=("Deployment",)))
+    assert problems == [f"{GATE} -> redis-master.cache:6379 (its configuration): {GATE} -> Deployment "
+                        f"cache/redis-redis-ha-haproxy:6379/TCP {DENIED_OUT}",
+                        f"{GATE} -> redis-master.cache:6379 (its configuration): {GATE} -> Deployment "
+                        "cache/redis-redis-ha-haproxy:6379/TCP denied by the ingress policies of cache"]
+
+
+@pytest.mark.parametrize("dropped,needed", [
+    ("allow-egress-dns", [f"{GATE} -> DNS: {GATE} -> Deployment kube-system/coredns:53/{p} {DENIED_OUT}"
+                          for p in ("UDP", "TCP")]),
+    ("allow-egress-identity-provider", [f"{GATE} -> its identity provider (--oidc-issuer-url): {GATE} -> outside "
+                                        f"the cluster:443/TCP {DENIED_OUT}"]),
+])
+def test_the_conformance_check_names_the_flow_a_missing_egress_allow_cuts(sso_system, dropped, needed):
+    assert derived.violations(sso_system) == []
+    assert derived.violations(planted(sso_system, drop={f"NetworkPolicy oauth2-proxy/{dropped}"})) == needed
 
 
 def test_the_capacity_check_counts_the_gate(sso_system):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
+from urllib.parse import urlsplit
 
 import pulumi
 import pulumi_random as random
@@ -38,7 +39,7 @@ from facts.endpoints import service_host
 from settings.platform import CpuMemory
 
 from ..base import TartwareComponent
-from ..kit import LABELS, Allow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
+from ..kit import LABELS, Allow, EgressAllow, NamespacePolicies, Peer, custom_resource, helm_release, namespace
 from ..secrets import SecretMaker
 
 NAMESPACE = "oauth2-proxy"
@@ -57,6 +58,13 @@ ALLOWLIST_POLICY = "operator-allowlist"
 # RFC 8555 section 8.3: the CA fetches http://<host>/.well-known/acme-challenge/<token> for every host
 # of the certificate; cert-manager's solver answers it (components/platform/cert_manager.py).
 ACME_CHALLENGE_PATHS = ("/.well-known/acme-challenge/*",)
+# Where the gate's pods may connect to (network_policies below). DNS: any pod of kube-system on 53, UDP and
+# TCP, as the Tartware chart's own policy (charts/tartware/templates/networkpolicy.yaml): CoreDNS's labels
+# differ between distributions. The identity provider: outside the cluster at an address unknown offline,
+# so every IPv4 address (the clusters this program builds are IPv4), on the issuer URL's port only.
+DNS_NAMESPACE = "kube-system"
+DNS_PORT = 53
+EVERY_IPV4_ADDRESS = "0.0.0.0/0"
 # How long the gateway waits for the gate; the OAuth callback (code exchange with the provider) runs
 # inside the check. Istio's default is 600 s (extauthz.go timeoutOrDefault).
 CHECK_TIMEOUT = "10s"
@@ -167,6 +175,38 @@ def oauth2_proxy_values(a: OAuth2ProxyArgs, service_monitor: bool) -> dict[str, 
     }
 
 
+def issuer_port(issuer_url: str) -> int:
+    """The port oauth2-proxy dials the provider on: the issuer URL's, else 443 (settings/access.py
+    accepts only https issuers)."""
+    return urlsplit(issuer_url).port or 443
+
+
+def gate_egress(issuer_url: str) -> tuple[EgressAllow, ...]:
+    """Everything oauth2-proxy dials with the flags and values above (oauth2-proxy/oauth2-proxy@v7.15.3):
+
+    * DNS, for the provider's host name;
+    * the provider: the discovery document ``<issuer>/.well-known/openid-configuration`` at start
+      (pkg/providers/oidc/provider.go ``NewProvider``), then the endpoints it names: ``jwks_uri`` to
+      verify ID tokens (pkg/providers/oidc/provider_verifier.go ``getVerifierBuilder``),
+      ``token_endpoint`` to redeem and refresh codes (providers/oidc.go ``Redeem``,
+      ``redeemRefreshToken``), ``userinfo_endpoint`` as the profile URL (providers/providers.go). The rule
+      assumes the provider serves those on the issuer's port (docs/platform.md "Operator access").
+
+    Nothing else: sessions live in the cookie (``session-store-type`` defaults to ``cookie``,
+    pkg/apis/options/options.go; the chart's ``sessionStorage.type: cookie`` and ``redis-ha.enabled:
+    false`` at oauth2-proxy/manifests@oauth2-proxy-10.7.0 helm/oauth2-proxy values.yaml render no Redis
+    and no wait-for-redis init container), the upstream ``static://200`` is answered in process
+    (pkg/upstream/static.go), and it never calls the Kubernetes API (no service account token). A Redis
+    session store or a real upstream named ``<service>.<namespace>.svc`` in its arguments, environment
+    or ConfigMap would be a flow tools/conformance/flows.py derives, which the conformance check would
+    name as denied here (tests/test_access.py)."""
+    return (
+        EgressAllow("allow-egress-dns", POD_LABELS, [Peer(DNS_NAMESPACE)], (DNS_PORT,), ("UDP", "TCP")),
+        EgressAllow("allow-egress-identity-provider", POD_LABELS, [Peer(cidr=EVERY_IPV4_ADDRESS)],
+                    (issuer_port(issuer_url),)),
+    )
+
+
 def policy_rule(hosts: Sequence[str], acme: bool) -> dict[str, Any]:
     """``to``: the operator hosts, every path (but the HTTP-01 challenge with the ACME issuer)."""
     operation: dict[str, Any] = {"hosts": sorted(hosts)}
@@ -249,10 +289,11 @@ class OperatorAccess(TartwareComponent):
 
     def network_policies(self, gateway: Peer, prometheus: Sequence[Peer]) -> list[NamespacePolicies]:
         """The SSO gate's namespace (when there is one): the gateway asks oauth2-proxy about every operator
-        request; Prometheus scrapes it."""
-        if not self.namespace_name:
+        request; Prometheus scrapes it; oauth2-proxy itself reaches only DNS and the identity provider
+        (``gate_egress``)."""
+        if not self.namespace_name or self.args.sso is None:
             return []
         return [NamespacePolicies(self.namespace_name, (
             Allow("allow-ingressgateway", POD_LABELS, [gateway], (HTTP_PORT,)),
             Allow("allow-prometheus", POD_LABELS, prometheus, (METRICS_PORT,)),
-        ), (self.namespace,))]
+        ), (self.namespace,), egress=gate_egress(self.args.sso.issuer_url))]

@@ -1,9 +1,10 @@
 """components/kit.py alone: NetworkPolicies and the namespace helper."""
 
 import pulumi
+import pytest
 
 from components.kit import NetworkPoliciesArgs
-from components.network import ANYWHERE, Allow, NamespacePolicies, Peer
+from components.network import ANYWHERE, Allow, EgressAllow, NamespacePolicies, Peer
 
 from components.kit import NetworkPolicies, namespace
 from tests.components.helpers import build, on, provider, provider_name, stand_in, wired
@@ -32,6 +33,37 @@ def test_network_policies_default_deny_then_allows():
     assert "from" not in run.one(POLICY, "net-cache-allow-webhook").plain["spec"]["ingress"][0]
     for r in run.of_type(POLICY):
         assert {run.by_urn(u).name for u in r.dependencies} == {"ns"}
+    # no egress declared: the namespace's egress stays open, no egress policy at all
+    assert not [r for r in run.of_type(POLICY) if "Egress" in r.plain["spec"]["policyTypes"]]
+
+
+def test_a_namespace_that_declares_its_egress_gets_default_deny_egress_then_the_allows():
+    def b():
+        p = provider()
+        ns = stand_in("ns", p)
+        return NetworkPolicies("net", NetworkPoliciesArgs((NamespacePolicies("gate", (
+            Allow("allow-app", {"app": "gate"}, (Peer("istio-system"),), (4180,)),), (ns,), egress=(
+            EgressAllow("allow-egress-dns", {"app": "gate"}, (Peer("kube-system"),), (53,), ("UDP", "TCP")),
+            EgressAllow("allow-egress-idp", {"app": "gate"}, (Peer(cidr="0.0.0.0/0"),), (443,)))),)), on(p))
+
+    run, _ = build(b)
+    names = {r.name for r in run.of_type(POLICY)}
+    assert names == {f"net-gate-{n}" for n in ("default-deny-ingress", "allow-app", "default-deny-egress",
+                                                  "allow-egress-dns", "allow-egress-idp")}
+    assert run.one(POLICY, "net-gate-default-deny-egress").plain["spec"] == {"podSelector": {},
+                                                                              "policyTypes": ["Egress"]}
+    dns = run.one(POLICY, "net-gate-allow-egress-dns").plain["spec"]
+    assert dns == {"podSelector": {"matchLabels": {"app": "gate"}}, "policyTypes": ["Egress"], "egress": [{
+        "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}]}
+    idp = run.one(POLICY, "net-gate-allow-egress-idp").plain["spec"]["egress"]
+    assert idp == [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}]
+
+
+@pytest.mark.parametrize("peers,ports", [((), (53,)), ((Peer("kube-system"),), ()), ((ANYWHERE,), (443,))])
+def test_an_egress_allow_names_where_and_which_ports(peers, ports):
+    with pytest.raises(ValueError, match="name its peers"):
+        EgressAllow("allow-egress-x", {}, peers, ports)
 
 
 def test_namespace_labels_and_protect():
