@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = sorted((ROOT / "ops" / "backup").glob("*.sh"))
 
 
-LIBRARIES = {"pgpass.sh", "manifest.sh"}  # sourced by the scripts, never run on their own
+LIBRARIES = {"pgpass.sh", "manifest.sh", "offsite.sh"}  # sourced by the scripts, never run on their own
 
 
 def test_the_scripts_exist_and_run_in_strict_mode_with_a_private_umask():

@@ -37,7 +37,7 @@ SKIP_AWAIT = {"pulumi.com/skipAwait": "true"}
 LABELS = {"app.kubernetes.io/part-of": catalog.PART_OF, "app.kubernetes.io/managed-by": "pulumi"}
 
 BACKUP_SCRIPTS_DIR = Path(__file__).resolve().parent.parent.parent / "ops" / "backup"
-BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh", "manifest.sh")
+BACKUP_SCRIPTS = ("backup.sh", "restore.sh", "upload.sh", "download.sh", "pgpass.sh", "manifest.sh", "offsite.sh")
 SCRIPTS_MOUNT = "/scripts"
 SECRETS_MOUNT = "/secrets"
 OFFSITE_CREDENTIALS_MOUNT = "/secrets/offsite"

@@ -27,14 +27,9 @@ command -v rclone >/dev/null 2>&1 || fail "rclone not found on PATH"
 command -v sha256sum >/dev/null 2>&1 || fail "sha256sum not found on PATH"
 { [ -d "$BACKUP_DIR" ] && [ -w "$BACKUP_DIR" ]; } || fail "BACKUP_DIR '$BACKUP_DIR' is not a writable directory"
 prefix="${BACKUP_PREFIX:-tartware}"
-keys="${BACKUP_OFFSITE_PREFIX:-}"
-keys="${keys#/}"
-keys="${keys%/}"
-if [ -n "$keys" ]; then
-    folder="offsite:$BACKUP_OFFSITE_BUCKET/$keys"
-else
-    folder="offsite:$BACKUP_OFFSITE_BUCKET"
-fi
+# shellcheck source=ops/backup/offsite.sh
+. "$(dirname "$0")/offsite.sh"
+folder="$(offsite_folder)"
 
 # shellcheck source=ops/backup/manifest.sh
 . "$(dirname "$0")/manifest.sh"

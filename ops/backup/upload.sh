@@ -36,14 +36,9 @@ prefix="${BACKUP_PREFIX:-tartware}"
 # shellcheck source=ops/backup/manifest.sh
 . "$(dirname "$0")/manifest.sh"
 
-keys="${BACKUP_OFFSITE_PREFIX:-}"
-keys="${keys#/}"
-keys="${keys%/}"
-if [ -n "$keys" ]; then
-    folder="offsite:$BACKUP_OFFSITE_BUCKET/$keys"
-else
-    folder="offsite:$BACKUP_OFFSITE_BUCKET"
-fi
+# shellcheck source=ops/backup/offsite.sh
+. "$(dirname "$0")/offsite.sh"
+folder="$(offsite_folder)"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/upload.XXXXXX")" || fail "cannot create a private temporary directory"
 trap 'rm -rf "$work"' EXIT
