@@ -10,8 +10,8 @@ from facts import versions
 from components.platform.data_tier import DataArgs, postgres_args
 from program.load import build_settings
 from tests import guide
-from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, VOLUME_GUARDS, assert_refused, case_ids, EXAMPLE_STACKS,
-                           example_run, platform_run, releases)
+from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, VOLUME_GUARDS, assert_refused, case_ids,
+                           EXAMPLE_STACKS, example_run, platform_run, releases)
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
 
