@@ -29,6 +29,10 @@ GI = 2**30
 MIN_VOLUME = 1 * GI
 MAX_VOLUME = 16 * 1024 * GI
 
+# The three sizes below sit in StatefulSets' claim templates, which Kubernetes never updates: on a
+# deployed stack a new one stops at preview (components/platform/data_tier.py VOLUME_SIZE_VALUES).
+GROW_BY_HAND = ('On a deployed stack a new size stops at preview (its volume-size guard): grow the claims by '
+                'hand first, docs/operations.md "Resizing the Redis, Redpanda and Consul volumes".')
 DECLARED: tuple[Setting, ...] = (
     # prod: the platform README's "3 replicas, 500GB"
     Setting("postgresStorageSize", "string",
@@ -66,12 +70,15 @@ DECLARED: tuple[Setting, ...] = (
             "Moving a stack from the bitnami PostgreSQL release (docs/data-and-observability.md): none, import "
             "(the old release stays; the new cluster imports the tartware database from it), cutover (the old "
             "release is removed).", "none"),
-    Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti).", per_env=("2Gi", "16Gi")),
+    Setting("redisStorageSize", "string", "PVC size of each Redis node (1Gi-16Ti). " + GROW_BY_HAND,
+            per_env=("2Gi", "16Gi")),
     Setting("redisNodes", "integer", "Redis nodes: 1 = standalone, 3-9 = replication with Sentinel.", per_env=(1, 3)),
     Setting("redpandaBrokers", "integer", "Redpanda brokers (1-15; at least 3 in prod).", per_env=(1, 3)),
-    Setting("redpandaStorageSize", "string", "PVC size of each Redpanda broker (1Gi-16Ti).", per_env=("10Gi", "200Gi")),
+    Setting("redpandaStorageSize", "string", "PVC size of each Redpanda broker (1Gi-16Ti). " + GROW_BY_HAND,
+            per_env=("10Gi", "200Gi")),
     Setting("consulServers", "integer", "Consul servers: 1, 3 or 5 (at least 3 in prod).", per_env=(1, 3)),
-    Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti).", per_env=("1Gi", "10Gi")),
+    Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). " + GROW_BY_HAND,
+            per_env=("1Gi", "10Gi")),
     Setting("dataStorageClass", "string",
             "StorageClass of every data-tier PVC; empty = the cluster's default class.", "",
             example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),

@@ -10,8 +10,8 @@ from facts import versions
 from components.platform.data_tier import DataArgs, postgres_args
 from program.load import build_settings
 from tests import guide
-from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, assert_refused, case_ids, EXAMPLE_STACKS,
-                           example_run, platform_run, releases)
+from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, VOLUME_GUARDS, assert_refused, case_ids,
+                           EXAMPLE_STACKS, example_run, platform_run, releases)
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
 
@@ -110,6 +110,30 @@ def test_prod_is_highly_available():
     assert c.plain["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Ready"
 
 
+def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(run):
+    """redis-ha, Redpanda and Consul size their claims in their StatefulSets' volumeClaimTemplates, which
+    the API server never updates: each release waits for a protected RandomId whose keepers hold the
+    size the chart renders into that template (the vendored chart at the pin, rendered with the
+    release's values), so a new size is a replacement the engine refuses at preview."""
+    from tools.conformance.day2 import statefulset_claims
+
+    rels = {r.name: r for r in run.of_type(RELEASE)}
+    guards = {g.name: g for g in run.of_type("random:index/randomId:RandomId")}
+    assert set(guards) == VOLUME_GUARDS
+    # the StatefulSet and claim template each chart renders (redis-ha templates/redis-ha-statefulset.yaml
+    # "data"; redpanda templates/_statefulset.go.tpl "datadir"; consul templates/server-statefulset.yaml
+    # "data-<namespace>")
+    expected = {"redis": ("redis-redis-ha-server", "data"), "redpanda": ("redpanda", "datadir"),
+                "consul": ("consul-server", "data-consul")}
+    for part, (sts, template) in expected.items():
+        release, guard = rels[f"platform-data-{part}"], guards[f"platform-data-{part}-volume-size"]
+        assert guard.protect and guard.parent == release.parent
+        assert guard.urn in release.dependencies
+        (claim,) = statefulset_claims(release)[sts]
+        assert claim["metadata"]["name"] == template
+        assert guard.plain["keepers"] == {"storage": claim["spec"]["resources"]["requests"]["storage"]}
+
+
 def test_dev_is_light():
     run = platform_run("dev")
     assert cluster(run).plain["spec"]["instances"] == 1
@@ -119,7 +143,7 @@ def test_dev_is_light():
     rels = releases(run)
     assert rels["redpanda"].plain["values"]["statefulset"]["replicas"] == 1
     assert rels["consul"].plain["values"]["server"]["replicas"] == 1
-    assert not any(r.protect for r in run.resources)
+    assert {r.name for r in run.resources if r.protect} == VOLUME_GUARDS  # protected everywhere
 
 
 def test_zero_loss_failover_is_a_setting():

@@ -101,6 +101,42 @@ def test_a_volume_resize_updates_the_cluster_and_the_operator_grows_the_claims()
     assert actions("resize-import") == {CLUSTER: "update"}
 
 
+# scenario -> (release, guard, the StatefulSet its chart renders: redis-ha templates/redis-ha-statefulset.yaml
+# "<release>-redis-ha-server", redpanda templates/_statefulset.go.tpl "<fullname>", consul
+# templates/server-statefulset.yaml "<fullname>-server")
+STATEFULSET_RESIZES = {
+    "resize-redis": ("platform-data-redis", "platform-data-redis-volume-size", "redis-redis-ha-server"),
+    "resize-redis-dev": ("platform-data-redis", "platform-data-redis-volume-size", "redis-redis-ha-server"),
+    "resize-redpanda": ("platform-data-redpanda", "platform-data-redpanda-volume-size", "redpanda"),
+    "resize-consul": ("platform-data-consul", "platform-data-consul-volume-size", "consul-server"),
+}
+# kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation/validation.go ValidateStatefulSetUpdate, as the
+# API server reports it for a StatefulSet of that name
+FORBIDDEN = ('StatefulSet.apps "{sts}" is invalid: spec: Forbidden: updates to statefulset spec for fields other '
+             "than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' "
+             "and 'minReadySeconds' are forbidden")
+
+
+@pytest.mark.parametrize("scenario", sorted(STATEFULSET_RESIZES))
+def test_a_statefulset_volume_resize_stops_at_preview_on_its_guard(scenario):
+    """A new claim size of redis-ha, Redpanda or Consul replaces the release's protected guard, which
+    the engine refuses at preview (pulumi/pulumi@v3.259.0 step_generator.go: "unable to replace resource
+    ... as it is currently marked for protection"): the helm upgrade never starts, in dev as in prod."""
+    release, guard, sts = STATEFULSET_RESIZES[scenario]
+    assert actions(scenario) == {release: "update", guard: "refused"}
+    change = next(c for c, _ in result(scenario).changes if c.name == guard)
+    assert change.paths == ("keepers.storage",) and change.old.protect and change.new.protect
+    # the keepers hold the sizes the chart renders into the StatefulSet's claim template, before and after
+    rel = next(c for c, _ in result(scenario).changes if c.name == release)
+    for side in ("old", "new"):
+        (claim,) = day2.statefulset_claims(getattr(rel, side))[sts]
+        assert getattr(change, side).plain["keepers"]["storage"] == claim["spec"]["resources"]["requests"]["storage"]
+    assert change.old.plain["keepers"] != change.new.plain["keepers"]
+    assert outcome(scenario, guard).text.startswith("refused at preview, nothing changes")
+    assert "Resizing the Redis, Redpanda and Consul volumes" in outcome(scenario, guard).text
+    assert outcome(scenario, release).text.startswith("not applied") and not outcome(scenario, release).provider_refused
+
+
 def test_instance_changes_update_the_cluster_in_place():
     """A standby more, or a parameter that needs a restart: the Cluster is updated, the operator adds
     an instance or restarts them one at a time; nothing is replaced."""
@@ -169,6 +205,26 @@ def test_planted_resize_through_the_chart_fails_on_the_statefulset():
     assert planted.action == "update"
     out = day2.outcome(planted, {})
     assert out.provider_refused.startswith('StatefulSet.apps "postgres-postgresql" is invalid: spec: Forbidden')
+
+
+@pytest.mark.parametrize("scenario", ["resize-redis", "resize-redpanda", "resize-consul"])
+@pytest.mark.parametrize("defect", ["guard unprotected", "guard dropped"])
+def test_planted_resize_without_the_guard_fails_half_way_on_the_statefulset(scenario, defect):
+    """The program before the guards: the same resize is a helm upgrade the API server refuses on the
+    StatefulSet's volumeClaimTemplates, after the preview said it would work. With the guard unprotected
+    (`pulumi state unprotect` alone, the runbook's other steps skipped) the guard is replaced and the
+    upgrade fails the same way."""
+    release, guard, sts = STATEFULSET_RESIZES[scenario]
+    changes = [c for c, _ in result(scenario).changes]
+    if defect == "guard dropped":
+        planted = [c for c in changes if c.name != guard]
+    else:
+        planted = [day2.classify(dataclasses.replace(c.old, protect=False), c.new) if c.name == guard else c
+                   for c in changes]
+        assert {c.name: c.action for c in planted}[guard] == "replace (create-before-delete)"
+    outs = {c.name: o for c, o in day2.assess(planted, {})}
+    assert outs[release].provider_refused == FORBIDDEN.format(sts=sts)
+    assert outs[release].text.startswith("helm upgrade fails: ")
 
 
 @pytest.mark.parametrize("type_, path, action", [

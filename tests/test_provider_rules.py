@@ -69,3 +69,13 @@ def test_an_entry_dropped_from_the_source_is_dropped_from_the_rules():
     assert [(f.path, f.line) for f in extract(GO.splitlines())] == [("spec.completions", 9), ("spec.template", 10)]
     planted = GO.replace('\t\t".spec.template",\n', "")  # the provider no longer replaces a Job for its template
     assert [f.path for f in extract(planted.splitlines())] == ["spec.completions"]
+
+
+def test_a_random_id_is_replaced_when_a_keeper_changes():
+    """The data tier's volume-size guards rest on this: terraform-provider-random@v3.9.0
+    internal/provider/resource_id.go gives keepers (line 60, RequiresReplaceIfValuesNotNull), byte_length
+    (69) and prefix (77) a RequiresReplace plan modifier; the computed outputs none."""
+    entry = data()["types"]["random:index/randomId:RandomId"]
+    assert entry["fields"] == ["keepers", "byteLength", "prefix"]
+    assert entry["source"].startswith("hashicorp/terraform-provider-random@v3.9.0 (f8d869dc98d9) "
+                                      "internal/provider/resource_id.go:60,69,77 ")

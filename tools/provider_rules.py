@@ -15,7 +15,8 @@ What is read, for the resource types the day-2 scenarios touch:
   and kind, a list or a ``var`` holding one; ``metadataForceNewProperties`` for every kind) and
   ``helm_release.go``'s ``forceNewFields`` for a Helm release;
 * terraform-provider-random ``internal/provider/resource_password.go``: the attributes of the
-  current schema (``passwordSchemaV3``) whose plan modifiers include a ``RequiresReplace``.
+  current schema (``passwordSchemaV3``) whose plan modifiers include a ``RequiresReplace``; likewise
+  ``resource_id.go``'s ``Schema`` method (``RandomId``, the data tier's volume-size guards).
 
 Versions: pulumi-kubernetes 4.34.2 is pinned, the newest tag reachable is v4.32.0 (the one cited
 across tools/conformance/); pulumi-random 4.21.4 is pinned, and pulumi-random's provider/go.mod at
@@ -44,6 +45,7 @@ RANDOM = ("hashicorp/terraform-provider-random", "v3.9.0")
 DIFF_GO = "provider/pkg/provider/diff.go"
 HELM_GO = "provider/pkg/provider/helm_release.go"
 PASSWORD_GO = "internal/provider/resource_password.go"
+ID_GO = "internal/provider/resource_id.go"
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,8 @@ SOURCES: dict[str, tuple[tuple[str, str], str, Extractor, str]] = {
                                       "forceNewFields; everything else is helm upgrade"),
     "random:index/randomPassword:RandomPassword": (RANDOM, PASSWORD_GO, requires_replace("passwordSchemaV3"),
                                                    "passwordSchemaV3 attributes with a RequiresReplace plan modifier"),
+    "random:index/randomId:RandomId": (RANDOM, ID_GO, requires_replace("(r *idResource) Schema"),
+                                       "idResource Schema attributes with a RequiresReplace plan modifier"),
 }
 
 

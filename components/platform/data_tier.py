@@ -26,6 +26,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
+import pulumi_random as random
 
 from components.credentials import CredentialOutputs
 from components.network import ANYWHERE, Allow, NamespacePolicies, Peer, PolicyHome
@@ -70,6 +71,21 @@ POSTGRES_SECRET = pg_part.APP_SECRET  # in ns database: username, password (+ th
 # update of its StatefulSets' volumeClaimTemplates, which the API server forbids (kubernetes
 # pkg/apis/apps/validation ValidateStatefulSetUpdate), failing the helm upgrade of the release.
 LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readReplicas.persistence.size")
+# redis-ha, Redpanda and Consul size their volumes through their StatefulSets' volumeClaimTemplates,
+# which the API server refuses to update (kubernetes/kubernetes@v1.32.0 pkg/apis/apps/validation
+# ValidateStatefulSetUpdate): a new size in the values would fail the helm upgrade half way through a
+# `pulumi up`. Each such release waits for a state-only guard holding the size in its keepers: a new
+# size replaces the guard (hashicorp/terraform-provider-random@v3.9.0 internal/provider/resource_id.go
+# keepers, RequiresReplaceIfValuesNotNull), and the guard is protected in every environment, so the
+# engine refuses that replacement at preview ("unable to replace resource ... as it is currently marked
+# for protection", pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 1955-1971), before the
+# release is upgraded. docs/operations.md "Resizing the Redis, Redpanda and Consul volumes" grows the
+# claims by hand and lifts the guard once. Part -> the values key of its claim template's size.
+VOLUME_SIZE_VALUES: dict[str, tuple[str, ...]] = {
+    "redis": ("persistentVolume", "size"),
+    "redpanda": ("storage", "persistentVolume", "size"),
+    "consul": ("server", "storage"),
+}
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (facts/endpoints.py)
 
@@ -138,6 +154,16 @@ class DataArgs:
     # where the platform keeps its NetworkPolicies (None: networkPolicies off); the PostgreSQL part
     # makes the allows its Cluster needs there itself, before the Cluster (filled by the platform)
     policies: Optional[PolicyHome] = None
+
+
+def volume_guard(owner: TartwareComponent, name: str, part: str, values: Mapping[str, Any]) -> random.RandomId:
+    """The guard of ``part``'s claim size (VOLUME_SIZE_VALUES): ``<name>-<part>-volume-size``, the size
+    from the release's own values in its keepers (the preview shows the old and the new size)."""
+    size: Any = values
+    for key in VOLUME_SIZE_VALUES[part]:
+        size = size[key]
+    return random.RandomId(f"{name}-{part}-volume-size", byte_length=1, keepers={"storage": str(size)},
+                           opts=pulumi.ResourceOptions(parent=owner, protect=True))
 
 
 def _image(name: str) -> dict[str, str]:
@@ -441,9 +467,11 @@ class DataTier(TartwareComponent):
             # place (a helm upgrade; pulumi-kubernetes replaces a Release only when its name or
             # namespace changes), and Helm removes the bitnami objects, its Service redis-master
             # included, before the Service below takes that name.
+            values = redis_values(s, placement)
+            self.redis_volume_guard = volume_guard(self, name, "redis", values)
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS_HA, REDIS_RELEASE, CACHE_NAMESPACE,
-                                      redis_values(s, placement), provider, [nsr, self.redis_secret, *volumes],
-                                      protect=protect)
+                                      values, provider,
+                                      [nsr, self.redis_secret, *volumes, self.redis_volume_guard], protect=protect)
             self.redis_master = k8s.core.v1.Service(
                 f"{name}-redis-master",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=REDIS_MASTER_SERVICE, namespace=CACHE_NAMESPACE,
@@ -457,9 +485,11 @@ class DataTier(TartwareComponent):
             self.releases += [self.redis, self.redis_master]
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
+            values = redpanda_values(s, placement)
+            self.redpanda_volume_guard = volume_guard(self, name, "redpanda", values)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
-                                         MESSAGING_NAMESPACE, redpanda_values(s, placement), provider, [nsr, *volumes],
-                                         protect=protect)
+                                         MESSAGING_NAMESPACE, values, provider,
+                                         [nsr, *volumes, self.redpanda_volume_guard], protect=protect)
             self.releases.append(self.redpanda)
             brokers = kafka_seed_brokers(s.redpanda_brokers)
             endpoints = dataclasses.replace(endpoints, kafka_brokers=brokers)
@@ -479,8 +509,11 @@ class DataTier(TartwareComponent):
                                                     labels=labels),
                 spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
                 opts=self.child(provider, depends_on=[nsr]))
+            values = consul_values(s)
+            self.consul_volume_guard = volume_guard(self, name, "consul", values)
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
-                                       consul_values(s), provider, [nsr, self.consul_limits, *volumes], protect=protect)
+                                       values, provider, [nsr, self.consul_limits, *volumes, self.consul_volume_guard],
+                                       protect=protect)
             self.releases.append(self.consul)
 
         self.endpoints: DataTierEndpoints = endpoints

@@ -15,7 +15,8 @@ are compared by URN and every difference classified the way the engine does:
 * a replacement is create-before-delete unless ``deleteBeforeReplace`` is set or the provider asks for
   it (pulumi-kubernetes: a named object replaced under the same name, provider.go 1645-1656);
 * a protected resource is not replaced or deleted: the preview stops (step_generator.go 1955-1971,
-  step.go 614-650), before anything changes;
+  step.go 614-650), before anything changes; this is what the data tier's volume-size guards
+  (protected RandomIds whose keepers hold a StatefulSet's claim size) turn a new size into;
 * a resource no longer registered is deleted; a new one created.
 
 Then what follows, where a provider or the cluster checks it: EKS's own limits on a node group's
@@ -318,9 +319,17 @@ def statefulset_claims(release: Registered) -> dict[str, Any]:
             for d in docs if d.get("kind") == "StatefulSet"}
 
 
+GUARD = "random:index/randomId:RandomId"  # the data tier's volume-size guards (components/platform/data_tier.py)
+RESIZE_RUNBOOK = 'docs/operations.md "Resizing the Redis, Redpanda and Consul volumes"'
+
+
 def outcome(change: Change, live: dict[str, LiveGroup]) -> Outcome:
     if change.action == "refused":
-        return Outcome("refused at preview, nothing changes: " + change.why.rsplit("; ", 1)[-1])
+        text = "refused at preview, nothing changes: " + change.why.rsplit("; ", 1)[-1]
+        if change.type == GUARD and change.new is not None:
+            text += (f"; the way through: {RESIZE_RUNBOOK} (grow the claims, orphan the StatefulSet, "
+                     "`pulumi state unprotect` the guard, `pulumi up`)")
+        return Outcome(text)
     if change.type == "aws:eks/nodeGroup:NodeGroup":
         return eks_scaling(change, live)
     stateful = (change.action.startswith("replace") and (is_stateful(change.old) if change.old else False))
@@ -460,6 +469,14 @@ SCENARIOS = (
     Scenario("resize-import", "resize the PostgreSQL volume while moving from the bitnami release "
              "(`postgresMigration=import`, `postgresStorageSize` 500Gi -> 1Ti)", "prod",
              {"postgresStorageSize": "1Ti"}, base={"postgresMigration": "import"}),
+    Scenario("resize-redis", "grow the Redis volumes in prod (`redisStorageSize` 16Gi -> 32Gi)", "prod",
+             {"redisStorageSize": "32Gi"}),
+    Scenario("resize-redis-dev", "grow the Redis volume in dev (`redisStorageSize` 2Gi -> 4Gi)", "dev",
+             {"redisStorageSize": "4Gi"}),
+    Scenario("resize-redpanda", "grow the Redpanda volumes in prod (`redpandaStorageSize` 200Gi -> 400Gi)", "prod",
+             {"redpandaStorageSize": "400Gi"}),
+    Scenario("resize-consul", "grow the Consul volumes in prod (`consulStorageSize` 10Gi -> 20Gi)", "prod",
+             {"consulStorageSize": "20Gi"}),
     Scenario("standby", "add a PostgreSQL standby (`postgresReadReplicas` 2 -> 3)", "prod",
              {"postgresReadReplicas": 3}),
     Scenario("standby-dev", "add the first PostgreSQL standby (`postgresReadReplicas` 0 -> 1)", "dev",
@@ -575,16 +592,22 @@ def run_scenario(s: Scenario) -> Result:
     except SettingsError as exc:
         return Result(s, refused=str(exc).strip().splitlines()[-1].strip())
     replaced = frozenset(r.urn for r in base.resources if r.name in s.replace)
-    live = {g.prefix: g for g in s.live}
-    result = Result(s)
-    changes = compare(base, after, replaced)
+    return Result(s, changes=assess(compare(base, after, replaced), {g.prefix: g for g in s.live}))
+
+
+def assess(changes: list[Change], live: dict[str, LiveGroup]) -> list[tuple[Change, Outcome]]:
+    """Each change with what follows; once the engine refuses one at preview, none of the others runs."""
     stopped = any(c.action == "refused" for c in changes)
+    out = []
     for change in changes:
-        out = outcome(change, live)
+        follows = outcome(change, live)
         if stopped and change.action != "refused":  # the preview failed: the update does not start
-            out = Outcome(f"not applied: the preview stops at the refusal ({change.action} only once it is lifted)")
-        result.changes.append((change, out))
-    return result
+            text = f"not applied: the preview stops at the refusal ({change.action} only once it is lifted)"
+            if follows.provider_refused:
+                text += f"; lifted alone, it would fail: {follows.text}"
+            follows = Outcome(text)
+        out.append((change, follows))
+    return out
 
 
 def _short(type_: str) -> str:

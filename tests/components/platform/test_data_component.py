@@ -53,4 +53,6 @@ def test_stateful_parts_protected_when_asked():
     assert all(r.protect for r in run.of_type("kubernetes:core/v1:Namespace") if r.name in stateful)
     assert all(r.protect for r in run.of_type("kubernetes:postgresql.cnpg.io/v1:Cluster"))
     run, _ = _data(protect=False)
-    assert not any(r.protect for r in run.resources)
+    # only the volume-size guards, protected whatever is asked (the helm upgrade they stop fails anywhere)
+    assert {(r.type, r.name) for r in run.resources if r.protect} == {
+        ("random:index/randomId:RandomId", f"data-{part}-volume-size") for part in ("redis", "redpanda", "consul")}
