@@ -30,7 +30,7 @@ RELEASE = "kubernetes:helm.sh/v3:Release"
 APP_RELEASE = "tartware-release"  # the platform layer registers third-party releases too
 SECRET = "kubernetes:core/v1:Secret"
 # The data tier's volume-size guards (components/platform/data_tier.py volume_guard): state-only,
-# protected in every environment, so a new claim size of a StatefulSet-backed release stops at preview.
+# protected with the stack's data (prod), so a new claim size of a StatefulSet-backed release stops at preview.
 VOLUME_GUARDS = {"platform-data-redis-volume-size", "platform-data-redpanda-volume-size",
                  "platform-data-consul-volume-size"}
 

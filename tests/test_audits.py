@@ -7,7 +7,7 @@ import pytest
 from tools.conformance import access
 from tools.offline import DefaultMocks, Secret
 from tools.system import program_system
-from tests.helpers import VOLUME_GUARDS, run_target_config as _run, target_run
+from tests.helpers import run_target_config as _run, target_run
 
 NS = "tartware-infra"
 # Every secret value under mocks carries one of these markers: RandomPassword results and provider
@@ -90,13 +90,11 @@ def test_stateful_resources_protected_in_prod(target):
         assert r.plain["reclaimPolicy"] == "Retain", f"{r.name} deletes volumes with their claims"
 
 
-def test_nothing_protected_in_dev_but_the_volume_size_guards():
-    """dev protects no data; the data tier's volume-size guards are protected everywhere (the Helm
-    upgrade they stop would fail in dev too) and hold nothing: a RandomId of one byte nobody reads."""
+def test_nothing_protected_in_dev():
+    """dev protects nothing, the volume-size guards included: its stack is torn down and its
+    components switched off and on at will."""
     run = target_run("dev", "existing")
-    protected = [r for r in run.resources if r.protect]
-    assert {r.name for r in protected} == VOLUME_GUARDS
-    assert {r.type for r in protected} == {"random:index/randomId:RandomId"}
+    assert [r.name for r in run.resources if r.protect] == []
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -112,7 +112,8 @@ def test_prod_is_highly_available():
 
 def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(run):
     """redis-ha, Redpanda and Consul size their claims in their StatefulSets' volumeClaimTemplates, which
-    the API server never updates: each release waits for a protected RandomId whose keepers hold the
+    the API server never updates: each release waits for a RandomId, protected with the stack's data
+    (prod; dev protects nothing), whose keepers hold the
     size the chart renders into that template (the vendored chart at the pin, rendered with the
     release's values), so a new size is a replacement the engine refuses at preview."""
     from tools.conformance.day2 import statefulset_claims
@@ -127,7 +128,7 @@ def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(
                 "consul": ("consul-server", "data-consul")}
     for part, (sts, template) in expected.items():
         release, guard = rels[f"platform-data-{part}"], guards[f"platform-data-{part}-volume-size"]
-        assert guard.protect and guard.parent == release.parent
+        assert guard.protect == release.protect == (run.stack == "prod") and guard.parent == release.parent
         assert guard.urn in release.dependencies
         (claim,) = statefulset_claims(release)[sts]
         assert claim["metadata"]["name"] == template
@@ -143,7 +144,7 @@ def test_dev_is_light():
     rels = releases(run)
     assert rels["redpanda"].plain["values"]["statefulset"]["replicas"] == 1
     assert rels["consul"].plain["values"]["server"]["replicas"] == 1
-    assert {r.name for r in run.resources if r.protect} == VOLUME_GUARDS  # protected everywhere
+    assert not any(r.protect for r in run.resources)
 
 
 def test_zero_loss_failover_is_a_setting():

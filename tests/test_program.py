@@ -4,7 +4,6 @@ import pytest
 
 from tools.offline import Secret, contains_secret, run_program, stack_config
 from tests import guide
-from tests.helpers import VOLUME_GUARDS
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
 SECRET = "kubernetes:core/v1:Secret"
@@ -90,7 +89,7 @@ def test_protection_follows_environment(dev_run, prod_run):
         assert p.protect, p.name
     assert prod_run.one("kubernetes:core/v1:Namespace", "tartware-namespace").protect
     for r in dev_run.resources:
-        assert not r.protect or r.name in VOLUME_GUARDS, r.name  # the guards: protected everywhere
+        assert not r.protect, r.name
 
 
 def test_outputs_shape(run):

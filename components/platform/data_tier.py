@@ -76,11 +76,12 @@ LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readRepli
 # ValidateStatefulSetUpdate): a new size in the values would fail the helm upgrade half way through a
 # `pulumi up`. Each such release waits for a state-only guard holding the size in its keepers: a new
 # size replaces the guard (hashicorp/terraform-provider-random@v3.9.0 internal/provider/resource_id.go
-# keepers, RequiresReplaceIfValuesNotNull), and the guard is protected in every environment, so the
-# engine refuses that replacement at preview ("unable to replace resource ... as it is currently marked
-# for protection", pulumi/pulumi@v3.259.0 pkg/resource/deploy/step_generator.go 1955-1971), before the
-# release is upgraded. docs/operations.md "Resizing the Redis, Redpanda and Consul volumes" grows the
-# claims by hand and lifts the guard once. Part -> the values key of its claim template's size.
+# keepers, RequiresReplaceIfValuesNotNull), and the guard is protected where the stack protects its data
+# (`protect`, prod by default), so the engine refuses that replacement at preview ("unable to replace
+# resource ... as it is currently marked for protection", pulumi/pulumi@v3.259.0
+# pkg/resource/deploy/step_generator.go 1955-1971), before the release is upgraded. docs/operations.md
+# "Resizing the Redis, Redpanda and Consul volumes" grows the claims by hand and lifts the guard once.
+# Part -> the values key of its claim template's size.
 VOLUME_SIZE_VALUES: dict[str, tuple[str, ...]] = {
     "redis": ("persistentVolume", "size"),
     "redpanda": ("storage", "persistentVolume", "size"),
@@ -156,14 +157,17 @@ class DataArgs:
     policies: Optional[PolicyHome] = None
 
 
-def volume_guard(owner: TartwareComponent, name: str, part: str, values: Mapping[str, Any]) -> random.RandomId:
+def volume_guard(owner: TartwareComponent, name: str, part: str, values: Mapping[str, Any],
+                 protect: bool) -> random.RandomId:
     """The guard of ``part``'s claim size (VOLUME_SIZE_VALUES): ``<name>-<part>-volume-size``, the size
-    from the release's own values in its keepers (the preview shows the old and the new size)."""
+    from the release's own values in its keepers (the preview shows the old and the new size); protected
+    with the stack's data (where it is not, dev by default, a new size is the helm upgrade the API server
+    refuses, as without the guard)."""
     size: Any = values
     for key in VOLUME_SIZE_VALUES[part]:
         size = size[key]
     return random.RandomId(f"{name}-{part}-volume-size", byte_length=1, keepers={"storage": str(size)},
-                           opts=pulumi.ResourceOptions(parent=owner, protect=True))
+                           opts=pulumi.ResourceOptions(parent=owner, protect=protect))
 
 
 def _image(name: str) -> dict[str, str]:
@@ -468,7 +472,7 @@ class DataTier(TartwareComponent):
             # namespace changes), and Helm removes the bitnami objects, its Service redis-master
             # included, before the Service below takes that name.
             values = redis_values(s, placement)
-            self.redis_volume_guard = volume_guard(self, name, "redis", values)
+            self.redis_volume_guard = volume_guard(self, name, "redis", values, protect)
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS_HA, REDIS_RELEASE, CACHE_NAMESPACE,
                                       values, provider,
                                       [nsr, self.redis_secret, *volumes, self.redis_volume_guard], protect=protect)
@@ -486,7 +490,7 @@ class DataTier(TartwareComponent):
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             values = redpanda_values(s, placement)
-            self.redpanda_volume_guard = volume_guard(self, name, "redpanda", values)
+            self.redpanda_volume_guard = volume_guard(self, name, "redpanda", values, protect)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
                                          MESSAGING_NAMESPACE, values, provider,
                                          [nsr, *volumes, self.redpanda_volume_guard], protect=protect)
@@ -510,7 +514,7 @@ class DataTier(TartwareComponent):
                 spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
                 opts=self.child(provider, depends_on=[nsr]))
             values = consul_values(s)
-            self.consul_volume_guard = volume_guard(self, name, "consul", values)
+            self.consul_volume_guard = volume_guard(self, name, "consul", values, protect)
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
                                        values, provider, [nsr, self.consul_limits, *volumes, self.consul_volume_guard],
                                        protect=protect)

@@ -471,8 +471,6 @@ SCENARIOS = (
              {"postgresStorageSize": "1Ti"}, base={"postgresMigration": "import"}),
     Scenario("resize-redis", "grow the Redis volumes in prod (`redisStorageSize` 16Gi -> 32Gi)", "prod",
              {"redisStorageSize": "32Gi"}),
-    Scenario("resize-redis-dev", "grow the Redis volume in dev (`redisStorageSize` 2Gi -> 4Gi)", "dev",
-             {"redisStorageSize": "4Gi"}),
     Scenario("resize-redpanda", "grow the Redpanda volumes in prod (`redpandaStorageSize` 200Gi -> 400Gi)", "prod",
              {"redpandaStorageSize": "400Gi"}),
     Scenario("resize-consul", "grow the Consul volumes in prod (`consulStorageSize` 10Gi -> 20Gi)", "prod",
