@@ -80,7 +80,8 @@ DECLARED: tuple[Setting, ...] = (
     Setting("consulStorageSize", "string", "PVC size of each Consul server (1Gi-16Ti). " + GROW_BY_HAND,
             per_env=("1Gi", "10Gi")),
     Setting("dataStorageClass", "string",
-            "StorageClass of every data-tier PVC; empty = the cluster's default class.", "",
+            "StorageClass of every data-tier PVC; empty = the cluster's default class. Choose it before the "
+            "first `pulumi up`: on a deployed stack a new class stops at preview (the volume-size guards).", "",
             example="a lower-case StorageClass name such as 'gp3', or empty for the cluster default"),
     Setting("postgresMaxConnections", "integer", "PostgreSQL max_connections (20-20000), on every instance of the "
             "cluster (and of the bitnami release while a stack moves from it). The Pooler's server connections and "

@@ -11,7 +11,7 @@ from components.platform.data_tier import DataArgs, postgres_args
 from program.load import build_settings
 from tests import guide
 from tests.helpers import (CUTOVER, IMPORT, IRSA, NS, PITR, SECRET, VOLUME_GUARDS, assert_refused, case_ids,
-                           EXAMPLE_STACKS, example_run, platform_run, releases)
+                           EXAMPLE_STACKS, example_run, platform_run, releases, variant_run)
 from tools.charts import render, vendored_chart
 from tools.offline import Secret, contains_secret
 
@@ -110,12 +110,7 @@ def test_prod_is_highly_available():
     assert c.plain["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Ready"
 
 
-def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(run):
-    """redis-ha, Redpanda and Consul size their claims in their StatefulSets' volumeClaimTemplates, which
-    the API server never updates: each release waits for a RandomId, protected with the stack's data
-    (prod; dev protects nothing), whose keepers hold the
-    size the chart renders into that template (the vendored chart at the pin, rendered with the
-    release's values), so a new size is a replacement the engine refuses at preview."""
+def _guards_hold_their_claim_templates(run, protected: bool) -> None:
     from tools.conformance.day2 import statefulset_claims
 
     rels = {r.name: r for r in run.of_type(RELEASE)}
@@ -128,11 +123,28 @@ def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(
                 "consul": ("consul-server", "data-consul")}
     for part, (sts, template) in expected.items():
         release, guard = rels[f"platform-data-{part}"], guards[f"platform-data-{part}-volume-size"]
-        assert guard.protect == release.protect == (run.stack == "prod") and guard.parent == release.parent
+        assert guard.protect == release.protect == protected and guard.parent == release.parent
         assert guard.urn in release.dependencies
         (claim,) = statefulset_claims(release)[sts]
         assert claim["metadata"]["name"] == template
-        assert guard.plain["keepers"] == {"storage": claim["spec"]["resources"]["requests"]["storage"]}
+        assert guard.plain["keepers"] == {"storage": claim["spec"]["resources"]["requests"]["storage"],
+                                          "storageClass": claim["spec"].get("storageClassName") or ""}
+
+
+def test_each_statefulset_release_waits_for_a_protected_guard_of_its_claim_size(run):
+    """redis-ha, Redpanda and Consul size their claims in their StatefulSets' volumeClaimTemplates, which
+    the API server never updates: each release waits for a RandomId, protected with the stack's data
+    (prod; dev protects nothing), whose keepers hold the size and the StorageClass the chart renders into
+    that template (the vendored chart at the pin, rendered with the release's values), so a new size or
+    class is a replacement the engine refuses at preview."""
+    _guards_hold_their_claim_templates(run, protected=run.stack == "prod")
+
+
+def test_the_guards_hold_a_chosen_storage_class():
+    """dataStorageClass reaches the same immutable templates: each guard's keepers name it."""
+    run = variant_run("prod", {f"{NS}:dataStorageClass": "fast-ssd"})
+    _guards_hold_their_claim_templates(run, protected=True)
+    assert {g.plain["keepers"]["storageClass"] for g in run.of_type("random:index/randomId:RandomId")} == {"fast-ssd"}
 
 
 def test_dev_is_light():

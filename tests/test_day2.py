@@ -138,6 +138,17 @@ def test_a_statefulset_volume_resize_stops_at_preview_on_its_guard(scenario):
     assert outcome(scenario, release).text.startswith("not applied") and not outcome(scenario, release).provider_refused
 
 
+def test_a_storage_class_for_the_data_tier_stops_at_preview_on_the_guards():
+    """dataStorageClass reaches the same immutable claim templates as the sizes: all three guards are
+    refused on ``keepers.storageClass`` and nothing else is applied."""
+    guards = {g for _, g, _ in STATEFULSET_RESIZES.values()}
+    changes = {c.name: c for c, _ in result("storage-class").changes}
+    assert {n for n, c in changes.items() if c.action == "refused"} == guards
+    assert all(changes[g].paths == ("keepers.storageClass",) for g in guards)
+    assert all(outcome("storage-class", n).text.startswith("not applied") for n, c in changes.items()
+               if c.action != "refused")
+
+
 def test_instance_changes_update_the_cluster_in_place():
     """A standby more, or a parameter that needs a restart: the Cluster is updated, the operator adds
     an instance or restarts them one at a time; nothing is replaced."""

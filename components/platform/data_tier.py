@@ -81,11 +81,17 @@ LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readRepli
 # resource ... as it is currently marked for protection", pulumi/pulumi@v3.259.0
 # pkg/resource/deploy/step_generator.go 1955-1971), before the release is upgraded. docs/operations.md
 # "Resizing the Redis, Redpanda and Consul volumes" grows the claims by hand and lifts the guard once.
-# Part -> the values key of its claim template's size.
+# Part -> the values keys of its claim template's size and StorageClass (dataStorageClass: a new class
+# reaches the same immutable template; unset, the chart leaves storageClassName out).
 VOLUME_SIZE_VALUES: dict[str, tuple[str, ...]] = {
     "redis": ("persistentVolume", "size"),
     "redpanda": ("storage", "persistentVolume", "size"),
     "consul": ("server", "storage"),
+}
+VOLUME_CLASS_VALUES: dict[str, tuple[str, ...]] = {
+    "redis": ("persistentVolume", "storageClass"),
+    "redpanda": ("storage", "persistentVolume", "storageClass"),
+    "consul": ("server", "storageClass"),
 }
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (facts/endpoints.py)
@@ -159,14 +165,19 @@ class DataArgs:
 
 def volume_guard(owner: TartwareComponent, name: str, part: str, values: Mapping[str, Any],
                  protect: bool) -> random.RandomId:
-    """The guard of ``part``'s claim size (VOLUME_SIZE_VALUES): ``<name>-<part>-volume-size``, the size
-    from the release's own values in its keepers (the preview shows the old and the new size); protected
+    """The guard of ``part``'s claim template (VOLUME_SIZE_VALUES, VOLUME_CLASS_VALUES):
+    ``<name>-<part>-volume-size``, the size and the StorageClass ("" for the cluster's default) from the
+    release's own values in its keepers (the preview shows the old and the new ones); protected
     with the stack's data (where it is not, dev by default, a new size is the helm upgrade the API server
     refuses, as without the guard)."""
-    size: Any = values
-    for key in VOLUME_SIZE_VALUES[part]:
-        size = size[key]
-    return random.RandomId(f"{name}-{part}-volume-size", byte_length=1, keepers={"storage": str(size)},
+    def at(path: tuple[str, ...]) -> str:
+        node: Any = values
+        for key in path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        return "" if node is None else str(node)
+
+    keepers = {"storage": at(VOLUME_SIZE_VALUES[part]), "storageClass": at(VOLUME_CLASS_VALUES[part])}
+    return random.RandomId(f"{name}-{part}-volume-size", byte_length=1, keepers=keepers,
                            opts=pulumi.ResourceOptions(parent=owner, protect=protect))
 
 

@@ -475,6 +475,8 @@ SCENARIOS = (
              {"redpandaStorageSize": "400Gi"}),
     Scenario("resize-consul", "grow the Consul volumes in prod (`consulStorageSize` 10Gi -> 20Gi)", "prod",
              {"consulStorageSize": "20Gi"}),
+    Scenario("storage-class", "choose a StorageClass for the data tier in prod (`dataStorageClass` unset -> "
+             "fast-ssd)", "prod", {"dataStorageClass": "fast-ssd"}),
     Scenario("standby", "add a PostgreSQL standby (`postgresReadReplicas` 2 -> 3)", "prod",
              {"postgresReadReplicas": 3}),
     Scenario("standby-dev", "add the first PostgreSQL standby (`postgresReadReplicas` 0 -> 1)", "dev",
