@@ -18,6 +18,7 @@ from facts.endpoints import (
     DATABASE_SECRET,
     DEFAULT_ENDPOINTS,
     DEFAULT_PASSWORD_KEY,
+    DNS_NAMESPACE,
     REDIS_SECRET,
     REGISTRY_SECRET,
     SUPERUSER,
@@ -66,8 +67,8 @@ def network_policy_defaults(t: TartwareSettings) -> dict[str, Any]:
     """``networkPolicy`` values: off, with the wiring the platform layer fills in when it turns it on."""
     return {
         "enabled": False,
-        # any pod in kube-system on port 53: CoreDNS pod labels differ between distributions
-        "dns": {"namespace": "kube-system"},
+        # any pod of the DNS namespace on port 53 (facts/endpoints.py)
+        "dns": {"namespace": DNS_NAMESPACE},
         "edge": [],
         "scraper": {},
         "dataTier": {},

@@ -28,6 +28,10 @@ REDIS_RELEASE, CACHE_NAMESPACE = "redis", "cache"
 REDPANDA_RELEASE, MESSAGING_NAMESPACE = "redpanda", "messaging"
 CONSUL_RELEASE, CONSUL_NAMESPACE = "consul", "consul"
 JAEGER_RELEASE, OBSERVABILITY_NAMESPACE = "jaeger", "observability"
+# Where the cluster's DNS runs: NetworkPolicies let pods reach any pod of this namespace on 53, UDP and TCP,
+# since CoreDNS's pod labels differ between distributions (the Tartware chart's networkPolicy.dns, the
+# SSO gate's egress in components/platform/operator_access.py).
+DNS_NAMESPACE, DNS_PORT = "kube-system", 53
 
 # The pinned Redpanda chart: the internal Kafka listener is 9093 (listeners.kafka.port), not 9092;
 # the headless Service is named after the release and each broker is <release>-<n>.<release>.

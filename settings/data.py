@@ -30,7 +30,7 @@ MIN_VOLUME = 1 * GI
 MAX_VOLUME = 16 * 1024 * GI
 
 # The three sizes below sit in StatefulSets' claim templates, which Kubernetes never updates: on a
-# deployed stack a new one stops at preview (components/platform/data_tier.py VOLUME_SIZE_VALUES).
+# deployed stack a new one stops at preview (components/platform/data_tier.py volume_guard).
 GROW_BY_HAND = ('On a deployed stack a new size stops at preview (its volume-size guard): grow the claims by '
                 'hand first, docs/operations.md "Resizing the Redis, Redpanda and Consul volumes".')
 DECLARED: tuple[Setting, ...] = (

@@ -167,12 +167,9 @@ def test_platform_pods_are_within_what_the_capacity_check_counts(system, request
 
 
 def _settings_raw(stack: str) -> dict:
-    import yaml
+    from tools.pulumi_cli import plain_stack_values
 
-    from tools.offline import ROOT
-
-    config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return {k.split(":", 1)[1]: v for k, v in config.items() if not (isinstance(v, dict) and "secure" in v)}
+    return plain_stack_values(stack, "tartware-infra")
 
 
 def _settings(stack: str):

@@ -128,9 +128,10 @@ def _minutes(duration: str) -> int:
 
 
 # promtool evaluates every rule of a test file's rule_files at every interval up to a case's last
-# eval_time (prometheus/prometheus@v2.42.0, Debian's promtool, cmd/promtool/unittest.go): a case that
-# looks a day ahead gets a file of its own holding only the alerts it tests, so the other rules are not
-# evaluated 1,571 times.
+# eval_time (prometheus/prometheus cmd/promtool/unittest.go testGroup.test: `for ts := mint; ...;
+# ts = ts.Add(evalInterval)` runs g.Eval for every group; Debian's promtool is 2.42.0): a case that
+# looks a day ahead gets a file of its own holding only the alerts it tests, so the other rules are
+# not evaluated 1,571 times.
 LONG_CASE_MINUTES = 60
 
 

@@ -81,18 +81,7 @@ LEGACY_CLAIM_SIZE_VALUES = ("values.primary.persistence.size", "values.readRepli
 # resource ... as it is currently marked for protection", pulumi/pulumi@v3.259.0
 # pkg/resource/deploy/step_generator.go 1955-1971), before the release is upgraded. docs/operations.md
 # "Resizing the Redis, Redpanda and Consul volumes" grows the claims by hand and lifts the guard once.
-# Part -> the values keys of its claim template's size and StorageClass (dataStorageClass: a new class
-# reaches the same immutable template; unset, the chart leaves storageClassName out).
-VOLUME_SIZE_VALUES: dict[str, tuple[str, ...]] = {
-    "redis": ("persistentVolume", "size"),
-    "redpanda": ("storage", "persistentVolume", "size"),
-    "consul": ("server", "storage"),
-}
-VOLUME_CLASS_VALUES: dict[str, tuple[str, ...]] = {
-    "redis": ("persistentVolume", "storageClass"),
-    "redpanda": ("storage", "persistentVolume", "storageClass"),
-    "consul": ("server", "storageClass"),
-}
+# A new dataStorageClass reaches the same templates: the guard holds it too.
 REDIS_SECRET = "redis-credentials"  # in ns cache; same name as the app's secret in tartware-system
 REDIS_MASTER_SERVICE = f"{REDIS_RELEASE}-master"  # the app's address (facts/endpoints.py)
 
@@ -163,21 +152,14 @@ class DataArgs:
     policies: Optional[PolicyHome] = None
 
 
-def volume_guard(owner: TartwareComponent, name: str, part: str, values: Mapping[str, Any],
+def volume_guard(owner: TartwareComponent, name: str, part: str, s: DataSettings, size: str,
                  protect: bool) -> random.RandomId:
-    """The guard of ``part``'s claim template (VOLUME_SIZE_VALUES, VOLUME_CLASS_VALUES):
-    ``<name>-<part>-volume-size``, the size and the StorageClass ("" for the cluster's default) from the
-    release's own values in its keepers (the preview shows the old and the new ones); protected
-    with the stack's data (where it is not, dev by default, a new size is the helm upgrade the API server
-    refuses, as without the guard)."""
-    def at(path: tuple[str, ...]) -> str:
-        node: Any = values
-        for key in path:
-            node = node.get(key) if isinstance(node, Mapping) else None
-        return "" if node is None else str(node)
-
-    keepers = {"storage": at(VOLUME_SIZE_VALUES[part]), "storageClass": at(VOLUME_CLASS_VALUES[part])}
-    return random.RandomId(f"{name}-{part}-volume-size", byte_length=1, keepers=keepers,
+    """The guard of ``part``'s claim template: ``<name>-<part>-volume-size``, the size and the StorageClass
+    ("" for the cluster's default) the release's values give that template in its keepers (the preview
+    shows the old and the new ones); protected with the stack's data (where it is not, dev by default, a
+    new size is the helm upgrade the API server refuses, as without the guard)."""
+    return random.RandomId(f"{name}-{part}-volume-size", byte_length=1,
+                           keepers={"storage": size, "storageClass": s.storage_class},
                            opts=pulumi.ResourceOptions(parent=owner, protect=protect))
 
 
@@ -483,7 +465,7 @@ class DataTier(TartwareComponent):
             # namespace changes), and Helm removes the bitnami objects, its Service redis-master
             # included, before the Service below takes that name.
             values = redis_values(s, placement)
-            self.redis_volume_guard = volume_guard(self, name, "redis", values, protect)
+            self.redis_volume_guard = volume_guard(self, name, "redis", s, str(s.redis_storage), protect)
             self.redis = helm_release(self, f"{name}-redis", versions.REDIS_HA, REDIS_RELEASE, CACHE_NAMESPACE,
                                       values, provider,
                                       [nsr, self.redis_secret, *volumes, self.redis_volume_guard], protect=protect)
@@ -501,7 +483,7 @@ class DataTier(TartwareComponent):
         if s.redpanda:
             nsr = ns("messaging", MESSAGING_NAMESPACE)
             values = redpanda_values(s, placement)
-            self.redpanda_volume_guard = volume_guard(self, name, "redpanda", values, protect)
+            self.redpanda_volume_guard = volume_guard(self, name, "redpanda", s, str(s.redpanda_storage), protect)
             self.redpanda = helm_release(self, f"{name}-redpanda", versions.REDPANDA, REDPANDA_RELEASE,
                                          MESSAGING_NAMESPACE, values, provider,
                                          [nsr, *volumes, self.redpanda_volume_guard], protect=protect)
@@ -525,7 +507,7 @@ class DataTier(TartwareComponent):
                 spec={"limits": [{"type": "Container", **CONTAINER_DEFAULTS}]},
                 opts=self.child(provider, depends_on=[nsr]))
             values = consul_values(s)
-            self.consul_volume_guard = volume_guard(self, name, "consul", values, protect)
+            self.consul_volume_guard = volume_guard(self, name, "consul", s, str(s.consul_storage), protect)
             self.consul = helm_release(self, f"{name}-consul", versions.CONSUL, CONSUL_RELEASE, CONSUL_NAMESPACE,
                                        values, provider, [nsr, self.consul_limits, *volumes, self.consul_volume_guard],
                                        protect=protect)

@@ -35,7 +35,7 @@ import pulumi
 import pulumi_random as random
 
 from facts import versions
-from facts.endpoints import service_host
+from facts.endpoints import DNS_NAMESPACE, DNS_PORT, service_host
 from settings.platform import CpuMemory
 
 from ..base import TartwareComponent
@@ -58,12 +58,10 @@ ALLOWLIST_POLICY = "operator-allowlist"
 # RFC 8555 section 8.3: the CA fetches http://<host>/.well-known/acme-challenge/<token> for every host
 # of the certificate; cert-manager's solver answers it (components/platform/cert_manager.py).
 ACME_CHALLENGE_PATHS = ("/.well-known/acme-challenge/*",)
-# Where the gate's pods may connect to (network_policies below). DNS: any pod of kube-system on 53, UDP and
-# TCP, as the Tartware chart's own policy (charts/tartware/templates/networkpolicy.yaml): CoreDNS's labels
-# differ between distributions. The identity provider: outside the cluster at an address unknown offline,
-# so every IPv4 address (the clusters this program builds are IPv4), on the issuer URL's port only.
-DNS_NAMESPACE = "kube-system"
-DNS_PORT = 53
+# Where the gate's pods may connect to (network_policies below). DNS: the cluster's DNS namespace on 53
+# (facts/endpoints.py), as the Tartware chart's own policy (charts/tartware/templates/networkpolicy.yaml).
+# The identity provider: outside the cluster at an address unknown offline, so every IPv4 address (the
+# clusters this program builds are IPv4), on the issuer URL's port only.
 EVERY_IPV4_ADDRESS = "0.0.0.0/0"
 # How long the gateway waits for the gate; the OAuth callback (code exchange with the provider) runs
 # inside the check. Istio's default is 600 s (extauthz.go timeoutOrDefault).
